@@ -1,0 +1,37 @@
+/**
+ * Dataverse Web API errors as the real service sends them: body `{"error":{"code","message"}}`
+ * with an 8-hex-digit `0x` code, and the HTTP status the service uses for that code.
+ */
+export class SimError extends Error {
+    constructor(
+        readonly status: number,
+        readonly code: string,
+        message: string,
+        readonly headers: Record<string, string> = {},
+    ) {
+        super(message);
+        this.name = 'SimError';
+    }
+
+    toBody(): { error: { code: string; message: string } } {
+        return { error: { code: this.code, message: this.message } };
+    }
+}
+
+/** Error codes used by the simulator (hex as the Web API returns them). */
+export const ErrorCodes = {
+    ObjectDoesNotExist: '0x80040217',
+    DuplicateRecord: '0x80040237',
+    /** Generic query/parse failure of an OData option ("Could not find a property named ..."). */
+    QueryBuilderNoAttribute: '0x80041103',
+    ODataParse: '0x80060888',
+    ValidationStringTooLong: '0x80044331',
+    InvalidArgument: '0x80040203',
+    ConcurrencyVersionMismatch: '0x80060882',
+    RequestsLimit: '0x80072322',
+    ExecutionTimeLimit: '0x80072321',
+    ConcurrencyLimit: '0x80072326',
+    PrivilegeDenied: '0x80040220',
+    NotSupported: '0x80040216',
+    InvalidStateTransition: '0x8004d000',
+} as const;

@@ -1,0 +1,141 @@
+/**
+ * The simulator's in-memory model of one Dataverse environment: its schema (what the metadata
+ * endpoints describe) and a dataset (rows and many-to-many associations) to load into it.
+ * Names follow the Dataverse metadata model (AttributeTypeCode, OwnershipType, ...), so the
+ * metadata endpoints can serve them with little translation.
+ */
+
+export type SimAttributeType =
+    | 'String'
+    | 'Memo'
+    | 'Integer'
+    | 'BigInt'
+    | 'Decimal'
+    | 'Double'
+    | 'Money'
+    | 'Boolean'
+    | 'DateTime'
+    | 'Picklist'
+    | 'MultiSelectPicklist'
+    | 'State'
+    | 'Status'
+    | 'Lookup'
+    | 'Customer'
+    | 'Owner'
+    | 'Uniqueidentifier'
+    | 'EntityName'
+    | 'Virtual';
+
+export type RequiredLevel = 'None' | 'SystemRequired' | 'ApplicationRequired' | 'Recommended';
+
+export interface SimOption {
+    value: number;
+    label: string;
+    /** Status options: the statecode value this status reason belongs to. */
+    state?: number;
+    /** State options: the default statuscode for this state. */
+    defaultStatus?: number;
+}
+
+export interface SimAttribute {
+    logicalName: string;
+    /** Defaults to the logical name. */
+    schemaName?: string;
+    type: SimAttributeType;
+    isPrimaryId?: boolean;
+    isPrimaryName?: boolean;
+    /** Defaults: true, except for system-maintained columns the schema marks false. */
+    validForCreate?: boolean;
+    validForUpdate?: boolean;
+    validForRead?: boolean;
+    requiredLevel?: RequiredLevel;
+    /** String / Memo maximum length. */
+    maxLength?: number;
+    /** Picklist / State / Status / MultiSelectPicklist options. */
+    options?: SimOption[];
+    /** Lookup / Customer / Owner: target table logical names (more than one = polymorphic). */
+    targets?: string[];
+    /**
+     * Lookups: the relationship schema name per target (defaults are derived, see schema docs).
+     * Key = target table logical name.
+     */
+    relationshipNames?: Record<string, string>;
+    /** Non-null for virtual/child attributes such as `parentcustomeridname` (AttributeOf = parentcustomerid). */
+    attributeOf?: string;
+    isCustom?: boolean;
+    /** Decimal / Money precision (digits after the point). */
+    precision?: number;
+}
+
+export interface SimKey {
+    logicalName: string;
+    schemaName?: string;
+    keyAttributes: string[];
+    /** Only Active keys work for addressing rows, as in Dataverse. Default Active. */
+    status?: 'Pending' | 'InProgress' | 'Active' | 'Failed';
+}
+
+export type OwnershipType = 'UserOwned' | 'OrganizationOwned' | 'BusinessOwned' | 'None';
+
+export interface SimTable {
+    logicalName: string;
+    schemaName?: string;
+    entitySetName: string;
+    primaryIdAttribute: string;
+    primaryNameAttribute: string;
+    ownershipType: OwnershipType;
+    changeTracking: boolean;
+    isIntersect?: boolean;
+    isCustom?: boolean;
+    objectTypeCode?: number;
+    /** CreateMultiple/UpdateMultiple/UpsertMultiple available (true for standard tables). Default true. */
+    bulkOperations?: boolean;
+    attributes: SimAttribute[];
+    keys?: SimKey[];
+}
+
+export interface SimManyToMany {
+    schemaName: string;
+    entity1LogicalName: string;
+    entity2LogicalName: string;
+    intersectEntityName: string;
+    entity1IntersectAttribute: string;
+    entity2IntersectAttribute: string;
+    entity1NavigationPropertyName: string;
+    entity2NavigationPropertyName: string;
+}
+
+export interface SimSchema {
+    tables: SimTable[];
+    manyToMany: SimManyToMany[];
+}
+
+/** A lookup value as stored: the referenced row's id and table (polymorphic lookups need the table). */
+export interface SimLookupValue {
+    id: string;
+    table: string;
+}
+
+/**
+ * One stored row, keyed by attribute logical name. Ids are lowercase GUID strings; DateTime is an
+ * ISO-8601 UTC string without fractional seconds; Money/Decimal/Double are numbers; choices are integers;
+ * MultiSelectPicklist is a comma-separated string of integers as the Web API shows it.
+ */
+export type SimValue = string | number | boolean | null | SimLookupValue;
+export type SimRow = Record<string, SimValue>;
+
+export interface SimDataset {
+    schema: SimSchema;
+    /** Rows per table logical name. */
+    rows: Record<string, SimRow[]>;
+    /** Associations per many-to-many relationship schema name: [entity1 id, entity2 id]. */
+    associations: Record<string, Array<[string, string]>>;
+}
+
+export function isLookupType(type: SimAttributeType): boolean {
+    return type === 'Lookup' || type === 'Customer' || type === 'Owner';
+}
+
+export function isLookupValue(value: SimValue | undefined): value is SimLookupValue {
+    return typeof value === 'object' && value !== null && 'id' in value && 'table' in value;
+}
