@@ -1,0 +1,28 @@
+/**
+ * Every default of the migration spec, in one place. The zod schema applies them and the README
+ * documents them from this table; change a default here and nowhere else.
+ */
+export const SPEC_DEFAULTS = {
+    /** Rows per copy-page activity; also the key-walk boundary interval. Dataverse caps a page at 5000. */
+    pageSize: 5000,
+    /** Rows per UpsertMultiple / $batch request. Dataverse allows up to 1000 operations per batch. */
+    writeBatchSize: 100,
+    /** Upper bound of requests in flight per environment; the client adapts below it (x-ms-dop-hint, 429s). */
+    maxConcurrency: 16,
+    /** Incremental (change-tracking) refresh after the first full run. */
+    incremental: false,
+    /** What to do with a lookup whose target row cannot be found in the target environment. */
+    onUnresolvedLookup: 'clear' as const,
+    /** How a table's rows are matched in the target: by the preserved primary id. */
+    match: 'id' as const,
+    deleteMissing: false,
+} as const;
+
+/** Natural keys used to match reference (not copied) tables in the target, in order of preference. */
+export const DEFAULT_REFERENCE_MATCH: Readonly<Record<string, readonly string[]>> = {
+    systemuser: ['domainname', 'internalemailaddress', 'fullname'],
+    team: ['name'],
+    businessunit: ['name'],
+    transactioncurrency: ['isocurrencycode'],
+    organization: ['name'],
+};

@@ -1,0 +1,46 @@
+/** Reading a spec file: a missing file or broken JSON is one clear problem naming the file. */
+import { readFile } from 'node:fs/promises';
+import type { InputProblem } from './problems.js';
+import { validateSpec, type SpecResult } from './validate.js';
+
+/** Line and column (1-based) of a character offset, for JSON syntax errors. */
+function lineColumn(text: string, offset: number): { line: number; column: number } {
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length;
+    return { line, column: offset - before.lastIndexOf('\n') };
+}
+
+export function parseSpecText(text: string, fileName: string): SpecResult {
+    let doc: unknown;
+    try {
+        doc = JSON.parse(text);
+    } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        const position = /position (\d+)/.exec(message);
+        const where = position ? lineColumn(text, Number(position[1])) : undefined;
+        const at = where ? ` at line ${where.line}, column ${where.column}` : '';
+        const detail = message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+        return { ok: false, problems: [{ path: '', message: `${fileName} is not valid JSON${at}: ${detail}` }] };
+    }
+    return validateSpec(doc);
+}
+
+export async function loadSpecFile(path: string): Promise<SpecResult> {
+    let text: string;
+    try {
+        text = await readFile(path, 'utf8');
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const problem: InputProblem = {
+            path: '',
+            message:
+                code === 'ENOENT'
+                    ? `spec file not found: ${path}`
+                    : code === 'EISDIR'
+                      ? `spec file is a directory: ${path}`
+                      : `cannot read spec file ${path}: ${(error as Error).message}`,
+        };
+        return { ok: false, problems: [problem] };
+    }
+    return parseSpecText(text.replace(/^\uFEFF/, ''), path);
+}

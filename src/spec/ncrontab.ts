@@ -1,0 +1,68 @@
+/**
+ * Validation of Azure Functions timer schedules: NCRONTAB with six fields,
+ * `{second} {minute} {hour} {day} {month} {day-of-week}`.
+ */
+
+interface FieldRule {
+    name: string;
+    min: number;
+    max: number;
+    names?: readonly string[];
+}
+
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] as const;
+const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+const FIELDS: readonly FieldRule[] = [
+    { name: 'second', min: 0, max: 59 },
+    { name: 'minute', min: 0, max: 59 },
+    { name: 'hour', min: 0, max: 23 },
+    { name: 'day', min: 1, max: 31 },
+    { name: 'month', min: 1, max: 12, names: MONTHS },
+    { name: 'day-of-week', min: 0, max: 6, names: DAYS },
+];
+
+function parseValue(text: string, rule: FieldRule): number | undefined {
+    if (/^\d+$/.test(text)) return Number(text);
+    const index = rule.names?.indexOf(text.toLowerCase()) ?? -1;
+    if (index < 0) return undefined;
+    return rule.name === 'month' ? index + 1 : index;
+}
+
+function fieldProblem(item: string, rule: FieldRule): string | undefined {
+    const [range = '', step, extra] = item.split('/');
+    if (extra !== undefined) return `'${item}' has more than one '/'`;
+    if (step !== undefined && !/^[1-9]\d*$/.test(step)) return `step '${step}' in '${item}' must be a positive integer`;
+    if (range === '*') return undefined;
+    const bounds = range.split('-');
+    if (bounds.length > 2) return `'${item}' is not a value or a range`;
+    const values = bounds.map((b) => parseValue(b, rule));
+    for (const [i, value] of values.entries()) {
+        if (value === undefined) return `'${bounds[i]}' is not a valid ${rule.name}`;
+        if (value < rule.min || value > rule.max)
+            return `${rule.name} ${value} is out of range ${rule.min}-${rule.max}`;
+    }
+    const [lo, hi] = values;
+    if (lo !== undefined && hi !== undefined && lo > hi) return `range '${range}' runs backwards`;
+    return undefined;
+}
+
+/** Returns the problems of a schedule expression; empty when it is a valid six-field NCRONTAB. */
+export function ncrontabProblems(expression: string): string[] {
+    const fields = expression.trim().split(/\s+/);
+    if (fields.length !== 6) {
+        return [
+            `expected 6 fields '{second} {minute} {hour} {day} {month} {day-of-week}', got ${fields.length} in '${expression}'`,
+        ];
+    }
+    const problems: string[] = [];
+    fields.forEach((field, i) => {
+        const rule = FIELDS[i];
+        if (!rule) return;
+        for (const item of field.split(',')) {
+            const problem = item === '' ? `empty item in ${rule.name} field '${field}'` : fieldProblem(item, rule);
+            if (problem) problems.push(`${rule.name} field: ${problem}`);
+        }
+    });
+    return problems;
+}

@@ -1,0 +1,189 @@
+/**
+ * The migration spec: what to copy, from where to where, and how. Validated with zod; unknown
+ * keys are errors. Cross-field rules (duplicates, renames, loopback-only credentials) live in
+ * validate.ts so that they are reported together with the shape problems.
+ */
+import { z } from 'zod';
+import { SPEC_DEFAULTS } from './defaults.js';
+import { ncrontabProblems } from './ncrontab.js';
+
+/** Logical names of Dataverse tables and columns are lower case. */
+const logicalName = z
+    .string({ error: 'expected a string' })
+    .regex(/^[a-z_][a-z0-9_]*$/, { error: 'expected a Dataverse logical name (lower case letters, digits, _)' });
+
+/**
+ * A setting NAME (environment variable or app setting), never the secret itself. Entra client
+ * secrets contain characters such as `~` and `.`, which setting names cannot.
+ */
+const settingName = z
+    .string({ error: 'expected the name of an environment variable or app setting' })
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+        error: 'must be the NAME of an environment variable or app setting that holds the value (e.g. DATAVERSE_SOURCE_SECRET), not the value itself',
+    })
+    .max(128);
+
+const guidOrDomain = z.string().min(1);
+
+export const credentialSchema = z.discriminatedUnion(
+    'type',
+    [
+        z.strictObject({ type: z.literal('default') }),
+        z.strictObject({ type: z.literal('managedIdentity'), clientId: guidOrDomain.optional() }),
+        z.strictObject({
+            type: z.literal('clientSecret'),
+            tenantId: guidOrDomain,
+            clientId: guidOrDomain,
+            secretSetting: settingName,
+        }),
+        z.strictObject({
+            type: z.literal('clientCertificate'),
+            tenantId: guidOrDomain,
+            clientId: guidOrDomain,
+            certificatePathSetting: settingName,
+            certificatePasswordSetting: settingName.optional(),
+        }),
+        z.strictObject({ type: z.literal('none') }),
+    ],
+    { error: 'expected credential type default, managedIdentity, clientSecret, clientCertificate or none' },
+);
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+
+export function isLoopbackUrl(url: string): boolean {
+    try {
+        return LOOPBACK_HOSTS.has(new URL(url).hostname);
+    } catch {
+        return false;
+    }
+}
+
+const environmentUrl = z
+    .string({ error: 'expected the environment URL, e.g. https://contoso.crm.dynamics.com' })
+    .superRefine((value, ctx) => {
+        let url: URL;
+        try {
+            url = new URL(value);
+        } catch {
+            ctx.addIssue({ code: 'custom', message: `'${value}' is not a URL` });
+            return;
+        }
+        if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+            ctx.addIssue({
+                code: 'custom',
+                message: `plain http is only allowed for loopback addresses; use https://${url.host}`,
+            });
+        } else if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+            ctx.addIssue({ code: 'custom', message: `unsupported protocol '${url.protocol}', expected https` });
+        }
+        if (url.pathname !== '/' || url.search || url.hash) {
+            ctx.addIssue({
+                code: 'custom',
+                message: `give the environment root only (${url.origin}), without a path such as /api/data/v9.2`,
+            });
+        }
+    });
+
+export const environmentSchema = z.strictObject({
+    url: environmentUrl,
+    credential: credentialSchema.default({ type: 'default' }),
+});
+
+const bypassSchema = z.strictObject({
+    /** MSCRM.BypassBusinessLogicExecution values. */
+    businessLogic: z.array(z.enum(['CustomSync', 'CustomAsync'])).optional(),
+    /** MSCRM.SuppressCallbackRegistrationExpanderJob: do not trigger Power Automate flows. */
+    powerAutomateFlows: z.boolean().optional(),
+});
+
+export const tableSpecSchema = z.strictObject({
+    name: logicalName,
+    targetName: logicalName.optional(),
+    columns: z
+        .array(logicalName)
+        .min(1, { error: 'list at least one column, or omit columns for automatic mapping' })
+        .optional(),
+    rename: z.record(logicalName, logicalName).optional(),
+    filter: z.string().min(1).optional(),
+    /** `id` (the preserved primary key) or the logical name of an alternate key of the target table. */
+    match: z.union([z.literal('id'), logicalName]).default(SPEC_DEFAULTS.match),
+    deleteMissing: z.boolean().default(SPEC_DEFAULTS.deleteMissing),
+    /** Per choice column: source option value -> target option value. */
+    valueMap: z
+        .record(
+            logicalName,
+            z.record(z.string().regex(/^-?\d+$/, { error: 'expected an option value' }), z.number().int()),
+        )
+        .optional(),
+    bypass: bypassSchema.optional(),
+});
+
+const referenceRuleSchema = z.strictObject({
+    matchOn: z.array(logicalName).min(1),
+    /** Natural-key value of the row to use when no match is found. */
+    fallback: z.string().min(1).optional(),
+});
+
+export const referencesSchema = z
+    .object({
+        /** Owner used when a row's owner has no match in the target (domainname or email of a user). */
+        fallbackOwner: z.string().min(1).optional(),
+    })
+    .catchall(referenceRuleSchema);
+
+export const optionsSchema = z
+    .strictObject({
+        pageSize: z
+            .number()
+            .int()
+            .min(1)
+            .max(5000, { error: 'Dataverse returns at most 5000 rows a page' })
+            .default(SPEC_DEFAULTS.pageSize),
+        writeBatchSize: z
+            .number()
+            .int()
+            .min(1)
+            .max(1000, { error: 'a Dataverse batch holds at most 1000 operations' })
+            .default(SPEC_DEFAULTS.writeBatchSize),
+        maxConcurrency: z.number().int().min(1).max(256).default(SPEC_DEFAULTS.maxConcurrency),
+        maxFailedRows: z.number().int().min(0).optional(),
+        maxFailureRatio: z.number().min(0).max(1).optional(),
+        schedule: z
+            .string()
+            .superRefine((value, ctx) => {
+                for (const problem of ncrontabProblems(value))
+                    ctx.addIssue({ code: 'custom', message: `invalid NCRONTAB schedule: ${problem}` });
+            })
+            .optional(),
+        incremental: z.boolean().default(SPEC_DEFAULTS.incremental),
+    })
+    .default({
+        pageSize: SPEC_DEFAULTS.pageSize,
+        writeBatchSize: SPEC_DEFAULTS.writeBatchSize,
+        maxConcurrency: SPEC_DEFAULTS.maxConcurrency,
+        incremental: SPEC_DEFAULTS.incremental,
+    });
+
+export const migrationSpecSchema = z.strictObject({
+    $schema: z.string().optional(),
+    name: z
+        .string()
+        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+            error: 'expected 1-63 letters, digits, ., _ or -, starting with a letter or digit',
+        }),
+    source: environmentSchema,
+    target: environmentSchema,
+    tables: z.array(tableSpecSchema).min(1, { error: 'list at least one table' }),
+    manyToMany: z.array(z.string().min(1)).default([]),
+    references: referencesSchema.default({}),
+    onUnresolvedLookup: z.enum(['clear', 'fail']).default(SPEC_DEFAULTS.onUnresolvedLookup),
+    options: optionsSchema,
+});
+
+export type MigrationSpec = z.output<typeof migrationSpecSchema>;
+export type MigrationSpecInput = z.input<typeof migrationSpecSchema>;
+export type EnvironmentSpec = z.output<typeof environmentSchema>;
+export type CredentialSpec = z.output<typeof credentialSchema>;
+export type TableSpec = z.output<typeof tableSpecSchema>;
+export type ReferenceRule = z.output<typeof referenceRuleSchema>;
+export type SpecOptions = z.output<typeof optionsSchema>;

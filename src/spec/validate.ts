@@ -1,0 +1,139 @@
+/**
+ * Spec validation that reports EVERY problem at once: zod's shape problems plus the cross-field
+ * rules below, which run on the raw document even when its shape has problems elsewhere.
+ */
+import type { z } from 'zod';
+import { didYouMean } from '../util/suggest.js';
+import { formatPath, type InputProblem } from './problems.js';
+import { isLoopbackUrl, migrationSpecSchema, type MigrationSpec } from './schema.js';
+
+export type SpecResult = { ok: true; spec: MigrationSpec } | { ok: false; problems: InputProblem[] };
+
+/** Every key the spec format knows, for "did you mean" hints on unknown keys. */
+const KNOWN_KEYS = [
+    '$schema', 'name', 'source', 'target', 'tables', 'manyToMany', 'references', 'onUnresolvedLookup', 'options',
+    'url', 'credential', 'type', 'clientId', 'tenantId', 'secretSetting', 'certificatePathSetting',
+    'certificatePasswordSetting', 'targetName', 'columns', 'rename', 'filter', 'match', 'deleteMissing', 'valueMap',
+    'bypass', 'businessLogic', 'powerAutomateFlows', 'matchOn', 'fallback', 'fallbackOwner', 'pageSize',
+    'writeBatchSize', 'maxConcurrency', 'maxFailedRows', 'maxFailureRatio', 'schedule', 'incremental',
+]; // prettier-ignore
+
+const SECRET_LIKE_KEY = /secret|password|key|token/i;
+
+function unknownKeyMessage(key: string): string {
+    if (SECRET_LIKE_KEY.test(key) && !KNOWN_KEYS.includes(key)) {
+        return `unknown key '${key}': a spec never holds secrets; name the setting that holds it (secretSetting, certificatePathSetting)`;
+    }
+    return `unknown key '${key}'${didYouMean(key, KNOWN_KEYS)}`;
+}
+
+function zodProblems(error: z.ZodError): InputProblem[] {
+    const problems: InputProblem[] = [];
+    for (const issue of error.issues) {
+        if (issue.code === 'unrecognized_keys') {
+            for (const key of issue.keys)
+                problems.push({ path: formatPath([...issue.path, key]), message: unknownKeyMessage(key) });
+        } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+            problems.push({ path: formatPath(issue.path), message: `required: ${issue.message}` });
+        } else {
+            problems.push({ path: formatPath(issue.path), message: issue.message });
+        }
+    }
+    return problems;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function strings(value: unknown): string[] {
+    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+}
+
+function duplicateProblems(values: unknown, path: string, what: string): InputProblem[] {
+    const problems: InputProblem[] = [];
+    if (!Array.isArray(values)) return problems;
+    const seen = new Map<string, number>();
+    values.forEach((value, i) => {
+        if (typeof value !== 'string') return;
+        const first = seen.get(value);
+        if (first === undefined) seen.set(value, i);
+        else
+            problems.push({
+                path: `${path}[${i}]`,
+                message: `${what} '${value}' is listed twice (first at ${path}[${first}])`,
+            });
+    });
+    return problems;
+}
+
+function tableProblems(table: Record<string, unknown>, path: string): InputProblem[] {
+    const problems = duplicateProblems(table.columns, `${path}.columns`, 'column');
+    const columns = Array.isArray(table.columns) ? new Set(strings(table.columns)) : undefined;
+    if (!isRecord(table.rename)) return problems;
+    const targets = new Map<string, string>();
+    for (const [from, to] of Object.entries(table.rename)) {
+        const at = `${path}.rename${formatPath([from]).startsWith('[') ? '' : '.'}${formatPath([from])}`;
+        if (typeof to !== 'string') continue;
+        if (columns && !columns.has(from))
+            problems.push({ path: at, message: `renames '${from}', which is not in columns` });
+        const previous = targets.get(to);
+        if (previous !== undefined) {
+            problems.push({ path: at, message: `renames to '${to}', which '${previous}' is already renamed to` });
+        } else if (columns?.has(to) && !(to in table.rename)) {
+            problems.push({
+                path: at,
+                message: `renames to '${to}', which is also listed in columns as a column of its own`,
+            });
+        }
+        targets.set(to, from);
+    }
+    return problems;
+}
+
+function environmentProblems(env: unknown, path: string): InputProblem[] {
+    if (!isRecord(env) || typeof env.url !== 'string' || !isRecord(env.credential)) return [];
+    if (env.credential.type === 'none' && !isLoopbackUrl(env.url)) {
+        return [
+            {
+                path: `${path}.credential`,
+                message: `type 'none' (no token) is only allowed for loopback simulator URLs, not ${env.url}`,
+            },
+        ];
+    }
+    return [];
+}
+
+/** The cross-field rules: duplicates, renames, credentials that need a loopback URL. */
+function crossFieldProblems(doc: unknown): InputProblem[] {
+    if (!isRecord(doc)) return [];
+    const problems = [...environmentProblems(doc.source, 'source'), ...environmentProblems(doc.target, 'target')];
+    if (Array.isArray(doc.tables)) {
+        const names = doc.tables.map((t) => (isRecord(t) && typeof t.name === 'string' ? t.name : undefined));
+        problems.push(...duplicateProblems(names, 'tables', 'table').map((p) => ({ ...p, path: `${p.path}.name` })));
+        const targetNames = doc.tables.map((t, i) =>
+            isRecord(t) ? (typeof t.targetName === 'string' ? t.targetName : names[i]) : undefined,
+        );
+        doc.tables.forEach((t, i) => {
+            const target = targetNames[i];
+            const first = targetNames.indexOf(target);
+            if (isRecord(t) && typeof t.targetName === 'string' && first !== i && names[i] !== names[first]) {
+                problems.push({
+                    path: `tables[${i}].targetName`,
+                    message: `target table '${target}' is also written by tables[${first}]`,
+                });
+            }
+            if (isRecord(t)) problems.push(...tableProblems(t, `tables[${i}]`));
+        });
+    }
+    problems.push(...duplicateProblems(doc.manyToMany, 'manyToMany', 'relationship'));
+    return problems;
+}
+
+/** Validates a parsed JSON document as a migration spec; defaults applied on success. */
+export function validateSpec(doc: unknown): SpecResult {
+    const parsed = migrationSpecSchema.safeParse(doc);
+    const problems = [...(parsed.success ? [] : zodProblems(parsed.error)), ...crossFieldProblems(doc)];
+    if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+    return { ok: true, spec: parsed.data };
+}
