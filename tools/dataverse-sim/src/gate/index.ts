@@ -1,51 +1,214 @@
 /**
- * Request gate of the Dataverse simulator: auth, service protection limits, server-time model,
- * time scale and fault injection. See ../gate-contract.md. Implementation lands in sibling modules.
+ * Request gate of the Dataverse simulator (contract: ../gate-contract.md): auth, service protection limits,
+ * server-time model, time scale and seeded fault injection. The HTTP server calls `enter` first for every request
+ * ($batch counts as one), runs the handler, then `leave`, and always calls `leave` for a request that entered.
  */
 import type { IncomingMessage } from 'node:http';
 import type { SimError } from '../errors.js';
+import { authenticate } from './auth.js';
+import { computeCeiling, type Ceiling } from './ceiling.js';
+import type { FaultsConfig } from './faults-config.js';
+import { FaultInjector, faultError, faultStatsKey, type FaultDecision, type FaultStatsKey } from './faults.js';
+import { Limiter } from './limiter.js';
+import { DEFAULT_DOP_HINT, type LimitsConfig } from './limits-config.js';
+import { SimTime, type Clock } from './sim-time.js';
+import { throttleError, type LimitKind } from './throttle-errors.js';
 
-export interface LimitsConfig {
-    windowSeconds: number;
-    maxRequestsPerWindow: number;
-    maxExecutionMsPerWindow: number;
-    maxConcurrentRequests: number;
-    dopHint: number;
-    serverTime: { fixedMsPerRequest: number; msPerRowRead: number; msPerRowWritten: number };
-}
-
-export interface FaultsConfig {
-    seed: number;
-}
+export type { LimitsConfig } from './limits-config.js';
+export type { FaultsConfig } from './faults-config.js';
+export type { Clock } from './sim-time.js';
+export type { BindingLimit, Ceiling } from './ceiling.js';
+export type { LimitKind } from './throttle-errors.js';
+export { DATAVERSE_LIMITS, limitsConfigSchema, parseLimitsConfig, resolveLimitsOption } from './limits-config.js';
+export { faultsConfigSchema, loadFaultsFile, parseFaultsConfig } from './faults-config.js';
+export { makeTestJwt, decodeJwt } from './jwt.js';
+export { UnauthorizedError, ANONYMOUS_USER, SIM_TENANT_ID } from './auth.js';
+export { computeCeiling } from './ceiling.js';
 
 export interface GateOptions {
+    /** Environment URL, e.g. http://127.0.0.1:5555; its origin is the token audience in strict auth. */
     envUrl: string;
     auth: 'any' | 'strict';
+    /** `DATAVERSE_LIMITS` = documented service protection limits; 'none' = no limits and no delays. */
     limits: LimitsConfig | 'none';
     faults?: FaultsConfig;
+    /** Real ms added to every response. */
     latencyMs?: number;
+    /** Real seconds per simulated second (0.01 compresses the 300 s window to 3 s). Default 1. */
     timeScale?: number;
+    /** Optional (not in the contract): real epoch-ms clock, injectable for deterministic tests. Default Date.now. */
+    clock?: Clock;
 }
+
+/** Opaque per-request handle from `enter`, passed back to `leave`. */
 export interface GateContext {
     user: string;
 }
+
 export type GateExit =
     | { kind: 'respond'; delayMs: number; headers: Record<string, string> }
     | { kind: 'error'; delayMs: number; error: SimError }
     | { kind: 'reset'; afterBytes: number };
+
 export interface GateStats {
-    throttled: { requests: number; executionTime: number; concurrency: number };
-    faults: Record<string, number>;
+    /** Every request that reached `enter`. */
+    requests: number;
+    /** Requests admitted to the handler. */
+    admitted: number;
+    /** 401 answers (strict auth). */
+    unauthorized: number;
+    throttled: Record<LimitKind, number>;
+    faults: Record<FaultStatsKey, number>;
     requestsPerUser: Record<string, number>;
+    /** Modeled (simulated) server execution time of all admitted requests, ms. */
     totalExecutionMs: number;
+    rowsRead: number;
+    rowsWritten: number;
 }
+
+export type EnterResult = { ok: true; ctx: GateContext } | { ok: false; error: SimError; delayMs: number };
+
 export interface Gate {
-    enter(req: IncomingMessage): { ok: true; ctx: GateContext } | { ok: false; error: SimError; delayMs: number };
+    /** First thing per HTTP request ($batch counts as one). Auth, 429 limits, injected pre-work faults. */
+    enter(req: IncomingMessage): EnterResult;
+    /** After the handler did the work, before the response is written. */
     leave(ctx: GateContext, work: { rowsRead: number; rowsWritten: number; status: number }): GateExit;
     stats(): GateStats;
-    ceiling(writeBatchSize: number): { rowsPerSecond: number; requestsPerSecond: number; bindingLimit: string };
+    /** The throughput ceiling implied by the config (rows written per real second, one user), for benchmarks. */
+    ceiling(writeBatchSize: number): Ceiling;
 }
+
+interface Pending {
+    fault: FaultDecision | undefined;
+    left: boolean;
+}
+
 export function createGate(options: GateOptions): Gate {
-    void options;
-    throw new Error('createGate: not implemented yet');
+    const envOrigin = originOf(options.envUrl);
+    const time = new SimTime(options.clock ?? Date.now, options.timeScale ?? 1);
+    const latencyMs = options.latencyMs ?? 0;
+    if (!(latencyMs >= 0)) throw new Error(`latencyMs must be >= 0, got ${latencyMs}`);
+    const limits = options.limits;
+    const limiter = limits === 'none' ? undefined : new Limiter(limits);
+    const faults = options.faults ? new FaultInjector(options.faults) : undefined;
+    const dopHint = String(limits === 'none' ? DEFAULT_DOP_HINT : limits.dopHint);
+    const pending = new WeakMap<GateContext, Pending>();
+
+    const stats: GateStats = {
+        requests: 0,
+        admitted: 0,
+        unauthorized: 0,
+        throttled: { requests: 0, executionTime: 0, concurrency: 0 },
+        faults: { serverErrorBeforeWork: 0, serverErrorAfterWork: 0, unavailable: 0, reset: 0, slow: 0 },
+        requestsPerUser: {},
+        totalExecutionMs: 0,
+        rowsRead: 0,
+        rowsWritten: 0,
+    };
+
+    /** x-ms-dop-hint plus, with limits on, the two debug headers in the service's formats. */
+    function baseHeaders(user: string, now: number): Record<string, string> {
+        const headers: Record<string, string> = { 'x-ms-dop-hint': dopHint };
+        if (limiter) {
+            const left = limiter.remaining(user, now);
+            headers['x-ms-ratelimit-burst-remaining-xrm-requests'] = String(left.requests);
+            // The service reports the remaining combined duration in seconds, e.g. "1,199.46".
+            headers['x-ms-ratelimit-time-remaining-xrm-requests'] = (left.executionMs / 1000).toLocaleString('en-US', {
+                minimumFractionDigits: 2,
+                maximumFractionDigits: 2,
+            });
+        }
+        return headers;
+    }
+
+    function enter(req: IncomingMessage): EnterResult {
+        stats.requests++;
+        const auth = authenticate(req.headers, options.auth, envOrigin, time.realNow());
+        if (!auth.ok) {
+            stats.unauthorized++;
+            Object.assign(auth.error.headers, { 'x-ms-dop-hint': dopHint });
+            return { ok: false, error: auth.error, delayMs: latencyMs };
+        }
+        const user = auth.user;
+        stats.requestsPerUser[user] = (stats.requestsPerUser[user] ?? 0) + 1;
+        const now = time.now();
+
+        if (limiter) {
+            const check = limiter.check(user, now);
+            if (!check.ok) {
+                stats.throttled[check.kind]++;
+                const headers = baseHeaders(user, now);
+                headers['Retry-After'] = time.retryAfter(check.retryAfterMs).header;
+                return { ok: false, error: throttleError(check.kind, limiter.limits, headers), delayMs: latencyMs };
+            }
+        }
+
+        const fault = faults?.draw();
+        if (fault && (fault.kind === 'unavailable' || (fault.kind === 'serverError' && fault.phase === 'beforeWork'))) {
+            stats.faults[faultStatsKey(fault)]++;
+            const headers = baseHeaders(user, now);
+            if (fault.kind === 'unavailable') {
+                headers['Retry-After'] = time.retryAfter(fault.retryAfterSeconds * 1000).header;
+                return { ok: false, error: faultError(503, headers), delayMs: latencyMs };
+            }
+            return { ok: false, error: faultError(fault.status, headers), delayMs: latencyMs };
+        }
+
+        limiter?.admit(user, now);
+        stats.admitted++;
+        const ctx: GateContext = { user };
+        pending.set(ctx, { fault, left: false });
+        return { ok: true, ctx };
+    }
+
+    function leave(ctx: GateContext, work: { rowsRead: number; rowsWritten: number; status: number }): GateExit {
+        const p = pending.get(ctx);
+        if (!p) throw new Error('gate.leave: context was not returned by enter() of this gate');
+        if (p.left) throw new Error(`gate.leave: called twice for one request of user ${ctx.user}`);
+        p.left = true;
+
+        const now = time.now();
+        const serverMs = limits === 'none' ? 0 : modeledServerMs(limits, work);
+        limiter?.complete(ctx.user, now, serverMs);
+        stats.totalExecutionMs += serverMs;
+        stats.rowsRead += work.rowsRead;
+        stats.rowsWritten += work.rowsWritten;
+
+        const delayMs = time.toRealMs(serverMs) + latencyMs;
+        const headers = baseHeaders(ctx.user, now);
+        const fault = p.fault;
+        if (!fault) return { kind: 'respond', delayMs, headers };
+        stats.faults[faultStatsKey(fault)]++;
+        switch (fault.kind) {
+            case 'serverError':
+                return { kind: 'error', delayMs, error: faultError(fault.status, headers) };
+            case 'reset':
+                return { kind: 'reset', afterBytes: fault.afterBytes };
+            case 'slow':
+                return { kind: 'respond', delayMs: delayMs + fault.extraMs, headers };
+            case 'unavailable':
+                throw new Error('gate.leave: a pre-work fault reached leave'); // enter() answers these itself
+        }
+    }
+
+    return {
+        enter,
+        leave,
+        stats: () => structuredClone(stats),
+        ceiling: (writeBatchSize) => computeCeiling(limits, time.timeScale, writeBatchSize),
+    };
+}
+
+/** Modeled server time of one request's work, simulated ms. */
+export function modeledServerMs(limits: LimitsConfig, work: { rowsRead: number; rowsWritten: number }): number {
+    const t = limits.serverTime;
+    return t.fixedMsPerRequest + work.rowsRead * t.msPerRowRead + work.rowsWritten * t.msPerRowWritten;
+}
+
+function originOf(envUrl: string): string {
+    try {
+        return new URL(envUrl).origin;
+    } catch {
+        throw new Error(`createGate: envUrl is not a URL: ${JSON.stringify(envUrl)}`);
+    }
 }
