@@ -32,5 +32,18 @@ export default tseslint.config(
             ],
         },
     },
+    {
+        // Tests poke at untyped JSON documents and HTTP bodies on purpose.
+        files: ['test/**', 'tools/*/test/**', 'bench/**'],
+        rules: {
+            '@typescript-eslint/no-explicit-any': 'off',
+            '@typescript-eslint/no-unsafe-member-access': 'off',
+            '@typescript-eslint/no-unsafe-assignment': 'off',
+            '@typescript-eslint/no-unsafe-call': 'off',
+            '@typescript-eslint/no-unsafe-argument': 'off',
+            '@typescript-eslint/no-unsafe-return': 'off',
+            '@typescript-eslint/no-non-null-assertion': 'off',
+        },
+    },
     prettier,
 );

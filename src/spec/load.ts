@@ -19,7 +19,11 @@ export function parseSpecText(text: string, fileName: string): SpecResult {
         const position = /position (\d+)/.exec(message);
         const where = position ? lineColumn(text, Number(position[1])) : undefined;
         const at = where ? ` at line ${where.line}, column ${where.column}` : '';
-        const detail = message.replace(/ in JSON at position \d+.*$/, '').replace(/^JSON\.parse: /, '');
+        // Node puts the whole offending text in some messages ("..." is not valid JSON); keep one line.
+        const detail = message
+            .replace(/, "[\s\S]*" is not valid JSON$/, '')
+            .replace(/ in JSON at position \d+[\s\S]*$/, '')
+            .replace(/\s+/g, ' ');
         return { ok: false, problems: [{ path: '', message: `${fileName} is not valid JSON${at}: ${detail}` }] };
     }
     return validateSpec(doc);

@@ -166,11 +166,9 @@ export const optionsSchema = z
 
 export const migrationSpecSchema = z.strictObject({
     $schema: z.string().optional(),
-    name: z
-        .string()
-        .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
-            error: 'expected 1-63 letters, digits, ., _ or -, starting with a letter or digit',
-        }),
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+        error: 'expected 1-63 letters, digits, ., _ or -, starting with a letter or digit',
+    }),
     source: environmentSchema,
     target: environmentSchema,
     tables: z.array(tableSpecSchema).min(1, { error: 'list at least one table' }),

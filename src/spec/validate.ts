@@ -27,13 +27,22 @@ function unknownKeyMessage(key: string): string {
     return `unknown key '${key}'${didYouMean(key, KNOWN_KEYS)}`;
 }
 
-function zodProblems(error: z.ZodError): InputProblem[] {
+function valueAt(doc: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+    let value = doc;
+    for (const key of path) {
+        if (typeof value !== 'object' || value === null) return undefined;
+        value = (value as Record<PropertyKey, unknown>)[key];
+    }
+    return value;
+}
+
+function zodProblems(error: z.ZodError, doc: unknown): InputProblem[] {
     const problems: InputProblem[] = [];
     for (const issue of error.issues) {
         if (issue.code === 'unrecognized_keys') {
             for (const key of issue.keys)
                 problems.push({ path: formatPath([...issue.path, key]), message: unknownKeyMessage(key) });
-        } else if (issue.code === 'invalid_type' && issue.input === undefined) {
+        } else if (issue.code === 'invalid_type' && valueAt(doc, issue.path) === undefined) {
             problems.push({ path: formatPath(issue.path), message: `required: ${issue.message}` });
         } else {
             problems.push({ path: formatPath(issue.path), message: issue.message });
@@ -133,7 +142,7 @@ function crossFieldProblems(doc: unknown): InputProblem[] {
 /** Validates a parsed JSON document as a migration spec; defaults applied on success. */
 export function validateSpec(doc: unknown): SpecResult {
     const parsed = migrationSpecSchema.safeParse(doc);
-    const problems = [...(parsed.success ? [] : zodProblems(parsed.error)), ...crossFieldProblems(doc)];
+    const problems = [...(parsed.success ? [] : zodProblems(parsed.error, doc)), ...crossFieldProblems(doc)];
     if (problems.length > 0 || !parsed.success) return { ok: false, problems };
     return { ok: true, spec: parsed.data };
 }

@@ -24,7 +24,7 @@ export function closeMatches(name: string, candidates: Iterable<string>, limit =
         const c = candidate.toLowerCase();
         const distance =
             c.includes(lower) || lower.includes(c) ? Math.abs(c.length - lower.length) / 10 : editDistance(lower, c);
-        if (distance <= maxDistance && c !== lower) scored.push({ candidate, distance });
+        if (distance <= maxDistance && candidate !== name) scored.push({ candidate, distance });
     }
     scored.sort((x, y) => x.distance - y.distance || x.candidate.localeCompare(y.candidate));
     return scored.slice(0, limit).map((s) => s.candidate);

@@ -1,0 +1,23 @@
+/** Runs the CLI in-process with captured stdout/stderr. */
+import { runCli, type CommandTable } from '../../src/cli/program.js';
+import type { CliIo } from '../../src/cli/io.js';
+
+export interface CliResult {
+    code: number;
+    stdout: string;
+    stderr: string;
+}
+
+export async function cli(argv: string[], options: { cwd?: string; commands?: CommandTable } = {}): Promise<CliResult> {
+    let stdout = '';
+    let stderr = '';
+    const io: CliIo = {
+        stdout: (t) => (stdout += t),
+        stderr: (t) => (stderr += t),
+        isTty: false,
+        env: { ...process.env },
+        cwd: options.cwd ?? process.cwd(),
+    };
+    const code = await runCli(argv, io, options.commands);
+    return { code, stdout, stderr };
+}

@@ -1,0 +1,207 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { formatProblem, SPEC_DEFAULTS, validateSpec } from '../../src/spec/index.js';
+
+const example = JSON.parse(
+    readFileSync(new URL('../fixtures/design-example.spec.json', import.meta.url), 'utf8'),
+) as Record<string, unknown>;
+
+/** A deep copy of the DESIGN example with one change applied. */
+function variant(change: (doc: Record<string, any>) => void): unknown {
+    const doc = structuredClone(example) as Record<string, any>;
+    change(doc);
+    return doc;
+}
+
+function problemsOf(doc: unknown): string[] {
+    const result = validateSpec(doc);
+    if (result.ok) throw new Error('expected the spec to be rejected');
+    return result.problems.map(formatProblem);
+}
+
+describe('migration spec', () => {
+    it('accepts the DESIGN example and applies defaults', () => {
+        const result = validateSpec(example);
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        expect(result.spec.tables[0]).toMatchObject({ name: 'account', match: 'id', deleteMissing: false });
+        expect(result.spec.tables[1]?.deleteMissing).toBe(true);
+        expect(result.spec.references.systemuser).toEqual({ matchOn: ['domainname'] });
+        expect(result.spec.references.fallbackOwner).toBe('admin@contoso.com');
+        expect(result.spec.options.incremental).toBe(SPEC_DEFAULTS.incremental);
+    });
+
+    it('fills every option default when options are omitted', () => {
+        const result = validateSpec(variant((d) => delete d.options));
+        expect(result.ok && result.spec.options).toEqual({
+            pageSize: SPEC_DEFAULTS.pageSize,
+            writeBatchSize: SPEC_DEFAULTS.writeBatchSize,
+            maxConcurrency: SPEC_DEFAULTS.maxConcurrency,
+            incremental: SPEC_DEFAULTS.incremental,
+        });
+    });
+
+    it.each([
+        ['missing url', (d: any) => delete d.source.url, /^source\.url: required/],
+        [
+            'plain http to a non-loopback host',
+            (d: any) => (d.target.url = 'http://contoso.crm.dynamics.com'),
+            /^target\.url: plain http is only allowed for loopback/,
+        ],
+        [
+            'a URL with the API path',
+            (d: any) => (d.source.url = 'https://contoso.crm.dynamics.com/api/data/v9.2'),
+            /^source\.url: give the environment root only/,
+        ],
+        [
+            'an inline secret instead of a setting name',
+            (d: any) =>
+                (d.source.credential = {
+                    type: 'clientSecret',
+                    tenantId: 't',
+                    clientId: 'c',
+                    secretSetting: 'Xy8Q~abc.DEF_ghiJKLmno',
+                }),
+            /^source\.credential\.secretSetting: must be the NAME of an environment variable/,
+        ],
+        [
+            'a secret under an unknown key',
+            (d: any) =>
+                (d.source.credential = {
+                    type: 'clientSecret',
+                    tenantId: 't',
+                    clientId: 'c',
+                    secretSetting: 'S',
+                    clientSecret: 'x',
+                }),
+            /^source\.credential\.clientSecret: unknown key 'clientSecret': a spec never holds secrets/,
+        ],
+        [
+            'pageSize 6000',
+            (d: any) => (d.options.pageSize = 6000),
+            /^options\.pageSize: Dataverse returns at most 5000 rows a page/,
+        ],
+        ['writeBatchSize 0', (d: any) => (d.options.writeBatchSize = 0), /^options\.writeBatchSize: /],
+        [
+            'duplicate table names',
+            (d: any) => d.tables.push({ name: 'account' }),
+            /^tables\[2\]\.name: table 'account' is listed twice \(first at tables\[0\]\)/,
+        ],
+        [
+            'a rename to a column listed twice',
+            (d: any) => (d.tables[1].rename = { firstname: 'lastname' }),
+            /^tables\[1\]\.rename\.firstname: renames to 'lastname', which is also listed in columns/,
+        ],
+        [
+            'two renames to one column',
+            (d: any) => (d.tables[1].rename = { firstname: 'fullname', lastname: 'fullname' }),
+            /^tables\[1\]\.rename\.lastname: renames to 'fullname', which 'firstname' is already renamed to/,
+        ],
+        [
+            'a column listed twice',
+            (d: any) => d.tables[1].columns.push('firstname'),
+            /^tables\[1\]\.columns\[3\]: column 'firstname' is listed twice/,
+        ],
+        [
+            'unknown key at the root',
+            (d: any) => (d.tabels = []),
+            /^tabels: unknown key 'tabels' \(did you mean 'tables'\?\)/,
+        ],
+        ['unknown key in an environment', (d: any) => (d.source.uri = 'x'), /^source\.uri: unknown key 'uri'/],
+        [
+            'unknown key in a credential',
+            (d: any) => (d.source.credential.tenant = 'x'),
+            /^source\.credential\.tenant: unknown key/,
+        ],
+        [
+            'unknown key in a table',
+            (d: any) => (d.tables[1].colums = []),
+            /^tables\[1\]\.colums: unknown key 'colums' \(did you mean 'columns'\?\)/,
+        ],
+        [
+            'unknown key in a reference rule',
+            (d: any) => (d.references.systemuser.match = ['x']),
+            /^references\.systemuser\.match: unknown key/,
+        ],
+        [
+            'unknown key in options',
+            (d: any) => (d.options.pagesize = 10),
+            /^options\.pagesize: unknown key 'pagesize' \(did you mean 'pageSize'\?\)/,
+        ],
+        [
+            'unknown key in bypass',
+            (d: any) => (d.tables[0].bypass = { plugins: true }),
+            /^tables\[0\]\.bypass\.plugins: unknown key/,
+        ],
+        [
+            'an invalid NCRONTAB schedule',
+            (d: any) => (d.options.schedule = '0 */5 * * *'),
+            /^options\.schedule: invalid NCRONTAB schedule: expected 6 fields/,
+        ],
+        [
+            'an out-of-range NCRONTAB field',
+            (d: any) => (d.options.schedule = '0 0 25 * * *'),
+            /^options\.schedule: invalid NCRONTAB schedule: hour field: hour 25 is out of range 0-23/,
+        ],
+        [
+            'a non-string column',
+            (d: any) => (d.tables[1].columns[0] = 7),
+            /^tables\[1\]\.columns\[0\]: expected a string/,
+        ],
+        [
+            'credential none for a remote URL',
+            (d: any) => (d.source.credential = { type: 'none' }),
+            /^source\.credential: type 'none' \(no token\) is only allowed for loopback/,
+        ],
+        [
+            'an unknown credential type',
+            (d: any) => (d.source.credential = { type: 'password' }),
+            /^source\.credential\.type: expected credential type default, managedIdentity/,
+        ],
+        [
+            'an upper-case table name',
+            (d: any) => (d.tables[0].name = 'Account'),
+            /^tables\[0\]\.name: expected a Dataverse logical name/,
+        ],
+        ['no tables', (d: any) => (d.tables = []), /^tables: list at least one table/],
+    ])('rejects %s with its path', (_label, change, expected) => {
+        const problems = problemsOf(variant(change));
+        expect(
+            problems.some((p) => expected.test(p)),
+            `problems were:\n${problems.join('\n')}`,
+        ).toBe(true);
+    });
+
+    it('accepts valid NCRONTAB schedules and loopback http with no credential', () => {
+        const result = validateSpec(
+            variant((d) => {
+                d.options.schedule = '0 30 2 * * Mon-Fri';
+                d.source = { url: 'http://127.0.0.1:5555', credential: { type: 'none' } };
+            }),
+        );
+        expect(result.ok).toBe(true);
+    });
+
+    it('reports every problem at once, shape and cross-field together', () => {
+        const problems = problemsOf(
+            variant((d) => {
+                delete d.source.url;
+                d.options.pageSize = 6000;
+                d.tables.push({ name: 'account', colums: [] });
+                d.tables[1].columns.push('lastname');
+                d.options.schedule = 'daily';
+            }),
+        );
+        expect(problems).toEqual(
+            expect.arrayContaining([
+                expect.stringMatching(/^source\.url: required/),
+                expect.stringMatching(/^options\.pageSize: /),
+                expect.stringMatching(/^tables\[2\]\.colums: unknown key/),
+                expect.stringMatching(/^tables\[2\]\.name: table 'account' is listed twice/),
+                expect.stringMatching(/^tables\[1\]\.columns\[3\]: column 'lastname' is listed twice/),
+                expect.stringMatching(/^options\.schedule: invalid NCRONTAB/),
+            ]),
+        );
+        expect(problems.length).toBeGreaterThanOrEqual(6);
+    });
+});
