@@ -38,10 +38,23 @@ export interface QueryPage {
     nextSkipToken?: string;
     /** With $count=true: the number of matching rows, capped at 5000 as the service caps it. */
     count?: number;
+    /** With $count=true: more than 5000 rows match (`@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded`). */
+    countLimitExceeded?: boolean;
+    /** Rows the engine read from the source for this page (for stats and cost models). */
+    rowsScanned?: number;
+}
+
+export interface RunOptions {
+    /**
+     * The request carried `Prefer: odata.maxpagesize`: the page size comes from it and `$top` is ignored, as the
+     * service documents. Without it, `$top` (if given) limits the result and no nextLink is produced.
+     */
+    maxPageSizePreferred?: boolean;
 }
 
 export interface QueryEngine {
     /** Throws SimError (400 with the service's message) for unknown properties, bad syntax, $skip, ... */
     parseQuery(params: URLSearchParams, table: SimTable, schema: SimSchema): ParsedQuery;
-    runQuery(source: RowSource, table: SimTable, query: ParsedQuery, pageSize: number): QueryPage;
+    /** `rows` are the stored rows (not projected; the server renders `query.select`); do not mutate them. */
+    runQuery(source: RowSource, table: SimTable, query: ParsedQuery, pageSize: number, options?: RunOptions): QueryPage;
 }
