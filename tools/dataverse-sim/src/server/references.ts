@@ -1,0 +1,126 @@
+/**
+ * Resolving entity references: key predicates in URLs (`accounts(<id>)`, `accounts(accountnumber='A1')`),
+ * `@odata.bind` / `@odata.id` values (relative, absolute, or `$n` Content-ID references in a batch).
+ */
+import { ErrorCodes, SimError } from '../errors.js';
+import type { SimRow } from '../model.js';
+import { isLookupType } from '../model.js';
+import type { KeyPredicate } from './resource-path.js';
+import { parseResourcePath } from './resource-path.js';
+import type { SchemaIndex, TableInfo } from './schema-index.js';
+import type { Store } from './store.js';
+
+/** Where a key predicate points: a primary id, or the values of an Active alternate key. */
+export interface KeyTarget {
+    id?: string;
+    keyValues?: SimRow;
+}
+
+export function resolveKeyPredicate(info: TableInfo, key: KeyPredicate): KeyTarget {
+    const { table } = info;
+    if (key.single !== undefined) {
+        if (typeof key.single !== 'string' || !/^[0-9a-f-]{36}$/.test(key.single)) throw invalidKey(table.logicalName);
+        return { id: key.single };
+    }
+    const named = key.named ?? [];
+    if (named.length === 1 && named[0]![0] === table.primaryIdAttribute) {
+        const value = named[0]![1];
+        if (typeof value !== 'string') throw invalidKey(table.logicalName);
+        return { id: value };
+    }
+    const values: SimRow = {};
+    for (const [rawName, value] of named) {
+        const m = /^_(.+)_value$/.exec(rawName);
+        const name = m ? m[1]! : rawName;
+        const attr = info.attributes.get(name);
+        if (!attr || (m && !isLookupType(attr.type))) throw invalidKey(table.logicalName);
+        values[name] = value;
+    }
+    const names = Object.keys(values).sort().join(',');
+    const key2 = (table.keys ?? []).find(
+        (k) => (k.status ?? 'Active') === 'Active' && [...k.keyAttributes].sort().join(',') === names,
+    );
+    if (!key2) throw invalidKey(table.logicalName);
+    return { keyValues: values };
+}
+
+export function invalidKey(logicalName: string): SimError {
+    const type = `Microsoft.Dynamics.CRM.${logicalName}`;
+    return new SimError(
+        400,
+        ErrorCodes.ODataParse,
+        `The key in the request URI is not valid for resource '${type}'. Ensure that the names and number of key properties match the declared or alternate key properties for the resource '${type}'.`,
+    );
+}
+
+export function notFoundById(logicalName: string, id: string): SimError {
+    return new SimError(404, ErrorCodes.ObjectDoesNotExist, `${logicalName} With Id = ${id} Does Not Exist`);
+}
+
+export function notFoundByKey(logicalName: string): SimError {
+    return new SimError(
+        404,
+        '0x80060891',
+        `A record with the specified key values does not exist in ${logicalName} entity`,
+    );
+}
+
+/** The existing row's id for a key target, or undefined. */
+export function findRowId(store: Store, info: TableInfo, target: KeyTarget): string | undefined {
+    if (target.id !== undefined) return store.get(info.table.logicalName, target.id) ? target.id : undefined;
+    const key = (info.table.keys ?? []).find(
+        (k) =>
+            (k.status ?? 'Active') === 'Active' &&
+            [...k.keyAttributes].sort().join(',') ===
+                Object.keys(target.keyValues ?? {})
+                    .sort()
+                    .join(','),
+    );
+    return key ? store.findByKey(info.table.logicalName, key, target.keyValues ?? {}) : undefined;
+}
+
+/** `/api/data/v9.2/contacts(<id>)`, `https://host/api/data/v9.2/contacts(<id>)`, `contacts(<id>)` -> path. */
+export function entityPathOf(reference: string): string {
+    const m = /\/api\/data\/v9\.[0-2]\/(.*)$/.exec(reference);
+    const rest = m ? m[1]! : reference.replace(/^\//, '');
+    return rest.split('?')[0]!;
+}
+
+export interface EntityReference {
+    info: TableInfo;
+    target: KeyTarget;
+}
+
+/**
+ * Parses a reference to one row. `contentIds` maps `$n` to the entity URL a batch part created.
+ */
+export function parseEntityReference(
+    schema: SchemaIndex,
+    reference: string,
+    contentIds: Map<string, string> | undefined,
+): EntityReference {
+    let ref = reference;
+    const m = /^\$([A-Za-z0-9_.-]+)$/.exec(ref);
+    if (m) {
+        const url = contentIds?.get(m[1]!);
+        if (!url) {
+            throw new SimError(
+                400,
+                ErrorCodes.ODataParse,
+                `Content-ID Reference: '${ref}' does not exist in the batch context.`,
+            );
+        }
+        ref = url;
+    }
+    const segments = parseResourcePath(entityPathOf(ref));
+    const first = segments[0];
+    const info = first ? schema.byEntitySet.get(first.name) : undefined;
+    if (segments.length !== 1 || !first?.key || !info) {
+        throw new SimError(
+            400,
+            ErrorCodes.ODataParse,
+            `The URI '${reference}' is not valid because it is not based on the service root.`,
+        );
+    }
+    return { info, target: resolveKeyPredicate(info, first.key) };
+}

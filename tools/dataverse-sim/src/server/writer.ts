@@ -1,0 +1,427 @@
+/**
+ * Create, update and delete as the service performs them: JSON body validation (unknown and
+ * read-only columns, types, lengths, choices, `_x_value` rejected), `@odata.bind` with referential
+ * integrity, statecode/statuscode pairs, and the system columns (created/modified on/by, owner,
+ * owning business unit, `overriddencreatedon`).
+ */
+import { randomUUID } from 'node:crypto';
+import { ErrorCodes, SimError } from '../errors.js';
+import { isGuid } from '../guid-order.js';
+import type { SimAttribute, SimLookupValue, SimManyToMany, SimRow, SimValue } from '../model.js';
+import { isLookupType, isLookupValue } from '../model.js';
+import type { KeyTarget } from './references.js';
+import { findRowId, notFoundById, notFoundByKey, parseEntityReference } from './references.js';
+import type { SchemaIndex, TableInfo } from './schema-index.js';
+import type { Store } from './store.js';
+
+export interface Caller {
+    userId: string;
+    businessUnitId: string | undefined;
+}
+
+export interface WriteContext {
+    caller: Caller;
+    /** `$n` -> entity URL, inside a batch change set. */
+    contentIds?: Map<string, string>;
+}
+
+type Mode = 'create' | 'update';
+
+interface PendingAssociation {
+    relationship: SimManyToMany;
+    side: 1 | 2;
+    otherId: string;
+}
+
+const ODATA_BIND = '@odata.bind';
+/** Columns the service never accepts from a client, whatever the schema says. */
+const CREATE_ONLY = new Set(['overriddencreatedon']);
+
+export class Writer {
+    constructor(
+        private readonly schema: SchemaIndex,
+        private readonly store: Store,
+        private readonly now: () => Date = () => new Date(),
+    ) {}
+
+    create(info: TableInfo, body: Record<string, unknown>, ctx: WriteContext, preset: KeyTarget = {}): SimRow {
+        this.rejectIntersect(info);
+        const { changes, associations } = this.toChanges(info, body, 'create', ctx);
+        const { table } = info;
+        const pk = table.primaryIdAttribute;
+        const bodyId = changes[pk];
+        if (bodyId !== undefined && preset.id !== undefined && bodyId !== preset.id) {
+            throw new SimError(
+                400,
+                ErrorCodes.InvalidArgument,
+                `The ${pk} in the request body does not match the key in the URL.`,
+            );
+        }
+        const id = preset.id ?? (typeof bodyId === 'string' ? bodyId : randomUUID());
+        const row: SimRow = { ...preset.keyValues, ...changes, [pk]: id };
+        this.applyStateDefaults(info, row, undefined, id);
+        const stamp = isoSeconds(this.now());
+        const user: SimLookupValue = { id: ctx.caller.userId, table: 'systemuser' };
+        const setIf = (name: string, value: SimValue) => {
+            if (info.attributes.has(name)) row[name] = value;
+        };
+        const overridden = row.overriddencreatedon;
+        setIf('createdon', typeof overridden === 'string' ? overridden : stamp);
+        setIf('modifiedon', stamp);
+        setIf('createdby', user);
+        setIf('modifiedby', user);
+        const ownerAttr = table.attributes.find((a) => a.type === 'Owner');
+        if (ownerAttr && !isLookupValue(row[ownerAttr.logicalName])) row[ownerAttr.logicalName] = user;
+        if (ownerAttr) this.applyOwnerColumns(info, row, row[ownerAttr.logicalName]);
+        return this.store.transaction(() => {
+            const stored = this.store.insert(table.logicalName, row);
+            this.associateAll(id, associations);
+            return stored;
+        });
+    }
+
+    update(info: TableInfo, id: string, body: Record<string, unknown>, ctx: WriteContext): SimRow {
+        this.rejectIntersect(info);
+        const { table } = info;
+        const existing = this.store.get(table.logicalName, id);
+        if (!existing) throw notFoundById(table.logicalName, id);
+        const { changes, associations } = this.toChanges(info, body, 'update', ctx);
+        const pk = table.primaryIdAttribute;
+        if (changes[pk] !== undefined && changes[pk] !== id) {
+            throw new SimError(
+                400,
+                ErrorCodes.InvalidArgument,
+                `The ${pk} in the request body does not match the key in the URL.`,
+            );
+        }
+        delete changes[pk];
+        this.applyStateDefaults(info, changes, existing, id);
+        const stamp = isoSeconds(this.now());
+        if (info.attributes.has('modifiedon')) changes.modifiedon = stamp;
+        if (info.attributes.has('modifiedby')) changes.modifiedby = { id: ctx.caller.userId, table: 'systemuser' };
+        const ownerAttr = table.attributes.find((a) => a.type === 'Owner');
+        if (ownerAttr && ownerAttr.logicalName in changes) {
+            if (!isLookupValue(changes[ownerAttr.logicalName])) {
+                throw new SimError(
+                    400,
+                    ErrorCodes.InvalidArgument,
+                    `Attribute '${ownerAttr.logicalName}' cannot be NULL`,
+                );
+            }
+            this.applyOwnerColumns(info, changes, changes[ownerAttr.logicalName]);
+        }
+        return this.store.transaction(() => {
+            const stored = this.store.update(table.logicalName, id, changes);
+            this.associateAll(id, associations);
+            return stored;
+        });
+    }
+
+    delete(info: TableInfo, id: string): void {
+        this.rejectIntersect(info);
+        if (!this.store.get(info.table.logicalName, id)) throw notFoundById(info.table.logicalName, id);
+        this.store.delete(info.table.logicalName, id);
+    }
+
+    /** Resolves a reference to an existing row or throws the service's not-found error. */
+    resolveExisting(reference: string, ctx: WriteContext): { info: TableInfo; id: string } {
+        const ref = parseEntityReference(this.schema, reference, ctx.contentIds);
+        const id = findRowId(this.store, ref.info, ref.target);
+        if (id === undefined) {
+            if (ref.target.id !== undefined) throw notFoundById(ref.info.table.logicalName, ref.target.id);
+            throw notFoundByKey(ref.info.table.logicalName);
+        }
+        return { info: ref.info, id };
+    }
+
+    private rejectIntersect(info: TableInfo): void {
+        if (info.table.isIntersect) {
+            throw new SimError(
+                405,
+                ErrorCodes.NotSupported,
+                `The '${info.table.logicalName}' entity is an intersect entity; use the relationship's $ref to associate or disassociate.`,
+            );
+        }
+    }
+
+    private toChanges(
+        info: TableInfo,
+        body: Record<string, unknown>,
+        mode: Mode,
+        ctx: WriteContext,
+    ): { changes: SimRow; associations: PendingAssociation[] } {
+        const { table } = info;
+        const changes: SimRow = {};
+        const associations: PendingAssociation[] = [];
+        for (const [key, value] of Object.entries(body)) {
+            if (key.endsWith(ODATA_BIND)) {
+                this.bind(info, key.slice(0, -ODATA_BIND.length), value, mode, ctx, changes, associations);
+                continue;
+            }
+            if (key.startsWith('@') || key.includes('@')) continue; // instance annotations (@odata.type, ...)
+            const lookupMatch = /^_(.+)_value$/.exec(key);
+            const lookupAttr = lookupMatch ? info.attributes.get(lookupMatch[1]!) : undefined;
+            if (lookupAttr && isLookupType(lookupAttr.type)) throw directLookupUpdate();
+            const attr = info.attributes.get(key);
+            if (!attr || attr.attributeOf || attr.type === 'Virtual' || attr.validForRead === false) {
+                if (info.navigation.has(key) && value !== null && typeof value === 'object') {
+                    throw new SimError(
+                        501,
+                        ErrorCodes.NotSupported,
+                        `Deep insert through '${key}' is not supported by the simulator.`,
+                    );
+                }
+                throw unknownProperty(key, table.logicalName);
+            }
+            if (isLookupType(attr.type)) {
+                // `"parentaccountid": null` clears a lookup; any value must go through @odata.bind.
+                if (value !== null) throw directLookupUpdate();
+                this.checkWritable(info, attr, mode);
+                changes[attr.logicalName] = null;
+                continue;
+            }
+            this.checkWritable(info, attr, mode);
+            changes[attr.logicalName] = convertValue(info, attr, value);
+        }
+        return { changes, associations };
+    }
+
+    private bind(
+        info: TableInfo,
+        nav: string,
+        value: unknown,
+        mode: Mode,
+        ctx: WriteContext,
+        changes: SimRow,
+        associations: PendingAssociation[],
+    ): void {
+        const { table } = info;
+        const m2m = info.manyToMany.get(nav);
+        if (m2m) {
+            if (!Array.isArray(value)) throw undeclaredNavigation(nav);
+            for (const item of value) {
+                if (typeof item !== 'string') throw undeclaredNavigation(nav);
+                const other = this.resolveExisting(item, ctx);
+                associations.push({ relationship: m2m.relationship, side: m2m.side, otherId: other.id });
+            }
+            return;
+        }
+        const navTarget = info.navigation.get(nav);
+        if (!navTarget) throw undeclaredNavigation(nav);
+        const { attribute } = navTarget;
+        this.checkWritable(info, attribute, mode);
+        if (value === null) {
+            changes[attribute.logicalName] = null;
+            return;
+        }
+        if (typeof value !== 'string') {
+            throw new SimError(400, ErrorCodes.ODataParse, `The value of '${nav}@odata.bind' must be an entity URL.`);
+        }
+        const target = this.resolveExisting(value, ctx);
+        if (!navTarget.targets.includes(target.info.table.logicalName)) {
+            throw new SimError(
+                400,
+                ErrorCodes.ODataParse,
+                `The navigation property '${nav}' of 'Microsoft.Dynamics.CRM.${table.logicalName}' cannot refer to a '${target.info.table.logicalName}'.`,
+            );
+        }
+        changes[attribute.logicalName] = { id: target.id, table: target.info.table.logicalName };
+    }
+
+    private associateAll(id: string, associations: PendingAssociation[]): void {
+        for (const a of associations) {
+            if (a.side === 1) this.store.associate(a.relationship, id, a.otherId);
+            else this.store.associate(a.relationship, a.otherId, id);
+        }
+    }
+
+    private checkWritable(info: TableInfo, attr: SimAttribute, mode: Mode): void {
+        const valid =
+            mode === 'create'
+                ? attr.validForCreate !== false
+                : attr.validForUpdate !== false && !CREATE_ONLY.has(attr.logicalName) && !attr.isPrimaryId;
+        if (attr.isPrimaryId && mode === 'update') return; // checked against the URL key by the caller
+        if (!valid) {
+            throw new SimError(
+                400,
+                ErrorCodes.InvalidArgument,
+                `The '${attr.logicalName}' attribute of the '${info.table.logicalName}' entity is not valid for ${mode}.`,
+            );
+        }
+    }
+
+    /** statecode/statuscode: fill the default status of a state, reject pairs that don't belong together. */
+    private applyStateDefaults(info: TableInfo, row: SimRow, existing: SimRow | undefined, id: string): void {
+        const stateAttr = info.table.attributes.find((a) => a.type === 'State');
+        const statusAttr = info.table.attributes.find((a) => a.type === 'Status');
+        if (!stateAttr) return;
+        const stateName = stateAttr.logicalName;
+        const statusName = statusAttr?.logicalName;
+        const stateGiven = row[stateName] !== undefined && row[stateName] !== null;
+        const statusGiven = statusName !== undefined && row[statusName] !== undefined && row[statusName] !== null;
+        if (!existing && !stateGiven && !statusGiven) {
+            row[stateName] = stateAttr.options?.[0]?.value ?? 0;
+        }
+        if (!statusAttr || !statusName) return;
+        const stateValue = row[stateName] ?? existing?.[stateName];
+        if (!statusGiven) {
+            if (row[stateName] === undefined) return;
+            const def = stateAttr.options?.find((o) => o.value === stateValue)?.defaultStatus;
+            const firstOfState = statusAttr.options?.find((o) => o.state === stateValue)?.value;
+            row[statusName] = def ?? firstOfState ?? null;
+            return;
+        }
+        const status = statusAttr.options?.find((o) => o.value === row[statusName]);
+        if (!existing && !stateGiven && status?.state !== undefined) {
+            row[stateName] = status.state; // create with only a status reason: its state follows
+            return;
+        }
+        if (status && status.state !== undefined && status.state !== stateValue) {
+            const stateLabel = stateAttr.options?.find((o) => o.value === stateValue)?.label ?? String(stateValue);
+            const typeName = info.table.schemaName ?? capitalize(info.table.logicalName);
+            throw new SimError(
+                400,
+                '0x80048408',
+                `${String(row[statusName])} is not a valid status code for state code ${typeName}State.${stateLabel.replace(/\s+/g, '')} on ${info.table.logicalName} with Id ${id}.`,
+            );
+        }
+    }
+
+    /** The owning business unit (and owninguser/owningteam) follow the owner. */
+    private applyOwnerColumns(info: TableInfo, row: SimRow, owner: SimValue | undefined): void {
+        if (!isLookupValue(owner)) return;
+        const ownerRow = this.store.get(owner.table, owner.id);
+        const bu = ownerRow?.businessunitid;
+        if (info.attributes.has('owningbusinessunit') && isLookupValue(bu)) row.owningbusinessunit = bu;
+        if (info.attributes.has('owninguser')) row.owninguser = owner.table === 'systemuser' ? owner : null;
+        if (info.attributes.has('owningteam')) row.owningteam = owner.table === 'team' ? owner : null;
+    }
+}
+
+const EDM_TYPES: Partial<Record<SimAttribute['type'], string>> = {
+    String: 'Edm.String',
+    Memo: 'Edm.String',
+    Integer: 'Edm.Int32',
+    BigInt: 'Edm.Int64',
+    Decimal: 'Edm.Decimal',
+    Double: 'Edm.Double',
+    Money: 'Edm.Decimal',
+    Boolean: 'Edm.Boolean',
+    DateTime: 'Edm.DateTimeOffset',
+    Picklist: 'Edm.Int32',
+    State: 'Edm.Int32',
+    Status: 'Edm.Int32',
+    MultiSelectPicklist: 'Edm.String',
+    Uniqueidentifier: 'Edm.Guid',
+    EntityName: 'Edm.String',
+};
+
+function convertValue(info: TableInfo, attr: SimAttribute, value: unknown): SimValue {
+    if (value === null) {
+        if (attr.requiredLevel === 'SystemRequired') {
+            throw new SimError(400, ErrorCodes.InvalidArgument, `Attribute '${attr.logicalName}' cannot be NULL`);
+        }
+        return null;
+    }
+    const mismatch = () =>
+        new SimError(
+            400,
+            ErrorCodes.ODataParse,
+            `Cannot convert the literal '${typeof value === 'string' ? value : JSON.stringify(value)}' to the expected type '${EDM_TYPES[attr.type] ?? 'Edm.String'}'.`,
+        );
+    switch (attr.type) {
+        case 'String':
+        case 'Memo':
+        case 'EntityName': {
+            if (typeof value !== 'string') throw mismatch();
+            const max = attr.maxLength;
+            if (max !== undefined && value.length > max) {
+                throw new SimError(
+                    400,
+                    ErrorCodes.ValidationStringTooLong,
+                    `A validation error occurred.  The length of the '${attr.logicalName}' attribute of the '${info.table.logicalName}' entity exceeded the maximum allowed length of '${max}'.`,
+                );
+            }
+            return value;
+        }
+        case 'Integer':
+            if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > 2147483647) throw mismatch();
+            return value;
+        case 'BigInt':
+            if (typeof value !== 'number' || !Number.isInteger(value)) throw mismatch();
+            return value;
+        case 'Decimal':
+        case 'Double':
+        case 'Money':
+            if (typeof value !== 'number' || !Number.isFinite(value)) throw mismatch();
+            return value;
+        case 'Boolean':
+            if (typeof value !== 'boolean') throw mismatch();
+            return value;
+        case 'DateTime': {
+            if (typeof value !== 'string') throw mismatch();
+            const d = new Date(value);
+            if (Number.isNaN(d.getTime())) throw mismatch();
+            return isoSeconds(d);
+        }
+        case 'Picklist':
+        case 'State':
+        case 'Status':
+            if (typeof value !== 'number' || !Number.isInteger(value)) throw mismatch();
+            checkOption(info, attr, value);
+            return value;
+        case 'MultiSelectPicklist': {
+            if (typeof value !== 'string') throw mismatch();
+            const parts = value.split(',').map((v) => Number(v.trim()));
+            if (parts.some((p) => !Number.isInteger(p))) throw mismatch();
+            for (const p of parts) checkOption(info, attr, p);
+            return parts.join(',');
+        }
+        case 'Uniqueidentifier':
+            if (typeof value !== 'string' || !isGuid(value)) throw mismatch();
+            return value.toLowerCase();
+        default:
+            throw mismatch();
+    }
+}
+
+function checkOption(info: TableInfo, attr: SimAttribute, value: number): void {
+    if (!attr.options || attr.options.some((o) => o.value === value)) return;
+    throw new SimError(
+        400,
+        '0x8004431a',
+        `A validation error occurred. The value ${value} of '${attr.logicalName}' on record of type '${info.table.logicalName}' is outside the valid range. Accepted Values: ${attr.options.map((o) => o.value).join(',')}`,
+    );
+}
+
+function directLookupUpdate(): SimError {
+    return new SimError(
+        400,
+        ErrorCodes.ODataParse,
+        'CRM do not support direct update of Entity Reference properties, Use Navigation properties instead.',
+    );
+}
+
+export function unknownProperty(name: string, logicalName: string): SimError {
+    return new SimError(
+        400,
+        ErrorCodes.ODataParse,
+        `The property '${name}' does not exist on type 'Microsoft.Dynamics.CRM.${logicalName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+    );
+}
+
+function undeclaredNavigation(nav: string): SimError {
+    return new SimError(
+        400,
+        ErrorCodes.ODataParse,
+        `An undeclared property '${nav}' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values.`,
+    );
+}
+
+export function isoSeconds(d: Date): string {
+    return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function capitalize(s: string): string {
+    return s.charAt(0).toUpperCase() + s.slice(1);
+}
