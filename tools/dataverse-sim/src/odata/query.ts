@@ -1,0 +1,289 @@
+/**
+ * Query options against one table: `parseQuery` validates them as Dataverse does (400s with the service's
+ * messages), `runQuery` produces one page. Default order is the primary key in SQL uniqueidentifier order, with
+ * the primary key as the final tie-break under any $orderby so skiptoken paging never repeats or drops a row.
+ */
+import { compareSqlGuids } from '../guid-order.js';
+import type { SimAttribute, SimRow, SimSchema, SimTable } from '../model.js';
+import { bindFilter, compareAsFor, propertyOrThrow, rowResolver, tableProperties, unknownProperty } from './bind.js';
+import type { CompareAs, FilterExpr } from './filter.js';
+import { parseFilter } from './filter.js';
+import { evaluateFilter } from './filter-eval.js';
+import { odataError, simulatorLimitation } from './odata-error.js';
+import { MAX_PAGE_SIZE } from './prefer.js';
+import { decodeSkipToken, encodeSkipToken, type SortKeyValue } from './skiptoken.js';
+import type { OrderBy, ParsedQuery, QueryPage, RowSource, RunOptions } from './types.js';
+import { compareForSort } from './values.js';
+
+/** The service caps `@odata.count` at 5000. */
+export const COUNT_LIMIT = 5000;
+
+const SUPPORTED_OPTIONS = new Set(['$select', '$filter', '$orderby', '$top', '$count', '$skiptoken']);
+
+export interface SortKey {
+    attribute: string;
+    type: SimAttribute['type'];
+    descending: boolean;
+    as: CompareAs;
+}
+
+function attributeOf(table: SimTable, logicalName: string): SimAttribute {
+    const attribute = table.attributes.find((a) => a.logicalName === logicalName);
+    if (!attribute) throw new Error(`Table '${table.logicalName}' has no attribute '${logicalName}'`);
+    return attribute;
+}
+
+/** The sort keys a query pages by: its $orderby, then the primary key ascending (unless already ordered by it). */
+export function sortKeysOf(table: SimTable, orderBy: readonly OrderBy[]): SortKey[] {
+    const keys: SortKey[] = [];
+    const props = tableProperties(table);
+    const key = (attribute: string, descending: boolean): SortKey => {
+        const attr = attributeOf(table, attribute);
+        const prop = [...props.values()].find((p) => p.attribute === attr);
+        return { attribute, type: attr.type, descending, as: prop ? compareAsFor(prop.edm) : 'string' };
+    };
+    for (const o of orderBy) {
+        keys.push(key(o.attribute, o.descending));
+        if (o.attribute === table.primaryIdAttribute) return keys;
+    }
+    keys.push(key(table.primaryIdAttribute, false));
+    return keys;
+}
+
+function parseSelect(text: string, table: SimTable): string[] | undefined {
+    const items = text.split(',').map((s) => s.trim());
+    if (items.includes('*') || text.trim() === '') return undefined;
+    const selected = new Set<string>([table.primaryIdAttribute]);
+    const hasCurrency = table.attributes.some((a) => a.logicalName === 'transactioncurrencyid');
+    for (const item of items) {
+        if (item.includes('/')) throw simulatorLimitation(`paths in $select ('${item}')`);
+        const prop = tableProperties(table).get(item);
+        if (!prop) throw unknownProperty(table, item);
+        selected.add(prop.attribute.logicalName);
+        // Selecting a money column also returns the row's currency, as the service does.
+        if (prop.attribute.type === 'Money' && hasCurrency) selected.add('transactioncurrencyid');
+    }
+    return [...selected];
+}
+
+function parseOrderBy(text: string, table: SimTable): OrderBy[] {
+    return text.split(',').map((item, index) => {
+        const m = /^\s*([A-Za-z0-9_]+)(?:\s+(asc|desc))?\s*$/.exec(item);
+        if (!m) {
+            if (item.includes('/')) throw simulatorLimitation(`navigation paths in $orderby ('${item.trim()}')`);
+            throw odataError(`Syntax error at position ${index} in '${text}'.`);
+        }
+        const prop = propertyOrThrow(table, m[1] as string);
+        return { attribute: prop.attribute.logicalName, descending: m[2] === 'desc' };
+    });
+}
+
+function parseTop(text: string): number {
+    if (!/^\d+$/.test(text)) {
+        throw odataError(
+            `Invalid value '${text}' for $top query option found. The $top query option requires a non-negative integer value.`,
+        );
+    }
+    const top = Number(text);
+    // Stricter choice (the service's limit for $top is not documented): a single page never exceeds 5000 rows.
+    if (top > MAX_PAGE_SIZE) throw odataError(`The $top value ${text} exceeds the maximum of ${MAX_PAGE_SIZE}.`);
+    return top;
+}
+
+export function parseQuery(params: URLSearchParams, table: SimTable, _schema: SimSchema): ParsedQuery {
+    const seen = new Set<string>();
+    for (const key of params.keys()) {
+        if (!key.startsWith('$')) continue;
+        if (seen.has(key)) {
+            throw odataError(
+                `Query option '${key}' was specified more than once, but it must be specified at most once.`,
+            );
+        }
+        seen.add(key);
+        if (key === '$skip') throw odataError('Skip Clause is not supported in CRM');
+        if (key === '$expand' || key === '$apply' || key === '$search' || key === '$compute') {
+            throw simulatorLimitation(`the ${key} query option on entity sets (query the related table separately)`);
+        }
+        if (!SUPPORTED_OPTIONS.has(key)) throw odataError(`The query parameter '${key}' is not supported.`);
+    }
+    const selectText = params.get('$select');
+    const filterText = params.get('$filter');
+    const orderText = params.get('$orderby');
+    const topText = params.get('$top');
+    const countText = params.get('$count');
+    if (countText !== null && countText !== 'true' && countText !== 'false') {
+        throw odataError(`'${countText}' is not a valid count option.`);
+    }
+    const query: ParsedQuery = {
+        select: selectText === null ? undefined : parseSelect(selectText, table),
+        filter:
+            filterText === null
+                ? undefined
+                : bindFilter(
+                      parseFilter(filterText, (alias) => params.get(alias) ?? undefined),
+                      table,
+                      filterText,
+                  ),
+        orderBy: orderText === null ? [] : parseOrderBy(orderText, table),
+        top: topText === null ? undefined : parseTop(topText),
+        count: countText === 'true',
+        skipToken: params.get('$skiptoken') ?? undefined,
+    };
+    if (query.skipToken !== undefined) decodeSkipToken(query.skipToken, sortKeysOf(table, query.orderBy));
+    return query;
+}
+
+interface KeyBounds {
+    lower?: { id: string; inclusive: boolean };
+    upper?: { id: string; inclusive: boolean };
+}
+
+const FLIP = { gt: 'lt', ge: 'le', lt: 'gt', le: 'ge', eq: 'eq', ne: 'ne' } as const;
+
+/** Primary-key bounds implied by top-level AND conjuncts such as `accountid gt X and accountid le Y`. */
+export function primaryKeyBounds(filter: FilterExpr | undefined, pk: string): KeyBounds {
+    const bounds: KeyBounds = {};
+    const tighten = (side: 'lower' | 'upper', id: string, inclusive: boolean): void => {
+        const current = bounds[side];
+        const c = current ? compareSqlGuids(id, current.id) : side === 'lower' ? 1 : -1;
+        const tighter = side === 'lower' ? c > 0 : c < 0;
+        if (tighter || (c === 0 && current?.inclusive && !inclusive)) bounds[side] = { id, inclusive };
+    };
+    const visit = (node: FilterExpr): void => {
+        if (node.kind === 'and') {
+            visit(node.left);
+            visit(node.right);
+            return;
+        }
+        if (node.kind !== 'compare') return;
+        let op = node.op;
+        let literal = node.right;
+        if (node.left.kind !== 'property' || node.left.name !== pk) {
+            if (node.right.kind !== 'property' || node.right.name !== pk) return;
+            op = FLIP[op];
+            literal = node.left;
+        }
+        if (literal.kind !== 'literal' || literal.type !== 'guid') return;
+        const id = literal.value as string;
+        if (op === 'gt' || op === 'ge' || op === 'eq') tighten('lower', id, op !== 'gt');
+        if (op === 'lt' || op === 'le' || op === 'eq') tighten('upper', id, op !== 'lt');
+    };
+    if (filter) visit(filter);
+    return bounds;
+}
+
+/** Reads the scan's rows inside the key bounds, counting what it touched. */
+function* boundedScan(
+    source: RowSource,
+    pk: string,
+    bounds: KeyBounds,
+    start: { id: string; inclusive: boolean } | undefined,
+    touched: { n: number },
+): Generator<SimRow> {
+    // Start at the later of the filter's lower bound and the skiptoken position; on a tie, exclusive wins.
+    let from = bounds.lower;
+    if (start) {
+        const c = from ? compareSqlGuids(start.id, from.id) : 1;
+        if (c > 0 || (c === 0 && !start.inclusive)) from = start;
+    }
+    for (const row of source.scan(from)) {
+        touched.n++;
+        if (bounds.upper) {
+            const c = compareSqlGuids(row[pk] as string, bounds.upper.id);
+            if (c > 0 || (c === 0 && !bounds.upper.inclusive)) return;
+        }
+        yield row;
+    }
+}
+
+export function runQuery(
+    source: RowSource,
+    table: SimTable,
+    query: ParsedQuery,
+    pageSize: number,
+    options: RunOptions = {},
+): QueryPage {
+    const pk = table.primaryIdAttribute;
+    const paged = options.maxPageSizePreferred === true || query.top === undefined;
+    const size = Math.max(1, Math.min(Math.floor(pageSize), MAX_PAGE_SIZE));
+    const limit = paged ? size : Math.min(query.top ?? size, size);
+    const sortKeys = sortKeysOf(table, query.orderBy);
+    const token = query.skipToken === undefined ? undefined : decodeSkipToken(query.skipToken, sortKeys);
+    const filter = query.filter as FilterExpr | undefined;
+    const resolve = rowResolver(table);
+    const matches = (row: SimRow): boolean => !filter || evaluateFilter(filter, resolve(row));
+    const valueOf = (row: SimRow, attribute: string): unknown => resolve(row)(attribute);
+    const bounds = primaryKeyBounds(filter, pk);
+    const touched = { n: 0 };
+
+    const compareRows = (a: SimRow, b: SimRow): number => {
+        for (const k of sortKeys) {
+            const c = compareForSort(valueOf(a, k.attribute), valueOf(b, k.attribute), k.as);
+            if (c !== 0) return k.descending ? -c : c;
+        }
+        return 0;
+    };
+    const afterToken = (row: SimRow, keys: SortKeyValue[]): boolean => {
+        for (let i = 0; i < sortKeys.length; i++) {
+            const k = sortKeys[i] as SortKey;
+            const c = compareForSort(valueOf(row, k.attribute), (keys[i] as SortKeyValue).last, k.as);
+            if (c !== 0) return (k.descending ? -c : c) > 0;
+        }
+        return false;
+    };
+
+    let rows: SimRow[] = [];
+    const byPrimaryKey = sortKeys.length === 1 && !(sortKeys[0] as SortKey).descending;
+    if (limit === 0) {
+        rows = [];
+    } else if (byPrimaryKey) {
+        // Optimized path: rows arrive in key order, so start at the bound / token and stop after limit + 1 matches.
+        const lastId = token?.keys[0]?.last as string | undefined;
+        const start = lastId === undefined ? undefined : { id: lastId, inclusive: false };
+        for (const row of boundedScan(source, pk, bounds, start, touched)) {
+            if (!matches(row)) continue;
+            rows.push(row);
+            if (rows.length > limit) break;
+        }
+    } else {
+        // General path: keep the best limit + 1 rows after the token, trimming as candidates accumulate.
+        const keep = limit + 1;
+        for (const row of boundedScan(source, pk, bounds, undefined, touched)) {
+            if (!matches(row) || (token && !afterToken(row, token.keys))) continue;
+            rows.push(row);
+            if (rows.length >= keep * 2 + 1024) {
+                rows.sort(compareRows);
+                rows.length = keep;
+            }
+        }
+        rows.sort(compareRows);
+        if (rows.length > keep) rows.length = keep;
+    }
+
+    const page: QueryPage = { rows };
+    const more = rows.length > limit;
+    if (more) rows.length = limit;
+    if (more && paged) {
+        const first = rows[0] as SimRow;
+        const last = rows[rows.length - 1] as SimRow;
+        page.nextSkipToken = encodeSkipToken({
+            pageNumber: (token?.pageNumber ?? 1) + 1,
+            keys: sortKeys.map((k) => ({
+                attribute: k.attribute,
+                type: k.type,
+                last: valueOf(last, k.attribute),
+                first: valueOf(first, k.attribute),
+            })),
+        });
+    }
+    if (query.count) {
+        let n = 0;
+        for (const row of boundedScan(source, pk, bounds, undefined, touched)) {
+            if (matches(row) && ++n > COUNT_LIMIT) break;
+        }
+        page.count = Math.min(n, COUNT_LIMIT);
+        page.countLimitExceeded = n > COUNT_LIMIT;
+    }
+    page.rowsScanned = touched.n;
+    return page;
+}
