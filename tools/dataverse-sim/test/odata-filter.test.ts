@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SimError } from '../src/errors.js';
 import type { SimRow } from '../src/model.js';
 import { bindFilter, rowResolver } from '../src/odata/bind.js';
-import { evaluateFilter, parseFilter, type FilterExpr } from '../src/odata/filter.js';
+import { evaluateFilter, parseFilter } from '../src/odata/filter.js';
 import { account } from './odata-fixtures.js';
 
 function errorOf(fn: () => unknown): SimError {
@@ -40,8 +40,8 @@ const row: SimRow = {
 describe('$filter grammar', () => {
     it('gives and precedence over or', () => {
         const tree = parseFilter("name eq 'a' or name eq 'b' and statecode eq 0");
-        expect(tree.kind).toBe('or');
-        expect((tree as Extract<FilterExpr, { kind: 'or' }>).right.kind).toBe('and');
+        if (tree.kind !== 'or') throw new Error(`expected or, got ${tree.kind}`);
+        expect(tree.right.kind).toBe('and');
         // Semantics: a or (b and c). With name='a' and statecode=1 it matches; (a or b) and c would not.
         const r = { ...row, name: 'a', statecode: 1 };
         expect(matchRow("name eq 'a' or name eq 'b' and statecode eq 0", r)).toBe(true);
