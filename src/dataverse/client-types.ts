@@ -41,3 +41,114 @@ export interface DataverseClient {
     /** UserId, BusinessUnitId, OrganizationId of the caller. */
     whoAmI(): Promise<{ UserId: string; BusinessUnitId: string; OrganizationId: string }>;
 }
+
+// ---- Extension (dataverse client helper): the write surface the copy engine uses. ----
+
+/** A table as writes need it. `primaryIdAttribute` defaults to `<logicalName>id` (not right for activities). */
+export interface WriteTable {
+    logicalName: string;
+    entitySetName: string;
+    primaryIdAttribute?: string;
+}
+
+/** Mirrors the spec's `bypass` of a table. */
+export interface BypassOptions {
+    /** MSCRM.BypassBusinessLogicExecution values. */
+    businessLogic?: Array<'CustomSync' | 'CustomAsync'>;
+    /** true sends MSCRM.SuppressCallbackRegistrationExpanderJob: true (no Power Automate flows). */
+    powerAutomateFlows?: boolean;
+}
+
+export interface WriteOptions {
+    bypass?: BypassOptions;
+    signal?: AbortSignal;
+}
+
+export interface UpsertMultipleOptions extends WriteOptions {
+    /** Rows per request; default the client's writeBatchSize. */
+    batchSize?: number;
+}
+
+/** One request inside a `$batch`. */
+export interface BatchRequest {
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+    /** Relative to the API base, e.g. `accounts(<id>)`. */
+    path: string;
+    headers?: Record<string, string>;
+    body?: unknown;
+}
+
+/** One inner response of a `$batch`, in request order. */
+export interface BatchResponse {
+    status: number;
+    headers: Record<string, string>;
+    bodyText: string;
+    body?: unknown;
+}
+
+/** Live numbers for progress displays and benchmarks. */
+export interface ClientStats {
+    /** HTTP attempts, successes, 429s (never failures), transient retries, failed requests. */
+    attempts: number;
+    succeeded: number;
+    throttled: number;
+    transientRetries: number;
+    failed: number;
+    /** The shared limiter of this environment + identity. */
+    concurrency: {
+        limit: number;
+        ceiling: number;
+        dopHint: number | undefined;
+        inFlight: number;
+        queued: number;
+        peakInFlight: number;
+        throttles: number;
+        decreases: number;
+    };
+}
+
+export interface DataverseWriteClient extends DataverseClient {
+    /**
+     * Upserts rows keyed by their primary id (or an `@odata.id` alternate-key reference on the row), in chunks of
+     * `batchSize` with UpsertMultiple; falls back to a `$batch` of PATCH upserts (continue-on-error) for tables
+     * without it, and for a chunk the service rejected, to find which rows fail. One result per input row.
+     */
+    upsertMultiple(table: WriteTable, rows: Row[], options?: UpsertMultipleOptions): Promise<WriteResult[]>;
+    /** PATCH one row: `upsert` (default), `update` (If-Match: *, never creates) or `create` (If-None-Match: *). */
+    createOrUpdate(
+        table: WriteTable,
+        key: string,
+        row: Row,
+        options?: WriteOptions & { mode?: 'upsert' | 'update' | 'create' },
+    ): Promise<void>;
+    /** Deletes one row; false when it did not exist (so a retried delete is not an error). */
+    delete(table: WriteTable, key: string, options?: WriteOptions): Promise<boolean>;
+    /** POST `$ref`: relates two rows through a collection-valued navigation property; already related is ok. */
+    associate(
+        table: WriteTable,
+        id: string,
+        navigationProperty: string,
+        related: WriteTable,
+        relatedId: string,
+        options?: WriteOptions,
+    ): Promise<void>;
+    /** DELETE `$ref`; false when the rows were not related. */
+    disassociate(
+        table: WriteTable,
+        id: string,
+        navigationProperty: string,
+        relatedId: string,
+        options?: WriteOptions,
+    ): Promise<boolean>;
+    /** Many associations in `$batch` requests; one result per pair, already related counts as ok. */
+    associateMany(
+        table: WriteTable,
+        navigationProperty: string,
+        related: WriteTable,
+        pairs: Array<[id: string, relatedId: string]>,
+        options?: UpsertMultipleOptions,
+    ): Promise<WriteResult[]>;
+    /** Sends independent requests as `$batch` (continue-on-error); throttled and transient parts are retried. */
+    batch(requests: BatchRequest[], options?: WriteOptions): Promise<BatchResponse[]>;
+    stats(): ClientStats;
+}

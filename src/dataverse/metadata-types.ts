@@ -64,7 +64,7 @@ export interface KeyMetadata {
     schemaName: string;
     keyAttributes: string[];
     /** Only Active keys can address rows. */
-    entityKeyIndexStatus: 'Pending' | 'InProgress' | 'Active' | 'Failed' | string;
+    entityKeyIndexStatus: 'Pending' | 'InProgress' | 'Active' | 'Failed' | (string & {});
 }
 
 /** A one-to-many relationship (seen from the referencing side it is many-to-one). */

@@ -1,0 +1,222 @@
+/**
+ * Adaptive concurrency for one environment + identity (service protection limits are per user and
+ * per web server, research §4). One limiter is shared by all work in the process for the same key:
+ * - it starts small, then jumps to the server's `x-ms-dop-hint` (capped by the spec's maxConcurrency
+ *   and by 52, the documented concurrent-request limit) once a response carries it;
+ * - a 429 halves the limit (once per throttle episode: 429s of requests sent before the last decrease
+ *   do not decrease again) and pauses every caller until Retry-After has passed, because the service
+ *   answers 429 to everything until then and lengthens the penalty for callers who keep sending;
+ * - each success adds 1/limit, so the limit grows by about one per round of requests (AIMD).
+ */
+
+/** The documented concurrent-request limit per user and web server. */
+export const SERVICE_CONCURRENCY_LIMIT = 52;
+
+export interface LimiterOptions {
+    /** The spec's maxConcurrency. */
+    maxConcurrency: number;
+    /** Limit before any `x-ms-dop-hint` is seen. Default min(maxConcurrency, 4). */
+    initialLimit?: number;
+    /** Multiplier applied on a 429. Default 0.5. */
+    decreaseFactor?: number;
+    now?: () => number;
+}
+
+export interface LimiterStats {
+    /** Requests currently allowed in parallel. */
+    limit: number;
+    /** Upper bound for recovery: min(dop hint, maxConcurrency, 52). */
+    ceiling: number;
+    dopHint: number | undefined;
+    inFlight: number;
+    queued: number;
+    /** Highest number of requests that were in flight at once. */
+    peakInFlight: number;
+    granted: number;
+    successes: number;
+    throttles: number;
+    decreases: number;
+    /** Epoch ms until which callers wait because of a Retry-After; 0 when not paused. */
+    pausedUntil: number;
+}
+
+/** A slot held for one HTTP attempt. */
+export interface Permit {
+    /** Decrease epoch when the slot was granted. */
+    readonly epoch: number;
+    release(): void;
+}
+
+interface Waiter {
+    resolve: (permit: Permit) => void;
+    reject: (error: unknown) => void;
+    signal?: AbortSignal;
+    onAbort?: () => void;
+}
+
+export class AdaptiveLimiter {
+    private currentLimit: number;
+    private ceilingLimit: number;
+    private hint: number | undefined;
+    private readonly cap: number;
+    private readonly factor: number;
+    private readonly now: () => number;
+    private active = 0;
+    private peak = 0;
+    private readonly waiters: Waiter[] = [];
+    private epoch = 0;
+    private pausedUntilMs = 0;
+    private pauseTimer: NodeJS.Timeout | undefined;
+    private counters = { granted: 0, successes: 0, throttles: 0, decreases: 0 };
+
+    constructor(options: LimiterOptions) {
+        this.cap = Math.max(1, Math.min(Math.floor(options.maxConcurrency), SERVICE_CONCURRENCY_LIMIT));
+        this.ceilingLimit = this.cap;
+        this.currentLimit = Math.max(1, Math.min(this.cap, options.initialLimit ?? 4));
+        this.factor = options.decreaseFactor ?? 0.5;
+        this.now = options.now ?? Date.now;
+    }
+
+    /** Requests allowed in parallel right now. */
+    get limit(): number {
+        return Math.max(1, Math.floor(this.currentLimit));
+    }
+
+    /** Waits for a slot (and for any Retry-After pause to end). */
+    acquire(signal?: AbortSignal): Promise<Permit> {
+        if (signal?.aborted) return Promise.reject(abortError(signal));
+        return new Promise<Permit>((resolve, reject) => {
+            const waiter: Waiter = { resolve, reject, signal };
+            if (signal) {
+                waiter.onAbort = () => {
+                    const index = this.waiters.indexOf(waiter);
+                    if (index >= 0) this.waiters.splice(index, 1);
+                    reject(abortError(signal));
+                };
+                signal.addEventListener('abort', waiter.onAbort, { once: true });
+            }
+            this.waiters.push(waiter);
+            this.pump();
+        });
+    }
+
+    /** A request succeeded: additive recovery towards the ceiling. */
+    onSuccess(): void {
+        this.counters.successes++;
+        if (this.currentLimit < this.ceilingLimit) {
+            this.currentLimit = Math.min(this.ceilingLimit, this.currentLimit + 1 / this.limit);
+            this.pump();
+        }
+    }
+
+    /**
+     * A request got 429: decrease (once per episode) and pause everyone for `retryAfterMs`.
+     * `permit` is the slot the throttled attempt held.
+     */
+    onThrottle(permit: Pick<Permit, 'epoch'>, retryAfterMs: number): void {
+        this.counters.throttles++;
+        if (permit.epoch === this.epoch) {
+            this.epoch++;
+            this.counters.decreases++;
+            this.currentLimit = Math.max(1, Math.floor(this.currentLimit * this.factor));
+        }
+        this.pauseFor(retryAfterMs);
+    }
+
+    /** Holds every new grant until `ms` from now (keeps the longest pause). */
+    pauseFor(ms: number): void {
+        const until = this.now() + Math.max(0, ms);
+        if (until > this.pausedUntilMs) this.pausedUntilMs = until;
+        this.pump();
+    }
+
+    /** The server's recommended degree of parallelism, from a response header. */
+    observeDopHint(value: number): void {
+        if (!Number.isFinite(value) || value < 1) return;
+        const hint = Math.floor(value);
+        if (hint === this.hint) return;
+        const first = this.hint === undefined;
+        this.hint = hint;
+        this.ceilingLimit = Math.min(hint, this.cap);
+        // The first hint sets the starting point unless a 429 already told us to slow down.
+        if (first && this.counters.decreases === 0) this.currentLimit = this.ceilingLimit;
+        else this.currentLimit = Math.min(this.currentLimit, this.ceilingLimit);
+        this.pump();
+    }
+
+    stats(): LimiterStats {
+        const paused = this.pausedUntilMs > this.now() ? this.pausedUntilMs : 0;
+        return {
+            limit: this.limit,
+            ceiling: this.ceilingLimit,
+            dopHint: this.hint,
+            inFlight: this.active,
+            queued: this.waiters.length,
+            peakInFlight: this.peak,
+            ...this.counters,
+            pausedUntil: paused,
+        };
+    }
+
+    private pump(): void {
+        const wait = this.pausedUntilMs - this.now();
+        if (wait > 0) {
+            if (this.pauseTimer === undefined && this.waiters.length > 0) {
+                this.pauseTimer = setTimeout(() => {
+                    this.pauseTimer = undefined;
+                    this.pump();
+                }, wait);
+            }
+            return;
+        }
+        while (this.waiters.length > 0 && this.active < this.limit) {
+            const waiter = this.waiters.shift() as Waiter;
+            if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
+            this.active++;
+            this.peak = Math.max(this.peak, this.active);
+            this.counters.granted++;
+            waiter.resolve(this.makePermit());
+        }
+    }
+
+    private makePermit(): Permit {
+        let released = false;
+        return {
+            epoch: this.epoch,
+            release: () => {
+                if (released) return;
+                released = true;
+                this.active--;
+                this.pump();
+            },
+        };
+    }
+}
+
+function abortError(signal: AbortSignal): Error {
+    const reason: unknown = signal.reason;
+    if (reason instanceof Error) return reason;
+    const error = new Error('the operation was aborted');
+    error.name = 'AbortError';
+    return error;
+}
+
+const sharedLimiters = new Map<string, AdaptiveLimiter>();
+
+/**
+ * The process-wide limiter for `key` (environment origin + identity). The first caller's options
+ * create it; later callers with a lower maxConcurrency do not lower it (one budget, one pace).
+ */
+export function sharedLimiter(key: string, options: LimiterOptions): AdaptiveLimiter {
+    let limiter = sharedLimiters.get(key);
+    if (!limiter) {
+        limiter = new AdaptiveLimiter(options);
+        sharedLimiters.set(key, limiter);
+    }
+    return limiter;
+}
+
+/** Every shared limiter by key, for progress displays and benchmarks. */
+export function sharedLimiterStats(): Record<string, LimiterStats> {
+    return Object.fromEntries([...sharedLimiters].map(([key, limiter]) => [key, limiter.stats()]));
+}

@@ -1,0 +1,87 @@
+/**
+ * From a spec's credential to an `@azure/identity` TokenCredential. Secrets are read from the
+ * environment variable or app setting the spec names; their values never appear in any message.
+ */
+import {
+    ClientCertificateCredential,
+    ClientSecretCredential,
+    DefaultAzureCredential,
+    ManagedIdentityCredential,
+    type TokenCredential,
+} from '@azure/identity';
+import type { CredentialSpec } from '../spec/schema.js';
+
+export class CredentialConfigError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = 'CredentialConfigError';
+    }
+}
+
+/** The OAuth scope of a Dataverse environment for confidential clients: `<environment url>/.default`. */
+export function scopeFor(environmentUrl: string): string {
+    return `${new URL(environmentUrl).origin}/.default`;
+}
+
+/**
+ * The TokenCredential for `spec`, or undefined for `none` (loopback simulator URLs only; the spec validator
+ * enforces that). `env` defaults to process.env (app settings are environment variables in Azure Functions).
+ */
+export function createTokenCredential(
+    spec: CredentialSpec,
+    env: NodeJS.ProcessEnv = process.env,
+): TokenCredential | undefined {
+    switch (spec.type) {
+        case 'none':
+            return undefined;
+        case 'default':
+            return new DefaultAzureCredential();
+        case 'managedIdentity':
+            return spec.clientId
+                ? new ManagedIdentityCredential({ clientId: spec.clientId })
+                : new ManagedIdentityCredential();
+        case 'clientSecret':
+            return new ClientSecretCredential(
+                spec.tenantId,
+                spec.clientId,
+                readSetting(env, spec.secretSetting, 'client secret'),
+            );
+        case 'clientCertificate': {
+            const certificatePath = readSetting(env, spec.certificatePathSetting, 'certificate path');
+            const certificatePassword = spec.certificatePasswordSetting
+                ? readSetting(env, spec.certificatePasswordSetting, 'certificate password')
+                : undefined;
+            return new ClientCertificateCredential(spec.tenantId, spec.clientId, {
+                certificatePath,
+                certificatePassword,
+            });
+        }
+    }
+}
+
+/**
+ * A stable description of who the credential authenticates as, without secrets: the key under which
+ * limiters and token caches are shared.
+ */
+export function identityKey(spec: CredentialSpec): string {
+    switch (spec.type) {
+        case 'none':
+        case 'default':
+            return spec.type;
+        case 'managedIdentity':
+            return `managedIdentity:${spec.clientId ?? 'system'}`;
+        case 'clientSecret':
+        case 'clientCertificate':
+            return `${spec.type}:${spec.tenantId}:${spec.clientId}`;
+    }
+}
+
+function readSetting(env: NodeJS.ProcessEnv, name: string, what: string): string {
+    const value = env[name];
+    if (value === undefined || value.trim() === '') {
+        throw new CredentialConfigError(
+            `the ${what} setting ${name} is not set: define an environment variable or app setting named ${name}`,
+        );
+    }
+    return value;
+}

@@ -1,0 +1,144 @@
+/**
+ * Typed errors of the Dataverse client. Every message goes through `redactSecrets`, so an access
+ * token or a bearer header can never reach a log line, even if a server or a library echoes it.
+ */
+
+/**
+ * What went wrong, coarsely:
+ * - `http`: the service answered with a non-success status that retrying will not fix (400, 403, 404, 412 ...);
+ * - `throttled`: 429 until the run's deadline or abort signal ended the wait;
+ * - `transient`: 5xx or a broken connection, still failing after the capped retries;
+ * - `timeout`: no complete response within the attempt timeout, after the capped retries;
+ * - `unreachable`: the host cannot be resolved or refuses connections (or TLS fails): nothing was sent;
+ * - `auth`: no token could be obtained, or the service rejected it (401);
+ * - `aborted`: the caller's signal or the run's deadline stopped the request;
+ * - `protocol`: the response could not be understood (bad JSON, a multipart part missing).
+ */
+export type DataverseErrorKind =
+    'http' | 'throttled' | 'transient' | 'timeout' | 'unreachable' | 'auth' | 'aborted' | 'protocol';
+
+export interface DataverseErrorInit {
+    kind: DataverseErrorKind;
+    /** HTTP status, 0 when no response arrived. */
+    status: number;
+    /** Dataverse error code as the Web API sends it: `0x` + 8 hex digits; undefined when none was sent. */
+    code?: string;
+    message: string;
+    /** `x-ms-service-request-id` (or `REQ_ID`) of the failing response, for Microsoft support. */
+    requestId?: string;
+    method: string;
+    /** URL path of the request (no query string, no host). */
+    path: string;
+    /** How many attempts were made (1 = not retried). */
+    attempts?: number;
+    cause?: unknown;
+}
+
+const TRANSIENT_STATUSES = new Set([500, 502, 503, 504]);
+
+export class DataverseError extends Error {
+    readonly kind: DataverseErrorKind;
+    readonly status: number;
+    readonly code: string | undefined;
+    readonly requestId: string | undefined;
+    readonly method: string;
+    readonly path: string;
+    readonly attempts: number;
+    /** The service's own message, without the request context added to `message`. */
+    readonly serviceMessage: string;
+
+    constructor(init: DataverseErrorInit) {
+        const serviceMessage = redactSecrets(init.message);
+        const where = `${init.method} ${init.path}`;
+        const status = init.status > 0 ? ` ${init.status}` : '';
+        const code = init.code ? ` ${init.code}` : '';
+        const request = init.requestId ? ` (request id ${init.requestId})` : '';
+        super(`Dataverse${status}${code} on ${where}: ${serviceMessage}${request}`, { cause: init.cause });
+        this.name = 'DataverseError';
+        this.kind = init.kind;
+        this.status = init.status;
+        this.code = init.code;
+        this.requestId = init.requestId;
+        this.method = init.method;
+        this.path = init.path;
+        this.attempts = init.attempts ?? 1;
+        this.serviceMessage = serviceMessage;
+    }
+
+    /** Retrying later may succeed: 5xx, broken connections, timeouts, and 429. */
+    get isTransient(): boolean {
+        return (
+            this.kind === 'transient' ||
+            this.kind === 'timeout' ||
+            this.kind === 'throttled' ||
+            TRANSIENT_STATUSES.has(this.status) ||
+            this.status === 429
+        );
+    }
+
+    /** A service protection limit (429) was hit. */
+    get isThrottle(): boolean {
+        return this.status === 429 || this.kind === 'throttled';
+    }
+}
+
+export function isDataverseError(value: unknown): value is DataverseError {
+    return value instanceof DataverseError;
+}
+
+export function isTransientStatus(status: number): boolean {
+    return TRANSIENT_STATUSES.has(status);
+}
+
+/**
+ * Replaces anything that looks like a credential: `Bearer <token>`, JWTs (three base64url parts starting with
+ * `eyJ`), and `client_secret=` / `access_token=` / `password=` style parameters.
+ */
+export function redactSecrets(text: string): string {
+    return text
+        .replace(/\b(Bearer|Basic)\s+[^\s"',;]+/gi, '$1 [redacted]')
+        .replace(/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g, '[redacted token]')
+        .replace(/\b(client_secret|access_token|refresh_token|password|assertion|sig)=([^&\s"']+)/gi, '$1=[redacted]');
+}
+
+/** Parses the Web API error body `{"error":{"code","message"}}`; tolerant of empty or non-JSON bodies. */
+export function parseErrorBody(bodyText: string | undefined): { code?: string; message?: string } {
+    if (!bodyText) return {};
+    try {
+        const parsed = JSON.parse(bodyText) as unknown;
+        if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
+            const error = parsed.error;
+            if (typeof error === 'object' && error !== null) {
+                const { code, message } = error as { code?: unknown; message?: unknown };
+                return {
+                    code: typeof code === 'string' && code !== '' ? code : undefined,
+                    message: typeof message === 'string' && message !== '' ? message : undefined,
+                };
+            }
+        }
+        return {};
+    } catch {
+        // Not JSON (a proxy's HTML page, a truncated body): keep a short excerpt as the message.
+        return { message: bodyText.slice(0, 300) };
+    }
+}
+
+/** Standard reason phrases for messages when the service sends no body (401 has none). */
+export function reasonPhrase(status: number): string {
+    const phrases: Record<number, string> = {
+        400: 'Bad Request',
+        401: 'Unauthorized',
+        403: 'Forbidden',
+        404: 'Not Found',
+        405: 'Method Not Allowed',
+        412: 'Precondition Failed',
+        413: 'Payload Too Large',
+        429: 'Too Many Requests',
+        500: 'Internal Server Error',
+        501: 'Not Implemented',
+        502: 'Bad Gateway',
+        503: 'Service Unavailable',
+        504: 'Gateway Timeout',
+    };
+    return phrases[status] ?? `HTTP ${status}`;
+}

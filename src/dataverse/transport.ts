@@ -1,0 +1,143 @@
+/**
+ * One HTTP attempt over @azure/core-rest-pipeline: keep-alive agents, proxy settings from the
+ * environment, gzip, the user agent, and the bearer token from our cache. No retry policies and no
+ * cookie handling here: retries, throttling and concurrency are Dataverse-specific (http.ts), and
+ * the node HTTP client keeps no cookies, so no server-affinity cookie pins us to one web server.
+ */
+import {
+    createDefaultHttpClient,
+    createEmptyPipeline,
+    createHttpHeaders,
+    createPipelineRequest,
+    decompressResponsePolicy,
+    proxyPolicy,
+    userAgentPolicy,
+    type HttpClient,
+    type HttpHeaders,
+    type Pipeline,
+    type PipelinePolicy,
+} from '@azure/core-rest-pipeline';
+import { isLoopbackUrl } from '../spec/schema.js';
+import type { AccessTokenCache } from './token-cache.js';
+
+export interface AttemptRequest {
+    method: string;
+    /** Absolute URL. */
+    url: string;
+    headers: Record<string, string>;
+    body?: string;
+}
+
+export interface AttemptResponse {
+    status: number;
+    headers: HttpHeaders;
+    bodyText: string;
+}
+
+/** Why an attempt produced no response. */
+export type NetworkFailureKind = 'transient' | 'unreachable' | 'timeout' | 'aborted';
+
+export class NetworkFailure extends Error {
+    constructor(
+        readonly kind: NetworkFailureKind,
+        /** System error code such as ECONNRESET, when known. */
+        readonly code: string | undefined,
+        message: string,
+    ) {
+        super(message);
+        this.name = 'NetworkFailure';
+    }
+}
+
+/** Errors that mean the host is wrong or refuses us: nothing was sent, retrying soon will not help. */
+const UNREACHABLE_CODES = new Set([
+    'ENOTFOUND',
+    'ECONNREFUSED',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'CERT_HAS_EXPIRED',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
+export interface TransportOptions {
+    /** Environment root URL. */
+    url: string;
+    tokenCache?: AccessTokenCache;
+    userAgent?: string;
+    /** Replaces the node HTTP client (tests of the transport itself only). */
+    httpClient?: HttpClient;
+}
+
+export class Transport {
+    private readonly pipeline: Pipeline;
+    private readonly httpClient: HttpClient;
+    private readonly insecureAllowed: boolean;
+
+    constructor(options: TransportOptions) {
+        this.insecureAllowed = isLoopbackUrl(options.url);
+        this.httpClient = options.httpClient ?? createDefaultHttpClient();
+        this.pipeline = createEmptyPipeline();
+        if (!this.insecureAllowed) this.pipeline.addPolicy(proxyPolicy());
+        this.pipeline.addPolicy(decompressResponsePolicy());
+        this.pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: options.userAgent ?? 'dataverse-migrate' }));
+        if (options.tokenCache) this.pipeline.addPolicy(accessTokenPolicy(options.tokenCache), { phase: 'Sign' });
+    }
+
+    /**
+     * Sends once. Resolves with any HTTP status; rejects with NetworkFailure when no complete response
+     * arrived, or with the token cache's DataverseError when no token could be obtained.
+     */
+    async send(request: AttemptRequest, signal: AbortSignal | undefined, timeoutMs: number): Promise<AttemptResponse> {
+        const timeout = AbortSignal.timeout(timeoutMs);
+        const attemptSignal = signal ? AbortSignal.any([signal, timeout]) : timeout;
+        const pipelineRequest = createPipelineRequest({
+            url: request.url,
+            method: request.method as 'GET',
+            headers: createHttpHeaders(request.headers),
+            body: request.body,
+            abortSignal: attemptSignal,
+            allowInsecureConnection: this.insecureAllowed,
+        });
+        try {
+            const response = await this.pipeline.sendRequest(this.httpClient, pipelineRequest);
+            return { status: response.status, headers: response.headers, bodyText: response.bodyAsText ?? '' };
+        } catch (error) {
+            if (error instanceof Error && error.name === 'DataverseError') throw error;
+            if (signal?.aborted) throw new NetworkFailure('aborted', undefined, 'the request was aborted');
+            if (timeout.aborted) {
+                throw new NetworkFailure('timeout', 'ETIMEDOUT', `no complete response within ${timeoutMs} ms`);
+            }
+            throw classifyNetworkError(error);
+        }
+    }
+}
+
+export function classifyNetworkError(error: unknown): NetworkFailure {
+    const code = errorCode(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (code && UNREACHABLE_CODES.has(code)) return new NetworkFailure('unreachable', code, message);
+    if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return new NetworkFailure('timeout', code, message);
+    // Resets, hang ups, truncated bodies, EPIPE, EAI_AGAIN ...: the connection broke, try again.
+    return new NetworkFailure('transient', code, message);
+}
+
+function errorCode(error: unknown): string | undefined {
+    for (let current: unknown = error, depth = 0; current && depth < 4; depth++) {
+        if (typeof current === 'object' && 'code' in current && typeof current.code === 'string') return current.code;
+        current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
+    }
+    return undefined;
+}
+
+function accessTokenPolicy(cache: AccessTokenCache): PipelinePolicy {
+    return {
+        name: 'dataverseAccessTokenPolicy',
+        async sendRequest(request, next) {
+            request.headers.set('Authorization', `Bearer ${await cache.getToken()}`);
+            return next(request);
+        },
+    };
+}
