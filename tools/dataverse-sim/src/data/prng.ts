@@ -68,8 +68,8 @@ export class Prng {
     /** A random version-4 GUID, lowercase, as Dataverse writes ids. */
     guid(): string {
         const w0 = this.nextUint32();
-        const w1 = (this.nextUint32() & 0xffff0fff) | 0x00004000;
-        const w2 = (this.nextUint32() & 0x3fffffff) | 0x80000000;
+        const w1 = ((this.nextUint32() & 0xffff0fff) | 0x00004000) >>> 0;
+        const w2 = ((this.nextUint32() & 0x3fffffff) | 0x80000000) >>> 0;
         const w3 = this.nextUint32();
         const h = (n: number): string => n.toString(16).padStart(8, '0');
         const s1 = h(w1);

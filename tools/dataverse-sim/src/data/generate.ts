@@ -1,0 +1,392 @@
+/**
+ * Generates a dataset for any schema: deterministic by seed, realistic values by column type and
+ * name, every lookup pointing to an existing row, self-references as acyclic hierarchies, cycles
+ * between tables (account.primarycontactid <-> contact.parentcustomerid), about 10% inactive rows,
+ * and many-to-many associations. Rows stay lean for 1,000,000-row datasets: all rows of a table
+ * share one property order (one hidden class), columns that would always be null are left out,
+ * and a lookup value object is shared by every row that points to the same row (treat as immutable).
+ */
+import type { SimAttribute, SimDataset, SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
+import { isLookupType } from '../model.js';
+import { Prng } from './prng.js';
+import { isSystemTable } from './system-tables.js';
+import { asciiSlug, generateSystemRows, lookupRef, type SystemRefs } from './system-rows.js';
+import {
+    CITIES,
+    COMPANY_PARTS,
+    COMPANY_SUFFIXES,
+    FIRST_NAMES,
+    JOB_TITLES,
+    LAST_NAMES,
+    PRODUCTS,
+    SENTENCES,
+    STREETS,
+    WORDS,
+} from './words.js';
+
+export interface GenerateOptions {
+    /** Number of business rows in total, split over the business tables. */
+    rows: number;
+    seed: number | string;
+}
+
+/** Share of the business rows per table in the crm schema (roughly what a sales org holds). */
+const CRM_WEIGHTS: Record<string, number> = { account: 0.2, contact: 0.45, lead: 0.2, opportunity: 0.15 };
+
+const START = Date.UTC(2019, 0, 1);
+const END = Date.UTC(2025, 5, 1);
+const DAY = 86_400_000;
+
+/** Per-row context: values several columns derive from. */
+interface RowContext {
+    index: number;
+    created: number;
+    first: string;
+    last: string;
+    city: [string, string, string];
+    currency: number;
+    ownerIsTeam: boolean;
+    owner: number;
+    inactive: boolean;
+}
+
+/** Generates one column's value; `row` holds the columns generated before it. */
+type ColumnGen = (ctx: RowContext, rng: Prng, row: SimRow) => SimValue;
+
+function isoSeconds(ms: number): string {
+    return new Date(ms - (ms % 1000)).toISOString().slice(0, 19) + 'Z';
+}
+
+const round = (value: number, digits: number): number => Number(value.toFixed(digits));
+
+export function businessTables(schema: SimSchema): SimTable[] {
+    return schema.tables.filter((t) => !isSystemTable(t.logicalName) && t.isIntersect !== true);
+}
+
+/** Splits `total` over tables: crm weights where known, otherwise tables that reference more get more rows. */
+export function splitRows(schema: SimSchema, total: number): Map<string, number> {
+    const tables = businessTables(schema);
+    const weights = tables.map((t) => {
+        const known = CRM_WEIGHTS[t.logicalName];
+        if (known !== undefined) return known;
+        const refs = new Set<string>();
+        for (const a of t.attributes)
+            if (isLookupType(a.type) && a.validForCreate !== false)
+                for (const target of a.targets ?? [])
+                    if (!isSystemTable(target) && target !== t.logicalName) refs.add(target);
+        return (1 + refs.size) / 4;
+    });
+    const sum = weights.reduce((a, b) => a + b, 0);
+    const exact = weights.map((w) => (sum === 0 ? 0 : (total * w) / sum));
+    const counts = exact.map(Math.floor);
+    let left = total - counts.reduce((a, b) => a + b, 0);
+    const order = exact.map((e, i) => [e - Math.floor(e), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+    for (const [, i] of order) {
+        if (left <= 0) break;
+        counts[i]!++;
+        left--;
+    }
+    return new Map(tables.map((t, i) => [t.logicalName, counts[i]!]));
+}
+
+class Generator {
+    private readonly refs = new Map<string, SimLookupValue[]>();
+    private version = 10_000;
+
+    constructor(
+        private readonly schema: SimSchema,
+        private readonly sys: SystemRefs,
+        private readonly counts: Map<string, number>,
+        private readonly rng: Prng,
+    ) {
+        for (const t of businessTables(schema)) {
+            const n = counts.get(t.logicalName) ?? 0;
+            const list = new Array<SimLookupValue>(n);
+            for (let i = 0; i < n; i++) list[i] = lookupRef(t.logicalName, rng.guid());
+            this.refs.set(t.logicalName, list);
+        }
+        const systemLists: Record<string, SimLookupValue[]> = {
+            systemuser: sys.users,
+            team: sys.teams,
+            businessunit: sys.businessUnits,
+            transactioncurrency: sys.currencies,
+            organization: [sys.organization],
+        };
+        for (const [name, list] of Object.entries(systemLists)) this.refs.set(name, list);
+    }
+
+    ids(table: string): SimLookupValue[] {
+        return this.refs.get(table) ?? [];
+    }
+
+    table(t: SimTable): SimRow[] {
+        const n = this.counts.get(t.logicalName) ?? 0;
+        const own = this.ids(t.logicalName);
+        const keyColumns = new Set((t.keys ?? []).flatMap((k) => k.keyAttributes));
+        const plan: Array<[string, ColumnGen]> = [];
+        for (const a of t.attributes) {
+            if (a.logicalName === t.primaryIdAttribute) continue;
+            const gen = this.column(t, a, keyColumns.has(a.logicalName));
+            if (gen) plan.push([a.logicalName, gen]);
+        }
+        // Money `_base` columns derive from their source column, so they come after all others.
+        plan.sort((x, y) => Number(isBaseColumn(t, x[0])) - Number(isBaseColumn(t, y[0])));
+        const hasState = t.attributes.some((a) => a.type === 'State');
+        const rows = new Array<SimRow>(n);
+        const rng = this.rng;
+        const sys = this.sys;
+        for (let i = 0; i < n; i++) {
+            const ownerIsTeam = rng.chance(0.15);
+            const ctx: RowContext = {
+                index: i,
+                created: START + Math.floor(rng.next() * (END - START)),
+                first: rng.pick(FIRST_NAMES),
+                last: rng.pick(LAST_NAMES),
+                city: rng.pick(CITIES),
+                currency: rng.chance(0.8) ? 0 : rng.int(1, sys.currencies.length - 1),
+                ownerIsTeam,
+                owner: ownerIsTeam ? rng.int(0, sys.teams.length - 1) : rng.int(0, sys.users.length - 1),
+                inactive: hasState && rng.chance(0.1),
+            };
+            const row: SimRow = { [t.primaryIdAttribute]: own[i]!.id };
+            for (const [name, gen] of plan) row[name] = gen(ctx, rng, row);
+            rows[i] = row;
+        }
+        return rows;
+    }
+
+    /** The value generator of one column, or undefined to leave the column out (always null). */
+    private column(t: SimTable, a: SimAttribute, unique: boolean): ColumnGen | undefined {
+        const name = a.logicalName;
+        const sys = this.sys;
+        if (a.attributeOf !== undefined || a.type === 'Virtual' || a.type === 'EntityName') return undefined;
+        switch (name) {
+            case 'createdon':
+                return (c) => isoSeconds(c.created);
+            case 'modifiedon':
+                return (c, r) => isoSeconds(Math.min(END + 30 * DAY, c.created + Math.floor(r.next() * 400 * DAY)));
+            case 'createdby':
+            case 'modifiedby':
+                return (_c, r) => r.pick(sys.users);
+            case 'versionnumber':
+                return () => this.version++;
+            case 'ownerid':
+                return (c) => (c.ownerIsTeam ? sys.teams[c.owner]! : sys.users[c.owner]!);
+            case 'owninguser':
+                return (c) => (c.ownerIsTeam ? null : sys.users[c.owner]!);
+            case 'owningteam':
+                return (c) => (c.ownerIsTeam ? sys.teams[c.owner]! : null);
+            case 'owningbusinessunit':
+                return (c) => (c.ownerIsTeam ? sys.teamBusinessUnits[c.owner]! : sys.userBusinessUnits[c.owner]!);
+            case 'organizationid':
+                return () => sys.organization;
+            case 'transactioncurrencyid':
+                return (c) => sys.currencies[c.currency]!;
+            case 'exchangerate':
+                return (c) => sys.currencyRates[c.currency]!;
+            case 'createdonbehalfby':
+            case 'modifiedonbehalfby':
+            case 'overriddencreatedon':
+            case 'importsequencenumber':
+            case 'timezoneruleversionnumber':
+            case 'utcconversiontimezonecode':
+                return undefined;
+        }
+        if (a.type === 'State') {
+            const states = a.options ?? [];
+            return (c) =>
+                (c.inactive ? (states.find((o) => o.value === 1) ?? states[0])?.value : states[0]?.value) ?? 0;
+        }
+        if (a.type === 'Status') {
+            const active = (a.options ?? []).filter((o) => (o.state ?? 0) === 0);
+            const inactive = (a.options ?? []).filter((o) => o.state === 1);
+            return (c, r) => {
+                const list = c.inactive && inactive.length > 0 ? inactive : active;
+                return list.length > 0 ? r.pick(list).value : 1;
+            };
+        }
+        if (isLookupType(a.type)) return this.lookupColumn(t, a);
+        const required = a.requiredLevel === 'SystemRequired' || a.requiredLevel === 'ApplicationRequired';
+        const isName = a.isPrimaryName === true;
+        const optional = (p: number, gen: ColumnGen): ColumnGen =>
+            required || isName || unique ? gen : (c, r, row) => (r.chance(p) ? gen(c, r, row) : null);
+        switch (a.type) {
+            case 'String':
+                return optional(0.85, this.stringColumn(t, a, unique));
+            case 'Memo':
+                return optional(0.4, (_c, r) => r.pick(SENTENCES).slice(0, a.maxLength ?? 2000));
+            case 'Integer':
+                if (unique) return (c) => c.index + 1;
+                return optional(0.7, (_c, r) => integerFor(name, r));
+            case 'BigInt':
+                return optional(0.5, (c, r) => r.int(0, 1_000_000) * 1000 + c.index);
+            case 'Decimal': {
+                const p = a.precision ?? 2;
+                return optional(0.7, (_c, r) => round(name.includes('percent') ? r.next() * 30 : r.next() * 10_000, p));
+            }
+            case 'Double': {
+                const p = a.precision ?? 5;
+                if (name.endsWith('latitude')) return optional(0.6, (_c, r) => round(r.next() * 180 - 90, p));
+                if (name.endsWith('longitude')) return optional(0.6, (_c, r) => round(r.next() * 360 - 180, p));
+                return optional(0.7, (_c, r) => round(r.next() * 10_000, p));
+            }
+            case 'Money': {
+                const p = a.precision ?? 2;
+                if (name.endsWith('_base') && t.attributes.some((b) => b.logicalName === name.slice(0, -5))) {
+                    const source = name.slice(0, -5);
+                    // Base amount = amount / exchange rate, as the service computes it (source is generated first).
+                    return (c, _r, row) => {
+                        const amount = row[source];
+                        return typeof amount === 'number' ? round(amount / sys.currencyRates[c.currency]!, p) : null;
+                    };
+                }
+                return optional(0.7, (_c, r) => round(1000 + r.next() * r.pick([10_000, 250_000, 5_000_000]), p));
+            }
+            case 'Boolean':
+                return (_c, r) => r.chance(0.3);
+            case 'DateTime':
+                if (name === 'birthdate')
+                    return optional(0.5, (_c, r) =>
+                        isoSeconds(Date.UTC(1950, 0, 1) + Math.floor(r.next() * 50 * 365) * DAY),
+                    );
+                return optional(0.6, (c, r) => isoSeconds(c.created + Math.floor(r.next() * 365) * DAY));
+            case 'Picklist': {
+                const options = a.options ?? [];
+                if (options.length === 0) return undefined;
+                return optional(0.8, (_c, r) => r.pick(options).value);
+            }
+            case 'MultiSelectPicklist': {
+                const options = a.options ?? [];
+                if (options.length === 0) return undefined;
+                return optional(0.5, (_c, r) => {
+                    const chosen = options.filter(() => r.chance(0.4)).map((o) => o.value);
+                    return (chosen.length > 0 ? chosen : [options[0]!.value]).join(',');
+                });
+            }
+            case 'Uniqueidentifier':
+                return undefined;
+            default:
+                return undefined;
+        }
+    }
+
+    private stringColumn(t: SimTable, a: SimAttribute, unique: boolean): ColumnGen {
+        const max = a.maxLength ?? 100;
+        const cut = (s: string): string => (s.length > max ? s.slice(0, max) : s);
+        const name = a.logicalName;
+        const person = t.attributes.some((b) => b.logicalName === 'firstname');
+        if (unique) {
+            const prefix = t.logicalName
+                .replace(/^[a-z0-9]+_/, '')
+                .slice(0, 3)
+                .toUpperCase();
+            return (c) => cut(`${prefix}-${String(c.index + 1).padStart(7, '0')}`);
+        }
+        if (name === 'firstname') return (c) => cut(c.first);
+        if (name === 'lastname') return (c) => cut(c.last);
+        if (name === 'fullname' || (a.isPrimaryName === true && person)) return (c) => cut(`${c.first} ${c.last}`);
+        if (name.startsWith('emailaddress') || name.endsWith('email') || name === 'internalemailaddress')
+            return person
+                ? (c) => cut(`${asciiSlug(c.first)}.${asciiSlug(c.last)}${c.index}@example.com`)
+                : (c) => cut(`info${c.index}@example.com`);
+        if (name.startsWith('telephone') || name === 'mobilephone' || name === 'fax' || name.endsWith('phone'))
+            return (_c, r) => cut(`+1 ${r.int(200, 989)}-555-${String(r.int(0, 9999)).padStart(4, '0')}`);
+        if (name.endsWith('_city')) return (c) => cut(c.city[0]);
+        if (name.endsWith('_stateorprovince')) return (c) => cut(c.city[1]);
+        if (name.endsWith('_country')) return (c) => cut(c.city[2]);
+        if (name.endsWith('_postalcode')) return (_c, r) => cut(String(r.int(10000, 99999)));
+        if (name.endsWith('_line1')) return (_c, r) => cut(`${r.int(1, 999)} ${r.pick(STREETS)}`);
+        if (name === 'websiteurl') return (c) => cut(`https://www.example${c.index}.com`);
+        if (name === 'jobtitle' || name === 'title') return (_c, r) => cut(r.pick(JOB_TITLES));
+        if (name === 'companyname' || (a.isPrimaryName === true && t.logicalName === 'account'))
+            return (_c, r) => cut(`${r.pick(COMPANY_PARTS)} ${r.pick(COMPANY_SUFFIXES)}`);
+        if (name === 'subject' || (a.isPrimaryName === true && t.logicalName === 'opportunity'))
+            return (_c, r) => cut(`${r.int(2, 500)} ${r.pick(PRODUCTS)}`);
+        if (a.isPrimaryName === true) return (c, r) => cut(`${r.pick(WORDS)} ${c.index + 1}`);
+        return (_c, r) => cut(`${r.pick(WORDS)} ${r.pick(WORDS)}`);
+    }
+
+    private lookupColumn(t: SimTable, a: SimAttribute): ColumnGen | undefined {
+        if (a.validForCreate === false && a.validForUpdate === false) return undefined;
+        const targets = (a.targets ?? []).filter((x) => this.ids(x).length > 0);
+        if (targets.length === 0) return undefined;
+        const required = a.requiredLevel === 'SystemRequired' || a.requiredLevel === 'ApplicationRequired';
+        const self = t.logicalName;
+        // Share of rows that get a value, and the chance of each target for polymorphic lookups.
+        let weights = targets.map(() => 1);
+        let p = 0.6;
+        if (a.type === 'Customer') {
+            weights = targets.map((x) => (x === 'account' ? 3 : 1));
+            p = 0.85;
+        } else if (targets.length === 1 && targets[0] === self) p = 0.35;
+        else if (targets.every(isSystemTable)) p = 0.3;
+        if (a.logicalName === 'primarycontactid') p = 0.75;
+        if (required) p = 1;
+        const total = weights.reduce((x, y) => x + y, 0);
+        return (c, r) => {
+            if (!r.chance(p)) return null;
+            let w = r.next() * total;
+            let target = targets[targets.length - 1]!;
+            for (let k = 0; k < targets.length; k++) {
+                w -= weights[k]!;
+                if (w < 0) {
+                    target = targets[k]!;
+                    break;
+                }
+            }
+            const list = this.ids(target);
+            // A self-reference points to an earlier row, so hierarchies never loop (as Dataverse requires).
+            if (target === self) return c.index === 0 ? null : list[r.int(0, c.index - 1)]!;
+            return list[r.int(0, list.length - 1)]!;
+        };
+    }
+}
+
+function integerFor(name: string, r: Prng): number {
+    if (name === 'numberofemployees') return r.int(1, 50_000);
+    if (name === 'closeprobability') return r.int(0, 100);
+    if (name === 'numberofchildren') return r.int(0, 5);
+    return r.int(0, 1000);
+}
+
+function isBaseColumn(t: SimTable, name: string): boolean {
+    return name.endsWith('_base') && t.attributes.some((b) => b.logicalName === name.slice(0, -5));
+}
+
+function associations(schema: SimSchema, gen: Generator, rng: Prng): Record<string, Array<[string, string]>> {
+    const out: Record<string, Array<[string, string]>> = {};
+    for (const m of schema.manyToMany) {
+        const a = gen.ids(m.entity1LogicalName);
+        const b = gen.ids(m.entity2LogicalName);
+        const pairs: Array<[string, string]> = [];
+        out[m.schemaName] = pairs;
+        if (a.length === 0 || b.length === 0) continue;
+        const wanted = Math.max(1, Math.floor(Math.min(a.length, b.length) * 0.3));
+        const seen = new Set<number>();
+        for (let k = 0; k < wanted * 2 && pairs.length < wanted; k++) {
+            const i = rng.int(0, a.length - 1);
+            const j = rng.int(0, b.length - 1);
+            if (m.entity1LogicalName === m.entity2LogicalName && i === j) continue;
+            const key = i * b.length + j;
+            if (seen.has(key)) continue;
+            seen.add(key);
+            pairs.push([a[i]!.id, b[j]!.id]);
+        }
+    }
+    return out;
+}
+
+/** Generates system rows and `rows` business rows for the schema, deterministically from the seed. */
+export function generateDataset(schema: SimSchema, options: GenerateOptions): SimDataset {
+    if (!Number.isInteger(options.rows) || options.rows < 0)
+        throw new Error(`generateDataset: rows must be a non-negative integer, got ${options.rows}`);
+    const rng = new Prng(options.seed);
+    const system = generateSystemRows(schema, rng);
+    const counts = splitRows(schema, options.rows);
+    const gen = new Generator(schema, system.refs, counts, rng);
+    const rows: Record<string, SimRow[]> = { ...system.rows };
+    for (const t of businessTables(schema)) {
+        rows[t.logicalName] = gen.table(t);
+    }
+    return { schema, rows, associations: associations(schema, gen, rng) };
+}

@@ -1,0 +1,181 @@
+/**
+ * The system rows a real org has: the root business unit (named after the org) and two child
+ * units, the base currency and a few others, ten users with domain names and emails, a default
+ * team per business unit plus one owner team, and the organization row.
+ */
+import type { SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
+import type { Prng } from './prng.js';
+
+export interface SystemRefs {
+    organization: SimLookupValue;
+    businessUnits: SimLookupValue[];
+    /** Enabled users, usable as owners and as createdby / modifiedby. */
+    users: SimLookupValue[];
+    /** The business unit of each entry of `users`. */
+    userBusinessUnits: SimLookupValue[];
+    teams: SimLookupValue[];
+    teamBusinessUnits: SimLookupValue[];
+    currencies: SimLookupValue[];
+    /** Exchange rate to the base currency, per entry of `currencies` (the first is the base, rate 1). */
+    currencyRates: number[];
+}
+
+export const ORG_NAME = 'contoso';
+export const SYSTEM_CREATED_ON = '2019-01-07T08:00:00Z';
+
+const USERS: Array<[string, string, string]> = [
+    ['Avery', 'Admin', 'System Administrator'],
+    ['Jonas', 'Berg', 'Sales Manager'],
+    ['Chloé', 'Dupont', 'Account Manager'],
+    ['Wei', 'Zhang', 'Account Manager'],
+    ['Maria', 'García', 'Sales Representative'],
+    ['Liam', "O'Connor", 'Sales Representative'],
+    ['Ines', 'Müller', 'Service Manager'],
+    ['Hiro', 'Tanaka', 'Service Agent'],
+    ['Olivia', 'Smith', 'Marketing Specialist'],
+    ['Sven', 'Larsson', 'Former Employee'],
+];
+
+const CURRENCIES: Array<[string, string, string, number]> = [
+    ['USD', 'US Dollar', '$', 1],
+    ['EUR', 'Euro', '€', 0.92],
+    ['GBP', 'Pound Sterling', '£', 0.79],
+    ['CAD', 'Canadian Dollar', 'CA$', 1.36],
+];
+
+/** ASCII-only lowercase form of a name, as used in sign-in names. */
+export function asciiSlug(text: string): string {
+    return text
+        .normalize('NFD')
+        .replace(/[\u0300-\u036f]/g, '')
+        .replace(/[^A-Za-z0-9]+/g, '')
+        .toLowerCase();
+}
+
+export function lookupRef(table: string, id: string): SimLookupValue {
+    return Object.freeze({ id, table });
+}
+
+/** Sets a column only when the table's schema has it (schemas read from files may differ). */
+export function putter(table: SimTable | undefined): (row: SimRow, column: string, value: SimValue) => void {
+    const names = new Set(table?.attributes.map((a) => a.logicalName) ?? []);
+    return (row, column, value) => {
+        if (names.has(column)) row[column] = value;
+    };
+}
+
+export function generateSystemRows(schema: SimSchema, rng: Prng): { rows: Record<string, SimRow[]>; refs: SystemRefs } {
+    const table = (n: string): SimTable | undefined => schema.tables.find((t) => t.logicalName === n);
+    const rows: Record<string, SimRow[]> = {
+        businessunit: [],
+        systemuser: [],
+        team: [],
+        transactioncurrency: [],
+        organization: [],
+    };
+    const org = lookupRef('organization', rng.guid());
+    const bus = [ORG_NAME, 'Sales', 'Service'].map(() => lookupRef('businessunit', rng.guid()));
+    const users = USERS.map(() => lookupRef('systemuser', rng.guid()));
+    const currencies = CURRENCIES.map(() => lookupRef('transactioncurrency', rng.guid()));
+    let version = 1000;
+    const audit = (put: ReturnType<typeof putter>, row: SimRow): void => {
+        put(row, 'createdon', SYSTEM_CREATED_ON);
+        put(row, 'modifiedon', SYSTEM_CREATED_ON);
+        put(row, 'createdby', users[0] ?? null);
+        put(row, 'modifiedby', users[0] ?? null);
+        put(row, 'versionnumber', version++);
+        put(row, 'organizationid', org);
+    };
+
+    const putBu = putter(table('businessunit'));
+    [ORG_NAME, 'Sales', 'Service'].forEach((name, i) => {
+        const row: SimRow = { businessunitid: bus[i]!.id };
+        putBu(row, 'name', name);
+        putBu(row, 'parentbusinessunitid', i === 0 ? null : bus[0]!);
+        putBu(row, 'isdisabled', false);
+        audit(putBu, row);
+        rows.businessunit!.push(row);
+    });
+
+    const putCur = putter(table('transactioncurrency'));
+    CURRENCIES.forEach(([iso, name, symbol, rate], i) => {
+        const row: SimRow = { transactioncurrencyid: currencies[i]!.id };
+        putCur(row, 'currencyname', name);
+        putCur(row, 'isocurrencycode', iso);
+        putCur(row, 'currencysymbol', symbol);
+        putCur(row, 'exchangerate', rate);
+        putCur(row, 'currencyprecision', 2);
+        putCur(row, 'statecode', 0);
+        putCur(row, 'statuscode', 1);
+        audit(putCur, row);
+        rows.transactioncurrency!.push(row);
+    });
+
+    const putUser = putter(table('systemuser'));
+    const userBus: SimLookupValue[] = [];
+    USERS.forEach(([first, last, title], i) => {
+        const bu = i < 4 ? bus[0]! : i % 2 === 0 ? bus[1]! : bus[2]!;
+        userBus.push(bu);
+        const login = `${asciiSlug(first)}.${asciiSlug(last)}@${ORG_NAME}.onmicrosoft.com`;
+        const row: SimRow = { systemuserid: users[i]!.id };
+        putUser(row, 'fullname', `${first} ${last}`);
+        putUser(row, 'firstname', first);
+        putUser(row, 'lastname', last);
+        putUser(row, 'domainname', login);
+        putUser(row, 'internalemailaddress', login);
+        putUser(row, 'title', title);
+        putUser(row, 'businessunitid', bu);
+        putUser(row, 'isdisabled', i === USERS.length - 1);
+        putUser(row, 'accessmode', 0);
+        audit(putUser, row);
+        rows.systemuser!.push(row);
+    });
+
+    const putTeam = putter(table('team'));
+    const teams: SimLookupValue[] = [];
+    const teamBus: SimLookupValue[] = [];
+    const teamDefs: Array<[string, SimLookupValue, boolean]> = [
+        [ORG_NAME, bus[0]!, true],
+        ['Sales', bus[1]!, true],
+        ['Service', bus[2]!, true],
+        ['Key Accounts', bus[0]!, false],
+    ];
+    for (const [name, bu, isDefault] of teamDefs) {
+        const ref = lookupRef('team', rng.guid());
+        teams.push(ref);
+        teamBus.push(bu);
+        const row: SimRow = { teamid: ref.id };
+        putTeam(row, 'name', name);
+        putTeam(row, 'businessunitid', bu);
+        putTeam(row, 'administratorid', users[0]!);
+        putTeam(row, 'teamtype', 0);
+        putTeam(row, 'isdefault', isDefault);
+        audit(putTeam, row);
+        rows.team!.push(row);
+    }
+
+    const putOrg = putter(table('organization'));
+    const orgRow: SimRow = { organizationid: org.id };
+    putOrg(orgRow, 'name', ORG_NAME);
+    putOrg(orgRow, 'basecurrencyid', currencies[0]!);
+    audit(putOrg, orgRow);
+    delete orgRow.organizationid;
+    orgRow.organizationid = org.id;
+    rows.organization!.push(orgRow);
+
+    // The last user is disabled: real orgs keep leavers, and nothing new can be assigned to them.
+    const enabled = users.slice(0, -1);
+    return {
+        rows,
+        refs: {
+            organization: org,
+            businessUnits: bus,
+            users: enabled,
+            userBusinessUnits: userBus.slice(0, -1),
+            teams,
+            teamBusinessUnits: teamBus,
+            currencies,
+            currencyRates: CURRENCIES.map((c) => c[3]),
+        },
+    };
+}
