@@ -1,4 +1,5 @@
 /** Shared fixtures for the odata-*.test.ts files: a small account table and an in-memory, counting RowSource. */
+import { createHash } from 'node:crypto';
 import { compareSqlGuids } from '../src/guid-order.js';
 import type { SimRow, SimSchema, SimTable } from '../src/model.js';
 import type { RowSource } from '../src/odata/types.js';
@@ -63,18 +64,10 @@ export class CountingRowSource implements RowSource {
     }
 }
 
-/** A deterministic GUID from a number (varied in every byte group, so SQL and string order differ). */
+/** A deterministic GUID from a number (hash-based, so SQL order and string order of these GUIDs differ). */
 export function guidFrom(n: number): string {
-    let x = (n + 1) * 2654435761;
-    const hex = (len: number): string => {
-        let s = '';
-        for (let i = 0; i < len; i++) {
-            x = (x * 1103515245 + 12345) % 2147483648;
-            s += (x % 16).toString(16);
-        }
-        return s;
-    };
-    return `${hex(8)}-${hex(4)}-${hex(4)}-${hex(4)}-${hex(12)}`;
+    const h = createHash('md5').update(String(n)).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
 
 export function makeAccounts(count: number): SimRow[] {
