@@ -1,0 +1,182 @@
+/**
+ * The migration plan: everything the copy engine needs, computed from the spec and the metadata of
+ * both environments. Plain JSON (no Maps, no classes): it travels through Durable Functions history,
+ * so it holds names and rules, never rows.
+ */
+import type { AttributeType } from '../dataverse/metadata-types.js';
+
+/** A warning or problem found while planning; `path` points into the spec when the spec caused it. */
+export interface PlanIssue {
+    path?: string;
+    table?: string;
+    column?: string;
+    message: string;
+}
+
+/** How rows of a run table are matched in the target. */
+export type MatchPlan =
+    | { kind: 'id' }
+    /** An Active alternate key of the target table; `sourceColumns` are the source columns that feed it. */
+    | { kind: 'key'; key: string; columns: string[]; sourceColumns: string[] };
+
+/** How a lookup value that points to one table is written in the target. */
+export type LookupBinding =
+    /** The parent is copied in this run with its id preserved: bind to the same id. */
+    | { kind: 'run-id'; table: string; targetTable: string; targetEntitySet: string }
+    /**
+     * The parent is copied in this run and matched on an alternate key: bind by the key values of the
+     * parent row (read from the source parent by `sourceColumns`, written as `columns`).
+     */
+    | {
+          kind: 'run-key';
+          table: string;
+          targetTable: string;
+          targetEntitySet: string;
+          key: string;
+          columns: string[];
+          sourceColumns: string[];
+      }
+    /**
+     * A reference table (users, teams, currencies, ...) that is not copied: the source id is translated
+     * through the reference matches loaded before the run. `ownerFallback`: an unmatched owner falls
+     * back to `references.fallbackOwner`.
+     */
+    | { kind: 'reference'; table: string; targetEntitySet: string; ownerFallback: boolean }
+    /** A table neither copied nor matched: the value is cleared on every row (onUnresolvedLookup 'clear'). */
+    | { kind: 'unresolved'; table: string };
+
+/** One table a lookup column may point to, with the navigation property used for `@odata.bind`. */
+export interface LookupTarget {
+    /** Logical name in the source (the `lookuplogicalname` annotation of a read value). */
+    table: string;
+    /** Target navigation property: `parentcustomerid_account@odata.bind`. Absent when unresolved. */
+    navigationProperty?: string;
+    binding: LookupBinding;
+}
+
+export type ColumnKind = 'plain' | 'choice' | 'lookup';
+
+export interface ColumnMapping {
+    /** Source logical name (read as `_x_value` for lookups). */
+    source: string;
+    /** Target logical name. */
+    target: string;
+    kind: ColumnKind;
+    /** Target attribute type. */
+    type: AttributeType;
+    /** Writable on create only, update only, or both (e.g. overriddencreatedon is create only). */
+    writable: 'create' | 'update' | 'both';
+    /** Choice columns: source option value -> target option value (only values that differ). */
+    valueMap?: Record<string, number>;
+    /** Multi-select choice: a comma-separated list of values. */
+    multiSelect?: boolean;
+    /** Lookup columns: one entry per table the source column may point to. */
+    lookup?: { targets: LookupTarget[]; required: boolean };
+    /** Set in the deferred-lookup phase instead of the table's own tier (breaks a cycle). */
+    deferred?: boolean;
+}
+
+export interface EndpointNames {
+    logicalName: string;
+    entitySetName: string;
+    primaryId: string;
+}
+
+export interface TablePlan {
+    /** Source logical name; the plan's key for the table. */
+    name: string;
+    source: EndpointNames;
+    target: EndpointNames;
+    match: MatchPlan;
+    filter?: string;
+    deleteMissing: boolean;
+    bypass?: { businessLogic?: Array<'CustomSync' | 'CustomAsync'>; powerAutomateFlows?: boolean };
+    columns: ColumnMapping[];
+    /** Source names of the lookup columns patched in the deferred phase. */
+    deferred: string[];
+    /** statecode/statuscode are copied together (source names), after the other columns of a row. */
+    state?: { stateColumn: string; statusColumn: string };
+    /** The source table supports change tracking (incremental refresh). */
+    changeTracking: boolean;
+}
+
+export interface Tier {
+    /** Source logical names, sorted. */
+    tables: string[];
+}
+
+export interface DeferredPhaseEntry {
+    table: string;
+    columns: string[];
+}
+
+export interface ManyToManySide {
+    /** Source logical name of the run table on this side. */
+    table: string;
+    /** Intersect column holding this side's id. */
+    intersectAttribute: string;
+    /** Collection-valued navigation property on this side, for `$ref` association. */
+    navigationProperty: string;
+}
+
+export interface ManyToManyEnvironmentPlan {
+    intersectEntity: string;
+    /** Entity set of the intersect table, when its metadata was read. */
+    intersectEntitySet?: string;
+    entity1: ManyToManySide;
+    entity2: ManyToManySide;
+}
+
+export interface ManyToManyPlan {
+    /** Relationship schema name. */
+    name: string;
+    source: ManyToManyEnvironmentPlan;
+    target: ManyToManyEnvironmentPlan;
+}
+
+/** A reference table: not copied, its rows matched in the target by natural key before the run. */
+export interface ReferencePlan {
+    table: string;
+    source: EndpointNames;
+    target: EndpointNames;
+    /** Columns tried in order; the first with exactly one target match wins. */
+    matchOn: string[];
+    /** Natural-key value of the target row to use when nothing matches. */
+    fallback?: string;
+    /** businessunit: the source root (no parent) maps to the target root, whatever their names. */
+    rootColumn?: string;
+    /** organization: every source row maps to the target's single row. */
+    singleton?: boolean;
+}
+
+export interface Plan {
+    version: 1;
+    name: string;
+    sourceUrl: string;
+    targetUrl: string;
+    /** Every run table by source logical name. */
+    tables: Record<string, TablePlan>;
+    tiers: Tier[];
+    deferredPhase: DeferredPhaseEntry[];
+    manyToMany: ManyToManyPlan[];
+    /** Tables with deleteMissing, children before parents. */
+    deletePhase: string[];
+    references: ReferencePlan[];
+    fallbackOwner?: string;
+    onUnresolvedLookup: 'clear' | 'fail';
+    options: { pageSize: number; writeBatchSize: number; maxConcurrency: number; incremental: boolean };
+    warnings: PlanIssue[];
+    problems: PlanIssue[];
+}
+
+/** The `plan --json` output. */
+export interface PlanSummaryJson {
+    tiers: Array<{ tables: Array<{ name: string; deferred: string[] }> }>;
+    manyToMany: Array<{ name: string; tables: [string, string] }>;
+    deletes: string[];
+    warnings: PlanIssue[];
+    problems: PlanIssue[];
+}
+
+/** Row and page estimates per table (from the key walk), for the human rendering. */
+export type PlanEstimates = Record<string, { rows: number; pages: number }>;
