@@ -34,7 +34,7 @@ export function entityPath(entitySetName: string, key: string): string {
     throw new Error(`'${key}' is neither a GUID nor an alternate key expression such as accountnumber='A1'`);
 }
 
-/** An OData string literal: single quotes doubled, then percent-encoded for a URL. */
+/** An OData string literal: single quotes doubled (percent-encoding is the caller's business). */
 export function odataString(value: string): string {
     return `'${value.replace(/'/g, "''")}'`;
 }

@@ -1,0 +1,25 @@
+/** The Dataverse Web API client and metadata reader: the public surface other modules import. */
+export type * from './client-types.js';
+export type * from './metadata-types.js';
+export { createDataverseClient, type DataverseClientOptions } from './client.js';
+export {
+    AdaptiveLimiter,
+    SERVICE_CONCURRENCY_LIMIT,
+    sharedLimiter,
+    sharedLimiterStats,
+    type LimiterOptions,
+    type LimiterStats,
+} from './concurrency.js';
+export { createTokenCredential, CredentialConfigError, identityKey, scopeFor } from './credentials.js';
+export { DataverseError, isDataverseError, redactSecrets, type DataverseErrorKind } from './errors.js';
+export { API_PATH, type HttpStats, type RetryEvent } from './http.js';
+export {
+    readAllTableNames,
+    readEnvironmentMetadata,
+    readManyToMany,
+    readTableMetadata,
+    UnknownNamesError,
+    type ReadMetadataOptions,
+} from './metadata.js';
+export { entityPath, odataString } from './odata-url.js';
+export { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry-policy.js';
