@@ -8,7 +8,8 @@ import { nextLinkWithSkipToken } from '../src/odata/skiptoken.js';
 import type { ParsedQuery } from '../src/odata/types.js';
 import { account, CountingRowSource, guidFrom, makeAccounts, schema } from './odata-fixtures.js';
 
-const { parseQuery, runQuery } = queryEngine;
+const parseQuery = queryEngine.parseQuery.bind(queryEngine);
+const runQuery = queryEngine.runQuery.bind(queryEngine);
 
 function parse(query: string): ParsedQuery {
     return parseQuery(new URLSearchParams(query), account, schema);
@@ -204,7 +205,10 @@ describe('runQuery paging', () => {
                 fc.integer({ min: 0, max: 100 }),
                 fc.integer({ min: 0, max: 10_000 }),
                 (count, pageSize, orderby, minEmployees, seed) => {
-                    const rows = makeAccounts(count).map((r, i) => ({ ...r, accountid: guidFrom(seed * 1000 + i) }));
+                    const rows: SimRow[] = makeAccounts(count).map((r, i) => ({
+                        ...r,
+                        accountid: guidFrom(seed * 1000 + i),
+                    }));
                     const expected = rows.filter((r) => (r.numberofemployees as number) >= minEmployees);
                     const query = `$filter=numberofemployees ge ${minEmployees}${orderby ? `&$orderby=${orderby}` : ''}`;
                     const pages = pageThrough(new CountingRowSource(rows), query, pageSize);
