@@ -4,7 +4,7 @@
  */
 import type { SimAttribute, SimRow, SimValue } from '../model.js';
 import { isLookupType, isLookupValue } from '../model.js';
-import { wantsAnnotation } from './preferences.js';
+import { annotationRequested } from '../odata/prefer.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 import { lookupValueProperty, navigationName } from './schema-index.js';
 import type { Store } from './store.js';
@@ -15,7 +15,8 @@ export const NAVIGATION = 'Microsoft.Dynamics.CRM.associatednavigationproperty';
 export const LOGICAL_NAME = 'Microsoft.Dynamics.CRM.lookuplogicalname';
 
 export function etagOf(row: SimRow): string {
-    return `W/"${String(row[VERSION_FIELD] ?? 0)}"`;
+    const v = row[VERSION_FIELD];
+    return `W/"${typeof v === 'number' ? v : 0}"`;
 }
 
 /** Attributes that the Web API exposes as properties of the entity type. */
@@ -69,22 +70,22 @@ export class RowSerializer {
                 out[prop] = null;
                 return;
             }
-            if (wantsAnnotation(annotations, FORMATTED)) {
+            if (want(annotations, FORMATTED)) {
                 const targetInfo = this.schema.table(target.table);
                 const nameAttr = targetInfo?.table.primaryNameAttribute;
                 const name = nameAttr ? targetRow[nameAttr] : undefined;
                 if (typeof name === 'string') out[`${prop}@${FORMATTED}`] = name;
             }
-            if (wantsAnnotation(annotations, NAVIGATION)) {
+            if (want(annotations, NAVIGATION)) {
                 const polymorphic = (attr.targets?.length ?? 0) > 1 && attr.type !== 'Owner';
                 out[`${prop}@${NAVIGATION}`] = navigationName(attr, target.table, polymorphic);
             }
-            if (wantsAnnotation(annotations, LOGICAL_NAME)) out[`${prop}@${LOGICAL_NAME}`] = target.table;
+            if (want(annotations, LOGICAL_NAME)) out[`${prop}@${LOGICAL_NAME}`] = target.table;
             out[prop] = target.id;
             return;
         }
         const value = raw === undefined ? null : raw;
-        if (value !== null && wantsAnnotation(annotations, FORMATTED)) {
+        if (value !== null && want(annotations, FORMATTED)) {
             const formatted = formatValue(attr, value);
             if (formatted !== undefined) out[`${attr.logicalName}@${FORMATTED}`] = formatted;
         }
@@ -100,7 +101,7 @@ export function formatValue(attr: SimAttribute, value: SimValue): string | undef
         case 'Status':
             return attr.options?.find((o) => o.value === value)?.label;
         case 'MultiSelectPicklist':
-            return String(value)
+            return (typeof value === 'string' ? value : '')
                 .split(',')
                 .map((v) => attr.options?.find((o) => o.value === Number(v))?.label ?? v)
                 .join('; ');
@@ -131,4 +132,8 @@ function formatDate(iso: string): string | undefined {
     const hour12 = h % 12 === 0 ? 12 : h % 12;
     const minutes = String(d.getUTCMinutes()).padStart(2, '0');
     return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${hour12}:${minutes} ${h < 12 ? 'AM' : 'PM'}`;
+}
+
+function want(patterns: string[] | undefined, annotation: string): boolean {
+    return annotationRequested({ includeAnnotations: patterns }, annotation);
 }

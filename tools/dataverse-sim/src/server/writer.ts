@@ -277,12 +277,13 @@ export class Writer {
             return;
         }
         if (status && status.state !== undefined && status.state !== stateValue) {
-            const stateLabel = stateAttr.options?.find((o) => o.value === stateValue)?.label ?? String(stateValue);
+            const stateLabel =
+                stateAttr.options?.find((o) => o.value === stateValue)?.label ?? JSON.stringify(stateValue);
             const typeName = info.table.schemaName ?? capitalize(info.table.logicalName);
             throw new SimError(
                 400,
                 '0x80048408',
-                `${String(row[statusName])} is not a valid status code for state code ${typeName}State.${stateLabel.replace(/\s+/g, '')} on ${info.table.logicalName} with Id ${id}.`,
+                `${JSON.stringify(row[statusName])} is not a valid status code for state code ${typeName}State.${stateLabel.replace(/\s+/g, '')} on ${info.table.logicalName} with Id ${id}.`,
             );
         }
     }

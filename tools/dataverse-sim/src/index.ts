@@ -1,0 +1,122 @@
+/**
+ * Public API of the Dataverse Web API simulator: `startSimulator` runs one environment on a loopback
+ * port, in-process; the schema, data, gate and query engine modules are re-exported for tests,
+ * benchmarks and the CLI.
+ */
+import { readFileSync } from 'node:fs';
+import type { SimDataset, SimRow, SimSchema } from './model.js';
+import { crmSchema } from './data/crm-schema.js';
+import { generateDataset } from './data/generate.js';
+import { addIntersectTables, addSystemTables } from './data/schema-complete.js';
+import { loadSchemaFile } from './data/schema-file.js';
+import type { FaultsConfig, Gate, LimitsConfig } from './gate/index.js';
+import { createGate, DATAVERSE_LIMITS } from './gate/index.js';
+import { queryEngine } from './odata/index.js';
+import type { SimStats } from './server/http-server.js';
+import { SimHttpServer } from './server/http-server.js';
+import { SchemaIndex } from './server/schema-index.js';
+import { DataverseService } from './server/service.js';
+import { Store } from './server/store.js';
+
+export interface SimulatorOptions {
+    /** 0 (default) picks a free port. */
+    port?: number;
+    /** A schema object, `'crm'` (default) or the path of a JSON schema or CMT data_schema.xml file. */
+    schema?: SimSchema | string;
+    /** Rows to load as they are (the schema option is then ignored in favour of `dataset.schema`). */
+    dataset?: SimDataset;
+    /** Business rows to generate (default 0: only the system rows every org has). */
+    rows?: number;
+    /** Generator seed (default 1). */
+    seed?: number | string;
+    /** A CMT data.xml file to load instead of generated rows. */
+    data?: string;
+    /** The matching target: the source's system rows with new ids, no business rows. */
+    empty?: boolean;
+    /** `'none'` (default in-process), `'dataverse'` (the documented limits), or a config object. */
+    limits?: LimitsConfig | 'none' | 'dataverse';
+    faults?: FaultsConfig;
+    latencyMs?: number;
+    timeScale?: number;
+    /** `'any'` (default) accepts any bearer token or none; `'strict'` answers 401 as the service does. */
+    auth?: 'any' | 'strict';
+}
+
+export interface Simulator {
+    /** `http://127.0.0.1:PORT`; the Web API is under `${url}/api/data/v9.2/`. */
+    url: string;
+    port: number;
+    schema: SimSchema;
+    close(): Promise<void>;
+    stats(): SimStats;
+    resetStats(): void;
+    /** Every stored row of a table in primary-key order (lookups as `{id, table}`). */
+    dump(table: string): SimRow[];
+    gate: Gate;
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+    const dataset = await buildDataset(options);
+    const schemaIndex = new SchemaIndex(dataset.schema);
+    const store = new Store(schemaIndex);
+    store.load(dataset);
+    const service = new DataverseService(schemaIndex, store, queryEngine);
+    const limits = options.limits === 'dataverse' ? DATAVERSE_LIMITS : (options.limits ?? 'none');
+    const server = new SimHttpServer(service, (envUrl) =>
+        createGate({
+            envUrl,
+            auth: options.auth ?? 'any',
+            limits,
+            faults: options.faults,
+            latencyMs: options.latencyMs,
+            timeScale: options.timeScale,
+        }),
+    );
+    const url = await server.listen(options.port ?? 0);
+    return {
+        url,
+        port: Number(new URL(url).port),
+        schema: dataset.schema,
+        close: () => server.close(),
+        stats: () => server.stats(),
+        resetStats: () => server.resetStats(),
+        dump: (table) => server.dump(table),
+        gate: server.gate,
+    };
+}
+
+/** The schema option resolved and completed with the system and intersect tables every org has. */
+export function resolveSchema(schema: SimSchema | string | undefined): SimSchema {
+    let resolved: SimSchema;
+    if (schema === undefined || schema === 'crm') resolved = crmSchema();
+    else if (typeof schema === 'string') resolved = loadSchemaFile(schema);
+    else resolved = structuredClone(schema);
+    addSystemTables(resolved);
+    addIntersectTables(resolved);
+    return resolved;
+}
+
+async function buildDataset(options: SimulatorOptions): Promise<SimDataset> {
+    if (options.dataset) {
+        const schema = resolveSchema(options.dataset.schema);
+        return { ...options.dataset, schema };
+    }
+    const schema = resolveSchema(options.schema);
+    const seed = options.seed ?? 1;
+    if (options.data !== undefined) {
+        readFileSync(options.data); // fails early with the file system's message when missing
+        throw new Error('startSimulator: loading CMT data.xml is not available yet');
+    }
+    if (options.empty) throw new Error('startSimulator: the empty target counterpart is not available yet');
+    return Promise.resolve(generateDataset(schema, { rows: options.rows ?? 0, seed }));
+}
+
+export type { SimStats, TableStats } from './server/http-server.js';
+export * from './model.js';
+export { SimError, ErrorCodes } from './errors.js';
+export { compareSqlGuids, sqlGuidSortKey, isGuid } from './guid-order.js';
+export * from './gate/index.js';
+export { crmSchema } from './data/crm-schema.js';
+export { systemTables } from './data/system-tables.js';
+export { loadSchemaFile } from './data/schema-file.js';
+export { generateDataset } from './data/generate.js';

@@ -1,0 +1,249 @@
+/**
+ * The HTTP listener of one simulated environment on 127.0.0.1: every Web API request passes the gate
+ * (auth, limits, faults) before and after the work, then the service answers it. `/_sim/*` endpoints
+ * (stats, dump, reset-stats) bypass the gate; they are for tests and benchmarks.
+ */
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { SimError } from '../errors.js';
+import type { Gate, GateStats } from '../gate/index.js';
+import type { SimRow } from '../model.js';
+import type { SimRequest, SimResponse } from './http-types.js';
+import { jsonResponse } from './http-types.js';
+import type { DataverseService } from './service.js';
+import { errorResponse } from './service.js';
+
+export interface TableStats {
+    rows: number;
+    rowsRead: number;
+    rowsWritten: number;
+}
+
+export interface SimStats {
+    requests: number;
+    /** Responses by HTTP status (429s and injected faults included). */
+    statuses: Record<string, number>;
+    rowsRead: number;
+    rowsWritten: number;
+    tables: Record<string, TableStats>;
+    throttled: GateStats['throttled'];
+    faults: GateStats['faults'];
+    gate: GateStats;
+}
+
+export class SimHttpServer {
+    private readonly server: Server;
+    private readonly sockets = new Set<Socket>();
+    private requests = 0;
+    private statuses: Record<string, number> = {};
+    private gateBaseline: GateStats | undefined;
+    private gateInstance: Gate | undefined;
+
+    /** The gate is made once the port (and so the environment URL, the token audience) is known. */
+    constructor(
+        private readonly service: DataverseService,
+        private readonly makeGate: (envUrl: string) => Gate,
+    ) {
+        this.server = createServer((req, res) => {
+            void this.onRequest(req, res);
+        });
+        this.server.on('connection', (socket) => {
+            this.sockets.add(socket);
+            socket.on('close', () => this.sockets.delete(socket));
+        });
+    }
+
+    listen(port: number): Promise<string> {
+        return new Promise((resolve, reject) => {
+            this.server.once('error', reject);
+            this.server.listen(port, '127.0.0.1', () => {
+                this.server.off('error', reject);
+                const address = this.server.address() as AddressInfo;
+                const url = `http://127.0.0.1:${address.port}`;
+                try {
+                    this.gateInstance = this.makeGate(url);
+                } catch (err) {
+                    this.server.close();
+                    reject(err instanceof Error ? err : new Error(String(err)));
+                    return;
+                }
+                resolve(url);
+            });
+        });
+    }
+
+    close(): Promise<void> {
+        return new Promise((resolve) => {
+            this.server.close(() => resolve());
+            for (const socket of this.sockets) socket.destroy();
+        });
+    }
+
+    get gate(): Gate {
+        if (!this.gateInstance) throw new Error('simulator: not listening yet');
+        return this.gateInstance;
+    }
+
+    stats(): SimStats {
+        const gate = diffStats(this.gate.stats(), this.gateBaseline);
+        const tables: Record<string, TableStats> = {};
+        let rowsRead = 0;
+        let rowsWritten = 0;
+        for (const [name, ts] of this.service.store.tables) {
+            tables[name] = { rows: ts.size, rowsRead: ts.rowsRead, rowsWritten: ts.rowsWritten };
+            rowsRead += ts.rowsRead;
+            rowsWritten += ts.rowsWritten;
+        }
+        return {
+            requests: this.requests,
+            statuses: { ...this.statuses },
+            rowsRead,
+            rowsWritten,
+            tables,
+            throttled: gate.throttled,
+            faults: gate.faults,
+            gate,
+        };
+    }
+
+    resetStats(): void {
+        this.requests = 0;
+        this.statuses = {};
+        this.gateBaseline = this.gate.stats();
+        for (const ts of this.service.store.tables.values()) {
+            ts.rowsRead = 0;
+            ts.rowsWritten = 0;
+        }
+    }
+
+    /** Every stored row of a table, in primary-key order, as stored (lookups as {id, table}). */
+    dump(table: string): SimRow[] {
+        const ts = this.service.store.tables.get(table);
+        if (!ts) throw new Error(`dump: unknown table '${table}'`);
+        return [...ts.scan()].map((row) => ({ ...row }));
+    }
+
+    private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+        try {
+            const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+            if (url.pathname.startsWith('/_sim/')) {
+                const body = await readBody(req);
+                send(res, this.simEndpoint(req.method ?? 'GET', url, body));
+                return;
+            }
+            await this.webApi(req, res, url);
+        } catch (err) {
+            if (!res.headersSent) send(res, errorResponse(err));
+            else res.destroy();
+        }
+    }
+
+    private async webApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+        this.requests++;
+        const entered = this.gate.enter(req);
+        if (!entered.ok) {
+            const body = await readBody(req);
+            void body;
+            await sleep(entered.delayMs);
+            this.sendCounted(res, errorFrom(entered.error));
+            return;
+        }
+        let response: SimResponse;
+        const work = { rowsRead: 0, rowsWritten: 0 };
+        try {
+            const body = await readBody(req);
+            const headers: Record<string, string> = {};
+            for (const [name, value] of Object.entries(req.headers)) {
+                if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+            }
+            const simReq: SimRequest = { method: req.method ?? 'GET', url, headers, body };
+            const caller = this.service.callerFor(entered.ctx.user);
+            response = this.service.handle(simReq, { caller, work });
+        } catch (err) {
+            response = errorResponse(err);
+        }
+        const exit = this.gate.leave(entered.ctx, { ...work, status: response.status });
+        if (exit.kind === 'reset') {
+            this.count(0);
+            const bytes = Buffer.from(response.body ?? '');
+            res.writeHead(response.status, { ...response.headers, 'Content-Length': String(bytes.length) });
+            res.write(bytes.subarray(0, Math.min(exit.afterBytes, Math.max(0, bytes.length - 1))), () => {
+                res.destroy();
+            });
+            return;
+        }
+        await sleep(exit.delayMs);
+        if (exit.kind === 'error') {
+            this.sendCounted(res, errorFrom(exit.error));
+            return;
+        }
+        this.sendCounted(res, { ...response, headers: { ...response.headers, ...exit.headers } });
+    }
+
+    private simEndpoint(method: string, url: URL, _body: string): SimResponse {
+        const path = url.pathname;
+        if (path === '/_sim/stats' && method === 'GET') return jsonResponse(200, this.stats());
+        if (path === '/_sim/reset-stats' && method === 'POST') {
+            this.resetStats();
+            return { status: 204, headers: {} };
+        }
+        if (path === '/_sim/dump' && method === 'GET') {
+            const table = url.searchParams.get('table');
+            if (!table || !this.service.store.tables.has(table)) {
+                return jsonResponse(400, {
+                    error: { code: 'sim', message: `dump: unknown or missing table '${table ?? ''}'` },
+                });
+            }
+            return jsonResponse(200, { table, rows: this.dump(table) });
+        }
+        return jsonResponse(404, { error: { code: 'sim', message: `unknown simulator endpoint ${method} ${path}` } });
+    }
+
+    private sendCounted(res: ServerResponse, response: SimResponse): void {
+        this.count(response.status);
+        send(res, response);
+    }
+
+    private count(status: number): void {
+        const key = status === 0 ? 'reset' : String(status);
+        this.statuses[key] = (this.statuses[key] ?? 0) + 1;
+    }
+}
+
+function errorFrom(error: SimError): SimResponse {
+    return errorResponse(error);
+}
+
+function send(res: ServerResponse, response: SimResponse): void {
+    const body = response.body === undefined ? undefined : Buffer.from(response.body);
+    const headers: Record<string, string> = { ...response.headers };
+    headers['Content-Length'] = String(body?.length ?? 0);
+    res.writeHead(response.status, headers);
+    res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        req.on('error', reject);
+    });
+}
+
+function sleep(ms: number): Promise<void> {
+    return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+}
+
+/** Gate stats minus a baseline, number by number (for reset-stats; the gate keeps running totals). */
+function diffStats<T>(now: T, base: T | undefined): T {
+    if (base === undefined) return now;
+    if (typeof now === 'number') return (now - (base as number)) as T;
+    if (now && typeof now === 'object') {
+        const out: Record<string, unknown> = {};
+        for (const [k, v] of Object.entries(now)) out[k] = diffStats(v, (base as Record<string, unknown>)[k]);
+        return out as T;
+    }
+    return now;
+}

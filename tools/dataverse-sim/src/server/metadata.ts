@@ -1,0 +1,282 @@
+/**
+ * The metadata objects the Web API serves (EntityMetadata, AttributeMetadata and its derived types,
+ * OneToMany/ManyToMany relationships, EntityKeyMetadata), in their JSON shapes, built from the schema.
+ * MetadataIds are derived from names, so they are stable across restarts and equal in every environment
+ * built from the same schema.
+ */
+import { createHash } from 'node:crypto';
+import type { SimAttribute, SimAttributeType, SimKey, SimManyToMany, SimOption, SimTable } from '../model.js';
+import type { LookupRelationship, SchemaIndex, TableInfo } from './schema-index.js';
+
+export type MetadataObject = Record<string, unknown>;
+
+export function metadataId(...parts: string[]): string {
+    const h = createHash('sha1').update(parts.join('|')).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+}
+
+export function label(text: string, ...idParts: string[]): MetadataObject {
+    const localized = {
+        Label: text,
+        LanguageCode: 1033,
+        IsManaged: true,
+        MetadataId: metadataId('label', ...idParts),
+        HasChanged: null,
+    };
+    return { LocalizedLabels: text ? [localized] : [], UserLocalizedLabel: text ? localized : null };
+}
+
+function managed(value: boolean, name: string): MetadataObject {
+    return { Value: value, CanBeChanged: false, ManagedPropertyLogicalName: name };
+}
+
+function schemaNameOf(logicalName: string, given: string | undefined): string {
+    return given ?? logicalName.charAt(0).toUpperCase() + logicalName.slice(1);
+}
+
+export function entityMetadata(info: TableInfo): MetadataObject {
+    const t = info.table;
+    const schemaName = schemaNameOf(t.logicalName, t.schemaName);
+    return {
+        MetadataId: metadataId('entity', t.logicalName),
+        LogicalName: t.logicalName,
+        SchemaName: schemaName,
+        EntitySetName: t.entitySetName,
+        LogicalCollectionName: t.entitySetName,
+        CollectionSchemaName: `${schemaName}s`,
+        PrimaryIdAttribute: t.primaryIdAttribute,
+        PrimaryNameAttribute: t.primaryNameAttribute || null,
+        ObjectTypeCode: t.objectTypeCode ?? 10000 + (hashNumber(t.logicalName) % 90000),
+        OwnershipType: t.ownershipType,
+        IsIntersect: t.isIntersect ?? false,
+        IsActivity: false,
+        IsCustomEntity: t.isCustom ?? false,
+        IsManaged: !(t.isCustom ?? false),
+        ChangeTrackingEnabled: t.changeTracking,
+        CanChangeTrackingBeEnabled: managed(true, 'canchangetrackingbeenabled'),
+        IsValidForAdvancedFind: !(t.isIntersect ?? false),
+        HasActivities: false,
+        HasNotes: false,
+        TableType: 'Standard',
+        DisplayName: label(t.logicalName, 'entity', t.logicalName),
+        DisplayCollectionName: label(t.entitySetName, 'entitycollection', t.logicalName),
+    };
+}
+
+const TYPE_NAMES: Record<SimAttributeType, { typeName: string; odataType: string }> = {
+    String: { typeName: 'StringType', odataType: 'StringAttributeMetadata' },
+    Memo: { typeName: 'MemoType', odataType: 'MemoAttributeMetadata' },
+    Integer: { typeName: 'IntegerType', odataType: 'IntegerAttributeMetadata' },
+    BigInt: { typeName: 'BigIntType', odataType: 'BigIntAttributeMetadata' },
+    Decimal: { typeName: 'DecimalType', odataType: 'DecimalAttributeMetadata' },
+    Double: { typeName: 'DoubleType', odataType: 'DoubleAttributeMetadata' },
+    Money: { typeName: 'MoneyType', odataType: 'MoneyAttributeMetadata' },
+    Boolean: { typeName: 'BooleanType', odataType: 'BooleanAttributeMetadata' },
+    DateTime: { typeName: 'DateTimeType', odataType: 'DateTimeAttributeMetadata' },
+    Picklist: { typeName: 'PicklistType', odataType: 'PicklistAttributeMetadata' },
+    MultiSelectPicklist: { typeName: 'MultiSelectPicklistType', odataType: 'MultiSelectPicklistAttributeMetadata' },
+    State: { typeName: 'StateType', odataType: 'StateAttributeMetadata' },
+    Status: { typeName: 'StatusType', odataType: 'StatusAttributeMetadata' },
+    Lookup: { typeName: 'LookupType', odataType: 'LookupAttributeMetadata' },
+    Customer: { typeName: 'CustomerType', odataType: 'LookupAttributeMetadata' },
+    Owner: { typeName: 'OwnerType', odataType: 'LookupAttributeMetadata' },
+    Uniqueidentifier: { typeName: 'UniqueidentifierType', odataType: 'UniqueIdentifierAttributeMetadata' },
+    EntityName: { typeName: 'EntityNameType', odataType: 'EntityNameAttributeMetadata' },
+    Virtual: { typeName: 'VirtualType', odataType: 'AttributeMetadata' },
+};
+
+/** The derived metadata type (`LookupAttributeMetadata`, ...) of an attribute. */
+export function attributeTypeName(attr: SimAttribute): string {
+    return TYPE_NAMES[attr.type].odataType;
+}
+
+/** Properties only the derived types have; `$select` of them needs a cast. */
+export const DERIVED_PROPERTIES: Record<string, string[]> = {
+    StringAttributeMetadata: ['MaxLength', 'Format', 'FormatName', 'DatabaseLength'],
+    MemoAttributeMetadata: ['MaxLength', 'Format'],
+    IntegerAttributeMetadata: ['MinValue', 'MaxValue', 'Format'],
+    BigIntAttributeMetadata: ['MinValue', 'MaxValue'],
+    DecimalAttributeMetadata: ['MinValue', 'MaxValue', 'Precision'],
+    DoubleAttributeMetadata: ['MinValue', 'MaxValue', 'Precision'],
+    MoneyAttributeMetadata: ['MinValue', 'MaxValue', 'Precision', 'PrecisionSource'],
+    BooleanAttributeMetadata: ['DefaultValue'],
+    DateTimeAttributeMetadata: ['Format', 'DateTimeBehavior'],
+    PicklistAttributeMetadata: ['DefaultFormValue'],
+    MultiSelectPicklistAttributeMetadata: ['DefaultFormValue'],
+    StateAttributeMetadata: [],
+    StatusAttributeMetadata: [],
+    LookupAttributeMetadata: ['Targets', 'Format'],
+    UniqueIdentifierAttributeMetadata: [],
+    EntityNameAttributeMetadata: [],
+    AttributeMetadata: [],
+};
+
+export const ENUM_ATTRIBUTE_TYPES = new Set([
+    'PicklistAttributeMetadata',
+    'MultiSelectPicklistAttributeMetadata',
+    'StateAttributeMetadata',
+    'StatusAttributeMetadata',
+    'BooleanAttributeMetadata',
+]);
+
+export function attributeMetadata(table: SimTable, attr: SimAttribute): MetadataObject {
+    const { typeName, odataType } = TYPE_NAMES[attr.type];
+    const out: MetadataObject = {
+        '@odata.type': `#Microsoft.Dynamics.CRM.${odataType}`,
+        MetadataId: metadataId('attribute', table.logicalName, attr.logicalName),
+        LogicalName: attr.logicalName,
+        SchemaName: schemaNameOf(attr.logicalName, attr.schemaName),
+        EntityLogicalName: table.logicalName,
+        AttributeType: attr.type,
+        AttributeTypeName: { Value: typeName },
+        AttributeOf: attr.attributeOf ?? null,
+        IsPrimaryId: attr.isPrimaryId ?? false,
+        IsPrimaryName: attr.isPrimaryName ?? false,
+        IsValidForCreate: attr.validForCreate ?? true,
+        IsValidForUpdate: attr.validForUpdate ?? true,
+        IsValidForRead: attr.validForRead ?? true,
+        IsCustomAttribute: attr.isCustom ?? false,
+        IsManaged: !(attr.isCustom ?? false),
+        IsLogical: false,
+        RequiredLevel: {
+            Value: attr.requiredLevel ?? 'None',
+            CanBeChanged: true,
+            ManagedPropertyLogicalName: 'canmodifyrequirementlevelsettings',
+        },
+        DisplayName: label(attr.logicalName, 'attribute', table.logicalName, attr.logicalName),
+        Description: label('', 'attribute-description', table.logicalName, attr.logicalName),
+    };
+    switch (odataType) {
+        case 'StringAttributeMetadata':
+        case 'MemoAttributeMetadata':
+            out.MaxLength = attr.maxLength ?? (attr.type === 'Memo' ? 2000 : 100);
+            out.Format = attr.type === 'Memo' ? 'TextArea' : 'Text';
+            break;
+        case 'IntegerAttributeMetadata':
+            out.MinValue = -2147483648;
+            out.MaxValue = 2147483647;
+            out.Format = 'None';
+            break;
+        case 'DecimalAttributeMetadata':
+        case 'DoubleAttributeMetadata':
+        case 'MoneyAttributeMetadata':
+            out.Precision = attr.precision ?? 2;
+            break;
+        case 'DateTimeAttributeMetadata':
+            out.Format = 'DateAndTime';
+            out.DateTimeBehavior = { Value: 'UserLocal' };
+            break;
+        case 'LookupAttributeMetadata':
+            out.Targets = [...(attr.targets ?? [])];
+            out.Format = 'None';
+            break;
+    }
+    return out;
+}
+
+export function optionSetMetadata(table: SimTable, attr: SimAttribute): MetadataObject {
+    const kind = attr.type === 'MultiSelectPicklist' ? 'Picklist' : attr.type;
+    return {
+        MetadataId: metadataId('optionset', table.logicalName, attr.logicalName),
+        Name: `${table.logicalName}_${attr.logicalName}`,
+        IsGlobal: false,
+        IsCustomOptionSet: attr.isCustom ?? false,
+        OptionSetType: kind,
+        Options: (attr.options ?? []).map((o) => optionMetadata(table, attr, o)),
+    };
+}
+
+function optionMetadata(table: SimTable, attr: SimAttribute, o: SimOption): MetadataObject {
+    const out: MetadataObject = {
+        Value: o.value,
+        Label: label(o.label, 'option', table.logicalName, attr.logicalName, String(o.value)),
+        Description: label('', 'option-description', table.logicalName, attr.logicalName, String(o.value)),
+        IsManaged: true,
+    };
+    if (attr.type === 'Status') out.State = o.state ?? 0;
+    if (attr.type === 'State') {
+        out.DefaultStatus = o.defaultStatus ?? null;
+        out.InvariantName = o.label.replace(/\s+/g, '');
+    }
+    return out;
+}
+
+const CASCADE = {
+    Assign: 'NoCascade',
+    Delete: 'RemoveLink',
+    Merge: 'NoCascade',
+    Reparent: 'NoCascade',
+    Share: 'NoCascade',
+    Unshare: 'NoCascade',
+    RollupView: 'NoCascade',
+};
+
+export function oneToManyMetadata(rel: LookupRelationship): MetadataObject {
+    return {
+        '@odata.type': '#Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata',
+        MetadataId: metadataId('relationship', rel.schemaName),
+        SchemaName: rel.schemaName,
+        RelationshipType: 'OneToManyRelationship',
+        IsCustomRelationship: rel.isCustom,
+        IsManaged: !rel.isCustom,
+        IsValidForAdvancedFind: true,
+        SecurityTypes: 'None',
+        ReferencedAttribute: rel.referencedAttribute,
+        ReferencedEntity: rel.referencedEntity,
+        ReferencingAttribute: rel.referencingAttribute,
+        ReferencingEntity: rel.referencingEntity,
+        ReferencedEntityNavigationPropertyName: rel.referencedNavigation,
+        ReferencingEntityNavigationPropertyName: rel.referencingNavigation,
+        IsHierarchical: rel.referencedEntity === rel.referencingEntity,
+        CascadeConfiguration: { ...CASCADE },
+    };
+}
+
+export function manyToManyMetadata(rel: SimManyToMany): MetadataObject {
+    return {
+        '@odata.type': '#Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata',
+        MetadataId: metadataId('relationship', rel.schemaName),
+        SchemaName: rel.schemaName,
+        RelationshipType: 'ManyToManyRelationship',
+        IsCustomRelationship: false,
+        IsManaged: true,
+        IsValidForAdvancedFind: true,
+        SecurityTypes: 'None',
+        Entity1LogicalName: rel.entity1LogicalName,
+        Entity2LogicalName: rel.entity2LogicalName,
+        IntersectEntityName: rel.intersectEntityName,
+        Entity1IntersectAttribute: rel.entity1IntersectAttribute,
+        Entity2IntersectAttribute: rel.entity2IntersectAttribute,
+        Entity1NavigationPropertyName: rel.entity1NavigationPropertyName,
+        Entity2NavigationPropertyName: rel.entity2NavigationPropertyName,
+    };
+}
+
+export function keyMetadata(table: SimTable, key: SimKey): MetadataObject {
+    return {
+        MetadataId: metadataId('key', table.logicalName, key.logicalName),
+        LogicalName: key.logicalName,
+        SchemaName: key.schemaName ?? key.logicalName,
+        EntityLogicalName: table.logicalName,
+        KeyAttributes: [...key.keyAttributes],
+        EntityKeyIndexStatus: key.status ?? 'Active',
+        IsManaged: true,
+        DisplayName: label(key.logicalName, 'key', table.logicalName, key.logicalName),
+    };
+}
+
+/** Relationships of one table, each list in the shape of its navigation collection. */
+export function tableRelationships(schema: SchemaIndex, info: TableInfo) {
+    const name = info.table.logicalName;
+    return {
+        ManyToOneRelationships: info.manyToOne.map(oneToManyMetadata),
+        OneToManyRelationships: info.oneToMany.map(oneToManyMetadata),
+        ManyToManyRelationships: schema.manyToMany
+            .filter((r) => r.entity1LogicalName === name || r.entity2LogicalName === name)
+            .map(manyToManyMetadata),
+    };
+}
+
+function hashNumber(text: string): number {
+    return createHash('sha1').update(text).digest().readUInt32BE(0);
+}

@@ -1,0 +1,129 @@
+/**
+ * The Web API of one environment as a function SimRequest -> SimResponse: routes `/api/data/v9.x/`
+ * to the service document, WhoAmI, metadata, `$batch` and entity sets, and turns every failure into
+ * the service's error body. Used by the HTTP listener and, part by part, by `$batch`.
+ */
+import { ErrorCodes, SimError } from '../errors.js';
+import { isLookupValue } from '../model.js';
+import type { QueryEngine } from '../odata/types.js';
+import { handleBatch } from './batch.js';
+import type { RouteContext, Work } from './data-routes.js';
+import { DataRoutes, notFound } from './data-routes.js';
+import type { SimRequest, SimResponse } from './http-types.js';
+import { jsonResponse } from './http-types.js';
+import { MetadataRoutes } from './metadata-routes.js';
+import { parseResourcePath } from './resource-path.js';
+import type { SchemaIndex } from './schema-index.js';
+import type { Store } from './store.js';
+import type { Caller } from './writer.js';
+
+const API_PATH = /^\/api\/data\/(v9\.[0-2])\/(.*)$/;
+
+export interface CallContext {
+    caller: Caller;
+    work: Work;
+    /** Inside a `$batch` change set: Content-ID -> entity URL. */
+    contentIds?: Map<string, string>;
+    inBatch?: boolean;
+}
+
+export class DataverseService {
+    readonly data: DataRoutes;
+    private readonly metadata: MetadataRoutes;
+
+    constructor(
+        readonly schema: SchemaIndex,
+        readonly store: Store,
+        engine: QueryEngine,
+    ) {
+        this.data = new DataRoutes(schema, store, engine);
+        this.metadata = new MetadataRoutes(schema);
+    }
+
+    /** The systemuser acting for a gate user: the user with that id, else the environment's first user. */
+    callerFor(user: string): Caller {
+        const users = this.store.tables.get('systemuser');
+        let row = users?.rows.get(user.toLowerCase());
+        if (!row && users) row = users.rows.values().next().value;
+        if (!row) return { userId: '00000000-0000-0000-0000-000000000000', businessUnitId: undefined };
+        const bu = row.businessunitid;
+        return { userId: row.systemuserid as string, businessUnitId: isLookupValue(bu) ? bu.id : undefined };
+    }
+
+    handle(req: SimRequest, call: CallContext): SimResponse {
+        try {
+            return this.route(req, call);
+        } catch (err) {
+            return errorResponse(err);
+        }
+    }
+
+    private route(req: SimRequest, call: CallContext): SimResponse {
+        const m = API_PATH.exec(req.url.pathname);
+        if (!m) throw notFound(req);
+        const base = `${req.url.origin}/api/data/${m[1]}/`;
+        const rest = m[2]!;
+        if (rest === '' && req.method === 'GET') return this.serviceDocument(base);
+        if (rest === '$batch') {
+            if (req.method !== 'POST') throw notFound(req);
+            return handleBatch(this, req, call);
+        }
+        if (rest === '$metadata') {
+            throw new SimError(
+                501,
+                ErrorCodes.NotSupported,
+                'The simulator does not serve the CSDL $metadata document; use EntityDefinitions.',
+            );
+        }
+        if ((rest === 'WhoAmI' || rest === 'WhoAmI()') && req.method === 'GET') return this.whoAmI(base, call.caller);
+        const segments = parseResourcePath(rest);
+        const head = segments[0];
+        if (!head) throw notFound(req);
+        if (head.name === 'EntityDefinitions' || head.name === 'RelationshipDefinitions') {
+            return this.metadata.handle(req, segments, base);
+        }
+        const info = this.schema.byEntitySet.get(head.name);
+        if (!info) {
+            throw new SimError(404, ErrorCodes.ODataParse, `Resource not found for the segment '${head.name}'.`);
+        }
+        const ctx: RouteContext = {
+            caller: call.caller,
+            contentIds: call.contentIds,
+            base,
+            work: call.work,
+            inBatch: call.inBatch ?? false,
+        };
+        return this.data.handle(req, info, segments, ctx);
+    }
+
+    private serviceDocument(base: string): SimResponse {
+        const value = [...this.schema.tables.values()].map((info) => ({
+            name: info.table.entitySetName,
+            kind: 'EntitySet',
+            url: info.table.entitySetName,
+        }));
+        return jsonResponse(200, { '@odata.context': `${base}$metadata`, value });
+    }
+
+    private whoAmI(base: string, caller: Caller): SimResponse {
+        const org = this.store.tables.get('organization')?.rows.values().next().value;
+        return jsonResponse(200, {
+            '@odata.context': `${base}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
+            BusinessUnitId: caller.businessUnitId ?? null,
+            UserId: caller.userId,
+            OrganizationId: org ? (org.organizationid as string) : null,
+        });
+    }
+}
+
+export function errorResponse(err: unknown): SimResponse {
+    const error =
+        err instanceof SimError
+            ? err
+            : new SimError(
+                  500,
+                  '0x80040216',
+                  `An unexpected error occurred: ${err instanceof Error ? err.message : String(err)}`,
+              );
+    return jsonResponse(error.status, error.toBody(), error.headers);
+}
