@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { DataverseError, parseErrorBody, redactSecrets } from '../../src/dataverse/errors.js';
+
+const JWT =
+    'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJodHRwczovL2NvbnRvc28uY3JtLmR5bmFtaWNzLmNvbSIsIm9pZCI6IngifQ.c2lnbmF0dXJl';
+
+describe('redactSecrets', () => {
+    it('removes bearer tokens, JWTs and secret parameters', () => {
+        const text = `Authorization: Bearer ${JWT}; token ${JWT}; client_secret=abc~DEF.123&scope=x; Basic dXNlcjpwYXNz`;
+        const redacted = redactSecrets(text);
+        expect(redacted).not.toContain(JWT);
+        expect(redacted).not.toContain('abc~DEF.123');
+        expect(redacted).not.toContain('dXNlcjpwYXNz');
+        expect(redacted).toContain('Bearer [redacted]');
+        expect(redacted).toContain('client_secret=[redacted]');
+        expect(redacted).toContain('scope=x');
+    });
+
+    it('leaves ordinary messages alone', () => {
+        const message = 'account With Id = 6f3c8a1e-0000-0000-0000-000000000001 Does Not Exist';
+        expect(redactSecrets(message)).toBe(message);
+    });
+});
+
+describe('DataverseError', () => {
+    it('names status, code, request, method and path, and never a token', () => {
+        const error = new DataverseError({
+            kind: 'http',
+            status: 400,
+            code: '0x80044331',
+            message: `A validation error occurred. Bearer ${JWT}`,
+            requestId: 'a1b2c3',
+            method: 'PATCH',
+            path: '/api/data/v9.2/tasks(00000000-0000-0000-0000-000000000001)',
+        });
+        expect(error.message).toContain('400');
+        expect(error.message).toContain('0x80044331');
+        expect(error.message).toContain('a1b2c3');
+        expect(error.message).toContain('PATCH /api/data/v9.2/tasks(');
+        expect(error.message).not.toContain(JWT);
+        expect(error.serviceMessage).not.toContain(JWT);
+        expect(error.isTransient).toBe(false);
+        expect(error.isThrottle).toBe(false);
+    });
+
+    it('classifies throttles and transient statuses', () => {
+        const make = (status: number, kind: 'http' | 'transient' | 'throttled' = 'http') =>
+            new DataverseError({ kind, status, message: 'x', method: 'GET', path: '/' });
+        expect(make(429, 'throttled').isThrottle).toBe(true);
+        expect(make(429, 'throttled').isTransient).toBe(true);
+        for (const status of [500, 502, 503, 504]) expect(make(status, 'transient').isTransient).toBe(true);
+        for (const status of [400, 401, 403, 404, 412]) expect(make(status).isTransient).toBe(false);
+    });
+});
+
+describe('parseErrorBody', () => {
+    it('reads the Web API error shape', () => {
+        expect(
+            parseErrorBody('{"error":{"code":"0x80040217","message":"account With Id = x Does Not Exist"}}'),
+        ).toEqual({
+            code: '0x80040217',
+            message: 'account With Id = x Does Not Exist',
+        });
+    });
+
+    it('treats empty codes as absent and keeps an excerpt of non-JSON bodies', () => {
+        expect(parseErrorBody('{"error":{"code":"","message":"m"}}')).toEqual({ code: undefined, message: 'm' });
+        expect(parseErrorBody('<html>Bad gateway</html>').message).toBe('<html>Bad gateway</html>');
+        expect(parseErrorBody('')).toEqual({});
+    });
+});
