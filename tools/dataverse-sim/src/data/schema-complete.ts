@@ -66,12 +66,12 @@ function stubTable(logicalName: string): SimTable {
  * Adds tables that lookups target but the schema lacks: the crm definition for account, contact,
  * lead and opportunity (and what those point to), a minimal stub for any other name.
  */
-export function addMissingTargetTables(schema: SimSchema): string[] {
+export function addMissingTargetTables(schema: SimSchema, alsoNeeded: Iterable<string> = []): string[] {
     const added: string[] = [];
     const crm = new Map(crmSchema().tables.map((t) => [t.logicalName, t]));
     for (;;) {
         const have = new Set(schema.tables.map((t) => t.logicalName));
-        const missing = new Set<string>();
+        const missing = new Set<string>([...alsoNeeded].filter((n) => !have.has(n)));
         for (const t of schema.tables)
             for (const a of t.attributes)
                 if (isLookupType(a.type))

@@ -137,7 +137,7 @@ function formatPath(path: readonly PropertyKey[]): string {
 
 function buildTable(t: z.output<typeof table>): SimTable {
     const primaryId = t.primaryIdAttribute ?? `${t.logicalName}id`;
-    const attributes: SimAttribute[] = t.attributes.map((a) => ({ ...a }) as SimAttribute);
+    const attributes: SimAttribute[] = t.attributes.map((a) => ({ ...a }));
     const has = (n: string): boolean => attributes.some((a) => a.logicalName === n);
     // Appended, not prepended, so that attribute indexes in problem paths match the file.
     if (!has(primaryId))
