@@ -114,17 +114,23 @@ export class SchemaIndex {
         for (const attr of table.attributes) {
             if (!isLookupType(attr.type) || attr.attributeOf || !attr.targets?.length) continue;
             const polymorphic = attr.targets.length > 1 && attr.type !== 'Owner';
+            const seen = new Set<string>();
             for (const target of attr.targets) {
                 const nav = navigationName(attr, target, polymorphic);
                 const existing = info.navigation.get(nav);
                 if (existing) existing.targets.push(target);
                 else info.navigation.set(nav, { attribute: attr, targets: [target] });
-                const targetInfo = this.tables.get(target);
+                const schemaName =
+                    attr.relationshipNames?.[target] ?? `${table.logicalName}_${attr.logicalName}_${target}`;
+                if (seen.has(schemaName)) continue;
+                seen.add(schemaName);
+                // One relationship for several targets (owner_<table>) points at the abstract `owner` table.
+                const shared = attr.targets.filter((t) => attr.relationshipNames?.[t] === schemaName).length > 1;
+                const targetInfo = shared ? undefined : this.tables.get(target);
                 const rel: LookupRelationship = {
-                    schemaName:
-                        attr.relationshipNames?.[target] ?? `${table.logicalName}_${attr.logicalName}_${target}`,
-                    referencedEntity: target,
-                    referencedAttribute: targetInfo?.table.primaryIdAttribute ?? `${target}id`,
+                    schemaName,
+                    referencedEntity: shared ? 'owner' : target,
+                    referencedAttribute: shared ? 'ownerid' : (targetInfo?.table.primaryIdAttribute ?? `${target}id`),
                     referencingEntity: table.logicalName,
                     referencingAttribute: attr.logicalName,
                     referencingNavigation: nav,

@@ -259,7 +259,7 @@ export class Writer {
         const statusName = statusAttr?.logicalName;
         const stateGiven = row[stateName] !== undefined && row[stateName] !== null;
         const statusGiven = statusName !== undefined && row[statusName] !== undefined && row[statusName] !== null;
-        if (!existing && !stateGiven && !statusGiven) {
+        if (!existing && !stateGiven) {
             row[stateName] = stateAttr.options?.[0]?.value ?? 0;
         }
         if (!statusAttr || !statusName) return;
@@ -272,10 +272,6 @@ export class Writer {
             return;
         }
         const status = statusAttr.options?.find((o) => o.value === row[statusName]);
-        if (!existing && !stateGiven && status?.state !== undefined) {
-            row[stateName] = status.state; // create with only a status reason: its state follows
-            return;
-        }
         if (status && status.state !== undefined && status.state !== stateValue) {
             const stateLabel =
                 stateAttr.options?.find((o) => o.value === stateValue)?.label ?? JSON.stringify(stateValue);
