@@ -207,7 +207,8 @@ class Generator {
         }
         if (isLookupType(a.type)) return this.lookupColumn(t, a);
         const required = a.requiredLevel === 'SystemRequired' || a.requiredLevel === 'ApplicationRequired';
-        const isName = a.isPrimaryName === true;
+        // Person names are always set: fullname (read-only, computed by the service) is first + last.
+        const isName = a.isPrimaryName === true || name === 'firstname' || name === 'lastname';
         const optional = (p: number, gen: ColumnGen): ColumnGen =>
             required || isName || unique ? gen : (c, r, row) => (r.chance(p) ? gen(c, r, row) : null);
         switch (a.type) {

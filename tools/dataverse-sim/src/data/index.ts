@@ -8,3 +8,4 @@ export { generateDataset, splitRows, businessTables, type GenerateOptions } from
 export { loadCmtData, cmtDataFromText } from './cmt-data.js';
 export { emptyCounterpart } from './empty-counterpart.js';
 export { Prng } from './prng.js';
+export { checkIntegrity } from './integrity.js';
