@@ -58,7 +58,7 @@ describe('reading through nextLink paging', () => {
         expect(me.UserId).toMatch(/^[0-9a-f-]{36}$/);
         const first = sim.dump('account')[0];
         const row = await client.get<{ accountid: string; name: string }>(
-            `accounts(${String(first?.accountid)})?$select=name`,
+            `accounts(${first?.accountid as string})?$select=name`,
         );
         expect(row.name).toBe(first?.name);
     });
