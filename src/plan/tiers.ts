@@ -230,7 +230,7 @@ export function orderTables(
         for (let cycle = findCycle(nodes, required); cycle; cycle = findCycle(nodes, required)) {
             requiredCycles.push({
                 cycle,
-                message: `the lookups ${describeCycle(cycle)} form a cycle of required lookups; make one of them optional or leave one of these tables out`,
+                message: `the lookups ${describeCycle(cycle)} form a cycle that cannot be broken: each is required (or cannot be updated), so none can be set after the rows exist; make one optional or leave one of these tables out`,
             });
             cycle.forEach((e) => ignored.add(e));
             required = required.filter((e) => !ignored.has(e));

@@ -1,0 +1,88 @@
+/** The plan as the CLI shows it: the `--json` shape and a human rendering readable at a glance. */
+import type { Plan, PlanEstimates, PlanIssue, PlanSummaryJson } from './types.js';
+
+export function planSummaryJson(plan: Plan): PlanSummaryJson {
+    return {
+        tiers: plan.tiers.map((tier) => ({
+            tables: tier.tables.map((name) => ({ name, deferred: [...(plan.tables[name]?.deferred ?? [])] })),
+        })),
+        manyToMany: plan.manyToMany.map((m) => ({
+            name: m.name,
+            tables: [m.source.entity1.table, m.source.entity2.table],
+        })),
+        deletes: [...plan.deletePhase],
+        warnings: plan.warnings,
+        problems: plan.problems,
+    };
+}
+
+function issueLine(issue: PlanIssue): string {
+    return issue.path ? `${issue.path}: ${issue.message}` : issue.message;
+}
+
+function count(n: number, what: string): string {
+    return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+}
+
+/** Plain text, no colours: the CLI adds them when writing to a terminal. */
+export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
+    const lines: string[] = [`Plan '${plan.name}': ${plan.sourceUrl} -> ${plan.targetUrl}`];
+    const names = plan.tiers.flatMap((t) => t.tables);
+    const width = Math.max(0, ...names.map((n) => n.length));
+    plan.tiers.forEach((tier, i) => {
+        lines.push('', `Tier ${i + 1}`);
+        for (const name of tier.tables) {
+            const table = plan.tables[name];
+            const parts: string[] = [];
+            if (table && table.target.logicalName !== name) parts.push(`-> ${table.target.logicalName}`);
+            const estimate = estimates?.[name];
+            if (estimate) parts.push(`${count(estimate.rows, 'row')} in ${count(estimate.pages, 'page')}`);
+            if (table) parts.push(count(table.columns.length, 'column'));
+            if (table && table.match.kind === 'key') parts.push(`matched on key ${table.match.key}`);
+            if (table?.filter) parts.push(`filter: ${table.filter}`);
+            lines.push(`  ${name.padEnd(width)}  ${parts.join(', ')}`);
+            if (table && table.deferred.length > 0)
+                lines.push(`  ${''.padEnd(width)}  deferred: ${table.deferred.join(', ')}`);
+        }
+    });
+    if (plan.deferredPhase.length > 0) {
+        lines.push('', 'Deferred lookups (patched after all tiers)');
+        for (const entry of plan.deferredPhase) lines.push(`  ${entry.table}: ${entry.columns.join(', ')}`);
+    }
+    if (plan.manyToMany.length > 0) {
+        lines.push('', 'Many-to-many');
+        for (const m of plan.manyToMany)
+            lines.push(`  ${m.name} (${m.source.entity1.table} <-> ${m.source.entity2.table})`);
+    }
+    if (plan.deletePhase.length > 0) {
+        lines.push('', 'Delete target rows missing in the source');
+        lines.push(`  ${plan.deletePhase.join(', ')}`);
+    }
+    if (plan.references.length > 0) {
+        lines.push('', 'Reference tables (matched, not copied)');
+        for (const r of plan.references) {
+            const how = r.singleton ? "the target's single row" : `by ${r.matchOn.join(', then ')}`;
+            const extra = [r.rootColumn ? 'root to root' : '', r.fallback ? `fallback '${r.fallback}'` : ''].filter(
+                Boolean,
+            );
+            lines.push(`  ${r.table}: ${how}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`);
+        }
+        if (plan.fallbackOwner) lines.push(`  unmatched owners: ${plan.fallbackOwner}`);
+    }
+    if (estimates) {
+        const rows = Object.values(estimates).reduce((sum, e) => sum + e.rows, 0);
+        const pages = Object.values(estimates).reduce((sum, e) => sum + e.pages, 0);
+        lines.push('', `Total: ${count(rows, 'row')} in ${count(pages, 'page')}`);
+    }
+    if (plan.warnings.length > 0) {
+        lines.push('', `Warnings (${plan.warnings.length})`);
+        for (const w of plan.warnings) lines.push(`  - ${issueLine(w)}`);
+    }
+    if (plan.problems.length > 0) {
+        lines.push('', `Problems (${plan.problems.length}): nothing will be written until they are fixed`);
+        for (const p of plan.problems) lines.push(`  - ${issueLine(p)}`);
+    } else {
+        lines.push('', 'No problems.');
+    }
+    return lines.join('\n');
+}

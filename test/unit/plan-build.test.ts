@@ -1,0 +1,301 @@
+import { describe, expect, it } from 'vitest';
+import { buildPlan } from '../../src/plan/build.js';
+import { planSummaryJson, renderPlan } from '../../src/plan/summary.js';
+import { attr, crmTables, environment, spec, table } from './plan-fixture.js';
+
+const source = () => environment('http://127.0.0.1:1', crmTables(), ['leadaddress']);
+const target = () => environment('http://127.0.0.1:2', crmTables());
+
+describe('buildPlan on a CRM-like schema', () => {
+    const plan = buildPlan(
+        spec({
+            tables: [
+                { name: 'opportunity' },
+                { name: 'account', deleteMissing: true },
+                { name: 'contact', deleteMissing: true },
+            ],
+            manyToMany: ['new_account_contact'],
+        }),
+        source(),
+        target(),
+    );
+
+    it('has no problems', () => {
+        expect(plan.problems).toEqual([]);
+    });
+
+    it('breaks account <-> contact and both self-references with the fewest deferrals', () => {
+        // contact.parentcustomerid points to contact itself (a self-reference) and to account; deferring it
+        // also breaks the account <-> contact cycle, so account.primarycontactid need not be deferred.
+        expect(plan.tiers).toEqual([{ tables: ['contact'] }, { tables: ['account'] }, { tables: ['opportunity'] }]);
+        expect(plan.tables.contact!.deferred).toEqual(['parentcustomerid']);
+        expect(plan.tables.account!.deferred).toEqual(['parentaccountid']);
+        expect(plan.tables.opportunity!.deferred).toEqual([]);
+        expect(plan.deferredPhase).toEqual([
+            { table: 'contact', columns: ['parentcustomerid'] },
+            { table: 'account', columns: ['parentaccountid'] },
+        ]);
+        const column = plan.tables.contact!.columns.find((c) => c.source === 'parentcustomerid')!;
+        expect(column.deferred).toBe(true);
+    });
+
+    it('binds polymorphic lookups per target with their navigation properties', () => {
+        const customer = plan.tables.opportunity!.columns.find((c) => c.source === 'customerid')!;
+        expect(customer.lookup).toEqual({
+            required: true,
+            targets: [
+                {
+                    table: 'account',
+                    navigationProperty: 'customerid_account',
+                    binding: { kind: 'run-id', table: 'account', targetTable: 'account', targetEntitySet: 'accounts' },
+                },
+                {
+                    table: 'contact',
+                    navigationProperty: 'customerid_contact',
+                    binding: { kind: 'run-id', table: 'contact', targetTable: 'contact', targetEntitySet: 'contacts' },
+                },
+            ],
+        });
+    });
+
+    it('matches reference tables and lists them', () => {
+        expect(plan.references.map((r) => r.table)).toEqual(['systemuser', 'team', 'transactioncurrency']);
+        const currency = plan.tables.account!.columns.find((c) => c.source === 'transactioncurrencyid')!;
+        expect(currency.lookup?.targets[0]?.binding).toEqual({
+            kind: 'reference',
+            table: 'transactioncurrency',
+            targetEntitySet: 'transactioncurrencys',
+            ownerFallback: false,
+        });
+        const owner = plan.tables.account!.columns.find((c) => c.source === 'ownerid')!;
+        expect(owner.lookup?.targets.map((t) => [t.table, t.navigationProperty, t.binding.kind])).toEqual([
+            ['systemuser', 'ownerid', 'reference'],
+            ['team', 'ownerid', 'reference'],
+        ]);
+        expect(owner.lookup?.targets.every((t) => t.binding.kind === 'reference' && t.binding.ownerFallback)).toBe(
+            true,
+        );
+        expect(plan.references.find((r) => r.table === 'systemuser')?.matchOn).toEqual([
+            'domainname',
+            'internalemailaddress',
+            'fullname',
+        ]);
+    });
+
+    it('warns that a lookup to a table outside the run is cleared', () => {
+        const warning = plan.warnings.find((w) => w.column === 'originatingleadid');
+        expect(warning?.message).toContain("'account.originatingleadid' points to 'lead'");
+        expect(warning?.message).toContain('cleared on every row');
+        const lead = plan.tables.account!.columns.find((c) => c.source === 'originatingleadid')!;
+        expect(lead.lookup?.targets[0]?.binding).toEqual({ kind: 'unresolved', table: 'lead' });
+    });
+
+    it('resolves the many-to-many relationship and orders deletes children first', () => {
+        expect(plan.manyToMany).toHaveLength(1);
+        expect(plan.manyToMany[0]!.source.intersectEntitySet).toBe('new_account_contacts');
+        expect(plan.manyToMany[0]!.target.entity2).toEqual({
+            table: 'contact',
+            intersectAttribute: 'contactid',
+            navigationProperty: 'new_account_contact',
+        });
+        expect(plan.deletePhase).toEqual(['account', 'contact']);
+    });
+
+    it('summarises as the --json shape and survives a JSON round trip', () => {
+        expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
+        const summary = planSummaryJson(plan);
+        expect(summary.tiers).toEqual([
+            { tables: [{ name: 'contact', deferred: ['parentcustomerid'] }] },
+            { tables: [{ name: 'account', deferred: ['parentaccountid'] }] },
+            { tables: [{ name: 'opportunity', deferred: [] }] },
+        ]);
+        expect(summary.manyToMany).toEqual([{ name: 'new_account_contact', tables: ['account', 'contact'] }]);
+        expect(summary.problems).toEqual([]);
+        expect(summary.warnings.length).toBe(plan.warnings.length);
+    });
+
+    it('renders tiers, deferred columns and estimates', () => {
+        const text = renderPlan(plan, {
+            contact: { rows: 12_000, pages: 3 },
+            account: { rows: 100, pages: 1 },
+            opportunity: { rows: 0, pages: 1 },
+        });
+        expect(text).toMatch(/Tier 1\n {2}contact +12,000 rows in 3 pages/);
+        expect(text).toContain('deferred: parentcustomerid');
+        expect(text).toContain('new_account_contact (account <-> contact)');
+        expect(text).toContain('Total: 12,100 rows in 5 pages');
+        expect(text).toContain('No problems.');
+    });
+});
+
+describe('buildPlan problems', () => {
+    it('reports every problem at once, with close matches', () => {
+        const plan = buildPlan(
+            spec({
+                tables: [
+                    { name: 'acount' },
+                    { name: 'contact', columns: ['firstnme', 'lastname'] },
+                    { name: 'opportunity', targetName: 'oportunity' },
+                ],
+                manyToMany: ['new_account_contacts'],
+                onUnresolvedLookup: 'fail',
+            }),
+            source(),
+            target(),
+        );
+        const messages = plan.problems.map((p) => `${p.path}: ${p.message}`);
+        expect(messages).toContainEqual(
+            expect.stringMatching(
+                /^tables\[0\]\.name: table 'acount' does not exist in the source environment \(did you mean 'account'\?\)/,
+            ),
+        );
+        expect(messages).toContainEqual(
+            expect.stringMatching(
+                /^tables\[1\]\.columns\[0\]: column 'firstnme' does not exist in source table 'contact' \(did you mean 'firstname'\?\)/,
+            ),
+        );
+        expect(messages).toContainEqual(
+            expect.stringMatching(
+                /^tables\[2\]\.targetName: table 'oportunity' does not exist in the target environment \(did you mean 'opportunity'\?\)/,
+            ),
+        );
+        expect(messages).toContainEqual(
+            expect.stringMatching(
+                /^manyToMany\[0\]: many-to-many relationship 'new_account_contacts' does not exist.*did you mean 'new_account_contact'/,
+            ),
+        );
+    });
+
+    it('requires both sides of a many-to-many relationship in the run', () => {
+        const plan = buildPlan(
+            spec({ tables: [{ name: 'contact' }], manyToMany: ['new_account_contact'] }),
+            source(),
+            target(),
+        );
+        expect(plan.problems.map((p) => p.message)).toContainEqual(
+            expect.stringContaining("both must be copied in this run, but 'account' is not in tables"),
+        );
+    });
+
+    it('makes an unresolved lookup a problem under onUnresolvedLookup fail', () => {
+        const plan = buildPlan(spec({ tables: [{ name: 'account' }], onUnresolvedLookup: 'fail' }), source(), target());
+        const problem = plan.problems.find((p) => p.column === 'originatingleadid');
+        expect(problem?.message).toContain(
+            "add it to tables, or give it a matching rule in references, or set onUnresolvedLookup to 'clear'",
+        );
+        // contact is outside this run too: account.primarycontactid is unresolved as well.
+        expect(plan.problems.some((p) => p.column === 'primarycontactid')).toBe(true);
+    });
+
+    it('names a cycle closed only by required lookups', () => {
+        const tables = [
+            table('a1', { lookups: [{ column: 'b1id', targets: ['b1'], required: true }] }),
+            table('b1', { lookups: [{ column: 'a1id', targets: ['a1'], required: true }] }),
+            ...crmTables(),
+        ];
+        const plan = buildPlan(
+            spec({ tables: [{ name: 'a1' }, { name: 'b1' }] }),
+            environment('http://127.0.0.1:1', tables),
+            environment('http://127.0.0.1:2', tables),
+        );
+        expect(plan.problems.map((p) => p.message)).toContainEqual(
+            expect.stringMatching(
+                /the lookups (a1\.b1id -> b1\.a1id -> a1|b1\.a1id -> a1\.b1id -> b1) form a cycle that cannot be broken/,
+            ),
+        );
+        expect(plan.tiers.flatMap((t) => t.tables).sort()).toEqual(['a1', 'b1']);
+    });
+
+    it('checks an alternate key match and binds lookups to that table by key', () => {
+        const plan = buildPlan(
+            spec({ tables: [{ name: 'account', match: 'accountnumber_key' }, { name: 'opportunity' }] }),
+            source(),
+            target(),
+        );
+        expect(plan.problems).toEqual([]);
+        expect(plan.tables.account!.match).toEqual({
+            kind: 'key',
+            key: 'accountnumber_key',
+            columns: ['accountnumber'],
+            sourceColumns: ['accountnumber'],
+        });
+        const parent = plan.tables.opportunity!.columns.find((c) => c.source === 'parentaccountid')!;
+        expect(parent.lookup?.targets[0]?.binding).toMatchObject({
+            kind: 'run-key',
+            key: 'accountnumber_key',
+            columns: ['accountnumber'],
+        });
+
+        const bad = buildPlan(
+            spec({
+                tables: [
+                    { name: 'account', match: 'acountnumber_key' },
+                    { name: 'contact', match: 'x' },
+                ],
+            }),
+            source(),
+            target(),
+        );
+        const messages = bad.problems.map((p) => `${p.path}: ${p.message}`);
+        expect(messages).toContainEqual(
+            expect.stringContaining(
+                "tables[0].match: alternate key 'acountnumber_key' does not exist on target table 'account' (did you mean 'accountnumber_key'?)",
+            ),
+        );
+        expect(messages).toContainEqual(
+            expect.stringContaining("tables[1].match: target table 'contact' has no alternate keys"),
+        );
+    });
+
+    it('reports a key column that is not copied and a key that is not active', () => {
+        const tables = crmTables();
+        const pending = crmTables();
+        pending.find((t) => t.logicalName === 'account')!.keys[0]!.entityKeyIndexStatus = 'Pending';
+        const notCopied = buildPlan(
+            spec({ tables: [{ name: 'account', columns: ['name'], match: 'accountnumber_key' }] }),
+            environment('s', tables),
+            environment('t', tables),
+        );
+        expect(notCopied.problems.map((p) => p.message)).toContainEqual(
+            "alternate key 'accountnumber_key' uses column 'accountnumber', which is not copied: add it to columns",
+        );
+        const inactive = buildPlan(
+            spec({ tables: [{ name: 'account', match: 'accountnumber_key' }] }),
+            environment('s', tables),
+            environment('t', pending),
+        );
+        expect(inactive.problems.map((p) => p.message)).toContainEqual(
+            expect.stringContaining('is Pending, not Active'),
+        );
+    });
+
+    it('validates explicit reference rules against both environments', () => {
+        const plan = buildPlan(
+            spec({ tables: [{ name: 'account' }], references: { systemuser: { matchOn: ['domainnam'] } } }),
+            source(),
+            target(),
+        );
+        expect(plan.problems.map((p) => `${p.path}: ${p.message}`)).toContainEqual(
+            "references.systemuser.matchOn[0]: column 'domainnam' does not exist in source table 'systemuser' (did you mean 'domainname'?)",
+        );
+    });
+
+    it('reports an intersect table listed as a table', () => {
+        const plan = buildPlan(spec({ tables: [{ name: 'new_account_contact' }] }), source(), target());
+        expect(plan.problems[0]?.message).toContain('list the relationship in manyToMany instead');
+    });
+
+    it('never throws on metadata with missing pieces', () => {
+        const broken = table('account', { attributes: [attr('weird', 'Lookup')] });
+        broken.manyToOne = [];
+        const plan = buildPlan(
+            spec({ tables: [{ name: 'account' }] }),
+            environment('s', [broken]),
+            environment('t', [broken]),
+        );
+        expect(plan.problems.length).toBeGreaterThan(0);
+        expect(plan.problems.map((p) => p.message)).toContainEqual(
+            expect.stringContaining("lookups point to reference table 'systemuser', but its metadata was not read"),
+        );
+    });
+});
