@@ -97,7 +97,7 @@ describe('generateDataset', () => {
             const rows = rowsOf(data, t.logicalName);
             for (const r of rows) {
                 const status = statuses.find((o) => o.value === r.statuscode);
-                expect(status?.state, `${t.logicalName} statuscode ${String(r.statuscode)}`).toBe(r.statecode);
+                expect(status?.state, `${t.logicalName} statuscode ${JSON.stringify(r.statuscode)}`).toBe(r.statecode);
             }
             const inactive = rows.filter((r) => r.statecode === 1).length / rows.length;
             expect(inactive).toBeGreaterThan(0.04);
@@ -133,7 +133,7 @@ describe('generateDataset', () => {
         expect(multi.length).toBeGreaterThan(0);
         for (const v of multi) expect(v).toMatch(/^\d+(,\d+)*$/);
         expect(
-            rowsOf(data, 'contact').every((c) => c.fullname === `${String(c.firstname)} ${String(c.lastname)}`),
+            rowsOf(data, 'contact').every((c) => c.fullname === `${c.firstname as string} ${c.lastname as string}`),
         ).toBe(true);
     });
 

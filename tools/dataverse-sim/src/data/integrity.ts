@@ -20,7 +20,7 @@ export function checkIntegrity(dataset: SimDataset): string[] {
             for (const a of lookups) {
                 const v = row[a.logicalName];
                 if (v === null || v === undefined) continue;
-                const at = `${t.logicalName}(${String(row[t.primaryIdAttribute] as string)}).${a.logicalName}`;
+                const at = `${t.logicalName}(${JSON.stringify(row[t.primaryIdAttribute])}).${a.logicalName}`;
                 if (!isLookupValue(v)) problems.push(`${at}: not a lookup value`);
                 else if (!(a.targets ?? []).includes(v.table)) problems.push(`${at}: '${v.table}' is not a target`);
                 else if (!ids.get(v.table)?.has(v.id)) problems.push(`${at}: ${v.table}(${v.id}) does not exist`);
