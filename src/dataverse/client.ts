@@ -62,9 +62,9 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
     return new HttpDataverseClient(options);
 }
 
+/** How the service words "this table has no UpsertMultiple" (its code, 0x80040216, is the generic "unexpected"). */
 const UNSUPPORTED_BULK =
     /does not support entities of type|MessageProcessor\.Empty|has not yet been implemented|is not supported/i;
-const NOT_SUPPORTED_CODE = '0x80040216';
 const DUPLICATE_CODE = '0x80040237';
 
 class HttpDataverseClient implements DataverseWriteClient {
@@ -75,6 +75,8 @@ class HttpDataverseClient implements DataverseWriteClient {
     private readonly retry: RetryOptions;
     /** Tables whose UpsertMultiple the service rejected as unsupported: straight to `$batch`. */
     private readonly noBulk = new Set<string>();
+    /** Tables whose UpsertMultiple succeeded once. */
+    private readonly bulkOk = new Set<string>();
 
     constructor(options: DataverseClientOptions) {
         const origin = new URL(options.url).origin;
@@ -172,7 +174,12 @@ class HttpDataverseClient implements DataverseWriteClient {
         const chunks: Array<{ start: number; rows: Row[] }> = [];
         for (let start = 0; start < rows.length; start += size)
             chunks.push({ start, rows: rows.slice(start, start + size) });
-        const results = await Promise.all(chunks.map((chunk) => this.upsertChunk(table, chunk.rows, options)));
+        const run = (chunk: { rows: Row[] }) => this.upsertChunk(table, chunk.rows, options);
+        // Until the table is known to take UpsertMultiple (or not), one chunk finds out before the rest go in parallel.
+        const probe =
+            this.bulkOk.has(table.logicalName) || this.noBulk.has(table.logicalName) ? [] : chunks.slice(0, 1);
+        const first = await Promise.all(probe.map(run));
+        const results = [...first, ...(await Promise.all(chunks.slice(probe.length).map(run)))];
         return results.flatMap((chunkResults, i) =>
             chunkResults.map((result) => ({ ...result, index: result.index + (chunks[i]?.start ?? 0) })),
         );
@@ -189,11 +196,12 @@ class HttpDataverseClient implements DataverseWriteClient {
                     body: { Targets: rows.map((row) => ({ ...row, '@odata.type': type })) },
                     signal: options.signal,
                 });
+                this.bulkOk.add(table.logicalName);
                 return rows.map((_, index) => ({ index, ok: true, status: 204 }));
             } catch (error) {
                 // Row-level problems and unsupported tables go row by row below; everything else is not the rows' fault.
                 if (!(error instanceof DataverseError) || error.kind !== 'http') throw error;
-                if (error.code === NOT_SUPPORTED_CODE || UNSUPPORTED_BULK.test(error.serviceMessage)) {
+                if (UNSUPPORTED_BULK.test(error.serviceMessage)) {
                     this.noBulk.add(table.logicalName);
                 }
             }
@@ -428,7 +436,7 @@ interface CollectionPage {
     '@odata.nextLink'?: string;
 }
 
-function bypassHeaders(bypass: WriteOptions['bypass']): Record<string, string> | undefined {
+export function bypassHeaders(bypass: WriteOptions['bypass']): Record<string, string> | undefined {
     if (!bypass) return undefined;
     const headers: Record<string, string> = {};
     if (bypass.businessLogic && bypass.businessLogic.length > 0) {
