@@ -10,7 +10,7 @@ import { didYouMean } from '../util/suggest.js';
 import { columnNames, tablePath, type PlanContext, type RunTable } from './context.js';
 import type { LookupEdge } from './graph.js';
 import { LOOKUP_TYPES, mapLookupColumn } from './lookups.js';
-import { SYSTEM_COLUMNS, systemColumnReason, uncopyableReason } from './system-columns.js';
+import { systemColumnReason, uncopyableReason } from './system-columns.js';
 import type { ColumnKind, ColumnMapping } from './types.js';
 
 export interface ColumnsResult {
@@ -244,7 +244,7 @@ class TableColumnMapper {
             let targetName = this.renamed(column) ?? column;
             if (column === 'createdon' && !this.renamed(column)) {
                 if (!createdOn) {
-                    this.drop(column, `${SYSTEM_COLUMNS.createdon} (the target has no writable overriddencreatedon)`);
+                    this.drop(column, 'set by the platform; the target has no writable overriddencreatedon to copy it into');
                     continue;
                 }
                 targetName = createdOn;
