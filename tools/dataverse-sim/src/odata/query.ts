@@ -4,7 +4,7 @@
  * the primary key as the final tie-break under any $orderby so skiptoken paging never repeats or drops a row.
  */
 import { compareSqlGuids } from '../guid-order.js';
-import type { SimAttribute, SimRow, SimSchema, SimTable } from '../model.js';
+import { isLookupValue, type SimAttribute, type SimRow, type SimSchema, type SimTable } from '../model.js';
 import { bindFilter, compareAsFor, propertyOrThrow, rowResolver, tableProperties, unknownProperty } from './bind.js';
 import type { CompareAs, FilterExpr } from './filter.js';
 import { parseFilter } from './filter.js';
@@ -13,7 +13,7 @@ import { odataError, simulatorLimitation } from './odata-error.js';
 import { MAX_PAGE_SIZE } from './prefer.js';
 import { decodeSkipToken, encodeSkipToken, type SortKeyValue } from './skiptoken.js';
 import type { OrderBy, ParsedQuery, QueryPage, RowSource, RunOptions } from './types.js';
-import { compareForSort } from './values.js';
+import { compareSortable, sortableValue } from './values.js';
 
 /** The service caps `@odata.count` at 5000. */
 export const COUNT_LIMIT = 5000;
@@ -216,21 +216,31 @@ export function runQuery(
     const bounds = primaryKeyBounds(filter, pk);
     const touched = { n: 0 };
 
-    const compareRows = (a: SimRow, b: SimRow): number => {
-        for (const k of sortKeys) {
-            const c = compareForSort(valueOf(a, k.attribute), valueOf(b, k.attribute), k.as);
+    // Sort keys of a row, prepared once per held row so sorting compares plain values.
+    const keyOf = (row: SimRow, i: number): unknown => {
+        const k = sortKeys[i] as SortKey;
+        const v = row[k.attribute];
+        return sortableValue(isLookupValue(v) ? v.id : v, k.as);
+    };
+    const keysOf = (row: SimRow): unknown[] => sortKeys.map((_k, i) => keyOf(row, i));
+    const compareKeys = (a: unknown[], b: unknown[]): number => {
+        for (let i = 0; i < sortKeys.length; i++) {
+            const k = sortKeys[i] as SortKey;
+            const c = compareSortable(a[i], b[i], k.as);
             if (c !== 0) return k.descending ? -c : c;
         }
         return 0;
     };
-    const afterToken = (row: SimRow, keys: SortKeyValue[]): boolean => {
+    /** Compares a row with prepared keys, preparing only the row's keys it needs (no allocation per row). */
+    const compareRowTo = (row: SimRow, keys: unknown[]): number => {
         for (let i = 0; i < sortKeys.length; i++) {
             const k = sortKeys[i] as SortKey;
-            const c = compareForSort(valueOf(row, k.attribute), (keys[i] as SortKeyValue).last, k.as);
-            if (c !== 0) return (k.descending ? -c : c) > 0;
+            const c = compareSortable(keyOf(row, i), keys[i], k.as);
+            if (c !== 0) return k.descending ? -c : c;
         }
-        return false;
+        return 0;
     };
+    const tokenKeys = token?.keys.map((t, i) => sortableValue(t.last, (sortKeys[i] as SortKey).as));
 
     let rows: SimRow[] = [];
     const byPrimaryKey = sortKeys.length === 1 && !(sortKeys[0] as SortKey).descending;
@@ -246,18 +256,26 @@ export function runQuery(
             if (rows.length > limit) break;
         }
     } else {
-        // General path: keep the best limit + 1 rows after the token, trimming as candidates accumulate.
+        // General path: keep the best limit + 1 rows after the token. Once `keep` rows are held, only rows
+        // that beat the current worst are buffered, so a page over n rows costs about n comparisons.
         const keep = limit + 1;
+        let held: Array<{ row: SimRow; keys: unknown[] }> = [];
+        let worst: unknown[] | undefined;
+        const trim = (): void => {
+            held.sort((a, b) => compareKeys(a.keys, b.keys));
+            if (held.length > keep) held.length = keep;
+            worst = held.length === keep ? (held[keep - 1] as { keys: unknown[] }).keys : undefined;
+        };
         for (const row of boundedScan(source, pk, bounds, undefined, touched)) {
-            if (!matches(row) || (token && !afterToken(row, token.keys))) continue;
-            rows.push(row);
-            if (rows.length >= keep * 2 + 1024) {
-                rows.sort(compareRows);
-                rows.length = keep;
-            }
+            if (!matches(row)) continue;
+            if (tokenKeys && compareRowTo(row, tokenKeys) <= 0) continue;
+            if (worst && compareRowTo(row, worst) >= 0) continue;
+            held.push({ row, keys: keysOf(row) });
+            if (held.length >= keep * 2) trim();
         }
-        rows.sort(compareRows);
-        if (rows.length > keep) rows.length = keep;
+        trim();
+        rows = held.map((h) => h.row);
+        held = [];
     }
 
     const page: QueryPage = { rows };

@@ -2,7 +2,7 @@
  * Value comparison as Dataverse's SQL Server backend does it: strings under a case- and accent-insensitive
  * collation (Latin1_General_CI_AI is the default), GUIDs in uniqueidentifier order, NULLs sorting first.
  */
-import { compareSqlGuids, isGuid } from '../guid-order.js';
+import { compareSqlGuids, isGuid, sqlGuidSortKey } from '../guid-order.js';
 import type { CompareAs } from './filter.js';
 
 const collator = new Intl.Collator('en', { sensitivity: 'base' });
@@ -71,10 +71,22 @@ export function compareValues(a: unknown, b: unknown, as: CompareAs | undefined)
     }
 }
 
-/** Sort order of possibly-null values for $orderby: NULL first (SQL Server ascending). */
-export function compareForSort(a: unknown, b: unknown, as: CompareAs): number {
-    const an = a === null || a === undefined;
-    const bn = b === null || b === undefined;
-    if (an || bn) return an && bn ? 0 : an ? -1 : 1;
-    return compareValues(a, b, as) ?? 0;
+/** A value prepared once for repeated sorting: GUIDs as their SQL sort key, datetimes as epoch ms. */
+export function sortableValue(v: unknown, as: CompareAs): unknown {
+    if (v === null || v === undefined) return null;
+    if (as === 'guid' && typeof v === 'string') return sqlGuidSortKey(v);
+    if (as === 'datetime') return toTime(v);
+    if (as === 'boolean') return v === true ? 1 : 0;
+    return v;
+}
+
+/** Sort order of two sortableValue()s for $orderby: NULL first (SQL Server ascending). */
+export function compareSortable(a: unknown, b: unknown, as: CompareAs): number {
+    if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+    if (as === 'string') return compareStrings(a as string, b as string);
+    return (a as number | string) < (b as number | string)
+        ? -1
+        : (a as number | string) > (b as number | string)
+          ? 1
+          : 0;
 }
