@@ -98,7 +98,10 @@ describe('lookup classification', () => {
     });
 
     it('owner columns fall back to fallbackOwner, recorded in the plan', () => {
-        const p = plan({ tables: [{ name: 'lead' }], references: { fallbackOwner: 'admin@contoso.com' } });
+        const p = plan({
+            tables: [{ name: 'lead' }],
+            references: { fallbackOwner: 'admin@contoso.com' } as MigrationSpecInput['references'],
+        });
         expect(p.fallbackOwner).toBe('admin@contoso.com');
         expect(
             column(p, 'lead', 'ownerid').lookup?.targets.every(
