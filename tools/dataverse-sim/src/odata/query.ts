@@ -11,7 +11,7 @@ import { parseFilter } from './filter.js';
 import { evaluateFilter } from './filter-eval.js';
 import { odataError, simulatorLimitation } from './odata-error.js';
 import { MAX_PAGE_SIZE } from './prefer.js';
-import { decodeSkipToken, encodeSkipToken, type SortKeyValue } from './skiptoken.js';
+import { decodeSkipToken, encodeSkipToken } from './skiptoken.js';
 import type { OrderBy, ParsedQuery, QueryPage, RowSource, RunOptions } from './types.js';
 import { compareSortable, sortableValue } from './values.js';
 
