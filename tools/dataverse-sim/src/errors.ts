@@ -22,8 +22,12 @@ export class SimError extends Error {
 export const ErrorCodes = {
     ObjectDoesNotExist: '0x80040217',
     DuplicateRecord: '0x80040237',
-    /** Generic query/parse failure of an OData option ("Could not find a property named ..."). */
+    /** FetchXML query builder: "'account' entity doesn't contain attribute with Name = 'x' ...". */
     QueryBuilderNoAttribute: '0x80041103',
+    /**
+     * OData URI parse failures: "Could not find a property named 'x' on type 'Microsoft.Dynamics.CRM.account'.",
+     * "Skip Clause is not supported in CRM" (this code is seen with both messages in captured real responses).
+     */
     ODataParse: '0x80060888',
     ValidationStringTooLong: '0x80044331',
     InvalidArgument: '0x80040203',
