@@ -39,6 +39,20 @@ describe('authentication against a strict environment', () => {
         expect(client.stats().failed).toBe(1);
     });
 
+    it('reports an identity provider failure as one auth error', async () => {
+        const failing = {
+            getToken: () => Promise.reject(new Error('AADSTS700016: Application not found in the directory')),
+        };
+        const client = createDataverseClient({ url: sim.url, tokenCredential: failing });
+        const requestsBefore = sim.stats().requests;
+        const error = await client.whoAmI().catch((e: unknown) => e);
+        expect(error).toMatchObject({ name: 'DataverseError', kind: 'auth', status: 0 });
+        expect((error as Error).message).toContain('AADSTS700016');
+        expect((error as Error).message).toContain(`${sim.url}/.default`);
+        // Nothing was sent without a token.
+        expect(sim.stats().requests).toBe(requestsBefore);
+    });
+
     it('fails without a credential', async () => {
         const client = createDataverseClient({ url: sim.url, credential: { type: 'none' } });
         await expect(client.whoAmI()).rejects.toMatchObject({ kind: 'auth', status: 401 });

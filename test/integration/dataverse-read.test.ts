@@ -63,6 +63,15 @@ describe('reading through nextLink paging', () => {
         expect(row.name).toBe(first?.name);
     });
 
+    it('shares one limiter between clients of the same environment and identity', async () => {
+        const first = createDataverseClient({ url: sim.url, maxConcurrency: 8 });
+        const second = createDataverseClient({ url: sim.url, maxConcurrency: 8 });
+        await first.whoAmI();
+        expect(second.stats().concurrency).toEqual(first.stats().concurrency);
+        expect(second.stats().concurrency.dopHint).toBeGreaterThan(0);
+        expect(second.stats().attempts).toBe(0);
+    });
+
     it('reports a missing row as a typed 404 with the Dataverse code', async () => {
         const client = createDataverseClient({ url: sim.url });
         const error = await client.get('accounts(00000000-0000-0000-0000-00000000beef)').catch((e: unknown) => e);
