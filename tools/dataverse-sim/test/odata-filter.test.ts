@@ -237,4 +237,17 @@ describe('evaluateFilter over any object', () => {
         expect(run('ObjectTypeCode gt 1 or LogicalName eq null')).toEqual(['organization']);
         expect(run("LogicalName ne 'account' and not ChangeTrackingEnabled")).toEqual(['organization']);
     });
+
+    it('accepts property paths on request, for complex metadata values', () => {
+        const objects = [
+            { LogicalName: 'account', DisplayName: { UserLocalizedLabel: { Label: 'Account' } } },
+            { LogicalName: 'contact', DisplayName: { UserLocalizedLabel: null } },
+        ];
+        const node = parseFilter("DisplayName/UserLocalizedLabel/Label eq 'ACCOUNT'", undefined, { allowPaths: true });
+        const walk = (o: unknown, path: string): unknown =>
+            path.split('/').reduce<unknown>((v, p) => (v as Record<string, unknown> | null)?.[p], o);
+        expect(objects.filter((o) => evaluateFilter(node, (p) => walk(o, p))).map((o) => o.LogicalName)).toEqual([
+            'account',
+        ]);
+    });
 });

@@ -81,6 +81,7 @@ class Parser {
         private readonly text: string,
         private readonly tokens: Token[],
         private readonly aliases: AliasLookup,
+        private readonly allowPaths: boolean,
     ) {}
 
     parse(): FilterExpr {
@@ -193,8 +194,10 @@ class Parser {
             while (this.isPunct('/')) {
                 this.next();
                 const part = this.next();
-                path.push(part.t === 'ident' ? part.v : '?');
+                if (part.t !== 'ident') throw this.syntaxError(part.pos);
+                path.push(part.v);
             }
+            if (this.allowPaths) return { kind: 'property', name: path.join('/') };
             throw simulatorLimitation(
                 `navigation paths in $filter ('${path.join('/')}'); filter on the lookup column '_x_value' instead`,
             );
@@ -317,8 +320,20 @@ function literalFromToken(tok: Token, text: string): LiteralNode {
     }
 }
 
+export interface ParseFilterOptions {
+    /**
+     * Accept property paths (`DisplayName/UserLocalizedLabel/Label`) as one property named with its slashes, for
+     * metadata objects whose resolver walks complex values. Off for tables: the simulator rejects navigation paths.
+     */
+    allowPaths?: boolean;
+}
+
 /** Parses `$filter` text. Aliases (`@p1`) are looked up in the query string through `aliases`. */
-export function parseFilter(text: string, aliases: AliasLookup = () => undefined): FilterExpr {
+export function parseFilter(
+    text: string,
+    aliases: AliasLookup = () => undefined,
+    options: ParseFilterOptions = {},
+): FilterExpr {
     if (text.trim() === '') throw odataError(`Expression expected at position 0 in '${text}'.`);
-    return new Parser(text, tokenize(text), aliases).parse();
+    return new Parser(text, tokenize(text), aliases, options.allowPaths === true).parse();
 }

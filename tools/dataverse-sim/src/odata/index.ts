@@ -10,6 +10,7 @@ export {
     type LiteralNode,
     type PropertyNode,
     type AliasLookup,
+    type ParseFilterOptions,
 } from './filter.js';
 export type { PropertyResolver } from './filter-eval.js';
 export { bindFilter, tableProperties, propertyNameOf, rowResolver, type TableProperty, type EdmType } from './bind.js';
