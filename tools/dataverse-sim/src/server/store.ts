@@ -79,7 +79,7 @@ export class Store {
         }
     }
 
-    /** Bulk load without per-row index maintenance: one sort per table. */
+    /** Bulk load without per-row index maintenance: one sort per table. Takes ownership of the dataset's rows. */
     load(dataset: SimDataset): void {
         const associations = new Map<string, Array<[string, string]>>();
         for (const [relName, list] of Object.entries(dataset.associations)) associations.set(relName, [...list]);
@@ -101,13 +101,15 @@ export class Store {
             for (const row of rows) {
                 const raw = row[idAttr];
                 if (typeof raw !== 'string') throw new Error(`dataset: a ${tableName} row has no ${idAttr}`);
+                // The store takes the dataset's row objects as they are (no copy: a million rows must load in
+                // seconds); writes replace row objects, they never mutate them.
                 const id = raw.toLowerCase();
-                const stored: SimRow = { ...row, [idAttr]: id };
-                const version = stored[VERSION_FIELD];
+                if (id !== raw) row[idAttr] = id;
+                const version = row[VERSION_FIELD];
                 if (typeof version === 'number') this.version = Math.max(this.version, version);
-                else stored[VERSION_FIELD] = ++this.version;
-                ts.rows.set(id, stored);
-                this.indexKeys(ts, stored, id);
+                else row[VERSION_FIELD] = ++this.version;
+                ts.rows.set(id, row);
+                this.indexKeys(ts, row, id);
             }
             ts.index.load(ts.rows.keys());
         }

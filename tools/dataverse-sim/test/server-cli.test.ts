@@ -1,0 +1,72 @@
+/**
+ * The `dataverse-sim` CLI as a real process. No TypeScript runner is installed, so the test first
+ * compiles cli.ts and what it imports (type checking off, that is the typecheck step's job) into
+ * node_modules/.cache/, where Node still finds the project's dependencies, then spawns `node` on it.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const outDir = join(repo, 'node_modules/.cache/dataverse-sim-cli-test');
+const cli = join(outDir, 'tools/dataverse-sim/src/cli.js');
+
+beforeAll(() => {
+    mkdirSync(outDir, { recursive: true });
+    const tsc = spawnSync(
+        process.execPath,
+        [
+            join(repo, 'node_modules/typescript/bin/tsc'),
+            ...['--outDir', outDir, '--rootDir', repo, '--module', 'node16', '--moduleResolution', 'node16'],
+            ...['--target', 'es2022', '--skipLibCheck', '--noCheck', '--types', 'node', '--resolveJsonModule'],
+            join(repo, 'tools/dataverse-sim/src/cli.ts'),
+        ],
+        { encoding: 'utf8' },
+    );
+    if (tsc.status !== 0) throw new Error(`compiling the CLI failed:\n${tsc.stdout}${tsc.stderr}`);
+    // node_modules/ ends the package scope lookup, so the compiled ES modules need their own marker.
+    writeFileSync(join(outDir, 'package.json'), '{"type":"module"}\n');
+}, 120_000);
+
+function run(args: string[]) {
+    const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    return { child, exited, out: () => stdout, err: () => stderr };
+}
+
+describe('dataverse-sim CLI', () => {
+    it('prints one listening line, serves the Web API, and stops on SIGTERM', async () => {
+        const p = run(['--port', '0', '--schema', 'crm', '--rows', '50', '--seed', '3', '--limits', 'none']);
+        const deadline = Date.now() + 30_000;
+        while (!p.out().includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        const line = p.out().split('\n')[0]!;
+        expect(line).toMatch(/^listening http:\/\/127\.0\.0\.1:\d+$/);
+        const url = line.slice('listening '.length);
+        const who = await fetch(`${url}/api/data/v9.2/WhoAmI`);
+        expect(who.status).toBe(200);
+        expect(who.headers.get('x-ms-dop-hint')).not.toBeNull();
+        p.child.kill('SIGTERM');
+        expect(await p.exited).toBe(0);
+        expect(p.out()).toBe(`${line}\n`);
+    }, 60_000);
+
+    it('rejects bad options with one line on stderr and exit code 2', async () => {
+        for (const args of [
+            ['--rows', 'many'],
+            ['--auth', 'maybe'],
+            ['--limits', '/no/such/limits.json'],
+            ['--bogus'],
+        ]) {
+            const p = run(args);
+            expect(await p.exited).toBe(2);
+            expect(p.out()).toBe('');
+            expect(p.err().trim().split('\n')).toHaveLength(1);
+        }
+    }, 60_000);
+});
