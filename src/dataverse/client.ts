@@ -75,6 +75,7 @@ class HttpDataverseClient implements DataverseWriteClient {
     private readonly retry: RetryOptions;
     /** Tables whose UpsertMultiple the service rejected as unsupported: straight to `$batch`. */
     private readonly noBulk = new Set<string>();
+    private readonly runSignal: AbortSignal | undefined;
     /** Tables whose UpsertMultiple succeeded once. */
     private readonly bulkOk = new Set<string>();
 
@@ -108,6 +109,7 @@ class HttpDataverseClient implements DataverseWriteClient {
         }
         this.limiter = sharedLimiter(key, { maxConcurrency: options.maxConcurrency ?? 16 });
         this.writeBatchSize = options.writeBatchSize ?? 100;
+        this.runSignal = options.signal;
         this.retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
         const deadline = options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
         this.http = new DataverseHttp({
@@ -406,7 +408,11 @@ class HttpDataverseClient implements DataverseWriteClient {
             if (throttleWaitMs > 0) this.limiter.pauseFor(throttleWaitMs);
             if (transient) {
                 transientRounds++;
-                await sleep(backoffDelay(transientRounds, this.retry), options.signal);
+                const signals = [options.signal, this.runSignal].filter((s): s is AbortSignal => s !== undefined);
+                await sleep(
+                    backoffDelay(transientRounds, this.retry),
+                    signals.length > 0 ? AbortSignal.any(signals) : undefined,
+                );
             }
         }
         return results.map((result) => result as BatchResponse);
