@@ -3,10 +3,10 @@
  * port, in-process; the schema, data, gate and query engine modules are re-exported for tests,
  * benchmarks and the CLI.
  */
-import { readFileSync } from 'node:fs';
 import type { SimDataset, SimRow, SimSchema } from './model.js';
 import { crmSchema } from './data/crm-schema.js';
 import { generateDataset } from './data/generate.js';
+import { emptyCounterpart, loadCmtData } from './data/index.js';
 import { addIntersectTables, addSystemTables } from './data/schema-complete.js';
 import { loadSchemaFile } from './data/schema-file.js';
 import type { FaultsConfig, Gate, LimitsConfig } from './gate/index.js';
@@ -56,7 +56,7 @@ export interface Simulator {
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-    const dataset = await buildDataset(options);
+    const dataset = buildDataset(options);
     const schemaIndex = new SchemaIndex(dataset.schema);
     const store = new Store(schemaIndex);
     store.load(dataset);
@@ -96,7 +96,7 @@ export function resolveSchema(schema: SimSchema | string | undefined): SimSchema
     return resolved;
 }
 
-async function buildDataset(options: SimulatorOptions): Promise<SimDataset> {
+function buildDataset(options: SimulatorOptions): SimDataset {
     if (options.dataset) {
         const schema = resolveSchema(options.dataset.schema);
         return { ...options.dataset, schema };
@@ -104,11 +104,12 @@ async function buildDataset(options: SimulatorOptions): Promise<SimDataset> {
     const schema = resolveSchema(options.schema);
     const seed = options.seed ?? 1;
     if (options.data !== undefined) {
-        readFileSync(options.data); // fails early with the file system's message when missing
-        throw new Error('startSimulator: loading CMT data.xml is not available yet');
+        const source = loadCmtData(schema, options.data);
+        return options.empty ? emptyCounterpart(source, { seed }) : source;
     }
-    if (options.empty) throw new Error('startSimulator: the empty target counterpart is not available yet');
-    return Promise.resolve(generateDataset(schema, { rows: options.rows ?? 0, seed }));
+    // The target of a generated source has the system rows the generator makes for the same seed.
+    if (options.empty) return emptyCounterpart(generateDataset(schema, { rows: 0, seed }), { seed });
+    return generateDataset(schema, { rows: options.rows ?? 0, seed });
 }
 
 export type { SimStats, TableStats } from './server/http-server.js';
@@ -116,7 +117,5 @@ export * from './model.js';
 export { SimError, ErrorCodes } from './errors.js';
 export { compareSqlGuids, sqlGuidSortKey, isGuid } from './guid-order.js';
 export * from './gate/index.js';
-export { crmSchema } from './data/crm-schema.js';
-export { systemTables } from './data/system-tables.js';
-export { loadSchemaFile } from './data/schema-file.js';
-export { generateDataset } from './data/generate.js';
+export * from './data/index.js';
+export { queryEngine } from './odata/index.js';
