@@ -244,7 +244,10 @@ class TableColumnMapper {
             let targetName = this.renamed(column) ?? column;
             if (column === 'createdon' && !this.renamed(column)) {
                 if (!createdOn) {
-                    this.drop(column, 'set by the platform; the target has no writable overriddencreatedon to copy it into');
+                    this.drop(
+                        column,
+                        'set by the platform; the target has no writable overriddencreatedon to copy it into',
+                    );
                     continue;
                 }
                 targetName = createdOn;
