@@ -2,6 +2,9 @@
  * A small seeded PRNG (sfc32) so that generated data is identical for the same seed on every
  * machine and Node version. Math.random is never used.
  */
+const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
+const GUID_CODES = new Array<number>(36).fill(0);
+
 export class Prng {
     private a: number;
     private b: number;
@@ -67,13 +70,22 @@ export class Prng {
 
     /** A random version-4 GUID, lowercase, as Dataverse writes ids. */
     guid(): string {
-        const w0 = this.nextUint32();
-        const w1 = ((this.nextUint32() & 0xffff0fff) | 0x00004000) >>> 0;
-        const w2 = ((this.nextUint32() & 0x3fffffff) | 0x80000000) >>> 0;
-        const w3 = this.nextUint32();
-        const h = (n: number): string => n.toString(16).padStart(8, '0');
-        const s1 = h(w1);
-        const s2 = h(w2);
-        return `${h(w0)}-${s1.slice(0, 4)}-${s1.slice(4)}-${s2.slice(0, 4)}-${s2.slice(4)}${h(w3)}`;
+        const words = [
+            this.nextUint32(),
+            ((this.nextUint32() & 0xffff0fff) | 0x00004000) >>> 0,
+            ((this.nextUint32() & 0x3fffffff) | 0x80000000) >>> 0,
+            this.nextUint32(),
+        ];
+        // One flat string from char codes: fast, and ~56 bytes (a template literal leaves a cons-string tree).
+        const codes = GUID_CODES;
+        let at = 0;
+        for (let w = 0; w < 4; w++) {
+            const word = words[w]!;
+            for (let shift = 28; shift >= 0; shift -= 4) {
+                if (at === 8 || at === 13 || at === 18 || at === 23) codes[at++] = 45; // '-'
+                codes[at++] = HEX[(word >>> shift) & 15]!;
+            }
+        }
+        return String.fromCharCode.apply(null, codes);
     }
 }
