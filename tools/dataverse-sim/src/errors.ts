@@ -36,6 +36,7 @@ export const ErrorCodes = {
     ExecutionTimeLimit: '0x80072321',
     ConcurrencyLimit: '0x80072326',
     PrivilegeDenied: '0x80040220',
-    NotSupported: '0x80040216',
+    /** -2147220970 "An unexpected error occurred.": the generic code, also sent for unsupported messages. */
+    UnexpectedError: '0x80040216',
     InvalidStateTransition: '0x8004d000',
 } as const;

@@ -425,7 +425,7 @@ export class DataRoutes {
         if (table.bulkOperations === false || table.isIntersect) {
             throw new SimError(
                 400,
-                ErrorCodes.NotSupported,
+                ErrorCodes.UnexpectedError,
                 `The '${action}' method does not support entities of type '${table.logicalName}'. MessageProcessorCache returned MessageProcessor.Empty.`,
             );
         }
@@ -594,7 +594,7 @@ export function notFound(req: SimRequest): SimError {
 }
 
 export function methodNotAllowed(method: string): SimError {
-    return new SimError(405, ErrorCodes.NotSupported, `The HTTP method '${method}' is not allowed for this resource.`);
+    return new SimError(405, ErrorCodes.UnexpectedError, `The HTTP method '${method}' is not allowed for this resource.`);
 }
 
 function deltaToken(version: number): string {

@@ -56,7 +56,7 @@ export class MetadataRoutes {
         if (req.method !== 'GET') {
             throw new SimError(
                 405,
-                ErrorCodes.NotSupported,
+                ErrorCodes.UnexpectedError,
                 `The HTTP method '${req.method}' is not allowed for metadata in the simulator.`,
             );
         }

@@ -127,7 +127,8 @@ export function attributeMetadata(table: SimTable, attr: SimAttribute): Metadata
         LogicalName: attr.logicalName,
         SchemaName: schemaNameOf(attr.logicalName, attr.schemaName),
         EntityLogicalName: table.logicalName,
-        AttributeType: attr.type,
+        // The service reports multi-select choices as Virtual, told apart only by AttributeTypeName.
+        AttributeType: attr.type === 'MultiSelectPicklist' ? 'Virtual' : attr.type,
         AttributeTypeName: { Value: typeName },
         AttributeOf: attr.attributeOf ?? null,
         IsPrimaryId: attr.isPrimaryId ?? false,

@@ -71,7 +71,7 @@ export class DataverseService {
         if (rest === '$metadata') {
             throw new SimError(
                 501,
-                ErrorCodes.NotSupported,
+                ErrorCodes.UnexpectedError,
                 'The simulator does not serve the CSDL $metadata document; use EntityDefinitions.',
             );
         }

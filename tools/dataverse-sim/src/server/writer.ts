@@ -138,7 +138,7 @@ export class Writer {
         if (info.table.isIntersect) {
             throw new SimError(
                 405,
-                ErrorCodes.NotSupported,
+                ErrorCodes.UnexpectedError,
                 `The '${info.table.logicalName}' entity is an intersect entity; use the relationship's $ref to associate or disassociate.`,
             );
         }
@@ -167,7 +167,7 @@ export class Writer {
                 if (info.navigation.has(key) && value !== null && typeof value === 'object') {
                     throw new SimError(
                         501,
-                        ErrorCodes.NotSupported,
+                        ErrorCodes.UnexpectedError,
                         `Deep insert through '${key}' is not supported by the simulator.`,
                     );
                 }
