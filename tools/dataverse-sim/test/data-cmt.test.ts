@@ -4,8 +4,8 @@ import { XMLParser } from 'fast-xml-parser';
 import { isLookupValue, type SimRow } from '../src/model.js';
 import { checkIntegrity, emptyCounterpart, loadCmtData, loadSchemaFile } from '../src/data/index.js';
 
-// The shared sample lives beside the repository: /work/shared/samples/cmt-small.
-const dir = new URL('../../../../shared/samples/cmt-small/', import.meta.url).pathname;
+// A real CMT export, kept in the repository (see test/fixtures/README.md).
+const dir = new URL('../../../test/fixtures/cmt-small/', import.meta.url).pathname;
 const schema = loadSchemaFile(`${dir}data_schema.xml`);
 const data = loadCmtData(schema, `${dir}data.xml`);
 

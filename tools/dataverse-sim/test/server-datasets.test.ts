@@ -3,8 +3,8 @@ import type { Simulator } from '../src/index.js';
 import { DATAVERSE_LIMITS, startSimulator } from '../src/index.js';
 import { Client } from './server-helpers.js';
 
-// The shared sample lives beside the repository: /work/shared/samples/cmt-small.
-const CMT = new URL('../../../../shared/samples/cmt-small', import.meta.url).pathname;
+// A real CMT export, kept in the repository (see test/fixtures/README.md).
+const CMT = new URL('../../../test/fixtures/cmt-small', import.meta.url).pathname;
 const started: Simulator[] = [];
 
 async function start(options: Parameters<typeof startSimulator>[0]): Promise<Simulator> {
