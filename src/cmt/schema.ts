@@ -1,0 +1,170 @@
+/**
+ * Reading a Configuration Migration Tool `data_schema.xml`: `<entities>` of `<entity>` with
+ * `<fields>`, `<relationships>` and an optional `<filter>` (escaped FetchXML). Errors name the line
+ * and the element.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+export interface CmtField {
+    name: string;
+    /** CMT type: string, number, bigint, decimal, float, money, bool, datetime, guid, entityreference, owner, state, status, optionsetvalue, ... */
+    type: string;
+    /** entityreference targets (`account|contact` split). */
+    lookupTypes: string[];
+    primaryKey: boolean;
+    line: number;
+}
+
+export interface CmtRelationship {
+    name: string;
+    manyToMany: boolean;
+    m2mTargetEntity?: string;
+    line: number;
+}
+
+export interface CmtEntity {
+    name: string;
+    primaryIdField?: string;
+    disablePlugins: boolean;
+    fields: CmtField[];
+    relationships: CmtRelationship[];
+    /** FetchXML text of the export filter, unescaped. */
+    filter?: string;
+    line: number;
+}
+
+export class CmtSchemaError extends Error {
+    constructor(
+        readonly fileName: string,
+        readonly problems: string[],
+    ) {
+        super(
+            `${fileName} is not a usable Configuration Migration Tool schema:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+        );
+        this.name = 'CmtSchemaError';
+    }
+}
+
+type XmlNode = Record<string, unknown>;
+
+/** 1-based line of every opening `<tag` in document order. */
+function tagLines(text: string, tag: string): number[] {
+    const lines: number[] = [];
+    const pattern = new RegExp(`<${tag}[\\s/>]`, 'g');
+    let line = 1;
+    let last = 0;
+    for (let m = pattern.exec(text); m; m = pattern.exec(text)) {
+        for (let i = last; i < m.index; i++) if (text.charCodeAt(i) === 10) line++;
+        last = m.index;
+        lines.push(line);
+    }
+    return lines;
+}
+
+/** Repeated elements in document order; an empty element (parsed as '') counts as one with no attributes. */
+function asArray(value: unknown): XmlNode[] {
+    if (value === undefined || value === null) return [];
+    return (Array.isArray(value) ? value : [value]).map((v) =>
+        typeof v === 'object' && v !== null ? (v as XmlNode) : {},
+    );
+}
+
+function attribute(node: XmlNode, name: string): string | undefined {
+    const value = node[`@_${name}`];
+    return typeof value === 'string' ? value : undefined;
+}
+
+const LOGICAL_NAME = /^[a-z_][a-z0-9_]*$/;
+
+export function parseCmtSchema(xmlText: string, fileName = 'data_schema.xml'): CmtEntity[] {
+    const valid = XMLValidator.validate(xmlText);
+    if (valid !== true) {
+        throw new CmtSchemaError(fileName, [`line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`]);
+    }
+    const parser = new XMLParser({
+        ignoreAttributes: false,
+        attributeNamePrefix: '@_',
+        parseAttributeValue: false,
+        parseTagValue: false,
+        trimValues: true,
+        processEntities: true,
+        isArray: (name) => name === 'entity' || name === 'field' || name === 'relationship',
+    });
+    const doc = parser.parse(xmlText) as XmlNode;
+    const root = doc.entities;
+    if (root === undefined) {
+        const found = Object.keys(doc).filter((k) => !k.startsWith('?'));
+        throw new CmtSchemaError(fileName, [
+            `line 1: expected the root element <entities>, found ${found.length > 0 ? `<${found[0]}>` : 'no element'}`,
+        ]);
+    }
+    const entityLines = tagLines(xmlText, 'entity');
+    const fieldLines = tagLines(xmlText, 'field');
+    const relationshipLines = tagLines(xmlText, 'relationship');
+    let fieldIndex = 0;
+    let relationshipIndex = 0;
+    const problems: string[] = [];
+    const entities: CmtEntity[] = [];
+
+    asArray((root as XmlNode).entity).forEach((node, i) => {
+        const line = entityLines[i] ?? 0;
+        const name = attribute(node, 'name');
+        if (!name) problems.push(`line ${line}: <entity> has no name attribute`);
+        else if (!LOGICAL_NAME.test(name))
+            problems.push(`line ${line}: <entity name="${name}"> is not a Dataverse logical name`);
+        const fields: CmtField[] = [];
+        for (const field of asArray((node.fields as XmlNode | undefined)?.field)) {
+            const fieldLine = fieldLines[fieldIndex++] ?? 0;
+            const fieldName = attribute(field, 'name');
+            const type = attribute(field, 'type');
+            if (!fieldName) {
+                problems.push(`line ${fieldLine}: <field> of entity '${name ?? '?'}' has no name attribute`);
+                continue;
+            }
+            if (!LOGICAL_NAME.test(fieldName)) {
+                problems.push(`line ${fieldLine}: <field name="${fieldName}"> is not a Dataverse logical name`);
+                continue;
+            }
+            if (!type) problems.push(`line ${fieldLine}: <field name="${fieldName}"> has no type attribute`);
+            fields.push({
+                name: fieldName,
+                type: (type ?? '').toLowerCase(),
+                lookupTypes: (attribute(field, 'lookupType') ?? '').split('|').filter(Boolean),
+                primaryKey: attribute(field, 'primaryKey') === 'true',
+                line: fieldLine,
+            });
+        }
+        const relationships: CmtRelationship[] = [];
+        for (const rel of asArray((node.relationships as XmlNode | undefined)?.relationship)) {
+            const relLine = relationshipLines[relationshipIndex++] ?? 0;
+            const relName = attribute(rel, 'name');
+            if (!relName) {
+                problems.push(`line ${relLine}: <relationship> of entity '${name ?? '?'}' has no name attribute`);
+                continue;
+            }
+            const target = attribute(rel, 'm2mTargetEntity');
+            relationships.push({
+                name: relName,
+                manyToMany: attribute(rel, 'manyToMany') === 'true',
+                ...(target ? { m2mTargetEntity: target } : {}),
+                line: relLine,
+            });
+        }
+        const filter = typeof node.filter === 'string' && node.filter.trim() !== '' ? node.filter.trim() : undefined;
+        const primaryIdField = attribute(node, 'primaryidfield');
+        if (name) {
+            entities.push({
+                name,
+                ...(primaryIdField ? { primaryIdField } : {}),
+                disablePlugins: attribute(node, 'disableplugins') === 'true',
+                fields,
+                relationships,
+                ...(filter ? { filter } : {}),
+                line,
+            });
+        }
+    });
+    if (entities.length === 0 && problems.length === 0) problems.push('line 1: <entities> holds no <entity>');
+    if (problems.length > 0) throw new CmtSchemaError(fileName, problems);
+    return entities;
+}

@@ -1,0 +1,193 @@
+/**
+ * A CMT schema as a migration spec: the same tables, columns and many-to-many relationships, so CMT
+ * users keep their schema files. Every decision the schema cannot express directly is a note.
+ */
+import { SYSTEM_COLUMNS, isSystemColumnName } from '../plan/system-columns.js';
+import { DEFAULT_REFERENCE_MATCH } from '../spec/defaults.js';
+import type { EnvironmentSpec, MigrationSpecInput } from '../spec/schema.js';
+import { validateSpec } from '../spec/validate.js';
+import { fetchXmlToODataFilter } from './fetch-filter.js';
+import { CmtSchemaError, parseCmtSchema, type CmtEntity, type CmtField } from './schema.js';
+
+export interface CmtImportOptions {
+    /** Environment URLs (credential: default) or full environment specs. */
+    source: string | EnvironmentSpec;
+    target: string | EnvironmentSpec;
+    /** Spec name. */
+    name: string;
+    /** For messages; defaults to data_schema.xml. */
+    fileName?: string;
+}
+
+export interface CmtImportResult {
+    spec: MigrationSpecInput;
+    notes: string[];
+}
+
+/** CMT types that row writes cannot carry. */
+const UNCOPYABLE_TYPES: Record<string, string> = {
+    partylist: 'activity parties are written through activityparty rows',
+    image: 'image content needs its own upload requests',
+    imagedata: 'image content needs its own upload requests',
+    file: 'file content needs its own upload requests',
+};
+
+function lookupTargets(field: CmtField): string[] {
+    if (field.type === 'owner') return field.lookupTypes.length > 0 ? field.lookupTypes : ['systemuser', 'team'];
+    if (field.type === 'entityreference' || field.type === 'customer') return field.lookupTypes;
+    return [];
+}
+
+function names(list: readonly string[]): string {
+    return list.length <= 1 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+}
+
+function environment(value: string | EnvironmentSpec): MigrationSpecInput['source'] {
+    return typeof value === 'string' ? { url: value } : value;
+}
+
+interface EntityColumns {
+    columns: string[];
+    notes: string[];
+}
+
+function entityColumns(entity: CmtEntity): EntityColumns {
+    const notes: string[] = [];
+    const dropped = new Map<string, string[]>();
+    const drop = (reason: string, field: string) => {
+        const list = dropped.get(reason);
+        if (list) list.push(field);
+        else dropped.set(reason, [field]);
+    };
+    const fieldNames = new Set(entity.fields.map((f) => f.name));
+    const columns: string[] = [];
+    for (const field of entity.fields) {
+        if (field.primaryKey || field.name === entity.primaryIdField) {
+            notes.push(`${entity.name}: primary key ${field.name} is carried as the row id (preserved in the target)`);
+        } else if (field.name === 'overriddencreatedon' && fieldNames.has('createdon')) {
+            drop('createdon is copied into overriddencreatedon', field.name);
+        } else if (field.name !== 'createdon' && isSystemColumnName(field.name)) {
+            drop(`system-maintained: ${SYSTEM_COLUMNS[field.name]}`, field.name);
+        } else if (field.type === 'money' && field.name.endsWith('_base')) {
+            drop('base-currency amount, computed by the platform', field.name);
+        } else if (UNCOPYABLE_TYPES[field.type]) {
+            drop(UNCOPYABLE_TYPES[field.type]!, field.name);
+        } else {
+            columns.push(field.name);
+        }
+    }
+    for (const [reason, fields] of dropped)
+        notes.push(`${entity.name}: not migrated (${reason}): ${fields.join(', ')}`);
+    if (fieldNames.has('createdon') && columns.includes('createdon'))
+        notes.push(`${entity.name}: createdon is written to overriddencreatedon when the target allows it`);
+    return { columns, notes };
+}
+
+/** Turns the text of a CMT data_schema.xml into a spec; throws CmtSchemaError naming the line of each problem. */
+export function cmtSchemaToSpec(xmlText: string, options: CmtImportOptions): CmtImportResult {
+    const fileName = options.fileName ?? 'data_schema.xml';
+    const entities = parseCmtSchema(xmlText, fileName);
+    const inSchema = new Set(entities.map((e) => e.name));
+    const notes: string[] = [];
+    const tables: MigrationSpecInput['tables'] = [];
+    const referenceUses = new Map<string, string[]>();
+    let ownerColumns = 0;
+
+    const seen = new Set<string>();
+    for (const entity of entities) {
+        if (seen.has(entity.name)) {
+            notes.push(
+                `${entity.name} (line ${entity.line}) appears twice in the schema; the first definition is used`,
+            );
+            continue;
+        }
+        seen.add(entity.name);
+        const { columns, notes: columnNotes } = entityColumns(entity);
+        notes.push(...columnNotes);
+        const table: MigrationSpecInput['tables'][number] = { name: entity.name };
+        if (columns.length > 0) table.columns = columns;
+        else notes.push(`${entity.name}: no copyable fields listed, so its columns are mapped automatically`);
+        if (entity.disablePlugins) {
+            table.bypass = { businessLogic: ['CustomSync', 'CustomAsync'] };
+            notes.push(
+                `${entity.name}: disableplugins="true" becomes bypass.businessLogic CustomSync, CustomAsync (needs the prvBypassCustomBusinessLogic privilege)`,
+            );
+        }
+        if (entity.filter) {
+            const translated = fetchXmlToODataFilter(entity.filter, entity.fields);
+            if (translated.ok) {
+                table.filter = translated.filter;
+                notes.push(
+                    `${entity.name}: the FetchXML export filter is carried over as the OData filter '${translated.filter}'`,
+                );
+            } else {
+                notes.push(
+                    `${entity.name}: the FetchXML export filter was NOT carried over (${translated.reason}); all rows are copied unless you add an OData filter`,
+                );
+            }
+        }
+        for (const field of entity.fields) {
+            if (!columns.includes(field.name)) continue;
+            if (field.type === 'owner') ownerColumns++;
+            const outside = lookupTargets(field).filter((t) => !inSchema.has(t));
+            const references = outside.filter((t) => t in DEFAULT_REFERENCE_MATCH);
+            const unresolved = outside.filter((t) => !(t in DEFAULT_REFERENCE_MATCH));
+            for (const t of references)
+                referenceUses.set(t, [...(referenceUses.get(t) ?? []), `${entity.name}.${field.name}`]);
+            if (unresolved.length > 0) {
+                notes.push(
+                    `${entity.name}.${field.name} points to ${names(unresolved)}, not in the schema: such values are cleared (onUnresolvedLookup 'clear'); add ${unresolved.length > 1 ? 'those tables' : 'that table'} or a references rule to keep them`,
+                );
+            }
+        }
+        tables.push(table);
+    }
+
+    const references: Record<string, { matchOn: string[] }> = {};
+    for (const [table, uses] of [...referenceUses].sort(([a], [b]) => a.localeCompare(b))) {
+        const matchOn = [...DEFAULT_REFERENCE_MATCH[table]!];
+        references[table] = { matchOn };
+        const how =
+            table === 'organization'
+                ? "mapped to the target's organization"
+                : `matched in the target by ${matchOn.join(', then ')}`;
+        notes.push(`lookups to ${table} (${uses.join(', ')}) are ${how}`);
+    }
+    if (ownerColumns > 0) {
+        notes.push(
+            'owners without a match in the target need references.fallbackOwner (the domain name or email of a target user); set it before running',
+        );
+    }
+
+    const manyToMany: string[] = [];
+    for (const entity of entities) {
+        for (const rel of entity.relationships) {
+            if (!rel.manyToMany || manyToMany.includes(rel.name)) continue;
+            if (rel.m2mTargetEntity && !inSchema.has(rel.m2mTargetEntity)) {
+                notes.push(
+                    `many-to-many ${rel.name} (line ${rel.line}) joins ${entity.name} and ${rel.m2mTargetEntity}, which is not in the schema: left out`,
+                );
+                continue;
+            }
+            manyToMany.push(rel.name);
+        }
+    }
+
+    const spec: MigrationSpecInput = {
+        name: options.name,
+        source: environment(options.source),
+        target: environment(options.target),
+        tables,
+        ...(manyToMany.length > 0 ? { manyToMany } : {}),
+        ...(Object.keys(references).length > 0 ? { references } : {}),
+        onUnresolvedLookup: 'clear',
+    };
+    const validation = validateSpec(spec);
+    if (!validation.ok) {
+        throw new CmtSchemaError(
+            fileName,
+            validation.problems.map((p) => `the resulting spec is invalid at ${p.path || 'the top'}: ${p.message}`),
+        );
+    }
+    return { spec, notes };
+}
