@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { BadInputError, ExitCode, type CliIo } from './io.js';
+import { planCommand } from './commands/plan.js';
 import { requireSpec } from './spec-input.js';
 
 interface CommonOptions {
@@ -33,11 +34,11 @@ export interface CommandTable {
 
 function optionsOf(args: unknown[]): CommonOptions {
     // commander passes (...positionals, options, command); options is the second to last.
-    return (args[args.length - 2] ?? {});
+    return args[args.length - 2] ?? {};
 }
 
 export const defaultCommands: CommandTable = {
-    plan: (args, io) => notYetBuilt('plan', 'the migration plan (issue 4)')(optionsOf(args), io),
+    plan: (args, io) => planCommand(optionsOf(args), io),
     run: (args, io) => notYetBuilt('run', 'the copy engine and the local runner')(optionsOf(args), io),
     verify: (args, io) => notYetBuilt('verify', 'the copy engine and verify')(optionsOf(args), io),
     runs: (args, io) => notYetBuilt('runs', 'the run log store')(optionsOf(args), io),

@@ -1,18 +1,26 @@
 /** "Did you mean" suggestions for misspelt names: the candidates closest by edit distance. */
 
+/**
+ * Optimal string alignment distance: insertions, deletions, substitutions and transpositions of
+ * adjacent characters each cost 1, so `nmae` is one step from `name`.
+ */
 export function editDistance(a: string, b: string): number {
-    const prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        let diagonal = prev[0] ?? 0;
-        prev[0] = i;
-        for (let j = 1; j <= b.length; j++) {
-            const above = prev[j] ?? 0;
+    const rows = a.length + 1;
+    const cols = b.length + 1;
+    const d: number[] = new Array<number>(rows * cols).fill(0);
+    const at = (i: number, j: number): number => d[i * cols + j] ?? 0;
+    for (let i = 0; i < rows; i++) d[i * cols] = i;
+    for (let j = 0; j < cols; j++) d[j] = j;
+    for (let i = 1; i < rows; i++) {
+        for (let j = 1; j < cols; j++) {
             const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-            prev[j] = Math.min(above + 1, (prev[j - 1] ?? 0) + 1, diagonal + cost);
-            diagonal = above;
+            let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+            if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+                best = Math.min(best, at(i - 2, j - 2) + 1);
+            d[i * cols + j] = best;
         }
     }
-    return prev[b.length] ?? 0;
+    return at(a.length, b.length);
 }
 
 /** Up to `limit` candidates within a distance that grows with the name's length, closest first. */

@@ -4,7 +4,7 @@ import { CmtSchemaError, cmtSchemaToSpec, fetchXmlToODataFilter, parseCmtSchema 
 import type { CmtField } from '../../src/cmt/index.js';
 import { validateSpec } from '../../src/spec/index.js';
 
-const samplePath = new URL('../../../shared/samples/cmt-small/data_schema.xml', import.meta.url);
+const samplePath = new URL('../fixtures/cmt-small/data_schema.xml', import.meta.url);
 const sample = readFileSync(samplePath, 'utf8');
 const options = { source: 'https://contoso.crm.dynamics.com', target: 'http://127.0.0.1:5555', name: 'cmt-small' };
 

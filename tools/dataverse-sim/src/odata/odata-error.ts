@@ -10,5 +10,5 @@ export function odataError(message: string): SimError {
 
 /** A 400 for something the real service supports but this simulator does not model; the message says so. */
 export function simulatorLimitation(what: string): SimError {
-    return new SimError(400, ErrorCodes.NotSupported, `The Dataverse simulator does not support ${what}.`);
+    return new SimError(400, ErrorCodes.UnexpectedError, `The Dataverse simulator does not support ${what}.`);
 }

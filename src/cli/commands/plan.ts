@@ -1,0 +1,47 @@
+/** `dataverse-migrate plan`: validate the spec against both environments and show the tiered plan. */
+import { planSummaryJson, renderPlan } from '../../plan/summary.js';
+import { preparePlan } from '../../plan/prepare.js';
+import { clientsForSpec } from '../clients.js';
+import { ExitCode, type CliIo } from '../io.js';
+import { createProgress } from '../progress.js';
+import { requireSpec } from '../spec-input.js';
+
+export interface PlanCommandOptions {
+    spec?: string;
+    json?: boolean;
+}
+
+export async function planCommand(options: PlanCommandOptions, io: CliIo): Promise<ExitCode> {
+    const { spec } = await requireSpec(options.spec, io);
+    const clients = clientsForSpec(spec, io);
+    const progress = createProgress(io, { json: options.json === true });
+    const bars = new Map<string, ReturnType<typeof progress.task>>();
+    let prepared;
+    try {
+        prepared = await preparePlan(spec, clients, {
+            progress: {
+                keys(table, rows, done) {
+                    let bar = bars.get(table);
+                    if (!bar) bars.set(table, (bar = progress.task(`${table} keys`)));
+                    bar.update(rows);
+                    if (done) bar.done();
+                },
+            },
+        });
+    } finally {
+        progress.stop();
+    }
+    const { plan, estimates } = prepared;
+    if (options.json) {
+        const summary = planSummaryJson(plan);
+        const tiers = summary.tiers.map((tier) => ({
+            tables: tier.tables.map((t) => ({ ...t, ...(estimates[t.name] ?? {}) })),
+        }));
+        io.stdout(`${JSON.stringify({ ...summary, tiers }, null, 2)}\n`);
+    } else {
+        const text = renderPlan(plan, estimates);
+        if (plan.problems.length > 0) io.stderr(`${text}\n`);
+        else io.stdout(`${text}\n`);
+    }
+    return plan.problems.length > 0 ? ExitCode.BadInput : ExitCode.Success;
+}

@@ -1,0 +1,186 @@
+/**
+ * The plan step with its I/O: reads the metadata of both environments, builds the plan (pure),
+ * then walks primary keys for row and page counts and matches the reference tables. Shared by the
+ * CLI `plan` command and, later, the plan activity of a run. Environment failures (unreachable,
+ * rejected token) become plan problems, so the caller reports them with the rest and exits 2.
+ */
+import type { DataverseClient } from '../dataverse/client-types.js';
+import { isDataverseError } from '../dataverse/errors.js';
+import type { EnvironmentMetadata } from '../dataverse/metadata-types.js';
+import { readAllTableNames, readEnvironmentMetadata } from '../dataverse/metadata.js';
+import { DEFAULT_REFERENCE_MATCH, type MigrationSpec } from '../spec/index.js';
+import { buildPlan } from './build.js';
+import { pageBoundaries, type PageBoundaries } from './pages.js';
+import { loadReferenceMatches, type ReferenceMatches } from './references.js';
+import type { Plan, PlanEstimates, PlanIssue } from './types.js';
+
+export interface PrepareProgress {
+    /** A table's key walk advanced (rows seen so far; total unknown until done). */
+    keys?(table: string, rows: number, done: boolean): void;
+    phase?(name: 'metadata' | 'keys' | 'references'): void;
+}
+
+export interface PreparedPlan {
+    plan: Plan;
+    /** Rows and pages per run table (from the key walk). */
+    estimates: PlanEstimates;
+    /** Page key ranges per run table, when the key walk ran. */
+    pages: Record<string, PageBoundaries>;
+    references?: ReferenceMatches;
+}
+
+export interface PrepareOptions {
+    /** Walk primary keys for exact row and page counts (one cheap request per 5000 rows). Default true. */
+    walkKeys?: boolean;
+    /** Match reference tables (users, teams, ...) in the target. Default true. */
+    matchReferences?: boolean;
+    progress?: PrepareProgress;
+    signal?: AbortSignal;
+}
+
+function environmentProblem(side: 'source' | 'target', url: string, error: unknown): PlanIssue {
+    const detail = error instanceof Error ? error.message : String(error);
+    const hint = isDataverseError(error)
+        ? error.kind === 'auth'
+            ? ' (check the credential and that its identity is an application user of the environment)'
+            : error.kind === 'unreachable'
+              ? ' (check the URL and the network)'
+              : ''
+        : '';
+    return { path: `${side}.url`, message: `cannot read ${side} environment ${url}: ${detail}${hint}` };
+}
+
+/** Tables whose metadata the plan needs: the run tables and the reference tables that exist. */
+function wantedTables(spec: MigrationSpec, side: 'source' | 'target', existing: ReadonlySet<string>): string[] {
+    const names = spec.tables.map((t) => (side === 'source' ? t.name : (t.targetName ?? t.name)));
+    const references = Object.keys(spec.references).filter((k) => k !== 'fallbackOwner');
+    return [...new Set([...names, ...references, ...Object.keys(DEFAULT_REFERENCE_MATCH)])].filter((n) =>
+        existing.has(n),
+    );
+}
+
+async function readSide(
+    spec: MigrationSpec,
+    side: 'source' | 'target',
+    client: DataverseClient,
+    signal?: AbortSignal,
+): Promise<EnvironmentMetadata | PlanIssue> {
+    try {
+        const all = new Set(await readAllTableNames(client, signal));
+        return await readEnvironmentMetadata(client, wantedTables(spec, side, all), {
+            includeLookupTargets: true,
+            ...(signal ? { signal } : {}),
+        });
+    } catch (error) {
+        return environmentProblem(side, client.url, error);
+    }
+}
+
+function isIssue(value: EnvironmentMetadata | PlanIssue): value is PlanIssue {
+    return 'message' in value;
+}
+
+/** An empty plan carrying only problems (when an environment could not be read at all). */
+function problemPlan(spec: MigrationSpec, problems: PlanIssue[]): Plan {
+    return {
+        version: 1,
+        name: spec.name,
+        sourceUrl: spec.source.url,
+        targetUrl: spec.target.url,
+        tables: {},
+        tiers: [],
+        deferredPhase: [],
+        manyToMany: [],
+        deletePhase: [],
+        references: [],
+        onUnresolvedLookup: spec.onUnresolvedLookup,
+        options: {
+            pageSize: spec.options.pageSize,
+            writeBatchSize: spec.options.writeBatchSize,
+            maxConcurrency: spec.options.maxConcurrency,
+            incremental: spec.options.incremental,
+        },
+        warnings: [],
+        problems,
+    };
+}
+
+export async function preparePlan(
+    spec: MigrationSpec,
+    clients: { source: DataverseClient; target: DataverseClient },
+    options: PrepareOptions = {},
+): Promise<PreparedPlan> {
+    const { progress, signal } = options;
+    progress?.phase?.('metadata');
+    const [source, target] = await Promise.all([
+        readSide(spec, 'source', clients.source, signal),
+        readSide(spec, 'target', clients.target, signal),
+    ]);
+    const environmentProblems = [source, target].filter(isIssue);
+    if (isIssue(source) || isIssue(target)) {
+        return { plan: problemPlan(spec, environmentProblems), estimates: {}, pages: {} };
+    }
+    const plan = buildPlan(spec, source, target);
+    const prepared: PreparedPlan = { plan, estimates: {}, pages: {} };
+    if (plan.problems.length > 0) return prepared;
+
+    if (options.walkKeys !== false) {
+        progress?.phase?.('keys');
+        const walks = Object.values(plan.tables).map(async (table) => {
+            const counting = countingClient(clients.source, (rows) => progress?.keys?.(table.name, rows, false));
+            const boundaries = await pageBoundaries(
+                counting,
+                { entitySetName: table.source.entitySetName, primaryId: table.source.primaryId },
+                plan.options.pageSize,
+                table.filter,
+                signal ? { signal } : {},
+            );
+            progress?.keys?.(table.name, boundaries.rowCount, true);
+            prepared.pages[table.name] = boundaries;
+            prepared.estimates[table.name] = { rows: boundaries.rowCount, pages: boundaries.ranges.length };
+        });
+        const results = await Promise.allSettled(walks);
+        for (const [i, result] of results.entries()) {
+            if (result.status === 'rejected') {
+                const table = Object.values(plan.tables)[i];
+                plan.problems.push({
+                    table: table?.name,
+                    message: `cannot walk the keys of source table '${table?.name}': ${String((result.reason as Error)?.message ?? result.reason)}`,
+                });
+            }
+        }
+    }
+
+    if (options.matchReferences !== false && plan.references.length > 0) {
+        progress?.phase?.('references');
+        try {
+            const references = await loadReferenceMatches(clients.source, clients.target, plan.references, {
+                ...(plan.fallbackOwner !== undefined ? { fallbackOwner: plan.fallbackOwner } : {}),
+            });
+            prepared.references = references;
+            plan.warnings.push(...references.warnings.map((message) => ({ message })));
+        } catch (error) {
+            plan.problems.push({
+                message: `cannot match reference tables: ${error instanceof Error ? error.message : String(error)}`,
+            });
+        }
+    }
+    return prepared;
+}
+
+/** Wraps a client so each page read during a key walk reports the running row count. */
+function countingClient(client: DataverseClient, onRows: (rows: number) => void): DataverseClient {
+    return {
+        url: client.url,
+        get: (path, options) => client.get(path, options),
+        whoAmI: () => client.whoAmI(),
+        async *queryPages(entitySetName, query, options) {
+            let rows = 0;
+            for await (const page of client.queryPages(entitySetName, query, options)) {
+                rows += page.length;
+                onRows(rows);
+                yield page;
+            }
+        },
+    };
+}
