@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { BadInputError, ExitCode, type CliIo } from './io.js';
+import { importCmtCommand, type ImportCmtOptions } from './commands/import-cmt.js';
 import { planCommand } from './commands/plan.js';
 import { requireSpec } from './spec-input.js';
 
@@ -43,10 +44,7 @@ export const defaultCommands: CommandTable = {
     verify: (args, io) => notYetBuilt('verify', 'the copy engine and verify')(optionsOf(args), io),
     runs: (args, io) => notYetBuilt('runs', 'the run log store')(optionsOf(args), io),
     log: (args, io) => notYetBuilt('log', 'the run log store')(optionsOf(args), io),
-    importCmt: (_args, io) => {
-        io.stderr('dataverse-migrate import-cmt: not built yet (arrives with the migration plan, issue 4)\n');
-        return Promise.resolve(ExitCode.BadInput);
-    },
+    importCmt: (args, io) => importCmtCommand(String(args[0]), optionsOf(args) as unknown as ImportCmtOptions, io),
 };
 
 const specOption = () => new Option('-s, --spec <file>', 'migration spec file (JSON)').makeOptionMandatory();
@@ -113,6 +111,7 @@ export function buildProgram(io: CliIo, commands: CommandTable, setExit: (code: 
         .requiredOption('--target <url>', 'target environment URL')
         .option('--name <name>', 'spec name (default: the schema file name)')
         .option('-o, --out <file>', 'write the spec here instead of stdout')
+        .option('--force', 'overwrite --out if it exists')
         .addOption(jsonOption())
         .action(bind(commands.importCmt));
     return program;

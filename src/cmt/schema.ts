@@ -33,6 +33,18 @@ export interface CmtEntity {
     line: number;
 }
 
+/** fast-xml-parser's validation error as one readable line: where, then what. */
+function xmlSyntaxProblem(err: { line?: number; col?: number; msg: string }): string {
+    const where =
+        err.line !== undefined ? `line ${err.line}${err.col !== undefined ? `, column ${err.col}` : ''}: ` : '';
+    const unclosed = /^Invalid '\[([\s\S]*)\]' found\.$/.exec(err.msg);
+    if (unclosed?.[1] !== undefined) {
+        const tags = [...unclosed[1].matchAll(/"([^"]+)"/g)].map((m) => `<${m[1]}>`);
+        return `the file ends before ${tags.join(', ')} ${tags.length === 1 ? 'is' : 'are'} closed (a truncated or broken XML file)`;
+    }
+    return `${where}${err.msg === 'Start tag expected.' ? 'not an XML file (no start tag)' : err.msg}`;
+}
+
 export class CmtSchemaError extends Error {
     constructor(
         readonly fileName: string,
@@ -79,7 +91,7 @@ const LOGICAL_NAME = /^[a-z_][a-z0-9_]*$/;
 export function parseCmtSchema(xmlText: string, fileName = 'data_schema.xml'): CmtEntity[] {
     const valid = XMLValidator.validate(xmlText);
     if (valid !== true) {
-        throw new CmtSchemaError(fileName, [`line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}`]);
+        throw new CmtSchemaError(fileName, [xmlSyntaxProblem(valid.err)]);
     }
     const parser = new XMLParser({
         ignoreAttributes: false,

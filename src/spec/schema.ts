@@ -84,10 +84,16 @@ const environmentUrl = z
         }
     });
 
-export const environmentSchema = z.strictObject({
-    url: environmentUrl,
-    credential: credentialSchema.default({ type: 'default' }),
-});
+/** Without a credential: no token for a loopback simulator, DefaultAzureCredential otherwise. */
+export const environmentSchema = z
+    .strictObject({
+        url: environmentUrl,
+        credential: credentialSchema.optional(),
+    })
+    .transform(({ url, credential }) => ({
+        url,
+        credential: credential ?? (isLoopbackUrl(url) ? { type: 'none' as const } : { type: 'default' as const }),
+    }));
 
 const bypassSchema = z.strictObject({
     /** MSCRM.BypassBusinessLogicExecution values. */

@@ -182,6 +182,19 @@ describe('migration spec', () => {
         expect(result.ok).toBe(true);
     });
 
+    it('defaults the credential by URL: none for loopback, DefaultAzureCredential otherwise', () => {
+        const result = validateSpec(
+            variant((d) => {
+                d.source = { url: 'http://127.0.0.1:5555' };
+                d.target = { url: 'https://contoso-dev.crm4.dynamics.com' };
+            }),
+        );
+        expect(result.ok).toBe(true);
+        if (!result.ok) return;
+        expect(result.spec.source.credential).toEqual({ type: 'none' });
+        expect(result.spec.target.credential).toEqual({ type: 'default' });
+    });
+
     it('reports every problem at once, shape and cross-field together', () => {
         const problems = problemsOf(
             variant((d) => {
