@@ -47,8 +47,10 @@ export async function importCmtCommand(schemaFile: string, options: ImportCmtOpt
         });
     } catch (error) {
         if (error instanceof CmtSchemaError) {
+            const [only] = error.problems;
+            if (error.problems.length === 1 && only !== undefined) throw new BadInputError([`${schemaFile}: ${only}`]);
             throw new BadInputError([
-                `${schemaFile}: ${error.problems.length} problem(s):`,
+                `${schemaFile}: ${error.problems.length} problems:`,
                 ...error.problems.map((p) => `  ${p}`),
             ]);
         }
