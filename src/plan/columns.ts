@@ -96,6 +96,8 @@ class TableColumnMapper {
     private readonly writtenBy = new Map<string, string>();
     /** Automatic mapping: reason -> columns left out. */
     private readonly dropped = new Map<string, string[]>();
+    /** Reasons that hold on every org (system columns): reported condensed. */
+    private readonly routineReasons = new Set<string>();
     private readonly table: string;
     private readonly at: string;
 
@@ -119,7 +121,8 @@ class TableColumnMapper {
         this.ctx.problems.push({ path, table: this.table, column, message });
     }
 
-    private drop(column: string, reason: string): void {
+    private drop(column: string, reason: string, routine = false): void {
+        if (routine) this.routineReasons.add(reason);
         const list = this.dropped.get(reason);
         if (list) list.push(column);
         else this.dropped.set(reason, [column]);
@@ -252,12 +255,12 @@ class TableColumnMapper {
                 }
                 targetName = createdOn;
             } else if (column === 'overriddencreatedon' && createdOn && this.sourceAttr('createdon')?.isValidForRead) {
-                this.drop(column, 'createdon is copied into overriddencreatedon');
+                this.drop(column, 'createdon is copied into overriddencreatedon', true);
                 continue;
             } else if (!this.renamed(column)) {
                 const system = systemColumnReason(source);
                 if (system) {
-                    this.drop(column, system);
+                    this.drop(column, system, true);
                     continue;
                 }
             }
@@ -268,7 +271,9 @@ class TableColumnMapper {
             this.ctx.warnings.push({
                 path: this.at,
                 table: this.table,
+                columns: [...columns],
                 message: `'${this.table}': not copied (${reason}): ${columns.join(', ')}`,
+                ...(this.routineReasons.has(reason) ? { routine: true } : {}),
             });
         }
     }

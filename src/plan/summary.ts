@@ -74,9 +74,20 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
         const pages = Object.values(estimates).reduce((sum, e) => sum + e.pages, 0);
         lines.push('', `Total: ${count(rows, 'row')} in ${count(pages, 'page')}`);
     }
-    if (plan.warnings.length > 0) {
-        lines.push('', `Warnings (${plan.warnings.length})`);
-        for (const w of plan.warnings) lines.push(`  - ${issueLine(w)}`);
+    const routine = plan.warnings.filter((w) => w.routine);
+    const notable = plan.warnings.filter((w) => !w.routine);
+    if (routine.length > 0) {
+        const perTable = new Map<string, number>();
+        for (const w of routine) {
+            const columns = w.columns?.length ?? 1;
+            perTable.set(w.table ?? '', (perTable.get(w.table ?? '') ?? 0) + columns);
+        }
+        const list = [...perTable].map(([table, n]) => `${table} ${n}`).join(', ');
+        lines.push('', `System columns not copied (platform-maintained; --json lists them): ${list}`);
+    }
+    if (notable.length > 0) {
+        lines.push('', `Warnings (${notable.length})`);
+        for (const w of notable) lines.push(`  - ${issueLine(w)}`);
     }
     if (plan.problems.length > 0) {
         lines.push('', `Problems (${plan.problems.length}): nothing will be written until they are fixed`);

@@ -10,7 +10,11 @@ export interface PlanIssue {
     path?: string;
     table?: string;
     column?: string;
+    /** Columns a "not copied" warning is about. */
+    columns?: string[];
     message: string;
+    /** Expected on every org (platform-maintained columns not copied): shown condensed, listed in --json. */
+    routine?: boolean;
 }
 
 /** How rows of a run table are matched in the target. */
