@@ -2,6 +2,7 @@
  * The Dataverse client's public surface, as the plan and (later) the copy engine use it.
  * Implemented by client.ts over HTTP; paths are relative to `<environment url>/api/data/v9.2/`.
  */
+import type { LimiterStats } from './concurrency.js';
 
 export interface ODataQuery {
     select?: string[];
@@ -95,16 +96,10 @@ export interface ClientStats {
     transientRetries: number;
     failed: number;
     /** The shared limiter of this environment + identity. */
-    concurrency: {
-        limit: number;
-        ceiling: number;
-        dopHint: number | undefined;
-        inFlight: number;
-        queued: number;
-        peakInFlight: number;
-        throttles: number;
-        decreases: number;
-    };
+    concurrency: Pick<
+        LimiterStats,
+        'limit' | 'ceiling' | 'dopHint' | 'inFlight' | 'queued' | 'peakInFlight' | 'throttles' | 'decreases'
+    >;
 }
 
 export interface DataverseWriteClient extends DataverseClient {

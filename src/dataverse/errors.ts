@@ -2,6 +2,7 @@
  * Typed errors of the Dataverse client. Every message goes through `redactSecrets`, so an access
  * token or a bearer header can never reach a log line, even if a server or a library echoes it.
  */
+import { STATUS_CODES } from 'node:http';
 
 /**
  * What went wrong, coarsely:
@@ -123,22 +124,7 @@ export function parseErrorBody(bodyText: string | undefined): { code?: string; m
     }
 }
 
-/** Standard reason phrases for messages when the service sends no body (401 has none). */
+/** Standard reason phrase, for messages when the service sends no body (401 has none). */
 export function reasonPhrase(status: number): string {
-    const phrases: Record<number, string> = {
-        400: 'Bad Request',
-        401: 'Unauthorized',
-        403: 'Forbidden',
-        404: 'Not Found',
-        405: 'Method Not Allowed',
-        412: 'Precondition Failed',
-        413: 'Payload Too Large',
-        429: 'Too Many Requests',
-        500: 'Internal Server Error',
-        501: 'Not Implemented',
-        502: 'Bad Gateway',
-        503: 'Service Unavailable',
-        504: 'Gateway Timeout',
-    };
-    return phrases[status] ?? `HTTP ${status}`;
+    return STATUS_CODES[status] ?? `HTTP ${status}`;
 }

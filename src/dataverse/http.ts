@@ -306,27 +306,18 @@ export class DataverseHttp {
         const status = response.status;
         const requestId =
             response.headers.get('x-ms-service-request-id') ?? response.headers.get('req_id') ?? undefined;
-        if (status === 401) {
-            return new DataverseError({
-                kind: 'auth',
-                status,
-                code,
-                method,
-                path,
-                requestId,
-                attempts,
-                message: `the environment ${this.origin} rejected the access token (401 Unauthorized); check that the identity is an application user of this environment and that the token is for ${this.origin}`,
-            });
-        }
+        const rejected = status === 401;
         return new DataverseError({
-            kind: status === 429 ? 'throttled' : isTransientStatus(status) ? 'transient' : 'http',
+            kind: rejected ? 'auth' : status === 429 ? 'throttled' : isTransientStatus(status) ? 'transient' : 'http',
             status,
             code,
             method,
             path,
             requestId,
             attempts,
-            message: message ?? reasonPhrase(status),
+            message: rejected
+                ? `the environment ${this.origin} rejected the access token (401 Unauthorized); check that the identity is an application user of this environment and that the token is for ${this.origin}`
+                : (message ?? reasonPhrase(status)),
         });
     }
 

@@ -310,6 +310,16 @@ function tablePlan(ctx: PlanContext, run: RunTable, edges: LookupEdge[]): TableP
     };
 }
 
+/** The spec options a plan carries to the copy engine. */
+export function planOptions(spec: MigrationSpec): Plan['options'] {
+    return {
+        pageSize: spec.options.pageSize,
+        writeBatchSize: spec.options.writeBatchSize,
+        maxConcurrency: spec.options.maxConcurrency,
+        incremental: spec.options.incremental,
+    };
+}
+
 export function buildPlan(
     spec: MigrationSpec,
     source: EnvironmentMetadata,
@@ -386,12 +396,7 @@ export function buildPlan(
         references,
         ...(fallbackOwner !== undefined ? { fallbackOwner } : {}),
         onUnresolvedLookup: spec.onUnresolvedLookup,
-        options: {
-            pageSize: spec.options.pageSize,
-            writeBatchSize: spec.options.writeBatchSize,
-            maxConcurrency: spec.options.maxConcurrency,
-            incremental: spec.options.incremental,
-        },
+        options: planOptions(spec),
         warnings: ctx.warnings,
         problems: ctx.problems,
     };

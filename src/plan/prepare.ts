@@ -9,7 +9,7 @@ import { isDataverseError } from '../dataverse/errors.js';
 import type { EnvironmentMetadata } from '../dataverse/metadata-types.js';
 import { readAllTableNames, readEnvironmentMetadata } from '../dataverse/metadata.js';
 import { DEFAULT_REFERENCE_MATCH, type MigrationSpec } from '../spec/index.js';
-import { buildPlan } from './build.js';
+import { buildPlan, planOptions } from './build.js';
 import { pageBoundaries, type PageBoundaries } from './pages.js';
 import { loadReferenceMatches, type ReferenceMatches } from './references.js';
 import type { Plan, PlanEstimates, PlanIssue } from './types.js';
@@ -94,12 +94,7 @@ function problemPlan(spec: MigrationSpec, problems: PlanIssue[]): Plan {
         deletePhase: [],
         references: [],
         onUnresolvedLookup: spec.onUnresolvedLookup,
-        options: {
-            pageSize: spec.options.pageSize,
-            writeBatchSize: spec.options.writeBatchSize,
-            maxConcurrency: spec.options.maxConcurrency,
-            incremental: spec.options.incremental,
-        },
+        options: planOptions(spec),
         warnings: [],
         problems,
     };

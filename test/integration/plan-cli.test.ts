@@ -159,29 +159,12 @@ describe('import-cmt and plan for a Configuration Migration Tool schema', () => 
 
     it('imports the schema into a spec whose plan has the expected tiers and deferred self-reference', async () => {
         const out = join(dir, 'cmt-spec.json');
-        const imported = await cli([
-            'import-cmt',
-            join(CMT, 'data_schema.xml'),
-            '--source',
-            source.url,
-            '--target',
-            target.url,
-            '--out',
-            out,
-        ]);
+        const importArgs = ['import-cmt', join(CMT, 'data_schema.xml'), '--source', source.url, '--target', target.url];
+        const imported = await cli([...importArgs, '--out', out]);
         expect(imported.code).toBe(0);
         expect(imported.stderr).toMatch(/wrote .*cmt-spec\.json: 4 tables, 1 many-to-many relationship/);
 
-        const again = await cli([
-            'import-cmt',
-            join(CMT, 'data_schema.xml'),
-            '--source',
-            source.url,
-            '--target',
-            target.url,
-            '--out',
-            out,
-        ]);
+        const again = await cli([...importArgs, '--out', out]);
         expect(again.code).toBe(2);
         expect(again.stderr).toContain('already exists; use --force');
 

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SimError } from '../src/errors.js';
 import type { SimRow } from '../src/model.js';
 import { bindFilter, rowResolver } from '../src/odata/bind.js';
 import { evaluateFilter, parseFilter } from '../src/odata/filter.js';
-import { account } from './odata-fixtures.js';
-
-function errorOf(fn: () => unknown): SimError {
-    try {
-        fn();
-    } catch (e) {
-        if (e instanceof SimError) return e;
-        throw e;
-    }
-    throw new Error('expected a SimError');
-}
+import { account, errorOf } from './odata-fixtures.js';
 
 /** Parses, binds to the account table and evaluates against one row. */
 function matchRow(filter: string, row: SimRow, aliases: Record<string, string> = {}): boolean {

@@ -1,5 +1,6 @@
 /** Shared fixtures for the odata-*.test.ts files: a small account table and an in-memory, counting RowSource. */
 import { createHash } from 'node:crypto';
+import { SimError } from '../src/errors.js';
 import { compareSqlGuids } from '../src/guid-order.js';
 import type { SimRow, SimSchema, SimTable } from '../src/model.js';
 import type { RowSource } from '../src/odata/types.js';
@@ -88,4 +89,15 @@ export function makeAccounts(count: number): SimRow[] {
         });
     }
     return rows;
+}
+
+/** The SimError a call throws; fails the test when it throws nothing or something else. */
+export function errorOf(fn: () => unknown): SimError {
+    try {
+        fn();
+    } catch (e) {
+        if (e instanceof SimError) return e;
+        throw e;
+    }
+    throw new Error('expected a SimError');
 }

@@ -1,28 +1,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SimError } from '../src/errors.js';
 import { compareSqlGuids } from '../src/guid-order.js';
 import type { SimRow } from '../src/model.js';
 import { queryEngine } from '../src/odata/engine.js';
 import { nextLinkWithSkipToken } from '../src/odata/skiptoken.js';
 import type { ParsedQuery } from '../src/odata/types.js';
-import { account, CountingRowSource, guidFrom, makeAccounts, schema } from './odata-fixtures.js';
+import { account, CountingRowSource, errorOf, guidFrom, makeAccounts, schema } from './odata-fixtures.js';
 
 const parseQuery = queryEngine.parseQuery.bind(queryEngine);
 const runQuery = queryEngine.runQuery.bind(queryEngine);
 
 function parse(query: string): ParsedQuery {
     return parseQuery(new URLSearchParams(query), account, schema);
-}
-
-function errorOf(fn: () => unknown): SimError {
-    try {
-        fn();
-    } catch (e) {
-        if (e instanceof SimError) return e;
-        throw e;
-    }
-    throw new Error('expected a SimError');
 }
 
 const ids = (rows: SimRow[]): string[] => rows.map((r) => r.accountid as string);

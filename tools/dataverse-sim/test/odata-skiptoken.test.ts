@@ -1,23 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SimError } from '../src/errors.js';
 import type { SimRow } from '../src/model.js';
 import { queryEngine } from '../src/odata/engine.js';
 import { decodeSkipToken, encodeSkipToken, nextLinkWithSkipToken } from '../src/odata/skiptoken.js';
-import { account, CountingRowSource, makeAccounts, schema } from './odata-fixtures.js';
+import { account, CountingRowSource, errorOf, makeAccounts, schema } from './odata-fixtures.js';
 
 const pkKey = [{ attribute: 'accountid', type: 'Uniqueidentifier' as const }];
 const nameKeys = [{ attribute: 'name', type: 'String' as const }, ...pkKey];
-
-function errorOf(fn: () => unknown): SimError {
-    try {
-        fn();
-    } catch (e) {
-        if (e instanceof SimError) return e;
-        throw e;
-    }
-    throw new Error('expected a SimError');
-}
 
 describe('$skiptoken format', () => {
     it("uses Dataverse's cookie format with upper-case braced GUIDs under the key attribute", () => {

@@ -3,11 +3,11 @@
  * `Content-ID` references (`$1`) inside a change set, and `Prefer: odata.continue-on-error`. Without
  * that preference processing stops at the first failure and the batch answers with that status.
  */
+import { STATUS_CODES } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ErrorCodes, SimError } from '../errors.js';
 import { parsePrefer } from '../odata/prefer.js';
 import type { SimRequest, SimResponse } from './http-types.js';
-import { STATUS_TEXT } from './http-types.js';
 import type { CallContext, DataverseService } from './service.js';
 import { errorResponse } from './service.js';
 
@@ -236,7 +236,7 @@ function renderPart(result: PartResult): string {
     const { response } = result;
     const lines = ['Content-Type: application/http', 'Content-Transfer-Encoding: binary'];
     if (result.contentId !== undefined) lines.push(`Content-ID: ${result.contentId}`);
-    lines.push('', `HTTP/1.1 ${response.status} ${STATUS_TEXT[response.status] ?? ''}`.trimEnd());
+    lines.push('', `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`.trimEnd());
     for (const [name, value] of Object.entries(response.headers)) lines.push(`${name}: ${value}`);
     lines.push('');
     if (response.body !== undefined) lines.push(response.body);

@@ -31,21 +31,3 @@ export function emptyResponse(status: number, headers: Record<string, string> = 
     return { status, headers: { 'OData-Version': '4.0', ...headers } };
 }
 
-/** Status texts as the service writes them on `HTTP/1.1` lines of `$batch` parts. */
-export const STATUS_TEXT: Record<number, string> = {
-    200: 'OK',
-    201: 'Created',
-    204: 'No Content',
-    304: 'Not Modified',
-    400: 'Bad Request',
-    401: 'Unauthorized',
-    403: 'Forbidden',
-    404: 'Not Found',
-    405: 'Method Not Allowed',
-    412: 'Precondition Failed',
-    413: 'Payload Too Large',
-    429: 'Too Many Requests',
-    500: 'Internal Server Error',
-    501: 'Not Implemented',
-    503: 'Service Unavailable',
-};

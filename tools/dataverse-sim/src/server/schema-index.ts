@@ -48,16 +48,7 @@ export class SchemaIndex {
     constructor(readonly schema: SimSchema) {
         this.manyToMany = schema.manyToMany;
         for (const table of schema.tables) {
-            const info: TableInfo = {
-                table,
-                attributes: new Map(table.attributes.map((a) => [a.logicalName, a])),
-                navigation: new Map(),
-                manyToMany: new Map(),
-                manyToOne: [],
-                oneToMany: [],
-            };
-            this.tables.set(table.logicalName, info);
-            this.byEntitySet.set(table.entitySetName, info);
+            this.register(table);
         }
         for (const rel of schema.manyToMany) {
             this.intersects.set(rel.intersectEntityName, rel);
@@ -97,6 +88,11 @@ export class SchemaIndex {
                 { logicalName: 'versionnumber', type: 'BigInt', validForCreate: false, validForUpdate: false },
             ],
         };
+        this.register(table);
+    }
+
+    /** Indexes a table by logical name and entity set; relationships are linked by the caller. */
+    private register(table: SimTable): TableInfo {
         const info: TableInfo = {
             table,
             attributes: new Map(table.attributes.map((a) => [a.logicalName, a])),
@@ -107,6 +103,7 @@ export class SchemaIndex {
         };
         this.tables.set(table.logicalName, info);
         this.byEntitySet.set(table.entitySetName, info);
+        return info;
     }
 
     private indexLookups(info: TableInfo): void {
