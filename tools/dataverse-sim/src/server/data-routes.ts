@@ -594,7 +594,11 @@ export function notFound(req: SimRequest): SimError {
 }
 
 export function methodNotAllowed(method: string): SimError {
-    return new SimError(405, ErrorCodes.UnexpectedError, `The HTTP method '${method}' is not allowed for this resource.`);
+    return new SimError(
+        405,
+        ErrorCodes.UnexpectedError,
+        `The HTTP method '${method}' is not allowed for this resource.`,
+    );
 }
 
 function deltaToken(version: number): string {

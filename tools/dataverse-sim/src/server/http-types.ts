@@ -30,4 +30,3 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
 export function emptyResponse(status: number, headers: Record<string, string> = {}): SimResponse {
     return { status, headers: { 'OData-Version': '4.0', ...headers } };
 }
-
