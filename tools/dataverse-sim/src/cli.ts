@@ -105,6 +105,12 @@ async function main(argv: string[]): Promise<number> {
         throw err;
     }
     const started = Date.now();
+    // Big datasets take a while to generate: say what is happening before the ready line.
+    const source =
+        options.data !== undefined
+            ? `loading ${options.data}`
+            : `generating ${(options.rows ?? 0).toLocaleString('en-US')} rows`;
+    process.stderr.write(`dataverse-sim: ${source}${options.empty ? ' (empty counterpart)' : ''}...\n`);
     let sim;
     try {
         sim = await startSimulator(options);
