@@ -22,7 +22,7 @@ export async function planCommand(options: PlanCommandOptions, io: CliIo): Promi
             progress: {
                 keys(table, rows, done) {
                     let bar = bars.get(table);
-                    if (!bar) bars.set(table, (bar = progress.task(`${table} keys`)));
+                    if (!bar) bars.set(table, (bar = progress.task(table, { unit: 'rows' })));
                     bar.update(rows);
                     if (done) bar.done();
                 },
