@@ -122,7 +122,7 @@ function runPart(
     );
     if (contentIds && inner.contentId !== undefined) {
         const entityUrl = response.headers['OData-EntityId'] ?? response.headers.Location;
-        if (entityUrl) contentIds.set(inner.contentId, entityUrl);
+        if (typeof entityUrl === 'string' && entityUrl) contentIds.set(inner.contentId, entityUrl);
     }
     return result(response);
 }
@@ -237,7 +237,9 @@ function renderPart(result: PartResult): string {
     const lines = ['Content-Type: application/http', 'Content-Transfer-Encoding: binary'];
     if (result.contentId !== undefined) lines.push(`Content-ID: ${result.contentId}`);
     lines.push('', `HTTP/1.1 ${response.status} ${STATUS_CODES[response.status] ?? ''}`.trimEnd());
-    for (const [name, value] of Object.entries(response.headers)) lines.push(`${name}: ${value}`);
+    for (const [name, value] of Object.entries(response.headers)) {
+        for (const v of Array.isArray(value) ? value : [value]) lines.push(`${name}: ${v}`);
+    }
     lines.push('');
     if (response.body !== undefined) lines.push(response.body);
     return lines.join('\r\n');

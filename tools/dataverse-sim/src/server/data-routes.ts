@@ -558,8 +558,9 @@ function selectSuffix(req: SimRequest): string {
     return select ? `(${select})` : '';
 }
 
-function preferenceApplied(prefs: Preferences): Record<string, string> {
-    return prefs.applied.length > 0 ? { 'Preference-Applied': prefs.applied.join(',') } : {};
+/** One `Preference-Applied` header line per applied preference, as the service sends them (research §0). */
+function preferenceApplied(prefs: Preferences): Record<string, string[]> {
+    return prefs.applied.length > 0 ? { 'Preference-Applied': [...prefs.applied] } : {};
 }
 
 /** `If-Match` / `If-None-Match` value; `null` (sent by many clients to defeat caches) counts as absent. */

@@ -9,7 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { SimError } from '../errors.js';
 import type { Gate, GateStats } from '../gate/index.js';
 import type { SimRow } from '../model.js';
-import type { SimRequest, SimResponse } from './http-types.js';
+import type { SimHeaders, SimRequest, SimResponse } from './http-types.js';
 import { jsonResponse } from './http-types.js';
 import type { DataverseService } from './service.js';
 import { errorResponse } from './service.js';
@@ -217,7 +217,7 @@ function errorFrom(error: SimError): SimResponse {
 
 function send(res: ServerResponse, response: SimResponse): void {
     const body = response.body === undefined ? undefined : Buffer.from(response.body);
-    const headers: Record<string, string> = { ...response.headers };
+    const headers: SimHeaders = { ...response.headers };
     headers['Content-Length'] = String(body?.length ?? 0);
     res.writeHead(response.status, headers);
     res.end(body);

@@ -11,15 +11,18 @@ export interface SimRequest {
     body: string;
 }
 
+/** Header values; an array is sent as one header line per value (e.g. one `Preference-Applied` per preference). */
+export type SimHeaders = Record<string, string | string[]>;
+
 export interface SimResponse {
     status: number;
-    headers: Record<string, string>;
+    headers: SimHeaders;
     body?: string;
 }
 
 export const JSON_CONTENT_TYPE = 'application/json; odata.metadata=minimal';
 
-export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): SimResponse {
+export function jsonResponse(status: number, body: unknown, headers: SimHeaders = {}): SimResponse {
     return {
         status,
         headers: { 'OData-Version': '4.0', 'Content-Type': JSON_CONTENT_TYPE, ...headers },
@@ -27,6 +30,6 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
     };
 }
 
-export function emptyResponse(status: number, headers: Record<string, string> = {}): SimResponse {
+export function emptyResponse(status: number, headers: SimHeaders = {}): SimResponse {
     return { status, headers: { 'OData-Version': '4.0', ...headers } };
 }

@@ -16,6 +16,9 @@ export interface KeyTarget {
     keyValues?: SimRow;
 }
 
+/** Tables whose entity type derives from `principal`. */
+const PRINCIPAL_TABLES = new Set(['systemuser', 'team']);
+
 export function resolveKeyPredicate(info: TableInfo, key: KeyPredicate): KeyTarget {
     const { table } = info;
     if (key.single !== undefined) {
@@ -23,11 +26,15 @@ export function resolveKeyPredicate(info: TableInfo, key: KeyPredicate): KeyTarg
         return { id: key.single };
     }
     const named = key.named ?? [];
-    if (named.length === 1 && named[0]![0] === table.primaryIdAttribute) {
+    // systemuser and team inherit their key from `principal`, where it is named `ownerid`: the named form is
+    // `systemusers(ownerid=<id>)`, and `systemusers(systemuserid=<id>)` is not a key (research §2.3).
+    const keyName = PRINCIPAL_TABLES.has(table.logicalName) ? 'ownerid' : table.primaryIdAttribute;
+    if (named.length === 1 && named[0]![0] === keyName) {
         const value = named[0]![1];
         if (typeof value !== 'string') throw invalidKey(table.logicalName);
         return { id: value };
     }
+    if (named.some(([name]) => name === table.primaryIdAttribute)) throw invalidKey(table.logicalName);
     const values: SimRow = {};
     for (const [rawName, value] of named) {
         const m = /^_(.+)_value$/.exec(rawName);
