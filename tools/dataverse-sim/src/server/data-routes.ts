@@ -119,7 +119,7 @@ export class DataRoutes {
             '@odata.context': `${ctx.base}$metadata#${table.entitySetName}${selectSuffix(req)}`,
         };
         if (parsed.count && page.count !== undefined) body['@odata.count'] = page.count;
-        this.totalCountAnnotations(body, prefs, parsed.count, page.count);
+        this.totalCountAnnotations(body, prefs, parsed.count, page.count, page.countLimitExceeded === true);
         body.value = page.rows.map((row) =>
             this.serializer.serialize(info, row, parsed.select, prefs.includeAnnotations),
         );
@@ -141,6 +141,7 @@ export class DataRoutes {
         prefs: Preferences,
         counted: boolean,
         count: number | undefined,
+        limitExceeded: boolean,
     ): void {
         const total = 'Microsoft.Dynamics.CRM.totalrecordcount';
         const exceeded = 'Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded';
@@ -148,7 +149,8 @@ export class DataRoutes {
         const wants = (name: string) =>
             patterns.some((p) => p === '*' || p === name || (p.endsWith('*') && name.startsWith(p.slice(0, -1))));
         if (wants(total)) body[`@${total}`] = counted && count !== undefined ? count : -1;
-        if (wants(exceeded)) body[`@${exceeded}`] = counted && count !== undefined && count >= MAX_PAGE_SIZE;
+        // True only above 5,000 rows: exactly 5,000 is the real count (research §1.1).
+        if (wants(exceeded)) body[`@${exceeded}`] = counted && limitExceeded;
     }
 
     /** GET the deltaLink: rows written since the token (by version), then deletions. */
