@@ -63,6 +63,11 @@ export class DataRoutes {
             }
             if (second.name === '$count' && !third && method === 'GET') return this.count(info, ctx);
             const action = /^Microsoft\.Dynamics\.CRM\.(\w+)$/.exec(second.name)?.[1];
+            if (action === 'DeleteMultiple' && !third) {
+                if (method !== 'POST') throw methodNotAllowed(method);
+                // Elastic tables only; every simulated table is a standard table (research §3.2). Code unverified.
+                throw new SimError(400, ErrorCodes.UnexpectedError, 'DeleteMultiple has not yet been implemented.');
+            }
             if (action && (BULK_ACTIONS as readonly string[]).includes(action) && !third) {
                 if (method !== 'POST') throw methodNotAllowed(method);
                 return this.bulk(req, info, action as BulkAction, ctx);
@@ -473,6 +478,15 @@ export class DataRoutes {
                             400,
                             ErrorCodes.InvalidArgument,
                             `Entity Id must be specified for Update (${table.primaryIdAttribute}).`,
+                        );
+                    }
+                    if (!this.store.get(table.logicalName, id.toLowerCase())) {
+                        // The bulk form of ObjectDoesNotExist (research §3.2, §7: "Contact With Ids = <guid> Do Not
+                        // Exist"); naming the table by its schema name follows that quote [inferred].
+                        throw new SimError(
+                            404,
+                            ErrorCodes.ObjectDoesNotExist,
+                            `${table.schemaName ?? table.logicalName} With Ids = ${id.toLowerCase()} Do Not Exist`,
                         );
                     }
                     return this.writer.update(info, id.toLowerCase(), entity, ctx)[table.primaryIdAttribute];

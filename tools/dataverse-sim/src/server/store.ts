@@ -343,6 +343,7 @@ function formatKeyPart(value: SimValue | undefined): string {
     return isLookupValue(value) ? value.id : String(value);
 }
 
+/** A create whose primary id is taken (research §2.1, §3.2: "Cannot insert duplicate key", 0x80040237). */
 export function duplicateKey(): SimError {
-    return new SimError(412, ErrorCodes.DuplicateRecord, 'A record with matching key values already exists.');
+    return new SimError(412, ErrorCodes.DuplicateRecord, 'Cannot insert duplicate key.');
 }
