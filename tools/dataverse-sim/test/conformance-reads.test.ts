@@ -181,7 +181,12 @@ describe('$filter (research §1.1)', () => {
     it('rejects an undoubled quote with the unterminated literal message', async () => {
         // research §1.1 (message quoted from filter-rows.md)
         const r = await client.get("contacts?$filter=lastname eq 'O'Bryan'");
-        expectError(r, 400, /^0x[0-9a-f]{8}$/, "There is an unterminated literal at position 21 in 'lastname eq 'O'Bryan''.");
+        expectError(
+            r,
+            400,
+            /^0x[0-9a-f]{8}$/,
+            "There is an unterminated literal at position 21 in 'lastname eq 'O'Bryan''.",
+        );
     });
 
     it('decodes %2B in a literal as +', async () => {
@@ -221,7 +226,12 @@ describe('$filter (research §1.1)', () => {
 describe('$skip and $top (research §1.1, §9 note 2)', () => {
     it('rejects $skip', async () => {
         // research §1.1: $skip is not supported; the message is the [unverified] third-party text, followed here
-        expectError(await client.get('accounts?$top=2&$skip=2'), 400, /^0x[0-9a-f]{8}$/, 'Skip Clause is not supported in CRM');
+        expectError(
+            await client.get('accounts?$top=2&$skip=2'),
+            400,
+            /^0x[0-9a-f]{8}$/,
+            'Skip Clause is not supported in CRM',
+        );
     });
 
     it('limits rows with $top and gives no nextLink', async () => {
@@ -266,7 +276,9 @@ describe('paging and nextLink (research §1.2, §9 note 3)', () => {
         expect(m).not.toBeNull();
         const first = `{${rows[0]!.accountid.toUpperCase()}}`;
         const last = `{${rows[1]!.accountid.toUpperCase()}}`;
-        expect(decodeURIComponent(m![1]!)).toBe(`<cookie page="1"><accountid last="${last}" first="${first}" /></cookie>`);
+        expect(decodeURIComponent(m![1]!)).toBe(
+            `<cookie page="1"><accountid last="${last}" first="${first}" /></cookie>`,
+        );
         // The inner cookie is itself URL-encoded (lower-case hex, as in the doc), so it is double-encoded in the URL.
         expect(m![1]!.startsWith('%3ccookie%20page%3d%221%22%3e%3caccountid%20last%3d%22%7b')).toBe(true);
         expect(next).toContain('%253ccookie%2520page%253d%25221%2522%253e');

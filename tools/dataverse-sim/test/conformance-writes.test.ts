@@ -56,9 +56,13 @@ describe('create (research §2.1, §9 note 6)', () => {
 
     it('answers 201 with the body and no OData-EntityId with return=representation', async () => {
         // research §2.1: 201 Created, Preference-Applied: return=representation, no OData-EntityId; $select shapes it
-        const r = await client.post('accounts?$select=name,accountnumber', { name: 'represented', accountnumber: 'R-1' }, {
-            Prefer: 'return=representation',
-        });
+        const r = await client.post(
+            'accounts?$select=name,accountnumber',
+            { name: 'represented', accountnumber: 'R-1' },
+            {
+                Prefer: 'return=representation',
+            },
+        );
         expect(r.status).toBe(201);
         expect(r.headers.get('Preference-Applied')).toBe('return=representation');
         expect(r.headers.get('OData-EntityId')).toBeNull();

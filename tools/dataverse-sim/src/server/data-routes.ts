@@ -10,7 +10,7 @@ import type { Preferences } from '../odata/prefer.js';
 import { MAX_PAGE_SIZE, parsePrefer } from '../odata/prefer.js';
 import type { QueryEngine } from '../odata/types.js';
 import type { SimRequest, SimResponse } from './http-types.js';
-import { emptyResponse, jsonResponse } from './http-types.js';
+import { emptyResponse, JSON_CONTENT_TYPE, jsonResponse } from './http-types.js';
 import type { KeyTarget } from './references.js';
 import { findRowId, notFoundById, notFoundByKey, resolveKeyPredicate } from './references.js';
 import type { PathSegment } from './resource-path.js';
@@ -138,7 +138,7 @@ export class DataRoutes {
             const withoutSkip = removeParam(req.url, '$skiptoken');
             body['@odata.deltaLink'] = replaceParam(new URL(withoutSkip), '$deltatoken', deltaToken(trackedVersion));
         }
-        return jsonResponse(200, body, preferenceApplied(prefs));
+        return jsonResponse(200, body, { ...preferenceApplied(prefs), ...collectionType(ctx) });
     }
 
     private totalCountAnnotations(
@@ -204,7 +204,7 @@ export class DataRoutes {
                 value,
                 '@odata.deltaLink': replaceParam(req.url, '$deltatoken', deltaToken(now)),
             },
-            preferenceApplied(prefs),
+            { ...preferenceApplied(prefs), ...collectionType(ctx) },
         );
     }
 
@@ -256,10 +256,16 @@ export class DataRoutes {
                 .map((otherId) => this.store.get(otherTable, otherId))
                 .filter((r): r is SimRow => r !== undefined);
             this.countRead(otherInfo, ctx, rows.length);
-            return jsonResponse(200, {
-                '@odata.context': `${ctx.base}$metadata#${otherInfo.table.entitySetName}`,
-                value: rows.map((r) => this.serializer.serialize(otherInfo, r, undefined, prefs.includeAnnotations)),
-            });
+            return jsonResponse(
+                200,
+                {
+                    '@odata.context': `${ctx.base}$metadata#${otherInfo.table.entitySetName}`,
+                    value: rows.map((r) =>
+                        this.serializer.serialize(otherInfo, r, undefined, prefs.includeAnnotations),
+                    ),
+                },
+                collectionType(ctx),
+            );
         }
         const attr = info.attributes.get(name);
         if (!attr || isLookupType(attr.type) || attr.attributeOf) throw unknownProperty(name, table.logicalName);
@@ -572,6 +578,11 @@ export function parseJsonBody(req: SimRequest): Record<string, unknown> {
 function selectSuffix(req: SimRequest): string {
     const select = new URLSearchParams(req.url.search).get('$select');
     return select ? `(${select})` : '';
+}
+
+/** Collections inside `$batch` are answered as streamed JSON (research §0; the execute-batch doc examples). */
+function collectionType(ctx: RouteContext): Record<string, string> {
+    return ctx.inBatch ? { 'Content-Type': `${JSON_CONTENT_TYPE}; odata.streaming=true` } : {};
 }
 
 /** One `Preference-Applied` header line per applied preference, as the service sends them (research §0). */
