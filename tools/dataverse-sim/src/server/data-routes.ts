@@ -61,7 +61,7 @@ export class DataRoutes {
                 if (method === 'POST') return this.create(req, info, ctx);
                 throw methodNotAllowed(method);
             }
-            if (second.name === '$count' && !third && method === 'GET') return this.count(info, ctx);
+            if (second.name === '$count' && !third && method === 'GET') return this.count(req, info, ctx);
             const action = /^Microsoft\.Dynamics\.CRM\.(\w+)$/.exec(second.name)?.[1];
             if (action === 'DeleteMultiple' && !third) {
                 if (method !== 'POST') throw methodNotAllowed(method);
@@ -167,25 +167,10 @@ export class DataRoutes {
         ctx: RouteContext,
     ): SimResponse {
         const { table } = info;
-        if (!table.changeTracking) throw changeTrackingDisabled(table.logicalName);
-        const token = params.get('$deltatoken') ?? '';
-        const since = Number(token.split('!')[0]);
-        if (!Number.isInteger(since) || since < 0 || since > this.store.currentVersion) {
-            throw new SimError(400, ErrorCodes.InvalidArgument, `The delta token '${token}' is not valid.`);
-        }
+        const now = this.store.currentVersion;
+        const { changed, deleted } = this.changesSince(info, params.get('$deltatoken') ?? '');
         params.delete('$deltatoken');
         const parsed = this.engine.parseQuery(params, table, this.schema.schema);
-        const ts = this.store.tableStore(table.logicalName);
-        const now = this.store.currentVersion;
-        const changed: SimRow[] = [];
-        for (const row of ts.rows.values()) {
-            if ((row[VERSION_FIELD] as number) > since) changed.push(row);
-        }
-        changed.sort((a, b) => (a[VERSION_FIELD] as number) - (b[VERSION_FIELD] as number));
-        const deleted = new Set<string>();
-        for (const tomb of ts.tombstones) {
-            if (tomb.version > since && !ts.rows.has(tomb.id)) deleted.add(tomb.id);
-        }
         this.countRead(info, ctx, changed.length + deleted.size);
         const value: unknown[] = changed.map((row) =>
             this.serializer.serialize(info, row, parsed.select, prefs.includeAnnotations),
@@ -208,8 +193,35 @@ export class DataRoutes {
         );
     }
 
-    private count(info: TableInfo, ctx: RouteContext): SimResponse {
-        const n = Math.min(this.store.tableStore(info.table.logicalName).size, MAX_PAGE_SIZE);
+    /** Rows written since a delta token (by version), then the ids deleted since (research §6). */
+    private changesSince(info: TableInfo, token: string): { changed: SimRow[]; deleted: Set<string> } {
+        const { table } = info;
+        if (!table.changeTracking) throw changeTrackingDisabled(table.logicalName);
+        const since = Number(token.split('!')[0]);
+        if (!Number.isInteger(since) || since < 0 || since > this.store.currentVersion) {
+            throw new SimError(400, ErrorCodes.InvalidArgument, `The delta token '${token}' is not valid.`);
+        }
+        const ts = this.store.tableStore(table.logicalName);
+        const changed: SimRow[] = [];
+        for (const row of ts.rows.values()) {
+            if ((row[VERSION_FIELD] as number) > since) changed.push(row);
+        }
+        changed.sort((a, b) => (a[VERSION_FIELD] as number) - (b[VERSION_FIELD] as number));
+        const deleted = new Set<string>();
+        for (const tomb of ts.tombstones) {
+            if (tomb.version > since && !ts.rows.has(tomb.id)) deleted.add(tomb.id);
+        }
+        return { changed, deleted };
+    }
+
+    /** `GET <set>/$count` (capped at 5000); with `$deltatoken`, the number of changes since the token (research §6). */
+    private count(req: SimRequest, info: TableInfo, ctx: RouteContext): SimResponse {
+        const token = new URLSearchParams(req.url.search).get('$deltatoken');
+        let n: number;
+        if (token !== null) {
+            const { changed, deleted } = this.changesSince(info, token);
+            n = changed.length + deleted.size;
+        } else n = Math.min(this.store.tableStore(info.table.logicalName).size, MAX_PAGE_SIZE);
         this.countRead(info, ctx, 0);
         return { status: 200, headers: { 'OData-Version': '4.0', 'Content-Type': 'text/plain' }, body: String(n) };
     }
@@ -640,7 +652,7 @@ function deltaToken(version: number): string {
 export function replaceParam(url: URL, name: string, value: string): string {
     const base = removeParam(url, name);
     const sep = base.includes('?') ? '&' : '?';
-    return `${base}${sep}${name}=${encodeURIComponent(value)}`;
+    return `${base}${sep}${name}=${name === '$deltatoken' ? encodeLowerHex(value) : encodeURIComponent(value)}`;
 }
 
 function removeParam(url: URL, name: string): string {
@@ -649,6 +661,19 @@ function removeParam(url: URL, name: string): string {
         .split('&')
         .filter((p) => p !== '' && decodeURIComponent(p.split('=')[0]!) !== name);
     return `${url.origin}${url.pathname}${parts.length ? `?${parts.join('&')}` : ''}`;
+}
+
+/**
+ * Percent-encoding of everything but [A-Za-z0-9-_.] in lower-case hex, as the service writes delta tokens
+ * (`919042%2108%2f22%2f2017%2008%3a10%3a44`, research §6).
+ */
+function encodeLowerHex(text: string): string {
+    let out = '';
+    for (const byte of Buffer.from(text, 'utf8')) {
+        const ch = String.fromCharCode(byte);
+        out += /[A-Za-z0-9\-_.]/.test(ch) ? ch : '%' + byte.toString(16).padStart(2, '0');
+    }
+    return out;
 }
 
 function idText(value: unknown): string {
