@@ -83,7 +83,10 @@ export function lookup(logicalName: string, target: string, relationship: string
     return { logicalName, type: 'Lookup', targets: [target], relationshipNames: { [target]: relationship }, ...extra };
 }
 
-/** A Customer lookup (account | contact) with one relationship per target, and its `...type` companion. */
+/**
+ * A Customer lookup (account | contact) with one relationship per target, and its `...name` and `...type`
+ * companions (AttributeOf the lookup, research §5).
+ */
 export function customer(logicalName: string, relationships: { account: string; contact: string }): SimAttribute[] {
     return [
         {
@@ -92,6 +95,7 @@ export function customer(logicalName: string, relationships: { account: string; 
             targets: ['account', 'contact'],
             relationshipNames: { account: relationships.account, contact: relationships.contact },
         },
+        { logicalName: `${logicalName}name`, type: 'String', maxLength: 4000, attributeOf: logicalName, ...READ_ONLY },
         { logicalName: `${logicalName}type`, type: 'EntityName', attributeOf: logicalName, ...READ_ONLY },
     ];
 }

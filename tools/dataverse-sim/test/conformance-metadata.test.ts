@@ -1,0 +1,129 @@
+/**
+ * Conformance of the metadata endpoints against research §5 (query-metadata-web-api.md) and the WhoAmI
+ * function of research §8.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Simulator } from '../src/index.js';
+import type { Client } from './server-helpers.js';
+import { startTestSimulator } from './server-helpers.js';
+
+let sim: Simulator;
+let client: Client;
+let api: string;
+
+beforeAll(async () => {
+    ({ sim, client } = await startTestSimulator({ rows: 0 }));
+    api = client.api;
+});
+afterAll(async () => {
+    await sim.close();
+});
+
+describe('metadata (research §5)', () => {
+    it('is not paged: every match comes in the first response', async () => {
+        // research §5: "Metadata queries are not paged"
+        const all = await client.get('EntityDefinitions?$select=LogicalName', { Prefer: 'odata.maxpagesize=2' });
+        expect(all.status).toBe(200);
+        expect(all.json['@odata.nextLink']).toBeUndefined();
+        const names = all.json.value.map((e: { LogicalName: string }) => e.LogicalName) as string[];
+        expect(names.length).toBeGreaterThan(2);
+        for (const t of ['account', 'contact', 'lead', 'opportunity', 'systemuser', 'accountleads']) {
+            expect(names).toContain(t);
+        }
+    });
+
+    it('always returns MetadataId, and a keyed GET returns one object with an $entity context', async () => {
+        // research §5: MetadataId is always returned; a keyed GET returns one object (…/$entity) [inferred]
+        const r = await client.get(
+            "EntityDefinitions(LogicalName='account')?$select=LogicalName,EntitySetName,PrimaryIdAttribute,PrimaryNameAttribute,IsIntersect,OwnershipType,ChangeTrackingEnabled",
+        );
+        expect(r.status).toBe(200);
+        expect(r.json.value).toBeUndefined();
+        expect(r.json['@odata.context']).toMatch(/^.*\$metadata#EntityDefinitions.*\/\$entity$/);
+        expect(r.json.MetadataId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+        expect(r.json).toMatchObject({
+            LogicalName: 'account',
+            EntitySetName: 'accounts',
+            PrimaryIdAttribute: 'accountid',
+            PrimaryNameAttribute: 'name',
+            IsIntersect: false,
+            OwnershipType: 'UserOwned',
+            ChangeTrackingEnabled: true,
+        });
+        expect(r.json['@odata.context'].startsWith(`${api}$metadata#`)).toBe(true);
+    });
+
+    it('filters on enum values with the qualified enum literal', async () => {
+        // research §5: OwnershipType eq Microsoft.Dynamics.CRM.OwnershipTypes'UserOwned'
+        const r = await client.get(
+            "EntityDefinitions?$select=LogicalName&$filter=OwnershipType eq Microsoft.Dynamics.CRM.OwnershipTypes'UserOwned'",
+        );
+        const names = r.json.value.map((e: { LogicalName: string }) => e.LogicalName) as string[];
+        expect(names).toContain('account');
+        expect(names).not.toContain('organization');
+        expect(names).not.toContain('accountleads');
+    });
+
+    it('lists keys with KeyAttributes as a string array and EntityKeyIndexStatus', async () => {
+        // research §5: Keys?$select=SchemaName,LogicalName,KeyAttributes,EntityKeyIndexStatus
+        const r = await client.get(
+            "EntityDefinitions(LogicalName='account')/Keys?$select=SchemaName,LogicalName,KeyAttributes,EntityKeyIndexStatus",
+        );
+        expect(r.json.value).toHaveLength(1);
+        expect(r.json.value[0]).toMatchObject({
+            LogicalName: 'new_accountnumberkey',
+            SchemaName: 'new_AccountNumberKey',
+            KeyAttributes: ['accountnumber'],
+            EntityKeyIndexStatus: 'Active',
+        });
+    });
+
+    it('gives lookup targets behind the LookupAttributeMetadata cast, and AttributeOf for child attributes', async () => {
+        // research §5: .../Attributes/Microsoft.Dynamics.CRM.LookupAttributeMetadata?$select=LogicalName,Targets;
+        // AttributeOf is non-null for child attributes (parentcustomeridname is AttributeOf parentcustomerid)
+        const lookups = await client.get(
+            "EntityDefinitions(LogicalName='contact')/Attributes/Microsoft.Dynamics.CRM.LookupAttributeMetadata?$select=LogicalName,Targets",
+        );
+        const parent = lookups.json.value.find((a: { LogicalName: string }) => a.LogicalName === 'parentcustomerid');
+        expect([...(parent.Targets as string[])].sort()).toEqual(['account', 'contact']);
+        const attrs = await client.get(
+            "EntityDefinitions(LogicalName='contact')/Attributes?$select=LogicalName,AttributeOf&$filter=AttributeOf eq 'parentcustomerid'",
+        );
+        const children = attrs.json.value.map((a: { LogicalName: string }) => a.LogicalName) as string[];
+        expect(children).toContain('parentcustomeridname');
+    });
+
+    it('describes many-to-many relationships with the documented properties', async () => {
+        // research §5: ManyToMany SchemaName, Entity1LogicalName, Entity2LogicalName, IntersectEntityName, …
+        const r = await client.get(
+            "EntityDefinitions(LogicalName='account')/ManyToManyRelationships?$select=SchemaName,Entity1LogicalName,Entity2LogicalName,IntersectEntityName,Entity1IntersectAttribute,Entity2IntersectAttribute,Entity1NavigationPropertyName,Entity2NavigationPropertyName",
+        );
+        const rel = r.json.value.find((v: { SchemaName: string }) => v.SchemaName === 'accountleads_association');
+        expect(rel).toMatchObject({
+            Entity1LogicalName: 'account',
+            Entity2LogicalName: 'lead',
+            IntersectEntityName: 'accountleads',
+            Entity1IntersectAttribute: 'accountid',
+            Entity2IntersectAttribute: 'leadid',
+            Entity1NavigationPropertyName: 'accountleads_association',
+        });
+    });
+});
+
+describe('WhoAmI (research §8, §3.4)', () => {
+    it('returns BusinessUnitId, UserId and OrganizationId, with x-ms-dop-hint', async () => {
+        // research §8: GET WhoAmI returns {"BusinessUnitId","UserId","OrganizationId"}; §3.4: it yields x-ms-dop-hint
+        const r = await client.get('WhoAmI');
+        expect(r.status).toBe(200);
+        expect(Object.keys(r.json as object).sort()).toEqual([
+            '@odata.context',
+            'BusinessUnitId',
+            'OrganizationId',
+            'UserId',
+        ]);
+        expect(r.json['@odata.context']).toBe(`${api}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`);
+        expect(r.headers.get('x-ms-dop-hint')).toBe('48');
+        const org = sim.dump('organization')[0]!;
+        expect(r.json.OrganizationId).toBe(org.organizationid);
+    });
+});
