@@ -1,13 +1,17 @@
 /** Dataverse clients for the two environments of a spec, as every command that talks to them builds them. */
-import { createDataverseClient, type DataverseWriteClient } from '../dataverse/index.js';
-import type { MigrationSpec } from '../spec/index.js';
-import type { CliIo } from './io.js';
+import { CredentialConfigError, createDataverseClient, type DataverseWriteClient } from '../dataverse/index.js';
+import type { EnvironmentSpec, MigrationSpec } from '../spec/index.js';
+import { BadInputError, type CliIo } from './io.js';
 
 export interface EnvironmentClients {
     source: DataverseWriteClient;
     target: DataverseWriteClient;
 }
 
+/**
+ * Builds both clients. A credential whose settings are missing (an unset secret variable, say) is bad
+ * input naming the spec path, reported for both environments at once before anything is sent.
+ */
 export function clientsForSpec(
     spec: MigrationSpec,
     io: CliIo,
@@ -20,8 +24,18 @@ export function clientsForSpec(
         env: io.env,
         ...(options.signal ? { signal: options.signal } : {}),
     };
-    return {
-        source: createDataverseClient({ url: spec.source.url, credential: spec.source.credential, ...common }),
-        target: createDataverseClient({ url: spec.target.url, credential: spec.target.credential, ...common }),
+    const problems: string[] = [];
+    const build = (side: 'source' | 'target', env: EnvironmentSpec): DataverseWriteClient | undefined => {
+        try {
+            return createDataverseClient({ url: env.url, credential: env.credential, ...common });
+        } catch (error) {
+            if (!(error instanceof CredentialConfigError)) throw error;
+            problems.push(`${side}.credential: ${error.message}`);
+            return undefined;
+        }
     };
+    const source = build('source', spec.source);
+    const target = build('target', spec.target);
+    if (!source || !target) throw new BadInputError(problems);
+    return { source, target };
 }

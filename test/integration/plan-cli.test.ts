@@ -112,6 +112,24 @@ describe('plan against the crm schema', () => {
         expect(written(source, target)).toBe(0);
     });
 
+    it('a secret setting that is not set is bad input naming the spec path, before anything is sent', async () => {
+        const credential = {
+            type: 'clientSecret',
+            tenantId: 't',
+            clientId: 'c',
+            secretSetting: 'DVM_TEST_UNSET_SECRET',
+        };
+        const file = await writeSpec('unset-secret.json', {
+            ...crmSpec(),
+            source: { url: 'https://contoso.crm.dynamics.com', credential },
+        });
+        const before = source.stats().requests + target.stats().requests;
+        const { code, stderr } = await cli(['plan', '--spec', file]);
+        expect(code).toBe(2);
+        expect(stderr.trim()).toMatch(/^source\.credential: .*DVM_TEST_UNSET_SECRET is not set/);
+        expect(source.stats().requests + target.stats().requests).toBe(before);
+    });
+
     it('an unreachable environment is one clear problem and exit 2', async () => {
         const closed = await startSimulator({ schema: 'crm' });
         const url = closed.url;
