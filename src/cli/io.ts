@@ -30,7 +30,11 @@ export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** Thrown by commands for bad input; the program prints the lines and exits 2. */
 export class BadInputError extends Error {
-    constructor(readonly lines: string[]) {
+    constructor(
+        readonly lines: string[],
+        /** Structured problems for `--json` output; defaults to one per line. */
+        readonly problems: Array<{ path: string; message: string }> = lines.map((message) => ({ path: '', message })),
+    ) {
         super(lines.join('\n'));
         this.name = 'BadInputError';
     }

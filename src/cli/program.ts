@@ -131,6 +131,8 @@ export async function runCli(argv: string[], io: CliIo, commands: CommandTable =
         }
         if (error instanceof BadInputError) {
             io.stderr(`${error.lines.join('\n')}\n`);
+            // Scripts asking for JSON get the problems as JSON too (stdout), with the same exit code.
+            if (argv.includes('--json')) io.stdout(`${JSON.stringify({ problems: error.problems }, null, 2)}\n`);
             return ExitCode.BadInput;
         }
         throw error;

@@ -12,5 +12,5 @@ export async function requireSpec(file: string | undefined, io: CliIo): Promise<
     const head =
         count === 1 && !result.problems[0]?.path ? [] : [`${file}: ${count} problem${count === 1 ? '' : 's'}:`];
     const lines = result.problems.map((p) => (head.length ? `  ${formatProblem(p)}` : formatProblem(p)));
-    throw new BadInputError([...head, ...lines]);
+    throw new BadInputError([...head, ...lines], result.problems);
 }

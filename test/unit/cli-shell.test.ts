@@ -54,6 +54,17 @@ describe('dataverse-migrate CLI shell', () => {
         expect(stderr).toContain('options.pageSize: Dataverse returns at most 5000 rows a page');
     });
 
+    it('with --json, spec problems are also JSON on stdout, with their paths', async () => {
+        const { code, stdout } = await cli(['plan', '--spec', 'bad.json', '--json'], { cwd: dir });
+        expect(code).toBe(2);
+        const { problems } = JSON.parse(stdout);
+        expect(problems).toHaveLength(5);
+        expect(problems).toContainEqual({
+            path: 'options.pageSize',
+            message: 'Dataverse returns at most 5000 rows a page',
+        });
+    });
+
     it('a missing spec file is one clear line and exit 2', async () => {
         const { code, stderr } = await cli(['run', '--spec', 'nope.json'], { cwd: dir });
         expect(code).toBe(2);
