@@ -136,13 +136,20 @@ export async function preparePlan(
         });
         const results = await Promise.allSettled(walks);
         for (const [i, result] of results.entries()) {
-            if (result.status === 'rejected') {
-                const table = Object.values(plan.tables)[i];
-                plan.problems.push({
-                    table: table?.name,
-                    message: `cannot walk the keys of source table '${table?.name}': ${String((result.reason as Error)?.message ?? result.reason)}`,
-                });
-            }
+            const table = Object.values(plan.tables)[i];
+            if (result.status === 'fulfilled' || !table) continue;
+            const error: unknown = result.reason;
+            const message = error instanceof Error ? error.message : String(error);
+            // A 400 on a filtered walk is the user's filter: point at it.
+            const index = spec.tables.findIndex((t) => t.name === table.name);
+            const badFilter = table.filter !== undefined && isDataverseError(error) && error.status === 400;
+            plan.problems.push({
+                ...(index >= 0 ? { path: `tables[${index}]${badFilter ? '.filter' : ''}` } : {}),
+                table: table.name,
+                message: badFilter
+                    ? `the source rejected the filter '${table.filter}': ${error.serviceMessage}`
+                    : `cannot walk the keys of source table '${table.name}': ${message}`,
+            });
         }
     }
 

@@ -112,6 +112,17 @@ describe('plan against the crm schema', () => {
         expect(written(source, target)).toBe(0);
     });
 
+    it('a filter the source rejects is a problem at its spec path, exit 2', async () => {
+        const spec = crmSpec();
+        spec.tables = [{ name: 'account', filter: 'statecode eq' }] as any;
+        spec.manyToMany = [];
+        const file = await writeSpec('bad-filter.json', spec);
+        const { code, stderr } = await cli(['plan', '--spec', file]);
+        expect(code).toBe(2);
+        expect(stderr).toMatch(/tables\[0\]\.filter: the source rejected the filter 'statecode eq': /);
+        expect(written(source, target)).toBe(0);
+    });
+
     it('a secret setting that is not set is bad input naming the spec path, before anything is sent', async () => {
         const credential = {
             type: 'clientSecret',
