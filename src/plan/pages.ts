@@ -4,6 +4,7 @@
  * does (last six bytes first), and the only order that matches its `gt`/`le` is the one it returns.
  */
 import type { DataverseClient } from '../dataverse/client-types.js';
+import { isGuid } from '../dataverse/odata-url.js';
 
 /** `(lo, hi]` over the server's key order; `lo` null = from the first row, `hi` null = to the last. */
 export interface KeyRange {
@@ -66,12 +67,10 @@ export async function pageBoundaries(
     return { ranges, rowCount };
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** `(pk gt lo and pk le hi) and (userFilter)`; GUID literals unquoted, as OData v4 writes them. */
 export function pageFilter(range: KeyRange, pk: string, userFilter?: string): string | undefined {
     for (const key of [range.lo, range.hi]) {
-        if (key !== null && !GUID.test(key)) throw new Error(`page boundary '${key}' of ${pk} is not a GUID`);
+        if (key !== null && !isGuid(key)) throw new Error(`page boundary '${key}' of ${pk} is not a GUID`);
     }
     const bounds: string[] = [];
     if (range.lo !== null) bounds.push(`${pk} gt ${range.lo}`);

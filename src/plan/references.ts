@@ -6,6 +6,7 @@
  * rule's fallback row, each such choice logged.
  */
 import type { DataverseClient, Row } from '../dataverse/client-types.js';
+import { odataString } from '../dataverse/odata-url.js';
 import type { ReferencePlan } from './types.js';
 
 export interface ReferenceMatchResult {
@@ -125,10 +126,6 @@ async function readAll(client: DataverseClient, entitySet: string, select: strin
     ))
         rows.push(...page);
     return rows;
-}
-
-function odataString(value: string): string {
-    return `'${value.replace(/'/g, "''")}'`;
 }
 
 /** Reads the (small) reference tables of both environments and matches them; one warning per fallback choice. */
