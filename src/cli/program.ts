@@ -14,12 +14,10 @@ interface CommonOptions {
 }
 
 /** Commands whose engine arrives later in the roadmap: validate input, then say so plainly. */
-function notYetBuilt(name: string, roadmapItem: string) {
-    return async (options: CommonOptions, io: CliIo): Promise<ExitCode> => {
-        if (options.spec !== undefined) await requireSpec(options.spec, io);
-        io.stderr(`dataverse-migrate ${name}: not built yet (arrives with ${roadmapItem}); nothing was done\n`);
-        return ExitCode.BadInput;
-    };
+async function notYetBuilt(name: string, roadmapItem: string, options: CommonOptions, io: CliIo): Promise<ExitCode> {
+    if (options.spec !== undefined) await requireSpec(options.spec, io);
+    io.stderr(`dataverse-migrate ${name}: not built yet (arrives with ${roadmapItem}); nothing was done\n`);
+    return ExitCode.BadInput;
 }
 
 type Handler = (args: unknown[], io: CliIo) => Promise<ExitCode>;
@@ -40,10 +38,10 @@ function optionsOf(args: unknown[]): CommonOptions {
 
 export const defaultCommands: CommandTable = {
     plan: (args, io) => planCommand(optionsOf(args), io),
-    run: (args, io) => notYetBuilt('run', 'the copy engine and the local runner')(optionsOf(args), io),
-    verify: (args, io) => notYetBuilt('verify', 'the copy engine and verify')(optionsOf(args), io),
-    runs: (args, io) => notYetBuilt('runs', 'the run log store')(optionsOf(args), io),
-    log: (args, io) => notYetBuilt('log', 'the run log store')(optionsOf(args), io),
+    run: (args, io) => notYetBuilt('run', 'the copy engine and the local runner', optionsOf(args), io),
+    verify: (args, io) => notYetBuilt('verify', 'the copy engine and verify', optionsOf(args), io),
+    runs: (args, io) => notYetBuilt('runs', 'the run log store', optionsOf(args), io),
+    log: (args, io) => notYetBuilt('log', 'the run log store', optionsOf(args), io),
     importCmt: (args, io) => importCmtCommand(String(args[0]), optionsOf(args) as unknown as ImportCmtOptions, io),
 };
 

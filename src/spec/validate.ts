@@ -2,21 +2,26 @@
  * Spec validation that reports EVERY problem at once: zod's shape problems plus the cross-field
  * rules below, which run on the raw document even when its shape has problems elsewhere.
  */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { didYouMean } from '../util/suggest.js';
 import { formatPath, type InputProblem } from './problems.js';
 import { isLoopbackUrl, migrationSpecSchema, type MigrationSpec } from './schema.js';
 
 export type SpecResult = { ok: true; spec: MigrationSpec } | { ok: false; problems: InputProblem[] };
 
-/** Every key the spec format knows, for "did you mean" hints on unknown keys. */
-const KNOWN_KEYS = [
-    '$schema', 'name', 'source', 'target', 'tables', 'manyToMany', 'references', 'onUnresolvedLookup', 'options',
-    'url', 'credential', 'type', 'clientId', 'tenantId', 'secretSetting', 'certificatePathSetting',
-    'certificatePasswordSetting', 'targetName', 'columns', 'rename', 'filter', 'match', 'deleteMissing', 'valueMap',
-    'bypass', 'businessLogic', 'powerAutomateFlows', 'matchOn', 'fallback', 'fallbackOwner', 'pageSize',
-    'writeBatchSize', 'maxConcurrency', 'maxFailedRows', 'maxFailureRatio', 'schedule', 'incremental',
-]; // prettier-ignore
+/** Every key the spec format knows, read off the schema itself, for "did you mean" hints on unknown keys. */
+const KNOWN_KEYS: readonly string[] = (() => {
+    const keys = new Set<string>();
+    const walk = (node: unknown): void => {
+        if (typeof node !== 'object' || node === null) return;
+        const properties = (node as { properties?: unknown }).properties;
+        if (typeof properties === 'object' && properties !== null)
+            for (const key of Object.keys(properties)) keys.add(key);
+        for (const child of Object.values(node)) walk(child);
+    };
+    walk(z.toJSONSchema(migrationSpecSchema, { io: 'input', unrepresentable: 'any' }));
+    return [...keys];
+})();
 
 const SECRET_LIKE_KEY = /secret|password|key|token/i;
 
@@ -76,13 +81,14 @@ function duplicateProblems(values: unknown, path: string, what: string): InputPr
     return problems;
 }
 
-function tableProblems(table: Record<string, unknown>, path: string): InputProblem[] {
+function tableProblems(table: Record<string, unknown>, index: number): InputProblem[] {
+    const path = `tables[${index}]`;
     const problems = duplicateProblems(table.columns, `${path}.columns`, 'column');
     const columns = Array.isArray(table.columns) ? new Set(strings(table.columns)) : undefined;
     if (!isRecord(table.rename)) return problems;
     const targets = new Map<string, string>();
     for (const [from, to] of Object.entries(table.rename)) {
-        const at = `${path}.rename${formatPath([from]).startsWith('[') ? '' : '.'}${formatPath([from])}`;
+        const at = formatPath(['tables', index, 'rename', from]);
         if (typeof to !== 'string') continue;
         if (columns && !columns.has(from))
             problems.push({ path: at, message: `renames '${from}', which is not in columns` });
@@ -132,7 +138,7 @@ function crossFieldProblems(doc: unknown): InputProblem[] {
                     message: `target table '${target}' is also written by tables[${first}]`,
                 });
             }
-            if (isRecord(t)) problems.push(...tableProblems(t, `tables[${i}]`));
+            if (isRecord(t)) problems.push(...tableProblems(t, i));
         });
     }
     problems.push(...duplicateProblems(doc.manyToMany, 'manyToMany', 'relationship'));
