@@ -38,16 +38,10 @@ export interface PrepareOptions {
     signal?: AbortSignal;
 }
 
+/** The client's errors already say what to check (URL, network, application user); keep them as they are. */
 function environmentProblem(side: 'source' | 'target', url: string, error: unknown): PlanIssue {
     const detail = error instanceof Error ? error.message : String(error);
-    const hint = isDataverseError(error)
-        ? error.kind === 'auth'
-            ? ' (check the credential and that its identity is an application user of the environment)'
-            : error.kind === 'unreachable'
-              ? ' (check the URL and the network)'
-              : ''
-        : '';
-    return { path: `${side}.url`, message: `cannot read ${side} environment ${url}: ${detail}${hint}` };
+    return { path: `${side}.url`, message: `cannot read ${side} environment ${url}: ${detail}` };
 }
 
 /** Tables whose metadata the plan needs: the run tables and the reference tables that exist. */
