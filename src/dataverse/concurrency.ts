@@ -8,6 +8,7 @@
  *   answers 429 to everything until then and lengthens the penalty for callers who keep sending;
  * - each success adds 1/limit, so the limit grows by about one per round of requests (AIMD).
  */
+import { abortReason } from './retry-policy.js';
 
 /** The documented concurrent-request limit per user and web server. */
 export const SERVICE_CONCURRENCY_LIMIT = 52;
@@ -84,14 +85,14 @@ export class AdaptiveLimiter {
 
     /** Waits for a slot (and for any Retry-After pause to end). */
     acquire(signal?: AbortSignal): Promise<Permit> {
-        if (signal?.aborted) return Promise.reject(abortError(signal));
+        if (signal?.aborted) return Promise.reject(abortReason(signal));
         return new Promise<Permit>((resolve, reject) => {
             const waiter: Waiter = { resolve, reject, signal };
             if (signal) {
                 waiter.onAbort = () => {
                     const index = this.waiters.indexOf(waiter);
                     if (index >= 0) this.waiters.splice(index, 1);
-                    reject(abortError(signal));
+                    reject(abortReason(signal));
                 };
                 signal.addEventListener('abort', waiter.onAbort, { once: true });
             }
@@ -191,14 +192,6 @@ export class AdaptiveLimiter {
             },
         };
     }
-}
-
-function abortError(signal: AbortSignal): Error {
-    const reason: unknown = signal.reason;
-    if (reason instanceof Error) return reason;
-    const error = new Error('the operation was aborted');
-    error.name = 'AbortError';
-    return error;
 }
 
 const sharedLimiters = new Map<string, AdaptiveLimiter>();
