@@ -83,6 +83,13 @@ function writable(target: AttributeMetadata): ColumnMapping['writable'] {
     return target.isValidForCreate ? 'create' : 'update';
 }
 
+/** The first attribute of each logical name, as `find` would return it. */
+function byLogicalName(attributes: readonly AttributeMetadata[]): Map<string, AttributeMetadata> {
+    const map = new Map<string, AttributeMetadata>();
+    for (const a of attributes) if (!map.has(a.logicalName)) map.set(a.logicalName, a);
+    return map;
+}
+
 interface Candidate {
     source: AttributeMetadata;
     targetName: string;
@@ -100,6 +107,9 @@ class TableColumnMapper {
     private readonly routineReasons = new Set<string>();
     private readonly table: string;
     private readonly at: string;
+    /** Attributes by logical name: every column is looked up on both sides. */
+    private readonly sourceAttrs: ReadonlyMap<string, AttributeMetadata>;
+    private readonly targetAttrs: ReadonlyMap<string, AttributeMetadata>;
 
     constructor(
         private readonly ctx: PlanContext,
@@ -107,14 +117,16 @@ class TableColumnMapper {
     ) {
         this.table = run.spec.name;
         this.at = tablePath(run);
+        this.sourceAttrs = byLogicalName(run.source.attributes);
+        this.targetAttrs = byLogicalName(run.target.attributes);
     }
 
     private sourceAttr(name: string): AttributeMetadata | undefined {
-        return this.run.source.attributes.find((a) => a.logicalName === name);
+        return this.sourceAttrs.get(name);
     }
 
     private targetAttr(name: string): AttributeMetadata | undefined {
-        return this.run.target.attributes.find((a) => a.logicalName === name);
+        return this.targetAttrs.get(name);
     }
 
     private problem(path: string, column: string, message: string): void {
