@@ -9,7 +9,7 @@ import type { AttributeMetadata, AttributeType } from '../dataverse/metadata-typ
 import { didYouMean } from '../util/suggest.js';
 import { columnNames, tablePath, type PlanContext, type RunTable } from './context.js';
 import type { LookupEdge } from './graph.js';
-import { LOOKUP_TYPES, mapLookupColumn } from './lookups.js';
+import { mapLookupColumn } from './lookups.js';
 import { systemColumnReason, uncopyableReason } from './system-columns.js';
 import type { ColumnKind, ColumnMapping } from './types.js';
 
@@ -52,8 +52,8 @@ function family(attribute: AttributeMetadata): string {
 }
 
 function kindOf(attribute: AttributeMetadata): ColumnKind {
-    if (LOOKUP_TYPES.has(attribute.attributeType)) return 'lookup';
     const f = family(attribute);
+    if (f === 'lookup') return 'lookup';
     return f === 'choice' || f === 'multi-select choice' ? 'choice' : 'plain';
 }
 

@@ -10,7 +10,6 @@ import type { PlanContext, RunTable } from './context.js';
 import type { LookupEdge } from './graph.js';
 import type { LookupBinding, LookupTarget } from './types.js';
 
-export const LOOKUP_TYPES: ReadonlySet<string> = new Set(['Lookup', 'Customer', 'Owner']);
 const REQUIRED_LEVELS = new Set(['SystemRequired', 'ApplicationRequired']);
 
 export function isRequired(attribute: AttributeMetadata): boolean {
