@@ -23,7 +23,7 @@ import type {
 import { sharedLimiter, type AdaptiveLimiter } from './concurrency.js';
 import { createTokenCredential, identityKey, scopeFor } from './credentials.js';
 import { DataverseError, isTransientStatus, parseErrorBody } from './errors.js';
-import { DataverseHttp, type RetryEvent } from './http.js';
+import { combineSignals, DataverseHttp, type RetryEvent } from './http.js';
 import { buildQueryString, entityPath, preferHeader } from './odata-url.js';
 import { backoffDelay, DEFAULT_RETRY_OPTIONS, parseRetryAfter, sleep, type RetryOptions } from './retry-policy.js';
 import { AccessTokenCache } from './token-cache.js';
@@ -408,11 +408,7 @@ class HttpDataverseClient implements DataverseWriteClient {
             if (throttleWaitMs > 0) this.limiter.pauseFor(throttleWaitMs);
             if (transient) {
                 transientRounds++;
-                const signals = [options.signal, this.runSignal].filter((s): s is AbortSignal => s !== undefined);
-                await sleep(
-                    backoffDelay(transientRounds, this.retry),
-                    signals.length > 0 ? AbortSignal.any(signals) : undefined,
-                );
+                await sleep(backoffDelay(transientRounds, this.retry), combineSignals(options.signal, this.runSignal));
             }
         }
         return results.map((result) => result as BatchResponse);

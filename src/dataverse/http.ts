@@ -374,7 +374,8 @@ export function parseJson<T>(response: DataverseResponse, request: Pick<Datavers
     }
 }
 
-function combineSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+/** One signal that aborts when either does (undefined when neither is given). */
+export function combineSignals(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
     if (a && b) return AbortSignal.any([a, b]);
     return a ?? b;
 }
