@@ -125,9 +125,7 @@ export class DataRoutes {
         };
         if (parsed.count && page.count !== undefined) body['@odata.count'] = page.count;
         this.totalCountAnnotations(body, prefs, parsed.count, page.count, page.countLimitExceeded === true);
-        body.value = page.rows.map((row) =>
-            this.serializer.serialize(info, row, parsed.select, prefs.includeAnnotations),
-        );
+        body.value = page.rows.map(this.serializer.forRows(info, parsed.select, prefs.includeAnnotations));
         if (page.nextSkipToken !== undefined) {
             const token =
                 trackedVersion !== undefined
@@ -172,9 +170,7 @@ export class DataRoutes {
         params.delete('$deltatoken');
         const parsed = this.engine.parseQuery(params, table, this.schema.schema);
         this.countRead(info, ctx, changed.length + deleted.size);
-        const value: unknown[] = changed.map((row) =>
-            this.serializer.serialize(info, row, parsed.select, prefs.includeAnnotations),
-        );
+        const value: unknown[] = changed.map(this.serializer.forRows(info, parsed.select, prefs.includeAnnotations));
         for (const id of deleted) {
             value.push({
                 '@odata.context': `${ctx.base}$metadata#${table.entitySetName}/$deletedEntity`,
@@ -272,9 +268,7 @@ export class DataRoutes {
                 200,
                 {
                     '@odata.context': `${ctx.base}$metadata#${otherInfo.table.entitySetName}`,
-                    value: rows.map((r) =>
-                        this.serializer.serialize(otherInfo, r, undefined, prefs.includeAnnotations),
-                    ),
+                    value: rows.map(this.serializer.forRows(otherInfo, undefined, prefs.includeAnnotations)),
                 },
                 collectionType(ctx),
             );

@@ -24,6 +24,13 @@ export function isExposed(attr: SimAttribute): boolean {
     return attr.validForRead !== false && !attr.attributeOf && attr.type !== 'Virtual';
 }
 
+/** Which of the lookup and formatted-value annotations a request asked for. */
+interface WantedAnnotations {
+    formatted: boolean;
+    navigation: boolean;
+    logicalName: boolean;
+}
+
 export class RowSerializer {
     constructor(
         private readonly schema: SchemaIndex,
@@ -32,14 +39,29 @@ export class RowSerializer {
 
     /** `select`: attribute logical names (or `_x_value` names); undefined = every exposed attribute. */
     serialize(info: TableInfo, row: SimRow, select: string[] | undefined, annotations: string[] | undefined) {
-        const out: Record<string, unknown> = { '@odata.etag': etagOf(row) };
+        return this.forRows(info, select, annotations)(row);
+    }
+
+    /** A serializer for many rows of one query: the selected columns and wanted annotations are worked out once. */
+    forRows(
+        info: TableInfo,
+        select: string[] | undefined,
+        annotations: string[] | undefined,
+    ): (row: SimRow) => Record<string, unknown> {
         const wanted = select ? this.selectedAttributes(info, select) : undefined;
-        for (const attr of info.table.attributes) {
-            if (!isExposed(attr)) continue;
-            if (wanted && !wanted.has(attr.logicalName) && !attr.isPrimaryId) continue;
-            this.writeAttribute(out, info, attr, row[attr.logicalName], annotations);
-        }
-        return out;
+        const attributes = info.table.attributes.filter(
+            (attr) => isExposed(attr) && (!wanted || wanted.has(attr.logicalName) || attr.isPrimaryId),
+        );
+        const want: WantedAnnotations = {
+            formatted: annotationRequested({ includeAnnotations: annotations }, FORMATTED),
+            navigation: annotationRequested({ includeAnnotations: annotations }, NAVIGATION),
+            logicalName: annotationRequested({ includeAnnotations: annotations }, LOGICAL_NAME),
+        };
+        return (row) => {
+            const out: Record<string, unknown> = { '@odata.etag': etagOf(row) };
+            for (const attr of attributes) this.writeAttribute(out, attr, row[attr.logicalName], want);
+            return out;
+        };
     }
 
     private selectedAttributes(info: TableInfo, select: string[]): Set<string> {
@@ -56,10 +78,9 @@ export class RowSerializer {
 
     private writeAttribute(
         out: Record<string, unknown>,
-        info: TableInfo,
         attr: SimAttribute,
         raw: SimValue | undefined,
-        annotations: string[] | undefined,
+        want: WantedAnnotations,
     ): void {
         if (isLookupType(attr.type)) {
             const prop = lookupValueProperty(attr.logicalName);
@@ -70,22 +91,22 @@ export class RowSerializer {
                 out[prop] = null;
                 return;
             }
-            if (want(annotations, FORMATTED)) {
+            if (want.formatted) {
                 const targetInfo = this.schema.table(target.table);
                 const nameAttr = targetInfo?.table.primaryNameAttribute;
                 const name = nameAttr ? targetRow[nameAttr] : undefined;
                 if (typeof name === 'string') out[`${prop}@${FORMATTED}`] = name;
             }
-            if (want(annotations, NAVIGATION)) {
+            if (want.navigation) {
                 const polymorphic = (attr.targets?.length ?? 0) > 1 && attr.type !== 'Owner';
                 out[`${prop}@${NAVIGATION}`] = navigationName(attr, target.table, polymorphic);
             }
-            if (want(annotations, LOGICAL_NAME)) out[`${prop}@${LOGICAL_NAME}`] = target.table;
+            if (want.logicalName) out[`${prop}@${LOGICAL_NAME}`] = target.table;
             out[prop] = target.id;
             return;
         }
         const value = raw === undefined ? null : raw;
-        if (value !== null && want(annotations, FORMATTED)) {
+        if (value !== null && want.formatted) {
             const formatted = formatValue(attr, value);
             if (formatted !== undefined) out[`${attr.logicalName}@${FORMATTED}`] = formatted;
         }
@@ -132,8 +153,4 @@ function formatDate(iso: string): string | undefined {
     const hour12 = h % 12 === 0 ? 12 : h % 12;
     const minutes = String(d.getUTCMinutes()).padStart(2, '0');
     return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${hour12}:${minutes} ${h < 12 ? 'AM' : 'PM'}`;
-}
-
-function want(patterns: string[] | undefined, annotation: string): boolean {
-    return annotationRequested({ includeAnnotations: patterns }, annotation);
 }
