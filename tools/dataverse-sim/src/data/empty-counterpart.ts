@@ -5,7 +5,7 @@
  */
 import type { SimDataset, SimLookupValue, SimRow, SimValue } from '../model.js';
 import { isLookupValue } from '../model.js';
-import { Prng } from './prng.js';
+import { Prng } from '../prng.js';
 import { lookupRef } from './system-rows.js';
 import { isSystemTable, SYSTEM_TABLE_NAMES } from './system-tables.js';
 

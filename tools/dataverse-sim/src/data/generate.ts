@@ -8,7 +8,7 @@
  */
 import type { SimAttribute, SimDataset, SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
 import { isLookupType } from '../model.js';
-import { Prng } from './prng.js';
+import { Prng } from '../prng.js';
 import { isSystemTable } from './system-tables.js';
 import { asciiSlug, generateSystemRows, lookupRef, type SystemRefs } from './system-rows.js';
 import {

@@ -7,5 +7,5 @@ export { deriveEntitySetName } from './entity-set-name.js';
 export { generateDataset, splitRows, businessTables, type GenerateOptions } from './generate.js';
 export { loadCmtData, cmtDataFromText } from './cmt-data.js';
 export { emptyCounterpart } from './empty-counterpart.js';
-export { Prng } from './prng.js';
+export { Prng } from '../prng.js';
 export { checkIntegrity } from './integrity.js';

@@ -4,7 +4,7 @@
  * team per business unit plus one owner team, and the organization row.
  */
 import type { SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '../prng.js';
 
 export interface SystemRefs {
     organization: SimLookupValue;

@@ -6,7 +6,7 @@ import {
     DEFAULT_UNAVAILABLE_RETRY_AFTER_SECONDS,
     type FaultsConfig,
 } from './faults-config.js';
-import { createPrng } from './prng.js';
+import { Prng } from '../prng.js';
 
 export type FaultDecision =
     | { kind: 'serverError'; status: 500 | 502 | 504; phase: 'beforeWork' | 'afterWork' }
@@ -25,22 +25,22 @@ export function faultStatsKey(d: FaultDecision): FaultStatsKey {
 }
 
 export class FaultInjector {
-    private readonly random: () => number;
+    private readonly rng: Prng;
 
     constructor(private readonly config: FaultsConfig) {
-        this.random = createPrng(config.seed);
+        this.rng = new Prng(config.seed);
     }
 
     /** One categorical draw (plus sub-draws for the chosen fault's parameters); undefined = no fault. */
     draw(): FaultDecision | undefined {
         const c = this.config;
-        let u = this.random();
+        let u = this.rng.next();
         if (c.serverError) {
             if (u < c.serverError.rate) {
                 const statuses = c.serverError.statuses ?? [500, 502, 504];
-                const status = statuses[Math.floor(this.random() * statuses.length)] ?? 500;
+                const status = this.rng.pick(statuses);
                 const share = c.serverError.afterWorkShare ?? DEFAULT_AFTER_WORK_SHARE;
-                return { kind: 'serverError', status, phase: this.random() < share ? 'afterWork' : 'beforeWork' };
+                return { kind: 'serverError', status, phase: this.rng.chance(share) ? 'afterWork' : 'beforeWork' };
             }
             u -= c.serverError.rate;
         }
@@ -54,7 +54,7 @@ export class FaultInjector {
         if (c.reset) {
             if (u < c.reset.rate) {
                 const [min, max] = c.reset.afterBytes ?? DEFAULT_RESET_AFTER_BYTES;
-                return { kind: 'reset', afterBytes: min + Math.floor(this.random() * (max - min + 1)) };
+                return { kind: 'reset', afterBytes: this.rng.int(min, max) };
             }
             u -= c.reset.rate;
         }

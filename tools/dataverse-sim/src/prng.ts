@@ -1,6 +1,6 @@
 /**
- * A small seeded PRNG (sfc32) so that generated data is identical for the same seed on every
- * machine and Node version. Math.random is never used.
+ * The simulator's one seeded PRNG (sfc32): generated data and injected faults are identical for the same seed on
+ * every machine and Node version. Math.random is never used.
  */
 const HEX = Array.from('0123456789abcdef', (c) => c.charCodeAt(0));
 const GUID_CODES = new Array<number>(36).fill(0);
