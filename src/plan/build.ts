@@ -11,10 +11,22 @@ import { DEFAULT_REFERENCE_MATCH } from '../spec/defaults.js';
 import type { MigrationSpec } from '../spec/schema.js';
 import { didYouMean } from '../util/suggest.js';
 import { mapColumns } from './columns.js';
-import { columnNames, type PlanContext, type ReferenceRuleInfo, type RunTable } from './context.js';
+import { columnNames, tablePath, type PlanContext, type ReferenceRuleInfo, type RunTable } from './context.js';
 import type { LookupEdge } from './graph.js';
 import { orderTables, type OrderOptions } from './tiers.js';
-import type { ManyToManyEnvironmentPlan, ManyToManyPlan, MatchPlan, Plan, ReferencePlan, TablePlan } from './types.js';
+import type {
+    EndpointNames,
+    ManyToManyEnvironmentPlan,
+    ManyToManyPlan,
+    MatchPlan,
+    Plan,
+    ReferencePlan,
+    TablePlan,
+} from './types.js';
+
+function endpoint(meta: TableMetadata): EndpointNames {
+    return { logicalName: meta.logicalName, entitySetName: meta.entitySetName, primaryId: meta.primaryIdAttribute };
+}
 
 function tableNames(env: EnvironmentMetadata): string[] {
     return [...new Set([...env.allTableNames, ...env.tables.keys()])];
@@ -172,11 +184,6 @@ function referencePlans(ctx: PlanContext): ReferencePlan[] {
                 message: `reference table '${table}' has no column to match rows on in both environments; give it a rule in references`,
             });
         }
-        const endpoint = (meta: TableMetadata) => ({
-            logicalName: meta.logicalName,
-            entitySetName: meta.entitySetName,
-            primaryId: meta.primaryIdAttribute,
-        });
         plans.push({
             table,
             source: endpoint(source),
@@ -270,7 +277,7 @@ function resolveManyToMany(ctx: PlanContext): ManyToManyPlan[] {
 function tablePlan(ctx: PlanContext, run: RunTable, edges: LookupEdge[]): TablePlan {
     const { columns, edges: columnEdges, state } = mapColumns(ctx, run);
     edges.push(...columnEdges);
-    const path = `tables[${run.index}]`;
+    const path = tablePath(run);
     if (run.match.kind === 'key') {
         for (const column of run.match.columns) {
             if (!columns.some((c) => c.target === column)) {
@@ -290,11 +297,6 @@ function tablePlan(ctx: PlanContext, run: RunTable, edges: LookupEdge[]): TableP
             message: `'${run.spec.name}' has no change tracking in the source: incremental refreshes copy it in full`,
         });
     }
-    const endpoint = (meta: TableMetadata) => ({
-        logicalName: meta.logicalName,
-        entitySetName: meta.entitySetName,
-        primaryId: meta.primaryIdAttribute,
-    });
     return {
         name: run.spec.name,
         source: endpoint(run.source),
@@ -347,7 +349,7 @@ export function buildPlan(
         } catch (error) {
             // Metadata the planner did not expect must not hide the other problems.
             ctx.problems.push({
-                path: `tables[${run.index}]`,
+                path: tablePath(run),
                 table: run.spec.name,
                 message: `could not plan '${run.spec.name}': ${error instanceof Error ? error.message : String(error)}`,
             });
