@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { BatchRequest, BatchResponse } from './client-types.js';
-import { API_PATH } from './http.js';
+import { apiPath } from './http.js';
 
 /** The service accepts at most 1000 requests in one batch. */
 export const MAX_BATCH_PARTS = 1000;
@@ -28,9 +28,8 @@ export function buildBatchBody(parts: readonly BatchPart[], boundary: string): s
     }
     const lines: string[] = [];
     for (const part of parts) {
-        const path = part.path.startsWith(API_PATH) ? part.path : `${API_PATH}${part.path.replace(/^\/+/, '')}`;
         lines.push(`--${boundary}`, 'Content-Type: application/http', 'Content-Transfer-Encoding: binary', '');
-        lines.push(`${part.method} ${path} HTTP/1.1`);
+        lines.push(`${part.method} ${apiPath(part.path)} HTTP/1.1`);
         const headers: Record<string, string> = { ...part.headers };
         if (part.body !== undefined) headers['Content-Type'] ??= 'application/json; type=entry';
         for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);

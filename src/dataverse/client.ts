@@ -23,7 +23,7 @@ import type {
 import { sharedLimiter, type AdaptiveLimiter } from './concurrency.js';
 import { createTokenCredential, identityKey, scopeFor } from './credentials.js';
 import { DataverseError, isTransientStatus, parseErrorBody } from './errors.js';
-import { combineSignals, DataverseHttp, type RetryEvent } from './http.js';
+import { apiPath, combineSignals, DataverseHttp, type RetryEvent } from './http.js';
 import { buildQueryString, entityPath, preferHeader } from './odata-url.js';
 import { backoffDelay, DEFAULT_RETRY_OPTIONS, parseRetryAfter, sleep, type RetryOptions } from './retry-policy.js';
 import { AccessTokenCache } from './token-cache.js';
@@ -370,7 +370,7 @@ class HttpDataverseClient implements DataverseWriteClient {
                     kind: 'protocol',
                     status: response.status,
                     method: 'POST',
-                    path: new URL(this.http.resolve('$batch')).pathname,
+                    path: apiPath('$batch'),
                     message: `unreadable $batch response: ${(error as Error).message}`,
                 });
             }
@@ -379,7 +379,7 @@ class HttpDataverseClient implements DataverseWriteClient {
                     kind: 'protocol',
                     status: response.status,
                     method: 'POST',
-                    path: new URL(this.http.resolve('$batch')).pathname,
+                    path: apiPath('$batch'),
                     message: `the $batch response has ${parts.length} parts for ${pending.length} requests`,
                 });
             }

@@ -16,6 +16,11 @@ import { NetworkFailure, type Transport } from './transport.js';
 
 export const API_PATH = '/api/data/v9.2/';
 
+/** `/api/data/v9.2/<path>` for a path relative to the API base (unchanged when it already starts there). */
+export function apiPath(path: string): string {
+    return path.startsWith(API_PATH) ? path : `${API_PATH}${path.replace(/^\/+/, '')}`;
+}
+
 export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 export interface DataverseRequest {
@@ -104,8 +109,7 @@ export class DataverseHttp {
             }
             return path;
         }
-        if (path.startsWith(API_PATH)) return `${this.origin}${path}`;
-        return `${this.apiBase}${path.replace(/^\/+/, '')}`;
+        return `${this.origin}${apiPath(path)}`;
     }
 
     async send(request: DataverseRequest): Promise<DataverseResponse> {
