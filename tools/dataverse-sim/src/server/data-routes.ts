@@ -7,7 +7,7 @@ import { ErrorCodes, SimError } from '../errors.js';
 import type { SimRow } from '../model.js';
 import { isLookupType } from '../model.js';
 import type { Preferences } from '../odata/prefer.js';
-import { MAX_PAGE_SIZE, parsePrefer } from '../odata/prefer.js';
+import { annotationRequested, MAX_PAGE_SIZE, parsePrefer } from '../odata/prefer.js';
 import type { QueryEngine } from '../odata/types.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { emptyResponse, JSON_CONTENT_TYPE, jsonResponse } from './http-types.js';
@@ -148,9 +148,7 @@ export class DataRoutes {
     ): void {
         const total = 'Microsoft.Dynamics.CRM.totalrecordcount';
         const exceeded = 'Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded';
-        const patterns = prefs.includeAnnotations ?? [];
-        const wants = (name: string) =>
-            patterns.some((p) => p === '*' || p === name || (p.endsWith('*') && name.startsWith(p.slice(0, -1))));
+        const wants = (name: string) => annotationRequested(prefs, name);
         if (wants(total)) body[`@${total}`] = counted && count !== undefined ? count : -1;
         // True only above 5,000 rows: exactly 5,000 is the real count (research §1.1).
         if (wants(exceeded)) body[`@${exceeded}`] = counted && limitExceeded;
