@@ -75,15 +75,21 @@ export function stronglyConnectedComponents(nodes: readonly string[], edges: rea
     return components;
 }
 
+/** Edges grouped by `key`, each group in input order. */
+export function groupEdges(edges: readonly LookupEdge[], key: (edge: LookupEdge) => string): Map<string, LookupEdge[]> {
+    const groups = new Map<string, LookupEdge[]>();
+    for (const edge of edges) {
+        const k = key(edge);
+        const list = groups.get(k);
+        if (list) list.push(edge);
+        else groups.set(k, [edge]);
+    }
+    return groups;
+}
+
 /** Adjacency of a set of edges, by source node, for the searches below. */
 function adjacency(edges: readonly LookupEdge[]): Map<string, LookupEdge[]> {
-    const out = new Map<string, LookupEdge[]>();
-    for (const edge of edges) {
-        const list = out.get(edge.from);
-        if (list) list.push(edge);
-        else out.set(edge.from, [edge]);
-    }
-    return out;
+    return groupEdges(edges, (edge) => edge.from);
 }
 
 /** Any cycle of the graph as its edges in order, or undefined when the graph is acyclic (iterative DFS). */

@@ -12,7 +12,15 @@
  * and, when no lookup of the component is required, defers at most the columns with a backward edge
  * in the Eades-Lin-Smyth order (at most m/2 - n/6 edges for m edges over n tables).
  */
-import { columnKey, describeCycle, findCycle, reaches, shortestCycle, stronglyConnectedComponents } from './graph.js';
+import {
+    columnKey,
+    describeCycle,
+    findCycle,
+    groupEdges,
+    reaches,
+    shortestCycle,
+    stronglyConnectedComponents,
+} from './graph.js';
 import type { LookupEdge } from './graph.js';
 
 export const EXACT_MAX_NODES = 40;
@@ -32,17 +40,6 @@ export interface TableOrder {
 export interface OrderOptions {
     /** Most branch-search steps per component before falling back to the heuristic. */
     exactBudget?: number;
-}
-
-function groupByColumn(edges: readonly LookupEdge[]): Map<string, LookupEdge[]> {
-    const groups = new Map<string, LookupEdge[]>();
-    for (const edge of edges) {
-        const key = columnKey(edge);
-        const list = groups.get(key);
-        if (list) list.push(edge);
-        else groups.set(key, [edge]);
-    }
-    return groups;
 }
 
 /** Eades-Lin-Smyth vertex order: sinks to the back, sources to the front, else the most "out-heavy". */
@@ -236,7 +233,10 @@ export function orderTables(
             required = required.filter((e) => !ignored.has(e));
         }
 
-        const nullable = groupByColumn(inner.filter((e) => !e.required));
+        const nullable = groupEdges(
+            inner.filter((e) => !e.required),
+            columnKey,
+        );
         if (nullable.size === 0) return;
         const forced = new Set([...nullable].filter(([, es]) => es.some((e) => e.from === e.to)).map(([k]) => k));
         const heuristic = heuristicDeferral(nodes, required, nullable, forced);
