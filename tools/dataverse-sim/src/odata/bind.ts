@@ -93,20 +93,26 @@ export function propertyOrThrow(table: SimTable, name: string): TableProperty {
     return prop;
 }
 
-/** Reads properties off a row: `_x_value` and the bare lookup name give the lookup's id. */
-export function rowResolver(table: SimTable): (row: SimRow) => PropertyResolver {
+/** Reads a property off a row: `_x_value` and the bare lookup name give the lookup's id. */
+export function rowReader(table: SimTable): (row: SimRow, property: string) => unknown {
     const getters = new Map<string, string>();
     for (const attribute of table.attributes) {
         getters.set(attribute.logicalName, attribute.logicalName);
         if (isLookupType(attribute.type)) getters.set(`_${attribute.logicalName}_value`, attribute.logicalName);
     }
-    return (row) => (property) => {
+    return (row, property) => {
         const attr = getters.get(property);
         if (attr === undefined) return undefined;
         const v = row[attr];
         if (v === undefined) return null;
         return isLookupValue(v) ? v.id : v;
     };
+}
+
+/** Reads properties off a row as rowReader does, as a resolver for evaluateFilter. */
+export function rowResolver(table: SimTable): (row: SimRow) => PropertyResolver {
+    const read = rowReader(table);
+    return (row) => (property) => read(row, property);
 }
 
 const OPERATOR_KIND = {

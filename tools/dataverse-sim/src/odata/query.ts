@@ -3,12 +3,12 @@
  * messages), `runQuery` produces one page. Default order is the primary key in SQL uniqueidentifier order, with
  * the primary key as the final tie-break under any $orderby so skiptoken paging never repeats or drops a row.
  */
-import { compareSqlGuids } from '../guid-order.js';
+import { compareSqlGuids, sqlGuidSortKey } from '../guid-order.js';
 import { isLookupValue, type SimAttribute, type SimRow, type SimSchema, type SimTable } from '../model.js';
-import { bindFilter, compareAsFor, propertyOrThrow, rowResolver, tableProperties, unknownProperty } from './bind.js';
+import { bindFilter, compareAsFor, propertyOrThrow, rowReader, tableProperties, unknownProperty } from './bind.js';
 import type { CompareAs, FilterExpr } from './filter.js';
 import { parseFilter } from './filter.js';
-import { evaluateFilter } from './filter-eval.js';
+import { evaluateFilter, type PropertyResolver } from './filter-eval.js';
 import { odataError, simulatorLimitation } from './odata-error.js';
 import { MAX_PAGE_SIZE } from './prefer.js';
 import { decodeSkipToken, encodeSkipToken } from './skiptoken.js';
@@ -186,11 +186,13 @@ function* boundedScan(
         const c = from ? compareSqlGuids(start.id, from.id) : 1;
         if (c > 0 || (c === 0 && !start.inclusive)) from = start;
     }
+    const upper = bounds.upper;
+    const upperKey = upper ? sqlGuidSortKey(upper.id) : '';
     for (const row of source.scan(from)) {
         touched.n++;
-        if (bounds.upper) {
-            const c = compareSqlGuids(row[pk] as string, bounds.upper.id);
-            if (c > 0 || (c === 0 && !bounds.upper.inclusive)) return;
+        if (upper) {
+            const key = sqlGuidSortKey(row[pk] as string);
+            if (key > upperKey || (key === upperKey && !upper.inclusive)) return;
         }
         yield row;
     }
@@ -210,9 +212,15 @@ export function runQuery(
     const sortKeys = sortKeysOf(table, query.orderBy);
     const token = query.skipToken === undefined ? undefined : decodeSkipToken(query.skipToken, sortKeys);
     const filter = query.filter as FilterExpr | undefined;
-    const resolve = rowResolver(table);
-    const matches = (row: SimRow): boolean => !filter || evaluateFilter(filter, resolve(row));
-    const valueOf = (row: SimRow, attribute: string): unknown => resolve(row)(attribute);
+    const valueOf = rowReader(table);
+    // One resolver over the row being tested, not a new closure per row scanned.
+    let current: SimRow = {};
+    const resolveCurrent: PropertyResolver = (property) => valueOf(current, property);
+    const matches = (row: SimRow): boolean => {
+        if (!filter) return true;
+        current = row;
+        return evaluateFilter(filter, resolveCurrent);
+    };
     const bounds = primaryKeyBounds(filter, pk);
     const touched = { n: 0 };
 
