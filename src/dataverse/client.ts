@@ -172,34 +172,36 @@ class HttpDataverseClient implements DataverseWriteClient {
     // ---- writes -----------------------------------------------------------------------------------------------
 
     async upsertMultiple(table: WriteTable, rows: Row[], options: UpsertMultipleOptions = {}): Promise<WriteResult[]> {
-        const size = Math.max(1, options.batchSize ?? this.writeBatchSize);
-        const chunks: Array<{ start: number; rows: Row[] }> = [];
-        for (let start = 0; start < rows.length; start += size)
-            chunks.push({ start, rows: rows.slice(start, start + size) });
-        const run = (chunk: { rows: Row[] }) => this.upsertChunk(table, chunk.rows, options);
+        const chunks = this.chunks(rows, options);
+        const run = (chunk: Chunk<Row>) => this.upsertChunk(table, chunk.items, chunk.start, options);
         // Until the table is known to take UpsertMultiple (or not), one chunk finds out before the rest go in parallel.
         const probe =
             this.bulkOk.has(table.logicalName) || this.noBulk.has(table.logicalName) ? [] : chunks.slice(0, 1);
         const first = await Promise.all(probe.map(run));
-        const results = [...first, ...(await Promise.all(chunks.slice(probe.length).map(run)))];
-        return results.flatMap((chunkResults, i) =>
-            chunkResults.map((result) => ({ ...result, index: result.index + (chunks[i]?.start ?? 0) })),
-        );
+        const rest = await Promise.all(chunks.slice(probe.length).map(run));
+        return [...first, ...rest].flat();
     }
 
-    private async upsertChunk(table: WriteTable, rows: Row[], options: UpsertMultipleOptions): Promise<WriteResult[]> {
+    /** Writes `rows`, the input rows from index `start` on; results carry their index in the input. */
+    private async upsertChunk(
+        table: WriteTable,
+        rows: Row[],
+        start: number,
+        options: UpsertMultipleOptions,
+    ): Promise<WriteResult[]> {
+        const headers = bypassHeaders(options.bypass);
         if (!this.noBulk.has(table.logicalName)) {
             const type = `Microsoft.Dynamics.CRM.${table.logicalName}`;
             try {
                 await this.http.send({
                     method: 'POST',
                     path: `${table.entitySetName}/Microsoft.Dynamics.CRM.UpsertMultiple`,
-                    headers: bypassHeaders(options.bypass),
+                    headers,
                     body: { Targets: rows.map((row) => ({ ...row, '@odata.type': type })) },
                     signal: options.signal,
                 });
                 this.bulkOk.add(table.logicalName);
-                return rows.map((_, index) => ({ index, ok: true, status: 204 }));
+                return rows.map((_, index) => ({ index: start + index, ok: true, status: 204 }));
             } catch (error) {
                 // Row-level problems and unsupported tables go row by row below; everything else is not the rows' fault.
                 if (!(error instanceof DataverseError) || error.kind !== 'http') throw error;
@@ -220,17 +222,17 @@ class HttpDataverseClient implements DataverseWriteClient {
                 else if (typeof id === 'string') path = entityPath(table.entitySetName, id);
                 else throw new Error(`the row has no ${primaryId} and no @odata.id, so it cannot be upserted`);
             } catch (error) {
-                results[index] = { index, ok: false, status: 400, message: (error as Error).message };
+                results[index] = { index: start + index, ok: false, status: 400, message: (error as Error).message };
                 return;
             }
             results[index] = undefined;
-            requests.push({ method: 'PATCH', path, body, headers: bypassHeaders(options.bypass) });
+            requests.push({ method: 'PATCH', path, body, headers });
         });
         const responses = await this.batch(requests, options);
         let next = 0;
         return results.map((result, index) => {
             if (result) return result;
-            return toWriteResult(index, responses[next++]);
+            return toWriteResult(start + index, responses[next++]);
         });
     }
 
@@ -271,9 +273,10 @@ class HttpDataverseClient implements DataverseWriteClient {
         relatedId: string,
         options: WriteOptions = {},
     ): Promise<void> {
+        const headers = bypassHeaders(options.bypass);
         try {
             await this.http.send({
-                ...this.associateRequest(table, id, navigationProperty, related, relatedId, options),
+                ...this.associateRequest(table, id, navigationProperty, related, relatedId, headers),
                 signal: options.signal,
             });
         } catch (error) {
@@ -307,14 +310,12 @@ class HttpDataverseClient implements DataverseWriteClient {
         pairs: Array<[id: string, relatedId: string]>,
         options: UpsertMultipleOptions = {},
     ): Promise<WriteResult[]> {
-        const size = Math.max(1, options.batchSize ?? this.writeBatchSize);
-        const chunks: Array<Array<[string, string]>> = [];
-        for (let start = 0; start < pairs.length; start += size) chunks.push(pairs.slice(start, start + size));
+        const headers = bypassHeaders(options.bypass);
         const responses = await Promise.all(
-            chunks.map((chunk) =>
+            this.chunks(pairs, options).map((chunk) =>
                 this.batch(
-                    chunk.map(([id, relatedId]) =>
-                        this.associateRequest(table, id, navigationProperty, related, relatedId, options),
+                    chunk.items.map(([id, relatedId]) =>
+                        this.associateRequest(table, id, navigationProperty, related, relatedId, headers),
                     ),
                     options,
                 ),
@@ -332,14 +333,23 @@ class HttpDataverseClient implements DataverseWriteClient {
         navigationProperty: string,
         related: WriteTable,
         relatedId: string,
-        options: WriteOptions,
+        headers: Record<string, string> | undefined,
     ): BatchRequest {
         return {
             method: 'POST',
             path: `${entityPath(table.entitySetName, id)}/${navigationProperty}/$ref`,
-            headers: bypassHeaders(options.bypass),
+            headers,
             body: { '@odata.id': `${this.http.apiBase}${entityPath(related.entitySetName, relatedId)}` },
         };
+    }
+
+    /** `items` in chunks of the write batch size, each with the index of its first item. */
+    private chunks<T>(items: readonly T[], options: UpsertMultipleOptions): Array<Chunk<T>> {
+        const size = Math.max(1, options.batchSize ?? this.writeBatchSize);
+        const chunks: Array<Chunk<T>> = [];
+        for (let start = 0; start < items.length; start += size)
+            chunks.push({ start, items: items.slice(start, start + size) });
+        return chunks;
     }
 
     async batch(requests: BatchRequest[], options: WriteOptions = {}): Promise<BatchResponse[]> {
@@ -431,6 +441,11 @@ class HttpDataverseClient implements DataverseWriteClient {
             },
         };
     }
+}
+
+interface Chunk<T> {
+    start: number;
+    items: T[];
 }
 
 interface CollectionPage {
