@@ -5,6 +5,7 @@
  * as not translatable, so the user writes the OData filter by hand.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { isGuid, odataString } from '../dataverse/odata-url.js';
 import type { CmtField } from './schema.js';
 
 export type FilterTranslation = { ok: true; filter: string } | { ok: false; reason: string };
@@ -15,7 +16,6 @@ class Untranslatable extends Error {}
 
 const NUMERIC_TYPES = new Set(['number', 'bigint', 'decimal', 'float', 'money', 'optionsetvalue', 'state', 'status']);
 const LOOKUP_TYPES = new Set(['entityreference', 'owner', 'customer']);
-const GUID = /^\{?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\}?$/i;
 const COMPARISONS: Record<string, string> = { eq: 'eq', ne: 'ne', neq: 'ne', gt: 'gt', ge: 'ge', lt: 'lt', le: 'le' };
 
 function asArray(value: unknown): XmlNode[] {
@@ -39,16 +39,16 @@ function literal(value: string, field: CmtField): string {
         throw new Untranslatable(`'${value}' is not a yes/no value for ${field.name}`);
     }
     if (field.type === 'guid' || LOOKUP_TYPES.has(field.type)) {
-        const guid = GUID.exec(value);
-        if (!guid) throw new Untranslatable(`'${value}' is not a GUID for ${field.name}`);
-        return guid[1]!.toLowerCase();
+        const guid = value.replace(/^\{/, '').replace(/\}$/, '');
+        if (!isGuid(guid)) throw new Untranslatable(`'${value}' is not a GUID for ${field.name}`);
+        return guid.toLowerCase();
     }
     if (field.type === 'datetime') {
         if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(value))
             throw new Untranslatable(`'${value}' is not an ISO date for ${field.name}`);
         return value;
     }
-    return `'${value.replace(/'/g, "''")}'`;
+    return odataString(value);
 }
 
 function condition(node: XmlNode, fields: ReadonlyMap<string, CmtField>): string {
