@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCodes, SimError } from '../errors.js';
 import { parsePrefer } from '../odata/prefer.js';
 import type { SimRequest, SimResponse } from './http-types.js';
+import { contentIdUrl } from './references.js';
 import type { CallContext, DataverseService } from './service.js';
 import { errorResponse } from './service.js';
 
@@ -129,17 +130,7 @@ function runPart(
 
 function innerUrl(outer: URL, target: string, contentIds: Map<string, string> | undefined): URL {
     const ref = /^\$([A-Za-z0-9_.-]+)(.*)$/.exec(target);
-    if (ref) {
-        const entityUrl = contentIds?.get(ref[1]!);
-        if (!entityUrl) {
-            throw new SimError(
-                400,
-                ErrorCodes.ODataParse,
-                `Content-ID Reference: '$${ref[1]!}' does not exist in the batch context.`,
-            );
-        }
-        return new URL(entityUrl + ref[2]!);
-    }
+    if (ref) return new URL(contentIdUrl(contentIds, ref[1]!) + ref[2]!);
     if (/^https?:\/\//i.test(target)) return new URL(target);
     if (target.startsWith('/')) return new URL(target, outer.origin);
     const serviceRoot = outer.href.replace(/\$batch.*$/, '');

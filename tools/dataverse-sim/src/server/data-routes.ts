@@ -12,7 +12,7 @@ import type { QueryEngine } from '../odata/types.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { emptyResponse, JSON_CONTENT_TYPE, jsonResponse } from './http-types.js';
 import type { KeyTarget } from './references.js';
-import { findRowId, notFoundById, notFoundByKey, resolveKeyPredicate } from './references.js';
+import { existingRowId, findRowId, resolveKeyPredicate, targetNotFound } from './references.js';
 import type { PathSegment } from './resource-path.js';
 import { parseKeyPredicate } from './resource-path.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
@@ -312,7 +312,7 @@ export class DataRoutes {
         const existing = id !== undefined ? this.store.get(table.logicalName, id) : undefined;
         const ifMatch = conditional(req.headers['if-match']);
         const ifNoneMatch = conditional(req.headers['if-none-match']);
-        if (ifMatch !== undefined && !existing) throw this.missing(info, target);
+        if (ifMatch !== undefined && !existing) throw targetNotFound(info, target);
         if (ifMatch !== undefined && ifMatch !== '*' && existing && ifMatch !== etagOf(existing))
             throw versionMismatch();
         if (ifNoneMatch === '*' && existing) {
@@ -543,15 +543,7 @@ export class DataRoutes {
     // ---- helpers --------------------------------------------------------------------------------------------
 
     private existingId(info: TableInfo, target: KeyTarget): string {
-        const id = findRowId(this.store, info, target);
-        if (id === undefined) throw this.missing(info, target);
-        return id;
-    }
-
-    private missing(info: TableInfo, target: KeyTarget): SimError {
-        return target.id !== undefined
-            ? notFoundById(info.table.logicalName, target.id)
-            : notFoundByKey(info.table.logicalName);
+        return existingRowId(this.store, info, target);
     }
 
     private countRead(info: TableInfo, ctx: RouteContext, n: number): void {

@@ -3,7 +3,7 @@
  * `@odata.bind` / `@odata.id` values (relative, absolute, or `$n` Content-ID references in a batch).
  */
 import { ErrorCodes, SimError } from '../errors.js';
-import type { SimRow } from '../model.js';
+import type { SimKey, SimRow, SimTable } from '../model.js';
 import { isLookupType } from '../model.js';
 import type { KeyPredicate } from './resource-path.js';
 import { parseResourcePath } from './resource-path.js';
@@ -43,12 +43,16 @@ export function resolveKeyPredicate(info: TableInfo, key: KeyPredicate): KeyTarg
         if (!attr || (m && !isLookupType(attr.type))) throw invalidKey(table.logicalName);
         values[name] = value;
     }
-    const names = Object.keys(values).sort().join(',');
-    const key2 = (table.keys ?? []).find(
-        (k) => (k.status ?? 'Active') === 'Active' && [...k.keyAttributes].sort().join(',') === names,
-    );
-    if (!key2) throw invalidKey(table.logicalName);
+    if (!activeKeyOf(table, Object.keys(values))) throw invalidKey(table.logicalName);
     return { keyValues: values };
+}
+
+/** The table's Active alternate key made of exactly these columns (in any order). */
+function activeKeyOf(table: SimTable, columns: string[]): SimKey | undefined {
+    const wanted = [...columns].sort().join(',');
+    return (table.keys ?? []).find(
+        (k) => (k.status ?? 'Active') === 'Active' && [...k.keyAttributes].sort().join(',') === wanted,
+    );
 }
 
 export function invalidKey(logicalName: string): SimError {
@@ -75,15 +79,35 @@ export function notFoundByKey(logicalName: string): SimError {
 /** The existing row's id for a key target, or undefined. */
 export function findRowId(store: Store, info: TableInfo, target: KeyTarget): string | undefined {
     if (target.id !== undefined) return store.get(info.table.logicalName, target.id) ? target.id : undefined;
-    const key = (info.table.keys ?? []).find(
-        (k) =>
-            (k.status ?? 'Active') === 'Active' &&
-            [...k.keyAttributes].sort().join(',') ===
-                Object.keys(target.keyValues ?? {})
-                    .sort()
-                    .join(','),
-    );
+    const key = activeKeyOf(info.table, Object.keys(target.keyValues ?? {}));
     return key ? store.findByKey(info.table.logicalName, key, target.keyValues ?? {}) : undefined;
+}
+
+/** The service's 404 for a key target that matches no row. */
+export function targetNotFound(info: TableInfo, target: KeyTarget): SimError {
+    return target.id !== undefined
+        ? notFoundById(info.table.logicalName, target.id)
+        : notFoundByKey(info.table.logicalName);
+}
+
+/** The existing row's id for a key target, or the service's 404. */
+export function existingRowId(store: Store, info: TableInfo, target: KeyTarget): string {
+    const id = findRowId(store, info, target);
+    if (id === undefined) throw targetNotFound(info, target);
+    return id;
+}
+
+/** The entity URL that a `$n` Content-ID reference stands for inside a batch change set. */
+export function contentIdUrl(contentIds: Map<string, string> | undefined, contentId: string): string {
+    const url = contentIds?.get(contentId);
+    if (!url) {
+        throw new SimError(
+            400,
+            ErrorCodes.ODataParse,
+            `Content-ID Reference: '$${contentId}' does not exist in the batch context.`,
+        );
+    }
+    return url;
 }
 
 /** `/api/data/v9.2/contacts(<id>)`, `https://host/api/data/v9.2/contacts(<id>)`, `contacts(<id>)` -> path. */
@@ -106,19 +130,8 @@ export function parseEntityReference(
     reference: string,
     contentIds: Map<string, string> | undefined,
 ): EntityReference {
-    let ref = reference;
-    const m = /^\$([A-Za-z0-9_.-]+)$/.exec(ref);
-    if (m) {
-        const url = contentIds?.get(m[1]!);
-        if (!url) {
-            throw new SimError(
-                400,
-                ErrorCodes.ODataParse,
-                `Content-ID Reference: '${ref}' does not exist in the batch context.`,
-            );
-        }
-        ref = url;
-    }
+    const m = /^\$([A-Za-z0-9_.-]+)$/.exec(reference);
+    const ref = m ? contentIdUrl(contentIds, m[1]!) : reference;
     const segments = parseResourcePath(entityPathOf(ref));
     const first = segments[0];
     const info = first ? schema.byEntitySet.get(first.name) : undefined;

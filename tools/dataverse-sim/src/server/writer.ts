@@ -10,7 +10,7 @@ import { isGuid } from '../guid-order.js';
 import type { SimAttribute, SimLookupValue, SimManyToMany, SimRow, SimValue } from '../model.js';
 import { isLookupType, isLookupValue } from '../model.js';
 import type { KeyTarget } from './references.js';
-import { findRowId, notFoundById, notFoundByKey, parseEntityReference } from './references.js';
+import { existingRowId, notFoundById, parseEntityReference } from './references.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 import type { Store } from './store.js';
 
@@ -126,12 +126,7 @@ export class Writer {
     /** Resolves a reference to an existing row or throws the service's not-found error. */
     resolveExisting(reference: string, ctx: WriteContext): { info: TableInfo; id: string } {
         const ref = parseEntityReference(this.schema, reference, ctx.contentIds);
-        const id = findRowId(this.store, ref.info, ref.target);
-        if (id === undefined) {
-            if (ref.target.id !== undefined) throw notFoundById(ref.info.table.logicalName, ref.target.id);
-            throw notFoundByKey(ref.info.table.logicalName);
-        }
-        return { info: ref.info, id };
+        return { info: ref.info, id: existingRowId(this.store, ref.info, ref.target) };
     }
 
     private rejectIntersect(info: TableInfo): void {
