@@ -202,8 +202,9 @@ class Generator {
         }
         if (a.type === 'State') {
             const states = a.options ?? [];
-            return (c) =>
-                (c.inactive ? (states.find((o) => o.value === 1) ?? states[0])?.value : states[0]?.value) ?? 0;
+            const active = states[0]?.value ?? 0;
+            const inactive = (states.find((o) => o.value === 1) ?? states[0])?.value ?? 0;
+            return (c) => (c.inactive ? inactive : active);
         }
         if (a.type === 'Status') {
             const active = (a.options ?? []).filter((o) => (o.state ?? 0) === 0);
