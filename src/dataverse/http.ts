@@ -167,7 +167,7 @@ export class DataverseHttp {
 
             if ('failure' in outcome) {
                 const failure = outcome.failure;
-                if (failure instanceof DataverseError) throw failure; // no token: identity already retried
+                // A DataverseError here means no token (the identity library already retried).
                 if (!(failure instanceof NetworkFailure)) throw failure;
                 if (failure.kind === 'aborted') throw this.abortedError(request.method, path, undefined, lastError);
                 const error = new DataverseError({
