@@ -115,7 +115,8 @@ export async function preparePlan(
 
     if (options.walkKeys !== false) {
         progress?.phase?.('keys');
-        const walks = Object.values(plan.tables).map(async (table) => {
+        const tables = Object.values(plan.tables);
+        const walks = tables.map(async (table) => {
             const counting = countingClient(clients.source, (rows) => progress?.keys?.(table.name, rows, false));
             const boundaries = await pageBoundaries(
                 counting,
@@ -130,7 +131,7 @@ export async function preparePlan(
         });
         const results = await Promise.allSettled(walks);
         for (const [i, result] of results.entries()) {
-            const table = Object.values(plan.tables)[i];
+            const table = tables[i];
             if (result.status === 'fulfilled' || !table) continue;
             const error: unknown = result.reason;
             const message = error instanceof Error ? error.message : String(error);
