@@ -30,7 +30,8 @@ function managed(value: boolean, name: string): MetadataObject {
     return { Value: value, CanBeChanged: false, ManagedPropertyLogicalName: name };
 }
 
-function schemaNameOf(logicalName: string, given: string | undefined): string {
+/** The schema name, or the logical name capitalized when the schema gives none. */
+export function schemaNameOf(logicalName: string, given: string | undefined): string {
     return given ?? logicalName.charAt(0).toUpperCase() + logicalName.slice(1);
 }
 

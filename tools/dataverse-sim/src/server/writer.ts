@@ -9,6 +9,8 @@ import { ErrorCodes, SimError } from '../errors.js';
 import { isGuid } from '../guid-order.js';
 import type { SimAttribute, SimLookupValue, SimManyToMany, SimRow, SimValue } from '../model.js';
 import { isLookupType, isLookupValue } from '../model.js';
+import { tableProperties } from '../odata/index.js';
+import { schemaNameOf } from './metadata.js';
 import type { KeyTarget } from './references.js';
 import { existingRowId, notFoundById, parseEntityReference } from './references.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
@@ -270,7 +272,7 @@ export class Writer {
         if (status && status.state !== undefined && status.state !== stateValue) {
             const stateLabel =
                 stateAttr.options?.find((o) => o.value === stateValue)?.label ?? JSON.stringify(stateValue);
-            const typeName = info.table.schemaName ?? capitalize(info.table.logicalName);
+            const typeName = schemaNameOf(info.table.logicalName, info.table.schemaName);
             throw new SimError(
                 400,
                 '0x80048408',
@@ -290,24 +292,6 @@ export class Writer {
     }
 }
 
-const EDM_TYPES: Partial<Record<SimAttribute['type'], string>> = {
-    String: 'Edm.String',
-    Memo: 'Edm.String',
-    Integer: 'Edm.Int32',
-    BigInt: 'Edm.Int64',
-    Decimal: 'Edm.Decimal',
-    Double: 'Edm.Double',
-    Money: 'Edm.Decimal',
-    Boolean: 'Edm.Boolean',
-    DateTime: 'Edm.DateTimeOffset',
-    Picklist: 'Edm.Int32',
-    State: 'Edm.Int32',
-    Status: 'Edm.Int32',
-    MultiSelectPicklist: 'Edm.String',
-    Uniqueidentifier: 'Edm.Guid',
-    EntityName: 'Edm.String',
-};
-
 function convertValue(info: TableInfo, attr: SimAttribute, value: unknown): SimValue {
     if (value === null) {
         if (attr.requiredLevel === 'SystemRequired') {
@@ -319,7 +303,7 @@ function convertValue(info: TableInfo, attr: SimAttribute, value: unknown): SimV
         new SimError(
             400,
             ErrorCodes.ODataParse,
-            `Cannot convert the literal '${typeof value === 'string' ? value : JSON.stringify(value)}' to the expected type '${EDM_TYPES[attr.type] ?? 'Edm.String'}'.`,
+            `Cannot convert the literal '${typeof value === 'string' ? value : JSON.stringify(value)}' to the expected type '${tableProperties(info.table).get(attr.logicalName)?.edm ?? 'Edm.String'}'.`,
         );
     switch (attr.type) {
         case 'String':
@@ -412,8 +396,4 @@ function undeclaredNavigation(nav: string): SimError {
 
 export function isoSeconds(d: Date): string {
     return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-function capitalize(s: string): string {
-    return s.charAt(0).toUpperCase() + s.slice(1);
 }
