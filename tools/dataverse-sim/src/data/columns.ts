@@ -52,6 +52,10 @@ export const guid = (logicalName: string, extra: Extra = {}): SimAttribute => ({
 });
 export const READ_ONLY: Extra = { validForCreate: false, validForUpdate: false };
 
+/** A table's primary id column as Dataverse defines it: system-required, set on create only. */
+export const primaryIdColumn = (logicalName: string): SimAttribute =>
+    guid(logicalName, { isPrimaryId: true, validForUpdate: false, requiredLevel: 'SystemRequired' });
+
 /** Options from a `value:label` list. */
 export function opts(...pairs: Array<[number, string]>): SimOption[] {
     return pairs.map(([value, label]) => ({ value, label }));

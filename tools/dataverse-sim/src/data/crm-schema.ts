@@ -22,6 +22,7 @@ import {
     multi,
     opts,
     pick,
+    primaryIdColumn,
     READ_ONLY,
     standardColumns,
     str,
@@ -132,9 +133,6 @@ const currency = (relationship: string): SimAttribute[] => [
     dec('exchangerate', 10, READ_ONLY),
 ];
 
-const primaryId = (name: string): SimAttribute =>
-    guid(name, { isPrimaryId: true, validForUpdate: false, requiredLevel: 'SystemRequired' });
-
 function account(): SimTable {
     return {
         logicalName: 'account',
@@ -146,7 +144,7 @@ function account(): SimTable {
         changeTracking: true,
         objectTypeCode: 1,
         attributes: [
-            primaryId('accountid'),
+            primaryIdColumn('accountid'),
             str('name', 160, { isPrimaryName: true, requiredLevel: 'ApplicationRequired' }),
             str('accountnumber', 20),
             memo('description', 2000),
@@ -216,7 +214,7 @@ function contact(): SimTable {
         changeTracking: true,
         objectTypeCode: 2,
         attributes: [
-            primaryId('contactid'),
+            primaryIdColumn('contactid'),
             str('fullname', 160, { isPrimaryName: true, ...READ_ONLY }),
             str('firstname', 50, { requiredLevel: 'Recommended' }),
             str('lastname', 50, { requiredLevel: 'ApplicationRequired' }),
@@ -268,7 +266,7 @@ function lead(): SimTable {
         changeTracking: true,
         objectTypeCode: 4,
         attributes: [
-            primaryId('leadid'),
+            primaryIdColumn('leadid'),
             str('fullname', 160, { isPrimaryName: true, ...READ_ONLY }),
             str('subject', 300, { requiredLevel: 'ApplicationRequired' }),
             str('firstname', 50),
@@ -340,7 +338,7 @@ function opportunity(): SimTable {
         changeTracking: true,
         objectTypeCode: 3,
         attributes: [
-            primaryId('opportunityid'),
+            primaryIdColumn('opportunityid'),
             str('name', 300, { isPrimaryName: true, requiredLevel: 'ApplicationRequired' }),
             memo('description', 2000),
             ...money('estimatedvalue'),

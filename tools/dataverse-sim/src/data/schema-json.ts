@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { SimAttribute, SimManyToMany, SimSchema, SimTable } from '../model.js';
-import { ACTIVE_INACTIVE, guid, standardColumns, str, type StateModel } from './columns.js';
+import { ACTIVE_INACTIVE, primaryIdColumn, standardColumns, str, type StateModel } from './columns.js';
 import { deriveEntitySetName } from './entity-set-name.js';
 import { addIntersectTables, addSystemTables, checkSchema } from './schema-complete.js';
 
@@ -140,8 +140,7 @@ function buildTable(t: z.output<typeof table>): SimTable {
     const attributes: SimAttribute[] = t.attributes.map((a) => ({ ...a }));
     const has = (n: string): boolean => attributes.some((a) => a.logicalName === n);
     // Appended, not prepended, so that attribute indexes in problem paths match the file.
-    if (!has(primaryId))
-        attributes.push(guid(primaryId, { isPrimaryId: true, validForUpdate: false, requiredLevel: 'SystemRequired' }));
+    if (!has(primaryId)) attributes.push(primaryIdColumn(primaryId));
     if (!has(t.primaryNameAttribute))
         attributes.push(
             str(t.primaryNameAttribute, 100, { isPrimaryName: true, requiredLevel: 'ApplicationRequired' }),

@@ -14,6 +14,7 @@ import {
     lookup,
     opts,
     pick,
+    primaryIdColumn,
     READ_ONLY,
     standardColumns,
     str,
@@ -42,7 +43,7 @@ function businessUnit(): SimTable {
         changeTracking: true,
         objectTypeCode: 10,
         attributes: [
-            guid('businessunitid', { isPrimaryId: true, validForUpdate: false, requiredLevel: 'SystemRequired' }),
+            primaryIdColumn('businessunitid'),
             str('name', 160, { isPrimaryName: true, requiredLevel: 'SystemRequired' }),
             lookup('parentbusinessunitid', 'businessunit', 'business_unit_parent_business_unit'),
             str('divisionname', 100),
@@ -75,7 +76,7 @@ function systemUser(): SimTable {
         changeTracking: true,
         objectTypeCode: 8,
         attributes: [
-            guid('systemuserid', { isPrimaryId: true, validForUpdate: false, requiredLevel: 'SystemRequired' }),
+            primaryIdColumn('systemuserid'),
             str('fullname', 200, { isPrimaryName: true, ...READ_ONLY }),
             str('firstname', 256),
             str('lastname', 256, { requiredLevel: 'SystemRequired' }),
@@ -122,7 +123,7 @@ function team(): SimTable {
         changeTracking: true,
         objectTypeCode: 9,
         attributes: [
-            guid('teamid', { isPrimaryId: true, validForUpdate: false, requiredLevel: 'SystemRequired' }),
+            primaryIdColumn('teamid'),
             str('name', 160, { isPrimaryName: true, requiredLevel: 'SystemRequired' }),
             lookup('businessunitid', 'businessunit', 'business_unit_teams', { requiredLevel: 'SystemRequired' }),
             lookup('administratorid', 'systemuser', 'lk_teambase_administratorid', { requiredLevel: 'SystemRequired' }),
@@ -156,11 +157,7 @@ function transactionCurrency(): SimTable {
         changeTracking: true,
         objectTypeCode: 9105,
         attributes: [
-            guid('transactioncurrencyid', {
-                isPrimaryId: true,
-                validForUpdate: false,
-                requiredLevel: 'SystemRequired',
-            }),
+            primaryIdColumn('transactioncurrencyid'),
             str('currencyname', 100, { isPrimaryName: true, requiredLevel: 'SystemRequired' }),
             str('isocurrencycode', 5, { requiredLevel: 'SystemRequired', validForUpdate: false }),
             str('currencysymbol', 13, { requiredLevel: 'SystemRequired' }),
