@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../tools/dataverse-sim/src/index.js';
 import { createDataverseClient, DataverseError } from '../../src/dataverse/index.js';
-import { collect, duplicates, STORM_LIMITS, STORM_TIME_SCALE } from './dataverse-helpers.js';
+import { collect, duplicates, SEQUENTIAL_LIMITS, SEQUENTIAL_TIME_SCALE, STORM_LIMITS } from './dataverse-helpers.js';
 
 /** One request per long window: after the first request everything is throttled for minutes. */
 const ONE_REQUEST_LIMITS = { ...STORM_LIMITS, windowSeconds: 300, maxRequestsPerWindow: 1 };
@@ -18,8 +18,8 @@ describe('the run budget', () => {
             schema: 'crm',
             rows: 600,
             seed: 21,
-            limits: STORM_LIMITS,
-            timeScale: STORM_TIME_SCALE,
+            limits: SEQUENTIAL_LIMITS,
+            timeScale: SEQUENTIAL_TIME_SCALE,
         });
         const client = createDataverseClient({ url: sim.url, retry: { maxTransientAttempts: 1 } });
         const rows = await collect(client.queryPages('contacts', { select: ['contactid'] }, { pageSize: 20 }));

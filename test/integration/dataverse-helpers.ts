@@ -26,6 +26,15 @@ export const STORM_LIMITS: LimitsConfig = {
 };
 export const STORM_TIME_SCALE = 0.02;
 
+/**
+ * For a client that reads one request at a time: at most 6 requests per window of 1 real second
+ * (10 simulated seconds at time scale 0.1), so the request-count limit trips whenever more than six
+ * requests go out within a second, which any run of more than a dozen requests does, however loaded
+ * the machine (up to 140 ms a request).
+ */
+export const SEQUENTIAL_LIMITS: LimitsConfig = { ...STORM_LIMITS, maxRequestsPerWindow: 6 };
+export const SEQUENTIAL_TIME_SCALE = 0.1;
+
 /** The one fake allowed: an identity provider handing out the given token (Entra cannot be reached here). */
 export class FakeIdentity implements TokenCredential {
     calls = 0;
