@@ -8,6 +8,7 @@ import { isGuid } from '../guid-order.js';
 import type { SimAttribute } from '../model.js';
 import { evaluateFilter, parseFilter } from '../odata/index.js';
 import type { FilterNode } from '../odata/types.js';
+import { notFound } from './data-routes.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { jsonResponse } from './http-types.js';
 import type { MetadataObject } from './metadata.js';
@@ -389,10 +390,6 @@ function noProperty(name: string, type: string): SimError {
         ErrorCodes.ODataParse,
         `Could not find a property named '${name}' on type '${CRM}${type}'.`,
     );
-}
-
-function notFound(req: SimRequest): SimError {
-    return new SimError(404, ErrorCodes.ODataParse, `Resource not found for the segment '${req.url.pathname}'.`);
 }
 
 function notFoundMetadata(what: string): SimError {
