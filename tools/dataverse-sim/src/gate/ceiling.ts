@@ -7,7 +7,7 @@
  * The least of the three binds. Rates are per REAL second (simulated rates divided by timeScale); latency is
  * client-side and does not lower the server's ceiling.
  */
-import type { LimitsConfig } from './limits-config.js';
+import { modeledServerMs, type LimitsConfig } from './limits-config.js';
 
 export type BindingLimit = 'requests' | 'executionTime' | 'concurrency' | 'none';
 
@@ -29,8 +29,7 @@ export function computeCeiling(limits: LimitsConfig | 'none', timeScale: number,
             bounds: { requests: Infinity, executionTime: Infinity, concurrency: Infinity },
         };
     }
-    const t = limits.serverTime;
-    const serverMs = t.fixedMsPerRequest + writeBatchSize * t.msPerRowWritten;
+    const serverMs = modeledServerMs(limits, { rowsRead: 0, rowsWritten: writeBatchSize });
     const perRealSecond = (simPerSecond: number): number => simPerSecond / timeScale;
     const bounds = {
         requests: perRealSecond(limits.maxRequestsPerWindow / limits.windowSeconds),

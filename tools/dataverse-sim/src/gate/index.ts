@@ -10,7 +10,7 @@ import { computeCeiling, type Ceiling } from './ceiling.js';
 import type { FaultsConfig } from './faults-config.js';
 import { FaultInjector, faultError, faultStatsKey, type FaultDecision, type FaultStatsKey } from './faults.js';
 import { Limiter } from './limiter.js';
-import { DEFAULT_DOP_HINT, type LimitsConfig } from './limits-config.js';
+import { DEFAULT_DOP_HINT, modeledServerMs, type LimitsConfig } from './limits-config.js';
 import { SimTime, type Clock } from './sim-time.js';
 import { throttleError, type LimitKind } from './throttle-errors.js';
 
@@ -19,7 +19,13 @@ export type { FaultsConfig } from './faults-config.js';
 export type { Clock } from './sim-time.js';
 export type { BindingLimit, Ceiling } from './ceiling.js';
 export type { LimitKind } from './throttle-errors.js';
-export { DATAVERSE_LIMITS, limitsConfigSchema, parseLimitsConfig, resolveLimitsOption } from './limits-config.js';
+export {
+    DATAVERSE_LIMITS,
+    limitsConfigSchema,
+    modeledServerMs,
+    parseLimitsConfig,
+    resolveLimitsOption,
+} from './limits-config.js';
 export { faultsConfigSchema, loadFaultsFile, parseFaultsConfig } from './faults-config.js';
 export { makeTestJwt, decodeJwt } from './jwt.js';
 export { UnauthorizedError, ANONYMOUS_USER, SIM_TENANT_ID } from './auth.js';
@@ -197,12 +203,6 @@ export function createGate(options: GateOptions): Gate {
         stats: () => structuredClone(stats),
         ceiling: (writeBatchSize) => computeCeiling(limits, time.timeScale, writeBatchSize),
     };
-}
-
-/** Modeled server time of one request's work, simulated ms. */
-export function modeledServerMs(limits: LimitsConfig, work: { rowsRead: number; rowsWritten: number }): number {
-    const t = limits.serverTime;
-    return t.fixedMsPerRequest + work.rowsRead * t.msPerRowRead + work.rowsWritten * t.msPerRowWritten;
 }
 
 function originOf(envUrl: string): string {

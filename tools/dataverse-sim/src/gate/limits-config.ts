@@ -61,6 +61,12 @@ export const DEFAULT_DOP_HINT = DATAVERSE_LIMITS.dopHint;
 
 export const DEFAULT_KEEP_SENDING_PENALTY_SECONDS = 1;
 
+/** Modeled server time of one request's work, simulated ms. */
+export function modeledServerMs(limits: LimitsConfig, work: { rowsRead: number; rowsWritten: number }): number {
+    const t = limits.serverTime;
+    return t.fixedMsPerRequest + work.rowsRead * t.msPerRowRead + work.rowsWritten * t.msPerRowWritten;
+}
+
 /** Validates a limits object (e.g. parsed from a file); every problem is reported with its path. */
 export function parseLimitsConfig(value: unknown, source = 'limits config'): LimitsConfig {
     return parseWithSchema(limitsConfigSchema, value, source);
