@@ -126,7 +126,11 @@ export class DataverseHttp {
     /** Sends and parses the JSON body (undefined for an empty body such as a 204). */
     async sendJson<T>(request: DataverseRequest): Promise<{ status: number; headers: HttpHeaders; body: T }> {
         const response = await this.send(request);
-        return { status: response.status, headers: response.headers, body: parseJson<T>(response, request) };
+        return {
+            status: response.status,
+            headers: response.headers,
+            body: parseJson<T>(response, request.method, new URL(this.resolve(request.path)).pathname),
+        };
     }
 
     private async loop(request: DataverseRequest): Promise<DataverseResponse> {
@@ -363,7 +367,8 @@ function serializeBody(body: unknown): string | undefined {
     return typeof body === 'string' ? body : JSON.stringify(body);
 }
 
-export function parseJson<T>(response: DataverseResponse, request: Pick<DataverseRequest, 'method' | 'path'>): T {
+/** `path` is the URL path only (no host, no query), as every DataverseError carries it. */
+export function parseJson<T>(response: DataverseResponse, method: string, path: string): T {
     if (response.bodyText === '') return undefined as T;
     try {
         return JSON.parse(response.bodyText) as T;
@@ -371,8 +376,8 @@ export function parseJson<T>(response: DataverseResponse, request: Pick<Datavers
         throw new DataverseError({
             kind: 'protocol',
             status: response.status,
-            method: request.method,
-            path: request.path.split('?')[0] ?? request.path,
+            method,
+            path,
             message: `the response is not JSON: ${response.bodyText.slice(0, 200)}`,
         });
     }
