@@ -21,6 +21,8 @@ import { odataString } from './odata-url.js';
 export interface ReadMetadataOptions {
     /** Also read the tables that lookups of the requested tables point to (one level). Default false. */
     includeLookupTargets?: boolean;
+    /** The environment's table names when the caller has read them already (saves one request). */
+    allTableNames?: readonly string[];
     signal?: AbortSignal;
 }
 
@@ -131,7 +133,9 @@ export async function readEnvironmentMetadata(
     tableNames: readonly string[],
     options: ReadMetadataOptions = {},
 ): Promise<EnvironmentMetadata> {
-    const allTableNames = await readAllTableNames(client, options.signal);
+    const allTableNames = options.allTableNames
+        ? [...options.allTableNames]
+        : await readAllTableNames(client, options.signal);
     const existing = new Set(allTableNames);
     const requested = [...new Set(tableNames)];
     const unknown = requested.filter((name) => !existing.has(name));

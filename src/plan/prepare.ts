@@ -60,9 +60,10 @@ async function readSide(
     signal?: AbortSignal,
 ): Promise<EnvironmentMetadata | PlanIssue> {
     try {
-        const all = new Set(await readAllTableNames(client, signal));
-        return await readEnvironmentMetadata(client, wantedTables(spec, side, all), {
+        const allTableNames = await readAllTableNames(client, signal);
+        return await readEnvironmentMetadata(client, wantedTables(spec, side, new Set(allTableNames)), {
             includeLookupTargets: true,
+            allTableNames,
             ...(signal ? { signal } : {}),
         });
     } catch (error) {
