@@ -20,6 +20,7 @@ import {
     entityMetadata,
     keyMetadata,
     manyToManyMetadata,
+    metadataId,
     oneToManyMetadata,
     optionSetMetadata,
     tableRelationships,
@@ -316,8 +317,16 @@ export class MetadataRoutes {
 
     private findTable(head: PathSegment): TableInfo {
         const key = head.key!;
-        for (const info of this.schema.tables.values()) {
-            if (matchesKey(entityMetadata(info), key.single, key.named, 'LogicalName')) return info;
+        const [byName] = key.named ?? [];
+        if (key.named?.length === 1 && byName![0] === 'LogicalName') {
+            const info = typeof byName![1] === 'string' ? this.schema.table(byName![1]) : undefined;
+            if (info) return info;
+        } else {
+            // By MetadataId: only the id is needed, not the whole EntityMetadata of every table.
+            for (const info of this.schema.tables.values()) {
+                const obj = { MetadataId: metadataId('entity', info.table.logicalName) };
+                if (matchesKey(obj, key.single, key.named, 'LogicalName')) return info;
+            }
         }
         const name = key.named?.[0]?.[1] ?? key.single;
         throw new SimError(404, ErrorCodes.ObjectDoesNotExist, `Could not find entity with name '${String(name)}'.`);
