@@ -215,7 +215,7 @@ class Generator {
             };
         }
         if (isLookupType(a.type)) return this.lookupColumn(t, a);
-        const required = a.requiredLevel === 'SystemRequired' || a.requiredLevel === 'ApplicationRequired';
+        const required = isRequired(a);
         // Person names are always set: fullname (read-only, computed by the service) is first + last.
         const isName = a.isPrimaryName === true || name === 'firstname' || name === 'lastname';
         const optional = (p: number, gen: ColumnGen): ColumnGen =>
@@ -242,7 +242,7 @@ class Generator {
             }
             case 'Money': {
                 const p = a.precision ?? 2;
-                if (name.endsWith('_base') && t.attributes.some((b) => b.logicalName === name.slice(0, -5))) {
+                if (isBaseColumn(t, name)) {
                     const source = name.slice(0, -5);
                     // Base amount = amount / exchange rate, as the service computes it (source is generated first).
                     return (c, _r, row) => {
@@ -320,7 +320,7 @@ class Generator {
         if (a.validForCreate === false && a.validForUpdate === false) return undefined;
         const targets = (a.targets ?? []).filter((x) => this.ids(x).length > 0);
         if (targets.length === 0) return undefined;
-        const required = a.requiredLevel === 'SystemRequired' || a.requiredLevel === 'ApplicationRequired';
+        const required = isRequired(a);
         const self = t.logicalName;
         // Share of rows that get a value, and the chance of each target for polymorphic lookups.
         let weights = targets.map(() => 1);
@@ -359,6 +359,11 @@ function integerFor(name: string, r: Prng): number {
     return r.int(0, 1000);
 }
 
+function isRequired(a: SimAttribute): boolean {
+    return a.requiredLevel === 'SystemRequired' || a.requiredLevel === 'ApplicationRequired';
+}
+
+/** A Money `_base` twin: derived from its source column. */
 function isBaseColumn(t: SimTable, name: string): boolean {
     return name.endsWith('_base') && t.attributes.some((b) => b.logicalName === name.slice(0, -5));
 }
