@@ -49,9 +49,9 @@ export function authenticate(
 
     const fail = (reason: string): AuthResult => ({ ok: false, error: new UnauthorizedError(reason, envOrigin) });
     if (header === undefined || header === '') return fail('missing Authorization header');
-    const match = /^Bearer +(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) return fail('Authorization header is not "Bearer <token>"');
-    const claims = decodeJwt(match[1]);
+    const token = bearerToken(header);
+    if (token === undefined) return fail('Authorization header is not "Bearer <token>"');
+    const claims = decodeJwt(token);
     if (!claims) return fail('bearer token is not a JWT (three base64url parts with JSON header and payload)');
     const audiences = Array.isArray(claims.aud) ? (claims.aud as unknown[]) : [claims.aud];
     const accepted = [envOrigin, `${envOrigin}/`];
@@ -70,8 +70,13 @@ export function authenticate(
 
 function userFromHeader(header: string | undefined): string {
     if (header === undefined || header === '') return ANONYMOUS_USER;
-    const match = /^Bearer +(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) return header;
-    const oid = decodeJwt(match[1])?.oid;
-    return typeof oid === 'string' && oid !== '' ? oid : match[1];
+    const token = bearerToken(header);
+    if (token === undefined) return header;
+    const oid = decodeJwt(token)?.oid;
+    return typeof oid === 'string' && oid !== '' ? oid : token;
+}
+
+/** The token of `Bearer <token>` (scheme case-insensitive); undefined for any other header value. */
+function bearerToken(header: string): string | undefined {
+    return /^Bearer +(\S+)\s*$/i.exec(header)?.[1];
 }
