@@ -1,5 +1,5 @@
 /** Seeded fault decisions: at most one fault per request, drawn in request order, so a seed replays exactly. */
-import { SimError } from '../errors.js';
+import { ErrorCodes, SimError } from '../errors.js';
 import {
     DEFAULT_AFTER_WORK_SHARE,
     DEFAULT_RESET_AFTER_BYTES,
@@ -65,10 +65,13 @@ export class FaultInjector {
 
 /** Real-shaped error bodies for injected 5xx. The codes are the service's generic unexpected error and SQL timeout. */
 const FAULT_ERRORS: Record<500 | 502 | 503 | 504, { code: string; message: string }> = {
-    500: { code: '0x80040216', message: 'An unexpected error occurred.' },
-    502: { code: '0x80040216', message: 'Bad Gateway: the web server received an invalid response (simulated fault).' },
+    500: { code: ErrorCodes.UnexpectedError, message: 'An unexpected error occurred.' },
+    502: {
+        code: ErrorCodes.UnexpectedError,
+        message: 'Bad Gateway: the web server received an invalid response (simulated fault).',
+    },
     503: {
-        code: '0x80040216',
+        code: ErrorCodes.UnexpectedError,
         message: 'The service is temporarily unavailable. Retry after the time in Retry-After.',
     },
     504: { code: '0x80044151', message: 'The request timed out (simulated fault).' },

@@ -34,7 +34,8 @@ function invalid(reason: string): SimError {
 }
 
 /** Lower-case-hex percent encoding of everything but [A-Za-z0-9-_.], as the real cookie shows (`%3ccookie%20...`). */
-function cookieEncode(text: string): string {
+/** Percent-encodes every byte but A-Z a-z 0-9 - _ . with lower-case hex, as the service's tokens show. */
+export function cookieEncode(text: string): string {
     let out = '';
     for (const byte of Buffer.from(text, 'utf8')) {
         const ch = String.fromCharCode(byte);

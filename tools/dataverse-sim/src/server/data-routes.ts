@@ -9,6 +9,7 @@ import { isLookupType } from '../model.js';
 import type { Preferences } from '../odata/prefer.js';
 import { annotationRequested, MAX_PAGE_SIZE, parsePrefer } from '../odata/prefer.js';
 import type { QueryEngine } from '../odata/types.js';
+import { cookieEncode } from '../odata/skiptoken.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { emptyResponse, JSON_CONTENT_TYPE, jsonResponse } from './http-types.js';
 import type { KeyTarget } from './references.js';
@@ -636,7 +637,7 @@ function deltaToken(version: number): string {
 export function replaceParam(url: URL, name: string, value: string): string {
     const base = removeParam(url, name);
     const sep = base.includes('?') ? '&' : '?';
-    return `${base}${sep}${name}=${name === '$deltatoken' ? encodeLowerHex(value) : encodeURIComponent(value)}`;
+    return `${base}${sep}${name}=${name === '$deltatoken' ? cookieEncode(value) : encodeURIComponent(value)}`;
 }
 
 function removeParam(url: URL, name: string): string {
@@ -645,19 +646,6 @@ function removeParam(url: URL, name: string): string {
         .split('&')
         .filter((p) => p !== '' && decodeURIComponent(p.split('=')[0]!) !== name);
     return `${url.origin}${url.pathname}${parts.length ? `?${parts.join('&')}` : ''}`;
-}
-
-/**
- * Percent-encoding of everything but [A-Za-z0-9-_.] in lower-case hex, as the service writes delta tokens
- * (`919042%2108%2f22%2f2017%2008%3a10%3a44`, research §6).
- */
-function encodeLowerHex(text: string): string {
-    let out = '';
-    for (const byte of Buffer.from(text, 'utf8')) {
-        const ch = String.fromCharCode(byte);
-        out += /[A-Za-z0-9\-_.]/.test(ch) ? ch : '%' + byte.toString(16).padStart(2, '0');
-    }
-    return out;
 }
 
 function idText(value: unknown): string {

@@ -122,7 +122,7 @@ export function errorResponse(err: unknown): SimResponse {
             ? err
             : new SimError(
                   500,
-                  '0x80040216',
+                  ErrorCodes.UnexpectedError,
                   `An unexpected error occurred: ${err instanceof Error ? err.message : String(err)}`,
               );
     return jsonResponse(error.status, error.toBody(), error.headers);
