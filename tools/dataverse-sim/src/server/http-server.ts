@@ -6,7 +6,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import type { SimError } from '../errors.js';
 import type { Gate, GateStats } from '../gate/index.js';
 import type { SimRow } from '../model.js';
 import type { SimHeaders, SimRequest, SimResponse } from './http-types.js';
@@ -143,10 +142,9 @@ export class SimHttpServer {
         this.requests++;
         const entered = this.gate.enter(req);
         if (!entered.ok) {
-            const body = await readBody(req);
-            void body;
+            await readBody(req); // drain the request before answering, so the client sees the response
             await sleep(entered.delayMs);
-            this.sendCounted(res, errorFrom(entered.error));
+            this.sendCounted(res, errorResponse(entered.error));
             return;
         }
         let response: SimResponse;
@@ -175,7 +173,7 @@ export class SimHttpServer {
         }
         await sleep(exit.delayMs);
         if (exit.kind === 'error') {
-            this.sendCounted(res, errorFrom(exit.error));
+            this.sendCounted(res, errorResponse(exit.error));
             return;
         }
         this.sendCounted(res, { ...response, headers: { ...response.headers, ...exit.headers } });
@@ -209,10 +207,6 @@ export class SimHttpServer {
         const key = status === 0 ? 'reset' : String(status);
         this.statuses[key] = (this.statuses[key] ?? 0) + 1;
     }
-}
-
-function errorFrom(error: SimError): SimResponse {
-    return errorResponse(error);
 }
 
 function send(res: ServerResponse, response: SimResponse): void {
