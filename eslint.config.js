@@ -14,19 +14,94 @@ export default tseslint.config(
         rules: {
             '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
             '@typescript-eslint/consistent-type-imports': 'error',
-            // Domain code must stay host-agnostic (DESIGN: triggers are thin).
+            // The restrictions below apply per folder.
             'no-restricted-imports': 'off',
         },
     },
     {
-        files: ['src/spec/**', 'src/dataverse/**', 'src/plan/**', 'src/copy/**', 'src/runlog/**', 'src/cli/**'],
+        // Domain code stays host-agnostic (DESIGN: triggers are thin): only the host folders may import
+        // the Functions packages, and nothing in src imports the simulator or other tools.
+        files: ['src/**/*.ts'],
+        ignores: ['src/functions/**', 'src/orchestrators/**', 'src/host/**'],
         rules: {
             'no-restricted-imports': [
                 'error',
                 {
-                    paths: [
-                        { name: '@azure/functions', message: 'Domain code must not import the Functions host.' },
-                        { name: 'durable-functions', message: 'Domain code must not import durable-functions.' },
+                    patterns: [
+                        {
+                            group: [
+                                '@azure/functions',
+                                '@azure/functions/*',
+                                'durable-functions',
+                                'durable-functions/*',
+                            ],
+                            message: 'Domain code must not import the Functions host or durable-functions.',
+                        },
+                        { group: ['**/tools/**'], message: 'Product code must not import the simulator or tools.' },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        files: ['src/functions/**/*.ts', 'src/host/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        { group: ['**/tools/**'], message: 'Product code must not import the simulator or tools.' },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        // Orchestrators are replayed: deterministic generators that only yield SDK tasks (DESIGN principle 3).
+        files: ['src/orchestrators/**/*.ts'],
+        rules: {
+            'no-restricted-syntax': [
+                'error',
+                { selector: 'AwaitExpression', message: 'Orchestrators yield SDK tasks; they never await.' },
+                {
+                    selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+                    message: 'Use context.df.currentUtcDateTime: Date.now() differs on replay.',
+                },
+                {
+                    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+                    message: 'Use context.df.currentUtcDateTime: new Date() differs on replay.',
+                },
+                {
+                    selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+                    message: 'Use context.df.newGuid(): Math.random() differs on replay.',
+                },
+                {
+                    selector: "MemberExpression[object.name='process'][property.name='env']",
+                    message: 'Orchestrators read no settings: pass them in the input.',
+                },
+                { selector: "Identifier[name='setTimeout']", message: 'Use context.df.createTimer.' },
+            ],
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        {
+                            group: ['node:*', 'fs', 'fs/*', 'http', 'https', 'crypto'],
+                            message: 'Orchestrators do no I/O.',
+                        },
+                        { group: ['**/tools/**'], message: 'Product code must not import the simulator or tools.' },
+                        {
+                            group: [
+                                '../dataverse/*',
+                                '../copy/*',
+                                '../runlog/*',
+                                '../activities/*',
+                                '../host/*',
+                                '../functions/*',
+                            ],
+                            allowTypeImports: true,
+                            message: 'Orchestrators call activities by name; only type imports of domain modules.',
+                        },
                     ],
                 },
             ],

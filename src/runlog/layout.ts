@@ -1,0 +1,46 @@
+/**
+ * Every path of the run store, in one place (DESIGN "Run log"): the summary, the events log, the
+ * failed rows per table, incremental-refresh state per spec, and the documents a run passes between
+ * its activities by reference (spec, plan, reference matches, page lists, per-page work lists).
+ */
+
+/** Table and spec names are logical names or spec names; a run id is ours. Refuse anything that could escape. */
+function segment(value: string, what: string): string {
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value) || value.includes('..'))
+        throw new TypeError(`${what} '${value}' cannot be used in a run store path`);
+    return value;
+}
+
+export const runPaths = (runId: string) => {
+    const root = `runs/${segment(runId, 'run id')}`;
+    return {
+        root: `${root}/`,
+        summary: `${root}/summary.json`,
+        events: `${root}/events.jsonl`,
+        /** Failed rows of one table (CSV). */
+        errors: (table: string) => `${root}/errors/${segment(table, 'table')}.csv`,
+        errorsFolder: `${root}/errors/`,
+        spec: `${root}/spec.json`,
+        plan: `${root}/plan.json`,
+        references: `${root}/references.json`,
+        /** Key ranges of one table (or intersect table) for one phase's key walk. */
+        pages: (table: string, kind: string = 'copy') =>
+            `${root}/pages/${segment(table, 'table')}.${segment(kind, 'page kind')}.json`,
+        /** A page's follow-up work (deferred lookups, state changes, deletes). */
+        work: (kind: string, table: string, page: number) =>
+            `${root}/work/${segment(kind, 'work kind')}/${segment(table, 'table')}/${page}.json`,
+        /** Incremental state taken during this run, committed to `statePath` by the finish step. */
+        pendingState: (table: string) => `${root}/state/${segment(table, 'table')}.json`,
+        /** Present when a cancel was requested: activities stop at the next page boundary. */
+        cancel: `${root}/cancel.json`,
+        /** The local host's journal of orchestration histories (filesystem store only). */
+        history: `${root}/history/`,
+    };
+};
+
+export type RunPaths = ReturnType<typeof runPaths>;
+
+/** Incremental-refresh state of one table of a spec (delta token or watermark). */
+export function statePath(spec: string, table: string): string {
+    return `state/${segment(spec, 'spec name')}/${segment(table, 'table')}.json`;
+}
