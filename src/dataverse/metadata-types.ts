@@ -33,6 +33,8 @@ export interface OptionMetadata {
     label: string;
     /** Status options: the state they belong to. */
     state?: number;
+    /** State options: the status a row gets when it enters this state without one. */
+    defaultStatus?: number;
 }
 
 export interface AttributeMetadata {

@@ -238,7 +238,7 @@ interface RawDerivedAttribute {
     MaxLength?: number | null;
     Precision?: number | null;
     OptionSet?: {
-        Options?: Array<{ Value: number; Label?: RawLabel | null; State?: number | null }>;
+        Options?: Array<RawOption>;
         TrueOption?: unknown;
     } | null;
 }
@@ -350,9 +350,22 @@ function toAttribute(raw: RawAttribute): AttributeMetadata {
     };
 }
 
-function toOption(raw: { Value: number; Label?: RawLabel | null; State?: number | null }): OptionMetadata {
+/** An option of an option set; State on status options, DefaultStatus on state options (StateOptionMetadata). */
+interface RawOption {
+    Value: number;
+    Label?: RawLabel | null;
+    State?: number | null;
+    DefaultStatus?: number | null;
+}
+
+function toOption(raw: RawOption): OptionMetadata {
     const label = raw.Label?.UserLocalizedLabel?.Label ?? raw.Label?.LocalizedLabels?.[0]?.Label ?? '';
-    return { value: raw.Value, label, ...(typeof raw.State === 'number' ? { state: raw.State } : {}) };
+    return {
+        value: raw.Value,
+        label,
+        ...(typeof raw.State === 'number' ? { state: raw.State } : {}),
+        ...(typeof raw.DefaultStatus === 'number' ? { defaultStatus: raw.DefaultStatus } : {}),
+    };
 }
 
 function toKey(raw: RawKey): KeyMetadata {

@@ -319,6 +319,9 @@ export function planOptions(spec: MigrationSpec): Plan['options'] {
         writeBatchSize: spec.options.writeBatchSize,
         maxConcurrency: spec.options.maxConcurrency,
         incremental: spec.options.incremental,
+        maxDeleteShare: spec.options.maxDeleteShare,
+        ...(spec.options.maxFailedRows !== undefined ? { maxFailedRows: spec.options.maxFailedRows } : {}),
+        ...(spec.options.maxFailureRatio !== undefined ? { maxFailureRatio: spec.options.maxFailureRatio } : {}),
     };
 }
 

@@ -11,12 +11,12 @@ import { columnNames, tablePath, type PlanContext, type RunTable } from './conte
 import type { LookupEdge } from './graph.js';
 import { mapLookupColumn } from './lookups.js';
 import { systemColumnReason, uncopyableReason } from './system-columns.js';
-import type { ColumnKind, ColumnMapping } from './types.js';
+import type { ColumnKind, ColumnMapping, TablePlan } from './types.js';
 
 export interface ColumnsResult {
     columns: ColumnMapping[];
     edges: LookupEdge[];
-    state?: { stateColumn: string; statusColumn: string };
+    state?: TablePlan['state'];
 }
 
 const FAMILY: Record<AttributeType, string> = {
@@ -182,6 +182,8 @@ class TableColumnMapper {
             type: target.attributeType,
             writable: writable(target),
         };
+        if (target.precision !== undefined && FAMILY[target.attributeType] === 'number')
+            mapping.precision = target.precision;
         if (mapping.kind === 'lookup') {
             const lookup = mapLookupColumn(this.ctx, this.run, source, target, path);
             mapping.lookup = { targets: lookup.targets, required: lookup.required };
@@ -341,7 +343,16 @@ class TableColumnMapper {
     private statePair(): ColumnsResult['state'] {
         const state = this.columns.find((c) => c.type === 'State');
         const status = this.columns.find((c) => c.type === 'Status');
-        if (state && status) return { stateColumn: state.source, statusColumn: status.source };
+        if (state && status) {
+            const created = createdState(this.targetAttr(state.target), this.targetAttr(status.target));
+            return {
+                stateColumn: state.source,
+                statusColumn: status.source,
+                targetStateColumn: state.target,
+                targetStatusColumn: status.target,
+                ...(created ? { created } : {}),
+            };
+        }
         const only = state ?? status;
         if (only) {
             this.ctx.warnings.push({
@@ -361,6 +372,21 @@ class TableColumnMapper {
         const state = this.statePair();
         return { columns: this.columns, edges: this.edges, ...(state ? { state } : {}) };
     }
+}
+
+/**
+ * The state a create leaves: the first state (statecode 0 on every standard table) and the status that
+ * state defaults to (StateOptionMetadata.DefaultStatus, else the first status of that state).
+ */
+function createdState(
+    state: AttributeMetadata | undefined,
+    status: AttributeMetadata | undefined,
+): { state: number; status: number } | undefined {
+    const states = [...(state?.options ?? [])].sort((a, b) => a.value - b.value);
+    const first = states.find((o) => o.value === 0) ?? states[0];
+    if (!first) return undefined;
+    const defaultStatus = first.defaultStatus ?? status?.options?.find((o) => o.state === first.value)?.value;
+    return defaultStatus === undefined ? undefined : { state: first.value, status: defaultStatus };
 }
 
 export function mapColumns(ctx: PlanContext, run: RunTable): ColumnsResult {

@@ -74,6 +74,8 @@ export interface ColumnMapping {
     valueMap?: Record<string, number>;
     /** Multi-select choice: a comma-separated list of values. */
     multiSelect?: boolean;
+    /** Decimal places the target keeps (Money, Decimal, Double): values are compared at this precision. */
+    precision?: number;
     /** Lookup columns: one entry per table the source column may point to. */
     lookup?: { targets: LookupTarget[]; required: boolean };
     /** Set in the deferred-lookup phase instead of the table's own tier (breaks a cycle). */
@@ -99,7 +101,15 @@ export interface TablePlan {
     /** Source names of the lookup columns patched in the deferred phase. */
     deferred: string[];
     /** statecode/statuscode are copied together (source names), after the other columns of a row. */
-    state?: { stateColumn: string; statusColumn: string };
+    state?: {
+        stateColumn: string;
+        statusColumn: string;
+        /** Target names of the two columns. */
+        targetStateColumn: string;
+        targetStatusColumn: string;
+        /** The state and status a create leaves in the target (the first state and its default status). */
+        created?: { state: number; status: number };
+    };
     /** The source table supports change tracking (incremental refresh). */
     changeTracking: boolean;
 }
@@ -168,7 +178,15 @@ export interface Plan {
     references: ReferencePlan[];
     fallbackOwner?: string;
     onUnresolvedLookup: 'clear' | 'fail';
-    options: { pageSize: number; writeBatchSize: number; maxConcurrency: number; incremental: boolean };
+    options: {
+        pageSize: number;
+        writeBatchSize: number;
+        maxConcurrency: number;
+        incremental: boolean;
+        maxDeleteShare: number;
+        maxFailedRows?: number;
+        maxFailureRatio?: number;
+    };
     warnings: PlanIssue[];
     problems: PlanIssue[];
 }

@@ -16,6 +16,8 @@ export const SPEC_DEFAULTS = {
     /** How a table's rows are matched in the target: by the preserved primary id. */
     match: 'id' as const,
     deleteMissing: false,
+    /** deleteMissing refuses to delete more than this share of a target table's rows in one run. */
+    maxDeleteShare: 0.1,
 } as const;
 
 /** Natural keys used to match reference (not copied) tables in the target, in order of preference. */

@@ -154,6 +154,8 @@ export const optionsSchema = z
         maxConcurrency: z.number().int().min(1).max(256).default(SPEC_DEFAULTS.maxConcurrency),
         maxFailedRows: z.number().int().min(0).optional(),
         maxFailureRatio: z.number().min(0).max(1).optional(),
+        /** A run stops before deleting when deleteMissing would remove more than this share of a target table. */
+        maxDeleteShare: z.number().min(0).max(1).default(SPEC_DEFAULTS.maxDeleteShare),
         schedule: z
             .string()
             .superRefine((value, ctx) => {
@@ -168,6 +170,7 @@ export const optionsSchema = z
         writeBatchSize: SPEC_DEFAULTS.writeBatchSize,
         maxConcurrency: SPEC_DEFAULTS.maxConcurrency,
         incremental: SPEC_DEFAULTS.incremental,
+        maxDeleteShare: SPEC_DEFAULTS.maxDeleteShare,
     });
 
 export const migrationSpecSchema = z.strictObject({

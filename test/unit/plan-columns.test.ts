@@ -79,7 +79,13 @@ describe('automatic column mapping', () => {
         expect(mapped.find((c) => c.source === 'new_colour')?.kind).toBe('choice');
         expect(mapped.find((c) => c.source === 'new_tags')).toMatchObject({ kind: 'choice', multiSelect: true });
         expect(mapped.find((c) => c.source === 'ownerid')?.kind).toBe('lookup');
-        expect(plan.tables.new_widget!.state).toEqual({ stateColumn: 'statecode', statusColumn: 'statuscode' });
+        expect(plan.tables.new_widget!.state).toEqual({
+            stateColumn: 'statecode',
+            statusColumn: 'statuscode',
+            targetStateColumn: 'statecode',
+            targetStatusColumn: 'statuscode',
+            created: { state: 0, status: 1 },
+        });
     });
 
     it('drops createdon when the target has no overriddencreatedon, and columns the target lacks', () => {

@@ -64,8 +64,18 @@ export function table(name: string, spec: TableSpecFixture = {}): TableMetadata 
             attr('modifiedon', 'DateTime', readOnly),
             attr('overriddencreatedon', 'DateTime', { isValidForUpdate: false }),
             attr('versionnumber', 'BigInt', readOnly),
-            attr('statecode', 'State', { options: options([0, 'Active'], [1, 'Inactive']) }),
-            attr('statuscode', 'Status', { options: options([1, 'Active'], [2, 'Inactive']) }),
+            attr('statecode', 'State', {
+                options: [
+                    { value: 0, label: 'Active', defaultStatus: 1 },
+                    { value: 1, label: 'Inactive', defaultStatus: 2 },
+                ],
+            }),
+            attr('statuscode', 'Status', {
+                options: [
+                    { value: 1, label: 'Active', state: 0 },
+                    { value: 2, label: 'Inactive', state: 1 },
+                ],
+            }),
         );
     }
     const lookups: LookupSpec[] = [...(spec.lookups ?? [])];

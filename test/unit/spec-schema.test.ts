@@ -38,6 +38,7 @@ describe('migration spec', () => {
             writeBatchSize: SPEC_DEFAULTS.writeBatchSize,
             maxConcurrency: SPEC_DEFAULTS.maxConcurrency,
             incremental: SPEC_DEFAULTS.incremental,
+            maxDeleteShare: SPEC_DEFAULTS.maxDeleteShare,
         });
     });
 
