@@ -102,6 +102,16 @@ export interface ClientStats {
     >;
 }
 
+/** One page of a change-tracking read. */
+export interface ChangePage {
+    /** New or changed rows with the selected columns (every row, on an initial read without a deltaLink). */
+    rows: Row[];
+    /** Primary ids of rows deleted since the token (`$deletedEntity` entries). */
+    deleted: string[];
+    /** Only on the last page: the link for the next read of changes. Opaque: store it as it is. */
+    deltaLink?: string;
+}
+
 export interface DataverseWriteClient extends DataverseClient {
     /**
      * Upserts rows keyed by their primary id (or an `@odata.id` alternate-key reference on the row), in chunks of
@@ -116,6 +126,29 @@ export interface DataverseWriteClient extends DataverseClient {
         row: Row,
         options?: WriteOptions & { mode?: 'upsert' | 'update' | 'create' },
     ): Promise<void>;
+    /**
+     * Change tracking (research dataverse-webapi.md §6, anchors-2.md §6.5): without `deltaLink`, the initial read
+     * `GET <set>?$select=...` with `Prefer: odata.track-changes` (+ maxpagesize), every page, the deltaLink on the last;
+     * with `deltaLink`, GET it (same page size preference) and follow nextLinks until the new deltaLink. An expired or
+     * invalid token fails with a DataverseError for which `isExpiredDeltaToken(error)` is true.
+     */
+    readChanges(
+        entitySetName: string,
+        query: { select: string[] },
+        options?: QueryOptions & { deltaLink?: string },
+    ): AsyncIterable<ChangePage>;
+    /**
+     * Updates existing rows only (never creates): UpdateMultiple in `batchSize` chunks; a chunk the service rejects
+     * (or a table without UpdateMultiple) goes row by row as a `$batch` of `PATCH` with `If-Match: *`
+     * (continue-on-error), so one bad row never fails its neighbours. A row that does not exist is
+     * `{ ok: false, status: 404, code: '0x80040217' }`. Rows carry their primary id (or `@odata.id`).
+     */
+    updateMultiple(table: WriteTable, rows: Row[], options?: UpsertMultipleOptions): Promise<WriteResult[]>;
+    /**
+     * Deletes rows by primary id as `$batch` DELETEs (DeleteMultiple is elastic-table only). A row already gone is
+     * `{ ok: true, status: 404 }` so a retried delete is not an error.
+     */
+    deleteMultiple(table: WriteTable, ids: string[], options?: UpsertMultipleOptions): Promise<WriteResult[]>;
     /** Deletes one row; false when it did not exist (so a retried delete is not an error). */
     delete(table: WriteTable, key: string, options?: WriteOptions): Promise<boolean>;
     /** POST `$ref`: relates two rows through a collection-valued navigation property; already related is ok. */

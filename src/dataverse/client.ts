@@ -7,9 +7,13 @@ import type { TokenCredential } from '@azure/identity';
 import { isLoopbackUrl } from '../spec/schema.js';
 import type { CredentialSpec } from '../spec/schema.js';
 import { buildBatchBody, newBatchBoundary, parseBatchResponse } from './batch.js';
+import { bypassHeaders, BulkWriter, DUPLICATE_CODE } from './bulk-writes.js';
+import { readChangePages, type ReadChangesOptions } from './changes.js';
+import { followNextLinks } from './collection-pages.js';
 import type {
     BatchRequest,
     BatchResponse,
+    ChangePage,
     ClientStats,
     DataverseWriteClient,
     ODataQuery,
@@ -22,7 +26,7 @@ import type {
 } from './client-types.js';
 import { sharedLimiter, type AdaptiveLimiter } from './concurrency.js';
 import { createTokenCredential, identityKey, scopeFor } from './credentials.js';
-import { DataverseError, isTransientStatus, parseErrorBody } from './errors.js';
+import { DataverseError, isTransientStatus } from './errors.js';
 import { apiPath, combineSignals, DataverseHttp, type RetryEvent } from './http.js';
 import { buildQueryString, entityPath, preferHeader } from './odata-url.js';
 import { backoffDelay, DEFAULT_RETRY_OPTIONS, parseRetryAfter, sleep, type RetryOptions } from './retry-policy.js';
@@ -62,22 +66,14 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
     return new HttpDataverseClient(options);
 }
 
-/** How the service words "this table has no UpsertMultiple" (its code, 0x80040216, is the generic "unexpected"). */
-const UNSUPPORTED_BULK =
-    /does not support entities of type|MessageProcessor\.Empty|has not yet been implemented|is not supported/i;
-const DUPLICATE_CODE = '0x80040237';
-
 class HttpDataverseClient implements DataverseWriteClient {
     readonly url: string;
     private readonly http: DataverseHttp;
     private readonly limiter: AdaptiveLimiter;
     private readonly writeBatchSize: number;
     private readonly retry: RetryOptions;
-    /** Tables whose UpsertMultiple the service rejected as unsupported: straight to `$batch`. */
-    private readonly noBulk = new Set<string>();
     private readonly runSignal: AbortSignal | undefined;
-    /** Tables whose UpsertMultiple succeeded once. */
-    private readonly bulkOk = new Set<string>();
+    private readonly bulk: BulkWriter;
 
     constructor(options: DataverseClientOptions) {
         const origin = new URL(options.url).origin;
@@ -122,6 +118,12 @@ class HttpDataverseClient implements DataverseWriteClient {
             deadline,
             onRetry: options.onRetry,
         });
+        this.bulk = new BulkWriter({
+            send: (request) => this.http.send(request),
+            batch: (requests, batchOptions) => this.batch(requests, batchOptions),
+            apiBase: this.http.apiBase,
+            writeBatchSize: this.writeBatchSize,
+        });
     }
 
     // ---- reads ------------------------------------------------------------------------------------------------
@@ -142,27 +144,18 @@ class HttpDataverseClient implements DataverseWriteClient {
     async *queryPages(entitySetName: string, query: ODataQuery, options: QueryOptions = {}): AsyncIterable<Row[]> {
         const prefer = preferHeader({ pageSize: options.pageSize, annotations: options.annotations });
         const headers = prefer ? { Prefer: prefer } : undefined;
-        let next: string | undefined = `${entitySetName}${buildQueryString(query)}`;
-        while (next !== undefined) {
-            const { body }: { body: CollectionPage | undefined } = await this.http.sendJson<CollectionPage>({
-                method: 'GET',
-                path: next,
-                headers,
-                signal: options.signal,
-            });
-            if (!body || !Array.isArray(body.value)) {
-                throw new DataverseError({
-                    kind: 'protocol',
-                    status: 200,
-                    method: 'GET',
-                    path: new URL(this.http.resolve(next)).pathname,
-                    message: 'the collection response has no "value" array',
-                });
-            }
-            yield body.value;
-            // Followed unchanged, as the service requires (same Prefer header, nothing appended).
-            next = body['@odata.nextLink'];
+        const first = `${entitySetName}${buildQueryString(query)}`;
+        for await (const page of followNextLinks(this.http, first, { headers, signal: options.signal })) {
+            yield page.value;
         }
+    }
+
+    readChanges(
+        entitySetName: string,
+        query: { select: string[] },
+        options: ReadChangesOptions = {},
+    ): AsyncIterable<ChangePage> {
+        return readChangePages(this.http, entitySetName, query, options);
     }
 
     whoAmI(): Promise<{ UserId: string; BusinessUnitId: string; OrganizationId: string }> {
@@ -171,69 +164,16 @@ class HttpDataverseClient implements DataverseWriteClient {
 
     // ---- writes -----------------------------------------------------------------------------------------------
 
-    async upsertMultiple(table: WriteTable, rows: Row[], options: UpsertMultipleOptions = {}): Promise<WriteResult[]> {
-        const chunks = this.chunks(rows, options);
-        const run = (chunk: Chunk<Row>) => this.upsertChunk(table, chunk.items, chunk.start, options);
-        // Until the table is known to take UpsertMultiple (or not), one chunk finds out before the rest go in parallel.
-        const probe =
-            this.bulkOk.has(table.logicalName) || this.noBulk.has(table.logicalName) ? [] : chunks.slice(0, 1);
-        const first = await Promise.all(probe.map(run));
-        const rest = await Promise.all(chunks.slice(probe.length).map(run));
-        return [...first, ...rest].flat();
+    upsertMultiple(table: WriteTable, rows: Row[], options?: UpsertMultipleOptions): Promise<WriteResult[]> {
+        return this.bulk.upsertMultiple(table, rows, options);
     }
 
-    /** Writes `rows`, the input rows from index `start` on; results carry their index in the input. */
-    private async upsertChunk(
-        table: WriteTable,
-        rows: Row[],
-        start: number,
-        options: UpsertMultipleOptions,
-    ): Promise<WriteResult[]> {
-        const headers = bypassHeaders(options.bypass);
-        if (!this.noBulk.has(table.logicalName)) {
-            const type = `Microsoft.Dynamics.CRM.${table.logicalName}`;
-            try {
-                await this.http.send({
-                    method: 'POST',
-                    path: `${table.entitySetName}/Microsoft.Dynamics.CRM.UpsertMultiple`,
-                    headers,
-                    body: { Targets: rows.map((row) => ({ ...row, '@odata.type': type })) },
-                    signal: options.signal,
-                });
-                this.bulkOk.add(table.logicalName);
-                return rows.map((_, index) => ({ index: start + index, ok: true, status: 204 }));
-            } catch (error) {
-                // Row-level problems and unsupported tables go row by row below; everything else is not the rows' fault.
-                if (!(error instanceof DataverseError) || error.kind !== 'http') throw error;
-                if (UNSUPPORTED_BULK.test(error.serviceMessage)) {
-                    this.noBulk.add(table.logicalName);
-                }
-            }
-        }
-        const primaryId = table.primaryIdAttribute ?? `${table.logicalName}id`;
-        const requests: BatchRequest[] = [];
-        const results: Array<WriteResult | undefined> = [];
-        rows.forEach((row, index) => {
-            const { ['@odata.id']: odataId, ['@odata.type']: _type, [primaryId]: id, ...body } = row;
-            let path: string;
-            try {
-                if (typeof odataId === 'string')
-                    path = odataId.replace(/^.*\/api\/data\/v\d+\.\d+\//, '').replace(/^\//, '');
-                else if (typeof id === 'string') path = entityPath(table.entitySetName, id);
-                else throw new Error(`the row has no ${primaryId} and no @odata.id, so it cannot be upserted`);
-            } catch (error) {
-                results[index] = { index: start + index, ok: false, status: 400, message: (error as Error).message };
-                return;
-            }
-            results[index] = undefined;
-            requests.push({ method: 'PATCH', path, body, headers });
-        });
-        const responses = await this.batch(requests, options);
-        let next = 0;
-        return results.map((result, index) => {
-            if (result) return result;
-            return toWriteResult(start + index, responses[next++]);
-        });
+    updateMultiple(table: WriteTable, rows: Row[], options?: UpsertMultipleOptions): Promise<WriteResult[]> {
+        return this.bulk.updateMultiple(table, rows, options);
+    }
+
+    deleteMultiple(table: WriteTable, ids: string[], options?: UpsertMultipleOptions): Promise<WriteResult[]> {
+        return this.bulk.deleteMultiple(table, ids, options);
     }
 
     async createOrUpdate(
@@ -276,7 +216,7 @@ class HttpDataverseClient implements DataverseWriteClient {
         const headers = bypassHeaders(options.bypass);
         try {
             await this.http.send({
-                ...this.associateRequest(table, id, navigationProperty, related, relatedId, headers),
+                ...this.bulk.associateRequest(table, id, navigationProperty, related, relatedId, headers),
                 signal: options.signal,
             });
         } catch (error) {
@@ -303,53 +243,14 @@ class HttpDataverseClient implements DataverseWriteClient {
         return response.status !== 404;
     }
 
-    async associateMany(
+    associateMany(
         table: WriteTable,
         navigationProperty: string,
         related: WriteTable,
         pairs: Array<[id: string, relatedId: string]>,
-        options: UpsertMultipleOptions = {},
+        options?: UpsertMultipleOptions,
     ): Promise<WriteResult[]> {
-        const headers = bypassHeaders(options.bypass);
-        const responses = await Promise.all(
-            this.chunks(pairs, options).map((chunk) =>
-                this.batch(
-                    chunk.items.map(([id, relatedId]) =>
-                        this.associateRequest(table, id, navigationProperty, related, relatedId, headers),
-                    ),
-                    options,
-                ),
-            ),
-        );
-        return responses.flat().map((response, index) => {
-            const result = toWriteResult(index, response);
-            return !result.ok && result.code === DUPLICATE_CODE ? { index, ok: true, status: response.status } : result;
-        });
-    }
-
-    private associateRequest(
-        table: WriteTable,
-        id: string,
-        navigationProperty: string,
-        related: WriteTable,
-        relatedId: string,
-        headers: Record<string, string> | undefined,
-    ): BatchRequest {
-        return {
-            method: 'POST',
-            path: `${entityPath(table.entitySetName, id)}/${navigationProperty}/$ref`,
-            headers,
-            body: { '@odata.id': `${this.http.apiBase}${entityPath(related.entitySetName, relatedId)}` },
-        };
-    }
-
-    /** `items` in chunks of the write batch size, each with the index of its first item. */
-    private chunks<T>(items: readonly T[], options: UpsertMultipleOptions): Array<Chunk<T>> {
-        const size = Math.max(1, options.batchSize ?? this.writeBatchSize);
-        const chunks: Array<Chunk<T>> = [];
-        for (let start = 0; start < items.length; start += size)
-            chunks.push({ start, items: items.slice(start, start + size) });
-        return chunks;
+        return this.bulk.associateMany(table, navigationProperty, related, pairs, options);
     }
 
     async batch(requests: BatchRequest[], options: WriteOptions = {}): Promise<BatchResponse[]> {
@@ -443,29 +344,4 @@ class HttpDataverseClient implements DataverseWriteClient {
     }
 }
 
-interface Chunk<T> {
-    start: number;
-    items: T[];
-}
-
-interface CollectionPage {
-    value?: Row[];
-    '@odata.nextLink'?: string;
-}
-
-export function bypassHeaders(bypass: WriteOptions['bypass']): Record<string, string> | undefined {
-    if (!bypass) return undefined;
-    const headers: Record<string, string> = {};
-    if (bypass.businessLogic && bypass.businessLogic.length > 0) {
-        headers['MSCRM.BypassBusinessLogicExecution'] = bypass.businessLogic.join(',');
-    }
-    if (bypass.powerAutomateFlows) headers['MSCRM.SuppressCallbackRegistrationExpanderJob'] = 'true';
-    return Object.keys(headers).length > 0 ? headers : undefined;
-}
-
-function toWriteResult(index: number, part: BatchResponse | undefined): WriteResult {
-    if (!part) return { index, ok: false, message: 'no response for this row' };
-    if (part.status >= 200 && part.status < 300) return { index, ok: true, status: part.status };
-    const { code, message } = parseErrorBody(part.bodyText);
-    return { index, ok: false, status: part.status, code, message: message ?? `HTTP ${part.status}` };
-}
+export { bypassHeaders };

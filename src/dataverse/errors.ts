@@ -87,6 +87,27 @@ export function isDataverseError(value: unknown): value is DataverseError {
     return value instanceof DataverseError;
 }
 
+/**
+ * ExpiredVersionStamp (0x80044352, -2147204270): "Version stamp associated with the client has expired. Please
+ * perform a full sync." (Dataverse web service error codes). The service raises it for a change-tracking token
+ * older than Organization.ExpireChangeTrackingInDays (default 7 days) and for a token it can no longer honour.
+ */
+export const EXPIRED_VERSION_STAMP_CODE = '0x80044352';
+const EXPIRED_VERSION_STAMP_MESSAGE = /version stamp associated with the client has expired/i;
+/** A 400 about the delta token itself (malformed or unknown to the service). */
+const INVALID_DELTA_TOKEN_MESSAGE = /\bdelta ?token\b.*\b(?:not valid|invalid|expired)\b/i;
+
+/**
+ * The change-tracking token of a `readChanges` call is expired or unusable: the caller must start over with a full
+ * read (no deltaLink). The one place that knows how the service says so.
+ */
+export function isExpiredDeltaToken(error: unknown): boolean {
+    if (!isDataverseError(error)) return false;
+    if (error.code?.toLowerCase() === EXPIRED_VERSION_STAMP_CODE) return true;
+    if (EXPIRED_VERSION_STAMP_MESSAGE.test(error.serviceMessage)) return true;
+    return error.status === 400 && INVALID_DELTA_TOKEN_MESSAGE.test(error.serviceMessage);
+}
+
 export function isTransientStatus(status: number): boolean {
     return TRANSIENT_STATUSES.has(status);
 }

@@ -11,7 +11,14 @@ export {
     type LimiterStats,
 } from './concurrency.js';
 export { createTokenCredential, CredentialConfigError, identityKey, scopeFor } from './credentials.js';
-export { DataverseError, isDataverseError, redactSecrets, type DataverseErrorKind } from './errors.js';
+export {
+    DataverseError,
+    EXPIRED_VERSION_STAMP_CODE,
+    isDataverseError,
+    isExpiredDeltaToken,
+    redactSecrets,
+    type DataverseErrorKind,
+} from './errors.js';
 export { API_PATH, type HttpStats, type RetryEvent } from './http.js';
 export {
     readAllTableNames,

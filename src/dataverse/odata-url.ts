@@ -40,6 +40,8 @@ export function odataString(value: string): string {
 }
 
 export interface PreferOptions {
+    /** `odata.track-changes`: ask for a deltaLink on the last page (change tracking). */
+    trackChanges?: boolean;
     pageSize?: number;
     annotations?: string;
     continueOnError?: boolean;
@@ -49,6 +51,7 @@ export interface PreferOptions {
 /** One Prefer header value with the preferences comma-separated (undefined when none). */
 export function preferHeader(options: PreferOptions): string | undefined {
     const prefs: string[] = [];
+    if (options.trackChanges) prefs.push('odata.track-changes');
     if (options.pageSize !== undefined) prefs.push(`odata.maxpagesize=${options.pageSize}`);
     if (options.annotations) prefs.push(`odata.include-annotations="${options.annotations}"`);
     if (options.continueOnError) prefs.push('odata.continue-on-error');

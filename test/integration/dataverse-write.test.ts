@@ -112,6 +112,81 @@ describe('upsertMultiple', () => {
     });
 });
 
+describe('updateMultiple', () => {
+    it('updates existing rows with UpdateMultiple, never creates, and reports a missing row alone', async () => {
+        sim = await startSimulator({ schema: 'crm', rows: 100, seed: 12 });
+        const client = createDataverseClient({ url: sim.url, writeBatchSize: 10 });
+        const existing = sim.dump('account').slice(0, 20);
+        expect(existing).toHaveLength(20);
+        const missing = randomUUID();
+        const rows: Row[] = existing.map((row) => ({
+            accountid: row.accountid as string,
+            name: `updated ${row.name as string}`,
+        }));
+        rows.splice(15, 0, { accountid: missing, name: 'must not be created' });
+        const results = await client.updateMultiple(ACCOUNT, rows);
+        expect(results.map((r) => r.index)).toEqual(rows.map((_, i) => i));
+        expect(results.filter((r) => !r.ok)).toEqual([
+            expect.objectContaining({ index: 15, ok: false, status: 404, code: '0x80040217' }),
+        ]);
+        const stored = byId(sim.dump('account'), 'accountid');
+        expect(stored.has(missing)).toBe(false);
+        for (const row of rows.filter((r) => r.accountid !== missing)) {
+            expect(stored.get(row.accountid as string)?.name).toBe(row.name);
+        }
+        // 21 rows in chunks of 10: three UpdateMultiple requests; the one holding the missing row answered 404 and
+        // went again as one $batch of PATCHes with If-Match: *.
+        expect(client.stats().attempts).toBe(3 + 1);
+    });
+
+    it('falls back to $batch PATCH with If-Match for a table without UpdateMultiple', async () => {
+        sim = await startSimulator({ schema: crmWithoutContactBulk(), rows: 60, seed: 13 });
+        const client = createDataverseClient({ url: sim.url, writeBatchSize: 8 });
+        const contacts = sim.dump('contact').slice(0, 20);
+        const rows: Row[] = contacts.map((row, i) => ({
+            contactid: row.contactid as string,
+            lastname: `Patched ${i}`,
+        }));
+        rows.push({ contactid: randomUUID(), lastname: 'gone' }, { lastname: 'no id' });
+        const results = await client.updateMultiple(CONTACT, rows, { bypass: { powerAutomateFlows: true } });
+        expect(results.filter((r) => !r.ok).map((r) => [r.index, r.status, r.code])).toEqual([
+            [20, 404, '0x80040217'],
+            [21, 400, undefined],
+        ]);
+        expect(results[21]?.message).toMatch(/no contactid and no @odata.id, so it cannot be updated/);
+        const stored = byId(sim.dump('contact'), 'contactid');
+        expect(stored.size).toBe(sim.dump('contact').length);
+        contacts.forEach((row, i) => expect(stored.get(row.contactid as string)?.lastname).toBe(`Patched ${i}`));
+        // One UpdateMultiple probe answered "not supported"; then 3 $batch requests for 22 rows in chunks of 8.
+        expect(client.stats().attempts).toBe(1 + 3);
+    });
+});
+
+describe('deleteMultiple', () => {
+    it('deletes by id in $batch chunks; a row already gone is ok, an unusable id fails alone', async () => {
+        sim = await startSimulator({ schema: 'crm', rows: 300, seed: 14 });
+        const client = createDataverseClient({ url: sim.url, writeBatchSize: 7 });
+        const before = sim.dump('account').map((row) => row.accountid as string);
+        const doomed = before.slice(0, 20);
+        const ids = [...doomed, '00000000-0000-0000-0000-0000000000cc', 'not-an-id'];
+        const results = await client.deleteMultiple(ACCOUNT, ids);
+        expect(results.map((r) => r.index)).toEqual(ids.map((_, i) => i));
+        expect(results.slice(0, 20).every((r) => r.ok && r.status === 204)).toBe(true);
+        expect(results[20]).toEqual({ index: 20, ok: true, status: 404 });
+        expect(results[21]).toMatchObject({ index: 21, ok: false, status: 400 });
+        expect(results[21]?.message).toMatch(/neither a GUID/);
+        const after = new Set(sim.dump('account').map((row) => row.accountid as string));
+        expect(doomed.filter((id) => after.has(id))).toEqual([]);
+        expect(after.size).toBe(before.length - doomed.length);
+        // 22 ids in chunks of 7: the last chunk holds only the unusable id, so 3 $batch requests.
+        expect(client.stats().attempts).toBe(3);
+
+        // A retried delete of the same rows is not an error.
+        const again = await client.deleteMultiple(ACCOUNT, doomed);
+        expect(again.every((r) => r.ok && r.status === 404)).toBe(true);
+    });
+});
+
 describe('single-row writes and associations', () => {
     it('upserts, updates, creates, deletes and associates with the documented semantics', async () => {
         sim = await startSimulator({ schema: 'crm', rows: 50, seed: 8 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DataverseError, parseErrorBody, redactSecrets } from '../../src/dataverse/errors.js';
+import { DataverseError, isExpiredDeltaToken, parseErrorBody, redactSecrets } from '../../src/dataverse/errors.js';
 
 const JWT =
     'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJodHRwczovL2NvbnRvc28uY3JtLmR5bmFtaWNzLmNvbSIsIm9pZCI6IngifQ.c2lnbmF0dXJl';
@@ -67,5 +67,31 @@ describe('parseErrorBody', () => {
         expect(parseErrorBody('{"error":{"code":"","message":"m"}}')).toEqual({ code: undefined, message: 'm' });
         expect(parseErrorBody('<html>Bad gateway</html>').message).toBe('<html>Bad gateway</html>');
         expect(parseErrorBody('')).toEqual({});
+    });
+});
+
+describe('isExpiredDeltaToken', () => {
+    const error = (status: number, code: string | undefined, message: string) =>
+        new DataverseError({ kind: 'http', status, code, message, method: 'GET', path: '/api/data/v9.2/accounts' });
+
+    it('recognises ExpiredVersionStamp by its code or its documented message', () => {
+        const documented = 'Version stamp associated with the client has expired. Please perform a full sync.';
+        expect(isExpiredDeltaToken(error(400, '0x80044352', documented))).toBe(true);
+        expect(isExpiredDeltaToken(error(400, '0x80044352', 'other words'))).toBe(true);
+        expect(isExpiredDeltaToken(error(400, undefined, documented))).toBe(true);
+    });
+
+    it('recognises a 400 about the delta token itself', () => {
+        expect(isExpiredDeltaToken(error(400, '0x80040203', "The delta token '9!x' is not valid."))).toBe(true);
+        expect(isExpiredDeltaToken(error(500, undefined, "The delta token '9!x' is not valid."))).toBe(false);
+    });
+
+    it('is false for every other failure and for non-Dataverse errors', () => {
+        expect(
+            isExpiredDeltaToken(error(400, '0x80040203', "Change tracking is not enabled for the entity 'x'.")),
+        ).toBe(false);
+        expect(isExpiredDeltaToken(error(404, '0x80040217', 'account With Id = x Does Not Exist'))).toBe(false);
+        expect(isExpiredDeltaToken(new Error('Version stamp associated with the client has expired.'))).toBe(false);
+        expect(isExpiredDeltaToken(undefined)).toBe(false);
     });
 });

@@ -30,6 +30,7 @@ describe('OData URLs', () => {
             'odata.maxpagesize=500,odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"',
         );
         expect(preferHeader({ continueOnError: true })).toBe('odata.continue-on-error');
+        expect(preferHeader({ trackChanges: true, pageSize: 100 })).toBe('odata.track-changes,odata.maxpagesize=100');
         expect(preferHeader({})).toBeUndefined();
     });
 });

@@ -1,0 +1,238 @@
+/**
+ * The copy engine's bulk writes, one result per input row: UpsertMultiple / UpdateMultiple in chunks, with a
+ * row-by-row `$batch` fallback (continue-on-error) for tables without the bulk message and for chunks the service
+ * rejected (standard tables roll a whole chunk back for one bad row, research §3.2); deletes and `$ref`
+ * associations as `$batch` parts. Remembers per table whether its bulk message works, so only one chunk probes.
+ */
+import type {
+    BatchRequest,
+    BatchResponse,
+    Row,
+    UpsertMultipleOptions,
+    WriteOptions,
+    WriteResult,
+    WriteTable,
+} from './client-types.js';
+import { DataverseError, parseErrorBody } from './errors.js';
+import { entityPath } from './odata-url.js';
+
+/** How the service words "this table has no <Action>Multiple" (its code, 0x80040216, is the generic "unexpected"). */
+const UNSUPPORTED_BULK =
+    /does not support entities of type|MessageProcessor\.Empty|has not yet been implemented|is not supported/i;
+/** ObjectDoesNotExist comes back as 404 for a missing row. */
+const NOT_FOUND = 404;
+/** Cannot insert duplicate key: for `$ref`, the pair is already related. */
+export const DUPLICATE_CODE = '0x80040237';
+
+/** A bulk write: its bound action and the conditional header of the row-by-row PATCH it falls back to. */
+const BULK_WRITES = {
+    /** PATCH without a condition is an upsert. */
+    upsert: { action: 'UpsertMultiple', fallbackHeaders: {}, verb: 'upserted' },
+    /** `If-Match: *`: never creates; a missing row is 404 ObjectDoesNotExist. */
+    update: { action: 'UpdateMultiple', fallbackHeaders: { 'If-Match': '*' }, verb: 'updated' },
+} as const;
+type BulkWriteKind = keyof typeof BULK_WRITES;
+
+export interface BulkWriterDeps {
+    /** Sends one request (throws a DataverseError unless it succeeds). */
+    send(request: BatchRequest & { signal?: AbortSignal }): Promise<unknown>;
+    /** Sends independent requests as one `$batch` (continue-on-error), one response per request in order. */
+    batch(requests: BatchRequest[], options: WriteOptions): Promise<BatchResponse[]>;
+    /** `<environment>/api/data/v9.2/`, for `$ref` bodies. */
+    apiBase: string;
+    /** Default rows per request. */
+    writeBatchSize: number;
+}
+
+export class BulkWriter {
+    /** `<action>:<table>` whose bulk message the service rejected as unsupported: straight to `$batch`. */
+    private readonly noBulk = new Set<string>();
+    /** `<action>:<table>` whose bulk message succeeded once. */
+    private readonly bulkOk = new Set<string>();
+
+    constructor(private readonly deps: BulkWriterDeps) {}
+
+    upsertMultiple(table: WriteTable, rows: Row[], options: UpsertMultipleOptions = {}): Promise<WriteResult[]> {
+        return this.writeMultiple('upsert', table, rows, options);
+    }
+
+    updateMultiple(table: WriteTable, rows: Row[], options: UpsertMultipleOptions = {}): Promise<WriteResult[]> {
+        return this.writeMultiple('update', table, rows, options);
+    }
+
+    async deleteMultiple(
+        table: WriteTable,
+        ids: string[],
+        options: UpsertMultipleOptions = {},
+    ): Promise<WriteResult[]> {
+        const headers = bypassHeaders(options.bypass);
+        const results = await Promise.all(
+            this.chunks(ids, options).map((chunk) =>
+                this.batchEach(
+                    chunk,
+                    (id) => ({ method: 'DELETE', path: entityPath(table.entitySetName, id), headers }),
+                    options,
+                ),
+            ),
+        );
+        // Already gone (perhaps by our own attempt whose response was lost): the desired state.
+        return results.flat().map((result) => (result.status === NOT_FOUND ? okResult(result) : result));
+    }
+
+    async associateMany(
+        table: WriteTable,
+        navigationProperty: string,
+        related: WriteTable,
+        pairs: Array<[id: string, relatedId: string]>,
+        options: UpsertMultipleOptions = {},
+    ): Promise<WriteResult[]> {
+        const headers = bypassHeaders(options.bypass);
+        const results = await Promise.all(
+            this.chunks(pairs, options).map((chunk) =>
+                this.batchEach(
+                    chunk,
+                    ([id, relatedId]) =>
+                        this.associateRequest(table, id, navigationProperty, related, relatedId, headers),
+                    options,
+                ),
+            ),
+        );
+        return results.flat().map((result) => (result.code === DUPLICATE_CODE ? okResult(result) : result));
+    }
+
+    /** The `$ref` POST that relates `id` to `relatedId` through a collection-valued navigation property. */
+    associateRequest(
+        table: WriteTable,
+        id: string,
+        navigationProperty: string,
+        related: WriteTable,
+        relatedId: string,
+        headers: Record<string, string> | undefined,
+    ): BatchRequest {
+        return {
+            method: 'POST',
+            path: `${entityPath(table.entitySetName, id)}/${navigationProperty}/$ref`,
+            headers,
+            body: { '@odata.id': `${this.deps.apiBase}${entityPath(related.entitySetName, relatedId)}` },
+        };
+    }
+
+    private async writeMultiple(
+        kind: BulkWriteKind,
+        table: WriteTable,
+        rows: Row[],
+        options: UpsertMultipleOptions,
+    ): Promise<WriteResult[]> {
+        const chunks = this.chunks(rows, options);
+        const key = `${BULK_WRITES[kind].action}:${table.logicalName}`;
+        const run = (chunk: Chunk<Row>) => this.writeChunk(kind, table, chunk, options);
+        // Until the table is known to take the bulk message (or not), one chunk finds out before the rest go in parallel.
+        const probe = this.bulkOk.has(key) || this.noBulk.has(key) ? [] : chunks.slice(0, 1);
+        const first = await Promise.all(probe.map(run));
+        const rest = await Promise.all(chunks.slice(probe.length).map(run));
+        return [...first, ...rest].flat();
+    }
+
+    /** Writes one chunk with the bulk message, else row by row; results carry their index in the input. */
+    private async writeChunk(
+        kind: BulkWriteKind,
+        table: WriteTable,
+        chunk: Chunk<Row>,
+        options: UpsertMultipleOptions,
+    ): Promise<WriteResult[]> {
+        const { action, fallbackHeaders, verb } = BULK_WRITES[kind];
+        const key = `${action}:${table.logicalName}`;
+        const headers = bypassHeaders(options.bypass);
+        if (!this.noBulk.has(key)) {
+            const type = `Microsoft.Dynamics.CRM.${table.logicalName}`;
+            try {
+                await this.deps.send({
+                    method: 'POST',
+                    path: `${table.entitySetName}/Microsoft.Dynamics.CRM.${action}`,
+                    headers,
+                    body: { Targets: chunk.items.map((row) => ({ ...row, '@odata.type': type })) },
+                    signal: options.signal,
+                });
+                this.bulkOk.add(key);
+                return chunk.items.map((_, i) => ({ index: chunk.start + i, ok: true, status: 204 }));
+            } catch (error) {
+                // Row-level problems and unsupported tables go row by row below; everything else is not the rows' fault.
+                if (!(error instanceof DataverseError) || error.kind !== 'http') throw error;
+                if (UNSUPPORTED_BULK.test(error.serviceMessage)) this.noBulk.add(key);
+            }
+        }
+        const primaryId = table.primaryIdAttribute ?? `${table.logicalName}id`;
+        const rowHeaders = { ...fallbackHeaders, ...headers };
+        return this.batchEach(
+            chunk,
+            (row) => {
+                const { ['@odata.id']: odataId, ['@odata.type']: _type, [primaryId]: id, ...body } = row;
+                let path: string;
+                if (typeof odataId === 'string')
+                    path = odataId.replace(/^.*\/api\/data\/v\d+\.\d+\//, '').replace(/^\//, '');
+                else if (typeof id === 'string') path = entityPath(table.entitySetName, id);
+                else throw new TypeError(`the row has no ${primaryId} and no @odata.id, so it cannot be ${verb}`);
+                return { method: 'PATCH', path, body, headers: rowHeaders };
+            },
+            options,
+        );
+    }
+
+    /**
+     * One `$batch` part per item; an item `toRequest` cannot address (it throws) fails alone with a 400 result and is
+     * never sent. Results carry their index in the whole input.
+     */
+    private async batchEach<T>(
+        chunk: Chunk<T>,
+        toRequest: (item: T) => BatchRequest,
+        options: WriteOptions,
+    ): Promise<WriteResult[]> {
+        const requests: BatchRequest[] = [];
+        const results: Array<WriteResult | undefined> = chunk.items.map((item, i) => {
+            try {
+                requests.push(toRequest(item));
+                return undefined;
+            } catch (error) {
+                return { index: chunk.start + i, ok: false, status: 400, message: (error as Error).message };
+            }
+        });
+        const responses = requests.length > 0 ? await this.deps.batch(requests, options) : [];
+        let next = 0;
+        return results.map((result, i) => result ?? toWriteResult(chunk.start + i, responses[next++]));
+    }
+
+    /** `items` in chunks of the write batch size, each with the index of its first item. */
+    private chunks<T>(items: readonly T[], options: UpsertMultipleOptions): Array<Chunk<T>> {
+        const size = Math.max(1, options.batchSize ?? this.deps.writeBatchSize);
+        const chunks: Array<Chunk<T>> = [];
+        for (let start = 0; start < items.length; start += size)
+            chunks.push({ start, items: items.slice(start, start + size) });
+        return chunks;
+    }
+}
+
+interface Chunk<T> {
+    start: number;
+    items: T[];
+}
+
+export function bypassHeaders(bypass: WriteOptions['bypass']): Record<string, string> | undefined {
+    if (!bypass) return undefined;
+    const headers: Record<string, string> = {};
+    if (bypass.businessLogic && bypass.businessLogic.length > 0) {
+        headers['MSCRM.BypassBusinessLogicExecution'] = bypass.businessLogic.join(',');
+    }
+    if (bypass.powerAutomateFlows) headers['MSCRM.SuppressCallbackRegistrationExpanderJob'] = 'true';
+    return Object.keys(headers).length > 0 ? headers : undefined;
+}
+
+function okResult(result: WriteResult): WriteResult {
+    return { index: result.index, ok: true, status: result.status };
+}
+
+function toWriteResult(index: number, part: BatchResponse | undefined): WriteResult {
+    if (!part) return { index, ok: false, message: 'no response for this row' };
+    if (part.status >= 200 && part.status < 300) return { index, ok: true, status: part.status };
+    const { code, message } = parseErrorBody(part.bodyText);
+    return { index, ok: false, status: part.status, code, message: message ?? `HTTP ${part.status}` };
+}
