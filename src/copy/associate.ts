@@ -1,0 +1,201 @@
+/**
+ * The many-to-many phase: the source intersect rows of a relationship, page by page (key ranges over
+ * the intersect table), associated in the target in `$batch` requests. An association that already
+ * exists is unchanged; a pair whose side is not in the target (its copy failed, or it is outside the
+ * run's filter) is skipped and counted; anything else the service refuses is a failed pair.
+ */
+import type { Row } from '../dataverse/client-types.js';
+import { pageBoundaries, pageFilter } from '../plan/pages.js';
+import type { ManyToManyPlan } from '../plan/types.js';
+import { isCancelRequested } from './cancel.js';
+import { appendEvent } from './events.js';
+import { FailureLog } from './failures.js';
+import { targetIdsOf } from './id-map.js';
+import { countsAddUp, emptyCounts, type PhaseCounts } from './outcomes.js';
+import type { RunContext, StoredPages } from './run-context.js';
+
+export interface IntersectPages extends StoredPages {
+    entitySet: string;
+    primaryId: string;
+}
+
+export interface ListRelationshipInput {
+    runId: string;
+    relationship: string;
+}
+
+export interface ListRelationshipOutcome {
+    relationship: string;
+    pages: number;
+    rows: number;
+    ms: number;
+}
+
+export interface AssociatePageInput {
+    runId: string;
+    relationship: string;
+    page: number;
+}
+
+export interface AssociatePageOutcome {
+    relationship: string;
+    page: number;
+    counts: PhaseCounts;
+    cancelled?: boolean;
+    ms: number;
+}
+
+const DUPLICATE_STATUS = 412;
+const MISSING_STATUS = 404;
+
+function relationshipOf(ctx: RunContext, name: string): ManyToManyPlan {
+    const relationship = ctx.plan.manyToMany.find((m) => m.name === name);
+    if (!relationship) throw new Error(`run ${ctx.runId}: relationship '${name}' is not in the plan`);
+    return relationship;
+}
+
+/** The intersect table's entity set and primary key (read from metadata when the plan lacks them). */
+async function intersectNames(
+    ctx: RunContext,
+    relationship: ManyToManyPlan,
+    signal?: AbortSignal,
+): Promise<{ entitySet: string; primaryId: string }> {
+    const name = relationship.source.intersectEntity;
+    const meta = await ctx.source.get<{ EntitySetName?: string; PrimaryIdAttribute?: string }>(
+        `EntityDefinitions(LogicalName='${name}')?$select=EntitySetName,PrimaryIdAttribute`,
+        signal ? { signal } : {},
+    );
+    const entitySet = relationship.source.intersectEntitySet ?? meta.EntitySetName;
+    const primaryId = meta.PrimaryIdAttribute;
+    if (!entitySet || !primaryId)
+        throw new Error(`the source metadata of intersect table '${name}' has no entity set or primary id`);
+    return { entitySet, primaryId };
+}
+
+export async function listRelationshipPages(
+    ctx: RunContext,
+    input: ListRelationshipInput,
+    signal?: AbortSignal,
+): Promise<ListRelationshipOutcome> {
+    const started = Date.now();
+    const path = ctx.paths.pages(input.relationship, 'intersect');
+    let stored = await ctx.store.readJson<IntersectPages>(path);
+    if (!stored) {
+        const relationship = relationshipOf(ctx, input.relationship);
+        const names = await intersectNames(ctx, relationship, signal);
+        const boundaries = await pageBoundaries(
+            ctx.source,
+            { entitySetName: names.entitySet, primaryId: names.primaryId },
+            ctx.plan.options.pageSize,
+            undefined,
+            signal ? { signal } : {},
+        );
+        stored = { ...boundaries, ...names };
+        await ctx.store.writeJson(path, stored);
+    }
+    const outcome = {
+        relationship: input.relationship,
+        pages: stored.ranges.length,
+        rows: stored.rowCount,
+        ms: Date.now() - started,
+    };
+    await appendEvent(ctx, {
+        type: 'table-listed',
+        phase: 'associate',
+        table: input.relationship,
+        pages: outcome.pages,
+        rows: outcome.rows,
+        ms: outcome.ms,
+    });
+    return outcome;
+}
+
+export async function associatePage(
+    ctx: RunContext,
+    input: AssociatePageInput,
+    signal?: AbortSignal,
+): Promise<AssociatePageOutcome> {
+    const started = Date.now();
+    const counts = emptyCounts();
+    const base = { relationship: input.relationship, page: input.page };
+    if (await isCancelRequested(ctx)) return { ...base, counts, cancelled: true, ms: 0 };
+    const relationship = relationshipOf(ctx, input.relationship);
+    const pages = await ctx.store.readJson<IntersectPages>(ctx.paths.pages(input.relationship, 'intersect'));
+    const range = pages?.ranges[input.page];
+    if (!pages || !range)
+        throw new RangeError(`run ${ctx.runId}: ${input.relationship} has no intersect page ${input.page}`);
+    const { entity1, entity2 } = relationship.source;
+    const filter = pageFilter(range, pages.primaryId);
+    const rows: Row[] = [];
+    for await (const page of ctx.source.queryPages(
+        pages.entitySet,
+        {
+            select: [entity1.intersectAttribute, entity2.intersectAttribute],
+            orderBy: `${pages.primaryId} asc`,
+            ...(filter ? { filter } : {}),
+        },
+        { pageSize: 5000, ...(signal ? { signal } : {}) },
+    ))
+        rows.push(...page);
+    counts.read = rows.length;
+
+    const side1 = ctx.table(entity1.table);
+    const side2 = ctx.table(entity2.table);
+    const ids = (attribute: string) => rows.map((r) => String(r[attribute]).toLowerCase());
+    const [map1, map2] = await Promise.all([
+        targetIdsOf(ctx, side1, ids(entity1.intersectAttribute), signal),
+        targetIdsOf(ctx, side2, ids(entity2.intersectAttribute), signal),
+    ]);
+    const pairs: Array<{ source: [string, string]; target: [string, string] }> = [];
+    for (const row of rows) {
+        const a = String(row[entity1.intersectAttribute]).toLowerCase();
+        const b = String(row[entity2.intersectAttribute]).toLowerCase();
+        const ta = map1.get(a);
+        const tb = map2.get(b);
+        if (ta === undefined || tb === undefined) counts.skipped++;
+        else pairs.push({ source: [a, b], target: [ta, tb] });
+    }
+
+    const failures = new FailureLog(ctx, input.relationship, 'associate');
+    if (pairs.length > 0) {
+        const writeTable = (t: typeof side1) => ({
+            logicalName: t.target.logicalName,
+            entitySetName: t.target.entitySetName,
+            primaryIdAttribute: t.target.primaryId,
+        });
+        const results = await ctx.target.associateMany(
+            writeTable(side1),
+            relationship.target.entity1.navigationProperty,
+            writeTable(side2),
+            pairs.map((p) => p.target),
+            { batchSize: ctx.plan.options.writeBatchSize, ...(signal ? { signal } : {}) },
+        );
+        pairs.forEach((pair, i) => {
+            const result = results[i];
+            if (result?.ok && result.status === DUPLICATE_STATUS) {
+                counts.skipped++;
+                counts.unchanged++;
+            } else if (result?.ok) counts.written++;
+            else if (result?.status === MISSING_STATUS) counts.skipped++;
+            else
+                failures.addResult(
+                    pair.source.join('|'),
+                    result ?? { index: i, ok: false, message: 'no result for this pair' },
+                );
+        });
+    }
+    counts.failed = failures.count;
+    await failures.flush();
+    const ms = Date.now() - started;
+    if (!countsAddUp(counts))
+        throw new Error(`internal error: association counts of ${input.relationship} do not add up`);
+    await appendEvent(ctx, {
+        type: 'page',
+        phase: 'associate',
+        table: input.relationship,
+        page: input.page,
+        counts,
+        ms,
+    });
+    return { ...base, counts, ms };
+}

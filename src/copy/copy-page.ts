@@ -1,0 +1,239 @@
+/**
+ * The copy-page activity's work: one page of one table. Reads the source rows of the page and the
+ * matching target rows, decides per row (create, update the changed columns, or leave alone), writes
+ * creates with UpsertMultiple and updates with UpdateMultiple in `writeBatchSize` chunks (the client
+ * isolates the rows a chunk fails on), records failed rows, and leaves the follow-up work (deferred
+ * lookups, state changes) in the run store for the later phases. Row outcomes are returned as counts;
+ * only infrastructure failures throw (the orchestrator retries those).
+ */
+import type { Row, WriteResult } from '../dataverse/client-types.js';
+import type { TablePlan } from '../plan/types.js';
+import { appendEvent } from './events.js';
+import { FailureLog } from './failures.js';
+import { LookupResolver } from './lookups.js';
+import { countsAddUp, emptyCounts, type PhaseCounts } from './outcomes.js';
+import { readSourceByIds, readSourceRange, readTargetRows } from './page-read.js';
+import {
+    addressIdentity,
+    decideRow,
+    expectedRow,
+    lookupsToCompare,
+    type ExpectedRow,
+    type RowAddress,
+    type RowDecision,
+    type StateChange,
+} from './row-plan.js';
+import type { RunContext } from './run-context.js';
+import { isCancelRequested } from './cancel.js';
+import { writeWork, type WorkKind } from './work.js';
+
+export type PageKind = 'copy' | 'delta';
+
+export interface CopyPageInput {
+    runId: string;
+    table: string;
+    page: number;
+    /** `copy`: a key range of the page list; `delta`: a list of changed ids from change tracking. */
+    kind: PageKind;
+}
+
+export interface CopyPageOutcome {
+    table: string;
+    page: number;
+    kind: PageKind;
+    counts: PhaseCounts;
+    /** Rows with deferred lookups (or update-only columns) to patch in the deferred phase. */
+    deferredWork: number;
+    /** Rows whose state must be set in the state phase. */
+    stateWork: number;
+    cancelled?: boolean;
+    ms: number;
+}
+
+export interface DeferredItem {
+    sourceId: string;
+    row: Row;
+}
+
+export interface StateItem extends StateChange {
+    sourceId: string;
+    address: RowAddress;
+}
+
+export const MISSING_KEY_CODE = 'MissingKey';
+
+export function workKinds(kind: PageKind): { deferred: WorkKind; state: WorkKind } {
+    return kind === 'copy'
+        ? { deferred: 'deferred', state: 'state' }
+        : { deferred: 'deferred-delta', state: 'state-delta' };
+}
+
+function hasEmptyKey(table: TablePlan, row: Row): string | undefined {
+    if (table.match.kind !== 'key') return undefined;
+    return table.match.sourceColumns.find((c) => row[c] === null || row[c] === undefined || row[c] === '');
+}
+
+async function readPageRows(
+    ctx: RunContext,
+    table: TablePlan,
+    input: CopyPageInput,
+    signal?: AbortSignal,
+): Promise<{ rows: Row[]; considered: number; range?: { lo: string | null; hi: string | null } }> {
+    if (input.kind === 'copy') {
+        const pages = await ctx.pages(table.name);
+        const range = pages.ranges[input.page];
+        if (!range) throw new RangeError(`run ${ctx.runId}: ${table.name} has no page ${input.page}`);
+        const rows = await readSourceRange(ctx.source, table, range, signal);
+        return { rows, considered: rows.length, range };
+    }
+    const ids = await ctx.store.readJson<string[]>(ctx.paths.work('delta', table.name, input.page));
+    if (!ids) throw new Error(`run ${ctx.runId}: no delta id list ${input.page} for ${table.name}`);
+    const rows = await readSourceByIds(ctx.source, table, ids, signal);
+    return { rows, considered: ids.length };
+}
+
+export async function copyPage(ctx: RunContext, input: CopyPageInput, signal?: AbortSignal): Promise<CopyPageOutcome> {
+    const started = Date.now();
+    const table = ctx.table(input.table);
+    const counts = emptyCounts();
+    counts.created = 0;
+    counts.updated = 0;
+    counts.cleared = 0;
+    const outcome: CopyPageOutcome = {
+        table: table.name,
+        page: input.page,
+        kind: input.kind,
+        counts,
+        deferredWork: 0,
+        stateWork: 0,
+        ms: 0,
+    };
+    if (await isCancelRequested(ctx)) return { ...outcome, cancelled: true };
+
+    const { rows, considered, range } = await readPageRows(ctx, table, input, signal);
+    counts.read = considered;
+    // Delta ids that are not (any more) in the source within the filter: outside this table's scope.
+    counts.skipped = considered - rows.length;
+
+    const failures = new FailureLog(ctx, table.name, 'copy');
+    const resolver = new LookupResolver(ctx.plan, ctx.references, ctx.source, ctx.target, signal);
+    await resolver.prepare(rows, table.columns);
+    const expected: ExpectedRow[] = [];
+    const addressable: Row[] = [];
+    for (const row of rows) {
+        const empty = hasEmptyKey(table, row);
+        if (empty !== undefined) {
+            failures.add({
+                sourceId: String(row[table.source.primaryId]),
+                code: MISSING_KEY_CODE,
+                message: `the alternate key column '${empty}' is empty, so the row cannot be matched in the target`,
+            });
+            continue;
+        }
+        addressable.push(row);
+        expected.push(expectedRow(table, row, resolver));
+    }
+    const targets = await readTargetRows(
+        ctx.target,
+        table,
+        addressable,
+        input.kind === 'copy' && table.match.kind === 'id' ? range : undefined,
+        signal,
+    );
+    await resolver.prepareTargetIds(lookupsToCompare(expected.filter((e) => targets.has(addressIdentity(e.address)))));
+
+    const decisions = expected.map((e) => ({
+        expected: e,
+        decision: decideRow(table, e, targets.get(addressIdentity(e.address)), resolver, {
+            onUnresolvedLookup: ctx.plan.onUnresolvedLookup,
+        }),
+    }));
+    const creates = decisions.filter((d) => d.decision.action === 'create');
+    const updates = decisions.filter((d) => d.decision.action === 'update');
+    const options = {
+        batchSize: ctx.plan.options.writeBatchSize,
+        ...(table.bypass ? { bypass: table.bypass } : {}),
+        ...(signal ? { signal } : {}),
+    };
+    const writeTable = {
+        logicalName: table.target.logicalName,
+        entitySetName: table.target.entitySetName,
+        primaryIdAttribute: table.target.primaryId,
+    };
+    const [createResults, updateResults] = await Promise.all([
+        creates.length > 0
+            ? ctx.target.upsertMultiple(
+                  writeTable,
+                  creates.map((d) => d.decision.payload!),
+                  options,
+              )
+            : Promise.resolve([] as WriteResult[]),
+        updates.length > 0
+            ? ctx.target.updateMultiple(
+                  writeTable,
+                  updates.map((d) => d.decision.payload!),
+                  options,
+              )
+            : Promise.resolve([] as WriteResult[]),
+    ]);
+
+    const succeeded: Array<{ expected: ExpectedRow; decision: RowDecision }> = [];
+    const settle = (list: typeof creates, results: WriteResult[], field: 'created' | 'updated') => {
+        list.forEach((entry, i) => {
+            const result = results[i];
+            if (result?.ok) {
+                counts.written++;
+                counts[field] = (counts[field] ?? 0) + 1;
+                succeeded.push(entry);
+            } else {
+                failures.addResult(
+                    entry.expected.sourceId,
+                    result ?? { index: i, ok: false, message: 'no result for this row' },
+                );
+            }
+        });
+    };
+    settle(creates, createResults, 'created');
+    settle(updates, updateResults, 'updated');
+    for (const entry of decisions) {
+        if (entry.decision.action === 'none') {
+            counts.skipped++;
+            counts.unchanged++;
+            succeeded.push(entry);
+        } else if (entry.decision.action === 'fail') {
+            failures.add({ sourceId: entry.expected.sourceId, ...entry.decision.failure! });
+        }
+        counts.cleared = (counts.cleared ?? 0) + entry.decision.cleared.length;
+    }
+    counts.failed = failures.count;
+
+    const deferred: DeferredItem[] = [];
+    const states: StateItem[] = [];
+    for (const { expected: e, decision } of succeeded) {
+        if (decision.deferred) deferred.push({ sourceId: e.sourceId, row: decision.deferred });
+        if (decision.state) states.push({ sourceId: e.sourceId, address: e.address, ...decision.state });
+    }
+    const kinds = workKinds(input.kind);
+    await Promise.all([
+        writeWork(ctx, kinds.deferred, table.name, input.page, deferred),
+        writeWork(ctx, kinds.state, table.name, input.page, states),
+        failures.flush(),
+    ]);
+    outcome.deferredWork = deferred.length;
+    outcome.stateWork = states.length;
+    outcome.ms = Date.now() - started;
+    if (!countsAddUp(counts))
+        throw new Error(
+            `internal error: the counts of ${table.name} page ${input.page} do not add up (${JSON.stringify(counts)})`,
+        );
+    await appendEvent(ctx, {
+        type: 'page',
+        phase: 'copy',
+        table: table.name,
+        page: input.page,
+        kind: input.kind,
+        counts,
+        ms: outcome.ms,
+    });
+    return outcome;
+}

@@ -1,0 +1,51 @@
+/**
+ * Dataverse clients for the two environments of a spec, as the CLI, the activities and verify build
+ * them. A credential whose settings are missing (an unset secret variable, say) is reported for both
+ * environments at once, with the spec path, before anything is sent.
+ */
+import { CredentialConfigError, createDataverseClient, type DataverseWriteClient } from '../dataverse/index.js';
+import type { EnvironmentSpec, MigrationSpec } from '../spec/index.js';
+
+export interface EnvironmentClients {
+    source: DataverseWriteClient;
+    target: DataverseWriteClient;
+}
+
+export interface EnvironmentClientOptions {
+    /** Where credential settings are read from (process.env, app settings). */
+    env: NodeJS.ProcessEnv;
+    userAgent: string;
+    signal?: AbortSignal;
+}
+
+/** The credentials of one or both environments cannot be built from the settings they name. */
+export class CredentialProblemsError extends Error {
+    constructor(readonly problems: Array<{ path: string; message: string }>) {
+        super(problems.map((p) => `${p.path}: ${p.message}`).join('; '));
+        this.name = 'CredentialProblemsError';
+    }
+}
+
+export function createEnvironmentClients(spec: MigrationSpec, options: EnvironmentClientOptions): EnvironmentClients {
+    const common = {
+        maxConcurrency: spec.options.maxConcurrency,
+        writeBatchSize: spec.options.writeBatchSize,
+        userAgent: options.userAgent,
+        env: options.env,
+        ...(options.signal ? { signal: options.signal } : {}),
+    };
+    const problems: Array<{ path: string; message: string }> = [];
+    const build = (side: 'source' | 'target', env: EnvironmentSpec): DataverseWriteClient | undefined => {
+        try {
+            return createDataverseClient({ url: env.url, credential: env.credential, ...common });
+        } catch (error) {
+            if (!(error instanceof CredentialConfigError)) throw error;
+            problems.push({ path: `${side}.credential`, message: error.message });
+            return undefined;
+        }
+    };
+    const source = build('source', spec.source);
+    const target = build('target', spec.target);
+    if (!source || !target) throw new CredentialProblemsError(problems);
+    return { source, target };
+}

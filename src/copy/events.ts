@@ -1,0 +1,48 @@
+/** The run's events log (`events.jsonl`): one line per page and per phase, appended by the activities. */
+import type { PhaseCounts } from './outcomes.js';
+import type { RunContext } from './run-context.js';
+import type { RunStore } from '../runlog/types.js';
+import { runPaths } from '../runlog/layout.js';
+
+export type RunEventType =
+    | 'run-started'
+    | 'planned'
+    | 'table-listed'
+    | 'page'
+    | 'phase'
+    | 'references'
+    | 'warning'
+    | 'fallback'
+    | 'cancelled'
+    | 'stopped'
+    | 'run-finished';
+
+export interface RunEvent {
+    at: string;
+    type: RunEventType;
+    phase?: string;
+    table?: string;
+    page?: number;
+    counts?: PhaseCounts;
+    message?: string;
+    ms?: number;
+    [detail: string]: unknown;
+}
+
+export async function appendEvents(
+    store: RunStore,
+    runId: string,
+    events: ReadonlyArray<Omit<RunEvent, 'at'> & { at?: string }>,
+    now: () => Date = () => new Date(),
+): Promise<void> {
+    if (events.length === 0) return;
+    const at = now().toISOString();
+    await store.appendLines(
+        runPaths(runId).events,
+        events.map((e) => JSON.stringify({ at, ...e })),
+    );
+}
+
+export function appendEvent(ctx: RunContext, event: Omit<RunEvent, 'at'>): Promise<void> {
+    return appendEvents(ctx.store, ctx.runId, [event], ctx.now);
+}

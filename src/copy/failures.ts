@@ -1,0 +1,59 @@
+/**
+ * Failed rows go to the run's error log, one CSV per table (table, source id, phase, HTTP status,
+ * Dataverse error code, message), appended once per page so concurrent pages never interleave.
+ */
+import type { WriteResult } from '../dataverse/client-types.js';
+import type { RunContext } from './run-context.js';
+
+export const ERROR_CSV_HEADER = ['table', 'source_id', 'phase', 'status', 'code', 'message', 'at'] as const;
+
+export type Phase = 'copy' | 'deferred' | 'state' | 'associate' | 'delete';
+
+export interface RowFailure {
+    sourceId: string;
+    status?: number;
+    code?: string;
+    message: string;
+}
+
+export class FailureLog {
+    private readonly records: string[][] = [];
+
+    constructor(
+        private readonly ctx: RunContext,
+        private readonly table: string,
+        private readonly phase: Phase,
+    ) {}
+
+    get count(): number {
+        return this.records.length;
+    }
+
+    add(failure: RowFailure): void {
+        this.records.push([
+            this.table,
+            failure.sourceId,
+            this.phase,
+            failure.status === undefined ? '' : String(failure.status),
+            failure.code ?? '',
+            failure.message,
+            this.ctx.now().toISOString(),
+        ]);
+    }
+
+    /** A failed write result of the client, for the row with this source id. */
+    addResult(sourceId: string, result: WriteResult): void {
+        this.add({
+            sourceId,
+            ...(result.status !== undefined ? { status: result.status } : {}),
+            ...(result.code !== undefined ? { code: result.code } : {}),
+            message: result.message ?? 'the service rejected the row without a message',
+        });
+    }
+
+    async flush(): Promise<void> {
+        if (this.records.length === 0) return;
+        await this.ctx.store.appendCsv(this.ctx.paths.errors(this.table), ERROR_CSV_HEADER, this.records);
+        this.records.length = 0;
+    }
+}

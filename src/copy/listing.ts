@@ -1,0 +1,207 @@
+/**
+ * The list-pages activity's work for one table: how the table's rows are divided into pages for this
+ * run. A full run walks the primary keys (pages are key ranges); a watermark run walks the keys of rows
+ * modified since the last one; a delta run reads the change-tracking delta into lists of changed and
+ * deleted ids. With incremental refresh on, the next state is taken first. An expired delta token falls
+ * back to a full copy of the table, logged. The listing is written once: a repeated activity execution
+ * returns what the first one stored, so pages never shift under the orchestrator.
+ */
+import { isExpiredDeltaToken } from '../dataverse/errors.js';
+import { pageBoundaries } from '../plan/pages.js';
+import type { TablePlan } from '../plan/types.js';
+import { andFilters } from './addressing.js';
+import { appendEvent } from './events.js';
+import { tableFingerprint, readSyncState, type TableMode, type TableSyncState } from './incremental.js';
+import type { PageKind } from './copy-page.js';
+import type { RunContext } from './run-context.js';
+import { writeWork } from './work.js';
+
+export interface ListPagesInput {
+    runId: string;
+    table: string;
+    mode: TableMode;
+}
+
+export interface ListPagesOutcome {
+    table: string;
+    /** The mode actually used (a delta whose token expired runs in full). */
+    mode: TableMode;
+    kind: PageKind;
+    pages: number;
+    rows: number;
+    /** Delta runs: lists of ids deleted in the source since the last run. */
+    deletedPages: number;
+    deleted: number;
+    fallback?: string;
+    ms: number;
+}
+
+async function takeNextState(
+    ctx: RunContext,
+    table: TablePlan,
+    signal?: AbortSignal,
+): Promise<TableSyncState | undefined> {
+    if (!ctx.plan.options.incremental) return undefined;
+    const common = { takenAt: ctx.now().toISOString(), runId: ctx.runId, fingerprint: tableFingerprint(table) };
+    if (table.changeTracking) {
+        let deltaLink: string | undefined;
+        for await (const page of ctx.source.readChanges(
+            table.source.entitySetName,
+            { select: [table.source.primaryId] },
+            { pageSize: 5000, ...(signal ? { signal } : {}) },
+        )) {
+            deltaLink = page.deltaLink ?? deltaLink;
+        }
+        if (!deltaLink) throw new Error(`${table.name}: the change-tracking read ended without a deltaLink`);
+        return { kind: 'delta', deltaLink, ...common };
+    }
+    return { kind: 'watermark', column: 'modifiedon', value: await latestModifiedOn(ctx, table, signal), ...common };
+}
+
+/** The newest modifiedon of the source table (server time, so no clock skew), or the epoch when empty. */
+async function latestModifiedOn(ctx: RunContext, table: TablePlan, signal?: AbortSignal): Promise<string> {
+    for await (const page of ctx.source.queryPages(
+        table.source.entitySetName,
+        { select: ['modifiedon'], orderBy: 'modifiedon desc', top: 1 },
+        signal ? { signal } : {},
+    )) {
+        const value = page[0]?.modifiedon;
+        if (typeof value === 'string') return value;
+        break;
+    }
+    return '1970-01-01T00:00:00Z';
+}
+
+async function listByKeys(
+    ctx: RunContext,
+    table: TablePlan,
+    extraFilter: string | undefined,
+    signal?: AbortSignal,
+): Promise<{ pages: number; rows: number }> {
+    const boundaries = await pageBoundaries(
+        ctx.source,
+        { entitySetName: table.source.entitySetName, primaryId: table.source.primaryId },
+        ctx.plan.options.pageSize,
+        andFilters(table.filter, extraFilter),
+        signal ? { signal } : {},
+    );
+    await ctx.store.writeJson(ctx.paths.pages(table.name, 'copy'), boundaries);
+    return { pages: boundaries.ranges.length, rows: boundaries.rowCount };
+}
+
+async function listDelta(
+    ctx: RunContext,
+    table: TablePlan,
+    deltaLink: string,
+    signal?: AbortSignal,
+): Promise<{ pages: number; rows: number; deletedPages: number; deleted: number; next: string }> {
+    const size = ctx.plan.options.pageSize;
+    let changed: string[] = [];
+    let deleted: string[] = [];
+    const counts = { pages: 0, rows: 0, deletedPages: 0, deleted: 0 };
+    const seen = new Set<string>();
+    let next: string | undefined;
+    const flushChanged = async (all: boolean) => {
+        while (changed.length >= size || (all && changed.length > 0)) {
+            await writeWork(ctx, 'delta', table.name, counts.pages++, changed.slice(0, size));
+            changed = changed.slice(size);
+        }
+    };
+    const flushDeleted = async (all: boolean) => {
+        while (deleted.length >= size || (all && deleted.length > 0)) {
+            await writeWork(ctx, 'delete-delta', table.name, counts.deletedPages++, deleted.slice(0, size));
+            deleted = deleted.slice(size);
+        }
+    };
+    for await (const page of ctx.source.readChanges(
+        table.source.entitySetName,
+        { select: [table.source.primaryId] },
+        { pageSize: 5000, deltaLink, ...(signal ? { signal } : {}) },
+    )) {
+        for (const row of page.rows) {
+            const id = String(row[table.source.primaryId]).toLowerCase();
+            if (seen.has(id)) continue; // a row changed twice is listed once
+            seen.add(id);
+            changed.push(id);
+            counts.rows++;
+        }
+        for (const id of page.deleted) {
+            deleted.push(id.toLowerCase());
+            counts.deleted++;
+        }
+        await flushChanged(false);
+        await flushDeleted(false);
+        next = page.deltaLink ?? next;
+    }
+    await flushChanged(true);
+    await flushDeleted(true);
+    if (!next) throw new Error(`${table.name}: the delta read ended without a new deltaLink`);
+    return { ...counts, next };
+}
+
+export async function listPages(
+    ctx: RunContext,
+    input: ListPagesInput,
+    signal?: AbortSignal,
+): Promise<ListPagesOutcome> {
+    const listingPath = ctx.paths.pages(input.table, 'listing');
+    const stored = await ctx.store.readJson<ListPagesOutcome>(listingPath);
+    if (stored) return stored;
+    const started = Date.now();
+    const table = ctx.table(input.table);
+    const outcome: ListPagesOutcome = {
+        table: table.name,
+        mode: input.mode,
+        kind: 'copy',
+        pages: 0,
+        rows: 0,
+        deletedPages: 0,
+        deleted: 0,
+        ms: 0,
+    };
+    const previous = input.mode === 'full' ? undefined : await readSyncState(ctx.store, ctx.spec.name, table.name);
+    let pending: TableSyncState | undefined;
+
+    if (input.mode === 'delta' && previous?.kind === 'delta') {
+        try {
+            const delta = await listDelta(ctx, table, previous.deltaLink, signal);
+            Object.assign(outcome, {
+                kind: 'delta',
+                pages: delta.pages,
+                rows: delta.rows,
+                deletedPages: delta.deletedPages,
+                deleted: delta.deleted,
+            });
+            pending = { ...previous, deltaLink: delta.next, takenAt: ctx.now().toISOString(), runId: ctx.runId };
+        } catch (error) {
+            if (!isExpiredDeltaToken(error)) throw error;
+            outcome.mode = 'full';
+            outcome.fallback = `the change-tracking token of ${previous.takenAt} has expired (the source keeps changes for a limited time, 7 days by default): copying the table in full`;
+            await appendEvent(ctx, { type: 'fallback', table: table.name, message: outcome.fallback });
+        }
+    }
+    if (outcome.kind === 'copy') {
+        pending = await takeNextState(ctx, table, signal);
+        const since =
+            outcome.mode === 'watermark' && previous?.kind === 'watermark'
+                ? `${previous.column} ge ${previous.value}`
+                : undefined;
+        if (outcome.mode === 'watermark' && !since) outcome.mode = 'full';
+        const listed = await listByKeys(ctx, table, since, signal);
+        outcome.pages = listed.pages;
+        outcome.rows = listed.rows;
+    }
+    if (pending) await ctx.store.writeJson(ctx.paths.pendingState(table.name), pending);
+    outcome.ms = Date.now() - started;
+    await ctx.store.writeJson(listingPath, outcome);
+    await appendEvent(ctx, {
+        type: 'table-listed',
+        table: table.name,
+        mode: outcome.mode,
+        pages: outcome.pages,
+        rows: outcome.rows,
+        deleted: outcome.deleted,
+        ms: outcome.ms,
+    });
+    return outcome;
+}

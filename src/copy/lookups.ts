@@ -1,0 +1,232 @@
+/**
+ * Lookup values at copy time: a source lookup (`_x_value` + its lookuplogicalname annotation) becomes
+ * an `@odata.bind` on the target navigation property the plan chose for that table: the same id for
+ * parents copied with their ids, the parent's alternate-key values for parents matched on a key, the
+ * matched target row for reference tables (users, teams, ...), or unresolved with a reason. Key values
+ * of parents and the target ids behind key references are read in batches, once per page.
+ */
+import type { DataverseClient, Row } from '../dataverse/client-types.js';
+import type { ColumnMapping, LookupTarget, Plan } from '../plan/types.js';
+import { idFilters, keyFilters, keyIdentity, keyPath, type KeyColumn } from './addressing.js';
+import type { StoredReferences } from './run-context.js';
+
+export const LOOKUP_TABLE_ANNOTATION = 'Microsoft.Dynamics.CRM.lookuplogicalname';
+
+/** The Web API property holding a lookup's id. */
+export function lookupProperty(column: string): string {
+    return `_${column}_value`;
+}
+
+/** A parent row addressed by its alternate key in the target. */
+export interface KeyReference {
+    entitySet: string;
+    table: string;
+    columns: KeyColumn[];
+    values: unknown[];
+}
+
+export type LookupValue =
+    | { kind: 'null' }
+    | {
+          kind: 'bind';
+          navigationProperty: string;
+          /** `/accounts(<id>)` or `/accounts(accountnumber='A-1')`. */
+          bind: string;
+          /** Target logical name of the referenced row. */
+          targetTable: string;
+          /** Known for parents copied with their ids and for reference matches. */
+          targetId?: string;
+          keyReference?: KeyReference;
+      }
+    | { kind: 'unresolved'; reason: string };
+
+/** What a target row holds in a lookup column, from `_x_value` and its annotation. */
+export function actualLookup(row: Row, targetColumn: string): { id: string; table?: string } | null {
+    const property = lookupProperty(targetColumn);
+    const id = row[property];
+    if (typeof id !== 'string' || id === '') return null;
+    const table = row[`${property}@${LOOKUP_TABLE_ANNOTATION}`];
+    return { id: id.toLowerCase(), ...(typeof table === 'string' ? { table } : {}) };
+}
+
+export class LookupResolver {
+    /** `table|sourceId` -> the parent's key values in the source (null: no such parent). */
+    private readonly sourceKeys = new Map<string, unknown[] | null>();
+    /** `table|keyIdentity` -> target id (null: no target row with those key values). */
+    private readonly targetIds = new Map<string, string | null>();
+
+    constructor(
+        private readonly plan: Plan,
+        private readonly references: StoredReferences,
+        private readonly source: DataverseClient,
+        private readonly target: DataverseClient,
+        private readonly signal?: AbortSignal,
+    ) {}
+
+    /** The plan's entry for the table a source value points to. */
+    private targetFor(column: ColumnMapping, row: Row): LookupTarget | undefined {
+        const targets = column.lookup?.targets ?? [];
+        const named = row[`${lookupProperty(column.source)}@${LOOKUP_TABLE_ANNOTATION}`];
+        if (typeof named === 'string') return targets.find((t) => t.table === named);
+        return targets.length === 1 ? targets[0] : undefined;
+    }
+
+    /** Reads, in batches, the key values of every parent matched on a key that these rows point to. */
+    async prepare(rows: readonly Row[], columns: readonly ColumnMapping[]): Promise<void> {
+        const wanted = new Map<string, Set<string>>();
+        for (const column of columns) {
+            if (column.kind !== 'lookup') continue;
+            for (const row of rows) {
+                const id = row[lookupProperty(column.source)];
+                const target = this.targetFor(column, row);
+                if (typeof id !== 'string' || target?.binding.kind !== 'run-key') continue;
+                const key = `${target.binding.table}|${id.toLowerCase()}`;
+                if (this.sourceKeys.has(key)) continue;
+                let ids = wanted.get(target.binding.table);
+                if (!ids) wanted.set(target.binding.table, (ids = new Set()));
+                ids.add(id.toLowerCase());
+            }
+        }
+        await Promise.all(
+            [...wanted].map(async ([table, ids]) => {
+                const parent = this.plan.tables[table];
+                if (!parent || parent.match.kind !== 'key') return;
+                const { sourceColumns } = parent.match;
+                const pk = parent.source.primaryId;
+                for (const id of ids) this.sourceKeys.set(`${table}|${id}`, null);
+                for (const filter of idFilters(pk, [...ids])) {
+                    const query = { select: [pk, ...sourceColumns], filter };
+                    for await (const page of this.source.queryPages(parent.source.entitySetName, query, {
+                        pageSize: 5000,
+                        ...(this.signal ? { signal: this.signal } : {}),
+                    })) {
+                        for (const parentRow of page) {
+                            const id = String(parentRow[pk]).toLowerCase();
+                            this.sourceKeys.set(
+                                `${table}|${id}`,
+                                sourceColumns.map((c) => parentRow[c] ?? null),
+                            );
+                        }
+                    }
+                }
+            }),
+        );
+    }
+
+    resolve(column: ColumnMapping, row: Row): LookupValue {
+        const raw = row[lookupProperty(column.source)];
+        if (typeof raw !== 'string' || raw === '') return { kind: 'null' };
+        const id = raw.toLowerCase();
+        const target = this.targetFor(column, row);
+        if (!target) {
+            const named = row[`${lookupProperty(column.source)}@${LOOKUP_TABLE_ANNOTATION}`];
+            return {
+                kind: 'unresolved',
+                reason: `points to ${typeof named === 'string' ? `'${named}'` : 'a table the source did not name'}, which the plan does not map`,
+            };
+        }
+        const { binding } = target;
+        const nav = target.navigationProperty;
+        if (binding.kind === 'unresolved' || nav === undefined)
+            return {
+                kind: 'unresolved',
+                reason: `points to '${target.table}', which is neither copied in this run nor a reference table`,
+            };
+        switch (binding.kind) {
+            case 'run-id':
+                return {
+                    kind: 'bind',
+                    navigationProperty: nav,
+                    bind: `/${binding.targetEntitySet}(${id})`,
+                    targetTable: binding.targetTable,
+                    targetId: id,
+                };
+            case 'run-key': {
+                const values = this.sourceKeys.get(`${binding.table}|${id}`);
+                if (!values)
+                    return {
+                        kind: 'unresolved',
+                        reason: `points to ${binding.table} ${id}, which is not in the source`,
+                    };
+                if (values.some((v) => v === null || v === ''))
+                    return {
+                        kind: 'unresolved',
+                        reason: `points to ${binding.table} ${id}, whose key ${binding.key} is empty`,
+                    };
+                const parent = this.plan.tables[binding.table];
+                const columns = binding.columns.map((name) => ({
+                    name,
+                    ...(parent?.columns.find((c) => c.target === name)?.type
+                        ? { type: parent.columns.find((c) => c.target === name)!.type }
+                        : {}),
+                }));
+                return {
+                    kind: 'bind',
+                    navigationProperty: nav,
+                    bind: `/${keyPath(binding.targetEntitySet, columns, values)}`,
+                    targetTable: binding.targetTable,
+                    keyReference: { entitySet: binding.targetEntitySet, table: binding.targetTable, columns, values },
+                };
+            }
+            case 'reference': {
+                const matched =
+                    this.references.tables[binding.table]?.map[id] ??
+                    (binding.ownerFallback ? this.references.fallbackOwnerId : undefined);
+                if (!matched)
+                    return {
+                        kind: 'unresolved',
+                        reason: `points to ${binding.table} ${id}, which has no match in the target${binding.ownerFallback ? ' and no fallbackOwner could be used' : ''}`,
+                    };
+                return {
+                    kind: 'bind',
+                    navigationProperty: nav,
+                    bind: `/${binding.targetEntitySet}(${matched.toLowerCase()})`,
+                    targetTable: binding.table,
+                    targetId: matched.toLowerCase(),
+                };
+            }
+        }
+    }
+
+    /** Reads, in batches, the target ids of every key reference among `values` (to compare lookups). */
+    async prepareTargetIds(values: readonly LookupValue[]): Promise<void> {
+        const wanted = new Map<string, { reference: KeyReference; tuples: Map<string, unknown[]> }>();
+        for (const value of values) {
+            if (value.kind !== 'bind' || !value.keyReference) continue;
+            const reference = value.keyReference;
+            const identity = keyIdentity(reference.values);
+            if (this.targetIds.has(`${reference.table}|${identity}`)) continue;
+            let entry = wanted.get(reference.table);
+            if (!entry) wanted.set(reference.table, (entry = { reference, tuples: new Map() }));
+            entry.tuples.set(identity, reference.values);
+        }
+        await Promise.all(
+            [...wanted.values()].map(async ({ reference, tuples }) => {
+                const table = Object.values(this.plan.tables).find((t) => t.target.logicalName === reference.table);
+                if (!table) return;
+                const pk = table.target.primaryId;
+                for (const identity of tuples.keys()) this.targetIds.set(`${reference.table}|${identity}`, null);
+                for (const filter of keyFilters(reference.columns, [...tuples.values()])) {
+                    const query = { select: [pk, ...reference.columns.map((c) => c.name)], filter };
+                    for await (const page of this.target.queryPages(reference.entitySet, query, {
+                        pageSize: 5000,
+                        ...(this.signal ? { signal: this.signal } : {}),
+                    })) {
+                        for (const row of page) {
+                            const identity = keyIdentity(reference.columns.map((c) => row[c.name] ?? null));
+                            this.targetIds.set(`${reference.table}|${identity}`, String(row[pk]).toLowerCase());
+                        }
+                    }
+                }
+            }),
+        );
+    }
+
+    /** The target id a bind value refers to, when known (after prepareTargetIds for key references). */
+    targetIdOf(value: LookupValue): string | undefined {
+        if (value.kind !== 'bind') return undefined;
+        if (value.targetId) return value.targetId;
+        if (!value.keyReference) return undefined;
+        return this.targetIds.get(`${value.keyReference.table}|${keyIdentity(value.keyReference.values)}`) ?? undefined;
+    }
+}

@@ -1,0 +1,109 @@
+/**
+ * Reading the rows of one page on both sides: the source rows of a key range `(lo, hi]` (or of a list
+ * of ids, for delta pages), and the target rows that correspond to them (the same key range when ids
+ * are preserved, else by ids or by alternate-key values in batches). Lookup values come with their
+ * lookuplogicalname annotation, so polymorphic lookups know which table they point to.
+ */
+import type { DataverseClient, ODataQuery, Row } from '../dataverse/client-types.js';
+import { pageFilter, type KeyRange } from '../plan/pages.js';
+import type { TablePlan } from '../plan/types.js';
+import { andFilters, idFilters, keyFilters } from './addressing.js';
+import { LOOKUP_TABLE_ANNOTATION } from './lookups.js';
+import { keyColumns, sourceSelect, targetIdentity, targetSelect } from './row-plan.js';
+
+const MAX_PAGE = 5000;
+
+async function readAll(
+    client: DataverseClient,
+    entitySet: string,
+    query: ODataQuery,
+    signal: AbortSignal | undefined,
+): Promise<Row[]> {
+    const rows: Row[] = [];
+    for await (const page of client.queryPages(entitySet, query, {
+        pageSize: MAX_PAGE,
+        annotations: LOOKUP_TABLE_ANNOTATION,
+        ...(signal ? { signal } : {}),
+    }))
+        rows.push(...page);
+    return rows;
+}
+
+/** Many filtered reads at once (the client's limiter bounds what is in flight). */
+async function readFiltered(
+    client: DataverseClient,
+    entitySet: string,
+    select: string[],
+    filters: string[],
+    signal: AbortSignal | undefined,
+): Promise<Row[]> {
+    const parts = await Promise.all(filters.map((filter) => readAll(client, entitySet, { select, filter }, signal)));
+    return parts.flat();
+}
+
+/** Source rows of `(lo, hi]` inside the table's filter, in key order. */
+export function readSourceRange(
+    client: DataverseClient,
+    table: TablePlan,
+    range: KeyRange,
+    signal?: AbortSignal,
+    extraFilter?: string,
+): Promise<Row[]> {
+    const pk = table.source.primaryId;
+    const filter = andFilters(pageFilter(range, pk), table.filter, extraFilter);
+    return readAll(
+        client,
+        table.source.entitySetName,
+        { select: sourceSelect(table), orderBy: `${pk} asc`, ...(filter ? { filter } : {}) },
+        signal,
+    );
+}
+
+/** Source rows with these ids that are inside the table's filter (rows outside it or gone are absent). */
+export function readSourceByIds(
+    client: DataverseClient,
+    table: TablePlan,
+    ids: readonly string[],
+    signal?: AbortSignal,
+): Promise<Row[]> {
+    const filters = idFilters(table.source.primaryId, ids).map((f) => andFilters(f, table.filter)!);
+    return readFiltered(client, table.source.entitySetName, sourceSelect(table), filters, signal);
+}
+
+/**
+ * The target rows matching these source rows, by target identity (id, or key values). With preserved
+ * ids and a key range, one range read; otherwise batched reads by id or by key values.
+ */
+export async function readTargetRows(
+    client: DataverseClient,
+    table: TablePlan,
+    sourceRows: readonly Row[],
+    range: KeyRange | undefined,
+    signal?: AbortSignal,
+): Promise<Map<string, Row>> {
+    const select = targetSelect(table);
+    const set = table.target.entitySetName;
+    let rows: Row[];
+    if (table.match.kind === 'id') {
+        const pk = table.target.primaryId;
+        if (range) {
+            const filter = pageFilter(range, pk);
+            rows = await readAll(client, set, { select, ...(filter ? { filter } : {}) }, signal);
+        } else {
+            const ids = sourceRows.map((r) => String(r[table.source.primaryId]).toLowerCase());
+            rows = ids.length === 0 ? [] : await readFiltered(client, set, select, idFilters(pk, ids), signal);
+        }
+    } else {
+        const { sourceColumns } = table.match;
+        const tuples = sourceRows
+            .map((r) => sourceColumns.map((c) => r[c] ?? null))
+            .filter((values) => values.every((v) => v !== null && v !== ''));
+        rows =
+            tuples.length === 0
+                ? []
+                : await readFiltered(client, set, select, keyFilters(keyColumns(table), tuples), signal);
+    }
+    const byIdentity = new Map<string, Row>();
+    for (const row of rows) byIdentity.set(targetIdentity(table, row), row);
+    return byIdentity;
+}

@@ -1,0 +1,264 @@
+/**
+ * One source row against its target row: what the target should hold (values through the plan's
+ * mapping, lookups through the resolver) and what to write to get there. A row missing in the target
+ * is created without its deferred lookups and without statecode/statuscode (a real environment
+ * refuses an inactive row on create); an existing row gets only its changed columns; an identical row
+ * is left alone, which is what makes re-runs and scheduled syncs cheap. Deferred lookups, update-only
+ * columns of new rows and state changes become follow-up work for the later phases. verify compares
+ * with the same functions, so "copied" and "identical" mean the same thing.
+ */
+import type { Row } from '../dataverse/client-types.js';
+import type { ColumnMapping, TablePlan } from '../plan/types.js';
+import { keyIdentity, keyPath, type KeyColumn } from './addressing.js';
+import { actualLookup, type LookupResolver, type LookupValue } from './lookups.js';
+import { sameValue, targetValue } from './values.js';
+
+/** How a row is addressed in the target: its preserved id, or its alternate-key values. */
+export type RowAddress =
+    { kind: 'id'; id: string } | { kind: 'key'; path: string; values: unknown[]; identity: string };
+
+export interface ExpectedRow {
+    sourceId: string;
+    address: RowAddress;
+    values: Array<{ column: ColumnMapping; value: unknown }>;
+    lookups: Array<{ column: ColumnMapping; value: LookupValue }>;
+    state?: { state: number; status: number };
+}
+
+export interface StateChange {
+    state: number;
+    status: number;
+    /** The target row's state before the change (the state a create leaves, for new rows). */
+    from?: { state: number; status: number };
+}
+
+export interface RowDecision {
+    action: 'create' | 'update' | 'none' | 'fail';
+    /** The write: full for a create, changed columns only for an update. */
+    payload?: Row;
+    /** Patched in the deferred phase: deferred lookups, and update-only columns of new rows. */
+    deferred?: Row;
+    state?: StateChange;
+    /** Target columns that differ (for an update) or are set (for a create); for verify and logs. */
+    changed: string[];
+    /** Lookup columns cleared because their value could not be resolved (onUnresolvedLookup 'clear'). */
+    cleared: string[];
+    failure?: { code: string; message: string };
+}
+
+export const UNRESOLVED_LOOKUP_CODE = 'UnresolvedLookup';
+
+/** The key columns of a table matched on an alternate key, with their target types. */
+export function keyColumns(table: TablePlan): KeyColumn[] {
+    if (table.match.kind !== 'key') return [];
+    return table.match.columns.map((name) => {
+        const type = table.columns.find((c) => c.target === name)?.type;
+        return { name, ...(type ? { type } : {}) };
+    });
+}
+
+/** The target address of a source row (for key matches: its key values read from the source columns). */
+export function addressOf(table: TablePlan, row: Row): RowAddress {
+    const sourceId = String(row[table.source.primaryId]).toLowerCase();
+    if (table.match.kind === 'id') return { kind: 'id', id: sourceId };
+    const values = table.match.sourceColumns.map((c) => row[c] ?? null);
+    return {
+        kind: 'key',
+        path: keyPath(table.target.entitySetName, keyColumns(table), values),
+        values,
+        identity: keyIdentity(values),
+    };
+}
+
+/** The identity of a target row in the index of target rows (its id, or its key values). */
+export function targetIdentity(table: TablePlan, row: Row): string {
+    if (table.match.kind === 'id') return String(row[table.target.primaryId]).toLowerCase();
+    return keyIdentity(table.match.columns.map((c) => row[c] ?? null));
+}
+
+export function addressIdentity(address: RowAddress): string {
+    return address.kind === 'id' ? address.id : address.identity;
+}
+
+function isStateColumn(table: TablePlan, column: ColumnMapping): boolean {
+    return column.source === table.state?.stateColumn || column.source === table.state?.statusColumn;
+}
+
+function isKeyColumn(table: TablePlan, column: ColumnMapping): boolean {
+    return table.match.kind === 'key' && table.match.columns.includes(column.target);
+}
+
+export function expectedRow(table: TablePlan, row: Row, resolver: LookupResolver): ExpectedRow {
+    const values: ExpectedRow['values'] = [];
+    const lookups: ExpectedRow['lookups'] = [];
+    for (const column of table.columns) {
+        if (isStateColumn(table, column)) continue;
+        if (column.kind === 'lookup') lookups.push({ column, value: resolver.resolve(column, row) });
+        else values.push({ column, value: targetValue(column, row[column.source]) });
+    }
+    const expected: ExpectedRow = {
+        sourceId: String(row[table.source.primaryId]).toLowerCase(),
+        address: addressOf(table, row),
+        values,
+        lookups,
+    };
+    if (table.state) {
+        const stateColumn = table.columns.find((c) => c.source === table.state!.stateColumn);
+        const statusColumn = table.columns.find((c) => c.source === table.state!.statusColumn);
+        const state = stateColumn ? targetValue(stateColumn, row[stateColumn.source]) : undefined;
+        const status = statusColumn ? targetValue(statusColumn, row[statusColumn.source]) : undefined;
+        if (typeof state === 'number' && typeof status === 'number') expected.state = { state, status };
+    }
+    return expected;
+}
+
+function addressPayload(table: TablePlan, address: RowAddress): Row {
+    return address.kind === 'id' ? { [table.target.primaryId]: address.id } : { '@odata.id': address.path };
+}
+
+/** Every lookup that must be compared against the target needs a known target id first. */
+export function lookupsToCompare(expected: readonly ExpectedRow[]): LookupValue[] {
+    return expected.flatMap((e) => e.lookups.map((l) => l.value));
+}
+
+interface LookupOutcome {
+    /** What the target should hold: a bind, null, or leave it as it is. */
+    want: 'bind' | 'null' | 'keep';
+    reason?: string;
+}
+
+function lookupOutcome(
+    column: ColumnMapping,
+    value: LookupValue,
+    onUnresolved: 'clear' | 'fail',
+): LookupOutcome | { fail: string } {
+    if (value.kind === 'bind') return { want: 'bind' };
+    if (value.kind === 'null') return { want: 'null' };
+    if (onUnresolved === 'fail') return { fail: `${column.source} ${value.reason}` };
+    // A required lookup cannot be emptied: leave it to the platform's default (the caller, for an owner).
+    return column.lookup?.required ? { want: 'keep', reason: value.reason } : { want: 'null', reason: value.reason };
+}
+
+function sameLookup(resolver: LookupResolver, value: LookupValue, actual: ReturnType<typeof actualLookup>): boolean {
+    if (value.kind !== 'bind') return actual === null;
+    if (!actual) return false;
+    const id = resolver.targetIdOf(value);
+    if (id === undefined || id !== actual.id) return false;
+    return actual.table === undefined || actual.table === value.targetTable;
+}
+
+/** The navigation property that clears a lookup (any of a polymorphic lookup's properties does). */
+function clearingProperty(column: ColumnMapping, actual: ReturnType<typeof actualLookup>): string | undefined {
+    const targets = column.lookup?.targets ?? [];
+    const named = actual?.table ? targets.find((t) => t.table === actual.table) : undefined;
+    return (named ?? targets.find((t) => t.navigationProperty))?.navigationProperty;
+}
+
+export interface DecideOptions {
+    onUnresolvedLookup: 'clear' | 'fail';
+}
+
+/** What to write so that the target row (or its absence) matches `expected`. */
+export function decideRow(
+    table: TablePlan,
+    expected: ExpectedRow,
+    target: Row | undefined,
+    resolver: LookupResolver,
+    options: DecideOptions,
+): RowDecision {
+    const creating = target === undefined;
+    const payload: Row = {};
+    const deferred: Row = {};
+    const changed: string[] = [];
+    const cleared: string[] = [];
+
+    for (const { column, value } of expected.values) {
+        if (isKeyColumn(table, column) && !creating) continue; // equal by definition: the row was found by it
+        if (creating) {
+            if (value === null) continue;
+            if (isKeyColumn(table, column)) continue; // carried in @odata.id, never repeated in the body
+            if (column.writable === 'update') deferred[column.target] = value;
+            else payload[column.target] = value;
+            changed.push(column.target);
+        } else {
+            if (column.writable === 'create') continue; // e.g. overriddencreatedon: the platform keeps its own
+            if (sameValue(column, value, target[column.target])) continue;
+            payload[column.target] = value;
+            changed.push(column.target);
+        }
+    }
+
+    for (const { column, value } of expected.lookups) {
+        const outcome = lookupOutcome(column, value, options.onUnresolvedLookup);
+        if ('fail' in outcome) {
+            return {
+                action: 'fail',
+                changed: [],
+                cleared: [],
+                failure: { code: UNRESOLVED_LOOKUP_CODE, message: outcome.fail },
+            };
+        }
+        if (outcome.reason !== undefined) cleared.push(column.target);
+        if (outcome.want === 'keep') continue;
+        if (!creating && column.writable === 'create') continue;
+        // Deferred lookups wait for their phase; so do update-only lookups of a row being created.
+        const into = column.deferred || (creating && column.writable === 'update') ? deferred : payload;
+        const actual = creating ? null : actualLookup(target, column.target);
+        if (outcome.want === 'null') {
+            if (actual === null) continue;
+            const nav = clearingProperty(column, actual);
+            if (nav === undefined) continue;
+            into[`${nav}@odata.bind`] = null;
+            changed.push(column.target);
+            continue;
+        }
+        if (value.kind !== 'bind' || (!creating && sameLookup(resolver, value, actual))) continue;
+        into[`${value.navigationProperty}@odata.bind`] = value.bind;
+        changed.push(column.target);
+    }
+
+    const decision: RowDecision = {
+        action: creating ? 'create' : Object.keys(payload).length > 0 ? 'update' : 'none',
+        changed,
+        cleared,
+    };
+    if (decision.action !== 'none') decision.payload = { ...addressPayload(table, expected.address), ...payload };
+    if (Object.keys(deferred).length > 0)
+        decision.deferred = { ...addressPayload(table, expected.address), ...deferred };
+
+    if (expected.state && table.state) {
+        const current = creating
+            ? table.state.created
+            : readState(target, table.state.targetStateColumn, table.state.targetStatusColumn);
+        if (!current || current.state !== expected.state.state || current.status !== expected.state.status) {
+            decision.state = { ...expected.state, ...(current ? { from: current } : {}) };
+        }
+    }
+    return decision;
+}
+
+function readState(row: Row, stateColumn: string, statusColumn: string): { state: number; status: number } | undefined {
+    const state = row[stateColumn];
+    const status = row[statusColumn];
+    return typeof state === 'number' && typeof status === 'number' ? { state, status } : undefined;
+}
+
+/** Target columns a comparison reads: the written columns (lookups as `_x_value`), state, id and key. */
+export function targetSelect(table: TablePlan): string[] {
+    const columns = new Set<string>([table.target.primaryId]);
+    for (const column of table.columns) {
+        if (column.writable === 'create') continue;
+        columns.add(column.kind === 'lookup' ? `_${column.target}_value` : column.target);
+    }
+    if (table.match.kind === 'key') for (const c of table.match.columns) columns.add(c);
+    return [...columns];
+}
+
+/** Source columns a copy reads: every mapped column (lookups as `_x_value`), the id and key columns. */
+export function sourceSelect(table: TablePlan): string[] {
+    const columns = new Set<string>([table.source.primaryId]);
+    for (const column of table.columns)
+        columns.add(column.kind === 'lookup' ? `_${column.source}_value` : column.source);
+    if (table.match.kind === 'key') for (const c of table.match.sourceColumns) columns.add(c);
+    return [...columns];
+}

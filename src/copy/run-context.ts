@@ -1,0 +1,123 @@
+/**
+ * What every activity of a run needs, loaded once per process and run: the spec and the plan (from
+ * the run store, where the plan activity put them), the reference matches, the Dataverse clients of
+ * both environments and the store itself. Activities receive only a run id and small descriptors
+ * (DESIGN principle 3); this is where the descriptors become the run's real documents.
+ */
+import type { DataverseWriteClient } from '../dataverse/client-types.js';
+import type { KeyRange } from '../plan/pages.js';
+import type { Plan, TablePlan } from '../plan/types.js';
+import { runPaths, type RunPaths } from '../runlog/layout.js';
+import type { RunStore } from '../runlog/types.js';
+import { validateSpec, type MigrationSpec } from '../spec/index.js';
+import type { EnvironmentClients } from './environments.js';
+
+/** What the hosts give the activities: a store, a way to reach the environments, a clock. */
+export interface ActivityDeps {
+    store: RunStore;
+    /** Builds the clients of a spec's environments; may throw CredentialProblemsError. */
+    connect(spec: MigrationSpec): EnvironmentClients;
+    /** Wall clock for event timestamps (activities may read it; orchestrators may not). */
+    now?: () => Date;
+}
+
+/** Reference matches as the run store keeps them: source id -> target id per reference table. */
+export interface StoredReferences {
+    tables: Record<string, { map: Record<string, string> }>;
+    fallbackOwnerId?: string;
+}
+
+/** A page list: key ranges over the server's key order, and the rows counted by the key walk. */
+export interface StoredPages {
+    ranges: KeyRange[];
+    rowCount: number;
+}
+
+export interface RunContext {
+    runId: string;
+    spec: MigrationSpec;
+    plan: Plan;
+    references: StoredReferences;
+    source: DataverseWriteClient;
+    target: DataverseWriteClient;
+    store: RunStore;
+    paths: RunPaths;
+    now: () => Date;
+    table(name: string): TablePlan;
+    /** Page lists are read once per process and kind. */
+    pages(table: string, kind?: string): Promise<StoredPages>;
+}
+
+/** Caches run contexts per run id; one instance per worker process (the hosts create it). */
+export class RunContexts {
+    private readonly contexts = new Map<string, Promise<RunContext>>();
+    /** Contexts kept at once: one run at a time is normal, a few in a long-lived Functions worker. */
+    private static readonly LIMIT = 8;
+
+    constructor(readonly deps: ActivityDeps) {}
+
+    get(runId: string): Promise<RunContext> {
+        let context = this.contexts.get(runId);
+        if (!context) {
+            context = this.load(runId);
+            context.catch(() => this.contexts.delete(runId));
+            this.contexts.set(runId, context);
+            while (this.contexts.size > RunContexts.LIMIT) {
+                const oldest = this.contexts.keys().next().value;
+                if (oldest === undefined) break;
+                this.contexts.delete(oldest);
+            }
+        }
+        return context;
+    }
+
+    /** Forget a run (its documents changed, e.g. the plan was written again on resume). */
+    forget(runId: string): void {
+        this.contexts.delete(runId);
+    }
+
+    private async load(runId: string): Promise<RunContext> {
+        const { store } = this.deps;
+        const paths = runPaths(runId);
+        const [rawSpec, plan, references] = await Promise.all([
+            store.readJson<unknown>(paths.spec),
+            store.readJson<Plan>(paths.plan),
+            store.readJson<StoredReferences>(paths.references),
+        ]);
+        if (rawSpec === undefined || plan === undefined)
+            throw new Error(`run ${runId}: no spec or plan in the run store at ${store.location} (was it planned?)`);
+        const validated = validateSpec(rawSpec);
+        if (!validated.ok) throw new Error(`run ${runId}: the stored spec is not valid any more`);
+        const spec = validated.spec;
+        const clients = this.deps.connect(spec);
+        const pageCache = new Map<string, Promise<StoredPages>>();
+        return {
+            runId,
+            spec,
+            plan,
+            references: references ?? { tables: {} },
+            ...clients,
+            store,
+            paths,
+            now: this.deps.now ?? (() => new Date()),
+            table(name) {
+                const table = plan.tables[name];
+                if (!table) throw new Error(`run ${runId}: table '${name}' is not in the plan`);
+                return table;
+            },
+            pages(table, kind = 'copy') {
+                const key = `${table}.${kind}`;
+                let pages = pageCache.get(key);
+                if (!pages) {
+                    pages = store.readJson<StoredPages>(paths.pages(table, kind)).then((doc) => {
+                        if (!doc) throw new Error(`run ${runId}: no ${kind} page list for '${table}'`);
+                        return doc;
+                    });
+                    pages.catch(() => pageCache.delete(key));
+                    pageCache.set(key, pages);
+                }
+                return pages;
+            },
+        };
+    }
+}

@@ -1,0 +1,29 @@
+/**
+ * Per-page follow-up work in the run store: the copy phase leaves the rows whose deferred lookups,
+ * state or deletion the later phases must handle, one document per page and kind. An empty list
+ * deletes the document, so a page copied again never leaves stale work behind.
+ */
+import type { RunContext } from './run-context.js';
+
+export type WorkKind = 'deferred' | 'deferred-delta' | 'state' | 'state-delta' | 'delete' | 'delta' | 'delete-delta';
+
+export async function writeWork(
+    ctx: Pick<RunContext, 'store' | 'paths'>,
+    kind: WorkKind,
+    table: string,
+    page: number,
+    items: readonly unknown[],
+): Promise<void> {
+    const path = ctx.paths.work(kind, table, page);
+    if (items.length === 0) await ctx.store.delete(path);
+    else await ctx.store.writeJson(path, items);
+}
+
+export async function readWork<T>(
+    ctx: Pick<RunContext, 'store' | 'paths' | 'runId'>,
+    kind: WorkKind,
+    table: string,
+    page: number,
+): Promise<T[]> {
+    return (await ctx.store.readJson<T[]>(ctx.paths.work(kind, table, page))) ?? [];
+}
