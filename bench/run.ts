@@ -90,7 +90,7 @@ async function naiveBaseline(seconds: number): Promise<number> {
     let written = 0;
     for (const row of contacts(1_000_000)) {
         if (performance.now() - started > seconds * 1000) break;
-        await client.createOrUpdate(CONTACT, row.contactid as string, row);
+        await client.upsert(CONTACT, row.contactid as string, row);
         written++;
     }
     const rate = written / ((performance.now() - started) / 1000);

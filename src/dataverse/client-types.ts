@@ -40,10 +40,12 @@ export interface DataverseClient {
     /** Collection GET following @odata.nextLink unchanged; yields each page's `value`. */
     queryPages(entitySetName: string, query: ODataQuery, options?: QueryOptions): AsyncIterable<Row[]>;
     /** UserId, BusinessUnitId, OrganizationId of the caller. */
-    whoAmI(): Promise<{ UserId: string; BusinessUnitId: string; OrganizationId: string }>;
+    whoAmI(options?: {
+        signal?: AbortSignal;
+    }): Promise<{ UserId: string; BusinessUnitId: string; OrganizationId: string }>;
 }
 
-// ---- Extension (dataverse client helper): the write surface the copy engine uses. ----
+// ---- The write surface the copy engine uses. ----
 
 /** A table as writes need it. `primaryIdAttribute` defaults to `<logicalName>id` (not right for activities). */
 export interface WriteTable {
@@ -119,13 +121,12 @@ export interface DataverseWriteClient extends DataverseClient {
      * without it, and for a chunk the service rejected, to find which rows fail. One result per input row.
      */
     upsertMultiple(table: WriteTable, rows: Row[], options?: UpsertMultipleOptions): Promise<WriteResult[]>;
-    /** PATCH one row: `upsert` (default), `update` (If-Match: *, never creates) or `create` (If-None-Match: *). */
-    createOrUpdate(
-        table: WriteTable,
-        key: string,
-        row: Row,
-        options?: WriteOptions & { mode?: 'upsert' | 'update' | 'create' },
-    ): Promise<void>;
+    /** PATCH one row by primary id or alternate key: creates it, or updates it when it exists. */
+    upsert(table: WriteTable, key: string, row: Row, options?: WriteOptions): Promise<void>;
+    /** PATCH with `If-Match: *`: updates an existing row, never creates (404 ObjectDoesNotExist when missing). */
+    update(table: WriteTable, key: string, row: Row, options?: WriteOptions): Promise<void>;
+    /** PATCH with `If-None-Match: *`: creates the row with this key, never overwrites (412 when it exists). */
+    create(table: WriteTable, key: string, row: Row, options?: WriteOptions): Promise<void>;
     /**
      * Change tracking (research dataverse-webapi.md §6, anchors-2.md §6.5): without `deltaLink`, the initial read
      * `GET <set>?$select=...` with `Prefer: odata.track-changes` (+ maxpagesize), every page, the deltaLink on the last;

@@ -1,12 +1,11 @@
 /**
- * The Dataverse Web API client of one environment: reads (JSON GET, paged collections, WhoAmI) and
- * the writes of the copy engine (UpsertMultiple with a `$batch` fallback, single-row upsert/delete,
- * `$ref` associations). HTTP, retries and concurrency are in http.ts; `$batch` framing in batch.ts.
+ * The Dataverse Web API client of one environment: the factory and the thin class behind the DataverseWriteClient
+ * interface. Each method delegates to the module that does the work: the request loop (http.ts), paging
+ * (collection-pages.ts), change tracking (changes.ts), bulk writes (bulk-writes.ts) and `$batch`
+ * (batch-sender.ts); the token cache and limiter it shares with other clients come from environment-registry.ts.
  */
 import type { TokenCredential } from '@azure/identity';
-import { isLoopbackUrl } from '../spec/schema.js';
-import type { CredentialSpec } from '../spec/schema.js';
-import { buildBatchBody, newBatchBoundary, parseBatchResponse } from './batch.js';
+import { sendBatch } from './batch-sender.js';
 import { bypassHeaders, BulkWriter, DUPLICATE_CODE } from './bulk-writes.js';
 import { readChangePages, type ReadChangesOptions } from './changes.js';
 import { followNextLinks } from './collection-pages.js';
@@ -24,13 +23,13 @@ import type {
     WriteResult,
     WriteTable,
 } from './client-types.js';
-import { sharedLimiter, type AdaptiveLimiter } from './concurrency.js';
-import { createTokenCredential, identityKey, scopeFor } from './credentials.js';
-import { DataverseError, isTransientStatus } from './errors.js';
-import { apiPath, combineSignals, DataverseHttp, type RetryEvent } from './http.js';
+import type { AdaptiveLimiter } from './concurrency.js';
+import type { CredentialSpec } from './credentials.js';
+import { dataverseEnvironments } from './environment-registry.js';
+import { DataverseError } from './errors.js';
+import { DataverseHttp, type RetryEvent } from './http.js';
 import { buildQueryString, entityPath, preferHeader } from './odata-url.js';
-import { backoffDelay, DEFAULT_RETRY_OPTIONS, parseRetryAfter, sleep, type RetryOptions } from './retry-policy.js';
-import { AccessTokenCache } from './token-cache.js';
+import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry-policy.js';
 import { Transport } from './transport.js';
 
 export interface DataverseClientOptions {
@@ -57,11 +56,6 @@ export interface DataverseClientOptions {
     env?: NodeJS.ProcessEnv;
 }
 
-/** Process-wide token caches, shared like limiters by environment + identity. */
-const tokenCaches = new Map<string, AccessTokenCache>();
-const injectedCredentialIds = new WeakMap<TokenCredential, number>();
-let nextInjectedId = 1;
-
 export function createDataverseClient(options: DataverseClientOptions): DataverseWriteClient {
     return new HttpDataverseClient(options);
 }
@@ -70,50 +64,25 @@ class HttpDataverseClient implements DataverseWriteClient {
     readonly url: string;
     private readonly http: DataverseHttp;
     private readonly limiter: AdaptiveLimiter;
-    private readonly writeBatchSize: number;
-    private readonly retry: RetryOptions;
-    private readonly runSignal: AbortSignal | undefined;
     private readonly bulk: BulkWriter;
 
     constructor(options: DataverseClientOptions) {
         const origin = new URL(options.url).origin;
         this.url = origin;
-        const credentialSpec: CredentialSpec =
-            options.credential ?? (isLoopbackUrl(origin) ? { type: 'none' } : { type: 'default' });
-        let identity: string;
-        let tokenCredential: TokenCredential | undefined;
-        if (options.tokenCredential) {
-            tokenCredential = options.tokenCredential;
-            let id = injectedCredentialIds.get(tokenCredential);
-            if (id === undefined) {
-                id = nextInjectedId++;
-                injectedCredentialIds.set(tokenCredential, id);
-            }
-            identity = `injected#${id}`;
-        } else {
-            identity = identityKey(credentialSpec);
-            tokenCredential = createTokenCredential(credentialSpec, options.env);
-        }
-        const key = `${origin}|${identity}`;
-        let tokenCache: AccessTokenCache | undefined;
-        if (tokenCredential) {
-            tokenCache = tokenCaches.get(key);
-            if (!tokenCache) {
-                tokenCache = new AccessTokenCache(tokenCredential, scopeFor(origin));
-                tokenCaches.set(key, tokenCache);
-            }
-        }
-        this.limiter = sharedLimiter(key, { maxConcurrency: options.maxConcurrency ?? 16 });
-        this.writeBatchSize = options.writeBatchSize ?? 100;
-        this.runSignal = options.signal;
-        this.retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+        const { tokenCache, limiter } = dataverseEnvironments.connect(origin, {
+            credential: options.credential,
+            tokenCredential: options.tokenCredential,
+            maxConcurrency: options.maxConcurrency ?? 16,
+            env: options.env,
+        });
+        this.limiter = limiter;
         const deadline = options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
         this.http = new DataverseHttp({
             url: origin,
             transport: new Transport({ url: origin, tokenCache, userAgent: options.userAgent }),
             tokenCache,
-            limiter: this.limiter,
-            retry: this.retry,
+            limiter,
+            retry: { ...DEFAULT_RETRY_OPTIONS, ...options.retry },
             signal: options.signal,
             deadline,
             onRetry: options.onRetry,
@@ -122,7 +91,7 @@ class HttpDataverseClient implements DataverseWriteClient {
             send: (request) => this.http.send(request),
             batch: (requests, batchOptions) => this.batch(requests, batchOptions),
             apiBase: this.http.apiBase,
-            writeBatchSize: this.writeBatchSize,
+            writeBatchSize: options.writeBatchSize ?? 100,
         });
     }
 
@@ -158,8 +127,10 @@ class HttpDataverseClient implements DataverseWriteClient {
         return readChangePages(this.http, entitySetName, query, options);
     }
 
-    whoAmI(): Promise<{ UserId: string; BusinessUnitId: string; OrganizationId: string }> {
-        return this.get('WhoAmI');
+    whoAmI(
+        options: { signal?: AbortSignal } = {},
+    ): Promise<{ UserId: string; BusinessUnitId: string; OrganizationId: string }> {
+        return this.get('WhoAmI', options);
     }
 
     // ---- writes -----------------------------------------------------------------------------------------------
@@ -176,19 +147,30 @@ class HttpDataverseClient implements DataverseWriteClient {
         return this.bulk.deleteMultiple(table, ids, options);
     }
 
-    async createOrUpdate(
+    upsert(table: WriteTable, key: string, row: Row, options?: WriteOptions): Promise<void> {
+        return this.patchRow(table, key, row, {}, options);
+    }
+
+    update(table: WriteTable, key: string, row: Row, options?: WriteOptions): Promise<void> {
+        return this.patchRow(table, key, row, { 'If-Match': '*' }, options);
+    }
+
+    create(table: WriteTable, key: string, row: Row, options?: WriteOptions): Promise<void> {
+        return this.patchRow(table, key, row, { 'If-None-Match': '*' }, options);
+    }
+
+    /** One PATCH; the conditional header decides between upsert, update and create (research §2.2). */
+    private async patchRow(
         table: WriteTable,
         key: string,
         row: Row,
-        options: WriteOptions & { mode?: 'upsert' | 'update' | 'create' } = {},
+        condition: Record<string, string>,
+        options: WriteOptions = {},
     ): Promise<void> {
-        const headers = bypassHeaders(options.bypass) ?? {};
-        if (options.mode === 'update') headers['If-Match'] = '*';
-        if (options.mode === 'create') headers['If-None-Match'] = '*';
         await this.http.send({
             method: 'PATCH',
             path: entityPath(table.entitySetName, key),
-            headers,
+            headers: { ...bypassHeaders(options.bypass), ...condition },
             body: row,
             signal: options.signal,
         });
@@ -253,76 +235,8 @@ class HttpDataverseClient implements DataverseWriteClient {
         return this.bulk.associateMany(table, navigationProperty, related, pairs, options);
     }
 
-    async batch(requests: BatchRequest[], options: WriteOptions = {}): Promise<BatchResponse[]> {
-        const results: Array<BatchResponse | undefined> = new Array<BatchResponse | undefined>(requests.length);
-        let pending = requests.map((_, index) => index);
-        let transientRounds = 0;
-        while (pending.length > 0) {
-            const boundary = newBatchBoundary();
-            const response = await this.http.send({
-                method: 'POST',
-                path: '$batch',
-                headers: {
-                    'Content-Type': `multipart/mixed; boundary="${boundary}"`,
-                    Prefer: preferHeader({ continueOnError: true }) as string,
-                    ...bypassHeaders(options.bypass),
-                },
-                body: buildBatchBody(
-                    pending.map((index) => requests[index] as BatchRequest),
-                    boundary,
-                ),
-                signal: options.signal,
-            });
-            let parts: BatchResponse[];
-            try {
-                parts = parseBatchResponse(response.headers.get('content-type'), response.bodyText);
-            } catch (error) {
-                throw new DataverseError({
-                    kind: 'protocol',
-                    status: response.status,
-                    method: 'POST',
-                    path: apiPath('$batch'),
-                    message: `unreadable $batch response: ${(error as Error).message}`,
-                });
-            }
-            if (parts.length !== pending.length) {
-                throw new DataverseError({
-                    kind: 'protocol',
-                    status: response.status,
-                    method: 'POST',
-                    path: apiPath('$batch'),
-                    message: `the $batch response has ${parts.length} parts for ${pending.length} requests`,
-                });
-            }
-            const retry: number[] = [];
-            let throttleWaitMs = 0;
-            let transient = false;
-            parts.forEach((part, i) => {
-                const index = pending[i] as number;
-                if (part.status === 429) {
-                    retry.push(index);
-                    throttleWaitMs = Math.max(
-                        throttleWaitMs,
-                        parseRetryAfter(part.headers['retry-after']) ?? this.retry.throttleFallbackMs,
-                    );
-                } else if (isTransientStatus(part.status) && transientRounds + 1 < this.retry.maxTransientAttempts) {
-                    retry.push(index);
-                    transient = true;
-                    results[index] = part; // kept if we give up
-                } else {
-                    results[index] = part;
-                }
-            });
-            pending = retry;
-            if (pending.length === 0) break;
-            // Throttled parts never count; transient parts get the capped backoff like whole requests.
-            if (throttleWaitMs > 0) this.limiter.pauseFor(throttleWaitMs);
-            if (transient) {
-                transientRounds++;
-                await sleep(backoffDelay(transientRounds, this.retry), combineSignals(options.signal, this.runSignal));
-            }
-        }
-        return results.map((result) => result as BatchResponse);
+    batch(requests: BatchRequest[], options: WriteOptions = {}): Promise<BatchResponse[]> {
+        return sendBatch(this.http, requests, { signal: options.signal, headers: bypassHeaders(options.bypass) });
     }
 
     stats(): ClientStats {
@@ -343,5 +257,3 @@ class HttpDataverseClient implements DataverseWriteClient {
         };
     }
 }
-
-export { bypassHeaders };

@@ -1,6 +1,7 @@
 /**
  * Adaptive concurrency for one environment + identity (service protection limits are per user and
- * per web server, research §4). One limiter is shared by all work in the process for the same key:
+ * per web server, research §4). One limiter is shared by all work in the process for the same environment and
+ * identity (environment-registry.ts):
  * - it starts small, then jumps to the server's `x-ms-dop-hint` (capped by the spec's maxConcurrency
  *   and by 52, the documented concurrent-request limit) once a response carries it;
  * - a 429 halves the limit (once per throttle episode: 429s of requests sent before the last decrease
@@ -192,24 +193,4 @@ export class AdaptiveLimiter {
             },
         };
     }
-}
-
-const sharedLimiters = new Map<string, AdaptiveLimiter>();
-
-/**
- * The process-wide limiter for `key` (environment origin + identity). The first caller's options
- * create it; later callers with a lower maxConcurrency do not lower it (one budget, one pace).
- */
-export function sharedLimiter(key: string, options: LimiterOptions): AdaptiveLimiter {
-    let limiter = sharedLimiters.get(key);
-    if (!limiter) {
-        limiter = new AdaptiveLimiter(options);
-        sharedLimiters.set(key, limiter);
-    }
-    return limiter;
-}
-
-/** Every shared limiter by key, for progress displays and benchmarks. */
-export function sharedLimiterStats(): Record<string, LimiterStats> {
-    return Object.fromEntries([...sharedLimiters].map(([key, limiter]) => [key, limiter.stats()]));
 }

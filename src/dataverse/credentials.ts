@@ -9,7 +9,24 @@ import {
     ManagedIdentityCredential,
     type TokenCredential,
 } from '@azure/identity';
-import type { CredentialSpec } from '../spec/schema.js';
+
+/**
+ * Where an environment's token comes from. Secrets are never here: `secretSetting`, `certificatePathSetting` and
+ * `certificatePasswordSetting` NAME the environment variable or app setting that holds the value. `none` is for
+ * loopback simulator URLs only. The spec's zod schema (src/spec/schema.ts) is checked to produce exactly this type.
+ */
+export type CredentialSpec =
+    | { type: 'default' }
+    | { type: 'managedIdentity'; clientId?: string }
+    | { type: 'clientSecret'; tenantId: string; clientId: string; secretSetting: string }
+    | {
+          type: 'clientCertificate';
+          tenantId: string;
+          clientId: string;
+          certificatePathSetting: string;
+          certificatePasswordSetting?: string;
+      }
+    | { type: 'none' };
 
 export class CredentialConfigError extends Error {
     constructor(message: string) {

@@ -54,7 +54,9 @@ export class DataverseError extends Error {
         const status = init.status > 0 ? ` ${init.status}` : '';
         const code = init.code ? ` ${init.code}` : '';
         const request = init.requestId ? ` (request id ${init.requestId})` : '';
-        super(`Dataverse${status}${code} on ${where}: ${serviceMessage}${request}`, { cause: init.cause });
+        super(`Dataverse${status}${code} on ${where}: ${serviceMessage}${request}`, {
+            cause: init.cause === undefined ? undefined : safeCause(init.cause),
+        });
         this.name = 'DataverseError';
         this.kind = init.kind;
         this.status = init.status;
@@ -81,10 +83,105 @@ export class DataverseError extends Error {
     get isThrottle(): boolean {
         return this.status === 429 || this.kind === 'throttled';
     }
+
+    /** The plain, serialisable shape (no cause, no stack): what crosses the Durable activity boundary. */
+    toJSON(): DataverseErrorJson {
+        return {
+            name: 'DataverseError',
+            kind: this.kind,
+            status: this.status,
+            code: this.code,
+            message: this.message,
+            serviceMessage: this.serviceMessage,
+            requestId: this.requestId,
+            method: this.method,
+            path: this.path,
+            attempts: this.attempts,
+        };
+    }
 }
 
+/** `DataverseError.toJSON()`: every field plain data. */
+export interface DataverseErrorJson {
+    name: 'DataverseError';
+    kind: DataverseErrorKind;
+    status: number;
+    code: string | undefined;
+    message: string;
+    serviceMessage: string;
+    requestId: string | undefined;
+    method: string;
+    path: string;
+    attempts: number;
+}
+
+/** Any other error as plain data: its name, its (redacted) message and its system code when it has one. */
+export interface PlainErrorJson {
+    name: string;
+    message: string;
+    code?: string;
+}
+
+export type ErrorJson = DataverseErrorJson | PlainErrorJson;
+
+/**
+ * A DataverseError, also one from another copy of this module (a second bundle, a worker): checked by name as
+ * core-rest-pipeline's `isRestError` does, since `instanceof` fails across module copies.
+ */
 export function isDataverseError(value: unknown): value is DataverseError {
-    return value instanceof DataverseError;
+    return value instanceof DataverseError || (value instanceof Error && value.name === 'DataverseError');
+}
+
+/**
+ * Any thrown value as plain JSON. An activity returns this instead of throwing when the orchestrator must act on
+ * the failure, because a thrown error reaches the orchestrator only as a message string.
+ */
+export function errorToJson(error: unknown): ErrorJson {
+    if (error instanceof DataverseError) return error.toJSON();
+    if (error instanceof Error) {
+        const code = systemCode(error);
+        return { name: error.name, message: redactSecrets(error.message), ...(code ? { code } : {}) };
+    }
+    return { name: 'Error', message: redactSecrets(typeof error === 'string' ? error : (JSON.stringify(error) ?? '')) };
+}
+
+/** One line for logs and CLI output: the message, then each cause's message, redacted. */
+export function describeError(error: unknown): string {
+    const parts: string[] = [];
+    let current: unknown = error;
+    for (let depth = 0; current !== undefined && current !== null && depth < MAX_CAUSE_DEPTH; depth++) {
+        const json = errorToJson(current);
+        // A DataverseError's message already starts with "Dataverse"; a plain Error's name says nothing.
+        const text =
+            json.name === 'DataverseError' || json.name === 'Error' ? json.message : `${json.name}: ${json.message}`;
+        if (!parts.includes(text)) parts.push(text);
+        current = current instanceof Error ? current.cause : undefined;
+    }
+    return parts.join('; caused by: ');
+}
+
+const MAX_CAUSE_DEPTH = 5;
+
+/**
+ * The cause as it is kept on a DataverseError: our own errors as they are; any other error as a copy with the same
+ * name, code and chain whose message and stack went through `redactSecrets`, since identity libraries and HTTP
+ * clients put assertions, URLs with signatures, or request headers into their errors.
+ */
+function safeCause(cause: unknown, depth = 0): unknown {
+    if (cause instanceof DataverseError) return cause;
+    if (!(cause instanceof Error)) return typeof cause === 'string' ? redactSecrets(cause) : cause;
+    const next = depth < MAX_CAUSE_DEPTH && cause.cause !== undefined ? safeCause(cause.cause, depth + 1) : undefined;
+    const copy = new Error(redactSecrets(cause.message), next === undefined ? undefined : { cause: next });
+    copy.name = cause.name;
+    if (cause.stack) copy.stack = redactSecrets(cause.stack);
+    const code = systemCode(cause);
+    if (code) Object.assign(copy, { code });
+    return copy;
+}
+
+function systemCode(error: Error): string | undefined {
+    const code = (error as { code?: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
 }
 
 /**
@@ -103,9 +200,11 @@ const INVALID_DELTA_TOKEN_MESSAGE = /\bdelta ?token\b.*\b(?:not valid|invalid|ex
  */
 export function isExpiredDeltaToken(error: unknown): boolean {
     if (!isDataverseError(error)) return false;
-    if (error.code?.toLowerCase() === EXPIRED_VERSION_STAMP_CODE) return true;
-    if (EXPIRED_VERSION_STAMP_MESSAGE.test(error.serviceMessage)) return true;
-    return error.status === 400 && INVALID_DELTA_TOKEN_MESSAGE.test(error.serviceMessage);
+    if (typeof error.code === 'string' && error.code.toLowerCase() === EXPIRED_VERSION_STAMP_CODE) return true;
+    // A same-named error that is not ours may lack serviceMessage.
+    const message = typeof error.serviceMessage === 'string' ? error.serviceMessage : error.message;
+    if (EXPIRED_VERSION_STAMP_MESSAGE.test(message)) return true;
+    return error.status === 400 && INVALID_DELTA_TOKEN_MESSAGE.test(message);
 }
 
 export function isTransientStatus(status: number): boolean {

@@ -1,16 +1,22 @@
 /**
- * The Dataverse request loop: standard OData headers, the adaptive limiter, and the retry rules.
- * - 429: wait Retry-After (the limiter pauses every caller of this environment + identity), retry,
- *   never counted as a failure; only the run's deadline or abort signal ends the wait.
- * - 500/502/503/504, resets, hang ups, timeouts: capped exponential backoff with jitter
- *   (503's Retry-After when sent), then a typed error.
- * - 401: drop the cached token and retry once; then a typed `auth` error.
- * - Other statuses: a typed error at once (unless the caller accepts the status).
+ * The Dataverse request loop: standard OData headers, one limiter permit per attempt, and the retry decisions of
+ * retry-classifier.ts carried out: a 429 pauses every caller of this environment + identity through the limiter
+ * (never counted as a failure), a transient failure sleeps its backoff, a rejected token is dropped and fetched
+ * again. The run's signal or deadline ends every wait.
  */
 import type { HttpHeaders } from '@azure/core-rest-pipeline';
 import type { AdaptiveLimiter, Permit } from './concurrency.js';
-import { DataverseError, isTransientStatus, parseErrorBody, reasonPhrase } from './errors.js';
-import { backoffDelay, parseRetryAfter, sleep, type RetryOptions } from './retry-policy.js';
+import { DataverseError } from './errors.js';
+import {
+    abortedError,
+    classifyAttempt,
+    type NotAccepted,
+    type OutcomeResponse,
+    type RetryContext,
+    type RetryDecision,
+    type RetryState,
+} from './retry-classifier.js';
+import { sleep, type RetryOptions } from './retry-policy.js';
 import type { AccessTokenCache } from './token-cache.js';
 import { NetworkFailure, type Transport } from './transport.js';
 
@@ -77,7 +83,10 @@ export interface HttpOptions {
     /** Epoch ms after which throttled or failing requests are not retried any more. */
     deadline?: number;
     onRetry?: (event: RetryEvent) => void;
+    /** Jitter source (tests make backoff exact). Default Math.random. */
     random?: () => number;
+    /** Clock for deadline checks and HTTP-date Retry-After values. Default Date.now. */
+    now?: () => number;
 }
 
 export class DataverseHttp {
@@ -133,6 +142,42 @@ export class DataverseHttp {
         };
     }
 
+    /** The classifier's view of one request: its retry options, deadline and clock. */
+    retryContext(method: string, path: string, accept?: readonly number[]): RetryContext {
+        return {
+            retry: this.options.retry,
+            method,
+            path,
+            origin: this.origin,
+            accept,
+            canRefreshToken: this.options.tokenCache !== undefined,
+            deadline: this.options.deadline,
+            now: this.options.now ?? Date.now,
+            random: this.options.random,
+        };
+    }
+
+    /** The limiter of this environment + identity. */
+    get limiter(): AdaptiveLimiter {
+        return this.options.limiter;
+    }
+
+    /** The run's budget signal, if any. */
+    get runSignal(): AbortSignal | undefined {
+        return this.options.signal;
+    }
+
+    /** Reports a retry that a loop is about to make (the `$batch` part loop reports through here too). */
+    reportRetry(event: RetryEvent): void {
+        this.options.onRetry?.(event);
+    }
+
+    /** Counts a transient retry made outside the request loop (a `$batch` round for failed parts). */
+    countTransientRetry(): void {
+        this.counters.transientRetries++;
+    }
+
+    /** Attempts until the classifier accepts a response or fails; it decides, this loop acts and waits. */
     private async loop(request: DataverseRequest): Promise<DataverseResponse> {
         const url = this.resolve(request.path);
         const path = new URL(url).pathname;
@@ -140,22 +185,20 @@ export class DataverseHttp {
         const body = serializeBody(request.body);
         const signal = combineSignals(request.signal, this.options.signal);
         const { retry, limiter } = this.options;
-        let transientFailures = 0;
-        let throttles = 0;
-        let tokenRetried = false;
-        let lastError: DataverseError | undefined;
+        const context = this.retryContext(request.method, path, request.accept);
+        const state: RetryState = { transientFailures: 0, throttles: 0, tokenRefreshed: false };
 
         for (;;) {
             let permit: Permit;
             try {
                 permit = await limiter.acquire(signal);
-            } catch (error) {
-                throw this.abortedError(request.method, path, error, lastError);
+            } catch (reason) {
+                throw abortedError(context, reason, state.lastError);
             }
             this.counters.attempts++;
-            let outcome: { response: DataverseResponse } | { failure: unknown };
+            let attempt: { response: DataverseResponse } | { failure: NetworkFailure };
             try {
-                outcome = {
+                attempt = {
                     response: await this.options.transport.send(
                         { method: request.method, url, headers, body },
                         signal,
@@ -163,138 +206,43 @@ export class DataverseHttp {
                     ),
                 };
             } catch (failure) {
-                outcome = { failure };
+                // A DataverseError here means no token (the identity library already retried).
+                if (!(failure instanceof NetworkFailure)) throw failure;
+                attempt = { failure };
             } finally {
                 permit.release();
             }
-            const attempt = throttles + transientFailures + 1;
 
-            if ('failure' in outcome) {
-                const failure = outcome.failure;
-                // A DataverseError here means no token (the identity library already retried).
-                if (!(failure instanceof NetworkFailure)) throw failure;
-                if (failure.kind === 'aborted') throw this.abortedError(request.method, path, undefined, lastError);
-                const error = new DataverseError({
-                    kind: failure.kind,
-                    status: 0,
-                    code: undefined,
-                    method: request.method,
-                    path,
-                    attempts: attempt,
-                    message:
-                        failure.kind === 'unreachable'
-                            ? `cannot reach ${this.origin} (${failure.code ?? 'network error'}: ${failure.message}); check the environment URL and the network`
-                            : `${failure.kind === 'timeout' ? 'timed out' : 'connection failed'} (${failure.code ?? 'network error'}: ${failure.message})`,
-                });
-                if (failure.kind === 'unreachable') throw error;
-                lastError = error;
-                transientFailures++;
-                await this.backoff(request, path, error, transientFailures, undefined, signal);
-                continue;
+            let decision: NotAccepted;
+            if ('response' in attempt) {
+                const { response } = attempt;
+                const dopHint = Number(response.headers.get('x-ms-dop-hint'));
+                if (dopHint > 0) limiter.observeDopHint(dopHint);
+                if (response.status === 429) this.counters.throttled++;
+                const verdict = classifyAttempt({ response: outcomeResponse(response) }, state, context);
+                if (verdict.action === 'accept') {
+                    limiter.onSuccess();
+                    return response;
+                }
+                decision = verdict;
+            } else {
+                decision = classifyAttempt(attempt, state, context);
             }
-
-            const response = outcome.response;
-            const dopHint = Number(response.headers.get('x-ms-dop-hint'));
-            if (dopHint > 0) limiter.observeDopHint(dopHint);
-            const status = response.status;
-
-            if ((status >= 200 && status < 300) || status === 304 || request.accept?.includes(status)) {
-                limiter.onSuccess();
-                return response;
+            if (decision.action === 'fail') throw decision.error;
+            this.reportRetry(retryEvent(decision, context, state));
+            state.lastError = decision.error;
+            if (decision.reason === 'throttled') {
+                state.throttles++;
+                // The limiter holds this caller's next attempt, and everyone else's, until Retry-After has passed.
+                limiter.onThrottle(permit, decision.delayMs);
+            } else if (decision.reason === 'token-rejected') {
+                state.tokenRefreshed = true;
+                this.options.tokenCache?.invalidate();
+            } else {
+                state.transientFailures++;
+                this.counters.transientRetries++;
+                await sleepUnlessAborted(decision.delayMs, signal, context, decision.error);
             }
-
-            const error = this.responseError(request.method, path, response, attempt);
-            if (status === 429) {
-                this.counters.throttled++;
-                throttles++;
-                const waitMs =
-                    parseRetryAfter(response.headers.get('retry-after')) ??
-                    backoffDelay(
-                        throttles,
-                        { baseDelayMs: retry.throttleFallbackMs, maxDelayMs: Math.max(retry.maxDelayMs, 60_000) },
-                        this.options.random,
-                    );
-                this.checkDeadline(waitMs, error, 'still throttled');
-                limiter.onThrottle(permit, waitMs);
-                lastError = error;
-                this.options.onRetry?.({
-                    reason: 'throttled',
-                    method: request.method,
-                    path,
-                    status,
-                    code: error.code,
-                    delayMs: waitMs,
-                    attempt,
-                });
-                continue; // the limiter holds the next attempt until Retry-After has passed
-            }
-            if (status === 401 && this.options.tokenCache && !tokenRetried) {
-                tokenRetried = true;
-                this.options.tokenCache.invalidate();
-                this.options.onRetry?.({
-                    reason: 'token-rejected',
-                    method: request.method,
-                    path,
-                    status,
-                    delayMs: 0,
-                    attempt,
-                });
-                continue;
-            }
-            if (isTransientStatus(status)) {
-                lastError = error;
-                transientFailures++;
-                const retryAfter = status === 503 ? parseRetryAfter(response.headers.get('retry-after')) : undefined;
-                await this.backoff(request, path, error, transientFailures, retryAfter, signal);
-                continue;
-            }
-            throw error;
-        }
-    }
-
-    private async backoff(
-        request: DataverseRequest,
-        path: string,
-        error: DataverseError,
-        failures: number,
-        retryAfterMs: number | undefined,
-        signal: AbortSignal | undefined,
-    ): Promise<void> {
-        const { retry } = this.options;
-        if (failures >= retry.maxTransientAttempts) {
-            throw new DataverseError({
-                ...errorInit(error),
-                attempts: failures,
-                message: `${error.serviceMessage} (gave up after ${failures} attempts)`,
-            });
-        }
-        this.counters.transientRetries++;
-        const delayMs = retryAfterMs ?? backoffDelay(failures, retry, this.options.random);
-        this.checkDeadline(delayMs, error, 'still failing');
-        this.options.onRetry?.({
-            reason: 'transient',
-            method: request.method,
-            path,
-            status: error.status,
-            code: error.code,
-            delayMs,
-            attempt: failures,
-        });
-        try {
-            await sleep(delayMs, signal);
-        } catch (abort) {
-            throw this.abortedError(request.method, path, abort, error);
-        }
-    }
-
-    private checkDeadline(waitMs: number, error: DataverseError, what: string): void {
-        const deadline = this.options.deadline;
-        if (deadline !== undefined && Date.now() + waitMs > deadline) {
-            throw new DataverseError({
-                ...errorInit(error),
-                kind: error.status === 429 ? 'throttled' : error.kind,
-                message: `${error.serviceMessage} (${what} at the run's deadline ${new Date(deadline).toISOString()})`,
-            });
         }
     }
 
@@ -308,57 +256,44 @@ export class DataverseHttp {
         if (request.body !== undefined) headers['Content-Type'] = 'application/json';
         return { ...headers, ...request.headers };
     }
+}
 
-    private responseError(method: string, path: string, response: DataverseResponse, attempts: number): DataverseError {
-        const { code, message } = parseErrorBody(response.bodyText);
-        const status = response.status;
-        const requestId =
-            response.headers.get('x-ms-service-request-id') ?? response.headers.get('req_id') ?? undefined;
-        const rejected = status === 401;
-        return new DataverseError({
-            kind: rejected ? 'auth' : status === 429 ? 'throttled' : isTransientStatus(status) ? 'transient' : 'http',
-            status,
-            code,
-            method,
-            path,
-            requestId,
-            attempts,
-            message: rejected
-                ? `the environment ${this.origin} rejected the access token (401 Unauthorized); check that the identity is an application user of this environment and that the token is for ${this.origin}`
-                : (message ?? reasonPhrase(status)),
-        });
-    }
+/** The RetryEvent of a retry decision; `attempt` is the number of the attempt that failed. */
+export function retryEvent(
+    decision: Extract<RetryDecision, { action: 'retry' }>,
+    context: RetryContext,
+    state: RetryState,
+): RetryEvent {
+    return {
+        reason: decision.reason,
+        method: context.method,
+        path: context.path,
+        status: decision.error.status,
+        code: decision.error.code,
+        delayMs: decision.delayMs,
+        attempt: state.throttles + state.transientFailures + 1,
+    };
+}
 
-    private abortedError(
-        method: string,
-        path: string,
-        reason: unknown,
-        lastError: DataverseError | undefined,
-    ): DataverseError {
-        const why = reason instanceof Error && reason.name !== 'AbortError' ? `: ${reason.message}` : '';
-        const last = lastError
-            ? ` (last failure: ${lastError.status || lastError.kind} ${lastError.serviceMessage})`
-            : '';
-        return new DataverseError({
-            kind: lastError?.status === 429 ? 'throttled' : 'aborted',
-            status: lastError?.status ?? 0,
-            code: lastError?.code,
-            method,
-            path,
-            message: `the request was aborted${why}${last}`,
-        });
+/** Waits before a retry; an abort ends the wait at once with a typed error naming the last failure. */
+export async function sleepUnlessAborted(
+    ms: number,
+    signal: AbortSignal | undefined,
+    context: Pick<RetryContext, 'method' | 'path'>,
+    lastError: DataverseError,
+): Promise<void> {
+    try {
+        await sleep(ms, signal);
+    } catch (reason) {
+        throw abortedError(context, reason, lastError);
     }
 }
 
-function errorInit(error: DataverseError) {
+function outcomeResponse(response: DataverseResponse): OutcomeResponse {
     return {
-        kind: error.kind,
-        status: error.status,
-        code: error.code,
-        requestId: error.requestId,
-        method: error.method,
-        path: error.path,
-        attempts: error.attempts,
+        status: response.status,
+        header: (name) => response.headers.get(name) ?? undefined,
+        bodyText: response.bodyText,
     };
 }
 

@@ -2,22 +2,27 @@
 export type * from './client-types.js';
 export type * from './metadata-types.js';
 export { createDataverseClient, type DataverseClientOptions } from './client.js';
+export { AdaptiveLimiter, SERVICE_CONCURRENCY_LIMIT, type LimiterOptions, type LimiterStats } from './concurrency.js';
 export {
-    AdaptiveLimiter,
-    SERVICE_CONCURRENCY_LIMIT,
-    sharedLimiter,
-    sharedLimiterStats,
-    type LimiterOptions,
-    type LimiterStats,
-} from './concurrency.js';
-export { createTokenCredential, CredentialConfigError, identityKey, scopeFor } from './credentials.js';
+    createTokenCredential,
+    CredentialConfigError,
+    identityKey,
+    scopeFor,
+    type CredentialSpec,
+} from './credentials.js';
+export { dataverseEnvironments, EnvironmentRegistry, type EnvironmentConnection } from './environment-registry.js';
 export {
     DataverseError,
+    describeError,
+    errorToJson,
     EXPIRED_VERSION_STAMP_CODE,
     isDataverseError,
     isExpiredDeltaToken,
     redactSecrets,
+    type DataverseErrorJson,
     type DataverseErrorKind,
+    type ErrorJson,
+    type PlainErrorJson,
 } from './errors.js';
 export { API_PATH, type HttpStats, type RetryEvent } from './http.js';
 export {
@@ -26,6 +31,7 @@ export {
     readManyToMany,
     readTableMetadata,
     UnknownNamesError,
+    type MetadataReadOptions,
     type ReadMetadataOptions,
 } from './metadata.js';
 export { entityPath, odataString } from './odata-url.js';

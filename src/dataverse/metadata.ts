@@ -18,12 +18,16 @@ import type {
 } from './metadata-types.js';
 import { odataString } from './odata-url.js';
 
-export interface ReadMetadataOptions {
+/** Every reader takes its abort signal here. */
+export interface MetadataReadOptions {
+    signal?: AbortSignal;
+}
+
+export interface ReadMetadataOptions extends MetadataReadOptions {
     /** Also read the tables that lookups of the requested tables point to (one level). Default false. */
     includeLookupTargets?: boolean;
     /** The environment's table names when the caller has read them already (saves one request). */
     allTableNames?: readonly string[];
-    signal?: AbortSignal;
 }
 
 /** Names that do not exist in the environment, each with the closest existing names. */
@@ -121,9 +125,9 @@ interface Collection<T> {
 }
 
 /** Logical names of every table in the environment (one cheap request). */
-export async function readAllTableNames(client: DataverseClient, signal?: AbortSignal): Promise<string[]> {
+export async function readAllTableNames(client: DataverseClient, options: MetadataReadOptions = {}): Promise<string[]> {
     const response = await client.get<Collection<{ LogicalName: string }>>('EntityDefinitions?$select=LogicalName', {
-        signal,
+        signal: options.signal,
     });
     return response.value.map((entity) => entity.LogicalName);
 }
@@ -135,7 +139,7 @@ export async function readEnvironmentMetadata(
 ): Promise<EnvironmentMetadata> {
     const allTableNames = options.allTableNames
         ? [...options.allTableNames]
-        : await readAllTableNames(client, options.signal);
+        : await readAllTableNames(client, { signal: options.signal });
     const existing = new Set(allTableNames);
     const requested = [...new Set(tableNames)];
     const unknown = requested.filter((name) => !existing.has(name));
@@ -148,7 +152,9 @@ export async function readEnvironmentMetadata(
     }
     const tables = new Map<string, TableMetadata>();
     const read = async (names: string[]): Promise<void> => {
-        const results = await Promise.all(names.map((name) => readTableMetadata(client, name, options.signal)));
+        const results = await Promise.all(
+            names.map((name) => readTableMetadata(client, name, { signal: options.signal })),
+        );
         for (const table of results) tables.set(table.logicalName, table);
     };
     await read(requested);
@@ -247,8 +253,9 @@ interface RawDerivedAttribute {
 export async function readTableMetadata(
     client: DataverseClient,
     logicalName: string,
-    signal?: AbortSignal,
+    options: MetadataReadOptions = {},
 ): Promise<TableMetadata> {
+    const { signal } = options;
     const base = `EntityDefinitions(LogicalName=${odataString(logicalName)})`;
     const expand = [
         `Attributes($select=${ATTRIBUTE_SELECT.join(',')})`,
@@ -308,11 +315,11 @@ export async function readTableMetadata(
 export async function readManyToMany(
     client: DataverseClient,
     schemaNames: readonly string[],
-    signal?: AbortSignal,
+    options: MetadataReadOptions = {},
 ): Promise<Map<string, ManyToManyRelationshipMetadata>> {
     const response = await client.get<Collection<RawManyToMany>>(
         `RelationshipDefinitions/Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata?$select=${MANY_TO_MANY_SELECT.join(',')}`,
-        { signal },
+        { signal: options.signal },
     );
     const bySchemaName = new Map(response.value.map((r) => [r.SchemaName.toLowerCase(), r]));
     const found = new Map<string, ManyToManyRelationshipMetadata>();

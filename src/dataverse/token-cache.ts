@@ -73,6 +73,7 @@ export class AccessTokenCache {
                 method: 'TOKEN',
                 path: this.scope,
                 message: `could not get an access token for scope ${this.scope}: ${redactSecrets(detail)}`,
+                cause: error,
             });
         }
         if (!token) {

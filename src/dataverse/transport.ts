@@ -17,7 +17,8 @@ import {
     type Pipeline,
     type PipelinePolicy,
 } from '@azure/core-rest-pipeline';
-import { isLoopbackUrl } from '../spec/schema.js';
+import { isLoopbackUrl } from '../util/url.js';
+import { isDataverseError } from './errors.js';
 import type { AccessTokenCache } from './token-cache.js';
 
 export interface AttemptRequest {
@@ -43,8 +44,10 @@ export class NetworkFailure extends Error {
         /** System error code such as ECONNRESET, when known. */
         readonly code: string | undefined,
         message: string,
+        /** The HTTP client's error, or the abort signal's reason. */
+        cause?: unknown,
     ) {
-        super(message);
+        super(message, cause === undefined ? undefined : { cause });
         this.name = 'NetworkFailure';
     }
 }
@@ -105,10 +108,12 @@ export class Transport {
             const response = await this.pipeline.sendRequest(this.httpClient, pipelineRequest);
             return { status: response.status, headers: response.headers, bodyText: response.bodyAsText ?? '' };
         } catch (error) {
-            if (error instanceof Error && error.name === 'DataverseError') throw error;
-            if (signal?.aborted) throw new NetworkFailure('aborted', undefined, 'the request was aborted');
+            if (isDataverseError(error)) throw error;
+            if (signal?.aborted) {
+                throw new NetworkFailure('aborted', undefined, 'the request was aborted', signal.reason);
+            }
             if (timeout.aborted) {
-                throw new NetworkFailure('timeout', 'ETIMEDOUT', `no complete response within ${timeoutMs} ms`);
+                throw new NetworkFailure('timeout', 'ETIMEDOUT', `no complete response within ${timeoutMs} ms`, error);
             }
             throw classifyNetworkError(error);
         }
@@ -118,10 +123,10 @@ export class Transport {
 export function classifyNetworkError(error: unknown): NetworkFailure {
     const code = errorCode(error);
     const message = error instanceof Error ? error.message : String(error);
-    if (code && UNREACHABLE_CODES.has(code)) return new NetworkFailure('unreachable', code, message);
-    if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return new NetworkFailure('timeout', code, message);
+    if (code && UNREACHABLE_CODES.has(code)) return new NetworkFailure('unreachable', code, message, error);
+    if (code === 'ETIMEDOUT' || code === 'ESOCKETTIMEDOUT') return new NetworkFailure('timeout', code, message, error);
     // Resets, hang ups, truncated bodies, EPIPE, EAI_AGAIN ...: the connection broke, try again.
-    return new NetworkFailure('transient', code, message);
+    return new NetworkFailure('transient', code, message, error);
 }
 
 function errorCode(error: unknown): string | undefined {

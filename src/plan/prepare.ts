@@ -60,7 +60,7 @@ async function readSide(
     signal?: AbortSignal,
 ): Promise<EnvironmentMetadata | PlanIssue> {
     try {
-        const allTableNames = await readAllTableNames(client, signal);
+        const allTableNames = await readAllTableNames(client, { signal });
         return await readEnvironmentMetadata(client, wantedTables(spec, side, new Set(allTableNames)), {
             includeLookupTargets: true,
             allTableNames,

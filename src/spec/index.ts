@@ -1,8 +1,8 @@
 export { SPEC_DEFAULTS, DEFAULT_REFERENCE_MATCH } from './defaults.js';
 export { loadSpecFile, parseSpecText } from './load.js';
 export { formatPath, formatProblem, type InputProblem } from './problems.js';
+export { isLoopbackUrl } from '../util/url.js';
 export {
-    isLoopbackUrl,
     migrationSpecSchema,
     type CredentialSpec,
     type EnvironmentSpec,

@@ -4,6 +4,8 @@
  * validate.ts so that they are reported together with the shape problems.
  */
 import { z } from 'zod';
+import type { CredentialSpec as ClientCredentialSpec } from '../dataverse/credentials.js';
+import { isLoopbackHost, isLoopbackUrl } from '../util/url.js';
 import { SPEC_DEFAULTS } from './defaults.js';
 import { ncrontabProblems } from './ncrontab.js';
 
@@ -48,15 +50,9 @@ export const credentialSchema = z.discriminatedUnion(
     { error: 'expected credential type default, managedIdentity, clientSecret, clientCertificate or none' },
 );
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
-
-export function isLoopbackUrl(url: string): boolean {
-    try {
-        return LOOPBACK_HOSTS.has(new URL(url).hostname);
-    } catch {
-        return false;
-    }
-}
+/** Exactly the client's credential type: a compile error here means the schema and the client drifted apart. */
+type Exact<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const _credentialSchemaMatchesClient: Exact<z.output<typeof credentialSchema>, ClientCredentialSpec> = true;
 
 const environmentUrl = z
     .string({ error: 'expected the environment URL, e.g. https://contoso.crm.dynamics.com' })
@@ -68,7 +64,7 @@ const environmentUrl = z
             ctx.addIssue({ code: 'custom', message: `'${value}' is not a URL` });
             return;
         }
-        if (url.protocol === 'http:' && !LOOPBACK_HOSTS.has(url.hostname)) {
+        if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
             ctx.addIssue({
                 code: 'custom',
                 message: `plain http is only allowed for loopback addresses; use https://${url.host}`,
@@ -190,7 +186,7 @@ export const migrationSpecSchema = z.strictObject({
 export type MigrationSpec = z.output<typeof migrationSpecSchema>;
 export type MigrationSpecInput = z.input<typeof migrationSpecSchema>;
 export type EnvironmentSpec = z.output<typeof environmentSchema>;
-export type CredentialSpec = z.output<typeof credentialSchema>;
+export type CredentialSpec = ClientCredentialSpec;
 export type TableSpec = z.output<typeof tableSpecSchema>;
 export type ReferenceRule = z.output<typeof referenceRuleSchema>;
 export type SpecOptions = z.output<typeof optionsSchema>;

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { didYouMean } from '../util/suggest.js';
 import { formatPath, type InputProblem } from './problems.js';
-import { isLoopbackUrl, migrationSpecSchema, type MigrationSpec } from './schema.js';
+import { isLoopbackUrl } from '../util/url.js';
+import { migrationSpecSchema, type MigrationSpec } from './schema.js';
 
 export type SpecResult = { ok: true; spec: MigrationSpec } | { ok: false; problems: InputProblem[] };
 

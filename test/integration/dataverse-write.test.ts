@@ -192,17 +192,16 @@ describe('single-row writes and associations', () => {
         sim = await startSimulator({ schema: 'crm', rows: 50, seed: 8 });
         const client = createDataverseClient({ url: sim.url });
         const id = randomUUID();
-        await client.createOrUpdate(ACCOUNT, id, { name: 'one' });
-        await client.createOrUpdate(ACCOUNT, id, { name: 'two' }, { mode: 'update' });
-        await expect(client.createOrUpdate(ACCOUNT, id, { name: 'three' }, { mode: 'create' })).rejects.toMatchObject({
-            status: 412,
-        });
-        await expect(
-            client.createOrUpdate(ACCOUNT, randomUUID(), { name: 'x' }, { mode: 'update' }),
-        ).rejects.toMatchObject({
+        await client.upsert(ACCOUNT, id, { name: 'one' });
+        await client.update(ACCOUNT, id, { name: 'two' });
+        await expect(client.create(ACCOUNT, id, { name: 'three' })).rejects.toMatchObject({ status: 412 });
+        await expect(client.update(ACCOUNT, randomUUID(), { name: 'x' })).rejects.toMatchObject({
             status: 404,
             code: '0x80040217',
         });
+        const created = randomUUID();
+        await client.create(ACCOUNT, created, { name: 'fresh' });
+        expect(byId(sim.dump('account'), 'accountid').get(created)?.name).toBe('fresh');
         expect(byId(sim.dump('account'), 'accountid').get(id)?.name).toBe('two');
 
         const leads = sim.dump('lead').map((row) => row.leadid as string);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bypassHeaders } from '../../src/dataverse/client.js';
+import { bypassHeaders } from '../../src/dataverse/bulk-writes.js';
 
 describe('bypass headers', () => {
     it('maps the spec bypass options to the documented headers', () => {

@@ -1,0 +1,126 @@
+/**
+ * Sending independent requests as `$batch` (research §3.1) with `Prefer: odata.continue-on-error`, so each part
+ * succeeds or fails alone. The outer request goes through the request loop like any other; then every part's
+ * status goes through the same retry classifier: throttled and transient parts are sent again in a smaller batch
+ * (429 parts after the limiter's pause, transient ones after the capped backoff), final failures are returned as
+ * they came, and a throttled part past the run's deadline fails the call as a whole request would.
+ */
+import { buildBatchBody, newBatchBoundary, parseBatchResponse } from './batch.js';
+import type { BatchRequest, BatchResponse, WriteOptions } from './client-types.js';
+import { DataverseError } from './errors.js';
+import { apiPath, combineSignals, retryEvent, sleepUnlessAborted, type DataverseHttp } from './http.js';
+import { preferHeader } from './odata-url.js';
+import { classifyAttempt, type RetryState } from './retry-classifier.js';
+
+const BATCH_PATH = apiPath('$batch');
+
+/** One response per request, in request order; only protocol failures and the budget make it throw. */
+export async function sendBatch(
+    http: DataverseHttp,
+    requests: readonly BatchRequest[],
+    options: WriteOptions & { headers?: Record<string, string> } = {},
+): Promise<BatchResponse[]> {
+    const results = new Array<BatchResponse | undefined>(requests.length);
+    let pending = requests.map((_, index) => index);
+    // One state for the whole call: a round of retried parts counts once, as one attempt of a request would.
+    const state: RetryState = { transientFailures: 0, throttles: 0, tokenRefreshed: true };
+    const signal = combineSignals(options.signal, http.runSignal);
+    const batchContext = http.retryContext('POST', BATCH_PATH);
+
+    while (pending.length > 0) {
+        const parts = await sendOnce(
+            http,
+            pending.map((index) => requests[index] as BatchRequest),
+            options,
+        );
+        let throttleWaitMs: number | undefined;
+        let backoffMs: number | undefined;
+        let lastError: DataverseError | undefined;
+        const retry: number[] = [];
+        parts.forEach((part, i) => {
+            const index = pending[i] as number;
+            const request = requests[index] as BatchRequest;
+            results[index] = part; // kept as the answer unless the part is retried and does better
+            const decision = classifyAttempt(
+                {
+                    response: {
+                        status: part.status,
+                        header: (name) => part.headers[name.toLowerCase()],
+                        bodyText: part.bodyText,
+                    },
+                },
+                state,
+                http.retryContext(request.method, apiPath(request.path)),
+            );
+            if (decision.action === 'fail' && decision.because === 'deadline') throw decision.error;
+            if (decision.action !== 'retry') return;
+            retry.push(index);
+            lastError = decision.error;
+            if (decision.reason === 'throttled') throttleWaitMs = Math.max(throttleWaitMs ?? 0, decision.delayMs);
+            else backoffMs = Math.max(backoffMs ?? 0, decision.delayMs);
+        });
+        pending = retry;
+        if (!lastError) break;
+        state.lastError = lastError;
+        if (throttleWaitMs !== undefined) {
+            http.reportRetry(roundEvent('throttled', throttleWaitMs, lastError, state));
+            state.throttles++;
+            // Throttled parts never count as failures; the pause holds every caller of this environment.
+            http.limiter.pauseFor(throttleWaitMs);
+        }
+        if (backoffMs !== undefined) {
+            http.reportRetry(roundEvent('transient', backoffMs, lastError, state));
+            state.transientFailures++;
+            http.countTransientRetry();
+            await sleepUnlessAborted(backoffMs, signal, batchContext, lastError);
+        }
+    }
+    return results.map((result) => result as BatchResponse);
+
+    function roundEvent(reason: 'throttled' | 'transient', delayMs: number, error: DataverseError, at: RetryState) {
+        return retryEvent({ action: 'retry', reason, delayMs, error }, batchContext, at);
+    }
+}
+
+/** One `$batch` POST: exactly one parsed part per request, or a protocol error. */
+async function sendOnce(
+    http: DataverseHttp,
+    requests: BatchRequest[],
+    options: WriteOptions & { headers?: Record<string, string> },
+): Promise<BatchResponse[]> {
+    const boundary = newBatchBoundary();
+    const response = await http.send({
+        method: 'POST',
+        path: '$batch',
+        headers: {
+            'Content-Type': `multipart/mixed; boundary="${boundary}"`,
+            Prefer: preferHeader({ continueOnError: true }) as string,
+            ...options.headers,
+        },
+        body: buildBatchBody(requests, boundary),
+        signal: options.signal,
+    });
+    let parts: BatchResponse[];
+    try {
+        parts = parseBatchResponse(response.headers.get('content-type'), response.bodyText);
+    } catch (error) {
+        throw new DataverseError({
+            kind: 'protocol',
+            status: response.status,
+            method: 'POST',
+            path: BATCH_PATH,
+            message: `unreadable $batch response: ${(error as Error).message}`,
+            cause: error,
+        });
+    }
+    if (parts.length !== requests.length) {
+        throw new DataverseError({
+            kind: 'protocol',
+            status: response.status,
+            method: 'POST',
+            path: BATCH_PATH,
+            message: `the $batch response has ${parts.length} parts for ${requests.length} requests`,
+        });
+    }
+    return parts;
+}

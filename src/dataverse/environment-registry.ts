@@ -1,0 +1,97 @@
+/**
+ * The process-wide state shared by every client of one environment + identity: one token cache (one token fetch
+ * for all callers) and one adaptive limiter (one service-protection budget, research §4). Activities running in one
+ * worker process cannot hand objects to each other, so clients find this state here by key, the way storage-blob's
+ * sub-clients share their parent's pipeline. Tests and benchmarks call `reset()` to start from nothing.
+ */
+import type { TokenCredential } from '@azure/identity';
+import { isLoopbackUrl } from '../util/url.js';
+import { AdaptiveLimiter, type LimiterOptions, type LimiterStats } from './concurrency.js';
+import { createTokenCredential, identityKey, scopeFor, type CredentialSpec } from './credentials.js';
+import { AccessTokenCache } from './token-cache.js';
+
+export interface EnvironmentConnection {
+    /** `<origin>|<identity>`: the key of the shared state. */
+    key: string;
+    /** Undefined for `none` (loopback simulator URLs). */
+    tokenCache: AccessTokenCache | undefined;
+    limiter: AdaptiveLimiter;
+}
+
+export interface ConnectOptions {
+    /** Default: `default` for remote URLs, `none` for loopback URLs. */
+    credential?: CredentialSpec;
+    /** A ready TokenCredential (wins over `credential`). */
+    tokenCredential?: TokenCredential;
+    /** Creates the limiter when this key has none yet; later callers do not change it (one budget, one pace). */
+    maxConcurrency: number;
+    /** Where credential settings are read from. Default process.env. */
+    env?: NodeJS.ProcessEnv;
+}
+
+export class EnvironmentRegistry {
+    private readonly limiters = new Map<string, AdaptiveLimiter>();
+    private readonly tokenCaches = new Map<string, AccessTokenCache>();
+    /** Injected credentials have no spec to describe them: each object is an identity of its own. */
+    private injectedIds = new WeakMap<TokenCredential, number>();
+    private nextInjectedId = 1;
+
+    /** The token cache and limiter for `origin` and the identity the options describe, created on first use. */
+    connect(origin: string, options: ConnectOptions): EnvironmentConnection {
+        let identity: string;
+        let credential: TokenCredential | undefined;
+        if (options.tokenCredential) {
+            credential = options.tokenCredential;
+            identity = `injected#${this.injectedId(credential)}`;
+        } else {
+            const spec = options.credential ?? (isLoopbackUrl(origin) ? { type: 'none' } : { type: 'default' });
+            identity = identityKey(spec);
+            credential = createTokenCredential(spec, options.env);
+        }
+        const key = `${origin}|${identity}`;
+        let tokenCache: AccessTokenCache | undefined;
+        if (credential) {
+            tokenCache = this.tokenCaches.get(key);
+            if (!tokenCache) {
+                tokenCache = new AccessTokenCache(credential, scopeFor(origin));
+                this.tokenCaches.set(key, tokenCache);
+            }
+        }
+        return { key, tokenCache, limiter: this.limiter(key, { maxConcurrency: options.maxConcurrency }) };
+    }
+
+    /** The limiter for `key`; the first caller's options create it. */
+    limiter(key: string, options: LimiterOptions): AdaptiveLimiter {
+        let limiter = this.limiters.get(key);
+        if (!limiter) {
+            limiter = new AdaptiveLimiter(options);
+            this.limiters.set(key, limiter);
+        }
+        return limiter;
+    }
+
+    /** Every limiter by key, for progress displays and benchmarks. */
+    limiterStats(): Record<string, LimiterStats> {
+        return Object.fromEntries([...this.limiters].map(([key, limiter]) => [key, limiter.stats()]));
+    }
+
+    /** Forgets every limiter and token cache: the next client of any environment starts afresh. */
+    reset(): void {
+        this.limiters.clear();
+        this.tokenCaches.clear();
+        this.injectedIds = new WeakMap();
+        this.nextInjectedId = 1;
+    }
+
+    private injectedId(credential: TokenCredential): number {
+        let id = this.injectedIds.get(credential);
+        if (id === undefined) {
+            id = this.nextInjectedId++;
+            this.injectedIds.set(credential, id);
+        }
+        return id;
+    }
+}
+
+/** The one registry of this process. */
+export const dataverseEnvironments = new EnvironmentRegistry();
