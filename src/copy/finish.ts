@@ -1,0 +1,56 @@
+/**
+ * The finish activity's work: writes the summary (atomically; its only writer), updates the run in the
+ * history index, commits the incremental state of the tables that completed without failed rows,
+ * and logs the end of the run.
+ */
+import { runPaths, statePath } from '../runlog/layout.js';
+import { appendEvents } from './events.js';
+import type { TableSyncState } from './incremental.js';
+import { failedRows, type RunSummary } from './summary.js';
+import type { ActivityDeps } from './run-context.js';
+
+export type FinishRunInput = Omit<RunSummary, 'log'>;
+
+export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Promise<RunSummary> {
+    const { store } = deps;
+    const paths = runPaths(input.runId);
+    const errors = (await store.list(paths.errorsFolder)).filter((p) => p.endsWith('.csv'));
+    const summary: RunSummary = { ...input, log: { location: store.location, events: paths.events, errors } };
+
+    const committed: string[] = [];
+    if (input.status === 'succeeded' || input.status === 'failed') {
+        for (const [table, t] of Object.entries(input.tables)) {
+            const failed = t.copy.failed + t.deferred.failed + t.state.failed + t.delete.failed;
+            if (!t.completed || failed > 0) continue;
+            const pending = await store.readJson<TableSyncState>(paths.pendingState(table));
+            if (!pending) continue;
+            await store.writeJson(statePath(input.spec, table), pending);
+            committed.push(table);
+        }
+    }
+    await store.writeJson(paths.summary, summary);
+    await store.indexRun({
+        runId: input.runId,
+        spec: input.spec,
+        startedAt: input.startedAt,
+        status: input.status,
+        finishedAt: input.finishedAt,
+        trigger: input.trigger,
+        failedRows: failedRows(input.tables, input.manyToMany),
+    });
+    await appendEvents(
+        store,
+        input.runId,
+        [
+            {
+                type: 'run-finished',
+                status: input.status,
+                ...(input.reason ? { message: input.reason } : {}),
+                totals: input.totals,
+                ...(committed.length > 0 ? { incrementalStateCommitted: committed } : {}),
+            },
+        ],
+        deps.now,
+    );
+    return summary;
+}

@@ -1,0 +1,160 @@
+/**
+ * The plan activity's work: validates the spec, records the run, reads both environments' metadata,
+ * builds the plan, matches the reference tables, decides per table whether this run is full or
+ * incremental, and stores the spec, the plan and the matches in the run store. It returns only a
+ * small descriptor (tiers, modes, names): the plan itself travels by reference (DESIGN principle 3).
+ * Problems are returned, not thrown: nothing is written to the target when there is one.
+ */
+import { preparePlan } from '../plan/prepare.js';
+import type { PlanIssue } from '../plan/types.js';
+import { runPaths } from '../runlog/layout.js';
+import { validateSpec, type MigrationSpec } from '../spec/index.js';
+import { CredentialProblemsError } from './environments.js';
+import { appendEvents } from './events.js';
+import { modeFor, readSyncState, type TableMode } from './incremental.js';
+import type { ActivityDeps, StoredReferences } from './run-context.js';
+
+export interface PlanRunInput {
+    runId: string;
+    /** The spec as the user wrote it (validated here again: the activity trusts no input). */
+    spec: unknown;
+    trigger: string;
+    startedAt: string;
+}
+
+export interface PlannedTable {
+    mode: TableMode;
+    deleteMissing: boolean;
+    matchById: boolean;
+}
+
+export interface PlanRunOutcome {
+    runId: string;
+    spec: string;
+    /** Non-empty: the run stops here, nothing written to the target. */
+    problems: PlanIssue[];
+    tiers: string[][];
+    tables: Record<string, PlannedTable>;
+    manyToMany: string[];
+    /** Tables with deleteMissing, children before parents. */
+    deletes: string[];
+    options: { maxFailedRows?: number; maxFailureRatio?: number; maxDeleteShare: number };
+    warnings: number;
+    source: string;
+    target: string;
+}
+
+/** Problems beyond this many are summarised: the outcome travels through orchestration history. */
+const MAX_PROBLEMS = 100;
+
+function outcomeWithProblems(
+    input: PlanRunInput,
+    name: string,
+    problems: PlanIssue[],
+    spec?: MigrationSpec,
+): PlanRunOutcome {
+    const kept = problems.slice(0, MAX_PROBLEMS);
+    if (problems.length > MAX_PROBLEMS)
+        kept.push({ message: `... and ${problems.length - MAX_PROBLEMS} more problems` });
+    return {
+        runId: input.runId,
+        spec: name,
+        problems: kept,
+        tiers: [],
+        tables: {},
+        manyToMany: [],
+        deletes: [],
+        options: { maxDeleteShare: spec?.options.maxDeleteShare ?? 0.1 },
+        warnings: 0,
+        source: spec?.source.url ?? '',
+        target: spec?.target.url ?? '',
+    };
+}
+
+function specName(raw: unknown): string {
+    const name = typeof raw === 'object' && raw !== null ? (raw as { name?: unknown }).name : undefined;
+    return typeof name === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name) ? name : 'unnamed';
+}
+
+export async function planRun(deps: ActivityDeps, input: PlanRunInput, signal?: AbortSignal): Promise<PlanRunOutcome> {
+    const { store } = deps;
+    const now = deps.now ?? (() => new Date());
+    const paths = runPaths(input.runId);
+    const validated = validateSpec(input.spec);
+    const name = validated.ok ? validated.spec.name : specName(input.spec);
+    await store.writeJson(paths.spec, input.spec);
+    await store.indexRun({
+        runId: input.runId,
+        spec: name,
+        startedAt: input.startedAt,
+        status: 'running',
+        trigger: input.trigger,
+    });
+    await appendEvents(store, input.runId, [{ type: 'run-started', spec: name, trigger: input.trigger }], now);
+    if (!validated.ok) return outcomeWithProblems(input, name, validated.problems);
+    const spec = validated.spec;
+
+    let clients;
+    try {
+        clients = deps.connect(spec);
+    } catch (error) {
+        if (error instanceof CredentialProblemsError) return outcomeWithProblems(input, name, error.problems, spec);
+        throw error;
+    }
+    const prepared = await preparePlan(spec, clients, { walkKeys: false, ...(signal ? { signal } : {}) });
+    const { plan } = prepared;
+    await store.writeJson(paths.plan, plan);
+    if (plan.problems.length > 0) return outcomeWithProblems(input, name, plan.problems, spec);
+
+    const references: StoredReferences = { tables: {} };
+    for (const [table, result] of Object.entries(prepared.references?.tables ?? {}))
+        references.tables[table] = { map: result.map };
+    if (prepared.references?.fallbackOwnerId) references.fallbackOwnerId = prepared.references.fallbackOwnerId;
+    await store.writeJson(paths.references, references);
+
+    const tables: Record<string, PlannedTable> = {};
+    await Promise.all(
+        Object.values(plan.tables).map(async (table) => {
+            const state = plan.options.incremental ? await readSyncState(store, spec.name, table.name) : undefined;
+            tables[table.name] = {
+                mode: modeFor(table, plan.options.incremental, state),
+                deleteMissing: table.deleteMissing,
+                matchById: table.match.kind === 'id',
+            };
+        }),
+    );
+    await appendEvents(
+        store,
+        input.runId,
+        [
+            {
+                type: 'planned',
+                tiers: plan.tiers.map((t) => t.tables),
+                modes: Object.fromEntries(Object.entries(tables).map(([t, p]) => [t, p.mode])),
+                warnings: plan.warnings.length,
+            },
+            ...plan.warnings
+                .filter((w) => !w.routine)
+                .map((w) => ({ type: 'warning' as const, ...(w.table ? { table: w.table } : {}), message: w.message })),
+            ...(prepared.references?.warnings ?? []).map((message) => ({ type: 'references' as const, message })),
+        ],
+        now,
+    );
+    return {
+        runId: input.runId,
+        spec: spec.name,
+        problems: [],
+        tiers: plan.tiers.map((t) => t.tables),
+        tables,
+        manyToMany: plan.manyToMany.map((m) => m.name),
+        deletes: plan.deletePhase,
+        options: {
+            maxDeleteShare: plan.options.maxDeleteShare,
+            ...(plan.options.maxFailedRows !== undefined ? { maxFailedRows: plan.options.maxFailedRows } : {}),
+            ...(plan.options.maxFailureRatio !== undefined ? { maxFailureRatio: plan.options.maxFailureRatio } : {}),
+        },
+        warnings: plan.warnings.length,
+        source: spec.source.url,
+        target: spec.target.url,
+    };
+}

@@ -1,0 +1,86 @@
+/**
+ * Inputs and outputs of the orchestrations: descriptors only (names, page numbers, counts), never
+ * rows; the plan and the page lists stay in the run store (DESIGN principle 3). The activities'
+ * own contracts live beside their code in src/copy and are imported here as types only.
+ */
+import type { PageKind } from '../copy/copy-page.js';
+import type { DeleteSource } from '../copy/deletes.js';
+import type { TableMode } from '../copy/incremental.js';
+import type { PhaseCounts } from '../copy/outcomes.js';
+
+export interface RunInput {
+    runId: string;
+    /** The spec document; the plan activity validates it. */
+    spec: unknown;
+    /** `cli`, `http`, `schedule`. */
+    trigger: string;
+}
+
+export interface TableCopyInput {
+    runId: string;
+    table: string;
+    mode: TableMode;
+}
+
+export interface TableCopyResult {
+    table: string;
+    mode: TableMode;
+    fallback?: string;
+    kind: PageKind;
+    pages: number;
+    counts: PhaseCounts;
+    /** Pages whose rows have deferred lookups or state to set later. */
+    deferredPages: number[];
+    statePages: number[];
+    /** Delta runs: lists of ids deleted in the source. */
+    deletedPages: number;
+    cancelled: boolean;
+    ms: number;
+}
+
+export type TablePhaseName = 'deferred' | 'state' | 'find-deletes' | 'delete';
+
+export interface TablePhaseInput {
+    runId: string;
+    table: string;
+    phase: TablePhaseName;
+    kind: PageKind;
+    /** deferred, state, delete: the pages with work. find-deletes: computed by the phase itself. */
+    pages: number[];
+    /** find-deletes: compare key ranges, or take the ids change tracking reported deleted. */
+    deleteSource?: DeleteSource;
+    /** find-deletes with deleteSource 'delta': how many deleted-id lists the listing wrote. */
+    deletedPages?: number;
+}
+
+export interface TablePhaseResult {
+    table: string;
+    phase: TablePhaseName;
+    counts: PhaseCounts;
+    cancelled: boolean;
+    /** find-deletes: pages holding candidates, their total, and the target rows inside the filter. */
+    pagesWithWork?: number[];
+    wouldDelete?: number;
+    targetRows?: number;
+}
+
+export interface RelationshipCopyInput {
+    runId: string;
+    relationship: string;
+}
+
+export interface RelationshipCopyResult {
+    relationship: string;
+    counts: PhaseCounts;
+    cancelled: boolean;
+}
+
+/** What the run orchestrator shows while it runs (kept far below the 16 KB custom status limit). */
+export interface RunProgress {
+    runId: string;
+    phase: 'plan' | 'copy' | 'deferred' | 'state' | 'manyToMany' | 'deletes' | 'finish';
+    tier?: number;
+    tiers?: number;
+    tables?: Record<string, { read: number; written: number; failed: number; pages: number }>;
+    failedRows?: number;
+}

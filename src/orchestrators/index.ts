@@ -1,0 +1,21 @@
+/**
+ * The orchestration table: every orchestrator by name. The Functions app registers each entry with
+ * `df.app.orchestration`; the local host plays them through the SDK. Nothing here registers anything,
+ * so the CLI and the tests can import it.
+ */
+import type { OrchestrationHandler } from 'durable-functions';
+import { migrationRun } from './migration-run.js';
+import { OrchestratorName, type OrchestratorNameValue } from './names.js';
+import { relationshipCopy } from './relationship-copy.js';
+import { tableCopy } from './table-copy.js';
+import { tablePhase } from './table-phase.js';
+
+export const orchestrators: Record<OrchestratorNameValue, OrchestrationHandler> = {
+    [OrchestratorName.run]: migrationRun,
+    [OrchestratorName.tableCopy]: tableCopy,
+    [OrchestratorName.tablePhase]: tablePhase,
+    [OrchestratorName.relationshipCopy]: relationshipCopy,
+};
+
+export { ActivityName, OrchestratorName } from './names.js';
+export type * from './contracts.js';

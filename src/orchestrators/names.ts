@@ -1,0 +1,33 @@
+/**
+ * Names of the orchestrations and activities, shared by the orchestrators (which call them), the
+ * activity table (which implements them) and both hosts (which register or dispatch them), so the
+ * two hosts cannot drift. Plain constants: importing this module loads nothing else.
+ */
+export const OrchestratorName = {
+    /** The whole run: plan, tiers, deferred lookups, state, many-to-many, deletes, finish. */
+    run: 'migrationRun',
+    /** One table's copy phase: list pages, one activity per page, all at once. */
+    tableCopy: 'tableCopy',
+    /** One table's later phase (deferred lookups, state, deletes): one activity per page with work. */
+    tablePhase: 'tablePhase',
+    /** One many-to-many relationship: list intersect pages, associate each. */
+    relationshipCopy: 'relationshipCopy',
+} as const;
+
+export const ActivityName = {
+    planRun: 'planRun',
+    listPages: 'listPages',
+    copyPage: 'copyPage',
+    patchDeferredPage: 'patchDeferredPage',
+    setStatePage: 'setStatePage',
+    listRelationshipPages: 'listRelationshipPages',
+    associatePage: 'associatePage',
+    listDeletePages: 'listDeletePages',
+    findDeletes: 'findDeletes',
+    deletePage: 'deletePage',
+    logEvent: 'logEvent',
+    finishRun: 'finishRun',
+} as const;
+
+export type ActivityNameValue = (typeof ActivityName)[keyof typeof ActivityName];
+export type OrchestratorNameValue = (typeof OrchestratorName)[keyof typeof OrchestratorName];
