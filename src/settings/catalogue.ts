@@ -1,0 +1,271 @@
+/**
+ * The app settings catalogue: every environment variable / app setting the deployed app depends on, one entry
+ * each, with what it is, whether Azure and a local run need it, its default, where infra sets it and how its value
+ * is parsed. Code reads settings only through it (read.ts), infra/modules/function-app.bicep sets the Azure half,
+ * local.settings.sample.json the local half, and test/unit/infra-agreement.test.ts keeps all three in step.
+ */
+import type { z } from 'zod';
+import {
+    environmentUrlList,
+    guid,
+    managedIdentity,
+    ncrontab,
+    nodeWorker,
+    positiveInteger,
+    serviceUri,
+    taskHubName,
+    text,
+} from './values.js';
+
+/** Who reads a setting: the Functions host (host.json, bindings, the Durable extension), our code, or an Azure SDK. */
+export type SettingReader = 'host' | 'app' | 'sdk';
+
+/** The Durable backend a setting belongs to, when it belongs to only one (infra parameter `durableBackend`). */
+export const DurableBackends = { AzureStorage: 'AzureStorage', DurableTaskScheduler: 'DurableTaskScheduler' } as const;
+export type DurableBackend = (typeof DurableBackends)[keyof typeof DurableBackends];
+
+/** Where infra sets every setting the app runs with. */
+export const APP_SETTINGS_BICEP = 'infra/modules/function-app.bicep';
+
+/** How a setting is provided in Azure. */
+export type AzurePlacement =
+    /** Set by infra (APP_SETTINGS_BICEP) on every deployment, or only with the given Durable backend. */
+    | { readonly need: 'required'; readonly onlyWith?: DurableBackend }
+    /** The code copes without it; infra may still set it from a parameter. */
+    | { readonly need: 'optional' }
+    /** Must not be set in Azure (a key-bearing connection string, or a setting Flex Consumption rejects). */
+    | { readonly need: 'forbidden'; readonly because: string };
+
+/** How a setting is provided on a developer machine (local.settings.json, copied from local.settings.sample.json). */
+export type LocalPlacement =
+    /** Listed in local.settings.sample.json with this value. */
+    | { readonly need: 'required'; readonly sample: string }
+    /** May be set; listed in the sample when it has a useful sample value. */
+    | { readonly need: 'optional'; readonly sample?: string }
+    /** Not used locally. */
+    | { readonly need: 'forbidden'; readonly because: string };
+
+export interface SettingEntry<T = unknown> {
+    /** What it is, for people: shown in errors and in infra/README.md. */
+    readonly description: string;
+    readonly readBy: SettingReader;
+    readonly azure: AzurePlacement;
+    readonly local: LocalPlacement;
+    /** Value used when the setting is unset or blank (it goes through `parse` too). */
+    readonly default?: string;
+    /** The value may carry a key or token: errors never echo it. */
+    readonly sensitive?: boolean;
+    /** Parses the raw text. */
+    readonly parse: z.ZodType<T, string>;
+}
+
+const LOCAL_IDENTITY = 'locally the connection uses the value of the setting without the __ suffix (Azurite)';
+const NO_KEYS_IN_AZURE = 'a connection string carries an account key; in Azure the identity-based __ settings are used';
+
+/** Keeps each entry's exact shape (its parser's type, whether it has a default) for the typed readers. */
+function entry<const E extends SettingEntry>(definition: E): E {
+    return definition;
+}
+
+/** Host storage (AzureWebJobsStorage) with the app's identity; the host reads these, not our code. */
+const hostStorage = {
+    AzureWebJobsStorage: entry({
+        description: 'Functions host storage as a connection string: Azurite locally.',
+        readBy: 'host',
+        azure: { need: 'forbidden', because: NO_KEYS_IN_AZURE },
+        local: { need: 'required', sample: 'UseDevelopmentStorage=true' },
+        sensitive: true,
+        parse: text,
+    }),
+    AzureWebJobsStorage__credential: entry({
+        description: 'Host storage authenticates with a managed identity.',
+        readBy: 'host',
+        azure: { need: 'required' },
+        local: { need: 'forbidden', because: LOCAL_IDENTITY },
+        parse: managedIdentity,
+    }),
+    AzureWebJobsStorage__clientId: entry({
+        description: 'Client id of the user-assigned identity host storage uses.',
+        readBy: 'host',
+        azure: { need: 'required' },
+        local: { need: 'forbidden', because: LOCAL_IDENTITY },
+        parse: guid,
+    }),
+    AzureWebJobsStorage__blobServiceUri: entry({
+        description: 'Blob endpoint of host storage (keys, timer leases, Durable large messages).',
+        readBy: 'host',
+        azure: { need: 'required' },
+        local: { need: 'forbidden', because: LOCAL_IDENTITY },
+        parse: serviceUri,
+    }),
+    AzureWebJobsStorage__queueServiceUri: entry({
+        description: 'Queue endpoint of host storage (Durable control and work-item queues).',
+        readBy: 'host',
+        azure: { need: 'required' },
+        local: { need: 'forbidden', because: LOCAL_IDENTITY },
+        parse: serviceUri,
+    }),
+    AzureWebJobsStorage__tableServiceUri: entry({
+        description: 'Table endpoint of host storage (Durable history and instance tables).',
+        readBy: 'host',
+        azure: { need: 'required' },
+        local: { need: 'forbidden', because: LOCAL_IDENTITY },
+        parse: serviceUri,
+    }),
+    FUNCTIONS_WORKER_RUNTIME: entry({
+        description: 'Language worker of a local Functions host.',
+        readBy: 'host',
+        azure: {
+            need: 'forbidden',
+            because: 'Flex Consumption takes the runtime from functionAppConfig.runtime and rejects this setting',
+        },
+        local: { need: 'required', sample: 'node' },
+        parse: nodeWorker,
+    }),
+} as const;
+
+/** Telemetry and the identity our Azure SDK clients use. */
+const hostIdentity = {
+    APPLICATIONINSIGHTS_CONNECTION_STRING: entry({
+        description: 'Application Insights component the host and the app send telemetry to; unset locally: none.',
+        readBy: 'host',
+        azure: { need: 'required' },
+        local: { need: 'optional' },
+        sensitive: true,
+        parse: text,
+    }),
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: entry({
+        description: 'Entra authentication of telemetry (ClientId=<identity>;Authorization=AAD); local auth is off.',
+        readBy: 'host',
+        azure: { need: 'required' },
+        local: { need: 'optional' },
+        parse: text,
+    }),
+    AZURE_CLIENT_ID: entry({
+        description:
+            'Client id of the user-assigned identity that DefaultAzureCredential and ManagedIdentityCredential use (spec credentials default and managedIdentity); unset locally: your Azure CLI login.',
+        readBy: 'sdk',
+        azure: { need: 'required' },
+        local: { need: 'optional' },
+        parse: guid,
+    }),
+} as const;
+
+/** Durable Functions. */
+const durable = {
+    TASKHUB_NAME: entry({
+        description: 'Durable Functions task hub (host.json hubName %TASKHUB_NAME%).',
+        readBy: 'host',
+        azure: { need: 'required' },
+        local: { need: 'required', sample: 'dataversemigrate' },
+        parse: taskHubName,
+    }),
+    DURABLE_TASK_SCHEDULER_CONNECTION_STRING: entry({
+        description:
+            'Durable Task Scheduler endpoint and identity (Endpoint=...;Authentication=ManagedIdentity;ClientID=...); locally the emulator (Authentication=None).',
+        readBy: 'host',
+        azure: { need: 'required', onlyWith: 'DurableTaskScheduler' },
+        local: { need: 'optional' },
+        parse: text,
+    }),
+    AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: entry({
+        description:
+            "Overrides host.json's storage provider with 'azureManaged' when the Durable Task Scheduler is used.",
+        readBy: 'host',
+        azure: { need: 'required', onlyWith: 'DurableTaskScheduler' },
+        local: { need: 'optional' },
+        parse: text,
+    }),
+    AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: entry({
+        description: 'Names the setting with the Durable Task Scheduler connection (with the override above).',
+        readBy: 'host',
+        azure: { need: 'required', onlyWith: 'DurableTaskScheduler' },
+        local: { need: 'optional' },
+        parse: text,
+    }),
+} as const;
+
+/** The run store (migration-runs) and the spec store (migration-specs). */
+const runStore = {
+    MIGRATION_LOG_STORAGE: entry({
+        description: 'Run log and stored specs storage as a connection string: Azurite locally.',
+        readBy: 'app',
+        azure: { need: 'forbidden', because: NO_KEYS_IN_AZURE },
+        local: { need: 'required', sample: 'UseDevelopmentStorage=true' },
+        sensitive: true,
+        parse: text,
+    }),
+    MIGRATION_LOG_STORAGE__blobServiceUri: entry({
+        description: 'Blob endpoint of the run log and stored specs (containers migration-runs, migration-specs).',
+        readBy: 'app',
+        azure: { need: 'required' },
+        local: { need: 'forbidden', because: LOCAL_IDENTITY },
+        parse: serviceUri,
+    }),
+    MIGRATION_LOG_STORAGE__credential: entry({
+        description: 'The run store authenticates with a managed identity.',
+        readBy: 'app',
+        azure: { need: 'required' },
+        local: { need: 'forbidden', because: LOCAL_IDENTITY },
+        parse: managedIdentity,
+    }),
+    MIGRATION_LOG_STORAGE__clientId: entry({
+        description: 'Client id of the user-assigned identity the run store uses.',
+        readBy: 'app',
+        azure: { need: 'required' },
+        local: { need: 'forbidden', because: LOCAL_IDENTITY },
+        parse: guid,
+    }),
+} as const;
+
+/** The app's own behaviour. */
+const app = {
+    DATAVERSE_ALLOWED_URLS: entry({
+        description:
+            'Comma-separated Dataverse environment URLs a run may touch; a run naming any other is refused. Unset locally: loopback simulator URLs only.',
+        readBy: 'app',
+        azure: { need: 'required' },
+        local: { need: 'optional', sample: 'http://127.0.0.1:5555,http://127.0.0.1:5556' },
+        parse: environmentUrlList,
+    }),
+    REFRESH_TICK_SCHEDULE: entry({
+        description: 'NCRONTAB of the timer that starts the stored specs whose schedule is due.',
+        readBy: 'host',
+        azure: { need: 'required' },
+        local: { need: 'optional', sample: '0 */1 * * * *' },
+        default: '0 */1 * * * *',
+        parse: ncrontab,
+    }),
+    MAX_REQUEST_BODY_BYTES: entry({
+        description: 'Largest HTTP request body (a spec) the API accepts, in bytes.',
+        readBy: 'app',
+        azure: { need: 'optional' },
+        local: { need: 'optional' },
+        default: '262144',
+        parse: positiveInteger,
+    }),
+} as const;
+
+export const SETTINGS = { ...hostStorage, ...hostIdentity, ...durable, ...runStore, ...app } as const;
+
+export type Settings = typeof SETTINGS;
+export type SettingName = keyof Settings;
+
+/** Connections that, like the host's, are either a connection string (locally) or identity-based `__` settings. */
+export const STORAGE_CONNECTIONS = ['MIGRATION_LOG_STORAGE'] as const;
+export type StorageConnectionName = (typeof STORAGE_CONNECTIONS)[number];
+
+/** Blob containers of the run store and the spec store: fixed, created by infra/modules/storage.bicep. */
+export const CONTAINERS = { runs: 'migration-runs', specs: 'migration-specs' } as const;
+
+/**
+ * Files that read settings whose names are not in this catalogue, because a spec names them (a cross-tenant
+ * client secret in credential.secretSetting, a certificate path). Infra sets those from Key Vault references
+ * (parameter keyVaultSecretSettings); the agreement test refuses dynamic reads anywhere else.
+ */
+export const SPEC_NAMED_SETTING_READERS = [
+    {
+        file: 'src/dataverse/credentials.ts',
+        reads: 'credential.secretSetting, certificatePathSetting and certificatePasswordSetting of a spec',
+    },
+] as const;

@@ -1,0 +1,29 @@
+export {
+    APP_SETTINGS_BICEP,
+    CONTAINERS,
+    DurableBackends,
+    SETTINGS,
+    SPEC_NAMED_SETTING_READERS,
+    STORAGE_CONNECTIONS,
+    type AzurePlacement,
+    type DurableBackend,
+    type LocalPlacement,
+    type SettingEntry,
+    type SettingName,
+    type SettingReader,
+    type StorageConnectionName,
+} from './catalogue.js';
+export { DURABLE_HOST } from './durable.js';
+export {
+    SettingError,
+    readSetting,
+    readStorageConnection,
+    requireSetting,
+    settingProblems,
+    type SettingProblem,
+    type SettingRead,
+    type SettingValue,
+    type SettingsSource,
+    type StorageConnection,
+} from './read.js';
+export { RUNTIME_ROLES, type RoleScope, type RuntimeRole } from './roles.js';
