@@ -4,8 +4,11 @@
  * its activities by reference (spec, plan, reference matches, page lists, per-page work lists).
  */
 
-/** Table and spec names are logical names or spec names; a run id is ours. Refuse anything that could escape. */
-function segment(value: string, what: string): string {
+/**
+ * Table and spec names are logical names or spec names; a run id is ours. Refuse anything that could escape.
+ * Exported so the spec store and the run index check names by the same rule.
+ */
+export function segment(value: string, what: string): string {
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(value) || value.includes('..'))
         throw new TypeError(`${what} '${value}' cannot be used in a run store path`);
     return value;

@@ -1,0 +1,164 @@
+/**
+ * The Blob Storage run store (Azure Functions app, container `migration-runs`). JSON documents are block
+ * blobs written by one Put Blob (readers see the old or the new document); events.jsonl and the failed-row
+ * CSVs are append blobs that roll over to a next part when full (append-blob-log.ts).
+ */
+import type { ContainerClient, ContainerListBlobFlatSegmentResponse } from '@azure/storage-blob';
+import { AppendBlobLog, SERVICE_MAX_APPEND_BYTES, SERVICE_MAX_APPENDS, type AppendLimits } from './append-blob-log.js';
+import { containerCreator } from './blob-container.js';
+import { describeBlobFailure, publicUrl } from './blob-errors.js';
+import { download, downloadVersion } from './blob-io.js';
+import { partBase } from './blob-parts.js';
+import { csvPreamble, csvRecords } from './csv.js';
+import { jsonText, parseJson } from './documents.js';
+import { RunStoreError } from './errors.js';
+import { lineUnits, splitLines } from './lines.js';
+import { checkPath, checkPrefix } from './paths.js';
+import { indexRun, listRuns, type IndexBackend } from './run-index.js';
+import type { ListRunsOptions, ListRunsResult, RunIndexEntry, RunStore } from './types.js';
+
+/** The container the Functions app keeps its runs in (DESIGN "Run log"). */
+export const RUN_STORE_CONTAINER = 'migration-runs';
+
+export interface BlobRunStoreOptions {
+    /** The container (created on first use when missing); its client carries the credential. */
+    container: ContainerClient;
+    /** Appends per append blob before the log rolls over to a next part; at most (and by default) 50,000. */
+    maxAppendsPerBlob?: number;
+    /** Bytes per append; an `appendLines` call over this is split at line ends. At most (and by default) 4 MiB. */
+    maxAppendBytes?: number;
+}
+
+export function createBlobRunStore(options: BlobRunStoreOptions): RunStore {
+    const limits: AppendLimits = {
+        maxAppendsPerBlob: limit(options.maxAppendsPerBlob, SERVICE_MAX_APPENDS, 'maxAppendsPerBlob'),
+        maxAppendBytes: limit(options.maxAppendBytes, SERVICE_MAX_APPEND_BYTES, 'maxAppendBytes'),
+    };
+    return new BlobRunStore(options.container, limits);
+}
+
+function limit(value: number | undefined, most: number, name: string): number {
+    if (value === undefined) return most;
+    if (!Number.isInteger(value) || value < 1 || value > most)
+        throw new RangeError(`createBlobRunStore: ${name} must be a whole number from 1 to ${most} (got ${value})`);
+    return value;
+}
+
+class BlobRunStore implements RunStore {
+    readonly location: string;
+    private readonly log: AppendBlobLog;
+    private readonly index: IndexBackend;
+    private readonly containerReady: () => Promise<void>;
+
+    constructor(
+        private readonly container: ContainerClient,
+        limits: AppendLimits,
+    ) {
+        this.location = publicUrl(container.url);
+        this.containerReady = containerCreator(container);
+        this.log = new AppendBlobLog(container, limits, (path) => `${this.location}/${path}`);
+        this.index = {
+            writeJson: (path, value) => this.writeJson(path, value),
+            readJson: (path) => this.readJson(path),
+            delete: (path) => this.delete(path),
+            listNames: (folder, count, token) => this.io('list', folder, () => this.listNames(folder, count, token)),
+        };
+    }
+
+    async writeJson(path: string, value: unknown): Promise<void> {
+        const text = jsonText(checkPath(path), value);
+        await this.io('write', path, () =>
+            this.container
+                .getBlockBlobClient(path)
+                .upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' } }),
+        );
+    }
+
+    async readJson<T>(path: string): Promise<T | undefined> {
+        checkPath(path);
+        const bytes = await this.io('read', path, () => download(this.container.getBlobClient(path)));
+        return bytes === undefined ? undefined : parseJson<T>(bytes.toString('utf8'), `${this.location}/${path}`);
+    }
+
+    async readText(path: string): Promise<string | undefined> {
+        checkPath(path);
+        return this.io('read', path, async () => {
+            const first = await downloadVersion(this.container.getBlobClient(path));
+            if (first === undefined) return undefined;
+            // Only append logs have later parts: a JSON document costs one request.
+            const rest = first.blobType === 'AppendBlob' ? await this.log.read(path, 1) : undefined;
+            return (rest ? Buffer.concat([first.bytes, rest]) : first.bytes).toString('utf8');
+        });
+    }
+
+    async appendLines(path: string, lines: readonly string[]): Promise<void> {
+        const units = lineUnits(checkPath(path), lines);
+        if (units.length === 0) return;
+        await this.io('append to', path, () => this.log.append(path, units));
+    }
+
+    async readLines(path: string): Promise<string[]> {
+        checkPath(path);
+        const bytes = await this.io('read', path, () => this.log.read(path));
+        return splitLines(bytes?.toString('utf8') ?? '');
+    }
+
+    async appendCsv(path: string, header: readonly string[], records: ReadonlyArray<readonly string[]>): Promise<void> {
+        const units = csvRecords(checkPath(path), header, records);
+        await this.io('append to', path, () => this.log.append(path, units, csvPreamble(header)));
+    }
+
+    async list(prefix: string): Promise<string[]> {
+        checkPrefix(prefix);
+        const names = await this.io('list', prefix, async () => {
+            const found: string[] = [];
+            for await (const item of this.container.listBlobsFlat({ prefix })) found.push(item.name);
+            return found;
+        });
+        // Later parts of an append log are one document with their first part.
+        const present = new Set(names);
+        return names
+            .filter((name) => {
+                const base = partBase(name);
+                return base === undefined || !present.has(base);
+            })
+            .sort();
+    }
+
+    async delete(path: string): Promise<void> {
+        checkPath(path);
+        await this.io('delete', path, () => this.log.deleteAll(path));
+    }
+
+    indexRun(entry: RunIndexEntry): Promise<void> {
+        return indexRun(this.index, entry);
+    }
+
+    listRuns(options?: ListRunsOptions): Promise<ListRunsResult> {
+        return listRuns(this.index, options);
+    }
+
+    private async listNames(folder: string, count: number, after?: string) {
+        const pages = this.container
+            .listBlobsFlat({ prefix: folder })
+            .byPage({ maxPageSize: count, continuationToken: after });
+        const next: IteratorResult<ContainerListBlobFlatSegmentResponse> = await pages.next();
+        const page = next.done ? undefined : next.value;
+        const names = (page?.segment.blobItems ?? []).map((item) => item.name.slice(folder.length));
+        const token = page?.continuationToken;
+        return token ? { names, token } : { names };
+    }
+
+    /** Runs one operation after making sure the container exists; a failure names the document. */
+    private async io<T>(what: string, path: string, task: () => Promise<T>): Promise<T> {
+        try {
+            await this.containerReady();
+            return await task();
+        } catch (error) {
+            if (error instanceof RunStoreError || error instanceof TypeError) throw error;
+            throw new RunStoreError(`cannot ${what} ${this.location}/${path}: ${describeBlobFailure(error)}`, {
+                cause: error,
+            });
+        }
+    }
+}
