@@ -1,0 +1,725 @@
+/**
+ * LocalDurableHost: plays Durable Functions orchestrators on one machine the way the Functions host does
+ * (DESIGN "One code path, two hosts"). Each instance's history is replayed through the real durable-functions
+ * SDK once per episode; all messages that arrived while the previous episode ran are played in the next one.
+ * The actions the SDK returns become task ids, activities (run in-process under one FIFO concurrency bound),
+ * timers (real waits) and sub-orchestrations (instances of their own). Every fact is journaled before it is
+ * acted on, so a new host on the same folder resumes a killed run without redoing completed work.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdir, readdir } from 'node:fs/promises';
+import type { OrchestrationHandler } from 'durable-functions';
+import {
+    DROPPED,
+    FifoLimiter,
+    invokeActivity,
+    type ActivityFunction,
+    type ActivityOutcome,
+} from './activity-runner.js';
+import { concludeEpisode, planEpisode } from './episode.js';
+import { Execution, type RunnableTask } from './execution.js';
+import {
+    FileJournal,
+    instanceIdOfFileName,
+    journalPath,
+    memoryJournal,
+    readJournal,
+    JournalError,
+    type Journal,
+    type JournalRecord,
+    type JournalStats,
+    type Message,
+    type StartRecord,
+    type TaskRecord,
+    JOURNAL_VERSION,
+} from './journal.js';
+import { errorMessage, fromOptionalJsonText, toOptionalJsonText } from './json.js';
+import { replayOnce } from './replay.js';
+import {
+    isTerminal,
+    RuntimeStatus,
+    type InstanceStatus,
+    type ListFilter,
+    type RunsPort,
+    type StartOptions,
+    type WaitOptions,
+} from './runs-port.js';
+import { armTimer } from './timers.js';
+
+export interface ActivityEvent {
+    type: 'scheduled' | 'completed' | 'failed';
+    instanceId: string;
+    taskId: number;
+    name: string;
+    input: unknown;
+    output?: unknown;
+    /** The TaskFailed reason. */
+    error?: string;
+    durationMs?: number;
+}
+
+export interface LocalDurableHostOptions {
+    /** Orchestrator name -> generator function. */
+    orchestrators: Readonly<Record<string, OrchestrationHandler>>;
+    /** Activity name -> async function of its input. */
+    activities: Readonly<Record<string, ActivityFunction>>;
+    /** One journal per instance in this folder; omitted = in memory only (no resume). */
+    journalDir?: string;
+    /** Activities running at once across all instances. Default 8. */
+    maxConcurrentActivities?: number;
+    onActivity?: (event: ActivityEvent) => void;
+    /** Called when an instance's custom status changes. */
+    onStatus?: (instanceId: string, customStatus: unknown) => void;
+    /** Receives the orchestrators' `context.log(...)` calls. */
+    onLog?: (instanceId: string, level: string, ...args: unknown[]) => void;
+    clock?: () => Date;
+}
+
+/** Counters since the host was created; `replayMs / wallMs` is the replay share of a run. */
+export interface HostStats extends JournalStats {
+    wallMs: number;
+    instancesStarted: number;
+    episodes: number;
+    replays: number;
+    replayMs: number;
+    /** History events fed to the SDK, summed over replays (grows with history length x episodes). */
+    replayedEvents: number;
+    activitiesRun: number;
+    activitiesFailed: number;
+    activityMs: number;
+    peakConcurrentActivities: number;
+    timersFired: number;
+}
+
+interface Instance {
+    readonly id: string;
+    exec: Execution;
+    journal: Journal;
+    draining: Promise<void> | undefined;
+    readonly timers: Map<number, () => void>;
+    readonly activities: Map<number, AbortController>;
+    readonly waiters: Set<() => void>;
+}
+
+interface Loaded {
+    exec: Execution;
+    validBytes: number;
+}
+
+const DEFAULT_CONCURRENCY = 8;
+
+export class LocalDurableHost implements RunsPort {
+    private readonly instances = new Map<string, Instance>();
+    /** Ids being started (between the liveness check and registration). */
+    private readonly reserved = new Set<string>();
+    private readonly limiter: FifoLimiter;
+    private readonly clock: () => Date;
+    private readonly inFlight = new Set<Promise<unknown>>();
+    private readonly counters: Omit<HostStats, 'wallMs' | 'peakConcurrentActivities'> = {
+        instancesStarted: 0,
+        episodes: 0,
+        replays: 0,
+        replayMs: 0,
+        replayedEvents: 0,
+        activitiesRun: 0,
+        activitiesFailed: 0,
+        activityMs: 0,
+        timersFired: 0,
+        journalRecords: 0,
+        journalBytes: 0,
+        journalSyncs: 0,
+        journalMs: 0,
+    };
+    private readonly createdAt = performance.now();
+    private folderReady: Promise<void> | undefined;
+    private stopping: Promise<void> | undefined;
+
+    constructor(private readonly options: LocalDurableHostOptions) {
+        this.limiter = new FifoLimiter(options.maxConcurrentActivities ?? DEFAULT_CONCURRENCY);
+        this.clock = options.clock ?? (() => new Date());
+    }
+
+    // ---- RunsPort ----
+
+    async startNew(orchestratorName: string, options: StartOptions = {}): Promise<string> {
+        this.assertRunning();
+        this.handlerOf(orchestratorName);
+        const instanceId = options.instanceId ?? randomUUID();
+        if (typeof instanceId !== 'string' || instanceId.trim() === '') {
+            throw new TypeError('instanceId must be a non-empty string');
+        }
+        const input = toOptionalJsonText(options.input, `the input of orchestration '${orchestratorName}'`);
+        this.reserve(instanceId);
+        try {
+            await this.assertNotLiveOnDisk(instanceId);
+            await this.launch({
+                k: 'start',
+                v: JOURNAL_VERSION,
+                execution: 0,
+                name: orchestratorName,
+                instanceId,
+                input,
+                at: this.now(),
+            });
+        } finally {
+            this.reserved.delete(instanceId);
+        }
+        return instanceId;
+    }
+
+    async getStatus(instanceId: string): Promise<InstanceStatus | undefined> {
+        const inst = this.instances.get(instanceId);
+        if (inst) return statusOf(inst.exec);
+        const loaded = await this.load(instanceId);
+        return loaded && statusOf(loaded.exec);
+    }
+
+    async list(filter: ListFilter = {}): Promise<InstanceStatus[]> {
+        const statuses = [...this.instances.values()].map((i) => statusOf(i.exec));
+        if (this.options.journalDir) {
+            const files = await readdir(this.options.journalDir).catch(() => [] as string[]);
+            for (const file of files) {
+                const id = instanceIdOfFileName(file);
+                if (id === undefined || this.instances.has(id)) continue;
+                const loaded = await this.load(id);
+                if (loaded) statuses.push(statusOf(loaded.exec));
+            }
+        }
+        return statuses
+            .filter(
+                (s) =>
+                    (!filter.runtimeStatus || filter.runtimeStatus.includes(s.runtimeStatus)) &&
+                    (!filter.createdFrom || s.createdTime >= filter.createdFrom) &&
+                    (!filter.createdTo || s.createdTime <= filter.createdTo) &&
+                    (!filter.topLevelOnly || s.parentInstanceId === undefined),
+            )
+            .sort(
+                (a, b) => b.createdTime.getTime() - a.createdTime.getTime() || a.instanceId.localeCompare(b.instanceId),
+            );
+    }
+
+    async terminate(instanceId: string, reason: string): Promise<void> {
+        const inst = this.instances.get(instanceId);
+        if (!inst) return this.terminateOnDisk(instanceId, reason);
+        const exec = inst.exec;
+        if (exec.isFinished) return;
+        const record: JournalRecord = { k: 'terminated', execution: exec.number, at: this.now(), reason };
+        exec.terminate(record);
+        await this.write(inst, record);
+        await this.finished(inst);
+        for (const childId of this.liveChildrenOf(inst)) {
+            await this.terminate(childId, `parent '${instanceId}' was terminated: ${reason}`);
+        }
+    }
+
+    async raiseEvent(instanceId: string, eventName: string, eventData?: unknown): Promise<void> {
+        this.assertRunning();
+        const inst = this.instances.get(instanceId);
+        if (!inst) throw new Error(`no orchestration instance '${instanceId}' is running in this host`);
+        if (inst.exec.isFinished) return;
+        const input = toOptionalJsonText(eventData, `the data of event '${eventName}'`);
+        await this.receive(inst, inst.exec.number, { kind: 'eventRaised', name: eventName, input });
+    }
+
+    async waitForCompletion(instanceId: string, options: WaitOptions = {}): Promise<InstanceStatus> {
+        const inst = this.instances.get(instanceId);
+        if (!inst) {
+            const status = await this.getStatus(instanceId);
+            if (!status) throw new Error(`no orchestration instance '${instanceId}'`);
+            return status;
+        }
+        if (isTerminal(statusOf(inst.exec).runtimeStatus)) return statusOf(inst.exec);
+        return new Promise((resolve) => {
+            const done = (): void => {
+                clearTimeout(timer);
+                inst.waiters.delete(done);
+                resolve(statusOf(inst.exec));
+            };
+            const timer = options.timeoutMs === undefined ? undefined : setTimeout(done, options.timeoutMs);
+            inst.waiters.add(done);
+        });
+    }
+
+    /** An unfinished instance that is not loaded (its process died): record the termination in its journal. */
+    private async terminateOnDisk(instanceId: string, reason: string): Promise<void> {
+        const loaded = await this.load(instanceId);
+        if (!loaded) throw new Error(`no orchestration instance '${instanceId}'`);
+        if (loaded.exec.isFinished && loaded.exec.outcome?.status !== 'ContinuedAsNew') return;
+        const path = journalPath(this.options.journalDir!, instanceId);
+        const journal = await FileJournal.open(path, this.counters, { fresh: false, validBytes: loaded.validBytes });
+        try {
+            await journal.append({ k: 'terminated', execution: loaded.exec.number, at: this.now(), reason });
+        } finally {
+            await journal.close();
+        }
+    }
+
+    // ---- host-specific ----
+
+    /**
+     * Continues an instance from its journal: rebuilds its history, runs again only the activities, timers and
+     * sub-orchestrations that never completed (sub-orchestrations resume from their own journals), then plays
+     * the messages that were received but not yet played. No effect on an instance already live in this host.
+     */
+    async resume(instanceId: string): Promise<void> {
+        this.assertRunning();
+        if (!this.options.journalDir) throw new Error('resume needs a host with a journalDir');
+        const live = this.instances.get(instanceId);
+        if (live && !live.exec.isFinished) return;
+        const loaded = await this.load(instanceId);
+        if (!loaded)
+            throw new Error(`no journal for orchestration instance '${instanceId}' in ${this.options.journalDir}`);
+        await this.revive(loaded);
+    }
+
+    stats(): HostStats {
+        return {
+            ...this.counters,
+            wallMs: performance.now() - this.createdAt,
+            peakConcurrentActivities: this.limiter.peak,
+        };
+    }
+
+    /**
+     * Stops the host: no new episode, timer or activity starts; running activities get an aborted signal and
+     * are awaited (a success is still journaled, so a resumed run does not redo it); journals are closed.
+     */
+    stop(): Promise<void> {
+        this.stopping ??= this.shutdown();
+        return this.stopping;
+    }
+
+    private async shutdown(): Promise<void> {
+        for (const inst of this.instances.values()) {
+            for (const cancel of inst.timers.values()) cancel();
+            inst.timers.clear();
+            for (const controller of inst.activities.values())
+                controller.abort(new Error('the local durable host stopped'));
+        }
+        this.limiter.drop();
+        await Promise.allSettled([...this.inFlight]);
+        await Promise.allSettled([...this.instances.values()].flatMap((i) => (i.draining ? [i.draining] : [])));
+        await Promise.allSettled([...this.instances.values()].map((i) => i.journal.close()));
+    }
+
+    // ---- instances ----
+
+    private assertRunning(): void {
+        if (this.stopping) throw new Error('the local durable host has been stopped');
+    }
+
+    private handlerOf(name: string): OrchestrationHandler {
+        const handler = Object.hasOwn(this.options.orchestrators, name) ? this.options.orchestrators[name] : undefined;
+        if (!handler) {
+            const known = Object.keys(this.options.orchestrators).join(', ') || 'none';
+            throw new Error(
+                `Orchestrator function '${name}' is not registered with the local durable host (registered: ${known})`,
+            );
+        }
+        return handler;
+    }
+
+    private now(): string {
+        return this.clock().toISOString();
+    }
+
+    private reserve(instanceId: string): void {
+        const live = this.instances.get(instanceId);
+        if (this.reserved.has(instanceId) || (live && !live.exec.isFinished)) {
+            throw new Error(`an orchestration instance with id '${instanceId}' is already running`);
+        }
+        this.reserved.add(instanceId);
+    }
+
+    private async assertNotLiveOnDisk(instanceId: string): Promise<void> {
+        if (this.instances.has(instanceId)) return;
+        const loaded = await this.load(instanceId);
+        if (loaded && !isTerminal(statusOf(loaded.exec).runtimeStatus)) {
+            throw new Error(
+                `orchestration instance '${instanceId}' has an unfinished journal in ${this.options.journalDir}; ` +
+                    'resume it, terminate it, or start with another instance id',
+            );
+        }
+    }
+
+    private ensureFolder(): Promise<void> {
+        const folder = this.options.journalDir;
+        if (!folder) return Promise.resolve();
+        this.folderReady ??= mkdir(folder, { recursive: true }).then(() => undefined);
+        return this.folderReady;
+    }
+
+    /** Reads an instance's journal into its last execution; undefined without a journal. */
+    private async load(instanceId: string): Promise<Loaded | undefined> {
+        if (!this.options.journalDir) return undefined;
+        const path = journalPath(this.options.journalDir, instanceId);
+        const contents = await readJournal(path);
+        if (!contents || contents.records.length === 0) return undefined;
+        return { exec: Execution.fromRecords(contents.records, path), validBytes: contents.validBytes };
+    }
+
+    private register(exec: Execution, journal: Journal): Instance {
+        const inst: Instance = {
+            id: exec.start.instanceId,
+            exec,
+            journal,
+            draining: undefined,
+            timers: new Map(),
+            activities: new Map(),
+            waiters: new Set(),
+        };
+        this.instances.set(inst.id, inst);
+        return inst;
+    }
+
+    /** A new instance (or a new one in place of a finished one with the same id). */
+    private async launch(start: StartRecord): Promise<void> {
+        this.handlerOf(start.name);
+        await this.ensureFolder();
+        const journal = this.options.journalDir
+            ? await FileJournal.open(journalPath(this.options.journalDir, start.instanceId), this.counters, {
+                  fresh: true,
+              })
+            : memoryJournal;
+        const inst = this.register(new Execution(start), journal);
+        this.counters.instancesStarted += 1;
+        if (await this.write(inst, start)) this.pump(inst);
+    }
+
+    private async revive(loaded: Loaded): Promise<void> {
+        const { exec } = loaded;
+        const id = exec.start.instanceId;
+        if (exec.isFinished && exec.outcome?.status !== 'ContinuedAsNew') {
+            this.register(exec, memoryJournal);
+            return;
+        }
+        const path = journalPath(this.options.journalDir!, id);
+        const inst = this.register(
+            exec,
+            await FileJournal.open(path, this.counters, { fresh: false, validBytes: loaded.validBytes }),
+        );
+        if (exec.outcome?.status === 'ContinuedAsNew') {
+            await this.continueAsNew(inst, exec.outcome.input);
+            return;
+        }
+        for (const taskId of [...exec.outstanding].sort((a, b) => a - b)) {
+            await this.dispatch(inst, exec.tasks.get(taskId)!, true);
+        }
+        this.pump(inst);
+    }
+
+    private async continueAsNew(inst: Instance, input: string | undefined): Promise<void> {
+        const previous = inst.exec.start;
+        const start: StartRecord = { ...previous, execution: previous.execution + 1, input, at: this.now() };
+        if (input === undefined) delete start.input;
+        inst.exec = new Execution(start);
+        if (await this.write(inst, start)) this.pump(inst);
+    }
+
+    /** Journals a record; false (and the instance failed) when the journal cannot be written. */
+    private async write(inst: Instance, record: JournalRecord): Promise<boolean> {
+        try {
+            await inst.journal.append(record);
+            return true;
+        } catch (error) {
+            await this.fail(inst, error);
+            return false;
+        }
+    }
+
+    /** Ends an instance that the host cannot continue (its journal failed, or a host error). */
+    private async fail(inst: Instance, error: unknown): Promise<void> {
+        if (inst.exec.isFinished) return;
+        const message =
+            error instanceof JournalError ? error.message : `local durable host error: ${errorMessage(error)}`;
+        inst.exec.outcome = { status: 'Failed', error: message };
+        await this.finished(inst);
+    }
+
+    /** Takes a completion or event for `execution` of an instance; stale and duplicate ones are dropped. */
+    private async receive(inst: Instance, execution: number, message: Message): Promise<void> {
+        const exec = inst.exec;
+        if (exec.number !== execution || exec.isFinished) return;
+        if ('taskId' in message && !exec.outstanding.has(message.taskId)) return;
+        const record: JournalRecord = { k: 'msg', execution, n: exec.nextMessageNo, at: this.now(), m: message };
+        exec.receive(record);
+        const written = this.write(inst, record);
+        this.pump(inst);
+        await written;
+    }
+
+    /** Plays episodes while messages wait; a running drain picks up messages that arrive meanwhile. */
+    private pump(inst: Instance): void {
+        if (inst.draining || this.stopping || inst.exec.isFinished) return;
+        inst.draining = this.drain(inst)
+            .catch((error: unknown) => this.fail(inst, error))
+            .finally(() => {
+                inst.draining = undefined;
+                if (inst.exec.inbox.length > 0) this.pump(inst);
+            });
+    }
+
+    private async drain(inst: Instance): Promise<void> {
+        // Let completions that are already settled join the first episode.
+        await new Promise((resolve) => setImmediate(resolve));
+        while (!this.stopping && !inst.exec.isFinished && inst.exec.inbox.length > 0) await this.playEpisode(inst);
+    }
+
+    private async playEpisode(inst: Instance): Promise<void> {
+        const exec = inst.exec;
+        const plan = planEpisode(exec, this.clock());
+        if (!plan) return;
+        const name = exec.start.name;
+        const history = exec.history.concat(exec.episodeEvents(plan.at, plan.played, plan.retryTasks));
+        const started = performance.now();
+        let result: Parameters<typeof concludeEpisode>[2];
+        try {
+            const state = await replayOnce(this.handlerOf(name), {
+                history,
+                input: fromOptionalJsonText(exec.start.input),
+                instanceId: exec.start.instanceId,
+                parentInstanceId: exec.start.parent?.instanceId,
+                log: (level, ...args) => this.options.onLog?.(inst.id, level, ...args),
+            });
+            result = { state };
+        } catch (error) {
+            result = { replayError: error };
+        }
+        this.counters.replays += 1;
+        this.counters.episodes += 1;
+        this.counters.replayMs += performance.now() - started;
+        this.counters.replayedEvents += history.length;
+        if (inst.exec !== exec || exec.isFinished) return;
+        const record = concludeEpisode(exec, plan, result);
+        exec.applyEpisode(record);
+        if (record.customStatus !== undefined) this.options.onStatus?.(inst.id, JSON.parse(record.customStatus));
+        if (!(await this.write(inst, record))) return;
+        if (record.outcome) {
+            await this.finished(inst);
+            return;
+        }
+        if (inst.exec !== exec || exec.isFinished || this.stopping) return;
+        for (const id of record.canceledTimers ?? []) {
+            inst.timers.get(id)?.();
+            inst.timers.delete(id);
+        }
+        for (const task of record.scheduled) {
+            if (exec.outstanding.has(task.id)) await this.dispatch(inst, task, false);
+        }
+    }
+
+    /** After the outcome of an execution is journaled: stop its work, wake waiters, tell the parent. */
+    private async finished(inst: Instance): Promise<void> {
+        const exec = inst.exec;
+        for (const cancel of inst.timers.values()) cancel();
+        inst.timers.clear();
+        for (const controller of inst.activities.values()) controller.abort(new Error(`instance '${inst.id}' ended`));
+        this.limiter.drop(inst.id);
+        if (exec.outcome?.status === 'ContinuedAsNew') {
+            await this.continueAsNew(inst, exec.outcome.input);
+            return;
+        }
+        exec.releaseHistory();
+        for (const wake of [...inst.waiters]) wake();
+        await this.deliverToParent(exec);
+        await inst.journal.close().catch(() => undefined);
+    }
+
+    private async deliverToParent(exec: Execution): Promise<void> {
+        const ref = exec.start.parent;
+        const parent = ref && this.instances.get(ref.instanceId);
+        if (!ref || !parent || !exec.outcome) return;
+        const who = `Orchestrator function '${exec.start.name}'`;
+        const outcome = exec.outcome;
+        let message: Message;
+        if (outcome.status === 'Completed') {
+            message = { kind: 'subCompleted', taskId: ref.taskId, result: outcome.output ?? 'null' };
+        } else if (outcome.status === 'Failed') {
+            message = {
+                kind: 'subFailed',
+                taskId: ref.taskId,
+                reason: `${who} failed: ${outcome.error}`,
+                details: outcome.details ?? outcome.error,
+            };
+        } else if (outcome.status === 'Terminated') {
+            message = {
+                kind: 'subFailed',
+                taskId: ref.taskId,
+                reason: `${who} was terminated: ${outcome.reason}`,
+                details: outcome.reason,
+            };
+        } else {
+            return;
+        }
+        await this.receive(parent, ref.execution, message);
+    }
+
+    private liveChildrenOf(inst: Instance): string[] {
+        const ids: string[] = [];
+        for (const [taskId, task] of inst.exec.tasks) {
+            if (task.kind === 'timer' || task.kind === 'retryTimer') continue;
+            const run = inst.exec.runnable(task);
+            if (run.kind !== 'sub') continue;
+            const child = this.instances.get(run.instanceId);
+            const ref = child?.exec.start.parent;
+            if (child && !child.exec.isFinished && ref?.instanceId === inst.id && ref.taskId === taskId)
+                ids.push(child.id);
+        }
+        return ids;
+    }
+
+    // ---- tasks ----
+
+    private async dispatch(inst: Instance, task: TaskRecord, resuming: boolean): Promise<void> {
+        if (task.kind === 'timer' || task.kind === 'retryTimer') {
+            this.arm(inst, task.id, new Date(task.fireAt));
+            return;
+        }
+        const run = inst.exec.runnable(task);
+        if (run.kind === 'activity') this.runActivity(inst, task.id, run);
+        else if (resuming) await this.reviveChild(inst, task.id, run);
+        else await this.startChild(inst, task.id, run);
+    }
+
+    private arm(inst: Instance, taskId: number, fireAt: Date): void {
+        const execution = inst.exec.number;
+        const cancel = armTimer(fireAt, this.clock, () => {
+            inst.timers.delete(taskId);
+            this.counters.timersFired += 1;
+            void this.receive(inst, execution, { kind: 'timerFired', taskId, fireAt: fireAt.toISOString() });
+        });
+        inst.timers.set(taskId, cancel);
+    }
+
+    private runActivity(inst: Instance, taskId: number, run: Extract<RunnableTask, { kind: 'activity' }>): void {
+        const execution = inst.exec.number;
+        const controller = new AbortController();
+        inst.activities.set(taskId, controller);
+        const { name } = run;
+        const notify = this.options.onActivity;
+        const input = notify ? fromOptionalJsonText(run.input) : undefined;
+        notify?.({ type: 'scheduled', instanceId: inst.id, taskId, name, input });
+        const fn = Object.hasOwn(this.options.activities, name) ? this.options.activities[name] : undefined;
+        const context = { instanceId: inst.id, taskId, name, signal: controller.signal };
+        const job = this.limiter.run(inst.id, async () => {
+            const started = performance.now();
+            const outcome = await invokeActivity(fn, run.input, context, Object.keys(this.options.activities));
+            return { outcome, ms: performance.now() - started };
+        });
+        const settled = job.then((done) => {
+            inst.activities.delete(taskId);
+            if (done === DROPPED) return;
+            this.counters.activitiesRun += 1;
+            this.counters.activityMs += done.ms;
+            if (!done.outcome.ok) this.counters.activitiesFailed += 1;
+            notify?.(activityEvent(inst.id, taskId, name, input, done.outcome, done.ms));
+            // A failure while stopping may come from the aborted signal: leave it to run again on resume.
+            if (this.stopping && !done.outcome.ok) return;
+            const message: Message = done.outcome.ok
+                ? { kind: 'taskCompleted', taskId, result: done.outcome.result }
+                : { kind: 'taskFailed', taskId, reason: done.outcome.reason, details: done.outcome.details };
+            return this.receive(inst, execution, message);
+        });
+        this.inFlight.add(settled);
+        void settled.finally(() => this.inFlight.delete(settled));
+    }
+
+    private async startChild(
+        parent: Instance,
+        taskId: number,
+        run: Extract<RunnableTask, { kind: 'sub' }>,
+    ): Promise<void> {
+        const execution = parent.exec.number;
+        const refuse = (reason: string): Promise<void> =>
+            this.receive(parent, execution, { kind: 'subFailed', taskId, reason, details: reason });
+        if (!Object.hasOwn(this.options.orchestrators, run.name)) {
+            return refuse(`Orchestrator function '${run.name}' is not registered with the local durable host`);
+        }
+        const existing = this.instances.get(run.instanceId);
+        if (this.reserved.has(run.instanceId) || (existing && !existing.exec.isFinished)) {
+            return refuse(`an orchestration instance with id '${run.instanceId}' is already running`);
+        }
+        this.reserved.add(run.instanceId);
+        try {
+            await this.launch({
+                k: 'start',
+                v: JOURNAL_VERSION,
+                execution: 0,
+                name: run.name,
+                instanceId: run.instanceId,
+                input: run.input,
+                at: this.now(),
+                parent: { instanceId: parent.id, execution, taskId },
+            });
+        } catch (error) {
+            await refuse(`cannot start sub-orchestration '${run.instanceId}': ${errorMessage(error)}`);
+        } finally {
+            this.reserved.delete(run.instanceId);
+        }
+    }
+
+    /** On resume: continue the child from its journal when it belongs to this task, else start it. */
+    private async reviveChild(
+        parent: Instance,
+        taskId: number,
+        run: Extract<RunnableTask, { kind: 'sub' }>,
+    ): Promise<void> {
+        const isOurs = (exec: Execution): boolean => {
+            const ref = exec.start.parent;
+            return ref?.instanceId === parent.id && ref.execution === parent.exec.number && ref.taskId === taskId;
+        };
+        const existing = this.instances.get(run.instanceId);
+        if (existing && isOurs(existing.exec)) {
+            if (existing.exec.isFinished) await this.deliverToParent(existing.exec);
+            return;
+        }
+        const loaded = existing ? undefined : await this.load(run.instanceId);
+        if (!loaded || !isOurs(loaded.exec)) return this.startChild(parent, taskId, run);
+        await this.revive(loaded);
+        if (loaded.exec.isFinished && loaded.exec.outcome?.status !== 'ContinuedAsNew')
+            await this.deliverToParent(loaded.exec);
+    }
+}
+
+function activityEvent(
+    instanceId: string,
+    taskId: number,
+    name: string,
+    input: unknown,
+    outcome: ActivityOutcome,
+    durationMs: number,
+): ActivityEvent {
+    return outcome.ok
+        ? { type: 'completed', instanceId, taskId, name, input, output: JSON.parse(outcome.result), durationMs }
+        : { type: 'failed', instanceId, taskId, name, input, error: outcome.reason, durationMs };
+}
+
+/** The DurableOrchestrationStatus-like view of an execution. */
+export function statusOf(exec: Execution): InstanceStatus {
+    const start = exec.start;
+    const status: InstanceStatus = {
+        name: start.name,
+        instanceId: start.instanceId,
+        createdTime: new Date(start.at),
+        lastUpdatedTime: exec.lastUpdatedTime,
+        input: fromOptionalJsonText(start.input),
+        output: undefined,
+        runtimeStatus: exec.episodes === 0 && !exec.outcome ? RuntimeStatus.Pending : RuntimeStatus.Running,
+    };
+    if (start.parent) status.parentInstanceId = start.parent.instanceId;
+    if (exec.customStatus !== undefined) status.customStatus = JSON.parse(exec.customStatus);
+    const outcome = exec.outcome;
+    if (outcome?.status === 'Completed') {
+        status.runtimeStatus = RuntimeStatus.Completed;
+        status.output = fromOptionalJsonText(outcome.output);
+    } else if (outcome?.status === 'Failed') {
+        status.runtimeStatus = RuntimeStatus.Failed;
+        status.output = `Orchestrator function '${start.name}' failed: ${outcome.error}`;
+    } else if (outcome?.status === 'Terminated') {
+        status.runtimeStatus = RuntimeStatus.Terminated;
+        status.output = outcome.reason;
+    } else if (outcome?.status === 'ContinuedAsNew') {
+        status.runtimeStatus = RuntimeStatus.ContinuedAsNew;
+    }
+    return status;
+}

@@ -1,0 +1,79 @@
+/**
+ * The narrow "runs" port the HTTP API and the CLI depend on (DESIGN "One code path, two hosts"): start, query,
+ * list, wait for, signal and terminate orchestration instances. The Durable client implements it in Azure and
+ * LocalDurableHost implements it on one machine. Shapes follow durable-functions' DurableOrchestrationStatus;
+ * nothing here imports the SDK, so any layer may depend on it.
+ */
+
+/** The Durable Functions runtime statuses (names as `OrchestrationRuntimeStatus`). */
+export const RuntimeStatus = {
+    Pending: 'Pending',
+    Running: 'Running',
+    Completed: 'Completed',
+    ContinuedAsNew: 'ContinuedAsNew',
+    Failed: 'Failed',
+    Terminated: 'Terminated',
+} as const;
+export type RuntimeStatus = (typeof RuntimeStatus)[keyof typeof RuntimeStatus];
+
+/** Statuses after which an instance never changes again (until replaced by a new start). */
+export const TERMINAL_STATUSES: ReadonlySet<RuntimeStatus> = new Set([
+    RuntimeStatus.Completed,
+    RuntimeStatus.Failed,
+    RuntimeStatus.Terminated,
+]);
+
+export function isTerminal(status: RuntimeStatus): boolean {
+    return TERMINAL_STATUSES.has(status);
+}
+
+/** As `DurableOrchestrationStatus`. */
+export interface InstanceStatus {
+    /** Orchestrator function name. */
+    name: string;
+    instanceId: string;
+    createdTime: Date;
+    lastUpdatedTime: Date;
+    input: unknown;
+    /** The return value; for Failed the failure message; for Terminated the reason. */
+    output: unknown;
+    runtimeStatus: RuntimeStatus;
+    customStatus?: unknown;
+    /** Set for sub-orchestrations. */
+    parentInstanceId?: string;
+}
+
+export interface StartOptions {
+    /** Default: a random UUID. */
+    instanceId?: string;
+    /** JSON-serialisable. */
+    input?: unknown;
+}
+
+export interface ListFilter {
+    runtimeStatus?: readonly RuntimeStatus[];
+    createdFrom?: Date;
+    createdTo?: Date;
+    /** Only top-level instances (no sub-orchestrations). */
+    topLevelOnly?: boolean;
+}
+
+export interface WaitOptions {
+    /** Resolve with the current status after this long even if the instance is still running. */
+    timeoutMs?: number;
+}
+
+export interface RunsPort {
+    /** Starts an instance; rejects when a live instance already has the id. Resolves with the id. */
+    startNew(orchestratorName: string, options?: StartOptions): Promise<string>;
+    /** Undefined when no instance has the id. */
+    getStatus(instanceId: string): Promise<InstanceStatus | undefined>;
+    /** Newest first. */
+    list(filter?: ListFilter): Promise<InstanceStatus[]>;
+    /** Ends a live instance with status Terminated; no effect on a finished one. */
+    terminate(instanceId: string, reason: string): Promise<void>;
+    /** Delivers an event to `waitForExternalEvent(eventName)`; no effect on a finished instance. */
+    raiseEvent(instanceId: string, eventName: string, eventData?: unknown): Promise<void>;
+    /** Resolves with the status once the instance is Completed, Failed or Terminated (or at the timeout). */
+    waitForCompletion(instanceId: string, options?: WaitOptions): Promise<InstanceStatus>;
+}
