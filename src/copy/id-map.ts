@@ -6,7 +6,7 @@
 import type { TablePlan } from '../plan/types.js';
 import { idFilters, keyFilters, keyIdentity } from './addressing.js';
 import { keyColumns } from './row-plan.js';
-import type { RunContext } from './run-context.js';
+import type { DataverseClient } from '../dataverse/client-types.js';
 
 async function collect(pages: AsyncIterable<Array<Record<string, unknown>>>): Promise<Array<Record<string, unknown>>> {
     const rows: Array<Record<string, unknown>> = [];
@@ -16,7 +16,7 @@ async function collect(pages: AsyncIterable<Array<Record<string, unknown>>>): Pr
 
 /** source id -> target id, for the ids that have a row in the target (all of them, when ids are preserved). */
 export async function targetIdsOf(
-    ctx: RunContext,
+    ctx: { source: DataverseClient; target: DataverseClient },
     table: TablePlan,
     sourceIds: readonly string[],
     signal?: AbortSignal,

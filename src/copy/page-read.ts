@@ -70,6 +70,22 @@ export function readSourceByIds(
     return readFiltered(client, table.source.entitySetName, sourceSelect(table), filters, signal);
 }
 
+/** Target rows of `(lo, hi]` (preserved ids only), optionally inside the table's filter. */
+export function readTargetRange(
+    client: DataverseClient,
+    table: TablePlan,
+    range: KeyRange,
+    options: { withFilter?: boolean; signal?: AbortSignal } = {},
+): Promise<Row[]> {
+    const filter = andFilters(pageFilter(range, table.target.primaryId), options.withFilter ? table.filter : undefined);
+    return readAll(
+        client,
+        table.target.entitySetName,
+        { select: targetSelect(table), ...(filter ? { filter } : {}) },
+        options.signal,
+    );
+}
+
 /**
  * The target rows matching these source rows, by target identity (id, or key values). With preserved
  * ids and a key range, one range read; otherwise batched reads by id or by key values.
@@ -87,8 +103,7 @@ export async function readTargetRows(
     if (table.match.kind === 'id') {
         const pk = table.target.primaryId;
         if (range) {
-            const filter = pageFilter(range, pk);
-            rows = await readAll(client, set, { select, ...(filter ? { filter } : {}) }, signal);
+            rows = await readTargetRange(client, table, range, signal ? { signal } : {});
         } else {
             const ids = sourceRows.map((r) => String(r[table.source.primaryId]).toLowerCase());
             rows = ids.length === 0 ? [] : await readFiltered(client, set, select, idFilters(pk, ids), signal);
