@@ -218,8 +218,8 @@ export function isTransientStatus(status: number): boolean {
 export function redactSecrets(text: string): string {
     return text
         .replace(/\b(Bearer|Basic)\s+[^\s"',;]+/gi, '$1 [redacted]')
-        .replace(/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g, '[redacted token]')
-        .replace(/\b(client_secret|access_token|refresh_token|password|assertion|sig)=([^&\s"']+)/gi, '$1=[redacted]');
+        .replace(/\b(client_secret|access_token|refresh_token|password|assertion|sig)=([^&\s"']+)/gi, '$1=[redacted]')
+        .replace(/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g, '[redacted token]');
 }
 
 /** Parses the Web API error body `{"error":{"code","message"}}`; tolerant of empty or non-JSON bodies. */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DataverseError, isExpiredDeltaToken, parseErrorBody, redactSecrets } from '../../src/dataverse/errors.js';
+import {
+    DataverseError,
+    describeError,
+    errorToJson,
+    isDataverseError,
+    isExpiredDeltaToken,
+    parseErrorBody,
+    redactSecrets,
+} from '../../src/dataverse/errors.js';
 
 const JWT =
     'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJhdWQiOiJodHRwczovL2NvbnRvc28uY3JtLmR5bmFtaWNzLmNvbSIsIm9pZCI6IngifQ.c2lnbmF0dXJl';
@@ -93,5 +101,86 @@ describe('isExpiredDeltaToken', () => {
         expect(isExpiredDeltaToken(error(404, '0x80040217', 'account With Id = x Does Not Exist'))).toBe(false);
         expect(isExpiredDeltaToken(new Error('Version stamp associated with the client has expired.'))).toBe(false);
         expect(isExpiredDeltaToken(undefined)).toBe(false);
+    });
+});
+
+describe('errors across the activity boundary', () => {
+    const notFound = () =>
+        new DataverseError({
+            kind: 'http',
+            status: 404,
+            code: '0x80040217',
+            message: 'account With Id = 6f3c8a1e-0000-0000-0000-000000000001 Does Not Exist',
+            requestId: 'r-9',
+            method: 'PATCH',
+            path: '/api/data/v9.2/accounts(6f3c8a1e-0000-0000-0000-000000000001)',
+            attempts: 2,
+        });
+
+    it('serialises a DataverseError to plain data that survives JSON unchanged', () => {
+        const json = notFound().toJSON();
+        expect(json).toEqual({
+            name: 'DataverseError',
+            kind: 'http',
+            status: 404,
+            code: '0x80040217',
+            message: notFound().message,
+            serviceMessage: 'account With Id = 6f3c8a1e-0000-0000-0000-000000000001 Does Not Exist',
+            requestId: 'r-9',
+            method: 'PATCH',
+            path: '/api/data/v9.2/accounts(6f3c8a1e-0000-0000-0000-000000000001)',
+            attempts: 2,
+        });
+        expect(JSON.parse(JSON.stringify(notFound()))).toEqual(json);
+        expect(errorToJson(notFound())).toEqual(json);
+    });
+
+    it('turns any other thrown value into name, redacted message and system code', () => {
+        const reset = Object.assign(new Error(`socket hang up Bearer ${JWT}`), { code: 'ECONNRESET' });
+        reset.name = 'RestError';
+        expect(errorToJson(reset)).toEqual({
+            name: 'RestError',
+            message: 'socket hang up Bearer [redacted]',
+            code: 'ECONNRESET',
+        });
+        expect(errorToJson('plain text')).toEqual({ name: 'Error', message: 'plain text' });
+        expect(errorToJson({ odd: 1 })).toEqual({ name: 'Error', message: '{"odd":1}' });
+    });
+
+    it('keeps the cause chain, with secrets redacted from every cause, and describes it on one line', () => {
+        const identity = new Error(`AADSTS7000215: Invalid client secret. assertion=${JWT}`, {
+            cause: new Error(`token endpoint said Bearer ${JWT}`),
+        });
+        identity.name = 'AuthenticationError';
+        const error = new DataverseError({
+            kind: 'auth',
+            status: 0,
+            method: 'TOKEN',
+            path: 'https://contoso.crm.dynamics.com/.default',
+            message: 'could not get an access token',
+            cause: identity,
+        });
+        const cause = error.cause as Error;
+        expect(cause.name).toBe('AuthenticationError');
+        expect(cause.message).toBe('AADSTS7000215: Invalid client secret. assertion=[redacted]');
+        expect(String(cause.stack)).not.toContain(JWT);
+        expect((cause.cause as Error).message).toBe('token endpoint said Bearer [redacted]');
+        const line = describeError(error);
+        expect(line).toBe(
+            `${error.message}; caused by: AuthenticationError: AADSTS7000215: Invalid client secret. assertion=[redacted]; caused by: token endpoint said Bearer [redacted]`,
+        );
+        expect(line).not.toContain(JWT);
+        // A DataverseError cause is kept as it is.
+        const wrapped = new DataverseError({ ...notFound(), message: 'gave up', cause: notFound() });
+        expect(wrapped.cause).toBeInstanceOf(DataverseError);
+    });
+
+    it('recognises a DataverseError by name too, as one from another copy of the module', () => {
+        const foreign = Object.assign(new Error('Dataverse 404 on GET /x: gone'), { status: 404 });
+        foreign.name = 'DataverseError';
+        expect(isDataverseError(foreign)).toBe(true);
+        expect(isDataverseError(notFound())).toBe(true);
+        expect(isDataverseError(new Error('x'))).toBe(false);
+        expect(isDataverseError({ name: 'DataverseError' })).toBe(false);
     });
 });
