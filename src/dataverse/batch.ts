@@ -24,7 +24,7 @@ export function newBatchBoundary(): string {
 /** The multipart/mixed request body for `parts`, delimited by `boundary`. */
 export function buildBatchBody(parts: readonly BatchPart[], boundary: string): string {
     if (parts.length > MAX_BATCH_PARTS) {
-        throw new Error(`a batch holds at most ${MAX_BATCH_PARTS} requests, got ${parts.length}`);
+        throw new RangeError(`a batch holds at most ${MAX_BATCH_PARTS} requests, got ${parts.length}`);
     }
     const lines: string[] = [];
     for (const part of parts) {

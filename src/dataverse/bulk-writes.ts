@@ -66,17 +66,13 @@ export class BulkWriter {
         options: UpsertMultipleOptions = {},
     ): Promise<WriteResult[]> {
         const headers = bypassHeaders(options.bypass);
-        const results = await Promise.all(
-            this.chunks(ids, options).map((chunk) =>
-                this.batchEach(
-                    chunk,
-                    (id) => ({ method: 'DELETE', path: entityPath(table.entitySetName, id), headers }),
-                    options,
-                ),
-            ),
+        const results = await this.batchInChunks(
+            ids,
+            (id) => ({ method: 'DELETE', path: entityPath(table.entitySetName, id), headers }),
+            options,
         );
         // Already gone (perhaps by our own attempt whose response was lost): the desired state.
-        return results.flat().map((result) => (result.status === NOT_FOUND ? okResult(result) : result));
+        return results.map((result) => (result.status === NOT_FOUND ? okResult(result) : result));
     }
 
     async associateMany(
@@ -87,17 +83,13 @@ export class BulkWriter {
         options: UpsertMultipleOptions = {},
     ): Promise<WriteResult[]> {
         const headers = bypassHeaders(options.bypass);
-        const results = await Promise.all(
-            this.chunks(pairs, options).map((chunk) =>
-                this.batchEach(
-                    chunk,
-                    ([id, relatedId]) =>
-                        this.associateRequest(table, id, navigationProperty, related, relatedId, headers),
-                    options,
-                ),
-            ),
+        const results = await this.batchInChunks(
+            pairs,
+            ([id, relatedId]) => this.associateRequest(table, id, navigationProperty, related, relatedId, headers),
+            options,
         );
-        return results.flat().map((result) => (result.code === DUPLICATE_CODE ? okResult(result) : result));
+        // Already related (perhaps by our own attempt whose response was lost): the desired state.
+        return results.map((result) => (result.code === DUPLICATE_CODE ? okResult(result) : result));
     }
 
     /** The `$ref` POST that relates `id` to `relatedId` through a collection-valued navigation property. */
@@ -176,6 +168,16 @@ export class BulkWriter {
             },
             options,
         );
+    }
+
+    /** `items` as `$batch` requests of the write batch size each, sent in parallel; one result per item, in order. */
+    private async batchInChunks<T>(
+        items: readonly T[],
+        toRequest: (item: T) => BatchRequest,
+        options: UpsertMultipleOptions,
+    ): Promise<WriteResult[]> {
+        const chunks = this.chunks(items, options);
+        return (await Promise.all(chunks.map((chunk) => this.batchEach(chunk, toRequest, options)))).flat();
     }
 
     /**

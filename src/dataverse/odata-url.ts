@@ -31,7 +31,7 @@ export function entityPath(entitySetName: string, key: string): string {
     const trimmed = key.replace(/^\{(.*)\}$/, '$1');
     if (isGuid(trimmed)) return `${entitySetName}(${trimmed.toLowerCase()})`;
     if (key.includes('=')) return `${entitySetName}(${key})`;
-    throw new Error(`'${key}' is neither a GUID nor an alternate key expression such as accountnumber='A1'`);
+    throw new TypeError(`'${key}' is neither a GUID nor an alternate key expression such as accountnumber='A1'`);
 }
 
 /** An OData string literal: single quotes doubled (percent-encoding is the caller's business). */
