@@ -1,0 +1,306 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CONTAINERS } from '../../src/settings/index.js';
+import {
+    azdParameterValue,
+    envReferences,
+    readAzdParameterFile,
+    substitute,
+    type ArmParameterType,
+    type AzdParameterFile,
+} from '../../tools/bicep/azd-parameters.js';
+import { REPO_ROOT, bicep, findings } from '../../tools/bicep/cli.js';
+import {
+    onlyResource,
+    resourcesOfType,
+    snapshotDeployment,
+    type DeploymentSnapshot,
+    type ParameterValue,
+} from '../../tools/bicep/snapshot.js';
+
+const INFRA = path.join(REPO_ROOT, 'infra');
+
+/** What a user's azd environment holds after `azd init` and `azd env set DATAVERSE_ALLOWED_URLS ...`. */
+const AZD_ENV = {
+    AZURE_ENV_NAME: 'dev',
+    AZURE_LOCATION: 'swedencentral',
+    AZURE_PRINCIPAL_ID: '11111111-1111-1111-1111-111111111111',
+    DATAVERSE_ALLOWED_URLS: 'https://contoso.crm.dynamics.com,https://contoso-dev.crm4.dynamics.com',
+};
+
+const REQUIRED = {
+    environmentName: 'dev',
+    location: 'swedencentral',
+    dataverseAllowedUrls: 'https://contoso.crm.dynamics.com',
+};
+
+interface ArmParameter {
+    type: ArmParameterType;
+    defaultValue?: unknown;
+}
+
+let template: { parameters: Record<string, ArmParameter>; outputs: Record<string, { type: string }> };
+let buildDiagnostics: string;
+let defaults: DeploymentSnapshot;
+let scheduler: DeploymentSnapshot;
+let vault: DeploymentSnapshot;
+let parameterFile: AzdParameterFile;
+
+async function bicepFiles(folder: string): Promise<string[]> {
+    const entries = await readdir(folder, { withFileTypes: true, recursive: true });
+    return entries.filter((e) => e.isFile() && e.name.endsWith('.bicep')).map((e) => path.join(e.parentPath, e.name));
+}
+
+beforeAll(async () => {
+    const built = await bicep(['build', 'infra/main.bicep', '--stdout']);
+    buildDiagnostics = built.stderr;
+    template = JSON.parse(built.stdout);
+    parameterFile = await readAzdParameterFile(path.join(INFRA, 'main.parameters.json'));
+    [defaults, scheduler, vault] = await Promise.all([
+        snapshotDeployment({ ...REQUIRED, runLogRetentionDays: 14 }),
+        snapshotDeployment({ ...REQUIRED, durableBackend: 'DurableTaskScheduler' }),
+        snapshotDeployment({ ...REQUIRED, keyVaultEnabled: true }),
+    ]);
+}, 120_000);
+
+describe('infra/main.bicep compiles with the real Bicep CLI', () => {
+    it('builds and lints every .bicep file with no warning', async () => {
+        expect(findings(buildDiagnostics)).toEqual([]);
+        const lint = await bicep(['lint', '--pattern', 'infra/**/*.bicep']);
+        expect(findings(lint.stderr)).toEqual([]);
+    });
+
+    it('uses only local modules, all of which exist and are used', async () => {
+        const files = await bicepFiles(INFRA);
+        const referenced = new Set<string>();
+        for (const file of files) {
+            const text = await readFile(file, 'utf8');
+            for (const match of text.matchAll(/^\s*module\s+\w+\s+'([^']+)'/gm)) {
+                const target = match[1]!;
+                expect(target, `${file}: registry modules need the network to compile`).not.toMatch(/^(br|ts)[:/]/);
+                const resolved = path.resolve(path.dirname(file), target);
+                expect(files, `${path.relative(REPO_ROOT, file)} uses ${target}`).toContain(resolved);
+                referenced.add(resolved);
+            }
+        }
+        const modules = files.filter((file) => file.includes(`${path.sep}modules${path.sep}`));
+        expect(modules.length).toBeGreaterThan(5);
+        for (const module of modules) expect(referenced, `${module} is never used`).toContain(module);
+    });
+});
+
+describe('infra/main.parameters.json', () => {
+    it('gives every parameter a value, and names no parameter the template lacks', () => {
+        expect(Object.keys(parameterFile.parameters).sort()).toEqual(Object.keys(template.parameters).sort());
+    });
+
+    it('uses the same defaults as the template, so azd and a plain deployment agree', () => {
+        for (const [name, { value }] of Object.entries(parameterFile.parameters)) {
+            const declared = template.parameters[name]!;
+            for (const reference of envReferences(value)) {
+                if (reference.fallback === undefined) continue;
+                expect(azdParameterValue(declared.type, reference.fallback, declared.defaultValue), name).toEqual(
+                    declared.defaultValue,
+                );
+            }
+        }
+    });
+
+    it('needs nothing from the user but the allowed Dataverse URLs (azd sets the rest)', () => {
+        const withoutFallback = Object.values(parameterFile.parameters)
+            .flatMap(({ value }) => envReferences(value))
+            .filter((reference) => reference.fallback === undefined)
+            .map((reference) => reference.variable);
+        expect(withoutFallback.sort()).toEqual(Object.keys(AZD_ENV).sort());
+    });
+
+    it('turns a plain azd environment into valid values for every parameter', async () => {
+        const values: Record<string, ParameterValue> = {};
+        for (const [name, { value }] of Object.entries(parameterFile.parameters)) {
+            const declared = template.parameters[name]!;
+            const deployed = azdParameterValue(declared.type, substitute(value, AZD_ENV), declared.defaultValue);
+            if (deployed === undefined) {
+                // azd falls back to the template default; a parameter without one would make azd prompt.
+                expect(declared.defaultValue, `${name} has neither a value nor a default`).toBeDefined();
+                continue;
+            }
+            values[name] = deployed as ParameterValue;
+        }
+        expect(values).toMatchObject({
+            durableBackend: 'AzureStorage',
+            maxRequestBodyBytes: 262144,
+            keyVaultEnabled: false,
+        });
+        const snapshot = await snapshotDeployment(values);
+        expect(onlyResource(snapshot, 'Microsoft.Web/sites').name).toMatch(/^func-/);
+    }, 60_000);
+});
+
+describe('outputs', () => {
+    it('are UPPER_SNAKE for azd and carry no secret', () => {
+        const names = Object.keys(template.outputs);
+        expect(names).toEqual(expect.arrayContaining(['AZURE_FUNCTION_APP_NAME', 'AZURE_MANAGED_IDENTITY_CLIENT_ID']));
+        for (const name of names) {
+            expect(name).toMatch(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/);
+            expect(name).not.toMatch(/SECRET|PASSWORD|CONNECTION_STRING|ACCOUNT_KEY|SAS/);
+        }
+        for (const snapshot of [defaults, scheduler, vault])
+            expect(JSON.stringify(snapshot.outputs)).not.toMatch(/list(Keys|Secrets|ConnectionStrings)/i);
+    });
+});
+
+describe('no secret, key or key-bearing connection string anywhere in infra', () => {
+    const FORBIDDEN: readonly RegExp[] = [
+        /AccountKey\s*=/i,
+        /SharedAccessKey/i,
+        /SharedAccessSignature/i,
+        /[?&;]sig=/i,
+        /DefaultEndpointsProtocol=/i,
+        /InstrumentationKey=/i,
+        /Password\s*=/i,
+        /-----BEGIN/,
+        /\blist(Keys|Secrets|ConnectionStrings|AccountSas|ServiceSas)\s*\(/i,
+        /\b(eyJ[A-Za-z0-9_-]{20,})/,
+        // A storage account key: 64 bytes in base64.
+        /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])/,
+    ];
+
+    it('in the sources, the parameter file and the compiled template', async () => {
+        const sources = [
+            ...(await bicepFiles(INFRA)),
+            path.join(INFRA, 'main.parameters.json'),
+            path.join(REPO_ROOT, 'azure.yaml'),
+        ];
+        const texts = await Promise.all(sources.map(async (file) => [file, await readFile(file, 'utf8')] as const));
+        texts.push(['compiled template', JSON.stringify(template)]);
+        for (const snapshot of [defaults, scheduler, vault]) texts.push(['snapshot', JSON.stringify(snapshot)]);
+        for (const [where, text] of texts)
+            for (const pattern of FORBIDDEN)
+                expect(text.match(pattern)?.[0], `${where} matches ${pattern}`).toBeUndefined();
+    });
+
+    it('and no secure parameter with a default value', () => {
+        for (const [name, parameter] of Object.entries(template.parameters))
+            if (/^secure/i.test(parameter.type)) expect(parameter.defaultValue, name).toBeUndefined();
+    });
+});
+
+describe('the storage account', () => {
+    it('accepts Entra ID only, over TLS 1.2, with no public blobs', () => {
+        const account = onlyResource(defaults, 'Microsoft.Storage/storageAccounts');
+        expect(account.properties).toMatchObject({
+            allowSharedKeyAccess: false,
+            allowBlobPublicAccess: false,
+            minimumTlsVersion: 'TLS1_2',
+            supportsHttpsTrafficOnly: true,
+            defaultToOAuthAuthentication: true,
+        });
+    });
+
+    it('has the deployment, run log and spec containers, private', () => {
+        const containers = resourcesOfType(defaults, 'Microsoft.Storage/storageAccounts/blobServices/containers');
+        expect(containers.map((c) => c.name.split('/').pop()).sort()).toEqual(
+            ['app-package', CONTAINERS.runs, CONTAINERS.specs].sort(),
+        );
+        for (const container of containers) expect(container.properties).toMatchObject({ publicAccess: 'None' });
+    });
+
+    it('deletes run logs after the configured days, and only run logs', () => {
+        const policy = onlyResource(defaults, 'Microsoft.Storage/storageAccounts/managementPolicies');
+        expect(policy.properties).toMatchObject({
+            policy: {
+                rules: [
+                    {
+                        enabled: true,
+                        definition: {
+                            filters: {
+                                blobTypes: ['blockBlob', 'appendBlob'],
+                                prefixMatch: [`${CONTAINERS.runs}/runs/`],
+                            },
+                            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 14 } } },
+                        },
+                    },
+                ],
+            },
+        });
+    });
+});
+
+describe('the Function App', () => {
+    it('runs on Flex Consumption (FC1, Linux)', () => {
+        const plan = onlyResource(defaults, 'Microsoft.Web/serverfarms');
+        expect(plan).toMatchObject({ sku: { name: 'FC1', tier: 'FlexConsumption' }, properties: { reserved: true } });
+    });
+
+    it('runs Node 20 from a blob deployment container with its user-assigned identity, one instance always ready for the durable group', () => {
+        const identity = onlyResource(defaults, 'Microsoft.ManagedIdentity/userAssignedIdentities');
+        const site = onlyResource(defaults, 'Microsoft.Web/sites');
+        expect(site).toMatchObject({
+            kind: 'functionapp,linux',
+            identity: { type: 'UserAssigned', userAssignedIdentities: { [identity.id]: {} } },
+            properties: {
+                httpsOnly: true,
+                keyVaultReferenceIdentity: identity.id,
+                functionAppConfig: {
+                    runtime: { name: 'node', version: '20' },
+                    scaleAndConcurrency: { alwaysReady: [{ name: 'durable', instanceCount: 1 }] },
+                    deployment: {
+                        storage: {
+                            type: 'blobContainer',
+                            authentication: {
+                                type: 'UserAssignedIdentity',
+                                userAssignedIdentityResourceId: identity.id,
+                            },
+                        },
+                    },
+                },
+            },
+        });
+        const deployment = (site.properties as { functionAppConfig: { deployment: { storage: { value: string } } } })
+            .functionAppConfig.deployment.storage.value;
+        expect(deployment).toMatch(/primaryEndpoints\.blob, 'app-package'\)\]$/);
+    });
+
+    it('allows no publishing user name and password', () => {
+        const policies = resourcesOfType(defaults, 'Microsoft.Web/sites/basicPublishingCredentialsPolicies');
+        expect(policies.map((p) => [p.name.split('/').pop(), p.properties])).toEqual([
+            ['ftp', { allow: false }],
+            ['scm', { allow: false }],
+        ]);
+    });
+});
+
+describe('monitoring', () => {
+    it('is Application Insights on Log Analytics, both with local authentication off', () => {
+        const workspace = onlyResource(defaults, 'Microsoft.OperationalInsights/workspaces');
+        const insights = onlyResource(defaults, 'Microsoft.Insights/components');
+        expect(workspace.properties).toMatchObject({ features: { disableLocalAuth: true } });
+        expect(insights.properties).toMatchObject({ DisableLocalAuth: true, WorkspaceResourceId: workspace.id });
+    });
+});
+
+describe('the optional parts', () => {
+    it('add a Durable Task Scheduler with the task hub only for that backend', () => {
+        expect(resourcesOfType(defaults, 'Microsoft.DurableTask/schedulers')).toEqual([]);
+        const hub = onlyResource(scheduler, 'Microsoft.DurableTask/schedulers/taskHubs');
+        expect(hub.name.split('/').pop()).toBe('dataversemigrate');
+        expect(onlyResource(scheduler, 'Microsoft.DurableTask/schedulers').properties).toMatchObject({
+            sku: { name: 'Consumption' },
+        });
+    });
+
+    it('add a Key Vault in RBAC mode with purge protection only when asked (or when secrets are mapped)', async () => {
+        expect(resourcesOfType(defaults, 'Microsoft.KeyVault/vaults')).toEqual([]);
+        expect(onlyResource(vault, 'Microsoft.KeyVault/vaults').properties).toMatchObject({
+            enableRbacAuthorization: true,
+            enablePurgeProtection: true,
+            enableSoftDelete: true,
+        });
+        const implied = await snapshotDeployment({
+            ...REQUIRED,
+            keyVaultSecretSettings: [{ settingName: 'DATAVERSE_TARGET_SECRET', secretName: 'dataverse-target-secret' }],
+        });
+        expect(resourcesOfType(implied, 'Microsoft.KeyVault/vaults')).toHaveLength(1);
+    }, 60_000);
+});
