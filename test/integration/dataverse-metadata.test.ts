@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../tools/dataverse-sim/src/index.js';
 import {
     createDataverseClient,
+    readAllTableNames,
     readEnvironmentMetadata,
     readManyToMany,
+    readTableMetadata,
     UnknownNamesError,
     type EnvironmentMetadata,
 } from '../../src/dataverse/index.js';
@@ -131,5 +133,23 @@ describe('metadata of the crm schema', () => {
         await expect(readManyToMany(client, ['accountlead_association'])).rejects.toThrow(
             /did you mean 'accountleads_association'/,
         );
+    });
+
+    it('stops every reader through the signal in its options, before anything is sent', async () => {
+        const client = createDataverseClient({ url: sim.url });
+        const stopped = AbortSignal.abort(new Error('planning cancelled'));
+        const readers = [
+            readAllTableNames(client, { signal: stopped }),
+            readTableMetadata(client, 'account', { signal: stopped }),
+            readManyToMany(client, ['accountleads_association'], { signal: stopped }),
+            readEnvironmentMetadata(client, ['account'], { signal: stopped }),
+        ];
+        for (const reader of readers) {
+            await expect(reader).rejects.toMatchObject({ name: 'DataverseError', kind: 'aborted' });
+        }
+        await expect(readAllTableNames(client, { signal: stopped })).rejects.toThrow(
+            'the request was aborted: planning cancelled',
+        );
+        expect(client.stats().attempts).toBe(0);
     });
 });

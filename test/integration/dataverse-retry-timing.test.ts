@@ -27,12 +27,18 @@ const TWO_PER_WINDOW: LimitsConfig = {
     serverTime: { fixedMsPerRequest: 0, msPerRowRead: 0, msPerRowWritten: 0 },
 };
 
-/** Real I/O runs until the client waits on a (fake) timer; then time jumps to it. Returns the new time. */
-async function nextWait(): Promise<number> {
-    for (let turns = 0; vi.getTimerCount() === 0; turns++) {
-        if (turns > 10_000) throw new Error('the client never waited on a timer');
+/** Lets real I/O run (no fake time passes) until `condition` holds; gives up after 10 real seconds. */
+async function until(condition: () => boolean, what: string): Promise<void> {
+    const started = performance.now();
+    while (!condition()) {
+        if (performance.now() - started > 10_000) throw new Error(`timed out waiting until ${what}`);
         await new Promise((resolve) => setImmediate(resolve));
     }
+}
+
+/** Real I/O runs until the client waits on a (fake) timer; then time jumps to it. Returns the new time. */
+async function nextWait(): Promise<number> {
+    await until(() => vi.getTimerCount() > 0, 'the client waits on a timer');
     await vi.advanceTimersToNextTimerAsync();
     return Date.now();
 }
@@ -68,7 +74,7 @@ describe('the request loop on 429', () => {
 
         const third = settle(client.whoAmI());
         // The other client asks while the first is throttled: the shared limiter holds it too.
-        for (let i = 0; i < 50 && events.length === 0; i++) await new Promise((resolve) => setImmediate(resolve));
+        await until(() => events.length > 0, 'the third request is throttled');
         const held = settle(other.whoAmI());
         expect(await nextWait()).toBe(10_000);
         expect((await third).at).toBe(10_000);
@@ -99,7 +105,7 @@ describe('the request loop on 429', () => {
         await client.whoAmI();
         await client.whoAmI();
         const pending = settle(client.whoAmI());
-        for (let i = 0; i < 10_000 && vi.getTimerCount() === 0; i++) await new Promise((r) => setImmediate(r));
+        await until(() => vi.getTimerCount() > 0, 'the client waits');
         await vi.advanceTimersByTimeAsync(4000);
         run.abort(new Error('the run budget is spent'));
         const { error, at } = await pending;
@@ -166,7 +172,7 @@ describe('the request loop on transient failures', () => {
         const client = createDataverseClient({ url: sim.url });
         const caller = new AbortController();
         const pending = settle(client.get('WhoAmI', { signal: caller.signal }));
-        for (let i = 0; i < 10_000 && vi.getTimerCount() === 0; i++) await new Promise((r) => setImmediate(r));
+        await until(() => vi.getTimerCount() > 0, 'the client waits');
         await vi.advanceTimersByTimeAsync(1000);
         caller.abort();
         const { error, at } = await pending;
