@@ -67,6 +67,7 @@ describe('invokeActivity', () => {
         const thrown = await invokeActivity(() => Promise.reject(new Error('boom')), undefined, context, []);
         expect(thrown).toMatchObject({ ok: false, reason: "Activity function 'act' failed: boom" });
         expect((thrown as { details: string }).details).toMatch(/^Error: boom\n\s+at /);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- activities can reject with anything
         expect(await invokeActivity(() => Promise.reject('just text'), undefined, context, [])).toEqual({
             ok: false,
             reason: "Activity function 'act' failed: just text",

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import type { OrchestrationContext } from 'durable-functions';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
@@ -18,7 +19,7 @@ describe('durable-functions internals used by the local host', () => {
     it(`durable-functions ${version} still has lib/src/util/testingUtils.js with createOrchestrator and DummyOrchestrationContext`, async () => {
         let testing: Record<string, unknown>;
         try {
-            testing = (await import('durable-functions/lib/src/util/testingUtils.js')) as Record<string, unknown>;
+            testing = await import('durable-functions/lib/src/util/testingUtils.js');
         } catch (error) {
             throw new Error(
                 `durable-functions ${version} no longer has lib/src/util/testingUtils.js (${String(error)}); ${where}`,
@@ -38,7 +39,7 @@ describe('durable-functions internals used by the local host', () => {
         const { episode, executionStarted, orchestratorStarted, taskFailed } =
             await import('../../src/host/local/history.js');
         const at = new Date('2024-01-01T00:00:00Z');
-        const handler = function* (context: import('durable-functions').OrchestrationContext) {
+        const handler = function* (context: OrchestrationContext) {
             return yield context.df.callActivity('a', 1);
         };
         const first = await replayOnce(handler, { history: episode(at, executionStarted('o')), instanceId: 'g' });
