@@ -25,6 +25,7 @@ import {
 } from './row-plan.js';
 import type { RunContext } from './run-context.js';
 import { isCancelRequested } from './cancel.js';
+import { closeValues } from './state-messages.js';
 import { writeWork, type WorkKind } from './work.js';
 
 export type PageKind = 'copy' | 'delta';
@@ -58,6 +59,8 @@ export interface DeferredItem {
 export interface StateItem extends StateChange {
     sourceId: string;
     address: RowAddress;
+    /** For states reached by a message: the closing activity's fields (from the row's source values). */
+    close?: Record<string, unknown>;
 }
 
 export const MISSING_KEY_CODE = 'MissingKey';
@@ -211,7 +214,16 @@ export async function copyPage(ctx: RunContext, input: CopyPageInput, signal?: A
     const states: StateItem[] = [];
     for (const { expected: e, decision } of succeeded) {
         if (decision.deferred) deferred.push({ sourceId: e.sourceId, row: decision.deferred });
-        if (decision.state) states.push({ sourceId: e.sourceId, address: e.address, ...decision.state });
+        if (decision.state) {
+            const values = new Map(e.values.map((v) => [v.column.target, v.value]));
+            const close = closeValues(table.target.logicalName, decision.state.state, values);
+            states.push({
+                sourceId: e.sourceId,
+                address: e.address,
+                ...decision.state,
+                ...(Object.keys(close).length > 0 ? { close } : {}),
+            });
+        }
     }
     const kinds = workKinds(input.kind);
     await Promise.all([

@@ -18,19 +18,23 @@ export interface StateTarget {
     statusColumn: string;
 }
 
-type MessageBuilder = (target: StateTarget, status: number) => BatchRequest;
+/** Columns of the closed row that the closing activity sets, to carry over the source's values. */
+type CloseValues = Record<string, unknown>;
+
+type MessageBuilder = (target: StateTarget, status: number, values: CloseValues) => BatchRequest;
 
 const SUBJECT = 'Closed by dataverse-migrate (state copied from the source environment)';
 
 /** An unbound close action taking the closing activity as a parameter bound to the row. */
 function closeAction(action: string, parameter: string, activityTable: string, lookup: string): MessageBuilder {
-    return (target, status) => ({
+    return (target, status, values) => ({
         method: 'POST',
         path: action,
         body: {
             [parameter]: {
                 '@odata.type': `Microsoft.Dynamics.CRM.${activityTable}`,
                 subject: SUBJECT,
+                ...values,
                 [`${lookup}@odata.bind`]: `/${target.path}`,
             },
             Status: status,
@@ -62,15 +66,40 @@ const MESSAGES: Record<string, Record<number, MessageBuilder>> = {
     },
 };
 
+/**
+ * Closing activity field <- column of the row: the messages write these columns from the activity
+ * (an opportunity's actualvalue and actualclosedate come from OpportunityClose.actualrevenue and
+ * actualend), so the source row's values travel in the activity.
+ */
+const CLOSE_FIELDS: Record<string, Record<string, string>> = {
+    opportunity: { actualrevenue: 'actualvalue', actualend: 'actualclosedate' },
+};
+
+/** The closing activity's fields for a row whose target columns hold `row` (only the columns it has). */
+export function closeValues(table: string, state: number, row: ReadonlyMap<string, unknown>): CloseValues {
+    const values: CloseValues = {};
+    if (!needsMessage(table, state)) return values;
+    for (const [field, column] of Object.entries(CLOSE_FIELDS[table] ?? {})) {
+        const value = row.get(column);
+        if (value !== undefined && value !== null) values[field] = value;
+    }
+    return values;
+}
+
 /** Whether a state is reached only through a dedicated message (so leaving it needs a reopen first). */
 export function needsMessage(table: string, state: number): boolean {
     return MESSAGES[table]?.[state] !== undefined;
 }
 
 /** The request that moves a row to `state`/`status`. */
-export function stateRequest(target: StateTarget, state: number, status: number): BatchRequest {
+export function stateRequest(
+    target: StateTarget,
+    state: number,
+    status: number,
+    values: CloseValues = {},
+): BatchRequest {
     const message = MESSAGES[target.table]?.[state];
-    if (message) return message(target, status);
+    if (message) return message(target, status, values);
     return {
         method: 'PATCH',
         path: target.path,

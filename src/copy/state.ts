@@ -84,7 +84,7 @@ export async function setStatePage(
             size,
         )) {
             const responses = await ctx.target.batch(
-                chunk.map((i) => stateRequest(targetOf(i), i.state, i.status)),
+                chunk.map((i) => stateRequest(targetOf(i), i.state, i.status, i.close)),
                 options,
             );
             chunk.forEach((item, i) => {

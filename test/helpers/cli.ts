@@ -1,5 +1,6 @@
 /** Runs the CLI in-process with captured stdout/stderr. */
-import { runCli, type CommandTable } from '../../src/cli/program.js';
+import { runCli } from '../../src/cli/program.js';
+import type { CommandModule } from '../../src/cli/command.js';
 import type { CliIo } from '../../src/cli/io.js';
 
 export interface CliResult {
@@ -8,7 +9,10 @@ export interface CliResult {
     stderr: string;
 }
 
-export async function cli(argv: string[], options: { cwd?: string; commands?: CommandTable } = {}): Promise<CliResult> {
+export async function cli(
+    argv: string[],
+    options: { cwd?: string; commands?: readonly CommandModule[] } = {},
+): Promise<CliResult> {
     let stdout = '';
     let stderr = '';
     const io: CliIo = {

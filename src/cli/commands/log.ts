@@ -1,0 +1,64 @@
+/** `dataverse-migrate log RUNID`: the events of one run, or with --errors its failed rows (CSV). */
+import { z } from 'zod';
+import { runPaths } from '../../runlog/layout.js';
+import { defineCommand } from '../command.js';
+import { BadInputError, ExitCode } from '../io.js';
+import { cliStore } from '../store.js';
+
+const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
+
+function eventLine(raw: string): string {
+    try {
+        const { at, type, phase, table, page, message, counts, ...rest } = JSON.parse(raw) as Record<string, unknown>;
+        const c = counts as { read: number; written: number; skipped: number; failed: number } | undefined;
+        const parts = [
+            text(at),
+            text(type),
+            ...(phase ? [text(phase)] : []),
+            ...(table ? [text(table)] : []),
+            ...(page !== undefined ? [`page ${text(page)}`] : []),
+            ...(c ? [`read ${c.read} written ${c.written} skipped ${c.skipped} failed ${c.failed}`] : []),
+            ...(message ? [text(message)] : []),
+        ];
+        const extra = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+        return `${parts.join('  ')}${extra}`;
+    } catch {
+        return raw;
+    }
+}
+
+export const logCommand = defineCommand({
+    name: 'log',
+    define: (command) =>
+        command
+            .description('print the events (or the failed rows) of one run')
+            .argument('<runId>', 'run id, as listed by `runs`')
+            .option('--errors', 'print the failed rows (CSV) instead of the events')
+            .option('--json', 'print JSON instead of human output')
+            .option('--log-dir <dir>', 'run store folder (default ./.dataverse-migrate)'),
+    options: z.object({ errors: z.boolean().optional(), json: z.boolean().optional(), logDir: z.string().optional() }),
+    async run(opts, { io, args }) {
+        const runId = args[0] ?? '';
+        const { store, root } = cliStore(io, opts.logDir);
+        const paths = runPaths(runId);
+        if ((await store.readJson(paths.spec)) === undefined) throw new BadInputError([`no run '${runId}' in ${root}`]);
+        if (opts.errors) {
+            const files = (await store.list(paths.errorsFolder)).filter((f) => f.endsWith('.csv'));
+            if (opts.json) {
+                const texts = await Promise.all(
+                    files.map(async (f) => ({ file: f, csv: (await store.readText(f)) ?? '' })),
+                );
+                io.stdout(`${JSON.stringify({ errors: texts }, null, 2)}\n`);
+            } else {
+                for (const file of files) io.stdout((await store.readText(file)) ?? '');
+                if (files.length === 0) io.stderr('no failed rows\n');
+            }
+            return ExitCode.Success;
+        }
+        const lines = await store.readLines(paths.events);
+        if (opts.json)
+            io.stdout(`${JSON.stringify({ events: lines.map((l) => JSON.parse(l) as unknown) }, null, 2)}\n`);
+        else io.stdout(`${lines.map(eventLine).join('\n')}\n`);
+        return ExitCode.Success;
+    },
+});

@@ -1,0 +1,56 @@
+/** `dataverse-migrate verify`: compares source and target; exit 0 identical, 1 different, 2 bad input. */
+import { z } from 'zod';
+import { verifyMigration } from '../../verify/verify.js';
+import { clientsForSpec } from '../clients.js';
+import { defineCommand } from '../command.js';
+import { BadInputError, ExitCode } from '../io.js';
+import { createProgress, type ProgressTask } from '../progress.js';
+import { renderVerify } from '../render.js';
+import { requireSpec } from '../spec-input.js';
+
+export const verifyCommand = defineCommand({
+    name: 'verify',
+    define: (command) =>
+        command
+            .description(
+                'compare source and target row by row over the mapped columns, lookups, state and many-to-many rows',
+            )
+            .option('-s, --spec <file>', 'migration spec file (JSON)')
+            .option('--json', 'print JSON instead of human output')
+            .option('--samples <n>', 'sample ids listed per kind of difference', '10'),
+    options: z.object({
+        spec: z.string({ error: 'missing --spec FILE' }),
+        json: z.boolean().optional(),
+        samples: z.coerce.number().int().min(0).max(1000),
+    }),
+    async run(opts, { io }) {
+        const { spec } = await requireSpec(opts.spec, io);
+        const clients = clientsForSpec(spec, io);
+        const progress = createProgress(io, { json: opts.json === true });
+        const tasks = new Map<string, ProgressTask>();
+        let report;
+        try {
+            report = await verifyMigration(spec, clients, {
+                samples: opts.samples,
+                progress(table, done, total) {
+                    let task = tasks.get(table);
+                    if (!task) tasks.set(table, (task = progress.task(table, { total, unit: 'ranges' })));
+                    task.update(done, total);
+                    if (done === total) task.done();
+                },
+            });
+        } finally {
+            progress.stop();
+        }
+        if (report.problems && report.problems.length > 0)
+            throw new BadInputError(
+                report.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)),
+                report.problems.map((p) => ({ path: p.path ?? '', message: p.message })),
+            );
+        if (opts.json) {
+            const { identical, tables, manyToMany } = report;
+            io.stdout(`${JSON.stringify({ identical, tables, manyToMany }, null, 2)}\n`);
+        } else io.stdout(`${renderVerify(report)}\n`);
+        return report.identical ? ExitCode.Success : ExitCode.Failures;
+    },
+});

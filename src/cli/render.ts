@@ -1,0 +1,117 @@
+/** Plain-text tables for the CLI: the run summary, the verify report and the run history. */
+import type { RunSummary } from '../copy/summary.js';
+import type { RunIndexEntry } from '../runlog/types.js';
+import type { VerifyReport } from '../verify/verify.js';
+
+const n = (value: number) => value.toLocaleString('en-US');
+
+/** Columns padded to their widest cell; numbers right-aligned. */
+export function table(header: string[], rows: string[][]): string {
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    const numeric = header.map((_, i) => rows.length > 0 && rows.every((r) => /^[\d,.\-% s]*$/.test(r[i] ?? '')));
+    const fmt = (cells: string[]) =>
+        cells
+            .map((c, i) => (numeric[i] && i > 0 ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+            .join('  ')
+            .trimEnd();
+    return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n');
+}
+
+export function renderSummary(summary: RunSummary): string {
+    const lines: string[] = [`Run ${summary.runId} (${summary.spec}): ${summary.status}`];
+    if (summary.reason) lines.push(`  ${summary.reason}`);
+    const rows = Object.entries(summary.tables).map(([name, t]) => [
+        name,
+        t.mode,
+        n(t.copy.read),
+        n(t.copy.written),
+        n(t.copy.skipped),
+        n(t.copy.failed + t.deferred.failed + t.state.failed + t.delete.failed),
+        n(t.deferred.written),
+        n(t.state.written),
+        n(t.delete.written),
+        `${(t.ms / 1000).toFixed(1)} s`,
+    ]);
+    if (rows.length > 0) {
+        lines.push(
+            '',
+            table(
+                ['table', 'mode', 'read', 'written', 'skipped', 'failed', 'deferred', 'state', 'deleted', 'time'],
+                rows,
+            ),
+        );
+    }
+    const relationships = Object.entries(summary.manyToMany);
+    if (relationships.length > 0) {
+        lines.push(
+            '',
+            table(
+                ['many-to-many', 'read', 'associated', 'skipped', 'failed'],
+                relationships.map(([name, c]) => [name, n(c.read), n(c.written), n(c.skipped), n(c.failed)]),
+            ),
+        );
+    }
+    for (const refusal of summary.refusedDeletes ?? [])
+        lines.push(
+            `  refused: ${refusal.table} would have lost ${n(refusal.wouldDelete)} of ${n(refusal.targetRows)} rows`,
+        );
+    for (const problem of summary.problems ?? [])
+        lines.push(`  ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
+    const { totals } = summary;
+    lines.push(
+        '',
+        `${n(totals.read)} rows read, ${n(totals.written)} written, ${n(totals.skipped)} skipped, ${n(totals.failed)} failed in ${(summary.durationMs / 1000).toFixed(1)} s`,
+        `Log: ${summary.log.location}/${summary.log.events}`,
+    );
+    if (summary.log.errors.length > 0)
+        lines.push(`Failed rows: ${summary.log.errors.map((e) => `${summary.log.location}/${e}`).join(', ')}`);
+    return lines.join('\n');
+}
+
+export function renderVerify(report: VerifyReport): string {
+    const lines: string[] = [];
+    for (const problem of report.problems ?? [])
+        lines.push(`${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
+    const rows = Object.entries(report.tables).map(([name, t]) => [
+        name,
+        n(t.source),
+        n(t.target),
+        n(t.missing),
+        n(t.extra),
+        n(t.different),
+    ]);
+    if (rows.length > 0) lines.push(table(['table', 'source', 'target', 'missing', 'extra', 'different'], rows));
+    const relationships = Object.entries(report.manyToMany);
+    if (relationships.length > 0) {
+        lines.push(
+            '',
+            table(
+                ['many-to-many', 'source', 'target', 'missing', 'extra'],
+                relationships.map(([name, m]) => [name, n(m.source), n(m.target), n(m.missing), n(m.extra)]),
+            ),
+        );
+    }
+    for (const [name, t] of Object.entries(report.tables)) {
+        if (t.samples.missing.length > 0) lines.push(`${name} missing in the target: ${t.samples.missing.join(', ')}`);
+        if (t.samples.extra.length > 0) lines.push(`${name} extra in the target: ${t.samples.extra.join(', ')}`);
+        for (const d of t.samples.different) lines.push(`${name} ${d.id} differs in ${d.columns.join(', ')}`);
+    }
+    lines.push('', report.identical ? 'identical' : 'different');
+    return lines.join('\n');
+}
+
+export function renderRuns(runs: RunIndexEntry[]): string {
+    if (runs.length === 0) return 'no runs yet';
+    return table(
+        ['run', 'spec', 'status', 'started', 'finished', 'failed rows', 'trigger'],
+        runs.map((r) => [
+            r.runId,
+            r.spec,
+            r.status,
+            r.startedAt,
+            r.finishedAt ?? '',
+            r.failedRows === undefined ? '' : n(r.failedRows),
+            r.trigger ?? '',
+        ]),
+    );
+}

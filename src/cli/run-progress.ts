@@ -1,0 +1,149 @@
+/**
+ * What `run` shows while it runs, from the local host's activity events: on a terminal one bar per
+ * table and phase (pages done, rows/s, throttled requests), otherwise one plain line per table and
+ * phase as it completes. Nothing in --json mode (stdout carries only the summary).
+ */
+import type { CopyPageOutcome } from '../copy/copy-page.js';
+import type { ListPagesOutcome } from '../copy/listing.js';
+import type { PhasePageOutcome } from '../copy/phase-page.js';
+import type { AssociatePageOutcome, ListRelationshipOutcome } from '../copy/associate.js';
+import { ActivityName } from '../orchestrators/names.js';
+import type { CliIo } from './io.js';
+import { createProgress, type ProgressTask } from './progress.js';
+
+/** The part of the host's activity event the display needs. */
+export interface ActivityNotice {
+    type: 'scheduled' | 'completed' | 'failed';
+    name: string;
+    input: unknown;
+    output?: unknown;
+    error?: string;
+}
+
+interface Track {
+    task: ProgressTask;
+    label: string;
+    done: number;
+    total: number;
+    rows: number;
+    failed: number;
+    started: number;
+}
+
+const PHASE_OF: Record<string, string> = {
+    [ActivityName.patchDeferredPage]: 'deferred',
+    [ActivityName.setStatePage]: 'state',
+    [ActivityName.deletePage]: 'delete',
+};
+
+export interface RunDisplay {
+    onActivity(event: ActivityNotice): void;
+    stop(): void;
+}
+
+function rate(rows: number, ms: number): string {
+    return ms > 0 ? `${Math.round((rows * 1000) / ms).toLocaleString('en-US')} rows/s` : '';
+}
+
+export function createRunDisplay(io: CliIo, options: { json: boolean; throttled: () => number }): RunDisplay {
+    const progress = createProgress(io, { json: options.json });
+    const plain = !io.isTty && !options.json;
+    const tracks = new Map<string, Track>();
+    const line = (text: string) => {
+        if (plain) io.stderr(`${text}\n`);
+    };
+    const track = (key: string, label: string, total: number, unit: string): Track => {
+        let t = tracks.get(key);
+        if (!t) {
+            t = {
+                task: progress.task(label, { total, unit }),
+                label,
+                done: 0,
+                total,
+                rows: 0,
+                failed: 0,
+                started: Date.now(),
+            };
+            tracks.set(key, t);
+        }
+        return t;
+    };
+    const advance = (t: Track, rows: number, failed: number) => {
+        t.done++;
+        t.rows += rows;
+        t.failed += failed;
+        const detail = [
+            rate(t.rows, Date.now() - t.started),
+            `${options.throttled()} throttled`,
+            t.failed > 0 ? `${t.failed} failed` : '',
+        ]
+            .filter(Boolean)
+            .join(', ');
+        t.task.update(t.done, t.total, detail);
+        if (t.done >= t.total) {
+            t.task.done(detail);
+            line(
+                `${t.label}: ${t.rows.toLocaleString('en-US')} rows in ${t.total} pages${t.failed > 0 ? `, ${t.failed} failed` : ''} (${((Date.now() - t.started) / 1000).toFixed(1)} s)`,
+            );
+        }
+    };
+    return {
+        onActivity(event) {
+            if (event.type === 'failed') {
+                line(`${event.name} failed (will be retried): ${event.error?.split('\n')[0] ?? ''}`);
+                return;
+            }
+            if (event.type === 'scheduled') {
+                const phase = PHASE_OF[event.name];
+                const table = (event.input as { table?: unknown } | undefined)?.table;
+                if (phase && typeof table === 'string') {
+                    const t = track(`${phase}:${table}`, `${phase} ${table}`, 0, 'pages');
+                    t.total++;
+                    t.task.update(t.done, t.total);
+                }
+                return;
+            }
+            switch (event.name) {
+                case ActivityName.planRun:
+                    line('planned');
+                    break;
+                case ActivityName.listPages: {
+                    const out = event.output as ListPagesOutcome;
+                    const t = track(`copy:${out.table}`, out.table, Math.max(out.pages, 0), 'pages');
+                    if (out.pages === 0) t.task.done('nothing to copy');
+                    line(
+                        `${out.table}: ${out.mode}${out.fallback ? ' (fallback)' : ''}, ${out.rows.toLocaleString('en-US')} rows in ${out.pages} pages`,
+                    );
+                    break;
+                }
+                case ActivityName.copyPage: {
+                    const out = event.output as CopyPageOutcome;
+                    const t = tracks.get(`copy:${out.table}`);
+                    if (t) advance(t, out.counts.read, out.counts.failed);
+                    break;
+                }
+                case ActivityName.listRelationshipPages: {
+                    const out = event.output as ListRelationshipOutcome;
+                    const t = track(`m2m:${out.relationship}`, out.relationship, out.pages, 'pages');
+                    if (out.pages === 0) t.task.done();
+                    break;
+                }
+                case ActivityName.associatePage: {
+                    const out = event.output as AssociatePageOutcome;
+                    const t = tracks.get(`m2m:${out.relationship}`);
+                    if (t) advance(t, out.counts.read, out.counts.failed);
+                    break;
+                }
+                default: {
+                    const phase = PHASE_OF[event.name];
+                    if (!phase) break;
+                    const out = event.output as PhasePageOutcome;
+                    const key = `${phase}:${out.table}`;
+                    const t = tracks.get(key);
+                    if (t) advance(t, out.counts.read, out.counts.failed);
+                }
+            }
+        },
+        stop: () => progress.stop(),
+    };
+}
