@@ -1,9 +1,10 @@
 /**
- * `npm run demo`: two simulated Dataverse environments on loopback (a CRM-like source with data and
- * its empty counterpart as the target), a spec for them, and the migration plan. The copy itself
- * arrives with the local runner; until then the demo stops after the plan and says so.
+ * `npm run demo`: two simulated Dataverse environments on loopback (a CRM-like source with about
+ * 20,000 rows and its empty counterpart, both with Dataverse's service protection limits, time
+ * compressed), a spec for them, then the real commands: plan, run (with progress), verify. Prints the
+ * summary, the word identical and where the logs are, stops the simulators, exits 0 when identical.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { processIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
@@ -14,17 +15,12 @@ const ROWS = Number(process.env.DEMO_ROWS ?? 20_000);
 async function main(): Promise<number> {
     const io = processIo();
     const folder = resolve('.runs', 'demo');
+    const logDir = join(folder, 'log');
+    await rm(folder, { recursive: true, force: true });
     await mkdir(folder, { recursive: true });
     io.stderr(`Starting two simulated environments (source: crm schema, ${ROWS.toLocaleString('en-US')} rows)...\n`);
-    const source = await startSimulator({ schema: 'crm', rows: ROWS, seed: 42, limits: 'dataverse', timeScale: 0.01 });
-    const target = await startSimulator({
-        schema: 'crm',
-        rows: ROWS,
-        seed: 42,
-        empty: true,
-        limits: 'dataverse',
-        timeScale: 0.01,
-    });
+    const common = { schema: 'crm' as const, rows: ROWS, seed: 42, limits: 'dataverse' as const, timeScale: 0.01 };
+    const [source, target] = await Promise.all([startSimulator(common), startSimulator({ ...common, empty: true })]);
     try {
         io.stderr(`  source ${source.url}\n  target ${target.url}\n`);
         const spec = {
@@ -34,17 +30,22 @@ async function main(): Promise<number> {
             tables: [{ name: 'account' }, { name: 'contact' }, { name: 'lead' }, { name: 'opportunity' }],
             manyToMany: ['accountleads_association', 'contactleads_association'],
             references: { fallbackOwner: 'avery.admin@contoso.onmicrosoft.com' },
-            options: { pageSize: 2000 },
+            options: { pageSize: 1000 },
         };
         const specPath = join(folder, 'spec.json');
         await writeFile(specPath, `${JSON.stringify(spec, null, 2)}\n`);
-        io.stderr(`Spec written to ${specPath}\n\n$ dataverse-migrate plan --spec ${specPath}\n`);
-        const code = await runCli(['plan', '--spec', specPath], io);
-        io.stderr(
-            '\nThe plan is computed from both environments; nothing was written.\n' +
-                'The copy (`dataverse-migrate run`) arrives with the local runner; this demo will then run it end to end.\n',
-        );
-        return code;
+        io.stderr(`Spec written to ${specPath}\n`);
+
+        const step = async (argv: string[]): Promise<number> => {
+            io.stderr(`\n$ dataverse-migrate ${argv.join(' ')}\n`);
+            return runCli(argv, io);
+        };
+        const planned = await step(['plan', '--spec', specPath]);
+        if (planned !== 0) return planned;
+        const ran = await step(['run', '--spec', specPath, '--log-dir', logDir]);
+        const verified = await step(['verify', '--spec', specPath]);
+        io.stderr(`\nRun log: ${logDir} (try: npx dataverse-migrate runs --log-dir ${logDir})\n`);
+        return ran !== 0 ? ran : verified;
     } finally {
         await Promise.all([source.close(), target.close()]);
     }
