@@ -36,7 +36,7 @@ interface StoreOptions {
 /** A store, and `another()`: a second instance over the same documents, as a second process would open it. */
 interface Opened {
     store: RunStore;
-    another(): RunStore;
+    another: () => RunStore;
 }
 
 const implementations = [
@@ -114,6 +114,29 @@ describe.each(implementations)('$name run store', (implementation) => {
         expect(await store.readLines(paths.events)).toEqual([]);
         expect(await store.list('runs/run-2/')).toEqual([]);
         expect(store.location).not.toMatch(/[?]|sig=|AccountKey/);
+    });
+
+    it('never lets a reader see part of a document while it is being replaced', async () => {
+        const opened = await implementation.open();
+        const { store } = opened;
+        const reader = opened.another();
+        const path = runPaths('big').summary;
+        const big = (n: number) => ({
+            n,
+            rows: Array.from({ length: 20_000 }, (_, i) => ({ i, text: `row ${i} of ${n}` })),
+        });
+        await store.writeJson(path, big(0));
+        let writing = true;
+        const seen = new Set<number>();
+        const reading = (async () => {
+            while (writing) seen.add((await reader.readJson<{ n: number }>(path))!.n);
+        })();
+        for (let n = 1; n <= 10; n++) await store.writeJson(path, big(n));
+        writing = false;
+        await reading;
+        expect(seen.size).toBeGreaterThan(1);
+        expect((await store.readJson<{ n: number; rows: unknown[] }>(path))!.rows).toHaveLength(20_000);
+        expect(await store.list(runPaths('big').root)).toEqual([path]);
     });
 
     it('refuses paths that could escape or collide with its own files, naming the path', async () => {
