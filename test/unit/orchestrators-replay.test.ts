@@ -1,0 +1,325 @@
+/**
+ * The orchestrators replayed through the real durable-functions SDK, episode by episode, as the
+ * Functions host feeds them: which tasks each decision schedules, in which order, and that replaying
+ * the same history decides the same again.
+ */
+import type { OrchestrationHandler } from 'durable-functions';
+import { describe, expect, it } from 'vitest';
+import type { PlanRunOutcome } from '../../src/copy/plan-run.js';
+import { readActions, type RequestedTask } from '../../src/host/local/actions.js';
+import {
+    episode,
+    executionStarted,
+    replayOnce,
+    subOrchestrationCompleted,
+    taskCompleted,
+    type HistoryEvent,
+} from '../../src/host/local/index.js';
+import type { TableCopyResult, TablePhaseResult } from '../../src/orchestrators/contracts.js';
+import { ActivityName, OrchestratorName, orchestrators } from '../../src/orchestrators/index.js';
+
+class Driver {
+    readonly history: HistoryEvent[] = [];
+    private second = 0;
+    private seen = 0;
+
+    constructor(
+        private readonly handler: OrchestrationHandler,
+        private readonly input: unknown,
+        readonly instanceId = 'run-1',
+    ) {
+        this.history.push(...episode(this.tick(), executionStarted('x', input)));
+    }
+
+    private tick(): Date {
+        return new Date(Date.UTC(2026, 11, 1, 12, 0, this.second++));
+    }
+
+    /** Replays the whole history; returns every task so far and the ones this replay added. */
+    async replay() {
+        const state = await replayOnce(this.handler, {
+            history: this.history,
+            input: this.input,
+            instanceId: this.instanceId,
+        });
+        const tasks = readActions(state.actions).tasks;
+        const added = tasks.slice(this.seen);
+        this.seen = tasks.length;
+        return { state, tasks, added };
+    }
+
+    complete(...events: HistoryEvent[]): void {
+        this.history.push(...episode(this.tick(), ...events));
+    }
+}
+
+const zero = { read: 0, written: 0, skipped: 0, unchanged: 0, failed: 0 };
+
+function plan(overrides: Partial<PlanRunOutcome> = {}): PlanRunOutcome {
+    const table = { mode: 'full' as const, deleteMissing: false, matchById: true };
+    return {
+        runId: 'r1',
+        spec: 'demo',
+        problems: [],
+        tiers: [['account'], ['contact', 'lead']],
+        tables: { account: table, contact: table, lead: table },
+        manyToMany: [],
+        deletes: [],
+        options: { maxDeleteShare: 0.1 },
+        warnings: 0,
+        source: 'http://127.0.0.1:1',
+        target: 'http://127.0.0.1:2',
+        ...overrides,
+    };
+}
+
+function copied(table: string, overrides: Partial<TableCopyResult> = {}): TableCopyResult {
+    return {
+        table,
+        mode: 'full',
+        kind: 'copy',
+        pages: 2,
+        counts: { ...zero, read: 10, written: 10 },
+        deferredPages: [],
+        statePages: [],
+        deletedPages: 0,
+        cancelled: false,
+        ms: 5,
+        ...overrides,
+    };
+}
+
+const names = (tasks: RequestedTask[]) => tasks.map((t) => (t.kind === 'timer' ? 'timer' : `${t.kind}:${t.name}`));
+const inputOf = (task: RequestedTask | undefined): any =>
+    task && task.kind !== 'timer' && task.input !== undefined ? JSON.parse(task.input) : undefined;
+const run = orchestrators[OrchestratorName.run];
+const runInput = { runId: 'r1', spec: { name: 'demo' }, trigger: 'cli' };
+
+describe('the run orchestrator', () => {
+    it('plans first, then each tier only after the last table of the previous one, then finishes', async () => {
+        const d = new Driver(run, runInput);
+        expect(names((await d.replay()).added)).toEqual([`activity:${ActivityName.planRun}`]);
+
+        d.complete(taskCompleted(0, plan()));
+        const tier1 = (await d.replay()).added;
+        expect(names(tier1)).toEqual([`sub:${OrchestratorName.tableCopy}`]);
+        expect(tier1[0]).toMatchObject({ instanceId: 'run-1:copy:0-0' });
+        expect(inputOf(tier1[0])).toEqual({ runId: 'r1', table: 'account', mode: 'full' });
+
+        d.complete(subOrchestrationCompleted(1, copied('account')));
+        const tier2 = (await d.replay()).added;
+        expect(tier2.map(inputOf).map((i) => i.table)).toEqual(['contact', 'lead']);
+
+        d.complete(subOrchestrationCompleted(2, copied('contact')));
+        expect((await d.replay()).added).toEqual([]); // lead is still running: nothing new
+
+        d.complete(
+            subOrchestrationCompleted(
+                3,
+                copied('lead', { counts: { ...zero, read: 4, written: 3, skipped: 1, unchanged: 1 } }),
+            ),
+        );
+        const finish = (await d.replay()).added;
+        expect(names(finish)).toEqual([`activity:${ActivityName.finishRun}`]);
+        const summary = inputOf(finish[0]);
+        expect(summary.status).toBe('succeeded');
+        expect(summary.totals).toEqual({ read: 24, written: 23, skipped: 1, failed: 0 });
+        expect(summary.tables.lead.copy).toMatchObject({ read: 4, written: 3, skipped: 1 });
+
+        d.complete(taskCompleted(4, { ...summary, log: { location: 'x', events: 'y', errors: [] } }));
+        const done = await d.replay();
+        expect(done.state.isDone).toBe(true);
+        expect(done.state.output).toMatchObject({ status: 'succeeded', runId: 'r1' });
+    });
+
+    it('decides the same when the same history is replayed again', async () => {
+        const d = new Driver(run, runInput);
+        d.complete(taskCompleted(0, plan()));
+        d.complete(subOrchestrationCompleted(1, copied('account', { deferredPages: [1], statePages: [0] })));
+        const first = await replayOnce(run, { history: d.history, input: runInput, instanceId: d.instanceId });
+        const second = await replayOnce(run, { history: d.history, input: runInput, instanceId: d.instanceId });
+        expect(JSON.stringify(second.actions)).toBe(JSON.stringify(first.actions));
+        expect(second.customStatus).toEqual(first.customStatus);
+    });
+
+    it('runs the deferred and state phases only for tables with work, then many-to-many', async () => {
+        const d = new Driver(run, runInput);
+        d.complete(taskCompleted(0, plan({ tiers: [['account', 'contact']], manyToMany: ['accountleads'] })));
+        await d.replay();
+        d.complete(
+            subOrchestrationCompleted(1, copied('account', { deferredPages: [1], statePages: [0, 1] })),
+            subOrchestrationCompleted(2, copied('contact')),
+        );
+        expect(names((await d.replay()).added)).toEqual([`activity:${ActivityName.logEvent}`]);
+        d.complete(taskCompleted(3));
+        const deferred = (await d.replay()).added;
+        expect(names(deferred)).toEqual([`sub:${OrchestratorName.tablePhase}`]);
+        expect(inputOf(deferred[0])).toMatchObject({ table: 'account', phase: 'deferred', pages: [1] });
+
+        const phaseDone = (phase: string, written: number): TablePhaseResult => ({
+            table: 'account',
+            phase: phase as TablePhaseResult['phase'],
+            counts: { ...zero, read: written, written },
+            cancelled: false,
+        });
+        d.complete(subOrchestrationCompleted(4, phaseDone('deferred', 1)));
+        await d.replay();
+        d.complete(taskCompleted(5));
+        const state = (await d.replay()).added;
+        expect(inputOf(state[0])).toMatchObject({ table: 'account', phase: 'state', pages: [0, 1] });
+
+        d.complete(subOrchestrationCompleted(6, phaseDone('state', 2)));
+        expect(names((await d.replay()).added)).toEqual([`activity:${ActivityName.logEvent}`]);
+        d.complete(taskCompleted(7));
+        expect(names((await d.replay()).added)).toEqual([`sub:${OrchestratorName.relationshipCopy}`]);
+
+        d.complete(
+            subOrchestrationCompleted(8, {
+                relationship: 'accountleads',
+                counts: { ...zero, read: 3, written: 3 },
+                cancelled: false,
+            }),
+        );
+        const finish = inputOf((await d.replay()).added[0]);
+        expect(finish.tables.account.deferred.written).toBe(1);
+        expect(finish.tables.account.state.written).toBe(2);
+        expect(finish.manyToMany.accountleads.written).toBe(3);
+    });
+
+    it('with nothing after the tiers, goes straight from the last tier to the summary', async () => {
+        const d = new Driver(run, runInput);
+        d.complete(taskCompleted(0, plan({ tiers: [['account']], tables: { account: plan().tables.account! } })));
+        await d.replay();
+        d.complete(subOrchestrationCompleted(1, copied('account', { pages: 0, counts: zero })));
+        expect(names((await d.replay()).added)).toEqual([`activity:${ActivityName.finishRun}`]);
+    });
+
+    it('stops after the tier whose failures pass maxFailedRows, before the next tier', async () => {
+        const d = new Driver(run, runInput);
+        d.complete(taskCompleted(0, plan({ options: { maxDeleteShare: 0.1, maxFailedRows: 5 } })));
+        await d.replay();
+        d.complete(
+            subOrchestrationCompleted(1, copied('account', { counts: { ...zero, read: 10, written: 4, failed: 6 } })),
+        );
+        const next = (await d.replay()).added;
+        expect(names(next)).toEqual([`activity:${ActivityName.finishRun}`]);
+        const summary = inputOf(next[0]);
+        expect(summary.status).toBe('failed');
+        expect(summary.reason).toMatch(/6 failed rows, more than maxFailedRows 5/);
+        expect(summary.tables.contact.copy.read).toBe(0);
+    });
+
+    it('stops on a failure ratio too', async () => {
+        const d = new Driver(run, runInput);
+        d.complete(taskCompleted(0, plan({ options: { maxDeleteShare: 0.1, maxFailureRatio: 0.2 } })));
+        await d.replay();
+        d.complete(
+            subOrchestrationCompleted(1, copied('account', { counts: { ...zero, read: 10, written: 7, failed: 3 } })),
+        );
+        expect(inputOf((await d.replay()).added[0]).reason).toMatch(/3 of 10 rows failed \(30%\)/);
+    });
+
+    it('refuses every delete when one table would lose more than maxDeleteShare, and says how many', async () => {
+        const d = new Driver(run, runInput);
+        const table = { mode: 'full' as const, deleteMissing: true, matchById: true };
+        d.complete(taskCompleted(0, plan({ tiers: [['account']], tables: { account: table }, deletes: ['account'] })));
+        await d.replay();
+        d.complete(subOrchestrationCompleted(1, copied('account')));
+        expect(names((await d.replay()).added)).toEqual([`activity:${ActivityName.logEvent}`]);
+        d.complete(taskCompleted(2));
+        const find = (await d.replay()).added;
+        expect(inputOf(find[0])).toMatchObject({ phase: 'find-deletes', deleteSource: 'range' });
+        d.complete(
+            subOrchestrationCompleted(3, {
+                table: 'account',
+                phase: 'find-deletes',
+                counts: zero,
+                cancelled: false,
+                pagesWithWork: [0],
+                wouldDelete: 30,
+                targetRows: 100,
+            }),
+        );
+        const next = (await d.replay()).added;
+        expect(names(next)).toEqual([`activity:${ActivityName.logEvent}`]);
+        d.complete(taskCompleted(4));
+        const summary = inputOf((await d.replay()).added[0]);
+        expect(summary.status).toBe('failed');
+        expect(summary.refusedDeletes).toEqual([{ table: 'account', wouldDelete: 30, targetRows: 100, maxShare: 0.1 }]);
+        expect(summary.reason).toMatch(/account would lose 30 of 100 rows \(30%\).*nothing was deleted/);
+    });
+
+    it('stops at the tier boundary when a page saw the cancel request', async () => {
+        const d = new Driver(run, runInput);
+        d.complete(taskCompleted(0, plan()));
+        await d.replay();
+        d.complete(subOrchestrationCompleted(1, copied('account', { cancelled: true })));
+        const next = (await d.replay()).added;
+        expect(names(next)).toEqual([`activity:${ActivityName.logEvent}`]);
+        d.complete(taskCompleted(2));
+        expect(inputOf((await d.replay()).added[0]).status).toBe('cancelled');
+    });
+
+    it('writes an invalid summary when the plan has problems, and schedules no table', async () => {
+        const d = new Driver(run, runInput);
+        await d.replay();
+        d.complete(taskCompleted(0, plan({ problems: [{ message: 'no such table' }], tiers: [], tables: {} })));
+        const next = (await d.replay()).added;
+        expect(names(next)).toEqual([`activity:${ActivityName.finishRun}`]);
+        expect(inputOf(next[0])).toMatchObject({ status: 'invalid', problems: [{ message: 'no such table' }] });
+    });
+});
+
+describe('the table orchestrator', () => {
+    const tableCopy = orchestrators[OrchestratorName.tableCopy];
+    const input = { runId: 'r1', table: 'contact', mode: 'full' };
+    const listing = (pages: number) => ({
+        table: 'contact',
+        mode: 'full',
+        kind: 'copy',
+        pages,
+        rows: pages * 10,
+        deletedPages: 0,
+        deleted: 0,
+        ms: 1,
+    });
+
+    it('lists the pages, then schedules one copy-page activity per page at once', async () => {
+        const d = new Driver(tableCopy, input, 'run-1:copy:0-0');
+        expect(names((await d.replay()).added)).toEqual([`activity:${ActivityName.listPages}`]);
+        d.complete(taskCompleted(0, listing(3)));
+        const pages = (await d.replay()).added;
+        expect(names(pages)).toEqual(Array(3).fill(`activity:${ActivityName.copyPage}`));
+        expect(pages.map(inputOf)).toEqual(
+            [0, 1, 2].map((page) => ({ runId: 'r1', table: 'contact', page, kind: 'copy' })),
+        );
+        const outcome = (page: number, deferredWork: number) => ({
+            table: 'contact',
+            page,
+            kind: 'copy',
+            counts: { ...zero, read: 10, written: 10 },
+            deferredWork,
+            stateWork: 0,
+            ms: 1,
+        });
+        d.complete(taskCompleted(1, outcome(0, 0)), taskCompleted(3, outcome(2, 4)));
+        expect((await d.replay()).state.isDone).toBe(false);
+        d.complete(taskCompleted(2, outcome(1, 0)));
+        const done = await d.replay();
+        expect(done.state.isDone).toBe(true);
+        expect(done.state.output).toMatchObject({
+            table: 'contact',
+            pages: 3,
+            deferredPages: [2],
+            counts: { read: 30, written: 30 },
+        });
+    });
+
+    it('finishes at once when the table has no page', async () => {
+        const d = new Driver(tableCopy, input);
+        d.complete(taskCompleted(0, listing(0)));
+        const done = await d.replay();
+        expect(done.state.isDone).toBe(true);
+        expect(done.state.output).toMatchObject({ pages: 0, counts: zero });
+    });
+});
