@@ -11,7 +11,10 @@ let pair: Pair;
 let specPath: string;
 
 beforeAll(async () => {
-    pair = await simulatorPair({ schema: 'crm', rows: 600, seed: 7 }, { schema: 'crm', rows: 600, seed: 7, empty: true });
+    pair = await simulatorPair(
+        { schema: 'crm', rows: 600, seed: 7 },
+        { schema: 'crm', rows: 600, seed: 7, empty: true },
+    );
     specPath = await writeSpec(pair, {
         name: 'crm-test',
         tables: [{ name: 'account' }, { name: 'contact' }, { name: 'lead' }, { name: 'opportunity' }],
@@ -41,7 +44,16 @@ describe('a crm migration into an empty target', () => {
         const verify = await dvm(pair, ['verify', '--spec', specPath, '--json']);
         if (verify.code !== 0) {
             const r = JSON.parse(verify.stdout);
-            console.error(JSON.stringify(Object.fromEntries(Object.entries(r.tables).map(([k, v]: any) => [k, { ...v, samples: v.samples.different.slice(0, 3) }]))));
+            console.error(
+                JSON.stringify(
+                    Object.fromEntries(
+                        Object.entries(r.tables).map(([k, v]: any) => [
+                            k,
+                            { ...v, samples: v.samples.different.slice(0, 3) },
+                        ]),
+                    ),
+                ),
+            );
         }
         expect(verify.code).toBe(0);
         expect(JSON.parse(verify.stdout).identical).toBe(true);

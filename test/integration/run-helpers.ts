@@ -22,11 +22,57 @@ export async function simulatorPair(source: SimulatorOptions, target: SimulatorO
 
 export async function writeSpec(pair: Pair, spec: Record<string, unknown>, file = 'spec.json'): Promise<string> {
     const path = join(pair.dir, file);
-    await writeFile(path, JSON.stringify({ source: { url: pair.source.url }, target: { url: pair.target.url }, ...spec }, null, 2));
+    await writeFile(
+        path,
+        JSON.stringify({ source: { url: pair.source.url }, target: { url: pair.target.url }, ...spec }, null, 2),
+    );
     return path;
 }
 
 /** The CLI in the pair's folder, with its run store there. */
 export function dvm(pair: Pair, argv: string[]) {
-    return cli([...argv, ...(argv[0] === 'run' || argv[0] === 'runs' || argv[0] === 'log' ? ['--log-dir', join(pair.dir, 'log')] : [])], { cwd: pair.dir });
+    return cli(
+        [
+            ...argv,
+            ...(argv[0] === 'run' || argv[0] === 'runs' || argv[0] === 'log'
+                ? ['--log-dir', join(pair.dir, 'log')]
+                : []),
+        ],
+        { cwd: pair.dir },
+    );
+}
+
+/** One Web API request to a simulator (for changing data between runs). */
+export async function api(
+    sim: Sim,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+) {
+    const response = await fetch(`${sim.url}/api/data/v9.2/${path}`, {
+        method,
+        headers: { Accept: 'application/json', 'Content-Type': 'application/json', ...headers },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+    return text ? (JSON.parse(text) as any) : undefined;
+}
+
+/** Runs `run --json` and returns the exit code and the parsed summary. */
+export async function runJson(pair: Pair, specPath: string, extra: string[] = []) {
+    const result = await dvm(pair, ['run', '--spec', specPath, '--json', ...extra]);
+    let summary: any;
+    try {
+        summary = JSON.parse(result.stdout);
+    } catch {
+        throw new Error(`run printed no JSON (exit ${result.code}):\n${result.stderr}\n${result.stdout}`);
+    }
+    return { code: result.code, summary, stderr: result.stderr };
+}
+
+export async function verifyJson(pair: Pair, specPath: string) {
+    const result = await dvm(pair, ['verify', '--spec', specPath, '--json']);
+    return { code: result.code, report: JSON.parse(result.stdout) as any };
 }
