@@ -57,7 +57,7 @@ export async function api(
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return text ? (JSON.parse(text) as any) : undefined;
+    return text ? (JSON.parse(text)) : undefined;
 }
 
 /** Runs `run --json` and returns the exit code and the parsed summary. */
@@ -74,5 +74,5 @@ export async function runJson(pair: Pair, specPath: string, extra: string[] = []
 
 export async function verifyJson(pair: Pair, specPath: string) {
     const result = await dvm(pair, ['verify', '--spec', specPath, '--json']);
-    return { code: result.code, report: JSON.parse(result.stdout) as any };
+    return { code: result.code, report: JSON.parse(result.stdout) };
 }
