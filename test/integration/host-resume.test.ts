@@ -104,7 +104,7 @@ describe('resuming from the journal in process', () => {
         await second.resume('tm');
         const status = await second.waitForCompletion('tm');
         expect(Date.now() - started).toBeGreaterThanOrEqual(390);
-        const { t0, t1 } = status.output as Record<string, string>;
+        const { t0, t1 } = status.output as { t0: string; t1: string; t2: string };
         expect(Date.parse(t1) - Date.parse(t0)).toBeGreaterThanOrEqual(400);
     });
 

@@ -139,7 +139,7 @@ describe('LocalDurableHost', () => {
         const started = Date.now();
         const status = await run(host, 'timers', { delayMs: 300 });
         expect(Date.now() - started).toBeGreaterThanOrEqual(290);
-        const { t0, t1, t2 } = status.output as Record<string, string>;
+        const { t0, t1, t2 } = status.output as { t0: string; t1: string; t2: string };
         expect(Date.parse(t1) - Date.parse(t0)).toBeGreaterThanOrEqual(300);
         expect(Date.parse(t2)).toBeGreaterThanOrEqual(Date.parse(t1));
     });

@@ -59,7 +59,7 @@ describe('replayOnce with built histories', () => {
     });
 
     it('gives a retry timer and the next attempt the next task ids, and fails after the last attempt', async () => {
-        const handler = function* (context: df.OrchestrationContext) {
+        const handler: df.OrchestrationHandler = function* (context: df.OrchestrationContext) {
             const tasks = [
                 context.df.callActivityWithRetry('flaky', new df.RetryOptions(1000, 2), 'a'),
                 context.df.callActivity('square', 2),
@@ -204,7 +204,7 @@ describe('episodes of an execution rebuilt from journal records', () => {
         expect((fewer.outcome as { error: string }).error).toContain(
             "Non-deterministic orchestrator 'fanOut' (instance 'e'): task 1 is activity 'square' in the history, but the replay scheduled nothing",
         );
-        const handler = function* (context: df.OrchestrationContext) {
+        const handler: df.OrchestrationHandler = function* (context: df.OrchestrationContext) {
             return yield context.df.Task.all([
                 context.df.callActivity('square', 0),
                 context.df.callActivity('square', 5),

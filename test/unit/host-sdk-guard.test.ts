@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { OrchestrationContext } from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import { describe, expect, it } from 'vitest';
 
 const require = createRequire(import.meta.url);
@@ -39,7 +39,7 @@ describe('durable-functions internals used by the local host', () => {
         const { episode, executionStarted, orchestratorStarted, taskFailed } =
             await import('../../src/host/local/history.js');
         const at = new Date('2024-01-01T00:00:00Z');
-        const handler = function* (context: OrchestrationContext) {
+        const handler: OrchestrationHandler = function* (context: OrchestrationContext) {
             return yield context.df.callActivity('a', 1);
         };
         const first = await replayOnce(handler, { history: episode(at, executionStarted('o')), instanceId: 'g' });
