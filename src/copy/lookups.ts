@@ -54,6 +54,8 @@ export class LookupResolver {
     private readonly sourceKeys = new Map<string, unknown[] | null>();
     /** `table|keyIdentity` -> target id (null: no target row with those key values). */
     private readonly targetIds = new Map<string, string | null>();
+    /** `table|sourceId` of parents outside their table's filter: not copied, so not bindable. */
+    private readonly outOfScope = new Set<string>();
 
     constructor(
         private readonly plan: Plan,
@@ -71,46 +73,64 @@ export class LookupResolver {
         return targets.length === 1 ? targets[0] : undefined;
     }
 
-    /** Reads, in batches, the key values of every parent matched on a key that these rows point to. */
+    /**
+     * Reads, in batches, what binding these rows' lookups needs from the source: the key values of
+     * parents matched on a key, and which parents of filtered tables are outside their filter (those
+     * rows are not copied, so a lookup to them is unresolved rather than a bind the target refuses).
+     */
     async prepare(rows: readonly Row[], columns: readonly ColumnMapping[]): Promise<void> {
-        const wanted = new Map<string, Set<string>>();
+        const keyed = new Map<string, Set<string>>();
+        const filtered = new Map<string, Set<string>>();
+        const want = (into: Map<string, Set<string>>, table: string, id: string) => {
+            let ids = into.get(table);
+            if (!ids) into.set(table, (ids = new Set()));
+            ids.add(id);
+        };
         for (const column of columns) {
             if (column.kind !== 'lookup') continue;
             for (const row of rows) {
-                const id = row[lookupProperty(column.source)];
-                const target = this.targetFor(column, row);
-                if (typeof id !== 'string' || target?.binding.kind !== 'run-key') continue;
-                const key = `${target.binding.table}|${id.toLowerCase()}`;
-                if (this.sourceKeys.has(key)) continue;
-                let ids = wanted.get(target.binding.table);
-                if (!ids) wanted.set(target.binding.table, (ids = new Set()));
-                ids.add(id.toLowerCase());
+                const raw = row[lookupProperty(column.source)];
+                const binding = this.targetFor(column, row)?.binding;
+                if (typeof raw !== 'string' || !binding || (binding.kind !== 'run-key' && binding.kind !== 'run-id'))
+                    continue;
+                const id = raw.toLowerCase();
+                if (binding.kind === 'run-key' && !this.sourceKeys.has(`${binding.table}|${id}`))
+                    want(keyed, binding.table, id);
+                if (this.plan.tables[binding.table]?.filter !== undefined) want(filtered, binding.table, id);
             }
         }
-        await Promise.all(
-            [...wanted].map(async ([table, ids]) => {
-                const parent = this.plan.tables[table];
-                if (!parent || parent.match.kind !== 'key') return;
-                const { sourceColumns } = parent.match;
-                const pk = parent.source.primaryId;
-                for (const id of ids) this.sourceKeys.set(`${table}|${id}`, null);
-                for (const filter of idFilters(pk, [...ids])) {
-                    const query = { select: [pk, ...sourceColumns], filter };
-                    for await (const page of this.source.queryPages(parent.source.entitySetName, query, {
-                        pageSize: 5000,
-                        ...(this.signal ? { signal: this.signal } : {}),
-                    })) {
-                        for (const parentRow of page) {
-                            const id = String(parentRow[pk]).toLowerCase();
-                            this.sourceKeys.set(
-                                `${table}|${id}`,
-                                sourceColumns.map((c) => parentRow[c] ?? null),
-                            );
-                        }
+        const options = { pageSize: 5000, ...(this.signal ? { signal: this.signal } : {}) };
+        const keys = [...keyed].map(async ([table, ids]) => {
+            const parent = this.plan.tables[table];
+            if (!parent || parent.match.kind !== 'key') return;
+            const { sourceColumns } = parent.match;
+            const pk = parent.source.primaryId;
+            for (const id of ids) this.sourceKeys.set(`${table}|${id}`, null);
+            for (const filter of idFilters(pk, [...ids])) {
+                const query = { select: [pk, ...sourceColumns], filter };
+                for await (const page of this.source.queryPages(parent.source.entitySetName, query, options)) {
+                    for (const parentRow of page) {
+                        const id = String(parentRow[pk]).toLowerCase();
+                        this.sourceKeys.set(
+                            `${table}|${id}`,
+                            sourceColumns.map((c) => parentRow[c] ?? null),
+                        );
                     }
                 }
-            }),
-        );
+            }
+        });
+        const scopes = [...filtered].map(async ([table, ids]) => {
+            const parent = this.plan.tables[table]!;
+            const pk = parent.source.primaryId;
+            const inScope = new Set<string>();
+            for (const filter of idFilters(pk, [...ids])) {
+                const query = { select: [pk], filter: `(${filter}) and (${parent.filter!})` };
+                for await (const page of this.source.queryPages(parent.source.entitySetName, query, options))
+                    for (const parentRow of page) inScope.add(String(parentRow[pk]).toLowerCase());
+            }
+            for (const id of ids) if (!inScope.has(id)) this.outOfScope.add(`${table}|${id}`);
+        });
+        await Promise.all([...keys, ...scopes]);
     }
 
     resolve(column: ColumnMapping, row: Row): LookupValue {
@@ -131,6 +151,11 @@ export class LookupResolver {
             return {
                 kind: 'unresolved',
                 reason: `points to '${target.table}', which is neither copied in this run nor a reference table`,
+            };
+        if ((binding.kind === 'run-id' || binding.kind === 'run-key') && this.outOfScope.has(`${binding.table}|${id}`))
+            return {
+                kind: 'unresolved',
+                reason: `points to ${binding.table} ${id}, which is outside the run's filter for ${binding.table} (not copied)`,
             };
         switch (binding.kind) {
             case 'run-id':
