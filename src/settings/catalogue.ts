@@ -13,12 +13,16 @@ import {
     nodeWorker,
     positiveInteger,
     serviceUri,
+    storageAccountName,
     taskHubName,
     text,
 } from './values.js';
 
-/** Who reads a setting: the Functions host (host.json, bindings, the Durable extension), our code, or an Azure SDK. */
-export type SettingReader = 'host' | 'app' | 'sdk';
+/**
+ * Who reads a setting: the Functions host (host.json, bindings, the Durable extension), our code in the Functions
+ * app, an Azure SDK on our behalf, or only the command line.
+ */
+export type SettingReader = 'host' | 'app' | 'sdk' | 'cli';
 
 /** The Durable backend a setting belongs to, when it belongs to only one (infra parameter `durableBackend`). */
 export const DurableBackends = { AzureStorage: 'AzureStorage', DurableTaskScheduler: 'DurableTaskScheduler' } as const;
@@ -202,6 +206,13 @@ const runStore = {
         local: { need: 'forbidden', because: LOCAL_IDENTITY },
         parse: serviceUri,
     }),
+    MIGRATION_LOG_STORAGE__accountName: entry({
+        description: 'Storage account of the run store, instead of __blobServiceUri (public cloud endpoints only).',
+        readBy: 'app',
+        azure: { need: 'optional' },
+        local: { need: 'forbidden', because: LOCAL_IDENTITY },
+        parse: storageAccountName,
+    }),
     MIGRATION_LOG_STORAGE__credential: entry({
         description: 'The run store authenticates with a managed identity.',
         readBy: 'app',
@@ -246,12 +257,27 @@ const app = {
     }),
 } as const;
 
-export const SETTINGS = { ...hostStorage, ...hostIdentity, ...durable, ...runStore, ...app } as const;
+/** The command line's own environment variables. */
+const cli = {
+    DATAVERSE_MIGRATE_LOG_DIR: entry({
+        description:
+            "Folder of the command line's run store, when --log-dir is not given (default ./.dataverse-migrate).",
+        readBy: 'cli',
+        azure: { need: 'forbidden', because: 'read by the command line only, not by the Functions app' },
+        local: { need: 'optional' },
+        parse: text,
+    }),
+} as const;
+
+export const SETTINGS = { ...hostStorage, ...hostIdentity, ...durable, ...runStore, ...app, ...cli } as const;
 
 export type Settings = typeof SETTINGS;
 export type SettingName = keyof Settings;
 
-/** Connections that, like the host's, are either a connection string (locally) or identity-based `__` settings. */
+/**
+ * Storage connections that, like the host's, are a connection string (locally) or identity-based `__` settings
+ * (Azure); src/runlog/settings.ts reads them.
+ */
 export const STORAGE_CONNECTIONS = ['MIGRATION_LOG_STORAGE'] as const;
 export type StorageConnectionName = (typeof STORAGE_CONNECTIONS)[number];
 
@@ -259,13 +285,21 @@ export type StorageConnectionName = (typeof STORAGE_CONNECTIONS)[number];
 export const CONTAINERS = { runs: 'migration-runs', specs: 'migration-specs' } as const;
 
 /**
- * Files that read settings whose names are not in this catalogue, because a spec names them (a cross-tenant
- * client secret in credential.secretSetting, a certificate path). Infra sets those from Key Vault references
- * (parameter keyVaultSecretSettings); the agreement test refuses dynamic reads anywhere else.
+ * The only files that read settings by a computed name; the agreement test refuses computed names anywhere else.
+ * `spec-named`: a spec names the setting (a cross-tenant client secret in credential.secretSetting, a certificate
+ * path); infra sets those from Key Vault references (parameter keyVaultSecretSettings). `connection`: a storage
+ * connection reader that appends suffixes (`__blobServiceUri`, ...) to a name in STORAGE_CONNECTIONS; every
+ * suffix it uses must make a catalogue name.
  */
-export const SPEC_NAMED_SETTING_READERS = [
+export const DYNAMIC_SETTING_READERS = [
     {
         file: 'src/dataverse/credentials.ts',
+        kind: 'spec-named',
         reads: 'credential.secretSetting, certificatePathSetting and certificatePasswordSetting of a spec',
+    },
+    {
+        file: 'src/runlog/settings.ts',
+        kind: 'connection',
+        reads: 'the run store and spec store connection (MIGRATION_LOG_STORAGE and its __ settings)',
     },
 ] as const;

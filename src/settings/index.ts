@@ -3,7 +3,7 @@ export {
     CONTAINERS,
     DurableBackends,
     SETTINGS,
-    SPEC_NAMED_SETTING_READERS,
+    DYNAMIC_SETTING_READERS,
     STORAGE_CONNECTIONS,
     type AzurePlacement,
     type DurableBackend,
@@ -17,13 +17,11 @@ export { DURABLE_HOST } from './durable.js';
 export {
     SettingError,
     readSetting,
-    readStorageConnection,
     requireSetting,
     settingProblems,
     type SettingProblem,
     type SettingRead,
     type SettingValue,
     type SettingsSource,
-    type StorageConnection,
 } from './read.js';
 export { RUNTIME_ROLES, type RoleScope, type RuntimeRole } from './roles.js';

@@ -1,5 +1,5 @@
 /**
- * Reading app settings through the catalogue: the only way product code reads configuration. Each reader knows
+ * Reading app settings through the catalogue: how product code reads configuration. Each reader knows
  * the setting's parser and default from the catalogue, so a value is validated where it is read, and an error
  * names the setting, says what was wrong and where to set it, and never echoes a value that may carry a key.
  */
@@ -11,7 +11,6 @@ import {
     type SettingEntry,
     type SettingName,
     type Settings,
-    type StorageConnectionName,
 } from './catalogue.js';
 
 /** Environment variables as the Functions host hands app settings to the worker (process.env or a test's object). */
@@ -54,39 +53,6 @@ export function requireSetting<N extends SettingName>(env: SettingsSource, name:
     const value = readSetting(env, name);
     if (value === undefined) throw new SettingError(name, `App setting ${name} is not set: ${unsetHint(name)}`);
     return value;
-}
-
-export type StorageConnection =
-    | { readonly kind: 'connectionString'; readonly name: StorageConnectionName; readonly connectionString: string }
-    | {
-          readonly kind: 'identity';
-          readonly name: StorageConnectionName;
-          readonly blobServiceUri: string;
-          /** The user-assigned identity; undefined means the system-assigned one (or DefaultAzureCredential). */
-          readonly clientId: string | undefined;
-      };
-
-/**
- * A storage connection named the way the Functions host names its own: `NAME` holds a connection string
- * (Azurite locally), or `NAME__blobServiceUri` (+ `NAME__credential` = managedidentity, `NAME__clientId`) an
- * identity-based one (Azure). Exactly one of the two forms must be set.
- */
-export function readStorageConnection(env: SettingsSource, name: StorageConnectionName): StorageConnection {
-    const connectionString = readSetting(env, name);
-    const blobServiceUri = readSetting(env, `${name}__blobServiceUri` as const);
-    if (connectionString !== undefined && blobServiceUri !== undefined)
-        throw new SettingError(
-            name,
-            `Storage connection ${name}: set either ${name} (a connection string) or ${name}__blobServiceUri (identity-based), not both`,
-        );
-    if (connectionString !== undefined) return { kind: 'connectionString', name, connectionString };
-    if (blobServiceUri === undefined)
-        throw new SettingError(
-            name,
-            `Storage connection ${name} is not set: in Azure set ${name}__blobServiceUri, ${name}__credential=managedidentity and ${name}__clientId (infra does); locally set ${name} to a connection string (UseDevelopmentStorage=true for Azurite)`,
-        );
-    readSetting(env, `${name}__credential` as const);
-    return { kind: 'identity', name, blobServiceUri, clientId: readSetting(env, `${name}__clientId` as const) };
 }
 
 export interface SettingProblem {

@@ -33,6 +33,11 @@ export const serviceUri = z.string().refine(
     { error: 'must be an https:// service endpoint such as https://account.blob.core.windows.net/' },
 );
 
+/** A storage account name. */
+export const storageAccountName = z.string().regex(/^[a-z0-9]{3,24}$/, {
+    error: 'must be a storage account name (3-24 lowercase letters and digits)',
+});
+
 /** A positive whole number of bytes, requests, ... */
 export const positiveInteger = z
     .string()

@@ -3,7 +3,6 @@ import {
     SETTINGS,
     SettingError,
     readSetting,
-    readStorageConnection,
     requireSetting,
     settingProblems,
     type SettingEntry,
@@ -111,57 +110,6 @@ describe('requireSetting', () => {
         expect(error.message).toContain('In Azure infra sets it (infra/modules/function-app.bicep)');
         expect(error.message).toContain('locally add it to local.settings.json');
         expect(requireSetting(AZURE_ENV, 'TASKHUB_NAME')).toBe('dataversemigrate');
-    });
-});
-
-describe('readStorageConnection', () => {
-    it('takes a connection string (Azurite locally)', () => {
-        expect(
-            readStorageConnection({ MIGRATION_LOG_STORAGE: 'UseDevelopmentStorage=true' }, 'MIGRATION_LOG_STORAGE'),
-        ).toEqual({
-            kind: 'connectionString',
-            name: 'MIGRATION_LOG_STORAGE',
-            connectionString: 'UseDevelopmentStorage=true',
-        });
-    });
-
-    it('takes the identity-based settings infra sets in Azure', () => {
-        expect(readStorageConnection(AZURE_ENV, 'MIGRATION_LOG_STORAGE')).toEqual({
-            kind: 'identity',
-            name: 'MIGRATION_LOG_STORAGE',
-            blobServiceUri: 'https://stabc.blob.core.windows.net/',
-            clientId: CLIENT_ID,
-        });
-    });
-
-    it('refuses both forms at once, neither form, and an unknown credential kind', () => {
-        expect(
-            errorOf(() =>
-                readStorageConnection(
-                    { ...AZURE_ENV, MIGRATION_LOG_STORAGE: 'UseDevelopmentStorage=true' },
-                    'MIGRATION_LOG_STORAGE',
-                ),
-            ).message,
-        ).toContain('set either MIGRATION_LOG_STORAGE (a connection string) or MIGRATION_LOG_STORAGE__blobServiceUri');
-        expect(errorOf(() => readStorageConnection({}, 'MIGRATION_LOG_STORAGE')).message).toContain(
-            'Storage connection MIGRATION_LOG_STORAGE is not set',
-        );
-        expect(
-            errorOf(() =>
-                readStorageConnection(
-                    { ...AZURE_ENV, MIGRATION_LOG_STORAGE__credential: 'clientsecret' },
-                    'MIGRATION_LOG_STORAGE',
-                ),
-            ).message,
-        ).toContain("MIGRATION_LOG_STORAGE__credential ('clientsecret'): must be 'managedidentity'");
-        expect(
-            errorOf(() =>
-                readStorageConnection(
-                    { MIGRATION_LOG_STORAGE__blobServiceUri: 'http://stabc.blob.core.windows.net/' },
-                    'MIGRATION_LOG_STORAGE',
-                ),
-            ).message,
-        ).toContain('must be an https:// service endpoint');
     });
 });
 
