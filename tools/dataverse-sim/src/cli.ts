@@ -16,6 +16,7 @@ interface CliOptions {
     seed?: string;
     data?: string;
     empty?: boolean;
+    otherTenant?: boolean;
     limits: string;
     timeScale?: number;
     latency?: number;
@@ -56,6 +57,7 @@ function buildCommand(): Command {
         .option('--seed <s>', 'generator seed')
         .option('--data <file>', 'CMT data.xml to load instead of generated rows')
         .option('--empty', 'the matching target: system rows only, with new ids')
+        .option('--other-tenant', "with --empty: the target is in another Entra ID tenant (users' object ids differ)")
         .option('--limits <dataverse|none|file>', 'service protection limits', 'dataverse')
         .option('--time-scale <x>', 'real seconds per simulated second', positiveNumber('--time-scale', false))
         .option('--latency <ms>', 'latency added to every response', positiveNumber('--latency', true))
@@ -81,6 +83,10 @@ function toSimulatorOptions(o: CliOptions): SimulatorOptions {
     if (o.seed !== undefined) options.seed = /^\d+$/.test(o.seed) ? Number(o.seed) : o.seed;
     if (o.data !== undefined) options.data = o.data;
     if (o.empty) options.empty = true;
+    if (o.otherTenant) {
+        if (!o.empty) throw new UsageError('--other-tenant describes an --empty target; add --empty.');
+        options.sameTenant = false;
+    }
     if (o.timeScale !== undefined) options.timeScale = o.timeScale;
     if (o.latency !== undefined) options.latencyMs = o.latency;
     return options;

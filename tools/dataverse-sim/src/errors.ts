@@ -39,4 +39,23 @@ export const ErrorCodes = {
     /** -2147220970 "An unexpected error occurred.": the generic code, also sent for unsupported messages. */
     UnexpectedError: '0x80040216',
     InvalidStateTransition: '0x8004d000',
+    /** "Resource not found for the segment 'Account'." (troubleshooting article on Web API client errors). */
+    ResourceNotFound: '0x8006088a',
+    /** "Error identified in Payload provided by the user for Entity :'contacts' ----> InnerException : ..." (same article). */
+    PayloadError: '0x80048d19',
+    /** "Invalid property 'Name' was found in entity ..." answers code 0x0 in the same article. */
+    InvalidProperty: '0x0',
+    /** CannotUseOpportunitySetStateMessage (Web service error codes): won/lost need WinOpportunity/LoseOpportunity. */
+    CannotUseOpportunitySetStateMessage: '0x80100005',
+    /** ExpiredVersionStamp (Web service error codes): a change-tracking token older than the org's retention. */
+    ExpiredVersionStamp: '0x80044352',
+    /** A statuscode that is not a status of the statecode (code unverified, see README). */
+    InvalidStatusCode: '0x80048408',
+    /** A choice value outside its option set. */
+    OptionOutOfRange: '0x8004431a',
 } as const;
+
+/** A path segment that names no entity set, function or action (case-sensitive), as the article shows it. */
+export function unknownSegment(segment: string): SimError {
+    return new SimError(404, ErrorCodes.ResourceNotFound, `Resource not found for the segment '${segment}'.`);
+}

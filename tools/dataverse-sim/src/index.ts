@@ -16,6 +16,8 @@ import type { SimStats } from './server/http-server.js';
 import { SimHttpServer } from './server/http-server.js';
 import { SchemaIndex } from './server/schema-index.js';
 import { DataverseService } from './server/service.js';
+import { SimClock } from './server/sim-clock.js';
+import { stderrWarnings, type WarningSink } from './data/warnings.js';
 import { Store } from './server/store.js';
 
 export interface SimulatorOptions {
@@ -33,6 +35,13 @@ export interface SimulatorOptions {
     data?: string;
     /** The matching target: the source's system rows with new ids, no business rows. */
     empty?: boolean;
+    /**
+     * With `empty`: source and target are in one Entra ID tenant (default true, as in a geo-migration), so users keep
+     * their `azureactivedirectoryobjectid`; false gives the same people other object ids, as another tenant has them.
+     */
+    sameTenant?: boolean;
+    /** Where a schema or data file's warnings go, one line each (default: stderr). */
+    onWarning?: WarningSink;
     /** `'none'` (default in-process), `'dataverse'` (the documented limits), or a config object. */
     limits?: LimitsConfig | 'none' | 'dataverse';
     faults?: FaultsConfig;
@@ -52,6 +61,8 @@ export interface Simulator {
     resetStats(): void;
     /** Every stored row of a table in primary-key order (lookups as `{id, table}`). */
     dump(table: string): SimRow[];
+    /** Moves the environment's now forward (delta tokens age, createdon/modifiedon follow); also `POST /_sim/advance-clock`. */
+    advanceClock(ms: number): void;
     gate: Gate;
 }
 
@@ -60,7 +71,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const schemaIndex = new SchemaIndex(dataset.schema);
     const store = new Store(schemaIndex);
     store.load(dataset);
-    const service = new DataverseService(schemaIndex, store, queryEngine);
+    const clock = new SimClock();
+    const service = new DataverseService(schemaIndex, store, queryEngine, clock);
     const limits = options.limits === 'dataverse' ? DATAVERSE_LIMITS : (options.limits ?? 'none');
     const server = new SimHttpServer(service, (envUrl) =>
         createGate({
@@ -81,15 +93,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         stats: () => server.stats(),
         resetStats: () => server.resetStats(),
         dump: (table) => server.dump(table),
+        advanceClock: (ms) => clock.advance(ms),
         gate: server.gate,
     };
 }
 
 /** The schema option resolved and completed with the system and intersect tables every org has. */
-export function resolveSchema(schema: SimSchema | string | undefined): SimSchema {
+export function resolveSchema(schema: SimSchema | string | undefined, warn: WarningSink = stderrWarnings): SimSchema {
     let resolved: SimSchema;
     if (schema === undefined || schema === 'crm') resolved = crmSchema();
-    else if (typeof schema === 'string') resolved = loadSchemaFile(schema);
+    else if (typeof schema === 'string') resolved = loadSchemaFile(schema, warn);
     else resolved = structuredClone(schema);
     addSystemTables(resolved);
     addIntersectTables(resolved);
@@ -101,14 +114,16 @@ function buildDataset(options: SimulatorOptions): SimDataset {
         const schema = resolveSchema(options.dataset.schema);
         return { ...options.dataset, schema };
     }
-    const schema = resolveSchema(options.schema);
+    const warn = options.onWarning ?? stderrWarnings;
+    const schema = resolveSchema(options.schema, warn);
     const seed = options.seed ?? 1;
+    const target = { seed, sameTenant: options.sameTenant ?? true };
     if (options.data !== undefined) {
-        const source = loadCmtData(schema, options.data);
-        return options.empty ? emptyCounterpart(source, { seed }) : source;
+        const source = loadCmtData(schema, options.data, warn);
+        return options.empty ? emptyCounterpart(source, target) : source;
     }
     // The target of a generated source has the system rows the generator makes for the same seed.
-    if (options.empty) return emptyCounterpart(generateDataset(schema, { rows: 0, seed }), { seed });
+    if (options.empty) return emptyCounterpart(generateDataset(schema, { rows: 0, seed }), target);
     return generateDataset(schema, { rows: options.rows ?? 0, seed });
 }
 

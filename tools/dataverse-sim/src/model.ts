@@ -24,6 +24,12 @@ export type SimAttributeType =
     | 'Owner'
     | 'Uniqueidentifier'
     | 'EntityName'
+    /** An image column (AttributeType Virtual, AttributeTypeName ImageType): base64 content, Edm.Binary. */
+    | 'Image'
+    /** A file column (Virtual / FileType): content through its own requests, no property value. */
+    | 'File'
+    /** An activity's party list (to, from, requiredattendees, ...): rows of activityparty, no property value. */
+    | 'PartyList'
     | 'Virtual';
 
 export type RequiredLevel = 'None' | 'SystemRequired' | 'ApplicationRequired' | 'Recommended';
@@ -65,6 +71,8 @@ export interface SimAttribute {
     isCustom?: boolean;
     /** Decimal / Money precision (digits after the point). */
     precision?: number;
+    /** Choices whose options come from a global option set (GlobalOptionSetDefinitions) of this name. */
+    globalOptionSet?: string;
 }
 
 export interface SimKey {
@@ -90,6 +98,13 @@ export interface SimTable {
     objectTypeCode?: number;
     /** CreateMultiple/UpdateMultiple/UpsertMultiple available (true for standard tables). Default true. */
     bulkOperations?: boolean;
+    /** An activity table (primary id `activityid`, EntityMetadata.IsActivity). */
+    isActivity?: boolean;
+    /**
+     * States a plain update may not set, each with the message that sets it (opportunity: Won by WinOpportunity,
+     * Lost by LoseOpportunity). Key = statecode value.
+     */
+    dedicatedStateMessages?: Record<number, string>;
     attributes: SimAttribute[];
     keys?: SimKey[];
 }
@@ -134,6 +149,11 @@ export interface SimDataset {
 
 export function isLookupType(type: SimAttributeType): boolean {
     return type === 'Lookup' || type === 'Customer' || type === 'Owner';
+}
+
+/** Attribute types the Web API exposes no property for (their content travels through other requests). */
+export function hasNoProperty(type: SimAttributeType): boolean {
+    return type === 'Virtual' || type === 'File' || type === 'PartyList';
 }
 
 export function isLookupValue(value: SimValue | undefined): value is SimLookupValue {

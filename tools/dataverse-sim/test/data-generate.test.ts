@@ -24,7 +24,10 @@ describe('generateDataset', () => {
     it('splits the requested number of business rows over the business tables', () => {
         const counts = businessTables(data.schema).map((t) => rowsOf(data, t.logicalName).length);
         expect(counts.reduce((a, b) => a + b, 0)).toBe(ROWS);
-        expect(counts.every((n) => n > 0)).toBe(true);
+        // Close activities come from WinOpportunity / LoseOpportunity in a target, never from the generator.
+        const filled = businessTables(data.schema).filter((t) => t.logicalName !== 'opportunityclose');
+        expect(filled.every((t) => rowsOf(data, t.logicalName).length > 0)).toBe(true);
+        expect(rowsOf(data, 'opportunityclose')).toEqual([]);
         expect(rowsOf(data, 'contact').length).toBeGreaterThan(rowsOf(data, 'account').length);
         const small = generateDataset(crmSchema(), { rows: 7, seed: 1 });
         const total = businessTables(small.schema).reduce((n, t) => n + rowsOf(small, t.logicalName).length, 0);
@@ -91,17 +94,27 @@ describe('generateDataset', () => {
         expect(kinds).toEqual(new Set(['account', 'contact', undefined]));
     });
 
-    it('makes about 10% of rows inactive with valid state/status pairs', () => {
+    it('puts rows in every state with valid state/status pairs: ~10% inactive, won/lost and qualified/disqualified', () => {
         for (const t of businessTables(data.schema)) {
-            const statuses = t.attributes.find((a) => a.logicalName === 'statuscode')?.options ?? [];
             const rows = rowsOf(data, t.logicalName);
+            if (rows.length === 0) continue;
+            const statuses = t.attributes.find((a) => a.logicalName === 'statuscode')?.options ?? [];
+            const states = t.attributes.find((a) => a.logicalName === 'statecode')?.options ?? [];
             for (const r of rows) {
                 const status = statuses.find((o) => o.value === r.statuscode);
                 expect(status?.state, `${t.logicalName} statuscode ${JSON.stringify(r.statuscode)}`).toBe(r.statecode);
             }
-            const inactive = rows.filter((r) => r.statecode === 1).length / rows.length;
-            expect(inactive).toBeGreaterThan(0.04);
-            expect(inactive).toBeLessThan(0.18);
+            const share = (state: number) => rows.filter((r) => r.statecode === state).length / rows.length;
+            if (states.length === 2) {
+                expect(share(1), `${t.logicalName} inactive`).toBeGreaterThan(0.04);
+                expect(share(1), `${t.logicalName} inactive`).toBeLessThan(0.18);
+            } else {
+                // lead: open / qualified / disqualified; opportunity: open / won / lost.
+                expect(share(0), `${t.logicalName} open`).toBeGreaterThan(0.6);
+                expect(share(0), `${t.logicalName} open`).toBeLessThan(0.8);
+                for (const s of states.slice(1))
+                    expect(share(s.value), `${t.logicalName} ${s.label}`).toBeGreaterThan(0.05);
+            }
         }
     });
 

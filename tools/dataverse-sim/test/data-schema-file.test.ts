@@ -131,16 +131,27 @@ describe('JSON schema files', () => {
         expect(problemsOf(write('empty.json', {}))).toEqual([expect.stringMatching(/^tables: /)]);
     });
 
-    it('reports CMT schema problems with their paths', () => {
+    it('models CMT fields it cannot type as string columns, each with one warning naming its path', () => {
         const xml = `<entities><entity name="new_x" primaryidfield="new_xid" primarynamefield="new_name"><fields>
             <field name="new_xid" type="guid" primaryKey="true" />
             <field name="new_a" type="weird" />
             <field name="new_b" type="entityreference" />
         </fields></entity></entities>`;
-        expect(problemsOf(write('bad_schema.xml', xml))).toEqual([
-            "entities/entity[0] (new_x)/fields/field[1] (new_a): unknown CMT field type 'weird'",
-            'entities/entity[0] (new_x)/fields/field[2] (new_b): entityreference without lookupType',
+        const warnings: string[] = [];
+        const file = write('guessed_schema.xml', xml);
+        const table = loadSchemaFile(file, (w) => warnings.push(w)).tables.find((t) => t.logicalName === 'new_x');
+        expect(warnings).toEqual([
+            `${file}: entities/entity[0] (new_x)/fields/field[1] (new_a): CMT field type 'weird' is not a Dataverse type; modeled as a string column`,
+            `${file}: entities/entity[0] (new_x)/fields/field[2] (new_b): entityreference without lookupType; modeled as a string column`,
         ]);
+        expect(table?.attributes.filter((a) => ['new_a', 'new_b'].includes(a.logicalName)).map((a) => a.type)).toEqual([
+            'String',
+            'String',
+        ]);
+        // A file that is not a CMT schema at all is still refused, with where it broke.
+        expect(
+            problemsOf(write('broken_schema.xml', '<entities><entity name="x"><fields></entity></entities>'))[0],
+        ).toMatch(/^line 1, column \d+: /);
     });
 });
 

@@ -78,7 +78,7 @@ describe('create', () => {
         const unknown = await client.post('accounts', { name: 'A', nosuchcolumn: 1 });
         expect(unknown.status).toBe(400);
         expect(unknown.json.error.message).toContain(
-            "The property 'nosuchcolumn' does not exist on type 'Microsoft.Dynamics.CRM.account'",
+            "Invalid property 'nosuchcolumn' was found in entity 'Microsoft.Dynamics.CRM.account'",
         );
         const readOnly = await client.post('accounts', { name: 'A', createdon: '2020-01-01T00:00:00Z' });
         expect(readOnly.status).toBe(400);

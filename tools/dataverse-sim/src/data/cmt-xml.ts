@@ -1,7 +1,29 @@
 /** Shared XML reading for Configuration Migration Tool files (fast-xml-parser, attributes kept as strings). */
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
-const ARRAYS = new Set(['entity', 'field', 'relationship', 'record', 'm2mrelationship', 'targetid']);
+const ARRAYS = new Set([
+    'entity',
+    'field',
+    'relationship',
+    'record',
+    'm2mrelationship',
+    'targetid',
+    // Party lists: <field name="to"><activitypointerrecords><activitypointerrecord id="..."><field .../>
+    'activitypointerrecord',
+]);
+
+/** The text without a leading byte-order mark (files saved by Windows tools often start with one). */
+export function withoutBom(text: string): string {
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Why a text is not well-formed XML, with its line and column; undefined when it is. */
+export function xmlProblem(text: string): string | undefined {
+    const result = XMLValidator.validate(text);
+    if (result === true) return undefined;
+    const { line, col, msg } = result.err;
+    return `line ${line}, column ${col}: ${msg === 'Start tag expected.' ? 'not an XML file (no start tag)' : msg}`;
+}
 
 export function parseCmtXml(text: string): unknown {
     const parser = new XMLParser({
@@ -32,7 +54,9 @@ export function attr(node: XmlNode, name: string): string | undefined {
 
 /** Whether a file's text is a CMT schema (`<entities>` root with `<entity ...><fields>`). */
 export function looksLikeCmtSchema(text: string): boolean {
-    return /^\s*(<\?xml[^>]*>\s*)?<entities[\s>]/.test(text) && /<fields[\s>]/.test(text);
+    return (
+        /^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*<entities[\s>]/.test(withoutBom(text)) && /<fields[\s/>]/.test(text)
+    );
 }
 
 const NAMED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0' };

@@ -121,6 +121,20 @@ export const ACTIVE_INACTIVE: StateModel = {
     ],
 };
 
+/** The states of activities (task, email, opportunityclose, ...): Open, Completed, Canceled. */
+export const ACTIVITY_STATES: StateModel = {
+    states: [
+        { value: 0, label: 'Open', defaultStatus: 1 },
+        { value: 1, label: 'Completed', defaultStatus: 2 },
+        { value: 2, label: 'Canceled', defaultStatus: 3 },
+    ],
+    statuses: [
+        { value: 1, label: 'Open', state: 0 },
+        { value: 2, label: 'Completed', state: 1 },
+        { value: 3, label: 'Canceled', state: 2 },
+    ],
+};
+
 export function stateColumns(model: StateModel): SimAttribute[] {
     return [
         {

@@ -28,6 +28,7 @@ import {
     str,
     type StateModel,
     ACTIVE_INACTIVE,
+    ACTIVITY_STATES,
 } from './columns.js';
 import { systemTables } from './system-tables.js';
 
@@ -337,6 +338,8 @@ function opportunity(): SimTable {
         ownershipType: 'UserOwned',
         changeTracking: true,
         objectTypeCode: 3,
+        // Won and Lost are set by WinOpportunity / LoseOpportunity; a plain update of statecode is refused.
+        dedicatedStateMessages: { 1: 'WinOpportunity', 2: 'LoseOpportunity' },
         attributes: [
             primaryIdColumn('opportunityid'),
             str('name', 300, { isPrimaryName: true, requiredLevel: 'ApplicationRequired' }),
@@ -355,6 +358,10 @@ function opportunity(): SimTable {
                 'purchasetimeframe',
                 opts([0, 'Immediate'], [1, 'This Quarter'], [2, 'Next Quarter'], [3, 'This Year'], [4, 'Unknown']),
             ),
+            // Uses the global choice `budgetstatus` (opportunity reference: GlobalChoiceName budgetstatus).
+            pick('budgetstatus', opts([0, 'No Committed Budget'], [1, 'May Buy'], [2, 'Can Buy'], [3, 'Will Buy']), {
+                globalOptionSet: 'budgetstatus',
+            }),
             ...customer('customerid', {
                 account: 'opportunity_customer_accounts',
                 contact: 'opportunity_customer_contacts',
@@ -378,6 +385,34 @@ function opportunity(): SimTable {
                     owningbusinessunit: 'business_unit_opportunities',
                 },
             }),
+        ],
+    };
+}
+
+/**
+ * The activity WinOpportunity and LoseOpportunity create (opportunityclose reference, minimal): the subject, the
+ * opportunity it closes, the actual revenue and end date that the opportunity's actual value and close date follow.
+ */
+function opportunityClose(): SimTable {
+    return {
+        logicalName: 'opportunityclose',
+        schemaName: 'OpportunityClose',
+        entitySetName: 'opportunitycloses',
+        primaryIdAttribute: 'activityid',
+        primaryNameAttribute: 'subject',
+        ownershipType: 'UserOwned',
+        changeTracking: true,
+        objectTypeCode: 4208,
+        isActivity: true,
+        attributes: [
+            primaryIdColumn('activityid'),
+            str('subject', 200, { isPrimaryName: true }),
+            memo('description', 2000),
+            lookup('opportunityid', 'opportunity', 'Opportunity_OpportunityClose'),
+            ...money('actualrevenue'),
+            dt('actualend'),
+            ...currency('TransactionCurrency_OpportunityClose'),
+            ...standardColumns({ table: 'opportunityclose', ownershipType: 'UserOwned', state: ACTIVITY_STATES }),
         ],
     };
 }
@@ -443,6 +478,7 @@ export function crmSchema(): SimSchema {
             contact(),
             lead(),
             opportunity(),
+            opportunityClose(),
             intersectTable('accountleads', 'accountleadscollection', 'accountleadid', 'accountid', 'leadid'),
             intersectTable('contactleads', 'contactleadscollection', 'contactleadid', 'contactid', 'leadid'),
         ],

@@ -2,11 +2,13 @@
  * The matching TARGET environment for `--empty`: the same schema and the same system rows
  * (users, teams, business units, currencies, organization) with the same names and natural keys,
  * but new ids, as a second real environment has them; no business rows and no associations.
+ * Users keep their Entra ID object ids when both environments are in one tenant (the default, as in
+ * a geo-migration); in another tenant the same people have other object ids.
  */
 import type { SimDataset, SimLookupValue, SimRow, SimValue } from '../model.js';
 import { isLookupValue } from '../model.js';
 import { Prng } from '../prng.js';
-import { lookupRef } from './system-rows.js';
+import { entraObjectId, lookupRef } from './system-rows.js';
 import { isSystemTable, SYSTEM_TABLE_NAMES } from './system-tables.js';
 
 function idOf(row: SimRow, column: string): string {
@@ -15,7 +17,14 @@ function idOf(row: SimRow, column: string): string {
     return v;
 }
 
-export function emptyCounterpart(source: SimDataset, options: { seed: number | string }): SimDataset {
+export interface EmptyCounterpartOptions {
+    seed: number | string;
+    /** Source and target in one Entra ID tenant (default true): users keep their object ids. */
+    sameTenant?: boolean;
+}
+
+export function emptyCounterpart(source: SimDataset, options: EmptyCounterpartOptions): SimDataset {
+    const sameTenant = options.sameTenant ?? true;
     // A distinct stream from the generator's, so that the target's ids never repeat the source's for the same seed.
     const rng = new Prng(`empty-counterpart:${String(options.seed)}`);
     const newIds = new Map<string, string>();
@@ -50,6 +59,8 @@ export function emptyCounterpart(source: SimDataset, options: { seed: number | s
             const copy: SimRow = {};
             for (const [k, v] of Object.entries(row))
                 copy[k] = k === t.primaryIdAttribute ? newIds.get(`${t.logicalName}:${idOf(row, k)}`)! : remap(v);
+            if (!sameTenant && typeof copy.azureactivedirectoryobjectid === 'string')
+                copy.azureactivedirectoryobjectid = entraObjectId(idOf(copy, t.primaryIdAttribute), 'other-tenant');
             return copy;
         });
     }

@@ -7,7 +7,7 @@
  * and a lookup value object is shared by every row that points to the same row (treat as immutable).
  */
 import type { SimAttribute, SimDataset, SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
-import { isLookupType } from '../model.js';
+import { hasNoProperty, isLookupType } from '../model.js';
 import { Prng } from '../prng.js';
 import { isSystemTable } from './system-tables.js';
 import { asciiSlug, generateSystemRows, lookupRef, type SystemRefs } from './system-rows.js';
@@ -31,7 +31,14 @@ export interface GenerateOptions {
 }
 
 /** Share of the business rows per table in the crm schema (roughly what a sales org holds). */
-const CRM_WEIGHTS: Record<string, number> = { account: 0.2, contact: 0.45, lead: 0.2, opportunity: 0.15 };
+const CRM_WEIGHTS: Record<string, number> = {
+    account: 0.2,
+    contact: 0.45,
+    lead: 0.2,
+    opportunity: 0.15,
+    // Close activities come from WinOpportunity / LoseOpportunity in the target, not from the generator.
+    opportunityclose: 0,
+};
 
 const START = Date.UTC(2019, 0, 1);
 const END = Date.UTC(2025, 5, 1);
@@ -47,7 +54,8 @@ interface RowContext {
     currency: number;
     ownerIsTeam: boolean;
     owner: number;
-    inactive: boolean;
+    /** Index of the row's statecode among the table's states (0 = the state a create leaves). */
+    state: number;
 }
 
 /** Generates one column's value; `row` holds the columns generated before it. */
@@ -132,7 +140,7 @@ class Generator {
         }
         // Money `_base` columns derive from their source column, so they come after all others.
         plan.sort((x, y) => Number(isBaseColumn(t, x[0])) - Number(isBaseColumn(t, y[0])));
-        const hasState = t.attributes.some((a) => a.type === 'State');
+        const stateCount = t.attributes.find((a) => a.type === 'State')?.options?.length ?? 0;
         const rows = new Array<SimRow>(n);
         const rng = this.rng;
         const sys = this.sys;
@@ -142,6 +150,9 @@ class Generator {
         const template = JSON.parse(
             JSON.stringify(Object.fromEntries([[t.primaryIdAttribute, null], ...plan.map(([name]) => [name, null])])),
         ) as SimRow;
+        // Rows closed by a message (opportunity won/lost) carry what the message sets: a close date and, when won,
+        // the actual revenue.
+        const closes = t.dedicatedStateMessages !== undefined && 'actualclosedate' in template;
         for (let i = 0; i < n; i++) {
             const ownerIsTeam = rng.chance(0.15);
             const ctx: RowContext = {
@@ -153,11 +164,12 @@ class Generator {
                 currency: rng.chance(0.8) ? 0 : rng.int(1, sys.currencies.length - 1),
                 ownerIsTeam,
                 owner: ownerIsTeam ? rng.int(0, sys.teams.length - 1) : rng.int(0, sys.users.length - 1),
-                inactive: hasState && rng.chance(0.1),
+                state: stateCount > 1 ? pickState(rng.next(), stateCount) : 0,
             };
             const row: SimRow = { ...template };
             row[t.primaryIdAttribute] = own[i]!.id;
             for (const [name, gen] of plan) row[name] = gen(ctx, rng, row);
+            if (closes && ctx.state !== 0) closeValues(row, ctx, sys.currencyRates[ctx.currency]!);
             rows[i] = row;
         }
         return rows;
@@ -167,7 +179,8 @@ class Generator {
     private column(t: SimTable, a: SimAttribute, unique: boolean): ColumnGen | undefined {
         const name = a.logicalName;
         const sys = this.sys;
-        if (a.attributeOf !== undefined || a.type === 'Virtual' || a.type === 'EntityName') return undefined;
+        if (a.attributeOf !== undefined || hasNoProperty(a.type) || a.type === 'EntityName' || a.type === 'Image')
+            return undefined;
         switch (name) {
             case 'createdon':
                 return (c) => isoSeconds(c.created);
@@ -200,17 +213,14 @@ class Generator {
             case 'utcconversiontimezonecode':
                 return undefined;
         }
-        if (a.type === 'State') {
-            const states = a.options ?? [];
-            const active = states[0]?.value ?? 0;
-            const inactive = (states.find((o) => o.value === 1) ?? states[0])?.value ?? 0;
-            return (c) => (c.inactive ? inactive : active);
-        }
+        const states = t.attributes.find((b) => b.type === 'State')?.options ?? [];
+        if (a.type === 'State') return (c) => states[c.state]?.value ?? 0;
         if (a.type === 'Status') {
-            const active = (a.options ?? []).filter((o) => (o.state ?? 0) === 0);
-            const inactive = (a.options ?? []).filter((o) => o.state === 1);
+            // The status reasons of each state, so that every row's pair is consistent.
+            const byState = states.map((s) => (a.options ?? []).filter((o) => (o.state ?? 0) === s.value));
+            const fallback = (a.options ?? []).filter((o) => (o.state ?? 0) === 0);
             return (c, r) => {
-                const list = c.inactive && inactive.length > 0 ? inactive : active;
+                const list = (byState[c.state]?.length ?? 0) > 0 ? byState[c.state]! : fallback;
                 return list.length > 0 ? r.pick(list).value : 1;
             };
         }
@@ -350,6 +360,37 @@ class Generator {
             return list[r.int(0, list.length - 1)]!;
         };
     }
+}
+
+/**
+ * A closed opportunity as WinOpportunity / LoseOpportunity leave it: closed on a date (actualclosedate), and a won
+ * one with its actual revenue ("defaults to the Est. Revenue value when an opportunity is won").
+ */
+function closeValues(row: SimRow, ctx: RowContext, rate: number): void {
+    if (row.actualclosedate === null) row.actualclosedate = isoSeconds(ctx.created + 30 * DAY);
+    if (ctx.state === 1 && 'actualvalue' in row && row.actualvalue === null) {
+        const value = typeof row.estimatedvalue === 'number' ? row.estimatedvalue : 10_000;
+        row.actualvalue = value;
+        if ('actualvalue_base' in row) row.actualvalue_base = round(value / rate, 4);
+    }
+}
+
+/**
+ * The state of a row from one uniform draw: two states (active/inactive) 90/10; more (lead open / qualified /
+ * disqualified, opportunity open / won / lost) 70% in the first and the rest shared out, the later ones a little less.
+ */
+function pickState(u: number, count: number): number {
+    if (count === 2) return u < 0.9 ? 0 : 1;
+    if (u < 0.7) return 0;
+    const rest = count - 1;
+    const weights = Array.from({ length: rest }, (_, i) => rest - i);
+    const total = weights.reduce((x, y) => x + y, 0);
+    let w = ((u - 0.7) / 0.3) * total;
+    for (let i = 0; i < rest; i++) {
+        w -= weights[i]!;
+        if (w < 0) return i + 1;
+    }
+    return rest;
 }
 
 function integerFor(name: string, r: Prng): number {

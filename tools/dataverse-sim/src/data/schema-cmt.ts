@@ -1,217 +1,235 @@
 /**
- * Reads a Configuration Migration Tool `data_schema.xml` into a SimSchema.
- *
- * The file lists entities with their fields (CMT type names), primary id/name fields, object type
- * code (`etc`) and many-to-many relationships; it has no entity set names, lengths, precisions or
- * option values. We derive entity set names as the service does (see entity-set-name.ts) and pick
- * permissive sizes for what the file lacks, since its data came from a real org where it fit.
+ * Reads a Configuration Migration Tool `data_schema.xml` into a SimSchema, as CMT and the tools that write its format
+ * produce it: entities with their fields (CMT type names, see cmt-fields.ts), primary id/name fields (absent or
+ * not `<table>id` in some files: activities use `activityid`), object type codes and many-to-many relationships. The
+ * file has no entity set names, lengths, precisions or option values. A table the simulator knows (crm, system and
+ * standard tables) keeps its real definition and gains the file's other fields; a custom table gets the standard
+ * columns of its ownership. What the file gets wrong or leaves out is modeled as closely as it can be, each guess a
+ * warning; only a file that is not a CMT schema at all is refused.
  */
 import type { OwnershipType, SimAttribute, SimManyToMany, SimSchema, SimTable } from '../model.js';
-import { ACTIVE_INACTIVE, defaultRelationshipNames, READ_ONLY } from './columns.js';
-import { asNode, asNodes, attr, parseCmtXml } from './cmt-xml.js';
+import { fieldToAttribute } from './cmt-fields.js';
+import { asNode, asNodes, attr, parseCmtXml, withoutBom, xmlProblem } from './cmt-xml.js';
+import { ACTIVE_INACTIVE, primaryIdColumn, standardColumns, str } from './columns.js';
 import { deriveEntitySetName } from './entity-set-name.js';
+import { fullTable, isStandardTable, minimalTable } from './standard-tables.js';
 
-/** Columns the service maintains itself: read-only whatever the file says. */
-const SYSTEM_READ_ONLY = new Set([
-    'createdon',
-    'modifiedon',
-    'createdby',
-    'modifiedby',
-    'createdonbehalfby',
-    'modifiedonbehalfby',
-    'versionnumber',
-    'owninguser',
-    'owningteam',
-    'owningbusinessunit',
-    'organizationid',
-    'exchangerate',
-]);
-
-interface Parsed {
-    attribute?: SimAttribute;
-    problem?: string;
+export interface ParsedCmtSchema {
+    schema: SimSchema;
+    /** Why the file cannot be read at all (not XML, no entities). */
+    problems: string[];
+    /** What was guessed, one line each. */
+    warnings: string[];
+    /** Tables that many-to-many relationships join but the file does not describe. */
+    relatedTables: string[];
 }
 
-function fieldToAttribute(table: string, f: Record<string, unknown>, path: string): Parsed {
-    const logicalName = attr(f, 'name');
-    const type = attr(f, 'type');
-    if (!logicalName) return { problem: `${path}: field without a name` };
-    if (!type) return { problem: `${path} (${logicalName}): field without a type` };
-    const std = defaultRelationshipNames(table);
-    const stdRel = (std as unknown as Record<string, string | undefined>)[logicalName];
-    let a: SimAttribute;
-    switch (type) {
-        case 'string':
-            a = { logicalName, type: 'String', maxLength: 4000 };
-            break;
-        case 'memo':
-            a = { logicalName, type: 'Memo', maxLength: 1048576 };
-            break;
-        case 'guid':
-            a = { logicalName, type: 'Uniqueidentifier' };
-            break;
-        case 'number':
-            a = { logicalName, type: 'Integer' };
-            break;
-        case 'bigint':
-            a = { logicalName, type: 'BigInt' };
-            break;
-        case 'decimal':
-            a = { logicalName, type: 'Decimal', precision: 10 };
-            break;
-        case 'float':
-            a = { logicalName, type: 'Double', precision: 5 };
-            break;
-        case 'money':
-            a = { logicalName, type: 'Money', precision: 4 };
-            break;
-        case 'bool':
-            a = { logicalName, type: 'Boolean' };
-            break;
-        case 'datetime':
-            a = { logicalName, type: 'DateTime' };
-            break;
-        case 'optionsetvalue':
-            // Option values are not in the file; loadCmtData adds those it sees in the data.
-            a = { logicalName, type: 'Picklist', options: [] };
-            break;
-        case 'optionsetvaluecollection':
-            a = { logicalName, type: 'MultiSelectPicklist', options: [] };
-            break;
-        case 'state':
-            a = {
-                logicalName,
-                type: 'State',
-                validForCreate: false,
-                options: ACTIVE_INACTIVE.states.map((s) => ({ ...s })),
-            };
-            break;
-        case 'status':
-            a = { logicalName, type: 'Status', options: ACTIVE_INACTIVE.statuses.map((s) => ({ ...s })) };
-            break;
-        case 'owner':
-            a = {
-                logicalName,
-                type: 'Owner',
-                targets: ['systemuser', 'team'],
-                relationshipNames: { systemuser: std.ownerid, team: std.ownerid },
-            };
-            break;
-        case 'entityreference': {
-            const lookupType = attr(f, 'lookupType');
-            const targets = (lookupType ?? '').split('|').filter((t) => t !== '');
-            if (targets.length === 0)
-                return { problem: `${path} (${logicalName}): entityreference without lookupType` };
-            const isCustomer = targets.length === 2 && targets.includes('account') && targets.includes('contact');
-            a = { logicalName, type: isCustomer ? 'Customer' : 'Lookup', targets, relationshipNames: {} };
-            for (const target of targets)
-                a.relationshipNames![target] =
-                    targets.length === 1 && stdRel !== undefined ? stdRel : `${target}_${table}_${logicalName}`;
-            break;
-        }
-        case 'partylist':
-        case 'image':
-        case 'file':
-            a = { logicalName, type: 'Virtual', ...READ_ONLY };
-            break;
-        default:
-            return { problem: `${path} (${logicalName}): unknown CMT field type '${type}'` };
-    }
-    if (attr(f, 'customfield') === 'true') a.isCustom = true;
-    if (attr(f, 'primaryKey') === 'true') {
-        a.isPrimaryId = true;
-        a.validForUpdate = false;
-    }
-    if (SYSTEM_READ_ONLY.has(logicalName)) Object.assign(a, READ_ONLY);
-    if (logicalName === 'overriddencreatedon' || logicalName === 'importsequencenumber') a.validForUpdate = false;
-    return { attribute: a };
+const LOGICAL_NAME = /^[a-z_][a-z0-9_]*$/;
+
+/** A name as Dataverse spells logical names (lowercase); warns when the file spelled it otherwise. */
+function logicalName(raw: string, where: string, warnings: string[]): string | undefined {
+    const name = raw.trim().toLowerCase();
+    if (!LOGICAL_NAME.test(name)) return undefined;
+    if (name !== raw)
+        warnings.push(`${where}: '${raw}' is not a logical name as Dataverse writes them; read as '${name}'`);
+    return name;
 }
 
-/** Parses a CMT data_schema.xml text; system tables and missing targets are added by the caller. */
-export function parseCmtSchema(text: string): { schema: SimSchema; problems: string[] } {
-    const root = asNode(asNode(parseCmtXml(text)).entities);
-    const problems: string[] = [];
-    const tables: SimTable[] = [];
-    const manyToMany: SimManyToMany[] = [];
-    const entities = asNodes(root.entity);
-    if (entities.length === 0) problems.push('entities: no <entity> elements');
-    entities.forEach((e, ei) => {
+class SchemaReader {
+    readonly warnings: string[] = [];
+    readonly problems: string[] = [];
+    private readonly tables = new Map<string, SimTable>();
+    private readonly manyToMany = new Map<string, SimManyToMany>();
+    private readonly related = new Set<string>();
+
+    entity(e: Record<string, unknown>, ei: number): void {
         const path = `entities/entity[${ei}]`;
-        const logicalName = attr(e, 'name');
-        const primaryId = attr(e, 'primaryidfield');
-        const primaryName = attr(e, 'primarynamefield');
-        if (!logicalName || !primaryId || !primaryName) {
-            problems.push(`${path}: entity needs name, primaryidfield and primarynamefield attributes`);
+        const rawName = attr(e, 'name') ?? '';
+        const name = logicalName(rawName, path, this.warnings);
+        if (!name) {
+            this.warnings.push(`${path}: entity without a usable name ('${rawName}'); skipped`);
             return;
         }
+        const at = `${path} (${name})`;
         const attributes: SimAttribute[] = [];
         asNodes(asNode(e.fields).field).forEach((f, fi) => {
-            const r = fieldToAttribute(logicalName, f, `${path} (${logicalName})/fields/field[${fi}]`);
-            if (r.problem) problems.push(r.problem);
-            if (r.attribute) attributes.push(r.attribute);
+            const where = `${at}/fields/field[${fi}]`;
+            const fieldName = logicalName(attr(f, 'name') ?? '', where, this.warnings);
+            if (!fieldName) {
+                this.warnings.push(`${where}: field without a usable name ('${attr(f, 'name') ?? ''}'); skipped`);
+                return;
+            }
+            if (attributes.some((a) => a.logicalName === fieldName)) {
+                this.warnings.push(`${where} (${fieldName}): listed twice; the first definition is used`);
+                return;
+            }
+            const r = fieldToAttribute(
+                {
+                    table: name,
+                    name: fieldName,
+                    type: attr(f, 'type') ?? '',
+                    lookupType: attr(f, 'lookupType'),
+                    primaryKey: attr(f, 'primaryKey') === 'true',
+                    custom: attr(f, 'customfield') === 'true',
+                },
+                `${where} (${fieldName})`,
+            );
+            if (r.warning) this.warnings.push(r.warning);
+            attributes.push(r.attribute);
         });
-        const id = attributes.find((a) => a.logicalName === primaryId);
-        if (id) {
-            id.isPrimaryId = true;
-            id.validForUpdate = false;
-        } else
-            attributes.push({
-                logicalName: primaryId,
-                type: 'Uniqueidentifier',
-                isPrimaryId: true,
-                validForUpdate: false,
-            });
-        const name = attributes.find((a) => a.logicalName === primaryName);
-        if (name) name.isPrimaryName = true;
-        else attributes.push({ logicalName: primaryName, type: 'String', maxLength: 4000, isPrimaryName: true });
-        const has = (n: string): boolean => attributes.some((a) => a.logicalName === n);
-        // Money columns have a read-only twin holding the amount in the base currency.
-        for (const a of attributes)
-            if (a.type === 'Money' && a.logicalName.endsWith('_base') && has(a.logicalName.slice(0, -5)))
-                Object.assign(a, READ_ONLY);
-        const ownershipType: OwnershipType = has('ownerid')
-            ? 'UserOwned'
-            : has('organizationid')
-              ? 'OrganizationOwned'
-              : 'BusinessOwned';
+        const previous = this.tables.get(name);
+        const table = previous ? this.mergeFields(previous, attributes, at) : this.table(name, e, attributes, at);
+        if (previous) this.warnings.push(`${at}: entity listed twice; its fields are merged`);
         const etc = Number(attr(e, 'etc'));
+        if (Number.isInteger(etc) && etc > 0 && table.objectTypeCode === undefined) table.objectTypeCode = etc;
+        this.tables.set(name, table);
+        asNodes(asNode(e.relationships).relationship).forEach((r, ri) =>
+            this.relationship(table, r, `${at}/relationships/relationship[${ri}]`),
+        );
+    }
+
+    /** A table for an entity: the known definition plus the file's other fields, or a custom table. */
+    private table(name: string, e: Record<string, unknown>, fields: SimAttribute[], at: string): SimTable {
+        const known = fullTable(name) ?? (isStandardTable(name) ? minimalTable(name) : undefined);
+        if (known) {
+            const fileId = attr(e, 'primaryidfield');
+            if (fileId && fileId.toLowerCase() !== known.primaryIdAttribute)
+                this.warnings.push(
+                    `${at}: primaryidfield '${fileId}' differs from the table's '${known.primaryIdAttribute}'; the table's is used`,
+                );
+            return this.mergeFields(known, fields, at);
+        }
+        const primaryId = this.primaryId(name, e, fields, at);
+        const primaryName = this.primaryName(name, e, fields, at);
+        const has = (n: string): boolean => fields.some((a) => a.logicalName === n);
+        // A custom table is user- or organization-owned; the file shows which only by its ownership columns.
+        const ownershipType: OwnershipType =
+            has('ownerid') || fields.some((a) => a.type === 'Owner') ? 'UserOwned' : 'OrganizationOwned';
+        const id = fields.find((a) => a.logicalName === primaryId);
+        if (id) Object.assign(id, { type: 'Uniqueidentifier', isPrimaryId: true, validForUpdate: false });
+        else fields.unshift(primaryIdColumn(primaryId));
+        const nameAttr = fields.find((a) => a.logicalName === primaryName);
+        if (nameAttr) nameAttr.isPrimaryName = true;
+        else fields.push(str(primaryName, 4000, { isPrimaryName: true }));
+        // Money columns have a read-only twin holding the amount in the base currency.
+        for (const a of fields)
+            if (a.type === 'Money' && a.logicalName.endsWith('_base') && has(a.logicalName.slice(0, -5)))
+                Object.assign(a, { validForCreate: false, validForUpdate: false });
+        const standard = standardColumns({ table: name, ownershipType, state: ACTIVE_INACTIVE }).filter(
+            (s) => !has(s.logicalName),
+        );
         const table: SimTable = {
-            logicalName,
-            entitySetName: deriveEntitySetName(logicalName),
+            logicalName: name,
+            entitySetName: deriveEntitySetName(name),
             primaryIdAttribute: primaryId,
             primaryNameAttribute: primaryName,
             ownershipType,
             // CMT does not say; on, so that incremental sync can be exercised against these tables.
             changeTracking: true,
-            isCustom: attributes.some((a) => a.isCustom === true) || undefined,
-            attributes,
+            attributes: [...fields, ...standard],
         };
-        if (table.isCustom === undefined) delete table.isCustom;
-        if (Number.isInteger(etc) && etc > 0) table.objectTypeCode = etc;
-        tables.push(table);
-        asNodes(asNode(e.relationships).relationship).forEach((r, ri) => {
-            if (attr(r, 'manyToMany') !== 'true') return;
-            const rpath = `${path} (${logicalName})/relationships/relationship[${ri}]`;
-            const schemaName = attr(r, 'name');
-            const target = attr(r, 'm2mTargetEntity');
-            const targetKey = attr(r, 'm2mTargetEntityPrimaryKey');
-            const intersect = attr(r, 'relatedEntityName') ?? schemaName;
-            if (!schemaName || !target || !targetKey || !intersect) {
-                problems.push(`${rpath}: many-to-many needs name, m2mTargetEntity and m2mTargetEntityPrimaryKey`);
-                return;
+        if (fields.some((a) => a.isCustom === true)) table.isCustom = true;
+        if (primaryId === 'activityid') table.isActivity = true;
+        return table;
+    }
+
+    /** Adds the fields a table lacks; a column the table already has keeps its definition. */
+    private mergeFields(table: SimTable, fields: SimAttribute[], at: string): SimTable {
+        const have = new Set(table.attributes.map((a) => a.logicalName));
+        for (const f of fields) {
+            if (have.has(f.logicalName)) continue;
+            if (f.isPrimaryId) {
+                this.warnings.push(
+                    `${at}: '${f.logicalName}' is marked primaryKey but the table's key is '${table.primaryIdAttribute}'`,
+                );
+                delete f.isPrimaryId;
             }
-            const reflexive = target === logicalName || attr(r, 'isreflexive') === 'true';
-            manyToMany.push({
-                schemaName,
-                entity1LogicalName: logicalName,
-                entity2LogicalName: target,
-                intersectEntityName: intersect,
-                entity1IntersectAttribute: reflexive ? `${primaryId}one` : primaryId,
-                entity2IntersectAttribute: reflexive ? `${targetKey}two` : targetKey,
-                entity1NavigationPropertyName: schemaName,
-                entity2NavigationPropertyName: schemaName,
-            });
+            table.attributes.push(f);
+            have.add(f.logicalName);
+        }
+        return table;
+    }
+
+    private primaryId(name: string, e: Record<string, unknown>, fields: SimAttribute[], at: string): string {
+        const given = attr(e, 'primaryidfield');
+        if (given) return given.toLowerCase();
+        const key = fields.find((a) => a.isPrimaryId);
+        const chosen = key?.logicalName ?? `${name}id`;
+        this.warnings.push(`${at}: no primaryidfield; the primary key is '${chosen}'`);
+        return chosen;
+    }
+
+    private primaryName(name: string, e: Record<string, unknown>, fields: SimAttribute[], at: string): string {
+        const given = attr(e, 'primarynamefield');
+        if (given) return given.toLowerCase();
+        const prefix = /^([a-z0-9]+)_/.exec(name)?.[1];
+        const candidates = ['name', prefix ? `${prefix}_name` : '', 'fullname', 'subject', 'title'];
+        const found = candidates.find((c) => c && fields.some((a) => a.logicalName === c && a.type === 'String'));
+        const chosen = found ?? (prefix ? `${prefix}_name` : 'name');
+        this.warnings.push(`${at}: no primarynamefield; the primary name is '${chosen}'`);
+        return chosen;
+    }
+
+    private relationship(table: SimTable, r: Record<string, unknown>, at: string): void {
+        if (attr(r, 'manyToMany') !== 'true') return;
+        const schemaName = attr(r, 'name');
+        const target = attr(r, 'm2mTargetEntity')?.toLowerCase();
+        if (!schemaName || !target) {
+            this.warnings.push(`${at}: many-to-many without name or m2mTargetEntity; skipped`);
+            return;
+        }
+        const existing = this.manyToMany.get(schemaName);
+        if (existing) {
+            // Both sides of a relationship may list it.
+            const sameEnds = new Set([existing.entity1LogicalName, existing.entity2LogicalName]);
+            if (!(sameEnds.has(table.logicalName) && sameEnds.has(target)))
+                this.warnings.push(
+                    `${at}: many-to-many '${schemaName}' is listed again with other tables; the first is used`,
+                );
+            return;
+        }
+        const reflexive = target === table.logicalName;
+        if ((attr(r, 'isreflexive') ?? '').toLowerCase() === 'true' && !reflexive)
+            this.warnings.push(
+                `${at}: '${schemaName}' says isreflexive="true" but joins ${table.logicalName} and ${target}; read as not reflexive`,
+            );
+        const targetKey = (attr(r, 'm2mTargetEntityPrimaryKey') ?? `${target}id`).toLowerCase();
+        const intersect = (attr(r, 'relatedEntityName') ?? schemaName).toLowerCase();
+        this.manyToMany.set(schemaName, {
+            schemaName,
+            entity1LogicalName: table.logicalName,
+            entity2LogicalName: target,
+            intersectEntityName: intersect,
+            entity1IntersectAttribute: reflexive ? `${table.primaryIdAttribute}one` : table.primaryIdAttribute,
+            entity2IntersectAttribute: reflexive ? `${targetKey}two` : targetKey,
+            entity1NavigationPropertyName: schemaName,
+            entity2NavigationPropertyName: schemaName,
         });
-    });
-    return { schema: { tables, manyToMany }, problems };
+        this.related.add(target);
+    }
+
+    result(): ParsedCmtSchema {
+        const names = new Set(this.tables.keys());
+        return {
+            schema: { tables: [...this.tables.values()], manyToMany: [...this.manyToMany.values()] },
+            problems: this.problems,
+            warnings: this.warnings,
+            relatedTables: [...this.related].filter((t) => !names.has(t)),
+        };
+    }
+}
+
+/** Parses a CMT data_schema.xml text; system tables and missing target tables are added by the caller. */
+export function parseCmtSchema(text: string): ParsedCmtSchema {
+    const reader = new SchemaReader();
+    const body = withoutBom(text);
+    const bad = xmlProblem(body);
+    if (bad) {
+        reader.problems.push(bad);
+        return reader.result();
+    }
+    const entities = asNodes(asNode(asNode(parseCmtXml(body)).entities).entity);
+    if (entities.length === 0) reader.problems.push('entities: no <entity> elements');
+    entities.forEach((e, ei) => reader.entity(e, ei));
+    return reader.result();
 }

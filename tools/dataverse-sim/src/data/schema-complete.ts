@@ -5,9 +5,10 @@
  * lookups point to but the file lacks.
  */
 import { isLookupType, type SimManyToMany, type SimSchema, type SimTable } from '../model.js';
-import { ACTIVE_INACTIVE, guid, standardColumns, str } from './columns.js';
-import { crmSchema, intersectTable } from './crm-schema.js';
+import { opts, pick, primaryIdColumn, READ_ONLY, str } from './columns.js';
+import { intersectTable } from './crm-schema.js';
 import { deriveEntitySetName } from './entity-set-name.js';
+import { minimalTable } from './standard-tables.js';
 import { systemTables } from './system-tables.js';
 
 export class SchemaFileError extends Error {
@@ -45,43 +46,84 @@ export function addIntersectTables(schema: SimSchema): void {
     }
 }
 
-/** A minimal user-owned table for a lookup target the file does not describe. */
-function stubTable(logicalName: string): SimTable {
-    return {
-        logicalName,
-        entitySetName: deriveEntitySetName(logicalName),
-        primaryIdAttribute: `${logicalName}id`,
-        primaryNameAttribute: 'name',
-        ownershipType: 'UserOwned',
-        changeTracking: true,
-        attributes: [
-            guid(`${logicalName}id`, { isPrimaryId: true, validForUpdate: false }),
-            str('name', 100, { isPrimaryName: true }),
-            ...standardColumns({ table: logicalName, ownershipType: 'UserOwned', state: ACTIVE_INACTIVE }),
-        ],
-    };
-}
-
 /**
- * Adds tables that lookups target but the schema lacks: the crm definition for account, contact,
- * lead and opportunity (and what those point to), a minimal stub for any other name.
+ * Adds tables that lookups and many-to-many relationships point to but the schema lacks, as every real org has
+ * them: the full definition for the crm and system tables, the real shape of other standard tables (role, list,
+ * uom, queue, activities, ...), a minimal user-owned table for any other name (see standard-tables.ts).
  */
 export function addMissingTargetTables(schema: SimSchema, alsoNeeded: Iterable<string> = []): string[] {
     const added: string[] = [];
-    const crm = new Map(crmSchema().tables.map((t) => [t.logicalName, t]));
+    const wanted = [...alsoNeeded, ...schema.manyToMany.flatMap((m) => [m.entity1LogicalName, m.entity2LogicalName])];
     for (;;) {
         const have = new Set(schema.tables.map((t) => t.logicalName));
-        const missing = new Set<string>([...alsoNeeded].filter((n) => !have.has(n)));
+        const missing = new Set<string>(wanted.filter((n) => !have.has(n)));
         for (const t of schema.tables)
             for (const a of t.attributes)
                 if (isLookupType(a.type))
                     for (const target of a.targets ?? []) if (!have.has(target)) missing.add(target);
         if (missing.size === 0) return added;
         for (const name of [...missing].sort()) {
-            schema.tables.push(crm.get(name) ?? stubTable(name));
+            schema.tables.push(minimalTable(name));
             added.push(name);
         }
     }
+}
+
+/** Tables whose rows can be parties of an activity, when the schema has them. */
+const PARTY_TABLES = ['account', 'contact', 'lead', 'systemuser', 'queue', 'competitor', 'equipment'];
+const PARTICIPATION = opts(
+    [1, 'Sender'],
+    [2, 'To Recipient'],
+    [3, 'CC Recipient'],
+    [4, 'BCC Recipient'],
+    [5, 'Required attendee'],
+    [6, 'Optional attendee'],
+    [7, 'Organizer'],
+    [8, 'Regarding'],
+    [9, 'Owner'],
+    [10, 'Resource'],
+    [11, 'Customer'],
+);
+
+/**
+ * Party lists (email to/from, appointment attendees) are rows of `activityparty`, each pointing to its activity
+ * and to the party: when a schema has party list columns, the table is added and each party list column targets
+ * the party tables the schema has.
+ */
+export function addActivityParties(schema: SimSchema): void {
+    const activities = schema.tables.filter((t) => t.attributes.some((a) => a.type === 'PartyList'));
+    if (activities.length === 0) return;
+    const have = new Set(schema.tables.map((t) => t.logicalName));
+    const parties = PARTY_TABLES.filter((t) => have.has(t));
+    for (const t of activities) for (const a of t.attributes) if (a.type === 'PartyList') a.targets = [...parties];
+    const existing = schema.tables.find((t) => t.logicalName === 'activityparty');
+    if (existing) return;
+    const relationships = (targets: string[]) => Object.fromEntries(targets.map((t) => [t, `${t}_activity_parties`]));
+    const activityNames = activities.map((t) => t.logicalName);
+    schema.tables.push({
+        logicalName: 'activityparty',
+        schemaName: 'ActivityParty',
+        entitySetName: 'activityparties',
+        primaryIdAttribute: 'activitypartyid',
+        primaryNameAttribute: 'partyidname',
+        ownershipType: 'None',
+        changeTracking: false,
+        objectTypeCode: 135,
+        attributes: [
+            primaryIdColumn('activitypartyid'),
+            {
+                logicalName: 'activityid',
+                type: 'Lookup',
+                targets: activityNames,
+                relationshipNames: relationships(activityNames),
+            },
+            { logicalName: 'partyid', type: 'Lookup', targets: parties, relationshipNames: relationships(parties) },
+            str('partyidname', 4000, { attributeOf: 'partyid', ...READ_ONLY }),
+            pick('participationtypemask', PARTICIPATION, { requiredLevel: 'SystemRequired' }),
+            str('addressused', 200),
+            { logicalName: 'versionnumber', type: 'BigInt', ...READ_ONLY },
+        ],
+    });
 }
 
 /** Every inconsistency in a complete schema, each with its path. */

@@ -4,6 +4,7 @@ import type { SimSchema } from '../model.js';
 import { looksLikeCmtSchema } from './cmt-xml.js';
 import { parseCmtSchema } from './schema-cmt.js';
 import {
+    addActivityParties,
     addIntersectTables,
     addMissingTargetTables,
     addSystemTables,
@@ -11,13 +12,23 @@ import {
     SchemaFileError,
 } from './schema-complete.js';
 import { parseJsonSchema } from './schema-json.js';
+import { stderrWarnings, type WarningSink } from './warnings.js';
 
-/** Builds a complete schema from a CMT data_schema.xml text (system and missing target tables added). */
-export function cmtSchemaFromText(text: string, file = 'data_schema.xml'): SimSchema {
-    const { schema, problems } = parseCmtSchema(text);
+/**
+ * Builds a complete schema from a CMT data_schema.xml text (system tables, the tables lookups and many-to-many
+ * relationships point to, activity parties and intersect tables added). Guesses go to `warn`, one line each.
+ */
+export function cmtSchemaFromText(
+    text: string,
+    file = 'data_schema.xml',
+    warn: WarningSink = stderrWarnings,
+): SimSchema {
+    const { schema, problems, warnings, relatedTables } = parseCmtSchema(text);
     if (problems.length > 0) throw new SchemaFileError(file, problems);
+    for (const w of warnings) warn(`${file}: ${w}`);
     addSystemTables(schema);
-    addMissingTargetTables(schema);
+    addMissingTargetTables(schema, relatedTables);
+    addActivityParties(schema);
     addIntersectTables(schema);
     const more = checkSchema(schema);
     if (more.length > 0) throw new SchemaFileError(file, more);
@@ -41,9 +52,9 @@ export function jsonSchemaFromText(text: string, file = 'schema.json'): SimSchem
  * Reads a schema file: a CMT data_schema.xml (an `<entities>` document) or our JSON format.
  * Throws SchemaFileError listing every problem with its path.
  */
-export function loadSchemaFile(path: string): SimSchema {
+export function loadSchemaFile(path: string, warn: WarningSink = stderrWarnings): SimSchema {
     const text = readFileSync(path, 'utf8');
-    if (looksLikeCmtSchema(text)) return cmtSchemaFromText(text, path);
+    if (looksLikeCmtSchema(text)) return cmtSchemaFromText(text, path, warn);
     if (/^\s*</.test(text))
         throw new SchemaFileError(path, ['(root): XML but not a CMT data_schema.xml (no <entities> with <fields>)']);
     return jsonSchemaFromText(text, path);

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { SimAttribute, SimManyToMany, SimSchema, SimTable } from '../model.js';
 import { ACTIVE_INACTIVE, primaryIdColumn, standardColumns, str, type StateModel } from './columns.js';
 import { deriveEntitySetName } from './entity-set-name.js';
-import { addIntersectTables, addSystemTables, checkSchema } from './schema-complete.js';
+import { addActivityParties, addIntersectTables, addSystemTables, checkSchema } from './schema-complete.js';
 
 const attributeType = z.enum([
     'String',
@@ -28,6 +28,9 @@ const attributeType = z.enum([
     'Owner',
     'Uniqueidentifier',
     'EntityName',
+    'Image',
+    'File',
+    'PartyList',
     'Virtual',
 ]);
 
@@ -58,6 +61,7 @@ const attribute = z
         attributeOf: name.optional(),
         isCustom: z.boolean().optional(),
         precision: z.number().int().min(0).max(10).optional(),
+        globalOptionSet: name.optional(),
     })
     .superRefine((a, ctx) => {
         const needsTargets = a.type === 'Lookup' || a.type === 'Customer' || a.type === 'Owner';
@@ -93,6 +97,7 @@ const table = z.strictObject({
     isCustom: z.boolean().optional(),
     objectTypeCode: z.number().int().optional(),
     bulkOperations: z.boolean().optional(),
+    isActivity: z.boolean().optional(),
     /** Add createdon, modifiedon, createdby, ..., statecode/statuscode and the ownership columns. Default true. */
     standardColumns: z.boolean().default(true),
     /** statecode/statuscode values; default Active(0)/Inactive(1) with status 1/2. */
@@ -168,6 +173,7 @@ function buildTable(t: z.output<typeof table>): SimTable {
     if (t.isCustom !== undefined) out.isCustom = t.isCustom;
     if (t.objectTypeCode !== undefined) out.objectTypeCode = t.objectTypeCode;
     if (t.bulkOperations !== undefined) out.bulkOperations = t.bulkOperations;
+    if (t.isActivity !== undefined) out.isActivity = t.isActivity;
     if (t.keys) out.keys = t.keys.map((k) => ({ ...k }));
     return out;
 }
@@ -200,6 +206,7 @@ export function parseJsonSchema(data: unknown): { schema: SimSchema; problems: [
     const byName = new Map(tables.map((t) => [t.logicalName, t]));
     const schema: SimSchema = { tables, manyToMany: parsed.data.manyToMany.map((m) => buildManyToMany(m, byName)) };
     addSystemTables(schema);
+    addActivityParties(schema);
     addIntersectTables(schema);
     const problems = checkSchema(schema);
     return problems.length > 0 ? { problems } : { schema, problems: [] };

@@ -3,6 +3,7 @@
  * units, the base currency and a few others, ten users with domain names and emails, a default
  * team per business unit plus one owner team, and the organization row.
  */
+import { createHash } from 'node:crypto';
 import type { SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
 import type { Prng } from '../prng.js';
 
@@ -21,6 +22,8 @@ export interface SystemRefs {
 }
 
 export const ORG_NAME = 'contoso';
+/** Organization.ExpireChangeTrackingInDays as a new org has it. */
+export const DEFAULT_TRACKING_DAYS = 7;
 export const SYSTEM_CREATED_ON = '2019-01-07T08:00:00Z';
 
 const USERS: Array<[string, string, string]> = [
@@ -50,6 +53,15 @@ export function asciiSlug(text: string): string {
         .replace(/[\u0300-\u036f]/g, '')
         .replace(/[^A-Za-z0-9]+/g, '')
         .toLowerCase();
+}
+
+/**
+ * A stable Entra ID object id for a user id (a name-based GUID: no PRNG draw, so adding the column changes no other
+ * generated value); `tenant` tells tenants apart.
+ */
+export function entraObjectId(userId: string, tenant = 'source'): string {
+    const h = createHash('sha1').update(`entra:${tenant}:${userId}`).digest('hex');
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
 export function lookupRef(table: string, id: string): SimLookupValue {
@@ -123,6 +135,7 @@ export function generateSystemRows(schema: SimSchema, rng: Prng): { rows: Record
         putUser(row, 'lastname', last);
         putUser(row, 'domainname', login);
         putUser(row, 'internalemailaddress', login);
+        putUser(row, 'azureactivedirectoryobjectid', entraObjectId(users[i]!.id));
         putUser(row, 'title', title);
         putUser(row, 'businessunitid', bu);
         putUser(row, 'isdisabled', i === USERS.length - 1);
@@ -158,6 +171,7 @@ export function generateSystemRows(schema: SimSchema, rng: Prng): { rows: Record
     const orgRow: SimRow = { organizationid: org.id };
     putOrg(orgRow, 'name', ORG_NAME);
     putOrg(orgRow, 'basecurrencyid', currencies[0]!);
+    putOrg(orgRow, 'expirechangetrackingindays', DEFAULT_TRACKING_DAYS);
     audit(putOrg, orgRow);
     delete orgRow.organizationid;
     orgRow.organizationid = org.id;

@@ -82,6 +82,8 @@ function systemUser(): SimTable {
             str('lastname', 256, { requiredLevel: 'SystemRequired' }),
             str('domainname', 1024, { requiredLevel: 'SystemRequired' }),
             str('internalemailaddress', 100, { requiredLevel: 'SystemRequired' }),
+            // The user's Entra ID object id: equal in two environments of one tenant, the first key to match users.
+            guid('azureactivedirectoryobjectid', { validForUpdate: false }),
             str('title', 128),
             str('mobilephone', 64),
             lookup('businessunitid', 'businessunit', 'business_unit_system_users', { requiredLevel: 'SystemRequired' }),
@@ -194,6 +196,8 @@ function organization(): SimTable {
             guid('organizationid', { isPrimaryId: true, ...READ_ONLY }),
             str('name', 160, { isPrimaryName: true, validForCreate: false }),
             lookup('basecurrencyid', 'transactioncurrency', 'basecurrency_organization', { validForCreate: false }),
+            // How long change-tracking tokens stay valid (days, default 7): older delta tokens are refused.
+            int('expirechangetrackingindays', { validForCreate: false }),
             // The organization row is never created through the API; it only carries the audit columns.
             ...standardColumns({
                 table: 'organization',

@@ -4,7 +4,7 @@
  */
 import { ErrorCodes, SimError } from '../errors.js';
 import { isGuid } from '../guid-order.js';
-import { isLookupType, isLookupValue, type SimAttribute, type SimRow, type SimTable } from '../model.js';
+import { hasNoProperty, isLookupType, isLookupValue, type SimAttribute, type SimRow, type SimTable } from '../model.js';
 import type { CompareAs, FilterExpr, LiteralNode } from './filter.js';
 import type { PropertyResolver } from './filter-eval.js';
 import { odataError } from './odata-error.js';
@@ -18,7 +18,8 @@ export type EdmType =
     | 'Edm.Boolean'
     | 'Edm.DateTimeOffset'
     | 'Edm.Date'
-    | 'Edm.Guid';
+    | 'Edm.Guid'
+    | 'Edm.Binary';
 
 export interface TableProperty {
     /** The Web API property name (`_x_value` for lookups). */
@@ -46,6 +47,7 @@ const EDM_BY_TYPE: Partial<Record<SimAttribute['type'], EdmType>> = {
     Lookup: 'Edm.Guid',
     Customer: 'Edm.Guid',
     Owner: 'Edm.Guid',
+    Image: 'Edm.Binary',
 };
 
 const NUMERIC = new Set<string>(['Edm.Int32', 'Edm.Int64', 'Edm.Decimal', 'Edm.Double']);
@@ -60,7 +62,7 @@ export function compareAsFor(edm: EdmType): CompareAs {
 
 /** The property name the Web API exposes for an attribute; undefined when it exposes none. */
 export function propertyNameOf(attribute: SimAttribute): string | undefined {
-    if (attribute.validForRead === false || attribute.attributeOf || attribute.type === 'Virtual') return undefined;
+    if (attribute.validForRead === false || attribute.attributeOf || hasNoProperty(attribute.type)) return undefined;
     return isLookupType(attribute.type) ? `_${attribute.logicalName}_value` : attribute.logicalName;
 }
 

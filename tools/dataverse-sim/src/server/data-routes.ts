@@ -3,7 +3,7 @@
  * create, upsert with conditional headers, delete, single-property PUT/DELETE, `$ref` associations,
  * and the bound CreateMultiple/UpdateMultiple/UpsertMultiple actions.
  */
-import { ErrorCodes, SimError } from '../errors.js';
+import { ErrorCodes, SimError, unknownSegment } from '../errors.js';
 import type { SimRow } from '../model.js';
 import { isLookupType } from '../model.js';
 import type { Preferences } from '../odata/prefer.js';
@@ -18,10 +18,12 @@ import type { PathSegment } from './resource-path.js';
 import { parseKeyPredicate } from './resource-path.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 import { etagOf, RowSerializer } from './serialize.js';
+import { ChangeTracking, changeTrackingDisabled } from './change-tracking.js';
+import type { SimClock } from './sim-clock.js';
+import { StateMessages } from './state-messages.js';
 import type { Store } from './store.js';
-import { VERSION_FIELD } from './store.js';
 import type { WriteContext } from './writer.js';
-import { unknownProperty, Writer } from './writer.js';
+import { Writer } from './writer.js';
 
 export interface Work {
     rowsRead: number;
@@ -42,14 +44,19 @@ type BulkAction = (typeof BULK_ACTIONS)[number];
 export class DataRoutes {
     private readonly serializer: RowSerializer;
     readonly writer: Writer;
+    readonly stateMessages: StateMessages;
+    private readonly tracking: ChangeTracking;
 
     constructor(
         private readonly schema: SchemaIndex,
         private readonly store: Store,
         private readonly engine: QueryEngine,
+        clock: SimClock,
     ) {
         this.serializer = new RowSerializer(schema, store);
-        this.writer = new Writer(schema, store);
+        this.writer = new Writer(schema, store, () => clock.now());
+        this.tracking = new ChangeTracking(store, clock);
+        this.stateMessages = new StateMessages(schema, store, this.writer, () => clock.now());
     }
 
     handle(req: SimRequest, info: TableInfo, segments: PathSegment[], ctx: RouteContext): SimResponse {
@@ -83,6 +90,12 @@ export class DataRoutes {
             throw methodNotAllowed(method);
         }
         if (third?.name === '$ref' && !fourth) return this.reference(req, info, target, second, ctx);
+        if (second.name === 'Microsoft.Dynamics.CRM.QualifyLead' && info.table.logicalName === 'lead' && !third) {
+            if (method !== 'POST') throw methodNotAllowed(method);
+            const response = this.stateMessages.qualifyLead(this.existingId(info, target), parseJsonBody(req), ctx);
+            ctx.work.rowsWritten++;
+            return response;
+        }
         if (second.name === '$ref') throw notFound(req);
         if (!third) return this.property(req, info, target, second.name, ctx);
         throw notFound(req);
@@ -135,7 +148,11 @@ export class DataRoutes {
             body['@odata.nextLink'] = replaceParam(req.url, '$skiptoken', token);
         } else if (trackedVersion !== undefined) {
             const withoutSkip = removeParam(req.url, '$skiptoken');
-            body['@odata.deltaLink'] = replaceParam(new URL(withoutSkip), '$deltatoken', deltaToken(trackedVersion));
+            body['@odata.deltaLink'] = replaceParam(
+                new URL(withoutSkip),
+                '$deltatoken',
+                this.tracking.token(trackedVersion),
+            );
         }
         return jsonResponse(200, body, { ...preferenceApplied(prefs), ...collectionType(ctx) });
     }
@@ -155,7 +172,10 @@ export class DataRoutes {
         if (wants(exceeded)) body[`@${exceeded}`] = counted && limitExceeded;
     }
 
-    /** GET the deltaLink: rows written since the token (by version), then deletions. */
+    /**
+     * GET the deltaLink: rows written since the token (by version), then deletions, paged by the page size (5000 or
+     * `odata.maxpagesize`) with nextLinks, the new deltaLink on the last page.
+     */
     private delta(
         req: SimRequest,
         info: TableInfo,
@@ -164,59 +184,42 @@ export class DataRoutes {
         ctx: RouteContext,
     ): SimResponse {
         const { table } = info;
-        const now = this.store.currentVersion;
-        const { changed, deleted } = this.changesSince(info, params.get('$deltatoken') ?? '');
-        params.delete('$deltatoken');
-        const parsed = this.engine.parseQuery(params, table, this.schema.schema);
-        this.countRead(info, ctx, changed.length + deleted.size);
-        const value: unknown[] = changed.map(this.serializer.forRows(info, parsed.select, prefs.includeAnnotations));
-        for (const id of deleted) {
-            value.push({
-                '@odata.context': `${ctx.base}$metadata#${table.entitySetName}/$deletedEntity`,
-                id,
-                reason: 'deleted',
-            });
-        }
-        return jsonResponse(
-            200,
-            {
-                '@odata.context': `${ctx.base}$metadata#${table.entitySetName}${selectSuffix(req)}/$delta`,
-                value,
-                '@odata.deltaLink': replaceParam(req.url, '$deltatoken', deltaToken(now)),
-            },
-            { ...preferenceApplied(prefs), ...collectionType(ctx) },
+        const skipToken = params.get('$skiptoken') ?? undefined;
+        const page = this.tracking.page(
+            table,
+            params.get('$deltatoken') ?? '',
+            skipToken,
+            prefs.maxPageSize ?? MAX_PAGE_SIZE,
         );
-    }
-
-    /** Rows written since a delta token (by version), then the ids deleted since (research §6). */
-    private changesSince(info: TableInfo, token: string): { changed: SimRow[]; deleted: Set<string> } {
-        const { table } = info;
-        if (!table.changeTracking) throw changeTrackingDisabled(table.logicalName);
-        const since = Number(token.split('!')[0]);
-        if (!Number.isInteger(since) || since < 0 || since > this.store.currentVersion) {
-            throw new SimError(400, ErrorCodes.InvalidArgument, `The delta token '${token}' is not valid.`);
+        params.delete('$deltatoken');
+        params.delete('$skiptoken');
+        const parsed = this.engine.parseQuery(params, table, this.schema.schema);
+        this.countRead(info, ctx, page.items.length);
+        const serialize = this.serializer.forRows(info, parsed.select, prefs.includeAnnotations);
+        const deletedContext = `${ctx.base}$metadata#${table.entitySetName}/$deletedEntity`;
+        const value = page.items.map((item) =>
+            'row' in item
+                ? serialize(item.row)
+                : { '@odata.context': deletedContext, id: item.deleted, reason: 'deleted' },
+        );
+        const body: Record<string, unknown> = {
+            '@odata.context': `${ctx.base}$metadata#${table.entitySetName}${selectSuffix(req)}/$delta`,
+            value,
+        };
+        if (page.next !== undefined) body['@odata.nextLink'] = replaceParam(req.url, '$skiptoken', page.next);
+        else {
+            const base = new URL(removeParam(req.url, '$skiptoken'));
+            body['@odata.deltaLink'] = replaceParam(base, '$deltatoken', this.tracking.token(page.snapshot));
         }
-        const ts = this.store.tableStore(table.logicalName);
-        const changed: SimRow[] = [];
-        for (const row of ts.rows.values()) {
-            if ((row[VERSION_FIELD] as number) > since) changed.push(row);
-        }
-        changed.sort((a, b) => (a[VERSION_FIELD] as number) - (b[VERSION_FIELD] as number));
-        const deleted = new Set<string>();
-        for (const tomb of ts.tombstones) {
-            if (tomb.version > since && !ts.rows.has(tomb.id)) deleted.add(tomb.id);
-        }
-        return { changed, deleted };
+        return jsonResponse(200, body, { ...preferenceApplied(prefs), ...collectionType(ctx) });
     }
 
     /** `GET <set>/$count` (capped at 5000); with `$deltatoken`, the number of changes since the token (research §6). */
     private count(req: SimRequest, info: TableInfo, ctx: RouteContext): SimResponse {
         const token = new URLSearchParams(req.url.search).get('$deltatoken');
         let n: number;
-        if (token !== null) {
-            const { changed, deleted } = this.changesSince(info, token);
-            n = changed.length + deleted.size;
-        } else n = Math.min(this.store.tableStore(info.table.logicalName).size, MAX_PAGE_SIZE);
+        if (token !== null) n = this.tracking.count(info.table, token);
+        else n = Math.min(this.store.tableStore(info.table.logicalName).size, MAX_PAGE_SIZE);
         this.countRead(info, ctx, 0);
         return { status: 200, headers: { 'OData-Version': '4.0', 'Content-Type': 'text/plain' }, body: String(n) };
     }
@@ -273,7 +276,15 @@ export class DataRoutes {
             );
         }
         const attr = info.attributes.get(name);
-        if (!attr || isLookupType(attr.type) || attr.attributeOf) throw unknownProperty(name, table.logicalName);
+        if (!attr) throw unknownSegment(name);
+        if (isLookupType(attr.type) || attr.attributeOf) {
+            // research §2.2: single-property writes "can't be used for navigation properties".
+            throw new SimError(
+                400,
+                ErrorCodes.ODataParse,
+                `The property '${name}' of '${table.logicalName}' is a lookup; set it with '@odata.bind' or its $ref.`,
+            );
+        }
         const id = this.existingId(info, target);
         if (req.method === 'GET') {
             this.countRead(info, ctx, 1);
@@ -602,20 +613,12 @@ function versionMismatch(): SimError {
     );
 }
 
-function changeTrackingDisabled(logicalName: string): SimError {
-    return new SimError(
-        400,
-        ErrorCodes.InvalidArgument,
-        `Change tracking is not enabled for the entity '${logicalName}'.`,
-    );
-}
-
 function wrongTarget(nav: string, table: string): SimError {
     return new SimError(400, ErrorCodes.ODataParse, `The navigation property '${nav}' cannot refer to a '${table}'.`);
 }
 
 export function notFound(req: SimRequest): SimError {
-    return new SimError(404, ErrorCodes.ODataParse, `Resource not found for the segment '${req.url.pathname}'.`);
+    return new SimError(404, ErrorCodes.ResourceNotFound, `Resource not found for the segment '${req.url.pathname}'.`);
 }
 
 export function methodNotAllowed(method: string): SimError {
@@ -624,13 +627,6 @@ export function methodNotAllowed(method: string): SimError {
         ErrorCodes.UnexpectedError,
         `The HTTP method '${method}' is not allowed for this resource.`,
     );
-}
-
-function deltaToken(version: number): string {
-    const d = new Date();
-    const pad = (n: number) => String(n).padStart(2, '0');
-    const stamp = `${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${d.getUTCFullYear()} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`;
-    return `${version}!${stamp}`;
 }
 
 /** The request URL with one query option replaced (or added), other options kept byte for byte. */

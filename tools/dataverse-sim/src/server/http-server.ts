@@ -6,6 +6,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { z } from 'zod';
 import type { Gate, GateStats } from '../gate/index.js';
 import type { SimRow } from '../model.js';
 import type { SimHeaders, SimRequest, SimResponse } from './http-types.js';
@@ -179,9 +180,10 @@ export class SimHttpServer {
         this.sendCounted(res, { ...response, headers: { ...response.headers, ...exit.headers } });
     }
 
-    private simEndpoint(method: string, url: URL, _body: string): SimResponse {
+    private simEndpoint(method: string, url: URL, body: string): SimResponse {
         const path = url.pathname;
         if (path === '/_sim/stats' && method === 'GET') return jsonResponse(200, this.stats());
+        if (path === '/_sim/advance-clock' && method === 'POST') return this.advanceClock(body);
         if (path === '/_sim/reset-stats' && method === 'POST') {
             this.resetStats();
             return { status: 204, headers: {} };
@@ -198,6 +200,22 @@ export class SimHttpServer {
         return jsonResponse(404, { error: { code: 'sim', message: `unknown simulator endpoint ${method} ${path}` } });
     }
 
+    /** `POST /_sim/advance-clock` with `{ "ms": n }` (or `{ "days": n }`): moves the environment's now forward. */
+    private advanceClock(body: string): SimResponse {
+        const parsed = advanceClockBody.safeParse(safeJson(body));
+        if (!parsed.success) {
+            return jsonResponse(400, {
+                error: {
+                    code: 'sim',
+                    message: 'advance-clock: the body must be {"ms": <non-negative number>} or {"days": <n>}',
+                },
+            });
+        }
+        const ms = parsed.data.ms ?? (parsed.data.days ?? 0) * 86_400_000;
+        this.service.clock.advance(ms);
+        return jsonResponse(200, { now: this.service.clock.now().toISOString() });
+    }
+
     private sendCounted(res: ServerResponse, response: SimResponse): void {
         this.count(response.status);
         send(res, response);
@@ -206,6 +224,18 @@ export class SimHttpServer {
     private count(status: number): void {
         const key = status === 0 ? 'reset' : String(status);
         this.statuses[key] = (this.statuses[key] ?? 0) + 1;
+    }
+}
+
+const advanceClockBody = z
+    .strictObject({ ms: z.number().nonnegative().optional(), days: z.number().nonnegative().optional() })
+    .refine((b) => (b.ms === undefined) !== (b.days === undefined));
+
+function safeJson(text: string): unknown {
+    try {
+        return JSON.parse(text) as unknown;
+    } catch {
+        return undefined;
     }
 }
 

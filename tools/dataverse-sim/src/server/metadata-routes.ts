@@ -66,6 +66,7 @@ export class MetadataRoutes {
         const [head, nav, cast, extra] = segments;
         if (!head || extra) throw notFound(req);
         if (head.name === 'RelationshipDefinitions') return this.relationships(req, head, nav, options, base);
+        if (head.name === 'GlobalOptionSetDefinitions') return this.globalOptionSets(req, head, nav, options, base);
         const entityType = this.entityType();
         if (!head.key) {
             if (nav) throw notFound(req);
@@ -137,7 +138,10 @@ export class MetadataRoutes {
         const objects = attrs.map((a) => {
             const obj = attributeMetadata(table, a);
             if (castType && ENUM_ATTRIBUTE_TYPES.has(castType)) {
-                Object.defineProperty(obj, '__optionSet', { value: optionSetMetadata(table, a), enumerable: false });
+                const optionSet = optionSetMetadata(table, a);
+                Object.defineProperty(obj, '__optionSet', { value: optionSet, enumerable: false });
+                const global = optionSet.IsGlobal === true ? optionSet : null;
+                Object.defineProperty(obj, '__globalOptionSet', { value: global, enumerable: false });
             }
             return obj;
         });
@@ -184,6 +188,56 @@ export class MetadataRoutes {
         return jsonResponse(200, { '@odata.context': context, value: this.list(all, type, options) });
     }
 
+    /**
+     * `GlobalOptionSetDefinitions`, `(Name='x')` or `(<MetadataId>)`, optionally cast to OptionSetMetadata: the global
+     * option sets the schema's choice columns use. `$filter` is refused there, as on the service (research §5).
+     */
+    private globalOptionSets(
+        req: SimRequest,
+        head: PathSegment,
+        cast: PathSegment | undefined,
+        options: QueryOptions,
+        base: string,
+    ): SimResponse {
+        if (cast && cast.name !== `${CRM}OptionSetMetadata`) throw notFound(req);
+        if (options.filter !== undefined) {
+            throw new SimError(
+                400,
+                ErrorCodes.ODataParse,
+                'The query parameter $filter is not supported on GlobalOptionSetDefinitions.',
+            );
+        }
+        const all = [...this.globalOptionSetList().values()];
+        const type: MetadataType = {
+            name: 'OptionSetMetadata',
+            properties: new Set(['Name', 'IsGlobal', 'IsCustomOptionSet', 'OptionSetType', 'Options', 'MetadataId']),
+            expand: {},
+        };
+        const castText = cast ? `/${cast.name}` : '';
+        const context = `${base}$metadata#GlobalOptionSetDefinitions${castText}${selectText(options)}`;
+        if (head.key) {
+            const found = all.find((o) => matchesKey(o, head.key!.single, head.key!.named, 'Name'));
+            if (!found) throw notFoundMetadata(`GlobalOptionSetDefinitions(${head.key.text})`);
+            return jsonResponse(200, { '@odata.context': `${context}/$entity`, ...this.one(found, type, options) });
+        }
+        return jsonResponse(200, { '@odata.context': context, value: this.list(all, type, options) });
+    }
+
+    /** Every global option set the schema uses, by name (the first column that uses one defines its options). */
+    private globalOptionSetList(): Map<string, MetadataObject> {
+        const sets = new Map<string, MetadataObject>();
+        for (const info of this.schema.tables.values())
+            for (const attr of info.table.attributes) {
+                const name = attr.globalOptionSet;
+                if (name === undefined || sets.has(name)) continue;
+                sets.set(name, {
+                    '@odata.type': `#${CRM}OptionSetMetadata`,
+                    ...optionSetMetadata(info.table, attr),
+                });
+            }
+        return sets;
+    }
+
     private withNavigations(info: TableInfo, obj: MetadataObject): MetadataObject {
         Object.defineProperty(obj, '__info', { value: info, enumerable: false });
         return obj;
@@ -218,7 +272,7 @@ export class MetadataRoutes {
             props.add('OptionSet');
             props.add('GlobalOptionSet');
             expand.OptionSet = (obj) => (obj as { __optionSet?: MetadataObject }).__optionSet ?? null;
-            expand.GlobalOptionSet = () => null;
+            expand.GlobalOptionSet = (obj) => (obj as { __globalOptionSet?: MetadataObject }).__globalOptionSet ?? null;
         }
         return { name: cast ?? 'AttributeMetadata', properties: props, expand };
     }

@@ -50,12 +50,29 @@ export function entityMetadata(info: TableInfo): MetadataObject {
         ObjectTypeCode: t.objectTypeCode ?? 10000 + (hashNumber(t.logicalName) % 90000),
         OwnershipType: t.ownershipType,
         IsIntersect: t.isIntersect ?? false,
-        IsActivity: false,
         IsCustomEntity: t.isCustom ?? false,
         IsManaged: !(t.isCustom ?? false),
         ChangeTrackingEnabled: t.changeTracking,
         CanChangeTrackingBeEnabled: managed(true, 'canchangetrackingbeenabled'),
         IsValidForAdvancedFind: !(t.isIntersect ?? false),
+        IsActivity: t.isActivity ?? false,
+        IsActivityParty: ACTIVITY_PARTY_TABLES.has(t.logicalName),
+        // Rows carry a version number that If-Match compares (every table but intersect tables).
+        IsOptimisticConcurrencyEnabled: !(t.isIntersect ?? false),
+        IsAuditEnabled: managed(false, 'canmodifyauditsettings'),
+        IsDuplicateDetectionEnabled: managed(false, 'canmodifyduplicatedetectionsettings'),
+        IsValidForQueue: managed(false, 'canmodifyqueuesettings'),
+        IsAvailableOffline: !(t.isIntersect ?? false),
+        IsBPFEntity: false,
+        IsLogicalEntity: false,
+        IsPrivate: false,
+        IsChildEntity: false,
+        IsElastic: false,
+        DataProviderId: null,
+        DataSourceId: null,
+        PrimaryImageAttribute: t.attributes.some((a) => a.type === 'Image' && a.logicalName === 'entityimage')
+            ? 'entityimage'
+            : null,
         HasActivities: false,
         HasNotes: false,
         TableType: 'Standard',
@@ -83,8 +100,17 @@ const TYPE_NAMES: Record<SimAttributeType, { typeName: string; odataType: string
     Owner: { typeName: 'OwnerType', odataType: 'LookupAttributeMetadata' },
     Uniqueidentifier: { typeName: 'UniqueidentifierType', odataType: 'UniqueIdentifierAttributeMetadata' },
     EntityName: { typeName: 'EntityNameType', odataType: 'EntityNameAttributeMetadata' },
+    Image: { typeName: 'ImageType', odataType: 'ImageAttributeMetadata' },
+    File: { typeName: 'FileType', odataType: 'FileAttributeMetadata' },
+    PartyList: { typeName: 'PartyListType', odataType: 'LookupAttributeMetadata' },
     Virtual: { typeName: 'VirtualType', odataType: 'AttributeMetadata' },
 };
+
+/** The AttributeType the service reports: multi-select choices, images and files are Virtual, told apart by AttributeTypeName. */
+const REPORTED_AS_VIRTUAL = new Set<SimAttributeType>(['MultiSelectPicklist', 'Image', 'File']);
+
+/** Tables whose rows can be parties of activities (EntityMetadata.IsActivityParty) among those the simulator knows. */
+const ACTIVITY_PARTY_TABLES = new Set(['account', 'contact', 'lead', 'systemuser', 'queue', 'competitor', 'equipment']);
 
 /** The derived metadata type (`LookupAttributeMetadata`, ...) of an attribute. */
 export function attributeTypeName(attr: SimAttribute): string {
@@ -109,6 +135,8 @@ export const DERIVED_PROPERTIES: Record<string, string[]> = {
     LookupAttributeMetadata: ['Targets', 'Format'],
     UniqueIdentifierAttributeMetadata: [],
     EntityNameAttributeMetadata: [],
+    ImageAttributeMetadata: ['MaxSizeInKB', 'IsPrimaryImage', 'CanStoreFullImage', 'MaxHeight', 'MaxWidth'],
+    FileAttributeMetadata: ['MaxSizeInKB'],
     AttributeMetadata: [],
 };
 
@@ -128,8 +156,7 @@ export function attributeMetadata(table: SimTable, attr: SimAttribute): Metadata
         LogicalName: attr.logicalName,
         SchemaName: schemaNameOf(attr.logicalName, attr.schemaName),
         EntityLogicalName: table.logicalName,
-        // The service reports multi-select choices as Virtual, told apart only by AttributeTypeName.
-        AttributeType: attr.type === 'MultiSelectPicklist' ? 'Virtual' : attr.type,
+        AttributeType: REPORTED_AS_VIRTUAL.has(attr.type) ? 'Virtual' : attr.type,
         AttributeTypeName: { Value: typeName },
         AttributeOf: attr.attributeOf ?? null,
         IsPrimaryId: attr.isPrimaryId ?? false,
@@ -172,16 +199,34 @@ export function attributeMetadata(table: SimTable, attr: SimAttribute): Metadata
             out.Targets = [...(attr.targets ?? [])];
             out.Format = 'None';
             break;
+        case 'ImageAttributeMetadata':
+            out.MaxSizeInKB = 10240;
+            out.IsPrimaryImage = attr.logicalName === 'entityimage';
+            out.CanStoreFullImage = true;
+            out.MaxHeight = 144;
+            out.MaxWidth = 144;
+            break;
+        case 'FileAttributeMetadata':
+            out.MaxSizeInKB = 32768;
+            break;
     }
     return out;
 }
 
+/**
+ * The OptionSet of a choice column: its own (named `<table>_<column>`), or the global option set it uses, the same
+ * object (MetadataId, Name, IsGlobal) that GlobalOptionSetDefinitions serves.
+ */
 export function optionSetMetadata(table: SimTable, attr: SimAttribute): MetadataObject {
     const kind = attr.type === 'MultiSelectPicklist' ? 'Picklist' : attr.type;
+    const global = attr.globalOptionSet;
     return {
-        MetadataId: metadataId('optionset', table.logicalName, attr.logicalName),
-        Name: `${table.logicalName}_${attr.logicalName}`,
-        IsGlobal: false,
+        MetadataId:
+            global !== undefined
+                ? metadataId('globaloptionset', global)
+                : metadataId('optionset', table.logicalName, attr.logicalName),
+        Name: global ?? `${table.logicalName}_${attr.logicalName}`,
+        IsGlobal: global !== undefined,
         IsCustomOptionSet: attr.isCustom ?? false,
         OptionSetType: kind,
         Options: (attr.options ?? []).map((o) => optionMetadata(table, attr, o)),

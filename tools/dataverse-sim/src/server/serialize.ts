@@ -3,7 +3,7 @@
  * client asked for with `Prefer: odata.include-annotations`, each placed just before its property.
  */
 import type { SimAttribute, SimRow, SimValue } from '../model.js';
-import { isLookupType, isLookupValue } from '../model.js';
+import { hasNoProperty, isLookupType, isLookupValue } from '../model.js';
 import { annotationRequested } from '../odata/prefer.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 import { lookupValueProperty, navigationName } from './schema-index.js';
@@ -21,7 +21,7 @@ export function etagOf(row: SimRow): string {
 
 /** Attributes that the Web API exposes as properties of the entity type. */
 export function isExposed(attr: SimAttribute): boolean {
-    return attr.validForRead !== false && !attr.attributeOf && attr.type !== 'Virtual';
+    return attr.validForRead !== false && !attr.attributeOf && !hasNoProperty(attr.type);
 }
 
 /** Which of the lookup and formatted-value annotations a request asked for. */

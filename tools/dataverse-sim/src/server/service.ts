@@ -3,12 +3,12 @@
  * to the service document, WhoAmI, metadata, `$batch` and entity sets, and turns every failure into
  * the service's error body. Used by the HTTP listener and, part by part, by `$batch`.
  */
-import { ErrorCodes, SimError } from '../errors.js';
+import { ErrorCodes, SimError, unknownSegment } from '../errors.js';
 import { isLookupValue } from '../model.js';
 import type { QueryEngine } from '../odata/types.js';
 import { handleBatch } from './batch.js';
 import type { RouteContext, Work } from './data-routes.js';
-import { DataRoutes, notFound } from './data-routes.js';
+import { DataRoutes, notFound, parseJsonBody } from './data-routes.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { jsonResponse } from './http-types.js';
 import { MetadataRoutes } from './metadata-routes.js';
@@ -16,8 +16,11 @@ import { parseResourcePath } from './resource-path.js';
 import type { SchemaIndex } from './schema-index.js';
 import type { Store } from './store.js';
 import type { Caller } from './writer.js';
+import { SimClock } from './sim-clock.js';
+import { unboundStateAction } from './state-messages.js';
 
 const API_PATH = /^\/api\/data\/(v9\.[0-2])\/(.*)$/;
+const METADATA_SETS = new Set(['EntityDefinitions', 'RelationshipDefinitions', 'GlobalOptionSetDefinitions']);
 
 export interface CallContext {
     caller: Caller;
@@ -35,8 +38,9 @@ export class DataverseService {
         readonly schema: SchemaIndex,
         readonly store: Store,
         engine: QueryEngine,
+        readonly clock: SimClock = new SimClock(),
     ) {
-        this.data = new DataRoutes(schema, store, engine);
+        this.data = new DataRoutes(schema, store, engine, clock);
         this.metadata = new MetadataRoutes(schema);
     }
 
@@ -76,16 +80,24 @@ export class DataverseService {
             );
         }
         if ((rest === 'WhoAmI' || rest === 'WhoAmI()') && req.method === 'GET') return this.whoAmI(base, call.caller);
+        const stateAction = unboundStateAction(req, rest);
+        if (stateAction) {
+            const response = this.data.stateMessages.closeOpportunity(stateAction, parseJsonBody(req), {
+                caller: call.caller,
+                contentIds: call.contentIds,
+                base,
+            });
+            call.work.rowsWritten += 2;
+            return response;
+        }
         const segments = parseResourcePath(rest);
         const head = segments[0];
         if (!head) throw notFound(req);
-        if (head.name === 'EntityDefinitions' || head.name === 'RelationshipDefinitions') {
+        if (METADATA_SETS.has(head.name)) {
             return this.metadata.handle(req, segments, base);
         }
         const info = this.schema.byEntitySet.get(head.name);
-        if (!info) {
-            throw new SimError(404, ErrorCodes.ODataParse, `Resource not found for the segment '${head.name}'.`);
-        }
+        if (!info) throw unknownSegment(head.name);
         const ctx: RouteContext = {
             caller: call.caller,
             contentIds: call.contentIds,

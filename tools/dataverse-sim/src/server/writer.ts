@@ -5,10 +5,11 @@
  * owning business unit, `overriddencreatedon`).
  */
 import { randomUUID } from 'node:crypto';
+import { isBase64 } from '../base64.js';
 import { ErrorCodes, SimError } from '../errors.js';
 import { isGuid } from '../guid-order.js';
 import type { SimAttribute, SimLookupValue, SimManyToMany, SimRow, SimValue } from '../model.js';
-import { isLookupType, isLookupValue } from '../model.js';
+import { hasNoProperty, isLookupType, isLookupValue } from '../model.js';
 import { tableProperties } from '../odata/index.js';
 import { schemaNameOf } from './metadata.js';
 import type { KeyTarget } from './references.js';
@@ -82,12 +83,20 @@ export class Writer {
         });
     }
 
-    update(info: TableInfo, id: string, body: Record<string, unknown>, ctx: WriteContext): SimRow {
+    /** `viaMessage`: a dedicated message (WinOpportunity, ...) sets a state a plain update may not set. */
+    update(
+        info: TableInfo,
+        id: string,
+        body: Record<string, unknown>,
+        ctx: WriteContext,
+        options: { viaMessage?: boolean } = {},
+    ): SimRow {
         this.rejectIntersect(info);
         const { table } = info;
         const existing = this.store.get(table.logicalName, id);
         if (!existing) throw notFoundById(table.logicalName, id);
         const { changes, associations } = this.toChanges(info, body, 'update', ctx);
+        if (!options.viaMessage) this.rejectDedicatedState(info, changes);
         const pk = table.primaryIdAttribute;
         if (changes[pk] !== undefined && changes[pk] !== id) {
             throw new SimError(
@@ -160,7 +169,7 @@ export class Writer {
             const lookupAttr = lookupMatch ? info.attributes.get(lookupMatch[1]!) : undefined;
             if (lookupAttr && isLookupType(lookupAttr.type)) throw directLookupUpdate();
             const attr = info.attributes.get(key);
-            if (!attr || attr.attributeOf || attr.type === 'Virtual' || attr.validForRead === false) {
+            if (!attr || attr.attributeOf || hasNoProperty(attr.type) || attr.validForRead === false) {
                 if (info.navigation.has(key) && value !== null && typeof value === 'object') {
                     throw new SimError(
                         501,
@@ -168,7 +177,7 @@ export class Writer {
                         `Deep insert through '${key}' is not supported by the simulator.`,
                     );
                 }
-                throw unknownProperty(key, table.logicalName);
+                throw invalidProperty(key, table.logicalName);
             }
             if (isLookupType(attr.type)) {
                 // `"parentaccountid": null` clears a lookup; any value must go through @odata.bind.
@@ -195,16 +204,16 @@ export class Writer {
         const { table } = info;
         const m2m = info.manyToMany.get(nav);
         if (m2m) {
-            if (!Array.isArray(value)) throw undeclaredNavigation(nav);
+            if (!Array.isArray(value)) throw undeclaredNavigation(table.entitySetName, nav);
             for (const item of value) {
-                if (typeof item !== 'string') throw undeclaredNavigation(nav);
+                if (typeof item !== 'string') throw undeclaredNavigation(table.entitySetName, nav);
                 const other = this.resolveExisting(item, ctx);
                 associations.push({ relationship: m2m.relationship, side: m2m.side, otherId: other.id });
             }
             return;
         }
         const navTarget = info.navigation.get(nav);
-        if (!navTarget) throw undeclaredNavigation(nav);
+        if (!navTarget) throw undeclaredNavigation(table.entitySetName, nav);
         const { attribute } = navTarget;
         this.checkWritable(info, attribute, mode);
         if (value === null) {
@@ -247,6 +256,24 @@ export class Writer {
         }
     }
 
+    /**
+     * Opportunity won/lost: a plain update of statecode is refused the way the service refuses it
+     * (CannotUseOpportunitySetStateMessage, worded as observed on a live org: "... to won ... use the won message").
+     */
+    private rejectDedicatedState(info: TableInfo, changes: SimRow): void {
+        const messages = info.table.dedicatedStateMessages;
+        const stateAttr = info.table.attributes.find((a) => a.type === 'State');
+        const state = stateAttr ? changes[stateAttr.logicalName] : undefined;
+        if (!messages || typeof state !== 'number' || messages[state] === undefined) return;
+        const label = (stateAttr?.options?.find((o) => o.value === state)?.label ?? String(state)).toLowerCase();
+        const table = info.table.logicalName;
+        throw new SimError(
+            400,
+            ErrorCodes.CannotUseOpportunitySetStateMessage,
+            `This message can not be used to set the state of ${table} to ${label}. In order to set state of ${table} to ${label}, use the ${label} message instead.`,
+        );
+    }
+
     /** statecode/statuscode: fill the default status of a state, reject pairs that don't belong together. */
     private applyStateDefaults(info: TableInfo, row: SimRow, existing: SimRow | undefined, id: string): void {
         const stateAttr = info.table.attributes.find((a) => a.type === 'State');
@@ -275,7 +302,7 @@ export class Writer {
             const typeName = schemaNameOf(info.table.logicalName, info.table.schemaName);
             throw new SimError(
                 400,
-                '0x80048408',
+                ErrorCodes.InvalidStatusCode,
                 `${JSON.stringify(row[statusName])} is not a valid status code for state code ${typeName}State.${stateLabel.replace(/\s+/g, '')} on ${info.table.logicalName} with Id ${id}.`,
             );
         }
@@ -356,6 +383,10 @@ function convertValue(info: TableInfo, attr: SimAttribute, value: unknown): SimV
         case 'Uniqueidentifier':
             if (typeof value !== 'string' || !isGuid(value)) throw mismatch();
             return value.toLowerCase();
+        case 'Image':
+            // Edm.Binary: the image bytes as base64.
+            if (typeof value !== 'string' || !isBase64(value)) throw mismatch();
+            return value;
         default:
             throw mismatch();
     }
@@ -365,7 +396,7 @@ function checkOption(info: TableInfo, attr: SimAttribute, value: number): void {
     if (!attr.options || attr.options.some((o) => o.value === value)) return;
     throw new SimError(
         400,
-        '0x8004431a',
+        ErrorCodes.OptionOutOfRange,
         `A validation error occurred. The value ${value} of '${attr.logicalName}' on record of type '${info.table.logicalName}' is outside the valid range. Accepted Values: ${attr.options.map((o) => o.value).join(',')}`,
     );
 }
@@ -378,19 +409,24 @@ function directLookupUpdate(): SimError {
     );
 }
 
-export function unknownProperty(name: string, logicalName: string): SimError {
+/** A body property the entity type does not declare (troubleshooting article on Web API client errors). */
+export function invalidProperty(name: string, logicalName: string): SimError {
     return new SimError(
         400,
-        ErrorCodes.ODataParse,
-        `The property '${name}' does not exist on type 'Microsoft.Dynamics.CRM.${logicalName}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+        ErrorCodes.InvalidProperty,
+        `An error occurred while validating input parameters: Microsoft.Crm.CrmException: Invalid property '${name}' was found in entity 'Microsoft.Dynamics.CRM.${logicalName}'. ---> Microsoft.OData.ODataException: Does not support untyped value in non-open type.`,
     );
 }
 
-function undeclaredNavigation(nav: string): SimError {
+/**
+ * `<nav>@odata.bind` on a name that is no single-valued navigation property (`parentcustomerid` instead of
+ * `parentcustomerid_account`): the payload error of the troubleshooting article, naming the entity set.
+ */
+function undeclaredNavigation(entitySet: string, nav: string): SimError {
     return new SimError(
         400,
-        ErrorCodes.ODataParse,
-        `An undeclared property '${nav}' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values.`,
+        ErrorCodes.PayloadError,
+        `Error identified in Payload provided by the user for Entity :'${entitySet}'  ---->  InnerException : Microsoft.OData.ODataException: An undeclared property '${nav}' which only has property annotations in the payload but no property value was found in the payload. In OData, only declared navigation properties and declared named streams can be represented as properties without values.`,
     );
 }
 

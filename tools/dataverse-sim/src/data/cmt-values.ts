@@ -1,0 +1,70 @@
+/**
+ * The value forms CMT data files carry, read into the simulator's stored forms: booleans as `True`/`False` or
+ * `1`/`0`, dates with a zone (`2025-06-28T19:06:20.0000000Z`), without one (`2020-04-05T10:27:58`, read as UTC as CMT
+ * writes UTC) or in the invariant culture (`06/28/2025 19:06:20`), numbers in the invariant culture with their scale
+ * (`4325.0000000000`), multi-select choices as `[-1,1,2,-1]` (or `1,2`), images as base64. Each reader returns
+ * undefined for a value it cannot read.
+ */
+import { isBase64 } from '../base64.js';
+
+/** ISO-8601 UTC without fractional seconds (the stored DateTime form). */
+export function isoSeconds(ms: number): string {
+    return new Date(ms - (((ms % 1000) + 1000) % 1000)).toISOString().slice(0, 19) + 'Z';
+}
+
+const ISO_NO_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const INVARIANT = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const ZONED = /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/i;
+
+export function readDate(text: string): string | undefined {
+    const t = text.trim();
+    let ms = Number.NaN;
+    if (ZONED.test(t)) ms = Date.parse(t.replace(/(\.\d{3})\d+/, '$1'));
+    else if (ISO_NO_ZONE.test(t)) ms = Date.parse(`${t.replace(/(\.\d{3})\d+/, '$1')}Z`);
+    else if (DATE_ONLY.test(t)) ms = Date.parse(`${t}T00:00:00Z`);
+    else {
+        const m = INVARIANT.exec(t);
+        if (m)
+            ms = Date.UTC(
+                Number(m[3]),
+                Number(m[1]) - 1,
+                Number(m[2]),
+                Number(m[4] ?? 0),
+                Number(m[5] ?? 0),
+                Number(m[6] ?? 0),
+            );
+    }
+    return Number.isNaN(ms) ? undefined : isoSeconds(ms);
+}
+
+export function readBoolean(text: string): boolean | undefined {
+    const t = text.trim();
+    if (/^(true|1)$/i.test(t)) return true;
+    if (/^(false|0)$/i.test(t)) return false;
+    return undefined;
+}
+
+const NUMBER = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+
+/** An invariant-culture number; `integer` also accepts a zero fraction (`33.0000000000`), as some writers put it. */
+export function readNumber(text: string, integer: boolean): number | undefined {
+    const t = text.trim();
+    if (!NUMBER.test(t)) return undefined;
+    const n = Number(t);
+    if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) return undefined;
+    return n;
+}
+
+/** Option values of a multi-select: `[-1,1,2,-1]` (CMT pads with -1) or a plain list; undefined when not a list. */
+export function readMultiSelect(text: string): number[] | undefined {
+    const t = text.trim();
+    if (!/^\[?\s*-?\d+(\s*[,;]\s*-?\d+)*\s*\]?$/.test(t) && t !== '[]' && t !== '') return undefined;
+    return (t.match(/-?\d+/g) ?? []).map(Number).filter((v) => v !== -1);
+}
+
+/** An image's content as base64, whitespace (line breaks in long values) removed. */
+export function readBase64(text: string): string | undefined {
+    const t = text.replace(/\s+/g, '');
+    return isBase64(t) ? t : undefined;
+}
