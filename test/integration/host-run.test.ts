@@ -250,6 +250,30 @@ describe('LocalDurableHost', () => {
         );
     });
 
+    it('fails an instance whose custom status is over 16 KB, or that uses an API the host does not run', async () => {
+        const host = newHost(newActivityLog());
+        const big = await run(host, 'bigStatus');
+        expect(big.runtimeStatus).toBe('Failed');
+        expect(big.output).toContain('the custom status is 20 KB of UTF-16 text; Durable Functions allows 16 KB');
+        const http = await run(host, 'usesHttp');
+        expect(http.output).toContain('uses callHttp, which the local durable host does not support');
+    });
+
+    it('takes episode times from the injected clock and survives observers that throw', async () => {
+        const offset = 86_400_000;
+        const host = newHost(newActivityLog(), {
+            clock: () => new Date(Date.now() + offset),
+            onActivity: () => {
+                throw new Error('a broken progress bar');
+            },
+        });
+        const status = await run(host, 'clockReader');
+        expect(status.runtimeStatus).toBe('Completed');
+        expect(Date.parse(status.output as string) - Date.now()).toBeGreaterThan(offset - 60_000);
+        expect(status.createdTime.getTime() - Date.now()).toBeGreaterThan(offset - 60_000);
+        await expect(host.resume('any')).rejects.toThrow('resume needs a host with a journalDir');
+    });
+
     it('refuses a second live instance with the same id, bad inputs and unknown orchestrators', async () => {
         const host = newHost(newActivityLog());
         await host.startNew('waitsForever', { instanceId: 'once' });

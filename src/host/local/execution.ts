@@ -160,13 +160,17 @@ export class Execution {
         return primary;
     }
 
-    /** The inbox entries of `consumed`, in that order; throws if one is not waiting. */
-    take(consumed: readonly number[]): InboxEntry[] {
-        return consumed.map((n) => {
-            const entry = this.inbox.find((e) => e.n === n);
+    /** Removes the inbox entries of `consumed` and returns them in that order; throws if one is not waiting. */
+    private take(consumed: readonly number[]): InboxEntry[] {
+        const waiting = new Map(this.inbox.map((e) => [e.n, e]));
+        const taken = consumed.map((n) => {
+            const entry = waiting.get(n);
             if (!entry) throw new Error(`message ${n} of ${this.start.instanceId} is not in the inbox`);
+            waiting.delete(n);
             return entry;
         });
+        this.inbox.splice(0, this.inbox.length, ...waiting.values());
+        return taken;
     }
 
     /** The history of an episode being played (without its OrchestratorCompleted). */
@@ -182,10 +186,6 @@ export class Execution {
     applyEpisode(record: EpisodeRecord): void {
         const at = new Date(record.at);
         const played = this.take(record.consumed);
-        const consumed = new Set(record.consumed);
-        for (let i = this.inbox.length - 1; i >= 0; i--) {
-            if (consumed.has(this.inbox[i]!.n)) this.inbox.splice(i, 1);
-        }
         for (const task of record.scheduled) this.track(task);
         this.history.push(...this.episodeEvents(at, played, record.scheduled), orchestratorCompleted(at));
         for (const id of record.canceledTimers ?? []) this.outstanding.delete(id);

@@ -519,7 +519,7 @@ export class LocalDurableHost implements RunsPort {
                 input: fromOptionalJsonText(exec.start.input),
                 instanceId: exec.start.instanceId,
                 parentInstanceId: exec.start.parent?.instanceId,
-                log: (level, ...args) => this.options.onLog?.(inst.id, level, ...args),
+                log: (level, ...args) => callSafely(() => this.options.onLog?.(inst.id, level, ...args)),
             });
             result = { state };
         } catch (error) {
@@ -533,7 +533,11 @@ export class LocalDurableHost implements RunsPort {
         if (inst.exec !== exec || exec.isFinished) return;
         const record = concludeEpisode(exec, plan, result);
         exec.applyEpisode(record);
-        if (record.customStatus !== undefined) this.options.onStatus?.(inst.id, JSON.parse(record.customStatus));
+        const { onStatus } = this.options;
+        if (record.customStatus !== undefined && onStatus) {
+            const customStatus: unknown = JSON.parse(record.customStatus);
+            callSafely(() => onStatus(inst.id, customStatus));
+        }
         if (!(await this.write(inst, record))) return;
         if (record.outcome) {
             await this.finished(inst);
@@ -637,7 +641,8 @@ export class LocalDurableHost implements RunsPort {
         const controller = new AbortController();
         inst.activities.set(taskId, controller);
         const { name } = run;
-        const notify = this.options.onActivity;
+        const { onActivity } = this.options;
+        const notify = onActivity && ((event: ActivityEvent) => callSafely(() => onActivity(event)));
         const input = notify ? fromOptionalJsonText(run.input) : undefined;
         notify?.({ type: 'scheduled', instanceId: inst.id, taskId, name, input });
         const fn = Object.hasOwn(this.options.activities, name) ? this.options.activities[name] : undefined;
@@ -719,6 +724,15 @@ export class LocalDurableHost implements RunsPort {
         await this.revive(loaded);
         if (loaded.exec.isFinished && loaded.exec.outcome?.status !== 'ContinuedAsNew')
             await this.deliverToParent(loaded.exec);
+    }
+}
+
+/** Observers (progress bars, logs) must not break a run: their errors are dropped. */
+function callSafely(fn: () => void): void {
+    try {
+        fn();
+    } catch {
+        // An observer's failure is not the orchestration's.
     }
 }
 
