@@ -370,9 +370,8 @@ function scanEnvReads(files: readonly string[]): EnvRead[] {
         if (ts.isStringLiteralLike(key)) return [key.text];
         const type = checker.getTypeAtLocation(key);
         const parts = type.isUnion() ? type.types : [type];
-        return parts.every((t) => t.isStringLiteral())
-            ? parts.map((t) => (t as ts.StringLiteralType).value)
-            : 'dynamic';
+        const literals = parts.filter((t) => t.isStringLiteral());
+        return literals.length === parts.length ? literals.map((t) => t.value) : 'dynamic';
     };
     const reads: EnvRead[] = [];
     for (const source of program.getSourceFiles()) {
