@@ -8,9 +8,16 @@
 import { buildBatchBody, newBatchBoundary, parseBatchResponse } from './batch.js';
 import type { BatchRequest, BatchResponse, WriteOptions } from './client-types.js';
 import { DataverseError } from './errors.js';
-import { apiPath, combineSignals, retryEvent, sleepUnlessAborted, type DataverseHttp } from './http.js';
+import {
+    apiPath,
+    combineSignals,
+    retryEvent,
+    sleepUnlessAborted,
+    type DataverseHttp,
+    type RetryEvent,
+} from './http.js';
 import { preferHeader } from './odata-url.js';
-import { classifyAttempt, type RetryState } from './retry-classifier.js';
+import { classifyAttempt, type RetryReason, type RetryState } from './retry-classifier.js';
 
 const BATCH_PATH = apiPath('$batch');
 
@@ -33,9 +40,9 @@ export async function sendBatch(
             pending.map((index) => requests[index] as BatchRequest),
             options,
         );
-        let throttleWaitMs: number | undefined;
-        let backoffMs: number | undefined;
-        let lastError: DataverseError | undefined;
+        // The longest wait of each kind this round, with the error that asked for it.
+        let throttled: { delayMs: number; error: DataverseError } | undefined;
+        let transient: { delayMs: number; error: DataverseError } | undefined;
         const retry: number[] = [];
         parts.forEach((part, i) => {
             const index = pending[i] as number;
@@ -55,30 +62,35 @@ export async function sendBatch(
             if (decision.action === 'fail' && decision.because === 'deadline') throw decision.error;
             if (decision.action !== 'retry') return;
             retry.push(index);
-            lastError = decision.error;
-            if (decision.reason === 'throttled') throttleWaitMs = Math.max(throttleWaitMs ?? 0, decision.delayMs);
-            else backoffMs = Math.max(backoffMs ?? 0, decision.delayMs);
+            const wait = { delayMs: decision.delayMs, error: decision.error };
+            if (decision.reason === 'throttled') {
+                if (!throttled || wait.delayMs > throttled.delayMs) throttled = wait;
+            } else if (!transient || wait.delayMs > transient.delayMs) transient = wait;
         });
         pending = retry;
-        if (!lastError) break;
-        state.lastError = lastError;
-        if (throttleWaitMs !== undefined) {
-            http.reportRetry(roundEvent('throttled', throttleWaitMs, lastError, state));
+        if (throttled) {
+            http.reportRetry(roundEvent('throttled', throttled, state));
+            state.lastError = throttled.error;
             state.throttles++;
             // Throttled parts never count as failures; the pause holds every caller of this environment.
-            http.limiter.pauseFor(throttleWaitMs);
+            http.limiter.pauseFor(throttled.delayMs);
         }
-        if (backoffMs !== undefined) {
-            http.reportRetry(roundEvent('transient', backoffMs, lastError, state));
+        if (transient) {
+            http.reportRetry(roundEvent('transient', transient, state));
+            state.lastError = transient.error;
             state.transientFailures++;
             http.countTransientRetry();
-            await sleepUnlessAborted(backoffMs, signal, batchContext, lastError);
+            await sleepUnlessAborted(transient.delayMs, signal, batchContext, transient.error);
         }
     }
     return results.map((result) => result as BatchResponse);
 
-    function roundEvent(reason: 'throttled' | 'transient', delayMs: number, error: DataverseError, at: RetryState) {
-        return retryEvent({ action: 'retry', reason, delayMs, error }, batchContext, at);
+    function roundEvent(
+        reason: RetryReason,
+        wait: { delayMs: number; error: DataverseError },
+        at: RetryState,
+    ): RetryEvent {
+        return retryEvent({ action: 'retry', reason, ...wait }, batchContext, at);
     }
 }
 

@@ -14,6 +14,7 @@ import {
     type OutcomeResponse,
     type RetryContext,
     type RetryDecision,
+    type RetryReason,
     type RetryState,
 } from './retry-classifier.js';
 import { sleep, type RetryOptions } from './retry-policy.js';
@@ -49,12 +50,14 @@ export interface DataverseResponse {
 
 /** A retry the loop is about to make, for logs and progress. Never carries a token. */
 export interface RetryEvent {
-    reason: 'throttled' | 'transient' | 'token-rejected';
+    reason: RetryReason;
     method: string;
     path: string;
+    /** Status of the failed attempt (0 when no response arrived). */
     status: number;
     code?: string;
     delayMs: number;
+    /** Number of the attempt that failed (1 = the first). */
     attempt: number;
 }
 
