@@ -5,8 +5,7 @@
  */
 import { z } from 'zod';
 import { ncrontabProblems } from '../spec/ncrontab.js';
-
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+import { isLoopbackHost } from '../util/url.js';
 
 /** Any non-empty text. */
 export const text = z.string().min(1, { error: 'must not be empty' });
@@ -91,5 +90,5 @@ function parseUrl(value: string): URL | undefined {
 }
 
 function isLoopback(url: URL): boolean {
-    return LOOPBACK_HOSTS.has(url.hostname);
+    return isLoopbackHost(url.hostname);
 }
