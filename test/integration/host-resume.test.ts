@@ -180,6 +180,31 @@ describe('resuming from the journal in process', () => {
         expect((await second.waitForCompletion('old')).output).toBe(1);
     });
 
+    it('lets one host at a time use a journal folder, taking over the lock of a process that has exited', async () => {
+        const first = newHost(newActivityLog());
+        await first.startNew('fanOut', { instanceId: 'a', input: { count: 1 } });
+        const second = newHost(newActivityLog());
+        await expect(second.startNew('fanOut', { instanceId: 'b', input: { count: 1 } })).rejects.toThrow(
+            /is in use by another host in this process/,
+        );
+        await first.stop();
+        await second.startNew('waitsForever', { instanceId: 'b' });
+        await waitUntil(async () => (await second.getStatus('b'))?.runtimeStatus === 'Running');
+        await second.stop();
+
+        const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 20000)']);
+        await writeFile(join(dir, '.lock'), JSON.stringify({ pid: holder.pid }));
+        try {
+            await expect(newHost(newActivityLog()).resume('b')).rejects.toThrow(`is in use by process ${holder.pid}`);
+        } finally {
+            holder.kill('SIGKILL');
+            await new Promise((r) => holder.once('exit', r));
+        }
+        const third = newHost(newActivityLog());
+        await third.resume('b');
+        expect((await third.getStatus('b'))?.runtimeStatus).toBe('Running');
+    });
+
     it('refuses a journal that is corrupt before its last line, naming the file and line', async () => {
         await mkdir(dir, { recursive: true });
         const start = {

@@ -33,6 +33,7 @@ import {
     type TaskRecord,
     JOURNAL_VERSION,
 } from './journal.js';
+import { lockFolder } from './folder-lock.js';
 import { errorMessage, fromOptionalJsonText, toOptionalJsonText } from './json.js';
 import { replayOnce } from './replay.js';
 import {
@@ -147,6 +148,7 @@ export class LocalDurableHost implements RunsPort {
     };
     private readonly createdAt = performance.now();
     private folderReady: Promise<void> | undefined;
+    private unlockFolder: (() => Promise<void>) | undefined;
     private stopping: Promise<void> | undefined;
 
     constructor(private readonly options: LocalDurableHostOptions) {
@@ -260,6 +262,7 @@ export class LocalDurableHost implements RunsPort {
         const loaded = await this.load(instanceId);
         if (!loaded) throw new Error(`no orchestration instance '${instanceId}'`);
         if (loaded.exec.isFinished && loaded.exec.outcome?.status !== 'ContinuedAsNew') return;
+        await this.ensureFolder();
         const path = journalPath(this.options.journalDir!, instanceId);
         const journal = await FileJournal.open(path, this.counters, { fresh: false, validBytes: loaded.validBytes });
         try {
@@ -316,6 +319,8 @@ export class LocalDurableHost implements RunsPort {
         await Promise.allSettled([...this.inFlight]);
         await Promise.allSettled([...this.instances.values()].flatMap((i) => (i.draining ? [i.draining] : [])));
         await Promise.allSettled([...this.instances.values()].map((i) => i.journal.close()));
+        await this.folderReady?.catch(() => undefined);
+        await this.unlockFolder?.();
     }
 
     // ---- instances ----
@@ -358,10 +363,18 @@ export class LocalDurableHost implements RunsPort {
         }
     }
 
+    /** Creates and locks the journal folder before the first write to it. */
     private ensureFolder(): Promise<void> {
         const folder = this.options.journalDir;
         if (!folder) return Promise.resolve();
-        this.folderReady ??= mkdir(folder, { recursive: true }).then(() => undefined);
+        if (!this.folderReady) {
+            this.folderReady = (async () => {
+                await mkdir(folder, { recursive: true });
+                this.unlockFolder = await lockFolder(folder);
+            })();
+            // A failed lock is tried again by the next call (the other host may have stopped meanwhile).
+            this.folderReady.catch(() => (this.folderReady = undefined));
+        }
         return this.folderReady;
     }
 
@@ -412,6 +425,7 @@ export class LocalDurableHost implements RunsPort {
             this.register(exec, memoryJournal);
             return;
         }
+        await this.ensureFolder();
         const path = journalPath(this.options.journalDir!, id);
         const inst = this.register(
             exec,
