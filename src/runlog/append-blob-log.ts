@@ -181,8 +181,8 @@ export class AppendBlobLog {
     ): Promise<{ landed: boolean; now: Tail }> {
         const now = { part: tail.part, ...(await this.end(blob)) };
         if (now.offset < tail.offset + body.length) return { landed: false, now };
-        const there = await blob.downloadToBuffer(tail.offset, body.length);
-        return { landed: there.equals(body), now };
+        const there = await download(blob, tail.offset, body.length);
+        return { landed: there?.equals(body) === true, now };
     }
 
     private async create(blob: AppendBlobClient, path: string, part: number): Promise<void> {
@@ -207,7 +207,7 @@ export class AppendBlobLog {
         const expected = Buffer.from(preamble);
         const head =
             known === undefined
-                ? ((await download(this.blob(path, 0), expected.length)) ?? Buffer.alloc(0))
+                ? ((await download(this.blob(path, 0), 0, expected.length)) ?? Buffer.alloc(0))
                 : Buffer.from(known);
         if (!head.equals(expected)) throw new RunStoreError(headerMismatch(this.where(''), path, head));
         this.preambles.set(path, preamble);

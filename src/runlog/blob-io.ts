@@ -1,24 +1,26 @@
-/** Downloads shared by the Blob stores: a missing blob is `undefined`, not an error. */
+/**
+ * Downloads shared by the Blob stores. Every read is one GET, so its bytes come from one version of the
+ * blob even while a writer replaces it (the SDK's ranged `downloadToBuffer` could mix two versions), and
+ * a missing blob is `undefined`, not an error.
+ */
 import type { BlobClient } from '@azure/storage-blob';
 import { isBlobMissing } from './blob-errors.js';
 
-/** A blob's bytes (the first `count` when given), or undefined when it does not exist. */
-export async function download(blob: BlobClient, count?: number): Promise<Buffer | undefined> {
-    try {
-        return await blob.downloadToBuffer(0, count);
-    } catch (error) {
-        if (isBlobMissing(error)) return undefined;
-        throw error;
-    }
+export interface DownloadedVersion {
+    bytes: Buffer;
+    etag: string;
+    blobType: string | undefined;
 }
 
-/** A blob's bytes with the ETag and type of that very version (one request), or undefined. */
+/** The bytes (from `offset`, `count` of them when given) with the ETag and type of that version. */
 export async function downloadVersion(
     blob: BlobClient,
-): Promise<{ bytes: Buffer; etag: string; blobType: string | undefined } | undefined> {
+    offset = 0,
+    count?: number,
+): Promise<DownloadedVersion | undefined> {
     let answer;
     try {
-        answer = await blob.download();
+        answer = await blob.download(offset, count);
     } catch (error) {
         if (isBlobMissing(error)) return undefined;
         throw error;
@@ -28,4 +30,9 @@ export async function downloadVersion(
         for await (const chunk of answer.readableStreamBody)
             chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
     return { bytes: Buffer.concat(chunks), etag: answer.etag ?? '', blobType: answer.blobType };
+}
+
+/** The bytes alone, or undefined when the blob does not exist. */
+export async function download(blob: BlobClient, offset = 0, count?: number): Promise<Buffer | undefined> {
+    return (await downloadVersion(blob, offset, count))?.bytes;
 }

@@ -1,7 +1,7 @@
 /**
  * Starts Azurite's Blob service (the npm devDependency, so `npm ci` is all CI needs) on a free loopback
- * port, in memory, from a temporary working folder, and stops it again. Tests that need Blob Storage call
- * `startAzurite()` in `beforeAll` and `stop()` in `afterAll`.
+ * port, in memory, from a temporary working folder, and stops it again. A test file that needs Blob
+ * Storage calls `useAzurite()` at its top (or `startAzurite()` / `stop()` itself).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Azurite's well-known development account (public, documented; not a secret). */
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
@@ -117,4 +118,19 @@ function stopProcess(child: ChildProcess): Promise<void> {
         });
         child.kill('SIGTERM');
     });
+}
+
+/** Starts Azurite before the tests of the calling file and stops it after them; call the result for it. */
+export function useAzurite(): () => Azurite {
+    let azurite: Azurite | undefined;
+    beforeAll(async () => {
+        azurite = await startAzurite();
+    });
+    afterAll(async () => {
+        await azurite?.stop();
+    });
+    return () => {
+        if (azurite === undefined) throw new Error('Azurite is not started yet: use it inside a test');
+        return azurite;
+    };
 }

@@ -9,25 +9,17 @@ import {
     generateBlobSASQueryParameters,
     StorageSharedKeyCredential,
 } from '@azure/storage-blob';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBlobRunStore } from '../../src/runlog/blob-store.js';
 import { runPaths } from '../../src/runlog/layout.js';
 import { createRunStoreFromSettings } from '../../src/runlog/settings.js';
-import { AZURITE_ACCOUNT, startAzurite, type Azurite } from '../helpers/azurite.js';
+import { AZURITE_ACCOUNT, useAzurite } from '../helpers/azurite.js';
 
-let azurite: Azurite;
+const azurite = useAzurite();
 let containers = 0;
 
-beforeAll(async () => {
-    azurite = await startAzurite();
-});
-
-afterAll(async () => {
-    await azurite?.stop();
-});
-
 function freshContainer(): ContainerClient {
-    return azurite.serviceClient().getContainerClient(`blob-${++containers}`);
+    return azurite().serviceClient().getContainerClient(`blob-${++containers}`);
 }
 
 /** Every blob of the container with its committed block count, by name. */
@@ -125,7 +117,7 @@ describe('Blob run store', () => {
     it('shows its container URL without the SAS it was given', async () => {
         const container = freshContainer();
         await container.create();
-        const key = /AccountKey=([^;]+)/.exec(azurite.connectionString)![1]!;
+        const key = /AccountKey=([^;]+)/.exec(azurite().connectionString)![1]!;
         const sas = generateBlobSASQueryParameters(
             {
                 containerName: container.containerName,
@@ -135,17 +127,17 @@ describe('Blob run store', () => {
             new StorageSharedKeyCredential(AZURITE_ACCOUNT, key),
         ).toString();
         const store = createBlobRunStore({ container: new ContainerClient(`${container.url}?${sas}`) });
-        expect(store.location).toBe(`${azurite.blobEndpoint}/${container.containerName}`);
+        expect(store.location).toBe(`${azurite().blobEndpoint}/${container.containerName}`);
         await store.writeJson('runs/r/summary.json', { ok: 1 });
         expect(await store.readJson('runs/r/summary.json')).toEqual({ ok: 1 });
         expect(await store.readJson('runs/r/x.json')).toBeUndefined();
     });
 
     it('is built from a connection-string setting, into container migration-runs', async () => {
-        const store = createRunStoreFromSettings({ MIGRATION_LOG_STORAGE: azurite.connectionString });
-        expect(store.location).toBe(`${azurite.blobEndpoint}/migration-runs`);
+        const store = createRunStoreFromSettings({ MIGRATION_LOG_STORAGE: azurite().connectionString });
+        expect(store.location).toBe(`${azurite().blobEndpoint}/migration-runs`);
         await store.writeJson(runPaths('from-settings').summary, { ok: true });
-        const direct = azurite.serviceClient().getContainerClient('migration-runs');
+        const direct = azurite().serviceClient().getContainerClient('migration-runs');
         expect(await direct.getBlobClient('runs/from-settings/summary.json').exists()).toBe(true);
     });
 
@@ -168,5 +160,5 @@ describe('Blob run store', () => {
 
 /** A client of the same container that shares nothing (no pipeline, no state) with `container`. */
 function freshClient(container: ContainerClient): ContainerClient {
-    return azurite.serviceClient().getContainerClient(container.containerName);
+    return azurite().serviceClient().getContainerClient(container.containerName);
 }

@@ -57,6 +57,23 @@ describe('filesystem run store', () => {
         expect((await store.readLines(events)).slice(-2)).toEqual(['{"page":5}', '{"page":6}']);
     });
 
+    it('keeps whole appends apart when several instances (processes) append to one file', async () => {
+        const stores = Array.from({ length: 4 }, () => createFileRunStore(root));
+        const { events } = runPaths('shared');
+        await Promise.all(
+            Array.from({ length: 40 }, async (_, w) => {
+                for (let i = 0; i < 50; i++)
+                    await stores[w % 4]!.appendLines(events, [`w${w} ${i} a ${'x'.repeat(200)}`, `w${w} ${i} b`]);
+            }),
+        );
+        const lines = await stores[0]!.readLines(events);
+        expect(lines).toHaveLength(40 * 50 * 2);
+        for (let at = 0; at < lines.length; at += 2) {
+            const [, w, i] = /^w(\d+) (\d+) a x+$/.exec(lines[at]!)!;
+            expect(lines[at + 1]).toBe(`w${w} ${i} b`);
+        }
+    });
+
     it('names a folder where a document was expected', async () => {
         const store = createFileRunStore(root);
         await store.writeJson('runs/r1/pages/account.copy.json', []);

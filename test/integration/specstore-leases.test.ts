@@ -10,19 +10,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBlobSpecStore } from '../../src/specstore/blob-spec-store.js';
 import { createFileSpecStore } from '../../src/specstore/file-spec-store.js';
 import { MIN_LEASE_MS, SpecStoreError, type SpecStore } from '../../src/specstore/types.js';
-import { startAzurite, type Azurite } from '../helpers/azurite.js';
+import { useAzurite } from '../helpers/azurite.js';
 
-let azurite: Azurite;
+const azurite = useAzurite();
 let root: string;
 
 beforeAll(async () => {
-    [azurite, root] = await Promise.all([startAzurite(), mkdtemp(join(tmpdir(), 'specstore-leases-'))]);
+    root = await mkdtemp(join(tmpdir(), 'specstore-leases-'));
 });
 
-afterAll(async () => {
-    await azurite?.stop();
-    await rm(root, { recursive: true, force: true });
-});
+afterAll(() => rm(root, { recursive: true, force: true }));
 
 /** Takes the lease, lets it expire (`wait`), and checks what each side can do next. */
 async function expiry(first: SpecStore, second: SpecStore, wait: () => Promise<void>): Promise<void> {
@@ -56,7 +53,7 @@ describe('lease expiry', () => {
     });
 
     it('blob: an expired Blob lease can be taken over, and the old holder cannot renew it', async () => {
-        const container = () => azurite.serviceClient().getContainerClient('leases');
+        const container = () => azurite().serviceClient().getContainerClient('leases');
         await expiry(
             createBlobSpecStore({ container: container() }),
             createBlobSpecStore({ container: container() }),

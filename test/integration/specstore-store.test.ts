@@ -5,24 +5,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createBlobSpecStore } from '../../src/specstore/blob-spec-store.js';
 import { createFileSpecStore } from '../../src/specstore/file-spec-store.js';
 import { SpecStoreError, type SpecStore, type StoredSpec } from '../../src/specstore/types.js';
-import { startAzurite, type Azurite } from '../helpers/azurite.js';
+import { useAzurite } from '../helpers/azurite.js';
 
-let azurite: Azurite;
+const azurite = useAzurite();
 const folders: string[] = [];
 let containers = 0;
 
-beforeAll(async () => {
-    azurite = await startAzurite();
-});
-
-afterAll(async () => {
-    await azurite?.stop();
-    await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
-});
+afterAll(() => Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true }))));
 
 /** A store, and `another`: a second instance over the same specs, as a second process would open it. */
 interface Opened {
@@ -43,7 +36,8 @@ const implementations = [
         name: 'blob',
         open: (): Promise<Opened> => {
             const name = `specs-${++containers}`;
-            const another = () => createBlobSpecStore({ container: azurite.serviceClient().getContainerClient(name) });
+            const another = () =>
+                createBlobSpecStore({ container: azurite().serviceClient().getContainerClient(name) });
             return Promise.resolve({ store: another(), another });
         },
     },
