@@ -22,7 +22,8 @@ export const SPEC_DEFAULTS = {
 
 /** Natural keys used to match reference (not copied) tables in the target, in order of preference. */
 export const DEFAULT_REFERENCE_MATCH: Readonly<Record<string, readonly string[]>> = {
-    systemuser: ['domainname', 'internalemailaddress', 'fullname'],
+    // Entra object ids match only within one tenant; across tenants they never collide, so trying them first is safe.
+    systemuser: ['azureactivedirectoryobjectid', 'domainname', 'internalemailaddress', 'fullname'],
     team: ['name'],
     businessunit: ['name'],
     transactioncurrency: ['isocurrencycode'],
