@@ -71,51 +71,71 @@ function entry<const E extends SettingEntry>(definition: E): E {
     return definition;
 }
 
-/** Host storage (AzureWebJobsStorage) with the app's identity; the host reads these, not our code. */
-const hostStorage = {
-    AzureWebJobsStorage: entry({
-        description: 'Functions host storage as a connection string: Azurite locally.',
-        readBy: 'host',
+/** An identity-based connection setting: set by infra in Azure; locally the plain connection string serves. */
+function identityConnection<T>(readBy: SettingReader, description: string, parse: z.ZodType<T, string>) {
+    return entry({
+        description,
+        readBy,
+        azure: { need: 'required' },
+        local: { need: 'forbidden', because: LOCAL_IDENTITY },
+        parse,
+    });
+}
+
+/** A connection string with a key: Azurite locally, never in Azure (the identity-based __ settings serve there). */
+function localConnectionString(readBy: SettingReader, description: string) {
+    return entry({
+        description,
+        readBy,
         azure: { need: 'forbidden', because: NO_KEYS_IN_AZURE },
         local: { need: 'required', sample: 'UseDevelopmentStorage=true' },
         sensitive: true,
         parse: text,
-    }),
-    AzureWebJobsStorage__credential: entry({
-        description: 'Host storage authenticates with a managed identity.',
+    });
+}
+
+/** A setting of the Durable Task Scheduler backend: set by infra only with that backend. */
+function schedulerSetting(description: string) {
+    return entry({
+        description,
         readBy: 'host',
-        azure: { need: 'required' },
-        local: { need: 'forbidden', because: LOCAL_IDENTITY },
-        parse: managedIdentity,
-    }),
-    AzureWebJobsStorage__clientId: entry({
-        description: 'Client id of the user-assigned identity host storage uses.',
-        readBy: 'host',
-        azure: { need: 'required' },
-        local: { need: 'forbidden', because: LOCAL_IDENTITY },
-        parse: guid,
-    }),
-    AzureWebJobsStorage__blobServiceUri: entry({
-        description: 'Blob endpoint of host storage (keys, timer leases, Durable large messages).',
-        readBy: 'host',
-        azure: { need: 'required' },
-        local: { need: 'forbidden', because: LOCAL_IDENTITY },
-        parse: serviceUri,
-    }),
-    AzureWebJobsStorage__queueServiceUri: entry({
-        description: 'Queue endpoint of host storage (Durable control and work-item queues).',
-        readBy: 'host',
-        azure: { need: 'required' },
-        local: { need: 'forbidden', because: LOCAL_IDENTITY },
-        parse: serviceUri,
-    }),
-    AzureWebJobsStorage__tableServiceUri: entry({
-        description: 'Table endpoint of host storage (Durable history and instance tables).',
-        readBy: 'host',
-        azure: { need: 'required' },
-        local: { need: 'forbidden', because: LOCAL_IDENTITY },
-        parse: serviceUri,
-    }),
+        azure: { need: 'required', onlyWith: 'DurableTaskScheduler' },
+        local: { need: 'optional' },
+        parse: text,
+    });
+}
+
+/** Host storage (AzureWebJobsStorage) with the app's identity; the host reads these, not our code. */
+const hostStorage = {
+    AzureWebJobsStorage: localConnectionString(
+        'host',
+        'Functions host storage as a connection string: Azurite locally.',
+    ),
+    AzureWebJobsStorage__credential: identityConnection(
+        'host',
+        'Host storage authenticates with a managed identity.',
+        managedIdentity,
+    ),
+    AzureWebJobsStorage__clientId: identityConnection(
+        'host',
+        'Client id of the user-assigned identity host storage uses.',
+        guid,
+    ),
+    AzureWebJobsStorage__blobServiceUri: identityConnection(
+        'host',
+        'Blob endpoint of host storage (keys, timer leases, Durable large messages).',
+        serviceUri,
+    ),
+    AzureWebJobsStorage__queueServiceUri: identityConnection(
+        'host',
+        'Queue endpoint of host storage (Durable control and work-item queues).',
+        serviceUri,
+    ),
+    AzureWebJobsStorage__tableServiceUri: identityConnection(
+        'host',
+        'Table endpoint of host storage (Durable history and instance tables).',
+        serviceUri,
+    ),
     FUNCTIONS_WORKER_RUNTIME: entry({
         description: 'Language worker of a local Functions host.',
         readBy: 'host',
@@ -164,48 +184,28 @@ const durable = {
         local: { need: 'required', sample: 'dataversemigrate' },
         parse: taskHubName,
     }),
-    DURABLE_TASK_SCHEDULER_CONNECTION_STRING: entry({
-        description:
-            'Durable Task Scheduler endpoint and identity (Endpoint=...;Authentication=ManagedIdentity;ClientID=...); locally the emulator (Authentication=None).',
-        readBy: 'host',
-        azure: { need: 'required', onlyWith: 'DurableTaskScheduler' },
-        local: { need: 'optional' },
-        parse: text,
-    }),
-    AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: entry({
-        description:
-            "Overrides host.json's storage provider with 'azureManaged' when the Durable Task Scheduler is used.",
-        readBy: 'host',
-        azure: { need: 'required', onlyWith: 'DurableTaskScheduler' },
-        local: { need: 'optional' },
-        parse: text,
-    }),
-    AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: entry({
-        description: 'Names the setting with the Durable Task Scheduler connection (with the override above).',
-        readBy: 'host',
-        azure: { need: 'required', onlyWith: 'DurableTaskScheduler' },
-        local: { need: 'optional' },
-        parse: text,
-    }),
+    DURABLE_TASK_SCHEDULER_CONNECTION_STRING: schedulerSetting(
+        'Durable Task Scheduler endpoint and identity (Endpoint=...;Authentication=ManagedIdentity;ClientID=...); locally the emulator (Authentication=None).',
+    ),
+    AzureFunctionsJobHost__extensions__durableTask__storageProvider__type: schedulerSetting(
+        "Overrides host.json's storage provider with 'azureManaged' when the Durable Task Scheduler is used.",
+    ),
+    AzureFunctionsJobHost__extensions__durableTask__storageProvider__connectionStringName: schedulerSetting(
+        'Names the setting with the Durable Task Scheduler connection (with the override above).',
+    ),
 } as const;
 
 /** The run store (migration-runs) and the spec store (migration-specs). */
 const runStore = {
-    MIGRATION_LOG_STORAGE: entry({
-        description: 'Run log and stored specs storage as a connection string: Azurite locally.',
-        readBy: 'app',
-        azure: { need: 'forbidden', because: NO_KEYS_IN_AZURE },
-        local: { need: 'required', sample: 'UseDevelopmentStorage=true' },
-        sensitive: true,
-        parse: text,
-    }),
-    MIGRATION_LOG_STORAGE__blobServiceUri: entry({
-        description: 'Blob endpoint of the run log and stored specs (containers migration-runs, migration-specs).',
-        readBy: 'app',
-        azure: { need: 'required' },
-        local: { need: 'forbidden', because: LOCAL_IDENTITY },
-        parse: serviceUri,
-    }),
+    MIGRATION_LOG_STORAGE: localConnectionString(
+        'app',
+        'Run log and stored specs storage as a connection string: Azurite locally.',
+    ),
+    MIGRATION_LOG_STORAGE__blobServiceUri: identityConnection(
+        'app',
+        'Blob endpoint of the run log and stored specs (containers migration-runs, migration-specs).',
+        serviceUri,
+    ),
     MIGRATION_LOG_STORAGE__accountName: entry({
         description: 'Storage account of the run store, instead of __blobServiceUri (public cloud endpoints only).',
         readBy: 'app',
@@ -213,20 +213,16 @@ const runStore = {
         local: { need: 'forbidden', because: LOCAL_IDENTITY },
         parse: storageAccountName,
     }),
-    MIGRATION_LOG_STORAGE__credential: entry({
-        description: 'The run store authenticates with a managed identity.',
-        readBy: 'app',
-        azure: { need: 'required' },
-        local: { need: 'forbidden', because: LOCAL_IDENTITY },
-        parse: managedIdentity,
-    }),
-    MIGRATION_LOG_STORAGE__clientId: entry({
-        description: 'Client id of the user-assigned identity the run store uses.',
-        readBy: 'app',
-        azure: { need: 'required' },
-        local: { need: 'forbidden', because: LOCAL_IDENTITY },
-        parse: guid,
-    }),
+    MIGRATION_LOG_STORAGE__credential: identityConnection(
+        'app',
+        'The run store authenticates with a managed identity.',
+        managedIdentity,
+    ),
+    MIGRATION_LOG_STORAGE__clientId: identityConnection(
+        'app',
+        'Client id of the user-assigned identity the run store uses.',
+        guid,
+    ),
 } as const;
 
 /** The app's own behaviour. */
