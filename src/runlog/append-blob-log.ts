@@ -55,12 +55,15 @@ export class AppendBlobLog {
         });
     }
 
-    /** Part numbers of the log at `path` that exist, ascending. */
+    /**
+     * Part numbers of the log at `path` that exist, ascending. Later parts are append blobs by
+     * construction, so a document that merely looks like one (`x.2024.json`) is never taken for a part.
+     */
     async parts(path: string): Promise<number[]> {
         const found: number[] = [];
         for await (const item of this.container.listBlobsFlat({ prefix: partsPrefix(path) })) {
             const part = partNumber(path, item.name);
-            if (part !== undefined) found.push(part);
+            if (part === 0 || (part !== undefined && item.properties.blobType === 'AppendBlob')) found.push(part);
         }
         return found.sort((a, b) => a - b);
     }

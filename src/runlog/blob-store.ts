@@ -12,6 +12,7 @@ import { partBase } from './blob-parts.js';
 import { csvPreamble, csvRecords } from './csv.js';
 import { jsonText, parseJson } from './documents.js';
 import { RunStoreError } from './errors.js';
+import { KeyedQueue } from './keyed-queue.js';
 import { lineUnits, splitLines } from './lines.js';
 import { checkPath, checkPrefix } from './paths.js';
 import { indexRun, listRuns, type IndexBackend } from './run-index.js';
@@ -49,6 +50,8 @@ class BlobRunStore implements RunStore {
     private readonly log: AppendBlobLog;
     private readonly index: IndexBackend;
     private readonly containerReady: () => Promise<void>;
+    /** Updates of one run's index entry, one at a time in this process (its markers move with them). */
+    private readonly indexQueue = new KeyedQueue();
 
     constructor(
         private readonly container: ContainerClient,
@@ -110,18 +113,20 @@ class BlobRunStore implements RunStore {
 
     async list(prefix: string): Promise<string[]> {
         checkPrefix(prefix);
-        const names = await this.io('list', prefix, async () => {
-            const found: string[] = [];
-            for await (const item of this.container.listBlobsFlat({ prefix })) found.push(item.name);
+        const items = await this.io('list', prefix, async () => {
+            const found: Array<{ name: string; append: boolean }> = [];
+            for await (const item of this.container.listBlobsFlat({ prefix }))
+                found.push({ name: item.name, append: item.properties.blobType === 'AppendBlob' });
             return found;
         });
         // Later parts of an append log are one document with their first part.
-        const present = new Set(names);
-        return names
-            .filter((name) => {
-                const base = partBase(name);
-                return base === undefined || !present.has(base);
+        const logs = new Set(items.filter((item) => item.append).map((item) => item.name));
+        return items
+            .filter((item) => {
+                const base = item.append ? partBase(item.name) : undefined;
+                return base === undefined || !logs.has(base);
             })
+            .map((item) => item.name)
             .sort();
     }
 
@@ -131,7 +136,7 @@ class BlobRunStore implements RunStore {
     }
 
     indexRun(entry: RunIndexEntry): Promise<void> {
-        return indexRun(this.index, entry);
+        return this.indexQueue.run(entry.runId, () => indexRun(this.index, entry));
     }
 
     listRuns(options?: ListRunsOptions): Promise<ListRunsResult> {

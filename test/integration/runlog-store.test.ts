@@ -324,6 +324,13 @@ describe.each(implementations)('$name run store', (implementation) => {
         expect(await store.readJson(paths.summary)).toBeUndefined();
         expect(await store.list(paths.root)).toEqual([paths.pages('account'), paths.work('deferred', 'account', 2)]);
         expect(await store.list('runs/run-10/')).toEqual([runPaths('run-10').summary]);
+
+        // Documents whose names look like the parts of a rolled-over log are documents all the same.
+        await store.writeJson('runs/run-3/x.json', 1);
+        await store.writeJson('runs/run-3/x.2024.json', 2);
+        expect(await store.list('runs/run-3/')).toEqual(['runs/run-3/x.2024.json', 'runs/run-3/x.json']);
+        await store.delete('runs/run-3/x.json');
+        expect(await store.readJson('runs/run-3/x.2024.json')).toBe(2);
     });
 
     it('lists runs newest first, by page, by spec, and keeps one entry per run', async () => {
