@@ -55,19 +55,14 @@ export const migrationRun: OrchestrationHandler = function* (context: Orchestrat
     let stop: Stop | undefined;
     let refusedDeletes: DeleteRefusal[] | undefined;
 
+    /** Custom status is limited to 16 KB on Azure Storage: per-table detail only while it fits. */
     const progress = (update: Omit<RunProgress, 'runId'>): void => {
-        const shown = Object.entries(tables).slice(0, 200);
-        context.df.setCustomStatus({
-            runId,
-            ...update,
-            tables: Object.fromEntries(
-                shown.map(([name, t]) => [
-                    name,
-                    { read: t.copy.read, written: t.copy.written, failed: t.copy.failed, pages: t.pages },
-                ]),
-            ),
-            failedRows: failedRows(tables, manyToMany),
-        } satisfies RunProgress);
+        const status: RunProgress = { runId, ...update, failedRows: failedRows(tables, manyToMany) };
+        const detail: RunProgress['tables'] = {};
+        for (const [name, t] of Object.entries(tables))
+            detail[name] = { read: t.copy.read, written: t.copy.written, failed: t.copy.failed, pages: t.pages };
+        const withTables = { ...status, tables: detail };
+        context.df.setCustomStatus(JSON.stringify(withTables).length <= 12_000 ? withTables : status);
     };
     const logEvent = (event: Record<string, unknown>): Task =>
         context.df.callActivityWithRetry(ActivityName.logEvent, retry, { runId, event });
