@@ -145,6 +145,11 @@ describe('episodes of an execution rebuilt from journal records', () => {
         ],
     };
 
+    /** Message n: task `taskId` completed with `result` (JSON text). */
+    function completion(n: number, taskId: number, result: string): JournalRecord {
+        return { k: 'msg', execution: 0, n, at: at(1).toISOString(), m: { kind: 'taskCompleted', taskId, result } };
+    }
+
     async function next(exec: Execution, handler: df.OrchestrationHandler, input: unknown) {
         const plan = planEpisode(exec, at(1))!;
         const history = exec.history.concat(exec.episodeEvents(plan.at, plan.played, plan.retryTasks));
@@ -152,27 +157,7 @@ describe('episodes of an execution rebuilt from journal records', () => {
     }
 
     it('plays a received completion and completes with the output', async () => {
-        const exec = Execution.fromRecords(
-            [
-                start,
-                firstEpisode,
-                {
-                    k: 'msg',
-                    execution: 0,
-                    n: 1,
-                    at: at(1).toISOString(),
-                    m: { kind: 'taskCompleted', taskId: 1, result: '1' },
-                },
-                {
-                    k: 'msg',
-                    execution: 0,
-                    n: 2,
-                    at: at(1).toISOString(),
-                    m: { kind: 'taskCompleted', taskId: 0, result: '0' },
-                },
-            ],
-            'test',
-        );
+        const exec = Execution.fromRecords([start, firstEpisode, completion(1, 1, '1'), completion(2, 0, '0')], 'test');
         expect(exec.outstanding.size).toBe(0);
         const record = await next(exec, fanOut, { count: 2 });
         expect(record).toMatchObject({
@@ -183,20 +168,7 @@ describe('episodes of an execution rebuilt from journal records', () => {
     });
 
     it('names the task when a replay schedules it with another input, or not at all', async () => {
-        const exec = Execution.fromRecords(
-            [
-                start,
-                firstEpisode,
-                {
-                    k: 'msg',
-                    execution: 0,
-                    n: 1,
-                    at: at(1).toISOString(),
-                    m: { kind: 'taskCompleted', taskId: 0, result: '0' },
-                },
-            ],
-            'test',
-        );
+        const exec = Execution.fromRecords([start, firstEpisode, completion(1, 0, '0')], 'test');
         const sameTasks = await next(exec, fanOut, { count: 2, activity: 'square' });
         expect(sameTasks.outcome).toBeUndefined();
         const fewer = await next(exec, fanOut, { count: 1 });

@@ -36,5 +36,5 @@ export {
     timerFired,
     type HistoryEvent,
 } from './history.js';
-export { ActionType } from './actions.js';
+export { ActionType, readActions, type ActionList, type RequestedTask } from './actions.js';
 export { JournalError, journalFileName, readJournal, type JournalRecord } from './journal.js';
