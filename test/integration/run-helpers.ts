@@ -57,7 +57,7 @@ export async function api(
     });
     const text = await response.text();
     if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return text ? (JSON.parse(text)) : undefined;
+    return text ? JSON.parse(text) : undefined;
 }
 
 /** Runs `run --json` and returns the exit code and the parsed summary. */
