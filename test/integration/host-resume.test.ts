@@ -66,7 +66,8 @@ describe('resuming from the journal in process', () => {
 
         const after = newActivityLog();
         const second = newHost(after, 5);
-        await second.resume('fan');
+        // Two resumes at once revive the instance once.
+        await Promise.all([second.resume('fan'), second.resume('fan')]);
         const status = await second.waitForCompletion('fan');
         expect(status).toMatchObject({ runtimeStatus: 'Completed', output: sumOfSquares(60) });
         // A stop lets running activities finish and journals them: nothing runs twice.

@@ -128,6 +128,8 @@ export class LocalDurableHost implements RunsPort {
     private readonly instances = new Map<string, Instance>();
     /** Ids being started (between the liveness check and registration). */
     private readonly reserved = new Set<string>();
+    /** Resumes in progress, so that two calls for one id revive it once. */
+    private readonly resuming = new Map<string, Promise<void>>();
     private readonly limiter: FifoLimiter;
     private readonly clock: () => Date;
     private readonly inFlight = new Set<Promise<unknown>>();
@@ -216,6 +218,7 @@ export class LocalDurableHost implements RunsPort {
     }
 
     async terminate(instanceId: string, reason: string): Promise<void> {
+        this.assertRunning();
         const inst = this.instances.get(instanceId);
         if (!inst) return this.terminateOnDisk(instanceId, reason);
         const exec = inst.exec;
@@ -279,14 +282,27 @@ export class LocalDurableHost implements RunsPort {
      * sub-orchestrations that never completed (sub-orchestrations resume from their own journals), then plays
      * the messages that were received but not yet played. No effect on an instance already live in this host.
      */
-    async resume(instanceId: string): Promise<void> {
+    resume(instanceId: string): Promise<void> {
         this.assertRunning();
-        if (!this.options.journalDir) throw new Error('resume needs a host with a journalDir');
+        if (!this.options.journalDir) return Promise.reject(new Error('resume needs a host with a journalDir'));
         const live = this.instances.get(instanceId);
-        if (live && !live.exec.isFinished) return;
+        if (live && !live.exec.isFinished) return Promise.resolve();
+        if (this.reserved.has(instanceId)) {
+            return Promise.reject(new Error(`orchestration instance '${instanceId}' is being started`));
+        }
+        let resuming = this.resuming.get(instanceId);
+        if (!resuming) {
+            resuming = this.resumeFromDisk(instanceId).finally(() => this.resuming.delete(instanceId));
+            this.resuming.set(instanceId, resuming);
+        }
+        return resuming;
+    }
+
+    private async resumeFromDisk(instanceId: string): Promise<void> {
         const loaded = await this.load(instanceId);
-        if (!loaded)
+        if (!loaded) {
             throw new Error(`no journal for orchestration instance '${instanceId}' in ${this.options.journalDir}`);
+        }
         await this.revive(loaded);
     }
 
@@ -666,20 +682,22 @@ export class LocalDurableHost implements RunsPort {
             const outcome = await invokeActivity(fn, run.input, context, Object.keys(this.options.activities));
             return { outcome, ms: performance.now() - started };
         });
-        const settled = job.then((done) => {
-            inst.activities.delete(taskId);
-            if (done === DROPPED) return;
-            this.counters.activitiesRun += 1;
-            this.counters.activityMs += done.ms;
-            if (!done.outcome.ok) this.counters.activitiesFailed += 1;
-            notify?.(activityEvent(inst.id, taskId, name, input, done.outcome, done.ms));
-            // A failure while stopping may come from the aborted signal: leave it to run again on resume.
-            if (this.stopping && !done.outcome.ok) return;
-            const message: Message = done.outcome.ok
-                ? { kind: 'taskCompleted', taskId, result: done.outcome.result }
-                : { kind: 'taskFailed', taskId, reason: done.outcome.reason, details: done.outcome.details };
-            return this.receive(inst, execution, message);
-        });
+        const settled = job
+            .then((done) => {
+                inst.activities.delete(taskId);
+                if (done === DROPPED) return;
+                this.counters.activitiesRun += 1;
+                this.counters.activityMs += done.ms;
+                if (!done.outcome.ok) this.counters.activitiesFailed += 1;
+                notify?.(activityEvent(inst.id, taskId, name, input, done.outcome, done.ms));
+                // A failure while stopping may come from the aborted signal: leave it to run again on resume.
+                if (this.stopping && !done.outcome.ok) return;
+                const message: Message = done.outcome.ok
+                    ? { kind: 'taskCompleted', taskId, result: done.outcome.result }
+                    : { kind: 'taskFailed', taskId, reason: done.outcome.reason, details: done.outcome.details };
+                return this.receive(inst, execution, message);
+            })
+            .catch((error: unknown) => this.fail(inst, error));
         this.inFlight.add(settled);
         void settled.finally(() => this.inFlight.delete(settled));
     }
