@@ -1,0 +1,17 @@
+/** Runs one API handler: whatever it throws becomes an error response (redacted), never an unhandled rejection. */
+import { errorResponse } from './errors.js';
+import type { ApiRoute } from './routes.js';
+import type { ApiDeps, ApiRequest, ApiResponse } from './types.js';
+
+export async function handleApi(
+    route: ApiRoute,
+    request: ApiRequest,
+    deps: ApiDeps,
+    log: (message: string) => void,
+): Promise<ApiResponse> {
+    try {
+        return await route.handler(request, deps);
+    } catch (error) {
+        return errorResponse(error, log);
+    }
+}

@@ -1,0 +1,9 @@
+/** The HTTP API as host-free functions: the route table both hosts serve, the handler runner, the local runs port. */
+export { API_ROUTES, type ApiMethod, type ApiRoute } from './routes.js';
+export { handleApi } from './handle.js';
+export { matchRoute, type RouteMatch } from './router.js';
+export { ApiError, errorBody, PayloadTooLargeError } from './errors.js';
+export { disallowedUrl } from './allow-list.js';
+export { createConnector } from './connect.js';
+export { LocalRuns, type LocalRunsOptions } from './local-runs.js';
+export type { ApiDeps, ApiHandler, ApiRequest, ApiResponse } from './types.js';

@@ -1,0 +1,22 @@
+/** Absolute links in responses, from the origin the client used, under the Functions route prefix `api`. */
+import type { ApiRequest } from './types.js';
+
+export function apiBase(request: ApiRequest): string {
+    return `${new URL(request.url).origin}/api`;
+}
+
+export interface RunLinks {
+    statusUrl: string;
+    logUrl: string;
+    errorsUrl: string;
+    cancelUrl: string;
+}
+
+export function runLinks(request: ApiRequest, runId: string): RunLinks {
+    const run = `${apiBase(request)}/migrations/${encodeURIComponent(runId)}`;
+    return { statusUrl: run, logUrl: `${run}/log`, errorsUrl: `${run}/errors`, cancelUrl: `${run}/cancel` };
+}
+
+export function specUrl(request: ApiRequest, name: string): string {
+    return `${apiBase(request)}/specs/${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,196 @@
+/**
+ * /api/migrations: start a run (a spec body or a stored spec), the history newest first, one run's status, its
+ * events log, its failed rows as CSV, and cancel (at the next page boundary, through the run store's cancel
+ * marker, so it works the same on every host; activities in flight finish).
+ */
+import { z } from 'zod';
+import { requestCancel } from '../copy/cancel.js';
+import { newRunId } from '../copy/run-id.js';
+import { FAILED_ROW_HEADER, MAX_RUNS_LIMIT, runPaths } from '../runlog/index.js';
+import { UTF8_BOM } from '../runlog/csv.js';
+import { formatPath } from '../spec/index.js';
+import { isFinishedState, startRun, startSpecRun, type SpecRunOutcome } from '../schedule/index.js';
+import { disallowedUrl } from './allow-list.js';
+import { parseQuery, readJsonBody } from './body.js';
+import { ApiError, badRequest, notFound } from './errors.js';
+import { apiBase, runLinks, specUrl } from './links.js';
+import { knownRun, routeRunId, runView } from './run-view.js';
+import { assertRunnable, parseSpecBody } from './spec-input.js';
+import type { ApiDeps, ApiRequest, ApiResponse } from './types.js';
+
+function accepted(request: ApiRequest, runId: string, spec: string): ApiResponse {
+    const links = runLinks(request, runId);
+    return {
+        status: 202,
+        headers: { Location: links.statusUrl, 'Retry-After': '10' },
+        json: { id: runId, spec, status: 'pending', ...links },
+    };
+}
+
+/** What a stored spec's start answers, when it did not start. */
+function notStarted(request: ApiRequest, name: string, outcome: Exclude<SpecRunOutcome, { kind: 'started' }>): never {
+    switch (outcome.kind) {
+        case 'running':
+        case 'already-started':
+            throw new ApiError(409, 'already-running', `spec '${name}' has a run in progress: ${outcome.runId}`, {
+                runId: outcome.runId,
+                ...runLinks(request, outcome.runId),
+            });
+        case 'busy':
+            throw new ApiError(409, 'busy', `spec '${name}' is being started by another request or tick: try again`);
+        case 'not-found':
+            throw notFound(`no stored spec '${name}'`);
+        case 'invalid':
+            throw badRequest(`the stored spec '${name}' has ${outcome.problems.length} problems`, outcome.problems);
+        case 'not-allowed':
+            throw new ApiError(403, 'environment-not-allowed', `environment ${outcome.url} is not on the allow-list`, {
+                url: outcome.url,
+            });
+        case 'credentials-required':
+            throw new ApiError(422, 'credentials-required', outcome.detail, {
+                environments: outcome.environments,
+                specUrl: specUrl(request, name),
+            });
+    }
+}
+
+export async function startMigration(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
+    const body = parseSpecBody(await readJsonBody(request, deps));
+    if (body.kind === 'stored') {
+        const runId = newRunId(body.name, deps.now());
+        const outcome = await startSpecRun(
+            { ...deps, disallowedUrl: (spec) => disallowedUrl(deps.env, spec) },
+            body.name,
+            { trigger: 'http', runId },
+        );
+        if (outcome.kind !== 'started') notStarted(request, body.name, outcome);
+        return accepted(request, runId, body.name);
+    }
+    assertRunnable(deps, body.spec);
+    const runId = newRunId(body.spec.name, deps.now());
+    await startRun(deps.runs, runId, body.document, 'http');
+    return accepted(request, runId, body.spec.name);
+}
+
+const specNameParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { error: 'expected a spec name' });
+
+const historyQuery = z.object({
+    limit: z.coerce.number().int().min(1).max(MAX_RUNS_LIMIT).default(50),
+    cursor: z.string().min(1).max(2048).optional(),
+    spec: specNameParam.optional(),
+});
+
+export async function listMigrations(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
+    const query = parseQuery(request, historyQuery);
+    let page;
+    try {
+        page = await deps.store.listRuns({
+            limit: query.limit,
+            ...(query.cursor !== undefined ? { cursor: query.cursor } : {}),
+            ...(query.spec !== undefined ? { spec: query.spec } : {}),
+        });
+    } catch (error) {
+        // The store refuses a cursor it did not give out (or one of another spec filter).
+        if (error instanceof TypeError && query.cursor !== undefined)
+            throw badRequest('bad cursor', [{ path: 'query.cursor', message: error.message }]);
+        throw error;
+    }
+    const runs = page.runs.map((run) => ({ ...run, ...runLinks(request, run.runId) }));
+    let nextUrl: string | undefined;
+    if (page.cursor !== undefined) {
+        const next = new URL(`${apiBase(request)}/migrations`);
+        next.searchParams.set('limit', String(query.limit));
+        if (query.spec !== undefined) next.searchParams.set('spec', query.spec);
+        next.searchParams.set('cursor', page.cursor);
+        nextUrl = next.href;
+    }
+    return { status: 200, json: { runs, ...(page.cursor !== undefined ? { cursor: page.cursor, nextUrl } : {}) } };
+}
+
+export async function getMigration(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
+    return { status: 200, json: await runView(request, deps, routeRunId(request)) };
+}
+
+const logQuery = z.object({ format: z.enum(['json', 'jsonl']).default('json') });
+
+export async function getMigrationLog(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
+    const runId = routeRunId(request);
+    const { format } = parseQuery(request, logQuery);
+    const lines = await deps.store.readLines(runPaths(runId).events);
+    if (lines.length === 0) await knownRun(deps, runId);
+    if (format === 'jsonl')
+        return {
+            status: 200,
+            headers: {
+                'Content-Type': 'application/x-ndjson; charset=utf-8',
+                'Content-Disposition': `attachment; filename="${runId}-events.jsonl"`,
+            },
+            text: lines.map((line) => `${line}\n`).join(''),
+        };
+    return { status: 200, json: { id: runId, events: lines.map((line) => JSON.parse(line) as unknown) } };
+}
+
+const errorsQuery = z.object({
+    table: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/, { error: 'expected a Dataverse logical name (lower case letters, digits, _)' })
+        .optional(),
+});
+
+/** A table's CSV without its BOM and header record (the header has no quoted field, so it ends at the first CRLF). */
+function recordsOf(csv: string): string {
+    const text = csv.startsWith(UTF8_BOM) ? csv.slice(UTF8_BOM.length) : csv;
+    const end = text.indexOf('\r\n');
+    return end < 0 ? '' : text.slice(end + 2);
+}
+
+export async function getMigrationErrors(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
+    const runId = routeRunId(request);
+    const { table } = parseQuery(request, errorsQuery);
+    const paths = runPaths(runId);
+    const files =
+        table === undefined
+            ? (await deps.store.list(paths.errorsFolder)).filter((f) => f.endsWith('.csv'))
+            : [paths.errors(table)];
+    const texts = (await Promise.all(files.map((f) => deps.store.readText(f)))).filter((t) => t !== undefined);
+    if (texts.length === 0) await knownRun(deps, runId);
+    const header = `${UTF8_BOM}${FAILED_ROW_HEADER.join(',')}\r\n`;
+    return {
+        status: 200,
+        headers: {
+            'Content-Type': 'text/csv; charset=utf-8',
+            'Content-Disposition': `attachment; filename="${runId}-errors${table ? `-${table}` : ''}.csv"`,
+        },
+        text: header + texts.map(recordsOf).join(''),
+    };
+}
+
+const cancelBody = z.object({ reason: z.string().max(500).optional() }).strict();
+
+export async function cancelMigration(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
+    const runId = routeRunId(request);
+    const raw = await readJsonBody(request, deps);
+    const parsed = cancelBody.safeParse(raw ?? {});
+    if (!parsed.success)
+        throw badRequest(
+            'the cancel request has problems',
+            parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+        );
+    const info = await knownRun(deps, runId);
+    if (isFinishedState(info.state))
+        throw new ApiError(409, 'already-finished', `run ${runId} has finished (${info.state}): nothing to cancel`, {
+            status: info.state,
+        });
+    await requestCancel(deps.store, runId, parsed.data.reason ?? 'cancelled over the HTTP API', deps.now());
+    return {
+        status: 202,
+        headers: { Location: runLinks(request, runId).statusUrl },
+        json: {
+            id: runId,
+            status: info.state,
+            cancelRequested: true,
+            message: 'the run stops at the next page boundary; pages in flight finish',
+            ...runLinks(request, runId),
+        },
+    };
+}

@@ -1,0 +1,113 @@
+/**
+ * GET /api/migrations/{id}: one run as scripts poll it. Status, phase, current tier and per-table counts come from
+ * the orchestration's custom status while it runs, and from the summary once it has finished (the summary also
+ * answers after the Durable history is purged). A cancel that was asked for but not reached yet shows as
+ * `cancelRequested`.
+ */
+import type { CancelRequest } from '../copy/cancel.js';
+import { isRunId } from '../copy/run-id.js';
+import type { RunSummary } from '../copy/summary.js';
+import type { RunInput, RunProgress } from '../orchestrators/contracts.js';
+import { runPaths } from '../runlog/layout.js';
+import { runState, type RunState, type RunStateInfo } from '../schedule/index.js';
+import { badRequest, notFound } from './errors.js';
+import { runLinks, type RunLinks } from './links.js';
+import type { ApiDeps, ApiRequest } from './types.js';
+
+export interface TableProgress {
+    read: number;
+    written: number;
+    failed: number;
+    pages: number;
+}
+
+export interface RunView extends RunLinks {
+    id: string;
+    spec?: string;
+    trigger?: string;
+    status: RunState;
+    /** The orchestration's runtime status, while the host still has the instance. */
+    runtimeStatus?: string;
+    cancelRequested?: { at: string; reason?: string };
+    phase?: RunProgress['phase'];
+    tier?: number;
+    tiers?: number;
+    tables: Record<string, TableProgress>;
+    failedRows: number;
+    startedAt?: string;
+    finishedAt?: string;
+    reason?: string;
+    /** The whole summary, once the run has finished. */
+    summary?: RunSummary;
+}
+
+/** The run id of a route, or 400. */
+export function routeRunId(request: ApiRequest): string {
+    const id = request.params.id ?? '';
+    if (!isRunId(id))
+        throw badRequest('bad run id', [
+            { path: 'id', message: `'${id}' is not a run id (<spec>-<yyyyMMdd>-<HHmmss>-<4 hex>)` },
+        ]);
+    return id;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function specNameOf(input: unknown): string | undefined {
+    const spec = isRecord(input) ? (input as Partial<RunInput>).spec : undefined;
+    return isRecord(spec) && typeof spec.name === 'string' ? spec.name : undefined;
+}
+
+function tablesOfSummary(summary: RunSummary): Record<string, TableProgress> {
+    return Object.fromEntries(
+        Object.entries(summary.tables).map(([name, t]) => [
+            name,
+            { read: t.copy.read, written: t.copy.written, failed: t.copy.failed, pages: t.pages },
+        ]),
+    );
+}
+
+/** The run's state, or 404 when neither the host nor the run store knows it. */
+export async function knownRun(deps: ApiDeps, runId: string): Promise<RunStateInfo> {
+    const info = await runState(deps, runId);
+    if (info !== undefined) return info;
+    // A run whose instance is gone but whose plan step ran (a purged history, a crashed local host).
+    if ((await deps.store.readJson(runPaths(runId).spec)) !== undefined)
+        return { runId, state: 'failed', detail: 'the run stopped before it wrote a summary' };
+    throw notFound(`no run '${runId}'`);
+}
+
+export async function runView(request: ApiRequest, deps: ApiDeps, runId: string): Promise<RunView> {
+    const [info, cancel] = await Promise.all([
+        knownRun(deps, runId),
+        deps.store.readJson<CancelRequest>(runPaths(runId).cancel),
+    ]);
+    const { instance, summary } = info;
+    const progress = isRecord(instance?.customStatus) ? (instance.customStatus as Partial<RunProgress>) : undefined;
+    const view: RunView = {
+        id: runId,
+        status: info.state,
+        ...runLinks(request, runId),
+        tables: summary ? tablesOfSummary(summary) : (progress?.tables ?? {}),
+        failedRows: summary?.totals.failed ?? progress?.failedRows ?? 0,
+    };
+    const spec = summary?.spec ?? specNameOf(instance?.input);
+    if (spec !== undefined) view.spec = spec;
+    const trigger = summary?.trigger ?? (isRecord(instance?.input) ? instance.input.trigger : undefined);
+    if (typeof trigger === 'string') view.trigger = trigger;
+    if (instance) view.runtimeStatus = instance.runtimeStatus;
+    if (cancel && !summary) view.cancelRequested = cancel;
+    if (progress?.phase !== undefined && !summary) view.phase = progress.phase;
+    if (progress?.tier !== undefined && !summary) view.tier = progress.tier;
+    if (progress?.tiers !== undefined && !summary) view.tiers = progress.tiers;
+    const startedAt = summary?.startedAt ?? instance?.createdTime.toISOString();
+    if (startedAt !== undefined) view.startedAt = startedAt;
+    if (summary) {
+        view.finishedAt = summary.finishedAt;
+        view.summary = summary;
+    }
+    if (info.detail !== undefined) view.reason = info.detail;
+    return view;
+}

@@ -1,0 +1,99 @@
+/**
+ * /api/specs: stored specs, each with its schedule, its next occurrence, its last run and its status. A put is
+ * validated like a run's spec (every problem at once, no secret, environments on the allow-list) and may carry
+ * If-Match with the ETag of a read; responses carry the ETag.
+ */
+import { nextOccurrence, refreshSpecStatus } from '../schedule/index.js';
+import { SpecStoreError, type StoredSpec } from '../specstore/index.js';
+import { assertAllowed } from './allow-list.js';
+import { readJsonBody } from './body.js';
+import { ApiError, badRequest, notFound } from './errors.js';
+import { runLinks, specUrl } from './links.js';
+import { checkSpecDocument, checkSpecName } from './spec-input.js';
+import type { ApiDeps, ApiRequest, ApiResponse } from './types.js';
+
+async function specView(request: ApiRequest, deps: ApiDeps, stored: StoredSpec, withDocument: boolean) {
+    const status = await refreshSpecStatus(deps, deps.specs, stored);
+    const schedule = stored.meta.schedule;
+    const next = schedule === undefined ? undefined : nextOccurrence(schedule, deps.now());
+    return {
+        name: stored.name,
+        ...(schedule !== undefined ? { schedule, nextRunAt: next?.toISOString() ?? null } : {}),
+        ...status,
+        ...(status.lastRunId !== undefined ? { lastRun: runLinks(request, status.lastRunId).statusUrl } : {}),
+        updatedAt: stored.updatedAt,
+        etag: stored.etag,
+        url: specUrl(request, stored.name),
+        ...(withDocument ? { spec: stored.spec } : {}),
+    };
+}
+
+/** Both spec stores give ETags quoted, as HTTP headers carry them. */
+const quoted = (etag: string) => (etag.startsWith('"') ? etag : `"${etag}"`);
+function ifMatchOf(request: ApiRequest): { ifMatch?: string } {
+    const header = request.headers.get('if-match');
+    return header === null ? {} : { ifMatch: quoted(header.trim().replace(/^W\//, '')) };
+}
+
+function storeError(error: unknown, name: string): never {
+    if (error instanceof SpecStoreError && error.code === 'conflict')
+        throw new ApiError(412, 'precondition-failed', `spec '${name}' changed since it was read: read it again`);
+    if (error instanceof SpecStoreError && error.code === 'not-found') throw notFound(`no stored spec '${name}'`);
+    throw error;
+}
+
+export async function putSpec(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
+    const name = checkSpecName(request.params.name, 'name');
+    const body = await readJsonBody(request, deps);
+    if (body === undefined)
+        throw badRequest('the request has no body', [{ path: '', message: 'send the spec (JSON)' }]);
+    const given = typeof body === 'object' && body !== null ? (body as { name?: unknown }).name : undefined;
+    const mismatch =
+        typeof given === 'string' && given !== name
+            ? [{ path: 'name', message: `the spec is named '${given}' but is put as '${name}'` }]
+            : [];
+    const { document, spec } = checkSpecDocument(body, mismatch);
+    assertAllowed(deps.env, spec);
+    const existed = (await deps.specs.get(name)) !== undefined;
+    let stored: StoredSpec;
+    try {
+        stored = await deps.specs.put(
+            name,
+            document,
+            spec.options.schedule !== undefined ? { schedule: spec.options.schedule } : {},
+            ifMatchOf(request),
+        );
+    } catch (error) {
+        storeError(error, name);
+    }
+    return {
+        status: existed ? 200 : 201,
+        headers: { ETag: quoted(stored.etag), ...(existed ? {} : { Location: specUrl(request, name) }) },
+        json: await specView(request, deps, stored, false),
+    };
+}
+
+export async function getSpec(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
+    const name = checkSpecName(request.params.name, 'name');
+    const stored = await deps.specs.get(name);
+    if (stored === undefined) throw notFound(`no stored spec '${name}'`);
+    return { status: 200, headers: { ETag: quoted(stored.etag) }, json: await specView(request, deps, stored, true) };
+}
+
+export async function listSpecs(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
+    const stored = await deps.specs.list();
+    const specs = await Promise.all(stored.map((s) => specView(request, deps, s, false)));
+    return { status: 200, json: { specs } };
+}
+
+export async function deleteSpec(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
+    const name = checkSpecName(request.params.name, 'name');
+    let deleted: boolean;
+    try {
+        deleted = await deps.specs.delete(name, ifMatchOf(request));
+    } catch (error) {
+        storeError(error, name);
+    }
+    if (!deleted) throw notFound(`no stored spec '${name}'`);
+    return { status: 204 };
+}

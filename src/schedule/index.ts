@@ -1,0 +1,30 @@
+/** Stored specs on their own schedules: occurrences, due specs, one run per spec, and each spec's status. */
+export {
+    dueOccurrence,
+    nextOccurrence,
+    parseSchedule,
+    previousOccurrence,
+    ScheduleError,
+    type Schedule,
+} from './ncrontab.js';
+export { credentialProblem, type CredentialProblem, type EnvironmentSide } from './credentials.js';
+export {
+    isFinishedState,
+    RUN_STATES,
+    runState,
+    type RunLookup,
+    type RunState,
+    type RunStateInfo,
+} from './run-state.js';
+export { currentSpecStatus, recordSpecStatus, refreshSpecStatus } from './spec-status.js';
+export { startSpecRun, type SpecRunDeps, type SpecRunOutcome, type SpecRunRequest } from './spec-runs.js';
+export { scheduledRunId, startRun, type RunTrigger } from './start-run.js';
+export {
+    runTick,
+    tickWindow,
+    type TickDeps,
+    type TickEntry,
+    type TickLog,
+    type TickReport,
+    type TickWindow,
+} from './tick.js';

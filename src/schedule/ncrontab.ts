@@ -1,0 +1,154 @@
+/**
+ * Occurrences of an NCRONTAB schedule (six fields, `{second} {minute} {hour} {day} {month} {day-of-week}`, UTC, as
+ * Azure Functions timers read them): when a stored spec is due, and when it runs next. The rules are NCrontab's:
+ * a day must match both the day-of-month and the day-of-week field, `a/n` steps from `a` to the field's end, and
+ * names (`jan`, `mon`) stand for their numbers. src/spec/ncrontab.ts validates; this module computes.
+ */
+import { ncrontabProblems } from '../spec/ncrontab.js';
+
+interface Field {
+    min: number;
+    max: number;
+    names?: readonly string[];
+    /** Names count from this number (months from 1, days of the week from 0). */
+    nameBase?: number;
+}
+
+const FIELDS: readonly Field[] = [
+    { min: 0, max: 59 },
+    { min: 0, max: 59 },
+    { min: 0, max: 23 },
+    { min: 1, max: 31 },
+    {
+        min: 1,
+        max: 12,
+        names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
+        nameBase: 1,
+    },
+    { min: 0, max: 6, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], nameBase: 0 },
+];
+
+/** A parsed schedule: the allowed values of each field, ascending. */
+export interface Schedule {
+    readonly expression: string;
+    readonly seconds: readonly number[];
+    readonly minutes: readonly number[];
+    readonly hours: readonly number[];
+    readonly days: ReadonlySet<number>;
+    readonly months: ReadonlySet<number>;
+    readonly weekdays: ReadonlySet<number>;
+}
+
+/** How far ahead (or back) a search goes: a schedule with no day in eight years (31 February) never fires. */
+const SEARCH_DAYS = 366 * 8 + 2;
+const DAY_MS = 86_400_000;
+
+export class ScheduleError extends Error {
+    constructor(
+        readonly expression: string,
+        readonly problems: readonly string[],
+    ) {
+        super(`invalid NCRONTAB schedule '${expression}': ${problems.join('; ')}`);
+        this.name = 'ScheduleError';
+    }
+}
+
+function value(text: string, field: Field): number {
+    if (/^\d+$/.test(text)) return Number(text);
+    return (field.names?.indexOf(text.toLowerCase()) ?? -1) + (field.nameBase ?? 0);
+}
+
+function fieldValues(text: string, field: Field): number[] {
+    const values = new Set<number>();
+    for (const item of text.split(',')) {
+        const [range = '*', stepText] = item.split('/');
+        const step = stepText === undefined ? 1 : Number(stepText);
+        let lo = field.min;
+        let hi = field.max;
+        if (range !== '*') {
+            const [first = '', last] = range.split('-');
+            lo = value(first, field);
+            // `a/n` without a range runs from a to the end of the field.
+            hi = last !== undefined ? value(last, field) : stepText !== undefined ? field.max : lo;
+        }
+        for (let v = lo; v <= hi; v += step) values.add(v);
+    }
+    return [...values].sort((a, b) => a - b);
+}
+
+/** Parses a schedule; a ScheduleError lists every problem. */
+export function parseSchedule(expression: string): Schedule {
+    const problems = ncrontabProblems(expression);
+    if (problems.length > 0) throw new ScheduleError(expression, problems);
+    const parts = expression.trim().split(/\s+/);
+    const [seconds, minutes, hours, days, months, weekdays] = FIELDS.map((field, i) =>
+        fieldValues(parts[i] ?? '*', field),
+    ) as [number[], number[], number[], number[], number[], number[]];
+    return {
+        expression,
+        seconds,
+        minutes,
+        hours,
+        days: new Set(days),
+        months: new Set(months),
+        weekdays: new Set(weekdays),
+    };
+}
+
+function toSchedule(schedule: Schedule | string): Schedule {
+    return typeof schedule === 'string' ? parseSchedule(schedule) : schedule;
+}
+
+function dayMatches(s: Schedule, dayStart: number): boolean {
+    const d = new Date(dayStart);
+    return s.months.has(d.getUTCMonth() + 1) && s.days.has(d.getUTCDate()) && s.weekdays.has(d.getUTCDay());
+}
+
+/** Seconds since midnight of every time of day the schedule allows, ascending. */
+function timesOfDay(s: Schedule): number[] {
+    const times: number[] = [];
+    for (const h of s.hours)
+        for (const m of s.minutes) for (const sec of s.seconds) times.push(h * 3600 + m * 60 + sec);
+    return times;
+}
+
+const startOfDay = (ms: number): number => Math.floor(ms / DAY_MS) * DAY_MS;
+
+/** The first occurrence strictly after `after`, or undefined when the schedule never fires again. */
+export function nextOccurrence(schedule: Schedule | string, after: Date): Date | undefined {
+    const s = toSchedule(schedule);
+    const times = timesOfDay(s);
+    // Occurrences fall on whole seconds: the first candidate is the next whole second.
+    const from = Math.floor(after.getTime() / 1000) * 1000 + 1000;
+    const firstDay = startOfDay(from);
+    for (let i = 0; i <= SEARCH_DAYS; i++) {
+        const day = firstDay + i * DAY_MS;
+        if (!dayMatches(s, day)) continue;
+        const earliest = i === 0 ? (from - day) / 1000 : 0;
+        const time = times.find((t) => t >= earliest);
+        if (time !== undefined) return new Date(day + time * 1000);
+    }
+    return undefined;
+}
+
+/** The last occurrence at or before `atOrBefore`, or undefined when there is none in the search range. */
+export function previousOccurrence(schedule: Schedule | string, atOrBefore: Date): Date | undefined {
+    const s = toSchedule(schedule);
+    const times = timesOfDay(s);
+    const to = Math.floor(atOrBefore.getTime() / 1000) * 1000;
+    const lastDay = startOfDay(to);
+    for (let i = 0; i <= SEARCH_DAYS; i++) {
+        const day = lastDay - i * DAY_MS;
+        if (!dayMatches(s, day)) continue;
+        const latest = i === 0 ? (to - day) / 1000 : Infinity;
+        const time = times.findLast((t) => t <= latest);
+        if (time !== undefined) return new Date(day + time * 1000);
+    }
+    return undefined;
+}
+
+/** The latest occurrence in the window (from, to], or undefined when the schedule was not due in it. */
+export function dueOccurrence(schedule: Schedule | string, from: Date, to: Date): Date | undefined {
+    const last = previousOccurrence(schedule, to);
+    return last !== undefined && last.getTime() > from.getTime() ? last : undefined;
+}

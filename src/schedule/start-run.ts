@@ -1,0 +1,28 @@
+/**
+ * Starting a run: one orchestration instance of the run orchestrator whose instance id is the run id, with the
+ * spec document as its input (the plan activity validates it again). The HTTP API and the scheduler both start
+ * runs through here, on whichever host implements the runs port.
+ */
+import { createHash } from 'node:crypto';
+import type { RunsPort } from '../host/local/runs-port.js';
+import type { RunInput } from '../orchestrators/contracts.js';
+import { OrchestratorName } from '../orchestrators/names.js';
+
+export type RunTrigger = 'http' | 'schedule' | 'cli';
+
+export async function startRun(runs: RunsPort, runId: string, spec: unknown, trigger: RunTrigger): Promise<string> {
+    const input: RunInput = { runId, spec, trigger };
+    return runs.startNew(OrchestratorName.run, { instanceId: runId, input });
+}
+
+/**
+ * The run id of a spec's scheduled occurrence: the same shape as any run id (`<spec>-<yyyyMMdd>-<HHmmss>-<4 hex>`),
+ * derived from the spec name and the occurrence alone, so two ticks that see the same occurrence name the same
+ * instance and the second finds it started.
+ */
+export function scheduledRunId(spec: string, occurrence: Date): string {
+    const iso = occurrence.toISOString();
+    const stamp = `${iso.slice(0, 10).replace(/-/g, '')}-${iso.slice(11, 19).replace(/:/g, '')}`;
+    const hex = createHash('sha256').update(`${spec}\n${iso}`).digest('hex').slice(0, 4);
+    return `${spec.slice(0, 60)}-${stamp}-${hex}`;
+}
