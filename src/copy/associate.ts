@@ -12,6 +12,7 @@ import { appendEvent } from './events.js';
 import { FailureLog } from './failures.js';
 import { targetIdsOf } from './id-map.js';
 import { countsAddUp, emptyCounts, type PhaseCounts } from './outcomes.js';
+import { targetWriteTable } from './phase-page.js';
 import type { RunContext, StoredPages } from './run-context.js';
 
 export interface IntersectPages extends StoredPages {
@@ -158,15 +159,10 @@ export async function associatePage(
 
     const failures = new FailureLog(ctx, input.relationship, 'associate');
     if (pairs.length > 0) {
-        const writeTable = (t: typeof side1) => ({
-            logicalName: t.target.logicalName,
-            entitySetName: t.target.entitySetName,
-            primaryIdAttribute: t.target.primaryId,
-        });
         const results = await ctx.target.associateMany(
-            writeTable(side1),
+            targetWriteTable(side1),
             relationship.target.entity1.navigationProperty,
-            writeTable(side2),
+            targetWriteTable(side2),
             pairs.map((p) => p.target),
             { batchSize: ctx.plan.options.writeBatchSize, ...(signal ? { signal } : {}) },
         );

@@ -25,6 +25,7 @@ import {
 } from './row-plan.js';
 import type { RunContext } from './run-context.js';
 import { isCancelRequested } from './cancel.js';
+import { targetWriteTable, writeOptions } from './phase-page.js';
 import { closeValues } from './state-messages.js';
 import { writeWork, type WorkKind } from './work.js';
 
@@ -153,16 +154,8 @@ export async function copyPage(ctx: RunContext, input: CopyPageInput, signal?: A
     }));
     const creates = decisions.filter((d) => d.decision.action === 'create');
     const updates = decisions.filter((d) => d.decision.action === 'update');
-    const options = {
-        batchSize: ctx.plan.options.writeBatchSize,
-        ...(table.bypass ? { bypass: table.bypass } : {}),
-        ...(signal ? { signal } : {}),
-    };
-    const writeTable = {
-        logicalName: table.target.logicalName,
-        entitySetName: table.target.entitySetName,
-        primaryIdAttribute: table.target.primaryId,
-    };
+    const options = writeOptions(ctx, table, signal);
+    const writeTable = targetWriteTable(table);
     const [createResults, updateResults] = await Promise.all([
         creates.length > 0
             ? ctx.target.upsertMultiple(

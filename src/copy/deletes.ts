@@ -7,15 +7,12 @@
  * ids change tracking reported as deleted (tables matched on a key compare ranges, since a deleted
  * source row no longer tells its key).
  */
-import type { Row } from '../dataverse/client-types.js';
 import { pageBoundaries, pageFilter } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
 import { andFilters, idFilters, keyFilters, keyIdentity } from './addressing.js';
 import { isCancelRequested } from './cancel.js';
-import { appendEvent } from './events.js';
-import { FailureLog } from './failures.js';
-import { countsAddUp, emptyCounts } from './outcomes.js';
-import type { PhasePageOutcome } from './phase-page.js';
+import { collectRows } from './page-read.js';
+import { runPhasePage, settle, targetWriteTable, writeOptions, type PhasePageOutcome } from './phase-page.js';
 import { keyColumns } from './row-plan.js';
 import type { RunContext } from './run-context.js';
 import { readWork, writeWork } from './work.js';
@@ -60,12 +57,6 @@ interface DeleteItem {
     id: string;
 }
 
-async function collect(pages: AsyncIterable<Row[]>): Promise<Row[]> {
-    const rows: Row[] = [];
-    for await (const page of pages) rows.push(...page);
-    return rows;
-}
-
 export async function listDeletePages(
     ctx: RunContext,
     input: ListDeletesInput,
@@ -102,7 +93,7 @@ async function missingInRange(
     const tpk = table.target.primaryId;
     const keys = keyColumns(table);
     const targetFilter = andFilters(pageFilter(range, tpk), table.filter);
-    const targetRows = await collect(
+    const targetRows = await collectRows(
         ctx.target.queryPages(
             table.target.entitySetName,
             { select: [tpk, ...keys.map((k) => k.name)], ...(targetFilter ? { filter: targetFilter } : {}) },
@@ -115,7 +106,7 @@ async function missingInRange(
         const sourceFilter = pageFilter(range, spk);
         const present = new Set(
             (
-                await collect(
+                await collectRows(
                     ctx.source.queryPages(
                         table.source.entitySetName,
                         { select: [spk], ...(sourceFilter ? { filter: sourceFilter } : {}) },
@@ -133,7 +124,7 @@ async function missingInRange(
         (
             await Promise.all(
                 keyFilters(sourceKeys, tuples).map((filter) =>
-                    collect(
+                    collectRows(
                         ctx.source.queryPages(table.source.entitySetName, { select: sourceColumns, filter }, options),
                     ),
                 ),
@@ -159,7 +150,7 @@ async function deletedFromDelta(
     const rows = (
         await Promise.all(
             idFilters(tpk, ids).map((f) =>
-                collect(
+                collectRows(
                     ctx.target.queryPages(
                         table.target.entitySetName,
                         { select: [tpk], filter: andFilters(f, table.filter)! },
@@ -193,45 +184,19 @@ export async function findDeletes(
     return { table: table.name, page: input.page, candidates: ids.length };
 }
 
-export async function deletePage(
-    ctx: RunContext,
-    input: DeletePageInput,
-    signal?: AbortSignal,
-): Promise<PhasePageOutcome> {
-    const started = Date.now();
+export function deletePage(ctx: RunContext, input: DeletePageInput, signal?: AbortSignal): Promise<PhasePageOutcome> {
     const table = ctx.table(input.table);
-    const counts = emptyCounts();
-    if (await isCancelRequested(ctx)) return { table: table.name, page: input.page, counts, cancelled: true, ms: 0 };
-    const items = await readWork<DeleteItem>(ctx, 'delete', table.name, input.page);
-    counts.read = items.length;
-    const failures = new FailureLog(ctx, table.name, 'delete');
-    if (items.length > 0) {
-        const results = await ctx.target.deleteMultiple(
-            {
-                logicalName: table.target.logicalName,
-                entitySetName: table.target.entitySetName,
-                primaryIdAttribute: table.target.primaryId,
-            },
-            items.map((i) => i.id),
-            {
-                batchSize: ctx.plan.options.writeBatchSize,
-                ...(table.bypass ? { bypass: table.bypass } : {}),
-                ...(signal ? { signal } : {}),
-            },
-        );
-        items.forEach((item, i) => {
-            const result = results[i];
-            if (result?.ok && result.status === 404) {
-                counts.skipped++;
-                counts.unchanged++;
-            } else if (result?.ok) counts.written++;
-            else failures.addResult(item.id, result ?? { index: i, ok: false, message: 'no result for this row' });
-        });
-    }
-    counts.failed = failures.count;
-    await failures.flush();
-    const ms = Date.now() - started;
-    if (!countsAddUp(counts)) throw new Error(`internal error: delete counts of ${table.name} do not add up`);
-    await appendEvent(ctx, { type: 'page', phase: 'delete', table: table.name, page: input.page, counts, ms });
-    return { table: table.name, page: input.page, counts, ms };
+    return runPhasePage<DeleteItem>(ctx, input, {
+        phase: 'delete',
+        load: () => readWork<DeleteItem>(ctx, 'delete', table.name, input.page),
+        async apply(items, counts, failures) {
+            const results = await ctx.target.deleteMultiple(
+                targetWriteTable(table),
+                items.map((i) => i.id),
+                writeOptions(ctx, table, signal),
+            );
+            // A row already gone is what the delete wanted.
+            settle(items, results, (i) => i.id, counts, failures, 404);
+        },
+    });
 }

@@ -5,14 +5,9 @@
  */
 import type { TablePlan } from '../plan/types.js';
 import { idFilters, keyFilters, keyIdentity } from './addressing.js';
+import { collectRows } from './page-read.js';
 import { keyColumns } from './row-plan.js';
 import type { DataverseClient } from '../dataverse/client-types.js';
-
-async function collect(pages: AsyncIterable<Array<Record<string, unknown>>>): Promise<Array<Record<string, unknown>>> {
-    const rows: Array<Record<string, unknown>> = [];
-    for await (const page of pages) rows.push(...page);
-    return rows;
-}
 
 /** source id -> target id, for the ids that have a row in the target (all of them, when ids are preserved). */
 export async function targetIdsOf(
@@ -32,7 +27,7 @@ export async function targetIdsOf(
     const sourceRows = (
         await Promise.all(
             idFilters(table.source.primaryId, ids).map((filter) =>
-                collect(
+                collectRows(
                     ctx.source.queryPages(
                         table.source.entitySetName,
                         { select: [table.source.primaryId, ...sourceColumns], filter },
@@ -59,7 +54,7 @@ export async function targetIdsOf(
     const targetRows = (
         await Promise.all(
             keyFilters(columns, tuples).map((filter) =>
-                collect(
+                collectRows(
                     ctx.target.queryPages(
                         table.target.entitySetName,
                         { select: [table.target.primaryId, ...columns.map((c) => c.name)], filter },

@@ -13,6 +13,13 @@ import { keyColumns, sourceSelect, targetIdentity, targetSelect } from './row-pl
 
 const MAX_PAGE = 5000;
 
+/** Every row of a paged read. */
+export async function collectRows(pages: AsyncIterable<Row[]>): Promise<Row[]> {
+    const rows: Row[] = [];
+    for await (const page of pages) rows.push(...page);
+    return rows;
+}
+
 async function readAll(
     client: DataverseClient,
     entitySet: string,

@@ -8,12 +8,8 @@
 import type { BatchResponse } from '../dataverse/client-types.js';
 import { parseErrorBody } from '../dataverse/errors.js';
 import { entityPath } from '../dataverse/odata-url.js';
-import { isCancelRequested } from './cancel.js';
 import { workKinds, type StateItem } from './copy-page.js';
-import { appendEvent } from './events.js';
-import { FailureLog } from './failures.js';
-import { countsAddUp, emptyCounts } from './outcomes.js';
-import { chunked, type PhasePageInput, type PhasePageOutcome } from './phase-page.js';
+import { chunked, runPhasePage, writeOptions, type PhasePageInput, type PhasePageOutcome } from './phase-page.js';
 import type { RunContext } from './run-context.js';
 import { needsMessage, stateRequest, type StateTarget } from './state-messages.js';
 import { readWork } from './work.js';
@@ -28,76 +24,63 @@ function failureOf(response: BatchResponse | undefined): { status?: number; code
     return { status: response.status, ...(code ? { code } : {}), message: message ?? `HTTP ${response.status}` };
 }
 
-export async function setStatePage(
-    ctx: RunContext,
-    input: PhasePageInput,
-    signal?: AbortSignal,
-): Promise<PhasePageOutcome> {
-    const started = Date.now();
+export function setStatePage(ctx: RunContext, input: PhasePageInput, signal?: AbortSignal): Promise<PhasePageOutcome> {
     const table = ctx.table(input.table);
-    const counts = emptyCounts();
-    if (await isCancelRequested(ctx)) return { table: table.name, page: input.page, counts, cancelled: true, ms: 0 };
-    const items = await readWork<StateItem>(ctx, workKinds(input.kind).state, table.name, input.page);
-    counts.read = items.length;
-    const failures = new FailureLog(ctx, table.name, 'state');
-    const state = table.state;
-    if (items.length > 0 && !state) throw new Error(`internal error: state work for ${table.name}, which has no state`);
-    if (items.length > 0 && state) {
-        const targetOf = (item: StateItem): StateTarget => ({
-            table: table.target.logicalName,
-            entitySet: table.target.entitySetName,
-            path:
-                item.address.kind === 'id'
-                    ? entityPath(table.target.entitySetName, item.address.id)
-                    : item.address.path,
-            stateColumn: state.targetStateColumn,
-            statusColumn: state.targetStatusColumn,
-        });
-        const options = { ...(table.bypass ? { bypass: table.bypass } : {}), ...(signal ? { signal } : {}) };
-        const size = ctx.plan.options.writeBatchSize;
-        const open = state.created;
-        // Leaving a message-only state (won, qualified, resolved ...) needs the row reopened first.
-        const reopen = items.filter(
-            (i) =>
-                open !== undefined &&
-                i.from !== undefined &&
-                i.from.state !== open.state &&
-                needsMessage(table.target.logicalName, i.from.state) &&
-                i.state !== i.from.state,
-        );
-        const reopened = new Set<StateItem>();
-        for (const chunk of chunked(reopen, size)) {
-            const responses = await ctx.target.batch(
-                chunk.map((i) => stateRequest(targetOf(i), open!.state, open!.status)),
-                options,
-            );
-            chunk.forEach((item, i) => {
-                if (ok(responses[i])) reopened.add(item);
-                else failures.add({ sourceId: item.sourceId, ...failureOf(responses[i]) });
+    return runPhasePage<StateItem>(ctx, input, {
+        phase: 'state',
+        load: () => readWork<StateItem>(ctx, workKinds(input.kind).state, table.name, input.page),
+        async apply(items, counts, failures) {
+            const state = table.state;
+            if (!state) throw new Error(`internal error: state work for ${table.name}, which has no state`);
+            const targetOf = (item: StateItem): StateTarget => ({
+                table: table.target.logicalName,
+                entitySet: table.target.entitySetName,
+                path:
+                    item.address.kind === 'id'
+                        ? entityPath(table.target.entitySetName, item.address.id)
+                        : item.address.path,
+                stateColumn: state.targetStateColumn,
+                statusColumn: state.targetStatusColumn,
             });
-        }
-        const ready = items.filter((i) => !reopen.includes(i) || reopened.has(i));
-        const alreadyOpen = (i: StateItem) =>
-            reopened.has(i) && open && i.state === open.state && i.status === open.status;
-        for (const chunk of chunked(
-            ready.filter((i) => !alreadyOpen(i)),
-            size,
-        )) {
-            const responses = await ctx.target.batch(
-                chunk.map((i) => stateRequest(targetOf(i), i.state, i.status, i.close)),
-                options,
+            const { batchSize: size, ...options } = writeOptions(ctx, table, signal);
+            const open = state.created;
+            // Leaving a message-only state (won, qualified, resolved ...) needs the row reopened first.
+            const reopen = items.filter(
+                (i) =>
+                    open !== undefined &&
+                    i.from !== undefined &&
+                    i.from.state !== open.state &&
+                    needsMessage(table.target.logicalName, i.from.state) &&
+                    i.state !== i.from.state,
             );
-            chunk.forEach((item, i) => {
-                if (ok(responses[i])) counts.written++;
-                else failures.add({ sourceId: item.sourceId, ...failureOf(responses[i]) });
-            });
-        }
-        counts.written += ready.filter(alreadyOpen).length;
-    }
-    counts.failed = failures.count;
-    await failures.flush();
-    const ms = Date.now() - started;
-    if (!countsAddUp(counts)) throw new Error(`internal error: state counts of ${table.name} do not add up`);
-    await appendEvent(ctx, { type: 'page', phase: 'state', table: table.name, page: input.page, counts, ms });
-    return { table: table.name, page: input.page, counts, ms };
+            const reopened = new Set<StateItem>();
+            for (const chunk of chunked(reopen, size)) {
+                const responses = await ctx.target.batch(
+                    chunk.map((i) => stateRequest(targetOf(i), open!.state, open!.status)),
+                    options,
+                );
+                chunk.forEach((item, i) => {
+                    if (ok(responses[i])) reopened.add(item);
+                    else failures.add({ sourceId: item.sourceId, ...failureOf(responses[i]) });
+                });
+            }
+            const ready = items.filter((i) => !reopen.includes(i) || reopened.has(i));
+            const alreadyOpen = (i: StateItem) =>
+                reopened.has(i) && open !== undefined && i.state === open.state && i.status === open.status;
+            for (const chunk of chunked(
+                ready.filter((i) => !alreadyOpen(i)),
+                size,
+            )) {
+                const responses = await ctx.target.batch(
+                    chunk.map((i) => stateRequest(targetOf(i), i.state, i.status, i.close)),
+                    options,
+                );
+                chunk.forEach((item, i) => {
+                    if (ok(responses[i])) counts.written++;
+                    else failures.add({ sourceId: item.sourceId, ...failureOf(responses[i]) });
+                });
+            }
+            counts.written += ready.filter(alreadyOpen).length;
+        },
+    });
 }

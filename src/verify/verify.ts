@@ -14,7 +14,7 @@ import type { MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../copy/environments.js';
 import { targetIdsOf } from '../copy/id-map.js';
 import { LookupResolver } from '../copy/lookups.js';
-import { readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
+import { collectRows, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
 import { addressIdentity, decideRow, expectedRow, lookupsToCompare, targetIdentity } from '../copy/row-plan.js';
 import type { StoredReferences } from '../copy/run-context.js';
 
@@ -54,12 +54,6 @@ export interface VerifyOptions {
     concurrency?: number;
     progress?: (table: string, rangesDone: number, ranges: number) => void;
     signal?: AbortSignal;
-}
-
-async function collect(pages: AsyncIterable<Row[]>): Promise<Row[]> {
-    const rows: Row[] = [];
-    for await (const page of pages) rows.push(...page);
-    return rows;
 }
 
 function pushSample<T>(list: T[], value: T, limit: number): void {
@@ -198,7 +192,7 @@ async function intersectPairs(
     );
     const set = side.intersectEntitySet ?? meta.EntitySetName;
     if (!set) throw new Error(`intersect table '${name}' has no entity set`);
-    const rows = await collect(
+    const rows = await collectRows(
         client.queryPages(
             set,
             { select: [side.entity1.intersectAttribute, side.entity2.intersectAttribute] },
