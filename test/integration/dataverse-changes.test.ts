@@ -80,11 +80,11 @@ describe('readChanges', () => {
         expect(quiet[0]?.deltaLink).toMatch(/\$deltatoken=/);
     });
 
-    it('fails a token the service refuses with an error isExpiredDeltaToken recognises', async () => {
+    it('fails a token the service does not know with an error isExpiredDeltaToken recognises', async () => {
         sim = await startSimulator({ schema: 'crm', rows: 20, seed: 23 });
         const client = createDataverseClient({ url: sim.url });
         const link = (await readAll(client)).at(-1)?.deltaLink as string;
-        // A token from a version the service does not know (the simulator's stand-in for an expired one).
+        // A token for a version the service never issued: refused as not valid, which also means a full read.
         const refused = link.replace(/\$deltatoken=[^&]*/, '$deltatoken=999999999%2101%2f01%2f2020%2000%3a00%3a00');
         const error = await readAll(client, { deltaLink: refused }).catch((e: unknown) => e);
         expect(error).toMatchObject({ name: 'DataverseError', status: 400 });
@@ -113,5 +113,46 @@ describe('readChanges', () => {
             readAll(client, { deltaLink: 'https://elsewhere.crm.dynamics.com/api/data/v9.2/accounts?$deltatoken=1' }),
         ).rejects.toThrow(/refusing to follow a URL outside/);
         expect(client.stats().attempts).toBe(0);
+    });
+});
+
+describe('readChanges on large and old deltas', () => {
+    it('pages a large delta through nextLinks until the new deltaLink', async () => {
+        sim = await startSimulator({ schema: 'crm', rows: 2000, seed: 25 });
+        const client = createDataverseClient({ url: sim.url });
+        const link = (await readAll(client, { pageSize: 5000 })).at(-1)?.deltaLink as string;
+        const accounts = sim.dump('account').map((row) => row.accountid as string);
+        expect(accounts.length).toBeGreaterThan(300);
+        const changed = accounts.slice(0, 250);
+        const removed = accounts.slice(250, 280);
+        await client.updateMultiple(
+            ACCOUNT,
+            changed.map((accountid) => ({ accountid, name: `changed ${accountid}` })),
+        );
+        const deletions = await client.deleteMultiple(ACCOUNT, removed);
+        expect(deletions.every((r) => r.ok && r.status === 204)).toBe(true);
+
+        const delta = await readAll(client, { pageSize: 100, deltaLink: link });
+        // 250 changed rows, then 30 deletions, 100 entries a page.
+        expect(delta.map((page) => page.rows.length + page.deleted.length)).toEqual([100, 100, 80]);
+        expect(delta.slice(0, -1).every((page) => page.deltaLink === undefined)).toBe(true);
+        expect(delta.at(-1)?.deltaLink).toMatch(/\$deltatoken=/);
+        expect(duplicates(ids(delta))).toEqual([]);
+        expect(new Set(ids(delta))).toEqual(new Set(changed));
+        expect(delta.flatMap((page) => page.deleted).sort()).toEqual([...removed].sort());
+    });
+
+    it("fails a token older than the org's retention with ExpiredVersionStamp, and a full read starts over", async () => {
+        sim = await startSimulator({ schema: 'crm', rows: 50, seed: 26 });
+        const client = createDataverseClient({ url: sim.url });
+        const link = (await readAll(client)).at(-1)?.deltaLink as string;
+        sim.advanceClock(8 * 86_400_000); // the default retention is 7 days
+        const error = await readAll(client, { deltaLink: link }).catch((e: unknown) => e);
+        expect(error).toMatchObject({ name: 'DataverseError', kind: 'http', status: 400, code: '0x80044352' });
+        expect((error as Error).message).toContain('Version stamp associated with the client has expired');
+        expect(isExpiredDeltaToken(error)).toBe(true);
+        const fresh = await readAll(client);
+        expect(ids(fresh).length).toBe(sim.dump('account').length);
+        expect(fresh.at(-1)?.deltaLink).toMatch(/\$deltatoken=/);
     });
 });
