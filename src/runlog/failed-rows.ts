@@ -1,28 +1,7 @@
-/** The failed-rows CSV of a run (`runs/{runId}/errors/{table}.csv`): its columns, in one place. */
-import { runPaths } from './layout.js';
-import type { RunStore } from './types.js';
-
-export const FAILED_ROW_HEADER = ['table', 'sourceId', 'phase', 'errorCode', 'message'] as const;
-
-/** One row that ended failed (DESIGN principle 5): which row, in which phase, and what Dataverse said. */
-export interface FailedRow {
-    table: string;
-    /** The source row's primary id (or the intersect row's two ids). */
-    sourceId: string;
-    /** `copy`, `deferred`, `state`, `manyToMany`, `delete`. */
-    phase: string;
-    /** Dataverse error code (e.g. `0x80040237`), or ours for rows refused before any request. */
-    errorCode: string;
-    message: string;
-}
-
-/** Appends failed rows of one table to the run's error CSV (creates it with BOM and header). */
-export function appendFailedRows(
-    store: RunStore,
-    runId: string,
-    table: string,
-    rows: readonly FailedRow[],
-): Promise<void> {
-    const records = rows.map((row) => FAILED_ROW_HEADER.map((column) => row[column]));
-    return store.appendCsv(runPaths(runId).errors(table), FAILED_ROW_HEADER, records);
-}
+/**
+ * The columns of a run's failed-rows CSV (`runs/{runId}/errors/{table}.csv`), in one place for the writer
+ * (the copy engine's failure log) and the readers (the errors download, which joins several tables' files
+ * under one header). They are the columns the copy engine writes: the table, the source row's id, the phase,
+ * the HTTP status and Dataverse error code of the refusal, its message, and when it happened.
+ */
+export const FAILED_ROW_HEADER = ['table', 'source_id', 'phase', 'status', 'code', 'message', 'at'] as const;

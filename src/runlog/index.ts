@@ -13,5 +13,5 @@ export {
     type StorageSettings,
 } from './settings.js';
 export { RunStoreError } from './errors.js';
-export { appendFailedRows, FAILED_ROW_HEADER, type FailedRow } from './failed-rows.js';
+export { FAILED_ROW_HEADER } from './failed-rows.js';
 export { DEFAULT_RUNS_LIMIT, MAX_RUNS_LIMIT, RUN_STATUSES } from './run-index.js';

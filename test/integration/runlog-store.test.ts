@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBlobRunStore } from '../../src/runlog/blob-store.js';
-import { appendFailedRows, FAILED_ROW_HEADER } from '../../src/runlog/failed-rows.js';
+import { FAILED_ROW_HEADER } from '../../src/runlog/failed-rows.js';
 import { createFileRunStore } from '../../src/runlog/file-store.js';
 import { runPaths } from '../../src/runlog/layout.js';
 import type { RunIndexEntry, RunStore } from '../../src/runlog/types.js';
@@ -281,26 +281,21 @@ describe.each(implementations)('$name run store', (implementation) => {
         expect(await opened.store.readText(empty)).toBe('\uFEFFid,n\r\n1,2\r\n');
     });
 
-    it('writes the failed-rows CSV with its fixed columns', async () => {
+    it('writes the failed-rows CSV under its fixed columns', async () => {
         const { store } = await implementation.open();
-        await appendFailedRows(store, 'run-5', 'account', [
-            {
-                table: 'account',
-                sourceId: '8d1c3f5e-0000-0000-0000-000000000001',
-                phase: 'copy',
-                errorCode: '0x80040237',
-                message: 'Cannot insert duplicate key, "name"',
-            },
-        ]);
-        const [head, row] = parseCsv((await store.readText(runPaths('run-5').errors('account')))!.slice(1));
-        expect(head).toEqual([...FAILED_ROW_HEADER]);
-        expect(row).toEqual([
+        const row = [
             'account',
             '8d1c3f5e-0000-0000-0000-000000000001',
             'copy',
+            '400',
             '0x80040237',
             'Cannot insert duplicate key, "name"',
-        ]);
+            '2025-01-01T10:00:00.000Z',
+        ];
+        await store.appendCsv(runPaths('run-5').errors('account'), FAILED_ROW_HEADER, [row]);
+        const [head, back] = parseCsv((await store.readText(runPaths('run-5').errors('account')))!.slice(1));
+        expect(head).toEqual([...FAILED_ROW_HEADER]);
+        expect(back).toEqual(row);
     });
 
     it('lists documents under a prefix, sorted, and deletes them', async () => {
