@@ -80,6 +80,9 @@ function condition(node: XmlNode, fields: ReadonlyMap<string, CmtField>): string
             if (value === undefined || field.type !== 'string')
                 throw new Untranslatable(`${operator} on ${name} needs a text value`);
             const inner = value.replace(/^%/, '').replace(/%$/, '');
+            // `like '%'` (or '%%') matches every value that is not null, as SQL's LIKE does.
+            if (inner === '' && value.startsWith('%'))
+                return operator === 'like' ? `${property} ne null` : `${property} eq null`;
             if (/[%_[\]]/.test(inner)) throw new Untranslatable(`pattern '${value}' has wildcards inside`);
             const quoted = literal(inner, field);
             const start = value.startsWith('%');

@@ -32,6 +32,16 @@ const UNCOPYABLE_TYPES: Record<string, string> = {
     file: 'file content needs its own upload requests',
 };
 
+/**
+ * Name columns Dataverse composes from others (firstname + lastname) and never accepts in a write; a CMT schema
+ * lists them because exports read them.
+ */
+const COMPUTED_NAMES: Record<string, string> = {
+    contact: 'fullname',
+    lead: 'fullname',
+    systemuser: 'fullname',
+};
+
 function lookupTargets(field: CmtField): string[] {
     if (field.type === 'owner') return field.lookupTypes.length > 0 ? field.lookupTypes : ['systemuser', 'team'];
     if (field.type === 'entityreference' || field.type === 'customer') return field.lookupTypes;
@@ -68,6 +78,8 @@ function entityColumns(entity: CmtEntity): EntityColumns {
             drop('createdon is copied into overriddencreatedon', field.name);
         } else if (field.name !== 'createdon' && isSystemColumnName(field.name)) {
             drop(`system-maintained: ${SYSTEM_COLUMNS[field.name]}`, field.name);
+        } else if (COMPUTED_NAMES[entity.name] === field.name) {
+            drop('composed by the platform from firstname and lastname', field.name);
         } else if (field.type === 'money' && field.name.endsWith('_base')) {
             drop('base-currency amount, computed by the platform', field.name);
         } else if (UNCOPYABLE_TYPES[field.type]) {
@@ -87,7 +99,8 @@ function entityColumns(entity: CmtEntity): EntityColumns {
 export function cmtSchemaToSpec(xmlText: string, options: CmtImportOptions): CmtImportResult {
     const fileName = options.fileName ?? 'data_schema.xml';
     const entities = parseCmtSchema(xmlText, fileName);
-    const inSchema = new Set(entities.map((e) => e.name));
+    // Tables the spec copies: those of the schema but the reference tables, which are matched instead.
+    const inSchema = new Set(entities.map((e) => e.name).filter((n) => !(n in DEFAULT_REFERENCE_MATCH)));
     const notes: string[] = [];
     const tables: MigrationSpecInput['tables'] = [];
     const referenceUses = new Map<string, string[]>();
@@ -95,6 +108,17 @@ export function cmtSchemaToSpec(xmlText: string, options: CmtImportOptions): Cmt
 
     const seen = new Set<string>();
     for (const entity of entities) {
+        if (entity.name in DEFAULT_REFERENCE_MATCH) {
+            // Every environment has its own users, teams, business units, currencies and organization: copying them by
+            // id would duplicate them, so rows of these tables are matched by natural key, as lookups to them are.
+            if (!seen.has(entity.name))
+                notes.push(
+                    `${entity.name} (line ${entity.line}) is listed in the schema, but every environment has its own ${entity.name} rows: they are matched in the target by ${DEFAULT_REFERENCE_MATCH[entity.name]!.join(', then ')}, not copied`,
+                );
+            seen.add(entity.name);
+            referenceUses.set(entity.name, referenceUses.get(entity.name) ?? []);
+            continue;
+        }
         if (seen.has(entity.name)) {
             notes.push(
                 `${entity.name} (line ${entity.line}) appears twice in the schema; the first definition is used`,
@@ -151,7 +175,7 @@ export function cmtSchemaToSpec(xmlText: string, options: CmtImportOptions): Cmt
             table === 'organization'
                 ? "mapped to the target's organization"
                 : `matched in the target by ${matchOn.join(', then ')}`;
-        notes.push(`lookups to ${table} (${uses.join(', ')}) are ${how}`);
+        if (uses.length > 0) notes.push(`lookups to ${table} (${uses.join(', ')}) are ${how}`);
     }
     if (ownerColumns > 0) {
         notes.push(
@@ -163,6 +187,14 @@ export function cmtSchemaToSpec(xmlText: string, options: CmtImportOptions): Cmt
     for (const entity of entities) {
         for (const rel of entity.relationships) {
             if (!rel.manyToMany || manyToMany.includes(rel.name)) continue;
+            const ends = [entity.name, rel.m2mTargetEntity ?? ''];
+            const matched = ends.filter((t) => t in DEFAULT_REFERENCE_MATCH);
+            if (matched.length > 0) {
+                notes.push(
+                    `many-to-many ${rel.name} (line ${rel.line}) joins ${names(ends)}; ${names(matched)} ${matched.length > 1 ? 'are' : 'is'} matched, not copied: left out`,
+                );
+                continue;
+            }
             if (rel.m2mTargetEntity && !inSchema.has(rel.m2mTargetEntity)) {
                 notes.push(
                     `many-to-many ${rel.name} (line ${rel.line}) joins ${entity.name} and ${rel.m2mTargetEntity}, which is not in the schema: left out`,
@@ -173,6 +205,11 @@ export function cmtSchemaToSpec(xmlText: string, options: CmtImportOptions): Cmt
         }
     }
 
+    if (tables.length === 0) {
+        throw new CmtSchemaError(fileName, [
+            `the schema lists only ${names([...seen])}, whose rows every environment has (matched, not copied): there is no table to migrate`,
+        ]);
+    }
     const spec: MigrationSpecInput = {
         name: options.name,
         source: environment(options.source),

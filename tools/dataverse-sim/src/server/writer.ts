@@ -63,6 +63,7 @@ export class Writer {
         const id = preset.id ?? (typeof bodyId === 'string' ? bodyId : randomUUID());
         const row: SimRow = { ...preset.keyValues, ...changes, [pk]: id };
         this.applyStateDefaults(info, row, undefined, id);
+        composeFullName(info, row, undefined);
         const stamp = isoSeconds(this.now());
         const user: SimLookupValue = { id: ctx.caller.userId, table: 'systemuser' };
         const setIf = (name: string, value: SimValue) => {
@@ -107,6 +108,7 @@ export class Writer {
         }
         delete changes[pk];
         this.applyStateDefaults(info, changes, existing, id);
+        composeFullName(info, changes, existing);
         const stamp = isoSeconds(this.now());
         if (info.attributes.has('modifiedon')) changes.modifiedon = stamp;
         if (info.attributes.has('modifiedby')) changes.modifiedby = { id: ctx.caller.userId, table: 'systemuser' };
@@ -317,6 +319,22 @@ export class Writer {
         if (info.attributes.has('owninguser')) row.owninguser = owner.table === 'systemuser' ? owner : null;
         if (info.attributes.has('owningteam')) row.owningteam = owner.table === 'team' ? owner : null;
     }
+}
+
+/**
+ * `fullname` of contacts, leads and users is composed by the platform from firstname and lastname (read-only, the
+ * default "First Last" format), whenever either changes.
+ */
+function composeFullName(info: TableInfo, changes: SimRow, existing: SimRow | undefined): void {
+    const full = info.attributes.get('fullname');
+    if (!full || full.validForUpdate !== false || !info.attributes.has('lastname')) return;
+    if (existing && !('firstname' in changes) && !('lastname' in changes)) return;
+    const part = (name: string): string | undefined => {
+        const v = name in changes ? changes[name] : existing?.[name];
+        return typeof v === 'string' && v !== '' ? v : undefined;
+    };
+    const name = [part('firstname'), part('lastname')].filter((p) => p !== undefined).join(' ');
+    changes.fullname = name === '' ? null : name;
 }
 
 function convertValue(info: TableInfo, attr: SimAttribute, value: unknown): SimValue {
