@@ -6,4 +6,5 @@ export { ApiError, errorBody, PayloadTooLargeError } from './errors.js';
 export { disallowedUrl } from './allow-list.js';
 export { createConnector } from './connect.js';
 export { LocalRuns, type LocalRunsOptions } from './local-runs.js';
+export { listenApi, type ApiServer, type ApiServerOptions } from './node-http.js';
 export type { ApiDeps, ApiHandler, ApiRequest, ApiResponse } from './types.js';

@@ -9,6 +9,7 @@ import { logCommand } from './commands/log.js';
 import { importCmtModule, planModule } from './commands/plan-command.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
+import { serveCommand } from './commands/serve.js';
 import { verifyCommand } from './commands/verify.js';
 import { BadInputError, ExitCode, type CliIo } from './io.js';
 
@@ -19,6 +20,7 @@ export const COMMANDS: readonly CommandModule[] = [
     runsCommand,
     logCommand,
     importCmtModule,
+    serveCommand,
 ] as CommandModule[];
 
 export function buildProgram(

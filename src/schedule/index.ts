@@ -28,3 +28,4 @@ export {
     type TickReport,
     type TickWindow,
 } from './tick.js';
+export { startTicker, type Ticker } from './ticker.js';

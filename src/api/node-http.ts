@@ -1,0 +1,114 @@
+/**
+ * The HTTP API on node:http, for `dataverse-migrate serve`: the same route table and handlers as the Functions
+ * app, on loopback only. Bodies are read under the size limit and refused (413) as soon as they pass it; the
+ * function key that scripts send to Azure (`x-functions-key`, `?code=`) is accepted and ignored.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { errorBody, PayloadTooLargeError } from './errors.js';
+import { handleApi } from './handle.js';
+import { matchRoute } from './router.js';
+import type { ApiDeps, ApiRequest, ApiResponse } from './types.js';
+
+export interface ApiServer {
+    /** `http://127.0.0.1:PORT` */
+    readonly url: string;
+    close(): Promise<void>;
+}
+
+export interface ApiServerOptions {
+    /** 0 picks a free port. */
+    port: number;
+    /** Receives failures the client sees only as a 500. */
+    log: (message: string) => void;
+}
+
+const HOST = '127.0.0.1';
+
+function readLimited(message: IncomingMessage, maxBytes: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        const onData = (chunk: Buffer) => {
+            size += chunk.byteLength;
+            if (size > maxBytes) {
+                message.off('data', onData);
+                message.pause();
+                reject(new PayloadTooLargeError(maxBytes));
+                return;
+            }
+            chunks.push(chunk);
+        };
+        message.on('data', onData);
+        message.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        message.once('error', reject);
+    });
+}
+
+function apiRequest(message: IncomingMessage, params: Record<string, string>, origin: string): ApiRequest {
+    return {
+        method: (message.method ?? 'GET').toUpperCase(),
+        url: new URL(message.url ?? '/', origin).href,
+        params,
+        headers: {
+            get(name) {
+                const value = message.headers[name.toLowerCase()];
+                return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+            },
+        },
+        readBody: (maxBytes) => readLimited(message, maxBytes),
+    };
+}
+
+function send(res: ServerResponse, response: ApiResponse): void {
+    const headers: Record<string, string> = { ...response.headers };
+    let body = '';
+    if ('json' in response) {
+        headers['Content-Type'] ??= 'application/json; charset=utf-8';
+        body = `${JSON.stringify(response.json, null, 2)}\n`;
+    } else if ('text' in response) body = response.text;
+    // A body refused half-read leaves the rest unread: close the connection instead of reusing it.
+    if (response.status === 413) headers.Connection = 'close';
+    res.writeHead(response.status, headers);
+    res.end(body);
+}
+
+export async function listenApi(deps: ApiDeps, options: ApiServerOptions): Promise<ApiServer> {
+    let origin = `http://${HOST}:${options.port}`;
+    const server: Server = createServer((message, res) => {
+        const url = new URL(message.url ?? '/', origin);
+        const match = matchRoute(message.method ?? 'GET', url.pathname);
+        if (match.kind === 'not-found') {
+            send(res, { status: 404, json: errorBody('not-found', `no API operation at ${url.pathname}`) });
+            return;
+        }
+        if (match.kind === 'method-not-allowed') {
+            send(res, {
+                status: 405,
+                headers: { Allow: match.allow.join(', ') },
+                json: errorBody('method-not-allowed', `${message.method} is not allowed on ${url.pathname}`),
+            });
+            return;
+        }
+        void handleApi(match.route, apiRequest(message, match.params, origin), deps, options.log).then(
+            (response) => send(res, response),
+            (error: unknown) => {
+                options.log(String(error));
+                send(res, { status: 500, json: errorBody('internal', 'the request failed') });
+            },
+        );
+    });
+    await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port, HOST, () => resolve());
+    });
+    origin = `http://${HOST}:${(server.address() as AddressInfo).port}`;
+    return {
+        url: origin,
+        close: () =>
+            new Promise<void>((resolve, reject) => {
+                server.close((error) => (error ? reject(error) : resolve()));
+                server.closeAllConnections();
+            }),
+    };
+}

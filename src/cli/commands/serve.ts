@@ -1,0 +1,103 @@
+/**
+ * `dataverse-migrate serve [--port N]`: the Functions app's HTTP API on loopback, over the local durable host and
+ * the filesystem run store (`--log-dir`), with stored specs in its `specs/` folder and their schedules ticking, so
+ * scripts written against the Azure API run on one machine with no cloud. Runs a previous serve left unfinished
+ * resume. Ctrl-C stops it; runs in progress stop at once and resume on the next start.
+ */
+import { z } from 'zod';
+import { createConnector, disallowedUrl, listenApi, LocalRuns, type ApiDeps } from '../../api/index.js';
+import { runTick, startTicker, type Ticker } from '../../schedule/index.js';
+import { readSetting } from '../../settings/index.js';
+import { createFileSpecStore } from '../../specstore/index.js';
+import { defineCommand } from '../command.js';
+import { ExitCode, type CliIo } from '../io.js';
+import { cliStore } from '../store.js';
+
+const options = z.object({
+    port: z.coerce.number().int().min(0).max(65_535),
+    logDir: z.string().optional(),
+    schedules: z.boolean(),
+});
+
+export type ServeOptions = z.output<typeof options>;
+
+export interface ServeHandle {
+    /** `http://127.0.0.1:PORT` */
+    url: string;
+    /** Run ids resumed from journals a previous process left unfinished. */
+    resumed: string[];
+    stop(): Promise<void>;
+}
+
+/** Starts the API and, unless disabled, the refresh tick; resolves once it is listening. */
+export async function startServe(io: CliIo, opts: ServeOptions): Promise<ServeHandle> {
+    const { store, root } = cliStore(io, opts.logDir);
+    const runs = new LocalRuns({ store, journalRoot: root, env: io.env });
+    const deps: ApiDeps = {
+        runs,
+        store,
+        specs: createFileSpecStore(root),
+        env: io.env,
+        connect: createConnector(io.env, 'dataverse-migrate-serve'),
+        now: () => new Date(),
+    };
+    const log = (message: string) => io.stderr(`${message}\n`);
+    const resumed = await runs.resumeUnfinished();
+    const server = await listenApi(deps, { port: opts.port, log }).catch(async (error: unknown) => {
+        await runs.stop();
+        throw error;
+    });
+    let ticker: Ticker | undefined;
+    if (opts.schedules) {
+        const tickDeps = {
+            ...deps,
+            disallowedUrl: (spec: Parameters<typeof disallowedUrl>[1]) => disallowedUrl(io.env, spec),
+            log,
+        };
+        ticker = startTicker(readSetting(io.env, 'REFRESH_TICK_SCHEDULE'), async (window) => {
+            await runTick(tickDeps, window).catch((error: unknown) => log(`refresh tick failed: ${String(error)}`));
+        });
+    }
+    return {
+        url: server.url,
+        resumed,
+        async stop() {
+            await ticker?.stop();
+            await server.close();
+            await runs.stop();
+        },
+    };
+}
+
+function untilSignal(): Promise<void> {
+    return new Promise((resolve) => {
+        const done = () => {
+            process.off('SIGINT', done);
+            process.off('SIGTERM', done);
+            resolve();
+        };
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+    });
+}
+
+export const serveCommand = defineCommand({
+    name: 'serve',
+    define: (command) =>
+        command
+            .description('serve the HTTP API (/api/migrations, /api/plans, /api/specs) on loopback over the local host')
+            .option('--port <n>', 'port on 127.0.0.1 (0 picks a free one)', '7071')
+            .option('--log-dir <dir>', 'run store folder (default ./.dataverse-migrate, or DATAVERSE_MIGRATE_LOG_DIR)')
+            .option('--no-schedules', 'do not start stored specs on their schedules'),
+    options,
+    async run(opts, { io }) {
+        const handle = await startServe(io, opts);
+        // One line on stdout, as the simulator prints it: scripts wait for it.
+        io.stdout(`listening ${handle.url}\n`);
+        if (handle.resumed.length > 0) io.stderr(`resumed ${handle.resumed.join(', ')}\n`);
+        await untilSignal();
+        io.stderr('stopping (runs in progress resume on the next start)...\n');
+        await handle.stop();
+        return ExitCode.Success;
+    },
+});
