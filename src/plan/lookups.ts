@@ -149,5 +149,16 @@ export function mapLookupColumn(
             });
         }
     }
+    for (const referenced of lookupTargets(sourceAttr)) {
+        const parent = ctx.run.get(referenced);
+        if (parent?.spec.filter === undefined) continue;
+        const action = ctx.spec.onUnresolvedLookup === 'fail' ? 'fail their rows' : 'are cleared';
+        ctx.warnings.push({
+            path,
+            table,
+            column,
+            message: `'${table}.${column}' points to '${referenced}', which is copied with a filter: values pointing to rows outside it ${action} (onUnresolvedLookup '${ctx.spec.onUnresolvedLookup}')`,
+        });
+    }
     return { targets, required, edges };
 }

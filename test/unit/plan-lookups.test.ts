@@ -33,6 +33,24 @@ describe('lookup classification', () => {
         );
     });
 
+    it('warns that lookups into a filtered run table lose the values outside its filter', () => {
+        const p = plan({ tables: [{ name: 'account' }, { name: 'contact', filter: 'statecode eq 0' }] });
+        const warning = p.warnings.find((w) => w.table === 'account' && w.column === 'primarycontactid');
+        expect(warning?.message).toBe(
+            "'account.primarycontactid' points to 'contact', which is copied with a filter: values pointing to rows outside it are cleared (onUnresolvedLookup 'clear')",
+        );
+        const strict = plan({
+            tables: [{ name: 'account' }, { name: 'contact', filter: 'statecode eq 0' }],
+            onUnresolvedLookup: 'fail',
+        });
+        expect(strict.warnings.find((w) => w.column === 'primarycontactid')?.message).toContain('fail their rows');
+        expect(
+            plan({ tables: [{ name: 'account' }, { name: 'contact' }] }).warnings.some((w) =>
+                w.message.includes('copied with a filter'),
+            ),
+        ).toBe(false);
+    });
+
     it('a required lookup that can only be cleared is a problem even under clear', () => {
         const p = plan({ tables: [{ name: 'opportunity' }] });
         expect(p.problems.find((x) => x.column === 'customerid')?.message).toContain(
