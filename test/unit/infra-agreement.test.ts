@@ -45,6 +45,7 @@ const SECRET_SETTINGS = [
 interface Case {
     name: string;
     backend: DurableBackend;
+    /** A vault is deployed: asked for with keyVaultEnabled, or implied by secret settings (then not asked for). */
     keyVault: boolean;
     deployer: boolean;
     secretSettings: typeof SECRET_SETTINGS;
@@ -96,7 +97,7 @@ beforeAll(async () => {
             c.snapshot = await snapshotDeployment({
                 ...REQUIRED,
                 durableBackend: c.backend,
-                keyVaultEnabled: c.keyVault,
+                keyVaultEnabled: c.keyVault && c.secretSettings.length === 0,
                 keyVaultSecretSettings: c.secretSettings,
                 ...(c.deployer ? { principalId: DEPLOYER } : {}),
             });
@@ -175,6 +176,7 @@ describe.each(CASES)('the app settings infra sets ($name)', (c) => {
     });
 
     it('fill the spec-named secret settings from Key Vault references', () => {
+        expect(resourcesOfType(c.snapshot!, 'Microsoft.KeyVault/vaults')).toHaveLength(c.keyVault ? 1 : 0);
         for (const { settingName, secretName } of c.secretSettings) {
             const vault = id('Microsoft.KeyVault/vaults');
             expect(settings()[settingName]).toBe(
@@ -322,18 +324,16 @@ interface EnvRead {
     names: string[] | 'dynamic';
 }
 
-const ENV_TYPES = new Set([
-    'NodeJS.ProcessEnv',
-    'ProcessEnv',
-    'Record<string,string|undefined>',
-    'Readonly<Record<string,string|undefined>>',
-]);
+/** Declared types of an environment: Node's, or a Record<string, string | undefined> under an alias named for settings. */
+const ENV_TYPES = new Set(['NodeJS.ProcessEnv', 'ProcessEnv']);
+const ENV_RECORD = new Set(['Record<string,string|undefined>', 'Readonly<Record<string,string|undefined>>']);
+const ENV_ALIAS_NAME = /env|setting/i;
 
 /**
  * Reads of environment variables in TypeScript sources: element access, property access, destructuring and `in`
- * on `process.env` or on any value declared as an environment (NodeJS.ProcessEnv, Record<string, string |
- * undefined>, or an alias of one such as SettingsSource), found by resolving each name to its declaration. The
- * program is bound without libraries or module resolution beyond the given files, which keeps it fast.
+ * on `process.env` or on any value declared as an environment (NodeJS.ProcessEnv, or a Record<string, string |
+ * undefined> under an alias named for settings, such as SettingsSource), found by resolving each name to its
+ * declaration. The program is bound without libraries or module resolution beyond the given files: fast.
  */
 function scanEnvReads(files: readonly string[]): EnvRead[] {
     const program = ts.createProgram(files, {
@@ -346,13 +346,17 @@ function scanEnvReads(files: readonly string[]): EnvRead[] {
         target: ts.ScriptTarget.ES2022,
     });
     const checker = program.getTypeChecker();
-    const isEnvType = (type: ts.TypeNode, seen = new Set<ts.Node>()): boolean => {
+    const isEnvType = (type: ts.TypeNode): boolean => {
         if (ENV_TYPES.has(type.getText().replace(/\s+/g, ''))) return true;
-        if (!ts.isTypeReferenceNode(type) || seen.has(type)) return false;
-        seen.add(type);
+        if (!ts.isTypeReferenceNode(type)) return false;
         let symbol = checker.getSymbolAtLocation(type.typeName);
         if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
-        return (symbol?.declarations ?? []).some((d) => ts.isTypeAliasDeclaration(d) && isEnvType(d.type, seen));
+        return (symbol?.declarations ?? []).some(
+            (d) =>
+                ts.isTypeAliasDeclaration(d) &&
+                ((ENV_ALIAS_NAME.test(d.name.text) && ENV_RECORD.has(d.type.getText().replace(/\s+/g, ''))) ||
+                    isEnvType(d.type)),
+        );
     };
     const isEnv = (node: ts.Expression): boolean => {
         if (ts.isParenthesizedExpression(node) || ts.isNonNullExpression(node) || ts.isAsExpression(node))
@@ -468,15 +472,16 @@ describe('the settings the code reads', () => {
             await writeFile(
                 probe,
                 [
-                    'type Source = Readonly<Record<string, string | undefined>>;',
+                    'type SettingsMap = Readonly<Record<string, string | undefined>>;',
                     'const a = process.env.ALPHA;',
                     "const b = process.env['BRAVO'];",
                     "function f(env: NodeJS.ProcessEnv, name: string) { return env.CHARLIE ?? env[name] ?? ('DELTA' in env); }",
                     "const { ECHO, 'FOX': fox } = process.env;",
-                    "function g(settings: Source) { const key = 'GOLF' as const; return settings[key]; }",
+                    "function g(settings: SettingsMap) { const key = 'GOLF' as const; return settings[key]; }",
                     'const copy = process.env; const h = copy.HOTEL;',
                     'interface Io { env: NodeJS.ProcessEnv } function i(io: Io) { return io.env.INDIA; }',
                     "const env = { url: 'x' }; const headers: Record<string, string> = {}; const j = env.url + headers['content-type'];",
+                    'function k(params: Readonly<Record<string, string | undefined>>) { return params.id; }',
                 ].join('\n'),
             );
             expect(scanEnvReads([probe]).map((read) => read.names)).toEqual([
