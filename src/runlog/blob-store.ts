@@ -18,6 +18,9 @@ import { checkPath, checkPrefix } from './paths.js';
 import { indexRun, listRuns, type IndexBackend } from './run-index.js';
 import type { ListRunsOptions, ListRunsResult, RunIndexEntry, RunStore } from './types.js';
 
+/** Metadata key of a run index marker: its entry, base64url JSON (metadata values are ASCII header values). */
+const ENTRY_METADATA = 'runindexentry';
+
 /** The container the Functions app keeps its runs in (DESIGN "Run log"). */
 export const RUN_STORE_CONTAINER = 'migration-runs';
 
@@ -64,7 +67,9 @@ class BlobRunStore implements RunStore {
             writeJson: (path, value) => this.writeJson(path, value),
             readJson: (path) => this.readJson(path),
             delete: (path) => this.delete(path),
-            listNames: (folder, count, token) => this.io('list', folder, () => this.listNames(folder, count, token)),
+            writeMarker: (path, entry) => this.writeMarker(path, entry),
+            listMarkers: (folder, count, token) =>
+                this.io('list', folder, () => this.listMarkers(folder, count, token)),
         };
     }
 
@@ -143,15 +148,38 @@ class BlobRunStore implements RunStore {
         return listRuns(this.index, options);
     }
 
-    private async listNames(folder: string, count: number, after?: string) {
+    /** A marker carries its entry in metadata too, so a listing page needs no read per run. */
+    private async writeMarker(path: string, entry: RunIndexEntry): Promise<void> {
+        const text = jsonText(path, entry);
+        await this.io('write', path, () =>
+            this.container.getBlockBlobClient(path).upload(text, Buffer.byteLength(text), {
+                blobHTTPHeaders: { blobContentType: 'application/json' },
+                metadata: { [ENTRY_METADATA]: Buffer.from(JSON.stringify(entry)).toString('base64url') },
+            }),
+        );
+    }
+
+    private async listMarkers(folder: string, count: number, after?: string) {
         const pages = this.container
-            .listBlobsFlat({ prefix: folder })
+            .listBlobsFlat({ prefix: folder, includeMetadata: true })
             .byPage({ maxPageSize: count, continuationToken: after });
         const next: IteratorResult<ContainerListBlobFlatSegmentResponse> = await pages.next();
-        const page = next.done ? undefined : next.value;
-        const names = (page?.segment.blobItems ?? []).map((item) => item.name.slice(folder.length));
-        const token = page?.continuationToken;
-        return token ? { names, token } : { names };
+        const items = next.done ? [] : next.value.segment.blobItems;
+        const markers = await Promise.all(
+            items.map(async (item) => {
+                const encoded = item.metadata?.[ENTRY_METADATA];
+                const entry: unknown =
+                    encoded === undefined
+                        ? await this.readJson(item.name)
+                        : parseJson(
+                              Buffer.from(encoded, 'base64url').toString('utf8'),
+                              `${this.location}/${item.name}`,
+                          );
+                return { name: item.name.slice(folder.length), entry };
+            }),
+        );
+        const token = next.done ? undefined : next.value.continuationToken;
+        return token ? { markers, token } : { markers };
     }
 
     /** Runs one operation after making sure the container exists; a failure names the document. */

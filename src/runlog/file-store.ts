@@ -36,7 +36,13 @@ class FileRunStore implements RunStore {
             writeJson: (path, value) => this.writeJson(path, value),
             readJson: (path) => this.readJson(path),
             delete: (path) => this.delete(path),
-            listNames: (folder, limit, token) => this.listNames(folder, limit, token),
+            writeMarker: (path, entry) => this.writeJson(path, entry),
+            listMarkers: async (folder, limit, token) => {
+                const page = await this.listNames(folder, limit, token);
+                const entries = await Promise.all(page.names.map((name) => this.readJson(folder + name)));
+                const markers = page.names.map((name, index) => ({ name, entry: entries[index] }));
+                return page.token === undefined ? { markers } : { markers, token: page.token };
+            },
         };
     }
 

@@ -1,7 +1,8 @@
 /**
  * The run history index, shared by both stores. Each run has a small marker document whose name starts
  * with its inverted start time (`index/runs/{9999999999999 - ms}~{runId}`), so a plain ascending name
- * listing is newest first and a page costs one listing plus `limit` small reads, never a summary read.
+ * listing is newest first and a page costs one listing (plus, on files, `limit` small reads), never a
+ * summary read.
  * A second marker under `index/specs/{spec}/` serves the spec filter the same way, and
  * `index/ids/{runId}.json` remembers a run's marker name so an update that changes it removes the old one.
  */
@@ -19,13 +20,21 @@ export const MAX_RUNS_LIMIT = 1000;
 /** The latest start time a marker name can hold (13 digits of ms: the year 2286). */
 const LATEST_MS = 9_999_999_999_999;
 
-/** What a store provides for the index: its own documents plus one page of a folder's names, ascending. */
+/** One marker of a listing page: its name in the folder and the entry it holds (undefined when gone meanwhile). */
+export interface IndexMarker {
+    name: string;
+    entry: unknown;
+}
+
+/** What a store provides for the index: its own documents, and markers listed a page at a time. */
 export interface IndexBackend {
     writeJson(path: string, value: unknown): Promise<void>;
     readJson<T>(path: string): Promise<T | undefined>;
     delete(path: string): Promise<void>;
-    /** Names directly in `folder` (ending in `/`), ascending, at most `limit`; `token` continues a listing. */
-    listNames(folder: string, limit: number, token?: string): Promise<{ names: string[]; token?: string }>;
+    /** Writes a marker; a store may keep the entry where its listing returns it (Blob metadata). */
+    writeMarker(path: string, entry: RunIndexEntry): Promise<void>;
+    /** Markers directly in `folder` (ending in `/`), by name ascending, at most `limit`; `token` continues. */
+    listMarkers(folder: string, limit: number, token?: string): Promise<{ markers: IndexMarker[]; token?: string }>;
 }
 
 const nameSchema = (what: string) =>
@@ -83,8 +92,8 @@ export async function indexRun(backend: IndexBackend, input: RunIndexEntry): Pro
     const previous = await backend.readJson<IdsDocument>(idsPath(entry.runId));
     // New markers first, then the pointer, then the old markers: a crash leaves a duplicate, never a gap.
     await Promise.all([
-        backend.writeJson(allFolder + marker, entry),
-        backend.writeJson(specFolder(entry.spec) + marker, entry),
+        backend.writeMarker(allFolder + marker, entry),
+        backend.writeMarker(specFolder(entry.spec) + marker, entry),
     ]);
     await backend.writeJson(idsPath(entry.runId), { marker, spec: entry.spec } satisfies IdsDocument);
     if (previous && (previous.marker !== marker || previous.spec !== entry.spec)) {
@@ -99,18 +108,17 @@ export async function listRuns(backend: IndexBackend, input: ListRunsOptions = {
     const options = parseWith(optionsSchema, input, 'listRuns: bad options');
     const cursor = options.cursor === undefined ? undefined : decodeCursor(options.cursor, options.spec);
     const folder = options.spec === undefined ? allFolder : specFolder(options.spec);
-    const page = await backend.listNames(folder, options.limit ?? DEFAULT_RUNS_LIMIT, cursor?.token);
-    const entries = await Promise.all(page.names.map((name) => backend.readJson<unknown>(folder + name)));
+    const page = await backend.listMarkers(folder, options.limit ?? DEFAULT_RUNS_LIMIT, cursor?.token);
     const seen = new Set<string>();
     const runs: RunIndexEntry[] = [];
-    entries.forEach((document, index) => {
+    for (const marker of page.markers) {
         // Removed since the listing, or a duplicate left by an interrupted update: skip, never fail the page.
-        if (document === undefined) return;
-        const entry = parseWith(entrySchema, document, `run index ${folder}${page.names[index]}`);
-        if (seen.has(entry.runId)) return;
+        if (marker.entry === undefined) continue;
+        const entry = parseWith(entrySchema, marker.entry, `run index ${folder}${marker.name}`);
+        if (seen.has(entry.runId)) continue;
         seen.add(entry.runId);
         runs.push(entry);
-    });
+    }
     return page.token === undefined ? { runs } : { runs, cursor: encodeCursor(options.spec, page.token) };
 }
 

@@ -93,6 +93,25 @@ describe('Blob run store', () => {
         expect(await store.readLines(events)).toEqual(['first', 'second', 'other', 'third']);
     });
 
+    it("lists runs from the markers' metadata, and reads a marker that has none", async () => {
+        const container = freshContainer();
+        const store = createBlobRunStore({ container });
+        await store.indexRun({ runId: 'r1', spec: 's', startedAt: '2025-01-01T00:00:00.000Z', status: 'running' });
+        const [marker] = await store.list('index/runs/');
+        const properties = await container.getBlobClient(marker!).getProperties();
+        expect(JSON.parse(Buffer.from(properties.metadata!.runindexentry!, 'base64url').toString())).toMatchObject({
+            runId: 'r1',
+        });
+        // A marker written without metadata (by hand, or by an older writer) still lists.
+        const older = { runId: 'r0', spec: 's', startedAt: '2024-01-01T00:00:00.000Z', status: 'succeeded' };
+        const text = JSON.stringify(older);
+        await container.getBlockBlobClient(`index/runs/8295932799999~r0`).upload(text, text.length);
+        expect((await store.listRuns()).runs).toEqual([
+            { runId: 'r1', spec: 's', startedAt: '2025-01-01T00:00:00.000Z', status: 'running' },
+            older,
+        ]);
+    });
+
     it('refuses to append to a whole document and names it', async () => {
         const store = createBlobRunStore({ container: freshContainer() });
         await store.writeJson('runs/r/summary.json', { done: true });
