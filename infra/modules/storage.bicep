@@ -25,7 +25,7 @@ param deploymentContainerName string
 @minValue(1)
 param runLogRetentionDays int
 
-// Fixed by the code (src/settings): the run store and the spec store use these containers.
+// Fixed by the code (RUN_STORE_CONTAINER in src/runlog, SPEC_STORE_CONTAINER in src/specstore; the infra tests compare).
 var runsContainerName = 'migration-runs'
 var specsContainerName = 'migration-specs'
 

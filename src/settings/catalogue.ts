@@ -277,9 +277,6 @@ export type SettingName = keyof Settings;
 export const STORAGE_CONNECTIONS = ['MIGRATION_LOG_STORAGE'] as const;
 export type StorageConnectionName = (typeof STORAGE_CONNECTIONS)[number];
 
-/** Blob containers of the run store and the spec store: fixed, created by infra/modules/storage.bicep. */
-export const CONTAINERS = { runs: 'migration-runs', specs: 'migration-specs' } as const;
-
 /**
  * The only files that read settings by a computed name; the agreement test refuses computed names anywhere else.
  * `spec-named`: a spec names the setting (a cross-tenant client secret in credential.secretSetting, a certificate

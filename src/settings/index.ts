@@ -1,6 +1,5 @@
 export {
     APP_SETTINGS_BICEP,
-    CONTAINERS,
     DurableBackends,
     SETTINGS,
     DYNAMIC_SETTING_READERS,

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CONTAINERS } from '../../src/settings/index.js';
+import { RUN_STORE_CONTAINER } from '../../src/runlog/index.js';
+import { SPEC_STORE_CONTAINER } from '../../src/specstore/index.js';
 import {
     azdParameterValue,
     envReferences,
@@ -216,7 +217,7 @@ describe('the storage account', () => {
     it('has the deployment, run log and spec containers, private', () => {
         const containers = resourcesOfType(defaults, 'Microsoft.Storage/storageAccounts/blobServices/containers');
         expect(containers.map((c) => c.name.split('/').pop()).sort()).toEqual(
-            ['app-package', CONTAINERS.runs, CONTAINERS.specs].sort(),
+            ['app-package', RUN_STORE_CONTAINER, SPEC_STORE_CONTAINER].sort(),
         );
         for (const container of containers) expect(container.properties).toMatchObject({ publicAccess: 'None' });
     });
@@ -231,7 +232,7 @@ describe('the storage account', () => {
                         definition: {
                             filters: {
                                 blobTypes: ['blockBlob', 'appendBlob'],
-                                prefixMatch: [`${CONTAINERS.runs}/runs/`],
+                                prefixMatch: [`${RUN_STORE_CONTAINER}/runs/`],
                             },
                             actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 14 } } },
                         },
