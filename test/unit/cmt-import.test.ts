@@ -88,7 +88,7 @@ describe('cmtSchemaToSpec on cmt-small', () => {
 
     it('gives reference rules to system tables and notes lookups to tables outside the schema', () => {
         expect(spec.references).toEqual({
-            systemuser: { matchOn: ['domainname', 'internalemailaddress', 'fullname'] },
+            systemuser: { matchOn: ['azureactivedirectoryobjectid', 'domainname', 'internalemailaddress', 'fullname'] },
             team: { matchOn: ['name'] },
             transactioncurrency: { matchOn: ['isocurrencycode'] },
         });
