@@ -29,8 +29,10 @@ export async function readJsonBody(request: ApiRequest, deps: ApiDeps): Promise<
         const message = error instanceof Error ? error.message : String(error);
         const position = /position (\d+)/.exec(message);
         const at = position ? ` at ${lineColumn(text, Number(position[1]))}` : '';
+        // V8 quotes the text around the error in some messages: keep only the reason, which never holds the body.
+        const reason = message.split(/, "|, \.\.\.| in JSON at /)[0]?.slice(0, 80) ?? '';
         throw badRequest('the request body is not valid JSON', [
-            { path: '', message: `the body is not valid JSON${at}` },
+            { path: '', message: `the body is not valid JSON${at}: ${reason}` },
         ]);
     }
 }
