@@ -127,3 +127,70 @@ describe('WhoAmI (research §8, §3.4)', () => {
         expect(r.json.OrganizationId).toBe(org.organizationid);
     });
 });
+
+describe('EntityMetadata a migration reads (EntityMetadata reference)', () => {
+    it('exposes IsOptimisticConcurrencyEnabled, IsActivity, IsActivityParty and PrimaryImageAttribute', async () => {
+        const r = await client.get(
+            'EntityDefinitions?$select=LogicalName,IsOptimisticConcurrencyEnabled,IsActivity,IsActivityParty,PrimaryImageAttribute,TableType',
+        );
+        expect(r.status).toBe(200);
+        const byName = new Map((r.json.value as Array<Record<string, unknown>>).map((e) => [e.LogicalName, e]));
+        expect(byName.get('account')).toMatchObject({
+            IsOptimisticConcurrencyEnabled: true,
+            IsActivity: false,
+            IsActivityParty: true,
+            PrimaryImageAttribute: null,
+            TableType: 'Standard',
+        });
+        expect(byName.get('opportunityclose')).toMatchObject({ IsActivity: true, IsActivityParty: false });
+        // Intersect rows have no row version a client could send in If-Match.
+        expect(byName.get('accountleads')).toMatchObject({ IsOptimisticConcurrencyEnabled: false });
+    });
+
+    it('filters on the concurrency flag as on any boolean property', async () => {
+        const r = await client.get(
+            'EntityDefinitions?$select=LogicalName&$filter=IsOptimisticConcurrencyEnabled eq false',
+        );
+        const names = (r.json.value as Array<{ LogicalName: string }>).map((e) => e.LogicalName);
+        expect(names).toContain('contactleads');
+        expect(names).not.toContain('contact');
+    });
+});
+
+describe('GlobalOptionSetDefinitions (research §5)', () => {
+    it('lists the global option sets the schema uses, and gets one by Name', async () => {
+        const list = await client.get('GlobalOptionSetDefinitions?$select=Name,IsGlobal');
+        expect(list.status).toBe(200);
+        expect(list.json['@odata.context']).toBe(`${api}$metadata#GlobalOptionSetDefinitions(Name,IsGlobal)`);
+        expect(list.json.value).toEqual([
+            expect.objectContaining({
+                '@odata.type': '#Microsoft.Dynamics.CRM.OptionSetMetadata',
+                Name: 'budgetstatus',
+                IsGlobal: true,
+            }),
+        ]);
+        const one = await client.get("GlobalOptionSetDefinitions(Name='budgetstatus')");
+        expect(one.status).toBe(200);
+        expect(one.json['@odata.context']).toBe(`${api}$metadata#GlobalOptionSetDefinitions/$entity`);
+        expect((one.json.Options as Array<{ Value: number }>).map((o) => o.Value)).toEqual([0, 1, 2, 3]);
+        const byId = await client.get(`GlobalOptionSetDefinitions(${one.json.MetadataId as string})?$select=Name`);
+        expect(byId.json.Name).toBe('budgetstatus');
+        expect((await client.get("GlobalOptionSetDefinitions(Name='nosuchset')")).status).toBe(404);
+        // research §5: GlobalOptionSetDefinitions(Name='...') "(no $filter there)".
+        expect((await client.get("GlobalOptionSetDefinitions?$filter=Name eq 'budgetstatus'")).status).toBe(400);
+    });
+
+    it("is the column's OptionSet and GlobalOptionSet when a choice column uses it", async () => {
+        const r = await client.get(
+            "EntityDefinitions(LogicalName='opportunity')/Attributes(LogicalName='budgetstatus')/Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Name,IsGlobal),GlobalOptionSet($select=Name)",
+        );
+        expect(r.status).toBe(200);
+        expect(r.json.OptionSet).toMatchObject({ Name: 'budgetstatus', IsGlobal: true });
+        expect(r.json.GlobalOptionSet).toMatchObject({ Name: 'budgetstatus' });
+        const local = await client.get(
+            "EntityDefinitions(LogicalName='account')/Attributes(LogicalName='industrycode')/Microsoft.Dynamics.CRM.PicklistAttributeMetadata?$select=LogicalName&$expand=OptionSet($select=Name,IsGlobal),GlobalOptionSet",
+        );
+        expect(local.json.OptionSet).toMatchObject({ Name: 'account_industrycode', IsGlobal: false });
+        expect(local.json.GlobalOptionSet).toBeNull();
+    });
+});

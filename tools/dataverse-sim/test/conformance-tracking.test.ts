@@ -122,3 +122,94 @@ describe('delta request (research §6)', () => {
         expect(typeof quiet.json['@odata.deltaLink']).toBe('string');
     });
 });
+
+describe('large deltas (use-change-tracking: "If the new or updated item collection is greater than 5000, the user can page")', () => {
+    it('pages a delta with nextLinks by the page size, changed rows by version then deletions, the deltaLink last', async () => {
+        const initial = await client.get('accounts?$select=name', TRACK);
+        const deltaLink = initial.json['@odata.deltaLink'] as string;
+        const made: string[] = [];
+        for (let i = 0; i < 5; i++) made.push(await client.create('accounts', { name: `paged ${i}` }));
+        expect((await client.delete(`accounts(${made[0]!})`)).status).toBe(204);
+        expect((await client.delete(`accounts(${made[1]!})`)).status).toBe(204);
+        const seen: Array<Record<string, unknown>> = [];
+        let link: string | undefined = deltaLink;
+        let pages = 0;
+        let next: string | undefined;
+        while (link) {
+            const page = await client.get(link, { Prefer: 'odata.maxpagesize=2' });
+            expect(page.status).toBe(200);
+            expect(page.json['@odata.context']).toBe(`${api}$metadata#accounts(name)/$delta`);
+            pages++;
+            seen.push(...(page.json.value as Array<Record<string, unknown>>));
+            expect((page.json.value as unknown[]).length).toBeLessThanOrEqual(2);
+            link = page.json['@odata.nextLink'] as string | undefined;
+            if (!link) next = page.json['@odata.deltaLink'] as string;
+            else expect(page.json['@odata.deltaLink']).toBeUndefined();
+        }
+        // 3 rows still there (changed), then the 2 deletions: 5 entries in 3 pages.
+        expect(pages).toBe(3);
+        expect(seen.slice(0, 3).map((v) => v.accountid)).toEqual(made.slice(2));
+        expect(seen.slice(3).map((v) => v.id)).toEqual(made.slice(0, 2));
+        expect(seen.slice(3).every((v) => v.reason === 'deleted')).toBe(true);
+        // The new deltaLink starts after everything the pages returned.
+        expect(next?.startsWith(`${api}accounts?$select=name&$deltatoken=`)).toBe(true);
+        expect((await client.get(next!, TRACK)).json.value).toEqual([]);
+    });
+});
+
+describe('token retention (use-change-tracking: Organization.ExpireChangeTrackingInDays, default 7)', () => {
+    it('refuses a delta token older than the retention with ExpiredVersionStamp, also for $count', async () => {
+        const aged = await startTestSimulator({ rows: 0 });
+        try {
+            const deltaLink = (await aged.client.get('accounts?$select=name', TRACK)).json[
+                '@odata.deltaLink'
+            ] as string;
+            const token = new URL(deltaLink).searchParams.get('$deltatoken')!;
+            aged.sim.advanceClock(6 * 86_400_000);
+            expect((await aged.client.get(deltaLink, TRACK)).status).toBe(200);
+            aged.sim.advanceClock(2 * 86_400_000);
+            const expired = await aged.client.get(deltaLink, TRACK);
+            expect(expired.status).toBe(400);
+            // ExpiredVersionStamp (0x80044352, Web service error codes).
+            expect(expired.json).toEqual({
+                error: {
+                    code: '0x80044352',
+                    message: 'Version stamp associated with the client has expired. Please perform a full sync.',
+                },
+            });
+            expect((await aged.client.get(`accounts/$count?$deltatoken=${encodeURIComponent(token)}`)).status).toBe(
+                400,
+            );
+            // A full read gives a fresh token that works again.
+            const fresh = (await aged.client.get('accounts?$select=name', TRACK)).json['@odata.deltaLink'] as string;
+            expect((await aged.client.get(fresh, TRACK)).status).toBe(200);
+        } finally {
+            await aged.sim.close();
+        }
+    });
+
+    it("follows the organization's expirechangetrackingindays, and POST /_sim/advance-clock moves the clock", async () => {
+        const aged = await startTestSimulator({ rows: 0 });
+        try {
+            const org = aged.sim.dump('organization')[0]!;
+            expect(org.expirechangetrackingindays).toBe(7);
+            const set = await aged.client.patch(`organizations(${org.organizationid as string})`, {
+                expirechangetrackingindays: 1,
+            });
+            expect(set.status).toBe(204);
+            const deltaLink = (await aged.client.get('accounts?$select=name', TRACK)).json[
+                '@odata.deltaLink'
+            ] as string;
+            const moved = await fetch(`${aged.sim.url}/_sim/advance-clock`, {
+                method: 'POST',
+                body: JSON.stringify({ days: 1.5 }),
+            });
+            expect(moved.status).toBe(200);
+            expect((await aged.client.get(deltaLink, TRACK)).json.error?.code).toBe('0x80044352');
+            const bad = await fetch(`${aged.sim.url}/_sim/advance-clock`, { method: 'POST', body: '{"ms": -1}' });
+            expect(bad.status).toBe(400);
+        } finally {
+            await aged.sim.close();
+        }
+    });
+});

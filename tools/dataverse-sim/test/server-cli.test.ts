@@ -56,12 +56,34 @@ describe('dataverse-sim CLI', () => {
         expect(p.out()).toBe(`${line}\n`);
     }, 60_000);
 
+    it('loads a CMT export with one warning line per guess on stderr, and --empty --other-tenant targets', async () => {
+        const corpus = join(repo, 'test/fixtures/cmt-corpus/capgemini-custom-solution/data_schema.xml');
+        const p = run(['--schema', corpus, '--rows', '20', '--limits', 'none', '--empty', '--other-tenant']);
+        const deadline = Date.now() + 30_000;
+        while (!p.out().includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        const url = p.out().split('\n')[0]!.slice('listening '.length);
+        const users = await fetch(`${url}/api/data/v9.2/systemusers?$select=azureactivedirectoryobjectid`);
+        expect(users.status).toBe(200);
+        p.child.kill('SIGTERM');
+        expect(await p.exited).toBe(0);
+        const warnings = p
+            .err()
+            .split('\n')
+            .filter((l) => l.startsWith('dataverse-sim: warning: '));
+        // The file's `Unknown` ownerid and its four wrong isreflexive attributes: five guesses, one line each.
+        expect(warnings).toHaveLength(5);
+        expect(warnings[0]).toContain(
+            "CMT field type 'Unknown' is not a Dataverse type; modeled as the standard ownerid column",
+        );
+    }, 60_000);
+
     it('rejects bad options with one line on stderr and exit code 2', async () => {
         for (const args of [
             ['--rows', 'many'],
             ['--auth', 'maybe'],
             ['--limits', '/no/such/limits.json'],
             ['--bogus'],
+            ['--other-tenant'],
         ]) {
             const p = run(args);
             expect(await p.exited).toBe(2);

@@ -71,4 +71,18 @@ describe('gate wiring', () => {
         const r = await new Client(sim).get('WhoAmI');
         expect(r.status).toBe(401);
     });
+
+    it("keeps users' Entra object ids in a same-tenant target (the default) and changes them in another tenant", async () => {
+        const source = await start({ schema: 'crm', rows: 0, seed: 5 });
+        const same = await start({ schema: 'crm', rows: 0, seed: 5, empty: true });
+        const other = await start({ schema: 'crm', rows: 0, seed: 5, empty: true, sameTenant: false });
+        const byLogin = (s: Simulator) =>
+            new Map(s.dump('systemuser').map((u) => [u.domainname, u.azureactivedirectoryobjectid]));
+        const src = byLogin(source);
+        expect([...src.values()].every((v) => typeof v === 'string' && v.length === 36)).toBe(true);
+        expect(byLogin(same)).toEqual(src);
+        const moved = byLogin(other);
+        expect([...moved.keys()].sort()).toEqual([...src.keys()].sort());
+        for (const [login, oid] of moved) expect(oid, login as string).not.toBe(src.get(login));
+    });
 });

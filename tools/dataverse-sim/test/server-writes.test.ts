@@ -162,3 +162,15 @@ describe('update, upsert and delete', () => {
         expect((await client.delete(`accounts(${id})`)).status).toBe(404);
     });
 });
+
+describe('composed columns', () => {
+    it('composes fullname from firstname and lastname on create and update, as the platform does', async () => {
+        const id = await client.create('contacts', { firstname: 'Ada', lastname: 'Lovelace' });
+        const read = async () => (await client.get(`contacts(${id})?$select=fullname`)).json.fullname as string;
+        expect(await read()).toBe('Ada Lovelace');
+        expect((await client.patch(`contacts(${id})`, { firstname: null })).status).toBe(204);
+        expect(await read()).toBe('Lovelace');
+        // It is read-only to clients.
+        expect((await client.patch(`contacts(${id})`, { fullname: 'X' })).status).toBe(400);
+    });
+});
