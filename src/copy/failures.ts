@@ -1,11 +1,11 @@
 /**
- * Failed rows go to the run's error log, one CSV per table (table, source id, phase, HTTP status,
- * Dataverse error code, message), appended once per page so concurrent pages never interleave.
+ * Failed rows go to the run's error log, one CSV per table (the columns of FAILED_ROW_HEADER: table,
+ * source id, phase, HTTP status, Dataverse error code, message, time), appended once per page so
+ * concurrent pages never interleave.
  */
 import type { WriteResult } from '../dataverse/client-types.js';
+import { FAILED_ROW_HEADER } from '../runlog/failed-rows.js';
 import type { RunContext } from './run-context.js';
-
-export const ERROR_CSV_HEADER = ['table', 'source_id', 'phase', 'status', 'code', 'message', 'at'] as const;
 
 export type Phase = 'copy' | 'deferred' | 'state' | 'associate' | 'delete';
 
@@ -53,7 +53,7 @@ export class FailureLog {
 
     async flush(): Promise<void> {
         if (this.records.length === 0) return;
-        await this.ctx.store.appendCsv(this.ctx.paths.errors(this.table), ERROR_CSV_HEADER, this.records);
+        await this.ctx.store.appendCsv(this.ctx.paths.errors(this.table), FAILED_ROW_HEADER, this.records);
         this.records.length = 0;
     }
 }
