@@ -1,0 +1,140 @@
+/**
+ * One measured migration: a crm source with `rows` generated rows and its empty counterpart, each a simulator
+ * process under the benchmark limits, the migration in a child process, then the simulators' own accounting
+ * of what the run cost them (admitted requests, modeled server time) turned into the shortest time their
+ * limits allow, and `verify` to prove the target identical. Rates are business rows of the source per second
+ * of the run's wall time (plan to summary).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LimitsConfig } from '../tools/dataverse-sim/src/index.js';
+import { crmSpec, type CrmSpecOptions } from './crm-spec.js';
+import { runMigrationChild, type RunnerReport } from './migration-child.js';
+import { shortestTime, type ShortestTime } from './shortest-time.js';
+import { startPair, type SimProcess, type SimProcessStats } from './sim-process.js';
+import { verifyIdentical, type VerifyFigures } from './verify-run.js';
+
+export interface MeasureOptions {
+    label: string;
+    rows: number;
+    seed: number;
+    limits: LimitsConfig;
+    /** The same limits as a file, for the simulator CLI. */
+    limitsPath: string;
+    timeScale: number;
+    workDir: string;
+    spec?: CrmSpecOptions;
+    activities?: number;
+}
+
+export interface SimCost {
+    requests: number;
+    admitted: number;
+    throttled: number;
+    executionMs: number;
+    shortest: ShortestTime;
+}
+
+export interface MeasuredMigration {
+    rows: number;
+    seconds: number;
+    rowsPerSecond: number;
+    /** The larger of the two simulators' shortest times, real seconds. */
+    shortestSeconds: number;
+    ceilingRatio: number;
+    source: SimCost;
+    target: SimCost;
+    report: RunnerReport;
+    verify: VerifyFigures;
+}
+
+async function costAt(sim: SimProcess, options: MeasureOptions): Promise<SimCost> {
+    const stats: SimProcessStats = await sim.stats();
+    const users = Object.keys(stats.gate.requestsPerUser);
+    // The limits are per user; one budget is what the arithmetic below assumes.
+    if (users.length > 1) throw new Error(`${sim.url}: requests from ${users.length} users; expected one identity`);
+    const t = stats.gate.throttled;
+    return {
+        requests: stats.gate.requests,
+        admitted: stats.gate.admitted,
+        throttled: t.requests + t.executionTime + t.concurrency,
+        executionMs: stats.gate.totalExecutionMs,
+        shortest: shortestTime(options.limits, options.timeScale, {
+            requests: stats.gate.admitted,
+            executionMs: stats.gate.totalExecutionMs,
+        }),
+    };
+}
+
+interface TimelineSample {
+    ms: number;
+    executionMs: number;
+    admitted: number;
+    throttled: number;
+}
+
+/** The target's cumulative cost every second while the run goes on, for a look at where its budget went unused. */
+function sampleTimeline(sim: SimProcess): { samples: TimelineSample[]; stop: () => void } {
+    const samples: TimelineSample[] = [];
+    const started = performance.now();
+    const timer = setInterval(() => {
+        const ms = performance.now() - started;
+        sim.stats().then(
+            (s) => {
+                const t = s.gate.throttled;
+                samples.push({
+                    ms,
+                    executionMs: s.gate.totalExecutionMs,
+                    admitted: s.gate.admitted,
+                    throttled: t.requests + t.executionTime + t.concurrency,
+                });
+            },
+            () => undefined,
+        );
+    }, 1000);
+    return { samples, stop: () => clearInterval(timer) };
+}
+
+export async function measureMigration(options: MeasureOptions): Promise<MeasuredMigration> {
+    const dir = join(options.workDir, options.label);
+    await mkdir(dir, { recursive: true });
+    const pair = await startPair({
+        rows: options.rows,
+        seed: options.seed,
+        limits: options.limitsPath,
+        timeScale: options.timeScale,
+    });
+    try {
+        const specPath = join(dir, 'spec.json');
+        const spec = crmSpec(`bench-${options.label}`, pair.source.url, pair.target.url, options.spec);
+        await writeFile(specPath, `${JSON.stringify(spec, null, 2)}\n`);
+        const timeline = sampleTimeline(pair.target);
+        const report = await runMigrationChild({
+            specPath,
+            logDir: join(dir, 'log'),
+            ...(options.activities !== undefined ? { activities: options.activities } : {}),
+        }).finally(() => timeline.stop());
+        await writeFile(join(dir, 'target-timeline.json'), JSON.stringify(timeline.samples));
+        const [source, target] = await Promise.all([costAt(pair.source, options), costAt(pair.target, options)]);
+        const verify = await verifyIdentical(specPath);
+        const rows = report.summary.totals.read;
+        if (rows !== options.rows) {
+            throw new Error(`migration ${report.runId} read ${rows} rows; the source has ${options.rows}`);
+        }
+        const seconds = report.wallMs / 1000;
+        const shortestSeconds = Math.max(source.shortest.seconds, target.shortest.seconds);
+        return {
+            rows,
+            seconds,
+            rowsPerSecond: rows / seconds,
+            shortestSeconds,
+            ceilingRatio: shortestSeconds / seconds,
+            source,
+            target,
+            report,
+            verify,
+        };
+    } finally {
+        await pair.stop();
+    }
+}

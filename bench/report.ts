@@ -1,0 +1,159 @@
+/**
+ * What `npm run bench` prints: one human line per figure, or (`--json`) one JSON object with the headline
+ * figures of issue 7 at the top (`ceilingRatio`, `speedupVsNaive`, `rssGrowth`, `replayShare`, ...) and every
+ * part's details below them.
+ */
+import type { BulkPartFigures, LoadFigures } from './foundation.js';
+import { fmt, round } from './format.js';
+import { BENCH_LIMITS } from './limits.js';
+import type { MigrationFigures } from './migration.js';
+import type { MeasuredMigration } from './measure-migration.js';
+
+export interface MachineFigures {
+    node: string;
+    cpus: number;
+    /** 1-minute load average when the bench started and ended: other work on the machine skews every rate. */
+    loadAverage: { start: number; end: number };
+}
+
+export interface BenchResults {
+    machine: MachineFigures;
+    load?: LoadFigures[];
+    bulk?: BulkPartFigures;
+    migration?: MigrationFigures;
+    migrationTimeScale?: number;
+}
+
+const mb = (bytes: number) => bytes / 2 ** 20;
+
+export function loadLines(f: LoadFigures): string[] {
+    return [
+        `simulator load   ${fmt(f.rows).padStart(9)} rows  ${fmt(f.loadMs).padStart(6)} ms  ${fmt(f.heapBytesPerRow).padStart(5)} bytes heap/row`,
+        `key walk         ${fmt(f.keyWalk.keys).padStart(9)} keys  ${fmt(f.keyWalk.ms).padStart(6)} ms  ${fmt(f.keyWalk.keysPerSecond).padStart(9)} keys/s, ${f.keyWalk.pages} pages`,
+    ];
+}
+
+export function bulkLines(f: BulkPartFigures): string[] {
+    const lines = [
+        `writes under limits: window ${BENCH_LIMITS.windowSeconds} s, ${BENCH_LIMITS.maxRequestsPerWindow} requests, ${BENCH_LIMITS.maxExecutionMsPerWindow / 1000} s execution per window, time scale ${f.timeScale}`,
+        `naive row-by-row ${fmt(f.naiveRowsPerSecond).padStart(7)} rows/s  (one request per row, one at a time)`,
+    ];
+    for (const b of f.bulk) {
+        lines.push(
+            `bulk upsert B=${String(b.batchSize).padEnd(4)} ${fmt(b.rowsPerSecond).padStart(7)} rows/s  ceiling ${fmt(b.ceilingRowsPerSecond).padStart(7)} (${b.bindingLimit})  achieved/ceiling ${fmt(b.achievedOverCeiling, 2)}  429s ${b.throttled}  failed ${b.failed}`,
+        );
+    }
+    return lines;
+}
+
+function sizeLine(label: string, m: MeasuredMigration): string {
+    return `${label} ${fmt(m.rows).padStart(7)} rows  ${fmt(m.seconds, 1).padStart(6)} s  ${fmt(m.rowsPerSecond).padStart(6)} rows/s  shortest ${fmt(m.shortestSeconds, 1)} s (${m.target.shortest.binding})  ceiling ratio ${fmt(m.ceilingRatio, 2)}  peak RSS ${fmt(mb(m.report.maxRssBytes))} MB  429s ${m.target.throttled}  verify identical`;
+}
+
+export function migrationLines(f: MigrationFigures, timeScale: number): string[] {
+    const t = f.timeline;
+    const phases = Object.entries(t.phases)
+        .map(([phase, s]) => `${phase} ${fmt(s, 1)} s`)
+        .join(', ');
+    const host = f.main.report.host;
+    return [
+        `migration (crm, demo spec, window ${BENCH_LIMITS.windowSeconds} s, time scale ${timeScale}; simulators and the migration in their own processes)`,
+        sizeLine('migration', f.main),
+        sizeLine('migration', f.small),
+        `  time with pages running ${fmt(t.pageSeconds, 1)} s (${phases}); none running ${fmt(t.idleSeconds, 1)} s (plan, key walks, phase changes)`,
+        `  target: ${fmt(f.main.target.admitted)} requests, ${fmt(f.main.target.executionMs / 1000)} s modeled server time; source: ${fmt(f.main.source.admitted)} requests, ${fmt(f.main.source.executionMs / 1000)} s`,
+        `  target requests in flight (client side): mean ${fmt(f.main.report.targetRequests.meanInFlight, 1)}, queued ${fmt(f.main.report.targetRequests.meanQueued, 1)}, limit ${fmt(f.main.report.targetRequests.meanLimit, 1)}, peak ${f.main.report.targetRequests.peakInFlight}`,
+        `  local host: ${host.episodes} episodes, ${host.replays} replays, ${fmt(host.replayMs)} ms replaying of ${fmt(host.wallMs / 1000, 1)} s: replay share ${fmt(f.replayShare * 100, 2)} %`,
+        `  peak RSS ${fmt(mb(f.main.report.maxRssBytes))} MB at ${fmt(f.main.rows)} rows vs ${fmt(mb(f.small.report.maxRssBytes))} MB at ${fmt(f.small.rows)}: ${fmt(f.rssGrowth, 2)}x (peak heap ${fmt(mb(f.main.report.peakHeapUsedBytes))} vs ${fmt(mb(f.small.report.peakHeapUsedBytes))} MB)`,
+        `naive DynamicsWebApi ${fmt(f.naive.rows)} rows + ${fmt(f.naive.associations)} associations, ${fmt(f.naive.requests)} writes one at a time: ${fmt(f.naive.seconds, 1)} s, ${fmt(f.naive.rowsPerSecond, 1)} rows/s (server time ${fmt(f.naive.serverTimeShare * 100)} % of it), row counts identical`,
+        `  migration vs naive: ${fmt(f.speedupVsNaive, 1)}x the rows/s`,
+    ];
+}
+
+function migrationJson(m: MeasuredMigration) {
+    const r = m.report;
+    const cost = (c: MeasuredMigration['target']) => ({
+        requests: c.requests,
+        admitted: c.admitted,
+        throttled: c.throttled,
+        executionSeconds: round(c.executionMs / 1000, 1),
+        shortestSeconds: round(c.shortest.seconds, 2),
+        binding: c.shortest.binding,
+        sustainedSeconds: round(c.shortest.sustainedSeconds, 2),
+    });
+    return {
+        rows: m.rows,
+        seconds: round(m.seconds, 2),
+        rowsPerSecond: round(m.rowsPerSecond, 1),
+        shortestSeconds: round(m.shortestSeconds, 2),
+        ceilingRatio: round(m.ceilingRatio, 3),
+        peakRssMb: round(mb(r.maxRssBytes), 1),
+        peakHeapMb: round(mb(r.peakHeapUsedBytes), 1),
+        cpuSeconds: round(r.cpuMs / 1000, 1),
+        targetRequests: {
+            meanInFlight: round(r.targetRequests.meanInFlight, 2),
+            meanQueued: round(r.targetRequests.meanQueued, 2),
+            meanLimit: round(r.targetRequests.meanLimit, 2),
+            peakInFlight: r.targetRequests.peakInFlight,
+        },
+        target: cost(m.target),
+        source: cost(m.source),
+        host: {
+            episodes: r.host.episodes,
+            replays: r.host.replays,
+            replayMs: round(r.host.replayMs, 1),
+            replayedEvents: r.host.replayedEvents,
+            activitiesRun: r.host.activitiesRun,
+            peakConcurrentActivities: r.host.peakConcurrentActivities,
+            journalMs: round(r.host.journalMs, 1),
+        },
+        identical: m.verify.identical,
+    };
+}
+
+export function toJson(results: BenchResults): Record<string, unknown> {
+    const m = results.migration;
+    const headline = m
+        ? {
+              ceilingRatio: round(m.main.ceilingRatio, 3),
+              speedupVsNaive: round(m.speedupVsNaive, 2),
+              rssGrowth: round(m.rssGrowth, 3),
+              replayShare: round(m.replayShare, 5),
+              rowsPerSecond: round(m.main.rowsPerSecond, 1),
+              naiveRowsPerSecond: round(m.naive.rowsPerSecond, 2),
+              peakRssMb: round(mb(m.main.report.maxRssBytes), 1),
+          }
+        : {};
+    return {
+        ...headline,
+        machine: results.machine,
+        ...(results.load ? { load: results.load } : {}),
+        ...(results.bulk ? { bulk: results.bulk } : {}),
+        ...(m
+            ? {
+                  migration: {
+                      limits: BENCH_LIMITS,
+                      timeScale: results.migrationTimeScale,
+                      main: migrationJson(m.main),
+                      timeline: {
+                          seconds: round(m.timeline.seconds, 2),
+                          pageSeconds: round(m.timeline.pageSeconds, 2),
+                          idleSeconds: round(m.timeline.idleSeconds, 2),
+                          phases: Object.fromEntries(
+                              Object.entries(m.timeline.phases).map(([k, v]) => [k, round(v, 2)]),
+                          ),
+                      },
+                      small: migrationJson(m.small),
+                      naive: {
+                          rows: m.naive.rows,
+                          associations: m.naive.associations,
+                          requests: m.naive.requests,
+                          seconds: round(m.naive.seconds, 2),
+                          rowsPerSecond: round(m.naive.rowsPerSecond, 2),
+                          serverTimeShare: round(m.naive.serverTimeShare, 3),
+                      },
+                  },
+              }
+            : {}),
+    };
+}
