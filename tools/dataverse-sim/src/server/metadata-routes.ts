@@ -178,11 +178,23 @@ export class MetadataRoutes {
         if (kind !== 'ManyToMany') all.push(...this.schema.relationships.map(oneToManyMetadata));
         if (kind !== 'OneToMany') all.push(...this.schema.manyToMany.map(manyToManyMetadata));
         const type = this.relationshipType(kind ?? 'Base');
+        return this.keyedSet('RelationshipDefinitions', 'SchemaName', { head, cast, options, base }, all, type);
+    }
+
+    /** A top-level metadata set: one object by key (`(Name='x')`, `(<MetadataId>)`), or all of them. */
+    private keyedSet(
+        set: string,
+        keyProperty: string,
+        at: { head: PathSegment; cast: PathSegment | undefined; options: QueryOptions; base: string },
+        all: MetadataObject[],
+        type: MetadataType,
+    ): SimResponse {
+        const { head, cast, options, base } = at;
         const castText = cast ? `/${cast.name}` : '';
-        const context = `${base}$metadata#RelationshipDefinitions${castText}${selectText(options)}`;
+        const context = `${base}$metadata#${set}${castText}${selectText(options)}`;
         if (head.key) {
-            const found = all.find((o) => matchesKey(o, head.key!.single, head.key!.named, 'SchemaName'));
-            if (!found) throw notFoundMetadata(`RelationshipDefinitions(${head.key.text})`);
+            const found = all.find((o) => matchesKey(o, head.key!.single, head.key!.named, keyProperty));
+            if (!found) throw notFoundMetadata(`${set}(${head.key.text})`);
             return jsonResponse(200, { '@odata.context': `${context}/$entity`, ...this.one(found, type, options) });
         }
         return jsonResponse(200, { '@odata.context': context, value: this.list(all, type, options) });
@@ -213,14 +225,7 @@ export class MetadataRoutes {
             properties: new Set(['Name', 'IsGlobal', 'IsCustomOptionSet', 'OptionSetType', 'Options', 'MetadataId']),
             expand: {},
         };
-        const castText = cast ? `/${cast.name}` : '';
-        const context = `${base}$metadata#GlobalOptionSetDefinitions${castText}${selectText(options)}`;
-        if (head.key) {
-            const found = all.find((o) => matchesKey(o, head.key!.single, head.key!.named, 'Name'));
-            if (!found) throw notFoundMetadata(`GlobalOptionSetDefinitions(${head.key.text})`);
-            return jsonResponse(200, { '@odata.context': `${context}/$entity`, ...this.one(found, type, options) });
-        }
-        return jsonResponse(200, { '@odata.context': context, value: this.list(all, type, options) });
+        return this.keyedSet('GlobalOptionSetDefinitions', 'Name', { head, cast, options, base }, all, type);
     }
 
     /** Every global option set the schema uses, by name (the first column that uses one defines its options). */
