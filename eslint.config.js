@@ -44,6 +44,30 @@ export default tseslint.config(
         },
     },
     {
+        // The Dataverse client is the lowest layer: it must not depend on the user-input schema (src/spec).
+        files: ['src/dataverse/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        { group: ['../spec/*', '../spec'], message: 'src/dataverse must not import src/spec.' },
+                        {
+                            group: [
+                                '@azure/functions',
+                                '@azure/functions/*',
+                                'durable-functions',
+                                'durable-functions/*',
+                            ],
+                            message: 'Domain code must not import the Functions host or durable-functions.',
+                        },
+                        { group: ['**/tools/**'], message: 'Product code must not import the simulator or tools.' },
+                    ],
+                },
+            ],
+        },
+    },
+    {
         files: ['src/functions/**/*.ts', 'src/host/**/*.ts'],
         rules: {
             'no-restricted-imports': [
