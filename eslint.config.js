@@ -3,6 +3,14 @@ import js from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+/** Only the host folders may import the Functions packages. */
+const NO_HOST = {
+    group: ['@azure/functions', '@azure/functions/*', 'durable-functions', 'durable-functions/*'],
+    message: 'Domain code must not import the Functions host or durable-functions.',
+};
+/** Nothing in src imports the simulator or other tools. */
+const NO_TOOLS = { group: ['**/tools/**'], message: 'Product code must not import the simulator or tools.' };
+
 export default tseslint.config(
     { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '.runs/**'] },
     js.configs.recommended,
@@ -27,18 +35,7 @@ export default tseslint.config(
             'no-restricted-imports': [
                 'error',
                 {
-                    patterns: [
-                        {
-                            group: [
-                                '@azure/functions',
-                                '@azure/functions/*',
-                                'durable-functions',
-                                'durable-functions/*',
-                            ],
-                            message: 'Domain code must not import the Functions host or durable-functions.',
-                        },
-                        { group: ['**/tools/**'], message: 'Product code must not import the simulator or tools.' },
-                    ],
+                    patterns: [NO_HOST, NO_TOOLS],
                 },
             ],
         },
@@ -52,16 +49,8 @@ export default tseslint.config(
                 {
                     patterns: [
                         { group: ['../spec/*', '../spec'], message: 'src/dataverse must not import src/spec.' },
-                        {
-                            group: [
-                                '@azure/functions',
-                                '@azure/functions/*',
-                                'durable-functions',
-                                'durable-functions/*',
-                            ],
-                            message: 'Domain code must not import the Functions host or durable-functions.',
-                        },
-                        { group: ['**/tools/**'], message: 'Product code must not import the simulator or tools.' },
+                        NO_HOST,
+                        NO_TOOLS,
                     ],
                 },
             ],
@@ -73,9 +62,7 @@ export default tseslint.config(
             'no-restricted-imports': [
                 'error',
                 {
-                    patterns: [
-                        { group: ['**/tools/**'], message: 'Product code must not import the simulator or tools.' },
-                    ],
+                    patterns: [NO_TOOLS],
                 },
             ],
         },
@@ -113,7 +100,7 @@ export default tseslint.config(
                             group: ['node:*', 'fs', 'fs/*', 'http', 'https', 'crypto'],
                             message: 'Orchestrators do no I/O.',
                         },
-                        { group: ['**/tools/**'], message: 'Product code must not import the simulator or tools.' },
+                        NO_TOOLS,
                         {
                             // Pure arithmetic over counts is shared with the activities; everything else is by name.
                             group: [
