@@ -3,8 +3,9 @@
  * at a time, table by table in a hand-written order. Owners and currencies are mapped once by natural key
  * (users by domain name, teams by name, currencies by ISO code), the columns to copy come from the attribute
  * metadata (creatable, not a lookup), ids are kept; then: accounts without their primary contact and parent
- * account, contacts, a second pass over accounts for those two lookups, leads, opportunities, a second pass
- * over leads for their qualifying opportunity, and the associations one by one. It sets no state (inactive,
+ * account, contacts (without a parent that is a contact), a second pass over accounts and contacts for those
+ * lookups, leads, opportunities, a second pass over leads for their qualifying opportunity, and the
+ * associations one by one. It sets no state (inactive,
  * won, lost rows stay open): less work per row than the product does, so the comparison favours it.
  */
 import { DynamicsWebApi } from 'dynamics-web-api';
@@ -14,6 +15,21 @@ type Row = Record<string, unknown>;
 
 const FALLBACK_OWNER = 'avery.admin@contoso.onmicrosoft.com';
 const NOT_COPIED_TYPES = new Set(['Lookup', 'Customer', 'Owner', 'State', 'Status', 'EntityName']);
+/** Entity sets of the tables the migration copies or binds to, written out as a user would. */
+const COLLECTIONS = {
+    account: 'accounts',
+    contact: 'contacts',
+    lead: 'leads',
+    opportunity: 'opportunities',
+    systemuser: 'systemusers',
+} as const;
+
+/** A lookup column of a copied table; `later` holds it back for the second pass (for the rows it says). */
+interface Lookup {
+    column: string;
+    polymorphic?: boolean;
+    later?: (row: Row) => boolean;
+}
 
 const attributeSchema = z.object({
     LogicalName: z.string(),
@@ -157,140 +173,105 @@ class NaiveMigration {
         if (mapped !== undefined) data['transactioncurrencyid@odata.bind'] = `/transactioncurrencies(${mapped})`;
     }
 
-    /** Binds a lookup to a copied table (ids are kept); polymorphic ones by `<column>_<table>`. */
-    private bind(row: Row, data: Row, column: string, polymorphic = false): boolean {
-        const value = this.lookup(row, column);
+    /** Binds a lookup: users through the user map, copied tables by their kept ids (`<column>_<table>` if polymorphic). */
+    private bind(row: Row, data: Row, lookup: Lookup): boolean {
+        const value = this.lookup(row, lookup.column);
         if (!value) return false;
-        const set = value.table === 'account' ? 'accounts' : value.table === 'contact' ? 'contacts' : `${value.table}s`;
-        const collection = value.table === 'opportunity' ? 'opportunities' : set;
-        data[`${polymorphic ? `${column}_${value.table}` : column}@odata.bind`] = `/${collection}(${value.id})`;
+        const id = value.table === 'systemuser' ? this.users.get(value.id) : value.id;
+        const collection = (COLLECTIONS as Record<string, string | undefined>)[value.table];
+        if (id === undefined || collection === undefined) return false;
+        const property = lookup.polymorphic ? `${lookup.column}_${value.table}` : lookup.column;
+        data[`${property}@odata.bind`] = `/${collection}(${id})`;
         return true;
     }
 
-    private async create(collection: string, data: Row): Promise<void> {
+    private async send(write: Promise<unknown>): Promise<void> {
         this.requests++;
-        await this.target.create({ collection, data });
+        await write;
     }
 
-    private async update(collection: string, key: string, data: Row): Promise<void> {
-        this.requests++;
-        await this.target.update({ collection, key, data });
+    /**
+     * Reads a whole table, then creates its rows one at a time with their owner, currency and lookups, except
+     * the lookups `later` holds back (they point at rows that may not exist yet). Returns the rows read.
+     */
+    private async copyTable(table: keyof typeof COLLECTIONS, lookups: Lookup[]): Promise<Row[]> {
+        const collection = COLLECTIONS[table];
+        const columns = await this.columns(table);
+        const read = ['ownerid', 'transactioncurrencyid', ...lookups.map((l) => l.column)].map((c) => `_${c}_value`);
+        const rows = await this.readAll(collection, columns, read);
+        for (const row of rows) {
+            const data = this.copyColumns(row, columns);
+            this.bindOwner(row, data);
+            for (const lookup of lookups) if (!lookup.later?.(row)) this.bind(row, data, lookup);
+            await this.send(this.target.create({ collection, data }));
+        }
+        return rows;
+    }
+
+    /** The second pass: the held-back lookups, one update per row that has any. */
+    private async patchLater(table: keyof typeof COLLECTIONS, rows: Row[], lookups: Lookup[]): Promise<void> {
+        const collection = COLLECTIONS[table];
+        for (const row of rows) {
+            const data: Row = {};
+            let any = false;
+            for (const lookup of lookups) if (lookup.later?.(row) && this.bind(row, data, lookup)) any = true;
+            const key = text(row, `${table}id`);
+            if (any && key !== undefined) await this.send(this.target.update({ collection, key, data }));
+        }
     }
 
     async run(): Promise<{ rows: number; associations: number }> {
-        let rows = 0;
-        const accountColumns = await this.columns('account');
-        const accounts = await this.readAll('accounts', accountColumns, [
-            '_ownerid_value',
-            '_transactioncurrencyid_value',
-            '_preferredsystemuserid_value',
-            '_primarycontactid_value',
-            '_parentaccountid_value',
-        ]);
-        for (const account of accounts) {
-            const data = this.copyColumns(account, accountColumns);
-            this.bindOwner(account, data);
-            const preferred = this.lookup(account, 'preferredsystemuserid');
-            const user = preferred ? this.users.get(preferred.id) : undefined;
-            if (user !== undefined) data['preferredsystemuserid@odata.bind'] = `/systemusers(${user})`;
-            await this.create('accounts', data);
-            rows++;
-        }
-
-        const contactColumns = await this.columns('contact');
-        const contacts = await this.readAll('contacts', contactColumns, [
-            '_ownerid_value',
-            '_transactioncurrencyid_value',
-            '_parentcustomerid_value',
-        ]);
-        // A contact's parent customer may be a contact not created yet: those go in a second pass.
+        const always = () => true;
+        // A contact's parent customer may be a contact not created yet.
         const parentIsContact = (row: Row) => this.lookup(row, 'parentcustomerid')?.table === 'contact';
-        for (const contact of contacts) {
-            const data = this.copyColumns(contact, contactColumns);
-            this.bindOwner(contact, data);
-            if (!parentIsContact(contact)) this.bind(contact, data, 'parentcustomerid', true);
-            await this.create('contacts', data);
-            rows++;
-        }
-
-        for (const account of accounts) {
-            const data: Row = {};
-            const primary = this.bind(account, data, 'primarycontactid');
-            const parent = this.bind(account, data, 'parentaccountid');
-            if (primary || parent) await this.update('accounts', text(account, 'accountid') ?? '', data);
-        }
-        for (const contact of contacts.filter(parentIsContact)) {
-            const data: Row = {};
-            this.bind(contact, data, 'parentcustomerid', true);
-            await this.update('contacts', text(contact, 'contactid') ?? '', data);
-        }
-
-        const leadColumns = await this.columns('lead');
-        const leads = await this.readAll('leads', leadColumns, [
-            '_ownerid_value',
-            '_transactioncurrencyid_value',
-            '_parentaccountid_value',
-            '_parentcontactid_value',
-            '_customerid_value',
-            '_qualifyingopportunityid_value',
+        const accountLookups: Lookup[] = [
+            { column: 'preferredsystemuserid' },
+            { column: 'primarycontactid', later: always },
+            { column: 'parentaccountid', later: always },
+        ];
+        const contactLookups: Lookup[] = [{ column: 'parentcustomerid', polymorphic: true, later: parentIsContact }];
+        const leadLookups: Lookup[] = [
+            { column: 'parentaccountid' },
+            { column: 'parentcontactid' },
+            { column: 'customerid', polymorphic: true },
+            { column: 'qualifyingopportunityid', later: always },
+        ];
+        const accounts = await this.copyTable('account', accountLookups);
+        const contacts = await this.copyTable('contact', contactLookups);
+        await this.patchLater('account', accounts, accountLookups);
+        await this.patchLater('contact', contacts, contactLookups);
+        const leads = await this.copyTable('lead', leadLookups);
+        const opportunities = await this.copyTable('opportunity', [
+            { column: 'customerid', polymorphic: true },
+            { column: 'parentaccountid' },
+            { column: 'parentcontactid' },
+            { column: 'originatingleadid' },
         ]);
-        for (const lead of leads) {
-            const data = this.copyColumns(lead, leadColumns);
-            this.bindOwner(lead, data);
-            this.bind(lead, data, 'parentaccountid');
-            this.bind(lead, data, 'parentcontactid');
-            this.bind(lead, data, 'customerid', true);
-            await this.create('leads', data);
-            rows++;
-        }
-
-        const opportunityColumns = await this.columns('opportunity');
-        const opportunities = await this.readAll('opportunities', opportunityColumns, [
-            '_ownerid_value',
-            '_transactioncurrencyid_value',
-            '_customerid_value',
-            '_parentaccountid_value',
-            '_parentcontactid_value',
-            '_originatingleadid_value',
-        ]);
-        for (const opportunity of opportunities) {
-            const data = this.copyColumns(opportunity, opportunityColumns);
-            this.bindOwner(opportunity, data);
-            this.bind(opportunity, data, 'customerid', true);
-            this.bind(opportunity, data, 'parentaccountid');
-            this.bind(opportunity, data, 'parentcontactid');
-            this.bind(opportunity, data, 'originatingleadid');
-            await this.create('opportunities', data);
-            rows++;
-        }
-
-        for (const lead of leads) {
-            const data: Row = {};
-            if (this.bind(lead, data, 'qualifyingopportunityid')) {
-                await this.update('leads', text(lead, 'leadid') ?? '', data);
-            }
-        }
+        await this.patchLater('lead', leads, leadLookups);
 
         let associations = 0;
-        for (const [collection, side, relationship] of [
-            ['accountleadscollection', 'accounts', 'accountleads_association'],
-            ['contactleadscollection', 'contacts', 'contactleads_association'],
+        for (const [intersect, side, relationship] of [
+            ['accountleadscollection', 'account', 'accountleads_association'],
+            ['contactleadscollection', 'contact', 'contactleads_association'],
         ] as const) {
-            const idColumn = side === 'accounts' ? 'accountid' : 'contactid';
-            const pairs = await this.source.retrieveAll<Row>({ collection, select: [idColumn, 'leadid'] });
+            const pairs = await this.source.retrieveAll<Row>({
+                collection: intersect,
+                select: [`${side}id`, 'leadid'],
+            });
             for (const pair of pairs.value) {
-                this.requests++;
-                await this.target.associate({
-                    collection: side,
-                    primaryKey: text(pair, idColumn) ?? '',
-                    relationshipName: relationship,
-                    relatedCollection: 'leads',
-                    relatedKey: text(pair, 'leadid') ?? '',
-                });
+                await this.send(
+                    this.target.associate({
+                        collection: COLLECTIONS[side],
+                        primaryKey: text(pair, `${side}id`) ?? '',
+                        relationshipName: relationship,
+                        relatedCollection: COLLECTIONS.lead,
+                        relatedKey: text(pair, 'leadid') ?? '',
+                    }),
+                );
                 associations++;
             }
         }
-        return { rows, associations };
+        return { rows: accounts.length + contacts.length + leads.length + opportunities.length, associations };
     }
 }
 

@@ -1,16 +1,17 @@
 /**
  * The shortest time a simulator's service protection limits allow for the work a run made it do (its admitted
- * requests and their modeled server time), the denominator-free half of the migration's ceiling ratio.
+ * requests and their modeled server time): the numerator of the migration's ceiling ratio.
  *
  * `computeCeiling` (the simulator's) gives sustained rates; a whole run also gets the sliding window's first
- * budget at once, so for a run of a few windows the rate bound is not a bound. Here, in simulated time, with
- * W the window, R requests and X server ms per window, C concurrent requests (each holds its slot for its
- * server time, so server time accrues at most C ms per ms):
+ * budget at once, so for a run of a few windows the rate bound is not a bound. The gate counts a request's server
+ * time when it is admitted (its response then waits that long) and admits while the window's sum is within the
+ * budget, so a window can end one request over it. In simulated time, with W the window, R requests and X server
+ * ms per window, C concurrent requests (each holds its slot for its server time) and s the largest request:
  *   requests:       the (kR+1)-th request cannot start before k windows after the first: floor((N-1)/R) * W;
- *   execution time: each window [iW, (i+1)W) holds at most P = min(X, C*W), the last, partial one at most C ms
- *                   per ms, so with k = ceil(E/P) - 1 full windows: k*W + (E - k*P) / C (k = 0: concurrency binds).
- * Not modeled, so a client may beat it a little: the gate counts a request's server time when it completes, so
- * requests in flight when a window's budget runs out land on top of it.
+ *   execution time: the requests admitted in each window [iW, (i+1)W) cost at most P = min(X + s, C*(W + s)); the
+ *                   last window's must still be served by C slots, so with k = ceil(E/P) - 1:
+ *                   k*W + min(W, (E - k*P) / C)   (k = 0: only the concurrency limit binds).
+ * Overstating s only lowers the bound.
  */
 import type { LimitsConfig } from '../tools/dataverse-sim/src/index.js';
 
@@ -18,6 +19,8 @@ import type { LimitsConfig } from '../tools/dataverse-sim/src/index.js';
 export interface GateUsage {
     requests: number;
     executionMs: number;
+    /** Server time of the largest single request (sim ms), or an upper bound of it. */
+    maxRequestMs: number;
 }
 
 export type ShortestTimeBinding = 'requests' | 'executionTime' | 'concurrency' | 'none';
@@ -34,7 +37,7 @@ export interface ShortestTime {
 
 export function shortestTime(limits: LimitsConfig, timeScale: number, usage: GateUsage): ShortestTime {
     if (!(timeScale > 0)) throw new RangeError(`shortestTime: timeScale must be > 0, got ${timeScale}`);
-    if (!(usage.requests >= 0) || !(usage.executionMs >= 0)) {
+    if (!(usage.requests >= 0) || !(usage.executionMs >= 0) || !(usage.maxRequestMs >= 0)) {
         throw new RangeError(`shortestTime: usage must be non-negative, got ${JSON.stringify(usage)}`);
     }
     const windowMs = limits.windowSeconds * 1000;
@@ -44,9 +47,13 @@ export function shortestTime(limits: LimitsConfig, timeScale: number, usage: Gat
     const requestsMs =
         usage.requests > 0 ? Math.floor((usage.requests - 1) / limits.maxRequestsPerWindow) * windowMs : 0;
 
-    const perWindow = Math.min(limits.maxExecutionMsPerWindow, slots * windowMs);
+    const perWindow = Math.min(
+        limits.maxExecutionMsPerWindow + usage.maxRequestMs,
+        slots * (windowMs + usage.maxRequestMs),
+    );
     const fullWindows = usage.executionMs > 0 ? Math.ceil(usage.executionMs / perWindow) - 1 : 0;
-    const executionMs = fullWindows * windowMs + (usage.executionMs - fullWindows * perWindow) / slots;
+    const executionMs =
+        fullWindows * windowMs + Math.min(windowMs, (usage.executionMs - fullWindows * perWindow) / slots);
 
     let binding: ShortestTimeBinding = 'none';
     if (executionMs > 0 || requestsMs > 0) {
