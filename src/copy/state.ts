@@ -8,11 +8,70 @@
 import type { BatchResponse } from '../dataverse/client-types.js';
 import { parseErrorBody } from '../dataverse/errors.js';
 import { entityPath } from '../dataverse/odata-url.js';
+import type { TablePlan } from '../plan/types.js';
+import { idFilters, keyFilters } from './addressing.js';
 import { workKinds, type StateItem } from './copy-page.js';
+import { collectRows } from './page-read.js';
+import { addressIdentity, keyColumns, targetIdentity } from './row-plan.js';
 import { chunked, runPhasePage, writeOptions, type PhasePageInput, type PhasePageOutcome } from './phase-page.js';
 import type { RunContext } from './run-context.js';
 import { needsMessage, stateRequest, type StateTarget } from './state-messages.js';
 import { readWork } from './work.js';
+
+/**
+ * The rows' state in the target now: a page may run again (activities run at least once), and a
+ * message such as WinOpportunity is refused for a row it already closed, so rows already in the
+ * wanted state are left alone and the others start from their real state.
+ */
+async function currentStates(
+    ctx: RunContext,
+    table: TablePlan,
+    items: readonly StateItem[],
+    signal?: AbortSignal,
+): Promise<Map<string, { state: number; status: number }>> {
+    const state = table.state!;
+    const keys = keyColumns(table);
+    const select = [
+        table.target.primaryId,
+        ...keys.map((k) => k.name),
+        state.targetStateColumn,
+        state.targetStatusColumn,
+    ];
+    const filters =
+        table.match.kind === 'id'
+            ? idFilters(
+                  table.target.primaryId,
+                  items.flatMap((i) => (i.address.kind === 'id' ? [i.address.id] : [])),
+              )
+            : keyFilters(
+                  keys,
+                  items.flatMap((i) => (i.address.kind === 'key' ? [i.address.values] : [])),
+              );
+    const rows = (
+        await Promise.all(
+            filters.map((filter) =>
+                collectRows(
+                    ctx.target.queryPages(
+                        table.target.entitySetName,
+                        { select, filter },
+                        {
+                            pageSize: 5000,
+                            ...(signal ? { signal } : {}),
+                        },
+                    ),
+                ),
+            ),
+        )
+    ).flat();
+    const states = new Map<string, { state: number; status: number }>();
+    for (const row of rows) {
+        const s = row[state.targetStateColumn];
+        const t = row[state.targetStatusColumn];
+        if (typeof s === 'number' && typeof t === 'number')
+            states.set(targetIdentity(table, row), { state: s, status: t });
+    }
+    return states;
+}
 
 function ok(response: BatchResponse | undefined): boolean {
     return response !== undefined && response.status >= 200 && response.status < 300;
@@ -43,6 +102,16 @@ export function setStatePage(ctx: RunContext, input: PhasePageInput, signal?: Ab
                 statusColumn: state.targetStatusColumn,
             });
             const { batchSize: size, ...options } = writeOptions(ctx, table, signal);
+            const now = await currentStates(ctx, table, items, signal);
+            const pending: StateItem[] = [];
+            for (const item of items) {
+                const current = now.get(addressIdentity(item.address));
+                if (current && current.state === item.state && current.status === item.status) {
+                    counts.skipped++;
+                    counts.unchanged++;
+                } else pending.push(current ? { ...item, from: current } : item);
+            }
+            items = pending;
             const open = state.created;
             // Leaving a message-only state (won, qualified, resolved ...) needs the row reopened first.
             const reopen = items.filter(

@@ -4,11 +4,18 @@
  * owner lookups across environments whose users have other ids, inactive and won/lost rows, and
  * many-to-many rows.
  */
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities } from '../../src/activities/index.js';
+import { createEnvironmentClients } from '../../src/copy/environments.js';
+import { ActivityName } from '../../src/orchestrators/names.js';
+import { createFileRunStore } from '../../src/runlog/index.js';
 import { dvm, simulatorPair, writeSpec, type Pair } from './run-helpers.js';
 
 let pair: Pair;
 let specPath: string;
+let runId: string;
 
 beforeAll(async () => {
     pair = await simulatorPair(
@@ -34,6 +41,7 @@ describe('a crm migration into an empty target', () => {
         if (run.code !== 0) console.error(run.stderr, run.stdout);
         expect(run.code).toBe(0);
         const summary = JSON.parse(run.stdout);
+        runId = summary.runId;
         expect(summary.status).toBe('succeeded');
         for (const table of ['account', 'contact', 'lead', 'opportunity']) {
             const t = summary.tables[table];
@@ -57,5 +65,29 @@ describe('a crm migration into an empty target', () => {
         }
         expect(verify.code).toBe(0);
         expect(JSON.parse(verify.stdout).identical).toBe(true);
+    });
+
+    it('a state page played again (activities run at least once) changes nothing and fails nothing', async () => {
+        // Closed opportunities refuse a second WinOpportunity: the page must see they are closed already.
+        const root = join(pair.dir, 'log');
+        const folder = join(root, 'runs', runId, 'work', 'state', 'opportunity');
+        const pages = (await readdir(folder)).map((f) => Number(f.replace('.json', '')));
+        expect(pages.length).toBeGreaterThan(0);
+        const activities = createActivities({
+            store: createFileRunStore(root),
+            connect: (spec) => createEnvironmentClients(spec, { env: process.env, userAgent: 'test' }),
+        });
+        const written = pair.target.stats().rowsWritten;
+        for (const page of pages) {
+            const outcome: any = await activities[ActivityName.setStatePage]({
+                runId,
+                table: 'opportunity',
+                page,
+                kind: 'copy',
+            });
+            expect(outcome.counts.failed).toBe(0);
+            expect(outcome.counts.unchanged).toBe(outcome.counts.read);
+        }
+        expect(pair.target.stats().rowsWritten).toBe(written);
     });
 });
