@@ -160,12 +160,13 @@ describe.each(implementations)('$name run store', (implementation) => {
         expect(await store.list('runs/run-9/')).toEqual([]);
     });
 
-    it('loses no line and never interleaves calls: 50 concurrent writers x 100 appends', async () => {
-        // A small part limit on Blob: the log also crosses rollovers while the writers race.
-        const { store } = await implementation.open({ maxAppendsPerBlob: 500 });
+    it('loses no line and never interleaves calls: 50 concurrent writers', async () => {
+        // A small part limit on Blob: the log also crosses rollovers while the writers race. Blob appends are
+        // network round trips to Azurite, so fewer per writer there keep the suite fast; the race is the same.
+        const appends = implementation.name === 'blob' ? 20 : 100;
+        const { store } = await implementation.open({ maxAppendsPerBlob: implementation.name === 'blob' ? 100 : 500 });
         const { events } = runPaths('busy');
         const writers = 50;
-        const appends = 100;
         await Promise.all(
             Array.from({ length: writers }, async (_, w) => {
                 for (let i = 0; i < appends; i++)
