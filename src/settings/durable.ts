@@ -21,6 +21,13 @@ export const DURABLE_HOST = {
     /** Per instance; the Dataverse client adapts its own concurrency below its maxConcurrency. */
     maxConcurrentActivityFunctions: 16,
     maxConcurrentOrchestratorFunctions: 8,
+    /**
+     * Starting an instance id that is running is refused (the default replaces it): the host's own guard
+     * behind the spec lease, so a scheduled run can never start twice under one id.
+     */
+    overridableExistingInstanceStates: 'NonRunningStates',
+    /** The HTTP API's links assume the default route prefix. */
+    httpRoutePrefix: 'api',
     /** The provider the Durable Task Scheduler backend switches to, and the setting with its connection. */
     scheduler: { storageProvider: 'azureManaged', connectionStringName: schedulerConnectionSetting },
 } as const;

@@ -261,8 +261,10 @@ const hostJsonSchema = z
                     storageProvider: z.object({ type: z.string(), maxQueuePollingInterval: z.string() }).loose(),
                     maxConcurrentActivityFunctions: z.number(),
                     maxConcurrentOrchestratorFunctions: z.number(),
+                    overridableExistingInstanceStates: z.string(),
                 })
                 .loose(),
+            http: z.object({ routePrefix: z.string() }).loose(),
         }),
     })
     .loose();
@@ -289,6 +291,8 @@ describe('host.json', () => {
         );
         expect(durable.maxConcurrentActivityFunctions).toBe(DURABLE_HOST.maxConcurrentActivityFunctions);
         expect(durable.maxConcurrentOrchestratorFunctions).toBe(DURABLE_HOST.maxConcurrentOrchestratorFunctions);
+        expect(durable.overridableExistingInstanceStates).toBe(DURABLE_HOST.overridableExistingInstanceStates);
+        expect(host.extensions.http.routePrefix).toBe(DURABLE_HOST.httpRoutePrefix);
     });
 
     it('takes the task hub from a setting both Azure and local runs have', () => {
