@@ -38,9 +38,18 @@ const attributeSchema = z.object({
     AttributeOf: z.string().nullable().optional(),
 });
 
+/** One table's creates, one second pass, or one relationship's associations. */
+export interface NaiveStep {
+    step: string;
+    requests: number;
+    seconds: number;
+}
+
 export interface NaiveResult {
     /** Business rows created (the four tables). */
     rows: number;
+    /** Per step, to show the rate is steady (each step's writes per second). */
+    steps: NaiveStep[];
     associations: number;
     /** Requests sent to the target. */
     requests: number;
@@ -97,6 +106,7 @@ class NaiveMigration {
     private currencies = new Map<string, string>();
     private fallbackOwner = '';
     requests = 0;
+    readonly steps: NaiveStep[] = [];
 
     constructor(sourceUrl: string, targetUrl: string) {
         this.source = connect(sourceUrl);
@@ -185,6 +195,18 @@ class NaiveMigration {
         return true;
     }
 
+    /** Times one step and counts its writes. */
+    private async step<T>(name: string, work: () => Promise<T>): Promise<T> {
+        const [requests, started] = [this.requests, performance.now()];
+        const result = await work();
+        this.steps.push({
+            step: name,
+            requests: this.requests - requests,
+            seconds: (performance.now() - started) / 1000,
+        });
+        return result;
+    }
+
     private async send(write: Promise<unknown>): Promise<void> {
         this.requests++;
         await write;
@@ -194,7 +216,11 @@ class NaiveMigration {
      * Reads a whole table, then creates its rows one at a time with their owner, currency and lookups, except
      * the lookups `later` holds back (they point at rows that may not exist yet). Returns the rows read.
      */
-    private async copyTable(table: keyof typeof COLLECTIONS, lookups: Lookup[]): Promise<Row[]> {
+    private copyTable(table: keyof typeof COLLECTIONS, lookups: Lookup[]): Promise<Row[]> {
+        return this.step(`create ${table}`, () => this.createAll(table, lookups));
+    }
+
+    private async createAll(table: keyof typeof COLLECTIONS, lookups: Lookup[]): Promise<Row[]> {
         const collection = COLLECTIONS[table];
         const columns = await this.columns(table);
         const read = ['ownerid', 'transactioncurrencyid', ...lookups.map((l) => l.column)].map((c) => `_${c}_value`);
@@ -209,7 +235,11 @@ class NaiveMigration {
     }
 
     /** The second pass: the held-back lookups, one update per row that has any. */
-    private async patchLater(table: keyof typeof COLLECTIONS, rows: Row[], lookups: Lookup[]): Promise<void> {
+    private patchLater(table: keyof typeof COLLECTIONS, rows: Row[], lookups: Lookup[]): Promise<void> {
+        return this.step(`patch ${table}`, () => this.patchAll(table, rows, lookups));
+    }
+
+    private async patchAll(table: keyof typeof COLLECTIONS, rows: Row[], lookups: Lookup[]): Promise<void> {
         const collection = COLLECTIONS[table];
         for (const row of rows) {
             const data: Row = {};
@@ -218,6 +248,23 @@ class NaiveMigration {
             const key = text(row, `${table}id`);
             if (any && key !== undefined) await this.send(this.target.update({ collection, key, data }));
         }
+    }
+
+    /** Reads an intersect table and associates its pairs in the target one request at a time. */
+    private async associateAll(intersect: string, side: 'account' | 'contact', relationship: string): Promise<number> {
+        const pairs = await this.source.retrieveAll<Row>({ collection: intersect, select: [`${side}id`, 'leadid'] });
+        for (const pair of pairs.value) {
+            await this.send(
+                this.target.associate({
+                    collection: COLLECTIONS[side],
+                    primaryKey: text(pair, `${side}id`) ?? '',
+                    relationshipName: relationship,
+                    relatedCollection: COLLECTIONS.lead,
+                    relatedKey: text(pair, 'leadid') ?? '',
+                }),
+            );
+        }
+        return pairs.value.length;
     }
 
     async run(): Promise<{ rows: number; associations: number }> {
@@ -254,22 +301,9 @@ class NaiveMigration {
             ['accountleadscollection', 'account', 'accountleads_association'],
             ['contactleadscollection', 'contact', 'contactleads_association'],
         ] as const) {
-            const pairs = await this.source.retrieveAll<Row>({
-                collection: intersect,
-                select: [`${side}id`, 'leadid'],
-            });
-            for (const pair of pairs.value) {
-                await this.send(
-                    this.target.associate({
-                        collection: COLLECTIONS[side],
-                        primaryKey: text(pair, `${side}id`) ?? '',
-                        relationshipName: relationship,
-                        relatedCollection: COLLECTIONS.lead,
-                        relatedKey: text(pair, 'leadid') ?? '',
-                    }),
-                );
-                associations++;
-            }
+            associations += await this.step(`associate ${relationship}`, () =>
+                this.associateAll(intersect, side, relationship),
+            );
         }
         return { rows: accounts.length + contacts.length + leads.length + opportunities.length, associations };
     }
@@ -281,5 +315,11 @@ export async function naiveMigration(sourceUrl: string, targetUrl: string): Prom
     const migration = new NaiveMigration(sourceUrl, targetUrl);
     await migration.prepare();
     const { rows, associations } = await migration.run();
-    return { rows, associations, requests: migration.requests, seconds: (performance.now() - started) / 1000 };
+    return {
+        rows,
+        steps: migration.steps,
+        associations,
+        requests: migration.requests,
+        seconds: (performance.now() - started) / 1000,
+    };
 }

@@ -26,6 +26,9 @@ export interface BenchResults {
 
 const mb = (bytes: number) => bytes / 2 ** 20;
 
+/** Naive steps with fewer writes than this are too short to show a rate. */
+const MIN_STEP_REQUESTS = 50;
+
 export function loadLines(f: LoadFigures): string[] {
     return [
         `simulator load   ${fmt(f.rows).padStart(9)} rows  ${fmt(f.loadMs).padStart(6)} ms  ${fmt(f.heapBytesPerRow).padStart(5)} bytes heap/row`,
@@ -60,12 +63,16 @@ export function migrationLines(f: MigrationFigures, timeScale: number): string[]
         `migration (crm, demo spec, window ${BENCH_LIMITS.windowSeconds} s, time scale ${timeScale}; simulators and the migration in their own processes)`,
         sizeLine('migration', f.main),
         sizeLine('migration', f.small),
-        `  time with pages running ${fmt(t.pageSeconds, 1)} s (${phases}); none running ${fmt(t.idleSeconds, 1)} s (plan, key walks, phase changes)`,
+        `  time with pages running ${fmt(t.pageSeconds, 1)} s (${phases}); none running ${fmt(t.idleSeconds, 1)} s, of which key walks listing pages ${fmt(t.listingSeconds, 1)} s`,
         `  target: ${fmt(f.main.target.admitted)} requests, ${fmt(f.main.target.executionMs / 1000)} s modeled server time; source: ${fmt(f.main.source.admitted)} requests, ${fmt(f.main.source.executionMs / 1000)} s`,
         `  target requests in flight (client side): mean ${fmt(f.main.report.targetRequests.meanInFlight, 1)}, queued ${fmt(f.main.report.targetRequests.meanQueued, 1)}, limit ${fmt(f.main.report.targetRequests.meanLimit, 1)}, peak ${f.main.report.targetRequests.peakInFlight}`,
         `  local host: ${host.episodes} episodes, ${host.replays} replays, ${fmt(host.replayMs)} ms replaying of ${fmt(host.wallMs / 1000, 1)} s: replay share ${fmt(f.replayShare * 100, 2)} %`,
         `  peak RSS ${fmt(mb(f.main.report.maxRssBytes))} MB at ${fmt(f.main.rows)} rows vs ${fmt(mb(f.small.report.maxRssBytes))} MB at ${fmt(f.small.rows)}: ${fmt(f.rssGrowth, 2)}x (peak heap ${fmt(mb(f.main.report.peakHeapUsedBytes))} vs ${fmt(mb(f.small.report.peakHeapUsedBytes))} MB)`,
         `naive DynamicsWebApi ${fmt(f.naive.rows)} rows + ${fmt(f.naive.associations)} associations, ${fmt(f.naive.requests)} writes one at a time: ${fmt(f.naive.seconds, 1)} s, ${fmt(f.naive.rowsPerSecond, 1)} rows/s (server time ${fmt(f.naive.serverTimeShare * 100)} % of it), row counts identical`,
+        `  writes/s per step (steady rate): ${f.naive.steps
+            .filter((st) => st.requests >= MIN_STEP_REQUESTS)
+            .map((st) => `${st.step} ${fmt(st.requests / st.seconds, 1)}`)
+            .join(', ')}`,
         `  migration vs naive: ${fmt(f.speedupVsNaive, 1)}x the rows/s`,
     ];
 }
@@ -139,6 +146,7 @@ export function toJson(results: BenchResults): Record<string, unknown> {
                           seconds: round(m.timeline.seconds, 2),
                           pageSeconds: round(m.timeline.pageSeconds, 2),
                           idleSeconds: round(m.timeline.idleSeconds, 2),
+                          listingSeconds: round(m.timeline.listingSeconds, 2),
                           phases: Object.fromEntries(
                               Object.entries(m.timeline.phases).map(([k, v]) => [k, round(v, 2)]),
                           ),
@@ -151,6 +159,11 @@ export function toJson(results: BenchResults): Record<string, unknown> {
                           seconds: round(m.naive.seconds, 2),
                           rowsPerSecond: round(m.naive.rowsPerSecond, 2),
                           serverTimeShare: round(m.naive.serverTimeShare, 3),
+                          steps: m.naive.steps.map((st) => ({
+                              step: st.step,
+                              requests: st.requests,
+                              seconds: round(st.seconds, 2),
+                          })),
                       },
                   },
               }

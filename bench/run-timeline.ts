@@ -1,7 +1,7 @@
 /**
  * Where a measured run's wall time went, from its own event log (`runs/{runId}/events.jsonl`): how long at
  * least one page activity was running, per phase, and the rest (planning, key walks that list the next tier's
- * pages, phase changes), when the target has no page work to spend its budget on. Explains a ceiling ratio
+ * pages, phase changes), when the target has no page work to spend its budget on; and how long key walks ran. Explains a ceiling ratio
  * below 1 without guessing.
  */
 import { readFile } from 'node:fs/promises';
@@ -22,6 +22,8 @@ export interface RunTimeline {
     pageSeconds: number;
     /** Seconds with no page activity running. */
     idleSeconds: number;
+    /** Seconds with no page running in which a list-pages activity (a table's or relationship's key walk) was. */
+    listingSeconds: number;
     /** Per phase (copy, deferred, state, associate, ...): seconds in which one of its pages was running. */
     phases: Record<string, number>;
 }
@@ -46,6 +48,7 @@ export function timelineOf(lines: string[]): RunTimeline {
     let started: number | undefined;
     let finished: number | undefined;
     const pages: Interval[] = [];
+    const listings: Interval[] = [];
     const byPhase = new Map<string, Interval[]>();
     lines.forEach((line, i) => {
         if (line.trim() === '') return;
@@ -55,6 +58,7 @@ export function timelineOf(lines: string[]): RunTimeline {
         const at = Date.parse(event.at);
         if (event.type === 'run-started') started = at;
         else if (event.type === 'run-finished') finished = at;
+        else if (event.type === 'table-listed' && event.ms !== undefined) listings.push([at - event.ms, at]);
         else if (event.type === 'page' && event.ms !== undefined) {
             const interval: Interval = [at - event.ms, at];
             pages.push(interval);
@@ -71,6 +75,7 @@ export function timelineOf(lines: string[]): RunTimeline {
         seconds,
         pageSeconds,
         idleSeconds: Math.max(0, seconds - pageSeconds),
+        listingSeconds: (unionLength([...pages, ...listings]) - unionLength(pages)) / 1000,
         phases: Object.fromEntries([...byPhase].map(([phase, list]) => [phase, unionLength(list) / 1000])),
     };
 }

@@ -37,6 +37,19 @@ describe('the naive DynamicsWebApi migration', () => {
         expect(result.rows).toBe(300);
         expect(result.associations).toBe(source.dump('accountleads').length + source.dump('contactleads').length);
         expect(result.requests).toBeGreaterThan(result.rows + result.associations);
+        expect(result.steps.map((s) => s.step)).toEqual([
+            'create account',
+            'create contact',
+            'patch account',
+            'patch contact',
+            'create lead',
+            'create opportunity',
+            'patch lead',
+            'associate accountleads_association',
+            'associate contactleads_association',
+        ]);
+        expect(result.steps.reduce((n, s) => n + s.requests, 0)).toBe(result.requests);
+        expect(result.steps.find((s) => s.step === 'create contact')?.requests).toBe(source.dump('contact').length);
     });
 
     it('keeps ids and lookups, including the cycle patched in a second pass', () => {

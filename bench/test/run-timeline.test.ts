@@ -25,6 +25,8 @@ describe('timelineOf', () => {
         const lines = [
             line({ at: at(0), type: 'run-started' }),
             line({ at: at(1), type: 'planned' }),
+            line({ at: at(2), type: 'table-listed', ms: 800 }),
+            line({ at: at(6), type: 'table-listed', ms: 500 }), // 5.5..6, beside copy pages
             line({ at: at(6), type: 'page', phase: 'copy', ms: 4000 }), // 2..6
             line({ at: at(7), type: 'page', phase: 'copy', ms: 3000 }), // 4..7
             line({ at: at(12), type: 'page', phase: 'deferred', ms: 2000 }), // 10..12
@@ -37,6 +39,7 @@ describe('timelineOf', () => {
         expect(t.pageSeconds).toBeCloseTo(5 + 2.5, 9);
         expect(t.idleSeconds).toBeCloseTo(14 - 7.5, 9);
         expect(t.phases).toEqual({ copy: 5, deferred: 2, associate: 1.5 });
+        expect(t.listingSeconds).toBeCloseTo(0.8, 9); // the second walk ran beside copy pages
     });
 
     it('names the line that is not an event, and refuses a log without its end', () => {
