@@ -1,9 +1,9 @@
 /**
  * One measured migration: a crm source with `rows` generated rows and its empty counterpart, each a simulator
- * process under the benchmark limits, the migration in a child process, then the simulators' own accounting
- * of what the run cost them (admitted requests, modeled server time) turned into the shortest time their
- * limits allow, and `verify` to prove the target identical. Rates are business rows of the source per second
- * of the run's wall time (plan to summary).
+ * process, the migration in a child process, then `verify` to prove the target identical. Under limits, the
+ * simulators' own accounting of what the run cost them (admitted requests, modeled server time) becomes the
+ * shortest time their limits allow, and the ceiling ratio. Rates are business rows of the source per second of
+ * the run's wall time (plan to summary).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -12,19 +12,20 @@ import { modeledServerMs, type LimitsConfig } from '../tools/dataverse-sim/src/i
 import { BENCH_PAGE_SIZE, crmSpec, type CrmSpecOptions } from './crm-spec.js';
 import { runMigrationChild, type RunnerReport } from './migration-child.js';
 import { shortestTime, type ShortestTime } from './shortest-time.js';
-import { startPair, type SimProcess, type SimProcessStats } from './sim-process.js';
+import { startPair, type SimProcess } from './sim-process.js';
 import { verifyIdentical, type VerifyFigures } from './verify-run.js';
 
 /** Ids per request of the key walk that lists pages (the Web API's largest page). */
 const KEY_WALK_PAGE = 5000;
 
+/** Service protection limits of both simulators: a config (and the same as a file for the CLI), or none. */
+export type MeasureLimits = { config: LimitsConfig; path: string } | 'none';
+
 export interface MeasureOptions {
     label: string;
     rows: number;
     seed: number;
-    limits: LimitsConfig;
-    /** The same limits as a file, for the simulator CLI. */
-    limitsPath: string;
+    limits: MeasureLimits;
     timeScale: number;
     workDir: string;
     spec?: CrmSpecOptions;
@@ -36,16 +37,16 @@ export interface SimCost {
     admitted: number;
     throttled: number;
     executionMs: number;
-    shortest: ShortestTime;
+    /** Under limits only. */
+    shortest?: ShortestTime;
 }
 
 export interface MeasuredMigration {
     rows: number;
     seconds: number;
     rowsPerSecond: number;
-    /** The larger of the two simulators' shortest times, real seconds. */
-    shortestSeconds: number;
-    ceilingRatio: number;
+    /** Under limits only: the larger of the two simulators' shortest times (real seconds), over the run's. */
+    ceiling?: { shortestSeconds: number; ratio: number };
     source: SimCost;
     target: SimCost;
     report: RunnerReport;
@@ -57,63 +58,36 @@ export interface MeasuredMigration {
  * source's largest is a key-walk page (5000 ids); the target's a read of a page's rows or a chunk of
  * `writeBatchSize` writes counted twice (a close message writes the row and its close activity).
  */
-function largestRequestMs(options: MeasureOptions, side: 'source' | 'target'): number {
-    const pageSize = options.spec?.pageSize ?? BENCH_PAGE_SIZE;
-    const writeBatchSize = options.spec?.writeBatchSize ?? SPEC_DEFAULTS.writeBatchSize;
+function largestRequestMs(limits: LimitsConfig, spec: CrmSpecOptions, side: 'source' | 'target'): number {
+    const pageSize = spec.pageSize ?? BENCH_PAGE_SIZE;
+    const writeBatchSize = spec.writeBatchSize ?? SPEC_DEFAULTS.writeBatchSize;
     const reads = side === 'source' ? Math.max(KEY_WALK_PAGE, pageSize) : pageSize;
     const writes = side === 'source' ? 0 : 2 * writeBatchSize;
     return Math.max(
-        modeledServerMs(options.limits, { rowsRead: reads, rowsWritten: 0 }),
-        modeledServerMs(options.limits, { rowsRead: 0, rowsWritten: writes }),
+        modeledServerMs(limits, { rowsRead: reads, rowsWritten: 0 }),
+        modeledServerMs(limits, { rowsRead: 0, rowsWritten: writes }),
     );
 }
 
 async function costAt(sim: SimProcess, options: MeasureOptions, side: 'source' | 'target'): Promise<SimCost> {
-    const stats: SimProcessStats = await sim.stats();
+    const stats = await sim.stats();
     const users = Object.keys(stats.gate.requestsPerUser);
     // The limits are per user; one budget is what the arithmetic below assumes.
     if (users.length > 1) throw new Error(`${sim.url}: requests from ${users.length} users; expected one identity`);
     const t = stats.gate.throttled;
-    return {
+    const cost: SimCost = {
         requests: stats.gate.requests,
         admitted: stats.gate.admitted,
         throttled: t.requests + t.executionTime + t.concurrency,
         executionMs: stats.gate.totalExecutionMs,
-        shortest: shortestTime(options.limits, options.timeScale, {
-            requests: stats.gate.admitted,
-            executionMs: stats.gate.totalExecutionMs,
-            maxRequestMs: largestRequestMs(options, side),
-        }),
     };
-}
-
-interface TimelineSample {
-    ms: number;
-    executionMs: number;
-    admitted: number;
-    throttled: number;
-}
-
-/** The target's cumulative cost every second while the run goes on, for a look at where its budget went unused. */
-function sampleTimeline(sim: SimProcess): { samples: TimelineSample[]; stop: () => void } {
-    const samples: TimelineSample[] = [];
-    const started = performance.now();
-    const timer = setInterval(() => {
-        const ms = performance.now() - started;
-        sim.stats().then(
-            (s) => {
-                const t = s.gate.throttled;
-                samples.push({
-                    ms,
-                    executionMs: s.gate.totalExecutionMs,
-                    admitted: s.gate.admitted,
-                    throttled: t.requests + t.executionTime + t.concurrency,
-                });
-            },
-            () => undefined,
-        );
-    }, 1000);
-    return { samples, stop: () => clearInterval(timer) };
+    if (options.limits === 'none') return cost;
+    const usage = {
+        requests: stats.gate.admitted,
+        executionMs: stats.gate.totalExecutionMs,
+        maxRequestMs: largestRequestMs(options.limits.config, options.spec ?? {}, side),
+    };
+    return { ...cost, shortest: shortestTime(options.limits.config, options.timeScale, usage) };
 }
 
 export async function measureMigration(options: MeasureOptions): Promise<MeasuredMigration> {
@@ -122,20 +96,18 @@ export async function measureMigration(options: MeasureOptions): Promise<Measure
     const pair = await startPair({
         rows: options.rows,
         seed: options.seed,
-        limits: options.limitsPath,
+        limits: options.limits === 'none' ? 'none' : options.limits.path,
         timeScale: options.timeScale,
     });
     try {
         const specPath = join(dir, 'spec.json');
         const spec = crmSpec(`bench-${options.label}`, pair.source.url, pair.target.url, options.spec);
         await writeFile(specPath, `${JSON.stringify(spec, null, 2)}\n`);
-        const timeline = sampleTimeline(pair.target);
         const report = await runMigrationChild({
             specPath,
             logDir: join(dir, 'log'),
             ...(options.activities !== undefined ? { activities: options.activities } : {}),
-        }).finally(() => timeline.stop());
-        await writeFile(join(dir, 'target-timeline.json'), JSON.stringify(timeline.samples));
+        });
         const [source, target] = await Promise.all([
             costAt(pair.source, options, 'source'),
             costAt(pair.target, options, 'target'),
@@ -146,18 +118,20 @@ export async function measureMigration(options: MeasureOptions): Promise<Measure
             throw new Error(`migration ${report.runId} read ${rows} rows; the source has ${options.rows}`);
         }
         const seconds = report.wallMs / 1000;
-        const shortestSeconds = Math.max(source.shortest.seconds, target.shortest.seconds);
-        return {
+        const measured: MeasuredMigration = {
             rows,
             seconds,
             rowsPerSecond: rows / seconds,
-            shortestSeconds,
-            ceilingRatio: shortestSeconds / seconds,
             source,
             target,
             report,
             verify,
         };
+        if (source.shortest && target.shortest) {
+            const shortestSeconds = Math.max(source.shortest.seconds, target.shortest.seconds);
+            measured.ceiling = { shortestSeconds, ratio: shortestSeconds / seconds };
+        }
+        return measured;
     } finally {
         await pair.stop();
     }

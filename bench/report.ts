@@ -50,7 +50,10 @@ export function bulkLines(f: BulkPartFigures): string[] {
 }
 
 function sizeLine(label: string, m: MeasuredMigration): string {
-    return `${label} ${fmt(m.rows).padStart(7)} rows  ${fmt(m.seconds, 1).padStart(6)} s  ${fmt(m.rowsPerSecond).padStart(6)} rows/s  shortest ${fmt(m.shortestSeconds, 1)} s (${m.target.shortest.binding})  ceiling ratio ${fmt(m.ceilingRatio, 2)}  peak RSS ${fmt(mb(m.report.maxRssBytes))} MB  429s ${m.target.throttled}  verify identical`;
+    const ceiling = m.ceiling
+        ? `  shortest ${fmt(m.ceiling.shortestSeconds, 1)} s (${m.target.shortest?.binding ?? ''})  ceiling ratio ${fmt(m.ceiling.ratio, 2)}  429s ${m.target.throttled}`
+        : '';
+    return `${label.padEnd(16)} ${fmt(m.rows).padStart(7)} rows  ${fmt(m.seconds, 1).padStart(6)} s  ${fmt(m.rowsPerSecond).padStart(6)} rows/s${ceiling}  peak RSS ${fmt(mb(m.report.maxRssBytes))} MB  verify identical`;
 }
 
 export function migrationLines(f: MigrationFigures, timeScale: number): string[] {
@@ -58,22 +61,24 @@ export function migrationLines(f: MigrationFigures, timeScale: number): string[]
     const phases = Object.entries(t.phases)
         .map(([phase, s]) => `${phase} ${fmt(s, 1)} s`)
         .join(', ');
-    const host = f.main.report.host;
+    const main = f.main.report;
+    const { small, large } = f.memory;
     return [
-        `migration (crm, demo spec, window ${BENCH_LIMITS.windowSeconds} s, time scale ${timeScale}; simulators and the migration in their own processes)`,
-        sizeLine('migration', f.main),
-        sizeLine('migration', f.small),
+        `migration (crm, demo spec; simulators and the migration each in their own process)`,
+        sizeLine(`under limits x${timeScale}`, f.main),
         `  time with pages running ${fmt(t.pageSeconds, 1)} s (${phases}); none running ${fmt(t.idleSeconds, 1)} s, of which key walks listing pages ${fmt(t.listingSeconds, 1)} s`,
         `  target: ${fmt(f.main.target.admitted)} requests, ${fmt(f.main.target.executionMs / 1000)} s modeled server time; source: ${fmt(f.main.source.admitted)} requests, ${fmt(f.main.source.executionMs / 1000)} s`,
-        `  target requests in flight (client side): mean ${fmt(f.main.report.targetRequests.meanInFlight, 1)}, queued ${fmt(f.main.report.targetRequests.meanQueued, 1)}, limit ${fmt(f.main.report.targetRequests.meanLimit, 1)}, peak ${f.main.report.targetRequests.peakInFlight}`,
-        `  local host: ${host.episodes} episodes, ${host.replays} replays, ${fmt(host.replayMs)} ms replaying of ${fmt(host.wallMs / 1000, 1)} s: replay share ${fmt(f.replayShare * 100, 2)} %`,
-        `  peak RSS ${fmt(mb(f.main.report.maxRssBytes))} MB at ${fmt(f.main.rows)} rows vs ${fmt(mb(f.small.report.maxRssBytes))} MB at ${fmt(f.small.rows)}: ${fmt(f.rssGrowth, 2)}x (peak heap ${fmt(mb(f.main.report.peakHeapUsedBytes))} vs ${fmt(mb(f.small.report.peakHeapUsedBytes))} MB)`,
+        `  target requests in flight (client side): mean ${fmt(main.targetRequests.meanInFlight, 1)}, queued ${fmt(main.targetRequests.meanQueued, 1)}, limit ${fmt(main.targetRequests.meanLimit, 1)}, peak ${main.targetRequests.peakInFlight}`,
+        `  local host: ${main.host.episodes} episodes, ${main.host.replays} replays, ${fmt(main.host.replayMs)} ms replaying of ${fmt(main.host.wallMs / 1000, 1)} s: replay share ${fmt(f.replayShare * 100, 2)} %`,
         `naive DynamicsWebApi ${fmt(f.naive.rows)} rows + ${fmt(f.naive.associations)} associations, ${fmt(f.naive.requests)} writes one at a time: ${fmt(f.naive.seconds, 1)} s, ${fmt(f.naive.rowsPerSecond, 1)} rows/s (server time ${fmt(f.naive.serverTimeShare * 100)} % of it), row counts identical`,
         `  writes/s per step (steady rate): ${f.naive.steps
             .filter((st) => st.requests >= MIN_STEP_REQUESTS)
             .map((st) => `${st.step} ${fmt(st.requests / st.seconds, 1)}`)
             .join(', ')}`,
         `  migration vs naive: ${fmt(f.speedupVsNaive, 1)}x the rows/s`,
+        sizeLine('no limits', small),
+        sizeLine('no limits', large),
+        `  peak RSS at 10x the rows: ${fmt(f.rssGrowth, 2)}x (peak heap ${fmt(mb(large.report.peakHeapUsedBytes))} vs ${fmt(mb(small.report.peakHeapUsedBytes))} MB)`,
     ];
 }
 
@@ -84,16 +89,21 @@ function migrationJson(m: MeasuredMigration) {
         admitted: c.admitted,
         throttled: c.throttled,
         executionSeconds: round(c.executionMs / 1000, 1),
-        shortestSeconds: round(c.shortest.seconds, 2),
-        binding: c.shortest.binding,
-        sustainedSeconds: round(c.shortest.sustainedSeconds, 2),
+        ...(c.shortest
+            ? {
+                  shortestSeconds: round(c.shortest.seconds, 2),
+                  binding: c.shortest.binding,
+                  sustainedSeconds: round(c.shortest.sustainedSeconds, 2),
+              }
+            : {}),
     });
     return {
         rows: m.rows,
         seconds: round(m.seconds, 2),
         rowsPerSecond: round(m.rowsPerSecond, 1),
-        shortestSeconds: round(m.shortestSeconds, 2),
-        ceilingRatio: round(m.ceilingRatio, 3),
+        ...(m.ceiling
+            ? { shortestSeconds: round(m.ceiling.shortestSeconds, 2), ceilingRatio: round(m.ceiling.ratio, 3) }
+            : {}),
         peakRssMb: round(mb(r.maxRssBytes), 1),
         peakHeapMb: round(mb(r.peakHeapUsedBytes), 1),
         cpuSeconds: round(r.cpuMs / 1000, 1),
@@ -122,7 +132,7 @@ export function toJson(results: BenchResults): Record<string, unknown> {
     const m = results.migration;
     const headline = m
         ? {
-              ceilingRatio: round(m.main.ceilingRatio, 3),
+              ceilingRatio: round(m.ceiling.ratio, 3),
               speedupVsNaive: round(m.speedupVsNaive, 2),
               rssGrowth: round(m.rssGrowth, 3),
               replayShare: round(m.replayShare, 5),
@@ -151,7 +161,7 @@ export function toJson(results: BenchResults): Record<string, unknown> {
                               Object.entries(m.timeline.phases).map(([k, v]) => [k, round(v, 2)]),
                           ),
                       },
-                      small: migrationJson(m.small),
+                      memory: { small: migrationJson(m.memory.small), large: migrationJson(m.memory.large) },
                       naive: {
                           rows: m.naive.rows,
                           associations: m.naive.associations,

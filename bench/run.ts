@@ -39,7 +39,7 @@ async function main(options: BenchOptions): Promise<void> {
         results.migrationTimeScale = options.timeScale;
         results.migration = await migrationBench({
             rows: options.rows,
-            smallRows: Math.round(options.rows / 10),
+            memoryRows: options.memoryRows,
             naiveRows: options.naiveRows,
             timeScale: options.timeScale,
             seed: options.seed,

@@ -24,7 +24,11 @@ const reportSchema = z.object({
     rowsPerSecond: z.number(),
     load: z.unknown().optional(),
     bulk: z.unknown().optional(),
-    migration: z.object({ main: sizeSchema, small: sizeSchema, naive: z.object({ rows: z.number() }) }),
+    migration: z.object({
+        main: sizeSchema,
+        memory: z.object({ small: sizeSchema, large: sizeSchema }),
+        naive: z.object({ rows: z.number() }),
+    }),
 });
 
 const BENCH_SRC = fileURLToPath(new URL('..', import.meta.url));
@@ -68,6 +72,8 @@ describe('npm run bench', () => {
             '1000',
             '--naive-rows',
             '200',
+            '--memory-rows',
+            '300',
             '--time-scale',
             '0.1',
             '--work-dir',
@@ -82,7 +88,8 @@ describe('npm run bench', () => {
         expect(report.replayShare).toBeGreaterThan(0);
         expect(report.replayShare).toBeLessThan(1);
         expect(report.migration.main).toMatchObject({ rows: 1000, identical: true });
-        expect(report.migration.small).toMatchObject({ rows: 100, identical: true });
+        expect(report.migration.memory.small).toMatchObject({ rows: 300, identical: true });
+        expect(report.migration.memory.large).toMatchObject({ rows: 3000, identical: true });
         expect(report.rowsPerSecond).toBeGreaterThan(0);
         expect(report.migration.naive.rows).toBe(200);
         expect(report.migration.main.target.admitted).toBeGreaterThan(0);

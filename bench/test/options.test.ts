@@ -9,6 +9,7 @@ describe('parseBenchArgs', () => {
             json: false,
             rows: 100_000,
             naiveRows: 2000,
+            memoryRows: 20_000,
             timeScale: 0.25,
             seed: 42,
             workDir: '.runs/bench',
