@@ -26,6 +26,9 @@ export const DEFAULT_REFERENCE_MATCH: Readonly<Record<string, readonly string[]>
     systemuser: ['azureactivedirectoryobjectid', 'domainname', 'internalemailaddress', 'fullname'],
     team: ['name'],
     businessunit: ['name'],
+    // Security roles are solution components, never copied as rows; each business unit has its own copy of each
+    // role under the same name, so a role matches by name within the business unit its own matches (plan/build.ts).
+    role: ['name'],
     transactioncurrency: ['isocurrencycode'],
     organization: ['name'],
 };

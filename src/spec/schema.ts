@@ -169,19 +169,36 @@ export const optionsSchema = z
         maxDeleteShare: SPEC_DEFAULTS.maxDeleteShare,
     });
 
-export const migrationSpecSchema = z.strictObject({
-    $schema: z.string().optional(),
-    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
-        error: 'expected 1-63 letters, digits, ., _ or -, starting with a letter or digit',
-    }),
-    source: environmentSchema,
-    target: environmentSchema,
-    tables: z.array(tableSpecSchema).min(1, { error: 'list at least one table' }),
-    manyToMany: z.array(z.string().min(1)).default([]),
-    references: referencesSchema.default({}),
-    onUnresolvedLookup: z.enum(['clear', 'fail']).default(SPEC_DEFAULTS.onUnresolvedLookup),
-    options: optionsSchema,
-});
+/** Something to migrate: a table to copy, or a many-to-many relationship (whose sides may all be matched tables). */
+function hasWork(doc: { tables?: unknown; manyToMany?: unknown }): boolean {
+    const listed = (value: unknown) => Array.isArray(value) && value.length > 0;
+    return listed(doc.tables) || listed(doc.manyToMany);
+}
+
+export const migrationSpecSchema = z
+    .strictObject({
+        $schema: z.string().optional(),
+        name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+            error: 'expected 1-63 letters, digits, ., _ or -, starting with a letter or digit',
+        }),
+        source: environmentSchema,
+        target: environmentSchema,
+        /** May be empty when manyToMany lists relationships between matched tables (users and security roles). */
+        tables: z.array(tableSpecSchema),
+        manyToMany: z.array(z.string().min(1)).default([]),
+        references: referencesSchema.default({}),
+        onUnresolvedLookup: z.enum(['clear', 'fail']).default(SPEC_DEFAULTS.onUnresolvedLookup),
+        options: optionsSchema,
+    })
+    .refine(hasWork, {
+        path: ['tables'],
+        error: 'list at least one table, or a many-to-many relationship in manyToMany',
+        // Checked even when other parts of the spec have problems, so that every problem is reported at once.
+        when: (payload) =>
+            typeof payload.value === 'object' &&
+            payload.value !== null &&
+            Array.isArray((payload.value as { tables?: unknown }).tables),
+    });
 
 export type MigrationSpec = z.output<typeof migrationSpecSchema>;
 export type MigrationSpecInput = z.input<typeof migrationSpecSchema>;

@@ -164,13 +164,39 @@ describe('migration spec', () => {
             (d: any) => (d.tables[0].name = 'Account'),
             /^tables\[0\]\.name: expected a Dataverse logical name/,
         ],
-        ['no tables', (d: any) => (d.tables = []), /^tables: list at least one table/],
+        [
+            'nothing to migrate',
+            (d: any) => {
+                d.tables = [];
+                d.manyToMany = [];
+            },
+            /^tables: list at least one table, or a many-to-many relationship in manyToMany/,
+        ],
+        [
+            'nothing to migrate, with other problems',
+            (d: any) => {
+                d.tables = [];
+                delete d.manyToMany;
+                d.options.pageSize = 0;
+            },
+            /^tables: list at least one table, or a many-to-many relationship in manyToMany/,
+        ],
     ])('rejects %s with its path', (_label, change, expected) => {
         const problems = problemsOf(variant(change));
         expect(
             problems.some((p) => expected.test(p)),
             `problems were:\n${problems.join('\n')}`,
         ).toBe(true);
+    });
+
+    it('accepts no tables when manyToMany lists relationships (between matched users and roles)', () => {
+        const result = validateSpec(
+            variant((d) => {
+                d.tables = [];
+                d.manyToMany = ['systemuserroles_association'];
+            }),
+        );
+        expect(result.ok && result.spec.tables).toEqual([]);
     });
 
     it('accepts valid NCRONTAB schedules and loopback http with no credential', () => {
