@@ -18,6 +18,8 @@ import type {
     EndpointNames,
     ManyToManyEnvironmentPlan,
     ManyToManyPlan,
+    ManyToManySide,
+    ManyToManySideMatch,
     MatchPlan,
     Plan,
     ReferencePlan,
@@ -152,8 +154,38 @@ function checkExplicitReferences(ctx: PlanContext): void {
     }
 }
 
+/**
+ * Reference tables matched within a scope: every business unit has its own copy of each security role under the
+ * same name, so a role matches the role of that name in the business unit its own business unit matches (root to
+ * root, the others by name), as the root BU's copy is the one users of the root BU hold.
+ */
+const REFERENCE_SCOPES: Readonly<Record<string, { column: string; table: string }>> = {
+    role: { column: 'businessunitid', table: 'businessunit' },
+};
+
+function hasColumn(meta: TableMetadata, column: string): boolean {
+    return meta.attributes.some((a) => a.logicalName === column);
+}
+
+/** The scope a used reference table is matched in, when both environments have its column; its table is then used too. */
+function referenceScope(ctx: PlanContext, table: string): ReferencePlan['scope'] {
+    const scope = REFERENCE_SCOPES[table];
+    const source = ctx.source.tables.get(table);
+    const target = ctx.target.tables.get(table);
+    if (!scope || !source || !target || !hasColumn(source, scope.column) || !hasColumn(target, scope.column))
+        return undefined;
+    return scope;
+}
+
 function referencePlans(ctx: PlanContext): ReferencePlan[] {
     const plans: ReferencePlan[] = [];
+    const scopes = new Map<string, NonNullable<ReferencePlan['scope']>>();
+    for (const table of ctx.usedReferences) {
+        const scope = referenceScope(ctx, table);
+        if (!scope) continue;
+        scopes.set(table, scope);
+        ctx.usedReferences.add(scope.table);
+    }
     for (const table of [...ctx.usedReferences].sort()) {
         const rule = ctx.referenceRules.get(table)!;
         const source = ctx.source.tables.get(table);
@@ -162,13 +194,11 @@ function referencePlans(ctx: PlanContext): ReferencePlan[] {
         if (!source || !target) {
             ctx.problems.push({
                 table,
-                message: `lookups point to reference table '${table}', but its metadata was not read from the ${missing} environment`,
+                message: `reference table '${table}' is used (by lookups, many-to-many relationships or the matching of another reference table), but its metadata was not read from the ${missing} environment`,
             });
             continue;
         }
-        const has = (meta: TableMetadata, column: string): boolean =>
-            meta.attributes.some((a) => a.logicalName === column);
-        const matchOn = rule.matchOn.filter((c) => has(source, c) && has(target, c));
+        const matchOn = rule.matchOn.filter((c) => hasColumn(source, c) && hasColumn(target, c));
         const lost = rule.matchOn.filter((c) => !matchOn.includes(c));
         if (lost.length > 0 && !rule.explicit) {
             ctx.warnings.push({
@@ -184,46 +214,74 @@ function referencePlans(ctx: PlanContext): ReferencePlan[] {
                 message: `reference table '${table}' has no column to match rows on in both environments; give it a rule in references`,
             });
         }
+        const scope = scopes.get(table);
         plans.push({
             table,
             source: endpoint(source),
             target: endpoint(target),
             matchOn,
             ...(rule.fallback !== undefined ? { fallback: rule.fallback } : {}),
-            ...(table === 'businessunit' && has(source, 'parentbusinessunitid') && has(target, 'parentbusinessunitid')
+            ...(table === 'businessunit' &&
+            hasColumn(source, 'parentbusinessunitid') &&
+            hasColumn(target, 'parentbusinessunitid')
                 ? { rootColumn: 'parentbusinessunitid' }
                 : {}),
+            ...(scope ? { scope } : {}),
             ...(singleton ? { singleton } : {}),
         });
     }
     return plans;
 }
 
+/** A relationship by schema name or, as CMT schemas name them, by its intersect table (systemuserroles). */
 function findManyToMany(env: EnvironmentMetadata, name: string): ManyToManyRelationshipMetadata | undefined {
     const lower = name.toLowerCase();
-    for (const table of env.tables.values()) {
-        const found = table.manyToMany.find((r) => r.schemaName.toLowerCase() === lower);
-        if (found) return found;
-    }
-    return undefined;
+    const all = [...env.tables.values()].flatMap((t) => t.manyToMany);
+    return (
+        all.find((r) => r.schemaName.toLowerCase() === lower) ??
+        all.find((r) => r.intersectEntityName.toLowerCase() === lower)
+    );
 }
 
-function manyToManySide(env: EnvironmentMetadata, rel: ManyToManyRelationshipMetadata): ManyToManyEnvironmentPlan {
+function manyToManySide(
+    env: EnvironmentMetadata,
+    rel: ManyToManyRelationshipMetadata,
+): ManyToManyEnvironmentPlan | string {
+    const ends = ([1, 2] as const).map((n) => {
+        const table = n === 1 ? rel.entity1LogicalName : rel.entity2LogicalName;
+        return { table, meta: env.tables.get(table), n };
+    });
+    const unread = ends.filter((e) => !e.meta).map((e) => `'${e.table}'`);
+    if (unread.length > 0) return [...new Set(unread)].join(' and ');
+    const side = (n: 1 | 2): ManyToManySide => {
+        const meta = ends[n - 1]!.meta!;
+        return {
+            table: meta.logicalName,
+            entitySetName: meta.entitySetName,
+            primaryId: meta.primaryIdAttribute,
+            intersectAttribute: n === 1 ? rel.entity1IntersectAttribute : rel.entity2IntersectAttribute,
+            navigationProperty: n === 1 ? rel.entity1NavigationPropertyName : rel.entity2NavigationPropertyName,
+        };
+    };
     const intersectEntitySet = env.tables.get(rel.intersectEntityName)?.entitySetName;
     return {
         intersectEntity: rel.intersectEntityName,
         ...(intersectEntitySet ? { intersectEntitySet } : {}),
-        entity1: {
-            table: rel.entity1LogicalName,
-            intersectAttribute: rel.entity1IntersectAttribute,
-            navigationProperty: rel.entity1NavigationPropertyName,
-        },
-        entity2: {
-            table: rel.entity2LogicalName,
-            intersectAttribute: rel.entity2IntersectAttribute,
-            navigationProperty: rel.entity2NavigationPropertyName,
-        },
+        entity1: side(1),
+        entity2: side(2),
     };
+}
+
+/** How a side's rows are found in the target: copied in this run, or matched as a reference table. */
+function sideMatch(ctx: PlanContext, table: string): { match: ManyToManySideMatch; targetTable: string } | undefined {
+    const run = ctx.run.get(table);
+    if (run) return { match: { kind: 'run', table }, targetTable: run.target.logicalName };
+    if (ctx.referenceRules.has(table)) return { match: { kind: 'reference', table }, targetTable: table };
+    return undefined;
+}
+
+function quoted(names: readonly string[]): string {
+    return [...new Set(names)].map((t) => `'${t}'`).join(' and ');
 }
 
 function resolveManyToMany(ctx: PlanContext): ManyToManyPlan[] {
@@ -239,14 +297,20 @@ function resolveManyToMany(ctx: PlanContext): ManyToManyPlan[] {
             });
             return;
         }
-        const outside = [source.entity1LogicalName, source.entity2LogicalName].filter((t) => !ctx.run.has(t));
+        const ends = [source.entity1LogicalName, source.entity2LogicalName];
+        const sides = ends.map((t) => sideMatch(ctx, t));
+        const outside = ends.filter((_, k) => !sides[k]);
         if (outside.length > 0) {
+            const plural = new Set(outside).size > 1;
             ctx.problems.push({
                 path,
-                message: `many-to-many relationship '${source.schemaName}' joins '${source.entity1LogicalName}' and '${source.entity2LogicalName}'; both must be copied in this run, but ${[...new Set(outside)].map((t) => `'${t}'`).join(' and ')} ${outside.length > 1 ? 'are' : 'is'} not in tables`,
+                message: `many-to-many relationship '${source.schemaName}' joins '${ends[0]}' and '${ends[1]}', but ${quoted(outside)} ${plural ? 'are' : 'is'} neither copied in this run nor matched as a reference table: add ${plural ? 'them' : 'it'} to tables (to copy ${plural ? 'their' : 'its'} rows) or give ${plural ? 'them' : 'it'} a rule in references (to match ${plural ? 'their' : 'its'} rows in the target by a natural key)`,
             });
             return;
         }
+        const [side1, side2] = sides as [NonNullable<(typeof sides)[0]>, NonNullable<(typeof sides)[0]>];
+        for (const side of [side1, side2])
+            if (side.match.kind === 'reference') ctx.usedReferences.add(side.match.table);
         const target = findManyToMany(ctx.target, source.schemaName);
         if (!target) {
             ctx.problems.push({
@@ -255,9 +319,7 @@ function resolveManyToMany(ctx: PlanContext): ManyToManyPlan[] {
             });
             return;
         }
-        const expected = [source.entity1LogicalName, source.entity2LogicalName].map(
-            (t) => ctx.run.get(t)!.target.logicalName,
-        );
+        const expected = [side1.targetTable, side2.targetTable];
         if (target.entity1LogicalName !== expected[0] || target.entity2LogicalName !== expected[1]) {
             ctx.problems.push({
                 path,
@@ -265,10 +327,24 @@ function resolveManyToMany(ctx: PlanContext): ManyToManyPlan[] {
             });
             return;
         }
+        const sourcePlan = manyToManySide(ctx.source, source);
+        const targetPlan = manyToManySide(ctx.target, target);
+        for (const [side, planned] of [
+            ['source', sourcePlan],
+            ['target', targetPlan],
+        ] as const) {
+            if (typeof planned === 'string')
+                ctx.problems.push({
+                    path,
+                    message: `many-to-many relationship '${source.schemaName}': the ${side} metadata of ${planned} was not read`,
+                });
+        }
+        if (typeof sourcePlan === 'string' || typeof targetPlan === 'string') return;
         plans.push({
             name: source.schemaName,
-            source: manyToManySide(ctx.source, source),
-            target: manyToManySide(ctx.target, target),
+            source: sourcePlan,
+            target: targetPlan,
+            match: [side1.match, side2.match],
         });
     });
     return plans;

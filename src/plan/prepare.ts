@@ -11,7 +11,7 @@ import { readAllTableNames, readEnvironmentMetadata } from '../dataverse/metadat
 import { DEFAULT_REFERENCE_MATCH, type MigrationSpec } from '../spec/index.js';
 import { buildPlan, planOptions } from './build.js';
 import { pageBoundaries, type PageBoundaries } from './pages.js';
-import { loadReferenceMatches, type ReferenceMatches } from './references.js';
+import { describeReferenceRow, loadReferenceMatches, type ReferenceMatches } from './references.js';
 import type { Plan, PlanEstimates, PlanIssue } from './types.js';
 
 export interface PrepareProgress {
@@ -157,6 +157,7 @@ export async function preparePlan(
             });
             prepared.references = references;
             plan.warnings.push(...references.warnings.map((message) => ({ message })));
+            plan.warnings.push(...unmatchedSideWarnings(plan, references));
         } catch (error) {
             plan.problems.push({
                 message: `cannot match reference tables: ${error instanceof Error ? error.message : String(error)}`,
@@ -181,4 +182,38 @@ function countingClient(client: DataverseClient, onRows: (rows: number) => void)
             }
         },
     };
+}
+
+/**
+ * Many-to-many pairs whose matched side (a user, a role) has no match in the target are skipped: say which rows,
+ * so that a skipped assignment is never a surprise.
+ */
+function unmatchedSideWarnings(plan: Plan, references: ReferenceMatches): PlanIssue[] {
+    const warnings: PlanIssue[] = [];
+    plan.manyToMany.forEach((relationship, index) => {
+        const tables = new Set(relationship.match.filter((m) => m.kind === 'reference').map((m) => m.table));
+        for (const table of tables) {
+            const result = references.tables[table];
+            const rule = plan.references.find((r) => r.table === table);
+            if (!result || !rule) continue;
+            const base = { path: `manyToMany[${index}]`, table };
+            const rows = result.unmatched;
+            const count = (n: number) => `${n} source ${table} row${n === 1 ? '' : 's'}`;
+            if (rows.length > 0) {
+                const shown = rows.slice(0, 5).map((row) => describeReferenceRow(row, rule));
+                const more = rows.length > shown.length ? `, and ${rows.length - shown.length} more` : '';
+                warnings.push({
+                    ...base,
+                    message: `${relationship.name}: ${count(rows.length)} without a match in the target (${shown.join(', ')}${more}): their pairs are skipped`,
+                });
+            }
+            if (result.fallbacks.length > 0) {
+                warnings.push({
+                    ...base,
+                    message: `${relationship.name}: ${count(result.fallbacks.length)} only matched the fallback row, which many-to-many pairs never use (it would grant them to another ${table}): their pairs are skipped`,
+                });
+            }
+        }
+    });
+    return warnings;
 }

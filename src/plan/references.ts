@@ -1,9 +1,10 @@
 /**
- * Reference tables (users, teams, business units, currencies, organization, ...) are not copied:
- * each source row is matched to a target row by natural key, tried column by column in order;
- * a value must match exactly one target row (case-insensitively, trimmed). Business units match
- * root to root; the organization maps to the target's single row. Unmatched rows fall back to the
- * rule's fallback row, each such choice logged.
+ * Reference tables (users, teams, business units, security roles, currencies, organization, ...) are
+ * not copied: each source row is matched to a target row by natural key, tried column by column in
+ * order; a value must match exactly one target row (case-insensitively, trimmed). Business units match
+ * root to root; security roles match within the business unit their own matches (each business unit
+ * has its own copy of every role, under the same name); the organization maps to the target's single
+ * row. Unmatched rows fall back to the rule's fallback row, each such choice logged.
  */
 import type { DataverseClient, Row } from '../dataverse/client-types.js';
 import { odataString } from '../dataverse/odata-url.js';
@@ -11,8 +12,10 @@ import type { ReferencePlan } from './types.js';
 
 export interface ReferenceMatchResult {
     table: string;
-    /** Source id -> target id. */
+    /** Source id -> target id (natural-key matches and fallback choices). */
     map: Record<string, string>;
+    /** Source ids mapped to the rule's fallback row, not to a match: lookups may use them, associations never do. */
+    fallbacks: string[];
     /** Source rows with no match and no usable fallback (their lookups follow onUnresolvedLookup). */
     unmatched: Row[];
     warnings: string[];
@@ -36,20 +39,50 @@ function lookupProperty(column: string): string {
     return `_${column}_value`;
 }
 
-function describe(row: Row, rule: ReferencePlan): string {
+/** A reference row for messages: `systemuser 'jane@contoso.com' (<id>)`. */
+export function describeReferenceRow(row: Row, rule: ReferencePlan): string {
     const natural = rule.matchOn.map((c) => row[c]).find((v) => normalise(v) !== undefined) as
         string | number | undefined;
     const id = row[rule.source.primaryId] as string;
     return natural === undefined ? `${rule.table} ${id}` : `${rule.table} '${natural}' (${id})`;
 }
 
-/** Pure matching of source rows to target rows under one rule. */
+/** Lowercase id of a lookup value read as `_x_value`. */
+function lookupId(row: Row, column: string): string | undefined {
+    const value = row[lookupProperty(column)];
+    return typeof value === 'string' && value !== '' ? value.toLowerCase() : undefined;
+}
+
+/** Target ids by normalised natural-key value, one index per match column. */
+type KeyIndexes = Array<Map<string, string[]>>;
+
+function keyIndexes(rows: readonly Row[], rule: ReferencePlan): KeyIndexes {
+    return rule.matchOn.map((column) => {
+        const index = new Map<string, string[]>();
+        for (const row of rows) {
+            const value = normalise(row[column]);
+            const id = row[rule.target.primaryId];
+            if (value === undefined || typeof id !== 'string') continue;
+            const ids = index.get(value);
+            if (ids) ids.push(id);
+            else index.set(value, [id]);
+        }
+        return index;
+    });
+}
+
+/**
+ * Pure matching of source rows to target rows under one rule. `scopeMatches` (source id -> target id of the scope
+ * table, natural matches only) is required by a rule with a scope: a row is matched among the target rows of the
+ * scope its own scope matches, and a row whose scope has no match has no match either.
+ */
 export function matchReferences(
     sourceRows: readonly Row[],
     targetRows: readonly Row[],
     rule: ReferencePlan,
+    scopeMatches: Readonly<Record<string, string>> = {},
 ): ReferenceMatchResult {
-    const result: ReferenceMatchResult = { table: rule.table, map: {}, unmatched: [], warnings: [] };
+    const result: ReferenceMatchResult = { table: rule.table, map: {}, fallbacks: [], unmatched: [], warnings: [] };
     const sourceId = (row: Row) => row[rule.source.primaryId];
     const targetId = (row: Row) => row[rule.target.primaryId];
 
@@ -64,50 +97,60 @@ export function matchReferences(
         return result;
     }
 
-    const indexes = rule.matchOn.map((column) => {
-        const index = new Map<string, string[]>();
-        for (const row of targetRows) {
-            const value = normalise(row[column]);
-            const id = targetId(row);
-            if (value === undefined || typeof id !== 'string') continue;
-            const ids = index.get(value);
-            if (ids) ids.push(id);
-            else index.set(value, [id]);
-        }
-        return index;
-    });
+    // Target rows by scope ('' when the rule has none), each scope with its own indexes.
+    const { scope } = rule;
+    const groups = new Map<string, Row[]>();
+    for (const row of targetRows) {
+        const key = scope ? lookupId(row, scope.column) : '';
+        if (key === undefined) continue;
+        const group = groups.get(key);
+        if (group) group.push(row);
+        else groups.set(key, [row]);
+    }
+    const indexes = new Map([...groups].map(([key, rows]) => [key, keyIndexes(rows, rule)]));
+    const targetScopeOf = (row: Row): string | undefined => {
+        if (!scope) return '';
+        const id = lookupId(row, scope.column);
+        return id === undefined ? undefined : scopeMatches[id]?.toLowerCase();
+    };
     const isRoot = (row: Row) => rule.rootColumn !== undefined && !row[lookupProperty(rule.rootColumn)];
     const targetRoots = targetRows.filter(isRoot);
 
-    let fallbackId: string | undefined | null = null; // null = not looked up yet
-    const fallback = (): string | undefined => {
-        if (fallbackId !== null) return fallbackId;
+    const fallbackIds = new Map<string, string | undefined>();
+    const fallback = (scopeKey: string): string | undefined => {
+        if (fallbackIds.has(scopeKey)) return fallbackIds.get(scopeKey);
         const wanted = normalise(rule.fallback);
-        const ids = new Set(indexes.flatMap((index) => (wanted === undefined ? [] : (index.get(wanted) ?? []))));
-        fallbackId = ids.size === 1 ? [...ids][0] : undefined;
-        if (fallbackId === undefined) {
+        const ids = new Set(
+            (indexes.get(scopeKey) ?? []).flatMap((index) => (wanted === undefined ? [] : (index.get(wanted) ?? []))),
+        );
+        const id = ids.size === 1 ? [...ids][0] : undefined;
+        fallbackIds.set(scopeKey, id);
+        if (id === undefined) {
             result.warnings.push(
                 `${rule.table}: fallback '${rule.fallback}' matches ${ids.size === 0 ? 'no' : 'more than one'} target row by ${rule.matchOn.join(', ')}`,
             );
         }
-        return fallbackId;
+        return id;
     };
 
     for (const row of sourceRows) {
         const id = sourceId(row);
         if (typeof id !== 'string') continue;
+        const scopeKey = targetScopeOf(row);
         let match: string | undefined;
         if (isRoot(row) && targetRoots.length === 1) match = targetId(targetRoots[0]!) as string;
-        for (let i = 0; match === undefined && i < indexes.length; i++) {
+        const within = scopeKey === undefined ? [] : (indexes.get(scopeKey) ?? []);
+        for (let i = 0; match === undefined && i < within.length; i++) {
             const value = normalise(row[rule.matchOn[i]!]);
-            const ids = value === undefined ? undefined : indexes[i]!.get(value);
+            const ids = value === undefined ? undefined : within[i]!.get(value);
             if (ids?.length === 1) match = ids[0];
         }
-        if (match === undefined && rule.fallback !== undefined) {
-            match = fallback();
+        if (match === undefined && rule.fallback !== undefined && scopeKey !== undefined) {
+            match = fallback(scopeKey);
             if (match !== undefined) {
+                result.fallbacks.push(id);
                 result.warnings.push(
-                    `${describe(row, rule)} has no match by ${rule.matchOn.join(', ')} in the target: using fallback '${rule.fallback}'`,
+                    `${describeReferenceRow(row, rule)} has no match by ${rule.matchOn.join(', ')} in the target: using fallback '${rule.fallback}'`,
                 );
             }
         }
@@ -115,6 +158,12 @@ export function matchReferences(
         else result.map[id] = match;
     }
     return result;
+}
+
+/** The natural-key matches of a result: its map without the fallback choices. */
+export function naturalMatches(result: ReferenceMatchResult): Record<string, string> {
+    const fallbacks = new Set(result.fallbacks);
+    return Object.fromEntries(Object.entries(result.map).filter(([id]) => !fallbacks.has(id)));
 }
 
 async function readAll(client: DataverseClient, entitySet: string, select: string[], filter?: string): Promise<Row[]> {
@@ -137,13 +186,23 @@ export async function loadReferenceMatches(
 ): Promise<ReferenceMatches> {
     const matches: ReferenceMatches = { tables: {}, warnings: [] };
     const targetUsers = rules.find((r) => r.table === 'systemuser')?.target;
-    for (const rule of rules) {
-        const columns = [...rule.matchOn, ...(rule.rootColumn ? [lookupProperty(rule.rootColumn)] : [])];
+    // A scoped rule (role within its business unit) needs the matches of its scope table first.
+    const ordered = [...rules].sort((a, b) => Number(a.scope !== undefined) - Number(b.scope !== undefined));
+    for (const rule of ordered) {
+        const columns = [
+            ...rule.matchOn,
+            ...[rule.rootColumn, rule.scope?.column].filter((c) => c !== undefined).map(lookupProperty),
+        ];
         const [sourceRows, targetRows] = await Promise.all([
             readAll(sourceClient, rule.source.entitySetName, [rule.source.primaryId, ...columns]),
             readAll(targetClient, rule.target.entitySetName, [rule.target.primaryId, ...columns]),
         ]);
-        const result = matchReferences(sourceRows, targetRows, rule);
+        const scopeResult = rule.scope ? matches.tables[rule.scope.table] : undefined;
+        if (rule.scope && !scopeResult)
+            matches.warnings.push(
+                `${rule.table}: no ${rule.scope.table} matches to match its rows within, so none of them is matched`,
+            );
+        const result = matchReferences(sourceRows, targetRows, rule, scopeResult ? naturalMatches(scopeResult) : {});
         matches.tables[rule.table] = result;
         matches.warnings.push(...result.warnings);
     }

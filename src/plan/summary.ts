@@ -1,5 +1,5 @@
 /** The plan as the CLI shows it: the `--json` shape and a human rendering readable at a glance. */
-import type { Plan, PlanEstimates, PlanIssue, PlanSummaryJson } from './types.js';
+import type { ManyToManySideMatch, Plan, PlanEstimates, PlanIssue, PlanSummaryJson, ReferencePlan } from './types.js';
 
 export function planSummaryJson(plan: Plan): PlanSummaryJson {
     return {
@@ -9,11 +9,36 @@ export function planSummaryJson(plan: Plan): PlanSummaryJson {
         manyToMany: plan.manyToMany.map((m) => ({
             name: m.name,
             tables: [m.source.entity1.table, m.source.entity2.table],
+            match: [m.match[0].kind, m.match[1].kind],
         })),
         deletes: [...plan.deletePhase],
         warnings: plan.warnings,
         problems: plan.problems,
     };
+}
+
+/** How one side of a many-to-many relationship is found in the target, in words. */
+function sideMatchText(plan: Plan, match: ManyToManySideMatch): string {
+    if (match.kind === 'run') {
+        const table = plan.tables[match.table];
+        return table?.match.kind === 'key'
+            ? `copied in this run, matched on key ${table.match.key}`
+            : 'copied in this run, same id';
+    }
+    const rule = plan.references.find((r) => r.table === match.table);
+    if (!rule) return 'matched in the target';
+    return `${referenceText(rule)}; pairs whose ${match.table} has no match are skipped`;
+}
+
+/** A reference rule in words: by which columns, within which scope, with which fallback. */
+function referenceText(r: ReferencePlan): string {
+    const how = r.singleton ? "the target's single row" : `matched by ${r.matchOn.join(', then ')}`;
+    const extra = [
+        r.rootColumn ? 'root to root' : '',
+        r.scope ? `within the matched ${r.scope.table} (${r.scope.column})` : '',
+        r.fallback ? `fallback '${r.fallback}'` : '',
+    ].filter(Boolean);
+    return `${how}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
 }
 
 function issueLine(issue: PlanIssue): string {
@@ -51,8 +76,11 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
     }
     if (plan.manyToMany.length > 0) {
         lines.push('', 'Many-to-many');
-        for (const m of plan.manyToMany)
-            lines.push(`  ${m.name} (${m.source.entity1.table} <-> ${m.source.entity2.table})`);
+        for (const m of plan.manyToMany) {
+            const sides = [m.source.entity1.table, m.source.entity2.table];
+            lines.push(`  ${m.name} (${sides.join(' <-> ')})`);
+            m.match.forEach((match, i) => lines.push(`    ${sides[i]}: ${sideMatchText(plan, match)}`));
+        }
     }
     if (plan.deletePhase.length > 0) {
         lines.push('', 'Delete target rows missing in the source');
@@ -60,13 +88,7 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
     }
     if (plan.references.length > 0) {
         lines.push('', 'Reference tables (matched, not copied)');
-        for (const r of plan.references) {
-            const how = r.singleton ? "the target's single row" : `by ${r.matchOn.join(', then ')}`;
-            const extra = [r.rootColumn ? 'root to root' : '', r.fallback ? `fallback '${r.fallback}'` : ''].filter(
-                Boolean,
-            );
-            lines.push(`  ${r.table}: ${how}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`);
-        }
+        for (const r of plan.references) lines.push(`  ${r.table}: ${referenceText(r)}`);
         if (plan.fallbackOwner) lines.push(`  unmatched owners: ${plan.fallbackOwner}`);
     }
     if (estimates) {

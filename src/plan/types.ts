@@ -125,8 +125,11 @@ export interface DeferredPhaseEntry {
 }
 
 export interface ManyToManySide {
-    /** Source logical name of the run table on this side. */
+    /** Logical name of this side's table in this environment. */
     table: string;
+    /** Entity set and primary key of that table here: the `$ref` association addresses them. */
+    entitySetName: string;
+    primaryId: string;
     /** Intersect column holding this side's id. */
     intersectAttribute: string;
     /** Collection-valued navigation property on this side, for `$ref` association. */
@@ -141,11 +144,20 @@ export interface ManyToManyEnvironmentPlan {
     entity2: ManyToManySide;
 }
 
+/** How the source ids of one side of a relationship become target ids. */
+export type ManyToManySideMatch =
+    /** A run table (`table` is its key in Plan.tables): the ids of its copied rows, preserved or by alternate key. */
+    | { kind: 'run'; table: string }
+    /** A reference table (`table` is its ReferencePlan): its natural-key matches, never a fallback row. */
+    | { kind: 'reference'; table: string };
+
 export interface ManyToManyPlan {
     /** Relationship schema name. */
     name: string;
     source: ManyToManyEnvironmentPlan;
     target: ManyToManyEnvironmentPlan;
+    /** How each side is matched: entity1, then entity2. */
+    match: [ManyToManySideMatch, ManyToManySideMatch];
 }
 
 /** A reference table: not copied, its rows matched in the target by natural key before the run. */
@@ -159,6 +171,11 @@ export interface ReferencePlan {
     fallback?: string;
     /** businessunit: the source root (no parent) maps to the target root, whatever their names. */
     rootColumn?: string;
+    /**
+     * Rows are matched within a scope (role: every business unit has its own copy of each role, same name): a source
+     * row's lookup `column`, translated through the natural-key matches of `table`, must be the target row's.
+     */
+    scope?: { column: string; table: string };
     /** organization: every source row maps to the target's single row. */
     singleton?: boolean;
 }
@@ -194,7 +211,11 @@ export interface Plan {
 /** The `plan --json` output. */
 export interface PlanSummaryJson {
     tiers: Array<{ tables: Array<{ name: string; deferred: string[] }> }>;
-    manyToMany: Array<{ name: string; tables: [string, string] }>;
+    manyToMany: Array<{
+        name: string;
+        tables: [string, string];
+        match: [ManyToManySideMatch['kind'], ManyToManySideMatch['kind']];
+    }>;
     deletes: string[];
     warnings: PlanIssue[];
     problems: PlanIssue[];

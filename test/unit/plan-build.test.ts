@@ -95,9 +95,15 @@ describe('buildPlan on a CRM-like schema', () => {
         expect(plan.manyToMany[0]!.source.intersectEntitySet).toBe('new_account_contacts');
         expect(plan.manyToMany[0]!.target.entity2).toEqual({
             table: 'contact',
+            entitySetName: 'contacts',
+            primaryId: 'contactid',
             intersectAttribute: 'contactid',
             navigationProperty: 'new_account_contact',
         });
+        expect(plan.manyToMany[0]!.match).toEqual([
+            { kind: 'run', table: 'account' },
+            { kind: 'run', table: 'contact' },
+        ]);
         expect(plan.deletePhase).toEqual(['account', 'contact']);
     });
 
@@ -109,7 +115,9 @@ describe('buildPlan on a CRM-like schema', () => {
             { tables: [{ name: 'account', deferred: ['parentaccountid'] }] },
             { tables: [{ name: 'opportunity', deferred: [] }] },
         ]);
-        expect(summary.manyToMany).toEqual([{ name: 'new_account_contact', tables: ['account', 'contact'] }]);
+        expect(summary.manyToMany).toEqual([
+            { name: 'new_account_contact', tables: ['account', 'contact'], match: ['run', 'run'] },
+        ]);
         expect(summary.problems).toEqual([]);
         expect(summary.warnings.length).toBe(plan.warnings.length);
     });
@@ -122,7 +130,9 @@ describe('buildPlan on a CRM-like schema', () => {
         });
         expect(text).toMatch(/Tier 1\n {2}contact +12,000 rows in 3 pages/);
         expect(text).toContain('deferred: parentcustomerid');
-        expect(text).toContain('new_account_contact (account <-> contact)');
+        expect(text).toContain(
+            'new_account_contact (account <-> contact)\n    account: copied in this run, same id\n    contact: copied in this run, same id',
+        );
         expect(text).toContain('Total: 12,100 rows in 5 pages');
         expect(text).toContain('No problems.');
     });
@@ -166,14 +176,14 @@ describe('buildPlan problems', () => {
         );
     });
 
-    it('requires both sides of a many-to-many relationship in the run', () => {
+    it('requires each side of a many-to-many relationship to be copied or matched, naming the fix', () => {
         const plan = buildPlan(
             spec({ tables: [{ name: 'contact' }], manyToMany: ['new_account_contact'] }),
             source(),
             target(),
         );
-        expect(plan.problems.map((p) => p.message)).toContainEqual(
-            expect.stringContaining("both must be copied in this run, but 'account' is not in tables"),
+        expect(plan.problems.map((p) => `${p.path}: ${p.message}`)).toContainEqual(
+            "manyToMany[0]: many-to-many relationship 'new_account_contact' joins 'account' and 'contact', but 'account' is neither copied in this run nor matched as a reference table: add it to tables (to copy its rows) or give it a rule in references (to match its rows in the target by a natural key)",
         );
     });
 
@@ -295,7 +305,9 @@ describe('buildPlan problems', () => {
         );
         expect(plan.problems.length).toBeGreaterThan(0);
         expect(plan.problems.map((p) => p.message)).toContainEqual(
-            expect.stringContaining("lookups point to reference table 'systemuser', but its metadata was not read"),
+            expect.stringMatching(
+                /^reference table 'systemuser' is used \(by lookups.*\), but its metadata was not read/,
+            ),
         );
     });
 });

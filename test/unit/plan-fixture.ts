@@ -141,6 +141,18 @@ export function environment(url: string, tables: TableMetadata[], extraNames: st
     };
 }
 
+/** Users and security roles, as Dataverse names the relationship (CMT schemas name it by its intersect table). */
+export const systemUserRoles: ManyToManyRelationshipMetadata = {
+    schemaName: 'systemuserroles_association',
+    entity1LogicalName: 'systemuser',
+    entity2LogicalName: 'role',
+    intersectEntityName: 'systemuserroles',
+    entity1IntersectAttribute: 'systemuserid',
+    entity2IntersectAttribute: 'roleid',
+    entity1NavigationPropertyName: 'systemuserroles_association',
+    entity2NavigationPropertyName: 'systemuserroles_association',
+};
+
 /** The reference tables every CRM environment has. */
 export function referenceTables(): TableMetadata[] {
     return [
@@ -151,7 +163,14 @@ export function referenceTables(): TableMetadata[] {
                 attr('internalemailaddress', 'String'),
                 attr('fullname', 'String'),
             ],
+            manyToMany: [systemUserRoles],
         }),
+        table('role', {
+            system: false,
+            lookups: [{ column: 'businessunitid', targets: ['businessunit'], required: true }],
+            manyToMany: [systemUserRoles],
+        }),
+        table('systemuserroles', { system: false, isIntersect: true, entitySetName: 'systemuserrolescollection' }),
         table('team', { system: false }),
         table('businessunit', {
             system: false,

@@ -108,4 +108,56 @@ describe('matchReferences', () => {
         expect(result.map).toEqual({ 's-eur': 't-eur' });
         expect(result.unmatched.map((r) => r.isocurrencycode)).toEqual(['USD']);
     });
+
+    describe('security roles, matched by name within the matched business unit', () => {
+        const roles = rule('role', { matchOn: ['name'], scope: { column: 'businessunitid', table: 'businessunit' } });
+        // Every business unit has its own copy of each role under the same name; the root BU is the one without a parent.
+        const businessUnits = { 's-root': 't-root', 's-sales': 't-sales' };
+        const role = (id: string, name: string, bu: string) => ({ roleid: id, name, _businessunitid_value: bu });
+        const source = [
+            role('s-admin-root', 'System Administrator', 's-root'),
+            role('s-admin-sales', 'System Administrator', 's-sales'),
+            role('s-sp-root', 'Salesperson', 's-root'),
+            role('s-sp-sales', 'Salesperson', 's-sales'),
+            role('s-custom', 'Project Lead', 's-root'),
+            // A business unit the target does not have: its copies match nothing, though their names exist there.
+            role('s-sp-lab', 'Salesperson', 's-lab'),
+        ];
+        const target = [
+            role('t-sp-sales', 'salesperson', 'T-SALES'),
+            role('t-admin-root', 'System Administrator', 't-root'),
+            role('t-sp-root', 'Salesperson', 't-root'),
+            role('t-admin-sales', 'System Administrator', 't-sales'),
+            role('t-admin-other', 'System Administrator', 't-other'),
+        ];
+
+        it("maps a name that exists in several business units to the copy of the matched one (root to root's)", () => {
+            const result = matchReferences(source, target, roles, businessUnits);
+            expect(result.map).toEqual({
+                's-admin-root': 't-admin-root',
+                's-admin-sales': 't-admin-sales',
+                's-sp-root': 't-sp-root',
+                's-sp-sales': 't-sp-sales',
+            });
+            expect(result.unmatched.map((r) => r.roleid)).toEqual(['s-custom', 's-sp-lab']);
+            expect(result.warnings).toEqual([]);
+        });
+
+        it('matches nothing when the name alone is ambiguous across business units (why the scope is needed)', () => {
+            const unscoped = matchReferences(source, target, rule('role', { matchOn: ['name'] }));
+            expect(unscoped.map).toEqual({});
+        });
+
+        it('matches nothing without the business unit matches', () => {
+            expect(matchReferences(source, target, roles).map).toEqual({});
+        });
+
+        it('takes the fallback within the same business unit, and records it as a fallback', () => {
+            const result = matchReferences(source, target, { ...roles, fallback: 'Salesperson' }, businessUnits);
+            expect(result.map['s-custom']).toBe('t-sp-root');
+            expect(result.fallbacks).toEqual(['s-custom']);
+            // Its business unit has no match, so there is no scope to take a fallback in.
+            expect(result.unmatched.map((r) => r.roleid)).toEqual(['s-sp-lab']);
+        });
+    });
 });
