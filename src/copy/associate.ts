@@ -1,18 +1,19 @@
 /**
  * The many-to-many phase: the source intersect rows of a relationship, page by page (key ranges over
- * the intersect table), associated in the target in `$batch` requests. An association that already
- * exists is unchanged; a pair whose side is not in the target (its copy failed, or it is outside the
- * run's filter) is skipped and counted; anything else the service refuses is a failed pair.
+ * the intersect table), each side translated to its target id (a copied row, or a matched user, role,
+ * team, ...) and associated in the target in `$batch` requests. An association that already exists is
+ * unchanged; a pair whose side is not in the target (its copy failed, it is outside the run's filter,
+ * or its user or role has no match) is skipped and counted; anything else the service refuses is a
+ * failed pair.
  */
 import type { Row } from '../dataverse/client-types.js';
 import { pageBoundaries, pageFilter } from '../plan/pages.js';
-import type { ManyToManyPlan } from '../plan/types.js';
+import type { ManyToManyPlan, ManyToManySide } from '../plan/types.js';
 import { isCancelRequested } from './cancel.js';
 import { appendEvent } from './events.js';
 import { FailureLog } from './failures.js';
-import { targetIdsOf } from './id-map.js';
+import { sideTargetIds } from './id-map.js';
 import { countsAddUp, emptyCounts, type PhaseCounts } from './outcomes.js';
-import { targetWriteTable } from './phase-page.js';
 import type { RunContext, StoredPages } from './run-context.js';
 
 export interface IntersectPages extends StoredPages {
@@ -48,6 +49,11 @@ export interface AssociatePageOutcome {
 
 const DUPLICATE_STATUS = 412;
 const MISSING_STATUS = 404;
+
+/** A side's table as the target addresses it: its own entity set and primary key (a run table or a matched one). */
+function writeTableOf(side: ManyToManySide) {
+    return { logicalName: side.table, entitySetName: side.entitySetName, primaryIdAttribute: side.primaryId };
+}
 
 function relationshipOf(ctx: RunContext, name: string): ManyToManyPlan {
     const relationship = ctx.plan.manyToMany.find((m) => m.name === name);
@@ -140,12 +146,11 @@ export async function associatePage(
         rows.push(...page);
     counts.read = rows.length;
 
-    const side1 = ctx.table(entity1.table);
-    const side2 = ctx.table(entity2.table);
     const ids = (attribute: string) => rows.map((r) => String(r[attribute]).toLowerCase());
+    const [match1, match2] = relationship.match;
     const [map1, map2] = await Promise.all([
-        targetIdsOf(ctx, side1, ids(entity1.intersectAttribute), signal),
-        targetIdsOf(ctx, side2, ids(entity2.intersectAttribute), signal),
+        sideTargetIds(ctx, match1, ids(entity1.intersectAttribute), signal),
+        sideTargetIds(ctx, match2, ids(entity2.intersectAttribute), signal),
     ]);
     const pairs: Array<{ source: [string, string]; target: [string, string] }> = [];
     for (const row of rows) {
@@ -159,10 +164,11 @@ export async function associatePage(
 
     const failures = new FailureLog(ctx, input.relationship, 'associate');
     if (pairs.length > 0) {
+        const { entity1: target1, entity2: target2 } = relationship.target;
         const results = await ctx.target.associateMany(
-            targetWriteTable(side1),
-            relationship.target.entity1.navigationProperty,
-            targetWriteTable(side2),
+            writeTableOf(target1),
+            target1.navigationProperty,
+            writeTableOf(target2),
             pairs.map((p) => p.target),
             { batchSize: ctx.plan.options.writeBatchSize, ...(signal ? { signal } : {}) },
         );

@@ -1,13 +1,62 @@
 /**
- * Source ids to target ids for rows of a run table: the same id when ids are preserved; through the
- * alternate-key values otherwise (read from the source by id, then from the target by key, in
- * batches). Used where a row is referred to by id outside a lookup column: many-to-many pairs.
+ * Source ids to target ids where a row is referred to by id outside a lookup column (the sides of
+ * many-to-many pairs): for a run table, the same id when ids are preserved, through the alternate-key
+ * values otherwise (read from the source by id, then from the target by key, in batches); for a
+ * reference table (users, security roles, ...), its natural-key matches, never a fallback row (that
+ * would hand one user's or role's associations to another).
  */
-import type { TablePlan } from '../plan/types.js';
+import type { ManyToManySideMatch, Plan, TablePlan } from '../plan/types.js';
 import { idFilters, keyFilters, keyIdentity } from './addressing.js';
 import { collectRows } from './page-read.js';
 import { keyColumns } from './row-plan.js';
 import type { DataverseClient } from '../dataverse/client-types.js';
+import type { StoredReferences } from './run-context.js';
+
+/** What translating a side needs: the plan, the run's reference matches and both environments. */
+export interface SideContext {
+    plan: Plan;
+    references: StoredReferences;
+    source: DataverseClient;
+    target: DataverseClient;
+}
+
+/** source id -> target id for the reference rows matched by natural key (fallback choices left out). */
+export function referenceTargetIds(
+    references: StoredReferences,
+    table: string,
+    sourceIds: readonly string[],
+): Map<string, string> {
+    const stored = references.tables[table];
+    const map = new Map<string, string>();
+    if (!stored) return map;
+    const fallbacks = new Set((stored.fallbacks ?? []).map((id) => id.toLowerCase()));
+    const matches = new Map(Object.entries(stored.map).map(([from, to]) => [from.toLowerCase(), to.toLowerCase()]));
+    for (const id of new Set(sourceIds.map((i) => i.toLowerCase()))) {
+        const target = matches.get(id);
+        if (target !== undefined && !fallbacks.has(id)) map.set(id, target);
+    }
+    return map;
+}
+
+/** The target ids every natural-key match of a reference table points to (the target rows a run speaks for). */
+export function matchedReferenceIds(references: StoredReferences, table: string): Set<string> {
+    const stored = references.tables[table];
+    const ids = Object.keys(stored?.map ?? {});
+    return new Set(referenceTargetIds(references, table, ids).values());
+}
+
+/** source id -> target id for one side of a many-to-many relationship, as the plan says it is matched. */
+export function sideTargetIds(
+    ctx: SideContext,
+    match: ManyToManySideMatch,
+    sourceIds: readonly string[],
+    signal?: AbortSignal,
+): Promise<Map<string, string>> {
+    if (match.kind === 'reference') return Promise.resolve(referenceTargetIds(ctx.references, match.table, sourceIds));
+    const table = ctx.plan.tables[match.table];
+    if (!table) throw new Error(`internal error: many-to-many side '${match.table}' is not a run table of the plan`);
+    return targetIdsOf(ctx, table, sourceIds, signal);
+}
 
 /** source id -> target id, for the ids that have a row in the target (all of them, when ids are preserved). */
 export async function targetIdsOf(

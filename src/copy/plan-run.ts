@@ -12,7 +12,7 @@ import { validateSpec, type MigrationSpec } from '../spec/index.js';
 import { CredentialProblemsError } from './environments.js';
 import { appendEvents } from './events.js';
 import { modeFor, readSyncState, type TableMode } from './incremental.js';
-import type { ActivityDeps, StoredReferences } from './run-context.js';
+import { storedReferences, type ActivityDeps } from './run-context.js';
 
 export interface PlanRunInput {
     runId: string;
@@ -106,11 +106,7 @@ export async function planRun(deps: ActivityDeps, input: PlanRunInput, signal?: 
     await store.writeJson(paths.plan, plan);
     if (plan.problems.length > 0) return outcomeWithProblems(input, name, plan.problems, spec);
 
-    const references: StoredReferences = { tables: {} };
-    for (const [table, result] of Object.entries(prepared.references?.tables ?? {}))
-        references.tables[table] = { map: result.map };
-    if (prepared.references?.fallbackOwnerId) references.fallbackOwnerId = prepared.references.fallbackOwnerId;
-    await store.writeJson(paths.references, references);
+    await store.writeJson(paths.references, storedReferences(prepared.references));
 
     const tables: Record<string, PlannedTable> = {};
     await Promise.all(

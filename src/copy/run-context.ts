@@ -6,6 +6,7 @@
  */
 import type { DataverseWriteClient } from '../dataverse/client-types.js';
 import type { KeyRange } from '../plan/pages.js';
+import type { ReferenceMatches } from '../plan/references.js';
 import type { Plan, TablePlan } from '../plan/types.js';
 import { runPaths, type RunPaths } from '../runlog/layout.js';
 import type { RunStore } from '../runlog/types.js';
@@ -23,8 +24,21 @@ export interface ActivityDeps {
 
 /** Reference matches as the run store keeps them: source id -> target id per reference table. */
 export interface StoredReferences {
-    tables: Record<string, { map: Record<string, string> }>;
+    /** `fallbacks`: the source ids `map` sends to the rule's fallback row (lookups use them; associations never). */
+    tables: Record<string, { map: Record<string, string>; fallbacks?: string[] }>;
     fallbackOwnerId?: string;
+}
+
+/** The reference matches of a plan as the run store keeps them. */
+export function storedReferences(matches: ReferenceMatches | undefined): StoredReferences {
+    const references: StoredReferences = { tables: {} };
+    for (const [table, result] of Object.entries(matches?.tables ?? {}))
+        references.tables[table] = {
+            map: result.map,
+            ...(result.fallbacks.length > 0 ? { fallbacks: result.fallbacks } : {}),
+        };
+    if (matches?.fallbackOwnerId) references.fallbackOwnerId = matches.fallbackOwnerId;
+    return references;
 }
 
 /** A page list: key ranges over the server's key order, and the rows counted by the key walk. */

@@ -12,11 +12,11 @@ import { preparePlan } from '../plan/prepare.js';
 import type { ManyToManyPlan, Plan, PlanIssue, TablePlan } from '../plan/types.js';
 import type { MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../copy/environments.js';
-import { targetIdsOf } from '../copy/id-map.js';
+import { matchedReferenceIds, sideTargetIds } from '../copy/id-map.js';
 import { LookupResolver } from '../copy/lookups.js';
 import { collectRows, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
 import { addressIdentity, decideRow, expectedRow, lookupsToCompare, targetIdentity } from '../copy/row-plan.js';
-import type { StoredReferences } from '../copy/run-context.js';
+import { storedReferences, type StoredReferences } from '../copy/run-context.js';
 
 export interface DifferentRow {
     id: string;
@@ -37,7 +37,14 @@ export interface RelationshipVerification {
     target: number;
     missing: number;
     extra: number;
-    samples: { missing: string[]; extra: string[] };
+    /** Source pairs whose matched side (a user, a role) has no match in the target: skipped by the copy, by rule. */
+    skipped: number;
+    /**
+     * Target pairs with a matched side that no source row matches (a user or role only the target has): outside what
+     * the run copies, so not compared.
+     */
+    outside: number;
+    samples: { missing: string[]; extra: string[]; skipped: string[] };
 }
 
 export interface VerifyReport {
@@ -214,34 +221,46 @@ async function verifyRelationship(
         intersectPairs(env.source, relationship.source, signal),
         intersectPairs(env.target, relationship.target, signal),
     ]);
-    const side1 = env.plan.tables[relationship.source.entity1.table]!;
-    const side2 = env.plan.tables[relationship.source.entity2.table]!;
-    const ctx = { source: env.source, target: env.target };
-    const [map1, map2] = await Promise.all([
-        targetIdsOf(
-            ctx,
-            side1,
-            sourcePairs.map((p) => p[0]),
-            signal,
+    const ctx = { plan: env.plan, references: env.references, source: env.source, target: env.target };
+    const maps = await Promise.all(
+        relationship.match.map((match, side) =>
+            sideTargetIds(
+                ctx,
+                match,
+                sourcePairs.map((p) => p[side]!),
+                signal,
+            ),
         ),
-        targetIdsOf(
-            ctx,
-            side2,
-            sourcePairs.map((p) => p[1]),
-            signal,
-        ),
-    ]);
-    const expected = new Set(
-        sourcePairs.map(([a, b]) => `${map1.get(a) ?? `missing:${a}`}|${map2.get(b) ?? `missing:${b}`}`),
     );
-    const actual = new Set(targetPairs.map(([a, b]) => `${a}|${b}`));
     const result: RelationshipVerification = {
         source: sourcePairs.length,
         target: targetPairs.length,
         missing: 0,
         extra: 0,
-        samples: { missing: [], extra: [] },
+        skipped: 0,
+        outside: 0,
+        samples: { missing: [], extra: [], skipped: [] },
     };
+    // The same rules as the copy: a run-table side missing in the target is a missing pair; a matched side
+    // without a match is a pair the copy skips.
+    const expected = new Set<string>();
+    for (const pair of sourcePairs) {
+        const ids = pair.map((id, side) => maps[side]!.get(id));
+        const unmatched = relationship.match.some((m, side) => m.kind === 'reference' && ids[side] === undefined);
+        if (unmatched) {
+            result.skipped++;
+            pushSample(result.samples.skipped, pair.join('|'), env.samples);
+        } else expected.add(ids.map((id, side) => id ?? `missing:${pair[side]}`).join('|'));
+    }
+    // Target pairs are compared where every matched side is the match of a source row.
+    const spoken = relationship.match.map((m) =>
+        m.kind === 'reference' ? matchedReferenceIds(env.references, m.table) : undefined,
+    );
+    const actual = new Set<string>();
+    for (const pair of targetPairs) {
+        if (pair.some((id, side) => spoken[side] !== undefined && !spoken[side].has(id))) result.outside++;
+        else actual.add(pair.join('|'));
+    }
     for (const pair of expected)
         if (!actual.has(pair)) {
             result.missing++;
@@ -264,13 +283,9 @@ export async function verifyMigration(
     const prepared = await preparePlan(spec, clients, { walkKeys: false, ...(signal ? { signal } : {}) });
     const { plan } = prepared;
     if (plan.problems.length > 0) return { identical: false, tables: {}, manyToMany: {}, problems: plan.problems };
-    const references: StoredReferences = { tables: {} };
-    for (const [table, result] of Object.entries(prepared.references?.tables ?? {}))
-        references.tables[table] = { map: result.map };
-    if (prepared.references?.fallbackOwnerId) references.fallbackOwnerId = prepared.references.fallbackOwnerId;
     const env: Env = {
         plan,
-        references,
+        references: storedReferences(prepared.references),
         source: clients.source,
         target: clients.target,
         samples: options.samples ?? 10,
