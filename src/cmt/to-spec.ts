@@ -167,6 +167,36 @@ export function cmtSchemaToSpec(xmlText: string, options: CmtImportOptions): Cmt
         tables.push(table);
     }
 
+    // A relationship joins tables the spec copies or matches (users, roles, teams, ...): the pairs are associated
+    // between the copied rows and the matched ones (a user's security roles between the matched users and roles).
+    const manyToMany: string[] = [];
+    for (const entity of entities) {
+        for (const rel of entity.relationships) {
+            if (!rel.manyToMany || manyToMany.includes(rel.name)) continue;
+            const other = rel.m2mTargetEntity;
+            if (!other) {
+                notes.push(
+                    `many-to-many ${rel.name} (line ${rel.line}) of ${entity.name} names no m2mTargetEntity: left out`,
+                );
+                continue;
+            }
+            if (!inSchema.has(other) && !(other in DEFAULT_REFERENCE_MATCH)) {
+                notes.push(
+                    `many-to-many ${rel.name} (line ${rel.line}) joins ${entity.name} and ${other}, which is not in the schema: left out`,
+                );
+                continue;
+            }
+            const matched = [...new Set([entity.name, other])].filter((t) => t in DEFAULT_REFERENCE_MATCH);
+            for (const t of matched) {
+                referenceUses.set(t, referenceUses.get(t) ?? []);
+                notes.push(
+                    `many-to-many ${rel.name} (line ${rel.line}): its ${t} rows are matched in the target by ${DEFAULT_REFERENCE_MATCH[t]!.join(', then ')}${t === 'role' ? ' within the matched business unit' : ''}; pairs whose ${t} has no match are skipped`,
+                );
+            }
+            manyToMany.push(rel.name);
+        }
+    }
+
     const references: Record<string, { matchOn: string[] }> = {};
     for (const [table, uses] of [...referenceUses].sort(([a], [b]) => a.localeCompare(b))) {
         const matchOn = [...DEFAULT_REFERENCE_MATCH[table]!];
@@ -183,31 +213,9 @@ export function cmtSchemaToSpec(xmlText: string, options: CmtImportOptions): Cmt
         );
     }
 
-    const manyToMany: string[] = [];
-    for (const entity of entities) {
-        for (const rel of entity.relationships) {
-            if (!rel.manyToMany || manyToMany.includes(rel.name)) continue;
-            const ends = [entity.name, rel.m2mTargetEntity ?? ''];
-            const matched = ends.filter((t) => t in DEFAULT_REFERENCE_MATCH);
-            if (matched.length > 0) {
-                notes.push(
-                    `many-to-many ${rel.name} (line ${rel.line}) joins ${names(ends)}; ${names(matched)} ${matched.length > 1 ? 'are' : 'is'} matched, not copied: left out`,
-                );
-                continue;
-            }
-            if (rel.m2mTargetEntity && !inSchema.has(rel.m2mTargetEntity)) {
-                notes.push(
-                    `many-to-many ${rel.name} (line ${rel.line}) joins ${entity.name} and ${rel.m2mTargetEntity}, which is not in the schema: left out`,
-                );
-                continue;
-            }
-            manyToMany.push(rel.name);
-        }
-    }
-
-    if (tables.length === 0) {
+    if (tables.length === 0 && manyToMany.length === 0) {
         throw new CmtSchemaError(fileName, [
-            `the schema lists only ${names([...seen])}, whose rows every environment has (matched, not copied): there is no table to migrate`,
+            `the schema lists only ${names([...seen])}, whose rows every environment has (matched, not copied), and no many-to-many relationship between them: there is nothing to migrate`,
         ]);
     }
     const spec: MigrationSpecInput = {

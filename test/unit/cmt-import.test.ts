@@ -138,6 +138,28 @@ describe('cmtSchemaToSpec details', () => {
         );
     });
 
+    it("keeps users' security roles, both sides matched, as a spec with no copied table", () => {
+        const xml = schema(
+            `<fields><field name="domainname" type="string" /></fields><relationships><relationship name="systemuserroles" manyToMany="true" relatedEntityName="systemuserroles" m2mTargetEntity="role" m2mTargetEntityPrimaryKey="roleid" /></relationships>`,
+            'name="systemuser" primaryidfield="systemuserid"',
+        );
+        const { spec, notes } = cmtSchemaToSpec(xml, options);
+        expect(validateSpec(spec).ok).toBe(true);
+        expect(spec.tables).toEqual([]);
+        expect(spec.manyToMany).toEqual(['systemuserroles']);
+        expect(Object.keys(spec.references ?? {})).toEqual(['role', 'systemuser']);
+        expect(notes).toContainEqual(
+            'many-to-many systemuserroles (line 4): its role rows are matched in the target by name within the matched business unit; pairs whose role has no match are skipped',
+        );
+    });
+
+    it('refuses a schema of matched tables with no relationship between them: nothing to migrate', () => {
+        const xml = schema(`<fields><field name="domainname" type="string" /></fields>`, 'name="systemuser"');
+        expect(errorOf(() => cmtSchemaToSpec(xml, options)).problems).toEqual([
+            'the schema lists only systemuser, whose rows every environment has (matched, not copied), and no many-to-many relationship between them: there is nothing to migrate',
+        ]);
+    });
+
     it('names the line of malformed XML', () => {
         const error = errorOf(() => cmtSchemaToSpec('<entities>\n  <entity name="a">\n</entities>', options));
         expect(error.problems[0]).toMatch(/^line 3, column \d+: /);
