@@ -32,12 +32,9 @@ function sideMatchText(plan: Plan, match: ManyToManySideMatch): string {
 
 /** A reference rule in words: by which columns, within which scope, with which fallback. */
 function referenceText(r: ReferencePlan): string {
-    const how = r.singleton ? "the target's single row" : `matched by ${r.matchOn.join(', then ')}`;
-    const extra = [
-        r.rootColumn ? 'root to root' : '',
-        r.scope ? `within the matched ${r.scope.table} (${r.scope.column})` : '',
-        r.fallback ? `fallback '${r.fallback}'` : '',
-    ].filter(Boolean);
+    const scope = r.scope ? ` within the ${r.scope.table} its ${r.scope.column} matches` : '';
+    const how = r.singleton ? "the target's single row" : `matched by ${r.matchOn.join(', then ')}${scope}`;
+    const extra = [r.rootColumn ? 'root to root' : '', r.fallback ? `fallback '${r.fallback}'` : ''].filter(Boolean);
     return `${how}${extra.length > 0 ? ` (${extra.join(', ')})` : ''}`;
 }
 

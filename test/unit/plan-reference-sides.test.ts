@@ -60,7 +60,7 @@ describe('a spec of users and security roles only', () => {
             '    systemuser: matched by domainname, then internalemailaddress, then fullname; pairs whose systemuser has no match are skipped',
         );
         expect(text).toContain(
-            '    role: matched by name (within the matched businessunit (businessunitid)); pairs whose role has no match are skipped',
+            '    role: matched by name within the businessunit its businessunitid matches; pairs whose role has no match are skipped',
         );
         expect(text).toContain('  businessunit: matched by name (root to root)');
         expect(planSummaryJson(plan).manyToMany).toEqual([

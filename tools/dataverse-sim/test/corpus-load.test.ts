@@ -36,7 +36,10 @@ function expectFileModeled(e: CorpusExport, dataset: SimDataset): void {
         for (const f of entity.fields)
             expect(names.has(f.name.toLowerCase()), `${e.name}: ${entity.name}.${f.name}`).toBe(true);
         for (const m of entity.manyToMany) {
-            const rel = dataset.schema.manyToMany.find((r) => r.schemaName === m.name);
+            // CMT names system relationships by their intersect table (systemuserroles for systemuserroles_association).
+            const rel = dataset.schema.manyToMany.find(
+                (r) => r.schemaName === m.name || r.intersectEntityName === m.name,
+            );
             expect(rel, `${e.name}: many-to-many ${m.name}`).toBeDefined();
             expect(tables.has(m.target.toLowerCase()), `${e.name}: ${m.name} target ${m.target}`).toBe(true);
         }
@@ -102,7 +105,11 @@ describe.each(exports.map((e) => [e.name, e] as const))('CMT export %s', (_name,
         const sourceIds = new Set((source.rows.systemuser ?? []).map((u) => u.systemuserid));
         expect((target.rows.systemuser ?? []).some((u) => sourceIds.has(u.systemuserid))).toBe(false);
         for (const entity of rawSchema(e.schemaPath))
-            if (!['systemuser', 'team', 'businessunit', 'transactioncurrency', 'organization'].includes(entity.name))
+            if (
+                !['systemuser', 'team', 'businessunit', 'transactioncurrency', 'organization', 'role'].includes(
+                    entity.name,
+                )
+            )
                 expect(target.rows[entity.name] ?? [], `${e.name}: ${entity.name} is empty`).toEqual([]);
         // The same as a running environment started with empty: true.
         const sim = await startSimulator({

@@ -3,8 +3,8 @@
  * or generated rows for a schema alone), a second one is its `--empty` target, `import-cmt` turns the schema into
  * the spec a user would start from, and the product's `run` then `verify` (in-process CLI) report success and
  * `identical`. This is the end-to-end check that the simulator's environments are ones the product can migrate.
- * An export that lists only tables every environment has (users and roles) has nothing to copy: import-cmt refuses
- * it, as test/fixtures/cmt-corpus/import-cmt.test.ts checks, so it has no migration here.
+ * None is left out: an export of only tables every environment has (users and their security roles) copies no
+ * table, its users and roles are matched in the target and the assignments associated between them.
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,9 +12,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cmtSchemaToSpec } from '../../../src/cmt/index.js';
 import { cli } from '../../../test/helpers/cli.js';
-import { DEFAULT_REFERENCE_MATCH } from '../../../src/spec/defaults.js';
 import { startSimulator, type Simulator } from '../src/index.js';
-import { corpus, rawSchema, type CorpusExport } from './corpus-helpers.js';
+import { corpus, type CorpusExport } from './corpus-helpers.js';
 
 const running: Simulator[] = [];
 afterAll(async () => {
@@ -32,9 +31,7 @@ async function environments(e: CorpusExport): Promise<{ source: Simulator; targe
     return { source, target };
 }
 
-const migratable = corpus().filter((e) => rawSchema(e.schemaPath).some((t) => !(t.name in DEFAULT_REFERENCE_MATCH)));
-
-describe.each(migratable.map((e) => [e.name, e] as const))('corpus export %s', (name, e) => {
+describe.each(corpus().map((e) => [e.name, e] as const))('corpus export %s', (name, e) => {
     it('migrates into its empty counterpart, and verify says identical', { timeout: 120_000 }, async () => {
         const { source, target } = await environments(e);
         const dir = await mkdtemp(join(tmpdir(), `dvm-corpus-${name}-`));
@@ -47,8 +44,21 @@ describe.each(migratable.map((e) => [e.name, e] as const))('corpus export %s', (
         await writeFile(specPath, JSON.stringify(spec, null, 2));
         const run = await cli(['run', '--spec', specPath, '--json', '--log-dir', join(dir, 'log')], { cwd: dir });
         expect(run.code, `run: ${run.stderr}\n${run.stdout.slice(0, 2000)}`).toBe(0);
+        // The empty counterpart has every user, team and role of the source (under other ids) and no pair yet:
+        // every source pair is associated, none skipped.
+        const summary = JSON.parse(run.stdout) as { manyToMany: Record<string, { read: number; written: number }> };
+        for (const [relationship, counts] of Object.entries(summary.manyToMany))
+            expect(counts.written, `${relationship}: ${JSON.stringify(counts)}`).toBe(counts.read);
         const verify = await cli(['verify', '--spec', specPath, '--json'], { cwd: dir });
         expect(verify.code, `verify: ${verify.stderr}\n${verify.stdout.slice(0, 3000)}`).toBe(0);
-        expect((JSON.parse(verify.stdout) as { identical: boolean }).identical).toBe(true);
+        const report = JSON.parse(verify.stdout) as {
+            identical: boolean;
+            manyToMany: Record<string, { source: number; target: number; skipped: number }>;
+        };
+        expect(report.identical).toBe(true);
+        expect(Object.keys(report.manyToMany).sort()).toEqual(Object.keys(summary.manyToMany).sort());
+        // Every relationship has pairs (users hold roles; the generator gives the others some), all of them in the target.
+        for (const [relationship, m] of Object.entries(report.manyToMany))
+            expect([m.target, m.skipped, m.source > 0], relationship).toEqual([m.source, 0, true]);
     });
 });

@@ -27,12 +27,19 @@ describe('system tables', () => {
             ['team', 'teams', 'teamid', 'name'],
             ['transactioncurrency', 'transactioncurrencies', 'transactioncurrencyid', 'currencyname'],
             ['organization', 'organizations', 'organizationid', 'name'],
+            ['role', 'roles', 'roleid', 'name'],
         ]);
         const tables = systemTables();
         expect(attr(table(tables, 'systemuser'), 'businessunitid').targets).toEqual(['businessunit']);
         expect(attr(table(tables, 'businessunit'), 'parentbusinessunitid').targets).toEqual(['businessunit']);
         expect(attr(table(tables, 'organization'), 'basecurrencyid').targets).toEqual(['transactioncurrency']);
         expect(attr(table(tables, 'team'), 'teamtype').options?.map((o) => o.value)).toContain(0);
+        // Role table reference: business-owned, its business unit set on create only, copies linked to parent and root.
+        const role = table(tables, 'role');
+        expect(role.ownershipType).toBe('BusinessOwned');
+        expect(attr(role, 'businessunitid')).toMatchObject({ targets: ['businessunit'], validForUpdate: false });
+        expect(attr(role, 'parentrootroleid').targets).toEqual(['role']);
+        expect(attr(role, 'name').maxLength).toBe(100);
     });
 });
 

@@ -25,6 +25,7 @@ import {
     type XmlNode,
 } from './cmt-xml.js';
 import { addIntersectTables, addMissingTargetTables, addSystemTables, SchemaFileError } from './schema-complete.js';
+import { findManyToMany, systemManyToMany } from './system-relationships.js';
 import { stderrWarnings, type WarningSink } from './warnings.js';
 
 /** activityparty.participationtypemask of each party list column. */
@@ -247,12 +248,12 @@ class CmtLoader {
         asNodes(asNode(e.m2mrelationships).m2mrelationship).forEach((m, mi) => {
             const at = `entities/entity[${ei}] (${source})/m2mrelationships/m2mrelationship[${mi}]`;
             const relName = attr(m, 'm2mrelationshipname') ?? '';
-            const rel = this.schema.manyToMany.find((x) => x.schemaName === relName);
+            const rel = findManyToMany(this.schema.manyToMany, relName);
             const sourceId = (attr(m, 'sourceid') ?? '').toLowerCase();
             const target = attr(m, 'targetentityname') ?? '';
             if (!rel) return; // relationships the schema lacks were added before loading (see relationshipsFromData)
             const forward = rel.entity1LogicalName === source;
-            const pairs = (out[relName] ??= []);
+            const pairs = (out[rel.schemaName] ??= []);
             for (const tid of asNode(m.targetids).targetid ? (asNode(m.targetids).targetid as unknown[]) : []) {
                 const targetId = (typeof tid === 'string' ? tid : '').trim().toLowerCase();
                 if (!isGuid(targetId) || !isGuid(sourceId)) {
@@ -295,7 +296,17 @@ function relationshipsFromData(schema: SimSchema, entities: XmlNode[], report: R
         for (const m of asNodes(asNode(e.m2mrelationships).m2mrelationship)) {
             const name = attr(m, 'm2mrelationshipname') ?? '';
             const target = attr(m, 'targetentityname') ?? '';
-            if (!name || !target || schema.manyToMany.some((x) => x.schemaName === name)) continue;
+            if (!name || !target || findManyToMany(schema.manyToMany, name)) continue;
+            const known = systemManyToMany([name], [source, target]);
+            if (known) {
+                schema.manyToMany.push(known);
+                tables.push(source, target);
+                report.add(
+                    `rel:${name}`,
+                    `many-to-many '${known.schemaName}' is not in the schema; added from the data`,
+                );
+                continue;
+            }
             const sourceTable = schema.tables.find((t) => t.logicalName === source);
             const sourceKey = sourceTable?.primaryIdAttribute ?? `${source}id`;
             const targetKey = attr(m, 'targetentitynameidfield') ?? `${target}id`;

@@ -1,13 +1,15 @@
 /**
  * The rows a CMT data file loads into, and what completes them into a whole environment: the rows lookups and
  * many-to-many rows point to but the file lacks (users, teams, business units, currencies, the organization and
- * any other row, named from `lookupentityname`), the rows every org has, and the system columns every real row
+ * any other row, named from `lookupentityname`), the rows every org has (with the standard security roles of every
+ * business unit), and the system columns every real row
  * carries but exports leave out (created/modified on and by, owner, organization, state, Entra object id).
  */
 import type { SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
 import { isLookupValue } from '../model.js';
 import { isoSeconds } from './cmt-values.js';
 import { asciiSlug, DEFAULT_TRACKING_DAYS, entraObjectId, lookupRef, putter } from './system-rows.js';
+import { standardRoleRows } from './system-roles.js';
 
 const CURRENCY_CODES: Record<string, [string, string]> = {
     'us dollar': ['USD', '$'],
@@ -22,7 +24,7 @@ const CURRENCY_CODES: Record<string, [string, string]> = {
 };
 
 /** Missing system rows are created in this order, so that later ones can point to earlier ones. */
-const CREATION_ORDER = ['organization', 'transactioncurrency', 'businessunit', 'team', 'systemuser'];
+const CREATION_ORDER = ['organization', 'transactioncurrency', 'businessunit', 'team', 'systemuser', 'role'];
 
 interface Reference {
     table: string;
@@ -119,6 +121,25 @@ export class LoadedRows {
                 );
         }
         if (!this.rows.systemuser?.length) this.add('systemuser', syntheticId(100), 'Migration Admin');
+        this.addStandardRoles();
+    }
+
+    /** Every business unit holds its copy of each standard security role, as in every org. */
+    private addStandardRoles(): void {
+        const t = this.tables.get('role');
+        if (!t) return;
+        const units = (this.rows.businessunit ?? []).map((bu) => {
+            const parent = bu.parentbusinessunitid;
+            return { id: bu.businessunitid as string, parentId: isLookupValue(parent) ? parent.id : null };
+        });
+        const put = putter(t);
+        const created = isoSeconds(Date.parse(this.timestamp) || Date.UTC(2020, 0, 1));
+        const rows = standardRoleRows(units, t, (row) => {
+            put(row, 'createdon', created);
+            put(row, 'modifiedon', created);
+            put(row, 'versionnumber', this.nextVersion());
+        });
+        for (const row of rows) if (!this.has('role', row.roleid as string)) this.push(t, row);
     }
 
     /**
@@ -211,6 +232,12 @@ export class LoadedRows {
             case 'organization':
                 put(row, 'name', display);
                 put(row, 'expirechangetrackingindays', DEFAULT_TRACKING_DAYS);
+                break;
+            case 'role':
+                // A role the file points to but does not hold: a role of the root business unit.
+                put(row, 'name', display);
+                put(row, 'businessunitid', rootRef);
+                put(row, 'parentrootroleid', this.ref('role', id));
                 break;
             default: {
                 row[t.primaryNameAttribute] = display;

@@ -1,7 +1,8 @@
 /**
  * The matching TARGET environment for `--empty`: the same schema and the same system rows
- * (users, teams, business units, currencies, organization) with the same names and natural keys,
- * but new ids, as a second real environment has them; no business rows and no associations.
+ * (users, teams, business units, security roles, currencies, organization) with the same names and
+ * natural keys, but new ids, as a second real environment has them (every business unit with its own
+ * copy of each role); no business rows and no associations.
  * Users keep their Entra ID object ids when both environments are in one tenant (the default, as in
  * a geo-migration); in another tenant the same people have other object ids.
  */

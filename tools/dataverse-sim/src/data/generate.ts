@@ -2,11 +2,21 @@
  * Generates a dataset for any schema: deterministic by seed, realistic values by column type and
  * name, every lookup pointing to an existing row, self-references as acyclic hierarchies, cycles
  * between tables (account.primarycontactid <-> contact.parentcustomerid), about 10% inactive rows,
- * and many-to-many associations. Rows stay lean for 1,000,000-row datasets: all rows of a table
+ * and many-to-many associations (security roles as the users and teams of each business unit hold
+ * them). Rows stay lean for 1,000,000-row datasets: all rows of a table
  * share one property order (one hidden class), columns that would always be null are left out,
  * and a lookup value object is shared by every row that points to the same row (treat as immutable).
  */
-import type { SimAttribute, SimDataset, SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
+import type {
+    SimAttribute,
+    SimDataset,
+    SimLookupValue,
+    SimManyToMany,
+    SimRow,
+    SimSchema,
+    SimTable,
+    SimValue,
+} from '../model.js';
 import { hasNoProperty, isLookupType } from '../model.js';
 import { Prng } from '../prng.js';
 import { isSystemTable } from './system-tables.js';
@@ -120,6 +130,7 @@ class Generator {
             businessunit: sys.businessUnits,
             transactioncurrency: sys.currencies,
             organization: [sys.organization],
+            role: sys.roles,
         };
         for (const [name, list] of Object.entries(systemLists)) this.refs.set(name, list);
     }
@@ -409,9 +420,36 @@ function isBaseColumn(t: SimTable, name: string): boolean {
     return name.endsWith('_base') && t.attributes.some((b) => b.logicalName === name.slice(0, -5));
 }
 
-function associations(schema: SimSchema, gen: Generator, rng: Prng): Record<string, Array<[string, string]>> {
+/**
+ * The security roles principals hold, whatever the relationship is called (systemuserroles_association, or the
+ * intersect name a CMT file gives it): users and owner teams hold the roles of their own business unit, as the
+ * classic business unit model allows, not random ones.
+ */
+function roleAssignments(m: SimManyToMany, sys: SystemRefs): Array<[string, string]> | undefined {
+    const held: Record<string, Array<[SimLookupValue, SimLookupValue]>> = {
+        systemuser: sys.userRoles,
+        team: sys.teamRoles,
+    };
+    if (m.entity2LogicalName === 'role' && held[m.entity1LogicalName])
+        return held[m.entity1LogicalName]!.map(([p, r]) => [p.id, r.id]);
+    if (m.entity1LogicalName === 'role' && held[m.entity2LogicalName])
+        return held[m.entity2LogicalName]!.map(([p, r]) => [r.id, p.id]);
+    return undefined;
+}
+
+function associations(
+    schema: SimSchema,
+    gen: Generator,
+    sys: SystemRefs,
+    rng: Prng,
+): Record<string, Array<[string, string]>> {
     const out: Record<string, Array<[string, string]>> = {};
     for (const m of schema.manyToMany) {
+        const roles = roleAssignments(m, sys);
+        if (roles) {
+            out[m.schemaName] = roles;
+            continue;
+        }
         const a = gen.ids(m.entity1LogicalName);
         const b = gen.ids(m.entity2LogicalName);
         const pairs: Array<[string, string]> = [];
@@ -444,5 +482,5 @@ export function generateDataset(schema: SimSchema, options: GenerateOptions): Si
     for (const t of businessTables(schema)) {
         rows[t.logicalName] = gen.table(t);
     }
-    return { schema, rows, associations: associations(schema, gen, rng) };
+    return { schema, rows, associations: associations(schema, gen, system.refs, rng) };
 }

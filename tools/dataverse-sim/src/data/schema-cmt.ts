@@ -13,6 +13,7 @@ import { asNode, asNodes, attr, parseCmtXml, withoutBom, xmlProblem } from './cm
 import { ACTIVE_INACTIVE, primaryIdColumn, standardColumns, str } from './columns.js';
 import { deriveEntitySetName } from './entity-set-name.js';
 import { fullTable, isStandardTable, minimalTable } from './standard-tables.js';
+import { systemManyToMany } from './system-relationships.js';
 
 export interface ParsedCmtSchema {
     schema: SimSchema;
@@ -178,6 +179,14 @@ class SchemaReader {
             this.warnings.push(`${at}: many-to-many without name or m2mTargetEntity; skipped`);
             return;
         }
+        const intersect = (attr(r, 'relatedEntityName') ?? schemaName).toLowerCase();
+        const known = systemManyToMany([schemaName, intersect], [table.logicalName, target]);
+        if (known) {
+            // CMT names system relationships by their intersect table; that is its convention, not a guess.
+            if (!this.manyToMany.has(known.schemaName)) this.manyToMany.set(known.schemaName, known);
+            this.related.add(target);
+            return;
+        }
         const existing = this.manyToMany.get(schemaName);
         if (existing) {
             // Both sides of a relationship may list it.
@@ -194,7 +203,6 @@ class SchemaReader {
                 `${at}: '${schemaName}' says isreflexive="true" but joins ${table.logicalName} and ${target}; read as not reflexive`,
             );
         const targetKey = (attr(r, 'm2mTargetEntityPrimaryKey') ?? `${target}id`).toLowerCase();
-        const intersect = (attr(r, 'relatedEntityName') ?? schemaName).toLowerCase();
         this.manyToMany.set(schemaName, {
             schemaName,
             entity1LogicalName: table.logicalName,

@@ -1,6 +1,6 @@
 /**
- * The tables a real org has that a CMT file may name without describing them (a lookup or many-to-many to `role`,
- * `list`, `uom`, `queue`, an activity, ...): their real primary id and name, ownership, object type code and entity
+ * The tables a real org has that a CMT file may name without describing them (a lookup or many-to-many to `list`,
+ * `uom`, `queue`, an activity, ...): their real primary id and name, ownership, object type code and entity
  * set, so that a table added for them looks like the real one. Any other name gets a minimal user-owned table
  * (`<name>id`, `name`), as a custom table would be. Full definitions (crm, system tables) come first.
  */
@@ -37,7 +37,6 @@ const activity = (otc: number): StandardTable => ({
 
 /** Standard tables by logical name (Dataverse / Dynamics 365 table reference). */
 const STANDARD: Record<string, StandardTable> = {
-    role: { id: 'roleid', name: 'name', ownership: 'BusinessOwned', otc: 1036 },
     list: user('listid', 'listname', 4300),
     contract: user('contractid', 'title', 1010),
     competitor: org('competitorid', 'name', 123),

@@ -1,11 +1,14 @@
 /**
  * The system rows a real org has: the root business unit (named after the org) and two child
  * units, the base currency and a few others, ten users with domain names and emails, a default
- * team per business unit plus one owner team, and the organization row.
+ * team per business unit plus one owner team, the organization row, and every unit's copy of the
+ * standard security roles (system-roles.ts) with the roles each user and the owner team hold.
  */
 import { createHash } from 'node:crypto';
-import type { SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
+import type { SimLookupValue, SimRow, SimSchema, SimTable } from '../model.js';
 import type { Prng } from '../prng.js';
+import { lookupRef, putter } from './row-values.js';
+import { roleRef, standardRoleRows, userRoles } from './system-roles.js';
 
 export interface SystemRefs {
     organization: SimLookupValue;
@@ -19,6 +22,12 @@ export interface SystemRefs {
     currencies: SimLookupValue[];
     /** Exchange rate to the base currency, per entry of `currencies` (the first is the base, rate 1). */
     currencyRates: number[];
+    /** Every business unit's copy of every standard role (empty when the schema has no role table). */
+    roles: SimLookupValue[];
+    /** The roles each user holds (systemuserroles): [user, role], roles of the user's own business unit. */
+    userRoles: Array<[SimLookupValue, SimLookupValue]>;
+    /** The roles owner teams hold (teamroles): [team, role]. */
+    teamRoles: Array<[SimLookupValue, SimLookupValue]>;
 }
 
 export const ORG_NAME = 'contoso';
@@ -64,17 +73,7 @@ export function entraObjectId(userId: string, tenant = 'source'): string {
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-export function lookupRef(table: string, id: string): SimLookupValue {
-    return Object.freeze({ id, table });
-}
-
-/** Sets a column only when the table's schema has it (schemas read from files may differ). */
-export function putter(table: SimTable | undefined): (row: SimRow, column: string, value: SimValue) => void {
-    const names = new Set(table?.attributes.map((a) => a.logicalName) ?? []);
-    return (row, column, value) => {
-        if (names.has(column)) row[column] = value;
-    };
-}
+export { lookupRef, putter };
 
 export function generateSystemRows(schema: SimSchema, rng: Prng): { rows: Record<string, SimRow[]>; refs: SystemRefs } {
     const table = (n: string): SimTable | undefined => schema.tables.find((t) => t.logicalName === n);
@@ -84,6 +83,7 @@ export function generateSystemRows(schema: SimSchema, rng: Prng): { rows: Record
         team: [],
         transactioncurrency: [],
         organization: [],
+        role: [],
     };
     const org = lookupRef('organization', rng.guid());
     const bus = [ORG_NAME, 'Sales', 'Service'].map(() => lookupRef('businessunit', rng.guid()));
@@ -177,6 +177,26 @@ export function generateSystemRows(schema: SimSchema, rng: Prng): { rows: Record
     orgRow.organizationid = org.id;
     rows.organization!.push(orgRow);
 
+    const roleTable = table('role');
+    const putRole = putter(roleTable);
+    rows.role = standardRoleRows(
+        bus.map((bu, i) => ({ id: bu.id, parentId: i === 0 ? null : bus[0]!.id })),
+        roleTable,
+        (row) => audit(putRole, row),
+    );
+    const roleIds = new Set(rows.role.map((r) => r.roleid as string));
+    const held: Array<[SimLookupValue, SimLookupValue]> = [];
+    USERS.forEach(([, , title], i) => {
+        for (const r of userRoles(userBus[i]!.id, title, i === USERS.length - 1))
+            if (roleIds.has(r.id)) held.push([users[i]!, r]);
+    });
+    // The owner team works accounts: it holds the Salesperson role of its unit.
+    const teamHeld: Array<[SimLookupValue, SimLookupValue]> = [];
+    teamDefs.forEach(([, bu, isDefault], i) => {
+        const salesperson = roleRef(bu.id, 'Salesperson');
+        if (!isDefault && roleIds.has(salesperson.id)) teamHeld.push([teams[i]!, salesperson]);
+    });
+
     // The last user is disabled: real orgs keep leavers, and nothing new can be assigned to them.
     const enabled = users.slice(0, -1);
     return {
@@ -190,6 +210,9 @@ export function generateSystemRows(schema: SimSchema, rng: Prng): { rows: Record
             teamBusinessUnits: teamBus,
             currencies,
             currencyRates: CURRENCIES.map((c) => c[3]),
+            roles: rows.role.map((r) => lookupRef('role', r.roleid as string)),
+            userRoles: held,
+            teamRoles: teamHeld,
         },
     };
 }

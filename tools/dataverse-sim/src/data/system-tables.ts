@@ -2,7 +2,7 @@
  * The system tables every Dataverse environment has, with their real logical names, entity sets,
  * primary columns and the columns a migration touches (natural keys used to match rows between
  * environments: businessunit.name, systemuser.domainname / internalemailaddress, team.name,
- * transactioncurrency.isocurrencycode, organization.name).
+ * role.name within its business unit, transactioncurrency.isocurrencycode, organization.name).
  */
 import type { SimTable } from '../model.js';
 import {
@@ -26,6 +26,8 @@ export const SYSTEM_TABLE_NAMES = [
     'team',
     'transactioncurrency',
     'organization',
+    // Last, so that the ids drawn for the tables before it stay what they were before roles were modeled.
+    'role',
 ] as const;
 
 export function isSystemTable(logicalName: string): boolean {
@@ -213,7 +215,49 @@ function organization(): SimTable {
     };
 }
 
+/**
+ * Security roles (role table reference): business-owned, and "security roles are associated with a business unit":
+ * each business unit holds its own copy of every role under the same name (businessunitid, set on create only),
+ * the copies pointing to the parent unit's copy (parentroleid) and to the root unit's (parentrootroleid).
+ */
+function role(): SimTable {
+    return {
+        logicalName: 'role',
+        schemaName: 'Role',
+        entitySetName: 'roles',
+        primaryIdAttribute: 'roleid',
+        primaryNameAttribute: 'name',
+        ownershipType: 'BusinessOwned',
+        changeTracking: false,
+        objectTypeCode: 1036,
+        attributes: [
+            primaryIdColumn('roleid'),
+            str('name', 100, { isPrimaryName: true, requiredLevel: 'SystemRequired' }),
+            lookup('businessunitid', 'businessunit', 'business_unit_roles', {
+                requiredLevel: 'SystemRequired',
+                validForUpdate: false,
+            }),
+            lookup('parentroleid', 'role', 'role_parent_role', READ_ONLY),
+            lookup('parentrootroleid', 'role', 'role_parent_root_role', {
+                requiredLevel: 'SystemRequired',
+                ...READ_ONLY,
+            }),
+            ...standardColumns({
+                table: 'role',
+                ownershipType: 'BusinessOwned',
+                relationships: {
+                    createdby: 'lk_rolebase_createdby',
+                    modifiedby: 'lk_rolebase_modifiedby',
+                    createdonbehalfby: 'lk_role_createdonbehalfby',
+                    modifiedonbehalfby: 'lk_role_modifiedonbehalfby',
+                },
+            }),
+            lookup('organizationid', 'organization', 'organization_roles', READ_ONLY),
+        ],
+    };
+}
+
 /** Fresh copies of the system tables (callers may mutate them). */
 export function systemTables(): SimTable[] {
-    return [businessUnit(), systemUser(), team(), transactionCurrency(), organization()];
+    return [businessUnit(), systemUser(), team(), transactionCurrency(), organization(), role()];
 }

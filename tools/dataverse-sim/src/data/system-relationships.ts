@@ -1,0 +1,51 @@
+/**
+ * The many-to-many relationships of the system tables a migration touches, as the Dataverse table reference
+ * defines them (schema name, intersect table and columns, navigation properties): users' and teams' security roles
+ * and team membership. A CMT file names a relationship by its intersect table (`systemuserroles`), which the
+ * service does not accept as a schema name; files are read into the real relationship.
+ */
+import type { SimManyToMany } from '../model.js';
+
+const relationship = (
+    schemaName: string,
+    intersect: string,
+    [entity1, id1]: [string, string],
+    [entity2, id2]: [string, string],
+): SimManyToMany => ({
+    schemaName,
+    entity1LogicalName: entity1,
+    entity2LogicalName: entity2,
+    intersectEntityName: intersect,
+    entity1IntersectAttribute: id1,
+    entity2IntersectAttribute: id2,
+    entity1NavigationPropertyName: schemaName,
+    entity2NavigationPropertyName: schemaName,
+});
+
+const SYSTEM_MANY_TO_MANY: readonly SimManyToMany[] = [
+    relationship('systemuserroles_association', 'systemuserroles', ['systemuser', 'systemuserid'], ['role', 'roleid']),
+    relationship('teamroles_association', 'teamroles', ['team', 'teamid'], ['role', 'roleid']),
+    relationship('teammembership_association', 'teammembership', ['team', 'teamid'], ['systemuser', 'systemuserid']),
+];
+
+/** A relationship of the list by schema name or, as CMT files name them, by intersect table (case-insensitive). */
+export function findManyToMany(list: readonly SimManyToMany[], name: string): SimManyToMany | undefined {
+    const lower = name.toLowerCase();
+    return (
+        list.find((m) => m.schemaName.toLowerCase() === lower) ??
+        list.find((m) => m.intersectEntityName.toLowerCase() === lower)
+    );
+}
+
+/** The system relationship a file's name stands for, joining these two tables (in either order); a fresh copy. */
+export function systemManyToMany(
+    names: readonly string[],
+    tables: readonly [string, string],
+): SimManyToMany | undefined {
+    for (const name of names) {
+        const known = findManyToMany(SYSTEM_MANY_TO_MANY, name);
+        const ends = known && [known.entity1LogicalName, known.entity2LogicalName].sort().join('|');
+        if (known && ends === [...tables].sort().join('|')) return { ...known };
+    }
+    return undefined;
+}
