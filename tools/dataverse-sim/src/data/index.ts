@@ -1,6 +1,7 @@
 /** Schemas and datasets of the simulator: built-in crm schema, schema files, generator, CMT data, empty target. */
 export { systemTables, SYSTEM_TABLE_NAMES, isSystemTable } from './system-tables.js';
 export { STANDARD_ROLES, roleId } from './system-roles.js';
+export { findManyToMany, systemRelationships } from './system-relationships.js';
 export { crmSchema } from './crm-schema.js';
 export { loadSchemaFile, cmtSchemaFromText, jsonSchemaFromText } from './schema-file.js';
 export { SchemaFileError } from './schema-complete.js';

@@ -28,6 +28,11 @@ const SYSTEM_MANY_TO_MANY: readonly SimManyToMany[] = [
     relationship('teammembership_association', 'teammembership', ['team', 'teamid'], ['systemuser', 'systemuserid']),
 ];
 
+/** Fresh copies of the system relationships (a schema may add them: crm plus users' roles). */
+export function systemRelationships(): SimManyToMany[] {
+    return SYSTEM_MANY_TO_MANY.map((m) => ({ ...m }));
+}
+
 /** A relationship of the list by schema name or, as CMT files name them, by intersect table (case-insensitive). */
 export function findManyToMany(list: readonly SimManyToMany[], name: string): SimManyToMany | undefined {
     const lower = name.toLowerCase();
