@@ -1,9 +1,9 @@
 /**
  * One measured migration: a crm source with `rows` generated rows and its empty counterpart, each a simulator
- * process, the migration in a child process, then `verify` to prove the target identical. Under limits, the
- * simulators' own accounting of what the run cost them (admitted requests, modeled server time) becomes the
- * shortest time their limits allow, and the ceiling ratio. Rates are business rows of the source per second of
- * the run's wall time (plan to summary).
+ * process under the bench limits, the migration in a child process, then the simulators' own accounting of what
+ * the run cost them (admitted requests, modeled server time) turned into the shortest time their limits allow,
+ * and `verify` to prove the target identical. Rates are business rows of the source per second of the run's
+ * wall time (plan to summary).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -18,8 +18,11 @@ import { verifyIdentical, type VerifyFigures } from './verify-run.js';
 /** Ids per request of the key walk that lists pages (the Web API's largest page). */
 const KEY_WALK_PAGE = 5000;
 
-/** Service protection limits of both simulators: a config (and the same as a file for the CLI), or none. */
-export type MeasureLimits = { config: LimitsConfig; path: string } | 'none';
+/** Service protection limits of both simulators, and the same as a file for the simulator CLI. */
+export interface MeasureLimits {
+    config: LimitsConfig;
+    path: string;
+}
 
 export interface MeasureOptions {
     label: string;
@@ -37,16 +40,15 @@ export interface SimCost {
     admitted: number;
     throttled: number;
     executionMs: number;
-    /** Under limits only. */
-    shortest?: ShortestTime;
+    shortest: ShortestTime;
 }
 
 export interface MeasuredMigration {
     rows: number;
     seconds: number;
     rowsPerSecond: number;
-    /** Under limits only: the larger of the two simulators' shortest times (real seconds), over the run's. */
-    ceiling?: { shortestSeconds: number; ratio: number };
+    /** The larger of the two simulators' shortest times (real seconds), and it over the run's time. */
+    ceiling: { shortestSeconds: number; ratio: number };
     source: SimCost;
     target: SimCost;
     report: RunnerReport;
@@ -75,19 +77,18 @@ async function costAt(sim: SimProcess, options: MeasureOptions, side: 'source' |
     // The limits are per user; one budget is what the arithmetic below assumes.
     if (users.length > 1) throw new Error(`${sim.url}: requests from ${users.length} users; expected one identity`);
     const t = stats.gate.throttled;
-    const cost: SimCost = {
-        requests: stats.gate.requests,
-        admitted: stats.gate.admitted,
-        throttled: t.requests + t.executionTime + t.concurrency,
-        executionMs: stats.gate.totalExecutionMs,
-    };
-    if (options.limits === 'none') return cost;
     const usage = {
         requests: stats.gate.admitted,
         executionMs: stats.gate.totalExecutionMs,
         maxRequestMs: largestRequestMs(options.limits.config, options.spec ?? {}, side),
     };
-    return { ...cost, shortest: shortestTime(options.limits.config, options.timeScale, usage) };
+    return {
+        requests: stats.gate.requests,
+        admitted: stats.gate.admitted,
+        throttled: t.requests + t.executionTime + t.concurrency,
+        executionMs: stats.gate.totalExecutionMs,
+        shortest: shortestTime(options.limits.config, options.timeScale, usage),
+    };
 }
 
 export async function measureMigration(options: MeasureOptions): Promise<MeasuredMigration> {
@@ -96,7 +97,7 @@ export async function measureMigration(options: MeasureOptions): Promise<Measure
     const pair = await startPair({
         rows: options.rows,
         seed: options.seed,
-        limits: options.limits === 'none' ? 'none' : options.limits.path,
+        limits: options.limits.path,
         timeScale: options.timeScale,
     });
     try {
@@ -118,20 +119,17 @@ export async function measureMigration(options: MeasureOptions): Promise<Measure
             throw new Error(`migration ${report.runId} read ${rows} rows; the source has ${options.rows}`);
         }
         const seconds = report.wallMs / 1000;
-        const measured: MeasuredMigration = {
+        const shortestSeconds = Math.max(source.shortest.seconds, target.shortest.seconds);
+        return {
             rows,
             seconds,
             rowsPerSecond: rows / seconds,
+            ceiling: { shortestSeconds, ratio: shortestSeconds / seconds },
             source,
             target,
             report,
             verify,
         };
-        if (source.shortest && target.shortest) {
-            const shortestSeconds = Math.max(source.shortest.seconds, target.shortest.seconds);
-            measured.ceiling = { shortestSeconds, ratio: shortestSeconds / seconds };
-        }
-        return measured;
     } finally {
         await pair.stop();
     }

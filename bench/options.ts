@@ -10,13 +10,12 @@ export const BENCH_PARTS = ['load', 'bulk', 'migration'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
 export const USAGE = `usage: node dist/bench/run.js [load] [bulk] [migration] [--json]
-    [--rows N] [--naive-rows N] [--memory-rows N] [--time-scale X] [--seed S] [--work-dir DIR]
+    [--rows N] [--naive-rows N] [--time-scale X] [--seed S] [--work-dir DIR]
   load        simulator load time, heap per row, key walk
   bulk        bulk upsert vs the limits' ceiling, beside row-by-row upserts
   migration   a whole crm migration between two simulator processes under limits (--rows, default
-              100000; --time-scale, default 0.25), the naive DynamicsWebApi way on --naive-rows (2000),
-              and peak RSS without limits at --memory-rows (20000) and ten times that
-              (--seed 42, --work-dir .runs/bench)
+              100000; --time-scale, default 0.25), again at a tenth of the rows (peak RSS growth), and
+              the naive DynamicsWebApi way on --naive-rows (2000) (--seed 42, --work-dir .runs/bench)
   (no part named: all three)`;
 
 export class BenchUsageError extends Error {
@@ -32,9 +31,8 @@ const count = (name: string, min: number) =>
 const optionsSchema = z.strictObject({
     parts: z.array(z.enum(BENCH_PARTS, { error: (i) => `unknown part '${String(i.input)}' (load, bulk, migration)` })),
     json: z.boolean(),
-    rows: count('--rows', 100),
+    rows: count('--rows', 1000),
     naiveRows: count('--naive-rows', 100),
-    memoryRows: count('--memory-rows', 100),
     timeScale: z.coerce
         .number({ error: '--time-scale must be a number' })
         .positive('--time-scale must be > 0')
@@ -55,7 +53,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
                 json: { type: 'boolean', default: false },
                 rows: { type: 'string', default: '100000' },
                 'naive-rows': { type: 'string', default: '2000' },
-                'memory-rows': { type: 'string', default: '20000' },
                 'time-scale': { type: 'string', default: '0.25' },
                 seed: { type: 'string', default: '42' },
                 'work-dir': { type: 'string', default: '.runs/bench' },
@@ -70,7 +67,6 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         json: values.json,
         rows: values.rows,
         naiveRows: values['naive-rows'],
-        memoryRows: values['memory-rows'],
         timeScale: values['time-scale'],
         seed: values.seed,
         workDir: values['work-dir'],

@@ -39,7 +39,6 @@ async function main(options: BenchOptions): Promise<void> {
         results.migrationTimeScale = options.timeScale;
         results.migration = await migrationBench({
             rows: options.rows,
-            memoryRows: options.memoryRows,
             naiveRows: options.naiveRows,
             timeScale: options.timeScale,
             seed: options.seed,

@@ -26,7 +26,7 @@ const reportSchema = z.object({
     bulk: z.unknown().optional(),
     migration: z.object({
         main: sizeSchema,
-        memory: z.object({ small: sizeSchema, large: sizeSchema }),
+        small: sizeSchema,
         naive: z.object({ rows: z.number() }),
     }),
 });
@@ -72,8 +72,6 @@ describe('npm run bench', () => {
             '1000',
             '--naive-rows',
             '200',
-            '--memory-rows',
-            '300',
             '--time-scale',
             '0.1',
             '--work-dir',
@@ -88,8 +86,7 @@ describe('npm run bench', () => {
         expect(report.replayShare).toBeGreaterThan(0);
         expect(report.replayShare).toBeLessThan(1);
         expect(report.migration.main).toMatchObject({ rows: 1000, identical: true });
-        expect(report.migration.memory.small).toMatchObject({ rows: 300, identical: true });
-        expect(report.migration.memory.large).toMatchObject({ rows: 3000, identical: true });
+        expect(report.migration.small).toMatchObject({ rows: 100, identical: true });
         expect(report.rowsPerSecond).toBeGreaterThan(0);
         expect(report.migration.naive.rows).toBe(200);
         expect(report.migration.main.target.admitted).toBeGreaterThan(0);

@@ -9,7 +9,6 @@ describe('parseBenchArgs', () => {
             json: false,
             rows: 100_000,
             naiveRows: 2000,
-            memoryRows: 20_000,
             timeScale: 0.25,
             seed: 42,
             workDir: '.runs/bench',
@@ -24,7 +23,7 @@ describe('parseBenchArgs', () => {
     it.each([
         [['mystery'], /unknown part 'mystery'/],
         [['--rows', 'many'], /--rows must be a number/],
-        [['--rows', '10'], /--rows must be at least 100/],
+        [['--rows', '10'], /--rows must be at least 1000/],
         [['--naive-rows', '2.5'], /--naive-rows must be an integer/],
         [['--time-scale', '0'], /--time-scale must be > 0/],
         [['--frobnicate'], /Unknown option '--frobnicate'/],
