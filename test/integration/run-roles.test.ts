@@ -63,9 +63,22 @@ async function associate(sim: Sim, userId: string, roleId: string): Promise<void
     });
 }
 
-const rootRole = async (sim: Sim, name: string) => {
-    const root = await idOf(sim, 'businessunits', '_parentbusinessunitid_value eq null', 'businessunitid');
-    return idOf(sim, 'roles', `name eq '${name}' and _businessunitid_value eq ${root}`, 'roleid');
+const rootUnit = (sim: Sim) => idOf(sim, 'businessunits', '_parentbusinessunitid_value eq null', 'businessunitid');
+
+const rootRole = async (sim: Sim, name: string) =>
+    idOf(sim, 'roles', `name eq '${name}' and _businessunitid_value eq ${await rootUnit(sim)}`, 'roleid');
+
+/** Creates a row in the root business unit and returns its id. */
+async function createInRoot(sim: Sim, set: 'roles' | 'systemusers', row: Record<string, string>): Promise<string> {
+    const body = { ...row, 'businessunitid@odata.bind': `/businessunits(${await rootUnit(sim)})` };
+    const created = (await api(sim, 'POST', set, body, { Prefer: 'return=representation' })) as Record<string, string>;
+    return created[set === 'roles' ? 'roleid' : 'systemuserid']!;
+}
+
+/** The name and login columns of a new user (a login in the given domain). */
+const user = (first: string, last: string, domain: string) => {
+    const login = `${first.toLowerCase()}.${last.toLowerCase()}@${domain}`;
+    return { firstname: first, lastname: last, domainname: login, internalemailaddress: login };
 };
 
 beforeAll(async () => {
@@ -75,35 +88,13 @@ beforeAll(async () => {
         { schema, rows: 300, seed: 11, empty: true, sameTenant: false },
     );
     const { source } = pair;
-    const root = await idOf(source, 'businessunits', '_parentbusinessunitid_value eq null', 'businessunitid');
     // A custom role only the source has, held by the administrator.
-    const created = (await api(
-        source,
-        'POST',
-        'roles',
-        {
-            name: 'Project Lead',
-            'businessunitid@odata.bind': `/businessunits(${root})`,
-        },
-        { Prefer: 'return=representation' },
-    )) as { roleid: string };
+    const projectLead = await createInRoot(source, 'roles', { name: 'Project Lead' });
     const admin = await idOf(source, 'systemusers', `domainname eq '${ADMIN}'`, 'systemuserid');
-    await associate(source, admin, created.roleid);
+    await associate(source, admin, projectLead);
     // A user only the source has, who holds Salesperson: with a fallback user set, the role must not go to the fallback.
-    const leaver = (await api(
-        source,
-        'POST',
-        'systemusers',
-        {
-            firstname: 'Tom',
-            lastname: 'Gone',
-            domainname: 'tom.gone@contoso.onmicrosoft.com',
-            internalemailaddress: 'tom.gone@contoso.onmicrosoft.com',
-            'businessunitid@odata.bind': `/businessunits(${root})`,
-        },
-        { Prefer: 'return=representation' },
-    )) as { systemuserid: string };
-    await associate(source, leaver.systemuserid, await rootRole(source, 'Salesperson'));
+    const leaver = await createInRoot(source, 'systemusers', user('Tom', 'Gone', 'contoso.onmicrosoft.com'));
+    await associate(source, leaver, await rootRole(source, 'Salesperson'));
 
     specPath = await writeSpec(pair, {
         name: 'crm-roles',
@@ -176,21 +167,8 @@ describe("users' security roles with a crm migration, across tenants", () => {
 
     it("leaves a target-only user's roles alone, and reports an extra role of a migrated user", async () => {
         const { target } = pair;
-        const root = await idOf(target, 'businessunits', '_parentbusinessunitid_value eq null', 'businessunitid');
-        const newcomer = (await api(
-            target,
-            'POST',
-            'systemusers',
-            {
-                firstname: 'Nia',
-                lastname: 'New',
-                domainname: 'nia.new@contoso-dev.onmicrosoft.com',
-                internalemailaddress: 'nia.new@contoso-dev.onmicrosoft.com',
-                'businessunitid@odata.bind': `/businessunits(${root})`,
-            },
-            { Prefer: 'return=representation' },
-        )) as { systemuserid: string };
-        await associate(target, newcomer.systemuserid, await rootRole(target, 'System Customizer'));
+        const newcomer = await createInRoot(target, 'systemusers', user('Nia', 'New', 'contoso-dev.onmicrosoft.com'));
+        await associate(target, newcomer, await rootRole(target, 'System Customizer'));
         const outside = await verifyJson(pair, specPath);
         expect(outside.report.manyToMany.systemuserroles_association).toMatchObject({ extra: 0, outside: 1 });
         expect(outside.report.identical).toBe(true);
