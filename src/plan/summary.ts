@@ -88,7 +88,7 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
         for (const r of plan.references) lines.push(`  ${r.table}: ${referenceText(r)}`);
         if (plan.fallbackOwner) lines.push(`  unmatched owners: ${plan.fallbackOwner}`);
     }
-    if (estimates) {
+    if (estimates && Object.keys(plan.tables).length > 0) {
         const rows = Object.values(estimates).reduce((sum, e) => sum + e.rows, 0);
         const pages = Object.values(estimates).reduce((sum, e) => sum + e.pages, 0);
         lines.push('', `Total: ${count(rows, 'row')} in ${count(pages, 'page')}`);
