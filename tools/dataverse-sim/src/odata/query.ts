@@ -172,6 +172,52 @@ export function primaryKeyBounds(filter: FilterExpr | undefined, pk: string): Ke
     return bounds;
 }
 
+/**
+ * The primary keys a filter can only match, when one of its top-level AND conjuncts is `pk eq X` or an
+ * OR of such comparisons (`(accountid eq A or accountid eq B ...)`, how clients read rows by id): those
+ * rows are sought by key, as SQL Server seeks its clustered index, instead of scanning the table.
+ */
+export function primaryKeyCandidates(filter: FilterExpr | undefined, pk: string): string[] | undefined {
+    const idsOf = (node: FilterExpr): string[] | undefined => {
+        if (node.kind === 'or') {
+            const left = idsOf(node.left);
+            const right = left && idsOf(node.right);
+            return left && right ? [...left, ...right] : undefined;
+        }
+        if (node.kind !== 'compare' || node.op !== 'eq') return undefined;
+        const [property, literal] = node.left.kind === 'property' ? [node.left, node.right] : [node.right, node.left];
+        if (property.kind !== 'property' || property.name !== pk) return undefined;
+        if (literal.kind !== 'literal' || literal.type !== 'guid') return undefined;
+        return [(literal.value as string).toLowerCase()];
+    };
+    const conjuncts = (node: FilterExpr): FilterExpr[] =>
+        node.kind === 'and' ? [...conjuncts(node.left), ...conjuncts(node.right)] : [node];
+    if (!filter) return undefined;
+    for (const conjunct of conjuncts(filter)) {
+        const ids = idsOf(conjunct);
+        if (ids) return [...new Set(ids)].sort((a, b) => compareSqlGuids(a, b));
+    }
+    return undefined;
+}
+
+/** The rows of `candidates` (in key order) after `start`, sought one by one, counting what it touched. */
+function* candidateScan(
+    source: RowSource & { get(id: string): SimRow | undefined },
+    candidates: readonly string[],
+    start: { id: string; inclusive: boolean } | undefined,
+    touched: { n: number },
+): Generator<SimRow> {
+    for (const id of candidates) {
+        if (start) {
+            const c = compareSqlGuids(id, start.id);
+            if (c < 0 || (c === 0 && !start.inclusive)) continue;
+        }
+        const row = source.get(id);
+        touched.n++;
+        if (row) yield row;
+    }
+}
+
 /** Reads the scan's rows inside the key bounds, counting what it touched. */
 function* boundedScan(
     source: RowSource,
@@ -223,6 +269,12 @@ export function runQuery(
     };
     const bounds = primaryKeyBounds(filter, pk);
     const touched = { n: 0 };
+    const candidates = source.get ? primaryKeyCandidates(filter, pk) : undefined;
+    const seekable = source as RowSource & { get(id: string): SimRow | undefined };
+    const scan = (start: { id: string; inclusive: boolean } | undefined): Iterable<SimRow> =>
+        candidates
+            ? candidateScan(seekable, candidates, start, touched)
+            : boundedScan(source, pk, bounds, start, touched);
 
     // Sort keys of a row, prepared once per held row so sorting compares plain values.
     const keyOf = (row: SimRow, i: number): unknown => {
@@ -258,7 +310,7 @@ export function runQuery(
         // Optimized path: rows arrive in key order, so start at the bound / token and stop after limit + 1 matches.
         const lastId = token?.keys[0]?.last as string | undefined;
         const start = lastId === undefined ? undefined : { id: lastId, inclusive: false };
-        for (const row of boundedScan(source, pk, bounds, start, touched)) {
+        for (const row of scan(start)) {
             if (!matches(row)) continue;
             rows.push(row);
             if (rows.length > limit) break;
@@ -274,7 +326,7 @@ export function runQuery(
             if (held.length > keep) held.length = keep;
             worst = held.length === keep ? (held[keep - 1] as { keys: unknown[] }).keys : undefined;
         };
-        for (const row of boundedScan(source, pk, bounds, undefined, touched)) {
+        for (const row of scan(undefined)) {
             if (!matches(row)) continue;
             if (tokenKeys && compareRowTo(row, tokenKeys) <= 0) continue;
             if (worst && compareRowTo(row, worst) >= 0) continue;
@@ -304,7 +356,7 @@ export function runQuery(
     }
     if (query.count) {
         let n = 0;
-        for (const row of boundedScan(source, pk, bounds, undefined, touched)) {
+        for (const row of scan(undefined)) {
             if (matches(row) && ++n > COUNT_LIMIT) break;
         }
         page.count = Math.min(n, COUNT_LIMIT);

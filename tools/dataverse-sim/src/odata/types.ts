@@ -30,6 +30,8 @@ export interface ParsedQuery {
 export interface RowSource {
     readonly size: number;
     scan(start?: { id: string; inclusive: boolean }): Iterable<SimRow>;
+    /** A row by primary key (an index seek), when the source has one. */
+    get?(id: string): SimRow | undefined;
 }
 
 export interface QueryPage {

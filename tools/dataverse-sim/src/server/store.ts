@@ -44,6 +44,10 @@ export class TableStore implements RowSource {
             if (row) yield row;
         }
     }
+
+    get(id: string): SimRow | undefined {
+        return this.rows.get(id.toLowerCase());
+    }
 }
 
 /** Normalized value of an alternate key for one row; undefined when a key column is null. */
