@@ -86,8 +86,16 @@ export function renderVerify(report: VerifyReport): string {
         lines.push(
             '',
             table(
-                ['many-to-many', 'source', 'target', 'missing', 'extra'],
-                relationships.map(([name, m]) => [name, n(m.source), n(m.target), n(m.missing), n(m.extra)]),
+                ['many-to-many', 'source', 'target', 'missing', 'extra', 'skipped', 'outside'],
+                relationships.map(([name, m]) => [
+                    name,
+                    n(m.source),
+                    n(m.target),
+                    n(m.missing),
+                    n(m.extra),
+                    n(m.skipped),
+                    n(m.outside),
+                ]),
             ),
         );
     }
