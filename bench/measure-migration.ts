@@ -5,7 +5,7 @@
  * and `verify` to prove the target identical. Rates are business rows of the source per second of the run's
  * wall time (plan to summary).
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SPEC_DEFAULTS } from '../src/spec/index.js';
 import { modeledServerMs, type LimitsConfig } from '../tools/dataverse-sim/src/index.js';
@@ -93,6 +93,8 @@ async function costAt(sim: SimProcess, options: MeasureOptions, side: 'source' |
 
 export async function measureMigration(options: MeasureOptions): Promise<MeasuredMigration> {
     const dir = join(options.workDir, options.label);
+    // A fresh folder per measurement: the previous bench's run logs are not this one's.
+    await rm(dir, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     const pair = await startPair({
         rows: options.rows,
