@@ -6,6 +6,7 @@
 import type { PageKind } from '../copy/copy-page.js';
 import type { DeleteSource } from '../copy/deletes.js';
 import type { TableMode } from '../copy/incremental.js';
+import type { ListPagesOutcome } from '../copy/listing.js';
 import type { PhaseCounts } from '../copy/outcomes.js';
 
 export interface RunInput {
@@ -20,6 +21,8 @@ export interface TableCopyInput {
     runId: string;
     table: string;
     mode: TableMode;
+    /** The table's page listing, when the run listed it ahead (during the previous tier). */
+    listing?: ListPagesOutcome;
 }
 
 export interface TableCopyResult {

@@ -9,6 +9,7 @@
  */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import { addCounts as add, emptyCounts, type PhaseCounts } from '../copy/outcomes.js';
+import type { ListPagesOutcome } from '../copy/listing.js';
 import type { PlanRunOutcome } from '../copy/plan-run.js';
 import {
     emptyTableSummary,
@@ -124,19 +125,44 @@ export const migrationRun: OrchestrationHandler = function* (context: Orchestrat
             tables[name].copy = { ...ZERO, created: 0, updated: 0, cleared: 0 };
         }
 
-        // Tiers: parents before children.
+        // Tiers: parents before children. Each tier's page listings (key walks) run while the previous
+        // tier copies, so the target never waits for a listing after the first tier.
+        const listed = new Map<string, ListPagesOutcome>();
+        const listings = (tier: readonly string[] | undefined): Task[] =>
+            (tier ?? []).map((table) =>
+                context.df.callActivityWithRetry(ActivityName.listPages, retry, {
+                    runId,
+                    table,
+                    mode: plan!.tables[table]!.mode,
+                }),
+            );
+        const keep = (outcomes: readonly ListPagesOutcome[]): void => {
+            for (const outcome of outcomes) listed.set(outcome.table, outcome);
+        };
+        const firstTier = stop ? [] : listings(plan.tiers[0]);
+        if (firstTier.length > 0) keep((yield context.df.Task.all(firstTier)) as ListPagesOutcome[]);
         for (const [tierIndex, tier] of plan.tiers.entries()) {
             if (stop) break;
             progress({ phase: 'copy', tier: tierIndex + 1, tiers: plan.tiers.length });
-            const tasks = tier.map((table, index) => {
-                const tableInput: TableCopyInput = { runId, table, mode: plan!.tables[table]!.mode };
+            const tierCopies = tier.map((table, index) => {
+                const listing = listed.get(table);
+                const tableInput: TableCopyInput = {
+                    runId,
+                    table,
+                    mode: plan!.tables[table]!.mode,
+                    ...(listing ? { listing } : {}),
+                };
                 return context.df.callSubOrchestrator(
                     OrchestratorName.tableCopy,
                     tableInput,
                     `${id}:copy:${tierIndex}-${index}`,
                 );
             });
-            const results = (tasks.length > 0 ? yield context.df.Task.all(tasks) : []) as TableCopyResult[];
+            const ahead = listings(plan.tiers[tierIndex + 1]);
+            const all = [...tierCopies, ...ahead];
+            const done = (all.length > 0 ? yield context.df.Task.all(all) : []) as unknown[];
+            const results = done.slice(0, tierCopies.length) as TableCopyResult[];
+            keep(done.slice(tierCopies.length) as ListPagesOutcome[]);
             for (const result of results) {
                 copies.set(result.table, result);
                 const summary = tables[result.table]!;

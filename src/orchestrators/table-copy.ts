@@ -1,6 +1,6 @@
 /**
- * One table's copy phase: list its pages, then one copy-page activity per page, all at once (fan-out),
- * then wait for all (fan-in) and add up. A sub-orchestration per table keeps each history short.
+ * One table's copy phase: list its pages (unless the run listed them ahead), then one copy-page
+ * activity per page, all at once (fan-out), then wait for all (fan-in) and add up. A sub-orchestration per table keeps each history short.
  */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import type { CopyPageOutcome } from '../copy/copy-page.js';
@@ -14,11 +14,13 @@ export const tableCopy: OrchestrationHandler = function* (context: Orchestration
     const input = context.df.getInput<TableCopyInput>();
     const started = context.df.currentUtcDateTime.getTime();
     const retry = activityRetry();
-    const listing = (yield context.df.callActivityWithRetry(ActivityName.listPages, retry, {
-        runId: input.runId,
-        table: input.table,
-        mode: input.mode,
-    })) as ListPagesOutcome;
+    const listing =
+        input.listing ??
+        ((yield context.df.callActivityWithRetry(ActivityName.listPages, retry, {
+            runId: input.runId,
+            table: input.table,
+            mode: input.mode,
+        })) as ListPagesOutcome);
     const tasks: Task[] = [];
     for (let page = 0; page < listing.pages; page++) {
         tasks.push(

@@ -35,6 +35,9 @@ class Driver {
         return new Date(Date.UTC(2026, 11, 1, 12, 0, this.second++));
     }
 
+    private tasks: RequestedTask[] = [];
+    private readonly completed = new Set<number>();
+
     /** Replays the whole history; returns every task so far and the ones this replay added. */
     async replay() {
         const state = await replayOnce(this.handler, {
@@ -45,11 +48,29 @@ class Driver {
         const tasks = readActions(state.actions).tasks;
         const added = tasks.slice(this.seen);
         this.seen = tasks.length;
+        this.tasks = tasks;
         return { state, tasks, added };
     }
 
     complete(...events: HistoryEvent[]): void {
         this.history.push(...episode(this.tick(), ...events));
+    }
+
+    /**
+     * The completion of the first open task named `name` (and, when given, for `table`), by its task id:
+     * tests say what finished, not which id the SDK gave it.
+     */
+    done(name: string, result?: unknown, table?: string): HistoryEvent {
+        const id = this.tasks.findIndex(
+            (t, i) =>
+                !this.completed.has(i) &&
+                t.kind !== 'timer' &&
+                t.name === name &&
+                (table === undefined || inputOf(t)?.table === table),
+        );
+        if (id < 0) throw new Error(`no open task ${name}${table ? ` for ${table}` : ''}`);
+        this.completed.add(id);
+        return this.tasks[id]!.kind === 'sub' ? subOrchestrationCompleted(id, result) : taskCompleted(id, result);
     }
 }
 
@@ -90,43 +111,72 @@ function copied(table: string, overrides: Partial<TableCopyResult> = {}): TableC
 }
 
 const names = (tasks: RequestedTask[]) => tasks.map((t) => (t.kind === 'timer' ? 'timer' : `${t.kind}:${t.name}`));
-const inputOf = (task: RequestedTask | undefined): any =>
-    task && task.kind !== 'timer' && task.input !== undefined ? JSON.parse(task.input) : undefined;
+function inputOf(task: RequestedTask | undefined): any {
+    return task && task.kind !== 'timer' && task.input !== undefined ? JSON.parse(task.input) : undefined;
+}
 const run = orchestrators[OrchestratorName.run];
 const runInput = { runId: 'r1', spec: { name: 'demo' }, trigger: 'cli' };
 
+function listed(table: string, pages = 2) {
+    return { table, mode: 'full', kind: 'copy', pages, rows: pages * 10, deletedPages: 0, deleted: 0, ms: 1 };
+}
+
+const A = ActivityName;
+const O = OrchestratorName;
+
+/** Plans, then lists the first tier's pages: the run as it stands when the first tier starts copying. */
+async function started(d: Driver, planned: PlanRunOutcome): Promise<RequestedTask[]> {
+    await d.replay();
+    d.complete(d.done(A.planRun, planned));
+    await d.replay();
+    d.complete(...(planned.tiers[0] ?? []).map((t) => d.done(A.listPages, listed(t), t)));
+    return (await d.replay()).added;
+}
+
 describe('the run orchestrator', () => {
-    it('plans first, then each tier only after the last table of the previous one, then finishes', async () => {
+    it('plans, lists, then copies each tier only after the last table of the previous one, listing the next meanwhile', async () => {
         const d = new Driver(run, runInput);
-        expect(names((await d.replay()).added)).toEqual([`activity:${ActivityName.planRun}`]);
+        expect(names((await d.replay()).added)).toEqual([`activity:${A.planRun}`]);
+        d.complete(d.done(A.planRun, plan()));
+        const listing = (await d.replay()).added;
+        expect(names(listing)).toEqual([`activity:${A.listPages}`]);
+        expect(inputOf(listing[0])).toEqual({ runId: 'r1', table: 'account', mode: 'full' });
 
-        d.complete(taskCompleted(0, plan()));
+        d.complete(d.done(A.listPages, listed('account'), 'account'));
         const tier1 = (await d.replay()).added;
-        expect(names(tier1)).toEqual([`sub:${OrchestratorName.tableCopy}`]);
+        // The first tier copies while the second tier's pages are listed.
+        expect(names(tier1)).toEqual([`sub:${O.tableCopy}`, `activity:${A.listPages}`, `activity:${A.listPages}`]);
         expect(tier1[0]).toMatchObject({ instanceId: 'run-1:copy:0-0' });
-        expect(inputOf(tier1[0])).toEqual({ runId: 'r1', table: 'account', mode: 'full' });
+        expect(inputOf(tier1[0])).toEqual({ runId: 'r1', table: 'account', mode: 'full', listing: listed('account') });
+        expect(tier1.slice(1).map((t) => inputOf(t).table)).toEqual(['contact', 'lead']);
 
-        d.complete(subOrchestrationCompleted(1, copied('account')));
+        d.complete(d.done(A.listPages, listed('contact'), 'contact'), d.done(A.listPages, listed('lead'), 'lead'));
+        expect((await d.replay()).added).toEqual([]); // listings are done, account is still copying
+
+        d.complete(d.done(O.tableCopy, copied('account'), 'account'));
         const tier2 = (await d.replay()).added;
-        expect(tier2.map(inputOf).map((i) => i.table)).toEqual(['contact', 'lead']);
+        expect(names(tier2)).toEqual([`sub:${O.tableCopy}`, `sub:${O.tableCopy}`]);
+        expect(tier2.map((t) => inputOf(t).table)).toEqual(['contact', 'lead']);
+        expect(inputOf(tier2[0]).listing).toEqual(listed('contact'));
 
-        d.complete(subOrchestrationCompleted(2, copied('contact')));
+        d.complete(d.done(O.tableCopy, copied('contact'), 'contact'));
         expect((await d.replay()).added).toEqual([]); // lead is still running: nothing new
 
         d.complete(
-            subOrchestrationCompleted(
-                3,
+            d.done(
+                O.tableCopy,
                 copied('lead', { counts: { ...zero, read: 4, written: 3, skipped: 1, unchanged: 1 } }),
+                'lead',
             ),
         );
         const finish = (await d.replay()).added;
-        expect(names(finish)).toEqual([`activity:${ActivityName.finishRun}`]);
+        expect(names(finish)).toEqual([`activity:${A.finishRun}`]);
         const summary = inputOf(finish[0]);
         expect(summary.status).toBe('succeeded');
         expect(summary.totals).toEqual({ read: 24, written: 23, skipped: 1, failed: 0 });
         expect(summary.tables.lead.copy).toMatchObject({ read: 4, written: 3, skipped: 1 });
 
-        d.complete(taskCompleted(4, { ...summary, log: { location: 'x', events: 'y', errors: [] } }));
+        d.complete(d.done(A.finishRun, { ...summary, log: { location: 'x', events: 'y', errors: [] } }));
         const done = await d.replay();
         expect(done.state.isDone).toBe(true);
         expect(done.state.output).toMatchObject({ status: 'succeeded', runId: 'r1' });
@@ -134,8 +184,8 @@ describe('the run orchestrator', () => {
 
     it('decides the same when the same history is replayed again', async () => {
         const d = new Driver(run, runInput);
-        d.complete(taskCompleted(0, plan()));
-        d.complete(subOrchestrationCompleted(1, copied('account', { deferredPages: [1], statePages: [0] })));
+        await started(d, plan());
+        d.complete(d.done(O.tableCopy, copied('account', { deferredPages: [1], statePages: [0] }), 'account'));
         const first = await replayOnce(run, { history: d.history, input: runInput, instanceId: d.instanceId });
         const second = await replayOnce(run, { history: d.history, input: runInput, instanceId: d.instanceId });
         expect(JSON.stringify(second.actions)).toBe(JSON.stringify(first.actions));
@@ -144,16 +194,15 @@ describe('the run orchestrator', () => {
 
     it('runs the deferred and state phases only for tables with work, then many-to-many', async () => {
         const d = new Driver(run, runInput);
-        d.complete(taskCompleted(0, plan({ tiers: [['account', 'contact']], manyToMany: ['accountleads'] })));
-        await d.replay();
+        await started(d, plan({ tiers: [['account', 'contact']], manyToMany: ['accountleads'] }));
         d.complete(
-            subOrchestrationCompleted(1, copied('account', { deferredPages: [1], statePages: [0, 1] })),
-            subOrchestrationCompleted(2, copied('contact')),
+            d.done(O.tableCopy, copied('account', { deferredPages: [1], statePages: [0, 1] }), 'account'),
+            d.done(O.tableCopy, copied('contact'), 'contact'),
         );
-        expect(names((await d.replay()).added)).toEqual([`activity:${ActivityName.logEvent}`]);
-        d.complete(taskCompleted(3));
+        expect(names((await d.replay()).added)).toEqual([`activity:${A.logEvent}`]);
+        d.complete(d.done(A.logEvent));
         const deferred = (await d.replay()).added;
-        expect(names(deferred)).toEqual([`sub:${OrchestratorName.tablePhase}`]);
+        expect(names(deferred)).toEqual([`sub:${O.tablePhase}`]);
         expect(inputOf(deferred[0])).toMatchObject({ table: 'account', phase: 'deferred', pages: [1] });
 
         const phaseDone = (phase: string, written: number): TablePhaseResult => ({
@@ -162,19 +211,19 @@ describe('the run orchestrator', () => {
             counts: { ...zero, read: written, written },
             cancelled: false,
         });
-        d.complete(subOrchestrationCompleted(4, phaseDone('deferred', 1)));
+        d.complete(d.done(O.tablePhase, phaseDone('deferred', 1)));
         await d.replay();
-        d.complete(taskCompleted(5));
+        d.complete(d.done(A.logEvent));
         const state = (await d.replay()).added;
         expect(inputOf(state[0])).toMatchObject({ table: 'account', phase: 'state', pages: [0, 1] });
 
-        d.complete(subOrchestrationCompleted(6, phaseDone('state', 2)));
-        expect(names((await d.replay()).added)).toEqual([`activity:${ActivityName.logEvent}`]);
-        d.complete(taskCompleted(7));
-        expect(names((await d.replay()).added)).toEqual([`sub:${OrchestratorName.relationshipCopy}`]);
+        d.complete(d.done(O.tablePhase, phaseDone('state', 2)));
+        expect(names((await d.replay()).added)).toEqual([`activity:${A.logEvent}`]);
+        d.complete(d.done(A.logEvent));
+        expect(names((await d.replay()).added)).toEqual([`sub:${O.relationshipCopy}`]);
 
         d.complete(
-            subOrchestrationCompleted(8, {
+            d.done(O.relationshipCopy, {
                 relationship: 'accountleads',
                 counts: { ...zero, read: 3, written: 3 },
                 cancelled: false,
@@ -188,21 +237,21 @@ describe('the run orchestrator', () => {
 
     it('with nothing after the tiers, goes straight from the last tier to the summary', async () => {
         const d = new Driver(run, runInput);
-        d.complete(taskCompleted(0, plan({ tiers: [['account']], tables: { account: plan().tables.account! } })));
-        await d.replay();
-        d.complete(subOrchestrationCompleted(1, copied('account', { pages: 0, counts: zero })));
-        expect(names((await d.replay()).added)).toEqual([`activity:${ActivityName.finishRun}`]);
+        await started(d, plan({ tiers: [['account']], tables: { account: plan().tables.account! } }));
+        d.complete(d.done(O.tableCopy, copied('account', { pages: 0, counts: zero })));
+        expect(names((await d.replay()).added)).toEqual([`activity:${A.finishRun}`]);
     });
 
     it('stops after the tier whose failures pass maxFailedRows, before the next tier', async () => {
         const d = new Driver(run, runInput);
-        d.complete(taskCompleted(0, plan({ options: { maxDeleteShare: 0.1, maxFailedRows: 5 } })));
-        await d.replay();
+        await started(d, plan({ options: { maxDeleteShare: 0.1, maxFailedRows: 5 } }));
         d.complete(
-            subOrchestrationCompleted(1, copied('account', { counts: { ...zero, read: 10, written: 4, failed: 6 } })),
+            d.done(O.tableCopy, copied('account', { counts: { ...zero, read: 10, written: 4, failed: 6 } })),
+            d.done(A.listPages, listed('contact'), 'contact'),
+            d.done(A.listPages, listed('lead'), 'lead'),
         );
         const next = (await d.replay()).added;
-        expect(names(next)).toEqual([`activity:${ActivityName.finishRun}`]);
+        expect(names(next)).toEqual([`activity:${A.finishRun}`]);
         const summary = inputOf(next[0]);
         expect(summary.status).toBe('failed');
         expect(summary.reason).toMatch(/6 failed rows, more than maxFailedRows 5/);
@@ -211,10 +260,11 @@ describe('the run orchestrator', () => {
 
     it('stops on a failure ratio too', async () => {
         const d = new Driver(run, runInput);
-        d.complete(taskCompleted(0, plan({ options: { maxDeleteShare: 0.1, maxFailureRatio: 0.2 } })));
-        await d.replay();
+        await started(d, plan({ options: { maxDeleteShare: 0.1, maxFailureRatio: 0.2 } }));
         d.complete(
-            subOrchestrationCompleted(1, copied('account', { counts: { ...zero, read: 10, written: 7, failed: 3 } })),
+            d.done(O.tableCopy, copied('account', { counts: { ...zero, read: 10, written: 7, failed: 3 } })),
+            d.done(A.listPages, listed('contact'), 'contact'),
+            d.done(A.listPages, listed('lead'), 'lead'),
         );
         expect(inputOf((await d.replay()).added[0]).reason).toMatch(/3 of 10 rows failed \(30%\)/);
     });
@@ -222,15 +272,14 @@ describe('the run orchestrator', () => {
     it('refuses every delete when one table would lose more than maxDeleteShare, and says how many', async () => {
         const d = new Driver(run, runInput);
         const table = { mode: 'full' as const, deleteMissing: true, matchById: true };
-        d.complete(taskCompleted(0, plan({ tiers: [['account']], tables: { account: table }, deletes: ['account'] })));
-        await d.replay();
-        d.complete(subOrchestrationCompleted(1, copied('account')));
-        expect(names((await d.replay()).added)).toEqual([`activity:${ActivityName.logEvent}`]);
-        d.complete(taskCompleted(2));
+        await started(d, plan({ tiers: [['account']], tables: { account: table }, deletes: ['account'] }));
+        d.complete(d.done(O.tableCopy, copied('account')));
+        expect(names((await d.replay()).added)).toEqual([`activity:${A.logEvent}`]);
+        d.complete(d.done(A.logEvent));
         const find = (await d.replay()).added;
         expect(inputOf(find[0])).toMatchObject({ phase: 'find-deletes', deleteSource: 'range' });
         d.complete(
-            subOrchestrationCompleted(3, {
+            d.done(O.tablePhase, {
                 table: 'account',
                 phase: 'find-deletes',
                 counts: zero,
@@ -241,8 +290,8 @@ describe('the run orchestrator', () => {
             }),
         );
         const next = (await d.replay()).added;
-        expect(names(next)).toEqual([`activity:${ActivityName.logEvent}`]);
-        d.complete(taskCompleted(4));
+        expect(names(next)).toEqual([`activity:${A.logEvent}`]);
+        d.complete(d.done(A.logEvent));
         const summary = inputOf((await d.replay()).added[0]);
         expect(summary.status).toBe('failed');
         expect(summary.refusedDeletes).toEqual([{ table: 'account', wouldDelete: 30, targetRows: 100, maxShare: 0.1 }]);
@@ -251,21 +300,24 @@ describe('the run orchestrator', () => {
 
     it('stops at the tier boundary when a page saw the cancel request', async () => {
         const d = new Driver(run, runInput);
-        d.complete(taskCompleted(0, plan()));
-        await d.replay();
-        d.complete(subOrchestrationCompleted(1, copied('account', { cancelled: true })));
+        await started(d, plan());
+        d.complete(
+            d.done(O.tableCopy, copied('account', { cancelled: true })),
+            d.done(A.listPages, listed('contact'), 'contact'),
+            d.done(A.listPages, listed('lead'), 'lead'),
+        );
         const next = (await d.replay()).added;
-        expect(names(next)).toEqual([`activity:${ActivityName.logEvent}`]);
-        d.complete(taskCompleted(2));
+        expect(names(next)).toEqual([`activity:${A.logEvent}`]);
+        d.complete(d.done(A.logEvent));
         expect(inputOf((await d.replay()).added[0]).status).toBe('cancelled');
     });
 
     it('writes an invalid summary when the plan has problems, and schedules no table', async () => {
         const d = new Driver(run, runInput);
         await d.replay();
-        d.complete(taskCompleted(0, plan({ problems: [{ message: 'no such table' }], tiers: [], tables: {} })));
+        d.complete(d.done(A.planRun, plan({ problems: [{ message: 'no such table' }], tiers: [], tables: {} })));
         const next = (await d.replay()).added;
-        expect(names(next)).toEqual([`activity:${ActivityName.finishRun}`]);
+        expect(names(next)).toEqual([`activity:${A.finishRun}`]);
         expect(inputOf(next[0])).toMatchObject({ status: 'invalid', problems: [{ message: 'no such table' }] });
     });
 });
@@ -313,6 +365,12 @@ describe('the table orchestrator', () => {
             deferredPages: [2],
             counts: { read: 30, written: 30 },
         });
+    });
+
+    it('uses the listing the run made ahead instead of listing again', async () => {
+        const d = new Driver(tableCopy, { ...input, listing: listing(2) });
+        const pages = (await d.replay()).added;
+        expect(names(pages)).toEqual([`activity:${ActivityName.copyPage}`, `activity:${ActivityName.copyPage}`]);
     });
 
     it('finishes at once when the table has no page', async () => {
