@@ -21,8 +21,18 @@ const counts = z.object({
 });
 
 export const planRunInput = z.object({ runId, spec: z.unknown(), trigger: z.string(), startedAt: z.string() });
-export const listPagesInput = z.object({ runId, table: name, mode });
-export const pageInput = z.object({ runId, table: name, page, kind });
+const guid = z
+    .string()
+    .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: 'expected a GUID' });
+export const listPagesInput = z.object({
+    runId,
+    table: name,
+    mode,
+    chunk: page.optional(),
+    after: guid.nullable().optional(),
+    firstPage: page.optional(),
+});
+export const pageInput = z.object({ runId, table: name, page, kind, chunk: page.optional() });
 export const relationshipInput = z.object({ runId, relationship: name });
 export const associateInput = z.object({ runId, relationship: name, page });
 export const tableInput = z.object({ runId, table: name });

@@ -28,6 +28,8 @@ interface Track {
     rows: number;
     failed: number;
     started: number;
+    /** More listing chunks are coming: the total will grow. */
+    listing: boolean;
 }
 
 const PHASE_OF: Record<string, string> = {
@@ -63,6 +65,7 @@ export function createRunDisplay(io: CliIo, options: { json: boolean; throttled:
                 rows: 0,
                 failed: 0,
                 started: Date.now(),
+                listing: false,
             };
             tracks.set(key, t);
         }
@@ -80,7 +83,7 @@ export function createRunDisplay(io: CliIo, options: { json: boolean; throttled:
             .filter(Boolean)
             .join(', ');
         t.task.update(t.done, t.total, detail);
-        if (t.done >= t.total) {
+        if (t.done >= t.total && !t.listing) {
             t.task.done(detail);
             line(
                 `${t.label}: ${t.rows.toLocaleString('en-US')} rows in ${t.total} pages${t.failed > 0 ? `, ${t.failed} failed` : ''} (${((Date.now() - t.started) / 1000).toFixed(1)} s)`,
@@ -109,7 +112,14 @@ export function createRunDisplay(io: CliIo, options: { json: boolean; throttled:
                     break;
                 case ActivityName.listPages: {
                     const out = event.output as ListPagesOutcome;
-                    const t = track(`copy:${out.table}`, out.table, Math.max(out.pages, 0), 'pages');
+                    const key = `copy:${out.table}`;
+                    const known = tracks.get(key);
+                    const t = known ?? track(key, out.table, Math.max(out.pages, 0), 'pages');
+                    // Chunked listings add their pages as they come.
+                    if (known && out.chunk !== undefined && out.chunk > 0) t.total += out.pages;
+                    t.listing = out.more;
+                    t.task.update(t.done, t.total);
+                    if (out.chunk !== undefined && out.chunk > 0) break;
                     if (out.pages === 0) t.task.done('nothing to copy');
                     line(
                         `${out.table}: ${out.mode}${out.fallback ? ' (fallback)' : ''}, ${out.rows.toLocaleString('en-US')} rows in ${out.pages} pages`,

@@ -26,6 +26,7 @@ import {
 import type { RunContext } from './run-context.js';
 import { isCancelRequested } from './cancel.js';
 import { targetWriteTable, writeOptions } from './phase-page.js';
+import { pagesKind } from './listing.js';
 import { closeValues } from './state-messages.js';
 import { writeWork, type WorkKind } from './work.js';
 
@@ -37,6 +38,8 @@ export interface CopyPageInput {
     page: number;
     /** `copy`: a key range of the page list; `delta`: a list of changed ids from change tracking. */
     kind: PageKind;
+    /** The listing chunk holding the page, when the table was listed in chunks. */
+    chunk?: number;
 }
 
 export interface CopyPageOutcome {
@@ -84,8 +87,8 @@ async function readPageRows(
     signal?: AbortSignal,
 ): Promise<{ rows: Row[]; considered: number; range?: { lo: string | null; hi: string | null } }> {
     if (input.kind === 'copy') {
-        const pages = await ctx.pages(table.name);
-        const range = pages.ranges[input.page];
+        const pages = await ctx.pages(table.name, pagesKind(input.chunk));
+        const range = pages.ranges[input.page - (pages.firstPage ?? 0)];
         if (!range) throw new RangeError(`run ${ctx.runId}: ${table.name} has no page ${input.page}`);
         const rows = await readSourceRange(ctx.source, table, range, signal);
         return { rows, considered: rows.length, range };

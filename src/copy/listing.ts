@@ -7,19 +7,28 @@
  * returns what the first one stored, so pages never shift under the orchestrator.
  */
 import { isExpiredDeltaToken } from '../dataverse/errors.js';
-import { pageBoundaries } from '../plan/pages.js';
+import { keyChunk, KEY_WALK_PAGE_SIZE } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
 import { andFilters } from './addressing.js';
 import { appendEvent } from './events.js';
 import { tableFingerprint, readSyncState, type TableMode, type TableSyncState } from './incremental.js';
 import type { PageKind } from './copy-page.js';
-import type { RunContext } from './run-context.js';
+import type { RunContext, StoredPages } from './run-context.js';
 import { writeWork } from './work.js';
 
 export interface ListPagesInput {
     runId: string;
     table: string;
     mode: TableMode;
+    /**
+     * Absent: the whole listing at once. A number: one part of a key walk (chunk 0 first, each chunk
+     * twice the keys of the one before), so the table's first pages can be copied while the rest of
+     * its keys are walked.
+     */
+    chunk?: number;
+    /** Chunks after the first: the key the previous chunk ended on, and the number of its first page. */
+    after?: string | null;
+    firstPage?: number;
 }
 
 export interface ListPagesOutcome {
@@ -33,7 +42,24 @@ export interface ListPagesOutcome {
     deletedPages: number;
     deleted: number;
     fallback?: string;
+    /** Set for a chunk of the listing. */
+    chunk?: number;
+    /** Number of the first page of this listing (pages are numbered across the chunks of a table). */
+    firstPage: number;
+    /** More chunks follow: the next one walks on after `next`. */
+    more: boolean;
+    next?: string;
     ms: number;
+}
+
+/** Keys one chunk walks: one key-walk request's worth for the first, doubling after. */
+function chunkPages(chunk: number, pageSize: number): number {
+    return Math.max(1, Math.floor((KEY_WALK_PAGE_SIZE * 2 ** Math.min(chunk, 20)) / pageSize));
+}
+
+/** The page-list document of a whole listing or of one chunk. */
+export function pagesKind(chunk: number | undefined): string {
+    return chunk === undefined ? 'copy' : `copy-${chunk}`;
 }
 
 async function takeNextState(
@@ -76,17 +102,25 @@ async function listByKeys(
     ctx: RunContext,
     table: TablePlan,
     extraFilter: string | undefined,
+    input: ListPagesInput,
     signal?: AbortSignal,
-): Promise<{ pages: number; rows: number }> {
-    const boundaries = await pageBoundaries(
+): Promise<{ pages: number; rows: number; next: string | null }> {
+    const chunk = await keyChunk(
         ctx.source,
         { entitySetName: table.source.entitySetName, primaryId: table.source.primaryId },
         ctx.plan.options.pageSize,
-        andFilters(table.filter, extraFilter),
-        signal ? { signal } : {},
+        {
+            ...(andFilters(table.filter, extraFilter) !== undefined
+                ? { filter: andFilters(table.filter, extraFilter) }
+                : {}),
+            after: input.after ?? null,
+            ...(input.chunk !== undefined ? { maxPages: chunkPages(input.chunk, ctx.plan.options.pageSize) } : {}),
+            ...(signal ? { signal } : {}),
+        },
     );
-    await ctx.store.writeJson(ctx.paths.pages(table.name, 'copy'), boundaries);
-    return { pages: boundaries.ranges.length, rows: boundaries.rowCount };
+    const doc: StoredPages = { ranges: chunk.ranges, rowCount: chunk.rowCount, firstPage: input.firstPage ?? 0 };
+    await ctx.store.writeJson(ctx.paths.pages(table.name, pagesKind(input.chunk)), doc);
+    return { pages: chunk.ranges.length, rows: chunk.rowCount, next: chunk.next };
 }
 
 async function listDelta(
@@ -144,7 +178,7 @@ export async function listPages(
     input: ListPagesInput,
     signal?: AbortSignal,
 ): Promise<ListPagesOutcome> {
-    const listingPath = ctx.paths.pages(input.table, 'listing');
+    const listingPath = ctx.paths.pages(input.table, input.chunk === undefined ? 'listing' : `listing-${input.chunk}`);
     const stored = await ctx.store.readJson<ListPagesOutcome>(listingPath);
     if (stored) return stored;
     const started = Date.now();
@@ -157,12 +191,17 @@ export async function listPages(
         rows: 0,
         deletedPages: 0,
         deleted: 0,
+        ...(input.chunk !== undefined ? { chunk: input.chunk } : {}),
+        firstPage: input.firstPage ?? 0,
+        more: false,
         ms: 0,
     };
     const previous = input.mode === 'full' ? undefined : await readSyncState(ctx.store, ctx.spec.name, table.name);
     let pending: TableSyncState | undefined;
+    // Later chunks only walk on; the first one decided the mode and took the next incremental state.
+    const first = (input.chunk ?? 0) === 0;
 
-    if (input.mode === 'delta' && previous?.kind === 'delta') {
+    if (first && input.mode === 'delta' && previous?.kind === 'delta') {
         try {
             const delta = await listDelta(ctx, table, previous.deltaLink, signal);
             Object.assign(outcome, {
@@ -181,15 +220,19 @@ export async function listPages(
         }
     }
     if (outcome.kind === 'copy') {
-        pending = await takeNextState(ctx, table, signal);
+        if (first) pending = await takeNextState(ctx, table, signal);
         const since =
             outcome.mode === 'watermark' && previous?.kind === 'watermark'
                 ? `${previous.column} ge ${previous.value}`
                 : undefined;
         if (outcome.mode === 'watermark' && !since) outcome.mode = 'full';
-        const listed = await listByKeys(ctx, table, since, signal);
+        const listed = await listByKeys(ctx, table, since, input, signal);
         outcome.pages = listed.pages;
         outcome.rows = listed.rows;
+        if (listed.next !== null) {
+            outcome.more = true;
+            outcome.next = listed.next;
+        }
     }
     if (pending) await ctx.store.writeJson(ctx.paths.pendingState(table.name), pending);
     outcome.ms = Date.now() - started;
@@ -198,6 +241,7 @@ export async function listPages(
         type: 'table-listed',
         table: table.name,
         mode: outcome.mode,
+        ...(input.chunk !== undefined ? { chunk: input.chunk, more: outcome.more } : {}),
         pages: outcome.pages,
         rows: outcome.rows,
         deleted: outcome.deleted,

@@ -45,6 +45,8 @@ export function storedReferences(matches: ReferenceMatches | undefined): StoredR
 export interface StoredPages {
     ranges: KeyRange[];
     rowCount: number;
+    /** Number of the first range, for one chunk of a listing (pages are numbered across chunks). */
+    firstPage?: number;
 }
 
 export interface RunContext {

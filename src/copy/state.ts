@@ -8,7 +8,6 @@
 import type { BatchResponse } from '../dataverse/client-types.js';
 import { parseErrorBody } from '../dataverse/errors.js';
 import { entityPath } from '../dataverse/odata-url.js';
-import { pageFilter, type KeyRange } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
 import { idFilters, keyFilters } from './addressing.js';
 import { workKinds, type StateItem } from './copy-page.js';
@@ -28,7 +27,6 @@ async function currentStates(
     ctx: RunContext,
     table: TablePlan,
     items: readonly StateItem[],
-    range: KeyRange | undefined,
     signal?: AbortSignal,
 ): Promise<Map<string, { state: number; status: number }>> {
     const state = table.state!;
@@ -39,27 +37,24 @@ async function currentStates(
         state.targetStateColumn,
         state.targetStatusColumn,
     ];
-    // With preserved ids a copy page's rows are its key range: one read, as the copy itself did.
-    const rangeFilter = range && table.match.kind === 'id' ? pageFilter(range, table.target.primaryId) : undefined;
+    // By id (the service seeks each row by its key), or by alternate-key values.
     const filters =
-        range && table.match.kind === 'id'
-            ? [rangeFilter]
-            : table.match.kind === 'id'
-              ? idFilters(
-                    table.target.primaryId,
-                    items.flatMap((i) => (i.address.kind === 'id' ? [i.address.id] : [])),
-                )
-              : keyFilters(
-                    keys,
-                    items.flatMap((i) => (i.address.kind === 'key' ? [i.address.values] : [])),
-                );
+        table.match.kind === 'id'
+            ? idFilters(
+                  table.target.primaryId,
+                  items.flatMap((i) => (i.address.kind === 'id' ? [i.address.id] : [])),
+              )
+            : keyFilters(
+                  keys,
+                  items.flatMap((i) => (i.address.kind === 'key' ? [i.address.values] : [])),
+              );
     const rows = (
         await Promise.all(
             filters.map((filter) =>
                 collectRows(
                     ctx.target.queryPages(
                         table.target.entitySetName,
-                        { select, ...(filter ? { filter } : {}) },
+                        { select, filter },
                         {
                             pageSize: 5000,
                             ...(signal ? { signal } : {}),
@@ -108,8 +103,7 @@ export function setStatePage(ctx: RunContext, input: PhasePageInput, signal?: Ab
                 statusColumn: state.targetStatusColumn,
             });
             const { batchSize: size, ...options } = writeOptions(ctx, table, signal);
-            const range = input.kind === 'copy' ? (await ctx.pages(table.name)).ranges[input.page] : undefined;
-            const now = await currentStates(ctx, table, items, range, signal);
+            const now = await currentStates(ctx, table, items, signal);
             const pending: StateItem[] = [];
             for (const item of items) {
                 const current = now.get(addressIdentity(item.address));

@@ -125,8 +125,8 @@ export const migrationRun: OrchestrationHandler = function* (context: Orchestrat
             tables[name].copy = { ...ZERO, created: 0, updated: 0, cleared: 0 };
         }
 
-        // Tiers: parents before children. Each tier's page listings (key walks) run while the previous
-        // tier copies, so the target never waits for a listing after the first tier.
+        // Tiers: parents before children. The first tier's tables list their own pages in chunks (copying
+        // while they walk); every later tier's listings run while the previous tier copies.
         const listed = new Map<string, ListPagesOutcome>();
         const listings = (tier: readonly string[] | undefined): Task[] =>
             (tier ?? []).map((table) =>
@@ -139,8 +139,6 @@ export const migrationRun: OrchestrationHandler = function* (context: Orchestrat
         const keep = (outcomes: readonly ListPagesOutcome[]): void => {
             for (const outcome of outcomes) listed.set(outcome.table, outcome);
         };
-        const firstTier = stop ? [] : listings(plan.tiers[0]);
-        if (firstTier.length > 0) keep((yield context.df.Task.all(firstTier)) as ListPagesOutcome[]);
         for (const [tierIndex, tier] of plan.tiers.entries()) {
             if (stop) break;
             progress({ phase: 'copy', tier: tierIndex + 1, tiers: plan.tiers.length });

@@ -1,6 +1,8 @@
 /**
- * One table's copy phase: list its pages (unless the run listed them ahead), then one copy-page
- * activity per page, all at once (fan-out), then wait for all (fan-in) and add up. A sub-orchestration per table keeps each history short.
+ * One table's copy phase: one copy-page activity per page, all at once (fan-out), then wait for all
+ * (fan-in) and add up. Pages listed ahead by the run are copied at once; otherwise the table lists its
+ * own pages in growing chunks and copies each chunk while walking the next, so a large first-tier
+ * table does not wait for its whole key walk. A sub-orchestration per table keeps each history short.
  */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import type { CopyPageOutcome } from '../copy/copy-page.js';
@@ -14,31 +16,62 @@ export const tableCopy: OrchestrationHandler = function* (context: Orchestration
     const input = context.df.getInput<TableCopyInput>();
     const started = context.df.currentUtcDateTime.getTime();
     const retry = activityRetry();
-    const listing =
-        input.listing ??
-        ((yield context.df.callActivityWithRetry(ActivityName.listPages, retry, {
-            runId: input.runId,
-            table: input.table,
-            mode: input.mode,
-        })) as ListPagesOutcome);
-    const tasks: Task[] = [];
-    for (let page = 0; page < listing.pages; page++) {
-        tasks.push(
+    const { runId, table } = input;
+    const copyTasks = (listing: ListPagesOutcome): Task[] =>
+        Array.from({ length: listing.pages }, (_, i) =>
             context.df.callActivityWithRetry(ActivityName.copyPage, retry, {
-                runId: input.runId,
-                table: input.table,
-                page,
+                runId,
+                table,
+                page: listing.firstPage + i,
                 kind: listing.kind,
+                ...(listing.chunk !== undefined ? { chunk: listing.chunk } : {}),
             }),
         );
+    const outcomes: CopyPageOutcome[] = [];
+    let listing: ListPagesOutcome;
+    let pages = 0;
+    if (input.listing) {
+        // Listed ahead (while the previous tier copied): every page at once.
+        listing = input.listing;
+        const tasks = copyTasks(listing);
+        if (tasks.length > 0) outcomes.push(...((yield context.df.Task.all(tasks)) as CopyPageOutcome[]));
+        pages = listing.pages;
+    } else {
+        // Listed here, in growing chunks: each chunk's pages copy while the next chunk's keys are walked.
+        listing = (yield context.df.callActivityWithRetry(ActivityName.listPages, retry, {
+            runId,
+            table,
+            mode: input.mode,
+            chunk: 0,
+        })) as ListPagesOutcome;
+        for (;;) {
+            pages += listing.pages;
+            const tasks = copyTasks(listing);
+            const ahead = listing.more
+                ? [
+                      context.df.callActivityWithRetry(ActivityName.listPages, retry, {
+                          runId,
+                          table,
+                          mode: listing.mode,
+                          chunk: (listing.chunk ?? 0) + 1,
+                          after: listing.next,
+                          firstPage: listing.firstPage + listing.pages,
+                      }),
+                  ]
+                : [];
+            const all = [...tasks, ...ahead];
+            const done = (all.length > 0 ? yield context.df.Task.all(all) : []) as unknown[];
+            outcomes.push(...(done.slice(0, tasks.length) as CopyPageOutcome[]));
+            if (ahead.length === 0) break;
+            listing = done[tasks.length] as ListPagesOutcome;
+        }
     }
-    const outcomes = (tasks.length > 0 ? yield context.df.Task.all(tasks) : []) as CopyPageOutcome[];
     const result: TableCopyResult = {
-        table: input.table,
+        table,
         mode: listing.mode,
         ...(listing.fallback ? { fallback: listing.fallback } : {}),
         kind: listing.kind,
-        pages: listing.pages,
+        pages,
         counts: sumCounts(outcomes.map((o) => o.counts)),
         deferredPages: outcomes.filter((o) => o.deferredWork > 0).map((o) => o.page),
         statePages: outcomes.filter((o) => o.stateWork > 0).map((o) => o.page),

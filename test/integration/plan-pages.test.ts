@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataverseClient } from '../../src/dataverse/index.js';
-import { pageBoundaries, pageFilter } from '../../src/plan/pages.js';
+import { keyChunk, pageBoundaries, pageFilter, type KeyRange } from '../../src/plan/pages.js';
 import { compareSqlGuids } from '../../tools/dataverse-sim/src/guid-order.js';
 import { startSimulator, type Simulator } from '../../tools/dataverse-sim/src/index.js';
 import { FAST_RETRY, SEQUENTIAL_LIMITS, SEQUENTIAL_TIME_SCALE } from './dataverse-helpers.js';
@@ -71,5 +71,30 @@ describe('page key ranges against the simulator', () => {
         expect(seen).toHaveLength(expected.length);
         expect(new Set(seen)).toEqual(new Set(expected));
         expect(sim.stats().gate.throttled.requests + sim.stats().gate.throttled.concurrency).toBeGreaterThan(0);
+    });
+
+    it('walked in chunks, gives the same pages as one walk, ending on the open-ended range', async () => {
+        const client = createDataverseClient({ url: sim.url, retry: FAST_RETRY });
+        const table = { entitySetName: 'contacts', primaryId: 'contactid' };
+        const pageSize = 50;
+        const whole = await pageBoundaries(client, table, pageSize, 'statecode eq 0');
+        const ranges: KeyRange[] = [];
+        let after: string | null = null;
+        let rows = 0;
+        for (let chunk = 0; ; chunk++) {
+            const part = await keyChunk(client, table, pageSize, {
+                filter: 'statecode eq 0',
+                after,
+                maxPages: 2 ** chunk,
+            });
+            expect(part.ranges.length).toBeLessThanOrEqual(2 ** chunk + (part.next === null ? 1 : 0));
+            ranges.push(...part.ranges);
+            rows += part.rowCount;
+            if (part.next === null) break;
+            expect(part.ranges.at(-1)?.hi).toBe(part.next);
+            after = part.next;
+        }
+        expect(ranges).toEqual(whole.ranges);
+        expect(rows).toBe(whole.rowCount);
     });
 });

@@ -117,38 +117,46 @@ function inputOf(task: RequestedTask | undefined): any {
 const run = orchestrators[OrchestratorName.run];
 const runInput = { runId: 'r1', spec: { name: 'demo' }, trigger: 'cli' };
 
-function listed(table: string, pages = 2) {
-    return { table, mode: 'full', kind: 'copy', pages, rows: pages * 10, deletedPages: 0, deleted: 0, ms: 1 };
+function listed(table: string, pages = 2, extra: Record<string, unknown> = {}) {
+    return {
+        table,
+        mode: 'full',
+        kind: 'copy',
+        pages,
+        rows: pages * 10,
+        deletedPages: 0,
+        deleted: 0,
+        firstPage: 0,
+        more: false,
+        ms: 1,
+        ...extra,
+    };
 }
 
 const A = ActivityName;
 const O = OrchestratorName;
 
-/** Plans, then lists the first tier's pages: the run as it stands when the first tier starts copying. */
+/** Plans: the run as it stands when the first tier starts copying (and the second tier's listing). */
 async function started(d: Driver, planned: PlanRunOutcome): Promise<RequestedTask[]> {
     await d.replay();
     d.complete(d.done(A.planRun, planned));
-    await d.replay();
-    d.complete(...(planned.tiers[0] ?? []).map((t) => d.done(A.listPages, listed(t), t)));
     return (await d.replay()).added;
 }
 
 describe('the run orchestrator', () => {
-    it('plans, lists, then copies each tier only after the last table of the previous one, listing the next meanwhile', async () => {
+    it('plans, then copies each tier only after the last table of the previous one, listing the next meanwhile', async () => {
         const d = new Driver(run, runInput);
         expect(names((await d.replay()).added)).toEqual([`activity:${A.planRun}`]);
         d.complete(d.done(A.planRun, plan()));
-        const listing = (await d.replay()).added;
-        expect(names(listing)).toEqual([`activity:${A.listPages}`]);
-        expect(inputOf(listing[0])).toEqual({ runId: 'r1', table: 'account', mode: 'full' });
-
-        d.complete(d.done(A.listPages, listed('account'), 'account'));
         const tier1 = (await d.replay()).added;
-        // The first tier copies while the second tier's pages are listed.
+        // The first tier copies (listing its own pages) while the second tier's pages are listed.
         expect(names(tier1)).toEqual([`sub:${O.tableCopy}`, `activity:${A.listPages}`, `activity:${A.listPages}`]);
         expect(tier1[0]).toMatchObject({ instanceId: 'run-1:copy:0-0' });
-        expect(inputOf(tier1[0])).toEqual({ runId: 'r1', table: 'account', mode: 'full', listing: listed('account') });
-        expect(tier1.slice(1).map((t) => inputOf(t).table)).toEqual(['contact', 'lead']);
+        expect(inputOf(tier1[0])).toEqual({ runId: 'r1', table: 'account', mode: 'full' });
+        expect(tier1.slice(1).map((t) => inputOf(t))).toEqual([
+            { runId: 'r1', table: 'contact', mode: 'full' },
+            { runId: 'r1', table: 'lead', mode: 'full' },
+        ]);
 
         d.complete(d.done(A.listPages, listed('contact'), 'contact'), d.done(A.listPages, listed('lead'), 'lead'));
         expect((await d.replay()).added).toEqual([]); // listings are done, account is still copying
@@ -325,25 +333,19 @@ describe('the run orchestrator', () => {
 describe('the table orchestrator', () => {
     const tableCopy = orchestrators[OrchestratorName.tableCopy];
     const input = { runId: 'r1', table: 'contact', mode: 'full' };
-    const listing = (pages: number) => ({
-        table: 'contact',
-        mode: 'full',
-        kind: 'copy',
-        pages,
-        rows: pages * 10,
-        deletedPages: 0,
-        deleted: 0,
-        ms: 1,
-    });
+    const listing = (pages: number, extra: Record<string, unknown> = {}) =>
+        listed('contact', pages, { chunk: 0, ...extra });
 
     it('lists the pages, then schedules one copy-page activity per page at once', async () => {
         const d = new Driver(tableCopy, input, 'run-1:copy:0-0');
-        expect(names((await d.replay()).added)).toEqual([`activity:${ActivityName.listPages}`]);
+        const first = (await d.replay()).added;
+        expect(names(first)).toEqual([`activity:${ActivityName.listPages}`]);
+        expect(inputOf(first[0])).toEqual({ ...input, chunk: 0 });
         d.complete(taskCompleted(0, listing(3)));
         const pages = (await d.replay()).added;
         expect(names(pages)).toEqual(Array(3).fill(`activity:${ActivityName.copyPage}`));
         expect(pages.map(inputOf)).toEqual(
-            [0, 1, 2].map((page) => ({ runId: 'r1', table: 'contact', page, kind: 'copy' })),
+            [0, 1, 2].map((page) => ({ runId: 'r1', table: 'contact', page, kind: 'copy', chunk: 0 })),
         );
         const outcome = (page: number, deferredWork: number) => ({
             table: 'contact',
@@ -367,8 +369,43 @@ describe('the table orchestrator', () => {
         });
     });
 
+    it('copies a chunk of pages while it walks the keys of the next chunk', async () => {
+        const d = new Driver(tableCopy, input);
+        await d.replay();
+        const next = '00000000-0000-0000-0000-00000000000a';
+        d.complete(d.done(ActivityName.listPages, listing(2, { more: true, next })));
+        const step1 = (await d.replay()).added;
+        expect(names(step1)).toEqual([
+            `activity:${ActivityName.copyPage}`,
+            `activity:${ActivityName.copyPage}`,
+            `activity:${ActivityName.listPages}`,
+        ]);
+        expect(inputOf(step1[2])).toEqual({ ...input, chunk: 1, after: next, firstPage: 2 });
+
+        const copied = (page: number) => ({
+            table: 'contact',
+            page,
+            kind: 'copy',
+            counts: { ...zero, read: 5, written: 5 },
+            deferredWork: 0,
+            stateWork: 0,
+            ms: 1,
+        });
+        d.complete(d.done(ActivityName.listPages, listing(3, { chunk: 1, firstPage: 2 })));
+        expect((await d.replay()).added).toEqual([]); // the chunk's copies are not done yet
+        d.complete(d.done(ActivityName.copyPage, copied(0)), d.done(ActivityName.copyPage, copied(1)));
+        const step2 = (await d.replay()).added;
+        expect(step2.map(inputOf)).toEqual(
+            [2, 3, 4].map((page) => ({ runId: 'r1', table: 'contact', page, kind: 'copy', chunk: 1 })),
+        );
+        d.complete(...[2, 3, 4].map((p) => d.done(ActivityName.copyPage, copied(p))));
+        const done = await d.replay();
+        expect(done.state.isDone).toBe(true);
+        expect(done.state.output).toMatchObject({ pages: 5, counts: { read: 25, written: 25 } });
+    });
+
     it('uses the listing the run made ahead instead of listing again', async () => {
-        const d = new Driver(tableCopy, { ...input, listing: listing(2) });
+        const d = new Driver(tableCopy, { ...input, listing: listed('contact', 2) });
         const pages = (await d.replay()).added;
         expect(names(pages)).toEqual([`activity:${ActivityName.copyPage}`, `activity:${ActivityName.copyPage}`]);
     });
