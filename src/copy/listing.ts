@@ -52,9 +52,12 @@ export interface ListPagesOutcome {
     ms: number;
 }
 
-/** Keys one chunk walks: one key-walk request's worth for the first, doubling after. */
+/**
+ * Pages one chunk walks: as many as fit in one key-walk request for the first (one key less, so the
+ * same request also shows whether more keys follow), doubling after.
+ */
 function chunkPages(chunk: number, pageSize: number): number {
-    return Math.max(1, Math.floor((KEY_WALK_PAGE_SIZE * 2 ** Math.min(chunk, 20)) / pageSize));
+    return Math.max(1, Math.floor((KEY_WALK_PAGE_SIZE * 2 ** Math.min(chunk, 20) - 1) / pageSize));
 }
 
 /** The page-list document of a whole listing or of one chunk. */
