@@ -41,14 +41,14 @@ export interface TableCopyResult {
     ms: number;
 }
 
-export type TablePhaseName = 'deferred' | 'state' | 'find-deletes' | 'delete';
+export type TablePhaseName = 'find-deletes' | 'delete';
 
 export interface TablePhaseInput {
     runId: string;
     table: string;
     phase: TablePhaseName;
     kind: PageKind;
-    /** deferred, state, delete: the pages with work. find-deletes: computed by the phase itself. */
+    /** delete: the pages with candidates. find-deletes: computed by the phase itself. */
     pages: number[];
     /** find-deletes: compare key ranges, or take the ids change tracking reported deleted. */
     deleteSource?: DeleteSource;
@@ -67,6 +67,21 @@ export interface TablePhaseResult {
     targetRows?: number;
 }
 
+export interface TableFollowUpInput {
+    runId: string;
+    table: string;
+    kind: PageKind;
+    deferredPages: number[];
+    statePages: number[];
+}
+
+export interface TableFollowUpResult {
+    table: string;
+    deferred: PhaseCounts;
+    state: PhaseCounts;
+    cancelled: boolean;
+}
+
 export interface RelationshipCopyInput {
     runId: string;
     relationship: string;
@@ -81,7 +96,7 @@ export interface RelationshipCopyResult {
 /** What the run orchestrator shows while it runs (kept far below the 16 KB custom status limit). */
 export interface RunProgress {
     runId: string;
-    phase: 'plan' | 'copy' | 'deferred' | 'state' | 'manyToMany' | 'deletes' | 'finish';
+    phase: 'plan' | 'copy' | 'follow-up' | 'deletes' | 'finish';
     tier?: number;
     tiers?: number;
     tables?: Record<string, { read: number; written: number; failed: number; pages: number }>;

@@ -8,12 +8,14 @@ import { migrationRun } from './migration-run.js';
 import { OrchestratorName, type OrchestratorNameValue } from './names.js';
 import { relationshipCopy } from './relationship-copy.js';
 import { tableCopy } from './table-copy.js';
+import { tableFollowUp } from './table-follow-up.js';
 import { tablePhase } from './table-phase.js';
 
 export const orchestrators: Record<OrchestratorNameValue, OrchestrationHandler> = {
     [OrchestratorName.run]: migrationRun,
     [OrchestratorName.tableCopy]: tableCopy,
     [OrchestratorName.tablePhase]: tablePhase,
+    [OrchestratorName.tableFollowUp]: tableFollowUp,
     [OrchestratorName.relationshipCopy]: relationshipCopy,
 };
 

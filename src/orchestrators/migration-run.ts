@@ -25,6 +25,8 @@ import type {
     RunProgress,
     TableCopyInput,
     TableCopyResult,
+    TableFollowUpInput,
+    TableFollowUpResult,
     TablePhaseInput,
     TablePhaseName,
     TablePhaseResult,
@@ -174,41 +176,46 @@ export const migrationRun: OrchestrationHandler = function* (context: Orchestrat
             stop = checkStop(results.some((r) => r.cancelled));
         }
 
-        const phases: Array<{
-            phase: 'deferred' | 'state';
-            label: RunProgress['phase'];
-            pages: (t: string) => number[];
-        }> = [
-            { phase: 'deferred', label: 'deferred', pages: (t) => copies.get(t)?.deferredPages ?? [] },
-            { phase: 'state', label: 'state', pages: (t) => copies.get(t)?.statePages ?? [] },
-        ];
-        for (const { phase, label, pages } of phases) {
-            if (stop) break;
-            const names = Object.keys(tables).filter((t) => pages(t).length > 0);
-            if (names.length === 0) continue;
-            progress({ phase: label });
-            yield logEvent({ type: 'phase', phase, tables: names });
-            const results = yield* tablePhases(phase, names, pages);
-            for (const result of results) {
-                const summary = tables[result.table]!;
-                summary[phase] = add(summary[phase], result.counts);
-            }
-            stop = checkStop(results.some((r) => r.cancelled));
-        }
-
-        if (!stop && plan.manyToMany.length > 0) {
-            progress({ phase: 'manyToMany' });
-            yield logEvent({ type: 'phase', phase: 'manyToMany', relationships: plan.manyToMany });
-            const tasks = plan.manyToMany.map((relationship, index) =>
+        // Follow-up: per table its deferred lookups then its states, all tables and the many-to-many
+        // relationships side by side (associations change no row, so they need not wait).
+        const followUps = Object.keys(tables).filter(
+            (t) => (copies.get(t)?.deferredPages.length ?? 0) + (copies.get(t)?.statePages.length ?? 0) > 0,
+        );
+        if (!stop && (followUps.length > 0 || plan.manyToMany.length > 0)) {
+            progress({ phase: 'follow-up' });
+            yield logEvent({ type: 'phase', phase: 'follow-up', tables: followUps, relationships: plan.manyToMany });
+            const tableTasks = followUps.map((table, index) => {
+                const copy = copies.get(table)!;
+                const followInput: TableFollowUpInput = {
+                    runId,
+                    table,
+                    kind: copy.kind,
+                    deferredPages: copy.deferredPages,
+                    statePages: copy.statePages,
+                };
+                return context.df.callSubOrchestrator(
+                    OrchestratorName.tableFollowUp,
+                    followInput,
+                    `${id}:follow:${index}`,
+                );
+            });
+            const relationshipTasks = plan.manyToMany.map((relationship, index) =>
                 context.df.callSubOrchestrator(
                     OrchestratorName.relationshipCopy,
                     { runId, relationship },
                     `${id}:m2m:${index}`,
                 ),
             );
-            const results = (yield context.df.Task.all(tasks)) as RelationshipCopyResult[];
-            for (const result of results) manyToMany[result.relationship] = result.counts;
-            stop = checkStop(results.some((r) => r.cancelled));
+            const done = (yield context.df.Task.all([...tableTasks, ...relationshipTasks])) as unknown[];
+            const tableResults = done.slice(0, tableTasks.length) as TableFollowUpResult[];
+            const relationshipResults = done.slice(tableTasks.length) as RelationshipCopyResult[];
+            for (const result of tableResults) {
+                const summary = tables[result.table]!;
+                summary.deferred = add(summary.deferred, result.deferred);
+                summary.state = add(summary.state, result.state);
+            }
+            for (const result of relationshipResults) manyToMany[result.relationship] = result.counts;
+            stop = checkStop([...tableResults, ...relationshipResults].some((r) => r.cancelled));
         }
 
         const deleting = plan.deletes.filter((t) => copies.get(t) && tables[t]?.completed);

@@ -8,8 +8,10 @@ export const OrchestratorName = {
     run: 'migrationRun',
     /** One table's copy phase: list pages, one activity per page, all at once. */
     tableCopy: 'tableCopy',
-    /** One table's later phase (deferred lookups, state, deletes): one activity per page with work. */
+    /** One table's later phase (finding deletes, deleting): one activity per page with work. */
     tablePhase: 'tablePhase',
+    /** One table's follow-up after the tiers: its deferred lookups, then its states, page by page. */
+    tableFollowUp: 'tableFollowUp',
     /** One many-to-many relationship: list intersect pages, associate each. */
     relationshipCopy: 'relationshipCopy',
 } as const;

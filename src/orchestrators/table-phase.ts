@@ -1,6 +1,6 @@
 /**
- * One table's part of a later phase: deferred lookups, state, finding delete candidates, deleting.
- * One activity per page with work, all at once; finding deletes first lists the target's pages.
+ * One table's part of the delete phase: finding delete candidates (after listing the target's pages),
+ * or deleting them. One activity per page with work, all at once.
  */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
 import type { FindDeletesOutcome, ListDeletesOutcome } from '../copy/deletes.js';
@@ -9,12 +9,6 @@ import type { PhasePageOutcome } from '../copy/phase-page.js';
 import type { TablePhaseInput, TablePhaseResult } from './contracts.js';
 import { ActivityName } from './names.js';
 import { activityRetry } from './retry.js';
-
-const PAGE_ACTIVITY = {
-    deferred: ActivityName.patchDeferredPage,
-    state: ActivityName.setStatePage,
-    delete: ActivityName.deletePage,
-} as const;
 
 export const tablePhase: OrchestrationHandler = function* (context: OrchestrationContext) {
     const input = context.df.getInput<TablePhaseInput>();
@@ -46,9 +40,8 @@ export const tablePhase: OrchestrationHandler = function* (context: Orchestratio
         return result;
     }
 
-    const activity = PAGE_ACTIVITY[input.phase];
     const tasks = input.pages.map((page) =>
-        context.df.callActivityWithRetry(activity, retry, { runId, table, page, kind: input.kind }),
+        context.df.callActivityWithRetry(ActivityName.deletePage, retry, { runId, table, page }),
     );
     const outcomes = (tasks.length > 0 ? yield context.df.Task.all(tasks) : []) as PhasePageOutcome[];
     const result: TablePhaseResult = {

@@ -15,7 +15,7 @@ import {
     taskCompleted,
     type HistoryEvent,
 } from '../../src/host/local/index.js';
-import type { TableCopyResult, TablePhaseResult } from '../../src/orchestrators/contracts.js';
+import type { TableCopyResult } from '../../src/orchestrators/contracts.js';
 import { ActivityName, OrchestratorName, orchestrators } from '../../src/orchestrators/index.js';
 
 class Driver {
@@ -200,7 +200,7 @@ describe('the run orchestrator', () => {
         expect(second.customStatus).toEqual(first.customStatus);
     });
 
-    it('runs the deferred and state phases only for tables with work, then many-to-many', async () => {
+    it('follows up only tables with work (deferred, then state), beside the many-to-many relationships', async () => {
         const d = new Driver(run, runInput);
         await started(d, plan({ tiers: [['account', 'contact']], manyToMany: ['accountleads'] }));
         d.complete(
@@ -209,31 +209,29 @@ describe('the run orchestrator', () => {
         );
         expect(names((await d.replay()).added)).toEqual([`activity:${A.logEvent}`]);
         d.complete(d.done(A.logEvent));
-        const deferred = (await d.replay()).added;
-        expect(names(deferred)).toEqual([`sub:${O.tablePhase}`]);
-        expect(inputOf(deferred[0])).toMatchObject({ table: 'account', phase: 'deferred', pages: [1] });
-
-        const phaseDone = (phase: string, written: number): TablePhaseResult => ({
+        const follow = (await d.replay()).added;
+        expect(names(follow)).toEqual([`sub:${O.tableFollowUp}`, `sub:${O.relationshipCopy}`]);
+        expect(inputOf(follow[0])).toEqual({
+            runId: 'r1',
             table: 'account',
-            phase: phase as TablePhaseResult['phase'],
-            counts: { ...zero, read: written, written },
-            cancelled: false,
+            kind: 'copy',
+            deferredPages: [1],
+            statePages: [0, 1],
         });
-        d.complete(d.done(O.tablePhase, phaseDone('deferred', 1)));
-        await d.replay();
-        d.complete(d.done(A.logEvent));
-        const state = (await d.replay()).added;
-        expect(inputOf(state[0])).toMatchObject({ table: 'account', phase: 'state', pages: [0, 1] });
-
-        d.complete(d.done(O.tablePhase, phaseDone('state', 2)));
-        expect(names((await d.replay()).added)).toEqual([`activity:${A.logEvent}`]);
-        d.complete(d.done(A.logEvent));
-        expect(names((await d.replay()).added)).toEqual([`sub:${O.relationshipCopy}`]);
 
         d.complete(
             d.done(O.relationshipCopy, {
                 relationship: 'accountleads',
                 counts: { ...zero, read: 3, written: 3 },
+                cancelled: false,
+            }),
+        );
+        expect((await d.replay()).added).toEqual([]); // the account follow-up is still running
+        d.complete(
+            d.done(O.tableFollowUp, {
+                table: 'account',
+                deferred: { ...zero, read: 1, written: 1 },
+                state: { ...zero, read: 2, written: 2 },
                 cancelled: false,
             }),
         );
@@ -416,5 +414,42 @@ describe('the table orchestrator', () => {
         const done = await d.replay();
         expect(done.state.isDone).toBe(true);
         expect(done.state.output).toMatchObject({ pages: 0, counts: zero });
+    });
+});
+
+describe('the table follow-up orchestrator', () => {
+    const followUp = orchestrators[OrchestratorName.tableFollowUp];
+    const input = { runId: 'r1', table: 'opportunity', kind: 'copy', deferredPages: [0, 2], statePages: [1] };
+    const outcome = (page: number) => ({ table: 'opportunity', page, counts: { ...zero, read: 4, written: 4 }, ms: 1 });
+
+    it('sets states only once every deferred lookup of the table is patched', async () => {
+        const d = new Driver(followUp, input);
+        const deferred = (await d.replay()).added;
+        expect(names(deferred)).toEqual(Array(2).fill(`activity:${ActivityName.patchDeferredPage}`));
+        expect(deferred.map((t) => inputOf(t).page)).toEqual([0, 2]);
+        d.complete(d.done(ActivityName.patchDeferredPage, outcome(0)));
+        expect((await d.replay()).added).toEqual([]);
+        d.complete(d.done(ActivityName.patchDeferredPage, outcome(2)));
+        const state = (await d.replay()).added;
+        expect(names(state)).toEqual([`activity:${ActivityName.setStatePage}`]);
+        d.complete(d.done(ActivityName.setStatePage, outcome(1)));
+        const done = await d.replay();
+        expect(done.state.output).toMatchObject({
+            deferred: { read: 8, written: 8 },
+            state: { read: 4 },
+            cancelled: false,
+        });
+    });
+
+    it('stops before the states when a deferred page saw the cancel request', async () => {
+        const d = new Driver(followUp, input);
+        await d.replay();
+        d.complete(
+            d.done(ActivityName.patchDeferredPage, { ...outcome(0), cancelled: true }),
+            d.done(ActivityName.patchDeferredPage, outcome(2)),
+        );
+        const done = await d.replay();
+        expect(done.state.isDone).toBe(true);
+        expect(done.state.output).toMatchObject({ cancelled: true, state: { read: 0 } });
     });
 });
