@@ -11,7 +11,7 @@ import { pageBoundaries, pageFilter } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
 import { andFilters, idFilters, keyFilters, keyIdentity } from './addressing.js';
 import { isCancelRequested } from './cancel.js';
-import { collectRows } from './page-read.js';
+import { collectRows, readFiltered } from './page-read.js';
 import { runPhasePage, settle, targetWriteTable, writeOptions, type PhasePageOutcome } from './phase-page.js';
 import { keyColumns } from './row-plan.js';
 import type { RunContext } from './run-context.js';
@@ -122,16 +122,14 @@ async function missingInRange(
     const tuples = targetRows.map((r) => keys.map((k) => r[k.name] ?? null));
     const present = new Set(
         (
-            await Promise.all(
-                keyFilters(sourceKeys, tuples).map((filter) =>
-                    collectRows(
-                        ctx.source.queryPages(table.source.entitySetName, { select: sourceColumns, filter }, options),
-                    ),
-                ),
+            await readFiltered(
+                ctx.source,
+                table.source.entitySetName,
+                sourceColumns,
+                keyFilters(sourceKeys, tuples),
+                signal,
             )
-        )
-            .flat()
-            .map((r) => keyIdentity(sourceColumns.map((c) => r[c] ?? null))),
+        ).map((r) => keyIdentity(sourceColumns.map((c) => r[c] ?? null))),
     );
     return targetRows
         .filter((r) => !present.has(keyIdentity(keys.map((k) => r[k.name] ?? null))))
@@ -147,19 +145,8 @@ async function deletedFromDelta(
 ): Promise<string[]> {
     const ids = await readWork<string>(ctx, 'delete-delta', table.name, page);
     const tpk = table.target.primaryId;
-    const rows = (
-        await Promise.all(
-            idFilters(tpk, ids).map((f) =>
-                collectRows(
-                    ctx.target.queryPages(
-                        table.target.entitySetName,
-                        { select: [tpk], filter: andFilters(f, table.filter)! },
-                        { pageSize: 5000, ...(signal ? { signal } : {}) },
-                    ),
-                ),
-            ),
-        )
-    ).flat();
+    const filters = idFilters(tpk, ids).map((f) => andFilters(f, table.filter)!);
+    const rows = await readFiltered(ctx.target, table.target.entitySetName, [tpk], filters, signal);
     return rows.map((r) => String(r[tpk]).toLowerCase());
 }
 

@@ -7,7 +7,7 @@
  */
 import type { ManyToManySideMatch, Plan, TablePlan } from '../plan/types.js';
 import { idFilters, keyFilters, keyIdentity } from './addressing.js';
-import { collectRows } from './page-read.js';
+import { readFiltered } from './page-read.js';
 import { keyColumns } from './row-plan.js';
 import type { DataverseClient } from '../dataverse/client-types.js';
 import type { StoredReferences } from './run-context.js';
@@ -72,20 +72,13 @@ export async function targetIdsOf(
         return map;
     }
     const { sourceColumns } = table.match;
-    const options = { pageSize: 5000, ...(signal ? { signal } : {}) };
-    const sourceRows = (
-        await Promise.all(
-            idFilters(table.source.primaryId, ids).map((filter) =>
-                collectRows(
-                    ctx.source.queryPages(
-                        table.source.entitySetName,
-                        { select: [table.source.primaryId, ...sourceColumns], filter },
-                        options,
-                    ),
-                ),
-            ),
-        )
-    ).flat();
+    const sourceRows = await readFiltered(
+        ctx.source,
+        table.source.entitySetName,
+        [table.source.primaryId, ...sourceColumns],
+        idFilters(table.source.primaryId, ids),
+        signal,
+    );
     const byIdentity = new Map<string, string[]>();
     const tuples: unknown[][] = [];
     for (const row of sourceRows) {
@@ -100,19 +93,13 @@ export async function targetIdsOf(
         }
     }
     const columns = keyColumns(table);
-    const targetRows = (
-        await Promise.all(
-            keyFilters(columns, tuples).map((filter) =>
-                collectRows(
-                    ctx.target.queryPages(
-                        table.target.entitySetName,
-                        { select: [table.target.primaryId, ...columns.map((c) => c.name)], filter },
-                        options,
-                    ),
-                ),
-            ),
-        )
-    ).flat();
+    const targetRows = await readFiltered(
+        ctx.target,
+        table.target.entitySetName,
+        [table.target.primaryId, ...columns.map((c) => c.name)],
+        keyFilters(columns, tuples),
+        signal,
+    );
     for (const row of targetRows) {
         const identity = keyIdentity(columns.map((c) => row[c.name] ?? null));
         for (const sourceId of byIdentity.get(identity) ?? [])

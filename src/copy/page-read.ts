@@ -36,8 +36,8 @@ async function readAll(
     return rows;
 }
 
-/** Many filtered reads at once (the client's limiter bounds what is in flight). */
-async function readFiltered(
+/** Many filtered reads at once, every row of each (the client's limiter bounds what is in flight). */
+export async function readFiltered(
     client: DataverseClient,
     entitySet: string,
     select: string[],

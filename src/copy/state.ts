@@ -11,7 +11,7 @@ import { entityPath } from '../dataverse/odata-url.js';
 import type { TablePlan } from '../plan/types.js';
 import { idFilters, keyFilters } from './addressing.js';
 import { workKinds, type StateItem } from './copy-page.js';
-import { collectRows } from './page-read.js';
+import { readFiltered } from './page-read.js';
 import { addressIdentity, keyColumns, targetIdentity } from './row-plan.js';
 import { chunked, runPhasePage, writeOptions, type PhasePageInput, type PhasePageOutcome } from './phase-page.js';
 import type { RunContext } from './run-context.js';
@@ -48,22 +48,7 @@ async function currentStates(
                   keys,
                   items.flatMap((i) => (i.address.kind === 'key' ? [i.address.values] : [])),
               );
-    const rows = (
-        await Promise.all(
-            filters.map((filter) =>
-                collectRows(
-                    ctx.target.queryPages(
-                        table.target.entitySetName,
-                        { select, filter },
-                        {
-                            pageSize: 5000,
-                            ...(signal ? { signal } : {}),
-                        },
-                    ),
-                ),
-            ),
-        )
-    ).flat();
+    const rows = await readFiltered(ctx.target, table.target.entitySetName, select, filters, signal);
     const states = new Map<string, { state: number; status: number }>();
     for (const row of rows) {
         const s = row[state.targetStateColumn];
