@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
     test: {
-        include: ['test/**/*.test.ts', 'tools/dataverse-sim/test/**/*.test.ts'],
+        include: ['test/**/*.test.ts', 'tools/dataverse-sim/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
         testTimeout: 30_000,
         hookTimeout: 30_000,
         pool: 'forks',

@@ -1,6 +1,6 @@
 /**
- * Tests of the benchmark's own logic (`npx vitest run --config bench/vitest.config.ts`). Kept apart from the
- * root config, which CI runs: the bench is not part of CI, and its end-to-end test needs `npm run build`.
+ * Tests of the benchmark's own logic, alone: `npx vitest run --config bench/vitest.config.ts` (after
+ * `npm run build`, which the end-to-end test needs). The root config runs them too, so CI does.
  */
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
