@@ -6,9 +6,10 @@
  * or its user or role has no match) is skipped and counted; anything else the service refuses is a
  * failed pair.
  */
-import type { Row } from '../dataverse/client-types.js';
+import type { DataverseClient, Row } from '../dataverse/client-types.js';
+import { odataString } from '../dataverse/odata-url.js';
 import { pageBoundaries, pageFilter } from '../plan/pages.js';
-import type { ManyToManyPlan, ManyToManySide } from '../plan/types.js';
+import type { ManyToManyEnvironmentPlan, ManyToManyPlan, ManyToManySide } from '../plan/types.js';
 import { isCancelRequested } from './cancel.js';
 import { appendEvent } from './events.js';
 import { FailureLog } from './failures.js';
@@ -61,21 +62,21 @@ function relationshipOf(ctx: RunContext, name: string): ManyToManyPlan {
     return relationship;
 }
 
-/** The intersect table's entity set and primary key (read from metadata when the plan lacks them). */
-async function intersectNames(
-    ctx: RunContext,
-    relationship: ManyToManyPlan,
+/** An intersect table's entity set and primary key in one environment, from its table metadata. */
+export async function intersectNames(
+    client: DataverseClient,
+    side: ManyToManyEnvironmentPlan,
     signal?: AbortSignal,
 ): Promise<{ entitySet: string; primaryId: string }> {
-    const name = relationship.source.intersectEntity;
-    const meta = await ctx.source.get<{ EntitySetName?: string; PrimaryIdAttribute?: string }>(
-        `EntityDefinitions(LogicalName='${name}')?$select=EntitySetName,PrimaryIdAttribute`,
+    const name = side.intersectEntity;
+    const meta = await client.get<{ EntitySetName?: string; PrimaryIdAttribute?: string }>(
+        `EntityDefinitions(LogicalName=${odataString(name)})?$select=EntitySetName,PrimaryIdAttribute`,
         signal ? { signal } : {},
     );
-    const entitySet = relationship.source.intersectEntitySet ?? meta.EntitySetName;
+    const entitySet = side.intersectEntitySet ?? meta.EntitySetName;
     const primaryId = meta.PrimaryIdAttribute;
     if (!entitySet || !primaryId)
-        throw new Error(`the source metadata of intersect table '${name}' has no entity set or primary id`);
+        throw new Error(`the metadata of intersect table '${name}' has no entity set or primary id`);
     return { entitySet, primaryId };
 }
 
@@ -89,7 +90,7 @@ export async function listRelationshipPages(
     let stored = await ctx.store.readJson<IntersectPages>(path);
     if (!stored) {
         const relationship = relationshipOf(ctx, input.relationship);
-        const names = await intersectNames(ctx, relationship, signal);
+        const names = await intersectNames(ctx.source, relationship.source, signal);
         const boundaries = await pageBoundaries(
             ctx.source,
             { entitySetName: names.entitySet, primaryId: names.primaryId },

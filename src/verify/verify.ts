@@ -12,6 +12,7 @@ import { preparePlan } from '../plan/prepare.js';
 import type { ManyToManyPlan, Plan, PlanIssue, TablePlan } from '../plan/types.js';
 import type { MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../copy/environments.js';
+import { intersectNames } from '../copy/associate.js';
 import { matchedReferenceIds, sideTargetIds } from '../copy/id-map.js';
 import { LookupResolver } from '../copy/lookups.js';
 import { collectRows, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
@@ -192,13 +193,7 @@ async function intersectPairs(
     side: ManyToManyPlan['source'],
     signal?: AbortSignal,
 ): Promise<Array<[string, string]>> {
-    const name = side.intersectEntity;
-    const meta = await client.get<{ EntitySetName?: string }>(
-        `EntityDefinitions(LogicalName='${name}')?$select=EntitySetName`,
-        signal ? { signal } : {},
-    );
-    const set = side.intersectEntitySet ?? meta.EntitySetName;
-    if (!set) throw new Error(`intersect table '${name}' has no entity set`);
+    const { entitySet: set } = await intersectNames(client, side, signal);
     const rows = await collectRows(
         client.queryPages(
             set,
