@@ -6,6 +6,7 @@
  */
 import { isGuid, odataString } from '../dataverse/odata-url.js';
 import type { AttributeType } from '../dataverse/metadata-types.js';
+import type { TablePlan } from '../plan/types.js';
 
 /** Rows addressed per filtered read: 50 GUID clauses keep a URL near 3 KB, far below the service's limits. */
 export const ROWS_PER_FILTER = 50;
@@ -28,6 +29,15 @@ export interface KeyColumn {
     /** Column name on the side being addressed. */
     name: string;
     type?: AttributeType;
+}
+
+/** The key columns of a table matched on an alternate key, with their target types. */
+export function keyColumns(table: TablePlan): KeyColumn[] {
+    if (table.match.kind !== 'key') return [];
+    return table.match.columns.map((name) => {
+        const type = table.columns.find((c) => c.target === name)?.type;
+        return { name, ...(type ? { type } : {}) };
+    });
 }
 
 /** `accountnumber='A-1',name='x'`: the inside of an alternate-key segment. */

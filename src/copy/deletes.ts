@@ -9,11 +9,10 @@
  */
 import { pageBoundaries, pageFilter } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
-import { andFilters, idFilters, keyFilters, keyIdentity } from './addressing.js';
+import { andFilters, idFilters, keyColumns, keyFilters, keyIdentity } from './addressing.js';
 import { isCancelRequested } from './cancel.js';
 import { collectRows, readFiltered } from './page-read.js';
 import { runPhasePage, settle, targetWriteTable, writeOptions, type PhasePageOutcome } from './phase-page.js';
-import { keyColumns } from './row-plan.js';
 import type { RunContext } from './run-context.js';
 import { readWork, writeWork } from './work.js';
 

@@ -6,9 +6,8 @@
  * would hand one user's or role's associations to another).
  */
 import type { ManyToManySideMatch, Plan, TablePlan } from '../plan/types.js';
-import { idFilters, keyFilters, keyIdentity } from './addressing.js';
+import { idFilters, keyColumns, keyFilters, keyIdentity } from './addressing.js';
 import { readFiltered } from './page-read.js';
-import { keyColumns } from './row-plan.js';
 import type { DataverseClient } from '../dataverse/client-types.js';
 import type { StoredReferences } from './run-context.js';
 

@@ -7,7 +7,7 @@
  */
 import type { DataverseClient, Row } from '../dataverse/client-types.js';
 import type { ColumnMapping, LookupTarget, Plan } from '../plan/types.js';
-import { idFilters, keyFilters, keyIdentity, keyPath, type KeyColumn } from './addressing.js';
+import { idFilters, keyColumns, keyFilters, keyIdentity, keyPath, type KeyColumn } from './addressing.js';
 import type { StoredReferences } from './run-context.js';
 
 export const LOOKUP_TABLE_ANNOTATION = 'Microsoft.Dynamics.CRM.lookuplogicalname';
@@ -54,6 +54,8 @@ export class LookupResolver {
     private readonly sourceKeys = new Map<string, unknown[] | null>();
     /** `table|keyIdentity` -> target id (null: no target row with those key values). */
     private readonly targetIds = new Map<string, string | null>();
+    /** Key columns (with types) of parents matched on an alternate key, by source table: once, not per row. */
+    private readonly parentKeys = new Map<string, KeyColumn[]>();
     /** `table|sourceId` of parents outside their table's filter: not copied, so not bindable. */
     private readonly outOfScope = new Set<string>();
 
@@ -133,6 +135,16 @@ export class LookupResolver {
         await Promise.all([...keys, ...scopes]);
     }
 
+    private keyColumnsOf(table: string): KeyColumn[] {
+        let columns = this.parentKeys.get(table);
+        if (!columns) {
+            const parent = this.plan.tables[table];
+            columns = parent ? keyColumns(parent) : [];
+            this.parentKeys.set(table, columns);
+        }
+        return columns;
+    }
+
     resolve(column: ColumnMapping, row: Row): LookupValue {
         const raw = row[lookupProperty(column.source)];
         if (typeof raw !== 'string' || raw === '') return { kind: 'null' };
@@ -178,13 +190,7 @@ export class LookupResolver {
                         kind: 'unresolved',
                         reason: `points to ${binding.table} ${id}, whose key ${binding.key} is empty`,
                     };
-                const parent = this.plan.tables[binding.table];
-                const columns = binding.columns.map((name) => ({
-                    name,
-                    ...(parent?.columns.find((c) => c.target === name)?.type
-                        ? { type: parent.columns.find((c) => c.target === name)!.type }
-                        : {}),
-                }));
+                const columns = this.keyColumnsOf(binding.table);
                 return {
                     kind: 'bind',
                     navigationProperty: nav,

@@ -7,9 +7,9 @@
 import type { DataverseClient, ODataQuery, Row } from '../dataverse/client-types.js';
 import { pageFilter, type KeyRange } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
-import { andFilters, idFilters, keyFilters } from './addressing.js';
+import { andFilters, idFilters, keyColumns, keyFilters } from './addressing.js';
 import { LOOKUP_TABLE_ANNOTATION } from './lookups.js';
-import { keyColumns, sourceSelect, targetIdentity, targetSelect } from './row-plan.js';
+import { sourceSelect, targetIdentity, targetSelect } from './row-plan.js';
 
 const MAX_PAGE = 5000;
 

@@ -9,7 +9,7 @@
  */
 import type { Row } from '../dataverse/client-types.js';
 import type { ColumnMapping, TablePlan } from '../plan/types.js';
-import { keyIdentity, keyPath, type KeyColumn } from './addressing.js';
+import { keyColumns, keyIdentity, keyPath } from './addressing.js';
 import { actualLookup, type LookupResolver, type LookupValue } from './lookups.js';
 import { sameValue, targetValue } from './values.js';
 
@@ -47,15 +47,6 @@ export interface RowDecision {
 }
 
 export const UNRESOLVED_LOOKUP_CODE = 'UnresolvedLookup';
-
-/** The key columns of a table matched on an alternate key, with their target types. */
-export function keyColumns(table: TablePlan): KeyColumn[] {
-    if (table.match.kind !== 'key') return [];
-    return table.match.columns.map((name) => {
-        const type = table.columns.find((c) => c.target === name)?.type;
-        return { name, ...(type ? { type } : {}) };
-    });
-}
 
 /** The target address of a source row (for key matches: its key values read from the source columns). */
 export function addressOf(table: TablePlan, row: Row): RowAddress {
