@@ -11,6 +11,7 @@ import {
     isTerminal,
     LocalDurableHost,
     RuntimeStatus,
+    selectStatuses,
     type InstanceStatus,
     type ListFilter,
     type RunsPort,
@@ -80,16 +81,7 @@ export class LocalRuns implements RunsPort {
         const statuses = (await Promise.all(ids.map((id) => this.getStatus(id)))).filter(
             (s): s is InstanceStatus => s !== undefined,
         );
-        return statuses
-            .filter(
-                (s) =>
-                    (!filter.runtimeStatus || filter.runtimeStatus.includes(s.runtimeStatus)) &&
-                    (!filter.createdFrom || s.createdTime >= filter.createdFrom) &&
-                    (!filter.createdTo || s.createdTime <= filter.createdTo),
-            )
-            .sort(
-                (a, b) => b.createdTime.getTime() - a.createdTime.getTime() || a.instanceId.localeCompare(b.instanceId),
-            );
+        return selectStatuses(statuses, filter);
     }
 
     async terminate(instanceId: string, reason: string): Promise<void> {

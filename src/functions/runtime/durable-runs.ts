@@ -8,6 +8,7 @@
 import type { DurableClient, DurableOrchestrationStatus } from 'durable-functions';
 import {
     isTerminal,
+    newestFirst,
     RuntimeStatus,
     type InstanceStatus,
     type ListFilter,
@@ -79,10 +80,7 @@ export function durableRunsPort(client: DurableClient): RunsPort {
             return statuses
                 .map(instanceStatusOf)
                 .filter((s) => !filter.topLevelOnly || !s.instanceId.includes(':'))
-                .sort(
-                    (a, b) =>
-                        b.createdTime.getTime() - a.createdTime.getTime() || a.instanceId.localeCompare(b.instanceId),
-                );
+                .sort(newestFirst);
         },
         terminate: (instanceId, reason) => client.terminate(instanceId, reason),
         raiseEvent: (instanceId, eventName, eventData) => client.raiseEvent(instanceId, eventName, eventData),

@@ -41,6 +41,7 @@ import {
     RuntimeStatus,
     type InstanceStatus,
     type ListFilter,
+    selectStatuses,
     type RunsPort,
     type StartOptions,
     type WaitOptions,
@@ -204,17 +205,7 @@ export class LocalDurableHost implements RunsPort {
                 if (loaded) statuses.push(statusOf(loaded.exec));
             }
         }
-        return statuses
-            .filter(
-                (s) =>
-                    (!filter.runtimeStatus || filter.runtimeStatus.includes(s.runtimeStatus)) &&
-                    (!filter.createdFrom || s.createdTime >= filter.createdFrom) &&
-                    (!filter.createdTo || s.createdTime <= filter.createdTo) &&
-                    (!filter.topLevelOnly || s.parentInstanceId === undefined),
-            )
-            .sort(
-                (a, b) => b.createdTime.getTime() - a.createdTime.getTime() || a.instanceId.localeCompare(b.instanceId),
-            );
+        return selectStatuses(statuses, filter);
     }
 
     async terminate(instanceId: string, reason: string): Promise<void> {

@@ -9,7 +9,9 @@ export {
 export type { ActivityContext, ActivityFunction } from './activity-runner.js';
 export {
     isTerminal,
+    newestFirst,
     RuntimeStatus,
+    selectStatuses,
     TERMINAL_STATUSES,
     type InstanceStatus,
     type ListFilter,

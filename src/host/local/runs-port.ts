@@ -58,6 +58,24 @@ export interface ListFilter {
     topLevelOnly?: boolean;
 }
 
+/** The order `list` answers in: newest first, then by instance id. */
+export function newestFirst(a: InstanceStatus, b: InstanceStatus): number {
+    return b.createdTime.getTime() - a.createdTime.getTime() || a.instanceId.localeCompare(b.instanceId);
+}
+
+/** The statuses `filter` selects, in `list` order, for ports that filter in memory. */
+export function selectStatuses(statuses: readonly InstanceStatus[], filter: ListFilter): InstanceStatus[] {
+    return statuses
+        .filter(
+            (s) =>
+                (!filter.runtimeStatus || filter.runtimeStatus.includes(s.runtimeStatus)) &&
+                (!filter.createdFrom || s.createdTime >= filter.createdFrom) &&
+                (!filter.createdTo || s.createdTime <= filter.createdTo) &&
+                (!filter.topLevelOnly || s.parentInstanceId === undefined),
+        )
+        .sort(newestFirst);
+}
+
 export interface WaitOptions {
     /** Resolve with the current status after this long even if the instance is still running. */
     timeoutMs?: number;
