@@ -12,7 +12,7 @@ import { fieldToAttribute } from './cmt-fields.js';
 import { asNode, asNodes, attr, parseCmtXml, withoutBom, xmlProblem } from './cmt-xml.js';
 import { ACTIVE_INACTIVE, primaryIdColumn, standardColumns, str } from './columns.js';
 import { deriveEntitySetName } from './entity-set-name.js';
-import { fullTable, isStandardTable, minimalTable } from './standard-tables.js';
+import { knownTable } from './standard-tables.js';
 import { systemManyToMany } from './system-relationships.js';
 
 export interface ParsedCmtSchema {
@@ -91,7 +91,7 @@ class SchemaReader {
 
     /** A table for an entity: the known definition plus the file's other fields, or a custom table. */
     private table(name: string, e: Record<string, unknown>, fields: SimAttribute[], at: string): SimTable {
-        const known = fullTable(name) ?? (isStandardTable(name) ? minimalTable(name) : undefined);
+        const known = knownTable(name);
         if (known) {
             const fileId = attr(e, 'primaryidfield');
             if (fileId && fileId.toLowerCase() !== known.primaryIdAttribute)

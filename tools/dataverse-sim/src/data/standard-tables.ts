@@ -81,14 +81,33 @@ const STANDARD: Record<string, StandardTable> = {
     socialactivity: activity(4216),
 };
 
-/** The full definition of a table the simulator models completely (crm and system tables), as a fresh copy. */
-export function fullTable(logicalName: string): SimTable | undefined {
-    return [...crmSchema().tables, ...systemTables()].find((t) => t.logicalName === logicalName && !t.isIntersect);
+/** The tables the simulator models completely (crm and system tables) by name, built once: callers get copies. */
+let fullDefinitions: Map<string, SimTable> | undefined;
+
+function fullDefinition(logicalName: string): SimTable | undefined {
+    if (!fullDefinitions) {
+        fullDefinitions = new Map();
+        for (const t of [...crmSchema().tables, ...systemTables()])
+            if (!t.isIntersect && !fullDefinitions.has(t.logicalName)) fullDefinitions.set(t.logicalName, t);
+    }
+    return fullDefinitions.get(logicalName);
 }
 
-/** Whether a name is one of the standard tables above (or a fully modeled one). */
-export function isStandardTable(logicalName: string): boolean {
-    return logicalName in STANDARD || fullTable(logicalName) !== undefined;
+/** The full definition of a table the simulator models completely (crm and system tables), as a fresh copy. */
+export function fullTable(logicalName: string): SimTable | undefined {
+    const definition = fullDefinition(logicalName);
+    return definition && structuredClone(definition);
+}
+
+/**
+ * The table of a name the simulator knows: the full definition (crm, system tables), else the standard table's
+ * real shape (above); undefined for any other name. A fresh copy.
+ */
+export function knownTable(logicalName: string): SimTable | undefined {
+    const full = fullTable(logicalName);
+    if (full) return full;
+    const known = STANDARD[logicalName];
+    return known && standardTable(logicalName, known);
 }
 
 /**
@@ -96,13 +115,20 @@ export function isStandardTable(logicalName: string): boolean {
  * standard table's real shape when it is known, else a minimal user-owned table with the standard columns.
  */
 export function minimalTable(logicalName: string): SimTable {
-    const full = fullTable(logicalName);
-    if (full) return full;
-    const known = STANDARD[logicalName];
-    const id = known?.id ?? `${logicalName}id`;
-    const name = known?.name ?? 'name';
-    const ownershipType = known?.ownership ?? 'UserOwned';
-    const state = known ? known.state : ACTIVE_INACTIVE;
+    return (
+        knownTable(logicalName) ??
+        standardTable(logicalName, {
+            id: `${logicalName}id`,
+            name: 'name',
+            ownership: 'UserOwned',
+            state: ACTIVE_INACTIVE,
+        })
+    );
+}
+
+/** A table of the given shape with the standard columns; `otc` and `activity` only for the tables listed above. */
+function standardTable(logicalName: string, shape: Omit<StandardTable, 'otc'> & { otc?: number }): SimTable {
+    const { id, name, ownership: ownershipType, state } = shape;
     const table: SimTable = {
         logicalName,
         entitySetName: deriveEntitySetName(logicalName),
@@ -112,13 +138,13 @@ export function minimalTable(logicalName: string): SimTable {
         changeTracking: true,
         attributes: [
             primaryIdColumn(id),
-            str(name, known?.activity ? 400 : 100, { isPrimaryName: true }),
+            str(name, shape.activity ? 400 : 100, { isPrimaryName: true }),
             ...standardColumns(
                 state ? { table: logicalName, ownershipType, state } : { table: logicalName, ownershipType },
             ),
         ],
     };
-    if (known) table.objectTypeCode = known.otc;
-    if (known?.activity) table.isActivity = true;
+    if (shape.otc !== undefined) table.objectTypeCode = shape.otc;
+    if (shape.activity) table.isActivity = true;
     return table;
 }
