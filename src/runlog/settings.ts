@@ -7,6 +7,8 @@
  */
 import { DefaultAzureCredential, ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
 import { BlobServiceClient } from '@azure/storage-blob';
+import { guid, storageAccountName } from '../settings/values.js';
+import { isHttpsOrLoopback } from '../util/url.js';
 import { createBlobRunStore, RUN_STORE_CONTAINER, type BlobRunStoreOptions } from './blob-store.js';
 import type { RunStore } from './types.js';
 
@@ -59,7 +61,7 @@ export function readStorageConnection(env: StorageSettings, name: string = DEFAU
         );
     const clientIdSetting = `${name}__clientId`;
     const clientId = value(env, clientIdSetting);
-    if (clientId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(clientId))
+    if (clientId !== undefined && !guid.safeParse(clientId).success)
         throw new StorageSettingError(
             clientIdSetting,
             `${clientIdSetting} must be the client id (a GUID) of a managed identity`,
@@ -125,7 +127,7 @@ function identityServiceUri(env: StorageSettings, name: string): string | undefi
     const accountSetting = `${name}__accountName`;
     const account = value(env, accountSetting);
     if (account === undefined) return undefined;
-    if (!/^[a-z0-9]{3,24}$/.test(account))
+    if (!storageAccountName.safeParse(account).success)
         throw new StorageSettingError(
             accountSetting,
             `${accountSetting} must be a storage account name (3 to 24 lowercase letters and digits)`,
@@ -148,8 +150,7 @@ function checkServiceUri(setting: string, uri: string): string {
             setting,
             `${setting} must not carry a query or credentials (a SAS belongs in a connection string in ${setting.replace(/__blobServiceUri$/, '')})`,
         );
-    const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback))
+    if (!isHttpsOrLoopback(url))
         throw new StorageSettingError(
             setting,
             `${setting} must be an https URL (plain http only for a local emulator)`,

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ncrontabProblems } from '../spec/ncrontab.js';
-import { isLoopbackHost } from '../util/url.js';
+import { isHttpsOrLoopback } from '../util/url.js';
 
 /** Any non-empty text. */
 export const text = z.string().min(1, { error: 'must not be empty' });
@@ -27,7 +27,7 @@ export const guid = z.string().regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]
 export const serviceUri = z.string().refine(
     (value) => {
         const url = parseUrl(value);
-        return url !== undefined && (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url)));
+        return url !== undefined && isHttpsOrLoopback(url);
     },
     { error: 'must be an https:// service endpoint such as https://account.blob.core.windows.net/' },
 );
@@ -74,8 +74,7 @@ export const environmentUrlList = z.string().transform((value, context) => {
 function environmentUrlProblem(item: string): string | undefined {
     const url = parseUrl(item);
     if (!url) return `'${item}' is not a URL; give the environment root, e.g. https://contoso.crm.dynamics.com`;
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url)))
-        return `'${item}' must use https (plain http only for loopback simulator URLs)`;
+    if (!isHttpsOrLoopback(url)) return `'${item}' must use https (plain http only for loopback simulator URLs)`;
     if (url.pathname !== '/' || url.search || url.hash || url.username || url.password)
         return `'${item}' must be the environment root only, e.g. ${url.origin}`;
     return undefined;
@@ -87,8 +86,4 @@ function parseUrl(value: string): URL | undefined {
     } catch {
         return undefined;
     }
-}
-
-function isLoopback(url: URL): boolean {
-    return isLoopbackHost(url.hostname);
 }

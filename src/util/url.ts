@@ -1,6 +1,7 @@
 /**
- * URL facts shared by the spec validator and the Dataverse client: which hosts are this machine. Plain http and
- * credential-free access are allowed only there (the local simulator), so both sides must agree on the list.
+ * URL facts shared by the spec validator, the Dataverse client and the settings readers: which hosts are this
+ * machine. Plain http and credential-free access are allowed only there (the local simulator or storage
+ * emulator), so every side must agree on the list.
  */
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -17,4 +18,9 @@ export function isLoopbackUrl(url: string): boolean {
     } catch {
         return false;
     }
+}
+
+/** https anywhere; plain http only to a loopback host (the local simulator or storage emulator). */
+export function isHttpsOrLoopback(url: URL): boolean {
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
 }
