@@ -12,6 +12,7 @@ import { runPaths } from '../runlog/layout.js';
 import { runState, type RunState, type RunStateInfo } from '../schedule/index.js';
 import { badRequest, notFound } from './errors.js';
 import { runLinks, type RunLinks } from './links.js';
+import { isRecord } from './spec-input.js';
 import type { ApiDeps, ApiRequest } from './types.js';
 
 export interface TableProgress {
@@ -49,10 +50,6 @@ export function routeRunId(request: ApiRequest): string {
             { path: 'id', message: `'${id}' is not a run id (<spec>-<yyyyMMdd>-<HHmmss>-<4 hex>)` },
         ]);
     return id;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function specNameOf(input: unknown): string | undefined {

@@ -17,7 +17,8 @@ export type SpecBody =
 /** Key=value pairs of connection strings that carry a key or signature. */
 const KEY_PAIR = /\b(AccountKey|SharedAccessKey|SharedAccessSignature)=/i;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not an array, not null). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
