@@ -4,29 +4,7 @@
  * a day must match both the day-of-month and the day-of-week field, `a/n` steps from `a` to the field's end, and
  * names (`jan`, `mon`) stand for their numbers. src/spec/ncrontab.ts validates; this module computes.
  */
-import { ncrontabProblems } from '../spec/ncrontab.js';
-
-interface Field {
-    min: number;
-    max: number;
-    names?: readonly string[];
-    /** Names count from this number (months from 1, days of the week from 0). */
-    nameBase?: number;
-}
-
-const FIELDS: readonly Field[] = [
-    { min: 0, max: 59 },
-    { min: 0, max: 59 },
-    { min: 0, max: 23 },
-    { min: 1, max: 31 },
-    {
-        min: 1,
-        max: 12,
-        names: ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'],
-        nameBase: 1,
-    },
-    { min: 0, max: 6, names: ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'], nameBase: 0 },
-];
+import { FIELDS, ncrontabProblems, parseValue, type FieldRule } from '../spec/ncrontab.js';
 
 /** A parsed schedule: the allowed values of each field, ascending. */
 export interface Schedule {
@@ -53,12 +31,12 @@ export class ScheduleError extends Error {
     }
 }
 
-function value(text: string, field: Field): number {
-    if (/^\d+$/.test(text)) return Number(text);
-    return (field.names?.indexOf(text.toLowerCase()) ?? -1) + (field.nameBase ?? 0);
+/** A value of a field that ncrontabProblems has accepted. */
+function value(text: string, field: FieldRule): number {
+    return parseValue(text, field)!;
 }
 
-function fieldValues(text: string, field: Field): number[] {
+function fieldValues(text: string, field: FieldRule): number[] {
     const values = new Set<number>();
     for (const item of text.split(',')) {
         const [range = '*', stepText] = item.split('/');

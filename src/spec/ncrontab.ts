@@ -3,7 +3,7 @@
  * `{second} {minute} {hour} {day} {month} {day-of-week}`.
  */
 
-interface FieldRule {
+export interface FieldRule {
     name: string;
     min: number;
     max: number;
@@ -13,7 +13,8 @@ interface FieldRule {
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'] as const;
 const DAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
-const FIELDS: readonly FieldRule[] = [
+/** The six fields in order, with their ranges and names (src/schedule/ncrontab.ts computes with them too). */
+export const FIELDS: readonly FieldRule[] = [
     { name: 'second', min: 0, max: 59 },
     { name: 'minute', min: 0, max: 59 },
     { name: 'hour', min: 0, max: 23 },
@@ -22,7 +23,7 @@ const FIELDS: readonly FieldRule[] = [
     { name: 'day-of-week', min: 0, max: 6, names: DAYS },
 ];
 
-function parseValue(text: string, rule: FieldRule): number | undefined {
+export function parseValue(text: string, rule: FieldRule): number | undefined {
     if (/^\d+$/.test(text)) return Number(text);
     const index = rule.names?.indexOf(text.toLowerCase()) ?? -1;
     if (index < 0) return undefined;
