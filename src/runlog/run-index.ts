@@ -7,8 +7,7 @@
  * `index/ids/{runId}.json` remembers a run's marker name so an update that changes it removes the old one.
  */
 import { z } from 'zod';
-import { parseWith } from './input.js';
-import { segment } from './layout.js';
+import { parseWith, segmentSchema } from './input.js';
 import type { ListRunsOptions, ListRunsResult, RunIndexEntry, RunStatus } from './types.js';
 
 export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled', 'invalid'] as const;
@@ -37,21 +36,12 @@ export interface IndexBackend {
     listMarkers(folder: string, limit: number, token?: string): Promise<{ markers: IndexMarker[]; token?: string }>;
 }
 
-const nameSchema = (what: string) =>
-    z.string().superRefine((value, context) => {
-        try {
-            segment(value, what);
-        } catch (error) {
-            context.addIssue({ code: 'custom', message: (error as Error).message });
-        }
-    });
-
 const instant = z.iso.datetime().refine((value) => Date.parse(value) <= LATEST_MS, 'is after the year 2286');
 
 const entrySchema = z
     .object({
-        runId: nameSchema('run id'),
-        spec: nameSchema('spec name'),
+        runId: segmentSchema('run id'),
+        spec: segmentSchema('spec name'),
         startedAt: instant,
         status: z.enum(RUN_STATUSES),
         finishedAt: instant.optional(),
@@ -64,7 +54,7 @@ const optionsSchema = z
     .object({
         limit: z.number().int().min(1).max(MAX_RUNS_LIMIT).optional(),
         cursor: z.string().max(2048).optional(),
-        spec: nameSchema('spec name').optional(),
+        spec: segmentSchema('spec name').optional(),
     })
     .strict();
 

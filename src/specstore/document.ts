@@ -3,7 +3,7 @@
  * one ETag), the zod schemas for what callers pass and for what is read back, and the merge rules.
  */
 import { z } from 'zod';
-import { parseWith } from '../runlog/input.js';
+import { parseWith, segmentSchema } from '../runlog/input.js';
 import { segment } from '../runlog/layout.js';
 import {
     MAX_LEASE_MS,
@@ -15,13 +15,7 @@ import {
     type StoredSpec,
 } from './types.js';
 
-const runId = z.string().superRefine((value, context) => {
-    try {
-        segment(value, 'run id');
-    } catch (error) {
-        context.addIssue({ code: 'custom', message: (error as Error).message });
-    }
-});
+const runId = segmentSchema('run id');
 const instant = z.iso.datetime();
 const schedule = z.string().trim().min(1).max(200);
 const detail = z.string().max(2000);
