@@ -5,7 +5,7 @@
  * business unit), and the system columns every real row
  * carries but exports leave out (created/modified on and by, owner, organization, state, Entra object id).
  */
-import type { SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
+import type { SimAttribute, SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
 import { isLookupValue } from '../model.js';
 import { isoSeconds } from './cmt-values.js';
 import { asciiSlug, DEFAULT_TRACKING_DAYS, entraObjectId, lookupRef, putter } from './system-rows.js';
@@ -34,23 +34,57 @@ interface Reference {
 
 const text = (v: SimValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
 
+type Put = (row: SimRow, column: string, value: SimValue) => void;
+
+/** What filling a table's rows needs, found once per table rather than once per row. */
+interface TableColumns {
+    put: Put;
+    /** Sets a column only when the table has it and the row has no value yet. */
+    putMissing: Put;
+    owner?: SimAttribute;
+    state?: SimAttribute;
+    status?: SimAttribute;
+}
+
 export class LoadedRows {
     readonly rows: Record<string, SimRow[]> = {};
     readonly tables: Map<string, SimTable>;
     private readonly byId = new Map<string, SimRow>();
     private readonly references = new Map<string, Reference>();
     private readonly refObjects = new Map<string, SimLookupValue>();
+    private readonly tableColumns = new Map<SimTable, TableColumns>();
     /** Rows read from the file (the others are made here and complete already). */
     private readonly fromFile: Array<[SimTable, SimRow]> = [];
     /** Exchange rate per currency id, as the records show it. */
     readonly rates = new Map<string, number>();
     private version = 1000;
+    /** createdon / modifiedon of rows that have none: the export's timestamp. */
+    private readonly created: string;
 
-    constructor(
-        schema: SimSchema,
-        private readonly timestamp: string,
-    ) {
+    constructor(schema: SimSchema, timestamp: string) {
         this.tables = new Map(schema.tables.map((t) => [t.logicalName, t]));
+        this.created = isoSeconds(Date.parse(timestamp) || Date.UTC(2020, 0, 1));
+    }
+
+    private columnsOf(t: SimTable): TableColumns {
+        let c = this.tableColumns.get(t);
+        if (!c) {
+            const put = putter(t);
+            c = {
+                put,
+                putMissing: (row, column, value) => {
+                    if (row[column] === undefined || row[column] === null) put(row, column, value);
+                },
+            };
+            const owner = t.attributes.find((a) => a.type === 'Owner');
+            const state = t.attributes.find((a) => a.type === 'State');
+            const status = t.attributes.find((a) => a.type === 'Status');
+            if (owner) c.owner = owner;
+            if (state) c.state = state;
+            if (status) c.status = status;
+            this.tableColumns.set(t, c);
+        }
+        return c;
     }
 
     /** One shared lookup value per row (rows hold them by reference; never mutated). */
@@ -132,11 +166,10 @@ export class LoadedRows {
             const parent = bu.parentbusinessunitid;
             return { id: bu.businessunitid as string, parentId: isLookupValue(parent) ? parent.id : null };
         });
-        const put = putter(t);
-        const created = isoSeconds(Date.parse(this.timestamp) || Date.UTC(2020, 0, 1));
+        const { put } = this.columnsOf(t);
         const rows = standardRoleRows(units, t, (row) => {
-            put(row, 'createdon', created);
-            put(row, 'modifiedon', created);
+            put(row, 'createdon', this.created);
+            put(row, 'modifiedon', this.created);
             put(row, 'versionnumber', this.nextVersion());
         });
         for (const row of rows) if (!this.has('role', row.roleid as string)) this.push(t, row);
@@ -152,15 +185,14 @@ export class LoadedRows {
         const userRef = user ? this.ref('systemuser', user.systemuserid as string) : null;
         const org = this.rows.organization?.[0];
         const orgRef = org ? this.ref('organization', org.organizationid as string) : null;
-        const created = isoSeconds(Date.parse(this.timestamp) || Date.UTC(2020, 0, 1));
+        const created = this.created;
         for (const [t, row] of this.fromFile) {
-            const put = missingOnly(t);
+            const { putMissing: put, owner, state, status } = this.columnsOf(t);
             put(row, 'createdon', created);
             put(row, 'modifiedon', text(row.createdon) ?? created);
             put(row, 'createdby', userRef);
             put(row, 'modifiedby', userRef);
             put(row, 'organizationid', orgRef);
-            const owner = t.attributes.find((a) => a.type === 'Owner');
             if (owner && !isLookupValue(row[owner.logicalName]) && userRef) row[owner.logicalName] = userRef;
             const ownerValue = owner ? row[owner.logicalName] : undefined;
             if (isLookupValue(ownerValue)) {
@@ -169,11 +201,9 @@ export class LoadedRows {
                 const bu = this.byId.get(`${ownerValue.table}:${ownerValue.id}`)?.businessunitid;
                 put(row, 'owningbusinessunit', isLookupValue(bu) ? bu : null);
             }
-            const state = t.attributes.find((a) => a.type === 'State');
             if (state && row[state.logicalName] == null) {
                 const first = state.options?.[0];
                 row[state.logicalName] = first?.value ?? 0;
-                const status = t.attributes.find((a) => a.type === 'Status');
                 if (status && row[status.logicalName] == null) row[status.logicalName] = first?.defaultStatus ?? 1;
             }
             if (t.logicalName === 'systemuser')
@@ -184,7 +214,7 @@ export class LoadedRows {
     private add(table: string, id: string, name: string | undefined, teamBusinessUnit?: string): void {
         const t = this.tables.get(table);
         if (!t || this.has(table, id)) return;
-        const put = putter(t);
+        const { put, state } = this.columnsOf(t);
         const row: SimRow = { [t.primaryIdAttribute]: id };
         const display = name ?? `${table} ${id.slice(0, 8)}`;
         const root = this.rows.businessunit?.[0];
@@ -257,15 +287,13 @@ export class LoadedRows {
                 if (org) put(row, 'organizationid', this.ref('organization', org.organizationid as string));
             }
         }
-        const statecode = t.attributes.find((a) => a.type === 'State');
-        if (statecode) {
-            const first = statecode.options?.[0];
+        if (state) {
+            const first = state.options?.[0];
             put(row, 'statecode', first?.value ?? 0);
             put(row, 'statuscode', first?.defaultStatus ?? 1);
         }
-        const created = isoSeconds(Date.parse(this.timestamp) || Date.UTC(2020, 0, 1));
-        put(row, 'createdon', created);
-        put(row, 'modifiedon', created);
+        put(row, 'createdon', this.created);
+        put(row, 'modifiedon', this.created);
         put(row, 'versionnumber', this.nextVersion());
         this.push(t, row);
         if (table === 'transactioncurrency' || table === 'organization') this.linkBaseCurrency();
@@ -283,14 +311,6 @@ export class LoadedRows {
         const base = currencies.find((c) => c.exchangerate === 1) ?? currencies[0]!;
         org.basecurrencyid = this.ref('transactioncurrency', base.transactioncurrencyid as string);
     }
-}
-
-/** Sets a column only when the table has it and the row has no value yet. */
-function missingOnly(t: SimTable): (row: SimRow, column: string, value: SimValue) => void {
-    const put = putter(t);
-    return (row, column, value) => {
-        if (row[column] === undefined || row[column] === null) put(row, column, value);
-    };
 }
 
 /** A stable id for a system row the file never mentions (no randomness: loading is deterministic). */
