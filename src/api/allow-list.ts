@@ -3,10 +3,12 @@
  * DATAVERSE_ALLOWED_URLS (origins). Unset, only loopback simulator URLs are allowed, so a misconfigured app
  * cannot reach a real environment.
  */
+import type { SpecRunDeps } from '../schedule/index.js';
 import { readSetting, type SettingsSource } from '../settings/index.js';
 import type { MigrationSpec } from '../spec/index.js';
 import { isLoopbackUrl } from '../util/url.js';
 import { ApiError } from './errors.js';
+import type { ApiDeps } from './types.js';
 
 /** The origin of a URL as the allow-list holds it (scheme, host, port; no user info, path or query). */
 function originOf(url: string): string {
@@ -21,6 +23,11 @@ export function disallowedUrl(env: SettingsSource, spec: MigrationSpec): string 
         if (allowed === undefined ? !isLoopbackUrl(url) : !allowed.includes(origin)) return origin;
     }
     return undefined;
+}
+
+/** The API's dependencies as starting a stored spec (and the refresh tick) takes them: the allow-list of `env`. */
+export function specRunDeps(deps: ApiDeps): SpecRunDeps {
+    return { ...deps, disallowedUrl: (spec) => disallowedUrl(deps.env, spec) };
 }
 
 /** 403 naming the URL when the spec reaches outside the allow-list. */

@@ -3,7 +3,7 @@ export { API_ROUTES, type ApiMethod, type ApiRoute } from './routes.js';
 export { handleApi } from './handle.js';
 export { matchRoute, type RouteMatch } from './router.js';
 export { ApiError, errorBody, PayloadTooLargeError } from './errors.js';
-export { disallowedUrl } from './allow-list.js';
+export { disallowedUrl, specRunDeps } from './allow-list.js';
 export { createConnector } from './connect.js';
 export { LocalRuns, type LocalRunsOptions } from './local-runs.js';
 export { listenApi, type ApiServer, type ApiServerOptions } from './node-http.js';

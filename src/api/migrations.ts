@@ -10,7 +10,7 @@ import { FAILED_ROW_HEADER, MAX_RUNS_LIMIT, runPaths } from '../runlog/index.js'
 import { UTF8_BOM } from '../runlog/csv.js';
 import { formatPath } from '../spec/index.js';
 import { isFinishedState, startRun, startSpecRun, type SpecRunOutcome } from '../schedule/index.js';
-import { disallowedUrl } from './allow-list.js';
+import { specRunDeps } from './allow-list.js';
 import { parseQuery, readJsonBody } from './body.js';
 import { ApiError, badRequest, notFound } from './errors.js';
 import { apiBase, runLinks, specUrl } from './links.js';
@@ -58,11 +58,7 @@ export async function startMigration(request: ApiRequest, deps: ApiDeps): Promis
     const body = parseSpecBody(await readJsonBody(request, deps));
     if (body.kind === 'stored') {
         const runId = newRunId(body.name, deps.now());
-        const outcome = await startSpecRun(
-            { ...deps, disallowedUrl: (spec) => disallowedUrl(deps.env, spec) },
-            body.name,
-            { trigger: 'http', runId },
-        );
+        const outcome = await startSpecRun(specRunDeps(deps), body.name, { trigger: 'http', runId });
         if (outcome.kind !== 'started') notStarted(request, body.name, outcome);
         return accepted(request, runId, body.name);
     }

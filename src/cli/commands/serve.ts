@@ -5,7 +5,7 @@
  * resume. Ctrl-C stops it; runs in progress stop at once and resume on the next start.
  */
 import { z } from 'zod';
-import { createConnector, disallowedUrl, listenApi, LocalRuns, type ApiDeps } from '../../api/index.js';
+import { createConnector, listenApi, LocalRuns, specRunDeps, type ApiDeps } from '../../api/index.js';
 import { runTick, startTicker, type Ticker } from '../../schedule/index.js';
 import { readSetting } from '../../settings/index.js';
 import { createFileSpecStore } from '../../specstore/index.js';
@@ -49,11 +49,7 @@ export async function startServe(io: CliIo, opts: ServeOptions): Promise<ServeHa
     });
     let ticker: Ticker | undefined;
     if (opts.schedules) {
-        const tickDeps = {
-            ...deps,
-            disallowedUrl: (spec: Parameters<typeof disallowedUrl>[1]) => disallowedUrl(io.env, spec),
-            log,
-        };
+        const tickDeps = { ...specRunDeps(deps), log };
         ticker = startTicker(readSetting(io.env, 'REFRESH_TICK_SCHEDULE'), async (window) => {
             await runTick(tickDeps, window).catch((error: unknown) => log(`refresh tick failed: ${String(error)}`));
         });

@@ -5,8 +5,7 @@
  */
 import type { InvocationContext } from '@azure/functions';
 import { z } from 'zod';
-import type { ApiDeps } from '../../api/index.js';
-import { disallowedUrl } from '../../api/index.js';
+import { specRunDeps, type ApiDeps } from '../../api/index.js';
 import { readSetting } from '../../settings/index.js';
 import { runTick, tickWindow, type TickReport } from '../../schedule/index.js';
 
@@ -32,8 +31,7 @@ export async function handleRefreshTick(
     const window = tickWindow(tick, deps.now(), lastRunOf(timer));
     return runTick(
         {
-            ...deps,
-            disallowedUrl: (spec) => disallowedUrl(deps.env, spec),
+            ...specRunDeps(deps),
             log: (level, message) =>
                 level === 'error'
                     ? context.error(message)
