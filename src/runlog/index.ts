@@ -14,4 +14,5 @@ export {
 } from './settings.js';
 export { RunStoreError } from './errors.js';
 export { FAILED_ROW_HEADER } from './failed-rows.js';
-export { DEFAULT_RUNS_LIMIT, MAX_RUNS_LIMIT, RUN_STATUSES } from './run-index.js';
+export { RUN_STATUSES } from './types.js';
+export { DEFAULT_RUNS_LIMIT, MAX_RUNS_LIMIT } from './run-index.js';

@@ -8,11 +8,7 @@
  */
 import { z } from 'zod';
 import { parseWith, segmentSchema } from './input.js';
-import type { ListRunsOptions, ListRunsResult, RunIndexEntry, RunStatus } from './types.js';
-
-export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled', 'invalid'] as const;
-// Fails to compile when types.ts gains a status this list lacks.
-const _everyStatusListed: Exclude<RunStatus, (typeof RUN_STATUSES)[number]> extends never ? true : never = true;
+import { RUN_STATUSES, type ListRunsOptions, type ListRunsResult, type RunIndexEntry } from './types.js';
 
 export const DEFAULT_RUNS_LIMIT = 50;
 export const MAX_RUNS_LIMIT = 1000;

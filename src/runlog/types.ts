@@ -20,7 +20,8 @@ export interface RunIndexEntry {
     failedRows?: number;
 }
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'cancelled' | 'invalid';
+export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled', 'invalid'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 export interface ListRunsOptions {
     /** At most this many runs (default 50). */
