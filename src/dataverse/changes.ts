@@ -32,7 +32,7 @@ export async function* readChangePages(
         annotations: options.annotations,
     });
     const first = deltaLink ?? `${entitySetName}${buildQueryString({ select: query.select })}`;
-    const path = new URL(http.resolve(first)).pathname;
+    const path = http.urlPath(first);
     const headers = prefer ? { Prefer: prefer } : undefined;
     for await (const page of followNextLinks(http, first, { headers, signal: options.signal })) {
         const change: ChangePage = splitEntries(page.value, path);

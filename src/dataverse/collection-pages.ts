@@ -46,7 +46,7 @@ export async function* followNextLinks(
                 kind: 'protocol',
                 status: 200,
                 method: 'GET',
-                path: new URL(http.resolve(next)).pathname,
+                path: http.urlPath(next),
                 message: `unexpected collection response: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
             });
         }

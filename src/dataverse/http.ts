@@ -124,6 +124,11 @@ export class DataverseHttp {
         return `${this.origin}${apiPath(path)}`;
     }
 
+    /** The URL path (no host, no query) of a request path, as every DataverseError names it. */
+    urlPath(path: string): string {
+        return new URL(this.resolve(path)).pathname;
+    }
+
     async send(request: DataverseRequest): Promise<DataverseResponse> {
         try {
             const response = await this.loop(request);
@@ -141,7 +146,8 @@ export class DataverseHttp {
         return {
             status: response.status,
             headers: response.headers,
-            body: parseJson<T>(response, request.method, new URL(this.resolve(request.path)).pathname),
+            // The path only for the error of a body that is not JSON: not worked out again for every page.
+            body: parseJson<T>(response, request.method, () => this.urlPath(request.path)),
         };
     }
 
@@ -305,8 +311,8 @@ function serializeBody(body: unknown): string | undefined {
     return typeof body === 'string' ? body : JSON.stringify(body);
 }
 
-/** `path` is the URL path only (no host, no query), as every DataverseError carries it. */
-export function parseJson<T>(response: DataverseResponse, method: string, path: string): T {
+/** `path` gives the URL path only (no host, no query), as every DataverseError carries it. */
+function parseJson<T>(response: DataverseResponse, method: string, path: () => string): T {
     if (response.bodyText === '') return undefined as T;
     try {
         return JSON.parse(response.bodyText) as T;
@@ -315,7 +321,7 @@ export function parseJson<T>(response: DataverseResponse, method: string, path: 
             kind: 'protocol',
             status: response.status,
             method,
-            path,
+            path: path(),
             message: `the response is not JSON: ${response.bodyText.slice(0, 200)}`,
         });
     }
