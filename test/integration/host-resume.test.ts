@@ -18,6 +18,7 @@ import {
     orchestrators,
     type ActivityLog,
 } from '../fixtures/host/orchestrators.js';
+import { waitUntil } from './host-helpers.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 let dir: string;
@@ -41,14 +42,6 @@ function newHost(log: ActivityLog, delayMs = 0, options: Partial<LocalDurableHos
     });
     hosts.push(host);
     return host;
-}
-
-async function waitUntil(condition: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-        if (Date.now() > deadline) throw new Error('condition not met in time');
-        await new Promise((r) => setTimeout(r, 5));
-    }
 }
 
 const sumOfSquares = (n: number): number => Array.from({ length: n }, (_, i) => i * i).reduce((a, b) => a + b, 0);

@@ -17,6 +17,7 @@ import {
     orchestrators,
     type ActivityLog,
 } from '../fixtures/host/orchestrators.js';
+import { waitUntil } from './host-helpers.js';
 
 const hosts: LocalDurableHost[] = [];
 
@@ -103,7 +104,7 @@ describe('LocalDurableHost', () => {
         log.flakyFailures.set('race', 1);
         const host = newHost(log);
         const id = await host.startNew('retryRace', { instanceId: 'race' });
-        await waitUntil(() => Promise.resolve(log.running === 2));
+        await waitUntil(() => log.running === 2);
         log.release();
         const status = await host.waitForCompletion(id, { timeoutMs: 5_000 });
         expect(status.output).toEqual({ a: 'ok race', first: 16, c: 256 });
@@ -287,11 +288,3 @@ describe('LocalDurableHost', () => {
         expect((await host.waitForCompletion('once')).output).toBe(0);
     });
 });
-
-async function waitUntil(condition: () => Promise<boolean>, timeoutMs = 5_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (!(await condition())) {
-        if (Date.now() > deadline) throw new Error('condition not met in time');
-        await new Promise((r) => setTimeout(r, 10));
-    }
-}
