@@ -10,7 +10,7 @@
  * and string values HTML-encoded a second time inside the XML.
  */
 import { readFileSync } from 'node:fs';
-import type { SimAttribute, SimDataset, SimManyToMany, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
+import type { SimAttribute, SimDataset, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
 import { isGuid } from '../guid-order.js';
 import { LoadedRows } from './cmt-rows.js';
 import { readBase64, readBoolean, readDate, readMultiSelect, readNumber } from './cmt-values.js';
@@ -25,7 +25,7 @@ import {
     type XmlNode,
 } from './cmt-xml.js';
 import { addIntersectTables, addMissingTargetTables, addSystemTables, SchemaFileError } from './schema-complete.js';
-import { findManyToMany, systemManyToMany } from './system-relationships.js';
+import { findManyToMany, manyToManyRelationship, systemManyToMany } from './system-relationships.js';
 import { stderrWarnings, type WarningSink } from './warnings.js';
 
 /** activityparty.participationtypemask of each party list column. */
@@ -310,18 +310,9 @@ function relationshipsFromData(schema: SimSchema, entities: XmlNode[], report: R
             const sourceTable = schema.tables.find((t) => t.logicalName === source);
             const sourceKey = sourceTable?.primaryIdAttribute ?? `${source}id`;
             const targetKey = attr(m, 'targetentitynameidfield') ?? `${target}id`;
-            const reflexive = source === target;
-            const rel: SimManyToMany = {
-                schemaName: name,
-                entity1LogicalName: source,
-                entity2LogicalName: target,
-                intersectEntityName: name.toLowerCase(),
-                entity1IntersectAttribute: reflexive ? `${sourceKey}one` : sourceKey,
-                entity2IntersectAttribute: reflexive ? `${targetKey}two` : targetKey,
-                entity1NavigationPropertyName: name,
-                entity2NavigationPropertyName: name,
-            };
-            schema.manyToMany.push(rel);
+            schema.manyToMany.push(
+                manyToManyRelationship(name, name.toLowerCase(), [source, sourceKey], [target, targetKey]),
+            );
             tables.push(source, target);
             report.add(
                 `rel:${name}`,

@@ -13,7 +13,7 @@ import { asNode, asNodes, attr, parseCmtXml, withoutBom, xmlProblem } from './cm
 import { ACTIVE_INACTIVE, primaryIdColumn, standardColumns, str } from './columns.js';
 import { deriveEntitySetName } from './entity-set-name.js';
 import { knownTable } from './standard-tables.js';
-import { systemManyToMany } from './system-relationships.js';
+import { manyToManyRelationship, systemManyToMany } from './system-relationships.js';
 
 export interface ParsedCmtSchema {
     schema: SimSchema;
@@ -197,22 +197,20 @@ class SchemaReader {
                 );
             return;
         }
-        const reflexive = target === table.logicalName;
-        if ((attr(r, 'isreflexive') ?? '').toLowerCase() === 'true' && !reflexive)
+        if ((attr(r, 'isreflexive') ?? '').toLowerCase() === 'true' && target !== table.logicalName)
             this.warnings.push(
                 `${at}: '${schemaName}' says isreflexive="true" but joins ${table.logicalName} and ${target}; read as not reflexive`,
             );
         const targetKey = (attr(r, 'm2mTargetEntityPrimaryKey') ?? `${target}id`).toLowerCase();
-        this.manyToMany.set(schemaName, {
+        this.manyToMany.set(
             schemaName,
-            entity1LogicalName: table.logicalName,
-            entity2LogicalName: target,
-            intersectEntityName: intersect,
-            entity1IntersectAttribute: reflexive ? `${table.primaryIdAttribute}one` : table.primaryIdAttribute,
-            entity2IntersectAttribute: reflexive ? `${targetKey}two` : targetKey,
-            entity1NavigationPropertyName: schemaName,
-            entity2NavigationPropertyName: schemaName,
-        });
+            manyToManyRelationship(
+                schemaName,
+                intersect,
+                [table.logicalName, table.primaryIdAttribute],
+                [target, targetKey],
+            ),
+        );
         this.related.add(target);
     }
 

@@ -2,30 +2,48 @@
  * The many-to-many relationships of the system tables a migration touches, as the Dataverse table reference
  * defines them (schema name, intersect table and columns, navigation properties): users' and teams' security roles
  * and team membership. A CMT file names a relationship by its intersect table (`systemuserroles`), which the
- * service does not accept as a schema name; files are read into the real relationship.
+ * service does not accept as a schema name; files are read into the real relationship. Relationships a file defines
+ * itself are built the same way (manyToManyRelationship).
  */
 import type { SimManyToMany } from '../model.js';
 
-const relationship = (
+/**
+ * A many-to-many relationship between two tables, each given with its primary key; the navigation properties carry
+ * the schema name. A reflexive one (a table with itself) names its intersect columns `<key>one` and `<key>two`.
+ */
+export function manyToManyRelationship(
     schemaName: string,
     intersect: string,
     [entity1, id1]: [string, string],
     [entity2, id2]: [string, string],
-): SimManyToMany => ({
-    schemaName,
-    entity1LogicalName: entity1,
-    entity2LogicalName: entity2,
-    intersectEntityName: intersect,
-    entity1IntersectAttribute: id1,
-    entity2IntersectAttribute: id2,
-    entity1NavigationPropertyName: schemaName,
-    entity2NavigationPropertyName: schemaName,
-});
+): SimManyToMany {
+    const reflexive = entity1 === entity2;
+    return {
+        schemaName,
+        entity1LogicalName: entity1,
+        entity2LogicalName: entity2,
+        intersectEntityName: intersect,
+        entity1IntersectAttribute: reflexive ? `${id1}one` : id1,
+        entity2IntersectAttribute: reflexive ? `${id2}two` : id2,
+        entity1NavigationPropertyName: schemaName,
+        entity2NavigationPropertyName: schemaName,
+    };
+}
 
 const SYSTEM_MANY_TO_MANY: readonly SimManyToMany[] = [
-    relationship('systemuserroles_association', 'systemuserroles', ['systemuser', 'systemuserid'], ['role', 'roleid']),
-    relationship('teamroles_association', 'teamroles', ['team', 'teamid'], ['role', 'roleid']),
-    relationship('teammembership_association', 'teammembership', ['team', 'teamid'], ['systemuser', 'systemuserid']),
+    manyToManyRelationship(
+        'systemuserroles_association',
+        'systemuserroles',
+        ['systemuser', 'systemuserid'],
+        ['role', 'roleid'],
+    ),
+    manyToManyRelationship('teamroles_association', 'teamroles', ['team', 'teamid'], ['role', 'roleid']),
+    manyToManyRelationship(
+        'teammembership_association',
+        'teammembership',
+        ['team', 'teamid'],
+        ['systemuser', 'systemuserid'],
+    ),
 ];
 
 /** Fresh copies of the system relationships (a schema may add them: crm plus users' roles). */
