@@ -13,7 +13,7 @@ import { validateSpec, type MigrationSpec } from '../spec/index.js';
 import type { SpecStore, StoredSpec } from '../specstore/index.js';
 import { credentialProblem, type EnvironmentSide } from './credentials.js';
 import { isFinishedState, runState } from './run-state.js';
-import { refreshSpecStatus } from './spec-status.js';
+import { isLive, refreshSpecStatus } from './spec-status.js';
 import { startRun, type RunTrigger } from './start-run.js';
 
 export interface SpecRunDeps {
@@ -68,8 +68,7 @@ async function startLeased(deps: SpecRunDeps, stored: StoredSpec, request: SpecR
     const { specs, runs } = deps;
     const name = stored.name;
     const current = await refreshSpecStatus(deps, specs, stored);
-    if ((current.status === 'pending' || current.status === 'in-progress') && current.lastRunId !== undefined)
-        return { kind: 'running', runId: current.lastRunId };
+    if (isLive(current.status) && current.lastRunId !== undefined) return { kind: 'running', runId: current.lastRunId };
     const previous = await runState(deps, request.runId);
     if (previous !== undefined)
         return isFinishedState(previous.state)

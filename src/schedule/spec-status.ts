@@ -24,7 +24,8 @@ const SPEC_STATUS_OF: Record<RunState, SpecStatus> = {
     invalid: 'failed',
 };
 
-function isLive(status: SpecStatus): boolean {
+/** A spec whose last run is pending or in progress: it starts no other run meanwhile. */
+export function isLive(status: SpecStatus): boolean {
     return status === 'pending' || status === 'in-progress';
 }
 
