@@ -4,9 +4,8 @@
  * pages, phase changes), when the target has no page work to spend its budget on; and how long key walks ran. Explains a ceiling ratio
  * below 1 without guessing.
  */
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { createFileRunStore, runPaths } from '../src/runlog/index.js';
 
 const eventSchema = z.object({
     at: z.string(),
@@ -63,7 +62,9 @@ export function timelineOf(lines: string[]): RunTimeline {
             const interval: Interval = [at - event.ms, at];
             pages.push(interval);
             const phase = event.phase ?? 'unknown';
-            byPhase.set(phase, [...(byPhase.get(phase) ?? []), interval]);
+            const list = byPhase.get(phase);
+            if (list) list.push(interval);
+            else byPhase.set(phase, [interval]);
         }
     });
     if (started === undefined || finished === undefined) {
@@ -80,7 +81,7 @@ export function timelineOf(lines: string[]): RunTimeline {
     };
 }
 
+/** The timeline of run `runId` in the CLI run store at `logDir`. */
 export async function readRunTimeline(logDir: string, runId: string): Promise<RunTimeline> {
-    const text = await readFile(join(logDir, 'runs', runId, 'events.jsonl'), 'utf8');
-    return timelineOf(text.split('\n'));
+    return timelineOf(await createFileRunStore(logDir).readLines(runPaths(runId).events));
 }
