@@ -6,7 +6,7 @@
 import { compareSqlGuids, sqlGuidSortKey } from '../guid-order.js';
 import { isLookupValue, type SimAttribute, type SimRow, type SimSchema, type SimTable } from '../model.js';
 import { bindFilter, compareAsFor, propertyOrThrow, rowReader, tableProperties, unknownProperty } from './bind.js';
-import type { CompareAs, FilterExpr } from './filter.js';
+import type { CompareAs, CompareOp, FilterExpr } from './filter.js';
 import { parseFilter } from './filter.js';
 import { evaluateFilter, type PropertyResolver } from './filter-eval.js';
 import { odataError, simulatorLimitation } from './odata-error.js';
@@ -140,6 +140,25 @@ interface KeyBounds {
 
 const FLIP = { gt: 'lt', ge: 'le', lt: 'gt', le: 'ge', eq: 'eq', ne: 'ne' } as const;
 
+/** The top-level AND conjuncts of a filter (the filter itself when it is no `and`). */
+function conjunctsOf(node: FilterExpr): FilterExpr[] {
+    return node.kind === 'and' ? [...conjunctsOf(node.left), ...conjunctsOf(node.right)] : [node];
+}
+
+/** A comparison of the primary key with a GUID literal, read as `pk <op> id` whichever side the key is on. */
+function primaryKeyComparison(node: FilterExpr, pk: string): { op: CompareOp; id: string } | undefined {
+    if (node.kind !== 'compare') return undefined;
+    let op = node.op;
+    let literal = node.right;
+    if (node.left.kind !== 'property' || node.left.name !== pk) {
+        if (node.right.kind !== 'property' || node.right.name !== pk) return undefined;
+        op = FLIP[op];
+        literal = node.left;
+    }
+    if (literal.kind !== 'literal' || literal.type !== 'guid') return undefined;
+    return { op, id: literal.value as string };
+}
+
 /** Primary-key bounds implied by top-level AND conjuncts such as `accountid gt X and accountid le Y`. */
 export function primaryKeyBounds(filter: FilterExpr | undefined, pk: string): KeyBounds {
     const bounds: KeyBounds = {};
@@ -149,26 +168,13 @@ export function primaryKeyBounds(filter: FilterExpr | undefined, pk: string): Ke
         const tighter = side === 'lower' ? c > 0 : c < 0;
         if (tighter || (c === 0 && current?.inclusive && !inclusive)) bounds[side] = { id, inclusive };
     };
-    const visit = (node: FilterExpr): void => {
-        if (node.kind === 'and') {
-            visit(node.left);
-            visit(node.right);
-            return;
-        }
-        if (node.kind !== 'compare') return;
-        let op = node.op;
-        let literal = node.right;
-        if (node.left.kind !== 'property' || node.left.name !== pk) {
-            if (node.right.kind !== 'property' || node.right.name !== pk) return;
-            op = FLIP[op];
-            literal = node.left;
-        }
-        if (literal.kind !== 'literal' || literal.type !== 'guid') return;
-        const id = literal.value as string;
+    for (const conjunct of filter ? conjunctsOf(filter) : []) {
+        const comparison = primaryKeyComparison(conjunct, pk);
+        if (!comparison) continue;
+        const { op, id } = comparison;
         if (op === 'gt' || op === 'ge' || op === 'eq') tighten('lower', id, op !== 'gt');
         if (op === 'lt' || op === 'le' || op === 'eq') tighten('upper', id, op !== 'lt');
-    };
-    if (filter) visit(filter);
+    }
     return bounds;
 }
 
@@ -184,16 +190,11 @@ export function primaryKeyCandidates(filter: FilterExpr | undefined, pk: string)
             const right = left && idsOf(node.right);
             return left && right ? [...left, ...right] : undefined;
         }
-        if (node.kind !== 'compare' || node.op !== 'eq') return undefined;
-        const [property, literal] = node.left.kind === 'property' ? [node.left, node.right] : [node.right, node.left];
-        if (property.kind !== 'property' || property.name !== pk) return undefined;
-        if (literal.kind !== 'literal' || literal.type !== 'guid') return undefined;
-        return [(literal.value as string).toLowerCase()];
+        const comparison = primaryKeyComparison(node, pk);
+        return comparison?.op === 'eq' ? [comparison.id.toLowerCase()] : undefined;
     };
-    const conjuncts = (node: FilterExpr): FilterExpr[] =>
-        node.kind === 'and' ? [...conjuncts(node.left), ...conjuncts(node.right)] : [node];
     if (!filter) return undefined;
-    for (const conjunct of conjuncts(filter)) {
+    for (const conjunct of conjunctsOf(filter)) {
         const ids = idsOf(conjunct);
         if (ids) return [...new Set(ids)].sort((a, b) => compareSqlGuids(a, b));
     }
@@ -202,7 +203,7 @@ export function primaryKeyCandidates(filter: FilterExpr | undefined, pk: string)
 
 /** The rows of `candidates` (in key order) after `start`, sought one by one, counting what it touched. */
 function* candidateScan(
-    source: RowSource & { get(id: string): SimRow | undefined },
+    get: (id: string) => SimRow | undefined,
     candidates: readonly string[],
     start: { id: string; inclusive: boolean } | undefined,
     touched: { n: number },
@@ -212,7 +213,7 @@ function* candidateScan(
             const c = compareSqlGuids(id, start.id);
             if (c < 0 || (c === 0 && !start.inclusive)) continue;
         }
-        const row = source.get(id);
+        const row = get(id);
         touched.n++;
         if (row) yield row;
     }
@@ -269,11 +270,11 @@ export function runQuery(
     };
     const bounds = primaryKeyBounds(filter, pk);
     const touched = { n: 0 };
-    const candidates = source.get ? primaryKeyCandidates(filter, pk) : undefined;
-    const seekable = source as RowSource & { get(id: string): SimRow | undefined };
+    const get = source.get?.bind(source);
+    const candidates = get && primaryKeyCandidates(filter, pk);
     const scan = (start: { id: string; inclusive: boolean } | undefined): Iterable<SimRow> =>
-        candidates
-            ? candidateScan(seekable, candidates, start, touched)
+        get && candidates
+            ? candidateScan(get, candidates, start, touched)
             : boundedScan(source, pk, bounds, start, touched);
 
     // Sort keys of a row, prepared once per held row so sorting compares plain values.
