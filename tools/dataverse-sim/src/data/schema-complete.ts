@@ -69,8 +69,16 @@ export function addMissingTargetTables(schema: SimSchema, alsoNeeded: Iterable<s
     }
 }
 
-/** Tables whose rows can be parties of an activity, when the schema has them. */
-const PARTY_TABLES = ['account', 'contact', 'lead', 'systemuser', 'queue', 'competitor', 'equipment'];
+/** Tables whose rows can be parties of an activity (EntityMetadata.IsActivityParty), when the schema has them. */
+export const PARTY_TABLES: readonly string[] = [
+    'account',
+    'contact',
+    'lead',
+    'systemuser',
+    'queue',
+    'competitor',
+    'equipment',
+];
 const PARTICIPATION = opts(
     [1, 'Sender'],
     [2, 'To Recipient'],

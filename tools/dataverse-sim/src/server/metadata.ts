@@ -5,6 +5,7 @@
  * built from the same schema.
  */
 import { createHash } from 'node:crypto';
+import { PARTY_TABLES } from '../data/schema-complete.js';
 import type { SimAttribute, SimAttributeType, SimKey, SimManyToMany, SimOption, SimTable } from '../model.js';
 import type { LookupRelationship, SchemaIndex, TableInfo } from './schema-index.js';
 
@@ -110,7 +111,7 @@ const TYPE_NAMES: Record<SimAttributeType, { typeName: string; odataType: string
 const REPORTED_AS_VIRTUAL = new Set<SimAttributeType>(['MultiSelectPicklist', 'Image', 'File']);
 
 /** Tables whose rows can be parties of activities (EntityMetadata.IsActivityParty) among those the simulator knows. */
-const ACTIVITY_PARTY_TABLES = new Set(['account', 'contact', 'lead', 'systemuser', 'queue', 'competitor', 'equipment']);
+const ACTIVITY_PARTY_TABLES = new Set(PARTY_TABLES);
 
 /** The derived metadata type (`LookupAttributeMetadata`, ...) of an attribute. */
 export function attributeTypeName(attr: SimAttribute): string {
