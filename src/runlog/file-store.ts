@@ -5,6 +5,7 @@
  */
 import { appendFile, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { isMissingFile } from '../util/fs-errors.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
 import { csvPreamble, csvRecords } from './csv.js';
 import { headerMismatch, jsonText, parseJson } from './documents.js';
@@ -21,8 +22,6 @@ export const DEFAULT_RUN_STORE_ROOT = '.dataverse-migrate';
 export function createFileRunStore(root: string = DEFAULT_RUN_STORE_ROOT): RunStore {
     return new FileRunStore(resolve(root));
 }
-
-const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 class FileRunStore implements RunStore {
     private readonly queue = new KeyedQueue();
@@ -68,7 +67,7 @@ class FileRunStore implements RunStore {
             try {
                 return await readFile(file, 'utf8');
             } catch (error) {
-                if (isMissing(error)) return undefined;
+                if (isMissingFile(error)) return undefined;
                 throw error;
             }
         });
@@ -145,7 +144,7 @@ class FileRunStore implements RunStore {
         try {
             names = (await readdir(join(this.location, folder))).filter((name) => !name.startsWith('.'));
         } catch (error) {
-            if (isMissing(error)) return { names: [] };
+            if (isMissingFile(error)) return { names: [] };
             throw error;
         }
         names.sort();
@@ -166,7 +165,7 @@ class FileRunStore implements RunStore {
         try {
             handle = await open(file, 'r');
         } catch (error) {
-            if (isMissing(error)) return '';
+            if (isMissingFile(error)) return '';
             throw error;
         }
         try {
@@ -219,7 +218,7 @@ async function walk(folder: string, relative: string, found: string[]): Promise<
     try {
         entries = await readdir(folder, { withFileTypes: true });
     } catch (error) {
-        if (isMissing(error)) return;
+        if (isMissingFile(error)) return;
         throw error;
     }
     for (const entry of entries) {

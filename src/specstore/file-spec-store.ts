@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RUN_STORE_ROOT } from '../runlog/file-store.js';
+import { isMissingFile } from '../util/fs-errors.js';
 import { parseStoredText, type SpecDocument } from './document.js';
 import { Generations } from './fs-generations.js';
 import { createSpecStore, type SpecBackend } from './spec-store.js';
@@ -84,7 +85,7 @@ class FileSpecBackend implements SpecBackend {
             const entries = await readdir(this.location, { withFileTypes: true });
             return entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((e) => e.name);
         } catch (error) {
-            if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+            if (isMissingFile(error)) return [];
             throw error;
         }
     }

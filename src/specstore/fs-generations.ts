@@ -6,9 +6,8 @@
  */
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isMissingFile } from '../util/fs-errors.js';
 import { writeFileAtomic } from '../util/write-file-atomic.js';
-
-const isMissing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
 
 export class Generations {
     constructor(
@@ -25,7 +24,7 @@ export class Generations {
             try {
                 return { generation, text: await readFile(this.file(generation), 'utf8') };
             } catch (error) {
-                if (!isMissing(error)) throw error;
+                if (!isMissingFile(error)) throw error;
             }
         }
         throw new Error(`${this.folder}: its ${this.prefix}* files keep changing while being read`);
@@ -58,7 +57,7 @@ export class Generations {
         try {
             names = await readdir(this.folder);
         } catch (error) {
-            if (isMissing(error)) return [];
+            if (isMissingFile(error)) return [];
             throw error;
         }
         const pattern = new RegExp(`^${this.prefix}(\\d+)\\.json$`);
