@@ -8,7 +8,7 @@ import type { BlobClient, ContainerClient } from '@azure/storage-blob';
 import { containerCreator } from '../runlog/blob-container.js';
 import { blobFailure, describeBlobFailure, publicUrl } from '../runlog/blob-errors.js';
 import { downloadVersion } from '../runlog/blob-io.js';
-import { parseStoredText, type SpecDocument } from './document.js';
+import { parseStoredText, storedText, type SpecDocument } from './document.js';
 import { createSpecStore, type SpecBackend } from './spec-store.js';
 import { SpecStoreError, type SpecLease, type SpecStore } from './types.js';
 
@@ -44,7 +44,7 @@ class BlobSpecBackend implements SpecBackend {
     }
 
     write(name: string, document: SpecDocument, expected: string | undefined): Promise<string | false> {
-        const text = `${JSON.stringify(document, null, 2)}\n`;
+        const text = storedText(document);
         return this.io('write', name, async () => {
             try {
                 const answer = await this.document(name)

@@ -116,6 +116,11 @@ export function storedSpec(document: SpecDocument, etag: string): StoredSpec {
     return { name: document.name, spec: document.spec, meta: document.meta, updatedAt: document.updatedAt, etag };
 }
 
+/** The text both stores keep a document as (2-space indented JSON and a line end, readable in an editor). */
+export function storedText(document: SpecDocument): string {
+    return `${JSON.stringify(document, null, 2)}\n`;
+}
+
 /** The JSON of a stored document; a broken file is an `invalid-document` error naming it. */
 export function parseStoredText(text: string, where: string): unknown {
     try {

@@ -8,7 +8,7 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DEFAULT_RUN_STORE_ROOT } from '../runlog/file-store.js';
 import { isMissingFile } from '../util/fs-errors.js';
-import { parseStoredText, type SpecDocument } from './document.js';
+import { parseStoredText, storedText, type SpecDocument } from './document.js';
 import { Generations } from './fs-generations.js';
 import { createSpecStore, type SpecBackend } from './spec-store.js';
 import { SpecStoreError, type SpecLease, type SpecStore } from './types.js';
@@ -70,7 +70,7 @@ class FileSpecBackend implements SpecBackend {
             base = generation;
         }
         await mkdir(this.where(name), { recursive: true });
-        const claimed = await versions.claim(base + 1, `${JSON.stringify(document, null, 2)}\n`);
+        const claimed = await versions.claim(base + 1, storedText(document));
         return claimed ? etagOf(base + 1) : false;
     }
 
