@@ -4,7 +4,7 @@ export { handleApi } from './handle.js';
 export { matchRoute, type RouteMatch } from './router.js';
 export { ApiError, errorBody, PayloadTooLargeError } from './errors.js';
 export { disallowedUrl, specRunDeps } from './allow-list.js';
-export { createConnector } from './connect.js';
+export { createConnector, type Connector } from '../copy/environments.js';
 export { LocalRuns, type LocalRunsOptions } from './local-runs.js';
 export { listenApi, type ApiServer, type ApiServerOptions } from './node-http.js';
 export type { ApiDeps, ApiHandler, ApiRequest, ApiResponse } from './types.js';

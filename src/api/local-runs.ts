@@ -19,6 +19,7 @@ import {
     type WaitOptions,
 } from '../host/local/index.js';
 import { orchestrators } from '../orchestrators/index.js';
+import type { Connector } from '../copy/environments.js';
 import type { RunStore } from '../runlog/types.js';
 
 export interface LocalRunsOptions {
@@ -30,6 +31,8 @@ export interface LocalRunsOptions {
     /** Activities at once per run (default 8). */
     maxConcurrentActivities?: number;
     userAgent?: string;
+    /** Clients shared by every run (and the API): one token cache and limiter per environment. */
+    connect?: Connector;
 }
 
 /** The run an instance id belongs to: sub-orchestration ids are `<runId>:<phase>:...`. */
@@ -150,6 +153,7 @@ export class LocalRuns implements RunsPort {
                 ? { maxConcurrentActivities: this.options.maxConcurrentActivities }
                 : {}),
             userAgent: this.options.userAgent ?? 'dataverse-migrate-serve',
+            ...(this.options.connect ? { connect: this.options.connect } : {}),
         });
     }
 

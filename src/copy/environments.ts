@@ -26,6 +26,36 @@ export class CredentialProblemsError extends Error {
     }
 }
 
+/** Builds a spec's clients; `pairs()` lists what it built (for throttle counts). */
+export interface Connector {
+    (spec: MigrationSpec): EnvironmentClients;
+    pairs(): EnvironmentClients[];
+}
+
+/**
+ * Clients kept for the process, one pair per environment pair, credentials and client options, so every run
+ * and request that reaches the same environments shares them (and what they learnt, such as which tables
+ * take UpsertMultiple).
+ */
+export function createConnector(env: NodeJS.ProcessEnv, userAgent: string): Connector {
+    const clients = new Map<string, EnvironmentClients>();
+    const connect = (spec: MigrationSpec): EnvironmentClients => {
+        const key = JSON.stringify([
+            spec.source,
+            spec.target,
+            spec.options.maxConcurrency,
+            spec.options.writeBatchSize,
+        ]);
+        let pair = clients.get(key);
+        if (!pair) {
+            pair = createEnvironmentClients(spec, { env, userAgent });
+            clients.set(key, pair);
+        }
+        return pair;
+    };
+    return Object.assign(connect, { pairs: () => [...clients.values()] });
+}
+
 export function createEnvironmentClients(spec: MigrationSpec, options: EnvironmentClientOptions): EnvironmentClients {
     const common = {
         maxConcurrency: spec.options.maxConcurrency,

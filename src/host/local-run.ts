@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { createActivities } from '../activities/index.js';
-import { createEnvironmentClients, type EnvironmentClients } from '../copy/environments.js';
+import { createConnector, type Connector, type EnvironmentClients } from '../copy/environments.js';
 import type { RunSummary } from '../copy/summary.js';
 import { orchestrators } from '../orchestrators/index.js';
 import { OrchestratorName } from '../orchestrators/names.js';
@@ -26,6 +26,8 @@ export interface LocalRunOptions {
     onActivity?: (event: ActivityEvent) => void;
     onStatus?: (instanceId: string, customStatus: unknown) => void;
     userAgent?: string;
+    /** Clients shared with other runs of the process (serve); default: this run's own. */
+    connect?: Connector;
 }
 
 export interface LocalRunResult {
@@ -43,9 +45,10 @@ export function journalDirFor(root: string, runId: string): string {
 export class LocalRun {
     readonly host: LocalDurableHost;
     /** Clients by environment pair, shared by every activity of the run (one limiter per environment). */
-    private readonly clients = new Map<string, EnvironmentClients>();
+    private readonly connector: Connector;
 
-    constructor(private readonly options: LocalRunOptions) {
+    constructor(options: LocalRunOptions) {
+        this.connector = options.connect ?? createConnector(options.env, options.userAgent ?? 'dataverse-migrate');
         const activities = createActivities({
             store: options.store,
             connect: (spec) => this.connect(spec),
@@ -62,22 +65,13 @@ export class LocalRun {
 
     /** The clients of a spec's environments (also for progress displays that show throttling). */
     connect(spec: MigrationSpec): EnvironmentClients {
-        const key = `${spec.source.url}|${spec.target.url}|${JSON.stringify(spec.source.credential)}|${JSON.stringify(spec.target.credential)}`;
-        let clients = this.clients.get(key);
-        if (!clients) {
-            clients = createEnvironmentClients(spec, {
-                env: this.options.env,
-                userAgent: this.options.userAgent ?? 'dataverse-migrate',
-            });
-            this.clients.set(key, clients);
-        }
-        return clients;
+        return this.connector(spec);
     }
 
     /** Throttled (429) responses seen by this run's clients so far. */
     throttled(): number {
         let n = 0;
-        for (const c of this.clients.values()) n += c.source.stats().throttled + c.target.stats().throttled;
+        for (const c of this.connector.pairs()) n += c.source.stats().throttled + c.target.stats().throttled;
         return n;
     }
 

@@ -32,13 +32,15 @@ export interface ServeHandle {
 /** Starts the API and, unless disabled, the refresh tick; resolves once it is listening. */
 export async function startServe(io: CliIo, opts: ServeOptions): Promise<ServeHandle> {
     const { store, root } = cliStore(io, opts.logDir);
-    const runs = new LocalRuns({ store, journalRoot: root, env: io.env });
+    // One set of clients for the API and every run: one token cache and limiter per environment.
+    const connect = createConnector(io.env, 'dataverse-migrate-serve');
+    const runs = new LocalRuns({ store, journalRoot: root, env: io.env, connect });
     const deps: ApiDeps = {
         runs,
         store,
         specs: createFileSpecStore(root),
         env: io.env,
-        connect: createConnector(io.env, 'dataverse-migrate-serve'),
+        connect,
         now: () => new Date(),
     };
     const log = (message: string) => io.stderr(`${message}\n`);
