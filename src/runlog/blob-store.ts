@@ -74,12 +74,7 @@ class BlobRunStore implements RunStore {
     }
 
     async writeJson(path: string, value: unknown): Promise<void> {
-        const text = jsonText(checkPath(path), value);
-        await this.io('write', path, () =>
-            this.container
-                .getBlockBlobClient(path)
-                .upload(text, Buffer.byteLength(text), { blobHTTPHeaders: { blobContentType: 'application/json' } }),
-        );
+        await this.uploadJson(checkPath(path), value);
     }
 
     async readJson<T>(path: string): Promise<T | undefined> {
@@ -150,11 +145,18 @@ class BlobRunStore implements RunStore {
 
     /** A marker carries its entry in metadata too, so a listing page needs no read per run. */
     private async writeMarker(path: string, entry: RunIndexEntry): Promise<void> {
-        const text = jsonText(path, entry);
+        await this.uploadJson(path, entry, {
+            [ENTRY_METADATA]: Buffer.from(JSON.stringify(entry)).toString('base64url'),
+        });
+    }
+
+    /** One Put Blob of a JSON document: readers see the old or the new one. */
+    private async uploadJson(path: string, value: unknown, metadata?: Record<string, string>): Promise<void> {
+        const text = jsonText(path, value);
         await this.io('write', path, () =>
             this.container.getBlockBlobClient(path).upload(text, Buffer.byteLength(text), {
                 blobHTTPHeaders: { blobContentType: 'application/json' },
-                metadata: { [ENTRY_METADATA]: Buffer.from(JSON.stringify(entry)).toString('base64url') },
+                ...(metadata === undefined ? {} : { metadata }),
             }),
         );
     }
