@@ -49,6 +49,13 @@ export type LocalPlacement =
     /** Not used locally. */
     | { readonly need: 'forbidden'; readonly because: string };
 
+/** The placement says the setting must be set, with this Durable backend (an `onlyWith` for the other: not needed). */
+export function isRequiredWith(placement: AzurePlacement | LocalPlacement, backend: DurableBackend): boolean {
+    if (placement.need !== 'required') return false;
+    const onlyWith = 'onlyWith' in placement ? placement.onlyWith : undefined;
+    return onlyWith === undefined || onlyWith === backend;
+}
+
 export interface SettingEntry<T = unknown> {
     /** What it is, for people: shown in errors and in infra/README.md. */
     readonly description: string;

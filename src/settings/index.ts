@@ -3,6 +3,7 @@ export {
     DurableBackends,
     SETTINGS,
     DYNAMIC_SETTING_READERS,
+    isRequiredWith,
     STORAGE_CONNECTIONS,
     type AzurePlacement,
     type DurableBackend,

@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import {
     APP_SETTINGS_BICEP,
+    isRequiredWith,
     SETTINGS,
     type DurableBackend,
     type SettingEntry,
@@ -83,10 +84,7 @@ export function settingProblems(
                 });
             continue;
         }
-        const required =
-            placement.need === 'required' &&
-            !('onlyWith' in placement && placement.onlyWith !== undefined && placement.onlyWith !== durableBackend);
-        if (!isSet && required && entry.default === undefined) {
+        if (!isSet && isRequiredWith(placement, durableBackend) && entry.default === undefined) {
             problems.push({ setting: name, message: `${name} is not set: ${unsetHint(name)}` });
             continue;
         }

@@ -10,6 +10,7 @@ import {
     RUNTIME_ROLES,
     SETTINGS,
     DYNAMIC_SETTING_READERS,
+    isRequiredWith,
     STORAGE_CONNECTIONS,
     type DurableBackend,
     type RoleScope,
@@ -116,7 +117,7 @@ describe.each(CASES)('the app settings infra sets ($name)', (c) => {
     it('include every setting the code needs in Azure, and only for its Durable backend', () => {
         for (const name of NAMES) {
             const azure = entryOf(name).azure;
-            const wanted = azure.need === 'required' && (azure.onlyWith === undefined || azure.onlyWith === c.backend);
+            const wanted = isRequiredWith(azure, c.backend);
             const unwanted = azure.need === 'forbidden' || (azure.need === 'required' && !wanted);
             if (wanted) expect(settings(), `${name} is required in Azure`).toHaveProperty([name]);
             if (unwanted) expect(settings(), `${name} must not be set here`).not.toHaveProperty([name]);
