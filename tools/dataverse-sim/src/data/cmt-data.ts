@@ -10,7 +10,7 @@
  * and string values HTML-encoded a second time inside the XML.
  */
 import { readFileSync } from 'node:fs';
-import type { SimAttribute, SimDataset, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
+import type { SimAttribute, SimDataset, SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
 import { isGuid } from '../guid-order.js';
 import { LoadedRows } from './cmt-rows.js';
 import { readBase64, readBoolean, readDate, readMultiSelect, readNumber } from './cmt-values.js';
@@ -192,10 +192,14 @@ class CmtLoader {
             );
             return undefined;
         }
-        const id = raw.toLowerCase();
+        return this.pointTo(target, raw.toLowerCase(), f);
+    }
+
+    /** The lookup value of a field that points to a row, noting the row with the name the field gives it. */
+    private pointTo(table: string, id: string, f: XmlNode): SimLookupValue {
         const name = attr(f, 'lookupentityname');
-        this.loaded.remember(target, id, name === undefined ? undefined : decodeHtmlEntities(name));
-        return this.loaded.ref(target, id);
+        this.loaded.remember(table, id, name === undefined ? undefined : decodeHtmlEntities(name));
+        return this.loaded.ref(table, id);
     }
 
     /** A party list: one activityparty row per party, pointing to the activity and to the party. */
@@ -216,16 +220,10 @@ class CmtLoader {
                 );
                 return;
             }
-            const name = attr(party ?? {}, 'lookupentityname');
-            this.loaded.remember(
-                partyEntity,
-                partyId.toLowerCase(),
-                name === undefined ? undefined : decodeHtmlEntities(name),
-            );
             const row: SimRow = {
                 activitypartyid: rawId.toLowerCase(),
                 activityid: this.loaded.ref(t.logicalName, activityId),
-                partyid: this.loaded.ref(partyEntity, partyId.toLowerCase()),
+                partyid: this.pointTo(partyEntity, partyId.toLowerCase(), party ?? {}),
                 participationtypemask: PARTICIPATION[a.logicalName] ?? 2,
                 addressused: attr(fields.get('addressused') ?? {}, 'value') ?? null,
                 versionnumber: this.loaded.nextVersion(),

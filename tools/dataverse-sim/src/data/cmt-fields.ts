@@ -162,10 +162,9 @@ export function fieldToAttribute(f: FieldInput, where: string): FieldResult {
     let warning: string | undefined;
     if (!attribute) {
         // Unknown type (or a lookup without lookupType): the standard column of that name, else a string column.
-        attribute = standardColumn(f.table, f.name) ?? { logicalName: f.name, type: 'String', maxLength: 4000 };
-        const how = standardColumn(f.table, f.name)
-            ? `the standard ${f.name} column (${attribute.type})`
-            : 'a string column';
+        const standard = standardColumn(f.table, f.name);
+        attribute = standard ?? { logicalName: f.name, type: 'String', maxLength: 4000 };
+        const how = standard ? `the standard ${f.name} column (${attribute.type})` : 'a string column';
         warning =
             canonical === 'entityreference'
                 ? `${where}: entityreference without lookupType; modeled as ${how}`
