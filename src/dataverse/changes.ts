@@ -4,16 +4,11 @@
  * that deltaLink (with the same page size preference) and follows nextLinks until the new deltaLink: changed rows
  * as plain rows, deleted rows as `$deletedEntity` entries that carry only the id. The deltaLink is kept opaque.
  */
-import type { ChangePage, QueryOptions, Row } from './client-types.js';
+import type { ChangePage, ReadChangesOptions, Row } from './client-types.js';
 import { followNextLinks } from './collection-pages.js';
 import { DataverseError } from './errors.js';
 import type { DataverseHttp } from './http.js';
 import { buildQueryString, preferHeader } from './odata-url.js';
-
-export interface ReadChangesOptions extends QueryOptions {
-    /** The deltaLink of the previous read; omitted for the initial (full) read. */
-    deltaLink?: string;
-}
 
 export async function* readChangePages(
     http: DataverseHttp,

@@ -104,6 +104,11 @@ export interface ClientStats {
     >;
 }
 
+export interface ReadChangesOptions extends QueryOptions {
+    /** The deltaLink of the previous read; omitted for the initial (full) read. */
+    deltaLink?: string;
+}
+
 /** One page of a change-tracking read. */
 export interface ChangePage {
     /** New or changed rows with the selected columns (every row, on an initial read without a deltaLink). */
@@ -136,7 +141,7 @@ export interface DataverseWriteClient extends DataverseClient {
     readChanges(
         entitySetName: string,
         query: { select: string[] },
-        options?: QueryOptions & { deltaLink?: string },
+        options?: ReadChangesOptions,
     ): AsyncIterable<ChangePage>;
     /**
      * Updates existing rows only (never creates): UpdateMultiple in `batchSize` chunks; a chunk the service rejects

@@ -7,7 +7,7 @@
 import type { TokenCredential } from '@azure/identity';
 import { sendBatch } from './batch-sender.js';
 import { bypassHeaders, BulkWriter, DUPLICATE_CODE } from './bulk-writes.js';
-import { readChangePages, type ReadChangesOptions } from './changes.js';
+import { readChangePages } from './changes.js';
 import { followNextLinks } from './collection-pages.js';
 import type {
     BatchRequest,
@@ -17,6 +17,7 @@ import type {
     DataverseWriteClient,
     ODataQuery,
     QueryOptions,
+    ReadChangesOptions,
     Row,
     UpsertMultipleOptions,
     WriteOptions,
