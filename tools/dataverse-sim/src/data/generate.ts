@@ -151,7 +151,7 @@ class Generator {
         }
         // Money `_base` columns derive from their source column, so they come after all others.
         plan.sort((x, y) => Number(isBaseColumn(t, x[0])) - Number(isBaseColumn(t, y[0])));
-        const stateCount = t.attributes.find((a) => a.type === 'State')?.options?.length ?? 0;
+        const drawState = stateDraw(t.attributes.find((a) => a.type === 'State')?.options?.length ?? 0);
         const rows = new Array<SimRow>(n);
         const rng = this.rng;
         const sys = this.sys;
@@ -175,7 +175,7 @@ class Generator {
                 currency: rng.chance(0.8) ? 0 : rng.int(1, sys.currencies.length - 1),
                 ownerIsTeam,
                 owner: ownerIsTeam ? rng.int(0, sys.teams.length - 1) : rng.int(0, sys.users.length - 1),
-                state: stateCount > 1 ? pickState(rng.next(), stateCount) : 0,
+                state: drawState ? drawState(rng.next()) : 0,
             };
             const row: SimRow = { ...template };
             row[t.primaryIdAttribute] = own[i]!.id;
@@ -387,21 +387,25 @@ function closeValues(row: SimRow, ctx: RowContext, rate: number): void {
 }
 
 /**
- * The state of a row from one uniform draw: two states (active/inactive) 90/10; more (lead open / qualified /
- * disqualified, opportunity open / won / lost) 70% in the first and the rest shared out, the later ones a little less.
+ * The state of a row from one uniform draw, for a table of `count` states (undefined below two): two states
+ * (active/inactive) 90/10; more (lead open / qualified / disqualified, opportunity open / won / lost) 70% in the
+ * first and the rest shared out, the later ones a little less. The weights are worked out once per table.
  */
-function pickState(u: number, count: number): number {
-    if (count === 2) return u < 0.9 ? 0 : 1;
-    if (u < 0.7) return 0;
+function stateDraw(count: number): ((u: number) => number) | undefined {
+    if (count < 2) return undefined;
+    if (count === 2) return (u) => (u < 0.9 ? 0 : 1);
     const rest = count - 1;
     const weights = Array.from({ length: rest }, (_, i) => rest - i);
     const total = weights.reduce((x, y) => x + y, 0);
-    let w = ((u - 0.7) / 0.3) * total;
-    for (let i = 0; i < rest; i++) {
-        w -= weights[i]!;
-        if (w < 0) return i + 1;
-    }
-    return rest;
+    return (u) => {
+        if (u < 0.7) return 0;
+        let w = ((u - 0.7) / 0.3) * total;
+        for (let i = 0; i < rest; i++) {
+            w -= weights[i]!;
+            if (w < 0) return i + 1;
+        }
+        return rest;
+    };
 }
 
 function integerFor(name: string, r: Prng): number {
