@@ -106,8 +106,10 @@ export default tseslint.config(
                             group: [
                                 '../dataverse/*',
                                 '../copy/*',
-                                '!../copy/outcomes.js',
-                                '!../copy/summary.js',
+                                '../run/*',
+                                '!../run/outcomes.js',
+                                '!../run/summary.js',
+                                '../environments/*',
                                 '../runlog/*',
                                 '../activities/*',
                                 '../host/*',

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { newRunId } from '../src/copy/run-id.js';
+import { newRunId } from '../src/run/run-id.js';
 import type { DataverseWriteClient } from '../src/dataverse/index.js';
 import { journalDirFor, LocalRun } from '../src/host/local-run.js';
 import { createFileRunStore } from '../src/runlog/index.js';

@@ -4,16 +4,16 @@
  * `df.app.activity`, the local host calls them in-process. Row outcomes come back as data; only
  * infrastructure failures throw, and the orchestrators retry those.
  */
-import { associatePage, listRelationshipPages } from '../copy/associate.js';
-import { copyPage } from '../copy/copy-page.js';
-import { patchDeferredPage } from '../copy/deferred.js';
-import { deletePage, findDeletes, listDeletePages } from '../copy/deletes.js';
-import { appendEvents } from '../copy/events.js';
-import { finishRun } from '../copy/finish.js';
-import { listPages } from '../copy/listing.js';
-import { planRun } from '../copy/plan-run.js';
-import { RunContexts, type ActivityDeps } from '../copy/run-context.js';
-import { setStatePage } from '../copy/state.js';
+import { associatePage, listRelationshipPages } from './associate-page.js';
+import { copyPage } from './copy-page.js';
+import { patchDeferredPage } from './patch-deferred-page.js';
+import { deletePage, findDeletes, listDeletePages } from './delete-page.js';
+import { appendEvents } from '../run/events.js';
+import { finishRun } from './finish-run.js';
+import { listPages } from './list-pages.js';
+import { planRun } from './plan-run.js';
+import { RunContexts, type ActivityDeps } from '../run/run-context.js';
+import { setStatePage } from './set-state-page.js';
 import { ActivityName, type ActivityNameValue } from '../orchestrators/names.js';
 import {
     associateInput,
@@ -26,7 +26,7 @@ import {
     planRunInput,
     relationshipInput,
     tableInput,
-} from './inputs.js';
+} from './contract.js';
 
 export type ActivityFunction = (input: unknown) => Promise<unknown>;
 export type ActivityTable = Record<ActivityNameValue, ActivityFunction>;

@@ -4,8 +4,8 @@
  * marker, so it works the same on every host; activities in flight finish).
  */
 import { z } from 'zod';
-import { requestCancel } from '../copy/cancel.js';
-import { newRunId } from '../copy/run-id.js';
+import { requestCancel } from '../run/cancel.js';
+import { newRunId } from '../run/run-id.js';
 import { FAILED_ROW_HEADER, MAX_RUNS_LIMIT, runPaths } from '../runlog/index.js';
 import { UTF8_BOM } from '../runlog/csv.js';
 import { formatPath } from '../spec/index.js';

@@ -4,9 +4,9 @@
  * answers after the Durable history is purged). A cancel that was asked for but not reached yet shows as
  * `cancelRequested`.
  */
-import type { CancelRequest } from '../copy/cancel.js';
-import { isRunId } from '../copy/run-id.js';
-import type { RunSummary } from '../copy/summary.js';
+import type { CancelRequest } from '../run/cancel.js';
+import { isRunId } from '../run/run-id.js';
+import type { RunSummary } from '../run/summary.js';
 import type { RunInput, RunProgress } from '../orchestrators/contracts.js';
 import { runPaths } from '../runlog/layout.js';
 import { runState, type RunState, type RunStateInfo } from '../schedule/index.js';

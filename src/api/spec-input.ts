@@ -3,7 +3,7 @@
  * validated in full (every problem with its path) and scanned for values that look like secrets: a spec names
  * the setting that holds a secret, and what a run is given is kept in its run folder.
  */
-import { CredentialProblemsError } from '../copy/environments.js';
+import { CredentialProblemsError } from '../environments/index.js';
 import { redactSecrets } from '../dataverse/errors.js';
 import { formatPath, validateSpec, type InputProblem, type MigrationSpec } from '../spec/index.js';
 import { segment } from '../runlog/layout.js';

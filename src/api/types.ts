@@ -4,8 +4,8 @@
  * app adapts HttpRequest to this (src/functions), `dataverse-migrate serve` adapts node:http to it, so both serve
  * the very same API.
  */
-import type { EnvironmentClients } from '../copy/environments.js';
-import type { RunsPort } from '../host/local/runs-port.js';
+import type { EnvironmentClients } from '../environments/index.js';
+import type { RunsPort } from '../host/runs-port.js';
 import type { RunStore } from '../runlog/types.js';
 import type { SettingsSource } from '../settings/index.js';
 import type { MigrationSpec } from '../spec/index.js';

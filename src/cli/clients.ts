@@ -1,5 +1,5 @@
 /** Dataverse clients for the two environments of a spec, for the CLI: credential problems are bad input (exit 2). */
-import { createEnvironmentClients, CredentialProblemsError, type EnvironmentClients } from '../copy/environments.js';
+import { createEnvironmentClients, CredentialProblemsError, type EnvironmentClients } from '../environments/index.js';
 import type { MigrationSpec } from '../spec/index.js';
 import { BadInputError, type CliIo } from './io.js';
 

@@ -1,5 +1,5 @@
 /** Plain-text tables for the CLI: the run summary, the verify report and the run history. */
-import type { RunSummary } from '../copy/summary.js';
+import type { RunSummary } from '../run/summary.js';
 import type { RunIndexEntry } from '../runlog/types.js';
 import type { VerifyReport } from '../verify/verify.js';
 

@@ -3,10 +3,10 @@
  * table and phase (pages done, rows/s, throttled requests), otherwise one plain line per table and
  * phase as it completes. Nothing in --json mode (stdout carries only the summary).
  */
-import type { CopyPageOutcome } from '../copy/copy-page.js';
-import type { ListPagesOutcome } from '../copy/listing.js';
-import type { PhasePageOutcome } from '../copy/phase-page.js';
-import type { AssociatePageOutcome, ListRelationshipOutcome } from '../copy/associate.js';
+import type { CopyPageOutcome } from '../activities/copy-page.js';
+import type { ListPagesOutcome } from '../activities/list-pages.js';
+import type { PhasePageOutcome } from '../activities/phase-page.js';
+import type { AssociatePageOutcome, ListRelationshipOutcome } from '../activities/associate-page.js';
 import { ActivityName } from '../orchestrators/names.js';
 import type { CliIo } from './io.js';
 import { createProgress, type ProgressTask } from './progress.js';

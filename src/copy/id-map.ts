@@ -9,7 +9,7 @@ import type { ManyToManySideMatch, Plan, TablePlan } from '../plan/types.js';
 import { idFilters, keyColumns, keyFilters, keyIdentity } from './addressing.js';
 import { readFiltered } from './page-read.js';
 import type { DataverseClient } from '../dataverse/client-types.js';
-import type { StoredReferences } from './run-context.js';
+import type { StoredReferences } from '../run/run-context.js';
 
 /** What translating a side needs: the plan, the run's reference matches and both environments. */
 export interface SideContext {

@@ -8,7 +8,7 @@
 import type { DataverseClient, Row } from '../dataverse/client-types.js';
 import type { ColumnMapping, LookupTarget, Plan } from '../plan/types.js';
 import { idFilters, keyColumns, keyFilters, keyIdentity, keyPath, type KeyColumn } from './addressing.js';
-import type { StoredReferences } from './run-context.js';
+import type { StoredReferences } from '../run/run-context.js';
 
 export const LOOKUP_TABLE_ANNOTATION = 'Microsoft.Dynamics.CRM.lookuplogicalname';
 

@@ -4,7 +4,7 @@
  */
 import * as df from 'durable-functions';
 import { API_ROUTES } from '../api/index.js';
-import { durableRunsPort } from './runtime/durable-runs.js';
+import { durableRunsPort } from '../host/durable-runs.js';
 import { handleHttpRequest } from './runtime/http-adapter.js';
 import { apiDeps } from './runtime/app-services.js';
 

@@ -4,7 +4,7 @@
  */
 import * as df from 'durable-functions';
 import { apiDeps } from './runtime/app-services.js';
-import { durableRunsPort } from './runtime/durable-runs.js';
+import { durableRunsPort } from '../host/durable-runs.js';
 import { handleRefreshTick } from './runtime/timer-adapter.js';
 
 export const REFRESH_FUNCTION = 'refreshSchedules';

@@ -6,8 +6,8 @@
  */
 import { join } from 'node:path';
 import { createActivities } from '../activities/index.js';
-import { createConnector, type Connector, type EnvironmentClients } from '../copy/environments.js';
-import type { RunSummary } from '../copy/summary.js';
+import { createConnector, type Connector, type EnvironmentClients } from '../environments/index.js';
+import type { RunSummary } from '../run/summary.js';
 import { orchestrators } from '../orchestrators/index.js';
 import { OrchestratorName } from '../orchestrators/names.js';
 import type { RunInput } from '../orchestrators/contracts.js';

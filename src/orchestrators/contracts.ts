@@ -3,11 +3,11 @@
  * rows; the plan and the page lists stay in the run store (DESIGN principle 3). The activities'
  * own contracts live beside their code in src/copy and are imported here as types only.
  */
-import type { PageKind } from '../copy/copy-page.js';
-import type { DeleteSource } from '../copy/deletes.js';
-import type { TableMode } from '../copy/incremental.js';
-import type { ListPagesOutcome } from '../copy/listing.js';
-import type { PhaseCounts } from '../copy/outcomes.js';
+import type { PageKind } from '../activities/copy-page.js';
+import type { DeleteSource } from '../activities/delete-page.js';
+import type { TableMode } from '../run/sync-state.js';
+import type { ListPagesOutcome } from '../activities/list-pages.js';
+import type { PhaseCounts } from '../run/outcomes.js';
 
 export interface RunInput {
     runId: string;

@@ -8,16 +8,16 @@
  * child instance ids are derived from its own.
  */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import { addCounts as add, emptyCounts, type PhaseCounts } from '../copy/outcomes.js';
-import type { ListPagesOutcome } from '../copy/listing.js';
-import type { PlanRunOutcome } from '../copy/plan-run.js';
+import { addCounts as add, emptyCounts, type PhaseCounts } from '../run/outcomes.js';
+import type { ListPagesOutcome } from '../activities/list-pages.js';
+import type { PlanRunOutcome } from '../activities/plan-run.js';
 import {
     emptyTableSummary,
     failedRows,
     type DeleteRefusal,
     type RunSummary,
     type TableSummary,
-} from '../copy/summary.js';
+} from '../run/summary.js';
 import type { RunStatus } from '../runlog/types.js';
 import type {
     RelationshipCopyResult,

@@ -1,7 +1,7 @@
 /** One many-to-many relationship: list the source intersect table's pages, associate each page, all at once. */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import type { AssociatePageOutcome, ListRelationshipOutcome } from '../copy/associate.js';
-import { sumCounts } from '../copy/outcomes.js';
+import type { AssociatePageOutcome, ListRelationshipOutcome } from '../activities/associate-page.js';
+import { sumCounts } from '../run/outcomes.js';
 import type { RelationshipCopyInput, RelationshipCopyResult } from './contracts.js';
 import { ActivityName } from './names.js';
 import { activityRetry } from './retry.js';

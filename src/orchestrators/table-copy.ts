@@ -5,9 +5,9 @@
  * table does not wait for its whole key walk. A sub-orchestration per table keeps each history short.
  */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import type { CopyPageOutcome } from '../copy/copy-page.js';
-import type { ListPagesOutcome } from '../copy/listing.js';
-import { sumCounts } from '../copy/outcomes.js';
+import type { CopyPageOutcome } from '../activities/copy-page.js';
+import type { ListPagesOutcome } from '../activities/list-pages.js';
+import { sumCounts } from '../run/outcomes.js';
 import type { TableCopyInput, TableCopyResult } from './contracts.js';
 import { ActivityName } from './names.js';
 import { activityRetry } from './retry.js';

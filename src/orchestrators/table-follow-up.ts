@@ -5,8 +5,8 @@
  * so no phase waits for another table's stragglers.
  */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import { emptyCounts, sumCounts } from '../copy/outcomes.js';
-import type { PhasePageOutcome } from '../copy/phase-page.js';
+import { emptyCounts, sumCounts } from '../run/outcomes.js';
+import type { PhasePageOutcome } from '../activities/phase-page.js';
 import type { TableFollowUpInput, TableFollowUpResult } from './contracts.js';
 import { ActivityName } from './names.js';
 import { activityRetry } from './retry.js';

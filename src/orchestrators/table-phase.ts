@@ -3,9 +3,9 @@
  * or deleting them. One activity per page with work, all at once.
  */
 import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import type { FindDeletesOutcome, ListDeletesOutcome } from '../copy/deletes.js';
-import { sumCounts } from '../copy/outcomes.js';
-import type { PhasePageOutcome } from '../copy/phase-page.js';
+import type { FindDeletesOutcome, ListDeletesOutcome } from '../activities/delete-page.js';
+import { sumCounts } from '../run/outcomes.js';
+import type { PhasePageOutcome } from '../activities/phase-page.js';
 import type { TablePhaseInput, TablePhaseResult } from './contracts.js';
 import { ActivityName } from './names.js';
 import { activityRetry } from './retry.js';

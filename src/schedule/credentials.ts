@@ -4,8 +4,8 @@
  * cannot be acquired and a token the environment rejects (401) all end here, saying which environment and why,
  * never the secret (the client's messages are redacted already; this redacts again).
  */
-import type { EnvironmentClients } from '../copy/environments.js';
-import { CredentialProblemsError } from '../copy/environments.js';
+import type { EnvironmentClients } from '../environments/index.js';
+import { CredentialProblemsError } from '../environments/index.js';
 import { isDataverseError, redactSecrets } from '../dataverse/errors.js';
 import type { MigrationSpec } from '../spec/index.js';
 

@@ -15,10 +15,10 @@ export {
     type RunLookup,
     type RunState,
     type RunStateInfo,
-} from './run-state.js';
+} from '../host/run-state.js';
 export { currentSpecStatus, recordSpecStatus, refreshSpecStatus } from './spec-status.js';
 export { startSpecRun, type SpecRunDeps, type SpecRunOutcome, type SpecRunRequest } from './spec-runs.js';
-export { scheduledRunId, startRun, type RunTrigger } from './start-run.js';
+export { scheduledRunId, startRun, type RunTrigger } from '../host/start-run.js';
 export {
     runTick,
     tickWindow,

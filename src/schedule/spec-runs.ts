@@ -5,16 +5,16 @@
  * and the spec's status says so. A scheduled occurrence has an instance id of its own (start-run.ts), so an
  * occurrence seen twice starts once.
  */
-import type { EnvironmentClients } from '../copy/environments.js';
-import type { RunsPort } from '../host/local/runs-port.js';
+import type { EnvironmentClients } from '../environments/index.js';
+import type { RunsPort } from '../host/runs-port.js';
 import type { RunStore } from '../runlog/types.js';
 import type { InputProblem } from '../spec/index.js';
 import { validateSpec, type MigrationSpec } from '../spec/index.js';
 import type { SpecStore, StoredSpec } from '../specstore/index.js';
 import { credentialProblem, type EnvironmentSide } from './credentials.js';
-import { isFinishedState, runState } from './run-state.js';
+import { isFinishedState, runState } from '../host/run-state.js';
 import { isLive, refreshSpecStatus } from './spec-status.js';
-import { startRun, type RunTrigger } from './start-run.js';
+import { startRun, type RunTrigger } from '../host/start-run.js';
 
 export interface SpecRunDeps {
     specs: SpecStore;

@@ -12,7 +12,7 @@ import {
     type SpecStore,
     type StoredSpec,
 } from '../specstore/index.js';
-import { runState, type RunLookup, type RunState } from './run-state.js';
+import { runState, type RunLookup, type RunState } from '../host/run-state.js';
 
 const SPEC_STATUS_OF: Record<RunState, SpecStatus> = {
     pending: 'pending',

@@ -8,7 +8,7 @@ import { redactSecrets } from '../dataverse/errors.js';
 import { dueOccurrence, previousOccurrence, type Schedule } from './ncrontab.js';
 import { startSpecRun, type SpecRunDeps, type SpecRunOutcome } from './spec-runs.js';
 import { refreshSpecStatus } from './spec-status.js';
-import { scheduledRunId } from './start-run.js';
+import { scheduledRunId } from '../host/start-run.js';
 
 /** The tick covers occurrences after `from`, up to and including `to`. */
 export interface TickWindow {

@@ -11,13 +11,13 @@ import { pageBoundaries, type KeyRange } from '../plan/pages.js';
 import { preparePlan } from '../plan/prepare.js';
 import type { ManyToManyPlan, Plan, PlanIssue, TablePlan } from '../plan/types.js';
 import type { MigrationSpec } from '../spec/index.js';
-import type { EnvironmentClients } from '../copy/environments.js';
-import { intersectNames } from '../copy/associate.js';
+import type { EnvironmentClients } from '../environments/index.js';
+import { intersectNames } from '../activities/associate-page.js';
 import { matchedReferenceIds, sideTargetIds } from '../copy/id-map.js';
 import { LookupResolver } from '../copy/lookups.js';
 import { collectRows, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
 import { addressIdentity, decideRow, expectedRow, lookupsToCompare, targetIdentity } from '../copy/row-plan.js';
-import { storedReferences, type StoredReferences } from '../copy/run-context.js';
+import { storedReferences, type StoredReferences } from '../run/run-context.js';
 
 export interface DifferentRow {
     id: string;

@@ -11,7 +11,7 @@ import { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleHttpRequest } from '../../src/functions/runtime/http-adapter.js';
-import { durableRunsPort } from '../../src/functions/runtime/durable-runs.js';
+import { durableRunsPort } from '../../src/host/durable-runs.js';
 import { API_ROUTES } from '../../src/api/index.js';
 import { LocalDurableHost, type InstanceStatus, type RunsPort } from '../../src/host/local/index.js';
 import { makeActivities, newActivityLog, orchestrators } from '../fixtures/host/orchestrators.js';

@@ -8,7 +8,7 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
-import { createEnvironmentClients } from '../../src/copy/environments.js';
+import { createEnvironmentClients } from '../../src/environments/index.js';
 import { ActivityName } from '../../src/orchestrators/names.js';
 import { createFileRunStore } from '../../src/runlog/index.js';
 import { dvm, simulatorPair, writeSpec, type Pair } from './run-helpers.js';

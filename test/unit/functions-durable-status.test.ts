@@ -1,7 +1,7 @@
 /** The Durable client's statuses as the runs port shows them: dates from JSON text, and the two extra states. */
 import type { DurableOrchestrationStatus } from 'durable-functions';
 import { describe, expect, it } from 'vitest';
-import { instanceStatusOf } from '../../src/functions/runtime/durable-runs.js';
+import { instanceStatusOf } from '../../src/host/durable-runs.js';
 
 const raw = (runtimeStatus: string, extra: Record<string, unknown> = {}) =>
     ({

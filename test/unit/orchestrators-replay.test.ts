@@ -5,7 +5,7 @@
  */
 import type { OrchestrationHandler } from 'durable-functions';
 import { describe, expect, it } from 'vitest';
-import type { PlanRunOutcome } from '../../src/copy/plan-run.js';
+import type { PlanRunOutcome } from '../../src/activities/plan-run.js';
 import { readActions, type RequestedTask } from '../../src/host/local/actions.js';
 import {
     episode,

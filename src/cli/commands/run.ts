@@ -6,9 +6,9 @@
  * an interrupted run from its journal without copying completed pages again.
  */
 import { z } from 'zod';
-import { requestCancel } from '../../copy/cancel.js';
-import { newRunId } from '../../copy/run-id.js';
-import type { RunSummary } from '../../copy/summary.js';
+import { requestCancel } from '../../run/cancel.js';
+import { newRunId } from '../../run/run-id.js';
+import type { RunSummary } from '../../run/summary.js';
 import { journalDirFor, LocalRun } from '../../host/local-run.js';
 import { runPaths } from '../../runlog/layout.js';
 import { validateSpec } from '../../spec/index.js';

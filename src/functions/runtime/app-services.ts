@@ -5,8 +5,8 @@
  */
 import { createActivities, type ActivityTable } from '../../activities/index.js';
 import { createConnector, type ApiDeps } from '../../api/index.js';
-import type { EnvironmentClients } from '../../copy/environments.js';
-import type { RunsPort } from '../../host/local/runs-port.js';
+import type { EnvironmentClients } from '../../environments/index.js';
+import type { RunsPort } from '../../host/runs-port.js';
 import { createRunStoreFromSettings } from '../../runlog/index.js';
 import type { RunStore } from '../../runlog/types.js';
 import type { MigrationSpec } from '../../spec/index.js';

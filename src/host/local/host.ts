@@ -45,7 +45,7 @@ import {
     type RunsPort,
     type StartOptions,
     type WaitOptions,
-} from './runs-port.js';
+} from '../runs-port.js';
 import { armTimer } from './timers.js';
 
 export interface ActivityEvent {

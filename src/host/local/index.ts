@@ -18,7 +18,7 @@ export {
     type RunsPort,
     type StartOptions,
     type WaitOptions,
-} from './runs-port.js';
+} from '../runs-port.js';
 export { replayOnce, stateOfFailure, REPLAY_SCHEMA_V3, type OrchestratorState, type ReplayRequest } from './replay.js';
 export {
     episode,

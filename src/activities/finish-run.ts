@@ -4,10 +4,10 @@
  * and logs the end of the run.
  */
 import { runPaths, statePath } from '../runlog/layout.js';
-import { appendEvents } from './events.js';
-import type { TableSyncState } from './incremental.js';
-import { failedRows, type RunSummary } from './summary.js';
-import type { ActivityDeps } from './run-context.js';
+import { appendEvents } from '../run/events.js';
+import type { TableSyncState } from '../run/sync-state.js';
+import { failedRows, type RunSummary } from '../run/summary.js';
+import type { ActivityDeps } from '../run/run-context.js';
 
 export type FinishRunInput = Omit<RunSummary, 'log'>;
 

@@ -9,10 +9,10 @@ import { preparePlan } from '../plan/prepare.js';
 import type { PlanIssue } from '../plan/types.js';
 import { runPaths } from '../runlog/layout.js';
 import { validateSpec, type MigrationSpec } from '../spec/index.js';
-import { CredentialProblemsError } from './environments.js';
-import { appendEvents } from './events.js';
-import { modeFor, readSyncState, type TableMode } from './incremental.js';
-import { storedReferences, type ActivityDeps } from './run-context.js';
+import { CredentialProblemsError } from '../environments/index.js';
+import { appendEvents } from '../run/events.js';
+import { modeFor, readSyncState, type TableMode } from '../run/sync-state.js';
+import { storedReferences, type ActivityDeps } from '../run/run-context.js';
 
 export interface PlanRunInput {
     runId: string;

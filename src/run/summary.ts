@@ -6,7 +6,7 @@
  */
 import type { PlanIssue } from '../plan/types.js';
 import type { RunStatus } from '../runlog/types.js';
-import type { TableMode } from './incremental.js';
+import type { TableMode } from './sync-state.js';
 import { emptyCounts, addCounts, type PhaseCounts } from './outcomes.js';
 
 export interface TableSummary {

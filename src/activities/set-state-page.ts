@@ -9,14 +9,14 @@ import type { BatchResponse } from '../dataverse/client-types.js';
 import { parseErrorBody } from '../dataverse/errors.js';
 import { entityPath } from '../dataverse/odata-url.js';
 import type { TablePlan } from '../plan/types.js';
-import { idFilters, keyColumns, keyFilters } from './addressing.js';
+import { idFilters, keyColumns, keyFilters } from '../copy/addressing.js';
 import { workKinds, type StateItem } from './copy-page.js';
-import { readFiltered } from './page-read.js';
-import { addressIdentity, targetIdentity } from './row-plan.js';
+import { readFiltered } from '../copy/page-read.js';
+import { addressIdentity, targetIdentity } from '../copy/row-plan.js';
 import { chunked, runPhasePage, writeOptions, type PhasePageInput, type PhasePageOutcome } from './phase-page.js';
-import type { RunContext } from './run-context.js';
-import { needsMessage, stateRequest, type StateTarget } from './state-messages.js';
-import { readWork } from './work.js';
+import type { RunContext } from '../run/run-context.js';
+import { needsMessage, stateRequest, type StateTarget } from '../copy/state-messages.js';
+import { readWork } from '../run/work.js';
 
 /**
  * The rows' state in the target now: a page may run again (activities run at least once), and a

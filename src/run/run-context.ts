@@ -11,7 +11,7 @@ import type { Plan, TablePlan } from '../plan/types.js';
 import { runPaths, type RunPaths } from '../runlog/layout.js';
 import type { RunStore } from '../runlog/types.js';
 import { validateSpec, type MigrationSpec } from '../spec/index.js';
-import type { EnvironmentClients } from './environments.js';
+import type { EnvironmentClients } from '../environments/index.js';
 
 /** What the hosts give the activities: a store, a way to reach the environments, a clock. */
 export interface ActivityDeps {

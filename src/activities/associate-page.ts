@@ -10,12 +10,12 @@ import type { DataverseClient, Row } from '../dataverse/client-types.js';
 import { odataString } from '../dataverse/odata-url.js';
 import { pageBoundaries, pageFilter } from '../plan/pages.js';
 import type { ManyToManyEnvironmentPlan, ManyToManyPlan, ManyToManySide } from '../plan/types.js';
-import { isCancelRequested } from './cancel.js';
-import { appendEvent } from './events.js';
-import { FailureLog } from './failures.js';
-import { sideTargetIds } from './id-map.js';
-import { countsAddUp, emptyCounts, type PhaseCounts } from './outcomes.js';
-import type { RunContext, StoredPages } from './run-context.js';
+import { isCancelRequested } from '../run/cancel.js';
+import { appendEvent } from '../run/events.js';
+import { FailureLog } from '../run/failures.js';
+import { sideTargetIds } from '../copy/id-map.js';
+import { countsAddUp, emptyCounts, type PhaseCounts } from '../run/outcomes.js';
+import type { RunContext, StoredPages } from '../run/run-context.js';
 
 export interface IntersectPages extends StoredPages {
     entitySet: string;

@@ -8,11 +8,11 @@
  */
 import type { Row, WriteResult } from '../dataverse/client-types.js';
 import type { TablePlan } from '../plan/types.js';
-import { appendEvent } from './events.js';
-import { FailureLog } from './failures.js';
-import { LookupResolver } from './lookups.js';
-import { countsAddUp, emptyCounts, type PhaseCounts } from './outcomes.js';
-import { readSourceByIds, readSourceRange, readTargetRows } from './page-read.js';
+import { appendEvent } from '../run/events.js';
+import { FailureLog } from '../run/failures.js';
+import { LookupResolver } from '../copy/lookups.js';
+import { countsAddUp, emptyCounts, type PhaseCounts } from '../run/outcomes.js';
+import { readSourceByIds, readSourceRange, readTargetRows } from '../copy/page-read.js';
 import {
     addressIdentity,
     decideRow,
@@ -22,13 +22,13 @@ import {
     type RowAddress,
     type RowDecision,
     type StateChange,
-} from './row-plan.js';
-import type { RunContext } from './run-context.js';
-import { isCancelRequested } from './cancel.js';
+} from '../copy/row-plan.js';
+import type { RunContext } from '../run/run-context.js';
+import { isCancelRequested } from '../run/cancel.js';
 import { targetWriteTable, writeOptions } from './phase-page.js';
-import { pagesKind } from './listing.js';
-import { closeValues } from './state-messages.js';
-import { writeWork, type WorkKind } from './work.js';
+import { pagesKind } from './list-pages.js';
+import { closeValues } from '../copy/state-messages.js';
+import { writeWork, type WorkKind } from '../run/work.js';
 
 export type PageKind = 'copy' | 'delta';
 

@@ -9,12 +9,12 @@
 import { isExpiredDeltaToken } from '../dataverse/errors.js';
 import { keyChunk, KEY_WALK_PAGE_SIZE } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
-import { andFilters } from './addressing.js';
-import { appendEvent } from './events.js';
-import { tableFingerprint, readSyncState, type TableMode, type TableSyncState } from './incremental.js';
+import { andFilters } from '../copy/addressing.js';
+import { appendEvent } from '../run/events.js';
+import { tableFingerprint, readSyncState, type TableMode, type TableSyncState } from '../run/sync-state.js';
 import type { PageKind } from './copy-page.js';
-import type { RunContext, StoredPages } from './run-context.js';
-import { writeWork } from './work.js';
+import type { RunContext, StoredPages } from '../run/run-context.js';
+import { writeWork } from '../run/work.js';
 
 export interface ListPagesInput {
     runId: string;

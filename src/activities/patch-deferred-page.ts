@@ -13,8 +13,8 @@ import {
     type PhasePageInput,
     type PhasePageOutcome,
 } from './phase-page.js';
-import type { RunContext } from './run-context.js';
-import { readWork } from './work.js';
+import type { RunContext } from '../run/run-context.js';
+import { readWork } from '../run/work.js';
 
 export function patchDeferredPage(
     ctx: RunContext,

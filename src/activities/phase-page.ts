@@ -5,12 +5,12 @@
  */
 import type { WriteResult } from '../dataverse/client-types.js';
 import type { TablePlan } from '../plan/types.js';
-import { isCancelRequested } from './cancel.js';
+import { isCancelRequested } from '../run/cancel.js';
 import type { PageKind } from './copy-page.js';
-import { appendEvent } from './events.js';
-import { FailureLog, type Phase } from './failures.js';
-import { countsAddUp, emptyCounts, type PhaseCounts } from './outcomes.js';
-import type { RunContext } from './run-context.js';
+import { appendEvent } from '../run/events.js';
+import { FailureLog, type Phase } from '../run/failures.js';
+import { countsAddUp, emptyCounts, type PhaseCounts } from '../run/outcomes.js';
+import type { RunContext } from '../run/run-context.js';
 
 export interface PhasePageInput {
     runId: string;

@@ -3,8 +3,8 @@
  * Durable instance, whose history may be purged), else from its orchestration instance. Both the API's run view
  * and the status of a stored spec read it here, so a run and its spec never disagree.
  */
-import type { RunSummary } from '../copy/summary.js';
-import { RuntimeStatus, type InstanceStatus, type RunsPort } from '../host/local/runs-port.js';
+import type { RunSummary } from '../run/summary.js';
+import { RuntimeStatus, type InstanceStatus, type RunsPort } from './runs-port.js';
 import { runPaths } from '../runlog/layout.js';
 import type { RunStore } from '../runlog/types.js';
 

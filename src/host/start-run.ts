@@ -4,7 +4,7 @@
  * runs through here, on whichever host implements the runs port.
  */
 import { createHash } from 'node:crypto';
-import type { RunsPort } from '../host/local/runs-port.js';
+import type { RunsPort } from './runs-port.js';
 import type { RunInput } from '../orchestrators/contracts.js';
 import { OrchestratorName } from '../orchestrators/names.js';
 

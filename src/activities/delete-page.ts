@@ -9,12 +9,12 @@
  */
 import { pageBoundaries, pageFilter } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
-import { andFilters, idFilters, keyColumns, keyFilters, keyIdentity } from './addressing.js';
-import { isCancelRequested } from './cancel.js';
-import { collectRows, readFiltered } from './page-read.js';
+import { andFilters, idFilters, keyColumns, keyFilters, keyIdentity } from '../copy/addressing.js';
+import { isCancelRequested } from '../run/cancel.js';
+import { collectRows, readFiltered } from '../copy/page-read.js';
 import { runPhasePage, settle, targetWriteTable, writeOptions, type PhasePageOutcome } from './phase-page.js';
-import type { RunContext } from './run-context.js';
-import { readWork, writeWork } from './work.js';
+import type { RunContext } from '../run/run-context.js';
+import { readWork, writeWork } from '../run/work.js';
 
 export type DeleteSource = 'range' | 'delta';
 

@@ -6,7 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { journalDirFor, LocalRun } from '../host/local-run.js';
+import { journalDirFor, LocalRun } from './local-run.js';
 import {
     isTerminal,
     LocalDurableHost,
@@ -17,9 +17,9 @@ import {
     type RunsPort,
     type StartOptions,
     type WaitOptions,
-} from '../host/local/index.js';
+} from './local/index.js';
 import { orchestrators } from '../orchestrators/index.js';
-import type { Connector } from '../copy/environments.js';
+import type { Connector } from '../environments/index.js';
 import type { RunStore } from '../runlog/types.js';
 
 export interface LocalRunsOptions {

@@ -15,7 +15,7 @@ import {
     type RunsPort,
     type StartOptions,
     type WaitOptions,
-} from '../../host/local/runs-port.js';
+} from './runs-port.js';
 
 const POLL_MS = 1_000;
 
