@@ -1,44 +1,23 @@
 /**
- * The many-to-many phase: the source intersect rows of a relationship, page by page (key ranges over
+ * The associatePage activity: the source intersect rows of a relationship, page by page (key ranges over
  * the intersect table), each side translated to its target id (a copied row, or a matched user, role,
  * team, ...) and associated in the target in `$batch` requests. An association that already exists is
  * unchanged; a pair whose side is not in the target (its copy failed, it is outside the run's filter,
  * or its user or role has no match) is skipped and counted; anything else the service refuses is a
  * failed pair.
  */
-import type { DataverseClient, Row } from '../dataverse/client-types.js';
-import { odataString } from '../dataverse/odata-url.js';
-import { pageBoundaries, pageFilter } from '../plan/pages.js';
-import type { ManyToManyEnvironmentPlan, ManyToManyPlan, ManyToManySide } from '../plan/types.js';
+import type { Row } from '../dataverse/client-types.js';
+import { sideTargetIds } from '../copy/id-map.js';
+import { pageFilter } from '../plan/pages.js';
+import type { ManyToManySide } from '../plan/types.js';
+import { RunDocumentError } from '../run/activity-failure.js';
 import { isCancelRequested } from '../run/cancel.js';
 import { appendEvent } from '../run/events.js';
 import { FailureLog } from '../run/failures.js';
-import { sideTargetIds } from '../copy/id-map.js';
 import { countsAddUp, emptyCounts, type PhaseCounts } from '../run/outcomes.js';
-import type { RunContext, StoredPages } from '../run/run-context.js';
-
-export interface IntersectPages extends StoredPages {
-    entitySet: string;
-    primaryId: string;
-}
-
-export interface ListRelationshipInput {
-    runId: string;
-    relationship: string;
-}
-
-export interface ListRelationshipOutcome {
-    relationship: string;
-    pages: number;
-    rows: number;
-    ms: number;
-}
-
-export interface AssociatePageInput {
-    runId: string;
-    relationship: string;
-    page: number;
-}
+import type { RunContext } from '../run/run-context.js';
+import type { ActivityOptions, AssociatePageInput } from './contract.js';
+import { relationshipOf, type IntersectPages } from './relationship-pages.js';
 
 export interface AssociatePageOutcome {
     relationship: string;
@@ -56,72 +35,10 @@ function writeTableOf(side: ManyToManySide) {
     return { logicalName: side.table, entitySetName: side.entitySetName, primaryIdAttribute: side.primaryId };
 }
 
-function relationshipOf(ctx: RunContext, name: string): ManyToManyPlan {
-    const relationship = ctx.plan.manyToMany.find((m) => m.name === name);
-    if (!relationship) throw new Error(`run ${ctx.runId}: relationship '${name}' is not in the plan`);
-    return relationship;
-}
-
-/** An intersect table's entity set and primary key in one environment, from its table metadata. */
-export async function intersectNames(
-    client: DataverseClient,
-    side: ManyToManyEnvironmentPlan,
-    signal?: AbortSignal,
-): Promise<{ entitySet: string; primaryId: string }> {
-    const name = side.intersectEntity;
-    const meta = await client.get<{ EntitySetName?: string; PrimaryIdAttribute?: string }>(
-        `EntityDefinitions(LogicalName=${odataString(name)})?$select=EntitySetName,PrimaryIdAttribute`,
-        signal ? { signal } : {},
-    );
-    const entitySet = side.intersectEntitySet ?? meta.EntitySetName;
-    const primaryId = meta.PrimaryIdAttribute;
-    if (!entitySet || !primaryId)
-        throw new Error(`the metadata of intersect table '${name}' has no entity set or primary id`);
-    return { entitySet, primaryId };
-}
-
-export async function listRelationshipPages(
-    ctx: RunContext,
-    input: ListRelationshipInput,
-    signal?: AbortSignal,
-): Promise<ListRelationshipOutcome> {
-    const started = Date.now();
-    const path = ctx.paths.pages(input.relationship, 'intersect');
-    let stored = await ctx.store.readJson<IntersectPages>(path);
-    if (!stored) {
-        const relationship = relationshipOf(ctx, input.relationship);
-        const names = await intersectNames(ctx.source, relationship.source, signal);
-        const boundaries = await pageBoundaries(
-            ctx.source,
-            { entitySetName: names.entitySet, primaryId: names.primaryId },
-            ctx.plan.options.pageSize,
-            undefined,
-            signal ? { signal } : {},
-        );
-        stored = { ...boundaries, ...names };
-        await ctx.store.writeJson(path, stored);
-    }
-    const outcome = {
-        relationship: input.relationship,
-        pages: stored.ranges.length,
-        rows: stored.rowCount,
-        ms: Date.now() - started,
-    };
-    await appendEvent(ctx, {
-        type: 'table-listed',
-        phase: 'associate',
-        table: input.relationship,
-        pages: outcome.pages,
-        rows: outcome.rows,
-        ms: outcome.ms,
-    });
-    return outcome;
-}
-
 export async function associatePage(
     ctx: RunContext,
     input: AssociatePageInput,
-    signal?: AbortSignal,
+    { signal }: ActivityOptions = {},
 ): Promise<AssociatePageOutcome> {
     const started = Date.now();
     const counts = emptyCounts();
@@ -131,7 +48,7 @@ export async function associatePage(
     const pages = await ctx.store.readJson<IntersectPages>(ctx.paths.pages(input.relationship, 'intersect'));
     const range = pages?.ranges[input.page];
     if (!pages || !range)
-        throw new RangeError(`run ${ctx.runId}: ${input.relationship} has no intersect page ${input.page}`);
+        throw new RunDocumentError(`run ${ctx.runId}: ${input.relationship} has no intersect page ${input.page}`);
     const { entity1, entity2 } = relationship.source;
     const filter = pageFilter(range, pages.primaryId);
     const rows: Row[] = [];
@@ -150,8 +67,8 @@ export async function associatePage(
     const ids = (attribute: string) => rows.map((r) => String(r[attribute]).toLowerCase());
     const [match1, match2] = relationship.match;
     const [map1, map2] = await Promise.all([
-        sideTargetIds(ctx, match1, ids(entity1.intersectAttribute), signal),
-        sideTargetIds(ctx, match2, ids(entity2.intersectAttribute), signal),
+        sideTargetIds(ctx, match1, ids(entity1.intersectAttribute), { signal }),
+        sideTargetIds(ctx, match2, ids(entity2.intersectAttribute), { signal }),
     ]);
     const pairs: Array<{ source: [string, string]; target: [string, string] }> = [];
     for (const row of rows) {

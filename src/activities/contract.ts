@@ -1,95 +1,90 @@
 /**
- * The input of every activity, checked with zod when it arrives: an activity trusts nothing that
- * crossed the host boundary (queues, a hand-edited journal, an older orchestrator version).
+ * The input of every activity, one zod schema per activity name: the one place an activity's input is
+ * written down. The types the activities and the orchestrators use are inferred from these schemas,
+ * and every input is checked when it arrives: an activity trusts nothing that crossed the host boundary
+ * (queues, a hand-edited journal, an older orchestrator version).
  */
 import { z } from 'zod';
+import { finishedRunSchema } from '../run/summary.js';
+import { TABLE_MODES } from '../run/sync-state.js';
+import { PAGE_KINDS } from '../run/work.js';
 
 const runId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, { error: 'expected a run id' });
 const name = z.string().min(1);
 const page = z.number().int().min(0);
-const mode = z.enum(['full', 'delta', 'watermark']);
-const kind = z.enum(['copy', 'delta']);
-const counts = z.object({
-    read: z.number(),
-    written: z.number(),
-    skipped: z.number(),
-    unchanged: z.number(),
-    failed: z.number(),
-    created: z.number().optional(),
-    updated: z.number().optional(),
-    cleared: z.number().optional(),
-});
-
-export const planRunInput = z.object({ runId, spec: z.unknown(), trigger: z.string(), startedAt: z.string() });
 const guid = z
     .string()
     .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, { error: 'expected a GUID' });
-export const listPagesInput = z.object({
-    runId,
-    table: name,
-    mode,
-    chunk: page.optional(),
-    after: guid.nullable().optional(),
-    firstPage: page.optional(),
-});
-export const pageInput = z.object({ runId, table: name, page, kind, chunk: page.optional() });
-export const relationshipInput = z.object({ runId, relationship: name });
-export const associateInput = z.object({ runId, relationship: name, page });
-export const tableInput = z.object({ runId, table: name });
-export const findDeletesInput = z.object({ runId, table: name, page, source: z.enum(['range', 'delta']) });
-export const deletePageInput = z.object({ runId, table: name, page });
-export const logEventInput = z.object({
-    runId,
-    event: z
-        .object({
-            type: z.enum(['phase', 'cancelled', 'stopped', 'warning']),
-            phase: z.string().optional(),
-            table: z.string().optional(),
-            message: z.string().optional(),
-        })
-        .catchall(z.unknown()),
-});
+const phasePage = z.object({ runId, table: name, page, kind: z.enum(PAGE_KINDS) });
 
-const tableSummary = z.object({
-    mode,
-    fallback: z.string().optional(),
-    pages: z.number(),
-    copy: counts,
-    deferred: counts,
-    state: counts,
-    delete: counts,
-    ms: z.number(),
-    completed: z.boolean(),
-});
-
-export const finishRunInput = z.object({
-    runId,
-    spec: z.string(),
-    status: z.enum(['running', 'succeeded', 'failed', 'cancelled', 'invalid']),
-    reason: z.string().optional(),
-    trigger: z.string(),
-    source: z.string(),
-    target: z.string(),
-    startedAt: z.string(),
-    finishedAt: z.string(),
-    durationMs: z.number(),
-    tables: z.record(z.string(), tableSummary),
-    manyToMany: z.record(z.string(), counts),
-    totals: z.object({ read: z.number(), written: z.number(), skipped: z.number(), failed: z.number() }),
-    refusedDeletes: z
-        .array(z.object({ table: z.string(), wouldDelete: z.number(), targetRows: z.number(), maxShare: z.number() }))
-        .optional(),
-    problems: z
-        .array(
-            z.object({
-                path: z.string().optional(),
+export const activityInputs = {
+    planRun: z.object({
+        runId,
+        /** The spec as the user wrote it (validated again by the activity: it trusts no input). */
+        spec: z.unknown(),
+        trigger: z.string(),
+        startedAt: z.string(),
+    }),
+    listPages: z.object({
+        runId,
+        table: name,
+        mode: z.enum(TABLE_MODES),
+        /**
+         * Absent: the whole listing at once. A number: one part of a key walk (chunk 0 first, each chunk
+         * twice the keys of the one before), so the table's first pages can be copied while the rest of
+         * its keys are walked.
+         */
+        chunk: page.optional(),
+        /** Chunks after the first: the key the previous chunk ended on, and the number of its first page. */
+        after: guid.nullable().optional(),
+        firstPage: page.optional(),
+    }),
+    /** One page; `chunk` names the listing chunk holding it, when the table was listed in chunks. */
+    copyPage: phasePage.extend({ chunk: page.optional() }),
+    patchDeferredPage: phasePage,
+    setStatePage: phasePage,
+    listRelationshipPages: z.object({ runId, relationship: name }),
+    associatePage: z.object({ runId, relationship: name, page }),
+    listDeletePages: z.object({ runId, table: name }),
+    /** `range`: compare key ranges of both sides; `delta`: the ids change tracking reported deleted. */
+    findDeletes: z.object({ runId, table: name, page, source: z.enum(['range', 'delta']) }),
+    deletePage: z.object({ runId, table: name, page }),
+    logEvent: z.object({
+        runId,
+        event: z
+            .object({
+                type: z.enum(['phase', 'cancelled', 'stopped', 'warning']),
+                phase: z.string().optional(),
                 table: z.string().optional(),
-                column: z.string().optional(),
-                columns: z.array(z.string()).optional(),
-                message: z.string(),
-                routine: z.boolean().optional(),
-            }),
-        )
-        .optional(),
-    warnings: z.number().optional(),
-});
+                message: z.string().optional(),
+            })
+            .catchall(z.unknown()),
+    }),
+    /** The summary the orchestrator added up; the activity adds where the logs are and writes it. */
+    finishRun: finishedRunSchema,
+} as const;
+
+export type ActivityName = keyof typeof activityInputs;
+export const ACTIVITY_NAMES = Object.keys(activityInputs) as ActivityName[];
+
+/** An activity's input as the orchestrator builds it and the activity receives it (after parsing). */
+export type ActivityInput<N extends ActivityName> = z.output<(typeof activityInputs)[N]>;
+
+export type PlanRunInput = ActivityInput<'planRun'>;
+export type ListPagesInput = ActivityInput<'listPages'>;
+export type CopyPageInput = ActivityInput<'copyPage'>;
+export type PhasePageInput = ActivityInput<'patchDeferredPage'>;
+export type ListRelationshipInput = ActivityInput<'listRelationshipPages'>;
+export type AssociatePageInput = ActivityInput<'associatePage'>;
+export type ListDeletesInput = ActivityInput<'listDeletePages'>;
+export type FindDeletesInput = ActivityInput<'findDeletes'>;
+export type DeleteSource = FindDeletesInput['source'];
+export type DeletePageInput = ActivityInput<'deletePage'>;
+export type LogEventInput = ActivityInput<'logEvent'>;
+export type FinishRunInput = ActivityInput<'finishRun'>;
+
+/** What every activity gets from its host besides its input. */
+export interface ActivityOptions {
+    /** Aborted when the host stops (a second Ctrl-C): reads and writes give up at once, resume continues. */
+    signal?: AbortSignal;
+}

@@ -1,5 +1,5 @@
 /**
- * The copy-page activity's work: one page of one table. Reads the source rows of the page and the
+ * The copyPage activity: one page of one table. Reads the source rows of the page and the
  * matching target rows, decides per row (create, update the changed columns, or leave alone), writes
  * creates with UpsertMultiple and updates with UpdateMultiple in `writeBatchSize` chunks (the client
  * isolates the rows a chunk fails on), records failed rows, and leaves the follow-up work (deferred
@@ -12,35 +12,24 @@ import { appendEvent } from '../run/events.js';
 import { FailureLog } from '../run/failures.js';
 import { LookupResolver } from '../copy/lookups.js';
 import { countsAddUp, emptyCounts, type PhaseCounts } from '../run/outcomes.js';
-import { readSourceByIds, readSourceRange, readTargetRows } from '../copy/page-read.js';
+import { readSourceByIds, readSourceRange, readTargetRows, type ReadOptions } from '../copy/page-read.js';
 import {
     addressIdentity,
     decideRow,
     expectedRow,
     lookupsToCompare,
     type ExpectedRow,
-    type RowAddress,
     type RowDecision,
-    type StateChange,
 } from '../copy/row-plan.js';
 import type { RunContext } from '../run/run-context.js';
+import { RunDocumentError } from '../run/activity-failure.js';
 import { isCancelRequested } from '../run/cancel.js';
-import { targetWriteTable, writeOptions } from './phase-page.js';
-import { pagesKind } from './list-pages.js';
 import { closeValues } from '../copy/state-messages.js';
-import { writeWork, type WorkKind } from '../run/work.js';
-
-export type PageKind = 'copy' | 'delta';
-
-export interface CopyPageInput {
-    runId: string;
-    table: string;
-    page: number;
-    /** `copy`: a key range of the page list; `delta`: a list of changed ids from change tracking. */
-    kind: PageKind;
-    /** The listing chunk holding the page, when the table was listed in chunks. */
-    chunk?: number;
-}
+import { targetWriteTable, writeOptions } from '../copy/writes.js';
+import { settle } from './phase-page.js';
+import { pagesKind, workKinds, writeWork, type PageKind } from '../run/work.js';
+import type { ActivityOptions, CopyPageInput } from './contract.js';
+import type { DeferredItem, StateItem } from './work-items.js';
 
 export interface CopyPageOutcome {
     table: string;
@@ -55,25 +44,7 @@ export interface CopyPageOutcome {
     ms: number;
 }
 
-export interface DeferredItem {
-    sourceId: string;
-    row: Row;
-}
-
-export interface StateItem extends StateChange {
-    sourceId: string;
-    address: RowAddress;
-    /** For states reached by a message: the closing activity's fields (from the row's source values). */
-    close?: Record<string, unknown>;
-}
-
 export const MISSING_KEY_CODE = 'MissingKey';
-
-export function workKinds(kind: PageKind): { deferred: WorkKind; state: WorkKind } {
-    return kind === 'copy'
-        ? { deferred: 'deferred', state: 'state' }
-        : { deferred: 'deferred-delta', state: 'state-delta' };
-}
 
 function hasEmptyKey(table: TablePlan, row: Row): string | undefined {
     if (table.match.kind !== 'key') return undefined;
@@ -84,22 +55,26 @@ async function readPageRows(
     ctx: RunContext,
     table: TablePlan,
     input: CopyPageInput,
-    signal?: AbortSignal,
+    options: ReadOptions,
 ): Promise<{ rows: Row[]; considered: number; range?: { lo: string | null; hi: string | null } }> {
     if (input.kind === 'copy') {
         const pages = await ctx.pages(table.name, pagesKind(input.chunk));
         const range = pages.ranges[input.page - (pages.firstPage ?? 0)];
-        if (!range) throw new RangeError(`run ${ctx.runId}: ${table.name} has no page ${input.page}`);
-        const rows = await readSourceRange(ctx.source, table, range, signal);
+        if (!range) throw new RunDocumentError(`run ${ctx.runId}: ${table.name} has no page ${input.page}`);
+        const rows = await readSourceRange(ctx.source, table, range, options);
         return { rows, considered: rows.length, range };
     }
     const ids = await ctx.store.readJson<string[]>(ctx.paths.work('delta', table.name, input.page));
-    if (!ids) throw new Error(`run ${ctx.runId}: no delta id list ${input.page} for ${table.name}`);
-    const rows = await readSourceByIds(ctx.source, table, ids, signal);
+    if (!ids) throw new RunDocumentError(`run ${ctx.runId}: no delta id list ${input.page} for ${table.name}`);
+    const rows = await readSourceByIds(ctx.source, table, ids, options);
     return { rows, considered: ids.length };
 }
 
-export async function copyPage(ctx: RunContext, input: CopyPageInput, signal?: AbortSignal): Promise<CopyPageOutcome> {
+export async function copyPage(
+    ctx: RunContext,
+    input: CopyPageInput,
+    { signal }: ActivityOptions = {},
+): Promise<CopyPageOutcome> {
     const started = Date.now();
     const table = ctx.table(input.table);
     const counts = emptyCounts();
@@ -117,13 +92,19 @@ export async function copyPage(ctx: RunContext, input: CopyPageInput, signal?: A
     };
     if (await isCancelRequested(ctx)) return { ...outcome, cancelled: true };
 
-    const { rows, considered, range } = await readPageRows(ctx, table, input, signal);
+    const { rows, considered, range } = await readPageRows(ctx, table, input, { signal });
     counts.read = considered;
     // Delta ids that are not (any more) in the source within the filter: outside this table's scope.
     counts.skipped = considered - rows.length;
 
     const failures = new FailureLog(ctx, table.name, 'copy');
-    const resolver = new LookupResolver(ctx.plan, ctx.references, ctx.source, ctx.target, signal);
+    const resolver = new LookupResolver({
+        plan: ctx.plan,
+        references: ctx.references,
+        source: ctx.source,
+        target: ctx.target,
+        signal,
+    });
     await resolver.prepare(rows, table.columns);
     const expected: ExpectedRow[] = [];
     const addressable: Row[] = [];
@@ -145,7 +126,7 @@ export async function copyPage(ctx: RunContext, input: CopyPageInput, signal?: A
         table,
         addressable,
         input.kind === 'copy' && table.match.kind === 'id' ? range : undefined,
-        signal,
+        { signal },
     );
     await resolver.prepareTargetIds(lookupsToCompare(expected.filter((e) => targets.has(addressIdentity(e.address)))));
 
@@ -157,7 +138,7 @@ export async function copyPage(ctx: RunContext, input: CopyPageInput, signal?: A
     }));
     const creates = decisions.filter((d) => d.decision.action === 'create');
     const updates = decisions.filter((d) => d.decision.action === 'update');
-    const options = writeOptions(ctx, table, signal);
+    const options = writeOptions(ctx.plan, table, signal);
     const writeTable = targetWriteTable(table);
     const [createResults, updateResults] = await Promise.all([
         creates.length > 0
@@ -177,23 +158,13 @@ export async function copyPage(ctx: RunContext, input: CopyPageInput, signal?: A
     ]);
 
     const succeeded: Array<{ expected: ExpectedRow; decision: RowDecision }> = [];
-    const settle = (list: typeof creates, results: WriteResult[], field: 'created' | 'updated') => {
-        list.forEach((entry, i) => {
-            const result = results[i];
-            if (result?.ok) {
-                counts.written++;
-                counts[field] = (counts[field] ?? 0) + 1;
-                succeeded.push(entry);
-            } else {
-                failures.addResult(
-                    entry.expected.sourceId,
-                    result ?? { index: i, ok: false, message: 'no result for this row' },
-                );
-            }
-        });
+    const idOf = (entry: (typeof decisions)[number]) => entry.expected.sourceId;
+    const written = (field: 'created' | 'updated') => (entry: (typeof decisions)[number]) => {
+        counts[field] = (counts[field] ?? 0) + 1;
+        succeeded.push(entry);
     };
-    settle(creates, createResults, 'created');
-    settle(updates, updateResults, 'updated');
+    settle(creates, createResults, idOf, counts, failures, { onWritten: written('created') });
+    settle(updates, updateResults, idOf, counts, failures, { onWritten: written('updated') });
     for (const entry of decisions) {
         if (entry.decision.action === 'none') {
             counts.skipped++;

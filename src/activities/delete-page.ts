@@ -1,176 +1,19 @@
 /**
- * Delete sync (`deleteMissing`): target rows whose source row is gone, only inside the table's filter
- * scope. First every page is examined and the candidates are stored (find); the orchestrator adds
- * them up and refuses the whole delete phase past `options.maxDeleteShare` of a table, saying how
- * many rows it would have deleted; only then are the candidates deleted (children before parents).
- * Full runs compare key ranges of the target with the same ranges of the source; delta runs take the
- * ids change tracking reported as deleted (tables matched on a key compare ranges, since a deleted
- * source row no longer tells its key).
+ * The deletePage activity (`deleteMissing`): deletes the candidates findDeletes stored for one page, once
+ * the orchestrator has checked the whole table against the safety share (children before parents).
  */
-import { pageBoundaries, pageFilter } from '../plan/pages.js';
-import type { TablePlan } from '../plan/types.js';
-import { andFilters, idFilters, keyColumns, keyFilters, keyIdentity } from '../copy/addressing.js';
-import { isCancelRequested } from '../run/cancel.js';
-import { collectRows, readFiltered } from '../copy/page-read.js';
-import { runPhasePage, settle, targetWriteTable, writeOptions, type PhasePageOutcome } from './phase-page.js';
+import { targetWriteTable, writeOptions } from '../copy/writes.js';
 import type { RunContext } from '../run/run-context.js';
-import { readWork, writeWork } from '../run/work.js';
+import { readWork } from '../run/work.js';
+import type { ActivityOptions, DeletePageInput } from './contract.js';
+import { runPhasePage, settle, type PhasePageOutcome } from './phase-page.js';
+import type { DeleteItem } from './work-items.js';
 
-export type DeleteSource = 'range' | 'delta';
-
-export interface ListDeletesInput {
-    runId: string;
-    table: string;
-}
-
-export interface ListDeletesOutcome {
-    table: string;
-    /** Key-range pages of the target, inside the filter. */
-    pages: number;
-    /** Target rows inside the filter: the base of the safety share. */
-    targetRows: number;
-    ms: number;
-}
-
-export interface FindDeletesInput {
-    runId: string;
-    table: string;
-    page: number;
-    source: DeleteSource;
-}
-
-export interface FindDeletesOutcome {
-    table: string;
-    page: number;
-    candidates: number;
-    cancelled?: boolean;
-}
-
-export interface DeletePageInput {
-    runId: string;
-    table: string;
-    page: number;
-}
-
-interface DeleteItem {
-    id: string;
-}
-
-export async function listDeletePages(
+export function deletePage(
     ctx: RunContext,
-    input: ListDeletesInput,
-    signal?: AbortSignal,
-): Promise<ListDeletesOutcome> {
-    const started = Date.now();
-    const table = ctx.table(input.table);
-    const path = ctx.paths.pages(table.name, 'delete');
-    let pages = await ctx.store.readJson<{ ranges: unknown[]; rowCount: number }>(path);
-    if (!pages) {
-        pages = await pageBoundaries(
-            ctx.target,
-            { entitySetName: table.target.entitySetName, primaryId: table.target.primaryId },
-            ctx.plan.options.pageSize,
-            table.filter,
-            signal ? { signal } : {},
-        );
-        await ctx.store.writeJson(path, pages);
-    }
-    return { table: table.name, pages: pages.ranges.length, targetRows: pages.rowCount, ms: Date.now() - started };
-}
-
-/** Target ids of `(lo, hi]` whose source row does not exist (by id, or by key values). */
-async function missingInRange(
-    ctx: RunContext,
-    table: TablePlan,
-    page: number,
-    signal?: AbortSignal,
-): Promise<string[]> {
-    const pages = await ctx.pages(table.name, 'delete');
-    const range = pages.ranges[page];
-    if (!range) throw new RangeError(`run ${ctx.runId}: ${table.name} has no delete page ${page}`);
-    const options = { pageSize: 5000, ...(signal ? { signal } : {}) };
-    const tpk = table.target.primaryId;
-    const keys = keyColumns(table);
-    const targetFilter = andFilters(pageFilter(range, tpk), table.filter);
-    const targetRows = await collectRows(
-        ctx.target.queryPages(
-            table.target.entitySetName,
-            { select: [tpk, ...keys.map((k) => k.name)], ...(targetFilter ? { filter: targetFilter } : {}) },
-            options,
-        ),
-    );
-    if (targetRows.length === 0) return [];
-    if (table.match.kind === 'id') {
-        const spk = table.source.primaryId;
-        const sourceFilter = pageFilter(range, spk);
-        const present = new Set(
-            (
-                await collectRows(
-                    ctx.source.queryPages(
-                        table.source.entitySetName,
-                        { select: [spk], ...(sourceFilter ? { filter: sourceFilter } : {}) },
-                        options,
-                    ),
-                )
-            ).map((r) => String(r[spk]).toLowerCase()),
-        );
-        return targetRows.map((r) => String(r[tpk]).toLowerCase()).filter((id) => !present.has(id));
-    }
-    const { sourceColumns } = table.match;
-    const sourceKeys = sourceColumns.map((name, i) => ({ name, ...(keys[i]?.type ? { type: keys[i].type } : {}) }));
-    const tuples = targetRows.map((r) => keys.map((k) => r[k.name] ?? null));
-    const present = new Set(
-        (
-            await readFiltered(
-                ctx.source,
-                table.source.entitySetName,
-                sourceColumns,
-                keyFilters(sourceKeys, tuples),
-                signal,
-            )
-        ).map((r) => keyIdentity(sourceColumns.map((c) => r[c] ?? null))),
-    );
-    return targetRows
-        .filter((r) => !present.has(keyIdentity(keys.map((k) => r[k.name] ?? null))))
-        .map((r) => String(r[tpk]).toLowerCase());
-}
-
-/** Ids change tracking reported deleted in the source that still have a target row (inside the filter). */
-async function deletedFromDelta(
-    ctx: RunContext,
-    table: TablePlan,
-    page: number,
-    signal?: AbortSignal,
-): Promise<string[]> {
-    const ids = await readWork<string>(ctx, 'delete-delta', table.name, page);
-    const tpk = table.target.primaryId;
-    const filters = idFilters(tpk, ids).map((f) => andFilters(f, table.filter)!);
-    const rows = await readFiltered(ctx.target, table.target.entitySetName, [tpk], filters, signal);
-    return rows.map((r) => String(r[tpk]).toLowerCase());
-}
-
-export async function findDeletes(
-    ctx: RunContext,
-    input: FindDeletesInput,
-    signal?: AbortSignal,
-): Promise<FindDeletesOutcome> {
-    const table = ctx.table(input.table);
-    if (await isCancelRequested(ctx)) return { table: table.name, page: input.page, candidates: 0, cancelled: true };
-    const ids =
-        input.source === 'delta'
-            ? await deletedFromDelta(ctx, table, input.page, signal)
-            : await missingInRange(ctx, table, input.page, signal);
-    await writeWork(
-        ctx,
-        'delete',
-        table.name,
-        input.page,
-        ids.map((id): DeleteItem => ({ id })),
-    );
-    return { table: table.name, page: input.page, candidates: ids.length };
-}
-
-export function deletePage(ctx: RunContext, input: DeletePageInput, signal?: AbortSignal): Promise<PhasePageOutcome> {
+    input: DeletePageInput,
+    { signal }: ActivityOptions = {},
+): Promise<PhasePageOutcome> {
     const table = ctx.table(input.table);
     return runPhasePage<DeleteItem>(ctx, input, {
         phase: 'delete',
@@ -179,10 +22,10 @@ export function deletePage(ctx: RunContext, input: DeletePageInput, signal?: Abo
             const results = await ctx.target.deleteMultiple(
                 targetWriteTable(table),
                 items.map((i) => i.id),
-                writeOptions(ctx, table, signal),
+                writeOptions(ctx.plan, table, signal),
             );
             // A row already gone is what the delete wanted.
-            settle(items, results, (i) => i.id, counts, failures, 404);
+            settle(items, results, (i) => i.id, counts, failures, { unchangedStatus: 404 });
         },
     });
 }

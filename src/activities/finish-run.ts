@@ -1,5 +1,5 @@
 /**
- * The finish activity's work: writes the summary (atomically; its only writer), updates the run in the
+ * The finishRun activity: writes the summary (atomically; its only writer), updates the run in the
  * history index, commits the incremental state of the tables that completed without failed rows,
  * and logs the end of the run.
  */
@@ -8,8 +8,7 @@ import { appendEvents } from '../run/events.js';
 import type { TableSyncState } from '../run/sync-state.js';
 import { failedRows, type RunSummary } from '../run/summary.js';
 import type { ActivityDeps } from '../run/run-context.js';
-
-export type FinishRunInput = Omit<RunSummary, 'log'>;
+import type { FinishRunInput } from './contract.js';
 
 export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Promise<RunSummary> {
     const { store } = deps;

@@ -1,92 +1,95 @@
 /**
- * The activity table: every activity by name, as host-free functions of their (zod-checked) input.
- * Both hosts dispatch from this one table: the Functions app registers each entry with
- * `df.app.activity`, the local host calls them in-process. Row outcomes come back as data; only
- * infrastructure failures throw, and the orchestrators retry those.
+ * The activity table: every activity by name, each a host-free function of its input (checked against
+ * its schema in contract.ts) and of the host's abort signal. Both hosts dispatch from this one table:
+ * the Functions app registers each entry with `df.app.activity`, the local host calls them in-process.
+ * Row outcomes come back as data. Failures no retry can mend (an input that does not parse, a run
+ * document that is not there) come back as data too, so the run fails at once; only transient failures
+ * throw, and the orchestrators retry those.
  */
-import { associatePage, listRelationshipPages } from './associate-page.js';
-import { copyPage } from './copy-page.js';
-import { patchDeferredPage } from './patch-deferred-page.js';
-import { deletePage, findDeletes, listDeletePages } from './delete-page.js';
-import { appendEvents } from '../run/events.js';
-import { finishRun } from './finish-run.js';
-import { listPages } from './list-pages.js';
-import { planRun } from './plan-run.js';
+import { setMaxListeners } from 'node:events';
+import { z } from 'zod';
+import { activityFailure, RunDocumentError } from '../run/activity-failure.js';
 import { RunContexts, type ActivityDeps } from '../run/run-context.js';
-import { setStatePage } from './set-state-page.js';
-import { ActivityName, type ActivityNameValue } from '../orchestrators/names.js';
+import { associatePage } from './associate-page.js';
 import {
-    associateInput,
-    deletePageInput,
-    finishRunInput,
-    findDeletesInput,
-    listPagesInput,
-    logEventInput,
-    pageInput,
-    planRunInput,
-    relationshipInput,
-    tableInput,
+    ACTIVITY_NAMES,
+    activityInputs,
+    type ActivityInput,
+    type ActivityName,
+    type ActivityOptions,
 } from './contract.js';
+import { copyPage } from './copy-page.js';
+import { deletePage } from './delete-page.js';
+import { findDeletes } from './find-deletes.js';
+import { finishRun } from './finish-run.js';
+import { listDeletePages } from './list-delete-pages.js';
+import { listPages } from './list-pages.js';
+import { listRelationshipPages } from './list-relationship-pages.js';
+import { logEvent } from './log-event.js';
+import { patchDeferredPage } from './patch-deferred-page.js';
+import { planRun } from './plan-run.js';
+import { setStatePage } from './set-state-page.js';
 
-export type ActivityFunction = (input: unknown) => Promise<unknown>;
-export type ActivityTable = Record<ActivityNameValue, ActivityFunction>;
+export type { ActivityInput, ActivityName, ActivityOptions } from './contract.js';
 
-/** Builds the table over one process's dependencies (store, environment connections, clock). */
-export function createActivities(deps: ActivityDeps): ActivityTable {
+type Work = { [N in ActivityName]: (input: ActivityInput<N>, options: ActivityOptions) => Promise<unknown> };
+
+/** Every activity's work over one process's dependencies (store, environment connections, clock). */
+export function activityWork(deps: ActivityDeps) {
     const contexts = new RunContexts(deps);
     const ctx = (runId: string) => contexts.get(runId);
     return {
-        [ActivityName.planRun]: async (raw) => {
-            const input = planRunInput.parse(raw);
-            contexts.forget(input.runId);
-            return planRun(deps, input);
+        planRun: (input, options) => {
+            contexts.forget(input.runId); // planned again (a resume): its documents may have changed
+            return planRun(deps, input, options);
         },
-        [ActivityName.listPages]: async (raw) => {
-            const input = listPagesInput.parse(raw);
-            return listPages(await ctx(input.runId), input);
-        },
-        [ActivityName.copyPage]: async (raw) => {
-            const input = pageInput.parse(raw);
-            return copyPage(await ctx(input.runId), input);
-        },
-        [ActivityName.patchDeferredPage]: async (raw) => {
-            const input = pageInput.parse(raw);
-            return patchDeferredPage(await ctx(input.runId), input);
-        },
-        [ActivityName.setStatePage]: async (raw) => {
-            const input = pageInput.parse(raw);
-            return setStatePage(await ctx(input.runId), input);
-        },
-        [ActivityName.listRelationshipPages]: async (raw) => {
-            const input = relationshipInput.parse(raw);
-            return listRelationshipPages(await ctx(input.runId), input);
-        },
-        [ActivityName.associatePage]: async (raw) => {
-            const input = associateInput.parse(raw);
-            return associatePage(await ctx(input.runId), input);
-        },
-        [ActivityName.listDeletePages]: async (raw) => {
-            const input = tableInput.parse(raw);
-            return listDeletePages(await ctx(input.runId), input);
-        },
-        [ActivityName.findDeletes]: async (raw) => {
-            const input = findDeletesInput.parse(raw);
-            return findDeletes(await ctx(input.runId), input);
-        },
-        [ActivityName.deletePage]: async (raw) => {
-            const input = deletePageInput.parse(raw);
-            return deletePage(await ctx(input.runId), input);
-        },
-        [ActivityName.logEvent]: async (raw) => {
-            const input = logEventInput.parse(raw);
-            await appendEvents(deps.store, input.runId, [input.event], deps.now);
-            return null;
-        },
-        [ActivityName.finishRun]: async (raw) => {
-            const input = finishRunInput.parse(raw);
+        listPages: async (input, options) => listPages(await ctx(input.runId), input, options),
+        copyPage: async (input, options) => copyPage(await ctx(input.runId), input, options),
+        patchDeferredPage: async (input, options) => patchDeferredPage(await ctx(input.runId), input, options),
+        setStatePage: async (input, options) => setStatePage(await ctx(input.runId), input, options),
+        listRelationshipPages: async (input, options) => listRelationshipPages(await ctx(input.runId), input, options),
+        associatePage: async (input, options) => associatePage(await ctx(input.runId), input, options),
+        listDeletePages: async (input, options) => listDeletePages(await ctx(input.runId), input, options),
+        findDeletes: async (input, options) => findDeletes(await ctx(input.runId), input, options),
+        deletePage: async (input, options) => deletePage(await ctx(input.runId), input, options),
+        logEvent: (input) => logEvent(deps, input),
+        finishRun: async (input) => {
             const summary = await finishRun(deps, input);
             contexts.forget(input.runId);
             return summary;
         },
-    };
+    } satisfies Work;
+}
+
+/** What an activity gives back, as the orchestrators receive it (inferred from the work itself). */
+export type ActivityResult<N extends ActivityName> = Awaited<ReturnType<ReturnType<typeof activityWork>[N]>>;
+
+/** An activity as a host dispatches it: its raw input and the host's signal in, its result out. */
+export type ActivityHandler = (input: unknown, context: ActivityOptions) => Promise<unknown>;
+export type ActivityTable = Record<ActivityName, ActivityHandler>;
+
+/** The table the hosts dispatch from: input checked, failures that no retry mends returned as data. */
+export function createActivities(deps: ActivityDeps): ActivityTable {
+    const work: Work = activityWork(deps);
+    const table = {} as ActivityTable;
+    for (const name of ACTIVITY_NAMES) {
+        const run = work[name] as (input: unknown, options: ActivityOptions) => Promise<unknown>;
+        table[name] = async (raw, context) => {
+            const parsed = activityInputs[name].safeParse(raw);
+            if (!parsed.success)
+                return activityFailure(name, {
+                    name: 'InvalidActivityInput',
+                    message: `its input is not valid: ${z.prettifyError(parsed.error)}`,
+                });
+            // Every request of the activity listens to its signal (many wait in the limiter at once).
+            if (context.signal) setMaxListeners(0, context.signal);
+            try {
+                return await run(parsed.data, { signal: context.signal });
+            } catch (error) {
+                if (error instanceof RunDocumentError) return activityFailure(name, error);
+                throw error;
+            }
+        };
+    }
+    return table;
 }

@@ -1,5 +1,5 @@
 /**
- * The list-pages activity's work for one table: how the table's rows are divided into pages for this
+ * The listPages activity, for one table: how the table's rows are divided into pages for this
  * run. A full run walks the primary keys (pages are key ranges); a watermark run walks the keys of rows
  * modified since the last one; a delta run reads the change-tracking delta into lists of changed and
  * deleted ids. With incremental refresh on, the next state is taken first. An expired delta token falls
@@ -12,24 +12,9 @@ import type { TablePlan } from '../plan/types.js';
 import { andFilters } from '../copy/addressing.js';
 import { appendEvent } from '../run/events.js';
 import { tableFingerprint, readSyncState, type TableMode, type TableSyncState } from '../run/sync-state.js';
-import type { PageKind } from './copy-page.js';
 import type { RunContext, StoredPages } from '../run/run-context.js';
-import { writeWork } from '../run/work.js';
-
-export interface ListPagesInput {
-    runId: string;
-    table: string;
-    mode: TableMode;
-    /**
-     * Absent: the whole listing at once. A number: one part of a key walk (chunk 0 first, each chunk
-     * twice the keys of the one before), so the table's first pages can be copied while the rest of
-     * its keys are walked.
-     */
-    chunk?: number;
-    /** Chunks after the first: the key the previous chunk ended on, and the number of its first page. */
-    after?: string | null;
-    firstPage?: number;
-}
+import { pagesKind, writeWork, type PageKind } from '../run/work.js';
+import type { ActivityOptions, ListPagesInput } from './contract.js';
 
 export interface ListPagesOutcome {
     table: string;
@@ -58,11 +43,6 @@ export interface ListPagesOutcome {
  */
 function chunkPages(chunk: number, pageSize: number): number {
     return Math.max(1, Math.floor((KEY_WALK_PAGE_SIZE * 2 ** Math.min(chunk, 20) - 1) / pageSize));
-}
-
-/** The page-list document of a whole listing or of one chunk. */
-export function pagesKind(chunk: number | undefined): string {
-    return chunk === undefined ? 'copy' : `copy-${chunk}`;
 }
 
 async function takeNextState(
@@ -179,7 +159,7 @@ async function listDelta(
 export async function listPages(
     ctx: RunContext,
     input: ListPagesInput,
-    signal?: AbortSignal,
+    { signal }: ActivityOptions = {},
 ): Promise<ListPagesOutcome> {
     const listingPath = ctx.paths.pages(input.table, input.chunk === undefined ? 'listing' : `listing-${input.chunk}`);
     const stored = await ctx.store.readJson<ListPagesOutcome>(listingPath);

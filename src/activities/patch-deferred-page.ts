@@ -1,25 +1,20 @@
 /**
- * The deferred-lookup phase, per page: the lookups that close a cycle (and the update-only columns of
- * rows created in this run) are patched once every tier is written, so their targets exist. Updates
- * only (UpdateMultiple, row by row where a chunk fails): a row that is not in the target fails here
- * instead of being created half-empty.
+ * The patchDeferredPage activity: the lookups that close a cycle (and the update-only columns of rows
+ * created in this run) are patched once every tier is written, so their targets exist. Updates only
+ * (UpdateMultiple, row by row where a chunk fails): a row that is not in the target fails here instead
+ * of being created half-empty.
  */
-import { workKinds, type DeferredItem } from './copy-page.js';
-import {
-    runPhasePage,
-    settle,
-    targetWriteTable,
-    writeOptions,
-    type PhasePageInput,
-    type PhasePageOutcome,
-} from './phase-page.js';
+import { targetWriteTable, writeOptions } from '../copy/writes.js';
 import type { RunContext } from '../run/run-context.js';
-import { readWork } from '../run/work.js';
+import { readWork, workKinds } from '../run/work.js';
+import type { ActivityOptions, PhasePageInput } from './contract.js';
+import { runPhasePage, settle, type PhasePageOutcome } from './phase-page.js';
+import type { DeferredItem } from './work-items.js';
 
 export function patchDeferredPage(
     ctx: RunContext,
     input: PhasePageInput,
-    signal?: AbortSignal,
+    { signal }: ActivityOptions = {},
 ): Promise<PhasePageOutcome> {
     const table = ctx.table(input.table);
     return runPhasePage<DeferredItem>(ctx, input, {
@@ -29,7 +24,7 @@ export function patchDeferredPage(
             const results = await ctx.target.updateMultiple(
                 targetWriteTable(table),
                 items.map((i) => i.row),
-                writeOptions(ctx, table, signal),
+                writeOptions(ctx.plan, table, signal),
             );
             settle(items, results, (i) => i.sourceId, counts, failures);
         },

@@ -4,20 +4,11 @@
  * unchanged or failed (failed rows to the error log), check the counts add up, log the page.
  */
 import type { WriteResult } from '../dataverse/client-types.js';
-import type { TablePlan } from '../plan/types.js';
 import { isCancelRequested } from '../run/cancel.js';
-import type { PageKind } from './copy-page.js';
 import { appendEvent } from '../run/events.js';
 import { FailureLog, type Phase } from '../run/failures.js';
 import { countsAddUp, emptyCounts, type PhaseCounts } from '../run/outcomes.js';
 import type { RunContext } from '../run/run-context.js';
-
-export interface PhasePageInput {
-    runId: string;
-    table: string;
-    page: number;
-    kind: PageKind;
-}
 
 export interface PhasePageOutcome {
     table: string;
@@ -34,27 +25,10 @@ export function chunked<T>(items: readonly T[], size: number): T[][] {
     return chunks;
 }
 
-/** A table's target endpoint as the client's write methods take it. */
-export function targetWriteTable(table: TablePlan) {
-    return {
-        logicalName: table.target.logicalName,
-        entitySetName: table.target.entitySetName,
-        primaryIdAttribute: table.target.primaryId,
-    };
-}
-
-/** Write options of a table: batch size, bypass headers, abort signal. */
-export function writeOptions(ctx: RunContext, table: TablePlan, signal?: AbortSignal) {
-    return {
-        batchSize: ctx.plan.options.writeBatchSize,
-        ...(table.bypass ? { bypass: table.bypass } : {}),
-        ...(signal ? { signal } : {}),
-    };
-}
-
 /**
- * Counts one write result per item: ok with `unchangedStatus` (already as wanted: a 404 on delete, a
- * duplicate association) is unchanged, other ok results are written, the rest are failed rows.
+ * Counts one write result per item: an ok result that `isUnchanged` recognises (already as wanted: a
+ * 404 on delete, a duplicate association) is unchanged, other ok results are written, the rest are
+ * failed rows; `onWritten` sees each written item.
  */
 export function settle<T>(
     items: readonly T[],
@@ -62,15 +36,17 @@ export function settle<T>(
     idOf: (item: T) => string,
     counts: PhaseCounts,
     failures: FailureLog,
-    unchangedStatus?: number,
+    options: { unchangedStatus?: number; onWritten?: (item: T) => void } = {},
 ): void {
     items.forEach((item, i) => {
         const result = results[i];
-        if (result?.ok && unchangedStatus !== undefined && result.status === unchangedStatus) {
+        if (result?.ok && options.unchangedStatus !== undefined && result.status === options.unchangedStatus) {
             counts.skipped++;
             counts.unchanged++;
-        } else if (result?.ok) counts.written++;
-        else failures.addResult(idOf(item), result ?? { index: i, ok: false, message: 'no result for this row' });
+        } else if (result?.ok) {
+            counts.written++;
+            options.onWritten?.(item);
+        } else failures.addResult(idOf(item), result ?? { index: i, ok: false, message: 'no result for this row' });
     });
 }
 

@@ -1,5 +1,5 @@
 /**
- * The plan activity's work: validates the spec, records the run, reads both environments' metadata,
+ * The planRun activity: validates the spec, records the run, reads both environments' metadata,
  * builds the plan, matches the reference tables, decides per table whether this run is full or
  * incremental, and stores the spec, the plan and the matches in the run store. It returns only a
  * small descriptor (tiers, modes, names): the plan itself travels by reference (DESIGN principle 3).
@@ -13,14 +13,7 @@ import { CredentialProblemsError } from '../environments/index.js';
 import { appendEvents } from '../run/events.js';
 import { modeFor, readSyncState, type TableMode } from '../run/sync-state.js';
 import { storedReferences, type ActivityDeps } from '../run/run-context.js';
-
-export interface PlanRunInput {
-    runId: string;
-    /** The spec as the user wrote it (validated here again: the activity trusts no input). */
-    spec: unknown;
-    trigger: string;
-    startedAt: string;
-}
+import type { ActivityOptions, PlanRunInput } from './contract.js';
 
 export interface PlannedTable {
     mode: TableMode;
@@ -76,7 +69,11 @@ function specName(raw: unknown): string {
     return typeof name === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/.test(name) ? name : 'unnamed';
 }
 
-export async function planRun(deps: ActivityDeps, input: PlanRunInput, signal?: AbortSignal): Promise<PlanRunOutcome> {
+export async function planRun(
+    deps: ActivityDeps,
+    input: PlanRunInput,
+    { signal }: ActivityOptions = {},
+): Promise<PlanRunOutcome> {
     const { store } = deps;
     const now = deps.now ?? (() => new Date());
     const paths = runPaths(input.runId);

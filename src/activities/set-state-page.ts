@@ -1,5 +1,5 @@
 /**
- * The state phase, per page: rows whose source state differs from their target state (for new rows,
+ * The setStatePage activity, per page: rows whose source state differs from their target state (for new rows,
  * the state a create leaves) get statecode + statuscode in one update, or the table's dedicated
  * message. A row in a message-only state (a won opportunity, say) that must move elsewhere is
  * reopened first. A row whose state cannot be set is a failed row with the service's reason, never
@@ -10,13 +10,15 @@ import { parseErrorBody } from '../dataverse/errors.js';
 import { entityPath } from '../dataverse/odata-url.js';
 import type { TablePlan } from '../plan/types.js';
 import { idFilters, keyColumns, keyFilters } from '../copy/addressing.js';
-import { workKinds, type StateItem } from './copy-page.js';
-import { readFiltered } from '../copy/page-read.js';
+import { readFiltered, type ReadOptions } from '../copy/page-read.js';
 import { addressIdentity, targetIdentity } from '../copy/row-plan.js';
-import { chunked, runPhasePage, writeOptions, type PhasePageInput, type PhasePageOutcome } from './phase-page.js';
-import type { RunContext } from '../run/run-context.js';
 import { needsMessage, stateRequest, type StateTarget } from '../copy/state-messages.js';
-import { readWork } from '../run/work.js';
+import { writeOptions } from '../copy/writes.js';
+import type { RunContext } from '../run/run-context.js';
+import { readWork, workKinds } from '../run/work.js';
+import type { ActivityOptions, PhasePageInput } from './contract.js';
+import { chunked, runPhasePage, type PhasePageOutcome } from './phase-page.js';
+import type { StateItem } from './work-items.js';
 
 /**
  * The rows' state in the target now: a page may run again (activities run at least once), and a
@@ -27,7 +29,7 @@ async function currentStates(
     ctx: RunContext,
     table: TablePlan,
     items: readonly StateItem[],
-    signal?: AbortSignal,
+    options: ReadOptions,
 ): Promise<Map<string, { state: number; status: number }>> {
     const state = table.state!;
     const keys = keyColumns(table);
@@ -48,7 +50,7 @@ async function currentStates(
                   keys,
                   items.flatMap((i) => (i.address.kind === 'key' ? [i.address.values] : [])),
               );
-    const rows = await readFiltered(ctx.target, table.target.entitySetName, select, filters, signal);
+    const rows = await readFiltered(ctx.target, table.target.entitySetName, select, filters, options);
     const states = new Map<string, { state: number; status: number }>();
     for (const row of rows) {
         const s = row[state.targetStateColumn];
@@ -69,7 +71,11 @@ function failureOf(response: BatchResponse | undefined): { status?: number; code
     return { status: response.status, ...(code ? { code } : {}), message: message ?? `HTTP ${response.status}` };
 }
 
-export function setStatePage(ctx: RunContext, input: PhasePageInput, signal?: AbortSignal): Promise<PhasePageOutcome> {
+export function setStatePage(
+    ctx: RunContext,
+    input: PhasePageInput,
+    { signal }: ActivityOptions = {},
+): Promise<PhasePageOutcome> {
     const table = ctx.table(input.table);
     return runPhasePage<StateItem>(ctx, input, {
         phase: 'state',
@@ -87,8 +93,8 @@ export function setStatePage(ctx: RunContext, input: PhasePageInput, signal?: Ab
                 stateColumn: state.targetStateColumn,
                 statusColumn: state.targetStatusColumn,
             });
-            const { batchSize: size, ...options } = writeOptions(ctx, table, signal);
-            const now = await currentStates(ctx, table, items, signal);
+            const { batchSize: size, ...options } = writeOptions(ctx.plan, table, signal);
+            const now = await currentStates(ctx, table, items, { signal });
             const pending: StateItem[] = [];
             for (const item of items) {
                 const current = now.get(addressIdentity(item.address));

@@ -3,11 +3,8 @@
  * table and phase (pages done, rows/s, throttled requests), otherwise one plain line per table and
  * phase as it completes. Nothing in --json mode (stdout carries only the summary).
  */
-import type { CopyPageOutcome } from '../activities/copy-page.js';
-import type { ListPagesOutcome } from '../activities/list-pages.js';
+import type { ActivityName, ActivityResult } from '../activities/index.js';
 import type { PhasePageOutcome } from '../activities/phase-page.js';
-import type { AssociatePageOutcome, ListRelationshipOutcome } from '../activities/associate-page.js';
-import { ActivityName } from '../orchestrators/names.js';
 import type { CliIo } from './io.js';
 import { createProgress, type ProgressTask } from './progress.js';
 
@@ -32,11 +29,16 @@ interface Track {
     listing: boolean;
 }
 
-const PHASE_OF: Record<string, string> = {
-    [ActivityName.patchDeferredPage]: 'deferred',
-    [ActivityName.setStatePage]: 'state',
-    [ActivityName.deletePage]: 'delete',
+const PHASE_OF: Partial<Record<ActivityName, string>> = {
+    patchDeferredPage: 'deferred',
+    setStatePage: 'state',
+    deletePage: 'delete',
 };
+
+/** An activity's result as its completed event carries it. */
+function outputOf<N extends ActivityName>(_name: N, event: ActivityNotice): ActivityResult<N> {
+    return event.output as ActivityResult<N>;
+}
 
 export interface RunDisplay {
     onActivity(event: ActivityNotice): void;
@@ -97,7 +99,7 @@ export function createRunDisplay(io: CliIo, options: { json: boolean; throttled:
                 return;
             }
             if (event.type === 'scheduled') {
-                const phase = PHASE_OF[event.name];
+                const phase = PHASE_OF[event.name as ActivityName];
                 const table = (event.input as { table?: unknown } | undefined)?.table;
                 if (phase && typeof table === 'string') {
                     const t = track(`${phase}:${table}`, `${phase} ${table}`, 0, 'pages');
@@ -107,11 +109,11 @@ export function createRunDisplay(io: CliIo, options: { json: boolean; throttled:
                 return;
             }
             switch (event.name) {
-                case ActivityName.planRun:
+                case 'planRun':
                     line('planned');
                     break;
-                case ActivityName.listPages: {
-                    const out = event.output as ListPagesOutcome;
+                case 'listPages': {
+                    const out = outputOf('listPages', event);
                     const key = `copy:${out.table}`;
                     const known = tracks.get(key);
                     const t = known ?? track(key, out.table, Math.max(out.pages, 0), 'pages');
@@ -126,26 +128,26 @@ export function createRunDisplay(io: CliIo, options: { json: boolean; throttled:
                     );
                     break;
                 }
-                case ActivityName.copyPage: {
-                    const out = event.output as CopyPageOutcome;
+                case 'copyPage': {
+                    const out = outputOf('copyPage', event);
                     const t = tracks.get(`copy:${out.table}`);
                     if (t) advance(t, out.counts.read, out.counts.failed);
                     break;
                 }
-                case ActivityName.listRelationshipPages: {
-                    const out = event.output as ListRelationshipOutcome;
+                case 'listRelationshipPages': {
+                    const out = outputOf('listRelationshipPages', event);
                     const t = track(`m2m:${out.relationship}`, out.relationship, out.pages, 'pages');
                     if (out.pages === 0) t.task.done();
                     break;
                 }
-                case ActivityName.associatePage: {
-                    const out = event.output as AssociatePageOutcome;
+                case 'associatePage': {
+                    const out = outputOf('associatePage', event);
                     const t = tracks.get(`m2m:${out.relationship}`);
                     if (t) advance(t, out.counts.read, out.counts.failed);
                     break;
                 }
                 default: {
-                    const phase = PHASE_OF[event.name];
+                    const phase = PHASE_OF[event.name as ActivityName];
                     if (!phase) break;
                     const out = event.output as PhasePageOutcome;
                     const key = `${phase}:${out.table}`;

@@ -7,7 +7,7 @@
  */
 import type { ManyToManySideMatch, Plan, TablePlan } from '../plan/types.js';
 import { idFilters, keyColumns, keyFilters, keyIdentity } from './addressing.js';
-import { readFiltered } from './page-read.js';
+import { readFiltered, type ReadOptions } from './page-read.js';
 import type { DataverseClient } from '../dataverse/client-types.js';
 import type { StoredReferences } from '../run/run-context.js';
 
@@ -49,12 +49,12 @@ export function sideTargetIds(
     ctx: SideContext,
     match: ManyToManySideMatch,
     sourceIds: readonly string[],
-    signal?: AbortSignal,
+    options: ReadOptions = {},
 ): Promise<Map<string, string>> {
     if (match.kind === 'reference') return Promise.resolve(referenceTargetIds(ctx.references, match.table, sourceIds));
     const table = ctx.plan.tables[match.table];
     if (!table) throw new Error(`internal error: many-to-many side '${match.table}' is not a run table of the plan`);
-    return targetIdsOf(ctx, table, sourceIds, signal);
+    return targetIdsOf(ctx, table, sourceIds, options);
 }
 
 /** source id -> target id, for the ids that have a row in the target (all of them, when ids are preserved). */
@@ -62,7 +62,7 @@ export async function targetIdsOf(
     ctx: { source: DataverseClient; target: DataverseClient },
     table: TablePlan,
     sourceIds: readonly string[],
-    signal?: AbortSignal,
+    options: ReadOptions = {},
 ): Promise<Map<string, string>> {
     const ids = [...new Set(sourceIds.map((id) => id.toLowerCase()))];
     const map = new Map<string, string>();
@@ -76,7 +76,7 @@ export async function targetIdsOf(
         table.source.entitySetName,
         [table.source.primaryId, ...sourceColumns],
         idFilters(table.source.primaryId, ids),
-        signal,
+        options,
     );
     const byIdentity = new Map<string, string[]>();
     const tuples: unknown[][] = [];
@@ -97,7 +97,7 @@ export async function targetIdsOf(
         table.target.entitySetName,
         [table.target.primaryId, ...columns.map((c) => c.name)],
         keyFilters(columns, tuples),
-        signal,
+        options,
     );
     for (const row of targetRows) {
         const identity = keyIdentity(columns.map((c) => row[c.name] ?? null));

@@ -49,6 +49,15 @@ export function actualLookup(row: Row, targetColumn: string): { id: string; tabl
     return { id: id.toLowerCase(), ...(typeof table === 'string' ? { table } : {}) };
 }
 
+/** What resolving lookups needs: the plan, the run's reference matches, both environments. */
+export interface LookupResolverOptions {
+    plan: Plan;
+    references: StoredReferences;
+    source: DataverseClient;
+    target: DataverseClient;
+    signal?: AbortSignal;
+}
+
 export class LookupResolver {
     /** `table|sourceId` -> the parent's key values in the source (null: no such parent). */
     private readonly sourceKeys = new Map<string, unknown[] | null>();
@@ -59,13 +68,19 @@ export class LookupResolver {
     /** `table|sourceId` of parents outside their table's filter: not copied, so not bindable. */
     private readonly outOfScope = new Set<string>();
 
-    constructor(
-        private readonly plan: Plan,
-        private readonly references: StoredReferences,
-        private readonly source: DataverseClient,
-        private readonly target: DataverseClient,
-        private readonly signal?: AbortSignal,
-    ) {}
+    private readonly plan: Plan;
+    private readonly references: StoredReferences;
+    private readonly source: DataverseClient;
+    private readonly target: DataverseClient;
+    private readonly signal: AbortSignal | undefined;
+
+    constructor(options: LookupResolverOptions) {
+        this.plan = options.plan;
+        this.references = options.references;
+        this.source = options.source;
+        this.target = options.target;
+        this.signal = options.signal;
+    }
 
     /** The plan's entry for the table a source value points to. */
     private targetFor(column: ColumnMapping, row: Row): LookupTarget | undefined {
@@ -101,7 +116,7 @@ export class LookupResolver {
                 if (this.plan.tables[binding.table]?.filter !== undefined) want(filtered, binding.table, id);
             }
         }
-        const options = { pageSize: 5000, ...(this.signal ? { signal: this.signal } : {}) };
+        const options = { pageSize: 5000, signal: this.signal };
         const keys = [...keyed].map(async ([table, ids]) => {
             const parent = this.plan.tables[table];
             if (!parent || parent.match.kind !== 'key') return;
@@ -241,7 +256,7 @@ export class LookupResolver {
                     const query = { select: [pk, ...reference.columns.map((c) => c.name)], filter };
                     for await (const page of this.target.queryPages(reference.entitySet, query, {
                         pageSize: 5000,
-                        ...(this.signal ? { signal: this.signal } : {}),
+                        signal: this.signal,
                     })) {
                         for (const row of page) {
                             const identity = keyIdentity(reference.columns.map((c) => row[c.name] ?? null));

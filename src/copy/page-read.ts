@@ -13,6 +13,11 @@ import { sourceSelect, targetIdentity, targetSelect } from './row-plan.js';
 
 const MAX_PAGE = 5000;
 
+/** What every read of the copy engine takes: the activity's abort signal. */
+export interface ReadOptions {
+    signal?: AbortSignal;
+}
+
 /** Every row of a paged read. */
 export async function collectRows(pages: AsyncIterable<Row[]>): Promise<Row[]> {
     const rows: Row[] = [];
@@ -24,13 +29,13 @@ async function readAll(
     client: DataverseClient,
     entitySet: string,
     query: ODataQuery,
-    signal: AbortSignal | undefined,
+    options: ReadOptions,
 ): Promise<Row[]> {
     const rows: Row[] = [];
     for await (const page of client.queryPages(entitySet, query, {
         pageSize: MAX_PAGE,
         annotations: LOOKUP_TABLE_ANNOTATION,
-        ...(signal ? { signal } : {}),
+        signal: options.signal,
     }))
         rows.push(...page);
     return rows;
@@ -42,9 +47,9 @@ export async function readFiltered(
     entitySet: string,
     select: string[],
     filters: string[],
-    signal: AbortSignal | undefined,
+    options: ReadOptions = {},
 ): Promise<Row[]> {
-    const parts = await Promise.all(filters.map((filter) => readAll(client, entitySet, { select, filter }, signal)));
+    const parts = await Promise.all(filters.map((filter) => readAll(client, entitySet, { select, filter }, options)));
     return parts.flat();
 }
 
@@ -53,16 +58,15 @@ export function readSourceRange(
     client: DataverseClient,
     table: TablePlan,
     range: KeyRange,
-    signal?: AbortSignal,
-    extraFilter?: string,
+    options: ReadOptions = {},
 ): Promise<Row[]> {
     const pk = table.source.primaryId;
-    const filter = andFilters(pageFilter(range, pk), table.filter, extraFilter);
+    const filter = andFilters(pageFilter(range, pk), table.filter);
     return readAll(
         client,
         table.source.entitySetName,
         { select: sourceSelect(table), orderBy: `${pk} asc`, ...(filter ? { filter } : {}) },
-        signal,
+        options,
     );
 }
 
@@ -71,10 +75,10 @@ export function readSourceByIds(
     client: DataverseClient,
     table: TablePlan,
     ids: readonly string[],
-    signal?: AbortSignal,
+    options: ReadOptions = {},
 ): Promise<Row[]> {
     const filters = idFilters(table.source.primaryId, ids).map((f) => andFilters(f, table.filter)!);
-    return readFiltered(client, table.source.entitySetName, sourceSelect(table), filters, signal);
+    return readFiltered(client, table.source.entitySetName, sourceSelect(table), filters, options);
 }
 
 /** Target rows of `(lo, hi]` (preserved ids only), optionally inside the table's filter. */
@@ -82,14 +86,14 @@ export function readTargetRange(
     client: DataverseClient,
     table: TablePlan,
     range: KeyRange,
-    options: { withFilter?: boolean; signal?: AbortSignal } = {},
+    options: ReadOptions & { withFilter?: boolean } = {},
 ): Promise<Row[]> {
     const filter = andFilters(pageFilter(range, table.target.primaryId), options.withFilter ? table.filter : undefined);
     return readAll(
         client,
         table.target.entitySetName,
         { select: targetSelect(table), ...(filter ? { filter } : {}) },
-        options.signal,
+        options,
     );
 }
 
@@ -102,7 +106,7 @@ export async function readTargetRows(
     table: TablePlan,
     sourceRows: readonly Row[],
     range: KeyRange | undefined,
-    signal?: AbortSignal,
+    options: ReadOptions = {},
 ): Promise<Map<string, Row>> {
     const select = targetSelect(table);
     const set = table.target.entitySetName;
@@ -110,10 +114,10 @@ export async function readTargetRows(
     if (table.match.kind === 'id') {
         const pk = table.target.primaryId;
         if (range) {
-            rows = await readTargetRange(client, table, range, signal ? { signal } : {});
+            rows = await readTargetRange(client, table, range, options);
         } else {
             const ids = sourceRows.map((r) => String(r[table.source.primaryId]).toLowerCase());
-            rows = ids.length === 0 ? [] : await readFiltered(client, set, select, idFilters(pk, ids), signal);
+            rows = ids.length === 0 ? [] : await readFiltered(client, set, select, idFilters(pk, ids), options);
         }
     } else {
         const { sourceColumns } = table.match;
@@ -123,7 +127,7 @@ export async function readTargetRows(
         rows =
             tuples.length === 0
                 ? []
-                : await readFiltered(client, set, select, keyFilters(keyColumns(table), tuples), signal);
+                : await readFiltered(client, set, select, keyFilters(keyColumns(table), tuples), options);
     }
     const byIdentity = new Map<string, Row>();
     for (const row of rows) byIdentity.set(targetIdentity(table, row), row);

@@ -1,13 +1,15 @@
 /**
  * Inputs and outputs of the orchestrations: descriptors only (names, page numbers, counts), never
  * rows; the plan and the page lists stay in the run store (DESIGN principle 3). The activities'
- * own contracts live beside their code in src/copy and are imported here as types only.
+ * own contracts are src/activities/contract.ts, imported here as types only.
  */
-import type { PageKind } from '../activities/copy-page.js';
-import type { DeleteSource } from '../activities/delete-page.js';
-import type { TableMode } from '../run/sync-state.js';
+import type { DeleteSource } from '../activities/contract.js';
 import type { ListPagesOutcome } from '../activities/list-pages.js';
 import type { PhaseCounts } from '../run/outcomes.js';
+import type { RunSummary } from '../run/summary.js';
+import type { TableMode } from '../run/sync-state.js';
+import type { PageKind } from '../run/work.js';
+import type { OrchestratorNameValue } from './names.js';
 
 export interface RunInput {
     runId: string;
@@ -102,3 +104,17 @@ export interface RunProgress {
     tables?: Record<string, { read: number; written: number; failed: number; pages: number }>;
     failedRows?: number;
 }
+
+/** Every orchestration's input and result, by name: what call.ts types sub-orchestration calls with. */
+export interface OrchestratorContracts {
+    migrationRun: { input: RunInput; result: RunSummary };
+    tableCopy: { input: TableCopyInput; result: TableCopyResult };
+    tablePhase: { input: TablePhaseInput; result: TablePhaseResult };
+    tableFollowUp: { input: TableFollowUpInput; result: TableFollowUpResult };
+    relationshipCopy: { input: RelationshipCopyInput; result: RelationshipCopyResult };
+}
+
+/** Compile-time check: one contract per orchestrator name, no more, no less. */
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Expect<T extends true> = T;
+export type _ContractsCoverNames = Expect<Exactly<keyof OrchestratorContracts, OrchestratorNameValue>>;

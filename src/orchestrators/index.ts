@@ -19,5 +19,5 @@ export const orchestrators: Record<OrchestratorNameValue, OrchestrationHandler> 
     [OrchestratorName.relationshipCopy]: relationshipCopy,
 };
 
-export { ActivityName, OrchestratorName } from './names.js';
+export { OrchestratorName } from './names.js';
 export type * from './contracts.js';

@@ -1,7 +1,7 @@
 /**
- * Names of the orchestrations and activities, shared by the orchestrators (which call them), the
- * activity table (which implements them) and both hosts (which register or dispatch them), so the
- * two hosts cannot drift. Plain constants: importing this module loads nothing else.
+ * Names of the orchestrations, shared by the orchestrators (which call them) and both hosts (which
+ * register or play them), so the two hosts cannot drift. Activity names are the keys of the activity
+ * contract (src/activities/contract.ts). Plain constants: importing this module loads nothing else.
  */
 export const OrchestratorName = {
     /** The whole run: plan, tiers, deferred lookups, state, many-to-many, deletes, finish. */
@@ -16,20 +16,4 @@ export const OrchestratorName = {
     relationshipCopy: 'relationshipCopy',
 } as const;
 
-export const ActivityName = {
-    planRun: 'planRun',
-    listPages: 'listPages',
-    copyPage: 'copyPage',
-    patchDeferredPage: 'patchDeferredPage',
-    setStatePage: 'setStatePage',
-    listRelationshipPages: 'listRelationshipPages',
-    associatePage: 'associatePage',
-    listDeletePages: 'listDeletePages',
-    findDeletes: 'findDeletes',
-    deletePage: 'deletePage',
-    logEvent: 'logEvent',
-    finishRun: 'finishRun',
-} as const;
-
-export type ActivityNameValue = (typeof ActivityName)[keyof typeof ActivityName];
 export type OrchestratorNameValue = (typeof OrchestratorName)[keyof typeof OrchestratorName];

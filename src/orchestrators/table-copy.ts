@@ -4,22 +4,20 @@
  * own pages in growing chunks and copies each chunk while walking the next, so a large first-tier
  * table does not wait for its whole key walk. A sub-orchestration per table keeps each history short.
  */
-import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import type { CopyPageOutcome } from '../activities/copy-page.js';
 import type { ListPagesOutcome } from '../activities/list-pages.js';
 import { sumCounts } from '../run/outcomes.js';
+import { activity, all, allOf, one } from './call.js';
 import type { TableCopyInput, TableCopyResult } from './contracts.js';
-import { ActivityName } from './names.js';
-import { activityRetry } from './retry.js';
 
 export const tableCopy: OrchestrationHandler = function* (context: OrchestrationContext) {
     const input = context.df.getInput<TableCopyInput>();
     const started = context.df.currentUtcDateTime.getTime();
-    const retry = activityRetry();
     const { runId, table } = input;
-    const copyTasks = (listing: ListPagesOutcome): Task[] =>
+    const copyTasks = (listing: ListPagesOutcome) =>
         Array.from({ length: listing.pages }, (_, i) =>
-            context.df.callActivityWithRetry(ActivityName.copyPage, retry, {
+            activity(context, 'copyPage', {
                 runId,
                 table,
                 page: listing.firstPage + i,
@@ -33,23 +31,16 @@ export const tableCopy: OrchestrationHandler = function* (context: Orchestration
     if (input.listing) {
         // Listed ahead (while the previous tier copied): every page at once.
         listing = input.listing;
-        const tasks = copyTasks(listing);
-        if (tasks.length > 0) outcomes.push(...((yield context.df.Task.all(tasks)) as CopyPageOutcome[]));
+        outcomes.push(...(yield* all(context, copyTasks(listing))));
         pages = listing.pages;
     } else {
         // Listed here, in growing chunks: each chunk's pages copy while the next chunk's keys are walked.
-        listing = (yield context.df.callActivityWithRetry(ActivityName.listPages, retry, {
-            runId,
-            table,
-            mode: input.mode,
-            chunk: 0,
-        })) as ListPagesOutcome;
+        listing = yield* one(activity(context, 'listPages', { runId, table, mode: input.mode, chunk: 0 }));
         for (;;) {
             pages += listing.pages;
-            const tasks = copyTasks(listing);
             const ahead = listing.more
                 ? [
-                      context.df.callActivityWithRetry(ActivityName.listPages, retry, {
+                      activity(context, 'listPages', {
                           runId,
                           table,
                           mode: listing.mode,
@@ -59,11 +50,10 @@ export const tableCopy: OrchestrationHandler = function* (context: Orchestration
                       }),
                   ]
                 : [];
-            const all = [...tasks, ...ahead];
-            const done = (all.length > 0 ? yield context.df.Task.all(all) : []) as unknown[];
-            outcomes.push(...(done.slice(0, tasks.length) as CopyPageOutcome[]));
-            if (ahead.length === 0) break;
-            listing = done[tasks.length] as ListPagesOutcome;
+            const [copied, next] = yield* allOf(context, copyTasks(listing), ahead);
+            outcomes.push(...copied);
+            if (!next[0]) break;
+            listing = next[0];
         }
     }
     const result: TableCopyResult = {

@@ -4,22 +4,29 @@
  * are part of `skipped`; so are rows skipped by a rule (outside the filter scope, a side of an
  * association that is not in the target).
  */
-export interface PhaseCounts {
+import { z } from 'zod';
+
+const count = z.number().int().min(0);
+
+/** Row counts of one phase; the schema checks them where they cross a host boundary (the finish activity). */
+export const phaseCountsSchema = z.object({
     /** Rows (or pairs, or work items) this phase considered. */
-    read: number;
+    read: count,
     /** Rows created, updated, patched, set, associated or deleted. */
-    written: number;
+    written: count,
     /** Skipped by a rule, including `unchanged`. */
-    skipped: number;
+    skipped: count,
     /** Already as wanted (part of skipped). */
-    unchanged: number;
-    failed: number;
+    unchanged: count,
+    failed: count,
     /** Copy phase only: rows created and updated (part of written). */
-    created?: number;
-    updated?: number;
+    created: count.optional(),
+    updated: count.optional(),
     /** Lookup values cleared because they could not be resolved (onUnresolvedLookup 'clear'). */
-    cleared?: number;
-}
+    cleared: count.optional(),
+});
+
+export type PhaseCounts = z.infer<typeof phaseCountsSchema>;
 
 export function emptyCounts(): PhaseCounts {
     return { read: 0, written: 0, skipped: 0, unchanged: 0, failed: 0 };

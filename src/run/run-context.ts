@@ -12,6 +12,7 @@ import { runPaths, type RunPaths } from '../runlog/layout.js';
 import type { RunStore } from '../runlog/types.js';
 import { validateSpec, type MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../environments/index.js';
+import { RunDocumentError } from './activity-failure.js';
 
 /** What the hosts give the activities: a store, a way to reach the environments, a clock. */
 export interface ActivityDeps {
@@ -101,9 +102,11 @@ export class RunContexts {
             store.readJson<StoredReferences>(paths.references),
         ]);
         if (rawSpec === undefined || plan === undefined)
-            throw new Error(`run ${runId}: no spec or plan in the run store at ${store.location} (was it planned?)`);
+            throw new RunDocumentError(
+                `run ${runId}: no spec or plan in the run store at ${store.location} (was it planned?)`,
+            );
         const validated = validateSpec(rawSpec);
-        if (!validated.ok) throw new Error(`run ${runId}: the stored spec is not valid any more`);
+        if (!validated.ok) throw new RunDocumentError(`run ${runId}: the stored spec is not valid any more`);
         const spec = validated.spec;
         const clients = this.deps.connect(spec);
         const pageCache = new Map<string, Promise<StoredPages>>();
@@ -118,7 +121,7 @@ export class RunContexts {
             now: this.deps.now ?? (() => new Date()),
             table(name) {
                 const table = plan.tables[name];
-                if (!table) throw new Error(`run ${runId}: table '${name}' is not in the plan`);
+                if (!table) throw new RunDocumentError(`run ${runId}: table '${name}' is not in the plan`);
                 return table;
             },
             pages(table, kind = 'copy') {
@@ -126,7 +129,7 @@ export class RunContexts {
                 let pages = pageCache.get(key);
                 if (!pages) {
                     pages = store.readJson<StoredPages>(paths.pages(table, kind)).then((doc) => {
-                        if (!doc) throw new Error(`run ${runId}: no ${kind} page list for '${table}'`);
+                        if (!doc) throw new RunDocumentError(`run ${runId}: no ${kind} page list for '${table}'`);
                         return doc;
                     });
                     pages.catch(() => pageCache.delete(key));

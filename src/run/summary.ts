@@ -4,50 +4,68 @@
  * time taken, and where the logs are. The orchestrator adds up the activity outcomes; the finish
  * step writes this document and is its only writer.
  */
+import { z } from 'zod';
 import type { PlanIssue } from '../plan/types.js';
-import type { RunStatus } from '../runlog/types.js';
-import type { TableMode } from './sync-state.js';
-import { emptyCounts, addCounts, type PhaseCounts } from './outcomes.js';
+import { RUN_STATUSES, type RunStatus } from '../runlog/types.js';
+import { TABLE_MODES, type TableMode } from './sync-state.js';
+import { emptyCounts, addCounts, phaseCountsSchema, type PhaseCounts } from './outcomes.js';
 
-export interface TableSummary {
-    mode: TableMode;
-    fallback?: string;
-    pages: number;
-    copy: PhaseCounts;
-    deferred: PhaseCounts;
-    state: PhaseCounts;
-    delete: PhaseCounts;
+export const tableSummarySchema = z.object({
+    mode: z.enum(TABLE_MODES),
+    fallback: z.string().optional(),
+    pages: z.number().int().min(0),
+    copy: phaseCountsSchema,
+    deferred: phaseCountsSchema,
+    state: phaseCountsSchema,
+    delete: phaseCountsSchema,
     /** From the table's first page to its last, copy phase only. */
-    ms: number;
+    ms: z.number(),
     /** The copy phase of this table ran to its end. */
-    completed: boolean;
-}
+    completed: z.boolean(),
+});
 
-export interface DeleteRefusal {
-    table: string;
-    wouldDelete: number;
-    targetRows: number;
-    maxShare: number;
-}
+export const deleteRefusalSchema = z.object({
+    table: z.string(),
+    wouldDelete: z.number(),
+    targetRows: z.number(),
+    maxShare: z.number(),
+});
 
-export interface RunSummary {
-    runId: string;
-    spec: string;
-    status: RunStatus;
+const planIssueSchema = z.object({
+    path: z.string().optional(),
+    table: z.string().optional(),
+    column: z.string().optional(),
+    columns: z.array(z.string()).optional(),
+    message: z.string(),
+    routine: z.boolean().optional(),
+}) satisfies z.ZodType<PlanIssue>;
+
+/** The summary as the orchestrator hands it to the finish activity (which adds where the logs are). */
+export const finishedRunSchema = z.object({
+    runId: z.string(),
+    spec: z.string(),
+    status: z.enum(RUN_STATUSES),
     /** Why the run stopped early or failed (failure threshold, refused deletes, cancel, a crash). */
-    reason?: string;
-    trigger: string;
-    source: string;
-    target: string;
-    startedAt: string;
-    finishedAt: string;
-    durationMs: number;
-    tables: Record<string, TableSummary>;
-    manyToMany: Record<string, PhaseCounts>;
-    totals: { read: number; written: number; skipped: number; failed: number };
-    refusedDeletes?: DeleteRefusal[];
-    problems?: PlanIssue[];
-    warnings?: number;
+    reason: z.string().optional(),
+    trigger: z.string(),
+    source: z.string(),
+    target: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    durationMs: z.number(),
+    tables: z.record(z.string(), tableSummarySchema),
+    manyToMany: z.record(z.string(), phaseCountsSchema),
+    totals: z.object({ read: z.number(), written: z.number(), skipped: z.number(), failed: z.number() }),
+    refusedDeletes: z.array(deleteRefusalSchema).optional(),
+    problems: z.array(planIssueSchema).optional(),
+    warnings: z.number().optional(),
+});
+
+export type TableSummary = z.infer<typeof tableSummarySchema>;
+export type DeleteRefusal = z.infer<typeof deleteRefusalSchema>;
+export type FinishedRun = z.infer<typeof finishedRunSchema>;
+
+export interface RunSummary extends FinishedRun {
     log: { location: string; events: string; errors: string[] };
 }
 
@@ -85,4 +103,45 @@ export function totalsOf(
     let sum = emptyCounts();
     for (const t of Object.values(tables)) sum = addCounts(sum, t.copy);
     return { read: sum.read, written: sum.written, skipped: sum.skipped, failed: failedRows(tables, manyToMany) };
+}
+
+/** What the run orchestrator knows when it finishes, whatever stopped it. */
+export interface RunEnding {
+    runId: string;
+    trigger: string;
+    startedAt: Date;
+    finishedAt: Date;
+    /** From the plan activity, when it got that far. */
+    plan?: { spec: string; source: string; target: string; problems: PlanIssue[]; warnings: number };
+    tables: Record<string, TableSummary>;
+    manyToMany: Record<string, PhaseCounts>;
+    /** Why it stopped early (cancel, threshold, refused deletes, crash), if it did. */
+    stop?: { status: RunStatus; reason: string };
+    refusedDeletes?: DeleteRefusal[];
+}
+
+/** The summary of a run: a stop decides its status, otherwise failed rows do; the counts always add up. */
+export function finishedRun(ending: RunEnding): FinishedRun {
+    const { plan, stop } = ending;
+    const failed = failedRows(ending.tables, ending.manyToMany);
+    const status: RunStatus = stop?.status ?? (failed > 0 ? 'failed' : 'succeeded');
+    const reason = stop?.reason ?? (failed > 0 ? `${failed} rows failed; see the errors log` : undefined);
+    return {
+        runId: ending.runId,
+        spec: plan?.spec ?? 'unknown',
+        status,
+        ...(reason !== undefined ? { reason } : {}),
+        trigger: ending.trigger,
+        source: plan?.source ?? '',
+        target: plan?.target ?? '',
+        startedAt: ending.startedAt.toISOString(),
+        finishedAt: ending.finishedAt.toISOString(),
+        durationMs: ending.finishedAt.getTime() - ending.startedAt.getTime(),
+        tables: ending.tables,
+        manyToMany: ending.manyToMany,
+        totals: totalsOf(ending.tables, ending.manyToMany),
+        ...(ending.refusedDeletes ? { refusedDeletes: ending.refusedDeletes } : {}),
+        ...(plan && plan.problems.length > 0 ? { problems: plan.problems } : {}),
+        ...(plan ? { warnings: plan.warnings } : {}),
+    };
 }

@@ -7,6 +7,22 @@ import type { RunContext } from './run-context.js';
 
 export type WorkKind = 'deferred' | 'deferred-delta' | 'state' | 'state-delta' | 'delete' | 'delta' | 'delete-delta';
 
+/** `copy`: a page is a key range of the page list; `delta`: a list of changed ids from change tracking. */
+export const PAGE_KINDS = ['copy', 'delta'] as const;
+export type PageKind = (typeof PAGE_KINDS)[number];
+
+/** Where the copy phase leaves a page's follow-up work, by the kind of page. */
+export function workKinds(kind: PageKind): { deferred: WorkKind; state: WorkKind } {
+    return kind === 'copy'
+        ? { deferred: 'deferred', state: 'state' }
+        : { deferred: 'deferred-delta', state: 'state-delta' };
+}
+
+/** The page-list document of a whole listing or of one chunk of it. */
+export function pagesKind(chunk: number | undefined): string {
+    return chunk === undefined ? 'copy' : `copy-${chunk}`;
+}
+
 export async function writeWork(
     ctx: Pick<RunContext, 'store' | 'paths'>,
     kind: WorkKind,

@@ -12,7 +12,7 @@ import { preparePlan } from '../plan/prepare.js';
 import type { ManyToManyPlan, Plan, PlanIssue, TablePlan } from '../plan/types.js';
 import type { MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../environments/index.js';
-import { intersectNames } from '../activities/associate-page.js';
+import { intersectNames } from '../copy/intersect.js';
 import { matchedReferenceIds, sideTargetIds } from '../copy/id-map.js';
 import { LookupResolver } from '../copy/lookups.js';
 import { collectRows, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
@@ -99,9 +99,15 @@ async function verifyRange(
     result: TableVerification,
     signal?: AbortSignal,
 ): Promise<void> {
-    const sourceRows = await readSourceRange(env.source, table, range, signal);
+    const sourceRows = await readSourceRange(env.source, table, range, { signal });
     result.source += sourceRows.length;
-    const resolver = new LookupResolver(env.plan, env.references, env.source, env.target, signal);
+    const resolver = new LookupResolver({
+        plan: env.plan,
+        references: env.references,
+        source: env.source,
+        target: env.target,
+        signal,
+    });
     await resolver.prepare(sourceRows, table.columns);
     const expected = sourceRows.map((row) => expectedRow(table, row, resolver));
     let targets: Map<string, Row>;
@@ -115,7 +121,7 @@ async function verifyRange(
         // The ranges cover the whole key space, so these reads count every target row in the filter.
         result.target += rows.length;
     } else {
-        targets = await readTargetRows(env.target, table, sourceRows, undefined, signal);
+        targets = await readTargetRows(env.target, table, sourceRows, undefined, { signal });
     }
     await resolver.prepareTargetIds(lookupsToCompare(expected.filter((e) => targets.has(addressIdentity(e.address)))));
     const seen = new Set<string>();
@@ -198,7 +204,7 @@ async function intersectPairs(
     side: ManyToManyPlan['source'],
     signal?: AbortSignal,
 ): Promise<Array<[string, string]>> {
-    const { entitySet: set } = await intersectNames(client, side, signal);
+    const { entitySet: set } = await intersectNames(client, side, { signal });
     const rows = await collectRows(
         client.queryPages(
             set,
@@ -228,7 +234,7 @@ async function verifyRelationship(
                 ctx,
                 match,
                 sourcePairs.map((p) => p[side]!),
-                signal,
+                { signal },
             ),
         ),
     );

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { createEnvironmentClients } from '../../src/environments/index.js';
-import { ActivityName } from '../../src/orchestrators/names.js';
 import { createFileRunStore } from '../../src/runlog/index.js';
 import { dvm, simulatorPair, writeSpec, type Pair } from './run-helpers.js';
 
@@ -79,12 +78,10 @@ describe('a crm migration into an empty target', () => {
         });
         const written = pair.target.stats().rowsWritten;
         for (const page of pages) {
-            const outcome: any = await activities[ActivityName.setStatePage]({
-                runId,
-                table: 'opportunity',
-                page,
-                kind: 'copy',
-            });
+            const outcome: any = await activities.setStatePage(
+                { runId, table: 'opportunity', page, kind: 'copy' },
+                { signal: new AbortController().signal },
+            );
             expect(outcome.counts.failed).toBe(0);
             expect(outcome.counts.unchanged).toBe(outcome.counts.read);
         }

@@ -10,7 +10,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_ROUTES } from '../../src/api/index.js';
-import { ActivityName, orchestrators } from '../../src/orchestrators/index.js';
+import { ACTIVITY_NAMES } from '../../src/activities/contract.js';
+import { orchestrators } from '../../src/orchestrators/index.js';
 
 const run = promisify(execFile);
 const REPO = path.resolve(import.meta.dirname, '../..');
@@ -100,7 +101,7 @@ describe('the registrations the Functions host receives', () => {
         expect(new Set(names).size).toBe(names.length);
         const expected = [
             ...Object.keys(orchestrators),
-            ...Object.values(ActivityName),
+            ...ACTIVITY_NAMES,
             ...API_ROUTES.map((r) => r.name),
             'refreshSchedules',
         ];
@@ -117,7 +118,7 @@ describe('the registrations the Functions host receives', () => {
 
     it('registers the activity table as activity triggers', () => {
         const activities = loaded.registrations.filter((r) => triggerOf(r).type === 'activityTrigger');
-        expect(activities.map((r) => r.name).sort()).toEqual(Object.values(ActivityName).sort());
+        expect(activities.map((r) => r.name).sort()).toEqual([...ACTIVITY_NAMES].sort());
         for (const registration of activities) expect(Object.keys(registration.bindings)).toHaveLength(1);
     });
 

@@ -16,7 +16,8 @@ import {
     type HistoryEvent,
 } from '../../src/host/local/index.js';
 import type { TableCopyResult } from '../../src/orchestrators/contracts.js';
-import { ActivityName, OrchestratorName, orchestrators } from '../../src/orchestrators/index.js';
+import { ACTIVITY_NAMES, type ActivityName } from '../../src/activities/contract.js';
+import { OrchestratorName, orchestrators } from '../../src/orchestrators/index.js';
 
 class Driver {
     readonly history: HistoryEvent[] = [];
@@ -133,7 +134,7 @@ function listed(table: string, pages = 2, extra: Record<string, unknown> = {}) {
     };
 }
 
-const A = ActivityName;
+const A = Object.fromEntries(ACTIVITY_NAMES.map((n) => [n, n])) as { [N in ActivityName]: N };
 const O = OrchestratorName;
 
 /** Plans: the run as it stands when the first tier starts copying (and the second tier's listing). */
@@ -337,11 +338,11 @@ describe('the table orchestrator', () => {
     it('lists the pages, then schedules one copy-page activity per page at once', async () => {
         const d = new Driver(tableCopy, input, 'run-1:copy:0-0');
         const first = (await d.replay()).added;
-        expect(names(first)).toEqual([`activity:${ActivityName.listPages}`]);
+        expect(names(first)).toEqual(['activity:listPages']);
         expect(inputOf(first[0])).toEqual({ ...input, chunk: 0 });
         d.complete(taskCompleted(0, listing(3)));
         const pages = (await d.replay()).added;
-        expect(names(pages)).toEqual(Array(3).fill(`activity:${ActivityName.copyPage}`));
+        expect(names(pages)).toEqual(Array(3).fill('activity:copyPage'));
         expect(pages.map(inputOf)).toEqual(
             [0, 1, 2].map((page) => ({ runId: 'r1', table: 'contact', page, kind: 'copy', chunk: 0 })),
         );
@@ -371,13 +372,9 @@ describe('the table orchestrator', () => {
         const d = new Driver(tableCopy, input);
         await d.replay();
         const next = '00000000-0000-0000-0000-00000000000a';
-        d.complete(d.done(ActivityName.listPages, listing(2, { more: true, next })));
+        d.complete(d.done('listPages', listing(2, { more: true, next })));
         const step1 = (await d.replay()).added;
-        expect(names(step1)).toEqual([
-            `activity:${ActivityName.copyPage}`,
-            `activity:${ActivityName.copyPage}`,
-            `activity:${ActivityName.listPages}`,
-        ]);
+        expect(names(step1)).toEqual(['activity:copyPage', 'activity:copyPage', 'activity:listPages']);
         expect(inputOf(step1[2])).toEqual({ ...input, chunk: 1, after: next, firstPage: 2 });
 
         const copied = (page: number) => ({
@@ -389,14 +386,14 @@ describe('the table orchestrator', () => {
             stateWork: 0,
             ms: 1,
         });
-        d.complete(d.done(ActivityName.listPages, listing(3, { chunk: 1, firstPage: 2 })));
+        d.complete(d.done('listPages', listing(3, { chunk: 1, firstPage: 2 })));
         expect((await d.replay()).added).toEqual([]); // the chunk's copies are not done yet
-        d.complete(d.done(ActivityName.copyPage, copied(0)), d.done(ActivityName.copyPage, copied(1)));
+        d.complete(d.done('copyPage', copied(0)), d.done('copyPage', copied(1)));
         const step2 = (await d.replay()).added;
         expect(step2.map(inputOf)).toEqual(
             [2, 3, 4].map((page) => ({ runId: 'r1', table: 'contact', page, kind: 'copy', chunk: 1 })),
         );
-        d.complete(...[2, 3, 4].map((p) => d.done(ActivityName.copyPage, copied(p))));
+        d.complete(...[2, 3, 4].map((p) => d.done('copyPage', copied(p))));
         const done = await d.replay();
         expect(done.state.isDone).toBe(true);
         expect(done.state.output).toMatchObject({ pages: 5, counts: { read: 25, written: 25 } });
@@ -405,7 +402,7 @@ describe('the table orchestrator', () => {
     it('uses the listing the run made ahead instead of listing again', async () => {
         const d = new Driver(tableCopy, { ...input, listing: listed('contact', 2) });
         const pages = (await d.replay()).added;
-        expect(names(pages)).toEqual([`activity:${ActivityName.copyPage}`, `activity:${ActivityName.copyPage}`]);
+        expect(names(pages)).toEqual(['activity:copyPage', 'activity:copyPage']);
     });
 
     it('finishes at once when the table has no page', async () => {
@@ -425,14 +422,14 @@ describe('the table follow-up orchestrator', () => {
     it('sets states only once every deferred lookup of the table is patched', async () => {
         const d = new Driver(followUp, input);
         const deferred = (await d.replay()).added;
-        expect(names(deferred)).toEqual(Array(2).fill(`activity:${ActivityName.patchDeferredPage}`));
+        expect(names(deferred)).toEqual(Array(2).fill('activity:patchDeferredPage'));
         expect(deferred.map((t) => inputOf(t).page)).toEqual([0, 2]);
-        d.complete(d.done(ActivityName.patchDeferredPage, outcome(0)));
+        d.complete(d.done('patchDeferredPage', outcome(0)));
         expect((await d.replay()).added).toEqual([]);
-        d.complete(d.done(ActivityName.patchDeferredPage, outcome(2)));
+        d.complete(d.done('patchDeferredPage', outcome(2)));
         const state = (await d.replay()).added;
-        expect(names(state)).toEqual([`activity:${ActivityName.setStatePage}`]);
-        d.complete(d.done(ActivityName.setStatePage, outcome(1)));
+        expect(names(state)).toEqual(['activity:setStatePage']);
+        d.complete(d.done('setStatePage', outcome(1)));
         const done = await d.replay();
         expect(done.state.output).toMatchObject({
             deferred: { read: 8, written: 8 },
@@ -445,8 +442,8 @@ describe('the table follow-up orchestrator', () => {
         const d = new Driver(followUp, input);
         await d.replay();
         d.complete(
-            d.done(ActivityName.patchDeferredPage, { ...outcome(0), cancelled: true }),
-            d.done(ActivityName.patchDeferredPage, outcome(2)),
+            d.done('patchDeferredPage', { ...outcome(0), cancelled: true }),
+            d.done('patchDeferredPage', outcome(2)),
         );
         const done = await d.replay();
         expect(done.state.isDone).toBe(true);

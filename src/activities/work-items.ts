@@ -1,0 +1,22 @@
+/**
+ * The follow-up work the copy-page activity leaves in the run store for the later phases, one list per
+ * page: rows whose deferred lookups must be patched, rows whose state must be set, rows to delete.
+ */
+import type { Row } from '../dataverse/client-types.js';
+import type { RowAddress, StateChange } from '../copy/row-plan.js';
+
+export interface DeferredItem {
+    sourceId: string;
+    row: Row;
+}
+
+export interface StateItem extends StateChange {
+    sourceId: string;
+    address: RowAddress;
+    /** For states reached by a message: the closing activity's fields (from the row's source values). */
+    close?: Record<string, unknown>;
+}
+
+export interface DeleteItem {
+    id: string;
+}

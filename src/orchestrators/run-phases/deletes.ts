@@ -1,0 +1,65 @@
+/**
+ * The delete phase (`deleteMissing`): find every table's candidates first, refuse the whole phase when a
+ * table would lose more than the safety share (nothing deleted, every such table named), otherwise
+ * delete them table by table, children before parents, in the plan's delete order.
+ */
+import type { PlanRunOutcome } from '../../activities/plan-run.js';
+import { addCounts } from '../../run/outcomes.js';
+import { CANCELLED, deleteRefusals, refusedDeletesStop, stopAfterPhase } from '../../run/stop-rules.js';
+import { all, child } from '../call.js';
+import type { TablePhaseInput } from '../contracts.js';
+import { OrchestratorName } from '../names.js';
+import { logEvent, showProgress, type RunState } from './state.js';
+
+/** One sub-orchestration per table of a delete step; tables without a copy result have no work. */
+function* tablePhases(
+    run: RunState,
+    tables: readonly string[],
+    step: (table: string) => Omit<TablePhaseInput, 'runId' | 'table' | 'kind'>,
+) {
+    const tasks = tables.flatMap((table, index) => {
+        const copy = run.copies.get(table);
+        if (!copy) return [];
+        const input: TablePhaseInput = { runId: run.runId, table, kind: copy.kind, ...step(table) };
+        return [child(run.context, OrchestratorName.tablePhase, input, `${run.instanceId}:${input.phase}:${index}`)];
+    });
+    return yield* all(run.context, tasks);
+}
+
+export function* deletePhase(run: RunState, plan: PlanRunOutcome) {
+    const deleting = plan.deletes.filter((t) => run.copies.get(t) && run.tables[t]?.completed);
+    if (deleting.length === 0) return;
+    showProgress(run, { phase: 'deletes' });
+    yield* logEvent(run, { type: 'phase', phase: 'deletes', tables: deleting });
+    const fromDelta = (t: string) => run.copies.get(t)?.kind === 'delta' && plan.tables[t]?.matchById === true;
+    const found = yield* tablePhases(run, deleting, (t) => ({
+        phase: 'find-deletes',
+        pages: [],
+        deleteSource: fromDelta(t) ? 'delta' : 'range',
+        deletedPages: run.copies.get(t)?.deletedPages ?? 0,
+    }));
+    if (found.some((f) => f.cancelled)) {
+        run.stop = CANCELLED;
+        return;
+    }
+    const share = plan.options.maxDeleteShare;
+    const refusals = deleteRefusals(
+        found.map((f) => ({ table: f.table, wouldDelete: f.wouldDelete ?? 0, targetRows: f.targetRows ?? 0 })),
+        share,
+    );
+    if (refusals.length > 0) {
+        run.refusedDeletes = refusals;
+        run.stop = refusedDeletesStop(refusals, share);
+        yield* logEvent(run, { type: 'stopped', phase: 'deletes', message: run.stop.reason });
+        return;
+    }
+    const byTable = new Map(found.map((f) => [f.table, f]));
+    for (const table of deleting) {
+        const pages = byTable.get(table)?.pagesWithWork ?? [];
+        if (pages.length === 0) continue;
+        const [result] = yield* tablePhases(run, [table], () => ({ phase: 'delete', pages }));
+        if (result) run.tables[table]!.delete = addCounts(run.tables[table]!.delete, result.counts);
+        run.stop = stopAfterPhase(result?.cancelled === true, plan.options, run.tables, run.manyToMany);
+        if (run.stop) break;
+    }
+}

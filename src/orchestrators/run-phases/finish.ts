@@ -1,0 +1,20 @@
+/** The run's last phase, whatever stopped it: the summary, written by the finish activity. */
+import { finishedRun } from '../../run/summary.js';
+import { activity, one } from '../call.js';
+import { showProgress, type RunState } from './state.js';
+
+export function* finishPhase(run: RunState) {
+    showProgress(run, { phase: 'finish' });
+    const summary = finishedRun({
+        runId: run.runId,
+        trigger: run.input.trigger,
+        startedAt: run.startedAt,
+        finishedAt: run.context.df.currentUtcDateTime,
+        ...(run.plan ? { plan: run.plan } : {}),
+        tables: run.tables,
+        manyToMany: run.manyToMany,
+        ...(run.stop ? { stop: run.stop } : {}),
+        ...(run.refusedDeletes ? { refusedDeletes: run.refusedDeletes } : {}),
+    });
+    return yield* one(activity(run.context, 'finishRun', summary));
+}

@@ -1,0 +1,45 @@
+/**
+ * Follow-up after the tiers: per table its deferred lookups then its states, all tables and the
+ * many-to-many relationships side by side (associations change no row, so they need not wait).
+ */
+import type { PlanRunOutcome } from '../../activities/plan-run.js';
+import { addCounts } from '../../run/outcomes.js';
+import { stopAfterPhase } from '../../run/stop-rules.js';
+import { allOf, child } from '../call.js';
+import { OrchestratorName } from '../names.js';
+import { logEvent, showProgress, type RunState } from './state.js';
+
+export function* followUpPhase(run: RunState, plan: PlanRunOutcome) {
+    const { context, runId } = run;
+    const followUps = Object.keys(run.tables).filter(
+        (t) => (run.copies.get(t)?.deferredPages.length ?? 0) + (run.copies.get(t)?.statePages.length ?? 0) > 0,
+    );
+    if (followUps.length === 0 && plan.manyToMany.length === 0) return;
+    showProgress(run, { phase: 'follow-up' });
+    yield* logEvent(run, { type: 'phase', phase: 'follow-up', tables: followUps, relationships: plan.manyToMany });
+    const tables = followUps.map((table, index) => {
+        const copy = run.copies.get(table)!;
+        return child(
+            context,
+            OrchestratorName.tableFollowUp,
+            { runId, table, kind: copy.kind, deferredPages: copy.deferredPages, statePages: copy.statePages },
+            `${run.instanceId}:follow:${index}`,
+        );
+    });
+    const relationships = plan.manyToMany.map((relationship, index) =>
+        child(context, OrchestratorName.relationshipCopy, { runId, relationship }, `${run.instanceId}:m2m:${index}`),
+    );
+    const [tableResults, relationshipResults] = yield* allOf(context, tables, relationships);
+    for (const result of tableResults) {
+        const summary = run.tables[result.table]!;
+        summary.deferred = addCounts(summary.deferred, result.deferred);
+        summary.state = addCounts(summary.state, result.state);
+    }
+    for (const result of relationshipResults) run.manyToMany[result.relationship] = result.counts;
+    run.stop = stopAfterPhase(
+        [...tableResults, ...relationshipResults].some((r) => r.cancelled),
+        plan.options,
+        run.tables,
+        run.manyToMany,
+    );
+}
