@@ -8,6 +8,8 @@ const NO_HOST = {
     group: ['@azure/functions', '@azure/functions/*', 'durable-functions', 'durable-functions/*'],
     message: 'Domain code must not import the Functions host or durable-functions.',
 };
+/** The run's layers, top to bottom: host -> orchestrators -> activities -> copy (rows) -> run (record). */
+const LAYERS = 'This import runs against the layers of src (docs/architecture.md).';
 /** Nothing in src imports the simulator or other tools. */
 const NO_TOOLS = { group: ['**/tools/**'], message: 'Product code must not import the simulator or tools.' };
 
@@ -53,6 +55,79 @@ export default tseslint.config(
                         NO_TOOLS,
                     ],
                 },
+            ],
+        },
+    },
+    {
+        // The layers of a run (docs/architecture.md): activities use copy (rows) and run (the record), never a
+        // host; copy is row logic that knows no activity; run is the record that knows no row logic.
+        files: ['src/activities/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        NO_HOST,
+                        NO_TOOLS,
+                        {
+                            group: ['../host/*', '../host', '../orchestrators/*', '../api/*', '../cli/*'],
+                            message: LAYERS,
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        files: ['src/copy/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        NO_HOST,
+                        NO_TOOLS,
+                        {
+                            group: ['../activities/*', '../orchestrators/*', '../host/*', '../api/*', '../cli/*'],
+                            message: LAYERS,
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        files: ['src/run/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        NO_HOST,
+                        NO_TOOLS,
+                        {
+                            group: [
+                                '../copy/*',
+                                '../activities/*',
+                                '../orchestrators/*',
+                                '../host/*',
+                                '../api/*',
+                                '../cli/*',
+                            ],
+                            message: LAYERS,
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
+        // The HTTP API and the schedules control runs through src/host and read run records in src/run: no row logic.
+        files: ['src/api/**/*.ts', 'src/schedule/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                { patterns: [NO_HOST, NO_TOOLS, { group: ['../copy/*', '../activities/*'], message: LAYERS }] },
             ],
         },
     },

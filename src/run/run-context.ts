@@ -65,6 +65,18 @@ export interface RunContext {
     pages(table: string, kind?: string): Promise<StoredPages>;
 }
 
+/**
+ * A run's spec as its store keeps it (the plan activity wrote it), validated again: undefined when the
+ * run has none. One reader for resuming a run and for the activities' context.
+ */
+export async function loadRunSpec(store: RunStore, runId: string): Promise<MigrationSpec | undefined> {
+    const raw = await store.readJson<unknown>(runPaths(runId).spec);
+    if (raw === undefined) return undefined;
+    const validated = validateSpec(raw);
+    if (!validated.ok) throw new RunDocumentError(`run ${runId}: the stored spec is not valid any more`);
+    return validated.spec;
+}
+
 /** Caches run contexts per run id; one instance per worker process (the hosts create it). */
 export class RunContexts {
     private readonly contexts = new Map<string, Promise<RunContext>>();
@@ -96,18 +108,15 @@ export class RunContexts {
     private async load(runId: string): Promise<RunContext> {
         const { store } = this.deps;
         const paths = runPaths(runId);
-        const [rawSpec, plan, references] = await Promise.all([
-            store.readJson<unknown>(paths.spec),
+        const [spec, plan, references] = await Promise.all([
+            loadRunSpec(store, runId),
             store.readJson<Plan>(paths.plan),
             store.readJson<StoredReferences>(paths.references),
         ]);
-        if (rawSpec === undefined || plan === undefined)
+        if (spec === undefined || plan === undefined)
             throw new RunDocumentError(
                 `run ${runId}: no spec or plan in the run store at ${store.location} (was it planned?)`,
             );
-        const validated = validateSpec(rawSpec);
-        if (!validated.ok) throw new RunDocumentError(`run ${runId}: the stored spec is not valid any more`);
-        const spec = validated.spec;
         const clients = this.deps.connect(spec);
         const pageCache = new Map<string, Promise<StoredPages>>();
         return {

@@ -18,6 +18,7 @@ import {
 import type { TableCopyResult } from '../../src/orchestrators/contracts.js';
 import { ACTIVITY_NAMES, type ActivityName } from '../../src/activities/contract.js';
 import { OrchestratorName, orchestrators } from '../../src/orchestrators/index.js';
+import { activityFailure } from '../../src/run/activity-failure.js';
 
 class Driver {
     readonly history: HistoryEvent[] = [];
@@ -189,6 +190,23 @@ describe('the run orchestrator', () => {
         const done = await d.replay();
         expect(done.state.isDone).toBe(true);
         expect(done.state.output).toMatchObject({ status: 'succeeded', runId: 'r1' });
+    });
+
+    it('fails at once, without a retry, when an activity returns a failure no retry mends', async () => {
+        const d = new Driver(run, runInput);
+        await started(d, plan());
+        const failure = activityFailure('copyPage', { name: 'RunDocumentError', message: 'no copy page list' });
+        d.complete(
+            d.done(O.tableCopy, failure, 'account'),
+            d.done(A.listPages, listed('contact'), 'contact'),
+            d.done(A.listPages, listed('lead'), 'lead'),
+        );
+        const next = await d.replay();
+        // No timer (a retry waits on one) and no second attempt: straight to the summary.
+        expect(names(next.added)).toEqual([`activity:${A.finishRun}`]);
+        const summary = inputOf(next.added[0]);
+        expect(summary.status).toBe('failed');
+        expect(summary.reason).toBe('the run failed: activity copyPage failed: no copy page list');
     });
 
     it('decides the same when the same history is replayed again', async () => {

@@ -7,11 +7,11 @@
  */
 import { z } from 'zod';
 import { requestCancel } from '../../run/cancel.js';
+import { RunDocumentError } from '../../run/activity-failure.js';
 import { newRunId } from '../../run/run-id.js';
+import { loadRunSpec } from '../../run/run-context.js';
 import type { RunSummary } from '../../run/summary.js';
 import { journalDirFor, LocalRun } from '../../host/local-run.js';
-import { runPaths } from '../../runlog/layout.js';
-import { validateSpec } from '../../spec/index.js';
 import { clientsForSpec } from '../clients.js';
 import { defineCommand } from '../command.js';
 import { BadInputError, ExitCode, type CliIo } from '../io.js';
@@ -64,12 +64,14 @@ export const runCommand = defineCommand({
         let specDocument: unknown;
         if (opts.resume !== undefined) {
             runId = opts.resume;
-            const stored = await store.readJson<unknown>(runPaths(runId).spec).catch(() => undefined);
+            const stored = await loadRunSpec(store, runId).catch((error: unknown) => {
+                if (error instanceof RunDocumentError)
+                    throw new BadInputError([`--resume: the stored spec of run '${runId}' is not valid`]);
+                return undefined;
+            });
             if (stored === undefined) throw new BadInputError([`--resume: no run '${runId}' in ${root}`]);
-            const validated = validateSpec(stored);
-            if (!validated.ok) throw new BadInputError([`--resume: the stored spec of run '${runId}' is not valid`]);
-            clientsForSpec(validated.spec, io);
-            specName = validated.spec.name;
+            clientsForSpec(stored, io);
+            specName = stored.name;
         } else {
             if (opts.spec === undefined) throw new BadInputError(['missing --spec FILE (or --resume RUNID)']);
             const { spec } = await requireSpec(opts.spec, io);
