@@ -4,9 +4,7 @@
  * and the one place that constructs a LookupResolver, so a change of its constructor touches one line.
  */
 import type { DataverseClient, Row } from '../../src/dataverse/client-types.js';
-import { LOOKUP_TABLE_ANNOTATION, LookupResolver } from '../../src/copy/lookups.js';
-import type { Plan } from '../../src/plan/types.js';
-import type { StoredReferences } from '../../src/run/run-context.js';
+import { LOOKUP_TABLE_ANNOTATION, LookupResolver, type LookupResolverOptions } from '../../src/copy/lookups.js';
 
 /** A lookup value as a read returns it: `_x_value` and, when given, the table it points to. */
 export function lookupOf(column: string, id: string | null, table?: string): Row {
@@ -30,21 +28,14 @@ export function offlineClient(side: string): DataverseClient {
     };
 }
 
-export interface ResolverParts {
-    plan: Plan;
-    references: StoredReferences;
-    source?: DataverseClient;
-    target?: DataverseClient;
-    signal?: AbortSignal;
-}
+export type ResolverParts = Omit<LookupResolverOptions, 'source' | 'target'> &
+    Partial<Pick<LookupResolverOptions, 'source' | 'target'>>;
 
 /** A LookupResolver over these clients (offline ones when none are given). */
 export function newResolver(parts: ResolverParts): LookupResolver {
-    return new LookupResolver(
-        parts.plan,
-        parts.references,
-        parts.source ?? offlineClient('source'),
-        parts.target ?? offlineClient('target'),
-        parts.signal,
-    );
+    return new LookupResolver({
+        ...parts,
+        source: parts.source ?? offlineClient('source'),
+        target: parts.target ?? offlineClient('target'),
+    });
 }
