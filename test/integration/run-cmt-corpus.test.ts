@@ -10,10 +10,10 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cmtSchemaToSpec } from '../../../src/cmt/index.js';
-import { cli } from '../../../test/helpers/cli.js';
-import { startSimulator, type Simulator } from '../src/index.js';
-import { corpus, type CorpusExport } from './corpus-helpers.js';
+import { cmtSchemaToSpec } from '../../src/cmt/index.js';
+import { startSimulator, type Simulator } from '../../tools/dataverse-sim/src/index.js';
+import { cli } from '../helpers/cli.js';
+import { cmtCorpus, type CorpusExport } from '../helpers/cmt-corpus.js';
 
 const running: Simulator[] = [];
 afterAll(async () => {
@@ -31,7 +31,7 @@ async function environments(e: CorpusExport): Promise<{ source: Simulator; targe
     return { source, target };
 }
 
-describe.each(corpus().map((e) => [e.name, e] as const))('corpus export %s', (name, e) => {
+describe.each(cmtCorpus().map((e) => [e.name, e] as const))('corpus export %s', (name, e) => {
     it('migrates into its empty counterpart, and verify says identical', { timeout: 120_000 }, async () => {
         const { source, target } = await environments(e);
         const dir = await mkdtemp(join(tmpdir(), `dvm-corpus-${name}-`));
