@@ -10,11 +10,14 @@ const NO_HOST = {
 };
 /** The run's layers, top to bottom: host -> orchestrators -> activities -> copy (rows) -> run (record). */
 const LAYERS = 'This import runs against the layers of src (docs/architecture.md).';
-/** Nothing in src imports the simulator or other tools. */
-const NO_TOOLS = { group: ['**/tools/**'], message: 'Product code must not import the simulator or tools.' };
+/** Nothing in src imports the simulator (a workspace package of its own, a dev tool only) or other tools. */
+const NO_TOOLS = {
+    group: ['**/tools/**', 'dataverse-sim', 'dataverse-sim/*'],
+    message: 'Product code must not import the simulator or tools.',
+};
 
 export default tseslint.config(
-    { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '.runs/**'] },
+    { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '.runs/**'] },
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {

@@ -1,6 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+    // The workspace package dataverse-sim resolves to its TypeScript sources through its "@dataverse-migrate/source"
+    // export condition (tsconfig.json's customConditions does the same for the type check), so tests need no build of
+    // it first. Vitest adds these conditions to its defaults and passes them to its workers' Node as --conditions:
+    // a name of our own, so no third-party package's "source" export is picked instead of its build.
+    ssr: { resolve: { conditions: ['@dataverse-migrate/source'] } },
     test: {
         include: ['test/**/*.test.ts', 'tools/dataverse-sim/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
         testTimeout: 30_000,

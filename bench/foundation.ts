@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { createDataverseClient, type Row } from '../src/dataverse/index.js';
 import { pageBoundaries } from '../src/plan/pages.js';
-import { computeCeiling, startSimulator, type BindingLimit } from '../tools/dataverse-sim/src/index.js';
+import { computeCeiling, startSimulator, type BindingLimit } from 'dataverse-sim';
 import { heapMb } from './format.js';
 import { BENCH_LIMITS } from './limits.js';
 

@@ -4,7 +4,7 @@
  * from 300 s to 30 s, so a run spans many windows and measures the sustained rate rather than the first
  * window's burst. Shared by the bulk-upsert part and the migration part so their figures compare.
  */
-import type { LimitsConfig } from '../tools/dataverse-sim/src/index.js';
+import type { LimitsConfig } from 'dataverse-sim';
 
 export const BENCH_LIMITS: LimitsConfig = {
     windowSeconds: 30,

@@ -8,7 +8,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SPEC_DEFAULTS } from '../src/spec/index.js';
-import { modeledServerMs, type LimitsConfig } from '../tools/dataverse-sim/src/index.js';
+import { modeledServerMs, type LimitsConfig } from 'dataverse-sim';
 import { BENCH_PAGE_SIZE, crmSpec, type CrmSpecOptions } from './crm-spec.js';
 import { runMigrationChild, type RunnerReport } from './migration-child.js';
 import { shortestTime, type ShortestTime } from './shortest-time.js';

@@ -13,7 +13,7 @@
  *                   k*W + min(W, (E - k*P) / C)   (k = 0: only the concurrency limit binds).
  * Overstating s only lowers the bound.
  */
-import type { LimitsConfig } from '../tools/dataverse-sim/src/index.js';
+import type { LimitsConfig } from 'dataverse-sim';
 
 /** What one user's requests cost at one simulator: admitted requests and their modeled server time (sim ms). */
 export interface GateUsage {

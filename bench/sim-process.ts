@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
-const SIM_CLI = fileURLToPath(new URL('../tools/dataverse-sim/src/cli.js', import.meta.url));
+// The package's built bin: Node resolves the export's default condition, the compiled dist/cli.js.
+const SIM_CLI = fileURLToPath(import.meta.resolve('dataverse-sim/cli'));
 const STARTUP_TIMEOUT_MS = 180_000;
 
 export interface SimProcessOptions {

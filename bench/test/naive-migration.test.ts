@@ -5,7 +5,7 @@
  * natural key. State is the one thing it leaves out (documented: the comparison favours it).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../tools/dataverse-sim/src/index.js';
+import { startSimulator, type Simulator } from 'dataverse-sim';
 import { naiveMigration, type NaiveResult } from '../naive-migration.js';
 
 let source: Simulator;

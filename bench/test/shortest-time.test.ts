@@ -5,13 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-    createGate,
-    DATAVERSE_LIMITS,
-    modeledServerMs,
-    type LimitsConfig,
-} from '../../tools/dataverse-sim/src/index.js';
-import { ManualClock, request } from '../../tools/dataverse-sim/test/gate-helpers.js';
+import { createGate, DATAVERSE_LIMITS, modeledServerMs, type LimitsConfig } from 'dataverse-sim';
+import { ManualClock, request } from 'dataverse-sim/testing';
 import { BENCH_LIMITS } from '../limits.js';
 import { shortestTime } from '../shortest-time.js';
 

@@ -11,7 +11,7 @@ import { createEnvironmentClients } from '../../src/environments/index.js';
 import { isActivityFailure } from '../../src/run/activity-failure.js';
 import { createFileRunStore, type RunStore } from '../../src/runlog/index.js';
 import type { MigrationSpec } from '../../src/spec/index.js';
-import { startSimulator } from '../../tools/dataverse-sim/src/index.js';
+import { startSimulator } from 'dataverse-sim';
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 let source: Sim;

@@ -12,7 +12,7 @@ import { handleHttpRequest } from '../../src/functions/runtime/http-adapter.js';
 import { createFileRunStore } from '../../src/runlog/index.js';
 import type { RunStore } from '../../src/runlog/types.js';
 import { createFileSpecStore, type SpecStore } from '../../src/specstore/index.js';
-import { startSimulator, type SimulatorOptions } from '../../tools/dataverse-sim/src/index.js';
+import { startSimulator, type SimulatorOptions } from 'dataverse-sim';
 
 export type Sim = Awaited<ReturnType<typeof startSimulator>>;
 

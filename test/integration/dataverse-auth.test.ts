@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTestJwt, startSimulator, type Simulator } from '../../tools/dataverse-sim/src/index.js';
+import { makeTestJwt, startSimulator, type Simulator } from 'dataverse-sim';
 import { createDataverseClient, DataverseError } from '../../src/dataverse/index.js';
 import { FakeIdentity, FAST_RETRY, validTokenFor } from './dataverse-helpers.js';
 

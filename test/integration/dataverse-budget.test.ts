@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../tools/dataverse-sim/src/index.js';
+import { startSimulator, type Simulator } from 'dataverse-sim';
 import { createDataverseClient, DataverseError } from '../../src/dataverse/index.js';
 import { collect, duplicates, SEQUENTIAL_LIMITS, SEQUENTIAL_TIME_SCALE, STORM_LIMITS } from './dataverse-helpers.js';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../tools/dataverse-sim/src/index.js';
+import { startSimulator, type Simulator } from 'dataverse-sim';
 import {
     createDataverseClient,
     isExpiredDeltaToken,

@@ -1,6 +1,6 @@
 /** Shared pieces of the Dataverse client integration tests (real simulator on 127.0.0.1, port 0). */
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { makeTestJwt, type LimitsConfig } from '../../tools/dataverse-sim/src/index.js';
+import { makeTestJwt, type LimitsConfig } from 'dataverse-sim';
 import type { RetryOptions } from '../../src/dataverse/index.js';
 
 /** Fast retries for tests: the simulator's faults are frequent and its time is compressed. */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../tools/dataverse-sim/src/index.js';
+import { startSimulator, type Simulator } from 'dataverse-sim';
 import {
     createDataverseClient,
     readAllTableNames,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../tools/dataverse-sim/src/index.js';
+import { startSimulator, type Simulator } from 'dataverse-sim';
 import { createDataverseClient } from '../../src/dataverse/index.js';
 import { collect, duplicates, FAST_RETRY, STORM_LIMITS, STORM_TIME_SCALE } from './dataverse-helpers.js';
 

@@ -4,7 +4,7 @@
  * exact. Real I/O still runs; `nextWait` lets it run until the client sleeps on a timer, then jumps to that timer.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startSimulator, type LimitsConfig, type Simulator } from '../../tools/dataverse-sim/src/index.js';
+import { startSimulator, type LimitsConfig, type Simulator } from 'dataverse-sim';
 import {
     AdaptiveLimiter,
     createDataverseClient,

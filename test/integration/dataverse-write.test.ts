@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { crmSchema, startSimulator, type SimRow, type Simulator } from '../../tools/dataverse-sim/src/index.js';
+import { crmSchema, startSimulator, type SimRow, type Simulator } from 'dataverse-sim';
 import { createDataverseClient, type Row, type WriteTable } from '../../src/dataverse/index.js';
 import { FAST_RETRY, STORM_LIMITS, STORM_TIME_SCALE } from './dataverse-helpers.js';
 

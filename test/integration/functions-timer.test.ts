@@ -7,7 +7,7 @@ import { InvocationContext, type Timer } from '@azure/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handleRefreshTick } from '../../src/functions/runtime/timer-adapter.js';
 import { scheduledRunId } from '../../src/schedule/index.js';
-import { startSimulator } from '../../tools/dataverse-sim/src/index.js';
+import { startSimulator } from 'dataverse-sim';
 import { apiHarness, type Harness, type Sim } from './api-helpers.js';
 
 let h: Harness;

@@ -6,7 +6,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator, type Simulator } from '../../tools/dataverse-sim/src/index.js';
+import { startSimulator, type Simulator } from 'dataverse-sim';
 import { cli } from '../helpers/cli.js';
 
 const CMT = new URL('../fixtures/cmt-small/', import.meta.url).pathname;

@@ -6,8 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataverseClient } from '../../src/dataverse/index.js';
 import { keyChunk, pageBoundaries, pageFilter, type KeyRange } from '../../src/plan/pages.js';
-import { compareSqlGuids } from '../../tools/dataverse-sim/src/guid-order.js';
-import { startSimulator, type Simulator } from '../../tools/dataverse-sim/src/index.js';
+import { compareSqlGuids, startSimulator, type Simulator } from 'dataverse-sim';
 import { FAST_RETRY, SEQUENTIAL_LIMITS, SEQUENTIAL_TIME_SCALE } from './dataverse-helpers.js';
 
 let sim: Simulator;

@@ -9,9 +9,9 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startSimulator, type Simulator } from 'dataverse-sim';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cmtSchemaToSpec } from '../../src/cmt/index.js';
-import { startSimulator, type Simulator } from '../../tools/dataverse-sim/src/index.js';
 import { cli } from '../helpers/cli.js';
 import { cmtCorpus, type CorpusExport } from '../helpers/cmt-corpus.js';
 

@@ -2,7 +2,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, type SimulatorOptions } from '../../tools/dataverse-sim/src/index.js';
+import { startSimulator, type SimulatorOptions } from 'dataverse-sim';
 import { cli } from '../helpers/cli.js';
 
 export type Sim = Awaited<ReturnType<typeof startSimulator>>;

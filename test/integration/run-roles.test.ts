@@ -8,7 +8,7 @@
  * migrated user is a difference, and a second run writes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { crmSchema, systemRelationships, type SimRow, type SimSchema } from '../../tools/dataverse-sim/src/index.js';
+import { crmSchema, systemRelationships, type SimRow, type SimSchema } from 'dataverse-sim';
 import { api, dvm, runJson, simulatorPair, verifyJson, writeSpec, type Pair, type Sim } from './run-helpers.js';
 
 const ADMIN = 'avery.admin@contoso.onmicrosoft.com';

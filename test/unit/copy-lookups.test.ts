@@ -16,7 +16,7 @@ import { preparePlan } from '../../src/plan/prepare.js';
 import type { ColumnMapping, Plan, TablePlan } from '../../src/plan/types.js';
 import { storedReferences, type StoredReferences } from '../../src/run/run-context.js';
 import { validateSpec } from '../../src/spec/index.js';
-import { crmSchema, startSimulator, type SimTable, type Simulator } from '../../tools/dataverse-sim/src/index.js';
+import { crmSchema, startSimulator, type SimTable, type Simulator } from 'dataverse-sim';
 import { lookupOf, newResolver } from '../helpers/row-logic.js';
 
 const A1 = 'a1000000-0000-4000-8000-000000000001';

@@ -2,9 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { DataverseClient, ODataQuery, QueryOptions, Row } from '../../src/dataverse/client-types.js';
 import { pageBoundaries, pageFilter } from '../../src/plan/pages.js';
-import { compareSqlGuids } from '../../tools/dataverse-sim/src/guid-order.js';
-import type { SimRow, SimTable } from '../../tools/dataverse-sim/src/model.js';
-import { queryEngine } from '../../tools/dataverse-sim/src/odata/engine.js';
+import { compareSqlGuids, queryEngine, type SimRow, type SimTable } from 'dataverse-sim';
 
 /**
  * A client whose queries run on the simulator's own OData engine in process (SQL uniqueidentifier

@@ -8,7 +8,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { processIo } from '../../src/cli/io.js';
 import { runCli } from '../../src/cli/program.js';
-import { startSimulator } from '../dataverse-sim/src/index.js';
+import { startSimulator } from 'dataverse-sim';
 
 const ROWS = Number(process.env.DEMO_ROWS ?? 20_000);
 

@@ -1,24 +1,9 @@
-/** Shared by the gate-*.test.ts files: a manual clock and real IncomingMessage objects carrying given headers. */
-import { IncomingMessage } from 'node:http';
-import { Socket } from 'node:net';
+/** Shared by the gate-*.test.ts files: the package's testing helpers (a manual clock, requests with given headers) and result checks. */
 import { expect } from 'vitest';
 import type { EnterResult, GateContext, GateExit } from '../src/gate/index.js';
 import type { SimError } from '../src/errors.js';
 
-export class ManualClock {
-    constructor(public nowMs = Date.UTC(2025, 0, 1)) {}
-    readonly read = (): number => this.nowMs;
-    advance(ms: number): void {
-        this.nowMs += ms;
-    }
-}
-
-/** A real (unconnected) IncomingMessage with the given request headers. */
-export function request(headers: Record<string, string> = {}): IncomingMessage {
-    const msg = new IncomingMessage(new Socket());
-    msg.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
-    return msg;
-}
+export { ManualClock, request } from '../src/testing.js';
 
 export function bearer(token: string): Record<string, string> {
     return { Authorization: `Bearer ${token}` };

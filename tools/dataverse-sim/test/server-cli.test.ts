@@ -1,27 +1,29 @@
 /**
- * The `dataverse-sim` CLI as a real process. No TypeScript runner is installed, so the test first
- * compiles cli.ts and what it imports (type checking off, that is the typecheck step's job) into
- * node_modules/.cache/, where Node still finds the project's dependencies, then spawns `node` on it.
+ * The `dataverse-sim` CLI as a real process, from its sources (the build is not needed to test): no TypeScript
+ * runner is installed, so the test first compiles cli.ts and what it imports (type checking off, that is the
+ * typecheck step's job) into node_modules/.cache/ inside the package, where Node still finds its dependencies, then
+ * spawns `node` on it.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const outDir = join(repo, 'node_modules/.cache/dataverse-sim-cli-test');
-const cli = join(outDir, 'tools/dataverse-sim/src/cli.js');
+const pkg = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(pkg, 'node_modules/.cache/cli-test');
+const cli = join(outDir, 'src/cli.js');
 
 beforeAll(() => {
     mkdirSync(outDir, { recursive: true });
     const tsc = spawnSync(
         process.execPath,
         [
-            join(repo, 'node_modules/typescript/bin/tsc'),
-            ...['--outDir', outDir, '--rootDir', repo, '--module', 'node16', '--moduleResolution', 'node16'],
+            createRequire(import.meta.url).resolve('typescript/bin/tsc'),
+            ...['--outDir', outDir, '--rootDir', pkg, '--module', 'node16', '--moduleResolution', 'node16'],
             ...['--target', 'es2022', '--skipLibCheck', '--noCheck', '--types', 'node', '--resolveJsonModule'],
-            join(repo, 'tools/dataverse-sim/src/cli.ts'),
+            join(pkg, 'src/cli.ts'),
         ],
         { encoding: 'utf8' },
     );
@@ -57,7 +59,7 @@ describe('dataverse-sim CLI', () => {
     }, 60_000);
 
     it('loads a CMT export with one warning line per guess on stderr, and --empty --other-tenant targets', async () => {
-        const corpus = join(repo, 'test/fixtures/cmt-corpus/capgemini-custom-solution/data_schema.xml');
+        const corpus = join(pkg, '../../test/fixtures/cmt-corpus/capgemini-custom-solution/data_schema.xml');
         const p = run(['--schema', corpus, '--rows', '20', '--limits', 'none', '--empty', '--other-tenant']);
         const deadline = Date.now() + 30_000;
         while (!p.out().includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));

@@ -1,6 +1,6 @@
 /**
  * Measures what loading CMT exports and paging large deltas cost (kept out of the test suite). Build, then:
- *   node dist/tools/dataverse-sim/src/data/measure-cmt.js test/fixtures/cmt-corpus [deltaRows]
+ *   node tools/dataverse-sim/dist/data/measure-cmt.js test/fixtures/cmt-corpus [deltaRows] (from the repository root)
  * Prints, per export, the time to read the schema, to load its data.xml, and to generate 10,000 rows for it; then
  * the time to page a delta of `deltaRows` (default 20,000) new contacts at 5,000 a page.
  */

@@ -1,6 +1,6 @@
 /**
  * Measures generation time and heap per row (kept out of the test suite).
- * Build, then, one size per process: node --expose-gc dist/tools/dataverse-sim/src/data/measure.js 1000000
+ * Build, then, one size per process: node --expose-gc tools/dataverse-sim/dist/data/measure.js 1000000
  */
 import { crmSchema } from './crm-schema.js';
 import { generateDataset } from './generate.js';
