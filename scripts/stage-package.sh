@@ -35,13 +35,15 @@ fi
 rm -rf "$out"
 mkdir -p "$out/dist"
 cp host.json package.json package-lock.json .funcignore "$out/"
-# The app is dist/src (package.json "main": dist/src/functions/*.js); dist/tools, dist/bench and dist/test are not.
+# The app is dist/src (package.json "main": dist/src/functions/*.js); dist/tools (the demo) and dist/bench are not.
 cp -R "$compiled/src" "$out/dist/src"
 find "$out/dist" -name '*.map' -delete
 
 # Production dependencies, copied from the installed tree (same versions as the lock file, no network): every
 # package npm lists for the production graph, each at the path it has here so Node resolves it the same way.
-npm ls --omit=dev --all --parseable | while IFS= read -r dir; do
+# --workspaces=false: npm lists the workspace packages (the simulator, linked at node_modules/dataverse-sim) as
+# the root's own; they are dev tools, not dependencies of the app.
+npm ls --omit=dev --all --parseable --workspaces=false | while IFS= read -r dir; do
     rel="${dir#"$root"/}"
     case "$rel" in
         node_modules/*) ;;

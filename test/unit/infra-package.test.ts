@@ -71,6 +71,8 @@ describe('the deployment package', () => {
         for (const dependency of Object.keys(manifest.dependencies)) expect(names, dependency).toContain(dependency);
         for (const dependency of Object.keys(manifest.devDependencies))
             expect(names, `${dependency} is a dev dependency`).not.toContain(dependency);
+        // npm links the simulator workspace into node_modules; it is no dependency of the app.
+        expect(names, 'the simulator workspace').not.toContain('dataverse-sim');
     });
 
     it('runs on its own: the app and the Functions SDKs load from the package alone', async () => {
