@@ -7,12 +7,22 @@ import { STATUS_CODES } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { ErrorCodes, SimError } from '../errors.js';
 import { parsePrefer } from '../odata/prefer.js';
+import type { CallContext } from './call-context.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { contentIdUrl } from './references.js';
-import type { CallContext, DataverseService } from './service.js';
-import { errorResponse } from './service.js';
+import { errorResponse } from './route-errors.js';
+import type { Store } from './store.js';
 
 export const MAX_BATCH_REQUESTS = 1000;
+
+/**
+ * What `$batch` runs its parts on: the service (DataverseService, which routes `$batch` here), named by shape so
+ * this module does not import it back.
+ */
+export interface BatchService {
+    readonly store: Pick<Store, 'transaction'>;
+    handle(req: SimRequest, call: CallContext): SimResponse;
+}
 
 interface InnerRequest {
     contentId?: string;
@@ -38,7 +48,7 @@ class ChangeSetFailure extends Error {
     }
 }
 
-export function handleBatch(service: DataverseService, req: SimRequest, call: CallContext): SimResponse {
+export function handleBatch(service: BatchService, req: SimRequest, call: CallContext): SimResponse {
     const boundary = boundaryOf(req.headers['content-type']);
     if (!boundary) {
         throw new SimError(
@@ -99,7 +109,7 @@ export function handleBatch(service: DataverseService, req: SimRequest, call: Ca
 }
 
 function runPart(
-    service: DataverseService,
+    service: BatchService,
     outer: SimRequest,
     inner: InnerRequest,
     call: CallContext,

@@ -19,23 +19,12 @@ import { parseKeyPredicate } from './resource-path.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 import { etagOf, RowSerializer } from './serialize.js';
 import { ChangeTracking, changeTrackingDisabled } from './change-tracking.js';
+import { methodNotAllowed, notFound } from './route-errors.js';
+import type { RouteContext } from './call-context.js';
 import type { SimClock } from './sim-clock.js';
 import { StateMessages } from './state-messages.js';
 import type { Store } from './store.js';
-import type { WriteContext } from './writer.js';
 import { Writer } from './writer.js';
-
-export interface Work {
-    rowsRead: number;
-    rowsWritten: number;
-}
-
-export interface RouteContext extends WriteContext {
-    /** Service root, `http://127.0.0.1:N/api/data/v9.2/`. */
-    base: string;
-    work: Work;
-    inBatch: boolean;
-}
 
 const TRACKING_PREFIX = 'ct';
 const BULK_ACTIONS = ['CreateMultiple', 'UpdateMultiple', 'UpsertMultiple'] as const;
@@ -615,18 +604,6 @@ function versionMismatch(): SimError {
 
 function wrongTarget(nav: string, table: string): SimError {
     return new SimError(400, ErrorCodes.ODataParse, `The navigation property '${nav}' cannot refer to a '${table}'.`);
-}
-
-export function notFound(req: SimRequest): SimError {
-    return new SimError(404, ErrorCodes.ResourceNotFound, `Resource not found for the segment '${req.url.pathname}'.`);
-}
-
-export function methodNotAllowed(method: string): SimError {
-    return new SimError(
-        405,
-        ErrorCodes.UnexpectedError,
-        `The HTTP method '${method}' is not allowed for this resource.`,
-    );
 }
 
 /** The request URL with one query option replaced (or added), other options kept byte for byte. */

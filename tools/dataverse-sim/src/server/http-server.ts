@@ -11,8 +11,8 @@ import type { Gate, GateStats } from '../gate/index.js';
 import type { SimRow } from '../model.js';
 import type { SimHeaders, SimRequest, SimResponse } from './http-types.js';
 import { jsonResponse } from './http-types.js';
+import { errorResponse } from './route-errors.js';
 import type { DataverseService } from './service.js';
-import { errorResponse } from './service.js';
 
 export interface TableStats {
     rows: number;

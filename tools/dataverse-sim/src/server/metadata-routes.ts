@@ -8,7 +8,6 @@ import { isGuid } from '../guid-order.js';
 import type { SimAttribute } from '../model.js';
 import { evaluateFilter, parseFilter } from '../odata/index.js';
 import type { FilterNode } from '../odata/types.js';
-import { notFound } from './data-routes.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { jsonResponse } from './http-types.js';
 import type { MetadataObject } from './metadata.js';
@@ -27,6 +26,7 @@ import {
 } from './metadata.js';
 import type { PathSegment } from './resource-path.js';
 import { splitTopLevel } from './resource-path.js';
+import { notFound } from './route-errors.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 
 const CRM = 'Microsoft.Dynamics.CRM.';

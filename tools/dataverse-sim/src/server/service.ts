@@ -7,12 +7,13 @@ import { ErrorCodes, SimError, unknownSegment } from '../errors.js';
 import { isLookupValue } from '../model.js';
 import type { QueryEngine } from '../odata/types.js';
 import { handleBatch } from './batch.js';
-import type { RouteContext, Work } from './data-routes.js';
-import { DataRoutes, notFound, parseJsonBody } from './data-routes.js';
+import type { CallContext, RouteContext } from './call-context.js';
+import { DataRoutes, parseJsonBody } from './data-routes.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { jsonResponse } from './http-types.js';
 import { MetadataRoutes } from './metadata-routes.js';
 import { parseResourcePath } from './resource-path.js';
+import { errorResponse, notFound } from './route-errors.js';
 import type { SchemaIndex } from './schema-index.js';
 import type { Store } from './store.js';
 import type { Caller } from './writer.js';
@@ -21,14 +22,6 @@ import { unboundStateAction } from './state-messages.js';
 
 const API_PATH = /^\/api\/data\/(v9\.[0-2])\/(.*)$/;
 const METADATA_SETS = new Set(['EntityDefinitions', 'RelationshipDefinitions', 'GlobalOptionSetDefinitions']);
-
-export interface CallContext {
-    caller: Caller;
-    work: Work;
-    /** Inside a `$batch` change set: Content-ID -> entity URL. */
-    contentIds?: Map<string, string>;
-    inBatch?: boolean;
-}
 
 export class DataverseService {
     readonly data: DataRoutes;
@@ -126,16 +119,4 @@ export class DataverseService {
             OrganizationId: org ? (org.organizationid as string) : null,
         });
     }
-}
-
-export function errorResponse(err: unknown): SimResponse {
-    const error =
-        err instanceof SimError
-            ? err
-            : new SimError(
-                  500,
-                  ErrorCodes.UnexpectedError,
-                  `An unexpected error occurred: ${err instanceof Error ? err.message : String(err)}`,
-              );
-    return jsonResponse(error.status, error.toBody(), error.headers);
 }
