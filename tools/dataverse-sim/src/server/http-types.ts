@@ -2,6 +2,8 @@
  * The server's transport-neutral request and response: the HTTP listener and `$batch` both turn
  * their input into a SimRequest and write out the SimResponse, so every operation has one code path.
  */
+import { ErrorCodes, SimError } from '../errors.js';
+
 export interface SimRequest {
     method: string;
     /** Absolute URL as the client addressed it (service root + resource path + query). */
@@ -32,4 +34,23 @@ export function jsonResponse(status: number, body: unknown, headers: SimHeaders 
 
 export function emptyResponse(status: number, headers: SimHeaders = {}): SimResponse {
     return { status, headers: { 'OData-Version': '4.0', ...headers } };
+}
+
+/** The request body as a JSON object; an empty body is `{}`. */
+export function parseJsonBody(req: SimRequest): Record<string, unknown> {
+    if (req.body.trim() === '') return {};
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(req.body);
+    } catch (err) {
+        throw new SimError(
+            400,
+            ErrorCodes.ODataParse,
+            `The request body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`,
+        );
+    }
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new SimError(400, ErrorCodes.ODataParse, 'The request body must be a JSON object.');
+    }
+    return parsed as Record<string, unknown>;
 }
