@@ -6,6 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+    // As the root config: dataverse-sim resolves to its TypeScript sources, no build of it needed.
+    ssr: { resolve: { conditions: ['@dataverse-migrate/source'] } },
     test: {
         root: fileURLToPath(new URL('..', import.meta.url)),
         include: ['bench/test/**/*.test.ts'],
