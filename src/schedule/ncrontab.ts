@@ -4,7 +4,7 @@
  * a day must match both the day-of-month and the day-of-week field, `a/n` steps from `a` to the field's end, and
  * names (`jan`, `mon`) stand for their numbers. src/spec/ncrontab.ts validates; this module computes.
  */
-import { FIELDS, ncrontabProblems, parseValue, type FieldRule } from '../spec/ncrontab.js';
+import { fieldValues, FIELDS, ncrontabProblems } from '../spec/ncrontab.js';
 
 /** A parsed schedule: the allowed values of each field, ascending. */
 export interface Schedule {
@@ -29,29 +29,6 @@ export class ScheduleError extends Error {
         super(`invalid NCRONTAB schedule '${expression}': ${problems.join('; ')}`);
         this.name = 'ScheduleError';
     }
-}
-
-/** A value of a field that ncrontabProblems has accepted. */
-function value(text: string, field: FieldRule): number {
-    return parseValue(text, field)!;
-}
-
-function fieldValues(text: string, field: FieldRule): number[] {
-    const values = new Set<number>();
-    for (const item of text.split(',')) {
-        const [range = '*', stepText] = item.split('/');
-        const step = stepText === undefined ? 1 : Number(stepText);
-        let lo = field.min;
-        let hi = field.max;
-        if (range !== '*') {
-            const [first = '', last] = range.split('-');
-            lo = value(first, field);
-            // `a/n` without a range runs from a to the end of the field.
-            hi = last !== undefined ? value(last, field) : stepText !== undefined ? field.max : lo;
-        }
-        for (let v = lo; v <= hi; v += step) values.add(v);
-    }
-    return [...values].sort((a, b) => a - b);
 }
 
 /** Parses a schedule; a ScheduleError lists every problem. */

@@ -1,6 +1,7 @@
 /**
  * Validation of Azure Functions timer schedules: NCRONTAB with six fields,
- * `{second} {minute} {hour} {day} {month} {day-of-week}`.
+ * `{second} {minute} {hour} {day} {month} {day-of-week}`, and the values each field allows
+ * (src/schedule/ncrontab.ts computes occurrences from them).
  */
 
 export interface FieldRule {
@@ -66,4 +67,57 @@ export function ncrontabProblems(expression: string): string[] {
         }
     });
     return problems;
+}
+
+/** The values of one field that ncrontabProblems has accepted, ascending. */
+export function fieldValues(text: string, field: FieldRule): number[] {
+    const values = new Set<number>();
+    for (const item of text.split(',')) {
+        const [range = '*', stepText] = item.split('/');
+        const step = stepText === undefined ? 1 : Number(stepText);
+        let lo = field.min;
+        let hi = field.max;
+        if (range !== '*') {
+            const [first = '', last] = range.split('-');
+            lo = parseValue(first, field)!;
+            // `a/n` without a range runs from a to the end of the field.
+            hi = last !== undefined ? parseValue(last, field)! : stepText !== undefined ? field.max : lo;
+        }
+        for (let v = lo; v <= hi; v += step) values.add(v);
+    }
+    return [...values].sort((a, b) => a - b);
+}
+
+/** The most days each month has (February in a leap year). */
+const MONTH_DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+const MONTH_NAMES = [
+    'January',
+    'February',
+    'March',
+    'April',
+    'May',
+    'June',
+    'July',
+    'August',
+    'September',
+    'October',
+    'November',
+    'December',
+] as const;
+
+const listed = (items: readonly (string | number)[], joiner: string): string =>
+    items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} ${joiner} ${items.at(-1)}`;
+
+/**
+ * Why a valid schedule never fires (31 February), or undefined when it fires some day. Only the day and month
+ * fields can exclude every date: each date falls on every day of the week in some year (29 February within 28).
+ */
+export function neverFiresProblem(expression: string): string | undefined {
+    if (ncrontabProblems(expression).length > 0) return undefined;
+    const parts = expression.trim().split(/\s+/);
+    const days = fieldValues(parts[3] ?? '*', FIELDS[3]!);
+    const months = fieldValues(parts[4] ?? '*', FIELDS[4]!);
+    if (months.some((month) => days.some((day) => day <= MONTH_DAYS[month - 1]!))) return undefined;
+    const names = months.map((month) => MONTH_NAMES[month - 1]!);
+    return `'${expression}' never fires: ${listed(names, 'and')} ${names.length === 1 ? 'has' : 'have'} no day ${listed(days, 'or')}`;
 }

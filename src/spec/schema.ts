@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { CredentialSpec as ClientCredentialSpec } from '../dataverse/credentials.js';
 import { isLoopbackHost, isLoopbackUrl } from '../util/url.js';
 import { SPEC_DEFAULTS } from './defaults.js';
-import { ncrontabProblems } from './ncrontab.js';
+import { ncrontabProblems, neverFiresProblem } from './ncrontab.js';
 
 /** Logical names of Dataverse tables and columns are lower case. */
 const logicalName = z
@@ -157,9 +157,14 @@ export const optionsSchema = z
             .superRefine((value, ctx) => {
                 for (const problem of ncrontabProblems(value))
                     ctx.addIssue({ code: 'custom', message: `invalid NCRONTAB schedule: ${problem}` });
+                // A stored spec with a schedule that never fires would wait forever, silently.
+                const never = neverFiresProblem(value);
+                if (never !== undefined) ctx.addIssue({ code: 'custom', message: never });
             })
             .optional(),
         incremental: z.boolean().default(SPEC_DEFAULTS.incremental),
+        /** Source and target may be the same environment (e.g. one table into another); refused otherwise. */
+        allowSameEnvironment: z.boolean().optional(),
     })
     .default({
         pageSize: SPEC_DEFAULTS.pageSize,

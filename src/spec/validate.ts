@@ -120,10 +120,37 @@ function environmentProblems(env: unknown, path: string): InputProblem[] {
     return [];
 }
 
-/** The cross-field rules: duplicates, renames, credentials that need a loopback URL. */
+function origin(url: unknown): string | undefined {
+    if (typeof url !== 'string') return undefined;
+    try {
+        return new URL(url).origin;
+    } catch {
+        return undefined;
+    }
+}
+
+/** A run whose source is its target copies rows onto themselves: only when the spec says it means that. */
+function sameEnvironmentProblems(doc: Record<string, unknown>): InputProblem[] {
+    const source = isRecord(doc.source) ? origin(doc.source.url) : undefined;
+    const target = isRecord(doc.target) ? origin(doc.target.url) : undefined;
+    const allowed = isRecord(doc.options) && doc.options.allowSameEnvironment === true;
+    if (source === undefined || source !== target || allowed) return [];
+    return [
+        {
+            path: 'target.url',
+            message: `is the source environment too (${source}): a run would write onto the rows it reads; set options.allowSameEnvironment to true if that is what you mean`,
+        },
+    ];
+}
+
+/** The cross-field rules: duplicates, renames, credentials that need a loopback URL, source equal to target. */
 function crossFieldProblems(doc: unknown): InputProblem[] {
     if (!isRecord(doc)) return [];
-    const problems = [...environmentProblems(doc.source, 'source'), ...environmentProblems(doc.target, 'target')];
+    const problems = [
+        ...environmentProblems(doc.source, 'source'),
+        ...environmentProblems(doc.target, 'target'),
+        ...sameEnvironmentProblems(doc),
+    ];
     if (Array.isArray(doc.tables)) {
         const names = doc.tables.map((t) => (isRecord(t) && typeof t.name === 'string' ? t.name : undefined));
         problems.push(...duplicateProblems(names, 'tables', 'table').map((p) => ({ ...p, path: `${p.path}.name` })));

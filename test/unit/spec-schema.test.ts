@@ -209,6 +209,38 @@ describe('migration spec', () => {
         expect(result.ok).toBe(true);
     });
 
+    it('refuses a schedule that never fires (31 February), naming the months and days', () => {
+        expect(problemsOf(variant((d) => (d.options.schedule = '0 0 2 31 2 *')))).toEqual([
+            "options.schedule: '0 0 2 31 2 *' never fires: February has no day 31",
+        ]);
+        expect(problemsOf(variant((d) => (d.options.schedule = '0 0 2 31 feb,apr *')))).toEqual([
+            "options.schedule: '0 0 2 31 feb,apr *' never fires: February and April have no day 31",
+        ]);
+        expect(problemsOf(variant((d) => (d.options.schedule = '0 0 2 30,31 2 *')))).toEqual([
+            "options.schedule: '0 0 2 30,31 2 *' never fires: February has no day 30 or 31",
+        ]);
+        // Rare is not never: 29 February comes every four years, and the 31st of any 31-day month.
+        for (const schedule of ['0 0 0 29 2 *', '0 0 0 29 2 Mon', '0 0 0 31 2,3 *', '0 0 0 30-31 * *'])
+            expect(validateSpec(variant((d) => (d.options.schedule = schedule))).ok).toBe(true);
+    });
+
+    it('refuses a target that is the source environment, unless options.allowSameEnvironment says so', () => {
+        const same = (d: Record<string, any>) => (d.target = { url: 'https://CONTOSO.crm.dynamics.com/' });
+        expect(problemsOf(variant(same))).toEqual([
+            'target.url: is the source environment too (https://contoso.crm.dynamics.com): a run would write onto the rows it reads; set options.allowSameEnvironment to true if that is what you mean',
+        ]);
+        const allowed = validateSpec(
+            variant((d) => {
+                same(d);
+                d.options.allowSameEnvironment = true;
+            }),
+        );
+        expect(allowed.ok && allowed.spec.options.allowSameEnvironment).toBe(true);
+        expect(problemsOf(variant((d) => (d.options.allowSameEnvironment = 'yes')))).toEqual([
+            expect.stringMatching(/^options\.allowSameEnvironment: /),
+        ]);
+    });
+
     it('defaults the credential by URL: none for loopback, DefaultAzureCredential otherwise', () => {
         const result = validateSpec(
             variant((d) => {
