@@ -156,6 +156,8 @@ export async function preparePlan(
                 ...(plan.fallbackOwner !== undefined ? { fallbackOwner: plan.fallbackOwner } : {}),
             });
             prepared.references = references;
+            if (references.fallbackOwnerProblem !== undefined)
+                plan.problems.push({ path: 'references.fallbackOwner', message: references.fallbackOwnerProblem });
             plan.warnings.push(...references.warnings.map((message) => ({ message })));
             plan.warnings.push(...unmatchedSideWarnings(plan, references));
         } catch (error) {

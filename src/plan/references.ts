@@ -25,6 +25,8 @@ export interface ReferenceMatches {
     tables: Record<string, ReferenceMatchResult>;
     /** The target systemuser named by references.fallbackOwner, for owners without a match. */
     fallbackOwnerId?: string;
+    /** Why references.fallbackOwner names no single target user: a plan problem, since owners would have nowhere to go. */
+    fallbackOwnerProblem?: string;
     warnings: string[];
 }
 
@@ -219,9 +221,7 @@ export async function loadReferenceMatches(
         const id = found.length === 1 ? found[0]![targetUsers?.primaryId ?? 'systemuserid'] : undefined;
         if (typeof id === 'string') matches.fallbackOwnerId = id;
         else
-            matches.warnings.push(
-                `fallbackOwner '${options.fallbackOwner}' matches ${found.length === 0 ? 'no' : 'more than one'} target user by domainname or internalemailaddress`,
-            );
+            matches.fallbackOwnerProblem = `'${options.fallbackOwner}' matches ${found.length === 0 ? 'no' : 'more than one'} target user by domainname or internalemailaddress: name one user of the target, for the owners that have no match there`;
     }
     return matches;
 }

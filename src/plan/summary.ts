@@ -86,7 +86,7 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
     if (plan.references.length > 0) {
         lines.push('', 'Reference tables (matched, not copied)');
         for (const r of plan.references) lines.push(`  ${r.table}: ${referenceText(r)}`);
-        if (plan.fallbackOwner) lines.push(`  unmatched owners: ${plan.fallbackOwner}`);
+        if (plan.fallbackOwner) lines.push(`  owners without a match fall back to: ${plan.fallbackOwner}`);
     }
     if (estimates && Object.keys(plan.tables).length > 0) {
         const rows = Object.values(estimates).reduce((sum, e) => sum + e.rows, 0);

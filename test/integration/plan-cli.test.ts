@@ -94,6 +94,22 @@ describe('plan against the crm schema', () => {
         expect(stdout).toContain('No problems.');
     });
 
+    it('a fallbackOwner that names no target user is a problem at its path; one that does is shown as the fallback', async () => {
+        const spec = { ...crmSpec(), manyToMany: [], references: { fallbackOwner: 'nobody@contoso.com' } };
+        const missing = await cli(['plan', '--spec', await writeSpec('owner-missing.json', spec)]);
+        expect(missing.code).toBe(2);
+        expect(missing.stderr).toContain(
+            "references.fallbackOwner: 'nobody@contoso.com' matches no target user by domainname or internalemailaddress",
+        );
+        expect(missing.stderr).not.toContain('No problems.');
+        spec.references.fallbackOwner = 'avery.admin@contoso.onmicrosoft.com';
+        const found = await cli(['plan', '--spec', await writeSpec('owner-found.json', spec)]);
+        expect(found.code).toBe(0);
+        expect(found.stdout).toContain('owners without a match fall back to: avery.admin@contoso.onmicrosoft.com');
+        expect(found.stdout).not.toContain('unmatched owners');
+        expect(written(source, target)).toBe(0);
+    });
+
     it('reports every bad name with close matches and a column read-only in the target, exit 2, nothing written', async () => {
         const spec = crmSpec();
         spec.tables = [{ name: 'acount' }, { name: 'contact', columns: ['firstname', 'lastnme', 'fullname'] }] as any;
