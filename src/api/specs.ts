@@ -3,7 +3,7 @@
  * validated like a run's spec (every problem at once, no secret, environments on the allow-list) and may carry
  * If-Match with the ETag of a read; responses carry the ETag.
  */
-import { nextOccurrence, refreshSpecStatus } from '../schedule/index.js';
+import { deleteStoredSpec, nextOccurrence, refreshSpecStatus } from '../schedule/index.js';
 import { SpecStoreError, type StoredSpec } from '../specstore/index.js';
 import { assertAllowed } from './allow-list.js';
 import { readJsonBody } from './body.js';
@@ -86,14 +86,28 @@ export async function listSpecs(request: ApiRequest, deps: ApiDeps): Promise<Api
     return { status: 200, json: { specs } };
 }
 
+/** 204; 409 while the spec's run is pending or in progress (the run would lose its spec and the spec its history). */
 export async function deleteSpec(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
     const name = checkSpecName(request.params.name, 'name');
-    let deleted: boolean;
+    let outcome;
     try {
-        deleted = await deps.specs.delete(name, ifMatchOf(request));
+        outcome = await deleteStoredSpec(deps, deps.specs, name, ifMatchOf(request));
     } catch (error) {
         storeError(error, name);
     }
-    if (!deleted) throw notFound(`no stored spec '${name}'`);
-    return { status: 204 };
+    switch (outcome.kind) {
+        case 'deleted':
+            return { status: 204 };
+        case 'not-found':
+            throw notFound(`no stored spec '${name}'`);
+        case 'running':
+            throw new ApiError(
+                409,
+                'run-in-progress',
+                `spec '${name}' has a run in progress (${outcome.runId}): cancel it or wait for it to finish, then delete the spec`,
+                { runId: outcome.runId, ...runLinks(request, outcome.runId) },
+            );
+        case 'busy':
+            throw new ApiError(409, 'busy', `spec '${name}' is being started by another request or tick: try again`);
+    }
 }

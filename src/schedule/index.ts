@@ -18,6 +18,7 @@ export {
 } from '../host/run-state.js';
 export { currentSpecStatus, recordSpecStatus, refreshSpecStatus } from './spec-status.js';
 export { startSpecRun, type SpecRunDeps, type SpecRunOutcome, type SpecRunRequest } from './spec-runs.js';
+export { deleteStoredSpec, type SpecDeleteOutcome } from './spec-delete.js';
 export { scheduledRunId, startRun, type RunTrigger } from '../host/start-run.js';
 export {
     runTick,

@@ -100,6 +100,22 @@ describe.each(backends)('stored specs over %s', (backend) => {
             body: h.spec({ name: 'away', tables, target: { url: 'https://fabrikam.crm.dynamics.com' } }),
         });
         expect(away.status).toBe(403);
+        const never = await h.call('putSpec', {
+            params: { name: 'never' },
+            body: h.spec({ name: 'never', tables, options: { schedule: '0 0 2 31 2 *' } }),
+        });
+        expect(never.status).toBe(400);
+        expect(never.json.problems).toEqual([
+            { path: 'options.schedule', message: "'0 0 2 31 2 *' never fires: February has no day 31" },
+        ]);
+        const same = await h.call('putSpec', {
+            params: { name: 'same' },
+            body: h.spec({ name: 'same', tables, target: { url: h.source.url } }),
+        });
+        expect(same.status).toBe(400);
+        expect(same.json.problems).toEqual([
+            { path: 'target.url', message: expect.stringContaining('is the source environment too') },
+        ]);
         expect(away.json.url).toBe('https://fabrikam.crm.dynamics.com');
         expect((await h.call('getSpec', { params: { name: 'away' } })).status).toBe(404);
     });
@@ -112,6 +128,15 @@ describe.each(backends)('stored specs over %s', (backend) => {
         const again = await h.call('startMigration', { body: { spec: 'nightly' } });
         expect(again.status).toBe(409);
         expect(again.json).toMatchObject({ error: 'already-running', runId });
+        // Deleting it now would orphan the run and lose the spec's status history: 409 naming the run.
+        const removing = await h.call('deleteSpec', { params: { name: 'nightly' } });
+        expect(removing.status).toBe(409);
+        expect(removing.json).toMatchObject({
+            error: 'run-in-progress',
+            runId,
+            statusUrl: `http://localhost:7071/api/migrations/${runId}`,
+        });
+        expect(removing.json.message).toContain(runId);
         const during = await h.call('getSpec', { params: { name: 'nightly' } });
         expect(['pending', 'in-progress']).toContain(during.json.status);
         expect(during.json.lastRunId).toBe(runId);
