@@ -39,16 +39,26 @@ export function secretProblems(document: unknown, path: PropertyKey[] = []): Inp
     return [];
 }
 
+export type SpecDocumentResult =
+    { ok: true; document: Record<string, unknown>; spec: MigrationSpec } | { ok: false; problems: InputProblem[] };
+
+/** A spec document to keep or run: valid and holding no secret (and without `extra` problems), or every problem. */
+export function specDocumentProblems(document: unknown, extra: readonly InputProblem[] = []): SpecDocumentResult {
+    const validated = validateSpec(document);
+    const problems = [...(validated.ok ? [] : validated.problems), ...secretProblems(document), ...extra];
+    if (!validated.ok || problems.length > 0 || !isRecord(document)) return { ok: false, problems };
+    return { ok: true, document, spec: validated.spec };
+}
+
 /** A spec document: valid, holding no secret (and with `extra` problems none), else 400 with every problem. */
 export function checkSpecDocument(
     document: unknown,
     extra: readonly InputProblem[] = [],
 ): { document: Record<string, unknown>; spec: MigrationSpec } {
-    const validated = validateSpec(document);
-    const problems = [...(validated.ok ? [] : validated.problems), ...secretProblems(document), ...extra];
-    if (!validated.ok || problems.length > 0 || !isRecord(document))
-        throw badRequest(`the spec has ${problems.length} problem${problems.length === 1 ? '' : 's'}`, problems);
-    return { document, spec: validated.spec };
+    const checked = specDocumentProblems(document, extra);
+    if (checked.ok) return { document: checked.document, spec: checked.spec };
+    const count = checked.problems.length;
+    throw badRequest(`the spec has ${count} problem${count === 1 ? '' : 's'}`, checked.problems);
 }
 
 export function checkSpecName(name: string | undefined, where: string): string {

@@ -3,7 +3,7 @@
  * validated like a run's spec (every problem at once, no secret, environments on the allow-list) and may carry
  * If-Match with the ETag of a read; responses carry the ETag.
  */
-import { deleteStoredSpec, nextOccurrence, refreshSpecStatus } from '../schedule/index.js';
+import { deleteStoredSpec, describeStoredSpec, putStoredSpec } from '../schedule/index.js';
 import { SpecStoreError, type StoredSpec } from '../specstore/index.js';
 import { assertAllowed } from './allow-list.js';
 import { readJsonBody } from './body.js';
@@ -13,16 +13,13 @@ import { checkSpecDocument, checkSpecName } from './spec-input.js';
 import type { ApiDeps, ApiRequest, ApiResponse } from './types.js';
 
 async function specView(request: ApiRequest, deps: ApiDeps, stored: StoredSpec, withDocument: boolean) {
-    const status = await refreshSpecStatus(deps, deps.specs, stored);
-    const schedule = stored.meta.schedule;
-    const next = schedule === undefined ? undefined : nextOccurrence(schedule, deps.now());
+    const view = await describeStoredSpec(deps, deps.specs, stored, deps.now());
+    const { updatedAt, etag, ...rest } = view;
     return {
-        name: stored.name,
-        ...(schedule !== undefined ? { schedule, nextRunAt: next?.toISOString() ?? null } : {}),
-        ...status,
-        ...(status.lastRunId !== undefined ? { lastRun: runLinks(request, status.lastRunId).statusUrl } : {}),
-        updatedAt: stored.updatedAt,
-        etag: stored.etag,
+        ...rest,
+        ...(view.lastRunId !== undefined ? { lastRun: runLinks(request, view.lastRunId).statusUrl } : {}),
+        updatedAt,
+        etag,
         url: specUrl(request, stored.name),
         ...(withDocument ? { spec: stored.spec } : {}),
     };
@@ -30,9 +27,15 @@ async function specView(request: ApiRequest, deps: ApiDeps, stored: StoredSpec, 
 
 /** Both spec stores give ETags quoted, as HTTP headers carry them. */
 const quoted = (etag: string) => (etag.startsWith('"') ? etag : `"${etag}"`);
+
+/** An ETag as a client sends it back (weak, unquoted or quoted) in the form the spec stores compare. */
+export function specEtag(given: string): string {
+    return quoted(given.trim().replace(/^W\//, ''));
+}
+
 function ifMatchOf(request: ApiRequest): { ifMatch?: string } {
     const header = request.headers.get('if-match');
-    return header === null ? {} : { ifMatch: quoted(header.trim().replace(/^W\//, '')) };
+    return header === null ? {} : { ifMatch: specEtag(header) };
 }
 
 function storeError(error: unknown, name: string): never {
@@ -54,21 +57,16 @@ export async function putSpec(request: ApiRequest, deps: ApiDeps): Promise<ApiRe
             : [];
     const { document, spec } = checkSpecDocument(body, mismatch);
     assertAllowed(deps.env, spec);
-    const existed = (await deps.specs.get(name)) !== undefined;
-    let stored: StoredSpec;
+    let put;
     try {
-        stored = await deps.specs.put(
-            name,
-            document,
-            spec.options.schedule !== undefined ? { schedule: spec.options.schedule } : {},
-            ifMatchOf(request),
-        );
+        put = await putStoredSpec(deps.specs, name, document, spec, ifMatchOf(request));
     } catch (error) {
         storeError(error, name);
     }
+    const { stored, created } = put;
     return {
-        status: existed ? 200 : 201,
-        headers: { ETag: quoted(stored.etag), ...(existed ? {} : { Location: specUrl(request, name) }) },
+        status: created ? 201 : 200,
+        headers: { ETag: quoted(stored.etag), ...(created ? { Location: specUrl(request, name) } : {}) },
         json: await specView(request, deps, stored, false),
     };
 }

@@ -2,6 +2,7 @@
 export {
     dueOccurrence,
     nextOccurrence,
+    nextOccurrences,
     parseSchedule,
     previousOccurrence,
     ScheduleError,
@@ -19,6 +20,8 @@ export {
 export { currentSpecStatus, recordSpecStatus, refreshSpecStatus } from './spec-status.js';
 export { startSpecRun, type SpecRunDeps, type SpecRunOutcome, type SpecRunRequest } from './spec-runs.js';
 export { deleteStoredSpec, type SpecDeleteOutcome } from './spec-delete.js';
+export { putStoredSpec, type SpecPutResult } from './spec-put.js';
+export { describeStoredSpec, type StoredSpecView } from './spec-view.js';
 export { scheduledRunId, startRun, type RunTrigger } from '../host/start-run.js';
 export {
     runTick,

@@ -107,3 +107,12 @@ export function dueOccurrence(schedule: Schedule | string, from: Date, to: Date)
     const last = previousOccurrence(schedule, to);
     return last !== undefined && last.getTime() > from.getTime() ? last : undefined;
 }
+
+/** The next `count` occurrences after `after` (fewer when the schedule stops firing). */
+export function nextOccurrences(schedule: Schedule | string, after: Date, count: number): Date[] {
+    const s = toSchedule(schedule);
+    const out: Date[] = [];
+    for (let at = nextOccurrence(s, after); at !== undefined && out.length < count; at = nextOccurrence(s, at))
+        out.push(at);
+    return out;
+}

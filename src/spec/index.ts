@@ -1,9 +1,10 @@
 export { SPEC_DEFAULTS, DEFAULT_REFERENCE_MATCH } from './defaults.js';
-export { loadSpecFile, parseSpecText } from './load.js';
+export { loadSpecFile, parseSpecText, readSpecDocument, type SpecDocumentRead } from './load.js';
 export { formatPath, formatProblem, type InputProblem } from './problems.js';
 export { isLoopbackUrl } from '../util/url.js';
 export {
     migrationSpecSchema,
+    specNameSchema,
     type CredentialSpec,
     type EnvironmentSpec,
     type MigrationSpec,

@@ -10,10 +10,12 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
     return { line, column: offset - before.lastIndexOf('\n') };
 }
 
-export function parseSpecText(text: string, fileName: string): SpecResult {
-    let doc: unknown;
+/** A spec file's JSON as written (before validation), or the one problem that it is not JSON. */
+export type SpecDocumentRead = { ok: true; document: unknown } | { ok: false; problems: InputProblem[] };
+
+export function parseSpecJson(text: string, fileName: string): SpecDocumentRead {
     try {
-        doc = JSON.parse(text);
+        return { ok: true, document: JSON.parse(text) };
     } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         const position = /position (\d+)/.exec(message);
@@ -26,10 +28,15 @@ export function parseSpecText(text: string, fileName: string): SpecResult {
             .replace(/\s+/g, ' ');
         return { ok: false, problems: [{ path: '', message: `${fileName} is not valid JSON${at}: ${detail}` }] };
     }
-    return validateSpec(doc);
 }
 
-export async function loadSpecFile(path: string): Promise<SpecResult> {
+export function parseSpecText(text: string, fileName: string): SpecResult {
+    const read = parseSpecJson(text, fileName);
+    return read.ok ? validateSpec(read.document) : read;
+}
+
+/** Reads a spec file's JSON document as written; a missing file or broken JSON is one problem naming the file. */
+export async function readSpecDocument(path: string): Promise<SpecDocumentRead> {
     let text: string;
     try {
         text = await readFile(path, 'utf8');
@@ -46,5 +53,10 @@ export async function loadSpecFile(path: string): Promise<SpecResult> {
         };
         return { ok: false, problems: [problem] };
     }
-    return parseSpecText(text.replace(/^\uFEFF/, ''), path);
+    return parseSpecJson(text.replace(/^\uFEFF/, ''), path);
+}
+
+export async function loadSpecFile(path: string): Promise<SpecResult> {
+    const read = await readSpecDocument(path);
+    return read.ok ? validateSpec(read.document) : read;
 }

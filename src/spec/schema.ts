@@ -174,6 +174,11 @@ export const optionsSchema = z
         maxDeleteShare: SPEC_DEFAULTS.maxDeleteShare,
     });
 
+/** A spec's name: it names the spec's runs, its stored copy and its incremental state. */
+export const specNameSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
+    error: 'expected 1-63 letters, digits, ., _ or -, starting with a letter or digit',
+});
+
 /** Something to migrate: a table to copy, or a many-to-many relationship (whose sides may all be matched tables). */
 function hasWork(doc: { tables?: unknown; manyToMany?: unknown }): boolean {
     const listed = (value: unknown) => Array.isArray(value) && value.length > 0;
@@ -183,9 +188,7 @@ function hasWork(doc: { tables?: unknown; manyToMany?: unknown }): boolean {
 export const migrationSpecSchema = z
     .strictObject({
         $schema: z.string().optional(),
-        name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, {
-            error: 'expected 1-63 letters, digits, ., _ or -, starting with a letter or digit',
-        }),
+        name: specNameSchema,
         source: environmentSchema,
         target: environmentSchema,
         /** May be empty when manyToMany lists relationships between matched tables (users and security roles). */
