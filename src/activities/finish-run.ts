@@ -36,6 +36,9 @@ export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Prom
         finishedAt: input.finishedAt,
         trigger: input.trigger,
         failedRows: failedRows(input.tables, input.manyToMany),
+        readRows: input.totals.read,
+        writtenRows: input.totals.written,
+        durationMs: input.durationMs,
     });
     await appendEvents(
         store,

@@ -108,17 +108,36 @@ export function renderVerify(report: VerifyReport): string {
     return lines.join('\n');
 }
 
+/** An ISO 8601 instant as `2026-12-01 20:49:04Z` (UTC, whole seconds): short enough for a table. */
+export function when(iso: string | undefined): string {
+    return iso === undefined ? '' : `${iso.slice(0, 19).replace('T', ' ')}Z`;
+}
+
+/** `850 ms`, `42.1 s`, `12 min 5 s`, `3 h 20 min`. */
+export function duration(ms: number | undefined): string {
+    if (ms === undefined) return '';
+    if (ms < 1000) return `${ms} ms`;
+    if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+    const seconds = Math.round(ms / 1000);
+    if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
+    return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
+}
+
+const count = (value: number | undefined) => (value === undefined ? '' : n(value));
+
 export function renderRuns(runs: RunIndexEntry[]): string {
     if (runs.length === 0) return 'no runs yet';
     return table(
-        ['run', 'spec', 'status', 'started', 'finished', 'failed rows', 'trigger'],
+        ['run', 'spec', 'status', 'started', 'duration', 'read', 'written', 'failed', 'trigger'],
         runs.map((r) => [
             r.runId,
             r.spec,
             r.status,
-            r.startedAt,
-            r.finishedAt ?? '',
-            r.failedRows === undefined ? '' : n(r.failedRows),
+            when(r.startedAt),
+            duration(r.durationMs),
+            count(r.readRows),
+            count(r.writtenRows),
+            count(r.failedRows),
             r.trigger ?? '',
         ]),
     );

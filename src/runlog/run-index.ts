@@ -43,6 +43,9 @@ const entrySchema = z
         finishedAt: instant.optional(),
         trigger: z.string().max(64).optional(),
         failedRows: z.number().int().nonnegative().optional(),
+        readRows: z.number().int().nonnegative().optional(),
+        writtenRows: z.number().int().nonnegative().optional(),
+        durationMs: z.number().int().nonnegative().optional(),
     })
     .strict();
 

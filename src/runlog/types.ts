@@ -18,6 +18,10 @@ export interface RunIndexEntry {
     trigger?: string;
     /** Rows failed so far (or in the end); lets `runs` show problems without reading every summary. */
     failedRows?: number;
+    /** Once finished: the summary's rows read and written, and how long the run took, for the same reason. */
+    readRows?: number;
+    writtenRows?: number;
+    durationMs?: number;
 }
 
 export const RUN_STATUSES = ['running', 'succeeded', 'failed', 'cancelled', 'invalid'] as const;
