@@ -10,6 +10,7 @@ import { importCmtModule, planModule } from './commands/plan-command.js';
 import { runCommand } from './commands/run.js';
 import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
+import { specsCommand } from './commands/specs.js';
 import { verifyCommand } from './commands/verify.js';
 import { BadInputError, ExitCode, type CliIo } from './io.js';
 
@@ -21,6 +22,7 @@ export const COMMANDS: readonly CommandModule[] = [
     logCommand,
     importCmtModule,
     serveCommand,
+    specsCommand,
 ] as CommandModule[];
 
 export function buildProgram(

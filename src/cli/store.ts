@@ -1,7 +1,13 @@
-/** The CLI's run store: the filesystem store under `--log-dir` (default ./.dataverse-migrate). */
+/**
+ * The CLI's stores: the filesystem run store under `--log-dir` (default ./.dataverse-migrate), and the stored specs
+ * in its `specs/` folder, which `serve` and the `specs` command share (one function, so they cannot drift apart).
+ */
 import { resolve } from 'node:path';
+import { LocalRuns } from '../host/local-runs.js';
+import type { RunLookup } from '../host/run-state.js';
 import { createFileRunStore, DEFAULT_RUN_STORE_ROOT } from '../runlog/index.js';
 import type { RunStore } from '../runlog/types.js';
+import { createFileSpecStore, type SpecStore } from '../specstore/index.js';
 import type { CliIo } from './io.js';
 
 export function logRoot(io: CliIo, logDir: string | undefined): string {
@@ -11,4 +17,23 @@ export function logRoot(io: CliIo, logDir: string | undefined): string {
 export function cliStore(io: CliIo, logDir: string | undefined): { store: RunStore; root: string } {
     const root = logRoot(io, logDir);
     return { store: createFileRunStore(root), root };
+}
+
+/** The stored specs of a run store folder. */
+export function cliSpecStore(root: string): SpecStore {
+    return createFileSpecStore(root);
+}
+
+export interface CliSpecs {
+    specs: SpecStore;
+    /** Reads the state of a spec's runs from their journals (a run `serve` is playing included); starts nothing. */
+    lookup: RunLookup;
+    root: string;
+    close(): Promise<void>;
+}
+
+export function cliSpecs(io: CliIo, logDir: string | undefined): CliSpecs {
+    const { store, root } = cliStore(io, logDir);
+    const runs = new LocalRuns({ store, journalRoot: root, env: io.env });
+    return { specs: cliSpecStore(root), lookup: { runs, store }, root, close: () => runs.stop() };
 }

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../helpers/cli.js';
 
-const COMMANDS = ['plan', 'run', 'verify', 'runs', 'log', 'import-cmt'];
+const COMMANDS = ['plan', 'run', 'verify', 'runs', 'log', 'import-cmt', 'specs'];
 let dir: string;
 
 beforeAll(async () => {

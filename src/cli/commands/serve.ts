@@ -8,10 +8,9 @@ import { z } from 'zod';
 import { createConnector, listenApi, LocalRuns, specRunDeps, type ApiDeps } from '../../api/index.js';
 import { runTick, startTicker, type Ticker } from '../../schedule/index.js';
 import { readSetting } from '../../settings/index.js';
-import { createFileSpecStore } from '../../specstore/index.js';
 import { defineCommand } from '../command.js';
 import { ExitCode, type CliIo } from '../io.js';
-import { cliStore } from '../store.js';
+import { cliSpecStore, cliStore } from '../store.js';
 
 const options = z.object({
     port: z.coerce.number().int().min(0).max(65_535),
@@ -38,7 +37,7 @@ export async function startServe(io: CliIo, opts: ServeOptions): Promise<ServeHa
     const deps: ApiDeps = {
         runs,
         store,
-        specs: createFileSpecStore(root),
+        specs: cliSpecStore(root),
         env: io.env,
         connect,
         now: () => new Date(),
