@@ -161,7 +161,7 @@ export async function listPages(
     input: ListPagesInput,
     { signal }: ActivityOptions = {},
 ): Promise<ListPagesOutcome> {
-    const listingPath = ctx.paths.pages(input.table, input.chunk === undefined ? 'listing' : `listing-${input.chunk}`);
+    const listingPath = ctx.paths.listing(input.table, input.chunk);
     const stored = await ctx.store.readJson<ListPagesOutcome>(listingPath);
     if (stored) return stored;
     const started = Date.now();

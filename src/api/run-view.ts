@@ -2,9 +2,11 @@
  * GET /api/migrations/{id}: one run as scripts poll it. Status, phase, current tier and per-table counts come from
  * the orchestration's custom status while it runs, and from the summary once it has finished (the summary also
  * answers after the Durable history is purged). A cancel that was asked for but not reached yet shows as
- * `cancelRequested`.
+ * `cancelRequested`. Planned totals (pages and rows per table, from the run's listings) let a client show a percentage.
  */
+import { z } from 'zod';
 import type { CancelRequest } from '../run/cancel.js';
+import { plannedTotals, type PlannedTotals } from '../run/planned.js';
 import { isRunId } from '../run/run-id.js';
 import type { RunSummary } from '../run/summary.js';
 import type { RunInput, RunProgress } from '../orchestrators/contracts.js';
@@ -35,6 +37,8 @@ export interface RunView extends RunLinks {
     tiers?: number;
     tables: Record<string, TableProgress>;
     failedRows: number;
+    /** What the run's listings found so far, per table and in all; `complete` once every table is listed. */
+    planned?: PlannedTotals;
     startedAt?: string;
     finishedAt?: string;
     reason?: string;
@@ -66,6 +70,19 @@ function tablesOfSummary(summary: RunSummary): Record<string, TableProgress> {
     );
 }
 
+/** The tables a run's spec names (its plan's tables carry the same source names). */
+const specTables = z.looseObject({ tables: z.array(z.looseObject({ name: z.string() })) });
+
+async function planned(deps: ApiDeps, runId: string): Promise<PlannedTotals | undefined> {
+    const spec = specTables.safeParse(await deps.store.readJson(runPaths(runId).spec));
+    if (!spec.success) return undefined;
+    return plannedTotals(
+        deps.store,
+        runId,
+        spec.data.tables.map((t) => t.name),
+    );
+}
+
 /** The run's state, or 404 when neither the host nor the run store knows it. */
 export async function knownRun(deps: ApiDeps, runId: string): Promise<RunStateInfo> {
     const info = await runState(deps, runId);
@@ -77,9 +94,10 @@ export async function knownRun(deps: ApiDeps, runId: string): Promise<RunStateIn
 }
 
 export async function runView(request: ApiRequest, deps: ApiDeps, runId: string): Promise<RunView> {
-    const [info, cancel] = await Promise.all([
+    const [info, cancel, totals] = await Promise.all([
         knownRun(deps, runId),
         deps.store.readJson<CancelRequest>(runPaths(runId).cancel),
+        planned(deps, runId),
     ]);
     const { instance, summary } = info;
     const progress = isRecord(instance?.customStatus) ? (instance.customStatus as Partial<RunProgress>) : undefined;
@@ -99,6 +117,7 @@ export async function runView(request: ApiRequest, deps: ApiDeps, runId: string)
     if (progress?.phase !== undefined && !summary) view.phase = progress.phase;
     if (progress?.tier !== undefined && !summary) view.tier = progress.tier;
     if (progress?.tiers !== undefined && !summary) view.tiers = progress.tiers;
+    if (totals !== undefined && info.state !== 'invalid') view.planned = totals;
     const startedAt = summary?.startedAt ?? instance?.createdTime.toISOString();
     if (startedAt !== undefined) view.startedAt = startedAt;
     if (summary) {

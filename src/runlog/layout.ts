@@ -29,6 +29,10 @@ export const runPaths = (runId: string) => {
         /** Key ranges of one table (or intersect table) for one phase's key walk. */
         pages: (table: string, kind: string = 'copy') =>
             `${root}/pages/${segment(table, 'table')}.${segment(kind, 'page kind')}.json`,
+        /** What a table's listing found (its pages and rows), whole or one chunk of it: small, read for progress. */
+        listing: (table: string, chunk?: number) =>
+            `${root}/pages/${segment(table, 'table')}.${chunk === undefined ? 'listing' : `listing-${chunk}`}.json`,
+        pagesFolder: `${root}/pages/`,
         /** A page's follow-up work (deferred lookups, state changes, deletes). */
         work: (kind: string, table: string, page: number) =>
             `${root}/work/${segment(kind, 'work kind')}/${segment(table, 'table')}/${page}.json`,

@@ -66,6 +66,18 @@ describe('a run started over HTTP', () => {
         expect(view.tables.account).toMatchObject({ read: sourceAccounts, written: sourceAccounts - 1, failed: 1 });
         expect(view.tables.contact.read).toBe(h.source.dump('contact').length);
         expect(view.runtimeStatus).toBe('Completed');
+        // Planned totals, per table and in all, as the listings found them: what a percentage is taken of.
+        const contacts = h.source.dump('contact').length;
+        expect(view.planned).toEqual({
+            pages: Math.ceil(sourceAccounts / 50) + Math.ceil(contacts / 50),
+            rows: sourceAccounts + contacts,
+            complete: true,
+            tables: {
+                account: { pages: Math.ceil(sourceAccounts / 50), rows: sourceAccounts, complete: true },
+                contact: { pages: Math.ceil(contacts / 50), rows: contacts, complete: true },
+            },
+        });
+        expect(view.planned.pages).toBe(view.tables.account.pages + view.tables.contact.pages);
     });
 
     it('lists the history newest first, paged', async () => {
@@ -151,10 +163,23 @@ describe('cancel', () => {
             body: slow.spec({ name: 'cancel-me', tables, options: { pageSize: 20, writeBatchSize: 10 } }),
         });
         const runId = started.json.id;
-        // Wait for the copy to be under way.
+        // Wait for the copy to be under way; meanwhile the planned totals only grow, and cover what is done.
+        let plannedPages = 0;
         for (;;) {
             const view = await slow.call('getMigration', { params: { id: runId } });
-            if (view.json.phase === 'copy' && Object.values<any>(view.json.tables).some((t) => t.written > 0)) break;
+            const planned = view.json.planned;
+            if (planned) {
+                expect(planned.pages).toBeGreaterThanOrEqual(plannedPages);
+                plannedPages = planned.pages;
+                for (const [name, t] of Object.entries<any>(view.json.tables))
+                    expect(planned.tables[name].pages).toBeGreaterThanOrEqual(t.pages);
+            }
+            const copied = Object.entries<any>(view.json.tables).find(([, t]) => t.written > 0);
+            if (view.json.phase === 'copy' && copied) {
+                // A table whose copy is done was listed whole: its planned rows are the rows it read.
+                expect(planned.tables[copied[0]]).toMatchObject({ rows: copied[1].read, complete: true });
+                break;
+            }
             expect(view.json.summary).toBeUndefined();
             await new Promise((resolve) => setTimeout(resolve, 50));
         }
