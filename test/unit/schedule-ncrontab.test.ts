@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
     dueOccurrence,
     nextOccurrence,
+    nextOccurrences,
     parseSchedule,
     previousOccurrence,
     ScheduleError,
@@ -98,6 +99,13 @@ describe('NCrontab rules', () => {
         expect(next('0 0 0 29 2 *', '2026-03-01T00:00:00Z')).toBe('2028-02-29T00:00:00.000Z');
         expect(nextOccurrence('0 0 0 31 2 *', at('2026-01-01T00:00:00Z'))).toBeUndefined();
         expect(previousOccurrence('0 0 0 31 2 *', at('2026-01-01T00:00:00Z'))).toBeUndefined();
+    });
+
+    it('nextOccurrences lists the coming fire times in order, none for a schedule that never fires', () => {
+        const times = nextOccurrences('0 15 * * * *', at('2026-01-05T10:15:00Z'), 3).map((d) => d.toISOString());
+        expect(times).toEqual(['2026-01-05T11:15:00.000Z', '2026-01-05T12:15:00.000Z', '2026-01-05T13:15:00.000Z']);
+        expect(times).toEqual(upcoming('0 15 * * * *', '2026-01-05T10:15:00Z', 3));
+        expect(nextOccurrences('0 0 0 31 2 *', at('2026-01-01T00:00:00Z'), 5)).toEqual([]);
     });
 
     it('refuses a bad expression with every problem', () => {
