@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServe, type ServeHandle } from '../../src/cli/commands/serve.js';
 import { nextOccurrences } from '../../src/schedule/index.js';
-import { startSimulator } from '../../tools/dataverse-sim/src/index.js';
+import { startSimulator } from 'dataverse-sim';
 import { cli } from '../helpers/cli.js';
 import type { Sim } from './api-helpers.js';
 
