@@ -21,6 +21,7 @@ const summarySchema = z.object({
     ),
     manyToMany: z.record(z.string(), counts),
     totals: counts,
+    failedRows: z.number(),
 });
 const reportSchema = z.object({
     runId: z.string(),
@@ -89,8 +90,8 @@ export async function runMigrationChild(options: RunnerOptions): Promise<RunnerR
             `migration ${report.runId} did not succeed (${report.runtimeStatus}, ${report.summary?.status ?? 'no summary'}): ${JSON.stringify(report.summary?.reason ?? report.output)}`,
         );
     }
-    if (report.summary.totals.failed > 0) {
-        throw new Error(`migration ${report.runId} has ${report.summary.totals.failed} failed rows`);
+    if (report.summary.failedRows > 0) {
+        throw new Error(`migration ${report.runId} has ${report.summary.failedRows} failed rows`);
     }
     return { ...report, summary: report.summary };
 }

@@ -106,7 +106,7 @@ export async function runView(request: ApiRequest, deps: ApiDeps, runId: string)
         status: info.state,
         ...runLinks(request, runId),
         tables: summary ? tablesOfSummary(summary) : (progress?.tables ?? {}),
-        failedRows: summary?.totals.failed ?? progress?.failedRows ?? 0,
+        failedRows: summary?.failedRows ?? progress?.failedRows ?? 0,
     };
     const spec = summary?.spec ?? specNameOf(instance?.input);
     if (spec !== undefined) view.spec = spec;

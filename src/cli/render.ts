@@ -17,6 +17,19 @@ export function table(header: string[], rows: string[][]): string {
     return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...rows.map(fmt)].join('\n');
 }
 
+const PHASE_NAMES: Record<keyof RunSummary['phases'], string> = {
+    copy: 'copy',
+    deferred: 'deferred lookups',
+    state: 'states',
+    associate: 'many-to-many',
+    delete: 'deletes',
+};
+
+/**
+ * The run summary: per table its copy phase (source rows), then every phase in total. Each line adds up:
+ * read = written + skipped + failed; later phases count the rows they touched again (the errors log has a
+ * line for every failed one).
+ */
 export function renderSummary(summary: RunSummary): string {
     const lines: string[] = [`Run ${summary.runId} (${summary.spec}): ${summary.status}`];
     if (summary.reason) lines.push(`  ${summary.reason}`);
@@ -26,21 +39,10 @@ export function renderSummary(summary: RunSummary): string {
         n(t.copy.read),
         n(t.copy.written),
         n(t.copy.skipped),
-        n(t.copy.failed + t.deferred.failed + t.state.failed + t.delete.failed),
-        n(t.deferred.written),
-        n(t.state.written),
-        n(t.delete.written),
+        n(t.copy.failed),
         `${(t.ms / 1000).toFixed(1)} s`,
     ]);
-    if (rows.length > 0) {
-        lines.push(
-            '',
-            table(
-                ['table', 'mode', 'read', 'written', 'skipped', 'failed', 'deferred', 'state', 'deleted', 'time'],
-                rows,
-            ),
-        );
-    }
+    if (rows.length > 0) lines.push('', table(['table', 'mode', 'read', 'written', 'skipped', 'failed', 'time'], rows));
     const relationships = Object.entries(summary.manyToMany);
     if (relationships.length > 0) {
         lines.push(
@@ -51,6 +53,17 @@ export function renderSummary(summary: RunSummary): string {
             ),
         );
     }
+    const phases = (Object.keys(PHASE_NAMES) as Array<keyof RunSummary['phases']>)
+        .map((key) => [key, summary.phases[key]] as const)
+        .filter(([key, c]) => key === 'copy' || c.read > 0);
+    if (phases.length > 1)
+        lines.push(
+            '',
+            table(
+                ['phase', 'read', 'written', 'skipped', 'failed'],
+                phases.map(([key, c]) => [PHASE_NAMES[key], n(c.read), n(c.written), n(c.skipped), n(c.failed)]),
+            ),
+        );
     for (const refusal of summary.refusedDeletes ?? [])
         lines.push(
             `  refused: ${refusal.table} would have lost ${n(refusal.wouldDelete)} of ${n(refusal.targetRows)} rows`,
@@ -58,9 +71,11 @@ export function renderSummary(summary: RunSummary): string {
     for (const problem of summary.problems ?? [])
         lines.push(`  ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
     const { totals } = summary;
+    const later = summary.failedRows - totals.failed;
     lines.push(
         '',
-        `${n(totals.read)} rows read, ${n(totals.written)} written, ${n(totals.skipped)} skipped, ${n(totals.failed)} failed in ${(summary.durationMs / 1000).toFixed(1)} s`,
+        `${n(totals.read)} rows read: ${n(totals.written)} written, ${n(totals.skipped)} skipped, ${n(totals.failed)} failed` +
+            `${later > 0 ? ` (and ${n(later)} failed in later phases)` : ''} in ${(summary.durationMs / 1000).toFixed(1)} s`,
         `Log: ${summary.log.location}/${summary.log.events}`,
     );
     if (summary.log.errors.length > 0)

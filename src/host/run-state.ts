@@ -36,7 +36,7 @@ function fromSummary(summary: RunSummary): Pick<RunStateInfo, 'state' | 'failedR
     const state: RunState = summary.status === 'running' ? 'in-progress' : summary.status;
     return {
         state,
-        failedRows: summary.totals.failed,
+        failedRows: summary.failedRows,
         ...(summary.reason !== undefined ? { detail: summary.reason } : {}),
     };
 }

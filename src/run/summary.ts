@@ -55,7 +55,18 @@ export const finishedRunSchema = z.object({
     durationMs: z.number(),
     tables: z.record(z.string(), tableSummarySchema),
     manyToMany: z.record(z.string(), phaseCountsSchema),
+    /** The source rows of the copy phase: read = written + skipped + failed. */
     totals: z.object({ read: z.number(), written: z.number(), skipped: z.number(), failed: z.number() }),
+    /** Every phase summed over the tables (and relationships), each adding up the same way. */
+    phases: z.object({
+        copy: phaseCountsSchema,
+        deferred: phaseCountsSchema,
+        state: phaseCountsSchema,
+        associate: phaseCountsSchema,
+        delete: phaseCountsSchema,
+    }),
+    /** Failed rows of every phase: the lines of the errors log, what maxFailedRows counts. */
+    failedRows: z.number(),
     refusedDeletes: z.array(deleteRefusalSchema).optional(),
     problems: z.array(planIssueSchema).optional(),
     warnings: z.number().optional(),
@@ -96,13 +107,20 @@ export function copiedRows(tables: Record<string, TableSummary>): number {
     return Object.values(tables).reduce((n, t) => n + t.copy.read, 0);
 }
 
-export function totalsOf(
+/** Each phase summed over the tables and relationships. */
+export function phaseTotals(
     tables: Record<string, TableSummary>,
     manyToMany: Record<string, PhaseCounts>,
-): RunSummary['totals'] {
-    let sum = emptyCounts();
-    for (const t of Object.values(tables)) sum = addCounts(sum, t.copy);
-    return { read: sum.read, written: sum.written, skipped: sum.skipped, failed: failedRows(tables, manyToMany) };
+): FinishedRun['phases'] {
+    const list = Object.values(tables);
+    const sum = (pick: (t: TableSummary) => PhaseCounts) => list.map(pick).reduce(addCounts, emptyCounts());
+    return {
+        copy: sum((t) => t.copy),
+        deferred: sum((t) => t.deferred),
+        state: sum((t) => t.state),
+        associate: Object.values(manyToMany).reduce(addCounts, emptyCounts()),
+        delete: sum((t) => t.delete),
+    };
 }
 
 /** What the run orchestrator knows when it finishes, whatever stopped it. */
@@ -124,6 +142,7 @@ export interface RunEnding {
 export function finishedRun(ending: RunEnding): FinishedRun {
     const { plan, stop } = ending;
     const failed = failedRows(ending.tables, ending.manyToMany);
+    const phases = phaseTotals(ending.tables, ending.manyToMany);
     const status: RunStatus = stop?.status ?? (failed > 0 ? 'failed' : 'succeeded');
     const reason = stop?.reason ?? (failed > 0 ? `${failed} rows failed; see the errors log` : undefined);
     return {
@@ -139,7 +158,14 @@ export function finishedRun(ending: RunEnding): FinishedRun {
         durationMs: ending.finishedAt.getTime() - ending.startedAt.getTime(),
         tables: ending.tables,
         manyToMany: ending.manyToMany,
-        totals: totalsOf(ending.tables, ending.manyToMany),
+        totals: {
+            read: phases.copy.read,
+            written: phases.copy.written,
+            skipped: phases.copy.skipped,
+            failed: phases.copy.failed,
+        },
+        phases,
+        failedRows: failed,
         ...(ending.refusedDeletes ? { refusedDeletes: ending.refusedDeletes } : {}),
         ...(plan && plan.problems.length > 0 ? { problems: plan.problems } : {}),
         ...(plan ? { warnings: plan.warnings } : {}),
