@@ -142,7 +142,7 @@ function sameLookup(resolver: LookupResolver, value: LookupValue, actual: Return
 function clearingProperty(column: ColumnMapping, actual: ReturnType<typeof actualLookup>): string | undefined {
     const targets = column.lookup?.targets ?? [];
     const named = actual?.table ? targets.find((t) => t.table === actual.table) : undefined;
-    return (named ?? targets.find((t) => t.navigationProperty))?.navigationProperty;
+    return named?.navigationProperty ?? targets.find((t) => t.navigationProperty)?.navigationProperty;
 }
 
 export interface DecideOptions {
@@ -180,6 +180,7 @@ export function decideRow(
     }
 
     for (const { column, value } of expected.lookups) {
+        if (!creating && column.writable === 'create') continue; // never written on an update, so never failed
         const outcome = lookupOutcome(column, value, options.onUnresolvedLookup);
         if ('fail' in outcome) {
             return {
@@ -189,9 +190,9 @@ export function decideRow(
                 failure: { code: UNRESOLVED_LOOKUP_CODE, message: outcome.fail },
             };
         }
-        if (outcome.reason !== undefined) cleared.push(column.target);
+        // An unresolved value counts as cleared where it changes the row: dropped from a create, or emptied.
+        if (outcome.reason !== undefined && creating) cleared.push(column.target);
         if (outcome.want === 'keep') continue;
-        if (!creating && column.writable === 'create') continue;
         // Deferred lookups wait for their phase; so do update-only lookups of a row being created.
         const into = column.deferred || (creating && column.writable === 'update') ? deferred : payload;
         const actual = creating ? null : actualLookup(target, column.target);
@@ -201,6 +202,7 @@ export function decideRow(
             if (nav === undefined) continue;
             into[`${nav}@odata.bind`] = null;
             changed.push(column.target);
+            if (outcome.reason !== undefined && !creating) cleared.push(column.target);
             continue;
         }
         if (value.kind !== 'bind' || (!creating && sameLookup(resolver, value, actual))) continue;

@@ -121,7 +121,13 @@ export function mapLookupColumn(
             });
         } else {
             unresolved.push(referenced);
-            targets.push({ table: referenced, binding: { kind: 'unresolved', table: referenced } });
+            // Never bound, but a target value pointing there can still be cleared through its navigation property.
+            const nav = navigationProperty(run.target, targetAttr, referenced);
+            targets.push({
+                table: referenced,
+                ...(nav !== undefined ? { navigationProperty: nav } : {}),
+                binding: { kind: 'unresolved', table: referenced },
+            });
         }
     }
 

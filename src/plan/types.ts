@@ -53,7 +53,10 @@ export type LookupBinding =
 export interface LookupTarget {
     /** Logical name in the source (the `lookuplogicalname` annotation of a read value). */
     table: string;
-    /** Target navigation property: `parentcustomerid_account@odata.bind`. Absent when unresolved. */
+    /**
+     * Target navigation property: `parentcustomerid_account@odata.bind`. For an unresolved table, present when
+     * the target has one (values are never bound through it, but a target value pointing there is cleared by it).
+     */
     navigationProperty?: string;
     binding: LookupBinding;
 }

@@ -469,7 +469,71 @@ describe('decideRow: lookups that cannot be resolved', () => {
         );
         expect(decision.action).toBe('none');
         expect(decision.payload).toBeUndefined();
-        expect(decision.cleared).toEqual(['ownerid']);
+        // Nothing changes in the target, so nothing counts as cleared (it would, on every run).
+        expect(decision.cleared).toEqual([]);
+    });
+
+    it("'clear' empties a target value that points to a table neither copied nor matched", () => {
+        // Only contact is copied: a target contact whose parent is an account keeps it unless cleared
+        // through the account's navigation property (the plan keeps it for unresolved tables).
+        const contactOnly = planFor([{ name: 'contact' }]);
+        const onlyResolver = newResolver({ plan: contactOnly, references });
+        const table = contactOnly.tables.contact!;
+        const target = targetContact(lookupOf('parentcustomerid', ACCOUNT, 'account'));
+        for (const parent of [
+            lookupOf('parentcustomerid', null, 'account'),
+            lookupOf('parentcustomerid', ACCOUNT, 'account'),
+        ]) {
+            const expected = expectedRow(table, sourceContact(parent), onlyResolver);
+            const decision = decideRow(table, expected, target, onlyResolver, clear);
+            expect(decision.changed).toContain('parentcustomerid');
+            expect({ ...decision.payload, ...decision.deferred }).toMatchObject({
+                'parentcustomerid_account@odata.bind': null,
+            });
+        }
+    });
+
+    it("'clear' empties a single-target lookup whose table is not copied, and counts nothing once it is empty", () => {
+        const accountOnly = planFor([{ name: 'account', match: 'accountnumber_key' }]);
+        const onlyResolver = newResolver({ plan: accountOnly, references });
+        const table = accountOnly.tables.account!;
+        const column = table.columns.find((c) => c.target === 'originatingleadid')!;
+        expect(column.lookup?.targets[0]).toMatchObject({ table: 'lead', navigationProperty: 'originatingleadid' });
+        const source = {
+            accountid: ACCOUNT,
+            accountnumber: 'A-1',
+            name: 'Contoso',
+            ...lookupOf('originatingleadid', LEAD, 'lead'),
+        };
+        const expected = expectedRow(table, source, onlyResolver);
+        const leadHeld = decideRow(
+            table,
+            expected,
+            {
+                accountid: ACCOUNT,
+                accountnumber: 'A-1',
+                name: 'Contoso',
+                ...lookupOf('originatingleadid', LEAD, 'lead'),
+            },
+            onlyResolver,
+            clear,
+        );
+        expect({ ...leadHeld.payload, ...leadHeld.deferred }).toMatchObject({ 'originatingleadid@odata.bind': null });
+        expect(leadHeld.cleared).toEqual(['originatingleadid']);
+        const empty = decideRow(
+            table,
+            expected,
+            {
+                accountid: ACCOUNT,
+                accountnumber: 'A-1',
+                name: 'Contoso',
+                ...lookupOf('originatingleadid', null, 'lead'),
+            },
+            onlyResolver,
+            clear,
+        );
+        expect(empty.changed).not.toContain('originatingleadid');
+        expect(empty.cleared).toEqual([]);
     });
 
     it("'clear' empties a polymorphic lookup pointing to a table the plan does not map", () => {
