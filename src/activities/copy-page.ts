@@ -26,6 +26,7 @@ import { RunDocumentError } from '../run/activity-failure.js';
 import { isCancelRequested } from '../run/cancel.js';
 import { closeValues } from '../copy/state-messages.js';
 import { targetWriteTable, writeOptions } from '../copy/writes.js';
+import { MissingParents } from './missing-parents.js';
 import { settle } from './phase-page.js';
 import { pagesKind, workKinds, writeWork, type PageKind } from '../run/work.js';
 import type { ActivityOptions, CopyPageInput } from './contract.js';
@@ -114,6 +115,7 @@ export async function copyPage(
             failures.add({
                 sourceId: String(row[table.source.primaryId]),
                 code: MISSING_KEY_CODE,
+                column: empty,
                 message: `the alternate key column '${empty}' is empty, so the row cannot be matched in the target`,
             });
             continue;
@@ -158,13 +160,19 @@ export async function copyPage(
     ]);
 
     const succeeded: Array<{ expected: ExpectedRow; decision: RowDecision }> = [];
-    const idOf = (entry: (typeof decisions)[number]) => entry.expected.sourceId;
+    type Entry = (typeof decisions)[number];
+    const idOf = (entry: Entry) => entry.expected.sourceId;
+    const refused: Array<{ entry: Entry; result: WriteResult | undefined }> = [];
+    const onFailed = (entry: Entry, result: WriteResult | undefined) => refused.push({ entry, result });
     const written = (field: 'created' | 'updated') => (entry: (typeof decisions)[number]) => {
         counts[field] = (counts[field] ?? 0) + 1;
         succeeded.push(entry);
     };
-    settle(creates, createResults, idOf, counts, failures, { onWritten: written('created') });
-    settle(updates, updateResults, idOf, counts, failures, { onWritten: written('updated') });
+    settle(creates, createResults, idOf, counts, failures, { onWritten: written('created'), onFailed });
+    settle(updates, updateResults, idOf, counts, failures, { onWritten: written('updated'), onFailed });
+    const parents = new MissingParents(ctx, table);
+    for (const { entry, result } of refused)
+        failures.add(await parents.describe(entry.expected.sourceId, entry.decision.payload, result));
     for (const entry of decisions) {
         if (entry.decision.action === 'none') {
             counts.skipped++;

@@ -5,9 +5,11 @@
  * of being created half-empty.
  */
 import { targetWriteTable, writeOptions } from '../copy/writes.js';
+import type { WriteResult } from '../dataverse/client-types.js';
 import type { RunContext } from '../run/run-context.js';
 import { readWork, workKinds } from '../run/work.js';
 import type { ActivityOptions, PhasePageInput } from './contract.js';
+import { MissingParents } from './missing-parents.js';
 import { runPhasePage, settle, type PhasePageOutcome } from './phase-page.js';
 import type { DeferredItem } from './work-items.js';
 
@@ -26,7 +28,13 @@ export function patchDeferredPage(
                 items.map((i) => i.row),
                 writeOptions(ctx.plan, table, signal),
             );
-            settle(items, results, (i) => i.sourceId, counts, failures);
+            const parents = new MissingParents(ctx, table);
+            const refused: Array<{ item: DeferredItem; result: WriteResult | undefined }> = [];
+            settle(items, results, (i) => i.sourceId, counts, failures, {
+                onFailed: (item, result) => refused.push({ item, result }),
+            });
+            for (const { item, result } of refused)
+                failures.add(await parents.describe(item.sourceId, item.row, result));
         },
     });
 }

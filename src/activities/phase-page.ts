@@ -26,9 +26,9 @@ export function chunked<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
- * Counts one write result per item: an ok result that `isUnchanged` recognises (already as wanted: a
- * 404 on delete, a duplicate association) is unchanged, other ok results are written, the rest are
- * failed rows; `onWritten` sees each written item.
+ * Counts one write result per item: an ok result with `unchangedStatus` (already as wanted: a 404 on
+ * delete, a duplicate association) is unchanged, other ok results are written, the rest are failed rows
+ * (logged as they are, or handed to `onFailed` to log with more detail); `onWritten` sees each written item.
  */
 export function settle<T>(
     items: readonly T[],
@@ -36,7 +36,11 @@ export function settle<T>(
     idOf: (item: T) => string,
     counts: PhaseCounts,
     failures: FailureLog,
-    options: { unchangedStatus?: number; onWritten?: (item: T) => void } = {},
+    options: {
+        unchangedStatus?: number;
+        onWritten?: (item: T) => void;
+        onFailed?: (item: T, result: WriteResult | undefined) => void;
+    } = {},
 ): void {
     items.forEach((item, i) => {
         const result = results[i];
@@ -46,7 +50,8 @@ export function settle<T>(
         } else if (result?.ok) {
             counts.written++;
             options.onWritten?.(item);
-        } else failures.addResult(idOf(item), result ?? { index: i, ok: false, message: 'no result for this row' });
+        } else if (options.onFailed) options.onFailed(item, result);
+        else failures.addResult(idOf(item), result ?? { index: i, ok: false, message: 'no result for this row' });
     });
 }
 

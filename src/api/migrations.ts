@@ -6,8 +6,7 @@
 import { z } from 'zod';
 import { requestCancel } from '../run/cancel.js';
 import { newRunId } from '../run/run-id.js';
-import { FAILED_ROW_HEADER, MAX_RUNS_LIMIT, runPaths } from '../runlog/index.js';
-import { UTF8_BOM } from '../runlog/csv.js';
+import { failedRowsCsv, MAX_RUNS_LIMIT, readRunFailedRows, runPaths } from '../runlog/index.js';
 import { formatPath } from '../spec/index.js';
 import { isFinishedState, startRun, startSpecRun, type SpecRunOutcome } from '../schedule/index.js';
 import { specRunDeps } from './allow-list.js';
@@ -133,31 +132,18 @@ const errorsQuery = z.object({
         .optional(),
 });
 
-/** A table's CSV without its BOM and header record (the header has no quoted field, so it ends at the first CRLF). */
-function recordsOf(csv: string): string {
-    const text = csv.startsWith(UTF8_BOM) ? csv.slice(UTF8_BOM.length) : csv;
-    const end = text.indexOf('\r\n');
-    return end < 0 ? '' : text.slice(end + 2);
-}
-
 export async function getMigrationErrors(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
     const runId = routeRunId(request);
     const { table } = parseQuery(request, errorsQuery);
-    const paths = runPaths(runId);
-    const files =
-        table === undefined
-            ? (await deps.store.list(paths.errorsFolder)).filter((f) => f.endsWith('.csv'))
-            : [paths.errors(table)];
-    const texts = (await Promise.all(files.map((f) => deps.store.readText(f)))).filter((t) => t !== undefined);
-    if (texts.length === 0) await knownRun(deps, runId);
-    const header = `${UTF8_BOM}${FAILED_ROW_HEADER.join(',')}\r\n`;
+    const rows = await readRunFailedRows(deps.store, runId, table);
+    if (rows.length === 0) await knownRun(deps, runId);
     return {
         status: 200,
         headers: {
             'Content-Type': 'text/csv; charset=utf-8',
             'Content-Disposition': `attachment; filename="${runId}-errors${table ? `-${table}` : ''}.csv"`,
         },
-        text: header + texts.map(recordsOf).join(''),
+        text: failedRowsCsv(rows),
     };
 }
 

@@ -43,7 +43,7 @@ export interface RowDecision {
     changed: string[];
     /** Lookup columns cleared because their value could not be resolved (onUnresolvedLookup 'clear'). */
     cleared: string[];
-    failure?: { code: string; message: string };
+    failure?: { code: string; column: string; message: string };
 }
 
 export const UNRESOLVED_LOOKUP_CODE = 'UnresolvedLookup';
@@ -187,7 +187,7 @@ export function decideRow(
                 action: 'fail',
                 changed: [],
                 cleared: [],
-                failure: { code: UNRESOLVED_LOOKUP_CODE, message: outcome.fail },
+                failure: { code: UNRESOLVED_LOOKUP_CODE, column: column.target, message: outcome.fail },
             };
         }
         // An unresolved value counts as cleared where it changes the row: dropped from a create, or emptied.

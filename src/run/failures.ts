@@ -1,7 +1,7 @@
 /**
  * Failed rows go to the run's error log, one CSV per table (the columns of FAILED_ROW_HEADER: table,
- * source id, phase, HTTP status, Dataverse error code, message, time), appended once per page so
- * concurrent pages never interleave.
+ * source id, phase, HTTP status, Dataverse error code, the column when known, message, time), appended
+ * once per page so concurrent pages never interleave.
  */
 import type { WriteResult } from '../dataverse/client-types.js';
 import { FAILED_ROW_HEADER } from '../runlog/failed-rows.js';
@@ -13,6 +13,8 @@ export interface RowFailure {
     sourceId: string;
     status?: number;
     code?: string;
+    /** The column the failure is about, when known (an empty key, an unresolved or missing parent). */
+    column?: string;
     message: string;
 }
 
@@ -36,6 +38,7 @@ export class FailureLog {
             this.phase,
             failure.status === undefined ? '' : String(failure.status),
             failure.code ?? '',
+            failure.column ?? '',
             failure.message,
             this.ctx.now().toISOString(),
         ]);

@@ -50,3 +50,43 @@ function checkFields(path: string, what: string, fields: readonly string[]): voi
             throw new TypeError(`appendCsv ${path}: ${what} field ${column} is not a string`);
     });
 }
+
+/** A field as it was before `csvField` neutralised it (a leading `'` before a formula start). */
+function unneutralised(value: string): string {
+    return value.startsWith("'") && FORMULA_START.test(value.slice(1)) ? value.slice(1) : value;
+}
+
+/** The records of a CSV document written by these functions (BOM, RFC 4180 quoting, CRLF or LF). */
+export function parseCsv(text: string): string[][] {
+    const records: string[][] = [];
+    let record: string[] = [];
+    let field = '';
+    let quoted = false;
+    let i = text.startsWith(UTF8_BOM) ? 1 : 0;
+    const endField = () => {
+        record.push(unneutralised(field));
+        field = '';
+    };
+    for (; i < text.length; i++) {
+        const c = text[i]!;
+        if (quoted) {
+            if (c === '"' && text[i + 1] === '"') {
+                field += '"';
+                i++;
+            } else if (c === '"') quoted = false;
+            else field += c;
+        } else if (c === '"' && field === '') quoted = true;
+        else if (c === ',') endField();
+        else if (c === '\n' || c === '\r') {
+            if (c === '\r' && text[i + 1] === '\n') i++;
+            endField();
+            records.push(record);
+            record = [];
+        } else field += c;
+    }
+    if (field !== '' || record.length > 0) {
+        endField();
+        records.push(record);
+    }
+    return records;
+}

@@ -13,6 +13,6 @@ export {
     type StorageSettings,
 } from './settings.js';
 export { RunStoreError } from './errors.js';
-export { FAILED_ROW_HEADER } from './failed-rows.js';
+export { FAILED_ROW_HEADER, failedRowsCsv, readRunFailedRows, type FailedRow } from './failed-rows.js';
 export { RUN_STATUSES } from './types.js';
 export { DEFAULT_RUNS_LIMIT, MAX_RUNS_LIMIT } from './run-index.js';

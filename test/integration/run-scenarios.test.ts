@@ -31,8 +31,17 @@ describe('a run with a row the target refuses', () => {
 
     it('writes every other row and records the refused one with its code', async () => {
         // The target already holds another account with the same alternate key value.
+        // One that a contact points to, so the contact's failure shows where it came from.
         const accounts = pair.source.dump('account') as Array<{ accountid: string; accountnumber: string | null }>;
-        refused = accounts.find((a) => a.accountnumber) as { accountid: string; accountnumber: string };
+        const parents = new Set(
+            (pair.source.dump('contact') as Array<{ parentcustomerid?: { id: string; table: string } | null }>)
+                .filter((c) => c.parentcustomerid?.table === 'account')
+                .map((c) => c.parentcustomerid!.id.toLowerCase()),
+        );
+        refused = accounts.find((a) => a.accountnumber && parents.has(a.accountid.toLowerCase())) as {
+            accountid: string;
+            accountnumber: string;
+        };
         await api(pair.target, 'POST', 'accounts', { name: 'Squatter', accountnumber: refused.accountnumber });
 
         const { code, summary } = await runJson(pair, specPath);
@@ -52,6 +61,19 @@ describe('a run with a row the target refuses', () => {
         const log = await dvm(pair, ['log', summary.runId, '--errors']);
         expect(log.code).toBe(0);
         expect(log.stdout).toContain(refused.accountid);
+
+        // The contacts of that account fail too, and say why: the column, and the parent's own failure.
+        const rows = JSON.parse((await dvm(pair, ['log', summary.runId, '--errors', '--json'])).stdout).errors;
+        const knockOn = rows.filter((r: any) => r.table === 'contact');
+        expect(knockOn.length).toBeGreaterThan(0);
+        for (const row of knockOn) {
+            // account <-> contact is a cycle: the contact's parent lookup is patched in the deferred phase.
+            expect(row).toMatchObject({ phase: 'deferred', status: '404', column: 'parentcustomerid' });
+            expect(row.message).toBe(
+                `parentcustomerid points to account ${refused.accountid.toLowerCase()}, which failed earlier in this run ` +
+                    `(copy phase, 0x80040237: ${rows.find((r: any) => r.table === 'account').message})`,
+            );
+        }
     });
 
     it('a second run changes nothing but retries the refused row, and runs lists both', async () => {

@@ -290,6 +290,7 @@ describe.each(implementations)('$name run store', (implementation) => {
             'copy',
             '400',
             '0x80040237',
+            '',
             'Cannot insert duplicate key, "name"',
             '2025-01-01T10:00:00.000Z',
         ];

@@ -1,5 +1,6 @@
 /** `dataverse-migrate log RUNID`: the events of one run, or with --errors its failed rows (CSV). */
 import { z } from 'zod';
+import { failedRowsCsv, readRunFailedRows } from '../../runlog/failed-rows.js';
 import { runPaths } from '../../runlog/layout.js';
 import { defineCommand } from '../command.js';
 import { BadInputError, ExitCode } from '../io.js';
@@ -43,16 +44,10 @@ export const logCommand = defineCommand({
         const paths = runPaths(runId);
         if ((await store.readJson(paths.spec)) === undefined) throw new BadInputError([`no run '${runId}' in ${root}`]);
         if (opts.errors) {
-            const files = (await store.list(paths.errorsFolder)).filter((f) => f.endsWith('.csv'));
-            if (opts.json) {
-                const texts = await Promise.all(
-                    files.map(async (f) => ({ file: f, csv: (await store.readText(f)) ?? '' })),
-                );
-                io.stdout(`${JSON.stringify({ errors: texts }, null, 2)}\n`);
-            } else {
-                for (const file of files) io.stdout((await store.readText(file)) ?? '');
-                if (files.length === 0) io.stderr('no failed rows\n');
-            }
+            const rows = await readRunFailedRows(store, runId);
+            if (opts.json) io.stdout(`${JSON.stringify({ errors: rows }, null, 2)}\n`);
+            else if (rows.length > 0) io.stdout(failedRowsCsv(rows));
+            else io.stderr('no failed rows\n');
             return ExitCode.Success;
         }
         const lines = await store.readLines(paths.events);
