@@ -6,7 +6,8 @@
 import { runPaths, statePath } from '../runlog/layout.js';
 import { appendEvents } from '../run/events.js';
 import type { TableSyncState } from '../run/sync-state.js';
-import { failedRows, type RunSummary } from '../run/summary.js';
+import { cancelledReason, readCancelRequest } from '../run/cancel.js';
+import type { RunSummary } from '../run/summary.js';
 import type { ActivityDeps } from '../run/run-context.js';
 import type { FinishRunInput } from './contract.js';
 
@@ -15,6 +16,14 @@ export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Prom
     const paths = runPaths(input.runId);
     const errors = (await store.list(paths.errorsFolder)).filter((p) => p.endsWith('.csv'));
     const summary: RunSummary = { ...input, log: { location: store.location, events: paths.events, errors } };
+    if (input.status === 'cancelled') {
+        // Who asked and why, from the request itself (the orchestrator cannot read the store).
+        const request = await readCancelRequest(store, input.runId);
+        if (request) {
+            summary.cancel = request;
+            summary.reason = cancelledReason(request);
+        }
+    }
 
     const committed: string[] = [];
     if (input.status === 'succeeded' || input.status === 'failed') {
@@ -35,7 +44,7 @@ export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Prom
         status: input.status,
         finishedAt: input.finishedAt,
         trigger: input.trigger,
-        failedRows: failedRows(input.tables, input.manyToMany),
+        failedRows: input.failedRows,
         readRows: input.totals.read,
         writtenRows: input.totals.written,
         durationMs: input.durationMs,
@@ -47,7 +56,7 @@ export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Prom
             {
                 type: 'run-finished',
                 status: input.status,
-                ...(input.reason ? { message: input.reason } : {}),
+                ...(summary.reason ? { message: summary.reason } : {}),
                 totals: input.totals,
                 ...(committed.length > 0 ? { incrementalStateCommitted: committed } : {}),
             },

@@ -163,7 +163,7 @@ export async function cancelMigration(request: ApiRequest, deps: ApiDeps): Promi
         throw new ApiError(409, 'already-finished', `run ${runId} has finished (${info.state}): nothing to cancel`, {
             status: info.state,
         });
-    await requestCancel(deps.store, runId, parsed.data.reason ?? 'cancelled over the HTTP API', deps.now());
+    await requestCancel(deps.store, runId, { by: 'HTTP API', reason: parsed.data.reason }, deps.now());
     return {
         status: 202,
         headers: { Location: runLinks(request, runId).statusUrl },

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { PlanIssue } from '../plan/types.js';
 import { RUN_STATUSES, type RunStatus } from '../runlog/types.js';
+import type { CancelRequest } from './cancel.js';
 import { TABLE_MODES, type TableMode } from './sync-state.js';
 import { emptyCounts, addCounts, phaseCountsSchema, type PhaseCounts } from './outcomes.js';
 
@@ -78,6 +79,8 @@ export type FinishedRun = z.infer<typeof finishedRunSchema>;
 
 export interface RunSummary extends FinishedRun {
     log: { location: string; events: string; errors: string[] };
+    /** A cancelled run: who asked, why and when (the finish activity reads the request). */
+    cancel?: CancelRequest;
 }
 
 export function emptyTableSummary(mode: TableMode): TableSummary {

@@ -194,13 +194,18 @@ describe('cancel', () => {
 
         const view = await slow.finished(runId, 120_000);
         expect(view.status).toBe('cancelled');
-        expect(view.summary.reason).toMatch(/cancelled on request/);
+        expect(view.summary.reason).toBe('cancelled on request by HTTP API (test cancel): stopped at a page boundary');
+        expect(view.summary.cancel).toMatchObject({ by: 'HTTP API', reason: 'test cancel' });
         const copied = slow.target.dump('account').length + slow.target.dump('contact').length;
         const source = slow.source.dump('account').length + slow.source.dump('contact').length;
         expect(copied).toBeLessThan(source);
         const log = await slow.call('getMigrationLog', { params: { id: runId } });
         expect(log.json.events.map((e: any) => e.type)).toContain('cancelled');
-        expect(log.json.events.at(-1)).toMatchObject({ type: 'run-finished', status: 'cancelled' });
+        expect(log.json.events.at(-1)).toMatchObject({
+            type: 'run-finished',
+            status: 'cancelled',
+            message: view.summary.reason,
+        });
     }, 180_000);
 });
 

@@ -5,6 +5,7 @@
  * the run to stop at the next page boundary; a second Ctrl-C stops at once; `--resume RUNID` continues
  * an interrupted run from its journal without copying completed pages again.
  */
+import { hostname, userInfo } from 'node:os';
 import { z } from 'zod';
 import { requestCancel } from '../../run/cancel.js';
 import { RunDocumentError } from '../../run/activity-failure.js';
@@ -26,6 +27,15 @@ const options = z.object({
     json: z.boolean().optional(),
     logDir: z.string().optional(),
 });
+
+/** The user and machine the command runs as, for the record of who cancelled. */
+function whoAmI(): string {
+    try {
+        return `${userInfo().username}@${hostname()}`;
+    } catch {
+        return hostname();
+    }
+}
 
 function exitCodeOf(summary: RunSummary): ExitCode {
     if (summary.status === 'succeeded') return ExitCode.Success;
@@ -95,7 +105,7 @@ export const runCommand = defineCommand({
         if (!opts.json) io.stderr(`Run ${runId} (${specName}); log in ${root}/runs/${runId}/\n`);
         const detach = onInterrupt(
             io,
-            () => requestCancel(store, runId, 'Ctrl-C'),
+            () => requestCancel(store, runId, { by: `Ctrl-C (${whoAmI()})` }),
             () => run.stop(),
         );
         try {
