@@ -16,6 +16,7 @@ import { readSourceByIds, readSourceRange, readTargetRows, type ReadOptions } fr
 import {
     addressIdentity,
     decideRow,
+    missingKey,
     expectedRow,
     lookupsToCompare,
     type ExpectedRow,
@@ -43,13 +44,6 @@ export interface CopyPageOutcome {
     stateWork: number;
     cancelled?: boolean;
     ms: number;
-}
-
-export const MISSING_KEY_CODE = 'MissingKey';
-
-function hasEmptyKey(table: TablePlan, row: Row): string | undefined {
-    if (table.match.kind !== 'key') return undefined;
-    return table.match.sourceColumns.find((c) => row[c] === null || row[c] === undefined || row[c] === '');
 }
 
 async function readPageRows(
@@ -110,14 +104,9 @@ export async function copyPage(
     const expected: ExpectedRow[] = [];
     const addressable: Row[] = [];
     for (const row of rows) {
-        const empty = hasEmptyKey(table, row);
-        if (empty !== undefined) {
-            failures.add({
-                sourceId: String(row[table.source.primaryId]),
-                code: MISSING_KEY_CODE,
-                column: empty,
-                message: `the alternate key column '${empty}' is empty, so the row cannot be matched in the target`,
-            });
+        const missing = missingKey(table, row);
+        if (missing) {
+            failures.add({ sourceId: String(row[table.source.primaryId]), ...missing });
             continue;
         }
         addressable.push(row);

@@ -1,17 +1,23 @@
 /**
- * POST /api/plans: the dry run. The spec (a body or a stored spec) is planned against both environments, as
- * `dataverse-migrate plan --json` does: tiers with row and page estimates, deferred lookups, many-to-many,
- * deletes, warnings and problems. Nothing is written anywhere. 200 when the plan is valid, 422 with the same
- * document when it has problems.
+ * POST /api/plans: the plan of a spec (a body or a stored spec) against both environments, as
+ * `dataverse-migrate plan --json` makes it: tiers with row and page estimates, deferred lookups, many-to-many,
+ * deletes, warnings and problems. With `?diff=true`, also the dry run of `run --dry-run`: both sides read,
+ * and per table what a run would create, update, delete and fail, and whether a threshold would stop it.
+ * Nothing is written anywhere. 200 when the plan is valid, 422 with the same document when it has problems.
  */
+import { z } from 'zod';
 import { preparePlan } from '../plan/prepare.js';
 import { planSummaryJson } from '../plan/summary.js';
-import { readJsonBody } from './body.js';
+import { dryRun } from '../verify/dry-run.js';
+import { parseQuery, readJsonBody } from './body.js';
 import { notFound } from './errors.js';
 import { assertRunnable, checkSpecDocument, parseSpecBody } from './spec-input.js';
 import type { ApiDeps, ApiRequest, ApiResponse } from './types.js';
 
+const plansQuery = z.object({ diff: z.enum(['true', 'false']).optional() });
+
 export async function createPlan(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
+    const { diff } = parseQuery(request, plansQuery);
     const body = parseSpecBody(await readJsonBody(request, deps));
     let spec;
     if (body.kind === 'stored') {
@@ -20,13 +26,25 @@ export async function createPlan(request: ApiRequest, deps: ApiDeps): Promise<Ap
         spec = checkSpecDocument(stored.spec).spec;
     } else spec = body.spec;
     assertRunnable(deps, spec);
-    const { plan, estimates } = await preparePlan(spec, deps.connect(spec));
+    const clients = deps.connect(spec);
+    const { plan, estimates } = await preparePlan(spec, clients);
     const summary = planSummaryJson(plan);
     const tiers = summary.tiers.map((tier) => ({
         tables: tier.tables.map((t) => ({ ...t, ...(estimates[t.name] ?? {}) })),
     }));
+    const valid = plan.problems.length === 0;
+    const changes = diff === 'true' && valid ? await dryRun(spec, clients, { samples: 5 }) : undefined;
     return {
-        status: plan.problems.length > 0 ? 422 : 200,
-        json: { spec: spec.name, source: plan.sourceUrl, target: plan.targetUrl, ...summary, tiers },
+        status: valid ? 200 : 422,
+        json: {
+            spec: spec.name,
+            source: plan.sourceUrl,
+            target: plan.targetUrl,
+            ...summary,
+            tiers,
+            ...(changes
+                ? { diff: { tables: changes.tables, manyToMany: changes.manyToMany, stops: changes.stops } }
+                : {}),
+        },
     };
 }

@@ -5,6 +5,12 @@ import type { VerifyReport } from '../verify/verify.js';
 
 const n = (value: number) => value.toLocaleString('en-US');
 
+/** A column value for a terminal: strings quoted, objects as JSON, long values cut. */
+export function formatValue(value: unknown): string {
+    const text = value === null || value === undefined ? 'null' : JSON.stringify(value);
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
 /** Columns padded to their widest cell; numbers right-aligned. */
 export function table(header: string[], rows: string[][]): string {
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -94,8 +100,10 @@ export function renderVerify(report: VerifyReport): string {
         n(t.missing),
         n(t.extra),
         n(t.different),
+        n(t.failing),
     ]);
-    if (rows.length > 0) lines.push(table(['table', 'source', 'target', 'missing', 'extra', 'different'], rows));
+    if (rows.length > 0)
+        lines.push(table(['table', 'source', 'target', 'missing', 'extra', 'different', 'failing'], rows));
     const relationships = Object.entries(report.manyToMany);
     if (relationships.length > 0) {
         lines.push(
@@ -117,7 +125,13 @@ export function renderVerify(report: VerifyReport): string {
     for (const [name, t] of Object.entries(report.tables)) {
         if (t.samples.missing.length > 0) lines.push(`${name} missing in the target: ${t.samples.missing.join(', ')}`);
         if (t.samples.extra.length > 0) lines.push(`${name} extra in the target: ${t.samples.extra.join(', ')}`);
-        for (const d of t.samples.different) lines.push(`${name} ${d.id} differs in ${d.columns.join(', ')}`);
+        for (const d of t.samples.different) {
+            lines.push(`${name} ${d.id} differs in ${d.columns.join(', ')}`);
+            for (const [column, v] of Object.entries(d.values ?? {}))
+                lines.push(`  ${column}: target ${formatValue(v.target)}, source ${formatValue(v.source)}`);
+        }
+        for (const f of t.samples.failing)
+            lines.push(`${name} ${f.id} cannot be copied (${f.code}${f.column ? `, ${f.column}` : ''}): ${f.message}`);
     }
     lines.push('', report.identical ? 'identical' : 'different');
     return lines.join('\n');

@@ -25,6 +25,23 @@ export interface ExpectedRow {
     state?: { state: number; status: number };
 }
 
+export const MISSING_KEY_CODE = 'MissingKey';
+
+/** A source row of a key-matched table whose alternate-key value is empty: it cannot be matched, so it fails. */
+export function missingKey(
+    table: TablePlan,
+    row: Row,
+): { code: string; column: string; message: string } | undefined {
+    if (table.match.kind !== 'key') return undefined;
+    const empty = table.match.sourceColumns.find((c) => row[c] === null || row[c] === undefined || row[c] === '');
+    if (empty === undefined) return undefined;
+    return {
+        code: MISSING_KEY_CODE,
+        column: empty,
+        message: `the alternate key column '${empty}' is empty, so the row cannot be matched in the target`,
+    };
+}
+
 export interface StateChange {
     state: number;
     status: number;

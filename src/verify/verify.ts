@@ -14,14 +14,32 @@ import type { MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../environments/index.js';
 import { intersectNames } from '../copy/intersect.js';
 import { matchedReferenceIds, sideTargetIds } from '../copy/id-map.js';
-import { LookupResolver } from '../copy/lookups.js';
 import { collectRows, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
-import { addressIdentity, decideRow, expectedRow, lookupsToCompare, targetIdentity } from '../copy/row-plan.js';
+import { actualLookup, LookupResolver } from '../copy/lookups.js';
+import {
+    addressIdentity,
+    decideRow,
+    expectedRow,
+    lookupsToCompare,
+    missingKey,
+    targetIdentity,
+    type ExpectedRow,
+} from '../copy/row-plan.js';
 import { storedReferences, type StoredReferences } from '../run/run-context.js';
 
 export interface DifferentRow {
     id: string;
     columns: string[];
+    /** With `values`: per column, what the source wants (mapped as the copy would write it) and what the target has. */
+    values?: Record<string, { source: unknown; target: unknown }>;
+}
+
+/** A source row a copy would fail (an empty alternate key, a lookup that cannot be resolved under 'fail'). */
+export interface FailingRow {
+    id: string;
+    code: string;
+    column?: string;
+    message: string;
 }
 
 export interface TableVerification {
@@ -30,7 +48,9 @@ export interface TableVerification {
     missing: number;
     extra: number;
     different: number;
-    samples: { missing: string[]; extra: string[]; different: DifferentRow[] };
+    /** Source rows a copy would fail: not counted as missing or different. */
+    failing: number;
+    samples: { missing: string[]; extra: string[]; different: DifferentRow[]; failing: FailingRow[] };
 }
 
 export interface RelationshipVerification {
@@ -61,6 +81,8 @@ export interface VerifyOptions {
     /** Key ranges compared at once per table (default 4). */
     concurrency?: number;
     progress?: (table: string, rangesDone: number, ranges: number) => void;
+    /** Sample rows that differ carry the source and target values of each column that differs. */
+    values?: boolean;
     signal?: AbortSignal;
 }
 
@@ -90,6 +112,35 @@ interface Env {
     source: DataverseClient;
     target: DataverseClient;
     samples: number;
+    values: boolean;
+}
+
+/** The value a column has on each side, as the copy compares them (lookups by the target row they point to). */
+function valuesOf(
+    table: TablePlan,
+    e: ExpectedRow,
+    target: Row,
+    columns: readonly string[],
+    resolver: LookupResolver,
+): Record<string, { source: unknown; target: unknown }> {
+    const values: Record<string, { source: unknown; target: unknown }> = {};
+    for (const column of columns) {
+        const plain = e.values.find((v) => v.column.target === column);
+        if (plain) {
+            values[column] = { source: plain.value, target: target[column] ?? null };
+            continue;
+        }
+        const lookup = e.lookups.find((l) => l.column.target === column);
+        if (lookup) {
+            const actual = actualLookup(target, column);
+            values[column] = {
+                source: lookup.value.kind === 'bind' ? (resolver.targetIdOf(lookup.value) ?? lookup.value.bind) : null,
+                target: actual ? actual.id : null,
+            };
+        } else if (column === table.state?.targetStateColumn)
+            values[column] = { source: e.state ?? null, target: target[column] ?? null };
+    }
+    return values;
 }
 
 async function verifyRange(
@@ -98,9 +149,17 @@ async function verifyRange(
     range: KeyRange,
     result: TableVerification,
     signal?: AbortSignal,
-): Promise<void> {
-    const sourceRows = await readSourceRange(env.source, table, range, { signal });
-    result.source += sourceRows.length;
+): Promise<number> {
+    const read = await readSourceRange(env.source, table, range, { signal });
+    result.source += read.length;
+    // Rows the copy fails before it looks at the target (an empty alternate key).
+    const sourceRows = read.filter((row) => {
+        const missing = missingKey(table, row);
+        if (!missing) return true;
+        result.failing++;
+        pushSample(result.samples.failing, { id: String(row[table.source.primaryId]), ...missing }, env.samples);
+        return false;
+    });
     const resolver = new LookupResolver({
         plan: env.plan,
         references: env.references,
@@ -125,6 +184,7 @@ async function verifyRange(
     }
     await resolver.prepareTargetIds(lookupsToCompare(expected.filter((e) => targets.has(addressIdentity(e.address)))));
     const seen = new Set<string>();
+    let matched = 0;
     for (const e of expected) {
         const identity = addressIdentity(e.address);
         const target = targets.get(identity);
@@ -134,6 +194,7 @@ async function verifyRange(
             pushSample(result.samples.missing, e.sourceId, env.samples);
             continue;
         }
+        matched++;
         const decision = decideRow(table, e, target, resolver, { onUnresolvedLookup: env.plan.onUnresolvedLookup });
         const columns = [...decision.changed];
         if (decision.deferred)
@@ -143,10 +204,24 @@ async function verifyRange(
                     .map((k) => k.replace(/@odata\.bind$/, '')),
             );
         if (decision.state) columns.push(table.state!.targetStateColumn);
-        if (decision.action === 'fail') columns.push(`(${decision.failure?.message ?? 'cannot be mapped'})`);
+        if (decision.action === 'fail') {
+            result.failing++;
+            const failure = decision.failure ?? { code: 'Unmapped', column: '', message: 'cannot be mapped' };
+            pushSample(result.samples.failing, { id: e.sourceId, ...failure }, env.samples);
+            continue;
+        }
         if (columns.length > 0) {
             result.different++;
-            pushSample(result.samples.different, { id: e.sourceId, columns: [...new Set(columns)] }, env.samples);
+            const unique = [...new Set(columns)];
+            pushSample(
+                result.samples.different,
+                {
+                    id: e.sourceId,
+                    columns: unique,
+                    ...(env.values ? { values: valuesOf(table, e, target, unique, resolver) } : {}),
+                },
+                env.samples,
+            );
         }
     }
     if (table.match.kind === 'id') {
@@ -156,6 +231,7 @@ async function verifyRange(
             pushSample(result.samples.extra, identity, env.samples);
         }
     }
+    return matched;
 }
 
 async function verifyTable(env: Env, table: TablePlan, options: VerifyOptions): Promise<TableVerification> {
@@ -165,7 +241,8 @@ async function verifyTable(env: Env, table: TablePlan, options: VerifyOptions): 
         missing: 0,
         extra: 0,
         different: 0,
-        samples: { missing: [], extra: [], different: [] },
+        failing: 0,
+        samples: { missing: [], extra: [], different: [], failing: [] },
     };
     const signal = options.signal;
     const pages = await pageBoundaries(
@@ -187,13 +264,13 @@ async function verifyTable(env: Env, table: TablePlan, options: VerifyOptions): 
         result.target = targetWalk.rowCount;
     }
     let done = 0;
+    let matched = 0;
     await eachLimited(pages.ranges, options.concurrency ?? 4, async (range) => {
-        await verifyRange(env, table, range, result, signal);
+        matched += await verifyRange(env, table, range, result, signal);
         options.progress?.(table.name, ++done, pages.ranges.length);
     });
     if (table.match.kind === 'key') {
         // Rows matched by key are counted, not listed: extra = target rows no source row matched.
-        const matched = result.source - result.missing;
         result.extra = Math.max(0, result.target - matched);
     }
     return result;
@@ -285,16 +362,27 @@ export async function verifyMigration(
     clients: EnvironmentClients,
     options: VerifyOptions = {},
 ): Promise<VerifyReport> {
+    return (await compareMigration(spec, clients, options)).report;
+}
+
+/** The comparison of verify, with the plan it was made against (the dry run reads its options). */
+export async function compareMigration(
+    spec: MigrationSpec,
+    clients: EnvironmentClients,
+    options: VerifyOptions = {},
+): Promise<{ report: VerifyReport; plan: Plan }> {
     const signal = options.signal;
     const prepared = await preparePlan(spec, clients, { walkKeys: false, ...(signal ? { signal } : {}) });
     const { plan } = prepared;
-    if (plan.problems.length > 0) return { identical: false, tables: {}, manyToMany: {}, problems: plan.problems };
+    if (plan.problems.length > 0)
+        return { report: { identical: false, tables: {}, manyToMany: {}, problems: plan.problems }, plan };
     const env: Env = {
         plan,
         references: storedReferences(prepared.references),
         source: clients.source,
         target: clients.target,
         samples: options.samples ?? 10,
+        values: options.values === true,
     };
     const report: VerifyReport = { identical: true, tables: {}, manyToMany: {} };
     const tables = Object.values(plan.tables);
@@ -303,7 +391,9 @@ export async function verifyMigration(
     for (const relationship of plan.manyToMany)
         report.manyToMany[relationship.name] = await verifyRelationship(env, relationship, signal);
     report.identical =
-        Object.values(report.tables).every((t) => t.missing === 0 && t.extra === 0 && t.different === 0) &&
+        Object.values(report.tables).every(
+            (t) => t.missing === 0 && t.extra === 0 && t.different === 0 && t.failing === 0,
+        ) &&
         Object.values(report.manyToMany).every((m) => m.missing === 0 && m.extra === 0);
-    return report;
+    return { report, plan };
 }

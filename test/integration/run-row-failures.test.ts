@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MISSING_KEY_CODE } from '../../src/activities/copy-page.js';
+import { MISSING_KEY_CODE } from '../../src/copy/row-plan.js';
 import { UNRESOLVED_LOOKUP_CODE } from '../../src/copy/row-plan.js';
 import { api, runJson, simulatorPair, writeSpec, type Pair } from './run-helpers.js';
 

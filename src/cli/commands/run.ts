@@ -16,6 +16,7 @@ import { journalDirFor, LocalRun } from '../../host/local-run.js';
 import { clientsForSpec } from '../clients.js';
 import { defineCommand } from '../command.js';
 import { BadInputError, ExitCode, type CliIo } from '../io.js';
+import { runDryRun } from '../dry-run.js';
 import { renderSummary } from '../render.js';
 import { createRunDisplay } from '../run-progress.js';
 import { requireSpec } from '../spec-input.js';
@@ -26,6 +27,7 @@ const options = z.object({
     resume: z.string().optional(),
     json: z.boolean().optional(),
     logDir: z.string().optional(),
+    dryRun: z.boolean().optional(),
 });
 
 /** The user and machine the command runs as, for the record of who cancelled. */
@@ -65,9 +67,17 @@ export const runCommand = defineCommand({
             .option('-s, --spec <file>', 'migration spec file (JSON); not needed with --resume')
             .option('--resume <runId>', 'resume an interrupted run from its journal')
             .option('--json', 'print the summary as JSON')
+            .option(
+                '--dry-run',
+                'read both sides and report what a run would create, update, delete or fail; write nothing',
+            )
             .option('--log-dir <dir>', 'run store folder (default ./.dataverse-migrate, or DATAVERSE_MIGRATE_LOG_DIR)'),
     options,
     async run(opts, { io }) {
+        if (opts.dryRun) {
+            if (opts.resume !== undefined) throw new BadInputError(['--dry-run takes --spec FILE, not --resume']);
+            return runDryRun(opts, io);
+        }
         const { store, root } = cliStore(io, opts.logDir);
         let runId: string;
         let specName: string;

@@ -17,11 +17,13 @@ export const verifyCommand = defineCommand({
             )
             .option('-s, --spec <file>', 'migration spec file (JSON)')
             .option('--json', 'print JSON instead of human output')
-            .option('--samples <n>', 'sample ids listed per kind of difference', '10'),
+            .option('--samples <n>', 'sample ids listed per kind of difference', '10')
+            .option('--values', 'show the source and target values of each sample row that differs'),
     options: z.object({
         spec: z.string({ error: 'missing --spec FILE' }),
         json: z.boolean().optional(),
         samples: z.coerce.number().int().min(0).max(1000),
+        values: z.boolean().optional(),
     }),
     async run(opts, { io }) {
         const { spec } = await requireSpec(opts.spec, io);
@@ -32,6 +34,7 @@ export const verifyCommand = defineCommand({
         try {
             report = await verifyMigration(spec, clients, {
                 samples: opts.samples,
+                values: opts.values === true,
                 progress(table, done, total) {
                     let task = tasks.get(table);
                     if (!task) tasks.set(table, (task = progress.task(table, { total, unit: 'ranges' })));
