@@ -228,6 +228,23 @@ describe('POST /api/plans', () => {
         expect(h.target.dump('contact').length).toBe(before);
     });
 
+    it('with ?diff=true, adds what a run would write, and still writes nothing', async () => {
+        h.target.resetStats();
+        const response = await h.call('createPlan', {
+            query: { diff: 'true' },
+            body: h.spec({ name: 'dry', tables: [{ name: 'account' }] }),
+        });
+        expect(response.status).toBe(200);
+        const account = response.json.diff.tables.account;
+        expect(account.source).toBe(h.source.dump('account').length);
+        expect(account.create + account.update + account.unchanged + account.fail).toBe(account.source);
+        expect(response.json.diff.stops).toEqual([]);
+        expect(h.target.stats().rowsWritten).toBe(0);
+        const bad = await h.call('createPlan', { query: { diff: 'yes' }, body: h.spec({ name: 'dry', tables }) });
+        expect(bad.status).toBe(400);
+        expect(bad.text).toContain('query.diff');
+    });
+
     it('answers 422 with the problems of a plan that cannot run', async () => {
         const response = await h.call('createPlan', {
             body: h.spec({ name: 'dry', tables: [{ name: 'nosuchtable' }] }),
