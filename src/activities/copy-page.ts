@@ -28,6 +28,7 @@ import { isCancelRequested } from '../run/cancel.js';
 import { closeValues } from '../copy/state-messages.js';
 import { targetWriteTable, writeOptions } from '../copy/writes.js';
 import { MissingParents } from './missing-parents.js';
+import { earlierIntent, recordIntent } from './write-intent.js';
 import { settle } from './phase-page.js';
 import { pagesKind, workKinds, writeWork, type PageKind } from '../run/work.js';
 import type { ActivityOptions, CopyPageInput } from './contract.js';
@@ -129,6 +130,11 @@ export async function copyPage(
     }));
     const creates = decisions.filter((d) => d.decision.action === 'create');
     const updates = decisions.filter((d) => d.decision.action === 'update');
+    const earlier = await earlierIntent(ctx, input.kind, table.name, input.page);
+    await recordIntent(ctx, input.kind, table.name, input.page, earlier, [
+        ...creates.map((d) => ({ id: d.expected.sourceId, action: 'create' as const })),
+        ...updates.map((d) => ({ id: d.expected.sourceId, action: 'update' as const })),
+    ]);
     const options = writeOptions(ctx.plan, table, signal);
     const writeTable = targetWriteTable(table);
     const [createResults, updateResults] = await Promise.all([
@@ -163,7 +169,12 @@ export async function copyPage(
     for (const { entry, result } of refused)
         failures.add(await parents.describe(entry.expected.sourceId, entry.decision.payload, result));
     for (const entry of decisions) {
-        if (entry.decision.action === 'none') {
+        const before = earlier.get(entry.expected.sourceId);
+        if (entry.decision.action === 'none' && before) {
+            // An earlier attempt of this page wrote the row (a retry, a resumed run): this run wrote it.
+            counts.written++;
+            written(before === 'create' ? 'created' : 'updated')(entry);
+        } else if (entry.decision.action === 'none') {
             counts.skipped++;
             counts.unchanged++;
             succeeded.push(entry);

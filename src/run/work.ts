@@ -5,7 +5,16 @@
  */
 import type { RunContext } from './run-context.js';
 
-export type WorkKind = 'deferred' | 'deferred-delta' | 'state' | 'state-delta' | 'delete' | 'delta' | 'delete-delta';
+export type WorkKind =
+    | 'deferred'
+    | 'deferred-delta'
+    | 'state'
+    | 'state-delta'
+    | 'delete'
+    | 'delta'
+    | 'delete-delta'
+    | 'written'
+    | 'written-delta';
 
 /** `copy`: a page is a key range of the page list; `delta`: a list of changed ids from change tracking. */
 export const PAGE_KINDS = ['copy', 'delta'] as const;

@@ -92,6 +92,11 @@ describe('a run killed mid-tier', () => {
         const summary = JSON.parse(resumed.stdout);
         expect(summary.status).toBe('succeeded');
         expect(summary.runId).toBe(runId);
+        // Into an empty target, this run wrote every row, whichever attempt of a page wrote it.
+        for (const [table, t] of Object.entries<any>(summary.tables)) {
+            expect(t.copy.written, table).toBe(t.copy.read);
+            expect(t.copy.unchanged, table).toBe(0);
+        }
 
         // Every page completed before the kill was copied exactly once.
         const events = (await lines(join(runFolder, 'events.jsonl'))).map((l) => JSON.parse(l));
