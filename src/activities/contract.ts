@@ -24,6 +24,8 @@ export const activityInputs = {
         spec: z.unknown(),
         trigger: z.string(),
         startedAt: z.string(),
+        /** Retry only the rows this earlier run failed. */
+        retryOf: runId.optional(),
     }),
     listPages: z.object({
         runId,

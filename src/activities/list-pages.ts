@@ -15,6 +15,8 @@ import { tableFingerprint, readSyncState, type TableMode, type TableSyncState } 
 import type { RunContext, StoredPages } from '../run/run-context.js';
 import { pagesKind, writeWork, type PageKind } from '../run/work.js';
 import type { ActivityOptions, ListPagesInput } from './contract.js';
+import { RunDocumentError } from '../run/activity-failure.js';
+import { readFailedRows } from '../runlog/failed-rows.js';
 
 export interface ListPagesOutcome {
     table: string;
@@ -43,6 +45,21 @@ export interface ListPagesOutcome {
  */
 function chunkPages(chunk: number, pageSize: number): number {
     return Math.max(1, Math.floor((KEY_WALK_PAGE_SIZE * 2 ** Math.min(chunk, 20) - 1) / pageSize));
+}
+
+/**
+ * A retry (`run --retry-failed`): the source ids of the rows the earlier run failed in this table, as
+ * lists of ids (the pages of a delta run). Failed deletes are left out: a retry copies, it never deletes.
+ */
+async function listRetry(ctx: RunContext, table: TablePlan): Promise<{ pages: number; rows: number }> {
+    if (!ctx.retryOf) throw new RunDocumentError(`run ${ctx.runId}: a retry listing without the run it retries`);
+    const failed = await readFailedRows(ctx.store, ctx.retryOf, table.name);
+    const ids = [...new Set(failed.filter((r) => r.phase !== 'delete').map((r) => r.source_id.toLowerCase()))];
+    const size = ctx.plan.options.pageSize;
+    let pages = 0;
+    for (let i = 0; i < ids.length; i += size)
+        await writeWork(ctx, 'delta', table.name, pages++, ids.slice(i, i + size));
+    return { pages, rows: ids.length };
 }
 
 async function takeNextState(
@@ -179,6 +196,10 @@ export async function listPages(
         more: false,
         ms: 0,
     };
+    if (input.mode === 'retry') {
+        Object.assign(outcome, { kind: 'delta', ...(await listRetry(ctx, table)) });
+        return finishListing(ctx, input, listingPath, outcome, started);
+    }
     const previous = input.mode === 'full' ? undefined : await readSyncState(ctx.store, ctx.spec.name, table.name);
     let pending: TableSyncState | undefined;
     // Later chunks only walk on; the first one decided the mode and took the next incremental state.
@@ -218,11 +239,22 @@ export async function listPages(
         }
     }
     if (pending) await ctx.store.writeJson(ctx.paths.pendingState(table.name), pending);
+    return finishListing(ctx, input, listingPath, outcome, started);
+}
+
+/** Stores the listing (a repeated execution returns it as it is) and logs it. */
+async function finishListing(
+    ctx: RunContext,
+    input: ListPagesInput,
+    listingPath: string,
+    outcome: ListPagesOutcome,
+    started: number,
+): Promise<ListPagesOutcome> {
     outcome.ms = Date.now() - started;
     await ctx.store.writeJson(listingPath, outcome);
     await appendEvent(ctx, {
         type: 'table-listed',
-        table: table.name,
+        table: outcome.table,
         mode: outcome.mode,
         ...(input.chunk !== undefined ? { chunk: input.chunk, more: outcome.more } : {}),
         pages: outcome.pages,

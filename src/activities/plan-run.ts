@@ -6,7 +6,8 @@
  * Problems are returned, not thrown: nothing is written to the target when there is one.
  */
 import { preparePlan } from '../plan/prepare.js';
-import type { PlanIssue } from '../plan/types.js';
+import type { Plan, PlanIssue } from '../plan/types.js';
+import { readRunFailedRows } from '../runlog/failed-rows.js';
 import { runPaths } from '../runlog/layout.js';
 import { validateSpec, type MigrationSpec } from '../spec/index.js';
 import { CredentialProblemsError } from '../environments/index.js';
@@ -35,6 +36,13 @@ export interface PlanRunOutcome {
     warnings: number;
     source: string;
     target: string;
+}
+
+/** The tables and relationships an earlier run failed rows of (a retry copies only those). */
+async function failedInRun(store: ActivityDeps['store'], runId: string, plan: Plan): Promise<Set<string>> {
+    const rows = await readRunFailedRows(store, runId);
+    const names = new Set(rows.map((r) => r.table));
+    return new Set([...Object.keys(plan.tables), ...plan.manyToMany.map((m) => m.name)].filter((n) => names.has(n)));
 }
 
 /** Problems beyond this many are summarised: the outcome travels through orchestration history. */
@@ -105,13 +113,16 @@ export async function planRun(
 
     await store.writeJson(paths.references, storedReferences(prepared.references));
 
+    const retry = input.retryOf ? await failedInRun(store, input.retryOf, plan) : undefined;
+    if (input.retryOf) await store.writeJson(paths.retry, { retryOf: input.retryOf });
     const tables: Record<string, PlannedTable> = {};
     await Promise.all(
         Object.values(plan.tables).map(async (table) => {
             const state = plan.options.incremental ? await readSyncState(store, spec.name, table.name) : undefined;
             tables[table.name] = {
-                mode: modeFor(table, plan.options.incremental, state),
-                deleteMissing: table.deleteMissing,
+                mode: retry ? 'retry' : modeFor(table, plan.options.incremental, state),
+                // A retry copies failed rows again: it never deletes, nor decides what else is gone.
+                deleteMissing: retry ? false : table.deleteMissing,
                 matchById: table.match.kind === 'id',
             };
         }),
@@ -139,8 +150,8 @@ export async function planRun(
         problems: [],
         tiers: plan.tiers.map((t) => t.tables),
         tables,
-        manyToMany: plan.manyToMany.map((m) => m.name),
-        deletes: plan.deletePhase,
+        manyToMany: plan.manyToMany.map((m) => m.name).filter((m) => !retry || retry.has(m)),
+        deletes: retry ? [] : plan.deletePhase,
         options: {
             maxDeleteShare: plan.options.maxDeleteShare,
             ...(plan.options.maxFailedRows !== undefined ? { maxFailedRows: plan.options.maxFailedRows } : {}),

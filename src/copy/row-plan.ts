@@ -28,10 +28,7 @@ export interface ExpectedRow {
 export const MISSING_KEY_CODE = 'MissingKey';
 
 /** A source row of a key-matched table whose alternate-key value is empty: it cannot be matched, so it fails. */
-export function missingKey(
-    table: TablePlan,
-    row: Row,
-): { code: string; column: string; message: string } | undefined {
+export function missingKey(table: TablePlan, row: Row): { code: string; column: string; message: string } | undefined {
     if (table.match.kind !== 'key') return undefined;
     const empty = table.match.sourceColumns.find((c) => row[c] === null || row[c] === undefined || row[c] === '');
     if (empty === undefined) return undefined;

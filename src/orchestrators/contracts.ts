@@ -17,6 +17,8 @@ export interface RunInput {
     spec: unknown;
     /** `cli`, `http`, `schedule`. */
     trigger: string;
+    /** Retry only the rows this earlier run failed (`run --retry-failed`). */
+    retryOf?: string;
 }
 
 export interface TableCopyInput {

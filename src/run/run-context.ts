@@ -60,6 +60,8 @@ export interface RunContext {
     store: RunStore;
     paths: RunPaths;
     now: () => Date;
+    /** A run that retries the failed rows of this earlier run. */
+    retryOf?: string;
     table(name: string): TablePlan;
     /** Page lists are read once per process and kind. */
     pages(table: string, kind?: string): Promise<StoredPages>;
@@ -108,10 +110,11 @@ export class RunContexts {
     private async load(runId: string): Promise<RunContext> {
         const { store } = this.deps;
         const paths = runPaths(runId);
-        const [spec, plan, references] = await Promise.all([
+        const [spec, plan, references, retry] = await Promise.all([
             loadRunSpec(store, runId),
             store.readJson<Plan>(paths.plan),
             store.readJson<StoredReferences>(paths.references),
+            store.readJson<{ retryOf: string }>(paths.retry),
         ]);
         if (spec === undefined || plan === undefined)
             throw new RunDocumentError(
@@ -124,6 +127,7 @@ export class RunContexts {
             spec,
             plan,
             references: references ?? { tables: {} },
+            ...(retry ? { retryOf: retry.retryOf } : {}),
             ...clients,
             store,
             paths,

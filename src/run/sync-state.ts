@@ -15,7 +15,8 @@ export type TableSyncState =
     | { kind: 'delta'; deltaLink: string; takenAt: string; runId: string; fingerprint: string }
     | { kind: 'watermark'; column: string; value: string; takenAt: string; runId: string; fingerprint: string };
 
-export const TABLE_MODES = ['full', 'delta', 'watermark'] as const;
+/** `retry`: only the rows another run failed (`run --retry-failed`). */
+export const TABLE_MODES = ['full', 'delta', 'watermark', 'retry'] as const;
 export type TableMode = (typeof TABLE_MODES)[number];
 
 /** What a state is valid for: the columns read, the filter and the match rule of the table. */

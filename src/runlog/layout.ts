@@ -38,6 +38,8 @@ export const runPaths = (runId: string) => {
             `${root}/work/${segment(kind, 'work kind')}/${segment(table, 'table')}/${page}.json`,
         /** Incremental state taken during this run, committed to `statePath` by the finish step. */
         pendingState: (table: string) => `${root}/state/${segment(table, 'table')}.json`,
+        /** Present in a run that retries the failed rows of another run: `{ retryOf }`. */
+        retry: `${root}/retry.json`,
         /** Present when a cancel was requested: activities stop at the next page boundary. */
         cancel: `${root}/cancel.json`,
         /** The local host's journal of orchestration histories (filesystem store only). */

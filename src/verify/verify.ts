@@ -393,7 +393,6 @@ export async function compareMigration(
     report.identical =
         Object.values(report.tables).every(
             (t) => t.missing === 0 && t.extra === 0 && t.different === 0 && t.failing === 0,
-        ) &&
-        Object.values(report.manyToMany).every((m) => m.missing === 0 && m.extra === 0);
+        ) && Object.values(report.manyToMany).every((m) => m.missing === 0 && m.extra === 0);
     return { report, plan };
 }

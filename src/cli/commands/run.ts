@@ -8,18 +8,14 @@
 import { hostname, userInfo } from 'node:os';
 import { z } from 'zod';
 import { requestCancel } from '../../run/cancel.js';
-import { RunDocumentError } from '../../run/activity-failure.js';
-import { newRunId } from '../../run/run-id.js';
-import { loadRunSpec } from '../../run/run-context.js';
 import type { RunSummary } from '../../run/summary.js';
 import { journalDirFor, LocalRun } from '../../host/local-run.js';
-import { clientsForSpec } from '../clients.js';
 import { defineCommand } from '../command.js';
 import { BadInputError, ExitCode, type CliIo } from '../io.js';
 import { runDryRun } from '../dry-run.js';
+import { runStart } from '../run-start.js';
 import { renderSummary } from '../render.js';
 import { createRunDisplay } from '../run-progress.js';
-import { requireSpec } from '../spec-input.js';
 import { cliStore } from '../store.js';
 
 const options = z.object({
@@ -28,6 +24,7 @@ const options = z.object({
     json: z.boolean().optional(),
     logDir: z.string().optional(),
     dryRun: z.boolean().optional(),
+    retryFailed: z.string().optional(),
 });
 
 /** The user and machine the command runs as, for the record of who cancelled. */
@@ -66,6 +63,7 @@ export const runCommand = defineCommand({
             .description('run the migration in-process (resumable) and write the run log')
             .option('-s, --spec <file>', 'migration spec file (JSON); not needed with --resume')
             .option('--resume <runId>', 'resume an interrupted run from its journal')
+            .option('--retry-failed <runId>', "a new run that copies again only the rows that run's error log holds")
             .option('--json', 'print the summary as JSON')
             .option(
                 '--dry-run',
@@ -79,28 +77,8 @@ export const runCommand = defineCommand({
             return runDryRun(opts, io);
         }
         const { store, root } = cliStore(io, opts.logDir);
-        let runId: string;
-        let specName: string;
-        let specDocument: unknown;
-        if (opts.resume !== undefined) {
-            runId = opts.resume;
-            const stored = await loadRunSpec(store, runId).catch((error: unknown) => {
-                if (error instanceof RunDocumentError)
-                    throw new BadInputError([`--resume: the stored spec of run '${runId}' is not valid`]);
-                return undefined;
-            });
-            if (stored === undefined) throw new BadInputError([`--resume: no run '${runId}' in ${root}`]);
-            clientsForSpec(stored, io);
-            specName = stored.name;
-        } else {
-            if (opts.spec === undefined) throw new BadInputError(['missing --spec FILE (or --resume RUNID)']);
-            const { spec } = await requireSpec(opts.spec, io);
-            clientsForSpec(spec, io); // credential problems are bad input, before anything is written
-            runId = newRunId(spec.name);
-            specName = spec.name;
-            // The plan activity validates the spec again: activities trust no input.
-            specDocument = spec;
-        }
+        const start = await runStart(opts, store, root, io);
+        const { runId, specName } = start;
 
         const holder: { display?: ReturnType<typeof createRunDisplay> } = {};
         const run = new LocalRun({
@@ -119,8 +97,8 @@ export const runCommand = defineCommand({
             () => run.stop(),
         );
         try {
-            if (opts.resume !== undefined) await run.resume(runId);
-            else await run.start(runId, { runId, spec: specDocument, trigger: 'cli' });
+            if (start.kind === 'resume') await run.resume(runId);
+            else await run.start(runId, start.input);
             const result = await run.wait(runId);
             display.stop();
             if (!result.summary) {

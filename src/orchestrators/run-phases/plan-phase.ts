@@ -12,6 +12,7 @@ export function* planPhase(run: RunState) {
             spec: run.input.spec,
             trigger: run.input.trigger,
             startedAt: run.startedAt.toISOString(),
+            ...(run.input.retryOf ? { retryOf: run.input.retryOf } : {}),
         }),
     );
     run.plan = plan;
