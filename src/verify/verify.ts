@@ -266,7 +266,8 @@ async function verifyTable(env: Env, table: TablePlan, options: VerifyOptions): 
     let done = 0;
     let matched = 0;
     await eachLimited(pages.ranges, options.concurrency ?? 4, async (range) => {
-        matched += await verifyRange(env, table, range, result, signal);
+        const found = await verifyRange(env, table, range, result, signal); // never `matched += await`: a lost update
+        matched += found;
         options.progress?.(table.name, ++done, pages.ranges.length);
     });
     if (table.match.kind === 'key') {

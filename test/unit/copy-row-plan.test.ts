@@ -551,36 +551,40 @@ describe('decideRow: lookups that cannot be resolved', () => {
     it.each([
         {
             name: 'a lookup to a table neither copied nor matched',
+            column: 'originatingleadid',
             table: account,
             source: sourceAccount(toLead),
             message: "originatingleadid points to 'lead', which is neither copied in this run nor a reference table",
         },
         {
             name: 'a polymorphic lookup to a table the plan does not map',
+            column: 'parentcustomerid',
             table: contact,
             source: sourceContact(lookupOf('parentcustomerid', LEAD, 'lead')),
             message: "parentcustomerid points to 'lead', which the plan does not map",
         },
         {
             name: 'a polymorphic lookup whose table the source did not name',
+            column: 'parentcustomerid',
             table: contact,
             source: unnamed(sourceContact(), 'parentcustomerid'),
             message: 'parentcustomerid points to a table the source did not name, which the plan does not map',
         },
         {
             name: 'an owner without a match and no fallback owner',
+            column: 'ownerid',
             table: contact,
             source: sourceContact(lookupOf('ownerid', UNMATCHED_USER, 'systemuser')),
             message: `ownerid points to systemuser ${UNMATCHED_USER}, which has no match in the target and no fallbackOwner could be used`,
         },
-    ])("'fail' fails the row, naming the column: $name", ({ table: t, source, message }) => {
+    ])("'fail' fails the row, naming the column: $name", ({ table: t, column, source, message }) => {
         for (const target of [undefined, t === account ? targetAccount() : targetContact()]) {
             const decision = decide(t, source, target, fail);
             expect(decision).toEqual({
                 action: 'fail',
                 changed: [],
                 cleared: [],
-                failure: { code: UNRESOLVED_LOOKUP_CODE, message },
+                failure: { code: UNRESOLVED_LOOKUP_CODE, column, message },
             });
         }
     });
@@ -610,6 +614,7 @@ describe('decideRow: lookups that cannot be resolved', () => {
         expect(cleared.cleared).toEqual(['primarycontactid']);
         expect(decideRow(account, withUnresolved, targetAccount(), resolver, fail).failure).toEqual({
             code: UNRESOLVED_LOOKUP_CODE,
+            column: 'primarycontactid',
             message: 'primarycontactid points nowhere',
         });
     });
