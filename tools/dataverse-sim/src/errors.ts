@@ -24,6 +24,8 @@ export const ErrorCodes = {
     DuplicateRecord: '0x80040237',
     /** FetchXML query builder: "'account' entity doesn't contain attribute with Name = 'x' ...". */
     QueryBuilderNoAttribute: '0x80041103',
+    /** QueryBuilderNoEntity (Web service error codes): "The specified entity was not found." */
+    QueryBuilderNoEntity: '0x80041102',
     /**
      * OData URI parse failures: "Could not find a property named 'x' on type 'Microsoft.Dynamics.CRM.account'.",
      * "Skip Clause is not supported in CRM" (this code is seen with both messages in captured real responses).
@@ -35,6 +37,7 @@ export const ErrorCodes = {
     RequestsLimit: '0x80072322',
     ExecutionTimeLimit: '0x80072321',
     ConcurrencyLimit: '0x80072326',
+    /** PrivilegeDenied (Web service error codes): "The user does not hold the necessary privileges." */
     PrivilegeDenied: '0x80040220',
     /** -2147220970 "An unexpected error occurred.": the generic code, also sent for unsupported messages. */
     UnexpectedError: '0x80040216',

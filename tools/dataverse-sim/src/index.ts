@@ -17,6 +17,7 @@ import { SimHttpServer } from './server/http-server.js';
 import { SchemaIndex } from './server/schema-index.js';
 import { DataverseService } from './server/service.js';
 import { SimClock } from './server/sim-clock.js';
+import type { RecordCountMode } from './server/record-counts.js';
 import { stderrWarnings, type WarningSink } from './data/warnings.js';
 import { Store } from './server/store.js';
 
@@ -49,6 +50,11 @@ export interface SimulatorOptions {
     timeScale?: number;
     /** `'any'` (default) accepts any bearer token or none; `'strict'` answers 401 as the service does. */
     auth?: 'any' | 'strict';
+    /**
+     * `RetrieveTotalRecordCount`: `'available'` (default) answers from the environment's row count snapshot;
+     * `'missing'` answers 404 as an environment without the function; `'denied'` answers 403 PrivilegeDenied.
+     */
+    retrieveTotalRecordCount?: RecordCountMode;
 }
 
 export interface Simulator {
@@ -61,7 +67,10 @@ export interface Simulator {
     resetStats(): void;
     /** Every stored row of a table in primary-key order (lookups as `{id, table}`). */
     dump(table: string): SimRow[];
-    /** Moves the environment's now forward (delta tokens age, createdon/modifiedon follow); also `POST /_sim/advance-clock`. */
+    /**
+     * Moves the environment's now forward (delta tokens age, createdon/modifiedon follow, the RetrieveTotalRecordCount
+     * snapshot ages: 24 hours on, the next call counts again); also `POST /_sim/advance-clock`.
+     */
     advanceClock(ms: number): void;
     gate: Gate;
 }
@@ -72,7 +81,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const store = new Store(schemaIndex);
     store.load(dataset);
     const clock = new SimClock();
-    const service = new DataverseService(schemaIndex, store, queryEngine, clock);
+    const service = new DataverseService(schemaIndex, store, queryEngine, clock, options.retrieveTotalRecordCount);
     const limits = options.limits === 'dataverse' ? DATAVERSE_LIMITS : (options.limits ?? 'none');
     const server = new SimHttpServer(service, (envUrl) =>
         createGate({
@@ -128,6 +137,8 @@ function buildDataset(options: SimulatorOptions): SimDataset {
 }
 
 export type { SimStats, TableStats } from './server/http-server.js';
+export type { RecordCountMode } from './server/record-counts.js';
+export { RECORD_COUNT_SNAPSHOT_MAX_AGE_MS } from './server/record-counts.js';
 export * from './model.js';
 export { SimError, ErrorCodes } from './errors.js';
 export { compareSqlGuids, sqlGuidSortKey, isGuid } from './guid-order.js';

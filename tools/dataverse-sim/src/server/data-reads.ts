@@ -61,7 +61,7 @@ export class DataReads {
         const pageSize = prefs.maxPageSize ?? MAX_PAGE_SIZE;
         const source = this.store.tableStore(table.logicalName);
         const page = this.engine.runQuery(source, table, parsed, pageSize);
-        countRead(this.store, info, ctx, page.rows.length);
+        countQuery(this.store, info, ctx, page.rows.length);
         const body: Record<string, unknown> = {
             '@odata.context': `${ctx.base}$metadata#${table.entitySetName}${selectSuffix(req)}`,
         };
@@ -107,7 +107,7 @@ export class DataReads {
         params.delete('$deltatoken');
         params.delete('$skiptoken');
         const parsed = this.engine.parseQuery(params, table, this.schema.schema);
-        countRead(this.store, info, ctx, page.items.length);
+        countQuery(this.store, info, ctx, page.items.length);
         const serialize = this.serializer.forRows(info, parsed.select, prefs.includeAnnotations);
         const deletedContext = `${ctx.base}$metadata#${table.entitySetName}/$deletedEntity`;
         const value = page.items.map((item) =>
@@ -133,7 +133,7 @@ export class DataReads {
         let n: number;
         if (token !== null) n = this.tracking.count(info.table, token);
         else n = Math.min(this.store.tableStore(info.table.logicalName).size, MAX_PAGE_SIZE);
-        countRead(this.store, info, ctx, 0);
+        countQuery(this.store, info, ctx, 0);
         return { status: 200, headers: { 'OData-Version': '4.0', 'Content-Type': 'text/plain' }, body: String(n) };
     }
 
@@ -164,6 +164,12 @@ export class DataReads {
 export function countRead(store: Store, info: TableInfo, ctx: RouteContext, n: number): void {
     ctx.work.rowsRead += n;
     store.tableStore(info.table.logicalName).rowsRead += n;
+}
+
+/** A collection read and its rows, so stats tell a count (one query) from a walk (one query a page). */
+function countQuery(store: Store, info: TableInfo, ctx: RouteContext, n: number): void {
+    countRead(store, info, ctx, n);
+    store.tableStore(info.table.logicalName).queries++;
 }
 
 function totalCountAnnotations(

@@ -18,6 +18,8 @@ export interface TableStats {
     rows: number;
     rowsRead: number;
     rowsWritten: number;
+    /** Collection reads (queries, deltas, `$count`) of the table. */
+    queries: number;
 }
 
 export interface SimStats {
@@ -91,7 +93,7 @@ export class SimHttpServer {
         let rowsRead = 0;
         let rowsWritten = 0;
         for (const [name, ts] of this.service.store.tables) {
-            tables[name] = { rows: ts.size, rowsRead: ts.rowsRead, rowsWritten: ts.rowsWritten };
+            tables[name] = { rows: ts.size, rowsRead: ts.rowsRead, rowsWritten: ts.rowsWritten, queries: ts.queries };
             rowsRead += ts.rowsRead;
             rowsWritten += ts.rowsWritten;
         }
@@ -114,6 +116,7 @@ export class SimHttpServer {
         for (const ts of this.service.store.tables.values()) {
             ts.rowsRead = 0;
             ts.rowsWritten = 0;
+            ts.queries = 0;
         }
     }
 

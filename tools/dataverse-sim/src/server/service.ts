@@ -1,6 +1,6 @@
 /**
  * The Web API of one environment as a function SimRequest -> SimResponse: routes `/api/data/v9.x/`
- * to the service document, WhoAmI, metadata, `$batch` and entity sets, and turns every failure into
+ * to the service document, WhoAmI, RetrieveTotalRecordCount, metadata, `$batch` and entity sets, and turns every failure into
  * the service's error body. Used by the HTTP listener and, part by part, by `$batch`.
  */
 import { ErrorCodes, SimError, unknownSegment } from '../errors.js';
@@ -12,6 +12,7 @@ import { DataRoutes } from './data-routes.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { jsonResponse, parseJsonBody } from './http-types.js';
 import { MetadataRoutes } from './metadata-routes.js';
+import { RecordCounts, type RecordCountMode } from './record-counts.js';
 import { parseResourcePath } from './resource-path.js';
 import { errorResponse, notFound } from './route-errors.js';
 import type { SchemaIndex } from './schema-index.js';
@@ -26,15 +27,19 @@ const METADATA_SETS = new Set(['EntityDefinitions', 'RelationshipDefinitions', '
 export class DataverseService {
     readonly data: DataRoutes;
     private readonly metadata: MetadataRoutes;
+    private readonly recordCounts: RecordCounts;
 
     constructor(
         readonly schema: SchemaIndex,
         readonly store: Store,
         engine: QueryEngine,
         readonly clock: SimClock = new SimClock(),
+        recordCountMode: RecordCountMode = 'available',
     ) {
         this.data = new DataRoutes(schema, store, engine, clock);
         this.metadata = new MetadataRoutes(schema);
+        // Built after the store is loaded: its first snapshot counts the rows the environment starts with.
+        this.recordCounts = new RecordCounts(store, clock, recordCountMode);
     }
 
     /** The systemuser acting for a gate user: the user with that id, else the environment's first user. */
@@ -73,6 +78,7 @@ export class DataverseService {
             );
         }
         if ((rest === 'WhoAmI' || rest === 'WhoAmI()') && req.method === 'GET') return this.whoAmI(base, call.caller);
+        if (RecordCounts.addresses(rest)) return this.recordCounts.handle(req, rest, base);
         const stateAction = unboundStateAction(req, rest);
         if (stateAction) {
             const response = this.data.stateMessages.closeOpportunity(stateAction, parseJsonBody(req), {

@@ -28,6 +28,8 @@ export class TableStore implements RowSource {
     readonly tombstones: Tombstone[] = [];
     rowsRead = 0;
     rowsWritten = 0;
+    /** Collection reads of the table (queries, deltas, `$count`): a key walk shows as many, a count as one. */
+    queries = 0;
 
     constructor(readonly table: SimTable) {
         this.activeKeys = (table.keys ?? []).filter((k) => (k.status ?? 'Active') === 'Active');
