@@ -35,4 +35,5 @@ export {
     type ReadMetadataOptions,
 } from './metadata.js';
 export { entityPath, odataString } from './odata-url.js';
+export { COUNT_LIMIT, countMatchingRows, retrieveTotalRecordCounts, type FilteredCount } from './record-counts.js';
 export { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry-policy.js';
