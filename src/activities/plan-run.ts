@@ -106,7 +106,7 @@ export async function planRun(
         if (error instanceof CredentialProblemsError) return outcomeWithProblems(input, name, error.problems, spec);
         throw error;
     }
-    const prepared = await preparePlan(spec, clients, { walkKeys: false, ...(signal ? { signal } : {}) });
+    const prepared = await preparePlan(spec, clients, signal ? { signal } : {});
     const { plan } = prepared;
     await store.writeJson(paths.plan, plan);
     if (plan.problems.length > 0) return outcomeWithProblems(input, name, plan.problems, spec);

@@ -1,6 +1,7 @@
 /**
  * POST /api/plans: the plan of a spec (a body or a stored spec) against both environments, as
- * `dataverse-migrate plan --json` makes it: tiers with row and page estimates, deferred lookups, many-to-many,
+ * `dataverse-migrate plan --json` makes it: tiers with row and page estimates (from the service's
+ * counts, never a key walk), deferred lookups, many-to-many,
  * deletes, warnings and problems. With `?diff=true`, also the dry run of `run --dry-run`: both sides read,
  * and per table what a run would create, update, delete and fail, and whether a threshold would stop it.
  * Nothing is written anywhere. 200 when the plan is valid, 422 with the same document when it has problems.
@@ -27,11 +28,8 @@ export async function createPlan(request: ApiRequest, deps: ApiDeps): Promise<Ap
     } else spec = body.spec;
     assertRunnable(deps, spec);
     const clients = deps.connect(spec);
-    const { plan, estimates } = await preparePlan(spec, clients);
-    const summary = planSummaryJson(plan);
-    const tiers = summary.tiers.map((tier) => ({
-        tables: tier.tables.map((t) => ({ ...t, ...(estimates[t.name] ?? {}) })),
-    }));
+    // Estimates from the service's cheap counts: a request must answer in seconds on any size of table.
+    const { plan, estimates } = await preparePlan(spec, clients, { counts: 'estimate' });
     const valid = plan.problems.length === 0;
     const changes = diff === 'true' && valid ? await dryRun(spec, clients, { samples: 5 }) : undefined;
     return {
@@ -40,8 +38,7 @@ export async function createPlan(request: ApiRequest, deps: ApiDeps): Promise<Ap
             spec: spec.name,
             source: plan.sourceUrl,
             target: plan.targetUrl,
-            ...summary,
-            tiers,
+            ...planSummaryJson(plan, estimates),
             ...(changes
                 ? { diff: { tables: changes.tables, manyToMany: changes.manyToMany, stops: changes.stops } }
                 : {}),

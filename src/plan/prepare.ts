@@ -1,37 +1,37 @@
 /**
- * The plan step with its I/O: reads the metadata of both environments, builds the plan (pure),
- * then walks primary keys for row and page counts and matches the reference tables. Shared by the
- * CLI `plan` command and, later, the plan activity of a run. Environment failures (unreachable,
- * rejected token) become plan problems, so the caller reports them with the rest and exits 2.
+ * The plan step with its I/O: reads the metadata of both environments, builds the plan (pure), then counts rows and
+ * pages when asked (estimates from the service's counts, or an exact walk of every key) and matches the reference
+ * tables. Shared by the CLI `plan` command, POST /api/plans, the plan activity of a run and verify. Environment
+ * failures (unreachable, rejected token) become plan problems, so the caller reports them with the rest and exits 2.
  */
 import type { DataverseClient } from '../dataverse/client-types.js';
-import { isDataverseError } from '../dataverse/errors.js';
 import type { EnvironmentMetadata } from '../dataverse/metadata-types.js';
 import { readAllTableNames, readEnvironmentMetadata } from '../dataverse/metadata.js';
 import { DEFAULT_REFERENCE_MATCH, type MigrationSpec } from '../spec/index.js';
 import { buildPlan, planOptions } from './build.js';
-import { pageBoundaries, type PageBoundaries } from './pages.js';
+import { estimateRows } from './estimates.js';
+import { countByKeys, type KeyWalkProgress } from './exact-counts.js';
 import { describeReferenceRow, loadReferenceMatches, type ReferenceMatches } from './references.js';
 import type { Plan, PlanEstimates, PlanIssue } from './types.js';
 
-export interface PrepareProgress {
-    /** A table's key walk advanced (rows seen so far; total unknown until done). */
-    keys?(table: string, rows: number, done: boolean): void;
-    phase?(name: 'metadata' | 'keys' | 'references'): void;
+export interface PrepareProgress extends KeyWalkProgress {
+    phase?(name: 'metadata' | 'counts' | 'keys' | 'references'): void;
 }
 
 export interface PreparedPlan {
     plan: Plan;
-    /** Rows and pages per run table (from the key walk). */
+    /** Rows and pages per run table, when `counts` asked for them. */
     estimates: PlanEstimates;
-    /** Page key ranges per run table, when the key walk ran. */
-    pages: Record<string, PageBoundaries>;
     references?: ReferenceMatches;
 }
 
 export interface PrepareOptions {
-    /** Walk primary keys for exact row and page counts (one cheap request per 5000 rows). Default true. */
-    walkKeys?: boolean;
+    /**
+     * Rows and pages per run table: `estimate` from the service's cheap counts (a few requests whatever the size),
+     * `exact` by walking every primary key (one request per 5,000 rows). Absent: not counted (a run lists its own
+     * pages).
+     */
+    counts?: 'estimate' | 'exact';
     /** Match reference tables (users, teams, ...) in the target. Default true. */
     matchReferences?: boolean;
     progress?: PrepareProgress;
@@ -108,45 +108,26 @@ export async function preparePlan(
     ]);
     const environmentProblems = [source, target].filter(isIssue);
     if (isIssue(source) || isIssue(target)) {
-        return { plan: problemPlan(spec, environmentProblems), estimates: {}, pages: {} };
+        return { plan: problemPlan(spec, environmentProblems), estimates: {} };
     }
     const plan = buildPlan(spec, source, target);
-    const prepared: PreparedPlan = { plan, estimates: {}, pages: {} };
+    const prepared: PreparedPlan = { plan, estimates: {} };
     if (plan.problems.length > 0) return prepared;
 
-    if (options.walkKeys !== false) {
+    if (options.counts === 'estimate') {
+        progress?.phase?.('counts');
+        const counted = await estimateRows(spec, plan, clients.source, signal ? { signal } : {});
+        prepared.estimates = counted.estimates;
+        plan.warnings.push(...counted.warnings);
+        plan.problems.push(...counted.problems);
+    } else if (options.counts === 'exact') {
         progress?.phase?.('keys');
-        const tables = Object.values(plan.tables);
-        const walks = tables.map(async (table) => {
-            const counting = countingClient(clients.source, (rows) => progress?.keys?.(table.name, rows, false));
-            const boundaries = await pageBoundaries(
-                counting,
-                { entitySetName: table.source.entitySetName, primaryId: table.source.primaryId },
-                plan.options.pageSize,
-                table.filter,
-                signal ? { signal } : {},
-            );
-            progress?.keys?.(table.name, boundaries.rowCount, true);
-            prepared.pages[table.name] = boundaries;
-            prepared.estimates[table.name] = { rows: boundaries.rowCount, pages: boundaries.ranges.length };
+        const counted = await countByKeys(spec, plan, clients.source, {
+            ...(progress ? { progress } : {}),
+            ...(signal ? { signal } : {}),
         });
-        const results = await Promise.allSettled(walks);
-        for (const [i, result] of results.entries()) {
-            const table = tables[i];
-            if (result.status === 'fulfilled' || !table) continue;
-            const error: unknown = result.reason;
-            const message = error instanceof Error ? error.message : String(error);
-            // A 400 on a filtered walk is the user's filter: point at it.
-            const index = spec.tables.findIndex((t) => t.name === table.name);
-            const badFilter = table.filter !== undefined && isDataverseError(error) && error.status === 400;
-            plan.problems.push({
-                ...(index >= 0 ? { path: `tables[${index}]${badFilter ? '.filter' : ''}` } : {}),
-                table: table.name,
-                message: badFilter
-                    ? `the source rejected the filter '${table.filter}': ${error.serviceMessage}`
-                    : `cannot walk the keys of source table '${table.name}': ${message}`,
-            });
-        }
+        prepared.estimates = counted.estimates;
+        plan.problems.push(...counted.problems);
     }
 
     if (options.matchReferences !== false && plan.references.length > 0) {
@@ -167,23 +148,6 @@ export async function preparePlan(
         }
     }
     return prepared;
-}
-
-/** Wraps a client so each page read during a key walk reports the running row count. */
-function countingClient(client: DataverseClient, onRows: (rows: number) => void): DataverseClient {
-    return {
-        url: client.url,
-        get: (path, options) => client.get(path, options),
-        whoAmI: () => client.whoAmI(),
-        async *queryPages(entitySetName, query, options) {
-            let rows = 0;
-            for await (const page of client.queryPages(entitySetName, query, options)) {
-                rows += page.length;
-                onRows(rows);
-                yield page;
-            }
-        },
-    };
 }
 
 /**

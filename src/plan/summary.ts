@@ -1,10 +1,24 @@
 /** The plan as the CLI shows it: the `--json` shape and a human rendering readable at a glance. */
-import type { ManyToManySideMatch, Plan, PlanEstimates, PlanIssue, PlanSummaryJson, ReferencePlan } from './types.js';
+import { COUNT_LIMIT } from '../dataverse/record-counts.js';
+import type {
+    ManyToManySideMatch,
+    Plan,
+    PlanEstimates,
+    PlanIssue,
+    PlanSummaryJson,
+    ReferencePlan,
+    TableEstimate,
+} from './types.js';
 
-export function planSummaryJson(plan: Plan): PlanSummaryJson {
+/** The `--json` shape; each tier table carries its rows and pages when they were counted. */
+export function planSummaryJson(plan: Plan, estimates?: PlanEstimates): PlanSummaryJson {
     return {
         tiers: plan.tiers.map((tier) => ({
-            tables: tier.tables.map((name) => ({ name, deferred: [...(plan.tables[name]?.deferred ?? [])] })),
+            tables: tier.tables.map((name) => ({
+                name,
+                deferred: [...(plan.tables[name]?.deferred ?? [])],
+                ...(estimates?.[name] ?? {}),
+            })),
         })),
         manyToMany: plan.manyToMany.map((m) => ({
             name: m.name,
@@ -46,6 +60,39 @@ function count(n: number, what: string): string {
     return `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
 }
 
+/** A table's rows and pages in words: `~12,000 rows, ~3 pages` for an estimate, `9,000 rows in 5 pages` exact. */
+function estimateText(e: TableEstimate): string {
+    if (e.moreThan !== undefined) {
+        const more = `more than ${count(e.moreThan, 'row')}`;
+        return e.rows === null || e.pages === null
+            ? more
+            : `${more} (at most ~${e.rows.toLocaleString('en-US')}), up to ~${count(e.pages, 'page')}`;
+    }
+    if (e.rows === null || e.pages === null) return 'rows unknown';
+    if (!e.estimate) return `${count(e.rows, 'row')} in ${count(e.pages, 'page')}`;
+    const about = e.exact ? '' : '~';
+    return `${about}${count(e.rows, 'row')}, ${about}${count(e.pages, 'page')}`;
+}
+
+/** The total over every table, with what it leaves out, and where estimated counts come from. */
+function totalLines(estimates: TableEstimate[]): string[] {
+    const known = estimates.filter((e) => e.rows !== null && e.pages !== null);
+    const rows = known.reduce((sum, e) => sum + (e.rows ?? 0), 0);
+    const pages = known.reduce((sum, e) => sum + (e.pages ?? 0), 0);
+    const unknown = estimates.length - known.length;
+    if (estimates.every((e) => !e.estimate)) return [`Total: ${count(rows, 'row')} in ${count(pages, 'page')}`];
+    const about = known.every((e) => e.exact) ? '' : '~';
+    const left = unknown > 0 ? ` (and ${count(unknown, 'table')} not counted)` : '';
+    const lines = [`Total: ${about}${count(rows, 'row')}, ${about}${count(pages, 'page')}${left}`];
+    const sources: string[] = [];
+    if (estimates.some((e) => e.basis === 'snapshot' || (e.moreThan !== undefined && e.rows !== null)))
+        sources.push("  without a filter: the service's row count snapshot, up to 24 h old");
+    if (estimates.some((e) => e.basis === 'count'))
+        sources.push(`  with a filter: $count, exact up to ${COUNT_LIMIT.toLocaleString('en-US')} rows`);
+    if (sources.length > 0) lines.push('Row counts are estimates; the run lists the exact pages.', ...sources);
+    return lines;
+}
+
 /** Plain text, no colours: the CLI adds them when writing to a terminal. */
 export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
     const lines: string[] = [`Plan '${plan.name}': ${plan.sourceUrl} -> ${plan.targetUrl}`];
@@ -58,7 +105,7 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
             const parts: string[] = [];
             if (table && table.target.logicalName !== name) parts.push(`-> ${table.target.logicalName}`);
             const estimate = estimates?.[name];
-            if (estimate) parts.push(`${count(estimate.rows, 'row')} in ${count(estimate.pages, 'page')}`);
+            if (estimate) parts.push(estimateText(estimate));
             if (table) parts.push(count(table.columns.length, 'column'));
             if (table && table.match.kind === 'key') parts.push(`matched on key ${table.match.key}`);
             if (table?.filter) parts.push(`filter: ${table.filter}`);
@@ -88,11 +135,8 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
         for (const r of plan.references) lines.push(`  ${r.table}: ${referenceText(r)}`);
         if (plan.fallbackOwner) lines.push(`  owners without a match fall back to: ${plan.fallbackOwner}`);
     }
-    if (estimates && Object.keys(plan.tables).length > 0) {
-        const rows = Object.values(estimates).reduce((sum, e) => sum + e.rows, 0);
-        const pages = Object.values(estimates).reduce((sum, e) => sum + e.pages, 0);
-        lines.push('', `Total: ${count(rows, 'row')} in ${count(pages, 'page')}`);
-    }
+    const counted = Object.keys(plan.tables).flatMap((name) => (estimates?.[name] ? [estimates[name]] : []));
+    if (counted.length > 0) lines.push('', ...totalLines(counted));
     const routine = plan.warnings.filter((w) => w.routine);
     const notable = plan.warnings.filter((w) => !w.routine);
     if (routine.length > 0) {

@@ -213,7 +213,8 @@ export interface Plan {
 
 /** The `plan --json` output. */
 export interface PlanSummaryJson {
-    tiers: Array<{ tables: Array<{ name: string; deferred: string[] }> }>;
+    /** Each table with its rows and pages (`TableEstimate`) when they were counted. */
+    tiers: Array<{ tables: Array<{ name: string; deferred: string[] } & Partial<TableEstimate>> }>;
     manyToMany: Array<{
         name: string;
         tables: [string, string];
@@ -224,5 +225,31 @@ export interface PlanSummaryJson {
     problems: PlanIssue[];
 }
 
-/** Row and page estimates per table (from the key walk), for the human rendering. */
-export type PlanEstimates = Record<string, { rows: number; pages: number }>;
+/** Where a table's row count comes from. */
+export type RowCountBasis =
+    /** RetrieveTotalRecordCount: the table's total from the service's snapshot, up to 24 hours old. */
+    | 'snapshot'
+    /** `$count=true` under the table's filter: exact up to 5,000 rows. */
+    | 'count'
+    /** `plan --exact`: every primary key walked. */
+    | 'keys'
+    /** The service could not say (the plan's warnings say why). */
+    | 'unknown';
+
+/** Rows and pages of one run table as `plan` reports them; the run lists the exact pages itself. */
+export interface TableEstimate {
+    /** Rows the run is expected to read; with `moreThan`, the table's total (a bound); null when unknown. */
+    rows: number | null;
+    /** Pages of `options.pageSize` rows, at least one (the run lists an open-ended page); null when unknown. */
+    pages: number | null;
+    /** False only for `plan --exact`, whose key walk counted every row. */
+    estimate: boolean;
+    /** The count was exact when taken ($count under 5,000, the key walk); false for a snapshot or a bound. */
+    exact: boolean;
+    basis: RowCountBasis;
+    /** A filtered table past `$count`'s limit: more than this many rows match. */
+    moreThan?: number;
+}
+
+/** Row and page counts per run table (source logical name). */
+export type PlanEstimates = Record<string, TableEstimate>;

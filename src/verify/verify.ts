@@ -373,7 +373,7 @@ export async function compareMigration(
     options: VerifyOptions = {},
 ): Promise<{ report: VerifyReport; plan: Plan }> {
     const signal = options.signal;
-    const prepared = await preparePlan(spec, clients, { walkKeys: false, ...(signal ? { signal } : {}) });
+    const prepared = await preparePlan(spec, clients, signal ? { signal } : {});
     const { plan } = prepared;
     if (plan.problems.length > 0)
         return { report: { identical: false, tables: {}, manyToMany: {}, problems: plan.problems }, plan };

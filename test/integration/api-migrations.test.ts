@@ -210,8 +210,9 @@ describe('cancel', () => {
 });
 
 describe('POST /api/plans', () => {
-    it('returns the plan with estimates and writes nothing', async () => {
+    it('returns the plan with estimates from the service counts, walks no keys and writes nothing', async () => {
         h.target.resetStats();
+        h.source.resetStats();
         const before = h.target.dump('contact').length;
         const response = await h.call('createPlan', {
             body: h.spec({ name: 'dry', tables, options: { pageSize: 100 } }),
@@ -223,6 +224,10 @@ describe('POST /api/plans', () => {
         const account = planned.find((t: any) => t.name === 'account');
         expect(account.rows).toBe(h.source.dump('account').length);
         expect(account.pages).toBe(Math.ceil(account.rows / 100));
+        expect(account).toMatchObject({ estimate: true, exact: false, basis: 'snapshot' });
+        // The snapshot, not a walk: the source answered no query of the run tables.
+        const sourceTables = h.source.stats().tables;
+        expect([sourceTables.account?.queries, sourceTables.contact?.queries]).toEqual([0, 0]);
         const writes = Object.values<any>(h.target.stats().tables ?? {}).reduce((n, t) => n + (t.rowsWritten ?? 0), 0);
         expect(writes).toBe(0);
         expect(h.target.dump('contact').length).toBe(before);

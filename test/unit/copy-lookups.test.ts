@@ -159,7 +159,7 @@ beforeAll(async () => {
         references: { fallbackOwner: String(fallback.domainname) },
     });
     if (!spec.ok) throw new Error(JSON.stringify(spec.problems));
-    const prepared = await preparePlan(spec.spec, clients, { walkKeys: false });
+    const prepared = await preparePlan(spec.spec, clients);
     plan = prepared.plan;
     references = storedReferences(prepared.references);
 });

@@ -122,19 +122,54 @@ describe('buildPlan on a CRM-like schema', () => {
         expect(summary.warnings.length).toBe(plan.warnings.length);
     });
 
-    it('renders tiers, deferred columns and estimates', () => {
+    it('renders tiers, deferred columns and estimates as estimates, with where they come from', () => {
         const text = renderPlan(plan, {
-            contact: { rows: 12_000, pages: 3 },
-            account: { rows: 100, pages: 1 },
-            opportunity: { rows: 0, pages: 1 },
+            contact: { rows: 12_000, pages: 3, estimate: true, exact: false, basis: 'snapshot' },
+            account: { rows: 100, pages: 1, estimate: true, exact: true, basis: 'count' },
+            opportunity: { rows: null, pages: null, estimate: true, exact: false, basis: 'unknown' },
         });
-        expect(text).toMatch(/Tier 1\n {2}contact +12,000 rows in 3 pages/);
+        expect(text).toMatch(/Tier 1\n {2}contact +~12,000 rows, ~3 pages, /);
+        expect(text).toMatch(/ {2}account +100 rows, 1 page, /);
+        expect(text).toMatch(/ {2}opportunity +rows unknown, /);
         expect(text).toContain('deferred: parentcustomerid');
         expect(text).toContain(
             'new_account_contact (account <-> contact)\n    account: copied in this run, same id\n    contact: copied in this run, same id',
         );
-        expect(text).toContain('Total: 12,100 rows in 5 pages');
+        expect(text).toContain('Total: ~12,100 rows, ~4 pages (and 1 table not counted)');
+        expect(text).toContain(
+            [
+                'Row counts are estimates; the run lists the exact pages.',
+                "  without a filter: the service's row count snapshot, up to 24 h old",
+                '  with a filter: $count, exact up to 5,000 rows',
+            ].join('\n'),
+        );
         expect(text).toContain('No problems.');
+    });
+
+    it('renders a filtered table past the $count limit as a bound, and exact key-walk counts as counts', () => {
+        const bounded = renderPlan(plan, {
+            contact: { rows: 12_000, pages: 3, estimate: true, exact: false, basis: 'count', moreThan: 5000 },
+        });
+        expect(bounded).toMatch(/contact +more than 5,000 rows \(at most ~12,000\), up to ~3 pages, /);
+        const unbounded = renderPlan(plan, {
+            contact: { rows: null, pages: null, estimate: true, exact: false, basis: 'count', moreThan: 5000 },
+        });
+        expect(unbounded).toMatch(/contact +more than 5,000 rows, /);
+        const exact = renderPlan(plan, {
+            contact: { rows: 12_000, pages: 3, estimate: false, exact: true, basis: 'keys' },
+            account: { rows: 100, pages: 1, estimate: false, exact: true, basis: 'keys' },
+            opportunity: { rows: 0, pages: 1, estimate: false, exact: true, basis: 'keys' },
+        });
+        expect(exact).toMatch(/contact +12,000 rows in 3 pages, /);
+        expect(exact).toContain('Total: 12,100 rows in 5 pages');
+        expect(exact).not.toContain('estimates');
+    });
+
+    it("carries each table's estimate in the --json shape", () => {
+        const estimate = { rows: 12_000, pages: 3, estimate: true, exact: false, basis: 'snapshot' } as const;
+        const summary = planSummaryJson(plan, { contact: estimate });
+        expect(summary.tiers[0]?.tables).toEqual([{ name: 'contact', deferred: ['parentcustomerid'], ...estimate }]);
+        expect(summary.tiers[1]?.tables).toEqual([{ name: 'account', deferred: ['parentaccountid'] }]);
     });
 });
 

@@ -10,8 +10,9 @@ export const planModule = defineCommand({
         command
             .description('validate a spec against both environments and print the tiered plan; writes nothing')
             .requiredOption('-s, --spec <file>', 'migration spec file (JSON)')
-            .option('--json', 'print JSON instead of human output'),
-    options: z.object({ spec: z.string(), json: z.boolean().optional() }),
+            .option('--json', 'print JSON instead of human output')
+            .option('--exact', 'count rows and pages exactly by walking every primary key (slow on large tables)'),
+    options: z.object({ spec: z.string(), json: z.boolean().optional(), exact: z.boolean().optional() }),
     run: (opts, { io }) => planCommand(opts, io),
 });
 

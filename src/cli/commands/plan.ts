@@ -9,6 +9,8 @@ import { requireSpec } from '../spec-input.js';
 export interface PlanCommandOptions {
     spec?: string;
     json?: boolean;
+    /** Walk every primary key for exact counts instead of estimating them from the service's counts. */
+    exact?: boolean;
 }
 
 export async function planCommand(options: PlanCommandOptions, io: CliIo): Promise<ExitCode> {
@@ -19,6 +21,7 @@ export async function planCommand(options: PlanCommandOptions, io: CliIo): Promi
     let prepared;
     try {
         prepared = await preparePlan(spec, clients, {
+            counts: options.exact === true ? 'exact' : 'estimate',
             progress: {
                 keys(table, rows, done) {
                     let bar = bars.get(table);
@@ -33,11 +36,7 @@ export async function planCommand(options: PlanCommandOptions, io: CliIo): Promi
     }
     const { plan, estimates } = prepared;
     if (options.json) {
-        const summary = planSummaryJson(plan);
-        const tiers = summary.tiers.map((tier) => ({
-            tables: tier.tables.map((t) => ({ ...t, ...(estimates[t.name] ?? {}) })),
-        }));
-        io.stdout(`${JSON.stringify({ ...summary, tiers }, null, 2)}\n`);
+        io.stdout(`${JSON.stringify(planSummaryJson(plan, estimates), null, 2)}\n`);
     } else {
         const text = renderPlan(plan, estimates);
         if (plan.problems.length > 0) io.stderr(`${text}\n`);
