@@ -82,8 +82,10 @@ function totalLines(estimates: TableEstimate[]): string[] {
     const unknown = estimates.length - known.length;
     if (estimates.every((e) => !e.estimate)) return [`Total: ${count(rows, 'row')} in ${count(pages, 'page')}`];
     const about = known.every((e) => e.exact) ? '' : '~';
+    // A filtered table past the $count limit adds its whole table: the total is then only a bound.
+    const bound = known.some((e) => e.moreThan !== undefined) ? 'at most ' : '';
     const left = unknown > 0 ? ` (and ${count(unknown, 'table')} not counted)` : '';
-    const lines = [`Total: ${about}${count(rows, 'row')}, ${about}${count(pages, 'page')}${left}`];
+    const lines = [`Total: ${bound}${about}${count(rows, 'row')}, ${about}${count(pages, 'page')}${left}`];
     const sources: string[] = [];
     if (estimates.some((e) => e.basis === 'snapshot' || (e.moreThan !== undefined && e.rows !== null)))
         sources.push("  without a filter: the service's row count snapshot, up to 24 h old");

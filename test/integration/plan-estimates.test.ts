@@ -138,6 +138,7 @@ describe('filtered tables', () => {
             moreThan: 5000,
         });
         expect(tableQueries(source).contact?.queries).toBe(2);
+        expect(human.stdout).toContain(`Total: at most ~${total.toLocaleString('en-US')} rows`);
         expect(human.stdout).toMatch(
             new RegExp(
                 `contact +more than 5,000 rows \\(at most ~${total.toLocaleString('en-US')}\\), up to ~${Math.ceil(total / PAGE_SIZE)} pages`,

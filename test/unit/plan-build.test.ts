@@ -151,6 +151,7 @@ describe('buildPlan on a CRM-like schema', () => {
             contact: { rows: 12_000, pages: 3, estimate: true, exact: false, basis: 'count', moreThan: 5000 },
         });
         expect(bounded).toMatch(/contact +more than 5,000 rows \(at most ~12,000\), up to ~3 pages, /);
+        expect(bounded).toContain('Total: at most ~12,000 rows, ~3 pages');
         const unbounded = renderPlan(plan, {
             contact: { rows: null, pages: null, estimate: true, exact: false, basis: 'count', moreThan: 5000 },
         });
