@@ -83,7 +83,6 @@ export function durableRunsPort(client: DurableClient): RunsPort {
                 .sort(newestFirst);
         },
         terminate: (instanceId, reason) => client.terminate(instanceId, reason),
-        raiseEvent: (instanceId, eventName, eventData) => client.raiseEvent(instanceId, eventName, eventData),
         async waitForCompletion(instanceId: string, options: WaitOptions = {}): Promise<InstanceStatus> {
             const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
             for (;;) {

@@ -10,7 +10,6 @@ import { journalDirFor, LocalRun } from './local-run.js';
 import {
     isTerminal,
     LocalDurableHost,
-    RuntimeStatus,
     selectStatuses,
     type InstanceStatus,
     type ListFilter,
@@ -99,12 +98,6 @@ export class LocalRuns implements RunsPort {
         }
     }
 
-    async raiseEvent(instanceId: string, eventName: string, eventData?: unknown): Promise<void> {
-        const run = this.live.get(runOf(instanceId));
-        if (!run) throw new Error(`no orchestration instance '${instanceId}' is running here`);
-        return run.host.raiseEvent(instanceId, eventName, eventData);
-    }
-
     async waitForCompletion(instanceId: string, options: WaitOptions = {}): Promise<InstanceStatus> {
         const run = this.live.get(runOf(instanceId));
         if (run) return run.host.waitForCompletion(instanceId, options);
@@ -119,8 +112,7 @@ export class LocalRuns implements RunsPort {
         for (const id of await this.runIds()) {
             if (this.live.has(id)) continue;
             const status = await this.readStatus(id);
-            if (!status || isTerminal(status.runtimeStatus) || status.runtimeStatus === RuntimeStatus.ContinuedAsNew)
-                continue;
+            if (!status || isTerminal(status.runtimeStatus)) continue;
             const run = this.newRun(id);
             this.live.set(id, run);
             try {

@@ -1,6 +1,6 @@
 /**
  * The narrow "runs" port the HTTP API and the CLI depend on (DESIGN "One code path, two hosts"): start, query,
- * list, wait for, signal and terminate orchestration instances. The Durable client implements it in Azure and
+ * list, wait for and terminate orchestration instances. The Durable client implements it in Azure and
  * LocalDurableHost implements it on one machine. Shapes follow durable-functions' DurableOrchestrationStatus;
  * nothing here imports the SDK, so any layer may depend on it.
  */
@@ -90,8 +90,6 @@ export interface RunsPort {
     list(filter?: ListFilter): Promise<InstanceStatus[]>;
     /** Ends a live instance with status Terminated; no effect on a finished one. */
     terminate(instanceId: string, reason: string): Promise<void>;
-    /** Delivers an event to `waitForExternalEvent(eventName)`; no effect on a finished instance. */
-    raiseEvent(instanceId: string, eventName: string, eventData?: unknown): Promise<void>;
     /** Resolves with the status once the instance is Completed, Failed or Terminated (or at the timeout). */
     waitForCompletion(instanceId: string, options?: WaitOptions): Promise<InstanceStatus>;
 }

@@ -158,24 +158,12 @@ describe('LocalDurableHost', () => {
         expect(status.customStatus).toEqual({ step: 3, of: 3 });
     });
 
-    it('continues as new with the new input until the orchestrator returns', async () => {
-        const log = newActivityLog();
-        const host = newHost(log);
-        const status = await run(host, 'counter', 0, 'count');
-        expect(status).toMatchObject({ runtimeStatus: 'Completed', output: 3, input: 3 });
-        expect(log.calls).toEqual(['square:0', 'square:1', 'square:2', 'square:3']);
-    });
-
-    it('delivers raised events and cancels the timeout timer that lost', async () => {
-        const log = newActivityLog();
-        const host = newHost(log);
-        const id = await host.startNew('approval', { instanceId: 'ap' });
-        await new Promise((r) => setTimeout(r, 50));
-        expect((await host.getStatus(id))?.runtimeStatus).toBe('Running');
-        await host.raiseEvent(id, 'approve', { by: 'someone', at: new Date('2024-01-01T00:00:00Z') });
-        const status = await host.waitForCompletion(id, { timeoutMs: 5_000 });
-        // Event data goes through JSON: the Date arrives as a string.
-        expect(status.output).toEqual({ approved: { by: 'someone', at: '2024-01-01T00:00:00.000Z' } });
+    it('cancels the timeout timer that lost a Task.any, and completes without waiting for it', async () => {
+        const host = newHost(newActivityLog());
+        const started = Date.now();
+        const status = await run(host, 'timeoutRace', 7, 'race');
+        expect(status).toMatchObject({ runtimeStatus: 'Completed', output: { result: 49 } });
+        expect(Date.now() - started).toBeLessThan(5_000);
     });
 
     it('terminates an instance and its running sub-orchestrations', async () => {
@@ -243,7 +231,6 @@ describe('LocalDurableHost', () => {
         const id = await host.startNew('changing', { instanceId: 'nd' });
         await waitUntil(async () => (await host.getStatus(id))?.runtimeStatus === 'Running');
         names.first = 'identity';
-        await host.raiseEvent(id, 'go');
         const status = await host.waitForCompletion(id);
         expect(status.runtimeStatus).toBe('Failed');
         expect(status.output).toContain(
@@ -258,6 +245,10 @@ describe('LocalDurableHost', () => {
         expect(big.output).toContain('the custom status is 20 KB of UTF-16 text; Durable Functions allows 16 KB');
         const http = await run(host, 'usesHttp');
         expect(http.output).toContain('uses callHttp, which the local durable host does not support');
+        const events = await run(host, 'usesEvents');
+        expect(events.output).toContain('uses waitForExternalEvent, which the local durable host does not support');
+        const again = await run(host, 'continuesAsNew');
+        expect(again.output).toContain('uses continueAsNew, which the local durable host does not support');
     });
 
     it('takes episode times from the injected clock and survives observers that throw', async () => {

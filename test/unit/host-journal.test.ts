@@ -32,7 +32,8 @@ const message = (n: number): JournalRecord => ({
     execution: 0,
     n,
     at: '2024-01-01T00:00:01.000Z',
-    m: { kind: 'eventRaised', name: 'e', input: String(n) },
+    // A completion of a task the episodes below do not schedule: it waits in the inbox and changes nothing else.
+    m: { kind: 'taskCompleted', taskId: 1000 + n, result: String(n) },
 });
 
 beforeEach(async () => {

@@ -1,9 +1,8 @@
 /**
  * Reads the action list of a V3 OrchestratorState into the tasks the host must run. The SDK gives task ids in
  * the order it tracks tasks, which is the order of this list with WhenAll/WhenAny flattened (an action that
- * appears twice, because a task was yielded again inside a compound, counts once); external-event waits and
- * continueAsNew take no id. Retry timers and retry attempts take ids too but have no action: episode.ts
- * accounts for those.
+ * appears twice, because a task was yielded again inside a compound, counts once). Retry timers and retry
+ * attempts take ids too but have no action: episode.ts accounts for those.
  */
 import { errorMessage, toOptionalJsonText } from './json.js';
 import { retryPolicyOf, type RetryPolicy } from './retry.js';
@@ -26,7 +25,10 @@ export const ActionType = {
     ReleaseEntities: 14,
 } as const;
 
+/** APIs the product does not use; an orchestrator that calls one fails with a message naming it. */
 const UNSUPPORTED: Readonly<Record<number, string>> = {
+    [ActionType.ContinueAsNew]: 'continueAsNew',
+    [ActionType.WaitForExternalEvent]: 'waitForExternalEvent',
     [ActionType.CallEntity]: 'callEntity',
     [ActionType.CallHttp]: 'callHttp',
     [ActionType.SignalEntity]: 'signalEntity',
@@ -43,8 +45,6 @@ export type RequestedTask =
 export interface ActionList {
     /** Tasks in task-id order (retry timers and attempts excluded). */
     tasks: RequestedTask[];
-    /** Set when the orchestrator called continueAsNew. */
-    continueAsNew?: { input?: string };
     /** The first API the local host does not support, e.g. `callHttp`. */
     unsupported?: string;
 }
@@ -64,8 +64,8 @@ function text(action: RawAction, field: string): string {
 }
 
 /**
- * Activity and continueAsNew inputs went through the SDK's `processInput`, which JSON-encodes strings once
- * (so a string is already JSON text); sub-orchestration inputs are passed through as they are.
+ * Activity inputs went through the SDK's `processInput`, which JSON-encodes strings once (so a string is
+ * already JSON text); sub-orchestration inputs are passed through as they are.
  */
 function processedInput(action: RawAction, what: string): string | undefined {
     const input = action.input;
@@ -117,11 +117,6 @@ export function readActions(actions: readonly unknown[][]): ActionList {
             const children = value.compoundActions;
             if (!Array.isArray(children)) throw new TypeError(`compound action ${position} has no compoundActions`);
             children.forEach((child, i) => visit(child, `${position}.${i}`));
-            return;
-        }
-        if (type === ActionType.WaitForExternalEvent) return;
-        if (type === ActionType.ContinueAsNew) {
-            list.continueAsNew = { input: processedInput(value, 'the input of continueAsNew') };
             return;
         }
         const unsupported = UNSUPPORTED[type];

@@ -180,9 +180,7 @@ function progress(exec: Execution, plan: EpisodePlan, state: OrchestratorState):
     const part: Partial<EpisodeRecord> = { scheduled: [...plan.retryTasks, ...fresh] };
     if (canceledTimers.length > 0) part.canceledTimers = canceledTimers;
     if (state.isDone) {
-        part.outcome = list.continueAsNew
-            ? { status: 'ContinuedAsNew', input: list.continueAsNew.input }
-            : { status: 'Completed', output: toOptionalJsonText(state.output, 'the orchestration output') };
+        part.outcome = { status: 'Completed', output: toOptionalJsonText(state.output, 'the orchestration output') };
     }
     return part;
 }

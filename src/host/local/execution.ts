@@ -5,7 +5,6 @@
  */
 import {
     executionStarted,
-    eventRaised,
     JsonText,
     orchestratorCompleted,
     orchestratorStarted,
@@ -101,12 +100,11 @@ export class Execution {
         return this.start.execution;
     }
 
-    /** A received completion or event: it waits in the inbox, and its task no longer needs running. */
+    /** A received completion: it waits in the inbox, and its task no longer needs running. */
     receive(record: MessageRecord): void {
         this.inbox.push({ n: record.n, message: record.m });
         this.nextMessageNo = Math.max(this.nextMessageNo, record.n + 1);
-        const id = 'taskId' in record.m ? record.m.taskId : undefined;
-        if (id !== undefined) this.outstanding.delete(id);
+        this.outstanding.delete(record.m.taskId);
     }
 
     /** History events of one played message. */
@@ -125,8 +123,6 @@ export class Execution {
                 return subOrchestrationCompleted(m.taskId, new JsonText(m.result));
             case 'subFailed':
                 return subOrchestrationFailed(m.taskId, m.reason, m.details);
-            case 'eventRaised':
-                return eventRaised(m.name, inputOf(m.input));
         }
     }
 

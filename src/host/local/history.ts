@@ -18,7 +18,6 @@ export const HistoryEventType = {
     TimerFired: 11,
     OrchestratorStarted: 12,
     OrchestratorCompleted: 13,
-    EventRaised: 15,
 } as const;
 export type HistoryEventType = (typeof HistoryEventType)[keyof typeof HistoryEventType];
 
@@ -124,10 +123,6 @@ export function subOrchestrationFailed(taskId: number, reason: string, details: 
         Reason: reason,
         Details: details,
     });
-}
-
-export function eventRaised(name: string, input?: unknown): HistoryEvent {
-    return event(HistoryEventType.EventRaised, { Name: name, Input: encodeOptional(input) });
 }
 
 /**

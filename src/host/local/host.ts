@@ -223,15 +223,6 @@ export class LocalDurableHost implements RunsPort {
         }
     }
 
-    async raiseEvent(instanceId: string, eventName: string, eventData?: unknown): Promise<void> {
-        this.assertRunning();
-        const inst = this.instances.get(instanceId);
-        if (!inst) throw new Error(`no orchestration instance '${instanceId}' is running in this host`);
-        if (inst.exec.isFinished) return;
-        const input = toOptionalJsonText(eventData, `the data of event '${eventName}'`);
-        await this.receive(inst, inst.exec.number, { kind: 'eventRaised', name: eventName, input });
-    }
-
     async waitForCompletion(instanceId: string, options: WaitOptions = {}): Promise<InstanceStatus> {
         const inst = this.instances.get(instanceId);
         if (!inst) {
@@ -255,7 +246,7 @@ export class LocalDurableHost implements RunsPort {
     private async terminateOnDisk(instanceId: string, reason: string): Promise<void> {
         const loaded = await this.load(instanceId);
         if (!loaded) throw new Error(`no orchestration instance '${instanceId}'`);
-        if (loaded.exec.isFinished && loaded.exec.outcome?.status !== 'ContinuedAsNew') return;
+        if (loaded.exec.isFinished) return;
         await this.ensureFolder();
         const path = journalPath(this.options.journalDir!, instanceId);
         const journal = await FileJournal.open(path, this.counters, { fresh: false, validBytes: loaded.validBytes });
@@ -428,7 +419,7 @@ export class LocalDurableHost implements RunsPort {
     private async revive(loaded: Loaded): Promise<void> {
         const { exec } = loaded;
         const id = exec.start.instanceId;
-        if (exec.isFinished && exec.outcome?.status !== 'ContinuedAsNew') {
+        if (exec.isFinished) {
             this.register(exec, memoryJournal);
             return;
         }
@@ -438,22 +429,10 @@ export class LocalDurableHost implements RunsPort {
             exec,
             await FileJournal.open(path, this.counters, { fresh: false, validBytes: loaded.validBytes }),
         );
-        if (exec.outcome?.status === 'ContinuedAsNew') {
-            await this.continueAsNew(inst, exec.outcome.input);
-            return;
-        }
         for (const taskId of [...exec.outstanding].sort((a, b) => a - b)) {
             await this.dispatch(inst, exec.tasks.get(taskId)!, true);
         }
         this.pump(inst);
-    }
-
-    private async continueAsNew(inst: Instance, input: string | undefined): Promise<void> {
-        const previous = inst.exec.start;
-        const start: StartRecord = { ...previous, execution: previous.execution + 1, input, at: this.now() };
-        if (input === undefined) delete start.input;
-        inst.exec = new Execution(start);
-        if (await this.write(inst, start)) this.pump(inst);
     }
 
     /** Journals a record; false (and the instance failed) when the journal cannot be written. */
@@ -476,11 +455,11 @@ export class LocalDurableHost implements RunsPort {
         await this.finished(inst);
     }
 
-    /** Takes a completion or event for `execution` of an instance; stale and duplicate ones are dropped. */
+    /** Takes a completion for `execution` of an instance; stale and duplicate ones are dropped. */
     private async receive(inst: Instance, execution: number, message: Message): Promise<void> {
         const exec = inst.exec;
         if (exec.number !== execution || exec.isFinished) return;
-        if ('taskId' in message && !exec.outstanding.has(message.taskId)) return;
+        if (!exec.outstanding.has(message.taskId)) return;
         const record: JournalRecord = { k: 'msg', execution, n: exec.nextMessageNo, at: this.now(), m: message };
         exec.receive(record);
         if (exec.outstanding.size === 0) inst.wake?.();
@@ -581,10 +560,6 @@ export class LocalDurableHost implements RunsPort {
         inst.timers.clear();
         for (const controller of inst.activities.values()) controller.abort(new Error(`instance '${inst.id}' ended`));
         this.limiter.drop(inst.id);
-        if (exec.outcome?.status === 'ContinuedAsNew') {
-            await this.continueAsNew(inst, exec.outcome.input);
-            return;
-        }
         exec.releaseHistory();
         for (const wake of [...inst.waiters]) wake();
         await this.deliverToParent(exec);
@@ -745,8 +720,7 @@ export class LocalDurableHost implements RunsPort {
         const loaded = existing ? undefined : await this.load(run.instanceId);
         if (!loaded || !isOurs(loaded.exec)) return this.startChild(parent, taskId, run);
         await this.revive(loaded);
-        if (loaded.exec.isFinished && loaded.exec.outcome?.status !== 'ContinuedAsNew')
-            await this.deliverToParent(loaded.exec);
+        if (loaded.exec.isFinished) await this.deliverToParent(loaded.exec);
     }
 }
 
@@ -796,8 +770,6 @@ export function statusOf(exec: Execution): InstanceStatus {
     } else if (outcome?.status === 'Terminated') {
         status.runtimeStatus = RuntimeStatus.Terminated;
         status.output = outcome.reason;
-    } else if (outcome?.status === 'ContinuedAsNew') {
-        status.runtimeStatus = RuntimeStatus.ContinuedAsNew;
     }
     return status;
 }

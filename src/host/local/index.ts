@@ -22,7 +22,6 @@ export {
 export { replayOnce, stateOfFailure, REPLAY_SCHEMA_V3, type OrchestratorState, type ReplayRequest } from './replay.js';
 export {
     episode,
-    eventRaised,
     executionStarted,
     HistoryEventType,
     JsonText,

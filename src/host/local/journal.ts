@@ -54,17 +54,16 @@ export const messageSchema = z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('timerFired'), taskId, fireAt: instant }),
     z.object({ kind: z.literal('subCompleted'), taskId, result: jsonText }),
     z.object({ kind: z.literal('subFailed'), taskId, reason: z.string(), details: z.string() }),
-    z.object({ kind: z.literal('eventRaised'), name, input: jsonText.optional() }),
 ]);
 export type Message = z.infer<typeof messageSchema>;
 
 export const outcomeSchema = z.discriminatedUnion('status', [
     z.object({ status: z.literal('Completed'), output: jsonText.optional() }),
     z.object({ status: z.literal('Failed'), error: z.string(), details: z.string().optional() }),
-    z.object({ status: z.literal('ContinuedAsNew'), input: jsonText.optional() }),
 ]);
 export type Outcome = z.infer<typeof outcomeSchema>;
 
+/** Always 0 now that the host runs one execution per instance (no continueAsNew); kept so journals keep their shape. */
 const execution = z.number().int().nonnegative();
 
 export const startRecordSchema = z.object({
