@@ -1,7 +1,7 @@
 /** The activity runner (FIFO bound, JSON in and out, failures as strings) and the retry policy's delays. */
 import { describe, expect, it } from 'vitest';
 import { DROPPED, FifoLimiter, invokeActivity, type ActivityContext } from '../../src/host/local/activity-runner.js';
-import { hasAttemptsLeft, retryDelayMs, retryPolicyOf } from '../../src/host/local/retry.js';
+import { hasAttemptsLeft, retryDelayMs, retryPolicyOf } from '../../src/host/local/sdk-v3/retry.js';
 
 const context: ActivityContext = { instanceId: 'i', taskId: 0, name: 'act', signal: new AbortController().signal };
 

@@ -1,11 +1,11 @@
 /**
- * The history builder and replayOnce drive toy orchestrators episode by episode through the real SDK, the way
- * durable-functions' own tests do: trigger input, task ids in scheduling order, retry timers taking ids, V3
- * actions, failures parsed from $OutOfProcData$, currentUtcDateTime and isReplaying.
+ * The v3 SDK adapter: the history builder and replayOnce drive toy orchestrators episode by episode through the
+ * real SDK, the way durable-functions' own tests do (trigger input, task ids in scheduling order, retry timers
+ * taking ids, V3 actions, failures parsed from $OutOfProcData$, currentUtcDateTime and isReplaying), and
+ * replayEpisode plays the next episode of an execution rebuilt from journal records.
  */
 import * as df from 'durable-functions';
 import { describe, expect, it } from 'vitest';
-import { concludeEpisode, planEpisode } from '../../src/host/local/episode.js';
 import { Execution } from '../../src/host/local/execution.js';
 import {
     ActionType,
@@ -19,8 +19,9 @@ import {
     taskScheduled,
     timerCreated,
     timerFired,
+    replayEpisode,
     type HistoryEvent,
-} from '../../src/host/local/index.js';
+} from '../../src/host/local/sdk-v3/index.js';
 import type { JournalRecord } from '../../src/host/local/journal.js';
 import { fanOut, makeObserver, uncaughtFailure } from '../fixtures/host/orchestrators.js';
 
@@ -150,16 +151,18 @@ describe('episodes of an execution rebuilt from journal records', () => {
         return { k: 'msg', execution: 0, n, at: at(1).toISOString(), m: { kind: 'taskCompleted', taskId, result } };
     }
 
-    async function next(exec: Execution, handler: df.OrchestrationHandler, input: unknown) {
-        const plan = planEpisode(exec, at(1))!;
-        const history = exec.history.concat(exec.episodeEvents(plan.at, plan.played, plan.retryTasks));
-        return concludeEpisode(exec, plan, { state: await replayOnce(handler, { history, input, instanceId: 'e' }) });
+    /** The next episode of the execution that `records` make, its start input replaced by `input` when given. */
+    async function next(records: JournalRecord[], handler: df.OrchestrationHandler, input?: unknown) {
+        const first = { ...start, ...(input === undefined ? {} : { input: JSON.stringify(input) }) } as JournalRecord;
+        const exec = Execution.fromRecords([first, ...records], 'test');
+        const episode = await replayEpisode(handler, { execution: exec, at: at(1) });
+        return episode!.record;
     }
 
     it('plays a received completion and completes with the output', async () => {
         const exec = Execution.fromRecords([start, firstEpisode, completion(1, 1, '1'), completion(2, 0, '0')], 'test');
         expect(exec.outstanding.size).toBe(0);
-        const record = await next(exec, fanOut, { count: 2 });
+        const record = await next([firstEpisode, completion(1, 1, '1'), completion(2, 0, '0')], fanOut);
         expect(record).toMatchObject({
             consumed: [1, 2],
             scheduled: [],
@@ -168,10 +171,10 @@ describe('episodes of an execution rebuilt from journal records', () => {
     });
 
     it('names the task when a replay schedules it with another input, or not at all', async () => {
-        const exec = Execution.fromRecords([start, firstEpisode, completion(1, 0, '0')], 'test');
-        const sameTasks = await next(exec, fanOut, { count: 2, activity: 'square' });
+        const records = [firstEpisode, completion(1, 0, '0')];
+        const sameTasks = await next(records, fanOut, { count: 2, activity: 'square' });
         expect(sameTasks.outcome).toBeUndefined();
-        const fewer = await next(exec, fanOut, { count: 1 });
+        const fewer = await next(records, fanOut, { count: 1 });
         expect(fewer.outcome).toMatchObject({ status: 'Failed' });
         expect((fewer.outcome as { error: string }).error).toContain(
             "Non-deterministic orchestrator 'fanOut' (instance 'e'): task 1 is activity 'square' in the history, but the replay scheduled nothing",
@@ -182,7 +185,7 @@ describe('episodes of an execution rebuilt from journal records', () => {
                 context.df.callActivity('square', 5),
             ]);
         };
-        const other = await next(exec, handler, undefined);
+        const other = await next(records, handler);
         expect((other.outcome as { error: string }).error).toContain(
             "task 1 is activity 'square' in the history, but the replay scheduled activity 'square' with a different input",
         );

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Execution } from '../../src/host/local/execution.js';
+import { playedHistory } from '../../src/host/local/sdk-v3/execution-history.js';
 import {
     FileJournal,
     instanceIdOfFileName,
@@ -118,7 +119,7 @@ describe('Execution.fromRecords', () => {
         const exec = Execution.fromRecords([start, episode, message(1)], 'j');
         expect([...exec.outstanding]).toEqual([0, 1]);
         expect(exec.inbox.map((e) => e.n)).toEqual([1]);
-        expect(exec.history.map((e) => e.EventType)).toEqual([12, 0, 4, 10, 13]);
+        expect(playedHistory(exec).map((e) => e.EventType)).toEqual([12, 0, 4, 10, 13]);
         expect(() => Execution.fromRecords([message(1)], 'j')).toThrow("j:1: a 'msg' record before any 'start' record");
         const skipped = { ...episode, scheduled: [{ id: 3, kind: 'activity' as const, name: 'a' }] };
         expect(() => Execution.fromRecords([start, skipped], 'j')).toThrow('j:2: task id 3 of i is out of sequence');

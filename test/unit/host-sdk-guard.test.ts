@@ -12,8 +12,9 @@ const version = (
     JSON.parse(readFileSync(require.resolve('durable-functions/package.json'), 'utf8')) as { version: string }
 ).version;
 const where =
-    'src/host/local/replay.ts imports it, typed by src/host/local/durable-functions-testing.d.ts; ' +
-    'find where this version keeps createOrchestrator and DummyOrchestrationContext, or pin durable-functions 3.5.0 again';
+    'src/host/local/sdk-v3/replay.ts imports it, typed by src/host/local/sdk-v3/durable-functions-testing.d.ts; ' +
+    'find where this version keeps createOrchestrator and DummyOrchestrationContext, or pin durable-functions 3.5.0 again ' +
+    '(v4 has no such module: it needs an adapter of its own beside sdk-v3/, see src/host/local/README.md)';
 
 describe('durable-functions internals used by the local host', () => {
     it(`durable-functions ${version} still has lib/src/util/testingUtils.js with createOrchestrator and DummyOrchestrationContext`, async () => {
@@ -35,9 +36,9 @@ describe('durable-functions internals used by the local host', () => {
     });
 
     it('replays with the trigger shape, V3 actions and failure label the host relies on', async () => {
-        const { replayOnce } = await import('../../src/host/local/replay.js');
+        const { replayOnce } = await import('../../src/host/local/sdk-v3/replay.js');
         const { episode, executionStarted, orchestratorStarted, taskFailed } =
-            await import('../../src/host/local/history.js');
+            await import('../../src/host/local/sdk-v3/history.js');
         const at = new Date('2024-01-01T00:00:00Z');
         const handler: OrchestrationHandler = function* (context: OrchestrationContext) {
             return yield context.df.callActivity('a', 1);

@@ -6,15 +6,16 @@
 import type { OrchestrationHandler } from 'durable-functions';
 import { describe, expect, it } from 'vitest';
 import type { PlanRunOutcome } from '../../src/activities/plan-run.js';
-import { readActions, type RequestedTask } from '../../src/host/local/actions.js';
 import {
     episode,
     executionStarted,
+    readActions,
     replayOnce,
     subOrchestrationCompleted,
     taskCompleted,
     type HistoryEvent,
-} from '../../src/host/local/index.js';
+    type RequestedTask,
+} from '../../src/host/local/sdk-v3/index.js';
 import type { TableCopyResult } from '../../src/orchestrators/contracts.js';
 import { ACTIVITY_NAMES, type ActivityName } from '../../src/activities/contract.js';
 import { OrchestratorName, orchestrators } from '../../src/orchestrators/index.js';

@@ -1,23 +1,9 @@
 /**
  * The state of one execution of an orchestration instance, as a fold over its journal records. The live host
  * and a resumed host apply the very same records through these methods, so a resumed instance has exactly the
- * history, task ids, outstanding tasks and unplayed messages it had before the crash.
+ * episodes, task ids, outstanding tasks and unplayed messages it had before the crash. Nothing here knows the
+ * SDK: sdk-v3/ turns the played episodes into the history it replays.
  */
-import {
-    executionStarted,
-    JsonText,
-    orchestratorCompleted,
-    orchestratorStarted,
-    subOrchestrationCompleted,
-    subOrchestrationCreated,
-    subOrchestrationFailed,
-    taskCompleted,
-    taskFailed,
-    taskScheduled,
-    timerCreated,
-    timerFired,
-    type HistoryEvent,
-} from './history.js';
 import {
     JournalError,
     type EpisodeRecord,
@@ -37,21 +23,37 @@ export interface InboxEntry {
     message: Message | { kind: 'executionStarted' };
 }
 
+/** One episode as played: when, the messages in the order they went into the history, the tasks it scheduled. */
+export interface PlayedEpisode {
+    at: Date;
+    messages: readonly InboxEntry[];
+    scheduled: readonly TaskRecord[];
+}
+
 export type ExecutionOutcome = Outcome | { status: 'Terminated'; reason: string };
 
 /** What an activity or sub-orchestration task runs: the task itself, or the primary task a retry attempt repeats. */
 export type RunnableTask = Extract<TaskRecord, { kind: 'activity' | 'sub' }>;
 
-export class Execution {
-    readonly history: HistoryEvent[] = [];
-    /** Every task id the SDK has assigned in this execution. */
+/** What replaying the next episode reads of an execution (sdk-v3/ sees only this). */
+export interface ExecutionView {
+    readonly start: StartRecord;
+    readonly played: readonly PlayedEpisode[];
+    readonly inbox: readonly InboxEntry[];
+    readonly tasks: ReadonlyMap<number, TaskRecord>;
+    readonly outstanding: ReadonlySet<number>;
+    readonly nextTaskId: number;
+    readonly customStatus: string | undefined;
+    runnable(task: TaskRecord): RunnableTask;
+}
+
+export class Execution implements ExecutionView {
+    /** Replaced (not emptied) on release, so a cache keyed by it lets go too. */
+    played: PlayedEpisode[] = [];
+    /** Every task id assigned in this execution. */
     readonly tasks = new Map<number, TaskRecord>();
-    /** Ids of tasks that have an action (not retry timers or attempts), in id order. */
-    readonly primaryIds: number[] = [];
     /** Scheduled ids whose completion has not been received (and timers not cancelled). */
     readonly outstanding = new Set<number>();
-    /** Failed attempts so far, by primary task id. */
-    readonly retryFailures = new Map<number, number>();
     readonly inbox: InboxEntry[] = [{ n: 0, message: { kind: 'executionStarted' } }];
     nextTaskId = 0;
     nextMessageNo = 1;
@@ -64,7 +66,7 @@ export class Execution {
         this.lastUpdatedTime = new Date(start.at);
     }
 
-    /** The last execution recorded in a journal; `where` names the journal in errors. */
+    /** The execution recorded in a journal; `where` names the journal in errors. */
     static fromRecords(records: readonly JournalRecord[], where: string): Execution {
         let exec: Execution | undefined;
         records.forEach((record, i) => {
@@ -91,9 +93,9 @@ export class Execution {
         return exec;
     }
 
-    /** A finished execution is never replayed again; its history need not stay in memory. */
+    /** A finished execution is never replayed again; its episodes need not stay in memory. */
     releaseHistory(): void {
-        this.history.length = 0;
+        this.played = [];
     }
 
     get number(): number {
@@ -105,44 +107,6 @@ export class Execution {
         this.inbox.push({ n: record.n, message: record.m });
         this.nextMessageNo = Math.max(this.nextMessageNo, record.n + 1);
         this.outstanding.delete(record.m.taskId);
-    }
-
-    /** History events of one played message. */
-    eventOf(entry: InboxEntry): HistoryEvent {
-        const m = entry.message;
-        switch (m.kind) {
-            case 'executionStarted':
-                return executionStarted(this.start.name, inputOf(this.start.input));
-            case 'taskCompleted':
-                return taskCompleted(m.taskId, new JsonText(m.result));
-            case 'taskFailed':
-                return taskFailed(m.taskId, m.reason, m.details);
-            case 'timerFired':
-                return timerFired(m.taskId, new Date(m.fireAt));
-            case 'subCompleted':
-                return subOrchestrationCompleted(m.taskId, new JsonText(m.result));
-            case 'subFailed':
-                return subOrchestrationFailed(m.taskId, m.reason, m.details);
-        }
-    }
-
-    /** The scheduling event of a task, as the extension records it. */
-    scheduledEventOf(task: TaskRecord): HistoryEvent {
-        switch (task.kind) {
-            case 'activity':
-                return taskScheduled(task.id, task.name, inputOf(task.input));
-            case 'sub':
-                return subOrchestrationCreated(task.id, task.name, task.instanceId, inputOf(task.input));
-            case 'timer':
-            case 'retryTimer':
-                return timerCreated(task.id, new Date(task.fireAt));
-            case 'retryAttempt': {
-                const primary = this.runnable(task);
-                return primary.kind === 'activity'
-                    ? taskScheduled(task.id, primary.name, inputOf(primary.input))
-                    : subOrchestrationCreated(task.id, primary.name, primary.instanceId, inputOf(primary.input));
-            }
-        }
     }
 
     /** The activity or sub-orchestration a task runs (retry timers and attempts belong to their primary task). */
@@ -169,21 +133,11 @@ export class Execution {
         return taken;
     }
 
-    /** The history of an episode being played (without its OrchestratorCompleted). */
-    episodeEvents(at: Date, played: readonly InboxEntry[], scheduled: readonly TaskRecord[]): HistoryEvent[] {
-        const stamp = (e: HistoryEvent): HistoryEvent => ({ ...e, Timestamp: at });
-        return [
-            orchestratorStarted(at),
-            ...played.map((p) => stamp(this.eventOf(p))),
-            ...scheduled.map((t) => stamp(this.scheduledEventOf(t))),
-        ];
-    }
-
     applyEpisode(record: EpisodeRecord): void {
         const at = new Date(record.at);
-        const played = this.take(record.consumed);
+        const messages = this.take(record.consumed);
         for (const task of record.scheduled) this.track(task);
-        this.history.push(...this.episodeEvents(at, played, record.scheduled), orchestratorCompleted(at));
+        this.played.push({ at, messages, scheduled: record.scheduled });
         for (const id of record.canceledTimers ?? []) this.outstanding.delete(id);
         if (record.customStatus !== undefined) this.customStatus = record.customStatus;
         if (record.outcome) this.outcome = record.outcome;
@@ -200,8 +154,6 @@ export class Execution {
         this.tasks.set(task.id, task);
         this.nextTaskId += 1;
         this.outstanding.add(task.id);
-        if (task.kind === 'retryTimer') this.retryFailures.set(task.of, (this.retryFailures.get(task.of) ?? 0) + 1);
-        if (task.kind !== 'retryTimer' && task.kind !== 'retryAttempt') this.primaryIds.push(task.id);
     }
 
     terminate(record: TerminatedRecord): void {
@@ -212,8 +164,4 @@ export class Execution {
     get isFinished(): boolean {
         return this.outcome !== undefined;
     }
-}
-
-function inputOf(text: string | undefined): JsonText | undefined {
-    return text === undefined ? undefined : new JsonText(text);
 }

@@ -8,7 +8,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir } from 'node:fs/promises';
-import type { OrchestrationHandler } from 'durable-functions';
 import {
     DROPPED,
     FifoLimiter,
@@ -16,7 +15,6 @@ import {
     type ActivityFunction,
     type ActivityOutcome,
 } from './activity-runner.js';
-import { concludeEpisode, planEpisode } from './episode.js';
 import { Execution, type RunnableTask } from './execution.js';
 import {
     FileJournal,
@@ -35,7 +33,7 @@ import {
 } from './journal.js';
 import { lockFolder } from './folder-lock.js';
 import { errorMessage, fromOptionalJsonText, toOptionalJsonText } from './json.js';
-import { replayOnce } from './replay.js';
+import { replayEpisode, type OrchestrationHandler } from './sdk-v3/index.js';
 import {
     isTerminal,
     RuntimeStatus,
@@ -507,31 +505,20 @@ export class LocalDurableHost implements RunsPort {
 
     private async playEpisode(inst: Instance): Promise<void> {
         const exec = inst.exec;
-        const plan = planEpisode(exec, this.clock());
-        if (!plan) return;
-        const name = exec.start.name;
-        const history = exec.history.concat(exec.episodeEvents(plan.at, plan.played, plan.retryTasks));
         const started = performance.now();
-        let result: Parameters<typeof concludeEpisode>[2];
-        try {
-            const state = await replayOnce(this.handlerOf(name), {
-                history,
-                input: fromOptionalJsonText(exec.start.input),
-                instanceId: exec.start.instanceId,
-                parentInstanceId: exec.start.parent?.instanceId,
-                log: (level, ...args) => callSafely(() => this.options.onLog?.(inst.id, level, ...args)),
-            });
-            result = { state };
-        } catch (error) {
-            result = { replayError: error };
-        }
+        const episode = await replayEpisode(this.handlerOf(exec.start.name), {
+            execution: exec,
+            at: this.clock(),
+            log: (level, ...args) => callSafely(() => this.options.onLog?.(inst.id, level, ...args)),
+        });
+        if (!episode) return;
         inst.lastReplayMs = performance.now() - started;
         this.counters.replays += 1;
         this.counters.episodes += 1;
         this.counters.replayMs += inst.lastReplayMs;
-        this.counters.replayedEvents += history.length;
+        this.counters.replayedEvents += episode.replayedEvents;
         if (inst.exec !== exec || exec.isFinished) return;
-        const record = concludeEpisode(exec, plan, result);
+        const { record } = episode;
         exec.applyEpisode(record);
         const { onStatus } = this.options;
         if (record.customStatus !== undefined && onStatus) {

@@ -1,4 +1,4 @@
-/** The local durable host: public API for the CLI, the HTTP API's local mode and orchestrator tests. */
+/** The local durable host's public API, for the local runs port and the host's tests. */
 export {
     LocalDurableHost,
     statusOf,
@@ -19,23 +19,4 @@ export {
     type StartOptions,
     type WaitOptions,
 } from '../runs-port.js';
-export { replayOnce, stateOfFailure, REPLAY_SCHEMA_V3, type OrchestratorState, type ReplayRequest } from './replay.js';
-export {
-    episode,
-    executionStarted,
-    HistoryEventType,
-    JsonText,
-    orchestratorCompleted,
-    orchestratorStarted,
-    subOrchestrationCompleted,
-    subOrchestrationCreated,
-    subOrchestrationFailed,
-    taskCompleted,
-    taskFailed,
-    taskScheduled,
-    timerCreated,
-    timerFired,
-    type HistoryEvent,
-} from './history.js';
-export { ActionType, readActions, type ActionList, type RequestedTask } from './actions.js';
 export { JournalError, journalFileName, readJournal, type JournalRecord } from './journal.js';

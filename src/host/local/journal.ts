@@ -17,12 +17,14 @@ const instant = z.iso.datetime();
 const name = z.string().min(1);
 const jsonText = z.string();
 
+/** A retry policy of callActivityWithRetry / callSubOrchestratorWithRetry (the names of Durable's RetryOptions). */
 const retryPolicy = z.object({
     firstRetryIntervalInMilliseconds: z.number().positive(),
     maxNumberOfAttempts: z.number(),
     backoffCoefficient: z.number().positive().optional(),
     maxRetryIntervalInMilliseconds: z.number().positive().optional(),
 });
+export type RetryPolicy = z.infer<typeof retryPolicy>;
 
 /** A task id the SDK assigned and what it stands for. Retry timers and attempts belong to task `of`. */
 export const taskRecordSchema = z.discriminatedUnion('kind', [

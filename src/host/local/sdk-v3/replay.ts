@@ -1,7 +1,8 @@
 /**
  * One replay of an orchestrator through the real durable-functions SDK: the trigger input the Functions host
  * sends (history, input, instance id, replay schema V3), a fresh SDK context, and the SDK's OrchestratorState
- * back. This is the only module that imports the SDK's internals; the host and the tests both call replayOnce.
+ * back. This is the only module that imports the SDK's internals; replayEpisode and the orchestrator tests
+ * both call replayOnce.
  */
 import type { OrchestrationHandler } from 'durable-functions';
 import { createOrchestrator, DummyOrchestrationContext } from 'durable-functions/lib/src/util/testingUtils.js';

@@ -4,7 +4,7 @@
  * local host builds every history it replays with these functions, and tests use the same ones to drive an
  * orchestrator episode by episode, so both exercise one replay path.
  */
-import { toJsonText } from './json.js';
+import { toJsonText } from '../json.js';
 
 export const HistoryEventType = {
     ExecutionStarted: 0,

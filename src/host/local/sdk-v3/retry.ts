@@ -1,15 +1,9 @@
 /**
  * The retry policy of callActivityWithRetry / callSubOrchestratorWithRetry as the extension applies it: the
  * SDK only counts attempts and waits for a timer after every failed attempt (also after the last one, then
- * it fails the task); the host decides when that timer fires.
+ * it fails the task); the adapter decides when that timer fires.
  */
-
-export interface RetryPolicy {
-    firstRetryIntervalInMilliseconds: number;
-    maxNumberOfAttempts: number;
-    backoffCoefficient?: number;
-    maxRetryIntervalInMilliseconds?: number;
-}
+import type { RetryPolicy } from '../journal.js';
 
 function positive(value: unknown): number | undefined {
     return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;

@@ -4,8 +4,9 @@
  * appears twice, because a task was yielded again inside a compound, counts once). Retry timers and retry
  * attempts take ids too but have no action: episode.ts accounts for those.
  */
-import { errorMessage, toOptionalJsonText } from './json.js';
-import { retryPolicyOf, type RetryPolicy } from './retry.js';
+import { errorMessage, toOptionalJsonText } from '../json.js';
+import type { RetryPolicy } from '../journal.js';
+import { retryPolicyOf } from './retry.js';
 
 /** `ActionType` numbers of durable-functions 3.x (`src/actions/ActionType.ts`). */
 export const ActionType = {
