@@ -4,6 +4,7 @@
  * what never completed (activities, timers, sub-orchestrations from their own journals).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -158,7 +159,8 @@ describe('resuming from the journal in process', () => {
 
     it('lets one host at a time use a journal folder, taking over the lock of a process that has exited', async () => {
         const first = newHost(newActivityLog());
-        await first.startNew('fanOut', { instanceId: 'a', input: { count: 1 } });
+        // The lock is held while an instance of the folder is live.
+        await first.startNew('waitsForever', { instanceId: 'a' });
         const second = newHost(newActivityLog());
         await expect(second.startNew('fanOut', { instanceId: 'b', input: { count: 1 } })).rejects.toThrow(
             /is in use by another host in this process/,
@@ -179,6 +181,17 @@ describe('resuming from the journal in process', () => {
         const third = newHost(newActivityLog());
         await third.resume('b');
         expect((await third.getStatus('b'))?.runtimeStatus).toBe('Running');
+    });
+
+    it('frees the folder once its instances have finished, so that another host may use it', async () => {
+        const first = newHost(newActivityLog());
+        await first.startNew('fanOut', { instanceId: 'x', input: { count: 2 } });
+        await first.waitForCompletion('x');
+        await waitUntil(() => !existsSync(join(dir, '.lock')));
+        const second = newHost(newActivityLog());
+        await second.startNew('fanOut', { instanceId: 'y', input: { count: 3 } });
+        expect((await second.waitForCompletion('y')).output).toBe(5);
+        expect((await second.getStatus('x'))?.runtimeStatus).toBe('Completed');
     });
 
     it('refuses a journal that is corrupt before its last line, naming the file and line', async () => {

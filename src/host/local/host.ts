@@ -7,7 +7,6 @@
  * acted on, so a new host on the same folder resumes a killed run without redoing completed work.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir } from 'node:fs/promises';
 import {
     DROPPED,
     FifoLimiter,
@@ -17,12 +16,8 @@ import {
 } from './activity-runner.js';
 import { Execution, type RunnableTask } from './execution.js';
 import {
-    FileJournal,
-    instanceIdOfFileName,
-    journalPath,
-    memoryJournal,
-    readJournal,
     JournalError,
+    memoryJournal,
     type Journal,
     type JournalRecord,
     type JournalStats,
@@ -31,12 +26,12 @@ import {
     type TaskRecord,
     JOURNAL_VERSION,
 } from './journal.js';
-import { lockFolder } from './folder-lock.js';
+import { JournalStore, singleFolder, type JournalPlacement, type Loaded } from './journal-store.js';
 import { errorMessage, fromOptionalJsonText, toOptionalJsonText } from './json.js';
 import { replayEpisode, type OrchestrationHandler } from './sdk-v3/index.js';
+import { statusOf } from './status.js';
 import {
     isTerminal,
-    RuntimeStatus,
     type InstanceStatus,
     type ListFilter,
     selectStatuses,
@@ -63,8 +58,11 @@ export interface LocalDurableHostOptions {
     orchestrators: Readonly<Record<string, OrchestrationHandler>>;
     /** Activity name -> async function of its input. */
     activities: Readonly<Record<string, ActivityFunction>>;
-    /** One journal per instance in this folder; omitted = in memory only (no resume). */
-    journalDir?: string;
+    /**
+     * One journal per instance, in this folder or in the folder a placement gives each instance (a run's own
+     * folder); omitted = in memory only (no resume).
+     */
+    journalDir?: string | JournalPlacement;
     /** Activities running at once across all instances. Default 8. */
     maxConcurrentActivities?: number;
     onActivity?: (event: ActivityEvent) => void;
@@ -106,11 +104,6 @@ interface Instance {
     readonly waiters: Set<() => void>;
 }
 
-interface Loaded {
-    exec: Execution;
-    validBytes: number;
-}
-
 const DEFAULT_CONCURRENCY = 8;
 
 /**
@@ -148,13 +141,19 @@ export class LocalDurableHost implements RunsPort {
         journalMs: 0,
     };
     private readonly createdAt = performance.now();
-    private folderReady: Promise<void> | undefined;
-    private unlockFolder: (() => Promise<void>) | undefined;
+    private readonly store: JournalStore;
+    /** Final statuses read from journals of instances that are not loaded (a finished journal never changes). */
+    private readonly settled = new Map<string, InstanceStatus>();
     private stopping: Promise<void> | undefined;
 
     constructor(private readonly options: LocalDurableHostOptions) {
         this.limiter = new FifoLimiter(options.maxConcurrentActivities ?? DEFAULT_CONCURRENCY);
         this.clock = options.clock ?? (() => new Date());
+        const { journalDir } = options;
+        this.store = new JournalStore(
+            typeof journalDir === 'string' ? singleFolder(journalDir) : journalDir,
+            this.counters,
+        );
     }
 
     // ---- RunsPort ----
@@ -188,20 +187,21 @@ export class LocalDurableHost implements RunsPort {
     async getStatus(instanceId: string): Promise<InstanceStatus | undefined> {
         const inst = this.instances.get(instanceId);
         if (inst) return statusOf(inst.exec);
-        const loaded = await this.load(instanceId);
-        return loaded && statusOf(loaded.exec);
+        const known = this.settled.get(instanceId);
+        if (known) return known;
+        const loaded = await this.store.load(instanceId);
+        if (!loaded) return undefined;
+        const status = statusOf(loaded.exec);
+        if (isTerminal(status.runtimeStatus) && !this.instances.has(instanceId)) this.settled.set(instanceId, status);
+        return status;
     }
 
     async list(filter: ListFilter = {}): Promise<InstanceStatus[]> {
         const statuses = [...this.instances.values()].map((i) => statusOf(i.exec));
-        if (this.options.journalDir) {
-            const files = await readdir(this.options.journalDir).catch(() => [] as string[]);
-            for (const file of files) {
-                const id = instanceIdOfFileName(file);
-                if (id === undefined || this.instances.has(id)) continue;
-                const loaded = await this.load(id);
-                if (loaded) statuses.push(statusOf(loaded.exec));
-            }
+        for (const id of await this.store.instanceIds()) {
+            if (this.instances.has(id)) continue;
+            const status = await this.getStatus(id);
+            if (status) statuses.push(status);
         }
         return selectStatuses(statuses, filter);
     }
@@ -242,17 +242,15 @@ export class LocalDurableHost implements RunsPort {
 
     /** An unfinished instance that is not loaded (its process died): record the termination in its journal. */
     private async terminateOnDisk(instanceId: string, reason: string): Promise<void> {
-        const loaded = await this.load(instanceId);
+        const loaded = await this.store.load(instanceId);
         if (!loaded) throw new Error(`no orchestration instance '${instanceId}'`);
         if (loaded.exec.isFinished) return;
-        await this.ensureFolder();
-        const path = journalPath(this.options.journalDir!, instanceId);
-        const journal = await FileJournal.open(path, this.counters, { fresh: false, validBytes: loaded.validBytes });
-        try {
-            await journal.append({ k: 'terminated', execution: loaded.exec.number, at: this.now(), reason });
-        } finally {
-            await journal.close();
-        }
+        await this.store.append(instanceId, loaded, {
+            k: 'terminated',
+            execution: loaded.exec.number,
+            at: this.now(),
+            reason,
+        });
     }
 
     // ---- host-specific ----
@@ -264,7 +262,7 @@ export class LocalDurableHost implements RunsPort {
      */
     resume(instanceId: string): Promise<void> {
         this.assertRunning();
-        if (!this.options.journalDir) return Promise.reject(new Error('resume needs a host with a journalDir'));
+        if (!this.store.persistent) return Promise.reject(new Error('resume needs a host with a journalDir'));
         const live = this.instances.get(instanceId);
         if (live && !live.exec.isFinished) return Promise.resolve();
         if (this.reserved.has(instanceId)) {
@@ -279,9 +277,11 @@ export class LocalDurableHost implements RunsPort {
     }
 
     private async resumeFromDisk(instanceId: string): Promise<void> {
-        const loaded = await this.load(instanceId);
+        const loaded = await this.store.load(instanceId);
         if (!loaded) {
-            throw new Error(`no journal for orchestration instance '${instanceId}' in ${this.options.journalDir}`);
+            throw new Error(
+                `no journal for orchestration instance '${instanceId}' in ${this.store.folderOf(instanceId)}`,
+            );
         }
         await this.revive(loaded);
     }
@@ -315,8 +315,7 @@ export class LocalDurableHost implements RunsPort {
         await Promise.allSettled([...this.inFlight]);
         await Promise.allSettled([...this.instances.values()].flatMap((i) => (i.draining ? [i.draining] : [])));
         await Promise.allSettled([...this.instances.values()].map((i) => i.journal.close()));
-        await this.folderReady?.catch(() => undefined);
-        await this.unlockFolder?.();
+        await this.store.close();
     }
 
     // ---- instances ----
@@ -350,37 +349,13 @@ export class LocalDurableHost implements RunsPort {
 
     private async assertNotLiveOnDisk(instanceId: string): Promise<void> {
         if (this.instances.has(instanceId)) return;
-        const loaded = await this.load(instanceId);
+        const loaded = await this.store.load(instanceId);
         if (loaded && !isTerminal(statusOf(loaded.exec).runtimeStatus)) {
             throw new Error(
-                `orchestration instance '${instanceId}' has an unfinished journal in ${this.options.journalDir}; ` +
+                `orchestration instance '${instanceId}' has an unfinished journal in ${this.store.folderOf(instanceId)}; ` +
                     'resume it, terminate it, or start with another instance id',
             );
         }
-    }
-
-    /** Creates and locks the journal folder before the first write to it. */
-    private ensureFolder(): Promise<void> {
-        const folder = this.options.journalDir;
-        if (!folder) return Promise.resolve();
-        if (!this.folderReady) {
-            this.folderReady = (async () => {
-                await mkdir(folder, { recursive: true });
-                this.unlockFolder = await lockFolder(folder);
-            })();
-            // A failed lock is tried again by the next call (the other host may have stopped meanwhile).
-            this.folderReady.catch(() => (this.folderReady = undefined));
-        }
-        return this.folderReady;
-    }
-
-    /** Reads an instance's journal into its last execution; undefined without a journal. */
-    private async load(instanceId: string): Promise<Loaded | undefined> {
-        if (!this.options.journalDir) return undefined;
-        const path = journalPath(this.options.journalDir, instanceId);
-        const contents = await readJournal(path);
-        if (!contents || contents.records.length === 0) return undefined;
-        return { exec: Execution.fromRecords(contents.records, path), validBytes: contents.validBytes };
     }
 
     private register(exec: Execution, journal: Journal): Instance {
@@ -403,12 +378,8 @@ export class LocalDurableHost implements RunsPort {
     /** A new instance (or a new one in place of a finished one with the same id). */
     private async launch(start: StartRecord): Promise<void> {
         this.handlerOf(start.name);
-        await this.ensureFolder();
-        const journal = this.options.journalDir
-            ? await FileJournal.open(journalPath(this.options.journalDir, start.instanceId), this.counters, {
-                  fresh: true,
-              })
-            : memoryJournal;
+        const journal = await this.store.open(start.instanceId);
+        this.settled.delete(start.instanceId);
         const inst = this.register(new Execution(start), journal);
         this.counters.instancesStarted += 1;
         if (await this.write(inst, start)) this.pump(inst);
@@ -416,17 +387,11 @@ export class LocalDurableHost implements RunsPort {
 
     private async revive(loaded: Loaded): Promise<void> {
         const { exec } = loaded;
-        const id = exec.start.instanceId;
         if (exec.isFinished) {
             this.register(exec, memoryJournal);
             return;
         }
-        await this.ensureFolder();
-        const path = journalPath(this.options.journalDir!, id);
-        const inst = this.register(
-            exec,
-            await FileJournal.open(path, this.counters, { fresh: false, validBytes: loaded.validBytes }),
-        );
+        const inst = this.register(exec, await this.store.open(exec.start.instanceId, loaded));
         for (const taskId of [...exec.outstanding].sort((a, b) => a - b)) {
             await this.dispatch(inst, exec.tasks.get(taskId)!, true);
         }
@@ -704,7 +669,7 @@ export class LocalDurableHost implements RunsPort {
             if (existing.exec.isFinished) await this.deliverToParent(existing.exec);
             return;
         }
-        const loaded = existing ? undefined : await this.load(run.instanceId);
+        const loaded = existing ? undefined : await this.store.load(run.instanceId);
         if (!loaded || !isOurs(loaded.exec)) return this.startChild(parent, taskId, run);
         await this.revive(loaded);
         if (loaded.exec.isFinished) await this.deliverToParent(loaded.exec);
@@ -731,32 +696,4 @@ function activityEvent(
     return outcome.ok
         ? { type: 'completed', instanceId, taskId, name, input, output: JSON.parse(outcome.result), durationMs }
         : { type: 'failed', instanceId, taskId, name, input, error: outcome.reason, durationMs };
-}
-
-/** The DurableOrchestrationStatus-like view of an execution. */
-export function statusOf(exec: Execution): InstanceStatus {
-    const start = exec.start;
-    const status: InstanceStatus = {
-        name: start.name,
-        instanceId: start.instanceId,
-        createdTime: new Date(start.at),
-        lastUpdatedTime: exec.lastUpdatedTime,
-        input: fromOptionalJsonText(start.input),
-        output: undefined,
-        runtimeStatus: exec.episodes === 0 && !exec.outcome ? RuntimeStatus.Pending : RuntimeStatus.Running,
-    };
-    if (start.parent) status.parentInstanceId = start.parent.instanceId;
-    if (exec.customStatus !== undefined) status.customStatus = JSON.parse(exec.customStatus);
-    const outcome = exec.outcome;
-    if (outcome?.status === 'Completed') {
-        status.runtimeStatus = RuntimeStatus.Completed;
-        status.output = fromOptionalJsonText(outcome.output);
-    } else if (outcome?.status === 'Failed') {
-        status.runtimeStatus = RuntimeStatus.Failed;
-        status.output = `Orchestrator function '${start.name}' failed: ${outcome.error}`;
-    } else if (outcome?.status === 'Terminated') {
-        status.runtimeStatus = RuntimeStatus.Terminated;
-        status.output = outcome.reason;
-    }
-    return status;
 }

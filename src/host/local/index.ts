@@ -1,12 +1,7 @@
 /** The local durable host's public API, for the local runs port and the host's tests. */
-export {
-    LocalDurableHost,
-    statusOf,
-    type ActivityEvent,
-    type HostStats,
-    type LocalDurableHostOptions,
-} from './host.js';
+export { LocalDurableHost, type ActivityEvent, type HostStats, type LocalDurableHostOptions } from './host.js';
 export type { ActivityContext, ActivityFunction } from './activity-runner.js';
+export { singleFolder, type JournalPlacement } from './journal-store.js';
 export {
     isTerminal,
     newestFirst,
