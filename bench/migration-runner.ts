@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { newRunId } from '../src/run/run-id.js';
 import type { DataverseWriteClient } from '../src/dataverse/index.js';
-import { journalDirFor, LocalRun } from '../src/host/local-run.js';
+import { LocalRuns } from '../src/host/local-runs.js';
 import { createFileRunStore } from '../src/runlog/index.js';
 import { validateSpec } from '../src/spec/index.js';
 
@@ -72,20 +72,20 @@ async function main(): Promise<void> {
     const root = resolve(args['log-dir']);
     const runId = newRunId(validated.spec.name);
 
-    const run = new LocalRun({
+    const runs = new LocalRuns({
         store: createFileRunStore(root),
-        journalDir: journalDirFor(root, runId),
+        root,
         env: process.env,
         userAgent: 'dataverse-migrate-bench',
         ...(args.activities !== undefined ? { maxConcurrentActivities: args.activities } : {}),
     });
-    // The very clients the activities use: LocalRun shares them per environment pair.
-    const sampler = new Sampler(run.connect(validated.spec).target);
+    // The very clients the activities use: LocalRuns shares them per environment pair.
+    const sampler = new Sampler(runs.connect(validated.spec).target);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     try {
-        await run.start(runId, { runId, spec: specDocument, trigger: 'bench' });
-        const result = await run.wait(runId);
+        await runs.start(runId, { runId, spec: specDocument, trigger: 'bench' });
+        const result = await runs.wait(runId);
         const wallMs = performance.now() - started;
         const cpu = process.cpuUsage(cpuBefore);
         sampler.sample();
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
             host: result.stats,
             wallMs,
             cpuMs: (cpu.user + cpu.system) / 1000,
-            throttled: run.throttled(),
+            throttled: runs.throttled(),
             targetRequests: sampler.targetRequests(),
             // resourceUsage().maxRSS is in kilobytes.
             maxRssBytes: process.resourceUsage().maxRSS * 1024,
@@ -107,7 +107,7 @@ async function main(): Promise<void> {
         process.stdout.write(`${JSON.stringify(report)}\n`);
     } finally {
         sampler.stop();
-        await run.stop();
+        await runs.stop();
     }
 }
 

@@ -1,187 +1,185 @@
 /**
- * The runs port on one machine (`serve`, and the API's tests): one LocalRun per run, each with its journal in
- * its own run folder (`<root>/runs/<runId>/history`), as `dataverse-migrate run` keeps it, routed by instance id
- * (sub-orchestrations `<runId>:...` belong to their run). Finished runs are read back from their journals, and
- * runs a previous process left unfinished are resumed from theirs.
+ * The runs port on this machine, for `dataverse-migrate run`, `serve`, the benchmarks and the end-to-end tests:
+ * one local durable host per process playing the product's orchestrators and activity table over a file run
+ * store, each run's journals in its own run folder (`<root>/runs/<runId>/history`, beside the rest of the run),
+ * so an interrupted run resumes by replay. Finished runs are read back from their journals, and runs a previous
+ * process left unfinished can be resumed. The same orchestrators and activities run in Azure under the
+ * Functions host (durable-runs.ts).
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { journalDirFor, LocalRun } from './local-run.js';
+import { createActivities } from '../activities/index.js';
+import { createConnector, type Connector, type EnvironmentClients } from '../environments/index.js';
+import type { RunInput } from '../orchestrators/contracts.js';
+import { orchestrators } from '../orchestrators/index.js';
+import { OrchestratorName } from '../orchestrators/names.js';
+import type { RunSummary } from '../run/summary.js';
+import { runPaths, segment } from '../runlog/layout.js';
+import type { RunStore } from '../runlog/types.js';
+import type { MigrationSpec } from '../spec/index.js';
 import {
     isTerminal,
     LocalDurableHost,
-    selectStatuses,
+    RuntimeStatus,
+    type ActivityEvent,
+    type HostStats,
     type InstanceStatus,
+    type JournalPlacement,
     type ListFilter,
     type RunsPort,
     type StartOptions,
     type WaitOptions,
 } from './local/index.js';
-import { orchestrators } from '../orchestrators/index.js';
-import type { Connector } from '../environments/index.js';
-import type { RunStore } from '../runlog/types.js';
 
 export interface LocalRunsOptions {
     store: RunStore;
-    /** Root of the run folders holding the journals (the file run store's root). */
-    journalRoot: string;
+    /** Root of the file run store; a run's journals go in `runs/<runId>/history` under it. */
+    root: string;
     /** Where credential settings are read from. */
     env: NodeJS.ProcessEnv;
-    /** Activities at once per run (default 8). */
+    /** Activities at once across all runs of the process (each holds about two pages of rows). Default 8. */
     maxConcurrentActivities?: number;
+    onActivity?: (event: ActivityEvent) => void;
+    onStatus?: (instanceId: string, customStatus: unknown) => void;
     userAgent?: string;
-    /** Clients shared by every run (and the API): one token cache and limiter per environment. */
+    /** Clients shared with the API (serve); default: the runs' own, one set per environment pair. */
     connect?: Connector;
 }
 
-/** The run an instance id belongs to: sub-orchestration ids are `<runId>:<phase>:...`. */
+export interface LocalRunResult {
+    status: InstanceStatus;
+    /** The run's summary, when the run orchestrator got to write it. */
+    summary?: RunSummary;
+    /** The host stopped before the run finished: its journal holds what completed, `resume` continues it. */
+    stopped: boolean;
+    stats: HostStats;
+}
+
+/** The run an instance belongs to: sub-orchestration ids are `<runId>:<phase>:...`. */
 function runOf(instanceId: string): string {
     const colon = instanceId.indexOf(':');
     return colon < 0 ? instanceId : instanceId.slice(0, colon);
 }
 
-export class LocalRuns implements RunsPort {
-    private readonly live = new Map<string, LocalRun>();
-    /** Final statuses of instances this process saw finish (journals stay the record). */
-    private readonly finished = new Map<string, InstanceStatus>();
-    private stopping = false;
+/** Journals by run: an instance's journal is in its run's `history` folder. */
+function runFolders(root: string): JournalPlacement {
+    return {
+        folderOf: (instanceId) => join(root, runPaths(runOf(instanceId)).history),
+        folders: async () => (await runIds(root)).map((id) => join(root, runPaths(id).history)),
+    };
+}
 
-    constructor(private readonly options: LocalRunsOptions) {}
+function isRunFolderName(name: string): boolean {
+    try {
+        segment(name, 'run id');
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+/** Run folders under the root (folders whose names cannot be run ids are left alone). */
+async function runIds(root: string): Promise<string[]> {
+    const entries = await readdir(join(root, 'runs'), { withFileTypes: true }).catch(() => []);
+    return entries.filter((e) => e.isDirectory() && isRunFolderName(e.name)).map((e) => e.name);
+}
+
+export class LocalRuns implements RunsPort {
+    private readonly host: LocalDurableHost;
+    /** Clients by environment pair, shared by every activity (one limiter per environment). */
+    private readonly connector: Connector;
+
+    constructor(private readonly options: LocalRunsOptions) {
+        this.connector = options.connect ?? createConnector(options.env, options.userAgent ?? 'dataverse-migrate');
+        this.host = new LocalDurableHost({
+            orchestrators,
+            activities: createActivities({ store: options.store, connect: (spec) => this.connector(spec) }),
+            journalDir: runFolders(options.root),
+            maxConcurrentActivities: options.maxConcurrentActivities ?? 8,
+            ...(options.onActivity ? { onActivity: options.onActivity } : {}),
+            ...(options.onStatus ? { onStatus: options.onStatus } : {}),
+        });
+    }
+
+    // ---- RunsPort ----
 
     async startNew(orchestratorName: string, options: StartOptions = {}): Promise<string> {
         const id = options.instanceId;
         if (id === undefined || id.includes(':'))
             throw new TypeError('LocalRuns.startNew needs the run id as instanceId (without a colon)');
-        if (this.stopping) throw new Error('the local runs host has been stopped');
-        if (this.live.has(id)) throw new Error(`an orchestration instance with id '${id}' is already running`);
-        const run = this.newRun(id);
-        this.live.set(id, run);
-        try {
-            await run.host.startNew(orchestratorName, options);
-        } catch (error) {
-            this.live.delete(id);
-            await run.stop();
-            throw error;
-        }
-        this.finished.delete(id);
-        this.watch(id, run);
-        return id;
+        runPaths(id); // refuses an id that cannot name a run folder
+        return this.host.startNew(orchestratorName, options);
     }
 
-    async getStatus(instanceId: string): Promise<InstanceStatus | undefined> {
-        const run = this.live.get(runOf(instanceId));
-        if (run) return run.host.getStatus(instanceId);
-        const known = this.finished.get(instanceId);
-        if (known) return known;
-        const status = await this.readStatus(instanceId);
-        if (status && isTerminal(status.runtimeStatus)) this.finished.set(instanceId, status);
-        return status;
+    getStatus(instanceId: string): Promise<InstanceStatus | undefined> {
+        return this.host.getStatus(instanceId);
     }
 
-    async list(filter: ListFilter = {}): Promise<InstanceStatus[]> {
-        const ids = await this.runIds();
-        const statuses = (await Promise.all(ids.map((id) => this.getStatus(id)))).filter(
-            (s): s is InstanceStatus => s !== undefined,
-        );
-        return selectStatuses(statuses, filter);
+    list(filter: ListFilter = {}): Promise<InstanceStatus[]> {
+        return this.host.list(filter);
     }
 
-    async terminate(instanceId: string, reason: string): Promise<void> {
-        const run = this.live.get(runOf(instanceId));
-        if (run) return run.host.terminate(instanceId, reason);
-        const host = this.reader(runOf(instanceId));
-        try {
-            await host.terminate(instanceId, reason);
-        } finally {
-            await host.stop();
-            this.finished.delete(instanceId);
-        }
+    terminate(instanceId: string, reason: string): Promise<void> {
+        return this.host.terminate(instanceId, reason);
     }
 
-    async waitForCompletion(instanceId: string, options: WaitOptions = {}): Promise<InstanceStatus> {
-        const run = this.live.get(runOf(instanceId));
-        if (run) return run.host.waitForCompletion(instanceId, options);
-        const status = await this.getStatus(instanceId);
-        if (!status) throw new Error(`no orchestration instance '${instanceId}'`);
-        return status;
+    /** Resolves at the end of the run, or with its current status when the host stops first. */
+    waitForCompletion(instanceId: string, options: WaitOptions = {}): Promise<InstanceStatus> {
+        return this.host.waitForCompletion(instanceId, options);
+    }
+
+    // ---- runs on this machine ----
+
+    async start(runId: string, input: RunInput): Promise<void> {
+        await this.startNew(OrchestratorName.run, { instanceId: runId, input });
+    }
+
+    /** Continues a run from its journals (no effect on a run already live here). */
+    resume(runId: string): Promise<void> {
+        return this.host.resume(runId);
     }
 
     /** Resumes every run whose journal says it was still going (the process that ran it stopped); their ids. */
     async resumeUnfinished(): Promise<string[]> {
         const resumed: string[] = [];
-        for (const id of await this.runIds()) {
-            if (this.live.has(id)) continue;
-            const status = await this.readStatus(id);
+        for (const id of await runIds(this.options.root)) {
+            const status = await this.host.getStatus(id);
             if (!status || isTerminal(status.runtimeStatus)) continue;
-            const run = this.newRun(id);
-            this.live.set(id, run);
-            try {
-                await run.resume(id);
-            } catch (error) {
-                this.live.delete(id);
-                await run.stop();
-                throw error;
-            }
-            this.watch(id, run);
+            await this.host.resume(id);
             resumed.push(id);
         }
         return resumed;
     }
 
-    /** Stops every live run; their journals keep what completed, so a later process resumes them. */
-    async stop(): Promise<void> {
-        this.stopping = true;
-        const runs = [...this.live.values()];
-        this.live.clear();
-        await Promise.all(runs.map((run) => run.stop()));
+    async wait(runId: string): Promise<LocalRunResult> {
+        const status = await this.host.waitForCompletion(runId);
+        const summary = status.runtimeStatus === RuntimeStatus.Completed ? (status.output as RunSummary) : undefined;
+        return {
+            status,
+            ...(summary ? { summary } : {}),
+            stopped: !isTerminal(status.runtimeStatus),
+            stats: this.host.stats(),
+        };
     }
 
-    private newRun(runId: string): LocalRun {
-        return new LocalRun({
-            store: this.options.store,
-            journalDir: journalDirFor(this.options.journalRoot, runId),
-            env: this.options.env,
-            ...(this.options.maxConcurrentActivities !== undefined
-                ? { maxConcurrentActivities: this.options.maxConcurrentActivities }
-                : {}),
-            userAgent: this.options.userAgent ?? 'dataverse-migrate-serve',
-            ...(this.options.connect ? { connect: this.options.connect } : {}),
-        });
+    /** The clients of a spec's environments (also for progress displays that show throttling). */
+    connect(spec: MigrationSpec): EnvironmentClients {
+        return this.connector(spec);
     }
 
-    /** When a run finishes: keep its final status and release its host (and the journal folder's lock). */
-    private watch(runId: string, run: LocalRun): void {
-        void run.host.waitForCompletion(runId).then(
-            async (status) => {
-                if (this.live.get(runId) !== run) return;
-                this.finished.set(runId, status);
-                this.live.delete(runId);
-                await run.stop();
-            },
-            () => undefined,
-        );
+    /** Throttled (429) responses seen by the runs' clients so far. */
+    throttled(): number {
+        let n = 0;
+        for (const c of this.connector.pairs()) n += c.source.stats().throttled + c.target.stats().throttled;
+        return n;
     }
 
-    /** A host that only reads a run's journals. */
-    private reader(runId: string): LocalDurableHost {
-        return new LocalDurableHost({
-            orchestrators,
-            activities: {},
-            journalDir: journalDirFor(this.options.journalRoot, runId),
-        });
+    stats(): HostStats {
+        return this.host.stats();
     }
 
-    private async readStatus(instanceId: string): Promise<InstanceStatus | undefined> {
-        const host = this.reader(runOf(instanceId));
-        try {
-            return await host.getStatus(instanceId);
-        } finally {
-            await host.stop();
-        }
-    }
-
-    private async runIds(): Promise<string[]> {
-        const entries = await readdir(join(this.options.journalRoot, 'runs'), { withFileTypes: true }).catch(() => []);
-        return entries.filter((e) => e.isDirectory()).map((e) => e.name);
+    /** Stops every run in progress; their journals keep what completed, so a later process resumes them. */
+    stop(): Promise<void> {
+        return this.host.stop();
     }
 }

@@ -7,8 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
-import { API_ROUTES, createConnector, LocalRuns, type ApiDeps } from '../../src/api/index.js';
+import { API_ROUTES, createConnector, type ApiDeps } from '../../src/api/index.js';
 import { handleHttpRequest } from '../../src/functions/runtime/http-adapter.js';
+import { LocalRuns } from '../../src/host/local-runs.js';
 import { createFileRunStore } from '../../src/runlog/index.js';
 import type { RunStore } from '../../src/runlog/types.js';
 import { createFileSpecStore, type SpecStore } from '../../src/specstore/index.js';
@@ -65,7 +66,7 @@ export async function apiHarness(options: HarnessOptions): Promise<Harness> {
     const store = options.stores?.store ?? createFileRunStore(root);
     const specs = options.stores?.specs ?? createFileSpecStore(root);
     const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, ...options.env };
-    const runs = new LocalRuns({ store, journalRoot: root, env });
+    const runs = new LocalRuns({ store, root, env });
     const deps: ApiDeps = {
         runs,
         store,

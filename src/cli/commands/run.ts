@@ -9,7 +9,7 @@ import { hostname, userInfo } from 'node:os';
 import { z } from 'zod';
 import { requestCancel } from '../../run/cancel.js';
 import type { RunSummary } from '../../run/summary.js';
-import { journalDirFor, LocalRun } from '../../host/local-run.js';
+import { LocalRuns } from '../../host/local-runs.js';
 import { defineCommand } from '../command.js';
 import { BadInputError, ExitCode, type CliIo } from '../io.js';
 import { runDryRun } from '../dry-run.js';
@@ -81,30 +81,34 @@ export const runCommand = defineCommand({
         const { runId, specName } = start;
 
         const holder: { display?: ReturnType<typeof createRunDisplay> } = {};
-        const run = new LocalRun({
+        const runs = new LocalRuns({
             store,
-            journalDir: journalDirFor(root, runId),
+            root,
             env: io.env,
             userAgent: 'dataverse-migrate-cli',
             onActivity: (event) => holder.display?.onActivity(event),
         });
-        const display = createRunDisplay(io, { json: opts.json === true, throttled: () => run.throttled() });
+        const display = createRunDisplay(io, { json: opts.json === true, throttled: () => runs.throttled() });
         holder.display = display;
         if (!opts.json) io.stderr(`Run ${runId} (${specName}); log in ${root}/runs/${runId}/\n`);
         const detach = onInterrupt(
             io,
             () => requestCancel(store, runId, { by: `Ctrl-C (${whoAmI()})` }),
-            () => run.stop(),
+            () => runs.stop(),
         );
         try {
-            if (start.kind === 'resume') await run.resume(runId);
-            else await run.start(runId, start.input);
-            const result = await run.wait(runId);
+            if (start.kind === 'resume') await runs.resume(runId);
+            else await runs.start(runId, start.input);
+            const result = await runs.wait(runId);
             display.stop();
             if (!result.summary) {
+                const { runtimeStatus, output } = result.status;
                 io.stderr(
-                    `run ${runId} ended ${result.status.runtimeStatus}: ${JSON.stringify(result.status.output ?? null)}\nresume it with: dataverse-migrate run --resume ${runId}\n`,
+                    result.stopped
+                        ? `run ${runId} stopped before it finished (${runtimeStatus})\n`
+                        : `run ${runId} ended ${runtimeStatus}: ${JSON.stringify(output ?? null)}\n`,
                 );
+                io.stderr(`resume it with: dataverse-migrate run --resume ${runId}\n`);
                 return ExitCode.Failures;
             }
             if (opts.json) io.stdout(`${JSON.stringify(result.summary, null, 2)}\n`);
@@ -113,7 +117,7 @@ export const runCommand = defineCommand({
         } finally {
             detach();
             display.stop();
-            await run.stop();
+            await runs.stop();
         }
     },
 });

@@ -5,7 +5,8 @@
  * resume. Ctrl-C stops it; runs in progress stop at once and resume on the next start.
  */
 import { z } from 'zod';
-import { createConnector, listenApi, LocalRuns, specRunDeps, type ApiDeps } from '../../api/index.js';
+import { createConnector, listenApi, specRunDeps, type ApiDeps } from '../../api/index.js';
+import { LocalRuns } from '../../host/local-runs.js';
 import { runTick, startTicker, type Ticker } from '../../schedule/index.js';
 import { readSetting } from '../../settings/index.js';
 import { defineCommand } from '../command.js';
@@ -33,7 +34,7 @@ export async function startServe(io: CliIo, opts: ServeOptions): Promise<ServeHa
     const { store, root } = cliStore(io, opts.logDir);
     // One set of clients for the API and every run: one token cache and limiter per environment.
     const connect = createConnector(io.env, 'dataverse-migrate-serve');
-    const runs = new LocalRuns({ store, journalRoot: root, env: io.env, connect });
+    const runs = new LocalRuns({ store, root, env: io.env, connect });
     const deps: ApiDeps = {
         runs,
         store,
