@@ -90,6 +90,9 @@ export interface RunsPort {
     list(filter?: ListFilter): Promise<InstanceStatus[]>;
     /** Ends a live instance with status Terminated; no effect on a finished one. */
     terminate(instanceId: string, reason: string): Promise<void>;
-    /** Resolves with the status once the instance is Completed, Failed or Terminated (or at the timeout). */
+    /**
+     * Resolves with the status once the instance is Completed, Failed or Terminated, or with its current status at
+     * the timeout (and when a local host stops).
+     */
     waitForCompletion(instanceId: string, options?: WaitOptions): Promise<InstanceStatus>;
 }

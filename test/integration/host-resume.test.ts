@@ -210,6 +210,57 @@ describe('resuming from the journal in process', () => {
     });
 });
 
+describe('stopping a host in the middle of long activities', () => {
+    it('aborts the running activities, drops the queued ones and answers every wait at once; a resume completes', async () => {
+        const before = newActivityLog();
+        before.blocked = true;
+        const first = newHost(before, 0, { maxConcurrentActivities: 2 });
+        await first.startNew('fanOut', { instanceId: 'long', input: { count: 6, activity: 'patient' } });
+        await waitUntil(() => before.calls.length === 2);
+        const waiting = first.waitForCompletion('long');
+        const started = Date.now();
+        const stopping = first.stop();
+        const status = await waiting;
+        expect(Date.now() - started).toBeLessThan(200);
+        expect(status.runtimeStatus).toBe('Running');
+        await stopping;
+        expect(Date.now() - started).toBeLessThan(1_000);
+        expect(before.aborted.sort()).toEqual([
+            'patient:0: the local durable host stopped',
+            'patient:1: the local durable host stopped',
+        ]);
+        // The four queued activities never started; a wait after the stop answers at once too.
+        expect(before.calls.sort()).toEqual(['patient:0', 'patient:1']);
+        expect((await first.waitForCompletion('long')).runtimeStatus).toBe('Running');
+
+        const after = newActivityLog();
+        const second = newHost(after);
+        await second.resume('long');
+        expect(await second.waitForCompletion('long')).toMatchObject({ runtimeStatus: 'Completed', output: 15 });
+        expect(after.calls.sort()).toEqual([0, 1, 2, 3, 4, 5].map((i) => `patient:${i}`));
+    });
+
+    it('does not wait past the grace period for an activity that ignores its signal, nor journal it later', async () => {
+        const log = newActivityLog();
+        const first = newHost(log, 0, { stopGraceMs: 200 });
+        await first.startNew('fanOut', { instanceId: 'deaf', input: { count: 1, activity: 'stubborn' } });
+        await waitUntil(() => log.calls.length === 1);
+        const started = Date.now();
+        await first.stop();
+        expect(Date.now() - started).toBeLessThan(2_000);
+        const records = (await readJournal(journalPath(dir, 'deaf')))!.records.length;
+        log.release();
+        await new Promise((r) => setTimeout(r, 50));
+        expect((await readJournal(journalPath(dir, 'deaf')))!.records).toHaveLength(records);
+        expect((await first.getStatus('deaf'))?.runtimeStatus).toBe('Running');
+
+        const second = newHost(log);
+        await second.resume('deaf');
+        expect(await second.waitForCompletion('deaf')).toMatchObject({ runtimeStatus: 'Completed', output: 0 });
+        expect(log.calls).toEqual(['stubborn:0', 'stubborn:0']);
+    });
+});
+
 describe('resuming a process killed with SIGKILL', () => {
     const outDir = join(repo, 'node_modules/.cache/host-kill-test');
     const worker = join(outDir, 'test/fixtures/host/kill-worker.js');

@@ -71,6 +71,8 @@ export interface LocalDurableHostOptions {
     /** Receives the orchestrators' `context.log(...)` calls. */
     onLog?: (instanceId: string, level: string, ...args: unknown[]) => void;
     clock?: () => Date;
+    /** How long `stop` waits for running activities to settle once their signals are aborted. Default 5 s. */
+    stopGraceMs?: number;
 }
 
 /** Counters since the host was created; `replayMs / wallMs` is the replay share of a run. */
@@ -105,6 +107,7 @@ interface Instance {
 }
 
 const DEFAULT_CONCURRENCY = 8;
+const DEFAULT_STOP_GRACE_MS = 5_000;
 
 /**
  * Coalescing of completions. A replay blocks the event loop, so activities can only complete between replays;
@@ -145,6 +148,10 @@ export class LocalDurableHost implements RunsPort {
     /** Final statuses read from journals of instances that are not loaded (a finished journal never changes). */
     private readonly settled = new Map<string, InstanceStatus>();
     private stopping: Promise<void> | undefined;
+    /** Set the moment `stop` is called: nothing new starts. */
+    private halted = false;
+    /** Set once the journals are closing: completions that still arrive are dropped (a resume runs them again). */
+    private closed = false;
 
     constructor(private readonly options: LocalDurableHostOptions) {
         this.limiter = new FifoLimiter(options.maxConcurrentActivities ?? DEFAULT_CONCURRENCY);
@@ -228,7 +235,7 @@ export class LocalDurableHost implements RunsPort {
             if (!status) throw new Error(`no orchestration instance '${instanceId}'`);
             return status;
         }
-        if (isTerminal(statusOf(inst.exec).runtimeStatus)) return statusOf(inst.exec);
+        if (isTerminal(statusOf(inst.exec).runtimeStatus) || this.halted) return statusOf(inst.exec);
         return new Promise((resolve) => {
             const done = (): void => {
                 clearTimeout(timer);
@@ -295,25 +302,32 @@ export class LocalDurableHost implements RunsPort {
     }
 
     /**
-     * Stops the host: no new episode, timer or activity starts; running activities get an aborted signal and
-     * are awaited (a success is still journaled, so a resumed run does not redo it); journals are closed.
+     * Stops the host: no new episode, timer or activity starts, queued activities are dropped, and every pending
+     * waitForCompletion resolves at once with the instance's current status. Running activities get an aborted
+     * signal; those that settle within the grace period have their successes journaled (a resumed run does not
+     * redo them), later ones run again on resume. Then the journals are closed.
      */
     stop(): Promise<void> {
-        this.stopping ??= this.shutdown();
+        if (!this.stopping) {
+            this.halted = true;
+            this.stopping = this.shutdown();
+        }
         return this.stopping;
     }
 
     private async shutdown(): Promise<void> {
+        const stopped = new Error('the local durable host stopped');
         for (const inst of this.instances.values()) {
             inst.wake?.();
             for (const cancel of inst.timers.values()) cancel();
             inst.timers.clear();
-            for (const controller of inst.activities.values())
-                controller.abort(new Error('the local durable host stopped'));
+            for (const controller of inst.activities.values()) controller.abort(stopped);
         }
         this.limiter.drop();
-        await Promise.allSettled([...this.inFlight]);
+        for (const inst of this.instances.values()) for (const wake of [...inst.waiters]) wake();
+        await settledWithin([...this.inFlight], this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
         await Promise.allSettled([...this.instances.values()].flatMap((i) => (i.draining ? [i.draining] : [])));
+        this.closed = true;
         await Promise.allSettled([...this.instances.values()].map((i) => i.journal.close()));
         await this.store.close();
     }
@@ -321,7 +335,7 @@ export class LocalDurableHost implements RunsPort {
     // ---- instances ----
 
     private assertRunning(): void {
-        if (this.stopping) throw new Error('the local durable host has been stopped');
+        if (this.halted) throw new Error('the local durable host has been stopped');
     }
 
     private handlerOf(name: string): OrchestrationHandler {
@@ -378,7 +392,7 @@ export class LocalDurableHost implements RunsPort {
     /** A new instance (or a new one in place of a finished one with the same id). */
     private async launch(start: StartRecord): Promise<void> {
         this.handlerOf(start.name);
-        const journal = await this.store.open(start.instanceId);
+        const journal = await this.openJournal(start.instanceId);
         this.settled.delete(start.instanceId);
         const inst = this.register(new Execution(start), journal);
         this.counters.instancesStarted += 1;
@@ -391,11 +405,19 @@ export class LocalDurableHost implements RunsPort {
             this.register(exec, memoryJournal);
             return;
         }
-        const inst = this.register(exec, await this.store.open(exec.start.instanceId, loaded));
+        const inst = this.register(exec, await this.openJournal(exec.start.instanceId, loaded));
         for (const taskId of [...exec.outstanding].sort((a, b) => a - b)) {
             await this.dispatch(inst, exec.tasks.get(taskId)!, true);
         }
         this.pump(inst);
+    }
+
+    /** A journal to write; refused once the host is stopping (its journals are being closed). */
+    private async openJournal(instanceId: string, continuing?: Loaded): Promise<Journal> {
+        const journal = await this.store.open(instanceId, continuing);
+        if (!this.halted) return journal;
+        await journal.close();
+        throw new Error('the local durable host has been stopped');
     }
 
     /** Journals a record; false (and the instance failed) when the journal cannot be written. */
@@ -421,7 +443,7 @@ export class LocalDurableHost implements RunsPort {
     /** Takes a completion for `execution` of an instance; stale and duplicate ones are dropped. */
     private async receive(inst: Instance, execution: number, message: Message): Promise<void> {
         const exec = inst.exec;
-        if (exec.number !== execution || exec.isFinished) return;
+        if (this.closed || exec.number !== execution || exec.isFinished) return;
         if (!exec.outstanding.has(message.taskId)) return;
         const record: JournalRecord = { k: 'msg', execution, n: exec.nextMessageNo, at: this.now(), m: message };
         exec.receive(record);
@@ -433,7 +455,7 @@ export class LocalDurableHost implements RunsPort {
 
     /** Plays episodes while messages wait; a running drain picks up messages that arrive meanwhile. */
     private pump(inst: Instance): void {
-        if (inst.draining || this.stopping || inst.exec.isFinished) return;
+        if (inst.draining || this.halted || inst.exec.isFinished) return;
         inst.draining = this.drain(inst)
             .catch((error: unknown) => this.fail(inst, error))
             .finally(() => {
@@ -445,7 +467,7 @@ export class LocalDurableHost implements RunsPort {
     private async drain(inst: Instance): Promise<void> {
         // Let completions that are already settled join the first episode.
         await new Promise((resolve) => setImmediate(resolve));
-        while (!this.stopping && !inst.exec.isFinished && inst.exec.inbox.length > 0) {
+        while (!this.halted && !inst.exec.isFinished && inst.exec.inbox.length > 0) {
             await this.coalesce(inst);
             await this.playEpisode(inst);
             inst.lastEpisodeEnd = performance.now();
@@ -495,7 +517,7 @@ export class LocalDurableHost implements RunsPort {
             await this.finished(inst);
             return;
         }
-        if (inst.exec !== exec || exec.isFinished || this.stopping) return;
+        if (inst.exec !== exec || exec.isFinished || this.halted) return;
         for (const id of record.canceledTimers ?? []) {
             inst.timers.get(id)?.();
             inst.timers.delete(id);
@@ -564,6 +586,7 @@ export class LocalDurableHost implements RunsPort {
     // ---- tasks ----
 
     private async dispatch(inst: Instance, task: TaskRecord, resuming: boolean): Promise<void> {
+        if (this.halted) return;
         if (task.kind === 'timer' || task.kind === 'retryTimer') {
             this.arm(inst, task.id, new Date(task.fireAt));
             return;
@@ -609,7 +632,7 @@ export class LocalDurableHost implements RunsPort {
                 if (!done.outcome.ok) this.counters.activitiesFailed += 1;
                 notify?.(activityEvent(inst.id, taskId, name, input, done.outcome, done.ms));
                 // A failure while stopping may come from the aborted signal: leave it to run again on resume.
-                if (this.stopping && !done.outcome.ok) return;
+                if (this.halted && !done.outcome.ok) return;
                 const message: Message = done.outcome.ok
                     ? { kind: 'taskCompleted', taskId, result: done.outcome.result }
                     : { kind: 'taskFailed', taskId, reason: done.outcome.reason, details: done.outcome.details };
@@ -674,6 +697,16 @@ export class LocalDurableHost implements RunsPort {
         await this.revive(loaded);
         if (loaded.exec.isFinished) await this.deliverToParent(loaded.exec);
     }
+}
+
+/** Waits for `promises` to settle, but no longer than `ms`. */
+async function settledWithin(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+        Promise.allSettled(promises),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+    ]);
+    clearTimeout(timer);
 }
 
 /** Observers (progress bars, logs) must not break a run: their errors are dropped. */

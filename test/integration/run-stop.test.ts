@@ -1,0 +1,76 @@
+/**
+ * "Ctrl-C twice: stop now" for real: `dataverse-migrate run` in a child process gets SIGINT twice while pages
+ * are being copied. It prints how to resume, exits within seconds without a summary, and `--resume` then takes
+ * the run from its journal to its end.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dvm, simulatorPair, writeSpec, type Pair } from './run-helpers.js';
+
+const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+
+let pair: Pair;
+let specPath: string;
+
+beforeAll(async () => {
+    const slow = { schema: 'crm' as const, rows: 1500, seed: 23, latencyMs: 25 };
+    pair = await simulatorPair(slow, { ...slow, empty: true });
+    specPath = await writeSpec(pair, {
+        name: 'stop',
+        tables: [{ name: 'account' }, { name: 'contact' }],
+        options: { pageSize: 25, writeBatchSize: 25 },
+    });
+});
+afterAll(() => pair?.close());
+
+async function copiedPages(eventsPath: string): Promise<number> {
+    if (!existsSync(eventsPath)) return 0;
+    const text = await readFile(eventsPath, 'utf8');
+    return text.split('\n').filter((l) => l.includes('"type":"page"') && l.includes('"phase":"copy"')).length;
+}
+
+describe('a run stopped with a second Ctrl-C', () => {
+    it('exits within seconds with the resume line, and --resume finishes it', { timeout: 120_000 }, async () => {
+        expect(existsSync(BIN), 'run `npm run build` first (npm test does)').toBe(true);
+        const logDir = join(pair.dir, 'log');
+        const child = spawn(process.execPath, [BIN, 'run', '--spec', specPath, '--log-dir', logDir, '--json'], {
+            cwd: pair.dir,
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+        const deadline = Date.now() + 30_000;
+        let runId: string | undefined;
+        while (Date.now() < deadline) {
+            if (!runId && existsSync(join(logDir, 'runs'))) runId = (await readdir(join(logDir, 'runs')))[0];
+            if (runId && (await copiedPages(join(logDir, 'runs', runId, 'events.jsonl'))) >= 4) break;
+            await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(runId, stderr).toBeDefined();
+        child.kill('SIGINT');
+        await new Promise((r) => setTimeout(r, 20));
+        const stoppedAt = Date.now();
+        child.kill('SIGINT');
+        const code = await exited;
+        expect(Date.now() - stoppedAt, stderr).toBeLessThan(10_000);
+        expect(code, stderr).toBe(1);
+        expect(stdout).toBe('');
+        expect(stderr).toContain(`run ${runId} stopped before it finished`);
+        expect(stderr).toContain(`resume it with: dataverse-migrate run --resume ${runId}\n`);
+        expect(existsSync(join(logDir, 'runs', runId!, 'summary.json'))).toBe(false);
+
+        const resumed = await dvm(pair, ['run', '--resume', runId!, '--json']);
+        const summary = JSON.parse(resumed.stdout);
+        expect(summary.runId, resumed.stderr).toBe(runId);
+        // The first Ctrl-C asked for a cancel at the next page boundary; the resumed run honours it.
+        expect(['cancelled', 'succeeded']).toContain(summary.status);
+        expect(existsSync(join(logDir, 'runs', runId!, 'summary.json'))).toBe(true);
+    });
+});
