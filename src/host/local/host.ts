@@ -671,7 +671,9 @@ export class LocalDurableHost implements RunsPort {
                 parent: { instanceId: parent.id, execution, taskId },
             });
         } catch (error) {
-            await refuse(`cannot start sub-orchestration '${run.instanceId}': ${errorMessage(error)}`);
+            // A child the stopping host did not start is not a failure: the task stays open, and a resume starts it.
+            if (!this.halted)
+                await refuse(`cannot start sub-orchestration '${run.instanceId}': ${errorMessage(error)}`);
         } finally {
             this.reserved.delete(run.instanceId);
         }
