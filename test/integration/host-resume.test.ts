@@ -3,12 +3,11 @@
  * middle of a fan-out are continued by a new host on the same folder, which replays the history and runs only
  * what never completed (activities, timers, sub-orchestrations from their own journals).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalDurableHost, readJournal, type LocalDurableHostOptions } from '../../src/host/local/index.js';
 import { journalPath } from '../../src/host/local/journal.js';
@@ -19,9 +18,8 @@ import {
     orchestrators,
     type ActivityLog,
 } from '../fixtures/host/orchestrators.js';
-import { waitUntil } from './host-helpers.js';
+import { compileWorker, waitUntil } from './host-helpers.js';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 let dir: string;
 const hosts: LocalDurableHost[] = [];
 
@@ -262,24 +260,10 @@ describe('stopping a host in the middle of long activities', () => {
 });
 
 describe('resuming a process killed with SIGKILL', () => {
-    const outDir = join(repo, 'node_modules/.cache/host-kill-test');
-    const worker = join(outDir, 'test/fixtures/host/kill-worker.js');
+    let worker: string;
 
     beforeAll(async () => {
-        await mkdir(outDir, { recursive: true });
-        const tsc = spawnSync(
-            process.execPath,
-            [
-                join(repo, 'node_modules/typescript/bin/tsc'),
-                ...['--outDir', outDir, '--rootDir', repo, '--module', 'node16', '--moduleResolution', 'node16'],
-                ...['--target', 'es2022', '--skipLibCheck', '--noCheck', '--types', 'node'],
-                join(repo, 'test/fixtures/host/kill-worker.ts'),
-            ],
-            { encoding: 'utf8' },
-        );
-        if (tsc.status !== 0) throw new Error(`compiling the kill worker failed:\n${tsc.stdout}${tsc.stderr}`);
-        // node_modules/ ends the package scope lookup, so the compiled ES modules need their own marker.
-        await writeFile(join(outDir, 'package.json'), '{"type":"module"}\n');
+        worker = await compileWorker('host-kill-test', 'test/fixtures/host/kill-worker.ts');
     }, 120_000);
 
     function runWorker(args: string[]) {
