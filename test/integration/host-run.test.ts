@@ -192,16 +192,36 @@ describe('LocalDurableHost', () => {
         expect(status.output).toBe("Orchestrator function 'throwsAfterActivity' failed: the orchestrator gave up");
     });
 
-    it('turns an activity error into TaskFailed with the reason and stack as strings', async () => {
-        const host = newHost(newActivityLog());
+    it('turns an activity error into TaskFailed: its first line as the reason, name, message and code as details', async () => {
+        const log = newActivityLog();
+        log.flakyFailures.set('x', 5);
+        const host = newHost(log);
         const caught = await run(host, 'caughtFailure');
         expect(caught.runtimeStatus).toBe('Completed');
-        const message = caught.output as string;
-        expect(message).toMatch(/^Activity function 'fail' failed: failed on purpose: why \n Error: failed on purpose/);
-        expect(message).toContain('orchestrators.ts');
+        expect(caught.output).toBe(
+            `Activity function 'fail' failed: failed on purpose: why \n ${JSON.stringify({ name: 'Error', message: 'failed on purpose: why' })}`,
+        );
         const uncaught = await run(host, 'uncaughtFailure');
         expect(uncaught.runtimeStatus).toBe('Failed');
         expect(uncaught.output).toContain("Activity function 'fail' failed: failed on purpose: why");
+
+        // A Dataverse error with a two-line message: the reason keeps its first line, the details its fields.
+        const dataverse = (await run(host, 'caughtFailure', 'failDataverse')).output as string;
+        const [reason, details] = dataverse.split(' \n ');
+        expect(reason).toBe(
+            "Activity function 'failDataverse' failed: Dataverse 400 0x80040237 on POST /api/data/v9.2/accounts: bad row",
+        );
+        expect(JSON.parse(details!)).toMatchObject({
+            name: 'DataverseError',
+            kind: 'http',
+            status: 400,
+            code: '0x80040237',
+            serviceMessage: 'bad row\nsecond line',
+        });
+        // No stack trace reaches the orchestrator, caught or not, nor an orchestration that fails of it.
+        for (const text of [caught.output, uncaught.output, dataverse]) expect(text).not.toMatch(/\n\s+at /);
+        const parent = await run(host, 'retryingSub', { key: 'x', attempts: 1 });
+        expect(parent.output).toMatchObject({ failed: expect.not.stringMatching(/\n\s+at /) });
     });
 
     it('fails an activity whose result is not JSON-serialisable, and one that is not registered', async () => {

@@ -64,14 +64,26 @@ describe('invokeActivity', () => {
     });
 
     it('turns thrown errors, non-errors and unserialisable results into Reason and Details strings', async () => {
-        const thrown = await invokeActivity(() => Promise.reject(new Error('boom')), undefined, context, []);
-        expect(thrown).toMatchObject({ ok: false, reason: "Activity function 'act' failed: boom" });
-        expect((thrown as { details: string }).details).toMatch(/^Error: boom\n\s+at /);
+        const error = Object.assign(new TypeError('boom\nmore about it'), { code: 'E_BOOM' });
+        const thrown = await invokeActivity(() => Promise.reject(error), undefined, context, []);
+        // The reason keeps the first line; the details carry name, message and code as JSON, never the stack.
+        expect(thrown).toEqual({
+            ok: false,
+            reason: "Activity function 'act' failed: boom",
+            details: JSON.stringify({ name: 'TypeError', message: 'boom\nmore about it', code: 'E_BOOM' }),
+        });
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- activities can reject with anything
         expect(await invokeActivity(() => Promise.reject('just text'), undefined, context, [])).toEqual({
             ok: false,
             reason: "Activity function 'act' failed: just text",
-            details: 'just text',
+            details: JSON.stringify({ name: 'Error', message: 'just text' }),
+        });
+        const cycle: Record<string, unknown> = {};
+        cycle.self = cycle;
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- activities can reject with anything
+        expect(await invokeActivity(() => Promise.reject(cycle), undefined, context, [])).toMatchObject({
+            ok: false,
+            reason: "Activity function 'act' failed: [object Object]",
         });
         const circular: Record<string, unknown> = {};
         circular.self = circular;

@@ -3,7 +3,8 @@
  * (a FIFO queue, like host.json's maxConcurrentActivityFunctions), input and result through JSON, and a thrown
  * error turned into the Reason and Details strings of a TaskFailed event.
  */
-import { failureParts, fromOptionalJsonText, toJsonText } from './json.js';
+import { errorToJson, type ErrorJson } from '../../dataverse/errors.js';
+import { firstLine, fromOptionalJsonText, toJsonText } from './json.js';
 
 export interface ActivityContext {
     instanceId: string;
@@ -39,8 +40,20 @@ export async function invokeActivity(
             result: value === undefined ? 'null' : toJsonText(value, `the result of activity '${name}'`),
         };
     } catch (error) {
-        const { message, details } = failureParts(error);
-        return { ok: false, reason: `Activity function '${name}' failed: ${message}`, details };
+        // Name, message and code fields as plain data, secrets redacted, never the stack: the orchestrator
+        // reads `Reason \n Details` as the failure's message, and run reasons are made of it.
+        const failure = failureOf(error);
+        const reason = `Activity function '${name}' failed: ${firstLine(failure.message)}`;
+        return { ok: false, reason, details: JSON.stringify(failure) };
+    }
+}
+
+function failureOf(error: unknown): ErrorJson {
+    try {
+        return errorToJson(error);
+    } catch {
+        // A thrown value JSON cannot represent (a cycle, a BigInt).
+        return { name: 'Error', message: String(error) };
     }
 }
 

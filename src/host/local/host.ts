@@ -27,7 +27,7 @@ import {
     JOURNAL_VERSION,
 } from './journal.js';
 import { JournalStore, singleFolder, type JournalPlacement, type Loaded } from './journal-store.js';
-import { errorMessage, fromOptionalJsonText, toOptionalJsonText } from './json.js';
+import { errorMessage, firstLine, fromOptionalJsonText, toOptionalJsonText } from './json.js';
 import { replayEpisode, type OrchestrationHandler } from './sdk-v3/index.js';
 import { statusOf } from './status.js';
 import {
@@ -553,7 +553,7 @@ export class LocalDurableHost implements RunsPort {
             message = {
                 kind: 'subFailed',
                 taskId: ref.taskId,
-                reason: `${who} failed: ${outcome.error}`,
+                reason: `${who} failed: ${firstLine(outcome.error)}`,
                 details: outcome.details ?? outcome.error,
             };
         } else if (outcome.status === 'Terminated') {

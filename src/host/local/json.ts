@@ -29,17 +29,8 @@ export function errorMessage(error: unknown): string {
     return error instanceof Error ? error.message : String(error);
 }
 
-/** Reason and Details of a failure as the SDK needs them (both strings). */
-export function failureParts(error: unknown): { message: string; details: string } {
-    if (error instanceof Error) return { message: error.message, details: error.stack ?? error.message };
-    const message = typeof error === 'string' ? error : safeText(error);
-    return { message, details: message };
-}
-
-function safeText(value: unknown): string {
-    try {
-        return JSON.stringify(value) ?? String(value);
-    } catch {
-        return String(value);
-    }
+/** The first line of a message: what a failure's reason keeps (the rest travels in its details). */
+export function firstLine(message: string): string {
+    const end = message.indexOf('\n');
+    return end < 0 ? message : message.slice(0, end).trimEnd();
 }
