@@ -1,10 +1,12 @@
 /**
  * Runs activities in-process as the Functions host would: at most `limit` at once across all instances
- * (a FIFO queue, like host.json's maxConcurrentActivityFunctions), input and result through JSON, and a thrown
- * error turned into the Reason and Details strings of a TaskFailed event.
+ * (a FIFO queue, like host.json's maxConcurrentActivityFunctions), input and result through JSON, a thrown
+ * error turned into the Reason and Details strings of a TaskFailed event, observers told of each activity,
+ * and what is still running when the host stops.
  */
 import { errorToJson, type ErrorJson } from '../../dataverse/errors.js';
 import { firstLine, fromOptionalJsonText, toJsonText } from './json.js';
+import { callSafely } from './observers.js';
 
 export interface ActivityContext {
     instanceId: string;
@@ -112,4 +114,104 @@ export class FifoLimiter {
             job.drop();
         }
     }
+}
+
+export interface ActivityEvent {
+    type: 'scheduled' | 'completed' | 'failed';
+    instanceId: string;
+    taskId: number;
+    name: string;
+    input: unknown;
+    output?: unknown;
+    /** The TaskFailed reason. */
+    error?: string;
+    durationMs?: number;
+}
+
+/** The host's activity counters, updated in place. */
+export interface ActivityCounters {
+    activitiesRun: number;
+    activitiesFailed: number;
+    activityMs: number;
+}
+
+export interface ActivityRunnerOptions {
+    activities: Readonly<Record<string, ActivityFunction>>;
+    limit: number;
+    onActivity?: (event: ActivityEvent) => void;
+    counters: ActivityCounters;
+}
+
+/** The host's side of activities: one FIFO bound across instances, observers, counters, the ones in flight. */
+export class ActivityRunner {
+    private readonly limiter: FifoLimiter;
+    private readonly inFlight = new Set<Promise<unknown>>();
+
+    constructor(private readonly options: ActivityRunnerOptions) {
+        this.limiter = new FifoLimiter(options.limit);
+    }
+
+    /** The most activities that ever ran together. */
+    get peak(): number {
+        return this.limiter.peak;
+    }
+
+    /**
+     * Runs an activity once a slot is free. `settle` receives its outcome, or undefined when it was dropped
+     * before it started; the returned promise settles after `settle` has.
+     */
+    run(
+        context: ActivityContext,
+        input: string | undefined,
+        settle: (outcome: ActivityOutcome | undefined) => Promise<void> | void,
+    ): Promise<void> {
+        const { instanceId, taskId, name } = context;
+        const { activities, onActivity, counters } = this.options;
+        const notify = onActivity && ((event: ActivityEvent) => callSafely(() => onActivity(event)));
+        const decoded = notify ? fromOptionalJsonText(input) : undefined;
+        notify?.({ type: 'scheduled', instanceId, taskId, name, input: decoded });
+        const fn = Object.hasOwn(activities, name) ? activities[name] : undefined;
+        const job = this.limiter.run(instanceId, async () => {
+            const started = performance.now();
+            const outcome = await invokeActivity(fn, input, context, Object.keys(activities));
+            return { outcome, ms: performance.now() - started };
+        });
+        const settled = job.then(async (done) => {
+            if (done === DROPPED) return settle(undefined);
+            counters.activitiesRun += 1;
+            counters.activityMs += done.ms;
+            if (!done.outcome.ok) counters.activitiesFailed += 1;
+            notify?.(activityEvent(context, decoded, done.outcome, done.ms));
+            await settle(done.outcome);
+        });
+        this.inFlight.add(settled);
+        void settled.finally(() => this.inFlight.delete(settled)).catch(() => undefined);
+        return settled;
+    }
+
+    /** Drops the queued activities of `owner` (all queued ones when omitted); running ones are not affected. */
+    drop(owner?: string): void {
+        this.limiter.drop(owner);
+    }
+
+    /** Waits for the activities in flight (and what their outcomes lead to), but no longer than `ms`. */
+    async settled(ms: number): Promise<void> {
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([
+            Promise.allSettled([...this.inFlight]),
+            new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
+        ]);
+        clearTimeout(timer);
+    }
+}
+
+function activityEvent(
+    { instanceId, taskId, name }: ActivityContext,
+    input: unknown,
+    outcome: ActivityOutcome,
+    durationMs: number,
+): ActivityEvent {
+    return outcome.ok
+        ? { type: 'completed', instanceId, taskId, name, input, output: JSON.parse(outcome.result), durationMs }
+        : { type: 'failed', instanceId, taskId, name, input, error: outcome.reason, durationMs };
 }

@@ -7,13 +7,7 @@
  * acted on, so a new host on the same folder resumes a killed run without redoing completed work.
  */
 import { randomUUID } from 'node:crypto';
-import {
-    DROPPED,
-    FifoLimiter,
-    invokeActivity,
-    type ActivityFunction,
-    type ActivityOutcome,
-} from './activity-runner.js';
+import { ActivityRunner, type ActivityEvent, type ActivityFunction } from './activity-runner.js';
 import { Execution, type RunnableTask } from './execution.js';
 import {
     JournalError,
@@ -27,9 +21,10 @@ import {
     JOURNAL_VERSION,
 } from './journal.js';
 import { JournalStore, singleFolder, type JournalPlacement, type Loaded } from './journal-store.js';
-import { errorMessage, firstLine, fromOptionalJsonText, toOptionalJsonText } from './json.js';
+import { errorMessage, toOptionalJsonText } from './json.js';
+import { callSafely } from './observers.js';
 import { replayEpisode, type OrchestrationHandler } from './sdk-v3/index.js';
-import { statusOf } from './status.js';
+import { parentMessageOf, statusOf } from './status.js';
 import {
     isTerminal,
     type InstanceStatus,
@@ -40,18 +35,6 @@ import {
     type WaitOptions,
 } from '../runs-port.js';
 import { armTimer } from './timers.js';
-
-export interface ActivityEvent {
-    type: 'scheduled' | 'completed' | 'failed';
-    instanceId: string;
-    taskId: number;
-    name: string;
-    input: unknown;
-    output?: unknown;
-    /** The TaskFailed reason. */
-    error?: string;
-    durationMs?: number;
-}
 
 export interface LocalDurableHostOptions {
     /** Orchestrator name -> generator function. */
@@ -93,8 +76,8 @@ export interface HostStats extends JournalStats {
 
 interface Instance {
     readonly id: string;
-    exec: Execution;
-    journal: Journal;
+    readonly exec: Execution;
+    readonly journal: Journal;
     draining: Promise<void> | undefined;
     /** Duration of the last replay and when its episode ended (performance.now()), for coalescing. */
     lastReplayMs: number;
@@ -125,9 +108,8 @@ export class LocalDurableHost implements RunsPort {
     private readonly reserved = new Set<string>();
     /** Resumes in progress, so that two calls for one id revive it once. */
     private readonly resuming = new Map<string, Promise<void>>();
-    private readonly limiter: FifoLimiter;
+    private readonly runner: ActivityRunner;
     private readonly clock: () => Date;
-    private readonly inFlight = new Set<Promise<unknown>>();
     private readonly counters: Omit<HostStats, 'wallMs' | 'peakConcurrentActivities'> = {
         instancesStarted: 0,
         episodes: 0,
@@ -154,7 +136,12 @@ export class LocalDurableHost implements RunsPort {
     private closed = false;
 
     constructor(private readonly options: LocalDurableHostOptions) {
-        this.limiter = new FifoLimiter(options.maxConcurrentActivities ?? DEFAULT_CONCURRENCY);
+        this.runner = new ActivityRunner({
+            activities: options.activities,
+            limit: options.maxConcurrentActivities ?? DEFAULT_CONCURRENCY,
+            ...(options.onActivity ? { onActivity: options.onActivity } : {}),
+            counters: this.counters,
+        });
         this.clock = options.clock ?? (() => new Date());
         const { journalDir } = options;
         this.store = new JournalStore(
@@ -297,7 +284,7 @@ export class LocalDurableHost implements RunsPort {
         return {
             ...this.counters,
             wallMs: performance.now() - this.createdAt,
-            peakConcurrentActivities: this.limiter.peak,
+            peakConcurrentActivities: this.runner.peak,
         };
     }
 
@@ -323,9 +310,9 @@ export class LocalDurableHost implements RunsPort {
             inst.timers.clear();
             for (const controller of inst.activities.values()) controller.abort(stopped);
         }
-        this.limiter.drop();
+        this.runner.drop();
         for (const inst of this.instances.values()) for (const wake of [...inst.waiters]) wake();
-        await settledWithin([...this.inFlight], this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
+        await this.runner.settled(this.options.stopGraceMs ?? DEFAULT_STOP_GRACE_MS);
         await Promise.allSettled([...this.instances.values()].flatMap((i) => (i.draining ? [i.draining] : [])));
         this.closed = true;
         await Promise.allSettled([...this.instances.values()].map((i) => i.journal.close()));
@@ -440,12 +427,12 @@ export class LocalDurableHost implements RunsPort {
         await this.finished(inst);
     }
 
-    /** Takes a completion for `execution` of an instance; stale and duplicate ones are dropped. */
-    private async receive(inst: Instance, execution: number, message: Message): Promise<void> {
+    /** Takes a completion for an instance; late and duplicate ones are dropped. */
+    private async receive(inst: Instance, message: Message): Promise<void> {
         const exec = inst.exec;
-        if (this.closed || exec.number !== execution || exec.isFinished) return;
-        if (!exec.outstanding.has(message.taskId)) return;
-        const record: JournalRecord = { k: 'msg', execution, n: exec.nextMessageNo, at: this.now(), m: message };
+        if (this.closed || exec.isFinished || !exec.outstanding.has(message.taskId)) return;
+        const at = this.now();
+        const record: JournalRecord = { k: 'msg', execution: exec.number, n: exec.nextMessageNo, at, m: message };
         exec.receive(record);
         if (exec.outstanding.size === 0) inst.wake?.();
         const written = this.write(inst, record);
@@ -504,7 +491,7 @@ export class LocalDurableHost implements RunsPort {
         this.counters.episodes += 1;
         this.counters.replayMs += inst.lastReplayMs;
         this.counters.replayedEvents += episode.replayedEvents;
-        if (inst.exec !== exec || exec.isFinished) return;
+        if (exec.isFinished) return;
         const { record } = episode;
         exec.applyEpisode(record);
         const { onStatus } = this.options;
@@ -517,7 +504,7 @@ export class LocalDurableHost implements RunsPort {
             await this.finished(inst);
             return;
         }
-        if (inst.exec !== exec || exec.isFinished || this.halted) return;
+        if (exec.isFinished || this.halted) return;
         for (const id of record.canceledTimers ?? []) {
             inst.timers.get(id)?.();
             inst.timers.delete(id);
@@ -533,7 +520,7 @@ export class LocalDurableHost implements RunsPort {
         for (const cancel of inst.timers.values()) cancel();
         inst.timers.clear();
         for (const controller of inst.activities.values()) controller.abort(new Error(`instance '${inst.id}' ended`));
-        this.limiter.drop(inst.id);
+        this.runner.drop(inst.id);
         exec.releaseHistory();
         for (const wake of [...inst.waiters]) wake();
         await this.deliverToParent(exec);
@@ -543,30 +530,8 @@ export class LocalDurableHost implements RunsPort {
     private async deliverToParent(exec: Execution): Promise<void> {
         const ref = exec.start.parent;
         const parent = ref && this.instances.get(ref.instanceId);
-        if (!ref || !parent || !exec.outcome) return;
-        const who = `Orchestrator function '${exec.start.name}'`;
-        const outcome = exec.outcome;
-        let message: Message;
-        if (outcome.status === 'Completed') {
-            message = { kind: 'subCompleted', taskId: ref.taskId, result: outcome.output ?? 'null' };
-        } else if (outcome.status === 'Failed') {
-            message = {
-                kind: 'subFailed',
-                taskId: ref.taskId,
-                reason: `${who} failed: ${firstLine(outcome.error)}`,
-                details: outcome.details ?? outcome.error,
-            };
-        } else if (outcome.status === 'Terminated') {
-            message = {
-                kind: 'subFailed',
-                taskId: ref.taskId,
-                reason: `${who} was terminated: ${outcome.reason}`,
-                details: outcome.reason,
-            };
-        } else {
-            return;
-        }
-        await this.receive(parent, ref.execution, message);
+        const message = parentMessageOf(exec);
+        if (parent && message) await this.receive(parent, message);
     }
 
     private liveChildrenOf(inst: Instance): string[] {
@@ -598,49 +563,29 @@ export class LocalDurableHost implements RunsPort {
     }
 
     private arm(inst: Instance, taskId: number, fireAt: Date): void {
-        const execution = inst.exec.number;
         const cancel = armTimer(fireAt, this.clock, () => {
             inst.timers.delete(taskId);
             this.counters.timersFired += 1;
-            void this.receive(inst, execution, { kind: 'timerFired', taskId, fireAt: fireAt.toISOString() });
+            void this.receive(inst, { kind: 'timerFired', taskId, fireAt: fireAt.toISOString() });
         });
         inst.timers.set(taskId, cancel);
     }
 
     private runActivity(inst: Instance, taskId: number, run: Extract<RunnableTask, { kind: 'activity' }>): void {
-        const execution = inst.exec.number;
         const controller = new AbortController();
         inst.activities.set(taskId, controller);
-        const { name } = run;
-        const { onActivity } = this.options;
-        const notify = onActivity && ((event: ActivityEvent) => callSafely(() => onActivity(event)));
-        const input = notify ? fromOptionalJsonText(run.input) : undefined;
-        notify?.({ type: 'scheduled', instanceId: inst.id, taskId, name, input });
-        const fn = Object.hasOwn(this.options.activities, name) ? this.options.activities[name] : undefined;
-        const context = { instanceId: inst.id, taskId, name, signal: controller.signal };
-        const job = this.limiter.run(inst.id, async () => {
-            const started = performance.now();
-            const outcome = await invokeActivity(fn, run.input, context, Object.keys(this.options.activities));
-            return { outcome, ms: performance.now() - started };
-        });
-        const settled = job
-            .then((done) => {
+        const context = { instanceId: inst.id, taskId, name: run.name, signal: controller.signal };
+        void this.runner
+            .run(context, run.input, (outcome) => {
                 inst.activities.delete(taskId);
-                if (done === DROPPED) return;
-                this.counters.activitiesRun += 1;
-                this.counters.activityMs += done.ms;
-                if (!done.outcome.ok) this.counters.activitiesFailed += 1;
-                notify?.(activityEvent(inst.id, taskId, name, input, done.outcome, done.ms));
                 // A failure while stopping may come from the aborted signal: leave it to run again on resume.
-                if (this.halted && !done.outcome.ok) return;
-                const message: Message = done.outcome.ok
-                    ? { kind: 'taskCompleted', taskId, result: done.outcome.result }
-                    : { kind: 'taskFailed', taskId, reason: done.outcome.reason, details: done.outcome.details };
-                return this.receive(inst, execution, message);
+                if (!outcome || (this.halted && !outcome.ok)) return;
+                const message: Message = outcome.ok
+                    ? { kind: 'taskCompleted', taskId, result: outcome.result }
+                    : { kind: 'taskFailed', taskId, reason: outcome.reason, details: outcome.details };
+                return this.receive(inst, message);
             })
             .catch((error: unknown) => this.fail(inst, error));
-        this.inFlight.add(settled);
-        void settled.finally(() => this.inFlight.delete(settled));
     }
 
     private async startChild(
@@ -648,9 +593,8 @@ export class LocalDurableHost implements RunsPort {
         taskId: number,
         run: Extract<RunnableTask, { kind: 'sub' }>,
     ): Promise<void> {
-        const execution = parent.exec.number;
         const refuse = (reason: string): Promise<void> =>
-            this.receive(parent, execution, { kind: 'subFailed', taskId, reason, details: reason });
+            this.receive(parent, { kind: 'subFailed', taskId, reason, details: reason });
         if (!Object.hasOwn(this.options.orchestrators, run.name)) {
             return refuse(`Orchestrator function '${run.name}' is not registered with the local durable host`);
         }
@@ -668,7 +612,7 @@ export class LocalDurableHost implements RunsPort {
                 instanceId: run.instanceId,
                 input: run.input,
                 at: this.now(),
-                parent: { instanceId: parent.id, execution, taskId },
+                parent: { instanceId: parent.id, execution: parent.exec.number, taskId },
             });
         } catch (error) {
             // A child the stopping host did not start is not a failure: the task stays open, and a resume starts it.
@@ -699,36 +643,4 @@ export class LocalDurableHost implements RunsPort {
         await this.revive(loaded);
         if (loaded.exec.isFinished) await this.deliverToParent(loaded.exec);
     }
-}
-
-/** Waits for `promises` to settle, but no longer than `ms`. */
-async function settledWithin(promises: readonly Promise<unknown>[], ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-        Promise.allSettled(promises),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))),
-    ]);
-    clearTimeout(timer);
-}
-
-/** Observers (progress bars, logs) must not break a run: their errors are dropped. */
-function callSafely(fn: () => void): void {
-    try {
-        fn();
-    } catch {
-        // An observer's failure is not the orchestration's.
-    }
-}
-
-function activityEvent(
-    instanceId: string,
-    taskId: number,
-    name: string,
-    input: unknown,
-    outcome: ActivityOutcome,
-    durationMs: number,
-): ActivityEvent {
-    return outcome.ok
-        ? { type: 'completed', instanceId, taskId, name, input, output: JSON.parse(outcome.result), durationMs }
-        : { type: 'failed', instanceId, taskId, name, input, error: outcome.reason, durationMs };
 }

@@ -1,7 +1,7 @@
 /** The local durable host's public API, for the local runs port and the host's tests. */
-export { LocalDurableHost, type ActivityEvent, type HostStats, type LocalDurableHostOptions } from './host.js';
-export type { ActivityContext, ActivityFunction } from './activity-runner.js';
-export { singleFolder, type JournalPlacement } from './journal-store.js';
+export { LocalDurableHost, type HostStats, type LocalDurableHostOptions } from './host.js';
+export type { ActivityContext, ActivityEvent, ActivityFunction } from './activity-runner.js';
+export type { JournalPlacement } from './journal-store.js';
 export {
     isTerminal,
     newestFirst,

@@ -1,7 +1,11 @@
-/** The DurableOrchestrationStatus-like view of an execution, as getStatus, list and waitForCompletion answer. */
+/**
+ * What others see of an execution: the DurableOrchestrationStatus-like view that getStatus, list and
+ * waitForCompletion answer, and the message a finished sub-orchestration sends its parent.
+ */
 import { RuntimeStatus, type InstanceStatus } from '../runs-port.js';
 import type { Execution } from './execution.js';
-import { fromOptionalJsonText } from './json.js';
+import type { Message } from './journal.js';
+import { firstLine, fromOptionalJsonText } from './json.js';
 
 export function statusOf(exec: Execution): InstanceStatus {
     const start = exec.start;
@@ -28,4 +32,31 @@ export function statusOf(exec: Execution): InstanceStatus {
         status.output = outcome.reason;
     }
     return status;
+}
+
+/** SubOrchestrationInstanceCompleted/Failed for the parent of a finished child; undefined for anything else. */
+export function parentMessageOf(exec: Execution): Message | undefined {
+    const taskId = exec.start.parent?.taskId;
+    const outcome = exec.outcome;
+    if (taskId === undefined || !outcome) return undefined;
+    const who = `Orchestrator function '${exec.start.name}'`;
+    switch (outcome.status) {
+        case 'Completed':
+            return { kind: 'subCompleted', taskId, result: outcome.output ?? 'null' };
+        case 'Failed':
+            // The reason keeps the first line, as an activity failure's does; the details keep it all.
+            return {
+                kind: 'subFailed',
+                taskId,
+                reason: `${who} failed: ${firstLine(outcome.error)}`,
+                details: outcome.details ?? outcome.error,
+            };
+        case 'Terminated':
+            return {
+                kind: 'subFailed',
+                taskId,
+                reason: `${who} was terminated: ${outcome.reason}`,
+                details: outcome.reason,
+            };
+    }
 }
