@@ -146,6 +146,26 @@ export default tseslint.config(
         },
     },
     {
+        // The local host reaches durable-functions only through its adapter, so a move to v4 replaces one folder
+        // (src/host/local/README.md "The SDK seam").
+        files: ['src/host/local/**/*.ts'],
+        ignores: ['src/host/local/sdk-v3/**'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        NO_TOOLS,
+                        {
+                            group: ['durable-functions', 'durable-functions/*'],
+                            message: 'Only src/host/local/sdk-v3 may import durable-functions.',
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
         // Orchestrators are replayed: deterministic generators that only yield SDK tasks (DESIGN principle 3).
         files: ['src/orchestrators/**/*.ts'],
         rules: {
