@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { requestCancel } from '../../run/cancel.js';
 import type { RunSummary } from '../../run/summary.js';
 import { LocalRuns } from '../../host/local-runs.js';
+import { runPaths } from '../../runlog/layout.js';
 import { defineCommand } from '../command.js';
 import { BadInputError, ExitCode, type CliIo } from '../io.js';
 import { runDryRun } from '../dry-run.js';
@@ -42,18 +43,34 @@ function exitCodeOf(summary: RunSummary): ExitCode {
     return ExitCode.Failures;
 }
 
-/** Ctrl-C once: cancel at the next page boundary; twice: stop now (the journal keeps what completed). */
-function onInterrupt(io: CliIo, cancel: () => Promise<void>, stop: () => Promise<void>): () => void {
+interface Interrupts {
+    detach(): void;
+    /** Resolves once the cancel request or its withdrawal is in the run store. */
+    settled(): Promise<void>;
+}
+
+/**
+ * Ctrl-C once: cancel at the next page boundary; twice: stop now and resume later, so the cancel request is
+ * withdrawn (the resumed run would otherwise stop at its first page) and the journal keeps what completed.
+ */
+function onInterrupt(
+    io: CliIo,
+    run: { cancel(): Promise<void>; withdraw(): Promise<void>; stop(): Promise<void> },
+): Interrupts {
     let count = 0;
+    let pending = Promise.resolve();
     const handler = () => {
         count++;
         if (count === 1) {
             io.stderr('\nCancelling at the next page boundary (Ctrl-C again to stop now and resume later)...\n');
-            void cancel();
-        } else void stop();
+            pending = run.cancel().catch(() => undefined);
+        } else {
+            void run.stop();
+            if (count === 2) pending = pending.then(() => run.withdraw()).catch(() => undefined);
+        }
     };
     process.on('SIGINT', handler);
-    return () => process.off('SIGINT', handler);
+    return { detach: () => process.off('SIGINT', handler), settled: () => pending };
 }
 
 export const runCommand = defineCommand({
@@ -91,11 +108,11 @@ export const runCommand = defineCommand({
         const display = createRunDisplay(io, { json: opts.json === true, throttled: () => runs.throttled() });
         holder.display = display;
         if (!opts.json) io.stderr(`Run ${runId} (${specName}); log in ${root}/runs/${runId}/\n`);
-        const detach = onInterrupt(
-            io,
-            () => requestCancel(store, runId, { by: `Ctrl-C (${whoAmI()})` }),
-            () => runs.stop(),
-        );
+        const interrupts = onInterrupt(io, {
+            cancel: () => requestCancel(store, runId, { by: `Ctrl-C (${whoAmI()})` }),
+            withdraw: () => store.delete(runPaths(runId).cancel),
+            stop: () => runs.stop(),
+        });
         try {
             if (start.kind === 'resume') await runs.resume(runId);
             else await runs.start(runId, start.input);
@@ -115,9 +132,10 @@ export const runCommand = defineCommand({
             else (result.summary.status === 'invalid' ? io.stderr : io.stdout)(`${renderSummary(result.summary)}\n`);
             return exitCodeOf(result.summary);
         } finally {
-            detach();
+            interrupts.detach();
             display.stop();
             await runs.stop();
+            await interrupts.settled();
         }
     },
 });
