@@ -34,6 +34,6 @@ export interface CliSpecs {
 
 export function cliSpecs(io: CliIo, logDir: string | undefined): CliSpecs {
     const { store, root } = cliStore(io, logDir);
-    const runs = new LocalRuns({ store, journalRoot: root, env: io.env });
+    const runs = new LocalRuns({ store, root, env: io.env });
     return { specs: cliSpecStore(root), lookup: { runs, store }, root, close: () => runs.stop() };
 }
