@@ -6,9 +6,13 @@
  * process left unfinished can be resumed. The same orchestrators and activities run in Azure under the
  * Functions host (durable-runs.ts).
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createActivities } from '../activities/index.js';
+import { cancelledReason, readCancelRequest } from '../run/cancel.js';
+import { appendEvents } from '../run/events.js';
+import { ActivityMemo } from './activity-memo.js';
+import { completedActivities } from './local/completed-activities.js';
 import { createConnector, type Connector, type EnvironmentClients } from '../environments/index.js';
 import type { RunInput } from '../orchestrators/contracts.js';
 import { orchestrators } from '../orchestrators/index.js';
@@ -84,8 +88,23 @@ async function runIds(root: string): Promise<string[]> {
     return entries.filter((e) => e.isDirectory() && isRunFolderName(e.name)).map((e) => e.name);
 }
 
+/** What continuing a run did: resumed an unfinished one, continued an ended one, or found it finished. */
+export type ContinueOutcome =
+    | { kind: 'resumed' }
+    | { kind: 'continued'; from: string; reused: number }
+    | { kind: 'finished'; summary?: RunSummary };
+
+/** The folders a run's earlier executions were moved to when it was continued: `history-1`, `history-2`, ... */
+async function archivedHistories(root: string, runId: string): Promise<string[]> {
+    const folder = join(root, runPaths(runId).root);
+    const names = await readdir(folder).catch(() => [] as string[]);
+    const numbered = names.map((n) => /^history-(\d+)$/.exec(n)).filter((m) => m !== null);
+    return numbered.sort((a, b) => Number(a[1]) - Number(b[1])).map((m) => join(folder, m[0]));
+}
+
 export class LocalRuns implements RunsPort {
     private readonly host: LocalDurableHost;
+    private readonly memo = new ActivityMemo();
     /** Clients by environment pair, shared by every activity (one limiter per environment). */
     private readonly connector: Connector;
 
@@ -93,7 +112,9 @@ export class LocalRuns implements RunsPort {
         this.connector = options.connect ?? createConnector(options.env, options.userAgent ?? 'dataverse-migrate');
         this.host = new LocalDurableHost({
             orchestrators,
-            activities: createActivities({ store: options.store, connect: (spec) => this.connector(spec) }),
+            activities: this.memo.wrap(
+                createActivities({ store: options.store, connect: (spec) => this.connector(spec) }),
+            ),
             journalDir: runFolders(options.root),
             maxConcurrentActivities: options.maxConcurrentActivities ?? 8,
             ...(options.onActivity ? { onActivity: options.onActivity } : {}),
@@ -137,6 +158,47 @@ export class LocalRuns implements RunsPort {
     /** Continues a run from its journals (no effect on a run already live here). */
     resume(runId: string): Promise<void> {
         return this.host.resume(runId);
+    }
+
+    /**
+     * Continues a run, whatever stopped it. An unfinished run (its process was killed, or stopped by a second
+     * Ctrl-C) resumes from its journals. A run that ended cancelled or failed (an outage, a threshold) starts
+     * again as a new execution of the same run: its journals move aside, a cancel request is consumed, and every
+     * activity that completed before takes its result instead of running again, so only what did not finish
+     * runs and the counts add up over every attempt. Failed rows it had reported no longer count toward the
+     * failure thresholds. A run that succeeded is left as it is.
+     */
+    async continueRun(runId: string): Promise<ContinueOutcome> {
+        const status = await this.host.getStatus(runId);
+        if (!status) throw new Error(`no journal for run '${runId}' in ${this.options.root}`);
+        if (!isTerminal(status.runtimeStatus)) {
+            await this.host.resume(runId);
+            return { kind: 'resumed' };
+        }
+        const { store, root } = this.options;
+        const summary = await store.readJson<RunSummary>(runPaths(runId).summary);
+        if (status.runtimeStatus === RuntimeStatus.Completed && summary?.status === 'succeeded')
+            return { kind: 'finished', summary };
+        const from = summary?.status ?? status.runtimeStatus;
+        const history = join(root, runPaths(runId).history);
+        const archives = await archivedHistories(root, runId);
+        await rename(history, join(root, runPaths(runId).root, `history-${archives.length + 1}`));
+        const completed = [];
+        for (const folder of await archivedHistories(root, runId))
+            completed.push(...(await completedActivities(folder)));
+        const reused = this.memo.remember(runId, completed);
+        const cancel = await readCancelRequest(store, runId);
+        if (cancel) await store.delete(runPaths(runId).cancel);
+        await appendEvents(store, runId, [
+            {
+                type: 'resumed',
+                message: `continued after it ended ${from}${summary?.reason ? ` (${summary.reason})` : ''}${cancel ? `; the cancel request is consumed (${cancelledReason(cancel)})` : ''}`,
+                reused,
+            },
+        ]);
+        const input = { ...(status.input as RunInput), acknowledgedFailedRows: summary?.failedRows ?? 0 };
+        await this.startNew(OrchestratorName.run, { instanceId: runId, input });
+        return { kind: 'continued', from, reused };
     }
 
     /** Resumes every run whose journal says it was still going (the process that ran it stopped); their ids. */

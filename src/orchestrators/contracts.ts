@@ -19,6 +19,8 @@ export interface RunInput {
     trigger: string;
     /** Retry only the rows this earlier run failed (`run --retry-failed`). */
     retryOf?: string;
+    /** A continued run (`run --resume` of a run that stopped): the failed rows it had reported already. */
+    acknowledgedFailedRows?: number;
 }
 
 export interface TableCopyInput {

@@ -15,6 +15,7 @@ export type RunEventType =
     | 'fallback'
     | 'cancelled'
     | 'stopped'
+    | 'resumed'
     | 'run-finished';
 
 export interface RunEvent {

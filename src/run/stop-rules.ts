@@ -16,6 +16,8 @@ export interface Stop {
 export interface FailureLimits {
     maxFailedRows?: number;
     maxFailureRatio?: number;
+    /** Failed rows a continued run had already reported when it stopped: only failures beyond them count. */
+    acknowledgedFailedRows?: number;
 }
 
 /** A share as a percentage with one decimal: 0.1234 -> "12.3%". */
@@ -33,7 +35,7 @@ export function stopAfterPhase(
     manyToMany: Record<string, PhaseCounts>,
 ): Stop | undefined {
     if (cancelled) return CANCELLED;
-    const failed = failedRows(tables, manyToMany);
+    const failed = Math.max(0, failedRows(tables, manyToMany) - (limits.acknowledgedFailedRows ?? 0));
     if (limits.maxFailedRows !== undefined && failed > limits.maxFailedRows)
         return {
             status: 'failed',

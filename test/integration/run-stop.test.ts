@@ -87,5 +87,10 @@ describe('a run stopped with a second Ctrl-C', () => {
         const summary = JSON.parse(resumed.stdout);
         expect(summary).toMatchObject({ runId, status: cancelled ? 'cancelled' : 'succeeded' });
         expect(resumed.code, resumed.stderr).toBe(cancelled ? 1 : 0);
+        if (cancelled) {
+            // A cancelled run continues too: the next --resume takes it to the end.
+            const again = await dvm(pair, ['run', '--resume', runId!, '--json']);
+            expect(JSON.parse(again.stdout)).toMatchObject({ runId, status: 'succeeded' });
+        }
     });
 });

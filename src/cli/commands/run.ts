@@ -114,8 +114,24 @@ export const runCommand = defineCommand({
             stop: () => runs.stop(),
         });
         try {
-            if (start.kind === 'resume') await runs.resume(runId);
-            else await runs.start(runId, start.input);
+            if (start.kind === 'resume') {
+                const continued = await runs.continueRun(runId);
+                if (continued.kind === 'finished') {
+                    display.stop();
+                    io.stderr(`run ${runId} has finished (succeeded): nothing to resume\n`);
+                    if (continued.summary)
+                        io.stdout(
+                            opts.json
+                                ? `${JSON.stringify(continued.summary, null, 2)}\n`
+                                : `${renderSummary(continued.summary)}\n`,
+                        );
+                    return ExitCode.Success;
+                }
+                if (continued.kind === 'continued' && !opts.json)
+                    io.stderr(
+                        `Continuing run ${runId}, which ended ${continued.from}: ${continued.reused} completed activities are reused\n`,
+                    );
+            } else await runs.start(runId, start.input);
             const result = await runs.wait(runId);
             display.stop();
             if (!result.summary) {

@@ -9,7 +9,7 @@ import { CANCELLED, deleteRefusals, refusedDeletesStop, stopAfterPhase } from '.
 import { all, child } from '../call.js';
 import type { TablePhaseInput } from '../contracts.js';
 import { OrchestratorName } from '../names.js';
-import { logEvent, showProgress, type RunState } from './state.js';
+import { failureLimits, logEvent, showProgress, type RunState } from './state.js';
 
 /** One sub-orchestration per table of a delete step; tables without a copy result have no work. */
 function* tablePhases(
@@ -59,7 +59,7 @@ export function* deletePhase(run: RunState, plan: PlanRunOutcome) {
         if (pages.length === 0) continue;
         const [result] = yield* tablePhases(run, [table], () => ({ phase: 'delete', pages }));
         if (result) run.tables[table]!.delete = addCounts(run.tables[table]!.delete, result.counts);
-        run.stop = stopAfterPhase(result?.cancelled === true, plan.options, run.tables, run.manyToMany);
+        run.stop = stopAfterPhase(result?.cancelled === true, failureLimits(run, plan), run.tables, run.manyToMany);
         if (run.stop) break;
     }
 }

@@ -7,7 +7,7 @@ import { addCounts } from '../../run/outcomes.js';
 import { stopAfterPhase } from '../../run/stop-rules.js';
 import { allOf, child } from '../call.js';
 import { OrchestratorName } from '../names.js';
-import { logEvent, showProgress, type RunState } from './state.js';
+import { failureLimits, logEvent, showProgress, type RunState } from './state.js';
 
 export function* followUpPhase(run: RunState, plan: PlanRunOutcome) {
     const { context, runId } = run;
@@ -38,7 +38,7 @@ export function* followUpPhase(run: RunState, plan: PlanRunOutcome) {
     for (const result of relationshipResults) run.manyToMany[result.relationship] = result.counts;
     run.stop = stopAfterPhase(
         [...tableResults, ...relationshipResults].some((r) => r.cancelled),
-        plan.options,
+        failureLimits(run, plan),
         run.tables,
         run.manyToMany,
     );

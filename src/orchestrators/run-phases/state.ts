@@ -40,6 +40,11 @@ export function newRunState(context: OrchestrationContext): RunState {
     };
 }
 
+/** The run's failure thresholds, and the failed rows it had reported before a continuation. */
+export function failureLimits(run: RunState, plan: PlanRunOutcome) {
+    return { ...plan.options, acknowledgedFailedRows: run.input.acknowledgedFailedRows ?? 0 };
+}
+
 /** Custom status is limited to 16 KB on Azure Storage: per-table detail only while it fits. */
 export function showProgress(run: RunState, update: Omit<RunProgress, 'runId'>): void {
     const status: RunProgress = { runId: run.runId, ...update, failedRows: failedRows(run.tables, run.manyToMany) };

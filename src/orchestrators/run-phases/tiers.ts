@@ -9,7 +9,7 @@ import { addCounts } from '../../run/outcomes.js';
 import { stopAfterPhase } from '../../run/stop-rules.js';
 import { activity, allOf, child } from '../call.js';
 import { OrchestratorName } from '../names.js';
-import { showProgress, type RunState } from './state.js';
+import { failureLimits, showProgress, type RunState } from './state.js';
 
 export function* tierPhase(run: RunState, plan: PlanRunOutcome) {
     const { context, runId } = run;
@@ -42,7 +42,7 @@ export function* tierPhase(run: RunState, plan: PlanRunOutcome) {
         }
         run.stop = stopAfterPhase(
             results.some((r) => r.cancelled),
-            plan.options,
+            failureLimits(run, plan),
             run.tables,
             run.manyToMany,
         );
