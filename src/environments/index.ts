@@ -70,7 +70,10 @@ export function createEnvironmentClients(spec: MigrationSpec, options: Environme
             return createDataverseClient({ url: env.url, credential: env.credential, ...common });
         } catch (error) {
             if (!(error instanceof CredentialConfigError)) throw error;
-            problems.push({ path: `${side}.credential`, message: error.message });
+            problems.push({
+                path: `${side}.credential${error.field !== undefined ? `.${error.field}` : ''}`,
+                message: error.message,
+            });
             return undefined;
         }
     };

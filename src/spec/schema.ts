@@ -25,6 +25,17 @@ const settingName = z
     })
     .max(128);
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A DNS name of two labels or more (`contoso.onmicrosoft.com`), as Entra ID takes a tenant by its domain. */
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** An Entra ID tenant: checked here so a placeholder such as `<tenant id>` is a problem at its path. */
+const tenantId = z
+    .string({ error: 'expected the tenant id' })
+    .refine((value) => GUID.test(value) || DOMAIN.test(value), {
+        error: 'expected the tenant id: a GUID (00000000-0000-0000-0000-000000000000) or a domain name (contoso.onmicrosoft.com)',
+    });
+
 const guidOrDomain = z.string().min(1);
 
 export const credentialSchema = z.discriminatedUnion(
@@ -34,13 +45,13 @@ export const credentialSchema = z.discriminatedUnion(
         z.strictObject({ type: z.literal('managedIdentity'), clientId: guidOrDomain.optional() }),
         z.strictObject({
             type: z.literal('clientSecret'),
-            tenantId: guidOrDomain,
+            tenantId,
             clientId: guidOrDomain,
             secretSetting: settingName,
         }),
         z.strictObject({
             type: z.literal('clientCertificate'),
-            tenantId: guidOrDomain,
+            tenantId,
             clientId: guidOrDomain,
             certificatePathSetting: settingName,
             certificatePasswordSetting: settingName.optional(),
