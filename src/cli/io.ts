@@ -34,8 +34,10 @@ export class BadInputError extends Error {
         readonly lines: string[],
         /** Structured problems for `--json` output; defaults to one per line. */
         readonly problems: Array<{ path: string; message: string }> = lines.map((message) => ({ path: '', message })),
+        /** The error this input caused (a library's), for `--debug`. */
+        options: { cause?: unknown } = {},
     ) {
-        super(lines.join('\n'));
+        super(lines.join('\n'), options);
         this.name = 'BadInputError';
     }
 }

@@ -17,7 +17,7 @@ import { runDryRun } from '../dry-run.js';
 import { runStart } from '../run-start.js';
 import { renderSummary } from '../render.js';
 import { createRunDisplay } from '../run-progress.js';
-import { cliStore } from '../store.js';
+import { writableCliStore } from '../store.js';
 
 const options = z.object({
     spec: z.string().optional(),
@@ -93,7 +93,7 @@ export const runCommand = defineCommand({
             if (opts.resume !== undefined) throw new BadInputError(['--dry-run takes --spec FILE, not --resume']);
             return runDryRun(opts, io);
         }
-        const { store, root } = cliStore(io, opts.logDir);
+        const { store, root } = await writableCliStore(io, opts.logDir);
         const start = await runStart(opts, store, root, io);
         const { runId, specName } = start;
 

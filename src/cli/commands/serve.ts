@@ -10,8 +10,9 @@ import { LocalRuns } from '../../host/local-runs.js';
 import { runTick, startTicker, type Ticker } from '../../schedule/index.js';
 import { readSetting } from '../../settings/index.js';
 import { defineCommand } from '../command.js';
-import { ExitCode, type CliIo } from '../io.js';
-import { cliSpecStore, cliStore } from '../store.js';
+import { BadInputError, ExitCode, type CliIo } from '../io.js';
+import { cliSpecStore, writableCliStore } from '../store.js';
+import { errnoCode } from '../../util/fs-errors.js';
 
 const options = z.object({
     port: z.coerce.number().int().min(0).max(65_535),
@@ -29,9 +30,22 @@ export interface ServeHandle {
     stop(): Promise<void>;
 }
 
+/** A port serve cannot listen on is the user's to change: one line naming it and the option (exit 2). */
+function listenProblem(error: unknown, port: number): BadInputError | undefined {
+    const code = errnoCode(error);
+    const hint = 'choose another with --port N (--port 0 picks a free one)';
+    const message =
+        code === 'EADDRINUSE'
+            ? `port ${port} on 127.0.0.1 is already in use by another process: ${hint}`
+            : code === 'EACCES'
+              ? `port ${port} needs privileges this process does not have: ${hint}`
+              : undefined;
+    return message === undefined ? undefined : new BadInputError([message], undefined, { cause: error });
+}
+
 /** Starts the API and, unless disabled, the refresh tick; resolves once it is listening. */
 export async function startServe(io: CliIo, opts: ServeOptions): Promise<ServeHandle> {
-    const { store, root } = cliStore(io, opts.logDir);
+    const { store, root } = await writableCliStore(io, opts.logDir);
     // One set of clients for the API and every run: one token cache and limiter per environment.
     const connect = createConnector(io.env, 'dataverse-migrate-serve');
     const runs = new LocalRuns({ store, root, env: io.env, connect });
@@ -47,7 +61,7 @@ export async function startServe(io: CliIo, opts: ServeOptions): Promise<ServeHa
     const resumed = await runs.resumeUnfinished();
     const server = await listenApi(deps, { port: opts.port, log }).catch(async (error: unknown) => {
         await runs.stop();
-        throw error;
+        throw listenProblem(error, opts.port) ?? error;
     });
     let ticker: Ticker | undefined;
     if (opts.schedules) {
