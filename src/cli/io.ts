@@ -4,6 +4,8 @@ export interface CliIo {
     stderr: (text: string) => void;
     /** Human output with colours/progress bars only on a terminal. */
     isTty: boolean;
+    /** Width of the terminal progress is drawn on (stderr), when it is one; read afresh, as terminals resize. */
+    readonly columns?: number;
     env: NodeJS.ProcessEnv;
     cwd: string;
 }
@@ -13,6 +15,9 @@ export function processIo(): CliIo {
         stdout: (text) => process.stdout.write(text),
         stderr: (text) => process.stderr.write(text),
         isTty: Boolean(process.stdout.isTTY),
+        get columns() {
+            return process.stderr.columns;
+        },
         env: process.env,
         cwd: process.cwd(),
     };

@@ -12,7 +12,7 @@ import type { RunSummary } from '../../run/summary.js';
 import { LocalRuns } from '../../host/local-runs.js';
 import { runPaths } from '../../runlog/layout.js';
 import { defineCommand } from '../command.js';
-import { BadInputError, ExitCode, type CliIo } from '../io.js';
+import { BadInputError, ExitCode } from '../io.js';
 import { runDryRun } from '../dry-run.js';
 import { runStart } from '../run-start.js';
 import { renderSummary } from '../render.js';
@@ -51,10 +51,11 @@ interface Interrupts {
 
 /**
  * Ctrl-C once: cancel at the next page boundary; twice: stop now and resume later, so the cancel request is
- * withdrawn (the resumed run would otherwise stop at its first page) and the journal keeps what completed.
+ * withdrawn (the resumed run would otherwise stop at its first page) and the journal keeps what completed. The
+ * display says so above its bars, so their next redraw does not overwrite it.
  */
 function onInterrupt(
-    io: CliIo,
+    display: { cancelling(text: string): void; stopping(): void },
     run: { cancel(): Promise<void>; withdraw(): Promise<void>; stop(): Promise<void> },
 ): Interrupts {
     let count = 0;
@@ -62,9 +63,10 @@ function onInterrupt(
     const handler = () => {
         count++;
         if (count === 1) {
-            io.stderr('\nCancelling at the next page boundary (Ctrl-C again to stop now and resume later)...\n');
+            display.cancelling('Cancelling at the next page boundary; Ctrl-C again stops now (resume it later).');
             pending = run.cancel().catch(() => undefined);
         } else {
+            display.stopping();
             void run.stop();
             if (count === 2) pending = pending.then(() => run.withdraw()).catch(() => undefined);
         }
@@ -108,7 +110,7 @@ export const runCommand = defineCommand({
         const display = createRunDisplay(io, { json: opts.json === true, throttled: () => runs.throttled() });
         holder.display = display;
         if (!opts.json) io.stderr(`Run ${runId} (${specName}); log in ${root}/runs/${runId}/\n`);
-        const interrupts = onInterrupt(io, {
+        const interrupts = onInterrupt(display, {
             cancel: () => requestCancel(store, runId, { by: `Ctrl-C (${whoAmI()})` }),
             withdraw: () => store.delete(runPaths(runId).cancel),
             stop: () => runs.stop(),
