@@ -30,6 +30,8 @@ export const ExitCode = {
     Failures: 1,
     /** Bad input: nothing was written. */
     BadInput: 2,
+    /** A run stopped by Ctrl-C (128 + SIGINT, as shells report an interrupted command); resume it later. */
+    Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -47,6 +47,8 @@ interface Interrupts {
     detach(): void;
     /** Resolves once the cancel request or its withdrawal is in the run store. */
     settled(): Promise<void>;
+    /** Ctrl-C was pressed. */
+    interrupted(): boolean;
 }
 
 /**
@@ -72,7 +74,7 @@ function onInterrupt(
         }
     };
     process.on('SIGINT', handler);
-    return { detach: () => process.off('SIGINT', handler), settled: () => pending };
+    return { detach: () => process.off('SIGINT', handler), settled: () => pending, interrupted: () => count > 0 };
 }
 
 export const runCommand = defineCommand({
@@ -144,10 +146,12 @@ export const runCommand = defineCommand({
                         : `run ${runId} ended ${runtimeStatus}: ${JSON.stringify(output ?? null)}\n`,
                 );
                 io.stderr(`resume it with: dataverse-migrate run --resume ${runId}\n`);
-                return ExitCode.Failures;
+                return interrupts.interrupted() ? ExitCode.Interrupted : ExitCode.Failures;
             }
             if (opts.json) io.stdout(`${JSON.stringify(result.summary, null, 2)}\n`);
             else (result.summary.status === 'invalid' ? io.stderr : io.stdout)(`${renderSummary(result.summary)}\n`);
+            // A run the user stopped exits as an interrupted command does (130), whatever npx or a shell is between.
+            if (interrupts.interrupted() && result.summary.status === 'cancelled') return ExitCode.Interrupted;
             return exitCodeOf(result.summary);
         } finally {
             interrupts.detach();
