@@ -63,7 +63,7 @@ export async function startMigration(request: ApiRequest, deps: ApiDeps): Promis
     }
     assertRunnable(deps, body.spec);
     const runId = newRunId(body.spec.name, deps.now());
-    await startRun(deps.runs, runId, body.document, 'http');
+    await startRun(deps.runs, runId, body.document, 'http', deps.log);
     return accepted(request, runId, body.spec.name);
 }
 

@@ -15,6 +15,7 @@ import { credentialProblem, type EnvironmentSide } from './credentials.js';
 import { isFinishedState, runState } from '../host/run-state.js';
 import { isLive, refreshSpecStatus } from './spec-status.js';
 import { startRun, type RunTrigger } from '../host/start-run.js';
+import type { Log } from '../util/log.js';
 
 export interface SpecRunDeps {
     specs: SpecStore;
@@ -27,6 +28,8 @@ export interface SpecRunDeps {
     now(): Date;
     /** Limit of the token and WhoAmI check per environment (default 30 s). */
     credentialTimeoutMs?: number;
+    /** Receives each run started; silent when absent. */
+    log?: Log;
 }
 
 export interface SpecRunRequest {
@@ -103,7 +106,7 @@ async function startLeased(deps: SpecRunDeps, stored: StoredSpec, request: SpecR
     const document = request.incremental
         ? { ...stored.spec, options: { ...asRecord(stored.spec.options), incremental: true } }
         : stored.spec;
-    await startRun(runs, request.runId, document, request.trigger);
+    await startRun(runs, request.runId, document, request.trigger, deps.log);
     await specs.updateStatus(name, {
         status: 'pending',
         lastRunId: request.runId,
