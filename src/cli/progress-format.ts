@@ -46,11 +46,9 @@ export function visibleWidth(text: string): number {
     return [...text.replace(ANSI, '')].length;
 }
 
-/** `NO_COLOR` (any non-empty value, no-color.org), a dumb terminal or output that is not a terminal: no colour. */
+/** `NO_COLOR` (any non-empty value, no-color.org) or output that is not a terminal: no colour. */
 export function colourEnabled(env: NodeJS.ProcessEnv, isTty: boolean): boolean {
-    if (!isTty) return false;
-    if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
-    return env.TERM !== 'dumb';
+    return isTty && (env.NO_COLOR ?? '') === '';
 }
 
 export type Tone = 'red' | 'green' | 'yellow' | 'dim';
