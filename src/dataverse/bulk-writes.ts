@@ -4,6 +4,7 @@
  * rejected (standard tables roll a whole chunk back for one bad row, research §3.2); deletes and `$ref`
  * associations as `$batch` parts. Remembers per table whether its bulk message works, so only one chunk probes.
  */
+import { writeSplitting } from './chunk-splitting.js';
 import type {
     BatchRequest,
     BatchResponse,
@@ -34,8 +35,8 @@ const BULK_WRITES = {
 type BulkWriteKind = keyof typeof BULK_WRITES;
 
 export interface BulkWriterDeps {
-    /** Sends one request (throws a DataverseError unless it succeeds). */
-    send(request: BatchRequest & { signal?: AbortSignal }): Promise<unknown>;
+    /** Sends one request (throws a DataverseError unless it succeeds; at once on a SQL timeout it may split). */
+    send(request: BatchRequest & { signal?: AbortSignal; splitOnSqlTimeout?: boolean }): Promise<unknown>;
     /** Sends independent requests as one `$batch` (continue-on-error), one response per request in order. */
     batch(requests: BatchRequest[], options: WriteOptions): Promise<BatchResponse[]>;
     /** `<environment>/api/data/v9.2/`, for `$ref` bodies. */
@@ -117,7 +118,8 @@ export class BulkWriter {
     ): Promise<WriteResult[]> {
         const chunks = this.chunks(rows, options);
         const key = `${BULK_WRITES[kind].action}:${table.logicalName}`;
-        const run = (chunk: Chunk<Row>) => this.writeChunk(kind, table, chunk, options);
+        // A chunk the service timed out in SQL is halved and sent again (chunk-splitting.ts).
+        const run = (chunk: Chunk<Row>) => writeSplitting(chunk, (part) => this.writeChunk(kind, table, part, options));
         // Until the table is known to take the bulk message (or not), one chunk finds out before the rest go in parallel.
         const probe = this.bulkOk.has(key) || this.noBulk.has(key) ? [] : chunks.slice(0, 1);
         const first = await Promise.all(probe.map(run));
@@ -144,6 +146,7 @@ export class BulkWriter {
                     headers,
                     body: { Targets: chunk.items.map((row) => ({ ...row, '@odata.type': type })) },
                     signal: options.signal,
+                    splitOnSqlTimeout: chunk.items.length > 1,
                 });
                 this.bulkOk.add(key);
                 return chunk.items.map((_, i) => ({ index: chunk.start + i, ok: true, status: 204 }));

@@ -95,12 +95,25 @@ export interface ClientStats {
     attempts: number;
     succeeded: number;
     throttled: number;
+    /** Retries after 5xx, broken connections, timeouts and deadlocks. */
     transientRetries: number;
+    /** Of those, retries of deadlock victims. */
+    deadlockRetries: number;
+    /** Waits for an environment that was away (refused connections, 503). */
+    outageRetries: number;
     failed: number;
     /** The shared limiter of this environment + identity. */
     concurrency: Pick<
         LimiterStats,
-        'limit' | 'ceiling' | 'dopHint' | 'inFlight' | 'queued' | 'peakInFlight' | 'throttles' | 'decreases'
+        | 'limit'
+        | 'ceiling'
+        | 'dopHint'
+        | 'inFlight'
+        | 'queued'
+        | 'peakInFlight'
+        | 'throttles'
+        | 'contentions'
+        | 'decreases'
     >;
 }
 

@@ -70,11 +70,18 @@ class HttpDataverseClient implements DataverseWriteClient {
     constructor(options: DataverseClientOptions) {
         const origin = new URL(options.url).origin;
         this.url = origin;
-        const { tokenCache, limiter } = dataverseEnvironments.connect(origin, {
+        const retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+        const { tokenCache, limiter, outage } = dataverseEnvironments.connect(origin, {
             credential: options.credential,
             tokenCredential: options.tokenCredential,
             maxConcurrency: options.maxConcurrency ?? 16,
             env: options.env,
+            token: {
+                timeoutMs: retry.tokenTimeoutMs,
+                attempts: retry.tokenAttempts,
+                baseDelayMs: retry.baseDelayMs,
+                maxDelayMs: retry.maxDelayMs,
+            },
         });
         this.limiter = limiter;
         const deadline = options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
@@ -83,7 +90,8 @@ class HttpDataverseClient implements DataverseWriteClient {
             transport: new Transport({ url: origin, tokenCache, userAgent: options.userAgent }),
             tokenCache,
             limiter,
-            retry: { ...DEFAULT_RETRY_OPTIONS, ...options.retry },
+            outage,
+            retry,
             signal: options.signal,
             deadline,
             onRetry: options.onRetry,
@@ -253,6 +261,7 @@ class HttpDataverseClient implements DataverseWriteClient {
                 queued: limiter.queued,
                 peakInFlight: limiter.peakInFlight,
                 throttles: limiter.throttles,
+                contentions: limiter.contentions,
                 decreases: limiter.decreases,
             },
         };

@@ -67,6 +67,27 @@ const THROTTLED: PartAnswer = {
     headers: { 'Retry-After': '3' },
     body: { error: { code: '0x80072321', message: 'Combined execution time of incoming requests exceeded limit' } },
 };
+/** A deadlock victim (Sql Number 1205) and the swallowed-deadlock form, as the service answers them. */
+const DEADLOCK: PartAnswer = {
+    status: 500,
+    body: {
+        error: {
+            code: '0x80044150',
+            message:
+                'Sql error: Generic SQL error. CRM ErrorCode: -2147204784 Sql ErrorCode: -2146232060 Sql Number: 1205',
+        },
+    },
+};
+const TRANSACTION_ABORTED: PartAnswer = {
+    status: 500,
+    body: {
+        error: {
+            code: '0x80040255',
+            message:
+                'The transaction of the SQL command has already been rolled back or committed; this is usually caused by a swallowed SQL deadlock exception.',
+        },
+    },
+};
 const INVALID: PartAnswer = {
     status: 400,
     body: { error: { code: '0x80044331', message: 'A validation error occurred.' } },
@@ -134,11 +155,48 @@ describe('sendBatch', () => {
             '/api/data/v9.2/accounts(00000000-0000-0000-0000-000000000002)',
         ]);
         expect(at).toBe(3000);
+        // A 503 part is the environment being away: it waits like a throttle, not counted as a transient failure.
         expect(events.map((e) => [e.reason, e.delayMs, e.at])).toEqual([
             ['throttled', 3000, 0],
-            ['transient', 1000, 0],
+            ['outage', 1000, 0],
         ]);
-        expect(http.stats()).toMatchObject({ attempts: 2, succeeded: 2, failed: 0, transientRetries: 1 });
+        expect(http.stats()).toMatchObject({
+            attempts: 2,
+            succeeded: 2,
+            failed: 0,
+            transientRetries: 0,
+            outageRetries: 1,
+        });
+    });
+
+    it('sends deadlocked parts again after a backoff, and lowers the parallelism once per round', async () => {
+        const service = new ScriptedBatchService([
+            () => [{ status: 204 }, DEADLOCK, TRANSACTION_ABORTED],
+            () => [DEADLOCK, { status: 204 }],
+            () => [{ status: 204 }],
+        ]);
+        const { http, events } = setup(service);
+        http.limiter.observeDopHint(8);
+        const { value } = await run(sendBatch(http, requests(3)));
+        expect(value?.map((part) => part.status)).toEqual([204, 204, 204]);
+        expect(events.map((e) => [e.reason, e.delayMs])).toEqual([
+            ['deadlock', 75],
+            ['deadlock', 150],
+        ]);
+        expect(http.stats()).toMatchObject({ transientRetries: 2, deadlockRetries: 2, failed: 0 });
+        expect(http.limiter.stats()).toMatchObject({ contentions: 2, decreases: 2, limit: 2 });
+    });
+
+    it('fails the call, not the rows, when parts answer 503 past the outage budget', async () => {
+        const away = (paths: string[]) => paths.map(() => ({ status: 503, headers: { 'Retry-After': '2' } }));
+        const service = new ScriptedBatchService([away, away, away, away]);
+        const { http } = setup(service, { outageBudgetMs: 5000 });
+        const { error, at } = await run(sendBatch(http, requests(2)));
+        // Rounds at 0, 2 and 4 s; the budget leaves 1 s for the last wait; at 5 s the outage has lasted the budget.
+        expect(service.received.map((r) => r.at)).toEqual([0, 2000, 4000, 5000]);
+        expect(at).toBe(5000);
+        expect(error).toMatchObject({ name: 'DataverseError', kind: 'outage', status: 503 });
+        expect((error as Error).message).toContain(`the environment ${ORIGIN} has been unavailable for 5 s`);
     });
 
     it('returns a part that stays transient after maxTransientAttempts rounds, backing off between rounds', async () => {
