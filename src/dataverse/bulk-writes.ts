@@ -4,7 +4,7 @@
  * rejected (standard tables roll a whole chunk back for one bad row, research §3.2); deletes and `$ref`
  * associations as `$batch` parts. Remembers per table whether its bulk message works, so only one chunk probes.
  */
-import { writeSplitting } from './chunk-splitting.js';
+import { LearnedChunkSizes, writeSplitting } from './chunk-splitting.js';
 import type {
     BatchRequest,
     BatchResponse,
@@ -50,6 +50,8 @@ export class BulkWriter {
     private readonly noBulk = new Set<string>();
     /** `<action>:<table>` whose bulk message succeeded once. */
     private readonly bulkOk = new Set<string>();
+    /** Rows per chunk the service's SQL timeouts allow, per `<action>:<table>`. */
+    private readonly sizes = new LearnedChunkSizes();
 
     constructor(private readonly deps: BulkWriterDeps) {}
 
@@ -116,10 +118,13 @@ export class BulkWriter {
         rows: Row[],
         options: UpsertMultipleOptions,
     ): Promise<WriteResult[]> {
-        const chunks = this.chunks(rows, options);
         const key = `${BULK_WRITES[kind].action}:${table.logicalName}`;
+        const batchSize = this.sizes.sizeFor(key, options.batchSize ?? this.deps.writeBatchSize);
+        const chunks = this.chunks(rows, { ...options, batchSize });
         // A chunk the service timed out in SQL is halved and sent again (chunk-splitting.ts).
-        const run = (chunk: Chunk<Row>) => writeSplitting(chunk, (part) => this.writeChunk(kind, table, part, options));
+        const learner = this.sizes.learner(key);
+        const run = (chunk: Chunk<Row>) =>
+            writeSplitting(chunk, (part) => this.writeChunk(kind, table, part, options), learner);
         // Until the table is known to take the bulk message (or not), one chunk finds out before the rest go in parallel.
         const probe = this.bulkOk.has(key) || this.noBulk.has(key) ? [] : chunks.slice(0, 1);
         const first = await Promise.all(probe.map(run));
