@@ -34,6 +34,7 @@ export async function writeSplitting<T>(
         learner?.succeeded(chunk.items.length);
         return results;
     } catch (error) {
+        if (!isRolledBackWrite(error)) throw error;
         if (isSqlTimeout(error) && chunk.items.length > 1) {
             learner?.timedOut(chunk.items.length);
             const half = Math.ceil(chunk.items.length / 2);
@@ -49,8 +50,7 @@ export async function writeSplitting<T>(
             );
             return [...first, ...rest];
         }
-        if (isRolledBackWrite(error)) return failedRows(chunk, error as DataverseError);
-        throw error;
+        return failedRows(chunk, error as DataverseError);
     }
 }
 

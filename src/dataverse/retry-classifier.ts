@@ -117,7 +117,10 @@ export function classifyAttempt(outcome: AttemptOutcome, state: RetryState, cont
     if (!isTransientStatus(status)) return { action: 'fail', because: 'status', error };
     const sql = sqlFaultOf(error.code, error.serviceMessage);
     // The service's advice for a SQL timeout is a smaller batch; the same batch again would likely time out again.
-    if (sql === 'sqlTimeout' && context.splitOnSqlTimeout) return { action: 'fail', because: 'split', error };
+    // Only the service's own 500 says it rolled back: a gateway's 504 may hide a commit, so it is sent again as it is.
+    if (sql === 'sqlTimeout' && status === 500 && context.splitOnSqlTimeout) {
+        return { action: 'fail', because: 'split', error };
+    }
     if (sql === 'deadlock') return transient(error, state, context, 'deadlock');
     if (status === 503) {
         const retryAfterMs = parseRetryAfter(response.header('retry-after'), context.now());

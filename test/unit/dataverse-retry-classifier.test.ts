@@ -238,6 +238,11 @@ describe('classifyAttempt: SQL errors', () => {
             reason: 'transient',
             delayMs: 750,
         });
+        // A gateway's 504 may hide a commit: the same body again, never halves.
+        expect(
+            retryOf(classifyAttempt(response(504, {}, SQL_TIMEOUT_BODY), fresh(), context({ splitOnSqlTimeout: true })))
+                .reason,
+        ).toBe('transient');
     });
 
     it('retries deadlock victims, in both of the forms the service reports, with jittered backoff', () => {
