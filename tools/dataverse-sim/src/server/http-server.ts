@@ -25,6 +25,8 @@ export interface TableStats {
 
 export interface SimStats {
     requests: number;
+    /** Web API requests by HTTP method (a `$batch` is one POST), so tests can tell reads from writes. */
+    methods: Record<string, number>;
     /** Responses by HTTP status (429s and injected faults included). */
     statuses: Record<string, number>;
     rowsRead: number;
@@ -39,6 +41,7 @@ export class SimHttpServer {
     private readonly server: Server;
     private readonly sockets = new Set<Socket>();
     private requests = 0;
+    private methods: Record<string, number> = {};
     private statuses: Record<string, number> = {};
     private gateBaseline: GateStats | undefined;
     private gateInstance: Gate | undefined;
@@ -127,6 +130,7 @@ export class SimHttpServer {
         }
         return {
             requests: this.requests,
+            methods: { ...this.methods },
             statuses: { ...this.statuses },
             rowsRead,
             rowsWritten,
@@ -139,6 +143,7 @@ export class SimHttpServer {
 
     resetStats(): void {
         this.requests = 0;
+        this.methods = {};
         this.statuses = {};
         this.gateBaseline = this.gate.stats();
         for (const ts of this.service.store.tables.values()) {
@@ -176,6 +181,8 @@ export class SimHttpServer {
 
     private async webApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
         this.requests++;
+        const method = req.method ?? 'GET';
+        this.methods[method] = (this.methods[method] ?? 0) + 1;
         const entered = this.gate.enter(req);
         if (!entered.ok) {
             await readBody(req); // drain the request before answering, so the client sees the response
