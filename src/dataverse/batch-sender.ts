@@ -19,14 +19,22 @@ import {
 } from './http.js';
 import { preferHeader } from './odata-url.js';
 import { classifyAttempt, type RetryReason, type RetryState } from './retry-classifier.js';
+import { isUnknownOutcome } from './unknown-outcome.js';
 
 const BATCH_PATH = apiPath('$batch');
 
-/** One response per request, in request order; only protocol failures and the budget make it throw. */
+/** What a `$batch` call takes: `atMostOnce` as for one request (http.ts), for the whole batch and each part. */
+export type BatchOptions = WriteOptions & { headers?: Record<string, string>; atMostOnce?: boolean };
+
+/**
+ * One response per request, in request order; only protocol failures and the budget make it throw, and, with
+ * `atMostOnce`, a failure of the whole batch that leaves its outcome unknown. Parts with an unknown outcome are then
+ * returned as they came, never sent again.
+ */
 export async function sendBatch(
     http: DataverseHttp,
     requests: readonly BatchRequest[],
-    options: WriteOptions & { headers?: Record<string, string> } = {},
+    options: BatchOptions = {},
 ): Promise<BatchResponse[]> {
     const results = new Array<BatchResponse | undefined>(requests.length);
     let pending = requests.map((_, index) => index);
@@ -71,6 +79,7 @@ export async function sendBatch(
                 throw decision.error;
             }
             if (decision.action !== 'retry') return;
+            if (options.atMostOnce && decision.reason === 'transient' && isUnknownOutcome(decision.error)) return;
             retry.push(index);
             const wait = { delayMs: decision.delayMs, error: decision.error };
             if (decision.reason === 'throttled') throttled = longer(throttled, wait);
@@ -127,7 +136,7 @@ function longer(current: Wait | undefined, next: Wait): Wait {
 async function sendOnce(
     http: DataverseHttp,
     requests: BatchRequest[],
-    options: WriteOptions & { headers?: Record<string, string> },
+    options: BatchOptions,
 ): Promise<BatchResponse[]> {
     const boundary = newBatchBoundary();
     const response = await http.send({
@@ -140,6 +149,7 @@ async function sendOnce(
         },
         body: buildBatchBody(requests, boundary),
         signal: options.signal,
+        ...(options.atMostOnce ? { atMostOnce: true } : {}),
     });
     let parts: BatchResponse[];
     try {

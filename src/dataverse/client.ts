@@ -98,7 +98,12 @@ class HttpDataverseClient implements DataverseWriteClient {
         });
         this.bulk = new BulkWriter({
             send: (request) => this.http.send(request),
-            batch: (requests, batchOptions) => this.batch(requests, batchOptions),
+            batch: (requests, batchOptions) =>
+                sendBatch(this.http, requests, {
+                    signal: batchOptions.signal,
+                    headers: bypassHeaders(batchOptions.bypass),
+                    atMostOnce: batchOptions.atMostOnce,
+                }),
             apiBase: this.http.apiBase,
             writeBatchSize: options.writeBatchSize ?? 100,
         });
@@ -246,6 +251,10 @@ class HttpDataverseClient implements DataverseWriteClient {
 
     batch(requests: BatchRequest[], options: WriteOptions = {}): Promise<BatchResponse[]> {
         return sendBatch(this.http, requests, { signal: options.signal, headers: bypassHeaders(options.bypass) });
+    }
+
+    batchWrites(requests: BatchRequest[], options?: UpsertMultipleOptions): Promise<WriteResult[]> {
+        return this.bulk.batchWrites(requests, options);
     }
 
     stats(): ClientStats {

@@ -23,6 +23,7 @@ import {
 import { sleep, type RetryOptions } from './retry-policy.js';
 import type { AccessTokenCache } from './token-cache.js';
 import { NetworkFailure, type Transport } from './transport.js';
+import { isUnknownOutcome } from './unknown-outcome.js';
 
 export const API_PATH = '/api/data/v9.2/';
 
@@ -45,6 +46,11 @@ export interface DataverseRequest {
     accept?: readonly number[];
     /** The caller halves the request on a SQL timeout: fail at once instead of sending the same body again. */
     splitOnSqlTimeout?: boolean;
+    /**
+     * A write the service must apply at most once: after a failure that leaves its outcome unknown (unknown-outcome.ts)
+     * it is thrown at once instead of sent again, for the caller to settle by reading. 429 and 503 are still waited out.
+     */
+    atMostOnce?: boolean;
 }
 
 export interface DataverseResponse {
@@ -285,6 +291,8 @@ export class DataverseHttp {
                 this.noteOutcome(decision, false);
             }
             if (decision.action === 'fail') throw decision.error;
+            if (request.atMostOnce && decision.reason === 'transient' && isUnknownOutcome(decision.error))
+                throw decision.error;
             this.reportRetry(retryEvent(decision, context, state));
             state.lastError = decision.error;
             if (decision.reason === 'throttled') {

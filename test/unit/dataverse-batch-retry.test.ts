@@ -27,10 +27,13 @@ interface PartAnswer {
     body?: unknown;
 }
 
-/** Answers each `$batch` POST with the next round of part answers; records when each came and how many parts. */
+/**
+ * Answers each `$batch` POST with the next round of part answers (or, for a round that is a number, the whole batch
+ * with that status); records when each came and how many parts.
+ */
 class ScriptedBatchService implements HttpClient {
     readonly received: Array<{ at: number; parts: number; paths: string[] }> = [];
-    constructor(private readonly rounds: Array<(paths: string[]) => PartAnswer[]>) {}
+    constructor(private readonly rounds: Array<((paths: string[]) => PartAnswer[]) | number>) {}
 
     sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
         const body = typeof request.body === 'string' ? request.body : '';
@@ -39,7 +42,14 @@ class ScriptedBatchService implements HttpClient {
         );
         this.received.push({ at: Date.now(), parts: paths.length, paths });
         const round = this.rounds.shift();
-        if (!round) throw new Error('no more rounds scripted');
+        if (round === undefined) throw new Error('no more rounds scripted');
+        if (typeof round === 'number')
+            return Promise.resolve({
+                request,
+                status: round,
+                headers: createHttpHeaders({ 'content-type': 'application/json' }),
+                bodyAsText: JSON.stringify({ error: { code: '0x80040216', message: 'An unexpected error occurred.' } }),
+            });
         return Promise.resolve({
             request,
             status: 200,
@@ -208,6 +218,25 @@ describe('sendBatch', () => {
         // Backoff steps 100, 200 at 3/4 each: rounds at 0, 75 and 225 ms.
         expect(service.received.map((r) => r.at)).toEqual([0, 75, 225]);
         expect(at).toBe(225);
+    });
+
+    it('with atMostOnce, returns parts whose outcome is unknown as they came; throttled and 503 parts go again', async () => {
+        const service = new ScriptedBatchService([
+            () => [{ status: 204 }, { status: 502 }, THROTTLED, { status: 503, headers: { 'Retry-After': '1' } }],
+            () => [{ status: 204 }, { status: 204 }],
+        ]);
+        const { http } = setup(service);
+        const { value } = await run(sendBatch(http, requests(4), { atMostOnce: true }));
+        expect(value?.map((part) => part.status)).toEqual([204, 502, 204, 204]);
+        expect(service.received.map((r) => r.parts)).toEqual([4, 2]);
+    });
+
+    it('with atMostOnce, throws a failure of the whole batch that leaves its outcome unknown, without sending it again', async () => {
+        const service = new ScriptedBatchService([500]);
+        const { http } = setup(service);
+        const { error } = await run(sendBatch(http, requests(2), { atMostOnce: true }));
+        expect(error).toMatchObject({ kind: 'transient', status: 500, method: 'POST', path: '/api/data/v9.2/$batch' });
+        expect(service.received).toHaveLength(1);
     });
 
     it('throws when a throttled part would wait past the run deadline, naming that part', async () => {
