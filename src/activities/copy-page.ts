@@ -188,7 +188,7 @@ export async function copyPage(
     const deferred: DeferredItem[] = [];
     const states: StateItem[] = [];
     for (const { expected: e, decision } of succeeded) {
-        if (decision.deferred) deferred.push({ sourceId: e.sourceId, row: decision.deferred });
+        if (decision.deferred) deferred.push({ sourceId: e.sourceId, row: decision.deferred, address: e.address });
         if (decision.state) {
             const values = new Map(e.values.map((v) => [v.column.target, v.value]));
             const close = closeValues(table.target.logicalName, decision.state.state, values);
