@@ -1,8 +1,8 @@
 /**
  * The deletePage activity (`deleteMissing`): deletes the candidates findDeletes stored for one page, once
- * the orchestrator has checked the whole table against the safety share (children before parents). A row
- * already gone is unchanged; a delete whose answer was lost is settled by reading: gone means deleted by this
- * run, still there means it is sent again.
+ * the orchestrator has checked the whole table against the safety share (children before parents). The rows
+ * are read first: one already gone is unchanged. A delete whose answer was lost is settled by reading again: gone
+ * means deleted by this run, still there means it is sent again.
  */
 import { idFilters } from '../copy/addressing.js';
 import { readFiltered } from '../copy/page-read.js';
@@ -20,12 +20,26 @@ export function deletePage(
     { signal }: ActivityOptions = {},
 ): Promise<PhasePageOutcome> {
     const table = ctx.table(input.table);
+    const pk = table.target.primaryId;
+    /** The ids of these rows still in the target. */
+    async function present(items: readonly DeleteItem[]): Promise<Set<string>> {
+        const filters = idFilters(
+            pk,
+            items.map((i) => i.id),
+        );
+        const rows = await readFiltered(ctx.target, table.target.entitySetName, [pk], filters, { signal });
+        return new Set(rows.map((r) => String(r[pk]).toLowerCase()));
+    }
     return runPhasePage<DeleteItem>(ctx, input, {
         phase: 'delete',
         load: () => readWork<DeleteItem>(ctx, 'delete', table.name, input.page),
         async apply(items, counts, failures) {
-            const pk = table.target.primaryId;
-            const settled = await writeSettled(items, {
+            // Read first: a page deleted again (activities run at least once) finds its rows gone already.
+            const there = await present(items);
+            const pending = items.filter((i) => there.has(i.id.toLowerCase()));
+            counts.skipped += items.length - pending.length;
+            counts.unchanged += items.length - pending.length;
+            const settled = await writeSettled(pending, {
                 write: (batch) =>
                     ctx.target.deleteMultiple(
                         targetWriteTable(table),
@@ -33,12 +47,8 @@ export function deletePage(
                         writeOptions(ctx.plan, table, signal),
                     ),
                 recheck: async (batch) => {
-                    const ids = batch.map((i) => i.id);
-                    const rows = await readFiltered(ctx.target, table.target.entitySetName, [pk], idFilters(pk, ids), {
-                        signal,
-                    });
-                    const present = new Set(rows.map((r) => String(r[pk]).toLowerCase()));
-                    return batch.map((item) => ({ item, then: present.has(item.id.toLowerCase()) ? 'write' : 'done' }));
+                    const still = await present(batch);
+                    return batch.map((item) => ({ item, then: still.has(item.id.toLowerCase()) ? 'write' : 'done' }));
                 },
             });
             for (const s of settled) {
