@@ -277,11 +277,12 @@ describe('writes under a 429 storm, 5xx bursts and connection resets', () => {
             });
         });
         const stats = client.stats();
-        expect(stats.throttled).toBeGreaterThan(0);
-        expect(stats.transientRetries).toBeGreaterThan(0);
+        // A 503 says the environment is away for now: waited out within the outage budget, holding every caller, so
+        // how many 429s the concurrency limit still gives depends on timing; no transient retry either way.
+        expect(stats.outageRetries).toBeGreaterThan(0);
+        expect(stats.transientRetries).toBe(0);
         // The one failed request is contact's UpsertMultiple answering "not supported"; nothing gave up.
         expect(stats.failed).toBe(1);
-        expect(sim.stats().gate.throttled.concurrency + sim.stats().gate.throttled.requests).toBeGreaterThan(0);
     });
 
     it('reports a write whose answer was lost as ambiguous and never sends it again', async () => {
