@@ -80,10 +80,10 @@ describe('a run whose target loses answers after the work', () => {
                 expect(copy.written).toBe(copy.read);
             }
             // Each pair related once and counted as written, those whose answer was lost too (never as a duplicate).
-        const pairs = summary.manyToMany.accountleads_association;
-        expect(pairs.written).toBeGreaterThan(0);
-        expect(pairs).toMatchObject({ unchanged: 0, failed: 0 });
-        const faults = pair.target.stats().faults;
+            const pairs = summary.manyToMany.accountleads_association;
+            expect(pairs.written).toBeGreaterThan(0);
+            expect(pairs).toMatchObject({ unchanged: 0, failed: 0 });
+            const faults = pair.target.stats().faults;
             expect(faults.serverErrorAfterWork).toBeGreaterThan(0);
             expect(faults.reset).toBeGreaterThan(0);
             const { report } = await verifyJson(pair, specPath);
