@@ -38,6 +38,8 @@ const MIGRATED = new Set([
     'microsoft-automation-kit',
     // A JSON configuration of 15,443 characters in a 'string' field.
     'microsoft-fs-summary-config',
+    // HTML encoded twice, with line breaks as character references.
+    'microsoft-crisis-tracker',
     // Mixed-case field names; a bare <filter> export filter.
     'microsoft-voice-workstream',
     'microsoft-analytics-reports',
