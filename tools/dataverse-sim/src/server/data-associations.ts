@@ -6,6 +6,7 @@ import { ErrorCodes, SimError } from '../errors.js';
 import type { RouteContext } from './call-context.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { emptyResponse, parseJsonBody } from './http-types.js';
+import { checkPrincipalPair } from './principal-refusals.js';
 import type { KeyTarget } from './references.js';
 import { existingRowId, resolveKeyPredicate } from './references.js';
 import type { PathSegment } from './resource-path.js';
@@ -50,6 +51,7 @@ export class Associations {
                 : this.writer.resolveExisting(otherRef(), ctx);
             if (other.info.table.logicalName !== otherTable) throw wrongTarget(nav.name, other.info.table.logicalName);
             const [a, b] = m2m.side === 1 ? [id, other.id] : [other.id, id];
+            if (method === 'POST' || method === 'DELETE') checkPrincipalPair(this.store, rel, a, b, method);
             if (method === 'POST') {
                 const added = this.store.associate(rel, a, b);
                 if (!added) throw new SimError(412, ErrorCodes.DuplicateRecord, 'Cannot insert duplicate key.');
