@@ -1,7 +1,9 @@
 /**
  * The associatePage activity: the source intersect rows of a relationship, page by page (key ranges over
  * the intersect table), each side translated to its target id (a copied row, or a matched user, role,
- * team, ...) and associated in the target in `$batch` requests. An association that already exists is
+ * team, ...) and associated in the target in `$batch` requests. A pair the target refuses whoever asks (a default or
+ * Entra ID group team's members, a disabled user's or another business unit's role: refused-pairs.ts) is skipped with
+ * its reason, logged as a warning. An association that already exists is
  * unchanged (the service's duplicate key answer, told by its code); a pair whose side is not in the target (its
  * copy failed, it is outside the run's filter, or its user or role has no match) is skipped and counted; anything
  * else the service refuses is a failed pair. An association whose answer was lost is settled by reading the target's
@@ -10,6 +12,7 @@
 import type { Row } from '../dataverse/client-types.js';
 import { sideTargetIds } from '../copy/id-map.js';
 import { pairKey, relatedPairs } from '../copy/intersect.js';
+import { refusalOfCode, refusedPairs } from '../copy/refused-pairs.js';
 import { writeSettled } from '../copy/settle-writes.js';
 import { pageFilter } from '../plan/pages.js';
 import type { ManyToManySide } from '../plan/types.js';
@@ -82,10 +85,25 @@ export async function associatePage(
         else pairs.push({ source: [a, b], target: [ta, tb] });
     }
 
+    // Pairs the target refuses whoever asks are skipped with their reason: a warning, not a failed row every refresh.
+    const refused = new Map<string, number>();
+    const refuse = (reason: string) => {
+        counts.skipped++;
+        refused.set(reason, (refused.get(reason) ?? 0) + 1);
+    };
+    const reasons = await refusedPairs(
+        ctx.target,
+        relationship.target,
+        pairs.map((p) => p.target),
+        { signal },
+    );
+    for (const reason of reasons.values()) refuse(reason);
+    const sendable = pairs.filter((_, index) => !reasons.has(index));
+
     const failures = new FailureLog(ctx, input.relationship, 'associate');
-    if (pairs.length > 0) {
+    if (sendable.length > 0) {
         const { entity1: target1, entity2: target2 } = relationship.target;
-        const settled = await writeSettled(pairs, {
+        const settled = await writeSettled(sendable, {
             write: (batch) =>
                 ctx.target.associateMany(
                     writeTableOf(target1),
@@ -110,6 +128,7 @@ export async function associatePage(
                 counts.skipped++;
                 counts.unchanged++;
             } else if (s.failure.status === MISSING_STATUS) counts.skipped++;
+            else if (refusalOfCode(s.failure.code)) refuse(refusalOfCode(s.failure.code)!);
             else failures.add({ sourceId: s.item.source.join('|'), ...s.failure });
         }
     }
@@ -118,6 +137,16 @@ export async function associatePage(
     const ms = Date.now() - started;
     if (!countsAddUp(counts))
         throw new Error(`internal error: association counts of ${input.relationship} do not add up`);
+    for (const [reason, pairCount] of refused)
+        await appendEvent(ctx, {
+            type: 'warning',
+            phase: 'associate',
+            table: input.relationship,
+            page: input.page,
+            message: `${pairCount} pairs skipped: ${reason}`,
+            reason,
+            pairs: pairCount,
+        });
     await appendEvent(ctx, {
         type: 'page',
         phase: 'associate',

@@ -51,6 +51,10 @@ export const activityInputs = {
     /** `range`: compare key ranges of both sides; `delta`: the ids change tracking reported deleted. */
     findDeletes: z.object({ runId, table: name, page, source: z.enum(['range', 'delta']) }),
     deletePage: z.object({ runId, table: name, page }),
+    /** deleteMissing on a relationship: the target pairs whose source pair is gone (stored), and how many. */
+    findDisassociations: z.object({ runId, relationship: name }),
+    /** Disassociates what findDisassociations stored, once the safety share allowed it. */
+    disassociatePairs: z.object({ runId, relationship: name }),
     logEvent: z.object({
         runId,
         event: z
@@ -82,6 +86,8 @@ export type ListDeletesInput = ActivityInput<'listDeletePages'>;
 export type FindDeletesInput = ActivityInput<'findDeletes'>;
 export type DeleteSource = FindDeletesInput['source'];
 export type DeletePageInput = ActivityInput<'deletePage'>;
+export type FindDisassociationsInput = ActivityInput<'findDisassociations'>;
+export type DisassociatePairsInput = ActivityInput<'disassociatePairs'>;
 export type LogEventInput = ActivityInput<'logEvent'>;
 export type FinishRunInput = ActivityInput<'finishRun'>;
 

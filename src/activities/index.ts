@@ -23,6 +23,7 @@ import {
 import { copyPage } from './copy-page.js';
 import { deletePage } from './delete-page.js';
 import { findDeletes } from './find-deletes.js';
+import { disassociatePairs, findDisassociations } from './disassociate-pairs.js';
 import { finishRun } from './finish-run.js';
 import { listDeletePages } from './list-delete-pages.js';
 import { listPages } from './list-pages.js';
@@ -54,6 +55,8 @@ export function activityWork(deps: ActivityDeps) {
         listDeletePages: async (input, options) => listDeletePages(await ctx(input.runId), input, options),
         findDeletes: async (input, options) => findDeletes(await ctx(input.runId), input, options),
         deletePage: async (input, options) => deletePage(await ctx(input.runId), input, options),
+        findDisassociations: async (input, options) => findDisassociations(await ctx(input.runId), input, options),
+        disassociatePairs: async (input, options) => disassociatePairs(await ctx(input.runId), input, options),
         logEvent: (input) => logEvent(deps, input),
         finishRun: async (input) => {
             const summary = await finishRun(deps, input);

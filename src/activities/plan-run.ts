@@ -32,6 +32,8 @@ export interface PlanRunOutcome {
     manyToMany: string[];
     /** Tables with deleteMissing, children before parents. */
     deletes: string[];
+    /** Relationships with deleteMissing (absent in runs planned before it existed). */
+    disassociations?: string[];
     options: { maxFailedRows?: number; maxFailureRatio?: number; maxDeleteShare: number };
     warnings: number;
     source: string;
@@ -152,6 +154,7 @@ export async function planRun(
         tables,
         manyToMany: plan.manyToMany.map((m) => m.name).filter((m) => !retry || retry.has(m)),
         deletes: retry ? [] : plan.deletePhase,
+        disassociations: retry ? [] : plan.manyToMany.filter((m) => m.deleteMissing).map((m) => m.name),
         options: {
             maxDeleteShare: plan.options.maxDeleteShare,
             ...(plan.options.maxFailedRows !== undefined ? { maxFailedRows: plan.options.maxFailedRows } : {}),

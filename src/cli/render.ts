@@ -29,6 +29,7 @@ const PHASE_NAMES: Record<keyof RunSummary['phases'], string> = {
     state: 'states',
     associate: 'many-to-many',
     delete: 'deletes',
+    disassociate: 'many-to-many removed',
 };
 
 /**
@@ -50,18 +51,27 @@ export function renderSummary(summary: RunSummary): string {
     ]);
     if (rows.length > 0) lines.push('', table(['table', 'mode', 'read', 'written', 'skipped', 'failed', 'time'], rows));
     const relationships = Object.entries(summary.manyToMany);
+    const removed = summary.disassociated;
     if (relationships.length > 0) {
         lines.push(
             '',
             table(
-                ['many-to-many', 'read', 'associated', 'skipped', 'failed'],
-                relationships.map(([name, c]) => [name, n(c.read), n(c.written), n(c.skipped), n(c.failed)]),
+                ['many-to-many', 'read', 'associated', 'skipped', 'failed', ...(removed ? ['removed'] : [])],
+                relationships.map(([name, c]) => [
+                    name,
+                    n(c.read),
+                    n(c.written),
+                    n(c.skipped),
+                    n(c.failed),
+                    ...(removed ? [n(removed[name]?.written ?? 0)] : []),
+                ]),
             ),
         );
     }
-    const phases = (Object.keys(PHASE_NAMES) as Array<keyof RunSummary['phases']>)
-        .map((key) => [key, summary.phases[key]] as const)
-        .filter(([key, c]) => key === 'copy' || c.read > 0);
+    const phases = (Object.keys(PHASE_NAMES) as Array<keyof RunSummary['phases']>).flatMap((key) => {
+        const counts = summary.phases[key];
+        return counts && (key === 'copy' || counts.read > 0) ? [[key, counts] as const] : [];
+    });
     if (phases.length > 1)
         lines.push(
             '',

@@ -3,7 +3,7 @@ import type { DataverseClient } from '../dataverse/client-types.js';
 import { odataString } from '../dataverse/odata-url.js';
 import type { ManyToManyEnvironmentPlan } from '../plan/types.js';
 import { keyFilters } from './addressing.js';
-import { readFiltered } from './page-read.js';
+import { collectRows, readFiltered } from './page-read.js';
 
 /** An intersect table's entity set and primary key in one environment, from its table metadata. */
 export async function intersectNames(
@@ -46,4 +46,24 @@ export async function relatedPairs(
 
 export function pairKey([a, b]: readonly [string, string]): string {
     return `${a.toLowerCase()}|${b.toLowerCase()}`;
+}
+
+/** Every pair (entity1 id, entity2 id) of a relationship in one environment, in lower case. */
+export async function intersectPairs(
+    client: DataverseClient,
+    side: ManyToManyEnvironmentPlan,
+    signal?: AbortSignal,
+): Promise<Array<[string, string]>> {
+    const { entitySet: set } = await intersectNames(client, side, { signal });
+    const rows = await collectRows(
+        client.queryPages(
+            set,
+            { select: [side.entity1.intersectAttribute, side.entity2.intersectAttribute] },
+            { pageSize: 5000, ...(signal ? { signal } : {}) },
+        ),
+    );
+    return rows.map((r) => [
+        String(r[side.entity1.intersectAttribute]).toLowerCase(),
+        String(r[side.entity2.intersectAttribute]).toLowerCase(),
+    ]);
 }

@@ -102,6 +102,29 @@ export class BulkWriter {
         return results.map((result) => (result.code === DUPLICATE_CODE ? unchangedResult(result) : result));
     }
 
+    /**
+     * Removes the pairs `id` - `relatedId` of a collection-valued navigation property, as `$batch` DELETEs of their
+     * `$ref`. A pair not related (404) is already as wanted.
+     */
+    async disassociateMany(
+        table: WriteTable,
+        navigationProperty: string,
+        pairs: Array<[id: string, relatedId: string]>,
+        options: UpsertMultipleOptions = {},
+    ): Promise<WriteResult[]> {
+        const headers = bypassHeaders(options.bypass);
+        const results = await this.batchInChunks(
+            pairs,
+            ([id, relatedId]) => ({
+                method: 'DELETE',
+                path: `${entityPath(table.entitySetName, id)}/${navigationProperty}(${relatedId})/$ref`,
+                headers,
+            }),
+            options,
+        );
+        return results.map((result) => (result.status === NOT_FOUND ? unchangedResult(result) : result));
+    }
+
     /** Independent write requests as `$batch` parts, the bypass headers on each; one result per request. */
     batchWrites(requests: BatchRequest[], options: UpsertMultipleOptions = {}): Promise<WriteResult[]> {
         const headers = bypassHeaders(options.bypass);

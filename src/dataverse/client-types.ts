@@ -208,6 +208,16 @@ export interface DataverseWriteClient extends DataverseClient {
         pairs: Array<[id: string, relatedId: string]>,
         options?: UpsertMultipleOptions,
     ): Promise<WriteResult[]>;
+    /**
+     * Many disassociations (DELETE of each pair's `$ref`) in `$batch` requests; one result per pair. A pair that is not
+     * related (404) is `{ ok: true, unchanged: true }`; a lost answer is ambiguous.
+     */
+    disassociateMany(
+        table: WriteTable,
+        navigationProperty: string,
+        pairs: Array<[id: string, relatedId: string]>,
+        options?: UpsertMultipleOptions,
+    ): Promise<WriteResult[]>;
     /** Sends independent requests as `$batch` (continue-on-error); throttled and transient parts are retried. */
     batch(requests: BatchRequest[], options?: WriteOptions): Promise<BatchResponse[]>;
     /**

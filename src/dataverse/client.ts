@@ -249,6 +249,15 @@ class HttpDataverseClient implements DataverseWriteClient {
         return this.bulk.associateMany(table, navigationProperty, related, pairs, options);
     }
 
+    disassociateMany(
+        table: WriteTable,
+        navigationProperty: string,
+        pairs: Array<[id: string, relatedId: string]>,
+        options?: UpsertMultipleOptions,
+    ): Promise<WriteResult[]> {
+        return this.bulk.disassociateMany(table, navigationProperty, pairs, options);
+    }
+
     batch(requests: BatchRequest[], options: WriteOptions = {}): Promise<BatchResponse[]> {
         return sendBatch(this.http, requests, { signal: options.signal, headers: bypassHeaders(options.bypass) });
     }

@@ -8,7 +8,7 @@ import type {
     TableMetadata,
 } from '../dataverse/metadata-types.js';
 import { DEFAULT_REFERENCE_MATCH } from '../spec/defaults.js';
-import type { MigrationSpec } from '../spec/schema.js';
+import { relationshipEntry, type MigrationSpec } from '../spec/schema.js';
 import { didYouMean } from '../util/suggest.js';
 import { mapColumns } from './columns.js';
 import { columnNames, tablePath, type PlanContext, type ReferenceRuleInfo, type RunTable } from './context.js';
@@ -286,7 +286,8 @@ function quoted(names: readonly string[]): string {
 
 function resolveManyToMany(ctx: PlanContext): ManyToManyPlan[] {
     const plans: ManyToManyPlan[] = [];
-    ctx.spec.manyToMany.forEach((name, i) => {
+    ctx.spec.manyToMany.forEach((entry, i) => {
+        const { name, deleteMissing } = relationshipEntry(entry);
         const path = `manyToMany[${i}]`;
         const source = findManyToMany(ctx.source, name);
         if (!source) {
@@ -345,6 +346,7 @@ function resolveManyToMany(ctx: PlanContext): ManyToManyPlan[] {
             source: sourcePlan,
             target: targetPlan,
             match: [side1.match, side2.match],
+            deleteMissing,
         });
     });
     return plans;

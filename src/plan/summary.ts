@@ -24,6 +24,7 @@ export function planSummaryJson(plan: Plan, estimates?: PlanEstimates): PlanSumm
             name: m.name,
             tables: [m.source.entity1.table, m.source.entity2.table],
             match: [m.match[0].kind, m.match[1].kind],
+            deleteMissing: m.deleteMissing === true,
         })),
         deletes: [...plan.deletePhase],
         warnings: plan.warnings,
@@ -124,7 +125,8 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
         lines.push('', 'Many-to-many');
         for (const m of plan.manyToMany) {
             const sides = [m.source.entity1.table, m.source.entity2.table];
-            lines.push(`  ${m.name} (${sides.join(' <-> ')})`);
+            const sync = m.deleteMissing ? ', pairs the source no longer has are removed (deleteMissing)' : '';
+            lines.push(`  ${m.name} (${sides.join(' <-> ')})${sync}`);
             m.match.forEach((match, i) => lines.push(`    ${sides[i]}: ${sideMatchText(plan, match)}`));
         }
     }

@@ -161,6 +161,8 @@ export interface ManyToManyPlan {
     target: ManyToManyEnvironmentPlan;
     /** How each side is matched: entity1, then entity2. */
     match: [ManyToManySideMatch, ManyToManySideMatch];
+    /** Disassociate the target pairs of copied rows whose pair the source no longer has (spec deleteMissing). */
+    deleteMissing: boolean;
 }
 
 /** A reference table: not copied, its rows matched in the target by natural key before the run. */
@@ -219,6 +221,7 @@ export interface PlanSummaryJson {
         name: string;
         tables: [string, string];
         match: [ManyToManySideMatch['kind'], ManyToManySideMatch['kind']];
+        deleteMissing: boolean;
     }>;
     deletes: string[];
     warnings: PlanIssue[];

@@ -33,9 +33,10 @@ export function stopAfterPhase(
     limits: FailureLimits,
     tables: Record<string, TableSummary>,
     manyToMany: Record<string, PhaseCounts>,
+    disassociated: Record<string, PhaseCounts> = {},
 ): Stop | undefined {
     if (cancelled) return CANCELLED;
-    const failed = Math.max(0, failedRows(tables, manyToMany) - (limits.acknowledgedFailedRows ?? 0));
+    const failed = Math.max(0, failedRows(tables, manyToMany, disassociated) - (limits.acknowledgedFailedRows ?? 0));
     if (limits.maxFailedRows !== undefined && failed > limits.maxFailedRows)
         return {
             status: 'failed',
@@ -50,7 +51,7 @@ export function stopAfterPhase(
     return undefined;
 }
 
-/** Delete candidates of one table, as finding them reported. */
+/** Delete candidates of one table (or the pairs of one relationship), as finding them reported. */
 export interface DeleteCandidates {
     table: string;
     wouldDelete: number;

@@ -56,6 +56,8 @@ export const finishedRunSchema = z.object({
     durationMs: z.number(),
     tables: z.record(z.string(), tableSummarySchema),
     manyToMany: z.record(z.string(), phaseCountsSchema),
+    /** Relationships with deleteMissing: target pairs the source no longer has, disassociated. */
+    disassociated: z.record(z.string(), phaseCountsSchema).optional(),
     /** The source rows of the copy phase: read = written + skipped + failed. */
     totals: z.object({ read: z.number(), written: z.number(), skipped: z.number(), failed: z.number() }),
     /** Every phase summed over the tables (and relationships), each adding up the same way. */
@@ -65,6 +67,8 @@ export const finishedRunSchema = z.object({
         state: phaseCountsSchema,
         associate: phaseCountsSchema,
         delete: phaseCountsSchema,
+        /** Absent in summaries written before relationships could be synced. */
+        disassociate: phaseCountsSchema.optional(),
     }),
     /** Failed rows of every phase: the lines of the errors log, what maxFailedRows counts. */
     failedRows: z.number(),
@@ -97,8 +101,13 @@ export function emptyTableSummary(mode: TableMode): TableSummary {
 }
 
 /** Failed rows of every phase of every table and relationship. */
-export function failedRows(tables: Record<string, TableSummary>, manyToMany: Record<string, PhaseCounts>): number {
+export function failedRows(
+    tables: Record<string, TableSummary>,
+    manyToMany: Record<string, PhaseCounts>,
+    disassociated: Record<string, PhaseCounts> = {},
+): number {
     let failed = 0;
+    for (const d of Object.values(disassociated)) failed += d.failed;
     for (const t of Object.values(tables))
         failed += t.copy.failed + t.deferred.failed + t.state.failed + t.delete.failed;
     for (const m of Object.values(manyToMany)) failed += m.failed;
@@ -114,6 +123,7 @@ export function copiedRows(tables: Record<string, TableSummary>): number {
 export function phaseTotals(
     tables: Record<string, TableSummary>,
     manyToMany: Record<string, PhaseCounts>,
+    disassociated: Record<string, PhaseCounts> = {},
 ): FinishedRun['phases'] {
     const list = Object.values(tables);
     const sum = (pick: (t: TableSummary) => PhaseCounts) => list.map(pick).reduce(addCounts, emptyCounts());
@@ -123,6 +133,7 @@ export function phaseTotals(
         state: sum((t) => t.state),
         associate: Object.values(manyToMany).reduce(addCounts, emptyCounts()),
         delete: sum((t) => t.delete),
+        disassociate: Object.values(disassociated).reduce(addCounts, emptyCounts()),
     };
 }
 
@@ -136,6 +147,8 @@ export interface RunEnding {
     plan?: { spec: string; source: string; target: string; problems: PlanIssue[]; warnings: number };
     tables: Record<string, TableSummary>;
     manyToMany: Record<string, PhaseCounts>;
+    /** Relationships with deleteMissing whose pairs were disassociated. */
+    disassociated?: Record<string, PhaseCounts>;
     /** Why it stopped early (cancel, threshold, refused deletes, crash), if it did. */
     stop?: { status: RunStatus; reason: string };
     refusedDeletes?: DeleteRefusal[];
@@ -144,8 +157,9 @@ export interface RunEnding {
 /** The summary of a run: a stop decides its status, otherwise failed rows do; the counts always add up. */
 export function finishedRun(ending: RunEnding): FinishedRun {
     const { plan, stop } = ending;
-    const failed = failedRows(ending.tables, ending.manyToMany);
-    const phases = phaseTotals(ending.tables, ending.manyToMany);
+    const disassociated = ending.disassociated ?? {};
+    const failed = failedRows(ending.tables, ending.manyToMany, disassociated);
+    const phases = phaseTotals(ending.tables, ending.manyToMany, disassociated);
     const status: RunStatus = stop?.status ?? (failed > 0 ? 'failed' : 'succeeded');
     const reason = stop?.reason ?? (failed > 0 ? `${failed} rows failed; see the errors log` : undefined);
     return {
@@ -161,6 +175,7 @@ export function finishedRun(ending: RunEnding): FinishedRun {
         durationMs: ending.finishedAt.getTime() - ending.startedAt.getTime(),
         tables: ending.tables,
         manyToMany: ending.manyToMany,
+        ...(Object.keys(disassociated).length > 0 ? { disassociated } : {}),
         totals: {
             read: phases.copy.read,
             written: phases.copy.written,

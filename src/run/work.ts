@@ -14,7 +14,9 @@ export type WorkKind =
     | 'delta'
     | 'delete-delta'
     | 'written'
-    | 'written-delta';
+    | 'written-delta'
+    /** Pairs of a many-to-many relationship to disassociate (deleteMissing), page 0. */
+    | 'disassociate';
 
 /** `copy`: a page is a key range of the page list; `delta`: a list of changed ids from change tracking. */
 export const PAGE_KINDS = ['copy', 'delta'] as const;

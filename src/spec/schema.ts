@@ -137,6 +137,26 @@ const referenceRuleSchema = z.strictObject({
     fallback: z.string().min(1).optional(),
 });
 
+/**
+ * A many-to-many relationship by schema name (or, as CMT names it, its intersect table), or with options:
+ * `deleteMissing` disassociates the target pairs of copied rows that the source no longer has.
+ */
+export const relationshipSpecSchema = z.union([
+    z.string().min(1),
+    z.strictObject({
+        name: z.string().min(1),
+        deleteMissing: z.boolean().default(SPEC_DEFAULTS.deleteMissing),
+    }),
+]);
+
+/** A relationship entry of a spec with its options, whichever form it was written in. */
+export function relationshipEntry(entry: z.output<typeof relationshipSpecSchema>): {
+    name: string;
+    deleteMissing: boolean;
+} {
+    return typeof entry === 'string' ? { name: entry, deleteMissing: SPEC_DEFAULTS.deleteMissing } : entry;
+}
+
 export const referencesSchema = z
     .object({
         /** Owner used when a row's owner has no match in the target (domainname or email of a user). */
@@ -211,7 +231,7 @@ export const migrationSpecSchema = z
         target: environmentSchema,
         /** May be empty when manyToMany lists relationships between matched tables (users and security roles). */
         tables: z.array(tableSpecSchema),
-        manyToMany: z.array(z.string().min(1)).default([]),
+        manyToMany: z.array(relationshipSpecSchema).default([]),
         references: referencesSchema.default({}),
         onUnresolvedLookup: z.enum(['clear', 'fail']).default(SPEC_DEFAULTS.onUnresolvedLookup),
         options: optionsSchema,

@@ -169,7 +169,10 @@ function crossFieldProblems(doc: unknown): InputProblem[] {
             if (isRecord(t)) problems.push(...tableProblems(t, i));
         });
     }
-    problems.push(...duplicateProblems(doc.manyToMany, 'manyToMany', 'relationship'));
+    const relationships = Array.isArray(doc.manyToMany)
+        ? doc.manyToMany.map((r: unknown) => (isRecord(r) && typeof r.name === 'string' ? r.name : r))
+        : doc.manyToMany;
+    problems.push(...duplicateProblems(relationships, 'manyToMany', 'relationship'));
     return problems;
 }
 

@@ -12,9 +12,10 @@ import { preparePlan } from '../plan/prepare.js';
 import type { ManyToManyPlan, Plan, PlanIssue, TablePlan } from '../plan/types.js';
 import type { MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../environments/index.js';
-import { intersectNames } from '../copy/intersect.js';
+import { intersectPairs } from '../copy/intersect.js';
+import { refusedPairs } from '../copy/refused-pairs.js';
 import { matchedReferenceIds, sideTargetIds } from '../copy/id-map.js';
-import { collectRows, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
+import { readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
 import { actualLookup, LookupResolver } from '../copy/lookups.js';
 import {
     addressIdentity,
@@ -58,7 +59,10 @@ export interface RelationshipVerification {
     target: number;
     missing: number;
     extra: number;
-    /** Source pairs whose matched side (a user, a role) has no match in the target: skipped by the copy, by rule. */
+    /**
+     * Source pairs whose matched side (a user, a role) has no match in the target, or that the target refuses (a
+     * default or Entra ID group team's members, a disabled user's role): skipped by the copy, by rule.
+     */
     skipped: number;
     /**
      * Target pairs with a matched side that no source row matches (a user or role only the target has): outside what
@@ -277,25 +281,6 @@ async function verifyTable(env: Env, table: TablePlan, options: VerifyOptions): 
     return result;
 }
 
-async function intersectPairs(
-    client: DataverseClient,
-    side: ManyToManyPlan['source'],
-    signal?: AbortSignal,
-): Promise<Array<[string, string]>> {
-    const { entitySet: set } = await intersectNames(client, side, { signal });
-    const rows = await collectRows(
-        client.queryPages(
-            set,
-            { select: [side.entity1.intersectAttribute, side.entity2.intersectAttribute] },
-            { pageSize: 5000, ...(signal ? { signal } : {}) },
-        ),
-    );
-    return rows.map((r) => [
-        String(r[side.entity1.intersectAttribute]).toLowerCase(),
-        String(r[side.entity2.intersectAttribute]).toLowerCase(),
-    ]);
-}
-
 async function verifyRelationship(
     env: Env,
     relationship: ManyToManyPlan,
@@ -345,8 +330,18 @@ async function verifyRelationship(
         if (pair.some((id, side) => spoken[side] !== undefined && !spoken[side].has(id))) result.outside++;
         else actual.add(pair.join('|'));
     }
-    for (const pair of expected)
-        if (!actual.has(pair)) {
+    // A pair the target refuses whoever asks (refused-pairs.ts) is one the copy skips, not a missing one.
+    const absent = [...expected].filter((pair) => !actual.has(pair));
+    const sendable = absent
+        .filter((pair) => !pair.includes('missing:'))
+        .map((pair) => pair.split('|') as [string, string]);
+    const refused = await refusedPairs(env.target, relationship.target, sendable, { signal });
+    const refusedKeys = new Set([...refused.keys()].map((i) => sendable[i]!.join('|')));
+    for (const pair of absent)
+        if (refusedKeys.has(pair)) {
+            result.skipped++;
+            pushSample(result.samples.skipped, pair, env.samples);
+        } else {
             result.missing++;
             pushSample(result.samples.missing, pair, env.samples);
         }

@@ -1,12 +1,13 @@
 /**
- * The delete phase (`deleteMissing`): find every table's candidates first, refuse the whole phase when a
- * table would lose more than the safety share (nothing deleted, every such table named), otherwise
- * delete them table by table, children before parents, in the plan's delete order.
+ * The delete phase (`deleteMissing`): find every table's candidates and every relationship's pairs the source no
+ * longer has first, refuse the whole phase when a table or relationship would lose more than the safety share
+ * (nothing deleted, every one named), otherwise disassociate the pairs, then delete the rows table by table,
+ * children before parents, in the plan's delete order.
  */
 import type { PlanRunOutcome } from '../../activities/plan-run.js';
-import { addCounts } from '../../run/outcomes.js';
+import { addCounts, emptyCounts } from '../../run/outcomes.js';
 import { CANCELLED, deleteRefusals, refusedDeletesStop, stopAfterPhase } from '../../run/stop-rules.js';
-import { all, child } from '../call.js';
+import { activity, all, child, one } from '../call.js';
 import type { TablePhaseInput } from '../contracts.js';
 import { OrchestratorName } from '../names.js';
 import { failureLimits, logEvent, showProgress, type RunState } from './state.js';
@@ -28,10 +29,18 @@ function* tablePhases(
 
 export function* deletePhase(run: RunState, plan: PlanRunOutcome) {
     const deleting = plan.deletes.filter((t) => run.copies.get(t) && run.tables[t]?.completed);
-    if (deleting.length === 0) return;
+    // Relationships with deleteMissing whose associations ran: their pairs the source no longer has.
+    const unlinking = (plan.disassociations ?? []).filter((r) => run.manyToMany[r] !== undefined);
+    if (deleting.length === 0 && unlinking.length === 0) return;
     showProgress(run, { phase: 'deletes' });
-    yield* logEvent(run, { type: 'phase', phase: 'deletes', tables: deleting });
+    yield* logEvent(run, { type: 'phase', phase: 'deletes', tables: deleting, relationships: unlinking });
     const fromDelta = (t: string) => run.copies.get(t)?.kind === 'delta' && plan.tables[t]?.matchById === true;
+    const pairs = yield* all(
+        run.context,
+        unlinking.map((relationship) =>
+            activity(run.context, 'findDisassociations', { runId: run.runId, relationship }),
+        ),
+    );
     const found = yield* tablePhases(run, deleting, (t) => ({
         phase: 'find-deletes',
         pages: [],
@@ -42,9 +51,13 @@ export function* deletePhase(run: RunState, plan: PlanRunOutcome) {
         run.stop = CANCELLED;
         return;
     }
+    // Pairs are held to the same safety share as rows: a relationship is refused like a table.
     const share = plan.options.maxDeleteShare;
     const refusals = deleteRefusals(
-        found.map((f) => ({ table: f.table, wouldDelete: f.wouldDelete ?? 0, targetRows: f.targetRows ?? 0 })),
+        [
+            ...pairs.map((p) => ({ table: p.relationship, wouldDelete: p.wouldDelete, targetRows: p.targetRows })),
+            ...found.map((f) => ({ table: f.table, wouldDelete: f.wouldDelete ?? 0, targetRows: f.targetRows ?? 0 })),
+        ],
         share,
     );
     if (refusals.length > 0) {
@@ -53,13 +66,38 @@ export function* deletePhase(run: RunState, plan: PlanRunOutcome) {
         yield* logEvent(run, { type: 'stopped', phase: 'deletes', message: run.stop.reason });
         return;
     }
+    // Pairs first: deleting a row removes its pairs anyway, and a pair never blocks a row delete.
+    for (const found of pairs) {
+        if (found.wouldDelete === 0) continue;
+        const result = yield* one(
+            activity(run.context, 'disassociatePairs', { runId: run.runId, relationship: found.relationship }),
+        );
+        run.disassociated[found.relationship] = addCounts(
+            run.disassociated[found.relationship] ?? emptyCounts(),
+            result.counts,
+        );
+        run.stop = stopAfterPhase(
+            result.cancelled === true,
+            failureLimits(run, plan),
+            run.tables,
+            run.manyToMany,
+            run.disassociated,
+        );
+        if (run.stop) return;
+    }
     const byTable = new Map(found.map((f) => [f.table, f]));
     for (const table of deleting) {
         const pages = byTable.get(table)?.pagesWithWork ?? [];
         if (pages.length === 0) continue;
         const [result] = yield* tablePhases(run, [table], () => ({ phase: 'delete', pages }));
         if (result) run.tables[table]!.delete = addCounts(run.tables[table]!.delete, result.counts);
-        run.stop = stopAfterPhase(result?.cancelled === true, failureLimits(run, plan), run.tables, run.manyToMany);
+        run.stop = stopAfterPhase(
+            result?.cancelled === true,
+            failureLimits(run, plan),
+            run.tables,
+            run.manyToMany,
+            run.disassociated,
+        );
         if (run.stop) break;
     }
 }

@@ -13,6 +13,7 @@ export function* finishPhase(run: RunState) {
         ...(run.plan ? { plan: run.plan } : {}),
         tables: run.tables,
         manyToMany: run.manyToMany,
+        disassociated: run.disassociated,
         ...(run.stop ? { stop: run.stop } : {}),
         ...(run.refusedDeletes ? { refusedDeletes: run.refusedDeletes } : {}),
     });

@@ -21,6 +21,8 @@ export interface RunState {
     plan?: PlanRunOutcome;
     tables: Record<string, TableSummary>;
     manyToMany: Record<string, PhaseCounts>;
+    /** Relationships with deleteMissing: their disassociations. */
+    disassociated: Record<string, PhaseCounts>;
     copies: Map<string, TableCopyResult>;
     stop?: Stop;
     refusedDeletes?: DeleteRefusal[];
@@ -36,6 +38,7 @@ export function newRunState(context: OrchestrationContext): RunState {
         startedAt: context.df.currentUtcDateTime,
         tables: {},
         manyToMany: {},
+        disassociated: {},
         copies: new Map(),
     };
 }
