@@ -116,7 +116,12 @@ describe('buildPlan on a CRM-like schema', () => {
             { tables: [{ name: 'opportunity', deferred: [] }] },
         ]);
         expect(summary.manyToMany).toEqual([
-            { name: 'new_account_contact', tables: ['account', 'contact'], match: ['run', 'run'] },
+            {
+                name: 'new_account_contact',
+                tables: ['account', 'contact'],
+                match: ['run', 'run'],
+                deleteMissing: false,
+            },
         ]);
         expect(summary.problems).toEqual([]);
         expect(summary.warnings.length).toBe(plan.warnings.length);
