@@ -22,6 +22,11 @@ export function bulkActionOf(segment: string): BulkAction | undefined {
     return (BULK_ACTIONS as readonly string[]).includes(action ?? '') ? (action as BulkAction) : undefined;
 }
 
+/** Whether CreateMultiple, UpdateMultiple and UpsertMultiple accept the table (the message catalogue says the same). */
+export function supportsBulkActions(table: { bulkOperations?: boolean; isIntersect?: boolean }): boolean {
+    return table.bulkOperations !== false && table.isIntersect !== true;
+}
+
 export class BulkActions {
     constructor(
         private readonly store: Store,
@@ -34,7 +39,7 @@ export class BulkActions {
             // Elastic tables only; every simulated table is a standard table (research §3.2). Code unverified.
             throw new SimError(400, ErrorCodes.UnexpectedError, 'DeleteMultiple has not yet been implemented.');
         }
-        if (table.bulkOperations === false || table.isIntersect) {
+        if (!supportsBulkActions(table)) {
             throw new SimError(
                 400,
                 ErrorCodes.UnexpectedError,

@@ -14,6 +14,7 @@ import type { SimRequest, SimResponse } from './http-types.js';
 import { jsonResponse, parseJsonBody } from './http-types.js';
 import { MetadataRoutes } from './metadata-routes.js';
 import { RecordCounts, type RecordCountMode } from './record-counts.js';
+import { SdkMessages } from './sdk-messages.js';
 import { parseResourcePath } from './resource-path.js';
 import { errorResponse, notFound } from './route-errors.js';
 import type { SchemaIndex } from './schema-index.js';
@@ -29,6 +30,7 @@ export class DataverseService {
     readonly data: DataRoutes;
     private readonly metadata: MetadataRoutes;
     private readonly recordCounts: RecordCounts;
+    private readonly sdkMessages: SdkMessages;
 
     constructor(
         readonly schema: SchemaIndex,
@@ -39,6 +41,7 @@ export class DataverseService {
     ) {
         this.data = new DataRoutes(schema, store, engine, clock);
         this.metadata = new MetadataRoutes(schema);
+        this.sdkMessages = new SdkMessages(schema);
         // Built after the store is loaded: its first snapshot counts the rows the environment starts with.
         this.recordCounts = new RecordCounts(store, clock, recordCountMode);
     }
@@ -96,6 +99,8 @@ export class DataverseService {
         if (METADATA_SETS.has(head.name)) {
             return this.metadata.handle(req, segments, base);
         }
+        if (SdkMessages.SETS.has(head.name) && !this.schema.byEntitySet.has(head.name))
+            return this.sdkMessages.handle(req, segments, base);
         const info = this.schema.byEntitySet.get(head.name);
         if (!info) throw unknownSegment(head.name);
         if (req.method !== 'GET') {
