@@ -7,6 +7,7 @@ export function targetWriteTable(table: TablePlan) {
         logicalName: table.target.logicalName,
         entitySetName: table.target.entitySetName,
         primaryIdAttribute: table.target.primaryId,
+        ...(table.bulkWrites ? { bulk: table.bulkWrites } : {}),
     };
 }
 

@@ -2,8 +2,9 @@
  * The copy engine's bulk writes, one result per input row: UpsertMultiple / UpdateMultiple in chunks, with a
  * row-by-row `$batch` fallback (continue-on-error) for tables without the bulk message and for chunks the service
  * rejected (standard tables roll a whole chunk back for one bad row, research §3.2); deletes, `$ref` associations and
- * other independent writes as `$batch` parts. Remembers per table whether its bulk message works, so only one chunk
- * probes. Every write goes at most once: rows of a request whose outcome is unknown come back ambiguous
+ * other independent writes as `$batch` parts. A table the plan found without the message goes straight to `$batch`;
+ * one it found with it still falls back when the service refuses a chunk as unsupported; for a table not asked, one
+ * chunk finds out and the writer remembers. Every write goes at most once: rows of a request whose outcome is unknown come back ambiguous
  * (unknown-outcome.ts), for the caller to settle by reading the target, never by sending the same payload again.
  */
 import { LearnedChunkSizes, writeSplitting } from './chunk-splitting.js';
@@ -165,8 +166,11 @@ export class BulkWriter {
         const learner = this.sizes.learner(key);
         const run = (chunk: Chunk<Row>) =>
             writeSplitting(chunk, (part) => this.writeChunk(kind, table, part, options), learner);
-        // Until the table is known to take the bulk message (or not), one chunk finds out before the rest go in parallel.
-        const probe = this.bulkOk.has(key) || this.noBulk.has(key) ? [] : chunks.slice(0, 1);
+        // What the plan asked the service (bulk-support.ts) decides; else one chunk finds out before the rest go.
+        const known = table.bulk?.[BULK_WRITES[kind].action];
+        if (known === false) this.noBulk.add(key);
+        const decided = known !== undefined || this.bulkOk.has(key) || this.noBulk.has(key);
+        const probe = decided ? [] : chunks.slice(0, 1);
         const first = await Promise.all(probe.map(run));
         const rest = await Promise.all(chunks.slice(probe.length).map(run));
         return [...first, ...rest].flat();

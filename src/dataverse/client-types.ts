@@ -60,6 +60,12 @@ export interface WriteTable {
     logicalName: string;
     entitySetName: string;
     primaryIdAttribute?: string;
+    /**
+     * Which bulk messages the table takes, when known (the plan asks once: bulk-support.ts). false goes straight to
+     * `$batch`; true sends every chunk with the message at once, still falling back when the service refuses it;
+     * absent: the first chunk finds out.
+     */
+    bulk?: Partial<Record<'UpsertMultiple' | 'UpdateMultiple', boolean>>;
 }
 
 /** Mirrors the spec's `bypass` of a table. */

@@ -9,6 +9,7 @@ import type { EnvironmentMetadata } from '../dataverse/metadata-types.js';
 import { readAllTableNames, readEnvironmentMetadata } from '../dataverse/metadata.js';
 import { DEFAULT_REFERENCE_MATCH, type MigrationSpec } from '../spec/index.js';
 import { buildPlan, planOptions } from './build.js';
+import { probeBulkWrites } from './bulk-writes.js';
 import { estimateRows } from './estimates.js';
 import { countByKeys, type KeyWalkProgress } from './exact-counts.js';
 import { describeReferenceRow, loadReferenceMatches, type ReferenceMatches } from './references.js';
@@ -113,6 +114,7 @@ export async function preparePlan(
     const plan = buildPlan(spec, source, target);
     const prepared: PreparedPlan = { plan, estimates: {} };
     if (plan.problems.length > 0) return prepared;
+    await probeBulkWrites(plan, clients.target, signal);
 
     if (options.counts === 'estimate') {
         progress?.phase?.('counts');

@@ -1,5 +1,6 @@
 /** The plan as the CLI shows it: the `--json` shape and a human rendering readable at a glance. */
 import { COUNT_LIMIT } from '../dataverse/record-counts.js';
+import { bulkWritesText } from './bulk-writes.js';
 import type {
     ManyToManySideMatch,
     Plan,
@@ -17,6 +18,7 @@ export function planSummaryJson(plan: Plan, estimates?: PlanEstimates): PlanSumm
             tables: tier.tables.map((name) => ({
                 name,
                 deferred: [...(plan.tables[name]?.deferred ?? [])],
+                ...(plan.tables[name]?.bulkWrites ? { bulkWrites: { ...plan.tables[name].bulkWrites } } : {}),
                 ...(estimates?.[name] ?? {}),
             })),
         })),
@@ -112,6 +114,8 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
             if (table) parts.push(count(table.columns.length, 'column'));
             if (table && table.match.kind === 'key') parts.push(`matched on key ${table.match.key}`);
             if (table?.filter) parts.push(`filter: ${table.filter}`);
+            const bulk = bulkWritesText(table?.bulkWrites);
+            if (bulk) parts.push(bulk);
             lines.push(`  ${name.padEnd(width)}  ${parts.join(', ')}`);
             if (table && table.deferred.length > 0)
                 lines.push(`  ${''.padEnd(width)}  deferred: ${table.deferred.join(', ')}`);

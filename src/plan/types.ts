@@ -115,6 +115,8 @@ export interface TablePlan {
     };
     /** The source table supports change tracking (incremental refresh). */
     changeTracking: boolean;
+    /** Which bulk messages the target takes for this table (asked once when planning); absent: unknown. */
+    bulkWrites?: { UpsertMultiple: boolean; UpdateMultiple: boolean };
 }
 
 export interface Tier {
@@ -216,7 +218,11 @@ export interface Plan {
 /** The `plan --json` output. */
 export interface PlanSummaryJson {
     /** Each table with its rows and pages (`TableEstimate`) when they were counted. */
-    tiers: Array<{ tables: Array<{ name: string; deferred: string[] } & Partial<TableEstimate>> }>;
+    tiers: Array<{
+        tables: Array<
+            { name: string; deferred: string[]; bulkWrites?: TablePlan['bulkWrites'] } & Partial<TableEstimate>
+        >;
+    }>;
     manyToMany: Array<{
         name: string;
         tables: [string, string];
