@@ -2,12 +2,12 @@
  * The associatePage activity: the source intersect rows of a relationship, page by page (key ranges over
  * the intersect table), each side translated to its target id (a copied row, or a matched user, role,
  * team, ...) and associated in the target in `$batch` requests. A pair the target refuses whoever asks (a default or
- * Entra ID group team's members, a disabled user's or another business unit's role: refused-pairs.ts) is skipped with
- * its reason, logged as a warning. An association that already exists is
- * unchanged (the service's duplicate key answer, told by its code); a pair whose side is not in the target (its
- * copy failed, it is outside the run's filter, or its user or role has no match) is skipped and counted; anything
- * else the service refuses is a failed pair. An association whose answer was lost is settled by reading the target's
- * intersect table: related now means written by this run, else it is sent again.
+ * Entra ID group team's members, a disabled user's or another business unit's role: refused-pairs.ts) is skipped
+ * with its reason, logged as a warning. An association that already exists is unchanged (the service's duplicate key
+ * answer, 0x80040237, told by its code whatever its status); a pair whose side is not in the target (its copy failed,
+ * it is outside the run's filter, or its user or role has no match) is skipped and counted; anything else the service
+ * refuses is a failed pair. An association whose answer was lost is settled by reading the target's intersect table:
+ * related now means written by this run, else it is sent again.
  */
 import type { Row } from '../dataverse/client-types.js';
 import { sideTargetIds } from '../copy/id-map.js';
