@@ -242,6 +242,27 @@ describe('migration spec', () => {
         expect(result.ok && result.spec.tables).toEqual([]);
     });
 
+    it('takes a relationship by name or with deleteMissing, refusing unknown options and a name listed twice', () => {
+        const result = validateSpec(
+            variant((d) => {
+                d.manyToMany = ['accountleads_association', { name: 'contactleads_association', deleteMissing: true }];
+            }),
+        );
+        expect(result.ok && result.spec.manyToMany).toEqual([
+            'accountleads_association',
+            { name: 'contactleads_association', deleteMissing: true },
+        ]);
+        const problems = problemsOf(
+            variant((d) => {
+                d.manyToMany = ['teamroles_association', { name: 'teamroles_association', deleteMising: true }];
+            }),
+        );
+        expect(problems.join('\n')).toMatch(/manyToMany\[1\].*deleteMising/);
+        expect(problemsOf(variant((d) => (d.manyToMany = ['a', { name: 'a' }]))).join('\n')).toMatch(
+            /manyToMany\[1\]: relationship 'a' is listed twice \(first at manyToMany\[0\]\)/,
+        );
+    });
+
     it('accepts valid NCRONTAB schedules and loopback http with no credential', () => {
         const result = validateSpec(
             variant((d) => {
