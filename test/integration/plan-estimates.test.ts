@@ -113,6 +113,7 @@ describe('filtered tables', () => {
         expect(tables.account).toEqual({
             name: 'account',
             deferred: expect.any(Array),
+            bulkWrites: { UpsertMultiple: true, UpdateMultiple: true },
             rows: n,
             pages: Math.max(1, Math.ceil(n / PAGE_SIZE)),
             estimate: true,

@@ -64,7 +64,12 @@ describe('a spec of users and security roles only', () => {
         );
         expect(text).toContain('  businessunit: matched by name (root to root)');
         expect(planSummaryJson(plan).manyToMany).toEqual([
-            { name: 'systemuserroles_association', tables: ['systemuser', 'role'], match: ['reference', 'reference'] },
+            {
+                name: 'systemuserroles_association',
+                tables: ['systemuser', 'role'],
+                match: ['reference', 'reference'],
+                deleteMissing: false,
+            },
         ]);
     });
 
