@@ -50,6 +50,12 @@ export const ErrorCodes = {
     InvalidProperty: '0x0',
     /** CannotUseOpportunitySetStateMessage (Web service error codes): won/lost need WinOpportunity/LoseOpportunity. */
     CannotUseOpportunitySetStateMessage: '0x80100005',
+    /** -2147220946, "The entity cannot be updated because it is read-only." (a live org's answer for a closed quote). */
+    ReadOnlyEntity: '0x8004022e',
+    /** InvalidState (Web service error codes): "The object is not in a valid state to perform this operation." */
+    InvalidState: '0x80040233',
+    /** IncidentIsAlreadyClosedOrCancelled (Web service error codes): "Already Closed or Canceled". */
+    IncidentIsAlreadyClosedOrCancelled: '0x80044411',
     /** ExpiredVersionStamp (Web service error codes): a change-tracking token older than the org's retention. */
     ExpiredVersionStamp: '0x80044352',
     /** A statuscode that is not a status of the statecode (code unverified, see README). */

@@ -105,6 +105,12 @@ export interface SimTable {
      * Lost by LoseOpportunity). Key = statecode value.
      */
     dedicatedStateMessages?: Record<number, string>;
+    /**
+     * States in which the row is read-only: an update of any other column is refused. 'reopen': an update of
+     * statecode/statuscode alone may move the row to an editable state (a won quote back to Draft, a resolved case
+     * reactivated); 'final': no plain update leaves the state (fulfilled or canceled orders). Key = statecode value.
+     */
+    readOnlyStates?: Record<number, 'reopen' | 'final'>;
     attributes: SimAttribute[];
     keys?: SimKey[];
 }

@@ -1,5 +1,6 @@
 /**
- * The built-in `crm` schema: account, contact, lead and opportunity modeled on the real standard
+ * The built-in `crm` schema: account, contact, lead and opportunity (and quote, salesorder, incident with their close
+ * activities, crm-sales-service.ts) modeled on the real standard
  * tables (logical names, entity sets, column types and lengths, option values and relationship
  * schema names from the Dataverse / Dynamics 365 table reference), the two real many-to-many
  * relationships between them and lead, plus the system tables. Two things are ours, not standard,
@@ -30,6 +31,7 @@ import {
     ACTIVE_INACTIVE,
     ACTIVITY_STATES,
 } from './columns.js';
+import { incident, incidentResolution, orderClose, quote, quoteClose, salesOrder } from './crm-sales-service.js';
 import { systemTables } from './system-tables.js';
 
 const INDUSTRY = opts(
@@ -340,6 +342,8 @@ function opportunity(): SimTable {
         objectTypeCode: 3,
         // Won and Lost are set by WinOpportunity / LoseOpportunity; a plain update of statecode is refused.
         dedicatedStateMessages: { 1: 'WinOpportunity', 2: 'LoseOpportunity' },
+        // A won or lost opportunity is read-only until reopened (statecode 0 by update).
+        readOnlyStates: { 1: 'reopen', 2: 'reopen' },
         attributes: [
             primaryIdColumn('opportunityid'),
             str('name', 300, { isPrimaryName: true, requiredLevel: 'ApplicationRequired' }),
@@ -479,6 +483,12 @@ export function crmSchema(): SimSchema {
             lead(),
             opportunity(),
             opportunityClose(),
+            quote(),
+            salesOrder(),
+            incident(),
+            quoteClose(),
+            orderClose(),
+            incidentResolution(),
             intersectTable('accountleads', 'accountleadscollection', 'accountleadid', 'accountid', 'leadid'),
             intersectTable('contactleads', 'contactleadscollection', 'contactleadid', 'contactid', 'leadid'),
         ],

@@ -97,7 +97,10 @@ export class Writer {
         const existing = this.store.get(table.logicalName, id);
         if (!existing) throw notFoundById(table.logicalName, id);
         const { changes, associations } = this.toChanges(info, body, 'update', ctx);
-        if (!options.viaMessage) this.rejectDedicatedState(info, changes);
+        if (!options.viaMessage) {
+            this.rejectDedicatedState(info, changes);
+            rejectReadOnly(info, existing, changes);
+        }
         const pk = table.primaryIdAttribute;
         if (changes[pk] !== undefined && changes[pk] !== id) {
             throw new SimError(
@@ -318,6 +321,43 @@ export class Writer {
         if (info.attributes.has('owningbusinessunit') && isLookupValue(bu)) row.owningbusinessunit = bu;
         if (info.attributes.has('owninguser')) row.owninguser = owner.table === 'systemuser' ? owner : null;
         if (info.attributes.has('owningteam')) row.owningteam = owner.table === 'team' ? owner : null;
+    }
+}
+
+/**
+ * A row in one of its table's read-only states (a closed opportunity, quote, order or case, an active quote) takes
+ * no update of its columns, only a move of statecode/statuscode to an editable state where the table allows one.
+ * Live orgs answer -2147220946 (0x8004022E) "The entity cannot be updated because it is read-only." (captured
+ * OrganizationServiceFault on a quote; Mark Carrington, "MSDyn365 Internals: Read-Only Sales Entities", 2023: only a
+ * Draft quote is editable, a won quote goes back to Draft by an update). A resolved case answers "This case has already
+ * been resolved. Close and reopen the case record to see the updates." (quoted by KingswaySoft, "Dance with CRM
+ * Statuses"; the code is not quoted, the simulator sends the read-only code). Leaving a 'final' state by update is the
+ * documented InvalidState 0x80040233 "The object is not in a valid state to perform this operation." [inferred].
+ */
+function rejectReadOnly(info: TableInfo, existing: SimRow, changes: SimRow): void {
+    const readOnly = info.table.readOnlyStates;
+    const stateAttr = info.table.attributes.find((a) => a.type === 'State');
+    if (!readOnly || !stateAttr) return;
+    const current = existing[stateAttr.logicalName];
+    const kind = typeof current === 'number' ? readOnly[current] : undefined;
+    if (kind === undefined) return;
+    const statusAttr = info.table.attributes.find((a) => a.type === 'Status');
+    const stateNames = new Set([stateAttr.logicalName, statusAttr?.logicalName]);
+    const columns = Object.keys(changes).filter((c) => !stateNames.has(c));
+    if (columns.length > 0) {
+        const message =
+            info.table.logicalName === 'incident' && current === 1
+                ? 'This case has already been resolved. Close and reopen the case record to see the updates.'
+                : 'The entity cannot be updated because it is read-only.';
+        throw new SimError(400, ErrorCodes.ReadOnlyEntity, message);
+    }
+    const next = changes[stateAttr.logicalName];
+    if (kind === 'final' && next !== undefined && next !== current) {
+        throw new SimError(
+            400,
+            ErrorCodes.InvalidState,
+            'The object is not in a valid state to perform this operation.',
+        );
     }
 }
 
