@@ -8,7 +8,8 @@
  */
 import type { Row } from '../dataverse/client-types.js';
 import type { TablePlan } from '../plan/types.js';
-import { appendEvent } from '../run/events.js';
+import { appendEvent, reportLeft } from '../run/events.js';
+import { closedTargets, openClosedRows } from '../copy/closed-rows.js';
 import { FailureLog } from '../run/failures.js';
 import { LookupResolver } from '../copy/lookups.js';
 import { countsAddUp, emptyCounts, type PhaseCounts } from '../run/outcomes.js';
@@ -134,7 +135,26 @@ export async function copyPage(
         );
         return { ...e, decision, created: decision.action === 'create' };
     });
-    const writes = decisions.filter((d) => d.decision.action === 'create' || d.decision.action === 'update');
+    // Closed target rows the copy must change: reopened first (the state phase closes them again), or left and reported.
+    const targetOf = (row: PlannedRow) => targets.get(addressIdentity(row.expected.address));
+    const closed = closedTargets(table, decisions, targetOf);
+    const excluded = new Set<PlannedRow>();
+    if (closed.length > 0) {
+        const opened = await openClosedRows(table, closed, targetOf, ctx.target, writeOptions(ctx.plan, table, signal));
+        for (const { row, ...failure } of opened.failed) {
+            excluded.add(row);
+            failures.add({ sourceId: row.expected.sourceId, ...failure });
+        }
+        for (const { row } of opened.left) excluded.add(row);
+        counts.skipped += opened.left.length;
+        await reportLeft(
+            ctx,
+            table.name,
+            opened.left.map(({ row, code, message }) => ({ sourceId: row.expected.sourceId, code, message })),
+        );
+    }
+    const planned = decisions.filter((d) => !excluded.has(d));
+    const writes = planned.filter((d) => d.decision.action === 'create' || d.decision.action === 'update');
     // What this attempt sets out to write, kept before it goes: a later attempt counts what this one wrote.
     let intent = await earlierIntent(ctx, input.kind, table.name, input.page);
     const earlier = intent;
@@ -169,7 +189,7 @@ export async function copyPage(
         else if (s.failure.column !== undefined) failures.add({ sourceId: id, ...s.failure });
         else failures.add(await parents.describe(id, s.item.decision.payload, { index: 0, ok: false, ...s.failure }));
     }
-    for (const entry of decisions) {
+    for (const entry of planned) {
         const before = earlier.get(entry.expected.sourceId);
         if (entry.decision.action === 'none' && before) {
             // An earlier attempt of this page wrote the row (a retry, a resumed run): this run wrote it.
