@@ -101,6 +101,11 @@ export interface SimTable {
     /** An activity table (primary id `activityid`, EntityMetadata.IsActivity). */
     isActivity?: boolean;
     /**
+     * EntityMetadata.TableType when the table is not a standard one (activities answer 'Activity' from `isActivity`).
+     * Only the metadata says so: rows of elastic and virtual tables are stored and served as standard ones.
+     */
+    tableType?: 'Elastic' | 'Virtual';
+    /**
      * States a plain update may not set, each with the message that sets it (opportunity: Won by WinOpportunity,
      * Lost by LoseOpportunity). Key = statecode value.
      */

@@ -68,15 +68,17 @@ export function entityMetadata(info: TableInfo): MetadataObject {
         IsLogicalEntity: false,
         IsPrivate: false,
         IsChildEntity: false,
-        IsElastic: false,
-        DataProviderId: null,
+        IsElastic: t.tableType === 'Elastic',
+        // A virtual table names its data provider (EntityMetadata.DataProviderId); standard tables have none.
+        DataProviderId: t.tableType === 'Virtual' ? metadataId('dataprovider', t.logicalName) : null,
         DataSourceId: null,
         PrimaryImageAttribute: t.attributes.some((a) => a.type === 'Image' && a.logicalName === 'entityimage')
             ? 'entityimage'
             : null,
         HasActivities: false,
         HasNotes: false,
-        TableType: 'Standard',
+        // EntityMetadata.TableType: "Standard", "Activity", "Virtual" or "Elastic".
+        TableType: t.tableType ?? (t.isActivity ? 'Activity' : 'Standard'),
         DisplayName: label(t.logicalName, 'entity', t.logicalName),
         DisplayCollectionName: label(t.entitySetName, 'entitycollection', t.logicalName),
     };
