@@ -103,6 +103,8 @@ export interface TableMetadata {
     changeTrackingEnabled: boolean;
     isCustomEntity: boolean;
     objectTypeCode?: number;
+    /** EntityMetadata.TableType: Standard, Activity, Virtual or Elastic (absent where the service does not say). */
+    tableType?: string;
     attributes: AttributeMetadata[];
     keys: KeyMetadata[];
     /** Relationships where this table holds the lookup. */

@@ -60,6 +60,7 @@ const ENTITY_SELECT = [
     'ChangeTrackingEnabled',
     'IsCustomEntity',
     'ObjectTypeCode',
+    'TableType',
 ];
 const ATTRIBUTE_SELECT = [
     'LogicalName',
@@ -183,6 +184,8 @@ interface RawEntity {
     ChangeTrackingEnabled: boolean;
     IsCustomEntity: boolean;
     ObjectTypeCode?: number;
+    /** "Standard", "Activity", "Virtual" or "Elastic" (EntityMetadata.TableType). */
+    TableType?: string | null;
     Attributes: RawAttribute[];
     Keys: RawKey[];
     ManyToOneRelationships: RawOneToMany[];
@@ -300,6 +303,7 @@ export async function readTableMetadata(
         changeTrackingEnabled: entity.ChangeTrackingEnabled,
         isCustomEntity: entity.IsCustomEntity,
         ...(typeof entity.ObjectTypeCode === 'number' ? { objectTypeCode: entity.ObjectTypeCode } : {}),
+        ...(typeof entity.TableType === 'string' ? { tableType: entity.TableType } : {}),
         attributes,
         keys: entity.Keys.map(toKey),
         manyToOne: entity.ManyToOneRelationships.map(toOneToMany),

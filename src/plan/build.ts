@@ -14,6 +14,7 @@ import { mapColumns } from './columns.js';
 import { columnNames, tablePath, type PlanContext, type ReferenceRuleInfo, type RunTable } from './context.js';
 import type { LookupEdge } from './graph.js';
 import { orderTables, type OrderOptions } from './tiers.js';
+import { unwritableReason } from './unwritable-tables.js';
 import type {
     EndpointNames,
     ManyToManyEnvironmentPlan,
@@ -110,6 +111,11 @@ function resolveRunTables(ctx: PlanContext): void {
             return;
         }
         if (!source || !target) return;
+        const unwritable = unwritableReason(table.name, source, target);
+        if (unwritable !== undefined) {
+            ctx.problems.push({ path: `tables[${index}].name`, table: table.name, message: unwritable });
+            return;
+        }
         const match = resolveMatch(ctx, index, target);
         ctx.run.set(table.name, { index, spec: table, source, target, match: match ?? { kind: 'id' } });
         if (ctx.referenceRules.get(table.name)?.explicit) {

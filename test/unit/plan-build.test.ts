@@ -347,3 +347,32 @@ describe('buildPlan problems', () => {
         );
     });
 });
+
+describe('buildPlan refuses tables that cannot be written as rows', () => {
+    it('names activityparty, attachment and activitypointer with what to do instead', () => {
+        const extra = ['activityparty', 'attachment', 'activitypointer'].map((name) => table(name));
+        const plan = buildPlan(
+            spec({ tables: [{ name: 'activityparty' }, { name: 'attachment' }, { name: 'activitypointer' }] }),
+            environment('http://127.0.0.1:1', [...crmTables(), ...extra]),
+            environment('http://127.0.0.1:2', [...crmTables(), ...extra]),
+        );
+        expect(plan.problems.map((p) => [p.path, p.message])).toEqual([
+            ['tables[0].name', expect.stringMatching(/RetrieveMultiple only.*written with the activity/)],
+            ['tables[1].name', expect.stringMatching(/query-only.*activitymimeattachment/)],
+            ['tables[2].name', expect.stringMatching(/abstract view over all activities.*list each activity table/)],
+        ]);
+    });
+
+    it('refuses a table elastic or virtual on either side, and accepts activities', () => {
+        const typed = (tableType: string) => ({ ...table('new_reading'), tableType });
+        const plan = (sourceType: string, targetType: string) =>
+            buildPlan(
+                spec({ tables: [{ name: 'new_reading' }] }),
+                environment('http://127.0.0.1:1', [...crmTables(), typed(sourceType)]),
+                environment('http://127.0.0.1:2', [...crmTables(), typed(targetType)]),
+            ).problems.map((p) => p.message);
+        expect(plan('Standard', 'Elastic')).toEqual([expect.stringMatching(/elastic table in the target/)]);
+        expect(plan('Virtual', 'Standard')).toEqual([expect.stringMatching(/virtual table in the source/)]);
+        expect(plan('Activity', 'Activity')).toEqual([]);
+    });
+});
