@@ -41,7 +41,8 @@ export const ErrorCodes = {
     PrivilegeDenied: '0x80040220',
     /** -2147220970 "An unexpected error occurred.": the generic code, also sent for unsupported messages. */
     UnexpectedError: '0x80040216',
-    InvalidStateTransition: '0x8004d000',
+    /** InvalidStateTransition (Web service error codes): "The {0} (Id={1}) entity or component has attempted to transition from an invalid state: {2}." */
+    InvalidStateTransition: '0x8004f00e',
     /** "Resource not found for the segment 'Account'." (troubleshooting article on Web API client errors). */
     ResourceNotFound: '0x8006088a',
     /** "Error identified in Payload provided by the user for Entity :'contacts' ----> InnerException : ..." (same article). */

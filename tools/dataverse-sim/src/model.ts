@@ -41,6 +41,11 @@ export interface SimOption {
     state?: number;
     /** State options: the default statuscode for this state. */
     defaultStatus?: number;
+    /**
+     * Status options of a table with `enforceStateTransitions`: the statuses a row may move to from this one
+     * (StatusOptionMetadata.TransitionData). Absent: any.
+     */
+    transitions?: number[];
 }
 
 export interface SimAttribute {
@@ -100,6 +105,8 @@ export interface SimTable {
     bulkOperations?: boolean;
     /** An activity table (primary id `activityid`, EntityMetadata.IsActivity). */
     isActivity?: boolean;
+    /** EntityMetadata.EnforceStateTransitions: status changes follow the status options' `transitions`. */
+    enforceStateTransitions?: boolean;
     /**
      * EntityMetadata.TableType when the table is not a standard one (activities answer 'Activity' from `isActivity`).
      * Only the metadata says so: rows of elastic and virtual tables are stored and served as standard ones.

@@ -9,6 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimRow, Simulator } from '../src/index.js';
+import { crmSchema } from '../src/index.js';
 import type { Client } from './server-helpers.js';
 import { startTestSimulator } from './server-helpers.js';
 
@@ -155,5 +156,55 @@ describe('opportunity', () => {
         expect(bulk.json.error.code).toBe('0x8004022e');
         expect((await patch(`opportunities(${id})`, { statecode: 0, statuscode: 1 })).status).toBe(204);
         expect((await patch(`opportunities(${id})`, { name: 'renamed' })).status).toBe(204);
+    });
+});
+
+describe('status transitions (EnforceStateTransitions)', () => {
+    it('describes the allowed transitions and refuses a status change outside them, closing messages included', async () => {
+        const schema = crmSchema();
+        const incidentTable = schema.tables.find((t) => t.logicalName === 'incident')!;
+        incidentTable.enforceStateTransitions = true;
+        const status = incidentTable.attributes.find((a) => a.type === 'Status')!;
+        // In Progress -> On Hold only; On Hold -> Problem Solved or Canceled.
+        status.options = status.options!.map((o) =>
+            o.value === 1 ? { ...o, transitions: [2] } : o.value === 2 ? { ...o, transitions: [5, 6] } : o,
+        );
+        const other = await startTestSimulator({ rows: 10, schema });
+        try {
+            const meta = await other.client.get(
+                "EntityDefinitions(LogicalName='incident')?$select=LogicalName,EnforceStateTransitions",
+            );
+            expect(meta.json.EnforceStateTransitions).toBe(true);
+            const options = await other.client.get(
+                "EntityDefinitions(LogicalName='incident')/Attributes/Microsoft.Dynamics.CRM.StatusAttributeMetadata?$select=LogicalName&$expand=OptionSet",
+            );
+            const inProgress = options.json.value[0].OptionSet.Options.find((o: { Value: number }) => o.Value === 1);
+            expect(inProgress.TransitionData).toBe(
+                '<allowedtransitions xmlns="http://schemas.microsoft.com/crm/2009/WebServices"><allowedtransition sourcestatusid="1" tostatusid="2" /></allowedtransitions>',
+            );
+            const account = other.sim.dump('account')[0]!.accountid as string;
+            const id = await other.client.create('incidents', {
+                title: 'T',
+                'customerid_account@odata.bind': `/accounts(${account})`,
+            });
+            const at = (c: Client) => (path: string, body: unknown) => c.patch(path, body, { 'If-Match': '*' });
+            const refused = await at(other.client)(`incidents(${id})`, { statecode: 2, statuscode: 6 });
+            expect(refused.status).toBe(400);
+            expect(refused.json.error).toEqual({
+                code: '0x8004f00e',
+                message: `The incident (Id=${id}) entity or component has attempted to transition from an invalid state: 1.`,
+            });
+            const resolve = () =>
+                other.client.post('CloseIncident', {
+                    Status: 5,
+                    ...closing('IncidentResolution', 'incidentid', 'incidents', id),
+                });
+            expect((await resolve()).json.error.code).toBe('0x8004f00e');
+            expect((await at(other.client)(`incidents(${id})`, { statecode: 0, statuscode: 2 })).status).toBe(204);
+            expect((await resolve()).status).toBe(204);
+            expect(other.sim.dump('incident').find((r) => r.incidentid === id)).toMatchObject({ statuscode: 5 });
+        } finally {
+            await other.sim.close();
+        }
     });
 });

@@ -68,6 +68,7 @@ export function entityMetadata(info: TableInfo): MetadataObject {
         IsLogicalEntity: false,
         IsPrivate: false,
         IsChildEntity: false,
+        EnforceStateTransitions: t.enforceStateTransitions ?? false,
         IsElastic: t.tableType === 'Elastic',
         // A virtual table names its data provider (EntityMetadata.DataProviderId); standard tables have none.
         DataProviderId: t.tableType === 'Virtual' ? metadataId('dataprovider', t.logicalName) : null,
@@ -243,7 +244,15 @@ function optionMetadata(table: SimTable, attr: SimAttribute, o: SimOption): Meta
         Description: label('', 'option-description', table.logicalName, attr.logicalName, String(o.value)),
         IsManaged: true,
     };
-    if (attr.type === 'Status') out.State = o.state ?? 0;
+    if (attr.type === 'Status') {
+        out.State = o.state ?? 0;
+        // The encoded XML document of allowed transitions (StatusOptionMetadata.TransitionData reference).
+        out.TransitionData = o.transitions
+            ? `<allowedtransitions xmlns="http://schemas.microsoft.com/crm/2009/WebServices">${o.transitions
+                  .map((to) => `<allowedtransition sourcestatusid="${o.value}" tostatusid="${to}" />`)
+                  .join('')}</allowedtransitions>`
+            : null;
+    }
     if (attr.type === 'State') {
         out.DefaultStatus = o.defaultStatus ?? null;
         out.InvariantName = o.label.replace(/\s+/g, '');

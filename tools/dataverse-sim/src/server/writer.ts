@@ -111,6 +111,7 @@ export class Writer {
         }
         delete changes[pk];
         this.applyStateDefaults(info, changes, existing, id);
+        rejectTransition(info, existing, changes, id);
         composeFullName(info, changes, existing);
         const stamp = isoSeconds(this.now());
         if (info.attributes.has('modifiedon')) changes.modifiedon = stamp;
@@ -322,6 +323,28 @@ export class Writer {
         if (info.attributes.has('owninguser')) row.owninguser = owner.table === 'systemuser' ? owner : null;
         if (info.attributes.has('owningteam')) row.owningteam = owner.table === 'team' ? owner : null;
     }
+}
+
+/**
+ * EnforceStateTransitions: a status may only move to the statuses its TransitionData allows (EntityMetadata and
+ * StatusOptionMetadata.TransitionData references; "Define custom state model transitions"), closing messages included.
+ * [inferred] No page gives the refusal; the simulator answers the documented InvalidStateTransition (0x8004f00e)
+ * with its template filled.
+ */
+function rejectTransition(info: TableInfo, existing: SimRow, changes: SimRow, id: string): void {
+    if (!info.table.enforceStateTransitions) return;
+    const statusAttr = info.table.attributes.find((a) => a.type === 'Status');
+    if (!statusAttr) return;
+    const from = existing[statusAttr.logicalName];
+    const to = changes[statusAttr.logicalName];
+    if (typeof to !== 'number' || to === from) return;
+    const allowed = statusAttr.options?.find((o) => o.value === from)?.transitions;
+    if (!allowed || allowed.includes(to)) return;
+    throw new SimError(
+        400,
+        ErrorCodes.InvalidStateTransition,
+        `The ${info.table.logicalName} (Id=${id}) entity or component has attempted to transition from an invalid state: ${String(from)}.`,
+    );
 }
 
 /**
