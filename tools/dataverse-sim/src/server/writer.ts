@@ -343,7 +343,7 @@ function rejectTransition(info: TableInfo, existing: SimRow, changes: SimRow, id
     throw new SimError(
         400,
         ErrorCodes.InvalidStateTransition,
-        `The ${info.table.logicalName} (Id=${id}) entity or component has attempted to transition from an invalid state: ${String(from)}.`,
+        `The ${info.table.logicalName} (Id=${id}) entity or component has attempted to transition from an invalid state: ${JSON.stringify(from)}.`,
     );
 }
 
