@@ -105,7 +105,7 @@ export function setStatePage(
             const options = writeOptions(ctx.plan, table, signal);
             const logical = table.target.logicalName;
             const pathOf = (i: StateItem) =>
-                statePath(logical, i.from, i, state.created, (s) => needsMessage(logical, s));
+                statePath(logical, i.from, i, state.created, (s) => needsMessage(logical, s), state.transitions);
 
             /**
              * Walks each item's path (reopen, the state its message needs, its state) one step a round, all items of a

@@ -44,6 +44,14 @@ const MACHINES: Record<string, StateMachine> = {
 export const CLOSED_IN_TARGET = 'ClosedInTarget';
 /** Code of the report of a state that is never written (an e-mail's sending status). */
 export const STATE_NOT_WRITTEN = 'StateNotWritten';
+/** Code of the report of a status the target's allowed transitions (EnforceStateTransitions) never reach. */
+export const NO_STATE_TRANSITION = 'NoStateTransition';
+
+/** A target's enforced status transitions: status -> statuses it may move to (absent: any), and each status's state. */
+export interface Transitions {
+    allowed: Record<number, number[]>;
+    stateOf: Record<number, number>;
+}
 
 /** How a row of `table` in `state` takes a change of its columns: as it is (undefined), reopened, or not at all. */
 export function readOnlyKind(table: string, state: number): ReadOnly | undefined {
@@ -73,6 +81,7 @@ export function statePath(
     to: State,
     open: State | undefined,
     messageOnly: (state: number) => boolean,
+    transitions?: Transitions,
 ): StatePath {
     const machine = MACHINES[table];
     const refused = machine?.neverWritten?.[to.status];
@@ -92,5 +101,47 @@ export function statePath(
         current = before;
     }
     if (!same(current, to)) steps.push(to);
-    return { steps };
+    return transitions && from ? throughAllowed(table, from, steps, transitions) : { steps };
+}
+
+/**
+ * The steps with the moves between them the target allows (EnforceStateTransitions): each step reached through the
+ * shortest chain of allowed statuses ("Define custom state model transitions"); a step no chain reaches leaves the row
+ * as it is, reported.
+ */
+function throughAllowed(table: string, from: State, steps: readonly State[], t: Transitions): StatePath {
+    const out: State[] = [];
+    let status = from.status;
+    for (const step of steps) {
+        const chain = allowedChain(status, step.status, t);
+        if (!chain) {
+            return {
+                leave: `the target ${table} does not allow status ${status} to become ${step.status}, directly or through other statuses (EnforceStateTransitions)`,
+                code: NO_STATE_TRANSITION,
+            };
+        }
+        out.push(...chain.slice(0, -1).map((s) => ({ state: t.stateOf[s] ?? step.state, status: s })), step);
+        status = step.status;
+    }
+    return { steps: out };
+}
+
+/** The statuses after `from` up to `to` through allowed moves (breadth first), or undefined. */
+function allowedChain(from: number, to: number, t: Transitions): number[] | undefined {
+    const previous = new Map<number, number>([[from, from]]);
+    const queue = [from];
+    while (queue.length > 0) {
+        const status = queue.shift()!;
+        for (const next of t.allowed[status] ?? [to]) {
+            if (previous.has(next)) continue;
+            previous.set(next, status);
+            if (next === to) {
+                const chain = [to];
+                for (let s = status; s !== from; s = previous.get(s)!) chain.unshift(s);
+                return chain;
+            }
+            queue.push(next);
+        }
+    }
+    return from === to ? [] : undefined;
 }

@@ -61,6 +61,7 @@ const ENTITY_SELECT = [
     'IsCustomEntity',
     'ObjectTypeCode',
     'TableType',
+    'EnforceStateTransitions',
 ];
 const ATTRIBUTE_SELECT = [
     'LogicalName',
@@ -186,6 +187,7 @@ interface RawEntity {
     ObjectTypeCode?: number;
     /** "Standard", "Activity", "Virtual" or "Elastic" (EntityMetadata.TableType). */
     TableType?: string | null;
+    EnforceStateTransitions?: boolean | null;
     Attributes: RawAttribute[];
     Keys: RawKey[];
     ManyToOneRelationships: RawOneToMany[];
@@ -304,6 +306,7 @@ export async function readTableMetadata(
         isCustomEntity: entity.IsCustomEntity,
         ...(typeof entity.ObjectTypeCode === 'number' ? { objectTypeCode: entity.ObjectTypeCode } : {}),
         ...(typeof entity.TableType === 'string' ? { tableType: entity.TableType } : {}),
+        ...(entity.EnforceStateTransitions === true ? { enforceStateTransitions: true } : {}),
         attributes,
         keys: entity.Keys.map(toKey),
         manyToOne: entity.ManyToOneRelationships.map(toOneToMany),
@@ -367,16 +370,33 @@ interface RawOption {
     Label?: RawLabel | null;
     State?: number | null;
     DefaultStatus?: number | null;
+    /** Status options: the encoded `<allowedtransitions>` document (StatusOptionMetadata.TransitionData). */
+    TransitionData?: string | null;
 }
 
 function toOption(raw: RawOption): OptionMetadata {
     const label = raw.Label?.UserLocalizedLabel?.Label ?? raw.Label?.LocalizedLabels?.[0]?.Label ?? '';
+    const transitions = typeof raw.TransitionData === 'string' ? allowedTransitions(raw.TransitionData) : undefined;
     return {
         value: raw.Value,
         label,
         ...(typeof raw.State === 'number' ? { state: raw.State } : {}),
         ...(typeof raw.DefaultStatus === 'number' ? { defaultStatus: raw.DefaultStatus } : {}),
+        ...(transitions ? { transitions } : {}),
     };
+}
+
+/**
+ * The `tostatusid` values of a TransitionData document: `<allowedtransitions xmlns="..."><allowedtransition
+ * sourcestatusid="1" tostatusid="6" /></allowedtransitions>` (StatusOptionMetadata.TransitionData reference). The
+ * document may arrive XML-encoded.
+ */
+export function allowedTransitions(data: string): number[] {
+    const text = data
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"');
+    return [...text.matchAll(/tostatusid\s*=\s*"(-?\d+)"/g)].map((m) => Number(m[1]));
 }
 
 function toKey(raw: RawKey): KeyMetadata {

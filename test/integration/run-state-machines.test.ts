@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { crmSchema } from 'dataverse-sim';
 import { api, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
 
 let pair: Pair;
@@ -163,5 +164,71 @@ describe('quotes, cases and orders', () => {
         });
         const kept = row(pair.target, 'salesorder', order);
         expect([kept.statecode, kept.description ?? null]).toEqual([3, null]);
+    });
+});
+
+describe('a target that enforces status transitions (EnforceStateTransitions)', () => {
+    let enforced: Pair;
+    let spec: string;
+    const cases: Record<string, string> = {};
+
+    // The target's cases: In Progress (1) -> On Hold (2) only; On Hold -> Problem Solved (5) or Canceled (6).
+    function enforcingSchema() {
+        const schema = crmSchema();
+        const incident = schema.tables.find((t) => t.logicalName === 'incident')!;
+        incident.enforceStateTransitions = true;
+        const status = incident.attributes.find((a) => a.type === 'Status')!;
+        const allowed: Record<number, number[]> = { 1: [2], 2: [5, 6], 5: [], 6: [], 1000: [] };
+        status.options = status.options!.map((o) => (allowed[o.value] ? { ...o, transitions: allowed[o.value] } : o));
+        return schema;
+    }
+
+    beforeAll(async () => {
+        enforced = await simulatorPair(
+            { schema: 'crm', rows: 30, seed: 5 },
+            { schema: enforcingSchema(), rows: 30, seed: 5, empty: true },
+        );
+        const account = (enforced.source.dump('account') as any[])[0].accountid;
+        for (const name of ['resolved', 'canceled', 'informed']) {
+            const row = await api(
+                enforced.source,
+                'POST',
+                'incidents',
+                { title: name, 'customerid_account@odata.bind': `/accounts(${account})` },
+                { Prefer: 'return=representation' },
+            );
+            cases[name] = row.incidentid;
+        }
+        const resolve = (id: string, status: number) =>
+            api(enforced.source, 'POST', 'CloseIncident', {
+                Status: status,
+                ...close('IncidentResolution', 'incidentid', 'incidents', id),
+            });
+        await resolve(cases.resolved!, 5);
+        await resolve(cases.informed!, 1000);
+        await patch(enforced.source, `incidents(${cases.canceled})`, { statecode: 2, statuscode: 6 });
+        spec = await writeSpec(enforced, { name: 'transitions', tables: [{ name: 'account' }, { name: 'incident' }] });
+    });
+    afterAll(() => enforced?.close());
+
+    it('reaches each status through the allowed ones, and reports the one no chain reaches', async () => {
+        const { code, summary } = await runJson(enforced, spec);
+        expect(code).toBe(0);
+        expect(summary.tables.incident.state).toMatchObject({ read: 3, written: 2, skipped: 1, failed: 0 });
+        const status = (id: string) => row(enforced.target, 'incident', id)?.statuscode;
+        expect([status(cases.resolved!), status(cases.canceled!), status(cases.informed!)]).toEqual([5, 6, 1]);
+        const text = await readFile(join(enforced.dir, 'log', 'runs', summary.runId, 'events.jsonl'), 'utf8');
+        const reports = text
+            .trimEnd()
+            .split('\n')
+            .map((l) => JSON.parse(l))
+            .filter((e) => e.code === 'NoStateTransition');
+        expect(reports).toEqual([
+            expect.objectContaining({
+                table: 'incident',
+                sourceId: cases.informed,
+                message: expect.stringMatching(/does not allow status 1 to become 1000/),
+            }),
+        ]);
     });
 });

@@ -64,3 +64,31 @@ describe('statePath', () => {
         ]);
     });
 });
+
+describe('statePath under enforced status transitions', () => {
+    // In Progress (1) -> On Hold (2) only; On Hold -> Problem Solved (5) or Canceled (6); Problem Solved -> In
+    // Progress; Canceled nowhere. A status without a list moves anywhere (as the simulator models it).
+    const transitions = { allowed: { 1: [2], 2: [5, 6], 5: [1], 6: [] }, stateOf: { 1: 0, 2: 0, 5: 1, 6: 2, 1000: 1 } };
+    const enforced = (from: { state: number; status: number }, to: { state: number; status: number }) =>
+        statePath('incident', from, to, open, (s) => needsMessage('incident', s), transitions);
+
+    it('goes through the allowed statuses between the steps', () => {
+        expect(enforced(open, { state: 1, status: 5 })).toEqual({
+            steps: [
+                { state: 0, status: 2 },
+                { state: 1, status: 5 },
+            ],
+        });
+        // A resolved case reopens (5 -> 1), then goes on hold before it is canceled.
+        expect(enforced({ state: 1, status: 5 }, { state: 2, status: 6 })).toEqual({
+            steps: [open, { state: 0, status: 2 }, { state: 2, status: 6 }],
+        });
+    });
+
+    it('leaves a row whose status no chain of allowed moves reaches, with the reason', () => {
+        expect(enforced(open, { state: 1, status: 1000 })).toEqual({
+            code: 'NoStateTransition',
+            leave: expect.stringMatching(/does not allow status 1 to become 1000/),
+        });
+    });
+});
