@@ -105,6 +105,11 @@ export interface SimTable {
     bulkOperations?: boolean;
     /** An activity table (primary id `activityid`, EntityMetadata.IsActivity). */
     isActivity?: boolean;
+    /**
+     * E-mails: server-side sync sends a row set to Pending Send (6) or Sending (7) at once: it becomes Sent (3) with
+     * `senton` stamped. False: a mailbox that is not approved or enabled, where mail waits in Pending Send.
+     */
+    sendsPendingEmail?: boolean;
     /** EntityMetadata.EnforceStateTransitions: status changes follow the status options' `transitions`. */
     enforceStateTransitions?: boolean;
     /**

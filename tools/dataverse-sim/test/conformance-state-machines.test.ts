@@ -208,3 +208,14 @@ describe('status transitions (EnforceStateTransitions)', () => {
         }
     });
 });
+
+describe('email', () => {
+    it('sends an e-mail set to Pending Send (server-side sync): the row reads Sent, with its sent-on time', async () => {
+        const id = await client.create('emails', { subject: 'Quarterly offer' });
+        expect(sim.dump('email').find((r) => r.activityid === id)).toMatchObject({ statecode: 0, statuscode: 1 });
+        expect((await patch(`emails(${id})`, { statecode: 1, statuscode: 6 })).status).toBe(204);
+        const sent = sim.dump('email').find((r) => r.activityid === id)!;
+        expect(sent).toMatchObject({ statecode: 1, statuscode: 3 });
+        expect(sent.senton).toMatch(/^\d{4}-\d\d-\d\dT/);
+    });
+});

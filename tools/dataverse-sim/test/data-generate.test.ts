@@ -34,6 +34,7 @@ describe('generateDataset', () => {
             'quoteclose',
             'orderclose',
             'incidentresolution',
+            'email',
         ];
         const filled = businessTables(data.schema).filter((t) => !empty.includes(t.logicalName));
         expect(filled.every((t) => rowsOf(data, t.logicalName).length > 0)).toBe(true);

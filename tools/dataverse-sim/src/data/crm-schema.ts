@@ -31,6 +31,7 @@ import {
     ACTIVE_INACTIVE,
     ACTIVITY_STATES,
 } from './columns.js';
+import { email } from './crm-email.js';
 import { incident, incidentResolution, orderClose, quote, quoteClose, salesOrder } from './crm-sales-service.js';
 import { systemTables } from './system-tables.js';
 
@@ -489,6 +490,7 @@ export function crmSchema(): SimSchema {
             quoteClose(),
             orderClose(),
             incidentResolution(),
+            email(),
             intersectTable('accountleads', 'accountleadscollection', 'accountleadid', 'accountid', 'leadid'),
             intersectTable('contactleads', 'contactleadscollection', 'contactleadid', 'contactid', 'leadid'),
         ],

@@ -55,6 +55,7 @@ const CRM_WEIGHTS: Record<string, number> = {
     quoteclose: 0,
     orderclose: 0,
     incidentresolution: 0,
+    email: 0,
 };
 
 const START = Date.UTC(2019, 0, 1);

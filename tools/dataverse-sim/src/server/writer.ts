@@ -114,6 +114,7 @@ export class Writer {
         rejectTransition(info, existing, changes, id);
         composeFullName(info, changes, existing);
         const stamp = isoSeconds(this.now());
+        sendPendingEmail(info, changes, stamp);
         if (info.attributes.has('modifiedon')) changes.modifiedon = stamp;
         if (info.attributes.has('modifiedby')) changes.modifiedby = { id: ctx.caller.userId, table: 'systemuser' };
         const ownerAttr = table.attributes.find((a) => a.type === 'Owner');
@@ -323,6 +324,19 @@ export class Writer {
         if (info.attributes.has('owninguser')) row.owninguser = owner.table === 'systemuser' ? owner : null;
         if (info.attributes.has('owningteam')) row.owningteam = owner.table === 'team' ? owner : null;
     }
+}
+
+/**
+ * An e-mail set to Pending Send or Sending is server-side sync's to send: with an approved, enabled mailbox it goes out
+ * and the row reads Sent with its `senton` (email table reference: statuscode 6 Pending Send, 7 Sending, 3 Sent;
+ * [inferred] the simulator sends at once, the service within minutes).
+ */
+function sendPendingEmail(info: TableInfo, changes: SimRow, stamp: string): void {
+    if (!info.table.sendsPendingEmail) return;
+    const status = changes.statuscode;
+    if (status !== 6 && status !== 7) return;
+    changes.statuscode = 3;
+    if (info.attributes.has('senton')) changes.senton = stamp;
 }
 
 /**
