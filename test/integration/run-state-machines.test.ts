@@ -232,3 +232,57 @@ describe('a target that enforces status transitions (EnforceStateTransitions)', 
         ]);
     });
 });
+
+describe('e-mails in a sending status', () => {
+    let mail: Pair;
+
+    beforeAll(async () => {
+        // The source's mailbox does not send (mail waits in Pending Send); the target's sends what is set to it.
+        const quiet = crmSchema();
+        quiet.tables.find((t) => t.logicalName === 'email')!.sendsPendingEmail = false;
+        mail = await simulatorPair(
+            { schema: quiet, rows: 10, seed: 5 },
+            { schema: 'crm', rows: 10, seed: 5, empty: true },
+        );
+    });
+    afterAll(() => mail?.close());
+
+    it('are never written as sending: left as drafts in the target, reported once per run', async () => {
+        const made: Record<string, string> = {};
+        for (const [name, status] of [
+            ['pending', 6],
+            ['sent', 3],
+        ] as const) {
+            const row = await api(
+                mail.source,
+                'POST',
+                'emails',
+                { subject: name },
+                { Prefer: 'return=representation' },
+            );
+            made[name] = row.activityid;
+            await patch(mail.source, `emails(${row.activityid})`, { statecode: 1, statuscode: status });
+        }
+        const spec = await writeSpec(mail, { name: 'mail', tables: [{ name: 'email' }] });
+        const { code, summary } = await runJson(mail, spec);
+        expect(code).toBe(0);
+        expect(summary.tables.email.state).toMatchObject({ read: 2, written: 1, skipped: 1, failed: 0 });
+        const target = (id: string) => (mail.target.dump('email') as any[]).find((r) => r.activityid === id);
+        expect(target(made.pending!)).toMatchObject({ statecode: 0, statuscode: 1 });
+        expect(target(made.pending!).senton ?? null).toBe(null);
+        expect(target(made.sent!)).toMatchObject({ statecode: 1, statuscode: 3 });
+        const text = await readFile(join(mail.dir, 'log', 'runs', summary.runId, 'events.jsonl'), 'utf8');
+        const reports = text
+            .trimEnd()
+            .split('\n')
+            .map((l) => JSON.parse(l))
+            .filter((e) => e.code === 'StateNotWritten');
+        expect(reports).toEqual([
+            expect.objectContaining({
+                table: 'email',
+                sourceId: made.pending,
+                message: expect.stringMatching(/^Pending Send: e-mails are never set to a sending status/),
+            }),
+        ]);
+    });
+});
