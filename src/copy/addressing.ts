@@ -4,6 +4,7 @@
  * that identifies a row by its key values whatever the case (Dataverse compares key strings with
  * the SQL default collation, case-insensitively).
  */
+import { isExactNumber } from '../dataverse/exact-number.js';
 import { isGuid, odataString } from '../dataverse/odata-url.js';
 import type { AttributeType } from '../dataverse/metadata-types.js';
 import type { TablePlan } from '../plan/types.js';
@@ -14,7 +15,8 @@ export const ROWS_PER_FILTER = 50;
 /** An OData literal for a key or filter value of the given column type. */
 export function odataLiteral(value: unknown, type?: AttributeType): string {
     if (value === null || value === undefined) return 'null';
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+    // An ExactNumber's text is its full literal (an Int64 or Decimal key beyond a double's digits).
+    if (typeof value === 'number' || typeof value === 'boolean' || isExactNumber(value)) return String(value);
     const text = typeof value === 'string' ? value : JSON.stringify(value);
     if (type === 'Uniqueidentifier' || type === 'Lookup' || type === 'Owner' || type === 'Customer') {
         if (isGuid(text)) return text.toLowerCase();
@@ -52,6 +54,7 @@ export function keyPath(entitySet: string, columns: readonly KeyColumn[], values
 
 /** One string per key tuple, equal for values the service treats as the same key. */
 export function keyIdentity(values: readonly unknown[]): string {
+    // An ExactNumber keys as its decimal text, one text per value.
     return JSON.stringify(values.map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : (v ?? null))));
 }
 

@@ -7,6 +7,7 @@
  */
 import { ErrorCodes, SimError, unknownSegment } from '../errors.js';
 import type { SimTable } from '../model.js';
+import { isLookupValue } from '../model.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { emptyResponse, jsonResponse } from './http-types.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
@@ -48,7 +49,7 @@ export class StateMessages {
         this.store.transaction(() => {
             const closeRow = this.writer.create(close, closeBody, ctx);
             const opportunityRef = closeRow.opportunityid;
-            const opportunityId = typeof opportunityRef === 'object' && opportunityRef ? opportunityRef.id : '';
+            const opportunityId = isLookupValue(opportunityRef) ? opportunityRef.id : '';
             const existing = this.store.get('opportunity', opportunityId)!;
             if (existing.statecode !== openState(opportunity.table)) throw alreadyClosed('opportunity', opportunityId);
             const changes: Record<string, unknown> = { statecode: targetState };
