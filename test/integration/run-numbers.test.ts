@@ -3,7 +3,11 @@
  * digit (past the 17th significant one) is seen by verify and updated by the next run.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isExactNumber as isSimExact, type SimValue } from 'dataverse-sim';
 import { runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
+
+/** A stored number as its decimal text (an ExactNumber's digits). */
+const text = (v: SimValue | undefined): string => (isSimExact(v) ? v.text : JSON.stringify(v ?? null));
 
 const NUMBERS = ['new_externalsequence', 'new_exchangefactor', 'new_portfoliovalue'];
 
@@ -37,7 +41,7 @@ describe('exact numbers in a run', () => {
     afterAll(() => pair?.close());
 
     const values = (sim: Pair['source']) =>
-        new Map(sim.dump('account').map((a) => [a.accountid as string, NUMBERS.map((c) => String(a[c] ?? null))]));
+        new Map(sim.dump('account').map((a) => [a.accountid as string, NUMBERS.map((c) => text(a[c]))]));
 
     it('copies every digit, and a last-digit difference is reported by verify and updated by the next run', async () => {
         const first = await runJson(pair, specPath);
@@ -51,17 +55,15 @@ describe('exact numbers in a run', () => {
         // JSON.parse copy would have written), a Decimal changes in its 21st significant digit.
         const [a, b] = pair.source
             .dump('account')
-            .filter(
-                (row) => String(row.new_externalsequence).length >= 16 && String(row.new_exchangefactor).length > 17,
-            );
-        const sequence = String(a!.new_externalsequence);
+            .filter((row) => text(row.new_externalsequence).length >= 16 && text(row.new_exchangefactor).length > 17);
+        const sequence = text(a!.new_externalsequence);
         const asDouble = BigInt(Number(sequence)).toString();
-        const factor = String(b!.new_exchangefactor);
+        const factor = text(b!.new_exchangefactor);
         const drift = lastDigitChanged(factor);
         expect([asDouble !== sequence, Number(asDouble) === Number(sequence)]).toEqual([true, true]);
         expect([drift !== factor, Number(drift) === Number(factor)]).toEqual([true, true]);
-        await patchRaw(pair.target, `accounts(${a!.accountid})`, `{"new_externalsequence":${asDouble}}`);
-        await patchRaw(pair.target, `accounts(${b!.accountid})`, `{"new_exchangefactor":${drift}}`);
+        await patchRaw(pair.target, `accounts(${a!.accountid as string})`, `{"new_externalsequence":${asDouble}}`);
+        await patchRaw(pair.target, `accounts(${b!.accountid as string})`, `{"new_exchangefactor":${drift}}`);
 
         const drifted = await verifyJson(pair, specPath);
         expect(drifted.report.identical).toBe(false);
