@@ -92,6 +92,7 @@ describe('exact numbers', () => {
         for (const literal of ['9223372036854775808', '1.5']) {
             const r = await client.post('accounts', `{"name":"Bad","new_externalsequence":${literal}}`);
             expect(r.status).toBe(400);
+            expect(r.json.error.code).toBe('0x80060888');
             expect(r.json.error.message).toBe(
                 `Cannot convert the literal '${literal}' to the expected type 'Edm.Int64'.`,
             );
