@@ -93,15 +93,8 @@ export class ExactNumber {
 
     /** Plain `JSON.stringify` gives the decimal text as a string; `stringifyJson` writes it as a number literal. */
     toJSON(): string {
-        return exactJsonHook(this.text);
+        return this.text;
     }
-}
-
-let exactJsonHook: (text: string) => string = (text) => text;
-
-/** For json-exact.ts only: how `toJSON` writes the text while an exact stringify runs. */
-export function setExactJsonHook(hook: (text: string) => string): void {
-    exactJsonHook = hook;
 }
 
 export function isExactNumber(value: unknown): value is ExactNumber {

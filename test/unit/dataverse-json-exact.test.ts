@@ -45,6 +45,17 @@ describe('exact JSON numbers', () => {
         expect(stringifyJson(parseJson(text))).toBe(text);
     });
 
+    it('writes a body holding ExactNumbers as JSON.stringify writes everything else', () => {
+        const body = {
+            s: 'quote " backslash \\ é \u0001',
+            skipped: undefined,
+            list: [undefined, 1.5, null, true, { at: new Date(Date.UTC(2024, 0, 2)) }],
+            nan: Number.NaN,
+        };
+        const withExact = { ...body, n: ExactNumber.parse('123456789012345678') };
+        expect(stringifyJson(withExact)).toBe(`${JSON.stringify(body).slice(0, -1)},"n":123456789012345678}`);
+    });
+
     it('keys decimal values exactly, rounding half away from zero at a precision', () => {
         expect(decimalKey(ExactNumber.parse('12345678901.1234567891'))).not.toBe(
             decimalKey(ExactNumber.parse('12345678901.1234567890')),
