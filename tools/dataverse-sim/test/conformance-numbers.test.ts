@@ -77,6 +77,15 @@ describe('exact numbers', () => {
         );
     });
 
+    it("describes the columns' ranges in their metadata, Int64's exactly", async () => {
+        const r = await client.get(
+            "EntityDefinitions(LogicalName='account')/Attributes(LogicalName='new_externalsequence')/Microsoft.Dynamics.CRM.BigIntAttributeMetadata",
+        );
+        expect(r.status, r.text).toBe(200);
+        expect(r.text).toContain('"MinValue":-9223372036854775808');
+        expect(r.text).toContain('"MaxValue":9223372036854775807');
+    });
+
     it('rounds a value with more decimals than the column keeps, half away from zero', async () => {
         const id = await createRaw('"new_exchangefactor":1.12345678905,"revenue":1.005,"creditlimit":-2.675');
         const row = sim.dump('account').find((a) => a.accountid === id)!;
