@@ -18,6 +18,8 @@ import type { ActivityOptions, PlanRunInput } from './contract.js';
 
 export interface PlannedTable {
     mode: TableMode;
+    /** Why this mode (`full: no state for this source and target`, `delta since <time>`), for the events. */
+    reason: string;
     deleteMissing: boolean;
     matchById: boolean;
 }
@@ -118,9 +120,14 @@ export async function planRun(
     const tables: Record<string, PlannedTable> = {};
     await Promise.all(
         Object.values(plan.tables).map(async (table) => {
-            const state = plan.options.incremental ? await readSyncState(store, spec.name, table.name) : undefined;
+            const state = plan.options.incremental
+                ? await readSyncState(store, spec.source.url, spec.target.url, table.name)
+                : undefined;
+            const decided = retry
+                ? { mode: 'retry' as const, reason: `retry: the failed rows of run ${input.retryOf}` }
+                : modeFor(table, plan.options.incremental, state);
             tables[table.name] = {
-                mode: retry ? 'retry' : modeFor(table, plan.options.incremental, state),
+                ...decided,
                 // A retry copies failed rows again: it never deletes, nor decides what else is gone.
                 deleteMissing: retry ? false : table.deleteMissing,
                 matchById: table.match.kind === 'id',
@@ -137,6 +144,15 @@ export async function planRun(
                 modes: Object.fromEntries(Object.entries(tables).map(([t, p]) => [t, p.mode])),
                 warnings: plan.warnings.length,
             },
+            // One line per table saying why it runs in full or incrementally (incremental or retry runs only).
+            ...(plan.options.incremental || retry
+                ? Object.keys(plan.tables).map((table) => ({
+                      type: 'table-mode' as const,
+                      table,
+                      mode: tables[table]!.mode,
+                      message: tables[table]!.reason,
+                  }))
+                : []),
             ...plan.warnings
                 .filter((w) => !w.routine)
                 .map((w) => ({ type: 'warning' as const, ...(w.table ? { table: w.table } : {}), message: w.message })),

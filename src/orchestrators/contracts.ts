@@ -86,6 +86,11 @@ export interface TableFollowUpResult {
     deferred: PhaseCounts;
     state: PhaseCounts;
     cancelled: boolean;
+    /**
+     * Which of the two phases ran to their end (a cancel in the deferred lookups leaves the states unrun). Absent
+     * from results journaled before it existed: those count as unfinished, so the state is read again.
+     */
+    done?: { deferred: boolean; state: boolean };
 }
 
 export interface RelationshipCopyInput {

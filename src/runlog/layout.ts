@@ -1,6 +1,6 @@
 /**
  * Every path of the run store, in one place (DESIGN "Run log"): the summary, the events log, the
- * failed rows per table, incremental-refresh state per spec, and the documents a run passes between
+ * failed rows per table, incremental-refresh state per environment pair, run leases per target, and the documents a run passes between
  * its activities by reference (spec, plan, reference matches, page lists, per-page work lists).
  */
 
@@ -49,7 +49,23 @@ export const runPaths = (runId: string) => {
 
 export type RunPaths = ReturnType<typeof runPaths>;
 
-/** Incremental-refresh state of one table of a spec (delta token or watermark). */
-export function statePath(spec: string, table: string): string {
-    return `state/${segment(spec, 'spec name')}/${segment(table, 'table')}.json`;
+/**
+ * An environment as one path segment: its host, and its port when it has one (`contoso.crm4.dynamics.com`,
+ * `127.0.0.1-5555`). The scheme is left out: an environment answers on one of them.
+ */
+export function environmentSegment(url: string): string {
+    const { hostname, port } = new URL(url);
+    const host = hostname
+        .toLowerCase()
+        .replace(/[^a-z0-9.-]+/g, '-')
+        .replace(/^[^a-z0-9]+/, '');
+    return segment(`${host === '' ? 'host' : host}${port === '' ? '' : `-${port}`}`, 'environment');
+}
+
+/**
+ * Incremental-refresh state of one table copied from one environment into another (delta token or watermark). Keyed
+ * by both environments, not by the spec: a spec pointed at another target finds no state and copies in full.
+ */
+export function statePath(source: string, target: string, table: string): string {
+    return `state/${environmentSegment(source)}/${environmentSegment(target)}/${segment(table, 'table')}.json`;
 }

@@ -14,6 +14,9 @@ export function* followUpPhase(run: RunState, plan: PlanRunOutcome) {
     const followUps = Object.keys(run.tables).filter(
         (t) => (run.copies.get(t)?.deferredPages.length ?? 0) + (run.copies.get(t)?.statePages.length ?? 0) > 0,
     );
+    // Reached: a copied table with no deferred lookups or states to set has finished both phases.
+    for (const [table, summary] of Object.entries(run.tables))
+        if (summary.done.copy && !followUps.includes(table)) summary.done.deferred = summary.done.state = true;
     if (followUps.length === 0 && plan.manyToMany.length === 0) return;
     showProgress(run, { phase: 'follow-up' });
     yield* logEvent(run, { type: 'phase', phase: 'follow-up', tables: followUps, relationships: plan.manyToMany });
@@ -34,6 +37,8 @@ export function* followUpPhase(run: RunState, plan: PlanRunOutcome) {
         const summary = run.tables[result.table]!;
         summary.deferred = addCounts(summary.deferred, result.deferred);
         summary.state = addCounts(summary.state, result.state);
+        summary.done.deferred = result.done?.deferred ?? false;
+        summary.done.state = result.done?.state ?? false;
     }
     for (const result of relationshipResults) run.manyToMany[result.relationship] = result.counts;
     run.stop = stopAfterPhase(
