@@ -8,7 +8,7 @@
 import { preparePlan } from '../plan/prepare.js';
 import type { Plan, PlanIssue } from '../plan/types.js';
 import { readRunFailedRows } from '../runlog/failed-rows.js';
-import { runPaths } from '../runlog/layout.js';
+import { legacyStatePath, runPaths } from '../runlog/layout.js';
 import { validateSpec, type MigrationSpec } from '../spec/index.js';
 import { CredentialProblemsError } from '../environments/index.js';
 import { appendEvents } from '../run/events.js';
@@ -22,6 +22,8 @@ export interface PlannedTable {
     reason: string;
     deleteMissing: boolean;
     matchById: boolean;
+    /** The many-to-many relationships of the run with this table on a side: its state waits for them too. */
+    relationships?: string[];
 }
 
 export interface PlanRunOutcome {
@@ -45,6 +47,14 @@ async function failedInRun(store: ActivityDeps['store'], runId: string, plan: Pl
     const rows = await readRunFailedRows(store, runId);
     const names = new Set(rows.map((r) => r.table));
     return new Set([...Object.keys(plan.tables), ...plan.manyToMany.map((m) => m.name)].filter((n) => names.has(n)));
+}
+
+/** Why a table with state under the layout keyed by spec name only runs in full (README "Incremental refresh"). */
+const LEGACY_STATE_REASON =
+    'full: its state from an earlier version (state/{spec}/{table}.json, keyed by the spec name only) is not read, as the spec may have pointed at another target then; this run keeps its state by source and target';
+
+async function hasLegacyState(store: ActivityDeps['store'], spec: string, table: string): Promise<boolean> {
+    return (await store.readJson<unknown>(legacyStatePath(spec, table))) !== undefined;
 }
 
 /** Problems beyond this many are summarised: the outcome travels through orchestration history. */
@@ -118,6 +128,11 @@ export async function planRun(
     const retry = input.retryOf ? await failedInRun(store, input.retryOf, plan) : undefined;
     if (input.retryOf) await store.writeJson(paths.retry, { retryOf: input.retryOf });
     const tables: Record<string, PlannedTable> = {};
+    const manyToMany = plan.manyToMany.filter((m) => !retry || retry.has(m.name));
+    const relationshipsOf = (table: string) =>
+        manyToMany
+            .filter((m) => m.match.some((side) => side.kind === 'run' && side.table === table))
+            .map((m) => m.name);
     await Promise.all(
         Object.values(plan.tables).map(async (table) => {
             const state = plan.options.incremental
@@ -126,11 +141,14 @@ export async function planRun(
             const decided = retry
                 ? { mode: 'retry' as const, reason: `retry: the failed rows of run ${input.retryOf}` }
                 : modeFor(table, plan.options.incremental, state);
+            if (plan.options.incremental && !retry && !state && (await hasLegacyState(store, spec.name, table.name)))
+                decided.reason = LEGACY_STATE_REASON;
             tables[table.name] = {
                 ...decided,
                 // A retry copies failed rows again: it never deletes, nor decides what else is gone.
                 deleteMissing: retry ? false : table.deleteMissing,
                 matchById: table.match.kind === 'id',
+                ...(relationshipsOf(table.name).length > 0 ? { relationships: relationshipsOf(table.name) } : {}),
             };
         }),
     );
@@ -166,7 +184,7 @@ export async function planRun(
         problems: [],
         tiers: plan.tiers.map((t) => t.tables),
         tables,
-        manyToMany: plan.manyToMany.map((m) => m.name).filter((m) => !retry || retry.has(m)),
+        manyToMany: manyToMany.map((m) => m.name),
         deletes: retry ? [] : plan.deletePhase,
         options: {
             maxDeleteShare: plan.options.maxDeleteShare,

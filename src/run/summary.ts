@@ -14,7 +14,8 @@ import { emptyCounts, addCounts, phaseCountsSchema, type PhaseCounts } from './o
 /**
  * The phases of one table that ran to their end in this run. A phase the table had no work in counts as done once
  * the run reached it; a phase the run stopped before (a threshold, a cancel, a crash), a cancelled one and refused
- * deletes do not. `findDeletes` and `delete` are there only for tables with deleteMissing.
+ * deletes do not. `findDeletes` and `delete` are there only for tables with deleteMissing, `manyToMany` only for
+ * tables on a side of one of the run's many-to-many relationships.
  */
 export const tablePhasesDoneSchema = z.object({
     copy: z.boolean(),
@@ -22,6 +23,8 @@ export const tablePhasesDoneSchema = z.object({
     state: z.boolean(),
     findDeletes: z.boolean().optional(),
     delete: z.boolean().optional(),
+    /** Every many-to-many relationship with this table on a side finished without failed rows. */
+    manyToMany: z.boolean().optional(),
 });
 
 export const tableSummarySchema = z.object({
@@ -100,8 +103,11 @@ export interface RunSummary extends FinishedRun {
     cancel?: CancelRequest;
 }
 
-/** A table's summary before any phase ran; with deleteMissing its delete phases are owed too. */
-export function emptyTableSummary(mode: TableMode, deleteMissing = false): TableSummary {
+/** A table's summary before any phase ran; with deleteMissing its delete phases are owed too, and so on. */
+export function emptyTableSummary(
+    mode: TableMode,
+    owes: { deleteMissing?: boolean; manyToMany?: boolean } = {},
+): TableSummary {
     return {
         mode,
         pages: 0,
@@ -115,7 +121,8 @@ export function emptyTableSummary(mode: TableMode, deleteMissing = false): Table
             copy: false,
             deferred: false,
             state: false,
-            ...(deleteMissing ? { findDeletes: false, delete: false } : {}),
+            ...(owes.deleteMissing ? { findDeletes: false, delete: false } : {}),
+            ...(owes.manyToMany ? { manyToMany: false } : {}),
         },
     };
 }
@@ -136,6 +143,7 @@ export function tableSynced(t: TableSummary): boolean {
 /** Why a table's incremental state does not advance (its first unfinished phase, or its failed rows). */
 export function notSyncedReason(t: TableSummary): string {
     const phase = Object.entries(t.done).find(([, done]) => done !== true)?.[0];
+    if (phase === 'manyToMany') return 'a many-to-many relationship of it did not finish or had failed rows';
     if (phase !== undefined) return `its ${phase === 'findDeletes' ? 'find-deletes' : phase} phase did not finish`;
     return `${tableFailedRows(t)} rows failed`;
 }

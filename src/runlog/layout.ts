@@ -69,3 +69,11 @@ export function environmentSegment(url: string): string {
 export function statePath(source: string, target: string, table: string): string {
     return `state/${environmentSegment(source)}/${environmentSegment(target)}/${segment(table, 'table')}.json`;
 }
+
+/**
+ * Where versions before state was keyed by environment kept it (by spec name only). Never read as a state: a spec
+ * may have been pointed at another target since. Only looked at to say why the first run after the move is full.
+ */
+export function legacyStatePath(spec: string, table: string): string {
+    return `state/${segment(spec, 'spec name')}/${segment(table, 'table')}.json`;
+}

@@ -505,6 +505,27 @@ describe('the phases each table finished (what its incremental state may advance
         expect(summary.tables.account.done).toEqual({ ...all, findDeletes: true, delete: true });
     });
 
+    it("waits for the many-to-many relationships of a table: one with failed rows leaves the table's state", async () => {
+        const d = new Driver(run, runInput);
+        const related = { ...plan().tables.account!, relationships: ['accountleads'] };
+        const tables = { account: related, contact: plan().tables.contact!, lead: { ...related } };
+        await started(d, plan({ tiers: [['account', 'contact', 'lead']], tables, manyToMany: ['accountleads'] }));
+        d.complete(
+            d.done(O.tableCopy, copied('account'), 'account'),
+            d.done(O.tableCopy, copied('contact'), 'contact'),
+            d.done(O.tableCopy, copied('lead'), 'lead'),
+        );
+        await d.replay();
+        d.complete(d.done(A.logEvent));
+        await d.replay();
+        const counts = { ...zero, read: 3, written: 2, failed: 1 };
+        d.complete(d.done(O.relationshipCopy, { relationship: 'accountleads', counts, cancelled: false }));
+        const summary = inputOf((await d.replay()).added[0]);
+        expect(summary.tables.account.done).toEqual({ ...all, manyToMany: false });
+        expect(summary.tables.lead.done).toEqual({ ...all, manyToMany: false });
+        expect(summary.tables.contact.done).toEqual(all);
+    });
+
     it('says the run crashed when an activity failed, whatever the tables had finished', async () => {
         const d = new Driver(run, runInput);
         await started(

@@ -41,6 +41,12 @@ export function* followUpPhase(run: RunState, plan: PlanRunOutcome) {
         summary.done.state = result.done?.state ?? false;
     }
     for (const result of relationshipResults) run.manyToMany[result.relationship] = result.counts;
+    const relationshipDone = new Map(
+        relationshipResults.map((r) => [r.relationship, !r.cancelled && r.counts.failed === 0]),
+    );
+    for (const [table, planned] of Object.entries(plan.tables))
+        if (planned.relationships && run.tables[table])
+            run.tables[table].done.manyToMany = planned.relationships.every((r) => relationshipDone.get(r) === true);
     run.stop = stopAfterPhase(
         [...tableResults, ...relationshipResults].some((r) => r.cancelled),
         failureLimits(run, plan),
