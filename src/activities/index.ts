@@ -10,6 +10,8 @@ import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { activityFailure, RunDocumentError } from '../run/activity-failure.js';
 import { RunContexts, type ActivityDeps } from '../run/run-context.js';
+import { LeaseKeeper } from '../run/lease-keeper.js';
+import { LeaseLostError } from '../run/run-lease.js';
 import { associatePage } from './associate-page.js';
 import {
     ACTIVITY_NAMES,
@@ -71,6 +73,7 @@ export type ActivityTable = Record<ActivityName, ActivityHandler>;
 /** The table the hosts dispatch from: input checked, failures that no retry mends returned as data. */
 export function createActivities(deps: ActivityDeps): ActivityTable {
     const work: Work = activityWork(deps);
+    const leases = deps.leases ?? new LeaseKeeper({ store: deps.store, ...(deps.now ? { now: deps.now } : {}) });
     const table = {} as ActivityTable;
     for (const name of ACTIVITY_NAMES) {
         const run = work[name] as (input: unknown, options: ActivityOptions) => Promise<unknown>;
@@ -83,10 +86,19 @@ export function createActivities(deps: ActivityDeps): ActivityTable {
                 });
             // Every request of the activity listens to its signal (many wait in the limiter at once).
             if (context.signal) setMaxListeners(0, context.signal);
+            const input = parsed.data as { runId: string; spec?: unknown };
             try {
-                return await run(parsed.data, { signal: context.signal });
+                // The finish writes the summary even for a run that lost its leases, then lets them go.
+                if (name === 'finishRun') {
+                    const summary = await run(input, { signal: context.signal });
+                    await leases.release(input.runId);
+                    return summary;
+                }
+                const spec = name === 'planRun' ? (input.spec ?? null) : undefined;
+                return await leases.during(input.runId, spec, () => run(input, { signal: context.signal }));
             } catch (error) {
-                if (error instanceof RunDocumentError) return activityFailure(name, error);
+                if (error instanceof RunDocumentError || error instanceof LeaseLostError)
+                    return activityFailure(name, error);
                 throw error;
             }
         };

@@ -25,6 +25,8 @@ export const ExitCode = {
     Failures: 1,
     /** Bad input: nothing was written. */
     BadInput: 2,
+    /** Another run writes a table of the same target (its lease names it): nothing was started. */
+    TargetBusy: 3,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -77,3 +77,8 @@ export function statePath(source: string, target: string, table: string): string
 export function legacyStatePath(spec: string, table: string): string {
     return `state/${segment(spec, 'spec name')}/${segment(table, 'table')}.json`;
 }
+
+/** The lease on one table of one target environment: the run that writes it now (src/run/run-lease.ts). */
+export function leasePath(target: string, table: string): string {
+    return `leases/${environmentSegment(target)}/${segment(table, 'table')}.json`;
+}

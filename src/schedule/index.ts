@@ -22,7 +22,7 @@ export { startSpecRun, type SpecRunDeps, type SpecRunOutcome, type SpecRunReques
 export { deleteStoredSpec, type SpecDeleteOutcome } from './spec-delete.js';
 export { putStoredSpec, type SpecPutResult } from './spec-put.js';
 export { describeStoredSpec, type StoredSpecView } from './spec-view.js';
-export { scheduledRunId, startRun, type RunTrigger } from '../host/start-run.js';
+export { scheduledRunId, startRun, startUnderLease, type RunTrigger, type TargetBusy } from '../host/start-run.js';
 export {
     runTick,
     tickWindow,
