@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LeaseKeeper } from '../../src/run/lease-keeper.js';
 import { claimRunLease, LeaseLostError, readLease, releaseRunLease } from '../../src/run/run-lease.js';
 import { createBlobRunStore } from '../../src/runlog/blob-store.js';
@@ -117,6 +117,45 @@ describe.each(backends)('run leases in the %s run store', (_backend, makeStore) 
         // Its finish lets go of nothing it no longer holds.
         await keeper.release('long-run');
         expect((await readLease(store, TARGET, 'opportunity'))?.holder.runId).toBe('other');
+    });
+});
+
+describe('a long activity', () => {
+    afterEach(() => vi.useRealTimers());
+
+    it("keeps its run's lease by renewal while it works", async () => {
+        const store = createFileRunStore(await mkdtemp(join(tmpdir(), 'dvm-leases-')));
+        let now = Date.UTC(2026, 11, 1, 14, 0, 0);
+        const keeper = new LeaseKeeper({ store, now: () => new Date(now), ttlMs: 60_000, renewEveryMs: 20_000 });
+        const spec = {
+            name: 'page',
+            source: { url: 'https://source.crm4.dynamics.com' },
+            target: { url: TARGET },
+            tables: [{ name: 'quote' }],
+        };
+        vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+        let finish!: () => void;
+        const page = keeper.during('page-run', spec, () => new Promise<void>((resolve) => (finish = resolve)));
+        // The activity is under way once its renewal beat is set.
+        while (vi.getTimerCount() === 0) await new Promise((resolve) => setImmediate(resolve));
+        const expiry = async () => (await readLease(store, TARGET, 'quote'))?.expiresAt;
+        expect(await expiry()).toBe(new Date(now + 60_000).toISOString());
+        for (let beat = 1; beat <= 4; beat++) {
+            now += 20_000;
+            vi.advanceTimersByTime(20_000);
+            const expected = new Date(now + 60_000).toISOString();
+            while ((await expiry()) !== expected) await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        // 80 s into one activity of a 60 s lease, the table is still its run's.
+        expect(
+            await claimRunLease(store, { target: TARGET, tables: ['quote'] }, holder('other'), {
+                now: new Date(now),
+                ttlMs: 60_000,
+            }),
+        ).toMatchObject({ heldBy: { holder: { runId: 'page-run' } } });
+        finish();
+        await page;
+        expect(vi.getTimerCount()).toBe(0); // no beat once no activity of the run is in flight
     });
 });
 
