@@ -69,7 +69,9 @@ export class LeaseLostError extends Error {
         readonly conflict: LeaseConflict,
         target: string,
     ) {
-        super(`this run lost its lease: ${describeConflict(conflict, target)}`);
+        super(
+            `this run does not hold its lease (it lapsed, or the run started without it): ${describeConflict(conflict, target)}`,
+        );
         this.name = 'LeaseLostError';
     }
 }

@@ -9,6 +9,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createActivities } from '../../src/activities/index.js';
+import { isActivityFailure } from '../../src/run/activity-failure.js';
 import { LeaseKeeper } from '../../src/run/lease-keeper.js';
 import { claimRunLease, LeaseLostError, readLease, releaseRunLease } from '../../src/run/run-lease.js';
 import { createBlobRunStore } from '../../src/runlog/blob-store.js';
@@ -112,7 +114,7 @@ describe.each(backends)('run leases in the %s run store', (_backend, makeStore) 
         now += 61_000;
         await expect(keeper.during('long-run', spec, () => Promise.resolve('written'))).rejects.toThrow(LeaseLostError);
         await expect(keeper.during('long-run', spec, () => Promise.resolve('written'))).rejects.toThrow(
-            /this run lost its lease: run other \(spec 'demo', started by a test\) is writing table opportunity/,
+            /this run does not hold its lease \(it lapsed, or the run started without it\): run other \(spec 'demo', started by a test\) is writing table opportunity/,
         );
         // Its finish lets go of nothing it no longer holds.
         await keeper.release('long-run');
@@ -156,6 +158,34 @@ describe('a long activity', () => {
         finish();
         await page;
         expect(vi.getTimerCount()).toBe(0); // no beat once no activity of the run is in flight
+    });
+});
+
+describe('a run whose table another run holds', () => {
+    it('fails its activity at once, as data the orchestrator does not retry, naming the holder', async () => {
+        const store = createFileRunStore(await mkdtemp(join(tmpdir(), 'dvm-leases-')));
+        const spec = {
+            name: 'late',
+            source: { url: 'https://source.crm4.dynamics.com' },
+            target: { url: TARGET },
+            tables: [{ name: 'account' }],
+        };
+        const alive = { ...holder('holder-run'), process: { host: hostname(), pid: process.pid } };
+        expect(await claimRunLease(store, scope, alive, { now: new Date() })).toBeUndefined();
+        const activities = createActivities({
+            store,
+            connect: () => {
+                throw new Error('no environment is reached before the lease');
+            },
+        });
+        const result = await activities.planRun(
+            { runId: 'late-20261201-120000-abcd', spec, trigger: 'test', startedAt: '2026-12-01T12:00:00Z' },
+            {},
+        );
+        expect(isActivityFailure(result)).toBe(true);
+        expect(JSON.stringify(result)).toContain(
+            "this run does not hold its lease (it lapsed, or the run started without it): run holder-run (spec 'demo', started by a test) is writing table account",
+        );
     });
 });
 
