@@ -84,7 +84,7 @@ export async function startMigration(request: ApiRequest, deps: ApiDeps): Promis
     assertRunnable(deps, body.spec);
     const runId = newRunId(body.spec.name, deps.now());
     const busy = await startUnderLease(deps.store, body.spec, { runId, who: 'the HTTP API' }, deps.now(), () =>
-        startRun(deps.runs, runId, body.document, 'http'),
+        startRun(deps.runs, runId, body.document, 'http', deps.log),
     );
     if (busy) throw targetBusy(request, busy);
     return accepted(request, runId, body.spec.name);

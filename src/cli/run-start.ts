@@ -5,12 +5,13 @@
  */
 import { RunDocumentError } from '../run/activity-failure.js';
 import { loadRunSpec } from '../run/run-context.js';
-import { isRunId, newRunId } from '../run/run-id.js';
+import { newRunId } from '../run/run-id.js';
 import type { RunStore } from '../runlog/types.js';
 import type { MigrationSpec } from '../spec/index.js';
 import type { RunInput } from '../orchestrators/contracts.js';
 import { clientsForSpec } from './clients.js';
 import { BadInputError, type CliIo } from './io.js';
+import { requireRunId } from './run-id-input.js';
 import { requireSpec } from './spec-input.js';
 
 export type RunStart =
@@ -19,8 +20,7 @@ export type RunStart =
 
 /** The stored spec of an earlier run, for `option` (`--resume`, `--retry-failed`). */
 async function storedSpec(store: RunStore, root: string, runId: string, option: string): Promise<MigrationSpec> {
-    if (!isRunId(runId))
-        throw new BadInputError([`${option}: '${runId}' is not a run id (<spec>-<yyyyMMdd>-<HHmmss>-<4 hex>)`]);
+    requireRunId(runId, option);
     const spec = await loadRunSpec(store, runId).catch((error: unknown) => {
         if (error instanceof RunDocumentError)
             throw new BadInputError([`${option}: the stored spec of run '${runId}' is not valid`]);

@@ -1,7 +1,7 @@
 /**
  * Starting a run: one orchestration instance of the run orchestrator whose instance id is the run id, with the
  * spec document as its input (the plan activity validates it again). The HTTP API and the scheduler both start
- * runs through here, on whichever host implements the runs port.
+ * runs through here, on whichever host implements the runs port, and each start is logged here, once.
  */
 import { createHash } from 'node:crypto';
 import type { RunsPort } from './runs-port.js';
@@ -17,12 +17,22 @@ import {
 } from '../run/run-lease.js';
 import type { RunStore } from '../runlog/types.js';
 import type { MigrationSpec } from '../spec/index.js';
+import { silentLog, type Log } from '../util/log.js';
 
 export type RunTrigger = 'http' | 'schedule' | 'cli';
 
-export async function startRun(runs: RunsPort, runId: string, spec: unknown, trigger: RunTrigger): Promise<string> {
+export async function startRun(
+    runs: RunsPort,
+    runId: string,
+    spec: unknown,
+    trigger: RunTrigger,
+    log: Log = silentLog,
+): Promise<string> {
     const input: RunInput = { runId, spec, trigger };
-    return runs.startNew(OrchestratorName.run, { instanceId: runId, input });
+    const started = await runs.startNew(OrchestratorName.run, { instanceId: runId, input });
+    const name = (spec as { name?: unknown } | null)?.name;
+    log('info', `run ${runId} started (spec ${typeof name === 'string' ? name : 'unnamed'}, trigger ${trigger})`);
+    return started;
 }
 
 /** Another run holds a table the run would write: nothing was started. */

@@ -15,6 +15,7 @@ import { credentialProblem, type EnvironmentSide } from './credentials.js';
 import { isFinishedState, runState } from '../host/run-state.js';
 import { isLive, refreshSpecStatus } from './spec-status.js';
 import { startRun, startUnderLease, type RunTrigger, type TargetBusy } from '../host/start-run.js';
+import type { Log } from '../util/log.js';
 
 export interface SpecRunDeps {
     specs: SpecStore;
@@ -27,6 +28,8 @@ export interface SpecRunDeps {
     now(): Date;
     /** Limit of the token and WhoAmI check per environment (default 30 s). */
     credentialTimeoutMs?: number;
+    /** Receives each run started; silent when absent. */
+    log?: Log;
 }
 
 export interface SpecRunRequest {
@@ -110,7 +113,7 @@ async function startLeased(deps: SpecRunDeps, stored: StoredSpec, request: SpecR
         spec,
         { runId: request.runId, who: request.trigger === 'schedule' ? 'the schedule' : 'the HTTP API' },
         deps.now(),
-        () => startRun(runs, request.runId, document, request.trigger),
+        () => startRun(runs, request.runId, document, request.trigger, deps.log),
     );
     if (busy) return busy;
     await specs.updateStatus(name, {

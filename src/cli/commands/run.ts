@@ -14,12 +14,12 @@ import { startUnderLease, type TargetBusy } from '../../host/start-run.js';
 import { leaseScope, releaseRunLease, thisProcess } from '../../run/run-lease.js';
 import { runPaths } from '../../runlog/layout.js';
 import { defineCommand } from '../command.js';
-import { BadInputError, ExitCode, type CliIo } from '../io.js';
+import { BadInputError, ExitCode } from '../io.js';
 import { runDryRun } from '../dry-run.js';
 import { runStart } from '../run-start.js';
 import { renderSummary } from '../render.js';
 import { createRunDisplay } from '../run-progress.js';
-import { cliStore } from '../store.js';
+import { writableCliStore } from '../store.js';
 
 const options = z.object({
     spec: z.string().optional(),
@@ -60,14 +60,17 @@ interface Interrupts {
     detach(): void;
     /** Resolves once the cancel request or its withdrawal is in the run store. */
     settled(): Promise<void>;
+    /** Ctrl-C was pressed. */
+    interrupted(): boolean;
 }
 
 /**
  * Ctrl-C once: cancel at the next page boundary; twice: stop now and resume later, so the cancel request is
- * withdrawn (the resumed run would otherwise stop at its first page) and the journal keeps what completed.
+ * withdrawn (the resumed run would otherwise stop at its first page) and the journal keeps what completed. The
+ * display says so above its bars, so their next redraw does not overwrite it.
  */
 function onInterrupt(
-    io: CliIo,
+    display: { cancelling(text: string): void; stopping(): void },
     run: { cancel(): Promise<void>; withdraw(): Promise<void>; stop(): Promise<void> },
 ): Interrupts {
     let count = 0;
@@ -75,15 +78,16 @@ function onInterrupt(
     const handler = () => {
         count++;
         if (count === 1) {
-            io.stderr('\nCancelling at the next page boundary (Ctrl-C again to stop now and resume later)...\n');
+            display.cancelling('Cancelling at the next page boundary; Ctrl-C again stops now (resume it later).');
             pending = run.cancel().catch(() => undefined);
         } else {
+            display.stopping();
             void run.stop();
             if (count === 2) pending = pending.then(() => run.withdraw()).catch(() => undefined);
         }
     };
     process.on('SIGINT', handler);
-    return { detach: () => process.off('SIGINT', handler), settled: () => pending };
+    return { detach: () => process.off('SIGINT', handler), settled: () => pending, interrupted: () => count > 0 };
 }
 
 export const runCommand = defineCommand({
@@ -106,7 +110,7 @@ export const runCommand = defineCommand({
             if (opts.resume !== undefined) throw new BadInputError(['--dry-run takes --spec FILE, not --resume']);
             return runDryRun(opts, io);
         }
-        const { store, root } = cliStore(io, opts.logDir);
+        const { store, root } = await writableCliStore(io, opts.logDir);
         const start = await runStart(opts, store, root, io);
         const { runId, specName } = start;
 
@@ -121,7 +125,7 @@ export const runCommand = defineCommand({
         const display = createRunDisplay(io, { json: opts.json === true, throttled: () => runs.throttled() });
         holder.display = display;
         if (!opts.json) io.stderr(`Run ${runId} (${specName}); log in ${root}/runs/${runId}/\n`);
-        const interrupts = onInterrupt(io, {
+        const interrupts = onInterrupt(display, {
             cancel: () => requestCancel(store, runId, { by: `Ctrl-C (${whoAmI()})` }),
             withdraw: () => store.delete(runPaths(runId).cancel),
             stop: () => runs.stop(),
@@ -173,10 +177,12 @@ export const runCommand = defineCommand({
                         : `run ${runId} ended ${runtimeStatus}: ${JSON.stringify(output ?? null)}\n`,
                 );
                 io.stderr(`resume it with: dataverse-migrate run --resume ${runId}\n`);
-                return ExitCode.Failures;
+                return interrupts.interrupted() ? ExitCode.Interrupted : ExitCode.Failures;
             }
             if (opts.json) io.stdout(`${JSON.stringify(result.summary, null, 2)}\n`);
             else (result.summary.status === 'invalid' ? io.stderr : io.stdout)(`${renderSummary(result.summary)}\n`);
+            // A run the user stopped exits as an interrupted command does (130), whatever npx or a shell is between.
+            if (interrupts.interrupted() && result.summary.status === 'cancelled') return ExitCode.Interrupted;
             return exitCodeOf(result.summary);
         } finally {
             interrupts.detach();
