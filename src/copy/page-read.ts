@@ -7,7 +7,7 @@
 import type { DataverseClient, ODataQuery, Row } from '../dataverse/client-types.js';
 import { pageFilter, type KeyRange } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
-import { andFilters, idFilters, keyColumns, keyFilters } from './addressing.js';
+import { andFilters, filterBudget, idFilters, keyColumns, keyFilters } from './addressing.js';
 import { LOOKUP_TABLE_ANNOTATION } from './lookups.js';
 import { sourceSelect, targetIdentity, targetSelect } from './row-plan.js';
 
@@ -77,8 +77,10 @@ export function readSourceByIds(
     ids: readonly string[],
     options: ReadOptions = {},
 ): Promise<Row[]> {
-    const filters = idFilters(table.source.primaryId, ids).map((f) => andFilters(f, table.filter)!);
-    return readFiltered(client, table.source.entitySetName, sourceSelect(table), filters, options);
+    const select = sourceSelect(table);
+    const budget = filterBudget(select, table.filter);
+    const filters = idFilters(table.source.primaryId, ids, budget).map((f) => andFilters(f, table.filter)!);
+    return readFiltered(client, table.source.entitySetName, select, filters, options);
 }
 
 /** Target rows of `(lo, hi]` (preserved ids only), optionally inside the table's filter. */
@@ -117,7 +119,10 @@ export async function readTargetRows(
             rows = await readTargetRange(client, table, range, options);
         } else {
             const ids = sourceRows.map((r) => String(r[table.source.primaryId]).toLowerCase());
-            rows = ids.length === 0 ? [] : await readFiltered(client, set, select, idFilters(pk, ids), options);
+            rows =
+                ids.length === 0
+                    ? []
+                    : await readFiltered(client, set, select, idFilters(pk, ids, filterBudget(select)), options);
         }
     } else {
         const { sourceColumns } = table.match;
@@ -127,7 +132,13 @@ export async function readTargetRows(
         rows =
             tuples.length === 0
                 ? []
-                : await readFiltered(client, set, select, keyFilters(keyColumns(table), tuples), options);
+                : await readFiltered(
+                      client,
+                      set,
+                      select,
+                      keyFilters(keyColumns(table), tuples, filterBudget(select)),
+                      options,
+                  );
     }
     const byIdentity = new Map<string, Row>();
     for (const row of rows) byIdentity.set(targetIdentity(table, row), row);

@@ -9,13 +9,19 @@
  */
 import type { Row } from '../dataverse/client-types.js';
 import type { ColumnMapping, TablePlan } from '../plan/types.js';
-import { keyColumns, keyIdentity, keyPath } from './addressing.js';
+import { entityPath } from '../dataverse/odata-url.js';
+import { isAddressableKey, keyColumns, keyIdentity, keyPath } from './addressing.js';
+import { targetIdForUnaddressable } from './key-addresses.js';
 import { actualLookup, type LookupResolver, type LookupValue } from './lookups.js';
 import { sameValue, targetValue } from './values.js';
 
-/** How a row is addressed in the target: its preserved id, or its alternate-key values. */
+/**
+ * How a row is addressed in the target: its preserved id, or its alternate-key values. A key address has a `path`
+ * when its values can be in a URL; otherwise the row is addressed by `targetId`, set once the target was read
+ * (`withTargetId`).
+ */
 export type RowAddress =
-    { kind: 'id'; id: string } | { kind: 'key'; path: string; values: unknown[]; identity: string };
+    { kind: 'id'; id: string } | { kind: 'key'; path?: string; targetId?: string; values: unknown[]; identity: string };
 
 export interface ExpectedRow {
     sourceId: string;
@@ -69,10 +75,25 @@ export function addressOf(table: TablePlan, row: Row): RowAddress {
     const values = table.match.sourceColumns.map((c) => row[c] ?? null);
     return {
         kind: 'key',
-        path: keyPath(table.target.entitySetName, keyColumns(table), values),
+        ...(isAddressableKey(values) ? { path: keyPath(table.target.entitySetName, keyColumns(table), values) } : {}),
         values,
         identity: keyIdentity(values),
     };
+}
+
+/** A key address without a path gets the target id it is written by (the existing row's, or the one to create). */
+export function withTargetId(table: TablePlan, expected: ExpectedRow, target: Row | undefined): void {
+    const { address } = expected;
+    if (address.kind !== 'key' || address.path !== undefined) return;
+    address.targetId = targetIdForUnaddressable(table, expected.sourceId, target);
+}
+
+/** The row's path relative to the API root: by id, by key, or by the target id of an unaddressable key. */
+export function addressPath(table: TablePlan, address: RowAddress): string {
+    if (address.kind === 'id') return entityPath(table.target.entitySetName, address.id);
+    if (address.path !== undefined) return address.path;
+    if (address.targetId !== undefined) return entityPath(table.target.entitySetName, address.targetId);
+    throw new Error(`internal error: the key ${JSON.stringify(address.values)} has neither a path nor a target id`);
 }
 
 /** The identity of a target row in the index of target rows (its id, or its key values). */
@@ -118,7 +139,15 @@ export function expectedRow(table: TablePlan, row: Row, resolver: LookupResolver
 }
 
 function addressPayload(table: TablePlan, address: RowAddress): Row {
-    return address.kind === 'id' ? { [table.target.primaryId]: address.id } : { '@odata.id': address.path };
+    if (address.kind === 'id') return { [table.target.primaryId]: address.id };
+    if (address.path !== undefined) return { '@odata.id': address.path };
+    if (address.targetId !== undefined) return { [table.target.primaryId]: address.targetId };
+    throw new Error(`internal error: the key ${JSON.stringify(address.values)} has neither a path nor a target id`);
+}
+
+/** A create by key path carries the key in `@odata.id`; one by target id must set the key columns itself. */
+function keyInBody(address: RowAddress): boolean {
+    return address.kind === 'key' && address.path === undefined;
 }
 
 /** Every lookup that must be compared against the target needs a known target id first. */
@@ -181,7 +210,7 @@ export function decideRow(
         if (isKeyColumn(table, column) && !creating) continue; // equal by definition: the row was found by it
         if (creating) {
             if (value === null) continue;
-            if (isKeyColumn(table, column)) continue; // carried in @odata.id, never repeated in the body
+            if (isKeyColumn(table, column) && !keyInBody(expected.address)) continue; // carried in @odata.id
             if (column.writable === 'update') deferred[column.target] = value;
             else payload[column.target] = value;
             changed.push(column.target);

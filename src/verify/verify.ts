@@ -13,6 +13,7 @@ import type { ManyToManyPlan, Plan, PlanIssue, TablePlan } from '../plan/types.j
 import type { MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../environments/index.js';
 import { intersectNames } from '../copy/intersect.js';
+import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { matchedReferenceIds, sideTargetIds } from '../copy/id-map.js';
 import { collectRows, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
 import { actualLookup, LookupResolver } from '../copy/lookups.js';
@@ -23,6 +24,7 @@ import {
     lookupsToCompare,
     missingKey,
     targetIdentity,
+    withTargetId,
     type ExpectedRow,
 } from '../copy/row-plan.js';
 import { storedReferences, type StoredReferences } from '../run/run-context.js';
@@ -168,7 +170,15 @@ async function verifyRange(
         signal,
     });
     await resolver.prepare(sourceRows, table.columns);
-    const expected = sourceRows.map((row) => expectedRow(table, row, resolver));
+    // Rows the copy fails for sharing their key with an earlier row of the page.
+    const { kept: expected, duplicates } = splitDuplicateKeys(
+        table,
+        sourceRows.map((row) => expectedRow(table, row, resolver)),
+    );
+    for (const { sourceId, ...failure } of duplicates) {
+        result.failing++;
+        pushSample(result.samples.failing, { id: sourceId, ...failure }, env.samples);
+    }
     let targets: Map<string, Row>;
     if (table.match.kind === 'id') {
         // The same range in the target, inside the same filter: what is left over is extra.
@@ -195,6 +205,7 @@ async function verifyRange(
             continue;
         }
         matched++;
+        withTargetId(table, e, target);
         const decision = decideRow(table, e, target, resolver, { onUnresolvedLookup: env.plan.onUnresolvedLookup });
         const columns = [...decision.changed];
         if (decision.deferred)
