@@ -26,9 +26,16 @@ export const MIN_FILTER_BUDGET = 2_048;
  */
 export const UNSAFE_KEY_CHARACTERS = /[/<>*%&:\\?+]/;
 
-/** True when every key value can be put in a key address (a URL segment, `@odata.id`, `@odata.bind`). */
-export function isAddressableKey(values: readonly unknown[]): boolean {
-    return values.every((v) => typeof v !== 'string' || !UNSAFE_KEY_CHARACTERS.test(v));
+/**
+ * True when every key value can be put in a key address (a URL segment, `@odata.id`, `@odata.bind`). Only text
+ * columns hold such data; a date's `:` or a number is written as a literal of its own type.
+ */
+export function isAddressableKey(values: readonly unknown[], columns: readonly KeyColumn[]): boolean {
+    return values.every((v, i) => {
+        const type = columns[i]?.type;
+        const text = type === undefined || type === 'String' || type === 'Memo';
+        return !text || typeof v !== 'string' || !UNSAFE_KEY_CHARACTERS.test(v);
+    });
 }
 
 const NUMERIC: ReadonlySet<AttributeType> = new Set(['Integer', 'BigInt', 'Decimal', 'Double', 'Money', 'Picklist']);
@@ -81,7 +88,7 @@ export function keySegment(columns: readonly KeyColumn[], values: readonly unkno
 
 /** `accounts(accountnumber='A-1')`, relative to the API root: the one builder of key addresses. */
 export function keyPath(entitySet: string, columns: readonly KeyColumn[], values: readonly unknown[]): string {
-    if (!isAddressableKey(values))
+    if (!isAddressableKey(values, columns))
         throw new TypeError(
             `the key value ${JSON.stringify(values)} of ${entitySet} holds a character the service does not take in a key address`,
         );

@@ -166,7 +166,7 @@ export class LookupResolver {
             if (!parent) continue;
             for (const id of ids) {
                 const values = this.sourceKeys.get(`${table}|${id}`);
-                if (values && !isAddressableKey(values))
+                if (values && !isAddressableKey(values, this.keyColumnsOf(table)))
                     unaddressable.push({
                         entitySet: parent.target.entitySetName,
                         table: parent.target.logicalName,
@@ -234,7 +234,7 @@ export class LookupResolver {
                         reason: `points to ${binding.table} ${id}, whose key ${binding.key} is empty`,
                     };
                 const columns = this.keyColumnsOf(binding.table);
-                if (!isAddressableKey(values)) {
+                if (!isAddressableKey(values, columns)) {
                     // The existing target row's id, else the id the copy creates the parent with (key-addresses.ts).
                     const targetId =
                         this.targetIds.get(`${binding.targetTable}|${keyIdentity(values)}`) ??

@@ -73,9 +73,10 @@ export function addressOf(table: TablePlan, row: Row): RowAddress {
     const sourceId = String(row[table.source.primaryId]).toLowerCase();
     if (table.match.kind === 'id') return { kind: 'id', id: sourceId };
     const values = table.match.sourceColumns.map((c) => row[c] ?? null);
+    const columns = keyColumns(table);
     return {
         kind: 'key',
-        ...(isAddressableKey(values) ? { path: keyPath(table.target.entitySetName, keyColumns(table), values) } : {}),
+        ...(isAddressableKey(values, columns) ? { path: keyPath(table.target.entitySetName, columns, values) } : {}),
         values,
         identity: keyIdentity(values),
     };
