@@ -20,6 +20,8 @@ import {
     expectedRow,
     lookupsToCompare,
     withTargetId,
+    keyLookupValues,
+    unresolvedKey,
     type ExpectedRow,
 } from '../copy/row-plan.js';
 import { writePlannedRows, type PlannedRow } from '../copy/page-writes.js';
@@ -103,6 +105,8 @@ export async function copyPage(
         signal,
     });
     await resolver.prepare(rows, table.columns);
+    // A lookup key part is addressed by the target id of the row it points to: read those ids first.
+    await resolver.prepareTargetIds(keyLookupValues(table, rows, resolver));
     const candidates: Array<{ source: Row; expected: ExpectedRow }> = [];
     for (const row of rows) {
         const missing = missingKey(table, row);
@@ -110,7 +114,13 @@ export async function copyPage(
             failures.add({ sourceId: String(row[table.source.primaryId]), ...missing });
             continue;
         }
-        candidates.push({ source: row, expected: expectedRow(table, row, resolver) });
+        const candidate = expectedRow(table, row, resolver);
+        const unresolved = unresolvedKey(table, candidate);
+        if (unresolved) {
+            failures.add({ sourceId: candidate.sourceId, ...unresolved });
+            continue;
+        }
+        candidates.push({ source: row, expected: candidate });
     }
     // Two source rows with one key would be one target row: the first is written, the others fail by name.
     const { kept, duplicates } = splitDuplicateKeys(
@@ -126,6 +136,7 @@ export async function copyPage(
         expected.map((e) => e.source),
         input.kind === 'copy' && table.match.kind === 'id' ? range : undefined,
         { signal },
+        expected.map((e) => (e.expected.address.kind === 'key' ? e.expected.address.values : [])),
     );
     for (const e of expected) withTargetId(table, e.expected, targets.get(addressIdentity(e.expected.address)));
     await resolver.prepareTargetIds(

@@ -77,6 +77,13 @@ export function keyColumns(table: TablePlan): KeyColumn[] {
     });
 }
 
+/** The source properties that feed a key-matched table's key (lookups as `_x_value`), in key order. */
+export function sourceKeyProperties(table: TablePlan): string[] {
+    if (table.match.kind !== 'key') return [];
+    const columns = keyColumns(table);
+    return table.match.sourceColumns.map((name, i) => (isLookupType(columns[i]?.type) ? `_${name}_value` : name));
+}
+
 /**
  * `accountnumber='A%201',_primarycontactid_value=<id>`: the inside of an alternate-key segment, each literal
  * percent-encoded so a space, `#` or non-ASCII letter survives a `$batch` request line and a path segment. Callers

@@ -7,7 +7,7 @@
 import type { DataverseClient, ODataQuery, Row } from '../dataverse/client-types.js';
 import { pageFilter, type KeyRange } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
-import { andFilters, filterBudget, idFilters, keyColumns, keyFilters } from './addressing.js';
+import { andFilters, filterBudget, idFilters, keyColumns, keyFilters, sourceKeyProperties } from './addressing.js';
 import { LOOKUP_TABLE_ANNOTATION } from './lookups.js';
 import { sourceSelect, targetIdentity, targetSelect } from './row-plan.js';
 
@@ -101,7 +101,9 @@ export function readTargetRange(
 
 /**
  * The target rows matching these source rows, by target identity (id, or key values). With preserved
- * ids and a key range, one range read; otherwise batched reads by id or by key values.
+ * ids and a key range, one range read; otherwise batched reads by id or by key values. `keyTuples` are the rows'
+ * key values in target terms (a lookup part as the target id, from their addresses); without them the source values
+ * are used as they are.
  */
 export async function readTargetRows(
     client: DataverseClient,
@@ -109,6 +111,7 @@ export async function readTargetRows(
     sourceRows: readonly Row[],
     range: KeyRange | undefined,
     options: ReadOptions = {},
+    keyTuples?: ReadonlyArray<readonly unknown[]>,
 ): Promise<Map<string, Row>> {
     const select = targetSelect(table);
     const set = table.target.entitySetName;
@@ -125,10 +128,10 @@ export async function readTargetRows(
                     : await readFiltered(client, set, select, idFilters(pk, ids, filterBudget(select)), options);
         }
     } else {
-        const { sourceColumns } = table.match;
-        const tuples = sourceRows
-            .map((r) => sourceColumns.map((c) => r[c] ?? null))
-            .filter((values) => values.every((v) => v !== null && v !== ''));
+        const properties = sourceKeyProperties(table);
+        const tuples = (keyTuples ?? sourceRows.map((r) => properties.map((p) => r[p] ?? null))).filter((values) =>
+            values.every((v) => v !== null && v !== ''),
+        );
         rows =
             tuples.length === 0
                 ? []

@@ -25,6 +25,8 @@ import {
     missingKey,
     targetIdentity,
     withTargetId,
+    keyLookupValues,
+    unresolvedKey,
     type ExpectedRow,
 } from '../copy/row-plan.js';
 import { storedReferences, type StoredReferences } from '../run/run-context.js';
@@ -170,11 +172,17 @@ async function verifyRange(
         signal,
     });
     await resolver.prepare(sourceRows, table.columns);
-    // Rows the copy fails for sharing their key with an earlier row of the page.
-    const { kept: expected, duplicates } = splitDuplicateKeys(
-        table,
-        sourceRows.map((row) => expectedRow(table, row, resolver)),
-    );
+    await resolver.prepareTargetIds(keyLookupValues(table, sourceRows, resolver));
+    // Rows the copy fails: a lookup key part with no target row, a key shared with an earlier row of the page.
+    const candidates = sourceRows.flatMap((row) => {
+        const candidate = expectedRow(table, row, resolver);
+        const unresolved = unresolvedKey(table, candidate);
+        if (!unresolved) return [candidate];
+        result.failing++;
+        pushSample(result.samples.failing, { id: candidate.sourceId, ...unresolved }, env.samples);
+        return [];
+    });
+    const { kept: expected, duplicates } = splitDuplicateKeys(table, candidates);
     for (const { sourceId, ...failure } of duplicates) {
         result.failing++;
         pushSample(result.samples.failing, { id: sourceId, ...failure }, env.samples);
@@ -190,7 +198,14 @@ async function verifyRange(
         // The ranges cover the whole key space, so these reads count every target row in the filter.
         result.target += rows.length;
     } else {
-        targets = await readTargetRows(env.target, table, sourceRows, undefined, { signal });
+        targets = await readTargetRows(
+            env.target,
+            table,
+            sourceRows,
+            undefined,
+            { signal },
+            expected.map((e) => (e.address.kind === 'key' ? e.address.values : [])),
+        );
     }
     await resolver.prepareTargetIds(lookupsToCompare(expected.filter((e) => targets.has(addressIdentity(e.address)))));
     const seen = new Set<string>();
