@@ -141,9 +141,8 @@ export function unresolvedKey(
 /** The lookup values of a key-matched table's lookup key parts (their target ids are read before addressing). */
 export function keyLookupValues(table: TablePlan, rows: readonly Row[], resolver: LookupResolver): LookupValue[] {
     if (table.match.kind !== 'key') return [];
-    const columns = table.columns.filter(
-        (c) => c.kind === 'lookup' && (table.match as { sourceColumns: string[] }).sourceColumns.includes(c.source),
-    );
+    const { sourceColumns } = table.match;
+    const columns = table.columns.filter((c) => c.kind === 'lookup' && sourceColumns.includes(c.source));
     return rows.flatMap((row) => columns.map((c) => resolver.resolve(c, row)));
 }
 
