@@ -6,7 +6,7 @@
  * placeholders a value (PLACEHOLDERS, VARIABLES), or list it in SKIPPED_BY_DESIGN with the reason it cannot run here.
  *
  * The commands run the built CLI (`npm test` builds first) in child processes. `npx --no-install dataverse-migrate`
- * and `npx --no-install dataverse-sim` are the package bins (package.json "bin"; test/unit/readme-commands.test.ts
+ * and `npx --no-install dataverse-sim` are the package bins (package.json "bin"; test/unit/readme-npx.test.ts
  * shows npx resolves them from any folder of the clone); they are spawned with node directly, because npx itself
  * costs seconds a call on a busy machine. `npm run demo` likewise runs the script package.json gives it.
  */
@@ -91,13 +91,22 @@ const VARIABLES = ['BASE', 'KEY', 'H', 'ID'];
 /** What each API call the README shows answers: the statuses it may and the fields its JSON carries. */
 const API_CALLS: Readonly<Record<string, { status: number[]; fields?: string[]; why?: string }>> = {
     'PUT /specs/nightly': { status: [201], fields: ['name', 'etag', 'status'] },
-    'GET /specs': { status: [200], fields: ['specs[].name', 'specs[].status', 'specs[].nextRunAt'] },
+    'GET /specs': { status: [200], fields: ['specs[].name', 'specs[].status', 'specs[].etag'] },
     'POST /migrations': { status: [202], fields: ['id', 'statusUrl', 'logUrl', 'errorsUrl', 'cancelUrl'] },
     'GET /migrations': { status: [200], fields: ['runs[].runId', 'runs[].spec', 'runs[].status'] },
-    // Polled until the run has finished (see runCurl), so the summary is there.
+    // Polled until the run has finished (see runCurl): phase and tier are gone, the summary is there.
     'GET /migrations/$ID': {
         status: [200],
-        fields: ['status', 'phase', 'tables', 'failedRows', 'planned.pages', 'planned.rows', 'planned.complete'],
+        fields: [
+            'status',
+            'tables',
+            'failedRows',
+            'planned.pages',
+            'planned.rows',
+            'planned.complete',
+            'planned.tables',
+            'summary',
+        ],
     },
     'GET /migrations/$ID/log': { status: [200], fields: ['id', 'events'] },
     'GET /migrations/$ID/errors': { status: [200] },
@@ -481,6 +490,14 @@ describe('the README', () => {
             'skips the README no longer shows',
         ).toEqual([]);
         expect(runnable.length).toBeGreaterThan(20);
+    });
+
+    it("has the Quick start's install and test commands, which .ci/run runs on a clean clone", () => {
+        const quickStart = blocks.find((b) => b.lang === 'bash')!;
+        expect(blockCommands(quickStart)).toEqual(['npm ci', 'npm run demo', 'npm test']);
+        const ci = readFileSync(path.join(ROOT, '.ci/run'), 'utf8').split('\n');
+        expect(ci.some((l) => /^npm ci\b/.test(l))).toBe(true);
+        expect(ci.some((l) => /^npm test\b/.test(l))).toBe(true);
     });
 
     it.each(runnable.map((c) => [c.command, c.line] as const))(
