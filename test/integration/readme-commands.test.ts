@@ -57,6 +57,8 @@ interface Fixture {
     api: string;
     demo: string;
     ports: Record<string, number>;
+    /** `npm run demo`, started with the simulators: it has simulators and a folder of its own, and waits mostly. */
+    demoRun: Promise<Outcome>;
     serve?: ChildProcess;
     /** Shell variables the README's API lines set, as they stand. */
     variables: Record<string, string>;
@@ -137,7 +139,7 @@ const runnable = commands.filter((c) => !(c.command in SKIPPED_BY_DESIGN));
 
 /** How each kind of README command runs, first match wins. */
 const RUNNERS: ReadonlyArray<{ pattern: RegExp; run: (command: string) => Promise<Outcome> }> = [
-    { pattern: /^npm run demo$/, run: () => runDemo() },
+    { pattern: /^npm run demo$/, run: () => fx.demoRun }, // started in beforeAll: it needs nothing else
     { pattern: /^npx --no-install dataverse-migrate serve\b/, run: (c) => startServe(c) },
     { pattern: /^npx --no-install dataverse-migrate import-cmt\b/, run: (c) => runMigrate(c, fx.cmt) },
     { pattern: /^npx --no-install dataverse-migrate\b/, run: (c) => runMigrate(c, fx.work) },
@@ -446,6 +448,7 @@ function workSpec() {
 // ---------------------------------------------------------------------------------------------------- tests
 
 beforeAll(async () => {
+    expect(existsSync(MIGRATE_BIN), 'run `npm run build` first (npm test does)').toBe(true);
     const common = { schema: 'crm' as const, rows: ROWS, seed: 42 };
     const [source, target] = await Promise.all([startSimulator(common), startSimulator({ ...common, empty: true })]);
     const root = mkdtempSync(path.join(tmpdir(), 'readme-commands-'));
@@ -465,18 +468,20 @@ beforeAll(async () => {
         demo: folder('demo'),
         ports,
         variables: {},
+        demoRun: Promise.resolve({ code: null, stdout: '', stderr: '' }),
     };
+    fx.demoRun = runDemo();
     const spec = `${JSON.stringify(workSpec(), null, 2)}\n`;
     writeFileSync(path.join(fx.work, 'spec.json'), spec);
     // The README's API lines store spec.json as nightly, which a PUT takes only under its own name.
     writeFileSync(path.join(fx.api, 'spec.json'), `${JSON.stringify({ ...workSpec(), name: NAME }, null, 2)}\n`);
     for (const file of ['data_schema.xml', 'data.xml'])
         copyFileSync(path.join(ROOT, 'test/fixtures/cmt-small', file), path.join(fx.cmt, file));
-    expect(existsSync(MIGRATE_BIN), 'run `npm run build` first (npm test does)').toBe(true);
 });
 
 afterAll(async () => {
     if (fx?.serve) expect(await stop(fx.serve)).toBe(0);
+    await fx?.demoRun;
     await Promise.all([fx?.source.close(), fx?.target.close()]);
 });
 
