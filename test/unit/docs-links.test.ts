@@ -31,8 +31,10 @@ describe('documents', () => {
     });
 
     it('cite no design notes outside the repository', () => {
+        // Spelt in pieces so this file does not cite them itself.
+        const citation = new RegExp(['\\bDESIGN\\b', '\\.\\./shared/', 'design ' + 'document'].join('|'));
         const citing = tracked('*.md', '*.ts').filter((file) =>
-            /\bDESIGN\b|\.\.\/shared\/|design document/.test(readFileSync(path.join(ROOT, file), 'utf8')),
+            citation.test(readFileSync(path.join(ROOT, file), 'utf8')),
         );
         expect(citing).toEqual([]);
     });
