@@ -11,7 +11,16 @@
  * costs seconds a call on a busy machine. `npm run demo` likewise runs the script package.json gives it.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+    copyFileSync,
+    existsSync,
+    mkdirSync,
+    mkdtempSync,
+    readdirSync,
+    readFileSync,
+    rmSync,
+    writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -47,6 +56,8 @@ const SKIPPED_BY_DESIGN: Readonly<Record<string, string>> = {
 };
 
 interface Fixture {
+    /** The temporary folder that holds the folders below. */
+    root: string;
     source: Simulator;
     target: Simulator;
     /** Where the migration commands run: spec.json for the shared simulators, the default run store. */
@@ -460,6 +471,7 @@ beforeAll(async () => {
     const ports: Record<string, number> = {};
     for (const shown of ['5555', '5556', '5557', '7071']) ports[shown] = await freePort();
     fx = {
+        root,
         source,
         target,
         work: folder('work'),
@@ -482,6 +494,7 @@ beforeAll(async () => {
 afterAll(async () => {
     if (fx?.serve) expect(await stop(fx.serve)).toBe(0);
     await fx?.demoRun;
+    if (fx) rmSync(fx.root, { recursive: true, force: true });
     await Promise.all([fx?.source.close(), fx?.target.close()]);
 });
 
