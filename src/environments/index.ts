@@ -45,6 +45,7 @@ export function createConnector(env: NodeJS.ProcessEnv, userAgent: string): Conn
             spec.target,
             spec.options.maxConcurrency,
             spec.options.writeBatchSize,
+            spec.options.outageBudgetSeconds,
         ]);
         let pair = clients.get(key);
         if (!pair) {
@@ -60,6 +61,7 @@ export function createEnvironmentClients(spec: MigrationSpec, options: Environme
     const common = {
         maxConcurrency: spec.options.maxConcurrency,
         writeBatchSize: spec.options.writeBatchSize,
+        retry: { outageBudgetMs: spec.options.outageBudgetSeconds * 1000 },
         userAgent: options.userAgent,
         env: options.env,
         ...(options.signal ? { signal: options.signal } : {}),

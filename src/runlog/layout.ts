@@ -1,7 +1,8 @@
 /**
  * Every path of the run store, in one place (README "The run store"): the summary, the events log, the
- * failed rows per table, incremental-refresh state per spec, and the documents a run passes between
- * its activities by reference (spec, plan, reference matches, page lists, per-page work lists).
+ * failed rows per table, incremental-refresh state per spec, the documents a run passes between
+ * its activities by reference (spec, plan, reference matches, page lists, per-page work lists), and the receipts
+ * of completed activities.
  */
 
 /**
@@ -42,6 +43,9 @@ export const runPaths = (runId: string) => {
         retry: `${root}/retry.json`,
         /** Present when a cancel was requested: activities stop at the next page boundary. */
         cancel: `${root}/cancel.json`,
+        /** What a completed activity returned, by activity and a hash of its input (src/run/receipts.ts). */
+        receipt: (activity: string, key: string) =>
+            `${root}/receipts/${segment(activity, 'activity')}/${segment(key, 'receipt key')}.json`,
         /** The local host's journal of orchestration histories (filesystem store only). */
         history: `${root}/history/`,
     };

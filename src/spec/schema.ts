@@ -163,6 +163,12 @@ export const optionsSchema = z
         maxFailureRatio: z.number().min(0).max(1).optional(),
         /** A run stops before deleting when deleteMissing would remove more than this share of a target table. */
         maxDeleteShare: z.number().min(0).max(1).default(SPEC_DEFAULTS.maxDeleteShare),
+        /** How long requests wait out an environment that refuses connections or answers 503, before failing. */
+        outageBudgetSeconds: z
+            .number()
+            .min(0)
+            .max(86_400, { error: 'at most a day (86400 seconds)' })
+            .default(SPEC_DEFAULTS.outageBudgetSeconds),
         schedule: z
             .string()
             .superRefine((value, ctx) => {
@@ -183,6 +189,7 @@ export const optionsSchema = z
         maxConcurrency: SPEC_DEFAULTS.maxConcurrency,
         incremental: SPEC_DEFAULTS.incremental,
         maxDeleteShare: SPEC_DEFAULTS.maxDeleteShare,
+        outageBudgetSeconds: SPEC_DEFAULTS.outageBudgetSeconds,
     });
 
 /** A spec's name: it names the spec's runs, its stored copy and its incremental state. */

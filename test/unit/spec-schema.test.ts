@@ -49,6 +49,7 @@ describe('migration spec', () => {
             maxConcurrency: SPEC_DEFAULTS.maxConcurrency,
             incremental: SPEC_DEFAULTS.incremental,
             maxDeleteShare: SPEC_DEFAULTS.maxDeleteShare,
+            outageBudgetSeconds: SPEC_DEFAULTS.outageBudgetSeconds,
         });
     });
 
@@ -93,6 +94,16 @@ describe('migration spec', () => {
             /^options\.pageSize: Dataverse returns at most 5000 rows a page/,
         ],
         ['writeBatchSize 0', (d: any) => (d.options.writeBatchSize = 0), /^options\.writeBatchSize: /],
+        [
+            'an outage budget of two days',
+            (d: any) => (d.options.outageBudgetSeconds = 172_800),
+            /^options\.outageBudgetSeconds: at most a day \(86400 seconds\)/,
+        ],
+        [
+            'a negative outage budget',
+            (d: any) => (d.options.outageBudgetSeconds = -1),
+            /^options\.outageBudgetSeconds: /,
+        ],
         [
             'duplicate table names',
             (d: any) => d.tables.push({ name: 'account' }),
