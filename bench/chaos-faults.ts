@@ -19,11 +19,15 @@ export const CHAOS_RATES: Omit<FaultsConfig, 'seed'> = {
     // A bulk chunk of 100 rows times out about 3 % of the time, one of 25 under 1 %; single rows never. Each timeout
     // costs more than its own request: the table's later chunks start at half the size (chunk-splitting.ts).
     sqlTimeout: { ratePerRow: 0.0003, minRows: 2 },
-    // With 5 other writers of the table in flight (pages of one table copy at once), about 5 % of writes are victims.
-    deadlock: { ratePerConcurrentWriter: 0.01, transactionAbortedShare: 0.5 },
+    // With 10 other writers of the table in flight (pages of one table copy at once), about 5 % of writes are victims;
+    // a $batch draws for each of its parts, so most $batch requests written beside others of the table lose one part.
+    deadlock: { ratePerConcurrentWriter: 0.005, transactionAbortedShare: 0.5 },
 };
 
 /** The fault config of one side of the run seeded `seed`, validated as the simulator validates its file. */
 export function chaosFaults(seed: number, side: Side): FaultsConfig {
-    return parseFaultsConfig({ seed: 2 * seed + (side === 'source' ? 0 : 1), ...CHAOS_RATES }, `chaos faults (${side})`);
+    return parseFaultsConfig(
+        { seed: 2 * seed + (side === 'source' ? 0 : 1), ...CHAOS_RATES },
+        `chaos faults (${side})`,
+    );
 }

@@ -6,10 +6,11 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
 export const CHAOS_USAGE = `usage: node dist/bench/chaos.js [--seeds N] [--first-seed S] [--rows N] [--time-scale X]
-    [--data-seed S] [--work-dir DIR] [--json]
+    [--data-seed S] [--page-size N] [--write-batch-size N] [--work-dir DIR] [--json]
   A clean crm migration, then one with every simulator fault class on both sides per fault seed
   (--first-seed, default 1, and the next --seeds - 1; default 5 seeds), on --rows source rows (default 3000,
-  generated from --data-seed 42) under the bench limits at --time-scale (default 0.1); a table of faults,
+  generated from --data-seed 42; the bench spec's page size 1000 and the default write batch of 100 unless
+  given) under the bench limits at --time-scale (default 0.1); a table of faults,
   retries, write and total requests against the clean run, exit codes and verify verdicts (--json: one JSON
   object). Exits 1 when a run exits non-zero, differs, or writes more than 1.3x the clean run's requests.`;
 
@@ -32,6 +33,8 @@ const optionsSchema = z.strictObject({
         .positive('--time-scale must be > 0')
         .max(10, '--time-scale must be at most 10'),
     dataSeed: integer('--data-seed', 0),
+    pageSize: integer('--page-size', 1).max(5000, '--page-size must be at most 5000').optional(),
+    writeBatchSize: integer('--write-batch-size', 1).max(1000, '--write-batch-size must be at most 1000').optional(),
     workDir: z.string().min(1, '--work-dir must not be empty'),
     json: z.boolean(),
 });
@@ -49,6 +52,8 @@ export function parseChaosArgs(argv: string[]): ChaosOptions {
                 rows: { type: 'string', default: '3000' },
                 'time-scale': { type: 'string', default: '0.1' },
                 'data-seed': { type: 'string', default: '42' },
+                'page-size': { type: 'string' },
+                'write-batch-size': { type: 'string' },
                 'work-dir': { type: 'string', default: '.runs/chaos' },
                 json: { type: 'boolean', default: false },
             },
@@ -62,6 +67,8 @@ export function parseChaosArgs(argv: string[]): ChaosOptions {
         rows: values.rows,
         timeScale: values['time-scale'],
         dataSeed: values['data-seed'],
+        pageSize: values['page-size'],
+        writeBatchSize: values['write-batch-size'],
         workDir: values['work-dir'],
         json: values.json,
     });

@@ -9,7 +9,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LimitsConfig } from 'dataverse-sim';
 import { chaosFaults, type Side } from './chaos-faults.js';
-import { crmSpec } from './crm-spec.js';
+import { crmSpec, type CrmSpecOptions } from './crm-spec.js';
 import { spawnMigrationRunner, type ClientCounters } from './migration-child.js';
 import { startPair, type SimProcessStats } from './sim-process.js';
 import { verifyRun, type VerifyFigures } from './verify-run.js';
@@ -24,6 +24,8 @@ export interface ChaosRunOptions {
     limits: { config: LimitsConfig; path: string };
     timeScale: number;
     workDir: string;
+    /** The crm spec's page and write batch sizes, when not the bench's. */
+    spec?: CrmSpecOptions;
 }
 
 /** What one side's simulator counted during the run. */
@@ -76,7 +78,9 @@ function sideCounts(stats: SimProcessStats): SideCounts {
 async function verdictOf(specPath: string): Promise<ChaosRunFigures['verify']> {
     try {
         const { figures, stdout } = await verifyRun(specPath);
-        return figures.identical ? { verdict: 'identical', figures } : { verdict: 'different', figures, detail: stdout };
+        return figures.identical
+            ? { verdict: 'identical', figures }
+            : { verdict: 'different', figures, detail: stdout };
     } catch (error) {
         // verify itself failed (say, a read that kept failing): the run cannot be called identical.
         return { verdict: 'error', detail: error instanceof Error ? error.message : String(error) };
@@ -105,7 +109,7 @@ export async function chaosRun(options: ChaosRunOptions): Promise<ChaosRunFigure
     });
     try {
         const specPath = join(dir, 'spec.json');
-        const spec = crmSpec(`chaos-${options.label}`, pair.source.url, pair.target.url);
+        const spec = crmSpec(`chaos-${options.label}`, pair.source.url, pair.target.url, options.spec);
         await writeFile(specPath, `${JSON.stringify(spec, null, 2)}\n`);
         const report = await spawnMigrationRunner({ specPath, logDir: join(dir, 'log') });
         const [source, target] = await Promise.all([pair.source.stats(), pair.target.stats()]);

@@ -25,10 +25,14 @@ async function main(options: ChaosOptions): Promise<number> {
         limits: { config: BENCH_LIMITS, path: limitsPath },
         timeScale: options.timeScale,
         workDir,
+        spec: {
+            ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+            ...(options.writeBatchSize !== undefined ? { writeBatchSize: options.writeBatchSize } : {}),
+        },
     };
 
     say(
-        `chaos suite: crm migration of ${options.rows} rows (data seed ${options.dataSeed}), bench limits at time scale ${options.timeScale}`,
+        `chaos suite: crm migration of ${options.rows} rows (data seed ${options.dataSeed}, spec options ${JSON.stringify(common.spec)}), bench limits at time scale ${options.timeScale}`,
     );
     say(`faults on both sides: ${JSON.stringify(CHAOS_RATES)}\n`);
     const clean = await chaosRun({ ...common, label: 'clean' });

@@ -110,7 +110,10 @@ async function main(): Promise<void> {
             cpuMs: (cpu.user + cpu.system) / 1000,
             throttled: runs.throttled(),
             targetRequests: sampler.targetRequests(),
-            clients: { source: requestCounters(clients.source.stats()), target: requestCounters(clients.target.stats()) },
+            clients: {
+                source: requestCounters(clients.source.stats()),
+                target: requestCounters(clients.target.stats()),
+            },
             // resourceUsage().maxRSS is in kilobytes.
             maxRssBytes: process.resourceUsage().maxRSS * 1024,
             peakSampledRssBytes: sampler.peak.rss,
