@@ -2,7 +2,7 @@
  * The planRun activity: validates the spec, records the run, reads both environments' metadata,
  * builds the plan, matches the reference tables, decides per table whether this run is full or
  * incremental, and stores the spec, the plan and the matches in the run store. It returns only a
- * small descriptor (tiers, modes, names): the plan itself travels by reference (DESIGN principle 3).
+ * small descriptor (tiers, modes, names): the plan itself travels by reference (docs/architecture.md, principle 3).
  * Problems are returned, not thrown: nothing is written to the target when there is one.
  */
 import { preparePlan } from '../plan/prepare.js';

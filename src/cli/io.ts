@@ -23,7 +23,7 @@ export function processIo(): CliIo {
     };
 }
 
-/** Exit codes every command shares (DESIGN "Command line"). */
+/** Exit codes every command shares (README "The command line"). */
 export const ExitCode = {
     Success: 0,
     /** Finished, but with failed rows or differences. */

@@ -1,6 +1,6 @@
 /**
  * Inputs and outputs of the orchestrations: descriptors only (names, page numbers, counts), never
- * rows; the plan and the page lists stay in the run store (DESIGN principle 3). The activities'
+ * rows; the plan and the page lists stay in the run store (docs/architecture.md, principle 3). The activities'
  * own contracts are src/activities/contract.ts, imported here as types only.
  */
 import type { DeleteSource } from '../activities/contract.js';

@@ -2,7 +2,7 @@
  * What every activity of a run needs, loaded once per process and run: the spec and the plan (from
  * the run store, where the plan activity put them), the reference matches, the Dataverse clients of
  * both environments and the store itself. Activities receive only a run id and small descriptors
- * (DESIGN principle 3); this is where the descriptors become the run's real documents.
+ * (docs/architecture.md, principle 3); this is where the descriptors become the run's real documents.
  */
 import type { LeaseKeeper } from './lease-keeper.js';
 import type { DataverseWriteClient } from '../dataverse/client-types.js';

@@ -23,7 +23,7 @@ import type { ListRunsOptions, ListRunsResult, RunIndexEntry, RunStore } from '.
 /** Metadata key of a run index marker: its entry, base64url JSON (metadata values are ASCII header values). */
 const ENTRY_METADATA = 'runindexentry';
 
-/** The container the Functions app keeps its runs in (DESIGN "Run log"). */
+/** The container the Functions app keeps its runs in (README "The run store"). */
 export const RUN_STORE_CONTAINER = 'migration-runs';
 
 export interface BlobRunStoreOptions {

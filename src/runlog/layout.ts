@@ -1,5 +1,5 @@
 /**
- * Every path of the run store, in one place (DESIGN "Run log"): the summary, the events log, the
+ * Every path of the run store, in one place (README "The run store"): the summary, the events log, the
  * failed rows per table, incremental-refresh state per environment pair, run leases per target table, the documents
  * a run passes between its activities by reference (spec, plan, reference matches, page lists, per-page work lists),
  * and the receipts of completed activities.

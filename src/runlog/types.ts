@@ -1,5 +1,5 @@
 /**
- * The run store: where a run keeps its documents (DESIGN "Run log"). The filesystem store (CLI,
+ * The run store: where a run keeps its documents (README "The run store"). The filesystem store (CLI,
  * `./.dataverse-migrate/`) and the Blob store (Azure, container `migration-runs`) implement the same
  * interface over the same relative paths, so activities never know which host they run in.
  * Paths are relative, `/`-separated, never starting with `/`; layout.ts names every one of them.

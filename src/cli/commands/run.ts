@@ -50,7 +50,8 @@ function targetBusyJson(busy: TargetBusy) {
     };
 }
 
-function exitCodeOf(summary: RunSummary): ExitCode {
+/** The exit code of a finished run (exported for the benchmarks' runner, which runs as this command does). */
+export function exitCodeOf(summary: RunSummary): ExitCode {
     if (summary.status === 'succeeded') return ExitCode.Success;
     if (summary.status === 'invalid') return ExitCode.BadInput;
     return ExitCode.Failures;
