@@ -17,7 +17,7 @@ const NO_TOOLS = {
 };
 
 export default tseslint.config(
-    { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '.runs/**'] },
+    { ignores: ['**/dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '.runs/**', '**/.dataverse-migrate/**'] },
     js.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {

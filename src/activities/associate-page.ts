@@ -2,12 +2,15 @@
  * The associatePage activity: the source intersect rows of a relationship, page by page (key ranges over
  * the intersect table), each side translated to its target id (a copied row, or a matched user, role,
  * team, ...) and associated in the target in `$batch` requests. An association that already exists is
- * unchanged; a pair whose side is not in the target (its copy failed, it is outside the run's filter,
- * or its user or role has no match) is skipped and counted; anything else the service refuses is a
- * failed pair.
+ * unchanged (the service's duplicate key answer, told by its code); a pair whose side is not in the target (its
+ * copy failed, it is outside the run's filter, or its user or role has no match) is skipped and counted; anything
+ * else the service refuses is a failed pair. An association whose answer was lost is settled by reading the target's
+ * intersect table: related now means written by this run, else it is sent again.
  */
 import type { Row } from '../dataverse/client-types.js';
 import { sideTargetIds } from '../copy/id-map.js';
+import { pairKey, relatedPairs } from '../copy/intersect.js';
+import { writeSettled } from '../copy/settle-writes.js';
 import { pageFilter } from '../plan/pages.js';
 import type { ManyToManySide } from '../plan/types.js';
 import { RunDocumentError } from '../run/activity-failure.js';
@@ -27,7 +30,6 @@ export interface AssociatePageOutcome {
     ms: number;
 }
 
-const DUPLICATE_STATUS = 412;
 const MISSING_STATUS = 404;
 
 /** A side's table as the target addresses it: its own entity set and primary key (a run table or a matched one). */
@@ -83,26 +85,33 @@ export async function associatePage(
     const failures = new FailureLog(ctx, input.relationship, 'associate');
     if (pairs.length > 0) {
         const { entity1: target1, entity2: target2 } = relationship.target;
-        const results = await ctx.target.associateMany(
-            writeTableOf(target1),
-            target1.navigationProperty,
-            writeTableOf(target2),
-            pairs.map((p) => p.target),
-            { batchSize: ctx.plan.options.writeBatchSize, ...(signal ? { signal } : {}) },
-        );
-        pairs.forEach((pair, i) => {
-            const result = results[i];
-            if (result?.ok && result.status === DUPLICATE_STATUS) {
+        const settled = await writeSettled(pairs, {
+            write: (batch) =>
+                ctx.target.associateMany(
+                    writeTableOf(target1),
+                    target1.navigationProperty,
+                    writeTableOf(target2),
+                    batch.map((p) => p.target),
+                    { batchSize: ctx.plan.options.writeBatchSize, ...(signal ? { signal } : {}) },
+                ),
+            recheck: async (batch) => {
+                const related = await relatedPairs(
+                    ctx.target,
+                    relationship.target,
+                    batch.map((p) => p.target),
+                    { signal },
+                );
+                return batch.map((item) => ({ item, then: related.has(pairKey(item.target)) ? 'done' : 'write' }));
+            },
+        });
+        for (const s of settled) {
+            if (s.outcome === 'written') counts.written++;
+            else if (s.outcome === 'unchanged') {
                 counts.skipped++;
                 counts.unchanged++;
-            } else if (result?.ok) counts.written++;
-            else if (result?.status === MISSING_STATUS) counts.skipped++;
-            else
-                failures.addResult(
-                    pair.source.join('|'),
-                    result ?? { index: i, ok: false, message: 'no result for this pair' },
-                );
-        });
+            } else if (s.failure.status === MISSING_STATUS) counts.skipped++;
+            else failures.add({ sourceId: s.item.source.join('|'), ...s.failure });
+        }
     }
     counts.failed = failures.count;
     await failures.flush();

@@ -6,7 +6,7 @@
  * lookups, state changes) in the run store for the later phases. Row outcomes are returned as counts;
  * only infrastructure failures throw (the orchestrator retries those).
  */
-import type { Row, WriteResult } from '../dataverse/client-types.js';
+import type { Row } from '../dataverse/client-types.js';
 import type { TablePlan } from '../plan/types.js';
 import { appendEvent } from '../run/events.js';
 import { FailureLog } from '../run/failures.js';
@@ -19,17 +19,20 @@ import {
     missingKey,
     expectedRow,
     lookupsToCompare,
+    withTargetId,
+    keyLookupValues,
+    unresolvedKey,
     type ExpectedRow,
-    type RowDecision,
 } from '../copy/row-plan.js';
+import { writePlannedRows, type PlannedRow } from '../copy/page-writes.js';
 import type { RunContext } from '../run/run-context.js';
 import { RunDocumentError } from '../run/activity-failure.js';
 import { isCancelRequested } from '../run/cancel.js';
 import { closeValues } from '../copy/state-messages.js';
-import { targetWriteTable, writeOptions } from '../copy/writes.js';
+import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
+import { writeOptions } from '../copy/writes.js';
 import { MissingParents } from './missing-parents.js';
 import { earlierIntent, recordIntent } from './write-intent.js';
-import { settle } from './phase-page.js';
 import { pagesKind, workKinds, writeWork, type PageKind } from '../run/work.js';
 import type { ActivityOptions, CopyPageInput } from './contract.js';
 import type { DeferredItem, StateItem } from './work-items.js';
@@ -102,77 +105,96 @@ export async function copyPage(
         signal,
     });
     await resolver.prepare(rows, table.columns);
-    const expected: ExpectedRow[] = [];
-    const addressable: Row[] = [];
+    // A lookup key part is addressed by the target id of the row it points to: read those ids first.
+    await resolver.prepareTargetIds(keyLookupValues(table, rows, resolver));
+    const candidates: Array<{ source: Row; expected: ExpectedRow }> = [];
     for (const row of rows) {
         const missing = missingKey(table, row);
         if (missing) {
             failures.add({ sourceId: String(row[table.source.primaryId]), ...missing });
             continue;
         }
-        addressable.push(row);
-        expected.push(expectedRow(table, row, resolver));
+        const candidate = expectedRow(table, row, resolver);
+        const unresolved = unresolvedKey(table, candidate);
+        if (unresolved) {
+            failures.add({ sourceId: candidate.sourceId, ...unresolved });
+            continue;
+        }
+        candidates.push({ source: row, expected: candidate });
     }
+    // Two source rows with one key would be one target row: the first is written, the others fail by name.
+    const { kept, duplicates } = splitDuplicateKeys(
+        table,
+        candidates.map((c) => c.expected),
+    );
+    for (const duplicate of duplicates) failures.add(duplicate);
+    const keptRows = new Set(kept);
+    const expected = candidates.filter((c) => keptRows.has(c.expected));
     const targets = await readTargetRows(
         ctx.target,
         table,
-        addressable,
+        expected.map((e) => e.source),
         input.kind === 'copy' && table.match.kind === 'id' ? range : undefined,
         { signal },
+        expected.map((e) => (e.expected.address.kind === 'key' ? e.expected.address.values : [])),
     );
-    await resolver.prepareTargetIds(lookupsToCompare(expected.filter((e) => targets.has(addressIdentity(e.address)))));
+    for (const e of expected) withTargetId(table, e.expected, targets.get(addressIdentity(e.expected.address)));
+    await resolver.prepareTargetIds(
+        lookupsToCompare(
+            expected.filter((e) => targets.has(addressIdentity(e.expected.address))).map((e) => e.expected),
+        ),
+    );
 
-    const decisions = expected.map((e) => ({
-        expected: e,
-        decision: decideRow(table, e, targets.get(addressIdentity(e.address)), resolver, {
-            onUnresolvedLookup: ctx.plan.onUnresolvedLookup,
-        }),
-    }));
-    const creates = decisions.filter((d) => d.decision.action === 'create');
-    const updates = decisions.filter((d) => d.decision.action === 'update');
-    const earlier = await earlierIntent(ctx, input.kind, table.name, input.page);
-    await recordIntent(ctx, input.kind, table.name, input.page, earlier, [
-        ...creates.map((d) => ({ id: d.expected.sourceId, action: 'create' as const })),
-        ...updates.map((d) => ({ id: d.expected.sourceId, action: 'update' as const })),
-    ]);
-    const options = writeOptions(ctx.plan, table, signal);
-    const writeTable = targetWriteTable(table);
-    const [createResults, updateResults] = await Promise.all([
-        creates.length > 0
-            ? ctx.target.upsertMultiple(
-                  writeTable,
-                  creates.map((d) => d.decision.payload!),
-                  options,
-              )
-            : Promise.resolve([] as WriteResult[]),
-        updates.length > 0
-            ? ctx.target.updateMultiple(
-                  writeTable,
-                  updates.map((d) => d.decision.payload!),
-                  options,
-              )
-            : Promise.resolve([] as WriteResult[]),
-    ]);
+    const decide = { onUnresolvedLookup: ctx.plan.onUnresolvedLookup };
+    const decisions: PlannedRow[] = expected.map((e) => {
+        const decision = decideRow(
+            table,
+            e.expected,
+            targets.get(addressIdentity(e.expected.address)),
+            resolver,
+            decide,
+        );
+        return { ...e, decision, created: decision.action === 'create' };
+    });
+    const writes = decisions.filter((d) => d.decision.action === 'create' || d.decision.action === 'update');
+    // What this attempt sets out to write, kept before it goes: a later attempt counts what this one wrote.
+    let intent = await earlierIntent(ctx, input.kind, table.name, input.page);
+    const earlier = intent;
+    const intend = async (planned: readonly PlannedRow[]) => {
+        const items = planned.map((d) => ({
+            id: d.expected.sourceId,
+            action: d.created ? ('create' as const) : ('update' as const),
+        }));
+        intent = await recordIntent(ctx, input.kind, table.name, input.page, intent, items);
+    };
+    await intend(writes);
+    const settled = await writePlannedRows(writes, {
+        table,
+        target: ctx.target,
+        resolver,
+        decide,
+        options: writeOptions(ctx.plan, table, signal),
+        beforeRewrite: intend,
+    });
 
-    const succeeded: Array<{ expected: ExpectedRow; decision: RowDecision }> = [];
-    type Entry = (typeof decisions)[number];
-    const idOf = (entry: Entry) => entry.expected.sourceId;
-    const refused: Array<{ entry: Entry; result: WriteResult | undefined }> = [];
-    const onFailed = (entry: Entry, result: WriteResult | undefined) => refused.push({ entry, result });
-    const written = (field: 'created' | 'updated') => (entry: (typeof decisions)[number]) => {
+    const succeeded: PlannedRow[] = [];
+    const written = (field: 'created' | 'updated') => (entry: PlannedRow) => {
+        counts.written++;
         counts[field] = (counts[field] ?? 0) + 1;
         succeeded.push(entry);
     };
-    settle(creates, createResults, idOf, counts, failures, { onWritten: written('created'), onFailed });
-    settle(updates, updateResults, idOf, counts, failures, { onWritten: written('updated'), onFailed });
     const parents = new MissingParents(ctx, table);
-    for (const { entry, result } of refused)
-        failures.add(await parents.describe(entry.expected.sourceId, entry.decision.payload, result));
+    for (const s of settled) {
+        const id = s.item.expected.sourceId;
+        // A row whose answer was lost and that a read found written counts once, as written by this run.
+        if (s.outcome !== 'failed') written(s.item.created ? 'created' : 'updated')(s.item);
+        else if (s.failure.column !== undefined) failures.add({ sourceId: id, ...s.failure });
+        else failures.add(await parents.describe(id, s.item.decision.payload, { index: 0, ok: false, ...s.failure }));
+    }
     for (const entry of decisions) {
         const before = earlier.get(entry.expected.sourceId);
         if (entry.decision.action === 'none' && before) {
             // An earlier attempt of this page wrote the row (a retry, a resumed run): this run wrote it.
-            counts.written++;
             written(before === 'create' ? 'created' : 'updated')(entry);
         } else if (entry.decision.action === 'none') {
             counts.skipped++;
@@ -188,7 +210,7 @@ export async function copyPage(
     const deferred: DeferredItem[] = [];
     const states: StateItem[] = [];
     for (const { expected: e, decision } of succeeded) {
-        if (decision.deferred) deferred.push({ sourceId: e.sourceId, row: decision.deferred });
+        if (decision.deferred) deferred.push({ sourceId: e.sourceId, row: decision.deferred, address: e.address });
         if (decision.state) {
             const values = new Map(e.values.map((v) => [v.column.target, v.value]));
             const close = closeValues(table.target.logicalName, decision.state.state, values);

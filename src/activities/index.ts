@@ -4,12 +4,16 @@
  * the Functions app registers each entry with `df.app.activity`, the local host calls them in-process.
  * Row outcomes come back as data. Failures no retry can mend (an input that does not parse, a run
  * document that is not there) come back as data too, so the run fails at once; only transient failures
- * throw, and the orchestrators retry those.
+ * throw, and the orchestrators retry those. Activities run at least once: a completed one leaves a receipt
+ * (src/run/receipts.ts), and an execution with the same input returns its result without doing the work again.
  */
 import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { activityFailure, RunDocumentError } from '../run/activity-failure.js';
+import { readReceipt, writeReceipt } from '../run/receipts.js';
 import { RunContexts, type ActivityDeps } from '../run/run-context.js';
+import { LeaseKeeper } from '../run/lease-keeper.js';
+import { LeaseLostError } from '../run/run-lease.js';
 import { associatePage } from './associate-page.js';
 import {
     ACTIVITY_NAMES,
@@ -68,9 +72,18 @@ export type ActivityResult<N extends ActivityName> = Awaited<ReturnType<ReturnTy
 export type ActivityHandler = (input: unknown, context: ActivityOptions) => Promise<unknown>;
 export type ActivityTable = Record<ActivityName, ActivityHandler>;
 
-/** The table the hosts dispatch from: input checked, failures that no retry mends returned as data. */
+/** A result that did not do the activity's work: a page that stopped for a cancel gets no receipt. */
+function cancelled(result: unknown): boolean {
+    return typeof result === 'object' && result !== null && (result as { cancelled?: unknown }).cancelled === true;
+}
+
+/**
+ * The table the hosts dispatch from: input checked, an earlier completed execution's result returned as it was,
+ * failures that no retry mends returned as data.
+ */
 export function createActivities(deps: ActivityDeps): ActivityTable {
     const work: Work = activityWork(deps);
+    const leases = deps.leases ?? new LeaseKeeper({ store: deps.store, ...(deps.now ? { now: deps.now } : {}) });
     const table = {} as ActivityTable;
     for (const name of ACTIVITY_NAMES) {
         const run = work[name] as (input: unknown, options: ActivityOptions) => Promise<unknown>;
@@ -83,10 +96,27 @@ export function createActivities(deps: ActivityDeps): ActivityTable {
                 });
             // Every request of the activity listens to its signal (many wait in the limiter at once).
             if (context.signal) setMaxListeners(0, context.signal);
+            const input = parsed.data as { runId: string; spec?: unknown };
             try {
-                return await run(parsed.data, { signal: context.signal });
+                // Each execution's work, done once: a repeated one returns its receipt (at-least-once delivery).
+                const once = async () => {
+                    const done = await readReceipt(deps.store, name, parsed.data);
+                    if (done) return done.result;
+                    const result = await run(parsed.data, { signal: context.signal });
+                    if (!cancelled(result)) await writeReceipt(deps.store, name, parsed.data, result);
+                    return result;
+                };
+                // The finish writes the summary even for a run that lost its leases, then lets them go.
+                if (name === 'finishRun') {
+                    const summary = await once();
+                    await leases.release(input.runId);
+                    return summary;
+                }
+                const spec = name === 'planRun' ? (input.spec ?? null) : undefined;
+                return await leases.during(input.runId, spec, once);
             } catch (error) {
-                if (error instanceof RunDocumentError) return activityFailure(name, error);
+                if (error instanceof RunDocumentError || error instanceof LeaseLostError)
+                    return activityFailure(name, error);
                 throw error;
             }
         };

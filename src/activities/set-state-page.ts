@@ -5,19 +5,18 @@
  * reopened first. A row whose state cannot be set is a failed row with the service's reason, never
  * left silently active.
  */
-import type { BatchResponse } from '../dataverse/client-types.js';
-import { parseErrorBody } from '../dataverse/errors.js';
-import { entityPath } from '../dataverse/odata-url.js';
+import type { WriteResult } from '../dataverse/client-types.js';
 import type { TablePlan } from '../plan/types.js';
-import { idFilters, keyColumns, keyFilters } from '../copy/addressing.js';
+import { filterBudget, idFilters, keyColumns, keyFilters } from '../copy/addressing.js';
 import { readFiltered, type ReadOptions } from '../copy/page-read.js';
-import { addressIdentity, targetIdentity } from '../copy/row-plan.js';
+import { writeSettled } from '../copy/settle-writes.js';
+import { addressIdentity, addressPath, targetIdentity } from '../copy/row-plan.js';
 import { needsMessage, stateRequest, type StateTarget } from '../copy/state-messages.js';
 import { writeOptions } from '../copy/writes.js';
 import type { RunContext } from '../run/run-context.js';
 import { readWork, workKinds } from '../run/work.js';
 import type { ActivityOptions, PhasePageInput } from './contract.js';
-import { chunked, runPhasePage, type PhasePageOutcome } from './phase-page.js';
+import { runPhasePage, type PhasePageOutcome } from './phase-page.js';
 import type { StateItem } from './work-items.js';
 
 /**
@@ -45,10 +44,12 @@ async function currentStates(
             ? idFilters(
                   table.target.primaryId,
                   items.flatMap((i) => (i.address.kind === 'id' ? [i.address.id] : [])),
+                  filterBudget(select),
               )
             : keyFilters(
                   keys,
                   items.flatMap((i) => (i.address.kind === 'key' ? [i.address.values] : [])),
+                  filterBudget(select),
               );
     const rows = await readFiltered(ctx.target, table.target.entitySetName, select, filters, options);
     const states = new Map<string, { state: number; status: number }>();
@@ -61,14 +62,18 @@ async function currentStates(
     return states;
 }
 
-function ok(response: BatchResponse | undefined): boolean {
-    return response !== undefined && response.status >= 200 && response.status < 300;
+type States = Map<string, { state: number; status: number }>;
+
+/** Whether the row is in the state the item wants, as `now` says. */
+function isDone(item: StateItem, now: States): boolean {
+    const current = now.get(addressIdentity(item.address));
+    return current !== undefined && current.state === item.state && current.status === item.status;
 }
 
-function failureOf(response: BatchResponse | undefined): { status?: number; code?: string; message: string } {
-    if (!response) return { message: 'no response for this row' };
-    const { code, message } = parseErrorBody(response.bodyText);
-    return { status: response.status, ...(code ? { code } : {}), message: message ?? `HTTP ${response.status}` };
+/** The item starting from the row's real state (a row not found keeps what the copy phase expected). */
+function from(item: StateItem, now: States): StateItem {
+    const current = now.get(addressIdentity(item.address));
+    return current ? { ...item, from: current } : item;
 }
 
 export function setStatePage(
@@ -86,62 +91,74 @@ export function setStatePage(
             const targetOf = (item: StateItem): StateTarget => ({
                 table: table.target.logicalName,
                 entitySet: table.target.entitySetName,
-                path:
-                    item.address.kind === 'id'
-                        ? entityPath(table.target.entitySetName, item.address.id)
-                        : item.address.path,
+                path: addressPath(table, item.address),
                 stateColumn: state.targetStateColumn,
                 statusColumn: state.targetStatusColumn,
             });
-            const { batchSize: size, ...options } = writeOptions(ctx.plan, table, signal);
-            const now = await currentStates(ctx, table, items, { signal });
-            const pending: StateItem[] = [];
-            for (const item of items) {
-                const current = now.get(addressIdentity(item.address));
-                if (current && current.state === item.state && current.status === item.status) {
-                    counts.skipped++;
-                    counts.unchanged++;
-                } else pending.push(current ? { ...item, from: current } : item);
-            }
-            items = pending;
+            const options = writeOptions(ctx.plan, table, signal);
             const open = state.created;
             // Leaving a message-only state (won, qualified, resolved ...) needs the row reopened first.
-            const reopen = items.filter(
-                (i) =>
-                    open !== undefined &&
-                    i.from !== undefined &&
-                    i.from.state !== open.state &&
-                    needsMessage(table.target.logicalName, i.from.state) &&
-                    i.state !== i.from.state,
-            );
-            const reopened = new Set<StateItem>();
-            for (const chunk of chunked(reopen, size)) {
-                const responses = await ctx.target.batch(
-                    chunk.map((i) => stateRequest(targetOf(i), open!.state, open!.status)),
-                    options,
-                );
-                chunk.forEach((item, i) => {
-                    if (ok(responses[i])) reopened.add(item);
-                    else failures.add({ sourceId: item.sourceId, ...failureOf(responses[i]) });
-                });
+            const needsReopen = (i: StateItem) =>
+                open !== undefined &&
+                i.from !== undefined &&
+                i.from.state !== open.state &&
+                needsMessage(table.target.logicalName, i.from.state) &&
+                i.state !== i.from.state;
+
+            /** Reopens where needed, then sets the state: one result per item (a failed reopen is the item's). */
+            async function apply(batch: readonly StateItem[]): Promise<WriteResult[]> {
+                const results = new Map<StateItem, WriteResult>();
+                const reopen = batch.filter(needsReopen);
+                if (reopen.length > 0) {
+                    const reopened = await ctx.target.batchWrites(
+                        reopen.map((i) => stateRequest(targetOf(i), open!.state, open!.status)),
+                        options,
+                    );
+                    reopen.forEach((item, i) => {
+                        const result = reopened[i];
+                        if (!result?.ok) results.set(item, result ?? { index: i, ok: false, message: 'no result' });
+                    });
+                }
+                const ready = batch.filter((i) => !results.has(i));
+                // Reopened to the state it wants: nothing more to send.
+                const opened = (i: StateItem) =>
+                    reopen.includes(i) && open !== undefined && i.state === open.state && i.status === open.status;
+                const set = ready.filter((i) => !opened(i));
+                if (set.length > 0) {
+                    const answers = await ctx.target.batchWrites(
+                        set.map((i) => stateRequest(targetOf(i), i.state, i.status, i.close)),
+                        options,
+                    );
+                    set.forEach((item, i) =>
+                        results.set(item, answers[i] ?? { index: i, ok: false, message: 'no result' }),
+                    );
+                }
+                for (const item of ready.filter(opened)) results.set(item, { index: 0, ok: true });
+                return batch.map((item, i) => ({ ...results.get(item)!, index: i }));
             }
-            const ready = items.filter((i) => !reopen.includes(i) || reopened.has(i));
-            const alreadyOpen = (i: StateItem) =>
-                reopened.has(i) && open !== undefined && i.state === open.state && i.status === open.status;
-            for (const chunk of chunked(
-                ready.filter((i) => !alreadyOpen(i)),
-                size,
-            )) {
-                const responses = await ctx.target.batch(
-                    chunk.map((i) => stateRequest(targetOf(i), i.state, i.status, i.close)),
-                    options,
-                );
-                chunk.forEach((item, i) => {
-                    if (ok(responses[i])) counts.written++;
-                    else failures.add({ sourceId: item.sourceId, ...failureOf(responses[i]) });
-                });
+
+            // Read first: a page may run again (activities run at least once), and a message such as
+            // WinOpportunity is refused for a row it already closed. A state write whose answer was lost is
+            // settled the same way: read again, done if the row is in the state, else sent from where it is.
+            const now = await currentStates(ctx, table, items, { signal });
+            const pending = items.filter((item) => !isDone(item, now)).map((item) => from(item, now));
+            counts.skipped += items.length - pending.length;
+            counts.unchanged += items.length - pending.length;
+            const settled = await writeSettled(pending, {
+                write: apply,
+                recheck: async (batch) => {
+                    const again = await currentStates(ctx, table, batch, { signal });
+                    return batch.map((item) =>
+                        isDone(item, again)
+                            ? { item, then: 'done' as const }
+                            : { item: from(item, again), then: 'write' as const },
+                    );
+                },
+            });
+            for (const s of settled) {
+                if (s.outcome === 'failed') failures.add({ sourceId: s.item.sourceId, ...s.failure });
+                else counts.written++;
             }
-            counts.written += ready.filter(alreadyOpen).length;
         },
     });
 }

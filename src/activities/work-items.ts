@@ -8,6 +8,8 @@ import type { RowAddress, StateChange } from '../copy/row-plan.js';
 export interface DeferredItem {
     sourceId: string;
     row: Row;
+    /** Where the row is in the target, so the deferred phase can read it first (absent in lists of older runs). */
+    address?: RowAddress;
 }
 
 export interface StateItem extends StateChange {

@@ -27,7 +27,10 @@ export async function earlierIntent(
     return new Map(items.map((i) => [i.id, i.action]));
 }
 
-/** Records this attempt's writes beside the earlier ones (a row created once stays 'create'). */
+/**
+ * Records this attempt's writes beside the earlier ones (a row created once stays 'create'); returns them all, for
+ * the next writes of this attempt (rows written again after their answer was lost).
+ */
 export async function recordIntent(
     ctx: Pick<RunContext, 'store' | 'paths'>,
     kind: PageKind,
@@ -35,7 +38,7 @@ export async function recordIntent(
     page: number,
     earlier: ReadonlyMap<string, WriteAction>,
     writes: ReadonlyArray<{ id: string; action: WriteAction }>,
-): Promise<void> {
+): Promise<Map<string, WriteAction>> {
     const all = new Map(earlier);
     let changed = false;
     for (const { id, action } of writes) {
@@ -51,4 +54,5 @@ export async function recordIntent(
             page,
             [...all].map(([id, action]): IntentItem => ({ id, action })),
         );
+    return all;
 }

@@ -6,6 +6,7 @@
 import { redactSecrets } from '../dataverse/errors.js';
 import { SettingError } from '../settings/index.js';
 import type { InputProblem } from '../spec/index.js';
+import type { Log } from '../util/log.js';
 import type { ApiResponse } from './types.js';
 
 export class ApiError extends Error {
@@ -58,14 +59,14 @@ export function errorBody(code: string, message: string, details: Readonly<Recor
 }
 
 /** The response for anything a handler threw; `log` receives what the client does not see. */
-export function errorResponse(error: unknown, log: (message: string) => void): ApiResponse {
+export function errorResponse(error: unknown, log: Log): ApiResponse {
     if (error instanceof ApiError)
         return { status: error.status, json: errorBody(error.code, error.message, error.details) };
     if (error instanceof SettingError) {
-        log(redactSecrets(error.message));
+        log('error', redactSecrets(error.message));
         return { status: 500, json: errorBody('configuration', error.message, { setting: error.setting }) };
     }
     const message = error instanceof Error ? error.message : String(error);
-    log(redactSecrets(error instanceof Error && error.stack ? error.stack : message));
+    log('error', redactSecrets(error instanceof Error && error.stack ? error.stack : message));
     return { status: 500, json: errorBody('internal', `the request failed: ${message}`) };
 }

@@ -1,13 +1,15 @@
 /**
  * The HTTP API on node:http, for `dataverse-migrate serve`: the same route table and handlers as the Functions
  * app, on loopback only. Bodies are read under the size limit and refused (413) as soon as they pass it; the
- * function key that scripts send to Azure (`x-functions-key`, `?code=`) is accepted and ignored.
+ * function key that scripts send to Azure (`x-functions-key`, `?code=`) is accepted and ignored. Every request is
+ * logged once it is answered: method, path (never the query, which may hold a key), status and time taken.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorBody, PayloadTooLargeError } from './errors.js';
 import { handleApi } from './handle.js';
 import { matchRoute } from './router.js';
+import { silentLog, type Log } from '../util/log.js';
 import type { ApiDeps, ApiRequest, ApiResponse } from './types.js';
 
 export interface ApiServer {
@@ -19,9 +21,12 @@ export interface ApiServer {
 export interface ApiServerOptions {
     /** 0 picks a free port. */
     port: number;
-    /** Receives failures the client sees only as a 500. */
-    log: (message: string) => void;
+    /** Receives one line per request and the failures the client sees only as a 500 (default: the deps' log). */
+    log?: Log;
 }
+
+/** Client errors are worth a look, server errors more. */
+const levelOf = (status: number) => (status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info');
 
 const HOST = '127.0.0.1';
 
@@ -74,9 +79,16 @@ function send(res: ServerResponse, response: ApiResponse): void {
 }
 
 export async function listenApi(deps: ApiDeps, options: ApiServerOptions): Promise<ApiServer> {
+    const log = options.log ?? deps.log ?? silentLog;
+    const served: ApiDeps = { ...deps, log };
     let origin = `http://${HOST}:${options.port}`;
     const server: Server = createServer((message, res) => {
+        const started = performance.now();
         const url = new URL(message.url ?? '/', origin);
+        res.once('finish', () => {
+            const ms = Math.round(performance.now() - started);
+            log(levelOf(res.statusCode), `${message.method ?? 'GET'} ${url.pathname} ${res.statusCode} ${ms} ms`);
+        });
         const match = matchRoute(message.method ?? 'GET', url.pathname);
         if (match.kind === 'not-found') {
             send(res, { status: 404, json: errorBody('not-found', `no API operation at ${url.pathname}`) });
@@ -90,10 +102,10 @@ export async function listenApi(deps: ApiDeps, options: ApiServerOptions): Promi
             });
             return;
         }
-        void handleApi(match.route, apiRequest(message, match.params, origin), deps, options.log).then(
+        void handleApi(match.route, apiRequest(message, match.params, origin), served).then(
             (response) => send(res, response),
             (error: unknown) => {
-                options.log(String(error));
+                log('error', String(error));
                 send(res, { status: 500, json: errorBody('internal', 'the request failed') });
             },
         );

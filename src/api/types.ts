@@ -10,6 +10,7 @@ import type { RunStore } from '../runlog/types.js';
 import type { SettingsSource } from '../settings/index.js';
 import type { MigrationSpec } from '../spec/index.js';
 import type { SpecStore } from '../specstore/index.js';
+import type { Log } from '../util/log.js';
 
 export interface ApiRequest {
     /** Upper case. */
@@ -42,6 +43,8 @@ export interface ApiDeps {
     now(): Date;
     /** Limit of the credential check before a stored spec starts (default 30 s). */
     credentialTimeoutMs?: number;
+    /** Receives the runs started and the failures a client sees only as a 500; silent when absent. */
+    log?: Log;
 }
 
 export type ApiHandler = (request: ApiRequest, deps: ApiDeps) => Promise<ApiResponse>;

@@ -4,6 +4,8 @@ export interface CliIo {
     stderr: (text: string) => void;
     /** Human output with colours/progress bars only on a terminal. */
     isTty: boolean;
+    /** Width of the terminal progress is drawn on (stderr), when it is one; read afresh, as terminals resize. */
+    readonly columns?: number;
     env: NodeJS.ProcessEnv;
     cwd: string;
 }
@@ -13,18 +15,25 @@ export function processIo(): CliIo {
         stdout: (text) => process.stdout.write(text),
         stderr: (text) => process.stderr.write(text),
         isTty: Boolean(process.stdout.isTTY),
+        get columns() {
+            return process.stderr.columns;
+        },
         env: process.env,
         cwd: process.cwd(),
     };
 }
 
-/** Exit codes every command shares (DESIGN "Command line"). */
+/** Exit codes every command shares (README "The command line"). */
 export const ExitCode = {
     Success: 0,
     /** Finished, but with failed rows or differences. */
     Failures: 1,
     /** Bad input: nothing was written. */
     BadInput: 2,
+    /** Another run writes a table of the same target (its lease names it): nothing was started. */
+    TargetBusy: 3,
+    /** A run stopped by Ctrl-C (128 + SIGINT, as shells report an interrupted command); resume it later. */
+    Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
@@ -34,8 +43,10 @@ export class BadInputError extends Error {
         readonly lines: string[],
         /** Structured problems for `--json` output; defaults to one per line. */
         readonly problems: Array<{ path: string; message: string }> = lines.map((message) => ({ path: '', message })),
+        /** The error this input caused (a library's), for `--debug`. */
+        options: { cause?: unknown } = {},
     ) {
-        super(lines.join('\n'));
+        super(lines.join('\n'), options);
         this.name = 'BadInputError';
     }
 }

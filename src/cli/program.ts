@@ -1,7 +1,8 @@
 /**
  * The `dataverse-migrate` command line: one commander program assembled from one module per command
  * (each with a zod schema for its options), run with injected IO so tests drive it in-process.
- * Exit codes: 0 success, 1 failed rows or differences, 2 bad input (nothing written).
+ * Exit codes: 0 success, 1 failed rows or differences, 2 bad input (nothing written), 130 a run stopped by
+ * Ctrl-C. Whatever a command throws is reported in one place (failure.ts).
  */
 import { Command, CommanderError } from 'commander';
 import { parseOptions, type CommandModule } from './command.js';
@@ -12,7 +13,8 @@ import { runsCommand } from './commands/runs.js';
 import { serveCommand } from './commands/serve.js';
 import { specsCommand } from './commands/specs.js';
 import { verifyCommand } from './commands/verify.js';
-import { BadInputError, ExitCode, type CliIo } from './io.js';
+import { DEBUG_OPTION, debugEnabled, reportFailure } from './failure.js';
+import { ExitCode, type CliIo } from './io.js';
 
 export const COMMANDS: readonly CommandModule[] = [
     planModule,
@@ -33,6 +35,7 @@ export function buildProgram(
     const program = new Command('dataverse-migrate')
         .description('Copy and sync Microsoft Dataverse table graphs between environments, parents before children.')
         .version('0.1.0')
+        .option(DEBUG_OPTION, 'show the stack trace of an unexpected error (or set DEBUG=dataverse-migrate)')
         .showHelpAfterError('(run with --help for usage)')
         .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
         .exitOverride();
@@ -48,7 +51,10 @@ export function buildProgram(
     return program;
 }
 
-/** Runs the CLI with `argv` (without node and script) and returns the exit code; never calls process.exit. */
+/**
+ * Runs the CLI with `argv` (without node and script) and returns the exit code; never calls process.exit and never
+ * rejects: every failure is told on stderr with its exit code.
+ */
 export async function runCli(argv: string[], io: CliIo, commands?: readonly CommandModule[]): Promise<ExitCode> {
     let exitCode: ExitCode = ExitCode.Success;
     const program = buildProgram(io, (code) => (exitCode = code), commands);
@@ -57,15 +63,9 @@ export async function runCli(argv: string[], io: CliIo, commands?: readonly Comm
         return exitCode;
     } catch (error) {
         if (error instanceof CommanderError) {
-            // --help and --version end here too, with exit code 0.
+            // Commander printed its message; --help and --version end here too, with exit code 0.
             return error.exitCode === 0 ? ExitCode.Success : ExitCode.BadInput;
         }
-        if (error instanceof BadInputError) {
-            io.stderr(`${error.lines.join('\n')}\n`);
-            // Scripts asking for JSON get the problems as JSON too (stdout), with the same exit code.
-            if (argv.includes('--json')) io.stdout(`${JSON.stringify({ problems: error.problems }, null, 2)}\n`);
-            return ExitCode.BadInput;
-        }
-        throw error;
+        return reportFailure(error, io, { debug: debugEnabled(argv, io.env), json: argv.includes('--json') });
     }
 }

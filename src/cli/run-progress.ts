@@ -1,12 +1,15 @@
 /**
  * What `run` shows while it runs, from the local host's activity events: on a terminal one bar per
- * table and phase (pages done, rows/s, throttled requests), otherwise one plain line per table and
- * phase as it completes. Nothing in --json mode (stdout carries only the summary).
+ * table and phase (pages done, time left, failed rows, rows/s) and an overall line under them (rows read of
+ * the rows listed, time left, rows/s, throttled requests), otherwise one plain line per table and phase as it
+ * completes. A page that found the run cancelled is not counted as done, so no bar claims work that was not.
+ * Nothing in --json mode (stdout carries only the summary).
  */
 import type { ActivityName, ActivityResult } from '../activities/index.js';
 import type { PhasePageOutcome } from '../activities/phase-page.js';
 import type { CliIo } from './io.js';
 import { createProgress, type ProgressTask } from './progress.js';
+import { formatRate, renderOverall } from './progress-format.js';
 
 /** The part of the host's activity event the display needs. */
 export interface ActivityNotice {
@@ -27,6 +30,7 @@ interface Track {
     started: number;
     /** More listing chunks are coming: the total will grow. */
     listing: boolean;
+    ended: boolean;
 }
 
 const PHASE_OF: Partial<Record<ActivityName, string>> = {
@@ -42,15 +46,51 @@ function outputOf<N extends ActivityName>(_name: N, event: ActivityNotice): Acti
 
 export interface RunDisplay {
     onActivity(event: ActivityNotice): void;
+    /** The user asked to cancel: says `text` above the bars; tables left with pages end as cancelled. */
+    cancelling(text: string): void;
+    /** The user asked to stop now and resume later: tables stay as they stood, nothing is called cancelled. */
+    stopping(): void;
     stop(): void;
 }
 
-function rate(rows: number, ms: number): string {
-    return ms > 0 ? `${Math.round((rows * 1000) / ms).toLocaleString('en-US')} rows/s` : '';
-}
-
-export function createRunDisplay(io: CliIo, options: { json: boolean; throttled: () => number }): RunDisplay {
-    const progress = createProgress(io, { json: options.json });
+export function createRunDisplay(
+    io: CliIo,
+    options: { json: boolean; throttled: () => number; now?: () => number },
+): RunDisplay {
+    const now = options.now ?? Date.now;
+    const progress = createProgress(io, { json: options.json, now });
+    // The overall line: copy-phase rows read of the rows the listings found, from the first listing on.
+    const overall = {
+        planned: 0,
+        read: 0,
+        failed: 0,
+        started: undefined as number | undefined,
+        last: 0,
+        ended: undefined as 'done' | 'cancelled' | undefined,
+    };
+    let cancelled = false;
+    // Drawn from the first listing on: before it, the terminal is left alone (the run's first line wraps freely).
+    const startOverall = () => {
+        if (overall.started !== undefined) return;
+        const started = now();
+        overall.started = started;
+        progress.footer((layout) =>
+            renderOverall(
+                {
+                    done: overall.read,
+                    planned: overall.planned,
+                    // Frozen once every listed row is read (or the run ended), so the rate stays the copy's own.
+                    elapsedMs:
+                        (overall.read < overall.planned && overall.ended === undefined ? now() : overall.last) -
+                        started,
+                    throttled: options.throttled(),
+                    failed: overall.failed,
+                    ...(overall.ended !== undefined ? { ended: overall.ended } : {}),
+                },
+                layout,
+            ),
+        );
+    };
     const plain = !io.isTty && !options.json;
     const tracks = new Map<string, Track>();
     const line = (text: string) => {
@@ -66,31 +106,40 @@ export function createRunDisplay(io: CliIo, options: { json: boolean; throttled:
                 total,
                 rows: 0,
                 failed: 0,
-                started: Date.now(),
+                started: now(),
                 listing: false,
+                ended: false,
             };
             tracks.set(key, t);
         }
         return t;
     };
-    const advance = (t: Track, rows: number, failed: number) => {
-        t.done++;
-        t.rows += rows;
-        t.failed += failed;
-        const detail = [
-            rate(t.rows, Date.now() - t.started),
-            `${options.throttled()} throttled`,
-            t.failed > 0 ? `${t.failed} failed` : '',
-        ]
-            .filter(Boolean)
-            .join(', ');
-        t.task.update(t.done, t.total, detail);
-        if (t.done >= t.total && !t.listing) {
-            t.task.done(detail);
-            line(
-                `${t.label}: ${t.rows.toLocaleString('en-US')} rows in ${t.total} pages${t.failed > 0 ? `, ${t.failed} failed` : ''} (${((Date.now() - t.started) / 1000).toFixed(1)} s)`,
-            );
+    const end = (t: Track, outcome: 'done' | 'failed' | 'cancelled') => {
+        if (t.ended) return;
+        t.ended = true;
+        t.task.end(outcome, { failed: t.failed });
+        const seconds = ((now() - t.started) / 1000).toFixed(1);
+        const failed = t.failed > 0 ? `, ${t.failed} failed` : '';
+        line(
+            outcome === 'cancelled'
+                ? `${t.label}: cancelled after ${t.done} of ${t.total} pages${failed} (${seconds} s)`
+                : `${t.label}: ${t.rows.toLocaleString('en-US')} rows in ${t.total} pages${failed} (${seconds} s)`,
+        );
+    };
+    const advance = (t: Track, outcome: { counts: { read: number; failed: number }; cancelled?: boolean }) => {
+        // A page that found the run cancelled did nothing: the table stops where it is.
+        if (outcome.cancelled === true) {
+            cancelled = true;
+            end(t, 'cancelled');
+            return;
         }
+        t.done++;
+        t.rows += outcome.counts.read;
+        t.failed += outcome.counts.failed;
+        overall.failed += outcome.counts.failed;
+        const rate = formatRate(t.rows, now() - t.started);
+        t.task.update(t.done, t.total, { failed: t.failed, details: rate === undefined ? [] : [rate] });
+        if (t.done >= t.total && !t.listing) end(t, t.failed > 0 ? 'failed' : 'done');
     };
     return {
         onActivity(event) {
@@ -117,12 +166,17 @@ export function createRunDisplay(io: CliIo, options: { json: boolean; throttled:
                     const key = `copy:${out.table}`;
                     const known = tracks.get(key);
                     const t = known ?? track(key, out.table, Math.max(out.pages, 0), 'pages');
+                    startOverall();
+                    overall.planned += out.rows;
                     // Chunked listings add their pages as they come.
                     if (known && out.chunk !== undefined && out.chunk > 0) t.total += out.pages;
                     t.listing = out.more;
                     t.task.update(t.done, t.total);
                     if (out.chunk !== undefined && out.chunk > 0) break;
-                    if (out.pages === 0) t.task.done('nothing to copy');
+                    if (out.pages === 0 && !out.more) {
+                        t.ended = true;
+                        t.task.done();
+                    }
                     line(
                         `${out.table}: ${out.mode}${out.fallback ? ' (fallback)' : ''}, ${out.rows.toLocaleString('en-US')} rows in ${out.pages} pages`,
                     );
@@ -131,19 +185,21 @@ export function createRunDisplay(io: CliIo, options: { json: boolean; throttled:
                 case 'copyPage': {
                     const out = outputOf('copyPage', event);
                     const t = tracks.get(`copy:${out.table}`);
-                    if (t) advance(t, out.counts.read, out.counts.failed);
+                    if (!out.cancelled) overall.read += out.counts.read;
+                    overall.last = now();
+                    if (t) advance(t, out);
                     break;
                 }
                 case 'listRelationshipPages': {
                     const out = outputOf('listRelationshipPages', event);
                     const t = track(`m2m:${out.relationship}`, out.relationship, out.pages, 'pages');
-                    if (out.pages === 0) t.task.done();
+                    if (out.pages === 0) end(t, 'done');
                     break;
                 }
                 case 'associatePage': {
                     const out = outputOf('associatePage', event);
                     const t = tracks.get(`m2m:${out.relationship}`);
-                    if (t) advance(t, out.counts.read, out.counts.failed);
+                    if (t) advance(t, out);
                     break;
                 }
                 default: {
@@ -152,10 +208,22 @@ export function createRunDisplay(io: CliIo, options: { json: boolean; throttled:
                     const out = event.output as PhasePageOutcome;
                     const key = `${phase}:${out.table}`;
                     const t = tracks.get(key);
-                    if (t) advance(t, out.counts.read, out.counts.failed);
+                    if (t) advance(t, out);
                 }
             }
         },
-        stop: () => progress.stop(),
+        cancelling(text) {
+            cancelled = true;
+            progress.notice(text);
+        },
+        stopping() {
+            cancelled = false;
+        },
+        stop() {
+            // After a cancel, tables that had pages left stopped with them; otherwise they stay as they stood.
+            if (cancelled) for (const t of tracks.values()) if (!t.ended && t.done < t.total) end(t, 'cancelled');
+            overall.ended = cancelled ? 'cancelled' : 'done';
+            progress.stop();
+        },
     };
 }

@@ -1,6 +1,6 @@
 /**
  * Carrying a CMT export filter (FetchXML) over as an OData $filter, when it is simple: one
- * <entity> with nested <filter type="and|or"> of <condition>s on the entity's own fields, with
+ * <entity> (or a bare <filter>) with nested <filter type="and|or"> of <condition>s on the entity's own fields, with
  * the common operators. Anything else (link-entity, date operators, unknown fields) is reported
  * as not translatable, so the user writes the OData filter by hand.
  */
@@ -118,6 +118,26 @@ function filterNode(node: XmlNode, fields: ReadonlyMap<string, CmtField>): { tex
     return { text: parts.join(` ${type} `), parts: parts.length };
 }
 
+/**
+ * The <filter> elements on the entity's own fields: those of the one <entity> of a <fetch>, or a bare <filter>, as
+ * Microsoft's documented sample schema for custom analytics reports (msdyn_dataanalyticsreport, Customer Service
+ * ALM) writes it.
+ */
+function entityFilters(doc: XmlNode): XmlNode[] {
+    const fetch = asArray(doc.fetch)[0];
+    if (!fetch) {
+        const bare = asArray(doc.filter);
+        if (bare.length > 0) return bare;
+        throw new Untranslatable('no <fetch> element');
+    }
+    if (attr(fetch, 'aggregate') === 'true') throw new Untranslatable('aggregate queries');
+    const entities = asArray(fetch.entity);
+    if (entities.length !== 1) throw new Untranslatable('expected one <entity>');
+    const entity = entities[0]!;
+    if (asArray(entity['link-entity']).length > 0) throw new Untranslatable('link-entity conditions');
+    return asArray(entity.filter);
+}
+
 /** Translates the FetchXML filter of one CMT entity; `fields` are that entity's schema fields. */
 export function fetchXmlToODataFilter(fetchXml: string, fields: readonly CmtField[]): FilterTranslation {
     if (XMLValidator.validate(fetchXml) !== true) return { ok: false, reason: 'the FetchXML is not well-formed' };
@@ -130,15 +150,8 @@ export function fetchXmlToODataFilter(fetchXml: string, fields: readonly CmtFiel
     });
     try {
         const doc = parser.parse(fetchXml) as XmlNode;
-        const fetch = asArray(doc.fetch)[0];
-        if (!fetch) throw new Untranslatable('no <fetch> element');
-        if (attr(fetch, 'aggregate') === 'true') throw new Untranslatable('aggregate queries');
-        const entities = asArray(fetch.entity);
-        if (entities.length !== 1) throw new Untranslatable('expected one <entity>');
-        const entity = entities[0]!;
-        if (asArray(entity['link-entity']).length > 0) throw new Untranslatable('link-entity conditions');
         const byName = new Map(fields.map((f) => [f.name, f]));
-        const parts = asArray(entity.filter)
+        const parts = entityFilters(doc)
             .map((f) => filterNode(f, byName))
             .filter((f) => f !== undefined);
         if (parts.length === 0) throw new Untranslatable('no conditions');

@@ -7,6 +7,8 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 
 export interface CmtField {
     name: string;
+    /** The name as the file spells it, when not in lowercase (read as its lowercase logical name). */
+    spelledAs?: string;
     /** CMT type: string, number, bigint, decimal, float, money, bool, datetime, guid, entityreference, owner, state, status, optionsetvalue, ... */
     type: string;
     /** entityreference targets (`account|contact` split). */
@@ -24,6 +26,8 @@ export interface CmtRelationship {
 
 export interface CmtEntity {
     name: string;
+    /** The name as the file spells it, when not in lowercase (read as its lowercase logical name). */
+    spelledAs?: string;
     primaryIdField?: string;
     disablePlugins: boolean;
     fields: CmtField[];
@@ -88,6 +92,17 @@ function attribute(node: XmlNode, name: string): string | undefined {
 
 const LOGICAL_NAME = /^[a-z_][a-z0-9_]*$/;
 
+/**
+ * A name read as a Dataverse logical name, which is always lowercase: Microsoft's own sample schemas spell some in
+ * mixed case (`msdyn_screenpoptimeout_optionSet` in the Omnichannel workstream samples); undefined when it is not a
+ * logical name in any case.
+ */
+function logicalName(raw: string): { name: string; spelledAs?: string } | undefined {
+    const name = raw.toLowerCase();
+    if (!LOGICAL_NAME.test(name)) return undefined;
+    return name === raw ? { name } : { name, spelledAs: raw };
+}
+
 export function parseCmtSchema(xmlText: string, fileName = 'data_schema.xml'): CmtEntity[] {
     const valid = XMLValidator.validate(xmlText);
     if (valid !== true) {
@@ -120,26 +135,28 @@ export function parseCmtSchema(xmlText: string, fileName = 'data_schema.xml'): C
 
     asArray((root as XmlNode).entity).forEach((node, i) => {
         const line = entityLines[i] ?? 0;
-        const name = attribute(node, 'name');
-        if (!name) problems.push(`line ${line}: <entity> has no name attribute`);
-        else if (!LOGICAL_NAME.test(name))
-            problems.push(`line ${line}: <entity name="${name}"> is not a Dataverse logical name`);
+        const rawName = attribute(node, 'name');
+        const logical = rawName ? logicalName(rawName) : undefined;
+        const name = logical?.name ?? rawName;
+        if (!rawName) problems.push(`line ${line}: <entity> has no name attribute`);
+        else if (!logical) problems.push(`line ${line}: <entity name="${rawName}"> is not a Dataverse logical name`);
         const fields: CmtField[] = [];
         for (const field of asArray((node.fields as XmlNode | undefined)?.field)) {
             const fieldLine = fieldLines[fieldIndex++] ?? 0;
-            const fieldName = attribute(field, 'name');
+            const rawField = attribute(field, 'name');
             const type = attribute(field, 'type');
-            if (!fieldName) {
+            if (!rawField) {
                 problems.push(`line ${fieldLine}: <field> of entity '${name ?? '?'}' has no name attribute`);
                 continue;
             }
-            if (!LOGICAL_NAME.test(fieldName)) {
-                problems.push(`line ${fieldLine}: <field name="${fieldName}"> is not a Dataverse logical name`);
+            const fieldName = logicalName(rawField);
+            if (!fieldName) {
+                problems.push(`line ${fieldLine}: <field name="${rawField}"> is not a Dataverse logical name`);
                 continue;
             }
-            if (!type) problems.push(`line ${fieldLine}: <field name="${fieldName}"> has no type attribute`);
+            if (!type) problems.push(`line ${fieldLine}: <field name="${rawField}"> has no type attribute`);
             fields.push({
-                name: fieldName,
+                ...fieldName,
                 type: (type ?? '').toLowerCase(),
                 lookupTypes: (attribute(field, 'lookupType') ?? '').split('|').filter(Boolean),
                 primaryKey: attribute(field, 'primaryKey') === 'true',
@@ -154,7 +171,7 @@ export function parseCmtSchema(xmlText: string, fileName = 'data_schema.xml'): C
                 problems.push(`line ${relLine}: <relationship> of entity '${name ?? '?'}' has no name attribute`);
                 continue;
             }
-            const target = attribute(rel, 'm2mTargetEntity');
+            const target = attribute(rel, 'm2mTargetEntity')?.toLowerCase();
             relationships.push({
                 name: relName,
                 manyToMany: attribute(rel, 'manyToMany') === 'true',
@@ -164,9 +181,9 @@ export function parseCmtSchema(xmlText: string, fileName = 'data_schema.xml'): C
         }
         const filter = typeof node.filter === 'string' && node.filter.trim() !== '' ? node.filter.trim() : undefined;
         const primaryIdField = attribute(node, 'primaryidfield');
-        if (name) {
+        if (name && logical) {
             entities.push({
-                name,
+                ...logical,
                 ...(primaryIdField ? { primaryIdField } : {}),
                 disablePlugins: attribute(node, 'disableplugins') === 'true',
                 fields,

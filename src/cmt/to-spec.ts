@@ -8,6 +8,7 @@ import type { EnvironmentSpec, MigrationSpecInput } from '../spec/schema.js';
 import { validateSpec } from '../spec/validate.js';
 import { fetchXmlToODataFilter } from './fetch-filter.js';
 import { CmtSchemaError, parseCmtSchema, type CmtEntity, type CmtField } from './schema.js';
+import { relationshipSchemaName } from './shared-intersects.js';
 
 export interface CmtImportOptions {
     /** Environment URLs (credential: default) or full environment specs. */
@@ -56,6 +57,17 @@ function environment(value: string | EnvironmentSpec): MigrationSpecInput['sourc
     return typeof value === 'string' ? { url: value } : value;
 }
 
+/**
+ * The field that is the row id: the entity's primaryidfield, else the one marked primaryKey (`<entity>id` first).
+ * Microsoft's exports also mark other guid columns primaryKey (the address ids of account, contact and lead): those
+ * are ordinary columns.
+ */
+function rowIdField(entity: CmtEntity): string | undefined {
+    if (entity.primaryIdField) return entity.primaryIdField.toLowerCase();
+    const marked = entity.fields.filter((f) => f.primaryKey);
+    return (marked.find((f) => f.name === `${entity.name}id`) ?? marked[0])?.name;
+}
+
 interface EntityColumns {
     columns: string[];
     notes: string[];
@@ -70,9 +82,14 @@ function entityColumns(entity: CmtEntity): EntityColumns {
         else dropped.set(reason, [field]);
     };
     const fieldNames = new Set(entity.fields.map((f) => f.name));
+    const rowId = rowIdField(entity);
     const columns: string[] = [];
     for (const field of entity.fields) {
-        if (field.primaryKey || field.name === entity.primaryIdField) {
+        if (field.spelledAs)
+            notes.push(
+                `${entity.name}: field '${field.spelledAs}' (line ${field.line}) is read as '${field.name}': Dataverse logical names are lowercase`,
+            );
+        if (field.name === rowId) {
             notes.push(`${entity.name}: primary key ${field.name} is carried as the row id (preserved in the target)`);
         } else if (field.name === 'overriddencreatedon' && fieldNames.has('createdon')) {
             drop('createdon is copied into overriddencreatedon', field.name);
@@ -126,6 +143,10 @@ export function cmtSchemaToSpec(xmlText: string, options: CmtImportOptions): Cmt
             continue;
         }
         seen.add(entity.name);
+        if (entity.spelledAs)
+            notes.push(
+                `${entity.name} (line ${entity.line}): the file spells it '${entity.spelledAs}'; Dataverse logical names are lowercase`,
+            );
         const { columns, notes: columnNotes } = entityColumns(entity);
         notes.push(...columnNotes);
         const table: MigrationSpecInput['tables'][number] = { name: entity.name };
@@ -172,8 +193,10 @@ export function cmtSchemaToSpec(xmlText: string, options: CmtImportOptions): Cmt
     const manyToMany: string[] = [];
     for (const entity of entities) {
         for (const rel of entity.relationships) {
-            if (!rel.manyToMany || manyToMany.includes(rel.name)) continue;
+            if (!rel.manyToMany) continue;
             const other = rel.m2mTargetEntity;
+            const name = other ? relationshipSchemaName(rel.name, [entity.name, other]) : rel.name;
+            if (manyToMany.includes(name)) continue;
             if (!other) {
                 notes.push(
                     `many-to-many ${rel.name} (line ${rel.line}) of ${entity.name} names no m2mTargetEntity: left out`,
@@ -193,7 +216,11 @@ export function cmtSchemaToSpec(xmlText: string, options: CmtImportOptions): Cmt
                     `many-to-many ${rel.name} (line ${rel.line}): its ${t} rows are matched in the target by ${DEFAULT_REFERENCE_MATCH[t]!.join(', then ')}${t === 'role' ? ' within the matched business unit' : ''}; pairs whose ${t} has no match are skipped`,
                 );
             }
-            manyToMany.push(rel.name);
+            if (name !== rel.name)
+                notes.push(
+                    `many-to-many ${rel.name} (line ${rel.line}) names an intersect table of several relationships; between ${entity.name} and ${other} it is ${name}`,
+                );
+            manyToMany.push(name);
         }
     }
 

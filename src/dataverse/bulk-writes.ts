@@ -1,9 +1,13 @@
 /**
  * The copy engine's bulk writes, one result per input row: UpsertMultiple / UpdateMultiple in chunks, with a
  * row-by-row `$batch` fallback (continue-on-error) for tables without the bulk message and for chunks the service
- * rejected (standard tables roll a whole chunk back for one bad row, research §3.2); deletes and `$ref`
- * associations as `$batch` parts. Remembers per table whether its bulk message works, so only one chunk probes.
+ * rejected (standard tables roll a whole chunk back for one bad row, research §3.2); deletes, `$ref` associations and
+ * other independent writes as `$batch` parts. Remembers per table whether its bulk message works, so only one chunk
+ * probes. Every write goes at most once: rows of a request whose outcome is unknown come back ambiguous
+ * (unknown-outcome.ts), for the caller to settle by reading the target, never by sending the same payload again.
  */
+import { LearnedChunkSizes, writeSplitting } from './chunk-splitting.js';
+import { sqlFaultOf } from './sql-errors.js';
 import type {
     BatchRequest,
     BatchResponse,
@@ -13,8 +17,9 @@ import type {
     WriteResult,
     WriteTable,
 } from './client-types.js';
-import { DataverseError, parseErrorBody } from './errors.js';
+import { DataverseError, isDataverseError, parseErrorBody } from './errors.js';
 import { entityPath } from './odata-url.js';
+import { isUnknownOutcome, isUnknownOutcomeStatus } from './unknown-outcome.js';
 
 /** How the service words "this table has no <Action>Multiple" (its code, 0x80040216, is the generic "unexpected"). */
 const UNSUPPORTED_BULK =
@@ -33,11 +38,14 @@ const BULK_WRITES = {
 } as const;
 type BulkWriteKind = keyof typeof BULK_WRITES;
 
+/** Every write of this module is sent with `atMostOnce` (http.ts): an unknown outcome throws instead of resending. */
+type AtMostOnce = { atMostOnce: true };
+
 export interface BulkWriterDeps {
-    /** Sends one request (throws a DataverseError unless it succeeds). */
-    send(request: BatchRequest & { signal?: AbortSignal }): Promise<unknown>;
+    /** Sends one request (throws a DataverseError unless it succeeds; at once on a SQL timeout it may split). */
+    send(request: BatchRequest & AtMostOnce & { signal?: AbortSignal; splitOnSqlTimeout?: boolean }): Promise<unknown>;
     /** Sends independent requests as one `$batch` (continue-on-error), one response per request in order. */
-    batch(requests: BatchRequest[], options: WriteOptions): Promise<BatchResponse[]>;
+    batch(requests: BatchRequest[], options: WriteOptions & AtMostOnce): Promise<BatchResponse[]>;
     /** `<environment>/api/data/v9.2/`, for `$ref` bodies. */
     apiBase: string;
     /** Default rows per request. */
@@ -49,6 +57,8 @@ export class BulkWriter {
     private readonly noBulk = new Set<string>();
     /** `<action>:<table>` whose bulk message succeeded once. */
     private readonly bulkOk = new Set<string>();
+    /** Rows per chunk the service's SQL timeouts allow, per `<action>:<table>`. */
+    private readonly sizes = new LearnedChunkSizes();
 
     constructor(private readonly deps: BulkWriterDeps) {}
 
@@ -71,8 +81,8 @@ export class BulkWriter {
             (id) => ({ method: 'DELETE', path: entityPath(table.entitySetName, id), headers }),
             options,
         );
-        // Already gone (perhaps by our own attempt whose response was lost): the desired state.
-        return results.map((result) => (result.status === NOT_FOUND ? okResult(result) : result));
+        // Already gone: the desired state (an attempt of ours whose answer was lost came back ambiguous instead).
+        return results.map((result) => (result.status === NOT_FOUND ? unchangedResult(result) : result));
     }
 
     async associateMany(
@@ -88,8 +98,18 @@ export class BulkWriter {
             ([id, relatedId]) => this.associateRequest(table, id, navigationProperty, related, relatedId, headers),
             options,
         );
-        // Already related (perhaps by our own attempt whose response was lost): the desired state.
-        return results.map((result) => (result.code === DUPLICATE_CODE ? okResult(result) : result));
+        // Already related, told by the code (the status of this answer is not documented): the desired state.
+        return results.map((result) => (result.code === DUPLICATE_CODE ? unchangedResult(result) : result));
+    }
+
+    /** Independent write requests as `$batch` parts, the bypass headers on each; one result per request. */
+    batchWrites(requests: BatchRequest[], options: UpsertMultipleOptions = {}): Promise<WriteResult[]> {
+        const headers = bypassHeaders(options.bypass);
+        return this.batchInChunks(
+            requests,
+            (request) => (headers ? { ...request, headers: { ...headers, ...request.headers } } : request),
+            options,
+        );
     }
 
     /** The `$ref` POST that relates `id` to `relatedId` through a collection-valued navigation property. */
@@ -115,9 +135,13 @@ export class BulkWriter {
         rows: Row[],
         options: UpsertMultipleOptions,
     ): Promise<WriteResult[]> {
-        const chunks = this.chunks(rows, options);
         const key = `${BULK_WRITES[kind].action}:${table.logicalName}`;
-        const run = (chunk: Chunk<Row>) => this.writeChunk(kind, table, chunk, options);
+        const batchSize = this.sizes.sizeFor(key, options.batchSize ?? this.deps.writeBatchSize);
+        const chunks = this.chunks(rows, { ...options, batchSize });
+        // A chunk the service timed out in SQL is halved and sent again (chunk-splitting.ts).
+        const learner = this.sizes.learner(key);
+        const run = (chunk: Chunk<Row>) =>
+            writeSplitting(chunk, (part) => this.writeChunk(kind, table, part, options), learner);
         // Until the table is known to take the bulk message (or not), one chunk finds out before the rest go in parallel.
         const probe = this.bulkOk.has(key) || this.noBulk.has(key) ? [] : chunks.slice(0, 1);
         const first = await Promise.all(probe.map(run));
@@ -144,10 +168,13 @@ export class BulkWriter {
                     headers,
                     body: { Targets: chunk.items.map((row) => ({ ...row, '@odata.type': type })) },
                     signal: options.signal,
+                    splitOnSqlTimeout: chunk.items.length > 1,
+                    atMostOnce: true,
                 });
                 this.bulkOk.add(key);
                 return chunk.items.map((_, i) => ({ index: chunk.start + i, ok: true, status: 204 }));
             } catch (error) {
+                if (isDataverseError(error) && isUnknownOutcome(error)) return ambiguousResults(chunk, error);
                 // Row-level problems and unsupported tables go row by row below; everything else is not the rows' fault.
                 if (!(error instanceof DataverseError) || error.kind !== 'http') throw error;
                 if (UNSUPPORTED_BULK.test(error.serviceMessage)) this.noBulk.add(key);
@@ -198,7 +225,14 @@ export class BulkWriter {
                 return { index: chunk.start + i, ok: false, status: 400, message: (error as Error).message };
             }
         });
-        const responses = requests.length > 0 ? await this.deps.batch(requests, options) : [];
+        let responses: BatchResponse[] = [];
+        try {
+            if (requests.length > 0) responses = await this.deps.batch(requests, { ...options, atMostOnce: true });
+        } catch (error) {
+            if (!isDataverseError(error) || !isUnknownOutcome(error)) throw error;
+            const lost = ambiguousResults(chunk, error);
+            return results.map((result, i) => result ?? (lost[i] as WriteResult));
+        }
         let next = 0;
         return results.map((result, i) => result ?? toWriteResult(chunk.start + i, responses[next++]));
     }
@@ -228,13 +262,29 @@ export function bypassHeaders(bypass: WriteOptions['bypass']): Record<string, st
     return Object.keys(headers).length > 0 ? headers : undefined;
 }
 
-function okResult(result: WriteResult): WriteResult {
-    return { index: result.index, ok: true, status: result.status };
+function unchangedResult(result: WriteResult): WriteResult {
+    return { index: result.index, ok: true, status: result.status, unchanged: true };
+}
+
+/** One ambiguous result per item of a chunk whose request failed with an unknown outcome. */
+function ambiguousResults<T>(chunk: Chunk<T>, error: DataverseError): WriteResult[] {
+    return chunk.items.map((_, i) => ({
+        index: chunk.start + i,
+        ok: false,
+        ambiguous: true,
+        status: error.status,
+        ...(error.code ? { code: error.code } : {}),
+        message: error.serviceMessage,
+    }));
 }
 
 function toWriteResult(index: number, part: BatchResponse | undefined): WriteResult {
     if (!part) return { index, ok: false, message: 'no response for this row' };
     if (part.status >= 200 && part.status < 300) return { index, ok: true, status: part.status };
     const { code, message } = parseErrorBody(part.bodyText);
-    return { index, ok: false, status: part.status, code, message: message ?? `HTTP ${part.status}` };
+    const text = message ?? `HTTP ${part.status}`;
+    // The service's own SQL timeout or deadlock rolled the part back: a plain failure, not an unknown outcome.
+    if (isUnknownOutcomeStatus(part.status) && !(part.status === 500 && sqlFaultOf(code, message)))
+        return { index, ok: false, ambiguous: true, status: part.status, code, message: text };
+    return { index, ok: false, status: part.status, code, message: text };
 }

@@ -23,13 +23,21 @@ export interface QueryOptions {
 
 export type Row = Record<string, unknown>;
 
-/** Outcome of one row of a bulk write: ok, or the Dataverse error of that row. */
+/**
+ * Outcome of one row of a bulk write: ok, or the Dataverse error of that row, or ambiguous: the request went out and
+ * its answer was lost (a 500/502/504, a reset, a timeout), so the service may or may not have applied it. The client
+ * never sends such a write again; the caller reads the target and decides.
+ */
 export interface WriteResult {
     index: number;
     ok: boolean;
     status?: number;
     code?: string;
     message?: string;
+    /** With ok: false: the outcome is unknown; read the target to settle it. */
+    ambiguous?: true;
+    /** With ok: true: already as wanted, nothing was written (a row already gone, a pair already related). */
+    unchanged?: true;
 }
 
 export interface DataverseClient {
@@ -95,12 +103,25 @@ export interface ClientStats {
     attempts: number;
     succeeded: number;
     throttled: number;
+    /** Retries after 5xx, broken connections, timeouts and deadlocks. */
     transientRetries: number;
+    /** Of those, retries of deadlock victims. */
+    deadlockRetries: number;
+    /** Waits for an environment that was away (refused connections, 503). */
+    outageRetries: number;
     failed: number;
     /** The shared limiter of this environment + identity. */
     concurrency: Pick<
         LimiterStats,
-        'limit' | 'ceiling' | 'dopHint' | 'inFlight' | 'queued' | 'peakInFlight' | 'throttles' | 'decreases'
+        | 'limit'
+        | 'ceiling'
+        | 'dopHint'
+        | 'inFlight'
+        | 'queued'
+        | 'peakInFlight'
+        | 'throttles'
+        | 'contentions'
+        | 'decreases'
     >;
 }
 
@@ -123,7 +144,8 @@ export interface DataverseWriteClient extends DataverseClient {
     /**
      * Upserts rows keyed by their primary id (or an `@odata.id` alternate-key reference on the row), in chunks of
      * `batchSize` with UpsertMultiple; falls back to a `$batch` of PATCH upserts (continue-on-error) for tables
-     * without it, and for a chunk the service rejected, to find which rows fail. One result per input row.
+     * without it, and for a chunk the service rejected, to find which rows fail. One result per input row; rows of a
+     * request whose answer was lost are ambiguous (never sent again: a committed create sent again would be an update).
      */
     upsertMultiple(table: WriteTable, rows: Row[], options?: UpsertMultipleOptions): Promise<WriteResult[]>;
     /** PATCH one row by primary id or alternate key: creates it, or updates it when it exists. */
@@ -147,12 +169,13 @@ export interface DataverseWriteClient extends DataverseClient {
      * Updates existing rows only (never creates): UpdateMultiple in `batchSize` chunks; a chunk the service rejects
      * (or a table without UpdateMultiple) goes row by row as a `$batch` of `PATCH` with `If-Match: *`
      * (continue-on-error), so one bad row never fails its neighbours. A row that does not exist is
-     * `{ ok: false, status: 404, code: '0x80040217' }`. Rows carry their primary id (or `@odata.id`).
+     * `{ ok: false, status: 404, code: '0x80040217' }`. Rows carry their primary id (or `@odata.id`). Ambiguous
+     * results as for upsertMultiple.
      */
     updateMultiple(table: WriteTable, rows: Row[], options?: UpsertMultipleOptions): Promise<WriteResult[]>;
     /**
      * Deletes rows by primary id as `$batch` DELETEs (DeleteMultiple is elastic-table only). A row already gone is
-     * `{ ok: true, status: 404 }` so a retried delete is not an error.
+     * `{ ok: true, status: 404, unchanged: true }`; a delete whose answer was lost is ambiguous (a later read tells).
      */
     deleteMultiple(table: WriteTable, ids: string[], options?: UpsertMultipleOptions): Promise<WriteResult[]>;
     /** Deletes one row; false when it did not exist (so a retried delete is not an error). */
@@ -174,7 +197,10 @@ export interface DataverseWriteClient extends DataverseClient {
         relatedId: string,
         options?: WriteOptions,
     ): Promise<boolean>;
-    /** Many associations in `$batch` requests; one result per pair, already related counts as ok. */
+    /**
+     * Many associations in `$batch` requests; one result per pair. Already related (the service's duplicate key
+     * error, 0x80040237, whatever its status) is `{ ok: true, unchanged: true }`; a lost answer is ambiguous.
+     */
     associateMany(
         table: WriteTable,
         navigationProperty: string,
@@ -184,5 +210,10 @@ export interface DataverseWriteClient extends DataverseClient {
     ): Promise<WriteResult[]>;
     /** Sends independent requests as `$batch` (continue-on-error); throttled and transient parts are retried. */
     batch(requests: BatchRequest[], options?: WriteOptions): Promise<BatchResponse[]>;
+    /**
+     * Independent writes (state messages, say) as `$batch` parts in `batchSize` chunks, one result per request, the
+     * bypass headers on each part. Like every bulk write, a request whose outcome is unknown comes back ambiguous.
+     */
+    batchWrites(requests: BatchRequest[], options?: UpsertMultipleOptions): Promise<WriteResult[]>;
     stats(): ClientStats;
 }

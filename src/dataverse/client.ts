@@ -70,11 +70,18 @@ class HttpDataverseClient implements DataverseWriteClient {
     constructor(options: DataverseClientOptions) {
         const origin = new URL(options.url).origin;
         this.url = origin;
-        const { tokenCache, limiter } = dataverseEnvironments.connect(origin, {
+        const retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
+        const { tokenCache, limiter, outage } = dataverseEnvironments.connect(origin, {
             credential: options.credential,
             tokenCredential: options.tokenCredential,
             maxConcurrency: options.maxConcurrency ?? 16,
             env: options.env,
+            token: {
+                timeoutMs: retry.tokenTimeoutMs,
+                attempts: retry.tokenAttempts,
+                baseDelayMs: retry.baseDelayMs,
+                maxDelayMs: retry.maxDelayMs,
+            },
         });
         this.limiter = limiter;
         const deadline = options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
@@ -83,14 +90,20 @@ class HttpDataverseClient implements DataverseWriteClient {
             transport: new Transport({ url: origin, tokenCache, userAgent: options.userAgent }),
             tokenCache,
             limiter,
-            retry: { ...DEFAULT_RETRY_OPTIONS, ...options.retry },
+            outage,
+            retry,
             signal: options.signal,
             deadline,
             onRetry: options.onRetry,
         });
         this.bulk = new BulkWriter({
             send: (request) => this.http.send(request),
-            batch: (requests, batchOptions) => this.batch(requests, batchOptions),
+            batch: (requests, batchOptions) =>
+                sendBatch(this.http, requests, {
+                    signal: batchOptions.signal,
+                    headers: bypassHeaders(batchOptions.bypass),
+                    atMostOnce: batchOptions.atMostOnce,
+                }),
             apiBase: this.http.apiBase,
             writeBatchSize: options.writeBatchSize ?? 100,
         });
@@ -240,6 +253,10 @@ class HttpDataverseClient implements DataverseWriteClient {
         return sendBatch(this.http, requests, { signal: options.signal, headers: bypassHeaders(options.bypass) });
     }
 
+    batchWrites(requests: BatchRequest[], options?: UpsertMultipleOptions): Promise<WriteResult[]> {
+        return this.bulk.batchWrites(requests, options);
+    }
+
     stats(): ClientStats {
         const http = this.http.stats();
         const limiter = this.limiter.stats();
@@ -253,6 +270,7 @@ class HttpDataverseClient implements DataverseWriteClient {
                 queued: limiter.queued,
                 peakInFlight: limiter.peakInFlight,
                 throttles: limiter.throttles,
+                contentions: limiter.contentions,
                 decreases: limiter.decreases,
             },
         };

@@ -7,6 +7,8 @@
  * - a 429 halves the limit (once per throttle episode: 429s of requests sent before the last decrease
  *   do not decrease again) and pauses every caller until Retry-After has passed, because the service
  *   answers 429 to everything until then and lengthens the penalty for callers who keep sending;
+ * - a deadlock (writers of one table blocking each other) decreases the same way, once per episode, without a
+ *   pause: the service is answering, only fewer writers at once help;
  * - each success adds 1/limit, so the limit grows by about one per round of requests (AIMD).
  */
 import { abortReason } from './retry-policy.js';
@@ -37,6 +39,8 @@ export interface LimiterStats {
     granted: number;
     successes: number;
     throttles: number;
+    /** Deadlocks reported (each episode's first one decreases the limit). */
+    contentions: number;
     decreases: number;
     /** Epoch ms until which callers wait because of a Retry-After; 0 when not paused. */
     pausedUntil: number;
@@ -69,7 +73,7 @@ export class AdaptiveLimiter {
     private epoch = 0;
     private pausedUntilMs = 0;
     private pauseTimer: NodeJS.Timeout | undefined;
-    private counters = { granted: 0, successes: 0, throttles: 0, decreases: 0 };
+    private counters = { granted: 0, successes: 0, throttles: 0, contentions: 0, decreases: 0 };
 
     constructor(options: LimiterOptions) {
         this.cap = Math.max(1, Math.min(Math.floor(options.maxConcurrency), SERVICE_CONCURRENCY_LIMIT));
@@ -117,12 +121,24 @@ export class AdaptiveLimiter {
      */
     onThrottle(permit: Pick<Permit, 'epoch'>, retryAfterMs: number): void {
         this.counters.throttles++;
-        if (permit.epoch === this.epoch) {
-            this.epoch++;
-            this.counters.decreases++;
-            this.currentLimit = Math.max(1, Math.floor(this.currentLimit * this.factor));
-        }
+        this.decrease(permit);
         this.pauseFor(retryAfterMs);
+    }
+
+    /**
+     * A request was a deadlock victim: decrease once per episode (deadlocks of requests sent before the last decrease
+     * do not decrease again); no pause. Without a permit (a `$batch` round) it always decreases.
+     */
+    onContention(permit?: Pick<Permit, 'epoch'>): void {
+        this.counters.contentions++;
+        this.decrease(permit);
+    }
+
+    private decrease(permit: Pick<Permit, 'epoch'> | undefined): void {
+        if (permit && permit.epoch !== this.epoch) return;
+        this.epoch++;
+        this.counters.decreases++;
+        this.currentLimit = Math.max(1, Math.floor(this.currentLimit * this.factor));
     }
 
     /** Holds every new grant until `ms` from now (keeps the longest pause). */

@@ -28,10 +28,36 @@ export type CredentialSpec =
       }
     | { type: 'none' };
 
+/** A credential that cannot be built from what the spec and its settings say: the user's input to fix. */
 export class CredentialConfigError extends Error {
-    constructor(message: string) {
-        super(message);
+    constructor(
+        message: string,
+        /** The credential's key at fault (`tenantId`), when one is. */
+        readonly field?: string,
+        options: { cause?: unknown } = {},
+    ) {
+        super(message, options);
         this.name = 'CredentialConfigError';
+    }
+}
+
+/**
+ * A credential built by @azure/identity from the spec's values: what its constructor refuses (a malformed tenant id,
+ * a missing value) is the user's input, so it becomes a CredentialConfigError naming the key where it can.
+ */
+function fromSpec<T>(build: () => T): T {
+    try {
+        return build();
+    } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (/tenant id/i.test(message))
+            throw new CredentialConfigError(
+                'the identity library refuses this tenant id: give a GUID or a domain name (contoso.onmicrosoft.com)',
+                'tenantId',
+                { cause: error },
+            );
+        // The first sentence; the rest is a troubleshooting link.
+        throw new CredentialConfigError(message.split('. ')[0] ?? message, undefined, { cause: error });
     }
 }
 
@@ -54,24 +80,27 @@ export function createTokenCredential(
         case 'default':
             return new DefaultAzureCredential();
         case 'managedIdentity':
-            return spec.clientId
-                ? new ManagedIdentityCredential({ clientId: spec.clientId })
-                : new ManagedIdentityCredential();
-        case 'clientSecret':
-            return new ClientSecretCredential(
-                spec.tenantId,
-                spec.clientId,
-                readSetting(env, spec.secretSetting, 'client secret'),
+            return fromSpec(() =>
+                spec.clientId
+                    ? new ManagedIdentityCredential({ clientId: spec.clientId })
+                    : new ManagedIdentityCredential(),
             );
+        case 'clientSecret': {
+            const secret = readSetting(env, spec.secretSetting, 'client secret');
+            return fromSpec(() => new ClientSecretCredential(spec.tenantId, spec.clientId, secret));
+        }
         case 'clientCertificate': {
             const certificatePath = readSetting(env, spec.certificatePathSetting, 'certificate path');
             const certificatePassword = spec.certificatePasswordSetting
                 ? readSetting(env, spec.certificatePasswordSetting, 'certificate password')
                 : undefined;
-            return new ClientCertificateCredential(spec.tenantId, spec.clientId, {
-                certificatePath,
-                certificatePassword,
-            });
+            return fromSpec(
+                () =>
+                    new ClientCertificateCredential(spec.tenantId, spec.clientId, {
+                        certificatePath,
+                        certificatePassword,
+                    }),
+            );
         }
     }
 }

@@ -1,6 +1,7 @@
 /**
  * The process-wide state shared by every client of one environment + identity: one token cache (one token fetch
- * for all callers) and one adaptive limiter (one service-protection budget, research §4). Activities running in one
+ * for all callers), one adaptive limiter (one service-protection budget, research §4) and one outage tracker (one
+ * outage budget for all parallel requests and retried activities). Activities running in one
  * worker process cannot hand objects to each other, so clients find this state here by key, the way storage-blob's
  * sub-clients share their parent's pipeline. Tests and benchmarks call `reset()` to start from nothing.
  */
@@ -8,7 +9,8 @@ import type { TokenCredential } from '@azure/identity';
 import { isLoopbackUrl } from '../util/url.js';
 import { AdaptiveLimiter, type LimiterOptions, type LimiterStats } from './concurrency.js';
 import { createTokenCredential, identityKey, scopeFor, type CredentialSpec } from './credentials.js';
-import { AccessTokenCache } from './token-cache.js';
+import { OutageTracker } from './outage.js';
+import { AccessTokenCache, type TokenCacheOptions } from './token-cache.js';
 
 export interface EnvironmentConnection {
     /** `<origin>|<identity>`: the key of the shared state. */
@@ -16,6 +18,7 @@ export interface EnvironmentConnection {
     /** Undefined for `none` (loopback simulator URLs). */
     tokenCache: AccessTokenCache | undefined;
     limiter: AdaptiveLimiter;
+    outage: OutageTracker;
 }
 
 export interface ConnectOptions {
@@ -27,11 +30,14 @@ export interface ConnectOptions {
     maxConcurrency: number;
     /** Where credential settings are read from. Default process.env. */
     env?: NodeJS.ProcessEnv;
+    /** Token request timeout and attempts; like the limiter, the first caller's options create the cache. */
+    token?: Pick<TokenCacheOptions, 'timeoutMs' | 'attempts' | 'baseDelayMs' | 'maxDelayMs'>;
 }
 
 export class EnvironmentRegistry {
     private readonly limiters = new Map<string, AdaptiveLimiter>();
     private readonly tokenCaches = new Map<string, AccessTokenCache>();
+    private readonly outages = new Map<string, OutageTracker>();
     /** Injected credentials have no spec to describe them: each object is an identity of its own. */
     private injectedIds = new WeakMap<TokenCredential, number>();
     private nextInjectedId = 1;
@@ -53,11 +59,13 @@ export class EnvironmentRegistry {
         if (credential) {
             tokenCache = this.tokenCaches.get(key);
             if (!tokenCache) {
-                tokenCache = new AccessTokenCache(credential, scopeFor(origin));
+                tokenCache = new AccessTokenCache(credential, scopeFor(origin), options.token);
                 this.tokenCaches.set(key, tokenCache);
             }
         }
-        return { key, tokenCache, limiter: this.limiter(key, { maxConcurrency: options.maxConcurrency }) };
+        let outage = this.outages.get(key);
+        if (!outage) this.outages.set(key, (outage = new OutageTracker()));
+        return { key, tokenCache, limiter: this.limiter(key, { maxConcurrency: options.maxConcurrency }), outage };
     }
 
     /** The limiter for `key`; the first caller's options create it. */
@@ -75,10 +83,11 @@ export class EnvironmentRegistry {
         return Object.fromEntries([...this.limiters].map(([key, limiter]) => [key, limiter.stats()]));
     }
 
-    /** Forgets every limiter and token cache: the next client of any environment starts afresh. */
+    /** Forgets every limiter, token cache and outage: the next client of any environment starts afresh. */
     reset(): void {
         this.limiters.clear();
         this.tokenCaches.clear();
+        this.outages.clear();
         this.injectedIds = new WeakMap();
         this.nextInjectedId = 1;
     }

@@ -11,12 +11,13 @@ import { STATUS_CODES } from 'node:http';
  * - `transient`: 5xx or a broken connection, still failing after the capped retries;
  * - `timeout`: no complete response within the attempt timeout, after the capped retries;
  * - `unreachable`: the host cannot be resolved or refuses connections (or TLS fails): nothing was sent;
+ * - `outage`: an environment that had answered refused connections or answered 503 for longer than the outage budget;
  * - `auth`: no token could be obtained, or the service rejected it (401);
  * - `aborted`: the caller's signal or the run's deadline stopped the request;
  * - `protocol`: the response could not be understood (bad JSON, a multipart part missing).
  */
 export type DataverseErrorKind =
-    'http' | 'throttled' | 'transient' | 'timeout' | 'unreachable' | 'auth' | 'aborted' | 'protocol';
+    'http' | 'throttled' | 'transient' | 'timeout' | 'unreachable' | 'outage' | 'auth' | 'aborted' | 'protocol';
 
 export interface DataverseErrorInit {
     kind: DataverseErrorKind;
@@ -68,11 +69,12 @@ export class DataverseError extends Error {
         this.serviceMessage = serviceMessage;
     }
 
-    /** Retrying later may succeed: 5xx, broken connections, timeouts, and 429. */
+    /** Retrying later may succeed: 5xx, broken connections, timeouts, outages, and 429. */
     get isTransient(): boolean {
         return (
             this.kind === 'transient' ||
             this.kind === 'timeout' ||
+            this.kind === 'outage' ||
             this.kind === 'throttled' ||
             TRANSIENT_STATUSES.has(this.status) ||
             this.status === 429

@@ -1,15 +1,18 @@
 /**
  * The Dataverse request loop: standard OData headers, one limiter permit per attempt, and the retry decisions of
  * retry-classifier.ts carried out: a 429 pauses every caller of this environment + identity through the limiter
- * (never counted as a failure), a transient failure sleeps its backoff, a rejected token is dropped and fetched
- * again. The run's signal or deadline ends every wait.
+ * (never counted as a failure), a transient failure sleeps its backoff, a deadlock also lowers the limiter's
+ * parallelism, an outage pauses every caller and is reported to the environment's outage tracker, a rejected token is
+ * dropped and fetched again. The run's signal or deadline ends every wait.
  */
 import type { HttpHeaders } from '@azure/core-rest-pipeline';
 import type { AdaptiveLimiter, Permit } from './concurrency.js';
 import { DataverseError } from './errors.js';
 import { parseJson as parseExactJson, stringifyJson } from './json-exact.js';
+import { OutageTracker } from './outage.js';
 import {
     abortedError,
+    attemptNumber,
     classifyAttempt,
     type NotAccepted,
     type OutcomeResponse,
@@ -21,6 +24,7 @@ import {
 import { sleep, type RetryOptions } from './retry-policy.js';
 import type { AccessTokenCache } from './token-cache.js';
 import { NetworkFailure, type Transport } from './transport.js';
+import { isUnknownOutcome } from './unknown-outcome.js';
 
 export const API_PATH = '/api/data/v9.2/';
 
@@ -41,6 +45,13 @@ export interface DataverseRequest {
     signal?: AbortSignal;
     /** Statuses returned to the caller instead of thrown (e.g. 404 for an idempotent delete). */
     accept?: readonly number[];
+    /** The caller halves the request on a SQL timeout: fail at once instead of sending the same body again. */
+    splitOnSqlTimeout?: boolean;
+    /**
+     * A write the service must apply at most once: after a failure that leaves its outcome unknown (unknown-outcome.ts)
+     * it is thrown at once instead of sent again, for the caller to settle by reading. 429 and 503 are still waited out.
+     */
+    atMostOnce?: boolean;
 }
 
 export interface DataverseResponse {
@@ -69,8 +80,12 @@ export interface HttpStats {
     succeeded: number;
     /** 429 responses (never failures). */
     throttled: number;
-    /** Transient failures that were retried. */
+    /** Transient failures that were retried (deadlocks included). */
     transientRetries: number;
+    /** Deadlock victims that were retried. */
+    deadlockRetries: number;
+    /** Waits for an environment that was away (refused connections, 503). */
+    outageRetries: number;
     /** Requests that ended in an error. */
     failed: number;
 }
@@ -81,6 +96,8 @@ export interface HttpOptions {
     transport: Transport;
     tokenCache?: AccessTokenCache;
     limiter: AdaptiveLimiter;
+    /** The environment's outage state, shared by every client of it (a private one when omitted). */
+    outage?: OutageTracker;
     retry: RetryOptions;
     /** The run's budget: aborting it ends every wait, 429 waits included. */
     signal?: AbortSignal;
@@ -96,11 +113,21 @@ export interface HttpOptions {
 export class DataverseHttp {
     readonly origin: string;
     readonly apiBase: string;
-    private readonly counters: HttpStats = { attempts: 0, succeeded: 0, throttled: 0, transientRetries: 0, failed: 0 };
+    private readonly counters: HttpStats = {
+        attempts: 0,
+        succeeded: 0,
+        throttled: 0,
+        transientRetries: 0,
+        deadlockRetries: 0,
+        outageRetries: 0,
+        failed: 0,
+    };
+    private readonly outage: OutageTracker;
 
     constructor(private readonly options: HttpOptions) {
         this.origin = new URL(options.url).origin;
         this.apiBase = `${this.origin}${API_PATH}`;
+        this.outage = options.outage ?? new OutageTracker();
     }
 
     stats(): HttpStats {
@@ -152,19 +179,37 @@ export class DataverseHttp {
         };
     }
 
-    /** The classifier's view of one request: its retry options, deadline and clock. */
-    retryContext(method: string, path: string, accept?: readonly number[]): RetryContext {
+    /** The classifier's view of one attempt: its retry options, deadline, clock and the environment's outage state. */
+    retryContext(
+        method: string,
+        path: string,
+        options: Pick<DataverseRequest, 'accept' | 'splitOnSqlTimeout'> = {},
+    ): RetryContext {
+        const now = this.options.now ?? Date.now;
         return {
             retry: this.options.retry,
             method,
             path,
             origin: this.origin,
-            accept,
+            accept: options.accept,
+            splitOnSqlTimeout: options.splitOnSqlTimeout,
             canRefreshToken: this.options.tokenCache !== undefined,
             deadline: this.options.deadline,
-            now: this.options.now ?? Date.now,
+            outage: this.outage.view(now()),
+            now,
             random: this.options.random,
         };
+    }
+
+    /** Tells the environment's outage tracker what an attempt's decision says about the environment. */
+    noteOutcome(decision: RetryDecision, answered: boolean): void {
+        const away =
+            (decision.action === 'retry' && decision.reason === 'outage') ||
+            (decision.action === 'fail' && decision.because === 'outage');
+        if (away) {
+            this.outage.signal((this.options.now ?? Date.now)(), answered);
+            if (decision.action === 'retry') this.counters.outageRetries++;
+        } else if (answered) this.outage.answer();
     }
 
     /** The limiter of this environment + identity. */
@@ -182,9 +227,14 @@ export class DataverseHttp {
         this.options.onRetry?.(event);
     }
 
-    /** Counts a transient retry made outside the request loop (a `$batch` round for failed parts). */
-    countTransientRetry(): void {
+    /** Counts a retry made outside the request loop (a `$batch` round for failed parts). */
+    countRetry(reason: 'transient' | 'deadlock' | 'outage'): void {
+        if (reason === 'outage') {
+            this.counters.outageRetries++;
+            return;
+        }
         this.counters.transientRetries++;
+        if (reason === 'deadlock') this.counters.deadlockRetries++;
     }
 
     /** Attempts until the classifier accepts a response or fails; it decides, this loop acts and waits. */
@@ -195,16 +245,17 @@ export class DataverseHttp {
         const body = serializeBody(request.body);
         const signal = combineSignals(request.signal, this.options.signal);
         const { retry, limiter } = this.options;
-        const context = this.retryContext(request.method, path, request.accept);
-        const state: RetryState = { transientFailures: 0, throttles: 0, tokenRefreshed: false };
+        const state: RetryState = { transientFailures: 0, throttles: 0, outages: 0, tokenRefreshed: false };
 
         for (;;) {
             let permit: Permit;
             try {
                 permit = await limiter.acquire(signal);
             } catch (reason) {
-                throw abortedError(context, reason, state.lastError);
+                throw abortedError({ method: request.method, path }, reason, state.lastError);
             }
+            // Judged by the environment's outage state as it is when the attempt is made.
+            const context = this.retryContext(request.method, path, request);
             this.counters.attempts++;
             let attempt: { response: DataverseResponse } | { failure: NetworkFailure };
             try {
@@ -230,6 +281,7 @@ export class DataverseHttp {
                 if (dopHint > 0) limiter.observeDopHint(dopHint);
                 if (response.status === 429) this.counters.throttled++;
                 const verdict = classifyAttempt({ response: outcomeResponse(response) }, state, context);
+                this.noteOutcome(verdict, true);
                 if (verdict.action === 'accept') {
                     limiter.onSuccess();
                     return response;
@@ -237,8 +289,11 @@ export class DataverseHttp {
                 decision = verdict;
             } else {
                 decision = classifyAttempt(attempt, state, context);
+                this.noteOutcome(decision, false);
             }
             if (decision.action === 'fail') throw decision.error;
+            if (request.atMostOnce && decision.reason === 'transient' && isUnknownOutcome(decision.error))
+                throw decision.error;
             this.reportRetry(retryEvent(decision, context, state));
             state.lastError = decision.error;
             if (decision.reason === 'throttled') {
@@ -248,9 +303,18 @@ export class DataverseHttp {
             } else if (decision.reason === 'token-rejected') {
                 state.tokenRefreshed = true;
                 this.options.tokenCache?.invalidate();
+            } else if (decision.reason === 'outage') {
+                state.outages = (state.outages ?? 0) + 1;
+                // The environment is away for everyone: hold every caller, as for a 429, until the wait is over.
+                limiter.pauseFor(decision.delayMs);
             } else {
                 state.transientFailures++;
                 this.counters.transientRetries++;
+                if (decision.reason === 'deadlock') {
+                    this.counters.deadlockRetries++;
+                    // Writers of one table block each other: fewer at once makes the next deadlock less likely.
+                    limiter.onContention(permit);
+                }
                 await sleepUnlessAborted(decision.delayMs, signal, context, decision.error);
             }
         }
@@ -281,7 +345,7 @@ export function retryEvent(
         status: decision.error.status,
         code: decision.error.code,
         delayMs: decision.delayMs,
-        attempt: state.throttles + state.transientFailures + 1,
+        attempt: attemptNumber(state),
     };
 }
 

@@ -38,3 +38,11 @@ export {
 export { entityPath, odataString } from './odata-url.js';
 export { COUNT_LIMIT, countMatchingRows, retrieveTotalRecordCounts, type FilteredCount } from './record-counts.js';
 export { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry-policy.js';
+export {
+    isDeadlock,
+    isRolledBackWrite,
+    isSqlTimeout,
+    SQL_ERROR_CODE,
+    SQL_TIMEOUT_CODE,
+    TRANSACTION_ABORTED_CODE,
+} from './sql-errors.js';

@@ -5,13 +5,18 @@
  * the clock and the randomness come in through the context. Used by the request loop (http.ts) and by the `$batch`
  * part loop (batch-sender.ts), so whole requests and batch parts follow the same rules:
  * - 429: wait Retry-After (else a growing fallback), never counted as a failure; only the deadline ends it;
- * - 500/502/503/504, resets, hang ups, timeouts: capped exponential backoff with jitter (503's Retry-After when
- *   sent), then a typed error;
+ * - 500/502/504, resets, hang ups, timeouts: capped exponential backoff with jitter, then a typed error;
+ * - a deadlock (sql-errors.ts): the same backoff, as reason `deadlock` (the loop also lowers the parallelism);
+ * - a SQL timeout of a request the caller can split: fail at once (`split`), the caller halves it;
+ * - an outage (503, or a refused connection from an environment that answered before): backoff (503's Retry-After
+ *   when sent) while the environment's outage is shorter than the outage budget, then an `outage` error;
  * - 401: refresh the token once (when there is one), then a typed `auth` error;
  * - unreachable hosts and other statuses: a typed error at once.
  */
 import { DataverseError, isTransientStatus, parseErrorBody, reasonPhrase } from './errors.js';
+import type { OutageView } from './outage.js';
 import { backoffDelay, parseRetryAfter, type RetryOptions } from './retry-policy.js';
+import { sqlFaultOf } from './sql-errors.js';
 import type { NetworkFailure } from './transport.js';
 
 /** A response as the classifier reads it: a whole HTTP response or one `$batch` part. */
@@ -31,6 +36,8 @@ export interface RetryState {
     transientFailures: number;
     /** 429 responses so far. */
     throttles: number;
+    /** Outage waits so far (they do not count as transient failures). */
+    outages?: number;
     /** The token was already refreshed once after a 401 (or cannot be). */
     tokenRefreshed: boolean;
     /** The failure before this one, named in the error when the request is finally given up or aborted. */
@@ -50,17 +57,25 @@ export interface RetryContext {
     canRefreshToken: boolean;
     /** Epoch ms after which nothing is retried any more. */
     deadline?: number;
+    /** The caller halves the request on a SQL timeout instead of sending it again (a bulk write of several rows). */
+    splitOnSqlTimeout?: boolean;
+    /** The environment's outage state (outage.ts); without it an outage begins with this attempt. */
+    outage?: OutageView;
     now: () => number;
     random?: () => number;
 }
 
-export type RetryReason = 'throttled' | 'transient' | 'token-rejected';
+export type RetryReason = 'throttled' | 'transient' | 'deadlock' | 'outage' | 'token-rejected';
 
 /**
  * Why a request is not retried: `status` (retrying will not help), `exhausted` (transient attempts used up),
- * `deadline` (the wait would pass the run's deadline), `unreachable` (nothing was sent), `aborted` (the signal).
+ * `deadline` (the wait would pass the run's deadline), `unreachable` (nothing was sent), `aborted` (the signal),
+ * `split` (a SQL timeout the caller answers with smaller requests), `outage` (the outage budget is spent).
  */
-export type FailReason = 'status' | 'exhausted' | 'deadline' | 'unreachable' | 'aborted';
+export type FailReason = 'status' | 'exhausted' | 'deadline' | 'unreachable' | 'aborted' | 'split' | 'outage';
+
+/** Refusals that mean "the host is away" once the environment has answered: an outage, not a wrong URL. */
+const OUTAGE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
 
 export type RetryDecision =
     | { action: 'accept' }
@@ -77,7 +92,7 @@ export function classifyAttempt(
 ): NotAccepted;
 export function classifyAttempt(outcome: AttemptOutcome, state: RetryState, context: RetryContext): RetryDecision;
 export function classifyAttempt(outcome: AttemptOutcome, state: RetryState, context: RetryContext): RetryDecision {
-    const attempt = state.throttles + state.transientFailures + 1;
+    const attempt = attemptNumber(state);
     if ('failure' in outcome) return classifyFailure(outcome.failure, state, context, attempt);
     const { response } = outcome;
     const status = response.status;
@@ -99,12 +114,19 @@ export function classifyAttempt(outcome: AttemptOutcome, state: RetryState, cont
         return pastDeadline(delayMs, error, context, 'still throttled') ?? retry('throttled', delayMs, error);
     }
     if (status === 401 && context.canRefreshToken && !state.tokenRefreshed) return retry('token-rejected', 0, error);
-    if (isTransientStatus(status)) {
-        const retryAfterMs =
-            status === 503 ? parseRetryAfter(response.header('retry-after'), context.now()) : undefined;
-        return transient(error, state, context, retryAfterMs);
+    if (!isTransientStatus(status)) return { action: 'fail', because: 'status', error };
+    const sql = sqlFaultOf(error.code, error.serviceMessage);
+    // The service's advice for a SQL timeout is a smaller batch; the same batch again would likely time out again.
+    // Only the service's own 500 says it rolled back: a gateway's 504 may hide a commit, so it is sent again as it is.
+    if (sql === 'sqlTimeout' && status === 500 && context.splitOnSqlTimeout) {
+        return { action: 'fail', because: 'split', error };
     }
-    return { action: 'fail', because: 'status', error };
+    if (sql === 'deadlock') return transient(error, state, context, 'deadlock');
+    if (status === 503) {
+        const retryAfterMs = parseRetryAfter(response.header('retry-after'), context.now());
+        return outage(error, state, context, retryAfterMs, `${status} ${error.serviceMessage}`);
+    }
+    return transient(error, state, context);
 }
 
 function classifyFailure(
@@ -131,8 +153,14 @@ function classifyFailure(
                 ? `cannot reach ${context.origin} (${detail}); check the environment URL and the network`
                 : `${failure.kind === 'timeout' ? 'timed out' : 'connection failed'} (${detail})`,
     });
-    if (failure.kind === 'unreachable') return { action: 'fail', because: 'unreachable', error };
-    return transient(error, state, context, undefined);
+    if (failure.kind === 'unreachable') {
+        // A host that answered before and refuses now is away; one that never answered is more likely misnamed.
+        if (context.outage?.answeredBefore && OUTAGE_CODES.has(failure.code ?? '')) {
+            return outage(error, state, context, undefined, detail);
+        }
+        return { action: 'fail', because: 'unreachable', error };
+    }
+    return transient(error, state, context);
 }
 
 /** A transient failure: backoff, unless the attempts are used up or the wait passes the deadline. */
@@ -140,7 +168,7 @@ function transient(
     error: DataverseError,
     state: RetryState,
     context: RetryContext,
-    retryAfterMs: number | undefined,
+    reason: 'transient' | 'deadlock' = 'transient',
 ): NotAccepted {
     const failures = state.transientFailures + 1;
     if (failures >= context.retry.maxTransientAttempts) {
@@ -155,8 +183,55 @@ function transient(
             }),
         };
     }
-    const delayMs = retryAfterMs ?? backoffDelay(failures, context.retry, context.random);
-    return pastDeadline(delayMs, error, context, 'still failing') ?? retry('transient', delayMs, error);
+    const delayMs = backoffDelay(failures, context.retry, context.random);
+    return pastDeadline(delayMs, error, context, 'still failing') ?? retry(reason, delayMs, error);
+}
+
+/**
+ * The environment is away: wait (Retry-After, else backoff) while its outage is younger than the budget, the last
+ * wait ending when the budget does; then an `outage` error saying how long it lasted. `last` names the last failure.
+ */
+function outage(
+    error: DataverseError,
+    state: RetryState,
+    context: RetryContext,
+    retryAfterMs: number | undefined,
+    last: string,
+): NotAccepted {
+    const now = context.now();
+    const elapsed = now - (context.outage?.since ?? now);
+    const budget = context.retry.outageBudgetMs;
+    if (elapsed >= budget) {
+        return {
+            action: 'fail',
+            because: 'outage',
+            error: new DataverseError({
+                ...errorInit(error),
+                kind: 'outage',
+                cause: error,
+                message:
+                    `the environment ${context.origin} has been unavailable for ${duration(elapsed)} (last: ${last}), ` +
+                    `longer than the outage budget of ${duration(budget)} (options.outageBudgetSeconds); ` +
+                    'start the run again once the environment answers',
+            }),
+        };
+    }
+    const step = retryAfterMs ?? backoffDelay((state.outages ?? 0) + 1, context.retry, context.random);
+    const delayMs = Math.min(step, budget - elapsed);
+    return pastDeadline(delayMs, error, context, 'still unavailable') ?? retry('outage', delayMs, error);
+}
+
+/** `1.5 s`, `42 s`, `10 min 3 s`: how long an outage lasted, for messages. */
+function duration(ms: number): string {
+    const seconds = ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000);
+    if (seconds < 120) return `${seconds} s`;
+    const rest = seconds % 60;
+    return `${Math.floor(seconds / 60)} min${rest > 0 ? ` ${rest} s` : ''}`;
+}
+
+/** The number of the attempt being judged (1 = the first). */
+export function attemptNumber(state: RetryState): number {
+    return state.throttles + state.transientFailures + (state.outages ?? 0) + 1;
 }
 
 function retry(reason: RetryReason, delayMs: number, error: DataverseError): NotAccepted {

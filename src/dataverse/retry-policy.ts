@@ -14,6 +14,16 @@ export interface RetryOptions {
     throttleFallbackMs: number;
     /** Timeout of one attempt, headers and body included (the MS sample uses 2 minutes). */
     attemptTimeoutMs: number;
+    /**
+     * How long an environment that answered before may refuse connections or answer 503 before requests fail with an
+     * `outage` error (spec options.outageBudgetSeconds). Counted from the first refusal of the outage, for every
+     * request to the environment at once; such waits do not use up maxTransientAttempts.
+     */
+    outageBudgetMs: number;
+    /** Timeout of one token request to the identity provider. */
+    tokenTimeoutMs: number;
+    /** Token requests before the failure is final (transient failures only: timeouts, 5xx, broken connections). */
+    tokenAttempts: number;
 }
 
 export const DEFAULT_RETRY_OPTIONS: RetryOptions = Object.freeze({
@@ -22,6 +32,9 @@ export const DEFAULT_RETRY_OPTIONS: RetryOptions = Object.freeze({
     maxDelayMs: 30_000,
     throttleFallbackMs: 5000,
     attemptTimeoutMs: 120_000,
+    outageBudgetMs: 600_000,
+    tokenTimeoutMs: 30_000,
+    tokenAttempts: 3,
 });
 
 /**

@@ -3,12 +3,13 @@
  * core-rest-pipeline's token cycler (refresh inside the last `refreshWindowMs`, one refresh in
  * flight shared by all callers, keep using a still-valid token if a background refresh fails).
  * Our own because the pipeline's bearer policy refuses plain-http URLs, and the loopback
- * simulator with strict auth is plain http.
+ * simulator with strict auth is plain http. Each fetch is bounded in time (token-request.ts).
  */
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { DataverseError, redactSecrets } from './errors.js';
+import { DEFAULT_RETRY_OPTIONS } from './retry-policy.js';
+import { requestToken, type TokenRequestOptions } from './token-request.js';
 
-export interface TokenCacheOptions {
+export interface TokenCacheOptions extends Partial<TokenRequestOptions> {
     /** Refresh when fewer than this many ms remain. Default 2 minutes. */
     refreshWindowMs?: number;
     now?: () => number;
@@ -19,6 +20,7 @@ export class AccessTokenCache {
     private refreshing: Promise<AccessToken> | undefined;
     private readonly refreshWindowMs: number;
     private readonly now: () => number;
+    private readonly request: TokenRequestOptions;
 
     constructor(
         private readonly credential: TokenCredential,
@@ -27,6 +29,13 @@ export class AccessTokenCache {
     ) {
         this.refreshWindowMs = options.refreshWindowMs ?? 120_000;
         this.now = options.now ?? Date.now;
+        this.request = {
+            timeoutMs: options.timeoutMs ?? DEFAULT_RETRY_OPTIONS.tokenTimeoutMs,
+            attempts: options.attempts ?? DEFAULT_RETRY_OPTIONS.tokenAttempts,
+            baseDelayMs: options.baseDelayMs ?? DEFAULT_RETRY_OPTIONS.baseDelayMs,
+            maxDelayMs: options.maxDelayMs ?? DEFAULT_RETRY_OPTIONS.maxDelayMs,
+            random: options.random,
+        };
     }
 
     /** A token valid for at least a little longer; fetches or refreshes as needed. */
@@ -62,29 +71,7 @@ export class AccessTokenCache {
     }
 
     private async fetch(): Promise<AccessToken> {
-        let token: AccessToken | null;
-        try {
-            token = await this.credential.getToken(this.scope);
-        } catch (error) {
-            const detail = error instanceof Error ? error.message : String(error);
-            throw new DataverseError({
-                kind: 'auth',
-                status: 0,
-                method: 'TOKEN',
-                path: this.scope,
-                message: `could not get an access token for scope ${this.scope}: ${redactSecrets(detail)}`,
-                cause: error,
-            });
-        }
-        if (!token) {
-            throw new DataverseError({
-                kind: 'auth',
-                status: 0,
-                method: 'TOKEN',
-                path: this.scope,
-                message: `the credential returned no access token for scope ${this.scope}`,
-            });
-        }
+        const token = await requestToken(this.credential, this.scope, this.request);
         this.token = token;
         return token;
     }

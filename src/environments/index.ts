@@ -45,6 +45,7 @@ export function createConnector(env: NodeJS.ProcessEnv, userAgent: string): Conn
             spec.target,
             spec.options.maxConcurrency,
             spec.options.writeBatchSize,
+            spec.options.outageBudgetSeconds,
         ]);
         let pair = clients.get(key);
         if (!pair) {
@@ -60,6 +61,7 @@ export function createEnvironmentClients(spec: MigrationSpec, options: Environme
     const common = {
         maxConcurrency: spec.options.maxConcurrency,
         writeBatchSize: spec.options.writeBatchSize,
+        retry: { outageBudgetMs: spec.options.outageBudgetSeconds * 1000 },
         userAgent: options.userAgent,
         env: options.env,
         ...(options.signal ? { signal: options.signal } : {}),
@@ -70,7 +72,10 @@ export function createEnvironmentClients(spec: MigrationSpec, options: Environme
             return createDataverseClient({ url: env.url, credential: env.credential, ...common });
         } catch (error) {
             if (!(error instanceof CredentialConfigError)) throw error;
-            problems.push({ path: `${side}.credential`, message: error.message });
+            problems.push({
+                path: `${side}.credential${error.field !== undefined ? `.${error.field}` : ''}`,
+                message: error.message,
+            });
             return undefined;
         }
     };

@@ -2,13 +2,15 @@
  * One tick of the refresh timer: every stored spec with a schedule that was due since the last tick starts as an
  * incremental run. A spec whose last run is still going is skipped (one run per spec at a time), and so is one
  * whose lease another tick holds; both are logged. Ticks that were missed (the host was down) are caught up once,
- * with the latest occurrence, never once per missed occurrence.
+ * with the latest occurrence, never once per missed occurrence. Each tick logs one line for itself and one for each
+ * due spec, saying what became of it.
  */
 import { redactSecrets } from '../dataverse/errors.js';
 import { dueOccurrence, previousOccurrence, type Schedule } from './ncrontab.js';
 import { startSpecRun, type SpecRunDeps, type SpecRunOutcome } from './spec-runs.js';
 import { refreshSpecStatus } from './spec-status.js';
 import { scheduledRunId } from '../host/start-run.js';
+import type { Log, LogLevel } from '../util/log.js';
 
 /** The tick covers occurrences after `from`, up to and including `to`. */
 export interface TickWindow {
@@ -16,10 +18,8 @@ export interface TickWindow {
     to: Date;
 }
 
-export type TickLog = (level: 'info' | 'warn' | 'error', message: string) => void;
-
 export interface TickDeps extends SpecRunDeps {
-    log: TickLog;
+    log: Log;
 }
 
 export interface TickEntry {
@@ -46,7 +46,7 @@ export function tickWindow(tick: Schedule | string, now: Date, lastRun?: Date): 
     return { from, to };
 }
 
-function describe(entry: TickEntry): { level: 'info' | 'warn' | 'error'; message: string } {
+function describe(entry: TickEntry): { level: LogLevel; message: string } {
     const at = `spec '${entry.spec}' (due ${entry.occurrence})`;
     const o = entry.outcome;
     switch (o.kind) {
@@ -61,6 +61,8 @@ function describe(entry: TickEntry): { level: 'info' | 'warn' | 'error'; message
             return { level: 'info', message: `${at}: skipped, run ${o.runId} of this occurrence was started already` };
         case 'busy':
             return { level: 'warn', message: `${at}: skipped, another tick or start holds the spec's lease` };
+        case 'target-busy':
+            return { level: 'warn', message: `${at}: skipped, ${o.message}` };
         case 'not-found':
             return { level: 'info', message: `${at}: skipped, the spec was deleted` };
         case 'invalid':
@@ -103,6 +105,11 @@ export async function runTick(deps: TickDeps, window: TickWindow): Promise<TickR
         }),
     );
     report.due.sort((a, b) => (a.spec < b.spec ? -1 : a.spec > b.spec ? 1 : 0));
+    const scheduled = stored.filter((s) => s.meta.schedule !== undefined).length;
+    deps.log(
+        'info',
+        `refresh tick ${report.window.to}: ${scheduled} of ${stored.length} stored specs on a schedule, ${report.due.length} due`,
+    );
     for (const entry of report.due) {
         const { level, message } = describe(entry);
         deps.log(level, message);

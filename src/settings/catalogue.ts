@@ -270,6 +270,21 @@ const cli = {
         local: { need: 'optional' },
         parse: text,
     }),
+    DEBUG: entry({
+        description:
+            'Names whose debug output to show (as the `debug` package reads it): `dataverse-migrate` (or `*`) makes the command line print the stack trace of an unexpected error, as --debug does.',
+        readBy: 'cli',
+        azure: { need: 'forbidden', because: 'read by the command line only, not by the Functions app' },
+        local: { need: 'optional' },
+        parse: text,
+    }),
+    NO_COLOR: entry({
+        description: "Any non-empty value keeps colour out of the command line's output (no-color.org).",
+        readBy: 'cli',
+        azure: { need: 'forbidden', because: 'read by the command line only, not by the Functions app' },
+        local: { need: 'optional' },
+        parse: text,
+    }),
 } as const;
 
 export const SETTINGS = { ...hostStorage, ...hostIdentity, ...durable, ...runStore, ...app, ...cli } as const;

@@ -18,6 +18,11 @@ export const SPEC_DEFAULTS = {
     deleteMissing: false,
     /** deleteMissing refuses to delete more than this share of a target table's rows in one run. */
     maxDeleteShare: 0.1,
+    /**
+     * Seconds an environment may refuse connections or answer 503 before its requests fail (the run then fails, no row
+     * counted failed); every request to it waits with backoff meanwhile.
+     */
+    outageBudgetSeconds: 600,
 } as const;
 
 /** Natural keys used to match reference (not copied) tables in the target, in order of preference. */

@@ -25,6 +25,17 @@ const settingName = z
     })
     .max(128);
 
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A DNS name of two labels or more (`contoso.onmicrosoft.com`), as Entra ID takes a tenant by its domain. */
+const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;
+
+/** An Entra ID tenant: checked here so a placeholder such as `<tenant id>` is a problem at its path. */
+const tenantId = z
+    .string({ error: 'expected the tenant id' })
+    .refine((value) => GUID.test(value) || DOMAIN.test(value), {
+        error: 'expected the tenant id: a GUID (00000000-0000-0000-0000-000000000000) or a domain name (contoso.onmicrosoft.com)',
+    });
+
 const guidOrDomain = z.string().min(1);
 
 export const credentialSchema = z.discriminatedUnion(
@@ -34,13 +45,13 @@ export const credentialSchema = z.discriminatedUnion(
         z.strictObject({ type: z.literal('managedIdentity'), clientId: guidOrDomain.optional() }),
         z.strictObject({
             type: z.literal('clientSecret'),
-            tenantId: guidOrDomain,
+            tenantId,
             clientId: guidOrDomain,
             secretSetting: settingName,
         }),
         z.strictObject({
             type: z.literal('clientCertificate'),
-            tenantId: guidOrDomain,
+            tenantId,
             clientId: guidOrDomain,
             certificatePathSetting: settingName,
             certificatePasswordSetting: settingName.optional(),
@@ -152,6 +163,12 @@ export const optionsSchema = z
         maxFailureRatio: z.number().min(0).max(1).optional(),
         /** A run stops before deleting when deleteMissing would remove more than this share of a target table. */
         maxDeleteShare: z.number().min(0).max(1).default(SPEC_DEFAULTS.maxDeleteShare),
+        /** How long requests wait out an environment that refuses connections or answers 503, before failing. */
+        outageBudgetSeconds: z
+            .number()
+            .min(0)
+            .max(86_400, { error: 'at most a day (86400 seconds)' })
+            .default(SPEC_DEFAULTS.outageBudgetSeconds),
         schedule: z
             .string()
             .superRefine((value, ctx) => {
@@ -172,6 +189,7 @@ export const optionsSchema = z
         maxConcurrency: SPEC_DEFAULTS.maxConcurrency,
         incremental: SPEC_DEFAULTS.incremental,
         maxDeleteShare: SPEC_DEFAULTS.maxDeleteShare,
+        outageBudgetSeconds: SPEC_DEFAULTS.outageBudgetSeconds,
     });
 
 /** A spec's name: it names the spec's runs, its stored copy and its incremental state. */

@@ -11,7 +11,7 @@ export interface CliResult {
 
 export async function cli(
     argv: string[],
-    options: { cwd?: string; commands?: readonly CommandModule[] } = {},
+    options: { cwd?: string; commands?: readonly CommandModule[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<CliResult> {
     let stdout = '';
     let stderr = '';
@@ -19,7 +19,7 @@ export async function cli(
         stdout: (t) => (stdout += t),
         stderr: (t) => (stderr += t),
         isTty: false,
-        env: { ...process.env },
+        env: { ...process.env, ...options.env },
         cwd: options.cwd ?? process.cwd(),
     };
     const code = await runCli(argv, io, options.commands);

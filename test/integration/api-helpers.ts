@@ -97,7 +97,10 @@ export async function apiHarness(options: HarnessOptions): Promise<Harness> {
         });
         const context = new InvocationContext({
             functionName: route.name,
-            logHandler: (_level, ...args) => logged.push(args.map(String).join(' ')),
+            // Errors and warnings only: runs started are logged too, at information level.
+            logHandler: (level, ...args) => {
+                if (level !== 'information') logged.push(args.map(String).join(' '));
+            },
         });
         const response = new HttpResponse(await handleHttpRequest(route, request, context, deps));
         // Decoded keeping a BOM: response.text() would drop it, and the CSV's BOM is part of the contract.

@@ -119,23 +119,30 @@ describe('the request loop on 429', () => {
 });
 
 describe('the request loop on transient failures', () => {
-    it("waits 503's Retry-After between attempts and gives up after maxTransientAttempts", async () => {
+    it("waits 503's Retry-After for as long as the outage budget lasts, not maxTransientAttempts", async () => {
         sim = await startSimulator({
             schema: 'crm',
             rows: 0,
             faults: { seed: 1, unavailable: { rate: 1, retryAfterSeconds: 2 } },
         });
-        const client = createDataverseClient({ url: sim.url, retry: { maxTransientAttempts: 3 } });
+        const client = createDataverseClient({
+            url: sim.url,
+            retry: { maxTransientAttempts: 2, outageBudgetMs: 5000 },
+        });
         const pending = settle(client.whoAmI());
         expect(await nextWait()).toBe(2000);
         expect(await nextWait()).toBe(4000);
+        // The last wait ends with the budget.
+        expect(await nextWait()).toBe(5000);
         const { error, at } = await pending;
-        expect(at).toBe(4000);
-        expect(error).toMatchObject({ kind: 'transient', status: 503, attempts: 3 });
-        expect((error as Error).message).toContain('gave up after 3 attempts');
+        expect(at).toBe(5000);
+        expect(error).toMatchObject({ kind: 'outage', status: 503, code: '0x80040216', attempts: 4 });
+        expect((error as Error).message).toContain(
+            `the environment ${sim.url} has been unavailable for 5 s (last: 503 The service is temporarily unavailable.`,
+        );
         expect(((error as Error).cause as DataverseError).status).toBe(503);
-        expect(sim.stats().statuses).toEqual({ '503': 3 });
-        expect(client.stats()).toMatchObject({ attempts: 3, transientRetries: 2, failed: 1 });
+        expect(sim.stats().statuses).toEqual({ '503': 4 });
+        expect(client.stats()).toMatchObject({ attempts: 4, transientRetries: 0, outageRetries: 3, failed: 1 });
     });
 
     it('backs off exponentially (capped, jittered) without Retry-After', async () => {

@@ -147,7 +147,7 @@ describe('plan against the crm schema', () => {
     it('a secret setting that is not set is bad input naming the spec path, before anything is sent', async () => {
         const credential = {
             type: 'clientSecret',
-            tenantId: 't',
+            tenantId: 'contoso.onmicrosoft.com',
             clientId: 'c',
             secretSetting: 'DVM_TEST_UNSET_SECRET',
         };

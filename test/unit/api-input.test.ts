@@ -115,7 +115,7 @@ describe('error responses', () => {
             detail: ['Bearer [redacted]'],
         });
         const logged: string[] = [];
-        const response = errorResponse(new Error(`client_secret=hunter2 refused`), (m) => logged.push(m));
+        const response = errorResponse(new Error(`client_secret=hunter2 refused`), (_level, m) => logged.push(m));
         expect(response).toMatchObject({ status: 500, json: { error: 'internal' } });
         expect(JSON.stringify(response)).not.toContain('hunter2');
         expect(logged.join('\n')).not.toContain('hunter2');

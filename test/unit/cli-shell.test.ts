@@ -20,7 +20,12 @@ beforeAll(async () => {
             source: { url: 'http://contoso.crm.dynamics.com' },
             target: {
                 url: 'https://t.crm.dynamics.com',
-                credential: { type: 'clientSecret', tenantId: 't', clientId: 'c', secretSetting: 'abc~def.ghi' },
+                credential: {
+                    type: 'clientSecret',
+                    tenantId: 'contoso.onmicrosoft.com',
+                    clientId: 'c',
+                    secretSetting: 'abc~def.ghi',
+                },
             },
             tables: [{ name: 'account', colums: [] }, { name: 'account' }],
             options: { pageSize: 6000 },

@@ -27,10 +27,13 @@ interface PartAnswer {
     body?: unknown;
 }
 
-/** Answers each `$batch` POST with the next round of part answers; records when each came and how many parts. */
+/**
+ * Answers each `$batch` POST with the next round of part answers (or, for a round that is a number, the whole batch
+ * with that status); records when each came and how many parts.
+ */
 class ScriptedBatchService implements HttpClient {
     readonly received: Array<{ at: number; parts: number; paths: string[] }> = [];
-    constructor(private readonly rounds: Array<(paths: string[]) => PartAnswer[]>) {}
+    constructor(private readonly rounds: Array<((paths: string[]) => PartAnswer[]) | number>) {}
 
     sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
         const body = typeof request.body === 'string' ? request.body : '';
@@ -39,7 +42,14 @@ class ScriptedBatchService implements HttpClient {
         );
         this.received.push({ at: Date.now(), parts: paths.length, paths });
         const round = this.rounds.shift();
-        if (!round) throw new Error('no more rounds scripted');
+        if (round === undefined) throw new Error('no more rounds scripted');
+        if (typeof round === 'number')
+            return Promise.resolve({
+                request,
+                status: round,
+                headers: createHttpHeaders({ 'content-type': 'application/json' }),
+                bodyAsText: JSON.stringify({ error: { code: '0x80040216', message: 'An unexpected error occurred.' } }),
+            });
         return Promise.resolve({
             request,
             status: 200,
@@ -66,6 +76,27 @@ const THROTTLED: PartAnswer = {
     status: 429,
     headers: { 'Retry-After': '3' },
     body: { error: { code: '0x80072321', message: 'Combined execution time of incoming requests exceeded limit' } },
+};
+/** A deadlock victim (Sql Number 1205) and the swallowed-deadlock form, as the service answers them. */
+const DEADLOCK: PartAnswer = {
+    status: 500,
+    body: {
+        error: {
+            code: '0x80044150',
+            message:
+                'Sql error: Generic SQL error. CRM ErrorCode: -2147204784 Sql ErrorCode: -2146232060 Sql Number: 1205',
+        },
+    },
+};
+const TRANSACTION_ABORTED: PartAnswer = {
+    status: 500,
+    body: {
+        error: {
+            code: '0x80040255',
+            message:
+                'The transaction of the SQL command has already been rolled back or committed; this is usually caused by a swallowed SQL deadlock exception.',
+        },
+    },
 };
 const INVALID: PartAnswer = {
     status: 400,
@@ -134,11 +165,48 @@ describe('sendBatch', () => {
             '/api/data/v9.2/accounts(00000000-0000-0000-0000-000000000002)',
         ]);
         expect(at).toBe(3000);
+        // A 503 part is the environment being away: it waits like a throttle, not counted as a transient failure.
         expect(events.map((e) => [e.reason, e.delayMs, e.at])).toEqual([
             ['throttled', 3000, 0],
-            ['transient', 1000, 0],
+            ['outage', 1000, 0],
         ]);
-        expect(http.stats()).toMatchObject({ attempts: 2, succeeded: 2, failed: 0, transientRetries: 1 });
+        expect(http.stats()).toMatchObject({
+            attempts: 2,
+            succeeded: 2,
+            failed: 0,
+            transientRetries: 0,
+            outageRetries: 1,
+        });
+    });
+
+    it('sends deadlocked parts again after a backoff, and lowers the parallelism once per round', async () => {
+        const service = new ScriptedBatchService([
+            () => [{ status: 204 }, DEADLOCK, TRANSACTION_ABORTED],
+            () => [DEADLOCK, { status: 204 }],
+            () => [{ status: 204 }],
+        ]);
+        const { http, events } = setup(service);
+        http.limiter.observeDopHint(8);
+        const { value } = await run(sendBatch(http, requests(3)));
+        expect(value?.map((part) => part.status)).toEqual([204, 204, 204]);
+        expect(events.map((e) => [e.reason, e.delayMs])).toEqual([
+            ['deadlock', 75],
+            ['deadlock', 150],
+        ]);
+        expect(http.stats()).toMatchObject({ transientRetries: 2, deadlockRetries: 2, failed: 0 });
+        expect(http.limiter.stats()).toMatchObject({ contentions: 2, decreases: 2, limit: 2 });
+    });
+
+    it('fails the call, not the rows, when parts answer 503 past the outage budget', async () => {
+        const away = (paths: string[]) => paths.map(() => ({ status: 503, headers: { 'Retry-After': '2' } }));
+        const service = new ScriptedBatchService([away, away, away, away]);
+        const { http } = setup(service, { outageBudgetMs: 5000 });
+        const { error, at } = await run(sendBatch(http, requests(2)));
+        // Rounds at 0, 2 and 4 s; the budget leaves 1 s for the last wait; at 5 s the outage has lasted the budget.
+        expect(service.received.map((r) => r.at)).toEqual([0, 2000, 4000, 5000]);
+        expect(at).toBe(5000);
+        expect(error).toMatchObject({ name: 'DataverseError', kind: 'outage', status: 503 });
+        expect((error as Error).message).toContain(`the environment ${ORIGIN} has been unavailable for 5 s`);
     });
 
     it('returns a part that stays transient after maxTransientAttempts rounds, backing off between rounds', async () => {
@@ -150,6 +218,25 @@ describe('sendBatch', () => {
         // Backoff steps 100, 200 at 3/4 each: rounds at 0, 75 and 225 ms.
         expect(service.received.map((r) => r.at)).toEqual([0, 75, 225]);
         expect(at).toBe(225);
+    });
+
+    it('with atMostOnce, returns parts whose outcome is unknown as they came; throttled and 503 parts go again', async () => {
+        const service = new ScriptedBatchService([
+            () => [{ status: 204 }, { status: 502 }, THROTTLED, { status: 503, headers: { 'Retry-After': '1' } }],
+            () => [{ status: 204 }, { status: 204 }],
+        ]);
+        const { http } = setup(service);
+        const { value } = await run(sendBatch(http, requests(4), { atMostOnce: true }));
+        expect(value?.map((part) => part.status)).toEqual([204, 502, 204, 204]);
+        expect(service.received.map((r) => r.parts)).toEqual([4, 2]);
+    });
+
+    it('with atMostOnce, throws a failure of the whole batch that leaves its outcome unknown, without sending it again', async () => {
+        const service = new ScriptedBatchService([500]);
+        const { http } = setup(service);
+        const { error } = await run(sendBatch(http, requests(2), { atMostOnce: true }));
+        expect(error).toMatchObject({ kind: 'transient', status: 500, method: 'POST', path: '/api/data/v9.2/$batch' });
+        expect(service.received).toHaveLength(1);
     });
 
     it('throws when a throttled part would wait past the run deadline, naming that part', async () => {

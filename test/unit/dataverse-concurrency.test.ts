@@ -69,6 +69,21 @@ describe('AdaptiveLimiter', () => {
         expect(limiter.limit).toBe(1);
     });
 
+    it('lowers the limit on deadlocks once per episode, without pausing anyone', async () => {
+        const limiter = new AdaptiveLimiter({ maxConcurrency: 40 });
+        limiter.observeDopHint(32);
+        const permits = await acquireN(limiter, 6);
+        for (const permit of permits) {
+            permit.release();
+            limiter.onContention(permit);
+        }
+        expect(limiter.stats()).toMatchObject({ limit: 16, contentions: 6, decreases: 1, pausedUntil: 0 });
+        expect(await settlesSoon(limiter.acquire())).toBe(true);
+        // A `$batch` round reports without a permit: it decreases each time.
+        limiter.onContention();
+        expect(limiter.limit).toBe(8);
+    });
+
     it('recovers additively, about one slot per round of successes, up to the ceiling', async () => {
         const limiter = new AdaptiveLimiter({ maxConcurrency: 16 });
         limiter.observeDopHint(16);

@@ -1,7 +1,12 @@
 import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { describe, expect, it } from 'vitest';
-import { createTokenCredential, identityKey, scopeFor } from '../../src/dataverse/credentials.js';
+import {
+    createTokenCredential,
+    CredentialConfigError,
+    identityKey,
+    scopeFor,
+} from '../../src/dataverse/credentials.js';
 import { DataverseError } from '../../src/dataverse/errors.js';
 import { AccessTokenCache } from '../../src/dataverse/token-cache.js';
 
@@ -50,6 +55,21 @@ describe('createTokenCredential', () => {
             ManagedIdentityCredential,
         );
         expect(createTokenCredential({ type: 'none' }, {})).toBeUndefined();
+    });
+
+    it("turns the identity library's refusal of a tenant id into a credential problem naming tenantId", () => {
+        let error: unknown;
+        try {
+            createTokenCredential(
+                { type: 'clientSecret', tenantId: '<tenant id>', clientId: 'c', secretSetting: 'DV_SECRET' },
+                { DV_SECRET: SECRET },
+            );
+        } catch (caught) {
+            error = caught;
+        }
+        expect(error).toBeInstanceOf(CredentialConfigError);
+        expect(error).toMatchObject({ field: 'tenantId', message: expect.stringMatching(/tenant id: give a GUID/) });
+        expect((error as Error).message).not.toContain(SECRET);
     });
 
     it('scopes tokens to the environment root', () => {

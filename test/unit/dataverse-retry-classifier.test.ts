@@ -106,7 +106,8 @@ describe('classifyAttempt: responses', () => {
             classifyAttempt(response(status, headers), fresh({ transientFailures }), context());
         expect(retryOf(at(0)).delayMs).toBe(750);
         expect(retryOf(at(1, 502)).delayMs).toBe(1500);
-        expect(retryOf(at(0, 503, { 'retry-after': '2' }))).toMatchObject({ reason: 'transient', delayMs: 2000 });
+        // A 503 is the environment being away: an outage wait, whatever the transient failures so far.
+        expect(retryOf(at(2, 503, { 'retry-after': '2' }))).toMatchObject({ reason: 'outage', delayMs: 2000 });
         // Retry-After on a 500 is not the service's instruction: plain backoff.
         expect(retryOf(at(0, 500, { 'retry-after': '2' })).delayMs).toBe(750);
         const exhausted = failureOf(at(2, 504));
@@ -202,5 +203,134 @@ describe('classifyAttempt: network failures', () => {
         expect(decision.error.message).toContain('the request was aborted: run budget spent (last failure: 429');
         expect((decision.error.cause as Error).message).toBe('run budget spent');
         expect(classifyAttempt({ failure }, fresh(), context()).error).toMatchObject({ kind: 'aborted', status: 0 });
+    });
+});
+
+const SQL_TIMEOUT_BODY = {
+    error: {
+        code: '0x80044151',
+        message: 'Sql error: SQL timeout expired. CRM ErrorCode: -2147204783 Sql ErrorCode: -2146232060 Sql Number: -2',
+    },
+};
+const DEADLOCK_BODY = {
+    error: {
+        code: '0x80044150',
+        message: 'Sql error: Generic SQL error. CRM ErrorCode: -2147204784 Sql ErrorCode: -2146232060 Sql Number: 1205',
+    },
+};
+const TRANSACTION_ABORTED_BODY = {
+    error: {
+        code: '0x80040255',
+        message:
+            'The transaction of the SQL command has already been rolled back or committed; this is usually caused by a swallowed SQL deadlock exception.',
+    },
+};
+
+describe('classifyAttempt: SQL errors', () => {
+    it('fails a SQL timeout at once when the caller splits the request, else backs it off like a 5xx', () => {
+        const split = failureOf(
+            classifyAttempt(response(500, {}, SQL_TIMEOUT_BODY), fresh(), context({ splitOnSqlTimeout: true })),
+        );
+        expect(split.because).toBe('split');
+        expect(split.error).toMatchObject({ kind: 'transient', status: 500, code: '0x80044151', attempts: 1 });
+        expect(split.error.serviceMessage).toBe(SQL_TIMEOUT_BODY.error.message);
+        expect(retryOf(classifyAttempt(response(500, {}, SQL_TIMEOUT_BODY), fresh(), context()))).toMatchObject({
+            reason: 'transient',
+            delayMs: 750,
+        });
+        // A gateway's 504 may hide a commit: the same body again, never halves.
+        expect(
+            retryOf(classifyAttempt(response(504, {}, SQL_TIMEOUT_BODY), fresh(), context({ splitOnSqlTimeout: true })))
+                .reason,
+        ).toBe('transient');
+    });
+
+    it('retries deadlock victims, in both of the forms the service reports, with jittered backoff', () => {
+        for (const body of [DEADLOCK_BODY, TRANSACTION_ABORTED_BODY]) {
+            expect(retryOf(classifyAttempt(response(500, {}, body), fresh(), context()))).toMatchObject({
+                reason: 'deadlock',
+                delayMs: 750,
+            });
+            const spread = [0, 1].map(
+                (r) => retryOf(classifyAttempt(response(500, {}, body), fresh(), context({ random: () => r }))).delayMs,
+            );
+            expect(spread).toEqual([500, 1000]);
+        }
+        // A generic SQL error without the deadlock number is a plain 5xx.
+        const generic = { error: { code: '0x80044150', message: 'Generic SQL error.' } };
+        expect(retryOf(classifyAttempt(response(500, {}, generic), fresh(), context())).reason).toBe('transient');
+        const exhausted = failureOf(
+            classifyAttempt(response(500, {}, DEADLOCK_BODY), fresh({ transientFailures: 2 }), context()),
+        );
+        expect(exhausted).toMatchObject({ because: 'exhausted', error: { code: '0x80044150', attempts: 3 } });
+        expect(exhausted.error.serviceMessage).toContain('Sql Number: 1205');
+    });
+});
+
+describe('classifyAttempt: outages', () => {
+    const budget = {
+        ...DEFAULT_RETRY_OPTIONS,
+        maxTransientAttempts: 3,
+        baseDelayMs: 1000,
+        maxDelayMs: 8000,
+        outageBudgetMs: 60_000,
+    };
+    const refused = { failure: new NetworkFailure('unreachable', 'ECONNREFUSED', 'connect ECONNREFUSED 10.0.0.1:443') };
+
+    it('waits out refused connections from an environment that answered before, beyond maxTransientAttempts', () => {
+        const decision = retryOf(
+            classifyAttempt(
+                refused,
+                fresh({ transientFailures: 2, outages: 3 }),
+                context({ retry: budget, outage: { since: NOW - 10_000, answeredBefore: true } }),
+            ),
+        );
+        // Backoff step 8000 (capped) at 3/4.
+        expect(decision).toMatchObject({ reason: 'outage', delayMs: 6000 });
+        // Never answered: more likely a wrong URL than an outage.
+        const unknown = classifyAttempt(
+            refused,
+            fresh(),
+            context({ retry: budget, outage: { since: undefined, answeredBefore: false } }),
+        );
+        expect(unknown).toMatchObject({ action: 'fail', because: 'unreachable' });
+    });
+
+    it('shortens the last wait to the end of the budget, then fails with an outage error saying how long', () => {
+        const near = retryOf(
+            classifyAttempt(
+                response(503, { 'retry-after': '30' }),
+                fresh(),
+                context({ retry: budget, outage: { since: NOW - 55_000, answeredBefore: true } }),
+            ),
+        );
+        expect(near).toMatchObject({ reason: 'outage', delayMs: 5000 });
+        const over = failureOf(
+            classifyAttempt(
+                refused,
+                fresh({ outages: 9 }),
+                context({ retry: budget, outage: { since: NOW - 61_000, answeredBefore: true } }),
+            ),
+        );
+        expect(over.because).toBe('outage');
+        expect(over.error).toMatchObject({ kind: 'outage', status: 0 });
+        expect(over.error.isTransient).toBe(true);
+        expect(over.error.message).toContain(
+            'the environment https://contoso.crm.dynamics.com has been unavailable for 61 s (last: ECONNREFUSED: connect ECONNREFUSED 10.0.0.1:443), longer than the outage budget of 60 s',
+        );
+        expect(over.error.message).toContain('start the run again once the environment answers');
+        expect((over.error.cause as DataverseError).kind).toBe('unreachable');
+    });
+
+    it('stops an outage wait that would pass the run deadline', () => {
+        const decision = failureOf(
+            classifyAttempt(
+                response(503, { 'retry-after': '30' }),
+                fresh(),
+                context({ retry: budget, deadline: NOW + 10_000, outage: { since: NOW, answeredBefore: true } }),
+            ),
+        );
+        expect(decision.because).toBe('deadline');
+        expect(decision.error.message).toContain("still unavailable at the run's deadline");
     });
 });

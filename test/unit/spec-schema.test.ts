@@ -6,7 +6,7 @@ const example = JSON.parse(
     readFileSync(new URL('../fixtures/design-example.spec.json', import.meta.url), 'utf8'),
 ) as Record<string, unknown>;
 
-/** A deep copy of the DESIGN example with one change applied. */
+/** A deep copy of the README's spec example with one change applied. */
 function variant(change: (doc: Record<string, any>) => void): unknown {
     const doc = structuredClone(example) as Record<string, any>;
     change(doc);
@@ -20,7 +20,17 @@ function problemsOf(doc: unknown): string[] {
 }
 
 describe('migration spec', () => {
-    it('accepts the DESIGN example and applies defaults', () => {
+    it.each(['72f988bf-86f1-41af-91ab-2d7cd011db47', 'contoso.onmicrosoft.com', 'fabrikam.com'])(
+        'takes %s as a tenant id',
+        (tenantId) => {
+            const doc = variant(
+                (d) => (d.target.credential = { type: 'clientSecret', tenantId, clientId: 'c', secretSetting: 'S' }),
+            );
+            expect(validateSpec(doc).ok).toBe(true);
+        },
+    );
+
+    it('accepts the README spec example and applies defaults', () => {
         const result = validateSpec(example);
         expect(result.ok).toBe(true);
         if (!result.ok) return;
@@ -39,6 +49,7 @@ describe('migration spec', () => {
             maxConcurrency: SPEC_DEFAULTS.maxConcurrency,
             incremental: SPEC_DEFAULTS.incremental,
             maxDeleteShare: SPEC_DEFAULTS.maxDeleteShare,
+            outageBudgetSeconds: SPEC_DEFAULTS.outageBudgetSeconds,
         });
     });
 
@@ -59,7 +70,7 @@ describe('migration spec', () => {
             (d: any) =>
                 (d.source.credential = {
                     type: 'clientSecret',
-                    tenantId: 't',
+                    tenantId: '00000000-0000-0000-0000-00000000000a',
                     clientId: 'c',
                     secretSetting: 'Xy8Q~abc.DEF_ghiJKLmno',
                 }),
@@ -70,7 +81,7 @@ describe('migration spec', () => {
             (d: any) =>
                 (d.source.credential = {
                     type: 'clientSecret',
-                    tenantId: 't',
+                    tenantId: '00000000-0000-0000-0000-00000000000a',
                     clientId: 'c',
                     secretSetting: 'S',
                     clientSecret: 'x',
@@ -83,6 +94,16 @@ describe('migration spec', () => {
             /^options\.pageSize: Dataverse returns at most 5000 rows a page/,
         ],
         ['writeBatchSize 0', (d: any) => (d.options.writeBatchSize = 0), /^options\.writeBatchSize: /],
+        [
+            'an outage budget of two days',
+            (d: any) => (d.options.outageBudgetSeconds = 172_800),
+            /^options\.outageBudgetSeconds: at most a day \(86400 seconds\)/,
+        ],
+        [
+            'a negative outage budget',
+            (d: any) => (d.options.outageBudgetSeconds = -1),
+            /^options\.outageBudgetSeconds: /,
+        ],
         [
             'duplicate table names',
             (d: any) => d.tables.push({ name: 'account' }),
@@ -113,6 +134,28 @@ describe('migration spec', () => {
             'unknown key in a credential',
             (d: any) => (d.source.credential.tenant = 'x'),
             /^source\.credential\.tenant: unknown key/,
+        ],
+        [
+            "the README's placeholder tenant id",
+            (d: any) =>
+                (d.target.credential = {
+                    type: 'clientSecret',
+                    tenantId: '<tenant id>',
+                    clientId: '<app id>',
+                    secretSetting: 'DATAVERSE_TARGET_SECRET',
+                }),
+            /^target\.credential\.tenantId: expected the tenant id: a GUID .* or a domain name/,
+        ],
+        [
+            'a tenant id that is neither a GUID nor a domain name',
+            (d: any) =>
+                (d.source.credential = {
+                    type: 'clientCertificate',
+                    tenantId: 'contoso',
+                    clientId: 'c',
+                    certificatePathSetting: 'CERT',
+                }),
+            /^source\.credential\.tenantId: expected the tenant id/,
         ],
         [
             'unknown key in a table',

@@ -44,7 +44,7 @@ async function main(): Promise<number> {
         if (planned !== 0) return planned;
         const ran = await step(['run', '--spec', specPath, '--log-dir', logDir]);
         const verified = await step(['verify', '--spec', specPath]);
-        io.stderr(`\nRun log: ${logDir} (try: npx dataverse-migrate runs --log-dir ${logDir})\n`);
+        io.stderr(`\nRun log: ${logDir} (try: npx --no-install dataverse-migrate runs --log-dir ${logDir})\n`);
         return ran !== 0 ? ran : verified;
     } finally {
         await Promise.all([source.close(), target.close()]);

@@ -4,6 +4,7 @@ import { failedRowsCsv, readRunFailedRows } from '../../runlog/failed-rows.js';
 import { runPaths } from '../../runlog/layout.js';
 import { defineCommand } from '../command.js';
 import { BadInputError, ExitCode } from '../io.js';
+import { requireRunId } from '../run-id-input.js';
 import { cliStore } from '../store.js';
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value));
@@ -39,7 +40,7 @@ export const logCommand = defineCommand({
             .option('--log-dir <dir>', 'run store folder (default ./.dataverse-migrate)'),
     options: z.object({ errors: z.boolean().optional(), json: z.boolean().optional(), logDir: z.string().optional() }),
     async run(opts, { io, args }) {
-        const runId = args[0] ?? '';
+        const runId = requireRunId(args[0] ?? '', 'runId');
         const { store, root } = cliStore(io, opts.logDir);
         const paths = runPaths(runId);
         if ((await store.readJson(paths.spec)) === undefined) throw new BadInputError([`no run '${runId}' in ${root}`]);

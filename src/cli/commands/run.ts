@@ -10,14 +10,16 @@ import { z } from 'zod';
 import { requestCancel } from '../../run/cancel.js';
 import type { RunSummary } from '../../run/summary.js';
 import { LocalRuns } from '../../host/local-runs.js';
+import { startUnderLease, type TargetBusy } from '../../host/start-run.js';
+import { leaseScope, releaseRunLease, thisProcess } from '../../run/run-lease.js';
 import { runPaths } from '../../runlog/layout.js';
 import { defineCommand } from '../command.js';
-import { BadInputError, ExitCode, type CliIo } from '../io.js';
+import { BadInputError, ExitCode } from '../io.js';
 import { runDryRun } from '../dry-run.js';
 import { runStart } from '../run-start.js';
 import { renderSummary } from '../render.js';
 import { createRunDisplay } from '../run-progress.js';
-import { cliStore } from '../store.js';
+import { writableCliStore } from '../store.js';
 
 const options = z.object({
     spec: z.string().optional(),
@@ -37,7 +39,19 @@ function whoAmI(): string {
     }
 }
 
-function exitCodeOf(summary: RunSummary): ExitCode {
+/** The refusal as `--json` prints it: the same problem the HTTP API answers with 409. */
+function targetBusyJson(busy: TargetBusy) {
+    const { table, heldBy } = busy.conflict;
+    return {
+        error: 'target-busy',
+        message: busy.message,
+        table,
+        heldBy: { ...heldBy.holder, acquiredAt: heldBy.acquiredAt, expiresAt: heldBy.expiresAt },
+    };
+}
+
+/** The exit code of a finished run (exported for the benchmarks' runner, which runs as this command does). */
+export function exitCodeOf(summary: RunSummary): ExitCode {
     if (summary.status === 'succeeded') return ExitCode.Success;
     if (summary.status === 'invalid') return ExitCode.BadInput;
     return ExitCode.Failures;
@@ -47,14 +61,17 @@ interface Interrupts {
     detach(): void;
     /** Resolves once the cancel request or its withdrawal is in the run store. */
     settled(): Promise<void>;
+    /** Ctrl-C was pressed. */
+    interrupted(): boolean;
 }
 
 /**
  * Ctrl-C once: cancel at the next page boundary; twice: stop now and resume later, so the cancel request is
- * withdrawn (the resumed run would otherwise stop at its first page) and the journal keeps what completed.
+ * withdrawn (the resumed run would otherwise stop at its first page) and the journal keeps what completed. The
+ * display says so above its bars, so their next redraw does not overwrite it.
  */
 function onInterrupt(
-    io: CliIo,
+    display: { cancelling(text: string): void; stopping(): void },
     run: { cancel(): Promise<void>; withdraw(): Promise<void>; stop(): Promise<void> },
 ): Interrupts {
     let count = 0;
@@ -62,15 +79,16 @@ function onInterrupt(
     const handler = () => {
         count++;
         if (count === 1) {
-            io.stderr('\nCancelling at the next page boundary (Ctrl-C again to stop now and resume later)...\n');
+            display.cancelling('Cancelling at the next page boundary; Ctrl-C again stops now (resume it later).');
             pending = run.cancel().catch(() => undefined);
         } else {
+            display.stopping();
             void run.stop();
             if (count === 2) pending = pending.then(() => run.withdraw()).catch(() => undefined);
         }
     };
     process.on('SIGINT', handler);
-    return { detach: () => process.off('SIGINT', handler), settled: () => pending };
+    return { detach: () => process.off('SIGINT', handler), settled: () => pending, interrupted: () => count > 0 };
 }
 
 export const runCommand = defineCommand({
@@ -93,7 +111,7 @@ export const runCommand = defineCommand({
             if (opts.resume !== undefined) throw new BadInputError(['--dry-run takes --spec FILE, not --resume']);
             return runDryRun(opts, io);
         }
-        const { store, root } = cliStore(io, opts.logDir);
+        const { store, root } = await writableCliStore(io, opts.logDir);
         const start = await runStart(opts, store, root, io);
         const { runId, specName } = start;
 
@@ -108,15 +126,33 @@ export const runCommand = defineCommand({
         const display = createRunDisplay(io, { json: opts.json === true, throttled: () => runs.throttled() });
         holder.display = display;
         if (!opts.json) io.stderr(`Run ${runId} (${specName}); log in ${root}/runs/${runId}/\n`);
-        const interrupts = onInterrupt(io, {
+        const interrupts = onInterrupt(display, {
             cancel: () => requestCancel(store, runId, { by: `Ctrl-C (${whoAmI()})` }),
             withdraw: () => store.delete(runPaths(runId).cancel),
             stop: () => runs.stop(),
         });
         try {
-            if (start.kind === 'resume') {
-                const continued = await runs.continueRun(runId);
+            // One run per target table: the lease names this process, so it lapses at once if the CLI dies.
+            let continued: Awaited<ReturnType<LocalRuns['continueRun']>> | undefined;
+            const busy = await startUnderLease(
+                store,
+                start.spec,
+                { runId, who: `the CLI (${whoAmI()})`, process: thisProcess() },
+                new Date(),
+                async () => {
+                    if (start.kind === 'resume') continued = await runs.continueRun(runId);
+                    else await runs.start(runId, start.input);
+                },
+            );
+            if (busy) {
+                display.stop();
+                io.stderr(`run ${runId} not started: ${busy.message}\n`);
+                if (opts.json) io.stdout(`${JSON.stringify(targetBusyJson(busy), null, 2)}\n`);
+                return ExitCode.TargetBusy;
+            }
+            if (continued !== undefined) {
                 if (continued.kind === 'finished') {
+                    await releaseRunLease(store, leaseScope(start.spec), runId);
                     display.stop();
                     io.stderr(`run ${runId} has finished (succeeded): nothing to resume\n`);
                     if (continued.summary)
@@ -131,7 +167,7 @@ export const runCommand = defineCommand({
                     io.stderr(
                         `Continuing run ${runId}, which ended ${continued.from}: ${continued.reused} completed activities are reused\n`,
                     );
-            } else await runs.start(runId, start.input);
+            }
             const result = await runs.wait(runId);
             display.stop();
             if (!result.summary) {
@@ -142,10 +178,12 @@ export const runCommand = defineCommand({
                         : `run ${runId} ended ${runtimeStatus}: ${JSON.stringify(output ?? null)}\n`,
                 );
                 io.stderr(`resume it with: dataverse-migrate run --resume ${runId}\n`);
-                return ExitCode.Failures;
+                return interrupts.interrupted() ? ExitCode.Interrupted : ExitCode.Failures;
             }
             if (opts.json) io.stdout(`${JSON.stringify(result.summary, null, 2)}\n`);
             else (result.summary.status === 'invalid' ? io.stderr : io.stdout)(`${renderSummary(result.summary)}\n`);
+            // A run the user stopped exits as an interrupted command does (130), whatever npx or a shell is between.
+            if (interrupts.interrupted() && result.summary.status === 'cancelled') return ExitCode.Interrupted;
             return exitCodeOf(result.summary);
         } finally {
             interrupts.detach();

@@ -2,7 +2,8 @@
  * `dataverse-migrate serve [--port N]`: the Functions app's HTTP API on loopback, over the local durable host and
  * the filesystem run store (`--log-dir`), with stored specs in its `specs/` folder and their schedules ticking, so
  * scripts written against the Azure API run on one machine with no cloud. Runs a previous serve left unfinished
- * resume. Ctrl-C stops it; runs in progress stop at once and resume on the next start.
+ * resume. Ctrl-C stops it; runs in progress stop at once and resume on the next start. Its console (stderr) has one
+ * line per request, run started, run resumed and schedule tick, with what became of each due spec.
  */
 import { z } from 'zod';
 import { createConnector, listenApi, specRunDeps, type ApiDeps } from '../../api/index.js';
@@ -10,8 +11,11 @@ import { LocalRuns } from '../../host/local-runs.js';
 import { runTick, startTicker, type Ticker } from '../../schedule/index.js';
 import { readSetting } from '../../settings/index.js';
 import { defineCommand } from '../command.js';
-import { ExitCode, type CliIo } from '../io.js';
-import { cliSpecStore, cliStore } from '../store.js';
+import { consoleLog } from '../console-log.js';
+import { BadInputError, ExitCode, type CliIo } from '../io.js';
+import { cliSpecStore, writableCliStore } from '../store.js';
+import { errnoCode } from '../../util/fs-errors.js';
+import type { Log } from '../../util/log.js';
 
 const options = z.object({
     port: z.coerce.number().int().min(0).max(65_535),
@@ -29,9 +33,22 @@ export interface ServeHandle {
     stop(): Promise<void>;
 }
 
+/** A port serve cannot listen on is the user's to change: one line naming it and the option (exit 2). */
+function listenProblem(error: unknown, port: number): BadInputError | undefined {
+    const code = errnoCode(error);
+    const hint = 'choose another with --port N (--port 0 picks a free one)';
+    const message =
+        code === 'EADDRINUSE'
+            ? `port ${port} on 127.0.0.1 is already in use by another process: ${hint}`
+            : code === 'EACCES'
+              ? `port ${port} needs privileges this process does not have: ${hint}`
+              : undefined;
+    return message === undefined ? undefined : new BadInputError([message], undefined, { cause: error });
+}
+
 /** Starts the API and, unless disabled, the refresh tick; resolves once it is listening. */
-export async function startServe(io: CliIo, opts: ServeOptions): Promise<ServeHandle> {
-    const { store, root } = cliStore(io, opts.logDir);
+export async function startServe(io: CliIo, opts: ServeOptions, log: Log = consoleLog(io)): Promise<ServeHandle> {
+    const { store, root } = await writableCliStore(io, opts.logDir);
     // One set of clients for the API and every run: one token cache and limiter per environment.
     const connect = createConnector(io.env, 'dataverse-migrate-serve');
     const runs = new LocalRuns({ store, root, env: io.env, connect });
@@ -42,18 +59,21 @@ export async function startServe(io: CliIo, opts: ServeOptions): Promise<ServeHa
         env: io.env,
         connect,
         now: () => new Date(),
+        log,
     };
-    const log = (message: string) => io.stderr(`${message}\n`);
     const resumed = await runs.resumeUnfinished();
-    const server = await listenApi(deps, { port: opts.port, log }).catch(async (error: unknown) => {
+    for (const id of resumed) log('info', `run ${id} resumed (a previous serve left it unfinished)`);
+    const server = await listenApi(deps, { port: opts.port }).catch(async (error: unknown) => {
         await runs.stop();
-        throw error;
+        throw listenProblem(error, opts.port) ?? error;
     });
     let ticker: Ticker | undefined;
     if (opts.schedules) {
         const tickDeps = { ...specRunDeps(deps), log };
         ticker = startTicker(readSetting(io.env, 'REFRESH_TICK_SCHEDULE'), async (window) => {
-            await runTick(tickDeps, window).catch((error: unknown) => log(`refresh tick failed: ${String(error)}`));
+            await runTick(tickDeps, window).catch((error: unknown) =>
+                log('error', `refresh tick failed: ${error instanceof Error ? error.message : String(error)}`),
+            );
         });
     }
     return {
@@ -89,12 +109,12 @@ export const serveCommand = defineCommand({
             .option('--no-schedules', 'do not start stored specs on their schedules'),
     options,
     async run(opts, { io }) {
-        const handle = await startServe(io, opts);
+        const log = consoleLog(io);
+        const handle = await startServe(io, opts, log);
         // One line on stdout, as the simulator prints it: scripts wait for it.
         io.stdout(`listening ${handle.url}\n`);
-        if (handle.resumed.length > 0) io.stderr(`resumed ${handle.resumed.join(', ')}\n`);
         await untilSignal();
-        io.stderr('stopping (runs in progress resume on the next start)...\n');
+        log('info', 'stopping (runs in progress resume on the next start)');
         await handle.stop();
         return ExitCode.Success;
     },

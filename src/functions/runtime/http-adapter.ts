@@ -1,7 +1,7 @@
 /**
  * The Functions side of the HTTP API: an HttpRequest becomes an ApiRequest (the body read under the size limit,
- * from the stream, never more), the API's response becomes an HttpResponseInit. Errors are logged on the
- * invocation (redacted) and answered by the API's error shape.
+ * from the stream, never more), the API's response becomes an HttpResponseInit. Runs started and errors are logged
+ * on the invocation (errors redacted) and errors are answered by the API's error shape.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import {
@@ -12,6 +12,7 @@ import {
     type ApiResponse,
     type ApiRoute,
 } from '../../api/index.js';
+import { invocationLog } from './invocation-log.js';
 
 async function readLimited(request: HttpRequest, maxBytes: number): Promise<string> {
     if (request.body === null) return '';
@@ -59,8 +60,9 @@ export async function handleHttpRequest(
     context: InvocationContext,
     deps: ApiDeps,
 ): Promise<HttpResponseInit> {
-    const response = await handleApi(route, toApiRequest(request), deps, (message) =>
-        context.error(`${route.name}: ${message}`),
-    );
+    const response = await handleApi(route, toApiRequest(request), {
+        ...deps,
+        log: invocationLog(context, route.name),
+    });
     return toHttpResponse(response);
 }

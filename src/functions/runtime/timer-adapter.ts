@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { specRunDeps, type ApiDeps } from '../../api/index.js';
 import { readSetting } from '../../settings/index.js';
 import { runTick, tickWindow, type TickReport } from '../../schedule/index.js';
+import { invocationLog } from './invocation-log.js';
 
 const timerInput = z.object({
     isPastDue: z.boolean().optional(),
@@ -29,16 +30,5 @@ export async function handleRefreshTick(
 ): Promise<TickReport> {
     const tick = readSetting(deps.env, 'REFRESH_TICK_SCHEDULE');
     const window = tickWindow(tick, deps.now(), lastRunOf(timer));
-    return runTick(
-        {
-            ...specRunDeps(deps),
-            log: (level, message) =>
-                level === 'error'
-                    ? context.error(message)
-                    : level === 'warn'
-                      ? context.warn(message)
-                      : context.info(message),
-        },
-        window,
-    );
+    return runTick({ ...specRunDeps(deps), log: invocationLog(context) }, window);
 }

@@ -56,6 +56,12 @@ export const ErrorCodes = {
     InvalidStatusCode: '0x80048408',
     /** A choice value outside its option set. */
     OptionOutOfRange: '0x8004431a',
+    /** unManagedidssqlerror (Web service error codes): "Generic SQL error."; a deadlock names Sql Number 1205. */
+    SqlError: '0x80044150',
+    /** unManagedidssqltimeouterror (Web service error codes): "SQL timeout expired." */
+    SqlTimeout: '0x80044151',
+    /** TransactionAborted (Web service error codes): the transaction a swallowed deadlock rolled back. */
+    TransactionAborted: '0x80040255',
 } as const;
 
 /** A path segment that names no entity set, function or action (case-sensitive), as the article shows it. */

@@ -14,6 +14,7 @@ import { createGate, DATAVERSE_LIMITS } from './gate/index.js';
 import { queryEngine } from './odata/index.js';
 import type { SimStats } from './server/http-server.js';
 import { SimHttpServer } from './server/http-server.js';
+import type { OutageMode, OutageOptions } from './server/outages.js';
 import { SchemaIndex } from './server/schema-index.js';
 import { DataverseService } from './server/service.js';
 import { SimClock } from './server/sim-clock.js';
@@ -72,6 +73,13 @@ export interface Simulator {
      * snapshot ages: 24 hours on, the next call counts again); also `POST /_sim/advance-clock`.
      */
     advanceClock(ms: number): void;
+    /**
+     * An outage until `endOutage()` (or for `seconds`): `'refuse'` closes the port (connections are refused, open ones
+     * cut), `'unavailable'` answers every Web API request 503 with Retry-After. Data, clock and port are kept; also
+     * `POST /_sim/outage`.
+     */
+    beginOutage(mode: OutageMode, options?: OutageOptions): Promise<void>;
+    endOutage(): Promise<void>;
     gate: Gate;
 }
 
@@ -103,6 +111,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         resetStats: () => server.resetStats(),
         dump: (table) => server.dump(table),
         advanceClock: (ms) => clock.advance(ms),
+        beginOutage: (mode, outage) => server.beginOutage(mode, outage),
+        endOutage: () => server.endOutage(),
         gate: server.gate,
     };
 }
@@ -138,6 +148,7 @@ function buildDataset(options: SimulatorOptions): SimDataset {
 
 export type { SimStats, TableStats } from './server/http-server.js';
 export type { RecordCountMode } from './server/record-counts.js';
+export type { OutageMode, OutageOptions } from './server/outages.js';
 export { RECORD_COUNT_SNAPSHOT_MAX_AGE_MS } from './server/record-counts.js';
 export * from './model.js';
 export { SimError, ErrorCodes } from './errors.js';

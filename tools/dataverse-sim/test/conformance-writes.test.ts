@@ -378,6 +378,21 @@ describe('$ref associations (research §2.5)', () => {
         const after = await client.get(`accounts(${account})/accountleads_association?$select=leadid`);
         expect(after.json.value).toEqual([]);
     });
+
+    it('refuses to associate a pair twice with the duplicate key error, and keeps one intersect row', async () => {
+        // Already-associated pair: 0x80040237 "Cannot insert duplicate key" (troubleshoot client-errors page; PPDS
+        // counts it as success). The HTTP status is not documented for $ref; the simulator answers 412 as the status
+        // table lists for DuplicateRecord. Clients must tell the duplicate by its code.
+        const lead = await client.create('leads', { lastname: 'Twice', subject: 'n:n' });
+        const ref = { '@odata.id': `${api}leads(${lead})` };
+        expect((await client.post(`accounts(${account})/accountleads_association/$ref`, ref)).status).toBe(204);
+        const again = await client.post(`accounts(${account})/accountleads_association/$ref`, ref);
+        expectError(again, 412, '0x80040237', 'Cannot insert duplicate key.');
+        const intersect = await client.get(
+            `accountleadscollection?$filter=accountid eq ${account} and leadid eq ${lead}`,
+        );
+        expect(intersect.json.value).toHaveLength(1);
+    });
 });
 
 describe('bulk actions (research §3.2, §9 note 8)', () => {

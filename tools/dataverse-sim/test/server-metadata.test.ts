@@ -165,10 +165,12 @@ describe('simulator endpoints', () => {
         await client.create('accounts', { name: 'Stats' });
         const stats = (await (await fetch(`${sim.url}/_sim/stats`)).json()) as {
             requests: number;
+            methods: Record<string, number>;
             tables: Record<string, { rowsRead: number; rowsWritten: number }>;
             throttled: Record<string, number>;
         };
         expect(stats.requests).toBe(2);
+        expect(stats.methods).toEqual({ GET: 1, POST: 1 });
         expect(stats.tables.account).toMatchObject({ rowsRead: 3, rowsWritten: 1 });
         expect(stats.throttled).toBeDefined();
         const dump = (await (await fetch(`${sim.url}/_sim/dump?table=account`)).json()) as { rows: unknown[] };

@@ -12,6 +12,7 @@
 import { readFileSync } from 'node:fs';
 import type { SimAttribute, SimDataset, SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
 import { isGuid } from '../guid-order.js';
+import { widenText } from './cmt-fields.js';
 import { LoadedRows } from './cmt-rows.js';
 import { readBase64, readBoolean, readDate, readExactNumber, readMultiSelect, readNumber } from './cmt-values.js';
 import {
@@ -25,7 +26,9 @@ import {
     type XmlNode,
 } from './cmt-xml.js';
 import { addIntersectTables, addMissingTargetTables, addSystemTables, SchemaFileError } from './schema-complete.js';
-import { findManyToMany, manyToManyRelationship, systemManyToMany } from './system-relationships.js';
+import { knownTable } from './standard-tables.js';
+import { knownManyToMany } from './standard-relationships.js';
+import { findManyToMany, joins, manyToManyRelationship } from './system-relationships.js';
 import { stderrWarnings, type WarningSink } from './warnings.js';
 
 /** activityparty.participationtypemask of each party list column. */
@@ -135,8 +138,11 @@ class CmtLoader {
         switch (a.type) {
             case 'String':
             case 'Memo':
-            case 'EntityName':
-                return decodeHtmlEntities(raw);
+            case 'EntityName': {
+                const text = decodeHtmlEntities(raw);
+                widenText(a, text.length);
+                return text;
+            }
             case 'Uniqueidentifier':
                 return isGuid(raw) ? raw.toLowerCase() : bad('a GUID');
             case 'Integer':
@@ -249,9 +255,9 @@ class CmtLoader {
         asNodes(asNode(e.m2mrelationships).m2mrelationship).forEach((m, mi) => {
             const at = `entities/entity[${ei}] (${source})/m2mrelationships/m2mrelationship[${mi}]`;
             const relName = attr(m, 'm2mrelationshipname') ?? '';
-            const rel = findManyToMany(this.schema.manyToMany, relName);
             const sourceId = (attr(m, 'sourceid') ?? '').toLowerCase();
             const target = attr(m, 'targetentityname') ?? '';
+            const rel = findManyToMany(this.schema.manyToMany, relName, [source, target]);
             if (!rel) return; // relationships the schema lacks were added before loading (see relationshipsFromData)
             const forward = rel.entity1LogicalName === source;
             const pairs = (out[rel.schemaName] ??= []);
@@ -297,8 +303,14 @@ function relationshipsFromData(schema: SimSchema, entities: XmlNode[], report: R
         for (const m of asNodes(asNode(e.m2mrelationships).m2mrelationship)) {
             const name = attr(m, 'm2mrelationshipname') ?? '';
             const target = attr(m, 'targetentityname') ?? '';
-            if (!name || !target || findManyToMany(schema.manyToMany, name)) continue;
-            const known = systemManyToMany([name], [source, target]);
+            if (!name || !target) continue;
+            const existing = findManyToMany(schema.manyToMany, name, [source, target]);
+            if (
+                existing &&
+                (existing.schemaName.toLowerCase() === name.toLowerCase() || joins(existing, [source, target]))
+            )
+                continue;
+            const known = knownManyToMany([name], [source, target]);
             if (known) {
                 schema.manyToMany.push(known);
                 tables.push(source, target);
@@ -310,7 +322,14 @@ function relationshipsFromData(schema: SimSchema, entities: XmlNode[], report: R
             }
             const sourceTable = schema.tables.find((t) => t.logicalName === source);
             const sourceKey = sourceTable?.primaryIdAttribute ?? `${source}id`;
-            const targetKey = attr(m, 'targetentitynameidfield') ?? `${target}id`;
+            // As m2mTargetEntityPrimaryKey in schemas (schema-cmt.ts), the field can name the source's own key.
+            const given = attr(m, 'targetentitynameidfield')?.toLowerCase();
+            const targetKey =
+                given && !(given === sourceKey && target !== source)
+                    ? given
+                    : (schema.tables.find((t) => t.logicalName === target)?.primaryIdAttribute ??
+                      knownTable(target)?.primaryIdAttribute ??
+                      `${target}id`);
             schema.manyToMany.push(
                 manyToManyRelationship(name, name.toLowerCase(), [source, sourceKey], [target, targetKey]),
             );

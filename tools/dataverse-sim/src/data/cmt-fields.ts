@@ -9,6 +9,13 @@
 import type { SimAttribute } from '../model.js';
 import { ACTIVE_INACTIVE, defaultRelationshipNames, READ_ONLY, standardColumns } from './columns.js';
 
+/** The longest single line of text a Dataverse column holds; CMT files give no length, so `string` columns get it. */
+const SINGLE_LINE_MAX = 4000;
+/** The longest multiple lines of text (Memo) column. */
+const MULTI_LINE_MAX = 1048576;
+/** The longest text column of all (annotation.documentbody, which holds a note's file as base64). */
+const TEXT_MAX = 1073741823;
+
 /** Types CMT itself writes. */
 const CMT_TYPES = new Set([
     'string',
@@ -88,9 +95,9 @@ function attributeFor(f: FieldInput, type: string): SimAttribute | undefined {
     const std = defaultRelationshipNames(f.table);
     switch (type) {
         case 'string':
-            return { logicalName, type: 'String', maxLength: 4000 };
+            return { logicalName, type: 'String', maxLength: SINGLE_LINE_MAX };
         case 'memo':
-            return { logicalName, type: 'Memo', maxLength: 1048576 };
+            return { logicalName, type: 'Memo', maxLength: MULTI_LINE_MAX };
         case 'guid':
             return { logicalName, type: 'Uniqueidentifier' };
         case 'number':
@@ -153,6 +160,21 @@ function attributeFor(f: FieldInput, type: string): SimAttribute | undefined {
     }
 }
 
+/**
+ * Microsoft's CMT writes `string` for multiple lines of text too (portal web templates, JSON settings, a note's
+ * documentbody in the Education and Field Service packages); a value longer than a single line holds shows that the
+ * column is one: the file's `string` column becomes the smallest text column that holds it. Columns the simulator
+ * knows keep their length.
+ */
+export function widenText(a: SimAttribute, length: number): void {
+    const fileText =
+        (a.type === 'String' && a.maxLength === SINGLE_LINE_MAX) ||
+        (a.type === 'Memo' && a.maxLength === MULTI_LINE_MAX);
+    if (!fileText || length <= (a.maxLength ?? 0)) return;
+    if (length <= MULTI_LINE_MAX) Object.assign(a, { type: 'Memo', maxLength: MULTI_LINE_MAX });
+    else a.maxLength = TEXT_MAX;
+}
+
 /** The attribute for one CMT field, with a warning when its type had to be guessed. */
 export function fieldToAttribute(f: FieldInput, where: string): FieldResult {
     const given = f.type.trim();
@@ -163,7 +185,7 @@ export function fieldToAttribute(f: FieldInput, where: string): FieldResult {
     if (!attribute) {
         // Unknown type (or a lookup without lookupType): the standard column of that name, else a string column.
         const standard = standardColumn(f.table, f.name);
-        attribute = standard ?? { logicalName: f.name, type: 'String', maxLength: 4000 };
+        attribute = standard ?? { logicalName: f.name, type: 'String', maxLength: SINGLE_LINE_MAX };
         const how = standard ? `the standard ${f.name} column (${attribute.type})` : 'a string column';
         warning =
             canonical === 'entityreference'

@@ -7,7 +7,7 @@
  */
 import type { SimAttribute, SimLookupValue, SimRow, SimSchema, SimTable, SimValue } from '../model.js';
 import { isLookupValue } from '../model.js';
-import { isoSeconds } from './cmt-values.js';
+import { readDate } from './cmt-values.js';
 import { asciiSlug, DEFAULT_TRACKING_DAYS, entraObjectId, lookupRef, putter } from './system-rows.js';
 import { standardRoleRows } from './system-roles.js';
 
@@ -63,7 +63,8 @@ export class LoadedRows {
 
     constructor(schema: SimSchema, timestamp: string) {
         this.tables = new Map(schema.tables.map((t) => [t.logicalName, t]));
-        this.created = isoSeconds(Date.parse(timestamp) || Date.UTC(2020, 0, 1));
+        // The export's timestamp, in any form a date value takes (older CMT versions wrote `4/5/2019 8:59:23 AM`).
+        this.created = readDate(timestamp) ?? '2020-01-01T00:00:00Z';
     }
 
     private columnsOf(t: SimTable): TableColumns {

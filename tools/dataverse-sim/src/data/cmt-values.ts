@@ -1,7 +1,9 @@
 /**
  * The value forms CMT data files carry, read into the simulator's stored forms: booleans as `True`/`False` or
  * `1`/`0`, dates with a zone (`2025-06-28T19:06:20.0000000Z`), without one (`2020-04-05T10:27:58`, read as UTC as CMT
- * writes UTC) or in the invariant culture (`06/28/2025 19:06:20`), numbers in the invariant culture with their scale
+ * writes UTC), in the invariant culture (`06/28/2025 19:06:20`) or, as older CMT versions wrote dates and the export's
+ * timestamp, in the en-US culture with a 12-hour clock (`1/29/2014 5:00:00 AM`, the Nonprofit accelerator's
+ * packages; read as UTC too), numbers in the invariant culture with their scale
  * (`4325.0000000000`), multi-select choices as `[-1,1,2,-1]` (or `1,2`), images as base64. Each reader returns
  * undefined for a value it cannot read.
  */
@@ -15,7 +17,14 @@ export function isoSeconds(ms: number): string {
 
 const ISO_NO_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const INVARIANT = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?$/;
+const INVARIANT = /^(\d{1,2})\/(\d{1,2})\/(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?(?: ?([AP]M))?)?$/i;
+
+/** The hour of a 24-hour clock; with AM/PM, 12 AM is 0 and 12 PM is 12. Undefined when out of range. */
+function hour24(hour: number, meridiem: string | undefined): number | undefined {
+    if (meridiem === undefined) return hour <= 23 ? hour : undefined;
+    if (hour < 1 || hour > 12) return undefined;
+    return (hour % 12) + (meridiem.toUpperCase() === 'PM' ? 12 : 0);
+}
 const ZONED = /^\d{4}-\d{2}-\d{2}T[\d:.]+(Z|[+-]\d{2}:?\d{2})$/i;
 
 export function readDate(text: string): string | undefined {
@@ -26,15 +35,9 @@ export function readDate(text: string): string | undefined {
     else if (DATE_ONLY.test(t)) ms = Date.parse(`${t}T00:00:00Z`);
     else {
         const m = INVARIANT.exec(t);
-        if (m)
-            ms = Date.UTC(
-                Number(m[3]),
-                Number(m[1]) - 1,
-                Number(m[2]),
-                Number(m[4] ?? 0),
-                Number(m[5] ?? 0),
-                Number(m[6] ?? 0),
-            );
+        const hour = m ? hour24(Number(m[4] ?? 0), m[4] === undefined ? undefined : m[7]) : undefined;
+        if (m && hour !== undefined)
+            ms = Date.UTC(Number(m[3]), Number(m[1]) - 1, Number(m[2]), hour, Number(m[5] ?? 0), Number(m[6] ?? 0));
     }
     return Number.isNaN(ms) ? undefined : isoSeconds(ms);
 }

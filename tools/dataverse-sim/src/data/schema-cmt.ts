@@ -13,7 +13,8 @@ import { asNode, asNodes, attr, parseCmtXml, withoutBom, xmlProblem } from './cm
 import { ACTIVE_INACTIVE, primaryIdColumn, standardColumns, str } from './columns.js';
 import { deriveEntitySetName } from './entity-set-name.js';
 import { knownTable } from './standard-tables.js';
-import { manyToManyRelationship, systemManyToMany } from './system-relationships.js';
+import { knownManyToMany } from './standard-relationships.js';
+import { manyToManyRelationship } from './system-relationships.js';
 
 export interface ParsedCmtSchema {
     schema: SimSchema;
@@ -106,6 +107,7 @@ class SchemaReader {
         // A custom table is user- or organization-owned; the file shows which only by its ownership columns.
         const ownershipType: OwnershipType =
             has('ownerid') || fields.some((a) => a.type === 'Owner') ? 'UserOwned' : 'OrganizationOwned';
+        for (const f of fields) if (f.isPrimaryId && f.logicalName !== primaryId) this.notPrimaryKey(f, primaryId, at);
         const id = fields.find((a) => a.logicalName === primaryId);
         if (id) Object.assign(id, { type: 'Uniqueidentifier', isPrimaryId: true, validForUpdate: false });
         else fields.unshift(primaryIdColumn(primaryId));
@@ -139,22 +141,30 @@ class SchemaReader {
         const have = new Set(table.attributes.map((a) => a.logicalName));
         for (const f of fields) {
             if (have.has(f.logicalName)) continue;
-            if (f.isPrimaryId) {
-                this.warnings.push(
-                    `${at}: '${f.logicalName}' is marked primaryKey but the table's key is '${table.primaryIdAttribute}'`,
-                );
-                delete f.isPrimaryId;
-            }
+            if (f.isPrimaryId) this.notPrimaryKey(f, table.primaryIdAttribute, at);
             table.attributes.push(f);
             have.add(f.logicalName);
         }
         return table;
     }
 
+    /**
+     * A field marked primaryKey that is not the table's key becomes an ordinary column. CMT marks the address ids of
+     * account, contact and lead so (address1_addressid, ... in the Microsoft accelerators' exports): a guid column
+     * so marked is that, not a guess; any other type is warned about.
+     */
+    private notPrimaryKey(f: SimAttribute, key: string, at: string): void {
+        if (f.type !== 'Uniqueidentifier')
+            this.warnings.push(`${at}: '${f.logicalName}' is marked primaryKey but the table's key is '${key}'`);
+        delete f.isPrimaryId;
+        if (f.validForCreate !== false) delete f.validForUpdate;
+    }
+
     private primaryId(name: string, e: Record<string, unknown>, fields: SimAttribute[], at: string): string {
         const given = attr(e, 'primaryidfield');
         if (given) return given.toLowerCase();
-        const key = fields.find((a) => a.isPrimaryId);
+        const key =
+            fields.find((a) => a.isPrimaryId && a.logicalName === `${name}id`) ?? fields.find((a) => a.isPrimaryId);
         const chosen = key?.logicalName ?? `${name}id`;
         this.warnings.push(`${at}: no primaryidfield; the primary key is '${chosen}'`);
         return chosen;
@@ -180,9 +190,9 @@ class SchemaReader {
             return;
         }
         const intersect = (attr(r, 'relatedEntityName') ?? schemaName).toLowerCase();
-        const known = systemManyToMany([schemaName, intersect], [table.logicalName, target]);
+        const known = knownManyToMany([schemaName, intersect], [table.logicalName, target]);
         if (known) {
-            // CMT names system relationships by their intersect table; that is its convention, not a guess.
+            // CMT names system and standard relationships by their intersect table; its convention, not a guess.
             if (!this.manyToMany.has(known.schemaName)) this.manyToMany.set(known.schemaName, known);
             this.related.add(target);
             return;
@@ -201,7 +211,7 @@ class SchemaReader {
             this.warnings.push(
                 `${at}: '${schemaName}' says isreflexive="true" but joins ${table.logicalName} and ${target}; read as not reflexive`,
             );
-        const targetKey = (attr(r, 'm2mTargetEntityPrimaryKey') ?? `${target}id`).toLowerCase();
+        const targetKey = this.targetKey(table, target, attr(r, 'm2mTargetEntityPrimaryKey'), at);
         this.manyToMany.set(
             schemaName,
             manyToManyRelationship(
@@ -212,6 +222,26 @@ class SchemaReader {
             ),
         );
         this.related.add(target);
+    }
+
+    /**
+     * The intersect column of the relationship's other table: m2mTargetEntityPrimaryKey. Microsoft's exports sometimes
+     * name this side's own key there instead (`accountleads` of account says `accountid` for lead, in the Nonprofit
+     * and Education accelerators' packages); an intersect table cannot hold one column twice, so the other table's
+     * key is used, with a warning.
+     */
+    private targetKey(table: SimTable, target: string, given: string | undefined, at: string): string {
+        const ownKey = this.tables.get(target)?.primaryIdAttribute ?? knownTable(target)?.primaryIdAttribute;
+        const fallback = ownKey ?? `${target}id`;
+        const key = given?.toLowerCase();
+        if (!key) return fallback;
+        if (target !== table.logicalName && key === table.primaryIdAttribute && key !== fallback) {
+            this.warnings.push(
+                `${at}: m2mTargetEntityPrimaryKey '${given}' is ${table.logicalName}'s own key, not ${target}'s; the intersect column of ${target} is '${fallback}'`,
+            );
+            return fallback;
+        }
+        return key;
     }
 
     result(): ParsedCmtSchema {

@@ -5,6 +5,7 @@
  * (`<name>id`, `name`), as a custom table would be. Full definitions (crm, system tables) come first.
  */
 import type { OwnershipType, SimTable } from '../model.js';
+import { APPOINTMENT_STATES, TASK_STATES } from './activity-states.js';
 import { ACTIVE_INACTIVE, ACTIVITY_STATES, primaryIdColumn, standardColumns, str, type StateModel } from './columns.js';
 import { crmSchema } from './crm-schema.js';
 import { deriveEntitySetName } from './entity-set-name.js';
@@ -26,12 +27,12 @@ const org = (id: string, name: string, otc: number, state?: StateModel): Standar
     state
         ? { id, name, ownership: 'OrganizationOwned', otc, state }
         : { id, name, ownership: 'OrganizationOwned', otc };
-const activity = (otc: number): StandardTable => ({
+const activity = (otc: number, state: StateModel = ACTIVITY_STATES): StandardTable => ({
     id: 'activityid',
     name: 'subject',
     ownership: 'UserOwned',
     otc,
-    state: ACTIVITY_STATES,
+    state,
     activity: true,
 });
 
@@ -65,7 +66,7 @@ const STANDARD: Record<string, StandardTable> = {
     connection: user('connectionid', 'name', 3234),
     goal: user('goalid', 'title', 9600),
     activitypointer: activity(4200),
-    appointment: activity(4201),
+    appointment: activity(4201, APPOINTMENT_STATES),
     email: activity(4202),
     fax: activity(4204),
     incidentresolution: activity(4206),
@@ -73,11 +74,11 @@ const STANDARD: Record<string, StandardTable> = {
     orderclose: activity(4209),
     phonecall: activity(4210),
     quoteclose: activity(4211),
-    task: activity(4212),
+    task: activity(4212, TASK_STATES),
     serviceappointment: activity(4214),
     campaignresponse: activity(4401),
     campaignactivity: activity(4402),
-    recurringappointmentmaster: activity(4251),
+    recurringappointmentmaster: activity(4251, APPOINTMENT_STATES),
     socialactivity: activity(4216),
 };
 

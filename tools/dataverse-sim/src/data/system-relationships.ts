@@ -30,7 +30,7 @@ export function manyToManyRelationship(
     };
 }
 
-const SYSTEM_MANY_TO_MANY: readonly SimManyToMany[] = [
+export const SYSTEM_MANY_TO_MANY: readonly SimManyToMany[] = [
     manyToManyRelationship(
         'systemuserroles_association',
         'systemuserroles',
@@ -51,24 +51,26 @@ export function systemRelationships(): SimManyToMany[] {
     return SYSTEM_MANY_TO_MANY.map((m) => ({ ...m }));
 }
 
-/** A relationship of the list by schema name or, as CMT files name them, by intersect table (case-insensitive). */
-export function findManyToMany(list: readonly SimManyToMany[], name: string): SimManyToMany | undefined {
+/**
+ * A relationship of the list by schema name or, as CMT files name them, by intersect table (case-insensitive). An
+ * intersect table can serve several relationships (campaignitem): given the two tables, the one that joins them.
+ */
+export function findManyToMany(
+    list: readonly SimManyToMany[],
+    name: string,
+    tables?: readonly [string, string],
+): SimManyToMany | undefined {
     const lower = name.toLowerCase();
-    return (
-        list.find((m) => m.schemaName.toLowerCase() === lower) ??
-        list.find((m) => m.intersectEntityName.toLowerCase() === lower)
-    );
+    const bySchema = list.find((m) => m.schemaName.toLowerCase() === lower);
+    if (bySchema) return bySchema;
+    const byIntersect = list.filter((m) => m.intersectEntityName.toLowerCase() === lower);
+    return (tables && byIntersect.find((m) => joins(m, tables))) ?? byIntersect[0];
 }
 
-/** The system relationship a file's name stands for, joining these two tables (in either order); a fresh copy. */
-export function systemManyToMany(
-    names: readonly string[],
-    tables: readonly [string, string],
-): SimManyToMany | undefined {
-    for (const name of names) {
-        const known = findManyToMany(SYSTEM_MANY_TO_MANY, name);
-        const ends = known && [known.entity1LogicalName, known.entity2LogicalName].sort().join('|');
-        if (known && ends === [...tables].sort().join('|')) return { ...known };
-    }
-    return undefined;
+/** Whether a relationship joins these two tables, in either order. */
+export function joins(m: SimManyToMany, [a, b]: readonly [string, string]): boolean {
+    return (
+        (m.entity1LogicalName === a && m.entity2LogicalName === b) ||
+        (m.entity1LogicalName === b && m.entity2LogicalName === a)
+    );
 }

@@ -7,6 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { SimError } from '../errors.js';
 import { authenticate } from './auth.js';
 import { computeCeiling, type Ceiling } from './ceiling.js';
+import { DatabaseFaults, type DatabaseFaultKind, type WriteFootprint } from './database-faults.js';
 import type { FaultsConfig } from './faults-config.js';
 import { FaultInjector, faultError, faultStatsKey, type FaultDecision, type FaultStatsKey } from './faults.js';
 import { Limiter } from './limiter.js';
@@ -19,6 +20,7 @@ export type { FaultsConfig } from './faults-config.js';
 export type { Clock } from './sim-time.js';
 export type { BindingLimit, Ceiling } from './ceiling.js';
 export type { LimitKind } from './throttle-errors.js';
+export type { DatabaseFaultKind, WriteFootprint } from './database-faults.js';
 export {
     DATAVERSE_LIMITS,
     limitsConfigSchema,
@@ -64,7 +66,9 @@ export interface GateStats {
     /** 401 answers (strict auth). */
     unauthorized: number;
     throttled: Record<LimitKind, number>;
-    faults: Record<FaultStatsKey, number>;
+    faults: Record<FaultStatsKey | DatabaseFaultKind, number>;
+    /** 503 answers of an outage (`beginOutage`), not counted as requests' faults. */
+    outage: number;
     requestsPerUser: Record<string, number>;
     /** Modeled (simulated) server execution time of all admitted requests, ms. */
     totalExecutionMs: number;
@@ -77,8 +81,16 @@ export type EnterResult = { ok: true; ctx: GateContext } | { ok: false; error: S
 export interface Gate {
     /** First thing per HTTP request ($batch counts as one). Auth, 429 limits, injected pre-work faults. */
     enter(req: IncomingMessage): EnterResult;
+    /**
+     * The handler is about to write `write.rows` rows of `write.table` in one transaction: the SQL error that rolls
+     * it back (the handler answers it and writes nothing), or undefined. At most one per request.
+     */
+    write(ctx: GateContext, write: WriteFootprint): SimError | undefined;
     /** After the handler did the work, before the response is written. */
     leave(ctx: GateContext, work: { rowsRead: number; rowsWritten: number; status: number }): GateExit;
+    /** Until `endOutage`, every request is answered 503 with `Retry-After` before anything else (the data is kept). */
+    beginOutage(retryAfterSeconds: number): void;
+    endOutage(): void;
     stats(): GateStats;
     /** The throughput ceiling implied by the config (rows written per real second, one user), for benchmarks. */
     ceiling(writeBatchSize: number): Ceiling;
@@ -86,6 +98,8 @@ export interface Gate {
 
 interface Pending {
     fault: FaultDecision | undefined;
+    /** A database fault rolled back one of its writes: the request draws no other. */
+    databaseFault: boolean;
     left: boolean;
 }
 
@@ -97,6 +111,8 @@ export function createGate(options: GateOptions): Gate {
     const limits = options.limits;
     const limiter = limits === 'none' ? undefined : new Limiter(limits);
     const faults = options.faults ? new FaultInjector(options.faults) : undefined;
+    const database = new DatabaseFaults(options.faults ?? { seed: 0 }, () => time.realNow());
+    let outageRetryAfterSeconds: number | undefined;
     const dopHint = String(limits === 'none' ? DEFAULT_DOP_HINT : limits.dopHint);
     const pending = new WeakMap<GateContext, Pending>();
 
@@ -105,7 +121,16 @@ export function createGate(options: GateOptions): Gate {
         admitted: 0,
         unauthorized: 0,
         throttled: { requests: 0, executionTime: 0, concurrency: 0 },
-        faults: { serverErrorBeforeWork: 0, serverErrorAfterWork: 0, unavailable: 0, reset: 0, slow: 0 },
+        faults: {
+            serverErrorBeforeWork: 0,
+            serverErrorAfterWork: 0,
+            unavailable: 0,
+            reset: 0,
+            slow: 0,
+            sqlTimeout: 0,
+            deadlock: 0,
+        },
+        outage: 0,
         requestsPerUser: {},
         totalExecutionMs: 0,
         rowsRead: 0,
@@ -129,6 +154,13 @@ export function createGate(options: GateOptions): Gate {
 
     function enter(req: IncomingMessage): EnterResult {
         stats.requests++;
+        if (outageRetryAfterSeconds !== undefined) {
+            // The environment is away: the front door answers before auth, limits or work.
+            stats.outage++;
+            const retryAfter = time.retryAfter(outageRetryAfterSeconds * 1000).header;
+            const headers = { 'x-ms-dop-hint': dopHint, 'Retry-After': retryAfter };
+            return { ok: false, error: faultError(503, headers), delayMs: latencyMs };
+        }
         const auth = authenticate(req.headers, options.auth, envOrigin, time.realNow());
         if (!auth.ok) {
             stats.unauthorized++;
@@ -163,8 +195,19 @@ export function createGate(options: GateOptions): Gate {
         limiter?.admit(user, now);
         stats.admitted++;
         const ctx: GateContext = { user };
-        pending.set(ctx, { fault, left: false });
+        pending.set(ctx, { fault, databaseFault: false, left: false });
         return { ok: true, ctx };
+    }
+
+    function write(ctx: GateContext, footprint: WriteFootprint): SimError | undefined {
+        const p = pending.get(ctx);
+        if (!p || p.left) throw new Error('gate.write: the request did not enter this gate, or has left it');
+        const drawn = database.write(ctx, footprint, p.fault === undefined && !p.databaseFault);
+        if (!drawn) return undefined;
+        p.databaseFault = true;
+        stats.faults[drawn.kind]++;
+        Object.assign(drawn.error.headers, baseHeaders(ctx.user, time.now()));
+        return drawn.error;
     }
 
     function leave(ctx: GateContext, work: { rowsRead: number; rowsWritten: number; status: number }): GateExit {
@@ -183,6 +226,10 @@ export function createGate(options: GateOptions): Gate {
         const delayMs = time.toRealMs(serverMs) + latencyMs;
         const headers = baseHeaders(ctx.user, now);
         const fault = p.fault;
+        // A write holds its table until its response is due (a reset answers at once).
+        const due =
+            time.realNow() + (fault?.kind === 'reset' ? 0 : delayMs + (fault?.kind === 'slow' ? fault.extraMs : 0));
+        database.release(ctx, due);
         if (!fault) return { kind: 'respond', delayMs, headers };
         stats.faults[faultStatsKey(fault)]++;
         switch (fault.kind) {
@@ -199,7 +246,16 @@ export function createGate(options: GateOptions): Gate {
 
     return {
         enter,
+        write,
         leave,
+        beginOutage: (retryAfterSeconds) => {
+            if (!(retryAfterSeconds > 0))
+                throw new Error(`retryAfterSeconds must be positive, got ${retryAfterSeconds}`);
+            outageRetryAfterSeconds = retryAfterSeconds;
+        },
+        endOutage: () => {
+            outageRetryAfterSeconds = undefined;
+        },
         stats: () => structuredClone(stats),
         ceiling: (writeBatchSize) => computeCeiling(limits, time.timeScale, writeBatchSize),
     };

@@ -7,12 +7,14 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { z } from 'zod';
-import type { Gate, GateStats } from '../gate/index.js';
+import type { Gate, GateStats, WriteFootprint } from '../gate/index.js';
 import type { SimRow } from '../model.js';
 import type { SimHeaders, SimRequest, SimResponse } from './http-types.js';
 import { jsonResponse } from './http-types.js';
+import { OutageSwitch, outageRequestSchema, type OutageMode, type OutageOptions } from './outages.js';
 import { errorResponse } from './route-errors.js';
 import type { DataverseService } from './service.js';
+import { directUrlRefusal, LISTENER_MAX_HEADER_SIZE } from './url-limits.js';
 
 export interface TableStats {
     rows: number;
@@ -24,6 +26,8 @@ export interface TableStats {
 
 export interface SimStats {
     requests: number;
+    /** Web API requests by HTTP method (a `$batch` is one POST), so tests can tell reads from writes. */
+    methods: Record<string, number>;
     /** Responses by HTTP status (429s and injected faults included). */
     statuses: Record<string, number>;
     rowsRead: number;
@@ -38,16 +42,24 @@ export class SimHttpServer {
     private readonly server: Server;
     private readonly sockets = new Set<Socket>();
     private requests = 0;
+    private methods: Record<string, number> = {};
     private statuses: Record<string, number> = {};
     private gateBaseline: GateStats | undefined;
     private gateInstance: Gate | undefined;
+    private port = 0;
+    private readonly outages = new OutageSwitch({
+        stopListening: () => this.stopListening(),
+        listenAgain: () => this.listenOn(this.port),
+        beginUnavailable: (retryAfterSeconds) => this.gate.beginOutage(retryAfterSeconds),
+        endUnavailable: () => this.gate.endOutage(),
+    });
 
     /** The gate is made once the port (and so the environment URL, the token audience) is known. */
     constructor(
         private readonly service: DataverseService,
         private readonly makeGate: (envUrl: string) => Gate,
     ) {
-        this.server = createServer((req, res) => {
+        this.server = createServer({ maxHeaderSize: LISTENER_MAX_HEADER_SIZE }, (req, res) => {
             void this.onRequest(req, res);
         });
         this.server.on('connection', (socket) => {
@@ -56,26 +68,46 @@ export class SimHttpServer {
         });
     }
 
-    listen(port: number): Promise<string> {
+    async listen(port: number): Promise<string> {
+        await this.listenOn(port);
+        this.port = (this.server.address() as AddressInfo).port;
+        const url = `http://127.0.0.1:${this.port}`;
+        try {
+            this.gateInstance = this.makeGate(url);
+        } catch (err) {
+            await this.stopListening();
+            throw err instanceof Error ? err : new Error(String(err));
+        }
+        return url;
+    }
+
+    close(): Promise<void> {
+        this.outages.cancel();
+        return this.stopListening();
+    }
+
+    /** Starts an outage of the environment (see outages.ts); its data is kept. */
+    beginOutage(mode: OutageMode, options?: OutageOptions): Promise<void> {
+        return this.outages.begin(mode, options);
+    }
+
+    endOutage(): Promise<void> {
+        return this.outages.end();
+    }
+
+    private listenOn(port: number): Promise<void> {
         return new Promise((resolve, reject) => {
             this.server.once('error', reject);
             this.server.listen(port, '127.0.0.1', () => {
                 this.server.off('error', reject);
-                const address = this.server.address() as AddressInfo;
-                const url = `http://127.0.0.1:${address.port}`;
-                try {
-                    this.gateInstance = this.makeGate(url);
-                } catch (err) {
-                    this.server.close();
-                    reject(err instanceof Error ? err : new Error(String(err)));
-                    return;
-                }
-                resolve(url);
+                resolve();
             });
         });
     }
 
-    close(): Promise<void> {
+    /** Refuses new connections and cuts the open ones; resolves once the listener is closed. */
+    private stopListening(): Promise<void> {
+        if (!this.server.listening) return Promise.resolve();
         return new Promise((resolve) => {
             this.server.close(() => resolve());
             for (const socket of this.sockets) socket.destroy();
@@ -99,6 +131,7 @@ export class SimHttpServer {
         }
         return {
             requests: this.requests,
+            methods: { ...this.methods },
             statuses: { ...this.statuses },
             rowsRead,
             rowsWritten,
@@ -111,6 +144,7 @@ export class SimHttpServer {
 
     resetStats(): void {
         this.requests = 0;
+        this.methods = {};
         this.statuses = {};
         this.gateBaseline = this.gate.stats();
         for (const ts of this.service.store.tables.values()) {
@@ -132,6 +166,10 @@ export class SimHttpServer {
             const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
             if (url.pathname.startsWith('/_sim/')) {
                 const body = await readBody(req);
+                if (url.pathname === '/_sim/outage' && req.method === 'POST') {
+                    await this.outageEndpoint(res, body);
+                    return;
+                }
                 send(res, this.simEndpoint(req.method ?? 'GET', url, body));
                 return;
             }
@@ -144,6 +182,15 @@ export class SimHttpServer {
 
     private async webApi(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
         this.requests++;
+        const method = req.method ?? 'GET';
+        this.methods[method] = (this.methods[method] ?? 0) + 1;
+        // The front end refuses an over-long URL before authentication, limits or the Web API see it.
+        const refused = directUrlRefusal(url.origin, req.url ?? '/');
+        if (refused) {
+            await readBody(req);
+            this.sendCounted(res, refused);
+            return;
+        }
         const entered = this.gate.enter(req);
         if (!entered.ok) {
             await readBody(req); // drain the request before answering, so the client sees the response
@@ -161,7 +208,8 @@ export class SimHttpServer {
             }
             const simReq: SimRequest = { method: req.method ?? 'GET', url, headers, body };
             const caller = this.service.callerFor(entered.ctx.user);
-            response = this.service.handle(simReq, { caller, work });
+            const databaseFault = (write: WriteFootprint) => this.gate.write(entered.ctx, write);
+            response = this.service.handle(simReq, { caller, work, databaseFault });
         } catch (err) {
             response = errorResponse(err);
         }
@@ -201,6 +249,49 @@ export class SimHttpServer {
             return jsonResponse(200, { table, rows: this.dump(table) });
         }
         return jsonResponse(404, { error: { code: 'sim', message: `unknown simulator endpoint ${method} ${path}` } });
+    }
+
+    /**
+     * `POST /_sim/outage`: begins an outage (`{"mode", "seconds"?, "retryAfterSeconds"?}`) or ends one
+     * (`{"end": true}`). Answered before a `refuse` outage closes the port.
+     */
+    private async outageEndpoint(res: ServerResponse, body: string): Promise<void> {
+        const parsed = outageRequestSchema.safeParse(safeJson(body));
+        if (!parsed.success) {
+            send(
+                res,
+                jsonResponse(400, {
+                    error: {
+                        code: 'sim',
+                        message:
+                            'outage: the body must be {"mode":"refuse"|"unavailable","seconds"?:n,"retryAfterSeconds"?:n} or {"end":true}',
+                    },
+                }),
+            );
+            return;
+        }
+        const request = parsed.data;
+        if ('end' in request) {
+            await this.outages.end();
+            send(res, { status: 204, headers: {} });
+            return;
+        }
+        if (this.outages.current) {
+            send(
+                res,
+                jsonResponse(409, {
+                    error: { code: 'sim', message: `an outage (${this.outages.current}) is in progress` },
+                }),
+            );
+            return;
+        }
+        const { mode, ...options } = request;
+        // The answer goes out before a refuse outage cuts this connection too.
+        await new Promise<void>((resolve) => {
+            res.once('finish', resolve);
+            send(res, { status: 202, headers: { Connection: 'close' } });
+        });
+        await this.outages.begin(mode, options);
     }
 
     /** `POST /_sim/advance-clock` with `{ "ms": n }` (or `{ "days": n }`): moves the environment's now forward. */

@@ -7,6 +7,7 @@ import { ErrorCodes, SimError, unknownSegment } from '../errors.js';
 import { isLookupValue } from '../model.js';
 import type { QueryEngine } from '../odata/types.js';
 import { handleBatch } from './batch.js';
+import { bulkActionOf } from './data-bulk.js';
 import type { CallContext, RouteContext } from './call-context.js';
 import { DataRoutes } from './data-routes.js';
 import type { SimRequest, SimResponse } from './http-types.js';
@@ -97,6 +98,11 @@ export class DataverseService {
         }
         const info = this.schema.byEntitySet.get(head.name);
         if (!info) throw unknownSegment(head.name);
+        if (req.method !== 'GET') {
+            // The transaction rolls back before anything is written.
+            const fault = call.databaseFault?.({ table: info.table.logicalName, rows: writeRows(req, segments) });
+            if (fault) throw fault;
+        }
         const ctx: RouteContext = {
             caller: call.caller,
             contentIds: call.contentIds,
@@ -124,5 +130,17 @@ export class DataverseService {
             UserId: caller.userId,
             OrganizationId: org ? (org.organizationid as string) : null,
         });
+    }
+}
+
+/** Rows one write holds in its transaction: a bulk action's Targets, else one. */
+function writeRows(req: SimRequest, segments: ReadonlyArray<{ name: string }>): number {
+    const last = segments[segments.length - 1];
+    if (segments.length !== 2 || !last || !bulkActionOf(last.name)) return 1;
+    try {
+        const targets = (JSON.parse(req.body) as { Targets?: unknown }).Targets;
+        return Array.isArray(targets) ? Math.max(1, targets.length) : 1;
+    } catch {
+        return 1; // the action answers the malformed body itself
     }
 }
