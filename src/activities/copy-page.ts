@@ -20,6 +20,9 @@ import {
     missingKey,
     expectedRow,
     lookupsToCompare,
+    withTargetId,
+    keyLookupValues,
+    unresolvedKey,
     type ExpectedRow,
 } from '../copy/row-plan.js';
 import { writePlannedRows, type PlannedRow } from '../copy/page-writes.js';
@@ -27,6 +30,7 @@ import type { RunContext } from '../run/run-context.js';
 import { RunDocumentError } from '../run/activity-failure.js';
 import { isCancelRequested } from '../run/cancel.js';
 import { closeValues } from '../copy/state-messages.js';
+import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { writeOptions } from '../copy/writes.js';
 import { MissingParents } from './missing-parents.js';
 import { earlierIntent, recordIntent } from './write-intent.js';
@@ -102,22 +106,40 @@ export async function copyPage(
         signal,
     });
     await resolver.prepare(rows, table.columns);
-    const expected: Array<{ source: Row; expected: ExpectedRow }> = [];
+    // A lookup key part is addressed by the target id of the row it points to: read those ids first.
+    await resolver.prepareTargetIds(keyLookupValues(table, rows, resolver));
+    const candidates: Array<{ source: Row; expected: ExpectedRow }> = [];
     for (const row of rows) {
         const missing = missingKey(table, row);
         if (missing) {
             failures.add({ sourceId: String(row[table.source.primaryId]), ...missing });
             continue;
         }
-        expected.push({ source: row, expected: expectedRow(table, row, resolver) });
+        const candidate = expectedRow(table, row, resolver);
+        const unresolved = unresolvedKey(table, candidate);
+        if (unresolved) {
+            failures.add({ sourceId: candidate.sourceId, ...unresolved });
+            continue;
+        }
+        candidates.push({ source: row, expected: candidate });
     }
+    // Two source rows with one key would be one target row: the first is written, the others fail by name.
+    const { kept, duplicates } = splitDuplicateKeys(
+        table,
+        candidates.map((c) => c.expected),
+    );
+    for (const duplicate of duplicates) failures.add(duplicate);
+    const keptRows = new Set(kept);
+    const expected = candidates.filter((c) => keptRows.has(c.expected));
     const targets = await readTargetRows(
         ctx.target,
         table,
         expected.map((e) => e.source),
         input.kind === 'copy' && table.match.kind === 'id' ? range : undefined,
         { signal },
+        expected.map((e) => (e.expected.address.kind === 'key' ? e.expected.address.values : [])),
     );
+    for (const e of expected) withTargetId(table, e.expected, targets.get(addressIdentity(e.expected.address)));
     await resolver.prepareTargetIds(
         lookupsToCompare(
             expected.filter((e) => targets.has(addressIdentity(e.expected.address))).map((e) => e.expected),

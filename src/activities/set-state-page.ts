@@ -7,12 +7,11 @@
  * closed (an order) and an e-mail's sending status are reported and left as they are.
  */
 import type { WriteResult } from '../dataverse/client-types.js';
-import { entityPath } from '../dataverse/odata-url.js';
 import type { TablePlan } from '../plan/types.js';
-import { idFilters, keyColumns, keyFilters } from '../copy/addressing.js';
+import { filterBudget, idFilters, keyColumns, keyFilters } from '../copy/addressing.js';
 import { readFiltered, type ReadOptions } from '../copy/page-read.js';
-import { addressIdentity, targetIdentity } from '../copy/row-plan.js';
 import { writeSettled } from '../copy/settle-writes.js';
+import { addressIdentity, addressPath, targetIdentity } from '../copy/row-plan.js';
 import { needsMessage, stateRequest, type StateTarget } from '../copy/state-messages.js';
 import { statePath, type State, type StatePath } from '../copy/state-machines.js';
 import { reportLeft } from '../run/events.js';
@@ -48,10 +47,12 @@ async function currentStates(
             ? idFilters(
                   table.target.primaryId,
                   items.flatMap((i) => (i.address.kind === 'id' ? [i.address.id] : [])),
+                  filterBudget(select),
               )
             : keyFilters(
                   keys,
                   items.flatMap((i) => (i.address.kind === 'key' ? [i.address.values] : [])),
+                  filterBudget(select),
               );
     const rows = await readFiltered(ctx.target, table.target.entitySetName, select, filters, options);
     const states = new Map<string, { state: number; status: number }>();
@@ -95,10 +96,7 @@ export function setStatePage(
             const targetOf = (item: StateItem): StateTarget => ({
                 table: table.target.logicalName,
                 entitySet: table.target.entitySetName,
-                path:
-                    item.address.kind === 'id'
-                        ? entityPath(table.target.entitySetName, item.address.id)
-                        : item.address.path,
+                path: addressPath(table, item.address),
                 stateColumn: state.targetStateColumn,
                 statusColumn: state.targetStatusColumn,
             });

@@ -7,7 +7,7 @@
  * copy the state (a reopened row would stay open), the row is left as it is and reported once per run.
  */
 import type { DataverseWriteClient, Row, UpsertMultipleOptions } from '../dataverse/client-types.js';
-import { entityPath } from '../dataverse/odata-url.js';
+import { addressPath } from './row-plan.js';
 import type { TablePlan } from '../plan/types.js';
 import type { PlannedRow } from './page-writes.js';
 import { stateRequest } from './state-messages.js';
@@ -79,10 +79,7 @@ export async function openClosedRows(
                 {
                     table: table.target.logicalName,
                     entitySet: table.target.entitySetName,
-                    path:
-                        row.expected.address.kind === 'id'
-                            ? entityPath(table.target.entitySetName, row.expected.address.id)
-                            : row.expected.address.path,
+                    path: addressPath(table, row.expected.address),
                     stateColumn: state.targetStateColumn,
                     statusColumn: state.targetStatusColumn,
                 },

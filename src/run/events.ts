@@ -7,6 +7,7 @@ import { runPaths } from '../runlog/layout.js';
 export type RunEventType =
     | 'run-started'
     | 'planned'
+    | 'table-mode'
     | 'table-listed'
     | 'page'
     | 'phase'

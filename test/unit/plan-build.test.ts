@@ -293,6 +293,58 @@ describe('buildPlan problems', () => {
         );
     });
 
+    it('plans a key with a lookup column for its own rows, and refuses what compares its values across sides', () => {
+        const withLookupKey = () => {
+            const tables = crmTables();
+            tables
+                .find((t) => t.logicalName === 'account')!
+                .keys.push({
+                    logicalName: 'name_contact_key',
+                    schemaName: 'NameContactKey',
+                    keyAttributes: ['name', 'primarycontactid'],
+                    entityKeyIndexStatus: 'Active',
+                });
+            return tables;
+        };
+        const env = (url: string) => environment(url, withLookupKey());
+        const own = buildPlan(
+            spec({
+                tables: [
+                    { name: 'account', match: 'name_contact_key', columns: ['name', 'primarycontactid'] },
+                    { name: 'contact', columns: ['lastname'] },
+                ],
+            }),
+            env('http://127.0.0.1:1'),
+            env('http://127.0.0.1:2'),
+        );
+        expect(own.problems).toEqual([]);
+        const refused = buildPlan(
+            spec({
+                tables: [
+                    { name: 'account', match: 'name_contact_key', deleteMissing: true },
+                    { name: 'contact', columns: ['lastname', 'parentcustomerid'] },
+                ],
+                manyToMany: ['new_account_contact'],
+            }),
+            env('http://127.0.0.1:1'),
+            env('http://127.0.0.1:2'),
+        );
+        const messages = refused.problems.map((p) => `${p.path}: ${p.message}`);
+        const reason =
+            "is matched on alternate key 'name_contact_key', which includes the lookup column 'primarycontactid'";
+        expect(messages).toContainEqual(
+            expect.stringMatching(
+                new RegExp(`^tables\\[0\\]\\.deleteMissing: 'account' ${reason}: deleteMissing compares`),
+            ),
+        );
+        expect(messages).toContainEqual(
+            expect.stringContaining(`'account' ${reason}: the lookup contact.parentcustomerid compares`),
+        );
+        expect(messages).toContainEqual(
+            expect.stringMatching(new RegExp(`^manyToMany: 'account' ${reason}: a many-to-many side`)),
+        );
+    });
+
     it('reports a key column that is not copied and a key that is not active', () => {
         const tables = crmTables();
         const pending = crmTables();

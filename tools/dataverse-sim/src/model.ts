@@ -1,3 +1,5 @@
+import type { ExactNumber } from './exact-number.js';
+
 /**
  * The simulator's in-memory model of one Dataverse environment: its schema (what the metadata
  * endpoints describe) and a dataset (rows and many-to-many associations) to load into it.
@@ -156,10 +158,11 @@ export interface SimLookupValue {
 
 /**
  * One stored row, keyed by attribute logical name. Ids are lowercase GUID strings; DateTime is an
- * ISO-8601 UTC string without fractional seconds; Money/Decimal/Double are numbers; choices are integers;
+ * ISO-8601 UTC string without fractional seconds; BigInt/Money/Decimal/Double are numbers, except a BigInt, Money
+ * or Decimal value a double cannot hold exactly, which is an ExactNumber (its decimal text); choices are integers;
  * MultiSelectPicklist is a comma-separated string of integers as the Web API shows it.
  */
-export type SimValue = string | number | boolean | null | SimLookupValue;
+export type SimValue = string | number | boolean | null | SimLookupValue | ExactNumber;
 export type SimRow = Record<string, SimValue>;
 
 export interface SimDataset {

@@ -177,6 +177,11 @@ function account(): SimTable {
                 ),
                 { schemaName: 'new_ServicesOfInterest', isCustom: true },
             ),
+            // Custom numbers at the types' full scale (research W2): an Int64 beyond 2^53, a Decimal of 10 decimals
+            // up to 1e11, Money of 4 decimals up to 922,337,203,685,477: more digits than a double holds.
+            { logicalName: 'new_externalsequence', schemaName: 'new_ExternalSequence', type: 'BigInt', isCustom: true },
+            dec('new_exchangefactor', 10, { schemaName: 'new_ExchangeFactor', isCustom: true }),
+            ...money('new_portfoliovalue', { schemaName: 'new_PortfolioValue', isCustom: true, precision: 4 }),
             ...currency('transactioncurrency_account'),
             lookup('primarycontactid', 'contact', 'account_primary_contact'),
             lookup('parentaccountid', 'account', 'account_parent_account'),

@@ -4,6 +4,7 @@
  * MetadataIds are derived from names, so they are stable across restarts and equal in every environment
  * built from the same schema.
  */
+import { ExactNumber } from '../exact-number.js';
 import { createHash } from 'node:crypto';
 import { PARTY_TABLES } from '../data/schema-complete.js';
 import type { SimAttribute, SimAttributeType, SimKey, SimManyToMany, SimOption, SimTable } from '../model.js';
@@ -190,9 +191,22 @@ export function attributeMetadata(table: SimTable, attr: SimAttribute): Metadata
             out.MaxValue = 2147483647;
             out.Format = 'None';
             break;
+        case 'BigIntAttributeMetadata':
+            // SQL bigint's range, written exactly (research W2).
+            out.MinValue = ExactNumber.parse('-9223372036854775808');
+            out.MaxValue = ExactNumber.parse('9223372036854775807');
+            break;
         case 'DecimalAttributeMetadata':
-        case 'DoubleAttributeMetadata':
+            out.MinValue = -100_000_000_000;
+            out.MaxValue = 100_000_000_000;
+            out.Precision = attr.precision ?? 2;
+            break;
         case 'MoneyAttributeMetadata':
+            out.MinValue = -922_337_203_685_477;
+            out.MaxValue = 922_337_203_685_477;
+            out.Precision = attr.precision ?? 2;
+            break;
+        case 'DoubleAttributeMetadata':
             out.Precision = attr.precision ?? 2;
             break;
         case 'DateTimeAttributeMetadata':

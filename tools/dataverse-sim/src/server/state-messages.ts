@@ -8,6 +8,7 @@
  */
 import { ErrorCodes, SimError, unknownSegment } from '../errors.js';
 import type { SimRow, SimTable } from '../model.js';
+import { isLookupValue } from '../model.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { emptyResponse, jsonResponse } from './http-types.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
@@ -81,7 +82,7 @@ export class StateMessages {
         this.store.transaction(() => {
             const closeRow = this.writer.create(close, closeBody, ctx);
             const ref = closeRow[spec.lookup];
-            const id = typeof ref === 'object' && ref ? ref.id : '';
+            const id = isLookupValue(ref) ? ref.id : '';
             const existing = this.store.get(spec.table, id)!;
             const current = existing.statecode;
             if (typeof current !== 'number' || !allowed.includes(current)) throw notClosable(spec.table, id);

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { isBase64 } from '../base64.js';
 import { ErrorCodes, SimError } from '../errors.js';
+import { type ExactNumber, isExactNumber, roundExact } from '../exact-number.js';
 import { isGuid } from '../guid-order.js';
 import type { SimAttribute, SimLookupValue, SimManyToMany, SimRow, SimValue } from '../model.js';
 import { hasNoProperty, isLookupType, isLookupValue } from '../model.js';
@@ -425,7 +426,7 @@ function convertValue(info: TableInfo, attr: SimAttribute, value: unknown): SimV
         new SimError(
             400,
             ErrorCodes.ODataParse,
-            `Cannot convert the literal '${typeof value === 'string' ? value : JSON.stringify(value)}' to the expected type '${tableProperties(info.table).get(attr.logicalName)?.edm ?? 'Edm.String'}'.`,
+            `Cannot convert the literal '${typeof value === 'string' || isExactNumber(value) ? String(value) : JSON.stringify(value)}' to the expected type '${tableProperties(info.table).get(attr.logicalName)?.edm ?? 'Edm.String'}'.`,
         );
     switch (attr.type) {
         case 'String':
@@ -446,11 +447,17 @@ function convertValue(info: TableInfo, attr: SimAttribute, value: unknown): SimV
             if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > 2147483647) throw mismatch();
             return value;
         case 'BigInt':
-            if (typeof value !== 'number' || !Number.isInteger(value)) throw mismatch();
+            // Edm.Int64: a whole number in SQL bigint's range, kept exactly (beyond 2^53 as an ExactNumber).
+            if (!isWholeInt64(value)) throw mismatch();
             return value;
         case 'Decimal':
-        case 'Double':
         case 'Money':
+            // Edm.Decimal, kept exactly and rounded to the column's precision (see roundToColumn).
+            if (!(typeof value === 'number' && Number.isFinite(value)) && !isExactNumber(value)) throw mismatch();
+            return roundToColumn(attr, value);
+        case 'Double':
+            // Edm.Double: SQL float holds a double, so more digits than a double has are lost, as in the service.
+            if (isExactNumber(value)) return Number(value.text);
             if (typeof value !== 'number' || !Number.isFinite(value)) throw mismatch();
             return value;
         case 'Boolean':
@@ -485,6 +492,27 @@ function convertValue(info: TableInfo, attr: SimAttribute, value: unknown): SimV
         default:
             throw mismatch();
     }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function isWholeInt64(value: unknown): value is number | ExactNumber {
+    if (typeof value === 'number' && !Number.isInteger(value)) return false;
+    if (typeof value !== 'number' && !(isExactNumber(value) && value.isInteger)) return false;
+    const n = BigInt(String(value));
+    return n >= INT64_MIN && n <= INT64_MAX;
+}
+
+/**
+ * A Decimal or Money value at the column's precision (digits after the point), rounded half away from zero as SQL
+ * Server converts a decimal to a smaller scale. [inferred] No page says whether the service rounds or refuses a value
+ * with more decimals; imports that send more decimals than a column keeps report them stored rounded (a 0.003 price
+ * stored as 0.00 in a precision-2 money column, scaleablesolutions.com "Currency precision in Dynamics CRM"), so the
+ * simulator rounds. Money's precision here is the column's own (MoneyAttributeMetadata.PrecisionSource 0).
+ */
+function roundToColumn(attr: SimAttribute, value: number | ExactNumber): number | ExactNumber {
+    return roundExact(value, attr.precision ?? 2);
 }
 
 function checkOption(info: TableInfo, attr: SimAttribute, value: number): void {
