@@ -1,7 +1,8 @@
 /**
  * Runs `migration-runner.js` in a child process and returns its report, validated (it is another process's
  * output). A runner that crashes, prints no report or ends its run in any state but a succeeded summary is an
- * error that names the run and what went wrong.
+ * error that names the run and what went wrong; `spawnMigrationRunner` returns whatever the run ended as, for
+ * callers (the chaos suite) that report a failed run rather than stop at it.
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -23,9 +24,22 @@ const summarySchema = z.object({
     totals: counts,
     failedRows: z.number(),
 });
+/** A client's request counters (ClientStats without the limiter's live state). */
+const clientCounters = z.object({
+    attempts: z.number(),
+    succeeded: z.number(),
+    throttled: z.number(),
+    transientRetries: z.number(),
+    deadlockRetries: z.number(),
+    outageRetries: z.number(),
+    failed: z.number(),
+});
+export type ClientCounters = z.infer<typeof clientCounters>;
+
 const reportSchema = z.object({
     runId: z.string(),
     runtimeStatus: z.string(),
+    exitCode: z.number(),
     summary: summarySchema.nullable(),
     output: z.unknown(),
     host: z.object({
@@ -51,8 +65,10 @@ const reportSchema = z.object({
     maxRssBytes: z.number(),
     peakSampledRssBytes: z.number(),
     peakHeapUsedBytes: z.number(),
+    clients: z.object({ source: clientCounters, target: clientCounters }),
 });
-export type RunnerReport = z.infer<typeof reportSchema> & { summary: z.infer<typeof summarySchema> };
+export type AnyRunnerReport = z.infer<typeof reportSchema>;
+export type RunnerReport = AnyRunnerReport & { summary: z.infer<typeof summarySchema> };
 
 export interface RunnerOptions {
     specPath: string;
@@ -61,7 +77,8 @@ export interface RunnerOptions {
     activities?: number;
 }
 
-export async function runMigrationChild(options: RunnerOptions): Promise<RunnerReport> {
+/** The runner's report as the run ended (any status); a runner that printed no report is an error. */
+export async function spawnMigrationRunner(options: RunnerOptions): Promise<AnyRunnerReport> {
     const args = [RUNNER, '--spec', options.specPath, '--log-dir', options.logDir];
     if (options.activities !== undefined) args.push('--activities', String(options.activities));
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -84,7 +101,11 @@ export async function runMigrationChild(options: RunnerOptions): Promise<RunnerR
     if (!parsed.success) {
         throw new Error(`migration runner report has an unexpected shape: ${z.prettifyError(parsed.error)}`);
     }
-    const report = parsed.data;
+    return parsed.data;
+}
+
+export async function runMigrationChild(options: RunnerOptions): Promise<RunnerReport> {
+    const report = await spawnMigrationRunner(options);
     if (!report.summary || report.summary.status !== 'succeeded') {
         throw new Error(
             `migration ${report.runId} did not succeed (${report.runtimeStatus}, ${report.summary?.status ?? 'no summary'}): ${JSON.stringify(report.summary?.reason ?? report.output)}`,

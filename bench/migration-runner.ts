@@ -2,16 +2,18 @@
  * Child process of the migration benchmark: one `dataverse-migrate run`, as the CLI does it (the local durable
  * host over the filesystem run store), in a process of its own so its peak RSS is the migration's alone. Prints
  * one JSON line on stdout: the run summary, the host's stats (for the replay share), wall time, CPU time,
- * memory (peak RSS from the kernel, peak heap sampled every 100 ms) and how many requests the pipeline kept in
- * flight at the target (sampled from the run's own client).
+ * memory (peak RSS from the kernel, peak heap sampled every 100 ms), how many requests the pipeline kept in
+ * flight at the target (sampled from the run's own client) and both clients' request counters (attempts, retries).
  * Usage: node dist/bench/migration-runner.js --spec FILE --log-dir DIR [--activities N]
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
+import { exitCodeOf } from '../src/cli/commands/run.js';
+import { ExitCode } from '../src/cli/io.js';
 import { newRunId } from '../src/run/run-id.js';
-import type { DataverseWriteClient } from '../src/dataverse/index.js';
+import type { ClientStats, DataverseWriteClient } from '../src/dataverse/index.js';
 import { LocalRuns } from '../src/host/local-runs.js';
 import { createFileRunStore } from '../src/runlog/index.js';
 import { validateSpec } from '../src/spec/index.js';
@@ -60,6 +62,12 @@ class Sampler {
     }
 }
 
+/** A client's request counters, without its limiter's live state. */
+function requestCounters(stats: ClientStats) {
+    const { concurrency: _live, ...counters } = stats;
+    return counters;
+}
+
 async function main(): Promise<void> {
     const { values } = parseArgs({
         options: { spec: { type: 'string' }, 'log-dir': { type: 'string' }, activities: { type: 'string' } },
@@ -80,7 +88,8 @@ async function main(): Promise<void> {
         ...(args.activities !== undefined ? { maxConcurrentActivities: args.activities } : {}),
     });
     // The very clients the activities use: LocalRuns shares them per environment pair.
-    const sampler = new Sampler(runs.connect(validated.spec).target);
+    const clients = runs.connect(validated.spec);
+    const sampler = new Sampler(clients.target);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
     try {
@@ -92,6 +101,8 @@ async function main(): Promise<void> {
         const report = {
             runId,
             runtimeStatus: result.status.runtimeStatus,
+            // What `dataverse-migrate run` would exit with: a run that ended without a summary exits 1 too.
+            exitCode: result.summary ? exitCodeOf(result.summary) : ExitCode.Failures,
             summary: result.summary ?? null,
             output: result.summary ? null : (result.status.output ?? null),
             host: result.stats,
@@ -99,6 +110,10 @@ async function main(): Promise<void> {
             cpuMs: (cpu.user + cpu.system) / 1000,
             throttled: runs.throttled(),
             targetRequests: sampler.targetRequests(),
+            clients: {
+                source: requestCounters(clients.source.stats()),
+                target: requestCounters(clients.target.stats()),
+            },
             // resourceUsage().maxRSS is in kilobytes.
             maxRssBytes: process.resourceUsage().maxRSS * 1024,
             peakSampledRssBytes: sampler.peak.rss,

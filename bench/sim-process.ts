@@ -18,17 +18,22 @@ export interface SimProcessOptions {
     /** A limits file path, `dataverse` or `none`. */
     limits: string;
     timeScale: number;
+    /** A fault-injection file (the simulator's `--faults`), or none. */
+    faults?: string;
 }
 
 const tableStats = z.object({ rows: z.number(), rowsRead: z.number(), rowsWritten: z.number() });
 const simStatsSchema = z.object({
     requests: z.number(),
+    methods: z.record(z.string(), z.number()),
     statuses: z.record(z.string(), z.number()),
     tables: z.record(z.string(), tableStats),
     gate: z.object({
         requests: z.number(),
         admitted: z.number(),
         throttled: z.object({ requests: z.number(), executionTime: z.number(), concurrency: z.number() }),
+        faults: z.record(z.string(), z.number()),
+        outage: z.number(),
         requestsPerUser: z.record(z.string(), z.number()),
         totalExecutionMs: z.number(),
         rowsRead: z.number(),
@@ -66,6 +71,7 @@ export class SimProcess {
             '--port',
             '0',
             ...(options.empty ? ['--empty'] : []),
+            ...(options.faults !== undefined ? ['--faults', options.faults] : []),
         ];
         const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
         running.add(child);
@@ -118,14 +124,16 @@ export class SimProcess {
     }
 }
 
-/** Starts a source with `rows` generated rows and its empty counterpart, side by side. */
+/**
+ * Starts a source with `rows` generated rows and its empty counterpart, side by side; `targetFaults` is the
+ * target's fault file when it differs from the source's (`faults`).
+ */
 export async function startPair(
-    options: Omit<SimProcessOptions, 'empty'>,
+    options: Omit<SimProcessOptions, 'empty'> & { targetFaults?: string },
 ): Promise<{ source: SimProcess; target: SimProcess; stop: () => Promise<void> }> {
-    const started = await Promise.allSettled([
-        SimProcess.start(options),
-        SimProcess.start({ ...options, empty: true }),
-    ]);
+    const { targetFaults, ...common } = options;
+    const targetOptions = { ...common, empty: true, ...(targetFaults !== undefined ? { faults: targetFaults } : {}) };
+    const started = await Promise.allSettled([SimProcess.start(common), SimProcess.start(targetOptions)]);
     const sims = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const failed = started.find((s) => s.status === 'rejected');
     if (failed) {

@@ -1,7 +1,7 @@
 /**
  * `dataverse-migrate verify --json` over a benchmark's spec (the CLI program, in this process), so every
  * measured migration is checked before its numbers are reported: anything but identical is an error that
- * shows what differs.
+ * shows what differs. `verifyRun` returns the verdict as it is, for the chaos suite's table.
  */
 import { z } from 'zod';
 import type { CliIo } from '../src/cli/io.js';
@@ -15,7 +15,15 @@ const verifySchema = z.object({
 });
 export type VerifyFigures = z.infer<typeof verifySchema>;
 
-export async function verifyIdentical(specPath: string): Promise<VerifyFigures> {
+export interface VerifyVerdict {
+    /** verify's exit code: 0 identical, 1 different. */
+    code: number;
+    figures: VerifyFigures;
+    /** What verify printed, to show what differs. */
+    stdout: string;
+}
+
+export async function verifyRun(specPath: string): Promise<VerifyVerdict> {
     let stdout = '';
     let stderr = '';
     const io: CliIo = {
@@ -32,8 +40,13 @@ export async function verifyIdentical(specPath: string): Promise<VerifyFigures> 
     } catch (error) {
         throw new Error(`verify ${specPath} exited ${code} without its JSON report: ${String(error)}\n${stderr}`);
     }
-    if (code !== 0 || !parsed.identical) {
+    return { code, figures: parsed, stdout };
+}
+
+export async function verifyIdentical(specPath: string): Promise<VerifyFigures> {
+    const { code, figures, stdout } = await verifyRun(specPath);
+    if (code !== 0 || !figures.identical) {
         throw new Error(`verify ${specPath}: the target is NOT identical (exit ${code}):\n${stdout}`);
     }
-    return parsed;
+    return figures;
 }

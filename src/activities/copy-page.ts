@@ -8,7 +8,8 @@
  */
 import type { Row } from '../dataverse/client-types.js';
 import type { TablePlan } from '../plan/types.js';
-import { appendEvent } from '../run/events.js';
+import { appendEvent, reportLeft } from '../run/events.js';
+import { closedTargets, openClosedRows } from '../copy/closed-rows.js';
 import { FailureLog } from '../run/failures.js';
 import { LookupResolver } from '../copy/lookups.js';
 import { countsAddUp, emptyCounts, type PhaseCounts } from '../run/outcomes.js';
@@ -19,6 +20,9 @@ import {
     missingKey,
     expectedRow,
     lookupsToCompare,
+    withTargetId,
+    keyLookupValues,
+    unresolvedKey,
     type ExpectedRow,
 } from '../copy/row-plan.js';
 import { writePlannedRows, type PlannedRow } from '../copy/page-writes.js';
@@ -26,6 +30,7 @@ import type { RunContext } from '../run/run-context.js';
 import { RunDocumentError } from '../run/activity-failure.js';
 import { isCancelRequested } from '../run/cancel.js';
 import { closeValues } from '../copy/state-messages.js';
+import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { writeOptions } from '../copy/writes.js';
 import { MissingParents } from './missing-parents.js';
 import { earlierIntent, recordIntent } from './write-intent.js';
@@ -101,22 +106,40 @@ export async function copyPage(
         signal,
     });
     await resolver.prepare(rows, table.columns);
-    const expected: Array<{ source: Row; expected: ExpectedRow }> = [];
+    // A lookup key part is addressed by the target id of the row it points to: read those ids first.
+    await resolver.prepareTargetIds(keyLookupValues(table, rows, resolver));
+    const candidates: Array<{ source: Row; expected: ExpectedRow }> = [];
     for (const row of rows) {
         const missing = missingKey(table, row);
         if (missing) {
             failures.add({ sourceId: String(row[table.source.primaryId]), ...missing });
             continue;
         }
-        expected.push({ source: row, expected: expectedRow(table, row, resolver) });
+        const candidate = expectedRow(table, row, resolver);
+        const unresolved = unresolvedKey(table, candidate);
+        if (unresolved) {
+            failures.add({ sourceId: candidate.sourceId, ...unresolved });
+            continue;
+        }
+        candidates.push({ source: row, expected: candidate });
     }
+    // Two source rows with one key would be one target row: the first is written, the others fail by name.
+    const { kept, duplicates } = splitDuplicateKeys(
+        table,
+        candidates.map((c) => c.expected),
+    );
+    for (const duplicate of duplicates) failures.add(duplicate);
+    const keptRows = new Set(kept);
+    const expected = candidates.filter((c) => keptRows.has(c.expected));
     const targets = await readTargetRows(
         ctx.target,
         table,
         expected.map((e) => e.source),
         input.kind === 'copy' && table.match.kind === 'id' ? range : undefined,
         { signal },
+        expected.map((e) => (e.expected.address.kind === 'key' ? e.expected.address.values : [])),
     );
+    for (const e of expected) withTargetId(table, e.expected, targets.get(addressIdentity(e.expected.address)));
     await resolver.prepareTargetIds(
         lookupsToCompare(
             expected.filter((e) => targets.has(addressIdentity(e.expected.address))).map((e) => e.expected),
@@ -134,7 +157,26 @@ export async function copyPage(
         );
         return { ...e, decision, created: decision.action === 'create' };
     });
-    const writes = decisions.filter((d) => d.decision.action === 'create' || d.decision.action === 'update');
+    // Closed target rows the copy must change: reopened first (the state phase closes them again), or left and reported.
+    const targetOf = (row: PlannedRow) => targets.get(addressIdentity(row.expected.address));
+    const closed = closedTargets(table, decisions, targetOf);
+    const excluded = new Set<PlannedRow>();
+    if (closed.length > 0) {
+        const opened = await openClosedRows(table, closed, targetOf, ctx.target, writeOptions(ctx.plan, table, signal));
+        for (const { row, ...failure } of opened.failed) {
+            excluded.add(row);
+            failures.add({ sourceId: row.expected.sourceId, ...failure });
+        }
+        for (const { row } of opened.left) excluded.add(row);
+        counts.skipped += opened.left.length;
+        await reportLeft(
+            ctx,
+            table.name,
+            opened.left.map(({ row, code, message }) => ({ sourceId: row.expected.sourceId, code, message })),
+        );
+    }
+    const planned = decisions.filter((d) => !excluded.has(d));
+    const writes = planned.filter((d) => d.decision.action === 'create' || d.decision.action === 'update');
     // What this attempt sets out to write, kept before it goes: a later attempt counts what this one wrote.
     let intent = await earlierIntent(ctx, input.kind, table.name, input.page);
     const earlier = intent;
@@ -169,7 +211,7 @@ export async function copyPage(
         else if (s.failure.column !== undefined) failures.add({ sourceId: id, ...s.failure });
         else failures.add(await parents.describe(id, s.item.decision.payload, { index: 0, ok: false, ...s.failure }));
     }
-    for (const entry of decisions) {
+    for (const entry of planned) {
         const before = earlier.get(entry.expected.sourceId);
         if (entry.decision.action === 'none' && before) {
             // An earlier attempt of this page wrote the row (a retry, a resumed run): this run wrote it.

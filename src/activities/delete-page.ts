@@ -4,7 +4,7 @@
  * are read first: one already gone is unchanged. A delete whose answer was lost is settled by reading again: gone
  * means deleted by this run, still there means it is sent again.
  */
-import { idFilters } from '../copy/addressing.js';
+import { filterBudget, idFilters } from '../copy/addressing.js';
 import { readFiltered } from '../copy/page-read.js';
 import { writeSettled } from '../copy/settle-writes.js';
 import { targetWriteTable, writeOptions } from '../copy/writes.js';
@@ -26,6 +26,7 @@ export function deletePage(
         const filters = idFilters(
             pk,
             items.map((i) => i.id),
+            filterBudget([pk]),
         );
         const rows = await readFiltered(ctx.target, table.target.entitySetName, [pk], filters, { signal });
         return new Set(rows.map((r) => String(r[pk]).toLowerCase()));

@@ -6,7 +6,7 @@
  * Nothing is deleted here: the orchestrator adds up the candidates and refuses the whole delete phase
  * past `options.maxDeleteShare` of a table.
  */
-import { andFilters, idFilters, keyColumns, keyFilters, keyIdentity } from '../copy/addressing.js';
+import { andFilters, filterBudget, idFilters, keyColumns, keyFilters, keyIdentity } from '../copy/addressing.js';
 import { collectRows, readFiltered } from '../copy/page-read.js';
 import { pageFilter } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
@@ -67,9 +67,13 @@ async function missingInRange(
     const tuples = targetRows.map((r) => keys.map((k) => r[k.name] ?? null));
     const present = new Set(
         (
-            await readFiltered(ctx.source, table.source.entitySetName, sourceColumns, keyFilters(sourceKeys, tuples), {
-                signal,
-            })
+            await readFiltered(
+                ctx.source,
+                table.source.entitySetName,
+                sourceColumns,
+                keyFilters(sourceKeys, tuples, filterBudget(sourceColumns)),
+                { signal },
+            )
         ).map((r) => keyIdentity(sourceColumns.map((c) => r[c] ?? null))),
     );
     return targetRows
@@ -86,7 +90,7 @@ async function deletedFromDelta(
 ): Promise<string[]> {
     const ids = await readWork<string>(ctx, 'delete-delta', table.name, page);
     const tpk = table.target.primaryId;
-    const filters = idFilters(tpk, ids).map((f) => andFilters(f, table.filter)!);
+    const filters = idFilters(tpk, ids, filterBudget([tpk], table.filter)).map((f) => andFilters(f, table.filter)!);
     const rows = await readFiltered(ctx.target, table.target.entitySetName, [tpk], filters, { signal });
     return rows.map((r) => String(r[tpk]).toLowerCase());
 }

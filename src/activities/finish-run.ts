@@ -1,13 +1,13 @@
 /**
  * The finishRun activity: writes the summary (atomically; its only writer), updates the run in the
- * history index, commits the incremental state of the tables that completed without failed rows,
- * and logs the end of the run.
+ * history index, commits the incremental state of the tables whose every phase finished without failed
+ * rows (never after a crash), and logs the end of the run.
  */
 import { runPaths, statePath } from '../runlog/layout.js';
 import { appendEvents } from '../run/events.js';
-import type { TableSyncState } from '../run/sync-state.js';
+import { tableSyncStateSchema } from '../run/sync-state.js';
 import { cancelledReason, readCancelRequest } from '../run/cancel.js';
-import type { RunSummary } from '../run/summary.js';
+import { notSyncedReason, tableSynced, type RunSummary } from '../run/summary.js';
 import type { ActivityDeps } from '../run/run-context.js';
 import type { FinishRunInput } from './contract.js';
 
@@ -25,16 +25,19 @@ export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Prom
         }
     }
 
+    // A table's state advances only when the target holds everything the run read of it; a crashed run's
+    // summary is what the orchestrator knew when it failed, so nothing of it counts.
     const committed: string[] = [];
-    if (input.status === 'succeeded' || input.status === 'failed') {
-        for (const [table, t] of Object.entries(input.tables)) {
-            const failed = t.copy.failed + t.deferred.failed + t.state.failed + t.delete.failed;
-            if (!t.completed || failed > 0) continue;
-            const pending = await store.readJson<TableSyncState>(paths.pendingState(table));
-            if (!pending) continue;
-            await store.writeJson(statePath(input.spec, table), pending);
-            committed.push(table);
+    const kept: Record<string, string> = {};
+    for (const [table, t] of Object.entries(input.tables)) {
+        const pending = tableSyncStateSchema.safeParse(await store.readJson<unknown>(paths.pendingState(table)));
+        if (!pending.success) continue;
+        if (input.crashed || !tableSynced(t)) {
+            kept[table] = input.crashed ? 'the run crashed' : notSyncedReason(t);
+            continue;
         }
+        await store.writeJson(statePath(input.source, input.target, table), pending.data);
+        committed.push(table);
     }
     await store.writeJson(paths.summary, summary);
     await store.indexRun({
@@ -59,6 +62,8 @@ export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Prom
                 ...(summary.reason ? { message: summary.reason } : {}),
                 totals: input.totals,
                 ...(committed.length > 0 ? { incrementalStateCommitted: committed } : {}),
+                // Tables whose state stays where it was, and why: the next refresh reads them again from there.
+                ...(Object.keys(kept).length > 0 ? { incrementalStateKept: kept } : {}),
             },
         ],
         deps.now,

@@ -12,6 +12,8 @@ import { z } from 'zod';
 import { activityFailure, RunDocumentError } from '../run/activity-failure.js';
 import { readReceipt, writeReceipt } from '../run/receipts.js';
 import { RunContexts, type ActivityDeps } from '../run/run-context.js';
+import { LeaseKeeper } from '../run/lease-keeper.js';
+import { LeaseLostError } from '../run/run-lease.js';
 import { associatePage } from './associate-page.js';
 import {
     ACTIVITY_NAMES,
@@ -84,6 +86,7 @@ function cancelled(result: unknown): boolean {
  */
 export function createActivities(deps: ActivityDeps): ActivityTable {
     const work: Work = activityWork(deps);
+    const leases = deps.leases ?? new LeaseKeeper({ store: deps.store, ...(deps.now ? { now: deps.now } : {}) });
     const table = {} as ActivityTable;
     for (const name of ACTIVITY_NAMES) {
         const run = work[name] as (input: unknown, options: ActivityOptions) => Promise<unknown>;
@@ -96,14 +99,27 @@ export function createActivities(deps: ActivityDeps): ActivityTable {
                 });
             // Every request of the activity listens to its signal (many wait in the limiter at once).
             if (context.signal) setMaxListeners(0, context.signal);
+            const input = parsed.data as { runId: string; spec?: unknown };
             try {
-                const done = await readReceipt(deps.store, name, parsed.data);
-                if (done) return done.result;
-                const result = await run(parsed.data, { signal: context.signal });
-                if (!cancelled(result)) await writeReceipt(deps.store, name, parsed.data, result);
-                return result;
+                // Each execution's work, done once: a repeated one returns its receipt (at-least-once delivery).
+                const once = async () => {
+                    const done = await readReceipt(deps.store, name, parsed.data);
+                    if (done) return done.result;
+                    const result = await run(parsed.data, { signal: context.signal });
+                    if (!cancelled(result)) await writeReceipt(deps.store, name, parsed.data, result);
+                    return result;
+                };
+                // The finish writes the summary even for a run that lost its leases, then lets them go.
+                if (name === 'finishRun') {
+                    const summary = await once();
+                    await leases.release(input.runId);
+                    return summary;
+                }
+                const spec = name === 'planRun' ? (input.spec ?? null) : undefined;
+                return await leases.during(input.runId, spec, once);
             } catch (error) {
-                if (error instanceof RunDocumentError) return activityFailure(name, error);
+                if (error instanceof RunDocumentError || error instanceof LeaseLostError)
+                    return activityFailure(name, error);
                 throw error;
             }
         };

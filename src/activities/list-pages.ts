@@ -11,7 +11,7 @@ import { keyChunk, KEY_WALK_PAGE_SIZE } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
 import { andFilters } from '../copy/addressing.js';
 import { appendEvent } from '../run/events.js';
-import { tableFingerprint, readSyncState, type TableMode, type TableSyncState } from '../run/sync-state.js';
+import { readSyncState, tableFingerprint, tableShape, type TableMode, type TableSyncState } from '../run/sync-state.js';
 import type { RunContext, StoredPages } from '../run/run-context.js';
 import { pagesKind, writeWork, type PageKind } from '../run/work.js';
 import type { ActivityOptions, ListPagesInput } from './contract.js';
@@ -68,7 +68,12 @@ async function takeNextState(
     signal?: AbortSignal,
 ): Promise<TableSyncState | undefined> {
     if (!ctx.plan.options.incremental) return undefined;
-    const common = { takenAt: ctx.now().toISOString(), runId: ctx.runId, fingerprint: tableFingerprint(table) };
+    const common = {
+        takenAt: ctx.now().toISOString(),
+        runId: ctx.runId,
+        fingerprint: tableFingerprint(table),
+        shape: tableShape(table),
+    };
     if (table.changeTracking) {
         let deltaLink: string | undefined;
         for await (const page of ctx.source.readChanges(
@@ -200,7 +205,10 @@ export async function listPages(
         Object.assign(outcome, { kind: 'delta', ...(await listRetry(ctx, table)) });
         return finishListing(ctx, input, listingPath, outcome, started);
     }
-    const previous = input.mode === 'full' ? undefined : await readSyncState(ctx.store, ctx.spec.name, table.name);
+    const previous =
+        input.mode === 'full'
+            ? undefined
+            : await readSyncState(ctx.store, ctx.spec.source.url, ctx.spec.target.url, table.name);
     let pending: TableSyncState | undefined;
     // Later chunks only walk on; the first one decided the mode and took the next incremental state.
     const first = (input.chunk ?? 0) === 0;

@@ -2,13 +2,13 @@
  * The planRun activity: validates the spec, records the run, reads both environments' metadata,
  * builds the plan, matches the reference tables, decides per table whether this run is full or
  * incremental, and stores the spec, the plan and the matches in the run store. It returns only a
- * small descriptor (tiers, modes, names): the plan itself travels by reference (DESIGN principle 3).
+ * small descriptor (tiers, modes, names): the plan itself travels by reference (docs/architecture.md, principle 3).
  * Problems are returned, not thrown: nothing is written to the target when there is one.
  */
 import { preparePlan } from '../plan/prepare.js';
 import type { Plan, PlanIssue } from '../plan/types.js';
 import { readRunFailedRows } from '../runlog/failed-rows.js';
-import { runPaths } from '../runlog/layout.js';
+import { legacyStatePath, runPaths } from '../runlog/layout.js';
 import { validateSpec, type MigrationSpec } from '../spec/index.js';
 import { CredentialProblemsError } from '../environments/index.js';
 import { appendEvents } from '../run/events.js';
@@ -18,8 +18,12 @@ import type { ActivityOptions, PlanRunInput } from './contract.js';
 
 export interface PlannedTable {
     mode: TableMode;
+    /** Why this mode (`full: no state for this source and target`, `delta since <time>`), for the events. */
+    reason: string;
     deleteMissing: boolean;
     matchById: boolean;
+    /** The many-to-many relationships of the run with this table on a side: its state waits for them too. */
+    relationships?: string[];
 }
 
 export interface PlanRunOutcome {
@@ -45,6 +49,14 @@ async function failedInRun(store: ActivityDeps['store'], runId: string, plan: Pl
     const rows = await readRunFailedRows(store, runId);
     const names = new Set(rows.map((r) => r.table));
     return new Set([...Object.keys(plan.tables), ...plan.manyToMany.map((m) => m.name)].filter((n) => names.has(n)));
+}
+
+/** Why a table with state under the layout keyed by spec name only runs in full (README "Incremental refresh"). */
+const LEGACY_STATE_REASON =
+    'full: its state from an earlier version (state/{spec}/{table}.json, keyed by the spec name only) is not read, as the spec may have pointed at another target then; this run keeps its state by source and target';
+
+async function hasLegacyState(store: ActivityDeps['store'], spec: string, table: string): Promise<boolean> {
+    return (await store.readJson<unknown>(legacyStatePath(spec, table))) !== undefined;
 }
 
 /** Problems beyond this many are summarised: the outcome travels through orchestration history. */
@@ -118,14 +130,27 @@ export async function planRun(
     const retry = input.retryOf ? await failedInRun(store, input.retryOf, plan) : undefined;
     if (input.retryOf) await store.writeJson(paths.retry, { retryOf: input.retryOf });
     const tables: Record<string, PlannedTable> = {};
+    const manyToMany = plan.manyToMany.filter((m) => !retry || retry.has(m.name));
+    const relationshipsOf = (table: string) =>
+        manyToMany
+            .filter((m) => m.match.some((side) => side.kind === 'run' && side.table === table))
+            .map((m) => m.name);
     await Promise.all(
         Object.values(plan.tables).map(async (table) => {
-            const state = plan.options.incremental ? await readSyncState(store, spec.name, table.name) : undefined;
+            const state = plan.options.incremental
+                ? await readSyncState(store, spec.source.url, spec.target.url, table.name)
+                : undefined;
+            const decided = retry
+                ? { mode: 'retry' as const, reason: `retry: the failed rows of run ${input.retryOf}` }
+                : modeFor(table, plan.options.incremental, state);
+            if (plan.options.incremental && !retry && !state && (await hasLegacyState(store, spec.name, table.name)))
+                decided.reason = LEGACY_STATE_REASON;
             tables[table.name] = {
-                mode: retry ? 'retry' : modeFor(table, plan.options.incremental, state),
+                ...decided,
                 // A retry copies failed rows again: it never deletes, nor decides what else is gone.
                 deleteMissing: retry ? false : table.deleteMissing,
                 matchById: table.match.kind === 'id',
+                ...(relationshipsOf(table.name).length > 0 ? { relationships: relationshipsOf(table.name) } : {}),
             };
         }),
     );
@@ -139,6 +164,15 @@ export async function planRun(
                 modes: Object.fromEntries(Object.entries(tables).map(([t, p]) => [t, p.mode])),
                 warnings: plan.warnings.length,
             },
+            // One line per table saying why it runs in full or incrementally (incremental or retry runs only).
+            ...(plan.options.incremental || retry
+                ? Object.keys(plan.tables).map((table) => ({
+                      type: 'table-mode' as const,
+                      table,
+                      mode: tables[table]!.mode,
+                      message: tables[table]!.reason,
+                  }))
+                : []),
             ...plan.warnings
                 .filter((w) => !w.routine)
                 .map((w) => ({ type: 'warning' as const, ...(w.table ? { table: w.table } : {}), message: w.message })),
@@ -152,7 +186,7 @@ export async function planRun(
         problems: [],
         tiers: plan.tiers.map((t) => t.tables),
         tables,
-        manyToMany: plan.manyToMany.map((m) => m.name).filter((m) => !retry || retry.has(m)),
+        manyToMany: manyToMany.map((m) => m.name),
         deletes: retry ? [] : plan.deletePhase,
         disassociations: retry ? [] : plan.manyToMany.filter((m) => m.deleteMissing).map((m) => m.name),
         options: {

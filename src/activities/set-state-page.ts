@@ -2,17 +2,19 @@
  * The setStatePage activity, per page: rows whose source state differs from their target state (for new rows,
  * the state a create leaves) get statecode + statuscode in one update, or the table's dedicated
  * message. A row in a message-only state (a won opportunity, say) that must move elsewhere is
- * reopened first. A row whose state cannot be set is a failed row with the service's reason, never
- * left silently active.
+ * reopened first; a quote is activated before WinQuote/CloseQuote (state-machines.ts). A row whose state
+ * cannot be set is a failed row with the service's reason, never left silently active; a row the target keeps
+ * closed (an order) and an e-mail's sending status are reported and left as they are.
  */
 import type { WriteResult } from '../dataverse/client-types.js';
-import { entityPath } from '../dataverse/odata-url.js';
 import type { TablePlan } from '../plan/types.js';
-import { idFilters, keyColumns, keyFilters } from '../copy/addressing.js';
+import { filterBudget, idFilters, keyColumns, keyFilters } from '../copy/addressing.js';
 import { readFiltered, type ReadOptions } from '../copy/page-read.js';
-import { addressIdentity, targetIdentity } from '../copy/row-plan.js';
 import { writeSettled } from '../copy/settle-writes.js';
+import { addressIdentity, addressPath, targetIdentity } from '../copy/row-plan.js';
 import { needsMessage, stateRequest, type StateTarget } from '../copy/state-messages.js';
+import { statePath, type State, type StatePath } from '../copy/state-machines.js';
+import { reportLeft } from '../run/events.js';
 import { writeOptions } from '../copy/writes.js';
 import type { RunContext } from '../run/run-context.js';
 import { readWork, workKinds } from '../run/work.js';
@@ -45,10 +47,12 @@ async function currentStates(
             ? idFilters(
                   table.target.primaryId,
                   items.flatMap((i) => (i.address.kind === 'id' ? [i.address.id] : [])),
+                  filterBudget(select),
               )
             : keyFilters(
                   keys,
                   items.flatMap((i) => (i.address.kind === 'key' ? [i.address.values] : [])),
+                  filterBudget(select),
               );
     const rows = await readFiltered(ctx.target, table.target.entitySetName, select, filters, options);
     const states = new Map<string, { state: number; status: number }>();
@@ -75,6 +79,8 @@ function from(item: StateItem, now: States): StateItem {
     return current ? { ...item, from: current } : item;
 }
 
+const stepsOf = (path: StatePath): State[] => ('steps' in path ? path.steps : []);
+
 export function setStatePage(
     ctx: RunContext,
     input: PhasePageInput,
@@ -90,62 +96,61 @@ export function setStatePage(
             const targetOf = (item: StateItem): StateTarget => ({
                 table: table.target.logicalName,
                 entitySet: table.target.entitySetName,
-                path:
-                    item.address.kind === 'id'
-                        ? entityPath(table.target.entitySetName, item.address.id)
-                        : item.address.path,
+                path: addressPath(table, item.address),
                 stateColumn: state.targetStateColumn,
                 statusColumn: state.targetStatusColumn,
             });
             const options = writeOptions(ctx.plan, table, signal);
-            const open = state.created;
-            // Leaving a message-only state (won, qualified, resolved ...) needs the row reopened first.
-            const needsReopen = (i: StateItem) =>
-                open !== undefined &&
-                i.from !== undefined &&
-                i.from.state !== open.state &&
-                needsMessage(table.target.logicalName, i.from.state) &&
-                i.state !== i.from.state;
+            const logical = table.target.logicalName;
+            const pathOf = (i: StateItem) =>
+                statePath(logical, i.from, i, state.created, (s) => needsMessage(logical, s), state.transitions);
 
-            /** Reopens where needed, then sets the state: one result per item (a failed reopen is the item's). */
+            /**
+             * Walks each item's path (reopen, the state its message needs, its state) one step a round, all items of a
+             * round in one batch: one result per item, a failed step is the item's.
+             */
             async function apply(batch: readonly StateItem[]): Promise<WriteResult[]> {
                 const results = new Map<StateItem, WriteResult>();
-                const reopen = batch.filter(needsReopen);
-                if (reopen.length > 0) {
-                    const reopened = await ctx.target.batchWrites(
-                        reopen.map((i) => stateRequest(targetOf(i), open!.state, open!.status)),
+                const paths = new Map(batch.map((item) => [item, stepsOf(pathOf(item))]));
+                for (let round = 0; ; round++) {
+                    const due = batch.filter((i) => !results.has(i) && paths.get(i)!.length > round);
+                    if (due.length === 0) break;
+                    const answers = await ctx.target.batchWrites(
+                        due.map((item) => {
+                            const steps = paths.get(item)!;
+                            const step = steps[round]!;
+                            const last = round === steps.length - 1;
+                            return stateRequest(targetOf(item), step.state, step.status, last ? item.close : {});
+                        }),
                         options,
                     );
-                    reopen.forEach((item, i) => {
-                        const result = reopened[i];
-                        if (!result?.ok) results.set(item, result ?? { index: i, ok: false, message: 'no result' });
+                    due.forEach((item, i) => {
+                        const answer = answers[i];
+                        if (!answer?.ok) results.set(item, answer ?? { index: i, ok: false, message: 'no result' });
                     });
                 }
-                const ready = batch.filter((i) => !results.has(i));
-                // Reopened to the state it wants: nothing more to send.
-                const opened = (i: StateItem) =>
-                    reopen.includes(i) && open !== undefined && i.state === open.state && i.status === open.status;
-                const set = ready.filter((i) => !opened(i));
-                if (set.length > 0) {
-                    const answers = await ctx.target.batchWrites(
-                        set.map((i) => stateRequest(targetOf(i), i.state, i.status, i.close)),
-                        options,
-                    );
-                    set.forEach((item, i) =>
-                        results.set(item, answers[i] ?? { index: i, ok: false, message: 'no result' }),
-                    );
-                }
-                for (const item of ready.filter(opened)) results.set(item, { index: 0, ok: true });
-                return batch.map((item, i) => ({ ...results.get(item)!, index: i }));
+                return batch.map((item, i) => ({ ...(results.get(item) ?? { ok: true }), index: i }));
             }
 
             // Read first: a page may run again (activities run at least once), and a message such as
             // WinOpportunity is refused for a row it already closed. A state write whose answer was lost is
             // settled the same way: read again, done if the row is in the state, else sent from where it is.
             const now = await currentStates(ctx, table, items, { signal });
-            const pending = items.filter((item) => !isDone(item, now)).map((item) => from(item, now));
-            counts.skipped += items.length - pending.length;
-            counts.unchanged += items.length - pending.length;
+            const open = items.filter((item) => !isDone(item, now)).map((item) => from(item, now));
+            counts.skipped += items.length - open.length;
+            counts.unchanged += items.length - open.length;
+            // Rows the target keeps closed, and states never written: reported once per run, skipped, not failed.
+            const left = open.flatMap((item) => {
+                const path = pathOf(item);
+                return 'leave' in path ? [{ item, path }] : [];
+            });
+            counts.skipped += left.length;
+            await reportLeft(
+                ctx,
+                table.name,
+                left.map(({ item, path }) => ({ sourceId: item.sourceId, code: path.code, message: path.leave })),
+            );
+            const pending = open.filter((item) => !left.some((l) => l.item === item));
             const settled = await writeSettled(pending, {
                 write: apply,
                 recheck: async (batch) => {

@@ -8,7 +8,15 @@ import { requestCancel } from '../run/cancel.js';
 import { newRunId } from '../run/run-id.js';
 import { failedRowsCsv, MAX_RUNS_LIMIT, readRunFailedRows, runPaths } from '../runlog/index.js';
 import { formatPath } from '../spec/index.js';
-import { isFinishedState, startRun, startSpecRun, type SpecRunOutcome } from '../schedule/index.js';
+import {
+    isFinishedState,
+    startRun,
+    startSpecRun,
+    startUnderLease,
+    type SpecRunOutcome,
+    type TargetBusy,
+} from '../schedule/index.js';
+
 import { specRunDeps } from './allow-list.js';
 import { parseQuery, readJsonBody } from './body.js';
 import { ApiError, badRequest, notFound } from './errors.js';
@@ -37,6 +45,8 @@ function notStarted(request: ApiRequest, name: string, outcome: Exclude<SpecRunO
             });
         case 'busy':
             throw new ApiError(409, 'busy', `spec '${name}' is being started by another request or tick: try again`);
+        case 'target-busy':
+            throw targetBusy(request, outcome);
         case 'not-found':
             throw notFound(`no stored spec '${name}'`);
         case 'invalid':
@@ -53,6 +63,16 @@ function notStarted(request: ApiRequest, name: string, outcome: Exclude<SpecRunO
     }
 }
 
+/** 409: another run holds a table of the target (its lease); the problem names that run. */
+function targetBusy(request: ApiRequest, busy: TargetBusy): ApiError {
+    const { table, heldBy } = busy.conflict;
+    return new ApiError(409, 'target-busy', busy.message, {
+        table,
+        heldBy: { ...heldBy.holder, acquiredAt: heldBy.acquiredAt, expiresAt: heldBy.expiresAt },
+        ...runLinks(request, heldBy.holder.runId),
+    });
+}
+
 export async function startMigration(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
     const body = parseSpecBody(await readJsonBody(request, deps));
     if (body.kind === 'stored') {
@@ -63,7 +83,10 @@ export async function startMigration(request: ApiRequest, deps: ApiDeps): Promis
     }
     assertRunnable(deps, body.spec);
     const runId = newRunId(body.spec.name, deps.now());
-    await startRun(deps.runs, runId, body.document, 'http', deps.log);
+    const busy = await startUnderLease(deps.store, body.spec, { runId, who: 'the HTTP API' }, deps.now(), () =>
+        startRun(deps.runs, runId, body.document, 'http', deps.log),
+    );
+    if (busy) throw targetBusy(request, busy);
     return accepted(request, runId, body.spec.name);
 }
 

@@ -23,13 +23,15 @@ export function processIo(): CliIo {
     };
 }
 
-/** Exit codes every command shares (DESIGN "Command line"). */
+/** Exit codes every command shares (README "The command line"). */
 export const ExitCode = {
     Success: 0,
     /** Finished, but with failed rows or differences. */
     Failures: 1,
     /** Bad input: nothing was written. */
     BadInput: 2,
+    /** Another run writes a table of the same target (its lease names it): nothing was started. */
+    TargetBusy: 3,
     /** A run stopped by Ctrl-C (128 + SIGINT, as shells report an interrupted command); resume it later. */
     Interrupted: 130,
 } as const;

@@ -15,8 +15,8 @@ import { requireRunId } from './run-id-input.js';
 import { requireSpec } from './spec-input.js';
 
 export type RunStart =
-    | { kind: 'resume'; runId: string; specName: string }
-    | { kind: 'new'; runId: string; specName: string; input: RunInput };
+    | { kind: 'resume'; runId: string; specName: string; spec: MigrationSpec }
+    | { kind: 'new'; runId: string; specName: string; spec: MigrationSpec; input: RunInput };
 
 /** The stored spec of an earlier run, for `option` (`--resume`, `--retry-failed`). */
 async function storedSpec(store: RunStore, root: string, runId: string, option: string): Promise<MigrationSpec> {
@@ -43,7 +43,7 @@ export async function runStart(
     if (opts.resume !== undefined) {
         const spec = await storedSpec(store, root, opts.resume, '--resume');
         clientsForSpec(spec, io);
-        return { kind: 'resume', runId: opts.resume, specName: spec.name };
+        return { kind: 'resume', runId: opts.resume, specName: spec.name, spec };
     }
     if (opts.retryFailed !== undefined) {
         const spec = await storedSpec(store, root, opts.retryFailed, '--retry-failed');
@@ -53,6 +53,7 @@ export async function runStart(
             kind: 'new',
             runId,
             specName: spec.name,
+            spec,
             input: { runId, spec, trigger: 'cli', retryOf: opts.retryFailed },
         };
     }
@@ -61,5 +62,5 @@ export async function runStart(
     clientsForSpec(spec, io); // credential problems are bad input, before anything is written
     const runId = newRunId(spec.name);
     // The plan activity validates the spec again: activities trust no input.
-    return { kind: 'new', runId, specName: spec.name, input: { runId, spec, trigger: 'cli' } };
+    return { kind: 'new', runId, specName: spec.name, spec, input: { runId, spec, trigger: 'cli' } };
 }

@@ -6,7 +6,7 @@
  */
 import type { DataverseClient, Row } from '../dataverse/client-types.js';
 import type { ColumnMapping, TablePlan } from '../plan/types.js';
-import { idFilters, keyColumns, keyFilters } from './addressing.js';
+import { filterBudget, idFilters, keyColumns, keyFilters } from './addressing.js';
 import { actualLookup } from './lookups.js';
 import { readFiltered, type ReadOptions } from './page-read.js';
 import { addressIdentity, targetIdentity, type RowAddress } from './row-plan.js';
@@ -54,9 +54,10 @@ export async function readPatchedRows(
         }
     const ids = patches.flatMap((p) => (p.address.kind === 'id' ? [p.address.id] : []));
     const tuples = patches.flatMap((p) => (p.address.kind === 'key' ? [p.address.values] : []));
+    const budget = filterBudget([...select]);
     const filters = [
-        ...idFilters(table.target.primaryId, ids),
-        ...(tuples.length > 0 ? keyFilters(keyColumns(table), tuples) : []),
+        ...idFilters(table.target.primaryId, ids, budget),
+        ...(tuples.length > 0 ? keyFilters(keyColumns(table), tuples, budget) : []),
     ];
     const set = table.target.entitySetName;
     const rows = await readFiltered(client, set, [...select], filters, options);

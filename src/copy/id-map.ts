@@ -6,7 +6,7 @@
  * would hand one user's or role's associations to another).
  */
 import type { ManyToManySideMatch, Plan, TablePlan } from '../plan/types.js';
-import { idFilters, keyColumns, keyFilters, keyIdentity } from './addressing.js';
+import { filterBudget, idFilters, keyColumns, keyFilters, keyIdentity } from './addressing.js';
 import { readFiltered, type ReadOptions } from './page-read.js';
 import type { DataverseClient } from '../dataverse/client-types.js';
 import type { StoredReferences } from '../run/run-context.js';
@@ -71,11 +71,12 @@ export async function targetIdsOf(
         return map;
     }
     const { sourceColumns } = table.match;
+    const sourceSelect = [table.source.primaryId, ...sourceColumns];
     const sourceRows = await readFiltered(
         ctx.source,
         table.source.entitySetName,
-        [table.source.primaryId, ...sourceColumns],
-        idFilters(table.source.primaryId, ids),
+        sourceSelect,
+        idFilters(table.source.primaryId, ids, filterBudget(sourceSelect)),
         options,
     );
     const byIdentity = new Map<string, string[]>();
@@ -92,11 +93,12 @@ export async function targetIdsOf(
         }
     }
     const columns = keyColumns(table);
+    const targetSelect = [table.target.primaryId, ...columns.map((c) => c.name)];
     const targetRows = await readFiltered(
         ctx.target,
         table.target.entitySetName,
-        [table.target.primaryId, ...columns.map((c) => c.name)],
-        keyFilters(columns, tuples),
+        targetSelect,
+        keyFilters(columns, tuples, filterBudget(targetSelect)),
         options,
     );
     for (const row of targetRows) {

@@ -2,7 +2,7 @@
 import type { DataverseClient } from '../dataverse/client-types.js';
 import { odataString } from '../dataverse/odata-url.js';
 import type { ManyToManyEnvironmentPlan } from '../plan/types.js';
-import { keyFilters } from './addressing.js';
+import { filterBudget, keyFilters } from './addressing.js';
 import { collectRows, readFiltered } from './page-read.js';
 
 /** An intersect table's entity set and primary key in one environment, from its table metadata. */
@@ -40,7 +40,13 @@ export async function relatedPairs(
         { name: a, type: 'Uniqueidentifier' as const },
         { name: b, type: 'Uniqueidentifier' as const },
     ];
-    const rows = await readFiltered(client, entitySet, [a, b], keyFilters(columns, pairs), options);
+    const rows = await readFiltered(
+        client,
+        entitySet,
+        [a, b],
+        keyFilters(columns, pairs, filterBudget([a, b])),
+        options,
+    );
     return new Set(rows.map((row) => pairKey([String(row[a]), String(row[b])])));
 }
 

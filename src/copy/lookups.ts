@@ -7,8 +7,18 @@
  */
 import type { DataverseClient, Row } from '../dataverse/client-types.js';
 import type { ColumnMapping, LookupTarget, Plan } from '../plan/types.js';
-import { idFilters, keyColumns, keyFilters, keyIdentity, keyPath, type KeyColumn } from './addressing.js';
+import {
+    filterBudget,
+    idFilters,
+    isAddressableKey,
+    keyColumns,
+    keyFilters,
+    keyIdentity,
+    keyPath,
+    type KeyColumn,
+} from './addressing.js';
 import type { StoredReferences } from '../run/run-context.js';
+import { createdIdFor } from './key-addresses.js';
 
 export const LOOKUP_TABLE_ANNOTATION = 'Microsoft.Dynamics.CRM.lookuplogicalname';
 
@@ -123,8 +133,9 @@ export class LookupResolver {
             const { sourceColumns } = parent.match;
             const pk = parent.source.primaryId;
             for (const id of ids) this.sourceKeys.set(`${table}|${id}`, null);
-            for (const filter of idFilters(pk, [...ids])) {
-                const query = { select: [pk, ...sourceColumns], filter };
+            const select = [pk, ...sourceColumns];
+            for (const filter of idFilters(pk, [...ids], filterBudget(select))) {
+                const query = { select, filter };
                 for await (const page of this.source.queryPages(parent.source.entitySetName, query, options)) {
                     for (const parentRow of page) {
                         const id = String(parentRow[pk]).toLowerCase();
@@ -140,7 +151,7 @@ export class LookupResolver {
             const parent = this.plan.tables[table]!;
             const pk = parent.source.primaryId;
             const inScope = new Set<string>();
-            for (const filter of idFilters(pk, [...ids])) {
+            for (const filter of idFilters(pk, [...ids], filterBudget([pk], parent.filter))) {
                 const query = { select: [pk], filter: `(${filter}) and (${parent.filter!})` };
                 for await (const page of this.source.queryPages(parent.source.entitySetName, query, options))
                     for (const parentRow of page) inScope.add(String(parentRow[pk]).toLowerCase());
@@ -148,6 +159,23 @@ export class LookupResolver {
             for (const id of ids) if (!inScope.has(id)) this.outOfScope.add(`${table}|${id}`);
         });
         await Promise.all([...keys, ...scopes]);
+        // Parents whose key value cannot be in a bind (`/`, `&`, `?`...) are bound by their target id: read it now.
+        const unaddressable: KeyReference[] = [];
+        for (const [table, ids] of keyed) {
+            const parent = this.plan.tables[table];
+            if (!parent) continue;
+            for (const id of ids) {
+                const values = this.sourceKeys.get(`${table}|${id}`);
+                if (values && !isAddressableKey(values, this.keyColumnsOf(table)))
+                    unaddressable.push({
+                        entitySet: parent.target.entitySetName,
+                        table: parent.target.logicalName,
+                        columns: this.keyColumnsOf(table),
+                        values,
+                    });
+            }
+        }
+        await this.readTargetIds(unaddressable);
     }
 
     private keyColumnsOf(table: string): KeyColumn[] {
@@ -206,6 +234,19 @@ export class LookupResolver {
                         reason: `points to ${binding.table} ${id}, whose key ${binding.key} is empty`,
                     };
                 const columns = this.keyColumnsOf(binding.table);
+                if (!isAddressableKey(values, columns)) {
+                    // The existing target row's id, else the id the copy creates the parent with (key-addresses.ts).
+                    const targetId =
+                        this.targetIds.get(`${binding.targetTable}|${keyIdentity(values)}`) ??
+                        createdIdFor(binding.targetTable, id);
+                    return {
+                        kind: 'bind',
+                        navigationProperty: nav,
+                        bind: `/${binding.targetEntitySet}(${targetId})`,
+                        targetTable: binding.targetTable,
+                        targetId,
+                    };
+                }
                 return {
                     kind: 'bind',
                     navigationProperty: nav,
@@ -236,10 +277,15 @@ export class LookupResolver {
 
     /** Reads, in batches, the target ids of every key reference among `values` (to compare lookups). */
     async prepareTargetIds(values: readonly LookupValue[]): Promise<void> {
+        await this.readTargetIds(
+            values.flatMap((value) => (value.kind === 'bind' && value.keyReference ? [value.keyReference] : [])),
+        );
+    }
+
+    /** The target ids of these key references (null where the target has no such row), by key filter. */
+    private async readTargetIds(references: readonly KeyReference[]): Promise<void> {
         const wanted = new Map<string, { reference: KeyReference; tuples: Map<string, unknown[]> }>();
-        for (const value of values) {
-            if (value.kind !== 'bind' || !value.keyReference) continue;
-            const reference = value.keyReference;
+        for (const reference of references) {
             const identity = keyIdentity(reference.values);
             if (this.targetIds.has(`${reference.table}|${identity}`)) continue;
             let entry = wanted.get(reference.table);
@@ -252,8 +298,9 @@ export class LookupResolver {
                 if (!table) return;
                 const pk = table.target.primaryId;
                 for (const identity of tuples.keys()) this.targetIds.set(`${reference.table}|${identity}`, null);
-                for (const filter of keyFilters(reference.columns, [...tuples.values()])) {
-                    const query = { select: [pk, ...reference.columns.map((c) => c.name)], filter };
+                const select = [pk, ...reference.columns.map((c) => c.name)];
+                for (const filter of keyFilters(reference.columns, [...tuples.values()], filterBudget(select))) {
+                    const query = { select, filter };
                     for await (const page of this.target.queryPages(reference.entitySet, query, {
                         pageSize: 5000,
                         signal: this.signal,

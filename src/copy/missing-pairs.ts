@@ -7,7 +7,7 @@
  */
 import type { DataverseClient } from '../dataverse/client-types.js';
 import type { ManyToManyPlan, TablePlan } from '../plan/types.js';
-import { andFilters, idFilters, keyColumns, keyFilters, keyIdentity } from './addressing.js';
+import { andFilters, filterBudget, idFilters, keyColumns, keyFilters, keyIdentity } from './addressing.js';
 import { matchedReferenceIds, sideTargetIds, type SideContext } from './id-map.js';
 import { intersectPairs, pairKey } from './intersect.js';
 import { readFiltered, type ReadOptions } from './page-read.js';
@@ -85,7 +85,9 @@ async function copiesOfSourceRows(
             ctx.source,
             table.source.entitySetName,
             [table.source.primaryId],
-            inFilter(idFilters(table.source.primaryId, targetIds)),
+            inFilter(
+                idFilters(table.source.primaryId, targetIds, filterBudget([table.source.primaryId], table.filter)),
+            ),
             options,
         );
         return new Set(rows.map((r) => String(r[table.source.primaryId]).toLowerCase()));
@@ -95,7 +97,11 @@ async function copiesOfSourceRows(
         ctx.target,
         table.target.entitySetName,
         [table.target.primaryId, ...columns.map((c) => c.name)],
-        idFilters(table.target.primaryId, targetIds),
+        idFilters(
+            table.target.primaryId,
+            targetIds,
+            filterBudget([table.target.primaryId, ...columns.map((c) => c.name)]),
+        ),
         options,
     );
     const byIdentity = new Map<string, string[]>();
@@ -117,7 +123,7 @@ async function copiesOfSourceRows(
         ctx.source,
         table.source.entitySetName,
         sourceColumns,
-        inFilter(keyFilters(sourceKeys, tuples)),
+        inFilter(keyFilters(sourceKeys, tuples, filterBudget(sourceColumns, table.filter))),
         options,
     );
     const copies = new Set<string>();

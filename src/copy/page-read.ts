@@ -7,7 +7,7 @@
 import type { DataverseClient, ODataQuery, Row } from '../dataverse/client-types.js';
 import { pageFilter, type KeyRange } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
-import { andFilters, idFilters, keyColumns, keyFilters } from './addressing.js';
+import { andFilters, filterBudget, idFilters, keyColumns, keyFilters, sourceKeyProperties } from './addressing.js';
 import { LOOKUP_TABLE_ANNOTATION } from './lookups.js';
 import { sourceSelect, targetIdentity, targetSelect } from './row-plan.js';
 
@@ -77,8 +77,10 @@ export function readSourceByIds(
     ids: readonly string[],
     options: ReadOptions = {},
 ): Promise<Row[]> {
-    const filters = idFilters(table.source.primaryId, ids).map((f) => andFilters(f, table.filter)!);
-    return readFiltered(client, table.source.entitySetName, sourceSelect(table), filters, options);
+    const select = sourceSelect(table);
+    const budget = filterBudget(select, table.filter);
+    const filters = idFilters(table.source.primaryId, ids, budget).map((f) => andFilters(f, table.filter)!);
+    return readFiltered(client, table.source.entitySetName, select, filters, options);
 }
 
 /** Target rows of `(lo, hi]` (preserved ids only), optionally inside the table's filter. */
@@ -99,7 +101,9 @@ export function readTargetRange(
 
 /**
  * The target rows matching these source rows, by target identity (id, or key values). With preserved
- * ids and a key range, one range read; otherwise batched reads by id or by key values.
+ * ids and a key range, one range read; otherwise batched reads by id or by key values. `keyTuples` are the rows'
+ * key values in target terms (a lookup part as the target id, from their addresses); without them the source values
+ * are used as they are.
  */
 export async function readTargetRows(
     client: DataverseClient,
@@ -107,6 +111,7 @@ export async function readTargetRows(
     sourceRows: readonly Row[],
     range: KeyRange | undefined,
     options: ReadOptions = {},
+    keyTuples?: ReadonlyArray<readonly unknown[]>,
 ): Promise<Map<string, Row>> {
     const select = targetSelect(table);
     const set = table.target.entitySetName;
@@ -117,17 +122,26 @@ export async function readTargetRows(
             rows = await readTargetRange(client, table, range, options);
         } else {
             const ids = sourceRows.map((r) => String(r[table.source.primaryId]).toLowerCase());
-            rows = ids.length === 0 ? [] : await readFiltered(client, set, select, idFilters(pk, ids), options);
+            rows =
+                ids.length === 0
+                    ? []
+                    : await readFiltered(client, set, select, idFilters(pk, ids, filterBudget(select)), options);
         }
     } else {
-        const { sourceColumns } = table.match;
-        const tuples = sourceRows
-            .map((r) => sourceColumns.map((c) => r[c] ?? null))
-            .filter((values) => values.every((v) => v !== null && v !== ''));
+        const properties = sourceKeyProperties(table);
+        const tuples = (keyTuples ?? sourceRows.map((r) => properties.map((p) => r[p] ?? null))).filter((values) =>
+            values.every((v) => v !== null && v !== ''),
+        );
         rows =
             tuples.length === 0
                 ? []
-                : await readFiltered(client, set, select, keyFilters(keyColumns(table), tuples), options);
+                : await readFiltered(
+                      client,
+                      set,
+                      select,
+                      keyFilters(keyColumns(table), tuples, filterBudget(select)),
+                      options,
+                  );
     }
     const byIdentity = new Map<string, Row>();
     for (const row of rows) byIdentity.set(targetIdentity(table, row), row);

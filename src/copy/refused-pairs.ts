@@ -9,7 +9,7 @@
  */
 import type { DataverseClient, Row } from '../dataverse/client-types.js';
 import type { ManyToManyEnvironmentPlan, ManyToManySide } from '../plan/types.js';
-import { idFilters } from './addressing.js';
+import { filterBudget, idFilters } from './addressing.js';
 import { readFiltered, type ReadOptions } from './page-read.js';
 
 export const REFUSAL_REASONS = {
@@ -108,7 +108,7 @@ async function principals(
         target,
         side.entitySetName,
         [side.primaryId, ...columns],
-        idFilters(side.primaryId, unique),
+        idFilters(side.primaryId, unique, filterBudget([side.primaryId, ...columns])),
         options,
     );
     return new Map(rows.map((row) => [String(row[side.primaryId]).toLowerCase(), row]));

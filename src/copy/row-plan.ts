@@ -9,13 +9,19 @@
  */
 import type { Row } from '../dataverse/client-types.js';
 import type { ColumnMapping, TablePlan } from '../plan/types.js';
-import { keyColumns, keyIdentity, keyPath } from './addressing.js';
+import { entityPath } from '../dataverse/odata-url.js';
+import { isAddressableKey, isLookupType, keyColumns, keyIdentity, keyPath, sourceKeyProperties } from './addressing.js';
+import { targetIdForUnaddressable } from './key-addresses.js';
 import { actualLookup, type LookupResolver, type LookupValue } from './lookups.js';
 import { sameValue, targetValue } from './values.js';
 
-/** How a row is addressed in the target: its preserved id, or its alternate-key values. */
+/**
+ * How a row is addressed in the target: its preserved id, or its alternate-key values. A key address has a `path`
+ * when its values can be in a URL; otherwise the row is addressed by `targetId`, set once the target was read
+ * (`withTargetId`).
+ */
 export type RowAddress =
-    { kind: 'id'; id: string } | { kind: 'key'; path: string; values: unknown[]; identity: string };
+    { kind: 'id'; id: string } | { kind: 'key'; path?: string; targetId?: string; values: unknown[]; identity: string };
 
 export interface ExpectedRow {
     sourceId: string;
@@ -30,8 +36,10 @@ export const MISSING_KEY_CODE = 'MissingKey';
 /** A source row of a key-matched table whose alternate-key value is empty: it cannot be matched, so it fails. */
 export function missingKey(table: TablePlan, row: Row): { code: string; column: string; message: string } | undefined {
     if (table.match.kind !== 'key') return undefined;
-    const empty = table.match.sourceColumns.find((c) => row[c] === null || row[c] === undefined || row[c] === '');
-    if (empty === undefined) return undefined;
+    const properties = sourceKeyProperties(table);
+    const index = properties.findIndex((p) => row[p] === null || row[p] === undefined || row[p] === '');
+    if (index < 0) return undefined;
+    const empty = table.match.sourceColumns[index]!;
     return {
         code: MISSING_KEY_CODE,
         column: empty,
@@ -62,23 +70,80 @@ export interface RowDecision {
 
 export const UNRESOLVED_LOOKUP_CODE = 'UnresolvedLookup';
 
-/** The target address of a source row (for key matches: its key values read from the source columns). */
-export function addressOf(table: TablePlan, row: Row): RowAddress {
+export const UNRESOLVED_KEY_CODE = 'UnresolvedKey';
+
+/**
+ * The target address of a source row (for key matches: its key values read from the source columns; a lookup key
+ * part is the target id of the row it points to, which `lookupPart` gives, null when the target has none).
+ */
+export function addressOf(
+    table: TablePlan,
+    row: Row,
+    lookupPart: (column: ColumnMapping) => string | undefined = () => undefined,
+): RowAddress {
     const sourceId = String(row[table.source.primaryId]).toLowerCase();
     if (table.match.kind === 'id') return { kind: 'id', id: sourceId };
-    const values = table.match.sourceColumns.map((c) => row[c] ?? null);
+    const columns = keyColumns(table);
+    const { sourceColumns } = table.match;
+    const values = sourceKeyProperties(table).map((property, i) => {
+        if (!isLookupType(columns[i]?.type)) return row[property] ?? null;
+        const column = table.columns.find((c) => c.source === sourceColumns[i] && c.kind === 'lookup');
+        return (column && lookupPart(column)) ?? null;
+    });
     return {
         kind: 'key',
-        path: keyPath(table.target.entitySetName, keyColumns(table), values),
+        ...(isAddressableKey(values, columns) ? { path: keyPath(table.target.entitySetName, columns, values) } : {}),
         values,
         identity: keyIdentity(values),
     };
 }
 
-/** The identity of a target row in the index of target rows (its id, or its key values). */
+/** A key address without a path gets the target id it is written by (the existing row's, or the one to create). */
+export function withTargetId(table: TablePlan, expected: ExpectedRow, target: Row | undefined): void {
+    const { address } = expected;
+    if (address.kind !== 'key' || address.path !== undefined) return;
+    address.targetId = targetIdForUnaddressable(table, expected.sourceId, target);
+}
+
+/** The row's path relative to the API root: by id, by key, or by the target id of an unaddressable key. */
+export function addressPath(table: TablePlan, address: RowAddress): string {
+    if (address.kind === 'id') return entityPath(table.target.entitySetName, address.id);
+    if (address.path !== undefined) return address.path;
+    if (address.targetId !== undefined) return entityPath(table.target.entitySetName, address.targetId);
+    throw new Error(`internal error: the key ${JSON.stringify(address.values)} has neither a path nor a target id`);
+}
+
+/** The identity of a target row in the index of target rows (its id, or its key values, lookups as `_x_value`). */
 export function targetIdentity(table: TablePlan, row: Row): string {
     if (table.match.kind === 'id') return String(row[table.target.primaryId]).toLowerCase();
-    return keyIdentity(table.match.columns.map((c) => row[c] ?? null));
+    return keyIdentity(keyColumns(table).map((c) => row[c.name] ?? null));
+}
+
+/**
+ * A key-matched row whose lookup key part points to a row with no target row (yet): it cannot be matched, so it
+ * fails naming the column.
+ */
+export function unresolvedKey(
+    table: TablePlan,
+    expected: ExpectedRow,
+): { code: string; column: string; message: string } | undefined {
+    if (table.match.kind !== 'key' || expected.address.kind !== 'key') return undefined;
+    const index = expected.address.values.findIndex((v) => v === null);
+    if (index < 0) return undefined;
+    const column = table.match.sourceColumns[index]!;
+    return {
+        code: UNRESOLVED_KEY_CODE,
+        column,
+        message: `the alternate key column '${column}' points to a row that has no row in the target, so the row cannot be matched`,
+    };
+}
+
+/** The lookup values of a key-matched table's lookup key parts (their target ids are read before addressing). */
+export function keyLookupValues(table: TablePlan, rows: readonly Row[], resolver: LookupResolver): LookupValue[] {
+    if (table.match.kind !== 'key') return [];
+    const { sourceColumns } = table.match;
+    const columns = table.columns.filter((c) => c.kind === 'lookup' && sourceColumns.includes(c.source));
+    return rows.flatMap((row) => columns.map((c) => resolver.resolve(c, row)));
 }
 
 export function addressIdentity(address: RowAddress): string {
@@ -101,9 +166,13 @@ export function expectedRow(table: TablePlan, row: Row, resolver: LookupResolver
         if (column.kind === 'lookup') lookups.push({ column, value: resolver.resolve(column, row) });
         else values.push({ column, value: targetValue(column, row[column.source]) });
     }
+    const resolved = new Map(lookups.map((l) => [l.column, l.value]));
     const expected: ExpectedRow = {
         sourceId: String(row[table.source.primaryId]).toLowerCase(),
-        address: addressOf(table, row),
+        address: addressOf(table, row, (column) => {
+            const value = resolved.get(column);
+            return value ? resolver.targetIdOf(value) : undefined;
+        }),
         values,
         lookups,
     };
@@ -118,7 +187,15 @@ export function expectedRow(table: TablePlan, row: Row, resolver: LookupResolver
 }
 
 function addressPayload(table: TablePlan, address: RowAddress): Row {
-    return address.kind === 'id' ? { [table.target.primaryId]: address.id } : { '@odata.id': address.path };
+    if (address.kind === 'id') return { [table.target.primaryId]: address.id };
+    if (address.path !== undefined) return { '@odata.id': address.path };
+    if (address.targetId !== undefined) return { [table.target.primaryId]: address.targetId };
+    throw new Error(`internal error: the key ${JSON.stringify(address.values)} has neither a path nor a target id`);
+}
+
+/** A create by key path carries the key in `@odata.id`; one by target id must set the key columns itself. */
+function keyInBody(address: RowAddress): boolean {
+    return address.kind === 'key' && address.path === undefined;
 }
 
 /** Every lookup that must be compared against the target needs a known target id first. */
@@ -181,7 +258,7 @@ export function decideRow(
         if (isKeyColumn(table, column) && !creating) continue; // equal by definition: the row was found by it
         if (creating) {
             if (value === null) continue;
-            if (isKeyColumn(table, column)) continue; // carried in @odata.id, never repeated in the body
+            if (isKeyColumn(table, column) && !keyInBody(expected.address)) continue; // carried in @odata.id
             if (column.writable === 'update') deferred[column.target] = value;
             else payload[column.target] = value;
             changed.push(column.target);
@@ -257,7 +334,7 @@ export function targetSelect(table: TablePlan): string[] {
         if (column.writable === 'create') continue;
         columns.add(column.kind === 'lookup' ? `_${column.target}_value` : column.target);
     }
-    if (table.match.kind === 'key') for (const c of table.match.columns) columns.add(c);
+    for (const c of keyColumns(table)) columns.add(c.name);
     return [...columns];
 }
 
@@ -266,6 +343,6 @@ export function sourceSelect(table: TablePlan): string[] {
     const columns = new Set<string>([table.source.primaryId]);
     for (const column of table.columns)
         columns.add(column.kind === 'lookup' ? `_${column.source}_value` : column.source);
-    if (table.match.kind === 'key') for (const c of table.match.sourceColumns) columns.add(c);
+    for (const property of sourceKeyProperties(table)) columns.add(property);
     return [...columns];
 }

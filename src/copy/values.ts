@@ -1,9 +1,11 @@
 /**
  * Column values between the two environments: a source value becomes the value the target should
  * hold (choice values through valueMap, multi-select lists value by value), and two values are
- * compared the way the service stores them (numbers at the target's precision, date-times as
- * instants, multi-select lists as sets), so that an unchanged row is recognised as unchanged.
+ * compared the way the service stores them (numbers exactly, at the target's precision; date-times as
+ * instants; multi-select lists as sets), so that an unchanged row is recognised as unchanged and a
+ * changed one, even in its last digit, as changed.
  */
+import { decimalKey, isExactNumber } from '../dataverse/exact-number.js';
 import type { ColumnMapping } from '../plan/types.js';
 
 function mapOption(column: ColumnMapping, value: number): number {
@@ -29,10 +31,9 @@ export function targetValue(column: ColumnMapping, value: unknown): unknown {
     return typeof value === 'number' ? mapOption(column, value) : value;
 }
 
-function roundTo(value: number, precision: number | undefined): number {
-    if (precision === undefined) return value;
-    const factor = 10 ** precision;
-    return Math.round(value * factor) / factor;
+/** Numbers as the Web API reads them: a plain number, or an ExactNumber for what a double cannot hold. */
+function isNumeric(value: unknown): boolean {
+    return typeof value === 'number' || isExactNumber(value);
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -48,8 +49,12 @@ export function sameValue(column: ColumnMapping, expected: unknown, actual: unkn
         if (!left || !right) return e === a;
         return left.length === right.length && [...left].sort().join(',') === [...right].sort().join(',');
     }
-    if (typeof e === 'number' && typeof a === 'number')
-        return roundTo(e, column.precision) === roundTo(a, column.precision);
+    if (isNumeric(e) && isNumeric(a)) {
+        if (e === a) return true;
+        // Exact decimal comparison, rounded as the service rounds a value to the column's precision: two doubles
+        // that differ only past the 15th digit, or an Int64 past 2^53, are different values.
+        return decimalKey(e, column.precision) === decimalKey(a, column.precision);
+    }
     if (column.type === 'DateTime' && typeof e === 'string' && typeof a === 'string') {
         if (ISO_DATE_TIME.test(e) && ISO_DATE_TIME.test(a)) return Date.parse(e) === Date.parse(a);
     }

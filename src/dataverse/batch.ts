@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { BatchRequest, BatchResponse } from './client-types.js';
 import { apiPath } from './http.js';
+import { parseJson, stringifyJson } from './json-exact.js';
 
 /** The service accepts at most 1000 requests in one batch. */
 export const MAX_BATCH_PARTS = 1000;
@@ -34,7 +35,7 @@ export function buildBatchBody(parts: readonly BatchPart[], boundary: string): s
         if (part.body !== undefined) headers['Content-Type'] ??= 'application/json; type=entry';
         for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
         lines.push('');
-        lines.push(part.body === undefined ? '' : JSON.stringify(part.body));
+        lines.push(part.body === undefined ? '' : stringifyJson(part.body));
     }
     lines.push(`--${boundary}--`, '');
     return lines.join(CRLF);
@@ -113,7 +114,7 @@ function parseHttpResponse(text: string): BatchPartResponse {
     let parsed: unknown;
     if (bodyText.startsWith('{') || bodyText.startsWith('[')) {
         try {
-            parsed = JSON.parse(bodyText);
+            parsed = parseJson(bodyText);
         } catch {
             parsed = undefined;
         }

@@ -8,6 +8,7 @@
 import type { HttpHeaders } from '@azure/core-rest-pipeline';
 import type { AdaptiveLimiter, Permit } from './concurrency.js';
 import { DataverseError } from './errors.js';
+import { parseJson as parseExactJson, stringifyJson } from './json-exact.js';
 import { OutageTracker } from './outage.js';
 import {
     abortedError,
@@ -372,14 +373,16 @@ function outcomeResponse(response: DataverseResponse): OutcomeResponse {
 
 function serializeBody(body: unknown): string | undefined {
     if (body === undefined) return undefined;
-    return typeof body === 'string' ? body : JSON.stringify(body);
+    // Int64 and Decimal values read as ExactNumbers go back as the number literals they were.
+    return typeof body === 'string' ? body : stringifyJson(body);
 }
 
 /** `path` gives the URL path only (no host, no query), as every DataverseError carries it. */
 function parseJson<T>(response: DataverseResponse, method: string, path: () => string): T {
     if (response.bodyText === '') return undefined as T;
     try {
-        return JSON.parse(response.bodyText) as T;
+        // Int64, Decimal and Money literals a double cannot hold come back as ExactNumbers, never rounded.
+        return parseExactJson(response.bodyText) as T;
     } catch {
         throw new DataverseError({
             kind: 'protocol',

@@ -24,6 +24,7 @@ export {
     type ErrorJson,
     type PlainErrorJson,
 } from './errors.js';
+export { decimalKey, ExactNumber, isExactNumber } from './exact-number.js';
 export { API_PATH, type HttpStats, type RetryEvent } from './http.js';
 export {
     readAllTableNames,

@@ -35,6 +35,8 @@ export interface OptionMetadata {
     state?: number;
     /** State options: the status a row gets when it enters this state without one. */
     defaultStatus?: number;
+    /** Status options of a table that enforces state transitions: the statuses a row may move to from this one. */
+    transitions?: number[];
 }
 
 export interface AttributeMetadata {
@@ -103,6 +105,10 @@ export interface TableMetadata {
     changeTrackingEnabled: boolean;
     isCustomEntity: boolean;
     objectTypeCode?: number;
+    /** EntityMetadata.TableType: Standard, Activity, Virtual or Elastic (absent where the service does not say). */
+    tableType?: string;
+    /** EntityMetadata.EnforceStateTransitions: status changes must follow the status options' transitions. */
+    enforceStateTransitions?: boolean;
     attributes: AttributeMetadata[];
     keys: KeyMetadata[];
     /** Relationships where this table holds the lookup. */

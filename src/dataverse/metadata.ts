@@ -60,6 +60,8 @@ const ENTITY_SELECT = [
     'ChangeTrackingEnabled',
     'IsCustomEntity',
     'ObjectTypeCode',
+    'TableType',
+    'EnforceStateTransitions',
 ];
 const ATTRIBUTE_SELECT = [
     'LogicalName',
@@ -183,6 +185,9 @@ interface RawEntity {
     ChangeTrackingEnabled: boolean;
     IsCustomEntity: boolean;
     ObjectTypeCode?: number;
+    /** "Standard", "Activity", "Virtual" or "Elastic" (EntityMetadata.TableType). */
+    TableType?: string | null;
+    EnforceStateTransitions?: boolean | null;
     Attributes: RawAttribute[];
     Keys: RawKey[];
     ManyToOneRelationships: RawOneToMany[];
@@ -300,6 +305,8 @@ export async function readTableMetadata(
         changeTrackingEnabled: entity.ChangeTrackingEnabled,
         isCustomEntity: entity.IsCustomEntity,
         ...(typeof entity.ObjectTypeCode === 'number' ? { objectTypeCode: entity.ObjectTypeCode } : {}),
+        ...(typeof entity.TableType === 'string' ? { tableType: entity.TableType } : {}),
+        ...(entity.EnforceStateTransitions === true ? { enforceStateTransitions: true } : {}),
         attributes,
         keys: entity.Keys.map(toKey),
         manyToOne: entity.ManyToOneRelationships.map(toOneToMany),
@@ -363,16 +370,33 @@ interface RawOption {
     Label?: RawLabel | null;
     State?: number | null;
     DefaultStatus?: number | null;
+    /** Status options: the encoded `<allowedtransitions>` document (StatusOptionMetadata.TransitionData). */
+    TransitionData?: string | null;
 }
 
 function toOption(raw: RawOption): OptionMetadata {
     const label = raw.Label?.UserLocalizedLabel?.Label ?? raw.Label?.LocalizedLabels?.[0]?.Label ?? '';
+    const transitions = typeof raw.TransitionData === 'string' ? allowedTransitions(raw.TransitionData) : undefined;
     return {
         value: raw.Value,
         label,
         ...(typeof raw.State === 'number' ? { state: raw.State } : {}),
         ...(typeof raw.DefaultStatus === 'number' ? { defaultStatus: raw.DefaultStatus } : {}),
+        ...(transitions ? { transitions } : {}),
     };
+}
+
+/**
+ * The `tostatusid` values of a TransitionData document: `<allowedtransitions xmlns="..."><allowedtransition
+ * sourcestatusid="1" tostatusid="6" /></allowedtransitions>` (StatusOptionMetadata.TransitionData reference). The
+ * document may arrive XML-encoded.
+ */
+export function allowedTransitions(data: string): number[] {
+    const text = data
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"');
+    return [...text.matchAll(/tostatusid\s*=\s*"(-?\d+)"/g)].map((m) => Number(m[1]));
 }
 
 function toKey(raw: RawKey): KeyMetadata {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { createActivities } from '../activities/index.js';
 import { cancelledReason, readCancelRequest } from '../run/cancel.js';
 import { appendEvents } from '../run/events.js';
+import { LeaseKeeper } from '../run/lease-keeper.js';
 import { ActivityMemo } from './activity-memo.js';
 import { completedActivities } from './local/completed-activities.js';
 import { createConnector, type Connector, type EnvironmentClients } from '../environments/index.js';
@@ -105,15 +106,21 @@ async function archivedHistories(root: string, runId: string): Promise<string[]>
 export class LocalRuns implements RunsPort {
     private readonly host: LocalDurableHost;
     private readonly memo = new ActivityMemo();
+    private readonly leases: LeaseKeeper;
     /** Clients by environment pair, shared by every activity (one limiter per environment). */
     private readonly connector: Connector;
 
     constructor(private readonly options: LocalRunsOptions) {
         this.connector = options.connect ?? createConnector(options.env, options.userAgent ?? 'dataverse-migrate');
+        this.leases = new LeaseKeeper({ store: options.store });
         this.host = new LocalDurableHost({
             orchestrators,
             activities: this.memo.wrap(
-                createActivities({ store: options.store, connect: (spec) => this.connector(spec) }),
+                createActivities({
+                    store: options.store,
+                    connect: (spec) => this.connector(spec),
+                    leases: this.leases,
+                }),
             ),
             journalDir: runFolders(options.root),
             maxConcurrentActivities: options.maxConcurrentActivities ?? 8,
@@ -241,7 +248,9 @@ export class LocalRuns implements RunsPort {
     }
 
     /** Stops every run in progress; their journals keep what completed, so a later process resumes them. */
-    stop(): Promise<void> {
-        return this.host.stop();
+    /** Stops the host; the runs it was playing no longer write, so their target leases go too. */
+    async stop(): Promise<void> {
+        await this.host.stop();
+        await this.leases.releaseAll();
     }
 }

@@ -1,5 +1,5 @@
 /**
- * The narrow "runs" port the HTTP API and the CLI depend on (DESIGN "One code path, two hosts"): start, query,
+ * The narrow "runs" port the HTTP API and the CLI depend on (docs/architecture.md "Two hosts"): start, query,
  * list, wait for and terminate orchestration instances. The Durable client implements it in Azure and
  * LocalDurableHost implements it on one machine. Shapes follow durable-functions' DurableOrchestrationStatus;
  * nothing here imports the SDK, so any layer may depend on it.

@@ -7,6 +7,16 @@ import { createHash } from 'node:crypto';
 import type { RunsPort } from './runs-port.js';
 import type { RunInput } from '../orchestrators/contracts.js';
 import { OrchestratorName } from '../orchestrators/names.js';
+import {
+    claimRunLease,
+    describeConflict,
+    leaseScope,
+    releaseRunLease,
+    type LeaseConflict,
+    type LeaseHolder,
+} from '../run/run-lease.js';
+import type { RunStore } from '../runlog/types.js';
+import type { MigrationSpec } from '../spec/index.js';
 import { silentLog, type Log } from '../util/log.js';
 
 export type RunTrigger = 'http' | 'schedule' | 'cli';
@@ -23,6 +33,37 @@ export async function startRun(
     const name = (spec as { name?: unknown } | null)?.name;
     log('info', `run ${runId} started (spec ${typeof name === 'string' ? name : 'unnamed'}, trigger ${trigger})`);
     return started;
+}
+
+/** Another run holds a table the run would write: nothing was started. */
+export interface TargetBusy {
+    kind: 'target-busy';
+    /** One line naming the run that holds it. */
+    message: string;
+    conflict: LeaseConflict;
+}
+
+/**
+ * Leases the target tables of `spec` for the run (src/run/run-lease.ts), then starts it with `start`; when another
+ * live run holds one of them, starts nothing and says which run. A start that fails lets the leases go again.
+ */
+export async function startUnderLease(
+    store: RunStore,
+    spec: MigrationSpec,
+    holder: Omit<LeaseHolder, 'spec'>,
+    now: Date,
+    start: () => Promise<unknown>,
+): Promise<TargetBusy | undefined> {
+    const scope = leaseScope(spec);
+    const conflict = await claimRunLease(store, scope, { ...holder, spec: spec.name }, { now });
+    if (conflict) return { kind: 'target-busy', message: describeConflict(conflict, scope.target), conflict };
+    try {
+        await start();
+    } catch (error) {
+        await releaseRunLease(store, scope, holder.runId);
+        throw error;
+    }
+    return undefined;
 }
 
 /**

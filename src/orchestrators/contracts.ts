@@ -1,6 +1,6 @@
 /**
  * Inputs and outputs of the orchestrations: descriptors only (names, page numbers, counts), never
- * rows; the plan and the page lists stay in the run store (DESIGN principle 3). The activities'
+ * rows; the plan and the page lists stay in the run store (docs/architecture.md, principle 3). The activities'
  * own contracts are src/activities/contract.ts, imported here as types only.
  */
 import type { DeleteSource } from '../activities/contract.js';
@@ -86,6 +86,11 @@ export interface TableFollowUpResult {
     deferred: PhaseCounts;
     state: PhaseCounts;
     cancelled: boolean;
+    /**
+     * Which of the two phases ran to their end (a cancel in the deferred lookups leaves the states unrun). Absent
+     * from results journaled before it existed: those count as unfinished, so the state is read again.
+     */
+    done?: { deferred: boolean; state: boolean };
 }
 
 export interface RelationshipCopyInput {

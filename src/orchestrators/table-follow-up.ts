@@ -15,18 +15,22 @@ export const tableFollowUp: OrchestrationHandler = function* (context: Orchestra
         context,
         deferredPages.map((page) => activity(context, 'patchDeferredPage', { runId, table, page, kind })),
     );
+    const cancelled = deferred.some((o) => o.cancelled === true);
+    const done = { deferred: !cancelled, state: false };
     const result: TableFollowUpResult = {
         table,
         deferred: sumCounts(deferred.map((o) => o.counts)),
         state: emptyCounts(),
-        cancelled: deferred.some((o) => o.cancelled === true),
+        cancelled,
+        done,
     };
-    if (result.cancelled) return result;
+    if (cancelled) return result;
     const states = yield* all(
         context,
         statePages.map((page) => activity(context, 'setStatePage', { runId, table, page, kind })),
     );
     result.state = sumCounts(states.map((o) => o.counts));
     result.cancelled = states.some((o) => o.cancelled === true);
+    done.state = !result.cancelled;
     return result;
 };

@@ -2,6 +2,7 @@
  * buildPlan: spec + metadata of both environments -> Plan. Pure; gathers EVERY problem at once and
  * never throws on bad input (a plan with problems is still returned, for display).
  */
+import { keyLookupColumns, keyWithLookupProblem } from './key-parts.js';
 import type {
     EnvironmentMetadata,
     ManyToManyRelationshipMetadata,
@@ -14,6 +15,7 @@ import { mapColumns } from './columns.js';
 import { columnNames, tablePath, type PlanContext, type ReferenceRuleInfo, type RunTable } from './context.js';
 import type { LookupEdge } from './graph.js';
 import { orderTables, type OrderOptions } from './tiers.js';
+import { unwritableReason } from './unwritable-tables.js';
 import type {
     EndpointNames,
     ManyToManyEnvironmentPlan,
@@ -110,7 +112,20 @@ function resolveRunTables(ctx: PlanContext): void {
             return;
         }
         if (!source || !target) return;
+        const unwritable = unwritableReason(table.name, source, target);
+        if (unwritable !== undefined) {
+            ctx.problems.push({ path: `tables[${index}].name`, table: table.name, message: unwritable });
+            return;
+        }
         const match = resolveMatch(ctx, index, target);
+        const lookupParts = match ? keyLookupColumns(target, match) : [];
+        if (match?.kind === 'key' && lookupParts.length > 0 && table.deleteMissing) {
+            ctx.problems.push({
+                path: `tables[${index}].deleteMissing`,
+                table: table.name,
+                message: keyWithLookupProblem(table.name, match.key, lookupParts, 'deleteMissing'),
+            });
+        }
         ctx.run.set(table.name, { index, spec: table, source, target, match: match ?? { kind: 'id' } });
         if (ctx.referenceRules.get(table.name)?.explicit) {
             ctx.warnings.push({
@@ -275,6 +290,14 @@ function manyToManySide(
 /** How a side's rows are found in the target: copied in this run, or matched as a reference table. */
 function sideMatch(ctx: PlanContext, table: string): { match: ManyToManySideMatch; targetTable: string } | undefined {
     const run = ctx.run.get(table);
+    const lookupParts = run ? keyLookupColumns(run.target, run.match) : [];
+    if (run?.match.kind === 'key' && lookupParts.length > 0) {
+        ctx.problems.push({
+            path: 'manyToMany',
+            table,
+            message: keyWithLookupProblem(table, run.match.key, lookupParts, 'a many-to-many side'),
+        });
+    }
     if (run) return { match: { kind: 'run', table }, targetTable: run.target.logicalName };
     if (ctx.referenceRules.has(table)) return { match: { kind: 'reference', table }, targetTable: table };
     return undefined;

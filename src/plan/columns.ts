@@ -345,12 +345,16 @@ class TableColumnMapper {
         const status = this.columns.find((c) => c.type === 'Status');
         if (state && status) {
             const created = createdState(this.targetAttr(state.target), this.targetAttr(status.target));
+            const transitions = this.run.target.enforceStateTransitions
+                ? statusTransitions(this.targetAttr(status.target))
+                : undefined;
             return {
                 stateColumn: state.source,
                 statusColumn: status.source,
                 targetStateColumn: state.target,
                 targetStatusColumn: status.target,
                 ...(created ? { created } : {}),
+                ...(transitions ? { transitions } : {}),
             };
         }
         const only = state ?? status;
@@ -387,6 +391,17 @@ function createdState(
     if (!first) return undefined;
     const defaultStatus = first.defaultStatus ?? status?.options?.find((o) => o.state === first.value)?.value;
     return defaultStatus === undefined ? undefined : { state: first.value, status: defaultStatus };
+}
+
+/** The allowed moves of a status column whose table enforces transitions (undefined when no status lists any). */
+function statusTransitions(status: AttributeMetadata | undefined): NonNullable<TablePlan['state']>['transitions'] {
+    const allowed: Record<number, number[]> = {};
+    const stateOf: Record<number, number> = {};
+    for (const option of status?.options ?? []) {
+        if (option.state !== undefined) stateOf[option.value] = option.state;
+        if (option.transitions) allowed[option.value] = [...option.transitions];
+    }
+    return Object.keys(allowed).length > 0 ? { allowed, stateOf } : undefined;
 }
 
 export function mapColumns(ctx: PlanContext, run: RunTable): ColumnsResult {

@@ -5,6 +5,7 @@
  * organization, or any table in spec.references) translates ids through natural-key matches; any
  * other table is unresolved: a problem under onUnresolvedLookup 'fail', a cleared value under 'clear'.
  */
+import { keyLookupColumns, keyWithLookupProblem } from './key-parts.js';
 import type { AttributeMetadata, TableMetadata } from '../dataverse/metadata-types.js';
 import type { PlanContext, RunTable } from './context.js';
 import type { LookupEdge } from './graph.js';
@@ -94,6 +95,21 @@ export function mapLookupColumn(
 
     for (const referenced of lookupTargets(sourceAttr)) {
         const parent = ctx.run.get(referenced);
+        const parentLookupParts = parent ? keyLookupColumns(parent.target, parent.match) : [];
+        if (parent?.match.kind === 'key' && parentLookupParts.length > 0) {
+            ctx.problems.push({
+                path,
+                table,
+                column,
+                message: keyWithLookupProblem(
+                    referenced,
+                    parent.match.key,
+                    parentLookupParts,
+                    `the lookup ${table}.${column}`,
+                ),
+            });
+            continue;
+        }
         if (parent) {
             const targetTable = parent.target.logicalName;
             const base = { table: referenced, targetTable, targetEntitySet: parent.target.entitySetName };

@@ -112,6 +112,11 @@ export interface TablePlan {
         targetStatusColumn: string;
         /** The state and status a create leaves in the target (the first state and its default status). */
         created?: { state: number; status: number };
+        /**
+         * The target enforces status transitions (EnforceStateTransitions): status -> the statuses it may move to
+         * (only statuses that list some), and every status's state, to find a path of allowed moves.
+         */
+        transitions?: { allowed: Record<number, number[]>; stateOf: Record<number, number> };
     };
     /** The source table supports change tracking (incremental refresh). */
     changeTracking: boolean;

@@ -7,6 +7,7 @@ import { runPaths } from '../runlog/layout.js';
 export type RunEventType =
     | 'run-started'
     | 'planned'
+    | 'table-mode'
     | 'table-listed'
     | 'page'
     | 'phase'
@@ -46,4 +47,21 @@ export async function appendEvents(
 
 export function appendEvent(ctx: RunContext, event: Omit<RunEvent, 'at'>): Promise<void> {
     return appendEvents(ctx.store, ctx.runId, [event], ctx.now);
+}
+
+/**
+ * One warning event per row a phase leaves as it is, with the reason (a row the target keeps closed, an e-mail's
+ * sending status): reported on every run that meets it, counted skipped, never a failed row.
+ */
+export function reportLeft(
+    ctx: RunContext,
+    table: string,
+    rows: ReadonlyArray<{ sourceId: string; code: string; message: string }>,
+): Promise<void> {
+    return appendEvents(
+        ctx.store,
+        ctx.runId,
+        rows.map((r) => ({ type: 'warning' as const, table, sourceId: r.sourceId, code: r.code, message: r.message })),
+        ctx.now,
+    );
 }

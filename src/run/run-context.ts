@@ -2,8 +2,9 @@
  * What every activity of a run needs, loaded once per process and run: the spec and the plan (from
  * the run store, where the plan activity put them), the reference matches, the Dataverse clients of
  * both environments and the store itself. Activities receive only a run id and small descriptors
- * (DESIGN principle 3); this is where the descriptors become the run's real documents.
+ * (docs/architecture.md, principle 3); this is where the descriptors become the run's real documents.
  */
+import type { LeaseKeeper } from './lease-keeper.js';
 import type { DataverseWriteClient } from '../dataverse/client-types.js';
 import type { KeyRange } from '../plan/pages.js';
 import type { ReferenceMatches } from '../plan/references.js';
@@ -21,6 +22,8 @@ export interface ActivityDeps {
     connect(spec: MigrationSpec): EnvironmentClients;
     /** Wall clock for event timestamps (activities may read it; orchestrators may not). */
     now?: () => Date;
+    /** Keeps the runs' target leases while their activities run (default: one over `store`, see lease-keeper.ts). */
+    leases?: LeaseKeeper;
 }
 
 /** Reference matches as the run store keeps them: source id -> target id per reference table. */

@@ -10,6 +10,8 @@ import { copiedRows, failedRows, type DeleteRefusal, type TableSummary } from '.
 export interface Stop {
     status: RunStatus;
     reason: string;
+    /** The orchestration failed rather than stopping at a boundary: nothing it did counts as finished. */
+    crashed?: true;
 }
 
 /** The thresholds of a run's spec (options.maxFailedRows, options.maxFailureRatio). */
@@ -83,5 +85,5 @@ export function refusedDeletesStop(refusals: readonly DeleteRefusal[], maxShare:
 export function crashStop(error: unknown): Stop {
     const message = error instanceof Error ? error.message : String(error);
     const first = message.split('\n', 1)[0]!.trim();
-    return { status: 'failed', reason: `the run failed: ${first}` };
+    return { status: 'failed', reason: `the run failed: ${first}`, crashed: true };
 }

@@ -11,6 +11,22 @@ import type { CancelRequest } from './cancel.js';
 import { TABLE_MODES, type TableMode } from './sync-state.js';
 import { emptyCounts, addCounts, phaseCountsSchema, type PhaseCounts } from './outcomes.js';
 
+/**
+ * The phases of one table that ran to their end in this run. A phase the table had no work in counts as done once
+ * the run reached it; a phase the run stopped before (a threshold, a cancel, a crash), a cancelled one and refused
+ * deletes do not. `findDeletes` and `delete` are there only for tables with deleteMissing, `manyToMany` only for
+ * tables on a side of one of the run's many-to-many relationships.
+ */
+export const tablePhasesDoneSchema = z.object({
+    copy: z.boolean(),
+    deferred: z.boolean(),
+    state: z.boolean(),
+    findDeletes: z.boolean().optional(),
+    delete: z.boolean().optional(),
+    /** Every many-to-many relationship with this table on a side finished without failed rows. */
+    manyToMany: z.boolean().optional(),
+});
+
 export const tableSummarySchema = z.object({
     mode: z.enum(TABLE_MODES),
     fallback: z.string().optional(),
@@ -23,6 +39,7 @@ export const tableSummarySchema = z.object({
     ms: z.number(),
     /** The copy phase of this table ran to its end. */
     completed: z.boolean(),
+    done: tablePhasesDoneSchema,
 });
 
 export const deleteRefusalSchema = z.object({
@@ -48,6 +65,8 @@ export const finishedRunSchema = z.object({
     status: z.enum(RUN_STATUSES),
     /** Why the run stopped early or failed (failure threshold, refused deletes, cancel, a crash). */
     reason: z.string().optional(),
+    /** The orchestration failed (an activity failed past its retries): no incremental state is committed. */
+    crashed: z.literal(true).optional(),
     trigger: z.string(),
     source: z.string(),
     target: z.string(),
@@ -78,6 +97,7 @@ export const finishedRunSchema = z.object({
 });
 
 export type TableSummary = z.infer<typeof tableSummarySchema>;
+export type TablePhasesDone = z.infer<typeof tablePhasesDoneSchema>;
 export type DeleteRefusal = z.infer<typeof deleteRefusalSchema>;
 export type FinishedRun = z.infer<typeof finishedRunSchema>;
 
@@ -87,7 +107,11 @@ export interface RunSummary extends FinishedRun {
     cancel?: CancelRequest;
 }
 
-export function emptyTableSummary(mode: TableMode): TableSummary {
+/** A table's summary before any phase ran; with deleteMissing its delete phases are owed too, and so on. */
+export function emptyTableSummary(
+    mode: TableMode,
+    owes: { deleteMissing?: boolean; manyToMany?: boolean } = {},
+): TableSummary {
     return {
         mode,
         pages: 0,
@@ -97,7 +121,35 @@ export function emptyTableSummary(mode: TableMode): TableSummary {
         delete: emptyCounts(),
         ms: 0,
         completed: false,
+        done: {
+            copy: false,
+            deferred: false,
+            state: false,
+            ...(owes.deleteMissing ? { findDeletes: false, delete: false } : {}),
+            ...(owes.manyToMany ? { manyToMany: false } : {}),
+        },
     };
+}
+
+/** Failed rows of one table, every phase. */
+export function tableFailedRows(t: TableSummary): number {
+    return t.copy.failed + t.deferred.failed + t.state.failed + t.delete.failed;
+}
+
+/**
+ * Whether the target holds everything this run read of the table: every phase it owes ran to its end, and no row
+ * failed. Only then may its incremental state advance.
+ */
+export function tableSynced(t: TableSummary): boolean {
+    return Object.values(t.done).every((done) => done === true) && tableFailedRows(t) === 0;
+}
+
+/** Why a table's incremental state does not advance (its first unfinished phase, or its failed rows). */
+export function notSyncedReason(t: TableSummary): string {
+    const phase = Object.entries(t.done).find(([, done]) => done !== true)?.[0];
+    if (phase === 'manyToMany') return 'a many-to-many relationship of it did not finish or had failed rows';
+    if (phase !== undefined) return `its ${phase === 'findDeletes' ? 'find-deletes' : phase} phase did not finish`;
+    return `${tableFailedRows(t)} rows failed`;
 }
 
 /** Failed rows of every phase of every table and relationship. */
@@ -108,8 +160,7 @@ export function failedRows(
 ): number {
     let failed = 0;
     for (const d of Object.values(disassociated)) failed += d.failed;
-    for (const t of Object.values(tables))
-        failed += t.copy.failed + t.deferred.failed + t.state.failed + t.delete.failed;
+    for (const t of Object.values(tables)) failed += tableFailedRows(t);
     for (const m of Object.values(manyToMany)) failed += m.failed;
     return failed;
 }
@@ -150,7 +201,7 @@ export interface RunEnding {
     /** Relationships with deleteMissing whose pairs were disassociated. */
     disassociated?: Record<string, PhaseCounts>;
     /** Why it stopped early (cancel, threshold, refused deletes, crash), if it did. */
-    stop?: { status: RunStatus; reason: string };
+    stop?: { status: RunStatus; reason: string; crashed?: true };
     refusedDeletes?: DeleteRefusal[];
 }
 
@@ -167,6 +218,7 @@ export function finishedRun(ending: RunEnding): FinishedRun {
         spec: plan?.spec ?? 'unknown',
         status,
         ...(reason !== undefined ? { reason } : {}),
+        ...(stop?.crashed ? { crashed: true as const } : {}),
         trigger: ending.trigger,
         source: plan?.source ?? '',
         target: plan?.target ?? '',

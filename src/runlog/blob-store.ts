@@ -13,6 +13,8 @@ import { csvPreamble, csvRecords } from './csv.js';
 import { jsonText, parseJson } from './documents.js';
 import { RunStoreError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { BlobLeaseDocuments } from './blob-lease-documents.js';
+import type { LeaseDocuments } from './lease-documents.js';
 import { lineUnits, splitLines } from './lines.js';
 import { checkPath, checkPrefix } from './paths.js';
 import { indexRun, listRuns, type IndexBackend } from './run-index.js';
@@ -21,7 +23,7 @@ import type { ListRunsOptions, ListRunsResult, RunIndexEntry, RunStore } from '.
 /** Metadata key of a run index marker: its entry, base64url JSON (metadata values are ASCII header values). */
 const ENTRY_METADATA = 'runindexentry';
 
-/** The container the Functions app keeps its runs in (DESIGN "Run log"). */
+/** The container the Functions app keeps its runs in (README "The run store"). */
 export const RUN_STORE_CONTAINER = 'migration-runs';
 
 export interface BlobRunStoreOptions {
@@ -50,6 +52,7 @@ function limit(value: number | undefined, most: number, name: string): number {
 
 class BlobRunStore implements RunStore {
     readonly location: string;
+    readonly leases: LeaseDocuments;
     private readonly log: AppendBlobLog;
     private readonly index: IndexBackend;
     private readonly containerReady: () => Promise<void>;
@@ -62,6 +65,7 @@ class BlobRunStore implements RunStore {
     ) {
         this.location = publicUrl(container.url);
         this.containerReady = containerCreator(container);
+        this.leases = new BlobLeaseDocuments(container, this.containerReady, this.location);
         this.log = new AppendBlobLog(container, limits, (path) => `${this.location}/${path}`);
         this.index = {
             writeJson: (path, value) => this.writeJson(path, value),

@@ -14,6 +14,8 @@ import { KeyedQueue } from './keyed-queue.js';
 import { lineUnits, splitLines } from './lines.js';
 import { checkPath, checkPrefix } from './paths.js';
 import { indexRun, listRuns, type IndexBackend } from './run-index.js';
+import { FileLeaseDocuments } from './file-lease-documents.js';
+import type { LeaseDocuments } from './lease-documents.js';
 import type { RunStore } from './types.js';
 
 /** The CLI's default root, relative to the working directory. */
@@ -29,8 +31,10 @@ class FileRunStore implements RunStore {
     private readonly tailChecked = new Set<string>();
     private readonly csvHeaders = new Map<string, string>();
     private readonly index: IndexBackend;
+    readonly leases: LeaseDocuments;
 
     constructor(readonly location: string) {
+        this.leases = new FileLeaseDocuments(location);
         this.index = {
             writeJson: (path, value) => this.writeJson(path, value),
             readJson: (path) => this.readJson(path),

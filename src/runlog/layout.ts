@@ -1,8 +1,8 @@
 /**
- * Every path of the run store, in one place (DESIGN "Run log"): the summary, the events log, the
- * failed rows per table, incremental-refresh state per spec, the documents a run passes between
- * its activities by reference (spec, plan, reference matches, page lists, per-page work lists), and the receipts
- * of completed activities.
+ * Every path of the run store, in one place (README "The run store"): the summary, the events log, the
+ * failed rows per table, incremental-refresh state per environment pair, run leases per target table, the documents
+ * a run passes between its activities by reference (spec, plan, reference matches, page lists, per-page work lists),
+ * and the receipts of completed activities.
  */
 
 /**
@@ -53,7 +53,36 @@ export const runPaths = (runId: string) => {
 
 export type RunPaths = ReturnType<typeof runPaths>;
 
-/** Incremental-refresh state of one table of a spec (delta token or watermark). */
-export function statePath(spec: string, table: string): string {
+/**
+ * An environment as one path segment: its host, and its port when it has one (`contoso.crm4.dynamics.com`,
+ * `127.0.0.1-5555`). The scheme is left out: an environment answers on one of them.
+ */
+export function environmentSegment(url: string): string {
+    const { hostname, port } = new URL(url);
+    const host = hostname
+        .toLowerCase()
+        .replace(/[^a-z0-9.-]+/g, '-')
+        .replace(/^[^a-z0-9]+/, '');
+    return segment(`${host === '' ? 'host' : host}${port === '' ? '' : `-${port}`}`, 'environment');
+}
+
+/**
+ * Incremental-refresh state of one table copied from one environment into another (delta token or watermark). Keyed
+ * by both environments, not by the spec: a spec pointed at another target finds no state and copies in full.
+ */
+export function statePath(source: string, target: string, table: string): string {
+    return `state/${environmentSegment(source)}/${environmentSegment(target)}/${segment(table, 'table')}.json`;
+}
+
+/**
+ * Where versions before state was keyed by environment kept it (by spec name only). Never read as a state: a spec
+ * may have been pointed at another target since. Only looked at to say why the first run after the move is full.
+ */
+export function legacyStatePath(spec: string, table: string): string {
     return `state/${segment(spec, 'spec name')}/${segment(table, 'table')}.json`;
+}
+
+/** The lease on one table of one target environment: the run that writes it now (src/run/run-lease.ts). */
+export function leasePath(target: string, table: string): string {
+    return `leases/${environmentSegment(target)}/${segment(table, 'table')}.json`;
 }

@@ -1,9 +1,11 @@
 /**
- * The run store: where a run keeps its documents (DESIGN "Run log"). The filesystem store (CLI,
+ * The run store: where a run keeps its documents (README "The run store"). The filesystem store (CLI,
  * `./.dataverse-migrate/`) and the Blob store (Azure, container `migration-runs`) implement the same
  * interface over the same relative paths, so activities never know which host they run in.
  * Paths are relative, `/`-separated, never starting with `/`; layout.ts names every one of them.
  */
+
+import type { LeaseDocuments } from './lease-documents.js';
 
 /** One run in the history index. */
 export interface RunIndexEntry {
@@ -46,6 +48,8 @@ export interface ListRunsResult {
 export interface RunStore {
     /** Where the documents are, for messages: a folder path or a container URL (never with a key or SAS). */
     readonly location: string;
+    /** The same store's documents with compare-and-swap, for run leases (src/run/run-lease.ts). */
+    readonly leases: LeaseDocuments;
 
     /** Writes a JSON document atomically: readers see the old document or the new one, never a part. */
     writeJson(path: string, value: unknown): Promise<void>;

@@ -14,7 +14,7 @@ import type { SpecStore, StoredSpec } from '../specstore/index.js';
 import { credentialProblem, type EnvironmentSide } from './credentials.js';
 import { isFinishedState, runState } from '../host/run-state.js';
 import { isLive, refreshSpecStatus } from './spec-status.js';
-import { startRun, type RunTrigger } from '../host/start-run.js';
+import { startRun, startUnderLease, type RunTrigger, type TargetBusy } from '../host/start-run.js';
 import type { Log } from '../util/log.js';
 
 export interface SpecRunDeps {
@@ -47,6 +47,8 @@ export type SpecRunOutcome =
     | { kind: 'already-started'; runId: string }
     /** Another tick or start holds the spec's lease right now. */
     | { kind: 'busy' }
+    /** Another run (of this spec or another) writes a table of the same target: its lease names it. */
+    | TargetBusy
     | { kind: 'not-found' }
     | { kind: 'invalid'; problems: InputProblem[] }
     | { kind: 'not-allowed'; url: string }
@@ -106,7 +108,14 @@ async function startLeased(deps: SpecRunDeps, stored: StoredSpec, request: SpecR
     const document = request.incremental
         ? { ...stored.spec, options: { ...asRecord(stored.spec.options), incremental: true } }
         : stored.spec;
-    await startRun(runs, request.runId, document, request.trigger, deps.log);
+    const busy = await startUnderLease(
+        deps.store,
+        spec,
+        { runId: request.runId, who: request.trigger === 'schedule' ? 'the schedule' : 'the HTTP API' },
+        deps.now(),
+        () => startRun(runs, request.runId, document, request.trigger, deps.log),
+    );
+    if (busy) return busy;
     await specs.updateStatus(name, {
         status: 'pending',
         lastRunId: request.runId,

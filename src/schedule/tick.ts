@@ -61,6 +61,8 @@ function describe(entry: TickEntry): { level: LogLevel; message: string } {
             return { level: 'info', message: `${at}: skipped, run ${o.runId} of this occurrence was started already` };
         case 'busy':
             return { level: 'warn', message: `${at}: skipped, another tick or start holds the spec's lease` };
+        case 'target-busy':
+            return { level: 'warn', message: `${at}: skipped, ${o.message}` };
         case 'not-found':
             return { level: 'info', message: `${at}: skipped, the spec was deleted` };
         case 'invalid':

@@ -12,8 +12,9 @@ import { preparePlan } from '../plan/prepare.js';
 import type { ManyToManyPlan, Plan, PlanIssue, TablePlan } from '../plan/types.js';
 import type { MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../environments/index.js';
-import { intersectPairs } from '../copy/intersect.js';
+import { intersectNames, intersectPairs } from '../copy/intersect.js';
 import { refusedPairs } from '../copy/refused-pairs.js';
+import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { matchedReferenceIds, sideTargetIds } from '../copy/id-map.js';
 import { readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
 import { actualLookup, LookupResolver } from '../copy/lookups.js';
@@ -24,6 +25,9 @@ import {
     lookupsToCompare,
     missingKey,
     targetIdentity,
+    withTargetId,
+    keyLookupValues,
+    unresolvedKey,
     type ExpectedRow,
 } from '../copy/row-plan.js';
 import { storedReferences, type StoredReferences } from '../run/run-context.js';
@@ -172,7 +176,21 @@ async function verifyRange(
         signal,
     });
     await resolver.prepare(sourceRows, table.columns);
-    const expected = sourceRows.map((row) => expectedRow(table, row, resolver));
+    await resolver.prepareTargetIds(keyLookupValues(table, sourceRows, resolver));
+    // Rows the copy fails: a lookup key part with no target row, a key shared with an earlier row of the page.
+    const candidates = sourceRows.flatMap((row) => {
+        const candidate = expectedRow(table, row, resolver);
+        const unresolved = unresolvedKey(table, candidate);
+        if (!unresolved) return [candidate];
+        result.failing++;
+        pushSample(result.samples.failing, { id: candidate.sourceId, ...unresolved }, env.samples);
+        return [];
+    });
+    const { kept: expected, duplicates } = splitDuplicateKeys(table, candidates);
+    for (const { sourceId, ...failure } of duplicates) {
+        result.failing++;
+        pushSample(result.samples.failing, { id: sourceId, ...failure }, env.samples);
+    }
     let targets: Map<string, Row>;
     if (table.match.kind === 'id') {
         // The same range in the target, inside the same filter: what is left over is extra.
@@ -184,7 +202,14 @@ async function verifyRange(
         // The ranges cover the whole key space, so these reads count every target row in the filter.
         result.target += rows.length;
     } else {
-        targets = await readTargetRows(env.target, table, sourceRows, undefined, { signal });
+        targets = await readTargetRows(
+            env.target,
+            table,
+            sourceRows,
+            undefined,
+            { signal },
+            expected.map((e) => (e.address.kind === 'key' ? e.address.values : [])),
+        );
     }
     await resolver.prepareTargetIds(lookupsToCompare(expected.filter((e) => targets.has(addressIdentity(e.address)))));
     const seen = new Set<string>();
@@ -199,6 +224,7 @@ async function verifyRange(
             continue;
         }
         matched++;
+        withTargetId(table, e, target);
         const decision = decideRow(table, e, target, resolver, { onUnresolvedLookup: env.plan.onUnresolvedLookup });
         const columns = [...decision.changed];
         if (decision.deferred)

@@ -22,6 +22,7 @@ import {
     type RowDecision,
 } from '../../src/copy/row-plan.js';
 import { sameValue, targetValue } from '../../src/copy/values.js';
+import { ExactNumber } from '../../src/dataverse/exact-number.js';
 import { buildPlan } from '../../src/plan/build.js';
 import type { ColumnMapping, Plan, TablePlan } from '../../src/plan/types.js';
 import type { StoredReferences } from '../../src/run/run-context.js';
@@ -654,6 +655,9 @@ describe('values: what the target holds and when two values are the same', () =>
     const dateTime = column({ type: 'DateTime' });
     const multi = column({ kind: 'choice', type: 'Virtual', multiSelect: true });
     const text = column({});
+    const bigInt = column({ type: 'BigInt' });
+    const decimal = column({ type: 'Decimal', precision: 10 });
+    const exact = (literal: string) => ExactNumber.parse(literal)!;
 
     it.each([
         { name: 'money at the precision', column: money, expected: 10.123, actual: 10.12, same: true },
@@ -691,6 +695,34 @@ describe('values: what the target holds and when two values are the same', () =>
         { name: 'an empty text and null', column: text, expected: null, actual: '', same: false },
         { name: 'null and a missing value', column: text, expected: null, actual: undefined, same: true },
         { name: 'text differing in case', column: text, expected: 'abc', actual: 'ABC', same: false },
+        {
+            name: 'an Int64 beyond 2^53 and its nearest double',
+            column: bigInt,
+            expected: exact('9007199254740993'),
+            actual: 9007199254740992,
+            same: false,
+        },
+        {
+            name: 'a decimal differing in its 21st digit',
+            column: decimal,
+            expected: exact('12345678901.1234567891'),
+            actual: exact('12345678901.1234567890'),
+            same: false,
+        },
+        {
+            name: 'a decimal rounded to the precision the target keeps',
+            column: decimal,
+            expected: exact('12345678901.12345678905'),
+            actual: exact('12345678901.1234567891'),
+            same: true,
+        },
+        {
+            name: 'an exact value and an equal number',
+            column: decimal,
+            expected: exact('2.50'),
+            actual: 2.5,
+            same: true,
+        },
     ])('sameValue: $name', ({ column: c, expected, actual, same }) => {
         expect(sameValue(c, expected, actual)).toBe(same);
     });

@@ -80,7 +80,12 @@ class Driver {
 const zero = { read: 0, written: 0, skipped: 0, unchanged: 0, failed: 0 };
 
 function plan(overrides: Partial<PlanRunOutcome> = {}): PlanRunOutcome {
-    const table = { mode: 'full' as const, deleteMissing: false, matchById: true };
+    const table = {
+        mode: 'full' as const,
+        reason: 'full: incremental refresh is off',
+        deleteMissing: false,
+        matchById: true,
+    };
     return {
         runId: 'r1',
         spec: 'demo',
@@ -297,7 +302,7 @@ describe('the run orchestrator', () => {
 
     it('refuses every delete when one table would lose more than maxDeleteShare, and says how many', async () => {
         const d = new Driver(run, runInput);
-        const table = { mode: 'full' as const, deleteMissing: true, matchById: true };
+        const table = { mode: 'full' as const, reason: 'full', deleteMissing: true, matchById: true };
         await started(d, plan({ tiers: [['account']], tables: { account: table }, deletes: ['account'] }));
         d.complete(d.done(O.tableCopy, copied('account')));
         expect(names((await d.replay()).added)).toEqual([`activity:${A.logEvent}`]);
@@ -345,6 +350,198 @@ describe('the run orchestrator', () => {
         const next = (await d.replay()).added;
         expect(names(next)).toEqual([`activity:${A.finishRun}`]);
         expect(inputOf(next[0])).toMatchObject({ status: 'invalid', problems: [{ message: 'no such table' }] });
+    });
+});
+
+describe('the phases each table finished (what its incremental state may advance on)', () => {
+    const all = { copy: true, deferred: true, state: true };
+    const withDeletes = { mode: 'full' as const, reason: 'full', deleteMissing: true, matchById: true };
+
+    it('marks every phase of every table done when the run goes to its end, work or not', async () => {
+        const d = new Driver(run, runInput);
+        await started(
+            d,
+            plan({
+                tiers: [['account', 'contact']],
+                tables: { account: plan().tables.account!, contact: plan().tables.contact! },
+            }),
+        );
+        d.complete(
+            d.done(O.tableCopy, copied('account', { deferredPages: [0], statePages: [0] }), 'account'),
+            d.done(O.tableCopy, copied('contact'), 'contact'),
+        );
+        await d.replay();
+        d.complete(d.done(A.logEvent));
+        await d.replay();
+        d.complete(
+            d.done(O.tableFollowUp, {
+                table: 'account',
+                deferred: { ...zero, read: 1, written: 1 },
+                state: { ...zero, read: 1, written: 1 },
+                cancelled: false,
+                done: { deferred: true, state: true },
+            }),
+        );
+        const summary = inputOf((await d.replay()).added[0]);
+        expect(summary.tables.account.done).toEqual(all);
+        expect(summary.tables.contact.done).toEqual(all);
+    });
+
+    it('leaves the follow-up of every table undone when a threshold stops the run after the tiers', async () => {
+        const d = new Driver(run, runInput);
+        await started(d, plan({ options: { maxDeleteShare: 0.1, maxFailedRows: 0 } }));
+        d.complete(
+            d.done(O.tableCopy, copied('account', { statePages: [0] })),
+            d.done(A.listPages, listed('contact'), 'contact'),
+            d.done(A.listPages, listed('lead'), 'lead'),
+        );
+        await d.replay();
+        d.complete(
+            d.done(O.tableCopy, copied('contact'), 'contact'),
+            d.done(O.tableCopy, copied('lead', { counts: { ...zero, read: 10, written: 9, failed: 1 } }), 'lead'),
+        );
+        const summary = inputOf((await d.replay()).added[0]);
+        expect(summary.status).toBe('failed');
+        // contact had nothing to follow up, but the run stopped before that phase: not done either.
+        for (const table of ['account', 'contact', 'lead'])
+            expect(summary.tables[table].done).toEqual({ copy: true, deferred: false, state: false });
+    });
+
+    it('leaves the states undone when the deferred lookups saw a cancel', async () => {
+        const d = new Driver(run, runInput);
+        await started(d, plan({ tiers: [['account']], tables: { account: plan().tables.account! } }));
+        d.complete(d.done(O.tableCopy, copied('account', { deferredPages: [0], statePages: [0] })));
+        await d.replay();
+        d.complete(d.done(A.logEvent));
+        await d.replay();
+        d.complete(
+            d.done(O.tableFollowUp, {
+                table: 'account',
+                deferred: zero,
+                state: zero,
+                cancelled: true,
+                done: { deferred: false, state: false },
+            }),
+        );
+        await d.replay();
+        d.complete(d.done(A.logEvent));
+        const summary = inputOf((await d.replay()).added[0]);
+        expect(summary.status).toBe('cancelled');
+        expect(summary.tables.account.done).toEqual({ copy: true, deferred: false, state: false });
+    });
+
+    it('counts a follow-up result journaled before phases were recorded as unfinished', async () => {
+        const d = new Driver(run, runInput);
+        await started(d, plan({ tiers: [['account']], tables: { account: plan().tables.account! } }));
+        d.complete(d.done(O.tableCopy, copied('account', { deferredPages: [0] })));
+        await d.replay();
+        d.complete(d.done(A.logEvent));
+        await d.replay();
+        d.complete(d.done(O.tableFollowUp, { table: 'account', deferred: zero, state: zero, cancelled: false }));
+        const summary = inputOf((await d.replay()).added[0]);
+        expect(summary.tables.account.done).toEqual({ copy: true, deferred: false, state: false });
+    });
+
+    it('owes the delete phases of deleteMissing tables: refused deletes leave them undone', async () => {
+        const d = new Driver(run, runInput);
+        await started(d, plan({ tiers: [['account']], tables: { account: withDeletes }, deletes: ['account'] }));
+        d.complete(d.done(O.tableCopy, copied('account')));
+        await d.replay();
+        d.complete(d.done(A.logEvent));
+        await d.replay();
+        d.complete(
+            d.done(O.tablePhase, {
+                table: 'account',
+                phase: 'find-deletes',
+                counts: zero,
+                cancelled: false,
+                pagesWithWork: [0],
+                wouldDelete: 30,
+                targetRows: 100,
+            }),
+        );
+        await d.replay();
+        d.complete(d.done(A.logEvent));
+        const summary = inputOf((await d.replay()).added[0]);
+        expect(summary.tables.account.done).toEqual({ ...all, findDeletes: true, delete: false });
+    });
+
+    it('marks the delete phases done once the deletes ran (or there was nothing to delete)', async () => {
+        const d = new Driver(run, runInput);
+        const tables = { account: withDeletes, contact: withDeletes };
+        await started(d, plan({ tiers: [['account', 'contact']], tables, deletes: ['contact', 'account'] }));
+        d.complete(
+            d.done(O.tableCopy, copied('account'), 'account'),
+            d.done(O.tableCopy, copied('contact'), 'contact'),
+        );
+        await d.replay();
+        d.complete(d.done(A.logEvent));
+        await d.replay();
+        const found = (table: string, pages: number[]) => ({
+            table,
+            phase: 'find-deletes',
+            counts: zero,
+            cancelled: false,
+            pagesWithWork: pages,
+            wouldDelete: pages.length,
+            targetRows: 100,
+        });
+        d.complete(
+            d.done(O.tablePhase, found('contact', [0]), 'contact'),
+            d.done(O.tablePhase, found('account', []), 'account'),
+        );
+        await d.replay();
+        d.complete(
+            d.done(O.tablePhase, {
+                table: 'contact',
+                phase: 'delete',
+                counts: { ...zero, read: 1, written: 1 },
+                cancelled: false,
+            }),
+        );
+        const summary = inputOf((await d.replay()).added[0]);
+        expect(summary.status).toBe('succeeded');
+        expect(summary.tables.contact.done).toEqual({ ...all, findDeletes: true, delete: true });
+        expect(summary.tables.account.done).toEqual({ ...all, findDeletes: true, delete: true });
+    });
+
+    it("waits for the many-to-many relationships of a table: one with failed rows leaves the table's state", async () => {
+        const d = new Driver(run, runInput);
+        const related = { ...plan().tables.account!, relationships: ['accountleads'] };
+        const tables = { account: related, contact: plan().tables.contact!, lead: { ...related } };
+        await started(d, plan({ tiers: [['account', 'contact', 'lead']], tables, manyToMany: ['accountleads'] }));
+        d.complete(
+            d.done(O.tableCopy, copied('account'), 'account'),
+            d.done(O.tableCopy, copied('contact'), 'contact'),
+            d.done(O.tableCopy, copied('lead'), 'lead'),
+        );
+        await d.replay();
+        d.complete(d.done(A.logEvent));
+        await d.replay();
+        const counts = { ...zero, read: 3, written: 2, failed: 1 };
+        d.complete(d.done(O.relationshipCopy, { relationship: 'accountleads', counts, cancelled: false }));
+        const summary = inputOf((await d.replay()).added[0]);
+        expect(summary.tables.account.done).toEqual({ ...all, manyToMany: false });
+        expect(summary.tables.lead.done).toEqual({ ...all, manyToMany: false });
+        expect(summary.tables.contact.done).toEqual(all);
+    });
+
+    it('says the run crashed when an activity failed, whatever the tables had finished', async () => {
+        const d = new Driver(run, runInput);
+        await started(
+            d,
+            plan({
+                tiers: [['account'], ['contact']],
+                tables: { account: plan().tables.account!, contact: plan().tables.contact! },
+            }),
+        );
+        d.complete(d.done(O.tableCopy, copied('account')), d.done(A.listPages, listed('contact'), 'contact'));
+        await d.replay();
+        const failure = activityFailure('copyPage', { name: 'RunDocumentError', message: 'no copy page list' });
+        d.complete(d.done(O.tableCopy, failure, 'contact'));
+        const summary = inputOf((await d.replay()).added[0]);
+        expect(summary).toMatchObject({ status: 'failed', crashed: true });
+        expect(summary.tables.account.done.copy).toBe(true);
     });
 });
 

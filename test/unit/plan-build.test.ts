@@ -298,6 +298,58 @@ describe('buildPlan problems', () => {
         );
     });
 
+    it('plans a key with a lookup column for its own rows, and refuses what compares its values across sides', () => {
+        const withLookupKey = () => {
+            const tables = crmTables();
+            tables
+                .find((t) => t.logicalName === 'account')!
+                .keys.push({
+                    logicalName: 'name_contact_key',
+                    schemaName: 'NameContactKey',
+                    keyAttributes: ['name', 'primarycontactid'],
+                    entityKeyIndexStatus: 'Active',
+                });
+            return tables;
+        };
+        const env = (url: string) => environment(url, withLookupKey());
+        const own = buildPlan(
+            spec({
+                tables: [
+                    { name: 'account', match: 'name_contact_key', columns: ['name', 'primarycontactid'] },
+                    { name: 'contact', columns: ['lastname'] },
+                ],
+            }),
+            env('http://127.0.0.1:1'),
+            env('http://127.0.0.1:2'),
+        );
+        expect(own.problems).toEqual([]);
+        const refused = buildPlan(
+            spec({
+                tables: [
+                    { name: 'account', match: 'name_contact_key', deleteMissing: true },
+                    { name: 'contact', columns: ['lastname', 'parentcustomerid'] },
+                ],
+                manyToMany: ['new_account_contact'],
+            }),
+            env('http://127.0.0.1:1'),
+            env('http://127.0.0.1:2'),
+        );
+        const messages = refused.problems.map((p) => `${p.path}: ${p.message}`);
+        const reason =
+            "is matched on alternate key 'name_contact_key', which includes the lookup column 'primarycontactid'";
+        expect(messages).toContainEqual(
+            expect.stringMatching(
+                new RegExp(`^tables\\[0\\]\\.deleteMissing: 'account' ${reason}: deleteMissing compares`),
+            ),
+        );
+        expect(messages).toContainEqual(
+            expect.stringContaining(`'account' ${reason}: the lookup contact.parentcustomerid compares`),
+        );
+        expect(messages).toContainEqual(
+            expect.stringMatching(new RegExp(`^manyToMany: 'account' ${reason}: a many-to-many side`)),
+        );
+    });
+
     it('reports a key column that is not copied and a key that is not active', () => {
         const tables = crmTables();
         const pending = crmTables();
@@ -350,5 +402,34 @@ describe('buildPlan problems', () => {
                 /^reference table 'systemuser' is used \(by lookups.*\), but its metadata was not read/,
             ),
         );
+    });
+});
+
+describe('buildPlan refuses tables that cannot be written as rows', () => {
+    it('names activityparty, attachment and activitypointer with what to do instead', () => {
+        const extra = ['activityparty', 'attachment', 'activitypointer'].map((name) => table(name));
+        const plan = buildPlan(
+            spec({ tables: [{ name: 'activityparty' }, { name: 'attachment' }, { name: 'activitypointer' }] }),
+            environment('http://127.0.0.1:1', [...crmTables(), ...extra]),
+            environment('http://127.0.0.1:2', [...crmTables(), ...extra]),
+        );
+        expect(plan.problems.map((p) => [p.path, p.message])).toEqual([
+            ['tables[0].name', expect.stringMatching(/RetrieveMultiple only.*written with the activity/)],
+            ['tables[1].name', expect.stringMatching(/query-only.*activitymimeattachment/)],
+            ['tables[2].name', expect.stringMatching(/abstract view over all activities.*list each activity table/)],
+        ]);
+    });
+
+    it('refuses a table elastic or virtual on either side, and accepts activities', () => {
+        const typed = (tableType: string) => ({ ...table('new_reading'), tableType });
+        const plan = (sourceType: string, targetType: string) =>
+            buildPlan(
+                spec({ tables: [{ name: 'new_reading' }] }),
+                environment('http://127.0.0.1:1', [...crmTables(), typed(sourceType)]),
+                environment('http://127.0.0.1:2', [...crmTables(), typed(targetType)]),
+            ).problems.map((p) => p.message);
+        expect(plan('Standard', 'Elastic')).toEqual([expect.stringMatching(/elastic table in the target/)]);
+        expect(plan('Virtual', 'Standard')).toEqual([expect.stringMatching(/virtual table in the source/)]);
+        expect(plan('Activity', 'Activity')).toEqual([]);
     });
 });

@@ -74,6 +74,7 @@ describe('crashStop', () => {
         expect(crashStop(error)).toEqual({
             status: 'failed',
             reason: 'the run failed: Activity function copyPage failed: socket hang up',
+            crashed: true,
         });
         expect(crashStop('plain').reason).toBe('the run failed: plain');
     });

@@ -6,7 +6,7 @@ const example = JSON.parse(
     readFileSync(new URL('../fixtures/design-example.spec.json', import.meta.url), 'utf8'),
 ) as Record<string, unknown>;
 
-/** A deep copy of the DESIGN example with one change applied. */
+/** A deep copy of the README's spec example with one change applied. */
 function variant(change: (doc: Record<string, any>) => void): unknown {
     const doc = structuredClone(example) as Record<string, any>;
     change(doc);
@@ -30,7 +30,7 @@ describe('migration spec', () => {
         },
     );
 
-    it('accepts the DESIGN example and applies defaults', () => {
+    it('accepts the README spec example and applies defaults', () => {
         const result = validateSpec(example);
         expect(result.ok).toBe(true);
         if (!result.ok) return;

@@ -10,6 +10,8 @@ import { z } from 'zod';
 import { requestCancel } from '../../run/cancel.js';
 import type { RunSummary } from '../../run/summary.js';
 import { LocalRuns } from '../../host/local-runs.js';
+import { startUnderLease, type TargetBusy } from '../../host/start-run.js';
+import { leaseScope, releaseRunLease, thisProcess } from '../../run/run-lease.js';
 import { runPaths } from '../../runlog/layout.js';
 import { defineCommand } from '../command.js';
 import { BadInputError, ExitCode } from '../io.js';
@@ -37,7 +39,19 @@ function whoAmI(): string {
     }
 }
 
-function exitCodeOf(summary: RunSummary): ExitCode {
+/** The refusal as `--json` prints it: the same problem the HTTP API answers with 409. */
+function targetBusyJson(busy: TargetBusy) {
+    const { table, heldBy } = busy.conflict;
+    return {
+        error: 'target-busy',
+        message: busy.message,
+        table,
+        heldBy: { ...heldBy.holder, acquiredAt: heldBy.acquiredAt, expiresAt: heldBy.expiresAt },
+    };
+}
+
+/** The exit code of a finished run (exported for the benchmarks' runner, which runs as this command does). */
+export function exitCodeOf(summary: RunSummary): ExitCode {
     if (summary.status === 'succeeded') return ExitCode.Success;
     if (summary.status === 'invalid') return ExitCode.BadInput;
     return ExitCode.Failures;
@@ -118,9 +132,27 @@ export const runCommand = defineCommand({
             stop: () => runs.stop(),
         });
         try {
-            if (start.kind === 'resume') {
-                const continued = await runs.continueRun(runId);
+            // One run per target table: the lease names this process, so it lapses at once if the CLI dies.
+            let continued: Awaited<ReturnType<LocalRuns['continueRun']>> | undefined;
+            const busy = await startUnderLease(
+                store,
+                start.spec,
+                { runId, who: `the CLI (${whoAmI()})`, process: thisProcess() },
+                new Date(),
+                async () => {
+                    if (start.kind === 'resume') continued = await runs.continueRun(runId);
+                    else await runs.start(runId, start.input);
+                },
+            );
+            if (busy) {
+                display.stop();
+                io.stderr(`run ${runId} not started: ${busy.message}\n`);
+                if (opts.json) io.stdout(`${JSON.stringify(targetBusyJson(busy), null, 2)}\n`);
+                return ExitCode.TargetBusy;
+            }
+            if (continued !== undefined) {
                 if (continued.kind === 'finished') {
+                    await releaseRunLease(store, leaseScope(start.spec), runId);
                     display.stop();
                     io.stderr(`run ${runId} has finished (succeeded): nothing to resume\n`);
                     if (continued.summary)
@@ -135,7 +167,7 @@ export const runCommand = defineCommand({
                     io.stderr(
                         `Continuing run ${runId}, which ended ${continued.from}: ${continued.reused} completed activities are reused\n`,
                     );
-            } else await runs.start(runId, start.input);
+            }
             const result = await runs.wait(runId);
             display.stop();
             if (!result.summary) {

@@ -1,6 +1,6 @@
 /**
  * LocalDurableHost: plays Durable Functions orchestrators on one machine the way the Functions host does
- * (DESIGN "One code path, two hosts"). Each instance's history is replayed through the real durable-functions
+ * (docs/architecture.md "Two hosts"). Each instance's history is replayed through the real durable-functions
  * SDK once per episode; all messages that arrived while the previous episode ran are played in the next one.
  * The actions the SDK returns become task ids, activities (run in-process under one FIFO concurrency bound),
  * timers (real waits) and sub-orchestrations (instances of their own). Every fact is journaled before it is

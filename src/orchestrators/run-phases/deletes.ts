@@ -47,6 +47,7 @@ export function* deletePhase(run: RunState, plan: PlanRunOutcome) {
         deleteSource: fromDelta(t) ? 'delta' : 'range',
         deletedPages: run.copies.get(t)?.deletedPages ?? 0,
     }));
+    for (const f of found) run.tables[f.table]!.done.findDeletes = !f.cancelled;
     if (found.some((f) => f.cancelled)) {
         run.stop = CANCELLED;
         return;
@@ -60,6 +61,7 @@ export function* deletePhase(run: RunState, plan: PlanRunOutcome) {
         ],
         share,
     );
+    // Refused: nothing is deleted, so no table's delete phase finishes (raising the share must find them again).
     if (refusals.length > 0) {
         run.refusedDeletes = refusals;
         run.stop = refusedDeletesStop(refusals, share);
@@ -88,9 +90,16 @@ export function* deletePhase(run: RunState, plan: PlanRunOutcome) {
     const byTable = new Map(found.map((f) => [f.table, f]));
     for (const table of deleting) {
         const pages = byTable.get(table)?.pagesWithWork ?? [];
-        if (pages.length === 0) continue;
+        const summary = run.tables[table]!;
+        if (pages.length === 0) {
+            summary.done.delete = true; // nothing to delete
+            continue;
+        }
         const [result] = yield* tablePhases(run, [table], () => ({ phase: 'delete', pages }));
-        if (result) run.tables[table]!.delete = addCounts(run.tables[table]!.delete, result.counts);
+        if (result) {
+            summary.delete = addCounts(summary.delete, result.counts);
+            summary.done.delete = !result.cancelled;
+        }
         run.stop = stopAfterPhase(
             result?.cancelled === true,
             failureLimits(run, plan),

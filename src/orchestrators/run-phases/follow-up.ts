@@ -14,6 +14,9 @@ export function* followUpPhase(run: RunState, plan: PlanRunOutcome) {
     const followUps = Object.keys(run.tables).filter(
         (t) => (run.copies.get(t)?.deferredPages.length ?? 0) + (run.copies.get(t)?.statePages.length ?? 0) > 0,
     );
+    // Reached: a copied table with no deferred lookups or states to set has finished both phases.
+    for (const [table, summary] of Object.entries(run.tables))
+        if (summary.done.copy && !followUps.includes(table)) summary.done.deferred = summary.done.state = true;
     if (followUps.length === 0 && plan.manyToMany.length === 0) return;
     showProgress(run, { phase: 'follow-up' });
     yield* logEvent(run, { type: 'phase', phase: 'follow-up', tables: followUps, relationships: plan.manyToMany });
@@ -34,8 +37,16 @@ export function* followUpPhase(run: RunState, plan: PlanRunOutcome) {
         const summary = run.tables[result.table]!;
         summary.deferred = addCounts(summary.deferred, result.deferred);
         summary.state = addCounts(summary.state, result.state);
+        summary.done.deferred = result.done?.deferred ?? false;
+        summary.done.state = result.done?.state ?? false;
     }
     for (const result of relationshipResults) run.manyToMany[result.relationship] = result.counts;
+    const relationshipDone = new Map(
+        relationshipResults.map((r) => [r.relationship, !r.cancelled && r.counts.failed === 0]),
+    );
+    for (const [table, planned] of Object.entries(plan.tables))
+        if (planned.relationships && run.tables[table])
+            run.tables[table].done.manyToMany = planned.relationships.every((r) => relationshipDone.get(r) === true);
     run.stop = stopAfterPhase(
         [...tableResults, ...relationshipResults].some((r) => r.cancelled),
         failureLimits(run, plan),

@@ -19,7 +19,10 @@ export function* planPhase(run: RunState) {
     if (plan.problems.length > 0)
         run.stop = { status: 'invalid', reason: `the plan has ${plan.problems.length} problems: nothing was written` };
     for (const [name, planned] of Object.entries(plan.tables)) {
-        run.tables[name] = emptyTableSummary(planned.mode);
+        run.tables[name] = emptyTableSummary(planned.mode, {
+            deleteMissing: planned.deleteMissing,
+            manyToMany: (planned.relationships?.length ?? 0) > 0,
+        });
         run.tables[name].copy = { ...emptyCounts(), created: 0, updated: 0, cleared: 0 };
     }
     return plan;

@@ -39,6 +39,7 @@ export function* tierPhase(run: RunState, plan: PlanRunOutcome) {
             summary.copy = addCounts(summary.copy, result.counts);
             summary.ms = result.ms;
             summary.completed = !result.cancelled;
+            summary.done.copy = !result.cancelled;
         }
         run.stop = stopAfterPhase(
             results.some((r) => r.cancelled),

@@ -41,7 +41,8 @@ export const ErrorCodes = {
     PrivilegeDenied: '0x80040220',
     /** -2147220970 "An unexpected error occurred.": the generic code, also sent for unsupported messages. */
     UnexpectedError: '0x80040216',
-    InvalidStateTransition: '0x8004d000',
+    /** InvalidStateTransition (Web service error codes): "The {0} (Id={1}) entity or component has attempted to transition from an invalid state: {2}." */
+    InvalidStateTransition: '0x8004f00e',
     /** "Resource not found for the segment 'Account'." (troubleshooting article on Web API client errors). */
     ResourceNotFound: '0x8006088a',
     /** "Error identified in Payload provided by the user for Entity :'contacts' ----> InnerException : ..." (same article). */
@@ -50,6 +51,12 @@ export const ErrorCodes = {
     InvalidProperty: '0x0',
     /** CannotUseOpportunitySetStateMessage (Web service error codes): won/lost need WinOpportunity/LoseOpportunity. */
     CannotUseOpportunitySetStateMessage: '0x80100005',
+    /** -2147220946, "The entity cannot be updated because it is read-only." (a live org's answer for a closed quote). */
+    ReadOnlyEntity: '0x8004022e',
+    /** InvalidState (Web service error codes): "The object is not in a valid state to perform this operation." */
+    InvalidState: '0x80040233',
+    /** IncidentIsAlreadyClosedOrCancelled (Web service error codes): "Already Closed or Canceled". */
+    IncidentIsAlreadyClosedOrCancelled: '0x80044411',
     /** ExpiredVersionStamp (Web service error codes): a change-tracking token older than the org's retention. */
     ExpiredVersionStamp: '0x80044352',
     /** A statuscode that is not a status of the statecode (code unverified, see README). */

@@ -153,6 +153,7 @@ export { RECORD_COUNT_SNAPSHOT_MAX_AGE_MS } from './server/record-counts.js';
 export * from './model.js';
 export { SimError, ErrorCodes } from './errors.js';
 export { compareSqlGuids, sqlGuidSortKey, isGuid } from './guid-order.js';
+export { ExactNumber, isExactNumber } from './exact-number.js';
 export * from './gate/index.js';
 export * from './data/index.js';
 export { queryEngine } from './odata/index.js';

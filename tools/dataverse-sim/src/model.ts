@@ -1,3 +1,5 @@
+import type { ExactNumber } from './exact-number.js';
+
 /**
  * The simulator's in-memory model of one Dataverse environment: its schema (what the metadata
  * endpoints describe) and a dataset (rows and many-to-many associations) to load into it.
@@ -41,6 +43,11 @@ export interface SimOption {
     state?: number;
     /** State options: the default statuscode for this state. */
     defaultStatus?: number;
+    /**
+     * Status options of a table with `enforceStateTransitions`: the statuses a row may move to from this one
+     * (StatusOptionMetadata.TransitionData). Absent: any.
+     */
+    transitions?: number[];
 }
 
 export interface SimAttribute {
@@ -101,10 +108,28 @@ export interface SimTable {
     /** An activity table (primary id `activityid`, EntityMetadata.IsActivity). */
     isActivity?: boolean;
     /**
+     * E-mails: server-side sync sends a row set to Pending Send (6) or Sending (7) at once: it becomes Sent (3) with
+     * `senton` stamped. False: a mailbox that is not approved or enabled, where mail waits in Pending Send.
+     */
+    sendsPendingEmail?: boolean;
+    /** EntityMetadata.EnforceStateTransitions: status changes follow the status options' `transitions`. */
+    enforceStateTransitions?: boolean;
+    /**
+     * EntityMetadata.TableType when the table is not a standard one (activities answer 'Activity' from `isActivity`).
+     * Only the metadata says so: rows of elastic and virtual tables are stored and served as standard ones.
+     */
+    tableType?: 'Elastic' | 'Virtual';
+    /**
      * States a plain update may not set, each with the message that sets it (opportunity: Won by WinOpportunity,
      * Lost by LoseOpportunity). Key = statecode value.
      */
     dedicatedStateMessages?: Record<number, string>;
+    /**
+     * States in which the row is read-only: an update of any other column is refused. 'reopen': an update of
+     * statecode/statuscode alone may move the row to an editable state (a won quote back to Draft, a resolved case
+     * reactivated); 'final': no plain update leaves the state (fulfilled or canceled orders). Key = statecode value.
+     */
+    readOnlyStates?: Record<number, 'reopen' | 'final'>;
     attributes: SimAttribute[];
     keys?: SimKey[];
 }
@@ -133,10 +158,11 @@ export interface SimLookupValue {
 
 /**
  * One stored row, keyed by attribute logical name. Ids are lowercase GUID strings; DateTime is an
- * ISO-8601 UTC string without fractional seconds; Money/Decimal/Double are numbers; choices are integers;
+ * ISO-8601 UTC string without fractional seconds; BigInt/Money/Decimal/Double are numbers, except a BigInt, Money
+ * or Decimal value a double cannot hold exactly, which is an ExactNumber (its decimal text); choices are integers;
  * MultiSelectPicklist is a comma-separated string of integers as the Web API shows it.
  */
-export type SimValue = string | number | boolean | null | SimLookupValue;
+export type SimValue = string | number | boolean | null | SimLookupValue | ExactNumber;
 export type SimRow = Record<string, SimValue>;
 
 export interface SimDataset {

@@ -3,7 +3,9 @@
  * function of research §8.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Simulator } from '../src/index.js';
+import type { SimTable, Simulator } from '../src/index.js';
+import { crmSchema } from '../src/index.js';
+import { primaryIdColumn, str } from '../src/data/columns.js';
 import type { Client } from './server-helpers.js';
 import { startTestSimulator } from './server-helpers.js';
 
@@ -142,9 +144,49 @@ describe('EntityMetadata a migration reads (EntityMetadata reference)', () => {
             PrimaryImageAttribute: null,
             TableType: 'Standard',
         });
-        expect(byName.get('opportunityclose')).toMatchObject({ IsActivity: true, IsActivityParty: false });
+        expect(byName.get('opportunityclose')).toMatchObject({
+            IsActivity: true,
+            IsActivityParty: false,
+            TableType: 'Activity',
+        });
         // Intersect rows have no row version a client could send in If-Match.
         expect(byName.get('accountleads')).toMatchObject({ IsOptimisticConcurrencyEnabled: false });
+    });
+
+    it('says which tables are elastic or virtual: TableType, IsElastic and the virtual data provider', async () => {
+        const table = (logicalName: string, tableType: 'Elastic' | 'Virtual'): SimTable => ({
+            logicalName,
+            entitySetName: `${logicalName}s`,
+            primaryIdAttribute: `${logicalName}id`,
+            primaryNameAttribute: 'new_name',
+            ownershipType: 'UserOwned',
+            changeTracking: false,
+            tableType,
+            attributes: [primaryIdColumn(`${logicalName}id`), str('new_name', 100, { isPrimaryName: true })],
+        });
+        const schema = crmSchema();
+        schema.tables.push(table('new_reading', 'Elastic'), table('new_externalorder', 'Virtual'));
+        const other = await startTestSimulator({ rows: 0, schema });
+        try {
+            const r = await other.client.get(
+                'EntityDefinitions?$select=LogicalName,TableType,IsElastic,DataProviderId',
+            );
+            const byName = new Map((r.json.value as Array<Record<string, unknown>>).map((e) => [e.LogicalName, e]));
+            expect(byName.get('new_reading')).toMatchObject({
+                TableType: 'Elastic',
+                IsElastic: true,
+                DataProviderId: null,
+            });
+            expect(byName.get('new_externalorder')).toMatchObject({ TableType: 'Virtual', IsElastic: false });
+            expect(byName.get('new_externalorder')!.DataProviderId).toMatch(/^[0-9a-f-]{36}$/);
+            expect(byName.get('account')).toMatchObject({
+                TableType: 'Standard',
+                IsElastic: false,
+                DataProviderId: null,
+            });
+        } finally {
+            await other.sim.close();
+        }
     });
 
     it('filters on the concurrency flag as on any boolean property', async () => {

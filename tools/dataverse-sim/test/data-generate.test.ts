@@ -24,10 +24,21 @@ describe('generateDataset', () => {
     it('splits the requested number of business rows over the business tables', () => {
         const counts = businessTables(data.schema).map((t) => rowsOf(data, t.logicalName).length);
         expect(counts.reduce((a, b) => a + b, 0)).toBe(ROWS);
-        // Close activities come from WinOpportunity / LoseOpportunity in a target, never from the generator.
-        const filled = businessTables(data.schema).filter((t) => t.logicalName !== 'opportunityclose');
+        // Close activities come from the closing messages in a target, never from the generator; the state-machine
+        // tables (quote, salesorder, incident) start empty so that the default dataset stays as it was.
+        const empty = [
+            'opportunityclose',
+            'quote',
+            'salesorder',
+            'incident',
+            'quoteclose',
+            'orderclose',
+            'incidentresolution',
+            'email',
+        ];
+        const filled = businessTables(data.schema).filter((t) => !empty.includes(t.logicalName));
         expect(filled.every((t) => rowsOf(data, t.logicalName).length > 0)).toBe(true);
-        expect(rowsOf(data, 'opportunityclose')).toEqual([]);
+        for (const table of empty) expect(rowsOf(data, table)).toEqual([]);
         expect(rowsOf(data, 'contact').length).toBeGreaterThan(rowsOf(data, 'account').length);
         const small = generateDataset(crmSchema(), { rows: 7, seed: 1 });
         const total = businessTables(small.schema).reduce((n, t) => n + rowsOf(small, t.logicalName).length, 0);

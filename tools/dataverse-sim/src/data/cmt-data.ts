@@ -14,7 +14,7 @@ import type { SimAttribute, SimDataset, SimLookupValue, SimRow, SimSchema, SimTa
 import { isGuid } from '../guid-order.js';
 import { widenText } from './cmt-fields.js';
 import { LoadedRows } from './cmt-rows.js';
-import { readBase64, readBoolean, readDate, readMultiSelect, readNumber } from './cmt-values.js';
+import { readBase64, readBoolean, readDate, readExactNumber, readMultiSelect, readNumber } from './cmt-values.js';
 import {
     asNode,
     asNodes,
@@ -146,11 +146,14 @@ class CmtLoader {
             case 'Uniqueidentifier':
                 return isGuid(raw) ? raw.toLowerCase() : bad('a GUID');
             case 'Integer':
-            case 'BigInt':
                 return readNumber(raw, true) ?? bad('an integer');
+            case 'BigInt':
+                // bigint, decimal and money values keep every digit the file has (ExactNumber beyond a double's).
+                return readExactNumber(raw, true) ?? bad('an integer');
             case 'Decimal':
-            case 'Double':
             case 'Money':
+                return readExactNumber(raw, false) ?? bad('an invariant-culture number');
+            case 'Double':
                 return readNumber(raw, false) ?? bad('an invariant-culture number');
             case 'Boolean':
                 return readBoolean(raw) ?? bad('a boolean (True/False or 1/0)');

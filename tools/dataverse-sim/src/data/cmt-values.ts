@@ -7,6 +7,7 @@
  * (`4325.0000000000`), multi-select choices as `[-1,1,2,-1]` (or `1,2`), images as base64. Each reader returns
  * undefined for a value it cannot read.
  */
+import { ExactNumber, isExactNumber, numberFromLiteral } from '../exact-number.js';
 import { isBase64 } from '../base64.js';
 
 /** ISO-8601 UTC without fractional seconds (the stored DateTime form). */
@@ -57,6 +58,15 @@ export function readNumber(text: string, integer: boolean): number | undefined {
     const n = Number(t);
     if (!Number.isFinite(n) || (integer && !Number.isInteger(n))) return undefined;
     return n;
+}
+
+/** readNumber for bigint, decimal and money values: a value a double cannot hold stays exact (ExactNumber). */
+export function readExactNumber(text: string, integer: boolean): number | ExactNumber | undefined {
+    const t = text.trim();
+    if (readNumber(t, integer) === undefined) return undefined;
+    const value = numberFromLiteral(t);
+    // `33.0000000000` in an integer column is the whole number 33.
+    return integer && isExactNumber(value) && !value.isInteger ? ExactNumber.parse(t.replace(/\.0+$/, '')) : value;
 }
 
 /** Option values of a multi-select: `[-1,1,2,-1]` (CMT pads with -1) or a plain list; undefined when not a list. */

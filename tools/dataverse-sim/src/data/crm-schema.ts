@@ -1,5 +1,6 @@
 /**
- * The built-in `crm` schema: account, contact, lead and opportunity modeled on the real standard
+ * The built-in `crm` schema: account, contact, lead and opportunity (and quote, salesorder, incident with their close
+ * activities, crm-sales-service.ts) modeled on the real standard
  * tables (logical names, entity sets, column types and lengths, option values and relationship
  * schema names from the Dataverse / Dynamics 365 table reference), the two real many-to-many
  * relationships between them and lead, plus the system tables. Two things are ours, not standard,
@@ -30,6 +31,8 @@ import {
     ACTIVE_INACTIVE,
     ACTIVITY_STATES,
 } from './columns.js';
+import { email } from './crm-email.js';
+import { incident, incidentResolution, orderClose, quote, quoteClose, salesOrder } from './crm-sales-service.js';
 import { systemTables } from './system-tables.js';
 
 const INDUSTRY = opts(
@@ -174,6 +177,11 @@ function account(): SimTable {
                 ),
                 { schemaName: 'new_ServicesOfInterest', isCustom: true },
             ),
+            // Custom numbers at the types' full scale (research W2): an Int64 beyond 2^53, a Decimal of 10 decimals
+            // up to 1e11, Money of 4 decimals up to 922,337,203,685,477: more digits than a double holds.
+            { logicalName: 'new_externalsequence', schemaName: 'new_ExternalSequence', type: 'BigInt', isCustom: true },
+            dec('new_exchangefactor', 10, { schemaName: 'new_ExchangeFactor', isCustom: true }),
+            ...money('new_portfoliovalue', { schemaName: 'new_PortfolioValue', isCustom: true, precision: 4 }),
             ...currency('transactioncurrency_account'),
             lookup('primarycontactid', 'contact', 'account_primary_contact'),
             lookup('parentaccountid', 'account', 'account_parent_account'),
@@ -340,6 +348,8 @@ function opportunity(): SimTable {
         objectTypeCode: 3,
         // Won and Lost are set by WinOpportunity / LoseOpportunity; a plain update of statecode is refused.
         dedicatedStateMessages: { 1: 'WinOpportunity', 2: 'LoseOpportunity' },
+        // A won or lost opportunity is read-only until reopened (statecode 0 by update).
+        readOnlyStates: { 1: 'reopen', 2: 'reopen' },
         attributes: [
             primaryIdColumn('opportunityid'),
             str('name', 300, { isPrimaryName: true, requiredLevel: 'ApplicationRequired' }),
@@ -479,6 +489,13 @@ export function crmSchema(): SimSchema {
             lead(),
             opportunity(),
             opportunityClose(),
+            quote(),
+            salesOrder(),
+            incident(),
+            quoteClose(),
+            orderClose(),
+            incidentResolution(),
+            email(),
             intersectTable('accountleads', 'accountleadscollection', 'accountleadid', 'accountid', 'leadid'),
             intersectTable('contactleads', 'contactleadscollection', 'contactleadid', 'contactid', 'leadid'),
         ],

@@ -18,6 +18,7 @@ import type {
     SimValue,
 } from '../model.js';
 import { hasNoProperty, isLookupType } from '../model.js';
+import { isExactNumber, numberFromLiteral } from '../exact-number.js';
 import { Prng } from '../prng.js';
 import { isSystemTable } from './system-tables.js';
 import { asciiSlug, generateSystemRows, lookupRef, type SystemRefs } from './system-rows.js';
@@ -48,6 +49,14 @@ const CRM_WEIGHTS: Record<string, number> = {
     opportunity: 0.15,
     // Close activities come from WinOpportunity / LoseOpportunity in the target, not from the generator.
     opportunityclose: 0,
+    // The state-machine tables start empty, so the default dataset stays as it was; tests write their rows.
+    quote: 0,
+    salesorder: 0,
+    incident: 0,
+    quoteclose: 0,
+    orderclose: 0,
+    incidentresolution: 0,
+    email: 0,
 };
 
 const START = Date.UTC(2019, 0, 1);
@@ -192,6 +201,8 @@ class Generator {
         const sys = this.sys;
         if (a.attributeOf !== undefined || hasNoProperty(a.type) || a.type === 'EntityName' || a.type === 'Image')
             return undefined;
+        const fullScale = fullScaleColumn(t, a);
+        if (fullScale) return fullScale;
         switch (name) {
             case 'createdon':
                 return (c) => isoSeconds(c.created);
@@ -268,7 +279,9 @@ class Generator {
                     // Base amount = amount / exchange rate, as the service computes it (source is generated first).
                     return (c, _r, row) => {
                         const amount = row[source];
-                        return typeof amount === 'number' ? round(amount / sys.currencyRates[c.currency]!, p) : null;
+                        return typeof amount === 'number' || isExactNumber(amount)
+                            ? round(Number(amount) / sys.currencyRates[c.currency]!, p)
+                            : null;
                     };
                 }
                 return optional(0.7, (_c, r) => round(1000 + r.next() * r.pick([10_000, 250_000, 5_000_000]), p));
@@ -487,4 +500,28 @@ export function generateDataset(schema: SimSchema, options: GenerateOptions): Si
         rows[t.logicalName] = gen.table(t);
     }
     return { schema, rows, associations: associations(schema, gen, system.refs, rng) };
+}
+
+/**
+ * The crm sample's full-scale number columns (account.new_externalsequence, new_exchangefactor, new_portfoliovalue):
+ * two rows in three get a value a double cannot hold. Drawn from the row's index, not the shared generator, so the
+ * other columns' values stay as they were before these columns existed.
+ */
+function fullScaleColumn(t: SimTable, a: SimAttribute): ColumnGen | undefined {
+    if (t.logicalName !== 'account') return undefined;
+    const every = (gen: (i: number) => string): ColumnGen => {
+        return (c) => (c.index % 3 === 2 ? null : numberFromLiteral(gen(c.index)));
+    };
+    const digits = (i: number, n: number) => String((i * 7_919 + 1_234_567) % 10 ** n).padStart(n, '0');
+    switch (a.logicalName) {
+        case 'new_externalsequence':
+            // 2^53 + an odd number: beyond what a double holds, below SQL bigint's 9,223,372,036,854,775,807.
+            return every((i) => String(2n ** 53n + BigInt(i * 2 + 1)));
+        case 'new_exchangefactor':
+            return every((i) => `${10_000_000_000 + i}.${digits(i, 9)}1`);
+        case 'new_portfoliovalue':
+            return every((i) => `${900_000_000_000_000 + i * 37}.${digits(i, 3)}7`);
+        default:
+            return undefined;
+    }
 }

@@ -98,6 +98,8 @@ const table = z.strictObject({
     objectTypeCode: z.number().int().optional(),
     bulkOperations: z.boolean().optional(),
     isActivity: z.boolean().optional(),
+    /** EntityMetadata.TableType of a non-standard table: its metadata only (the simulator stores it as a standard one). */
+    tableType: z.enum(['Elastic', 'Virtual']).optional(),
     /** Add createdon, modifiedon, createdby, ..., statecode/statuscode and the ownership columns. Default true. */
     standardColumns: z.boolean().default(true),
     /** statecode/statuscode values; default Active(0)/Inactive(1) with status 1/2. */
@@ -174,6 +176,7 @@ function buildTable(t: z.output<typeof table>): SimTable {
     if (t.objectTypeCode !== undefined) out.objectTypeCode = t.objectTypeCode;
     if (t.bulkOperations !== undefined) out.bulkOperations = t.bulkOperations;
     if (t.isActivity !== undefined) out.isActivity = t.isActivity;
+    if (t.tableType !== undefined) out.tableType = t.tableType;
     if (t.keys) out.keys = t.keys.map((k) => ({ ...k }));
     return out;
 }

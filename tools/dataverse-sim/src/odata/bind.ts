@@ -2,6 +2,7 @@
  * Binds query options to a table, as ODataLib binds them to the entity type: every property must exist
  * (lookups only as `_x_value`), and operand types must be compatible. Also reads bound properties off rows.
  */
+import type { ExactNumber } from '../exact-number.js';
 import { ErrorCodes, SimError } from '../errors.js';
 import { isGuid } from '../guid-order.js';
 import { hasNoProperty, isLookupType, isLookupValue, type SimAttribute, type SimRow, type SimTable } from '../model.js';
@@ -133,7 +134,8 @@ function literalEdm(node: LiteralNode): string | null {
         case 'string':
             return 'Edm.String';
         case 'number': {
-            const v = node.value as number;
+            const v = node.value as number | ExactNumber;
+            if (typeof v !== 'number') return v.isInteger ? 'Edm.Int64' : 'Edm.Decimal';
             if (!Number.isInteger(v)) return 'Edm.Decimal';
             return Math.abs(v) < 2 ** 31 ? 'Edm.Int32' : 'Edm.Int64';
         }

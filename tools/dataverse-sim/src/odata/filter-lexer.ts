@@ -2,6 +2,7 @@
  * Tokenizer for OData `$filter` text, modeled on Microsoft.OData.Core's ExpressionLexer (which Dataverse uses):
  * positions are 0-based character offsets into the filter text, and the error messages are ODataLib's.
  */
+import { type ExactNumber, numberFromLiteral } from '../exact-number.js';
 import { odataError } from './odata-error.js';
 
 export type Token =
@@ -9,7 +10,7 @@ export type Token =
     | { t: 'string'; v: string; pos: number }
     /** A literal prefixed by a type name, e.g. `Microsoft.Dynamics.CRM.OwnershipTypes'UserOwned'`. */
     | { t: 'typed'; type: string; v: string; pos: number }
-    | { t: 'number'; v: number; pos: number }
+    | { t: 'number'; v: number | ExactNumber; pos: number }
     | { t: 'guid'; v: string; pos: number }
     | { t: 'datetime'; v: string; pos: number }
     | { t: 'date'; v: string; pos: number }
@@ -150,7 +151,8 @@ export function tokenize(text: string): Token[] {
         const num = matchAt(NUMBER_AT, text, i);
         if (num !== undefined) {
             if (isIdentChar(text[i + num.length])) throw odataError(`Syntax error at position ${i} in '${text}'.`);
-            tokens.push({ t: 'number', v: Number(num), pos });
+            // An Int64 or Decimal literal beyond a double's digits stays exact, as the service compares it.
+            tokens.push({ t: 'number', v: numberFromLiteral(num), pos });
             i += num.length;
             continue;
         }

@@ -3,6 +3,7 @@
  * Precedence as in ODataLib: `not` binds tightest, then comparisons, then `and`, then `or`; parentheses group.
  * The tree is untyped; binding against a table (bind.ts) checks properties and types.
  */
+import type { ExactNumber } from '../exact-number.js';
 import { tokenize, type Token } from './filter-lexer.js';
 import { odataError, simulatorLimitation } from './odata-error.js';
 
@@ -18,7 +19,7 @@ export type CrmFunctionName = 'In' | 'NotIn' | 'Between' | 'NotBetween' | 'Null'
 export interface LiteralNode {
     kind: 'literal';
     type: LiteralType;
-    value: string | number | boolean | null;
+    value: string | number | boolean | null | ExactNumber;
     /** Enum literals: the qualified enum type name. */
     enumType?: string;
 }

@@ -6,6 +6,7 @@
  * holding, per sort key (the $orderby columns, then the primary key), the values of the last and first rows of
  * the previous page. GUIDs are upper case in braces; NULL is `lastnull="1"`. Paging resumes strictly after `last`.
  */
+import { numberFromLiteral } from '../exact-number.js';
 import { ErrorCodes, SimError } from '../errors.js';
 import { isGuid } from '../guid-order.js';
 import { isLookupType, type SimAttribute } from '../model.js';
@@ -82,7 +83,8 @@ function parseValue(key: string, type: SimAttribute['type'], text: string): unkn
         case 'Status': {
             const n = Number(text);
             if (text.trim() === '' || !Number.isFinite(n)) throw invalid(`'${key}' holds '${text}', not a number`);
-            return n;
+            // A paging cookie holds a bigint or decimal key exactly.
+            return numberFromLiteral(text.trim());
         }
         case 'Boolean':
             if (text !== '0' && text !== '1') throw invalid(`'${key}' holds '${text}', not 0 or 1`);

@@ -2,6 +2,7 @@
  * Value comparison as Dataverse's SQL Server backend does it: strings under a case- and accent-insensitive
  * collation (Latin1_General_CI_AI is the default), GUIDs in uniqueidentifier order, NULLs sorting first.
  */
+import { compareExact, isExactNumber } from '../exact-number.js';
 import { compareSqlGuids, isGuid, sqlGuidSortKey } from '../guid-order.js';
 import type { CompareAs } from './filter.js';
 
@@ -25,13 +26,17 @@ export function foldString(s: string): string {
     return ASCII.test(lower) ? lower : lower.normalize('NFD').replace(/\p{M}/gu, '');
 }
 
+function isNumeric(v: unknown): boolean {
+    return typeof v === 'number' || isExactNumber(v);
+}
+
 function toTime(v: unknown): number {
     return typeof v === 'string' ? Date.parse(v) : Number.NaN;
 }
 
 /** What a pair of non-null values compares as, when no binding said so. */
 export function inferCompareAs(a: unknown, b: unknown): CompareAs | undefined {
-    if (typeof a === 'number' && typeof b === 'number') return 'number';
+    if (isNumeric(a) && isNumeric(b)) return 'number';
     if (typeof a === 'boolean' && typeof b === 'boolean') return 'boolean';
     if (typeof a === 'string' && typeof b === 'string') return 'string';
     if (typeof a === 'number' && typeof b === 'string' && b.trim() !== '' && !Number.isNaN(Number(b))) return 'number';
@@ -55,6 +60,10 @@ export function compareValues(a: unknown, b: unknown, as: CompareAs | undefined)
             return ta - tb;
         }
         case 'number': {
+            if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+            // SQL compares bigint and decimal values exactly: 9007199254740993 is not 9007199254740992.
+            const c = compareExact(a, b);
+            if (c !== undefined) return c;
             const na = Number(a);
             const nb = Number(b);
             if (Number.isNaN(na) || Number.isNaN(nb)) return undefined;
@@ -84,6 +93,7 @@ export function sortableValue(v: unknown, as: CompareAs): unknown {
 export function compareSortable(a: unknown, b: unknown, as: CompareAs): number {
     if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
     if (as === 'string') return compareStrings(a as string, b as string);
+    if (as === 'number' && (isExactNumber(a) || isExactNumber(b))) return compareExact(a, b) ?? 0;
     return (a as number | string) < (b as number | string)
         ? -1
         : (a as number | string) > (b as number | string)

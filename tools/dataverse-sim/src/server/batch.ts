@@ -12,6 +12,7 @@ import type { SimRequest, SimResponse } from './http-types.js';
 import { contentIdUrl } from './references.js';
 import { errorResponse } from './route-errors.js';
 import type { Store } from './store.js';
+import { batchUrlRefusal } from './url-limits.js';
 
 export const MAX_BATCH_REQUESTS = 1000;
 
@@ -127,6 +128,8 @@ function runPart(
     } catch (err) {
         return result(errorResponse(err));
     }
+    const refused = batchUrlRefusal(url.href);
+    if (refused) return result(refused);
     const response = service.handle(
         { method: inner.method, url, headers: inner.headers, body: inner.body },
         { ...call, contentIds, inBatch: true },

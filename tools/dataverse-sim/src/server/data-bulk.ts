@@ -7,8 +7,9 @@ import type { RouteContext } from './call-context.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { emptyResponse, jsonResponse, parseJsonBody } from './http-types.js';
 import type { KeyTarget } from './references.js';
-import { findRowId, resolveKeyPredicate } from './references.js';
-import { parseKeyPredicate } from './resource-path.js';
+import { entityPathOf, findRowId, resolveKeyPredicate } from './references.js';
+import { parseResourcePath } from './resource-path.js';
+import { normalizedKeyPart } from './store.js';
 import type { TableInfo } from './schema-index.js';
 import type { Store } from './store.js';
 import type { Writer } from './writer.js';
@@ -76,7 +77,22 @@ export class BulkActions {
                 );
             }
         });
-        const entities = targets as Array<Record<string, unknown>>;
+        const all = targets as Array<Record<string, unknown>>;
+        // "Multiple records with the same primary key or alternate key values in the payload are not supported with
+        // UpsertMultiple ... UpsertMultiple will return an error"; UpdateMultiple applies only the first of them
+        // (PD: bulk-operations.md "Duplicate records in UpsertMultiple/UpdateMultiple Targets parameter").
+        const identities = all.map((entity) => this.identityOf(info, action, entity));
+        const seen = new Set<string>();
+        const entities = all.filter((_, i) => {
+            const identity = identities[i];
+            if (identity === undefined) return true;
+            if (!seen.has(identity)) {
+                seen.add(identity);
+                return true;
+            }
+            if (action === 'UpsertMultiple') throw duplicateTargets(table.logicalName);
+            return false;
+        });
         // Standard tables: all or nothing.
         const ids = this.store.transaction(() =>
             entities.map((entity) => {
@@ -114,29 +130,59 @@ export class BulkActions {
         return emptyResponse(204);
     }
 
-    private upsertTarget(info: TableInfo, entity: Record<string, unknown>, ctx: RouteContext): unknown {
+    /** What identifies a target row in the payload (its id or its key values, normalized), if anything does. */
+    private identityOf(info: TableInfo, action: BulkAction, entity: Record<string, unknown>): string | undefined {
+        if (action === 'CreateMultiple') return undefined;
+        const target = action === 'UpsertMultiple' ? this.targetOf(info, entity) : {};
+        const id = target.id ?? entity[info.table.primaryIdAttribute];
+        if (typeof id === 'string') return `id:${id.toLowerCase()}`;
+        if (!target.keyValues) return undefined;
+        const key = Object.keys(target.keyValues).sort();
+        return `key:${JSON.stringify(key.map((k) => [k, normalizedKeyPart(target.keyValues![k]!)]))}`;
+    }
+
+    /** The row an UpsertMultiple target names: its `@odata.id` (percent-decoded, as a URL is) or its primary id. */
+    private targetOf(info: TableInfo, entity: Record<string, unknown>): KeyTarget {
         const { table } = info;
-        let target: KeyTarget = {};
         const odataId = entity['@odata.id'];
         if (typeof odataId === 'string') {
-            const m = /^([A-Za-z0-9_]+)\((.*)\)$/.exec(
-                odataId.replace(/^.*\/api\/data\/v9\.[0-2]\//, '').replace(/^\//, ''),
-            );
-            if (!m || m[1] !== table.entitySetName) {
+            const segments = parseResourcePath(entityPathOf(odataId));
+            const [only] = segments;
+            if (segments.length !== 1 || only?.name !== table.entitySetName || !only.key) {
                 throw new SimError(
                     400,
                     ErrorCodes.InvalidArgument,
                     `'@odata.id' '${odataId}' does not address a row of ${table.entitySetName}.`,
                 );
             }
-            target = resolveKeyPredicate(info, parseKeyPredicate(m[2]!));
-        } else if (typeof entity[table.primaryIdAttribute] === 'string') {
-            target = { id: (entity[table.primaryIdAttribute] as string).toLowerCase() };
+            return resolveKeyPredicate(info, only.key);
         }
+        if (typeof entity[table.primaryIdAttribute] === 'string') {
+            return { id: (entity[table.primaryIdAttribute] as string).toLowerCase() };
+        }
+        return {};
+    }
+
+    private upsertTarget(info: TableInfo, entity: Record<string, unknown>, ctx: RouteContext): unknown {
+        const { table } = info;
+        const target = this.targetOf(info, entity);
         const id = target.id !== undefined || target.keyValues ? findRowId(this.store, info, target) : undefined;
         const body = { ...entity };
         delete body['@odata.id'];
         if (id !== undefined) return this.writer.update(info, id, body, ctx)[table.primaryIdAttribute];
         return this.writer.create(info, body, ctx, target)[table.primaryIdAttribute];
     }
+}
+
+/**
+ * UpsertMultiple's refusal of two targets with the same key. The doc says only that it "will return an error"; the
+ * status and code follow the service's other refusals of an invalid argument, the message the doc's sentence
+ * [inferred].
+ */
+function duplicateTargets(logicalName: string): SimError {
+    return new SimError(
+        400,
+        ErrorCodes.InvalidArgument,
+        `Multiple records with the same primary key or alternate key values in the payload are not supported with UpsertMultiple (entity '${logicalName}').`,
+    );
 }

@@ -14,6 +14,7 @@ import { jsonResponse } from './http-types.js';
 import { OutageSwitch, outageRequestSchema, type OutageMode, type OutageOptions } from './outages.js';
 import { errorResponse } from './route-errors.js';
 import type { DataverseService } from './service.js';
+import { directUrlRefusal, LISTENER_MAX_HEADER_SIZE } from './url-limits.js';
 
 export interface TableStats {
     rows: number;
@@ -58,7 +59,7 @@ export class SimHttpServer {
         private readonly service: DataverseService,
         private readonly makeGate: (envUrl: string) => Gate,
     ) {
-        this.server = createServer((req, res) => {
+        this.server = createServer({ maxHeaderSize: LISTENER_MAX_HEADER_SIZE }, (req, res) => {
             void this.onRequest(req, res);
         });
         this.server.on('connection', (socket) => {
@@ -183,6 +184,13 @@ export class SimHttpServer {
         this.requests++;
         const method = req.method ?? 'GET';
         this.methods[method] = (this.methods[method] ?? 0) + 1;
+        // The front end refuses an over-long URL before authentication, limits or the Web API see it.
+        const refused = directUrlRefusal(url.origin, req.url ?? '/');
+        if (refused) {
+            await readBody(req);
+            this.sendCounted(res, refused);
+            return;
+        }
         const entered = this.gate.enter(req);
         if (!entered.ok) {
             await readBody(req); // drain the request before answering, so the client sees the response

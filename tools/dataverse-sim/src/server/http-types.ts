@@ -3,6 +3,7 @@
  * their input into a SimRequest and write out the SimResponse, so every operation has one code path.
  */
 import { ErrorCodes, SimError } from '../errors.js';
+import { parseJson, stringifyJson } from '../exact-number.js';
 
 export interface SimRequest {
     method: string;
@@ -28,7 +29,8 @@ export function jsonResponse(status: number, body: unknown, headers: SimHeaders 
     return {
         status,
         headers: { 'OData-Version': '4.0', 'Content-Type': JSON_CONTENT_TYPE, ...headers },
-        body: JSON.stringify(body),
+        // Int64 and Decimal values a double cannot hold are written as their exact number literals.
+        body: stringifyJson(body),
     };
 }
 
@@ -41,7 +43,8 @@ export function parseJsonBody(req: SimRequest): Record<string, unknown> {
     if (req.body.trim() === '') return {};
     let parsed: unknown;
     try {
-        parsed = JSON.parse(req.body);
+        // Number literals a double cannot hold are read exactly (ExactNumber), as the service reads them.
+        parsed = parseJson(req.body);
     } catch (err) {
         throw new SimError(
             400,

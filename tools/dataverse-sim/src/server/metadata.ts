@@ -4,6 +4,7 @@
  * MetadataIds are derived from names, so they are stable across restarts and equal in every environment
  * built from the same schema.
  */
+import { ExactNumber } from '../exact-number.js';
 import { createHash } from 'node:crypto';
 import { PARTY_TABLES } from '../data/schema-complete.js';
 import type { SimAttribute, SimAttributeType, SimKey, SimManyToMany, SimOption, SimTable } from '../model.js';
@@ -68,15 +69,18 @@ export function entityMetadata(info: TableInfo): MetadataObject {
         IsLogicalEntity: false,
         IsPrivate: false,
         IsChildEntity: false,
-        IsElastic: false,
-        DataProviderId: null,
+        EnforceStateTransitions: t.enforceStateTransitions ?? false,
+        IsElastic: t.tableType === 'Elastic',
+        // A virtual table names its data provider (EntityMetadata.DataProviderId); standard tables have none.
+        DataProviderId: t.tableType === 'Virtual' ? metadataId('dataprovider', t.logicalName) : null,
         DataSourceId: null,
         PrimaryImageAttribute: t.attributes.some((a) => a.type === 'Image' && a.logicalName === 'entityimage')
             ? 'entityimage'
             : null,
         HasActivities: false,
         HasNotes: false,
-        TableType: 'Standard',
+        // EntityMetadata.TableType: "Standard", "Activity", "Virtual" or "Elastic".
+        TableType: t.tableType ?? (t.isActivity ? 'Activity' : 'Standard'),
         DisplayName: label(t.logicalName, 'entity', t.logicalName),
         DisplayCollectionName: label(t.entitySetName, 'entitycollection', t.logicalName),
     };
@@ -187,9 +191,22 @@ export function attributeMetadata(table: SimTable, attr: SimAttribute): Metadata
             out.MaxValue = 2147483647;
             out.Format = 'None';
             break;
+        case 'BigIntAttributeMetadata':
+            // SQL bigint's range, written exactly (research W2).
+            out.MinValue = ExactNumber.parse('-9223372036854775808');
+            out.MaxValue = ExactNumber.parse('9223372036854775807');
+            break;
         case 'DecimalAttributeMetadata':
-        case 'DoubleAttributeMetadata':
+            out.MinValue = -100_000_000_000;
+            out.MaxValue = 100_000_000_000;
+            out.Precision = attr.precision ?? 2;
+            break;
         case 'MoneyAttributeMetadata':
+            out.MinValue = -922_337_203_685_477;
+            out.MaxValue = 922_337_203_685_477;
+            out.Precision = attr.precision ?? 2;
+            break;
+        case 'DoubleAttributeMetadata':
             out.Precision = attr.precision ?? 2;
             break;
         case 'DateTimeAttributeMetadata':
@@ -241,7 +258,15 @@ function optionMetadata(table: SimTable, attr: SimAttribute, o: SimOption): Meta
         Description: label('', 'option-description', table.logicalName, attr.logicalName, String(o.value)),
         IsManaged: true,
     };
-    if (attr.type === 'Status') out.State = o.state ?? 0;
+    if (attr.type === 'Status') {
+        out.State = o.state ?? 0;
+        // The encoded XML document of allowed transitions (StatusOptionMetadata.TransitionData reference).
+        out.TransitionData = o.transitions
+            ? `<allowedtransitions xmlns="http://schemas.microsoft.com/crm/2009/WebServices">${o.transitions
+                  .map((to) => `<allowedtransition sourcestatusid="${o.value}" tostatusid="${to}" />`)
+                  .join('')}</allowedtransitions>`
+            : null;
+    }
     if (attr.type === 'State') {
         out.DefaultStatus = o.defaultStatus ?? null;
         out.InvariantName = o.label.replace(/\s+/g, '');

@@ -3,9 +3,9 @@
  * `@odata.bind` / `@odata.id` values (relative, absolute, or `$n` Content-ID references in a batch).
  */
 import { ErrorCodes, SimError } from '../errors.js';
-import type { SimKey, SimRow, SimTable } from '../model.js';
+import type { SimAttribute, SimKey, SimRow, SimTable, SimValue } from '../model.js';
 import { isLookupType } from '../model.js';
-import type { KeyPredicate } from './resource-path.js';
+import type { KeyLiteral, KeyPredicate, LiteralKind } from './resource-path.js';
 import { parseResourcePath } from './resource-path.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 import type { Store } from './store.js';
@@ -36,15 +36,67 @@ export function resolveKeyPredicate(info: TableInfo, key: KeyPredicate): KeyTarg
     }
     if (named.some(([name]) => name === table.primaryIdAttribute)) throw invalidKey(table.logicalName);
     const values: SimRow = {};
-    for (const [rawName, value] of named) {
+    named.forEach(([rawName, value], i) => {
         const m = /^_(.+)_value$/.exec(rawName);
         const name = m ? m[1]! : rawName;
         const attr = info.attributes.get(name);
-        if (!attr || (m && !isLookupType(attr.type))) throw invalidKey(table.logicalName);
-        values[name] = value;
-    }
+        // A lookup key part is named by its value property (`_primarycontactid_value=<id>`), never by the column
+        // (use-alternate-key-reference-record; research §2.3); the column name is no key property.
+        if (!attr || Boolean(m) !== isLookupType(attr.type)) throw invalidKey(table.logicalName);
+        values[name] = keyPartValue(info, attr, value, key.kinds?.[i]);
+    });
     if (!activeKeyOf(table, Object.keys(values))) throw invalidKey(table.logicalName);
     return { keyValues: values };
+}
+
+/**
+ * Characters that break a key value in a URL: "If the data within a column used in an alternate key contains one of
+ * the following characters `/`,`<`,`>`,`*`,`%`,`&`,`:`,`\\`,`?`,`+`, then retrieve (`GET`), update, or upsert
+ * (`PATCH`) actions don't work" (PD: define-alternate-keys-entity.md "Unicode characters in key value"). Percent-encoding
+ * does not help (MicrosoftDocs/powerapps-docs#117: `'abc%2Fdef'` still fails); the service answers "Bad Request - Error in
+ * query syntax." (an `@odata.bind` with `/` in a key value, quoted in a public write-up of the limitation).
+ */
+export const UNSAFE_KEY_CHARACTERS = /[/<>*%&:\\?+]/;
+
+function unsafeKeyValue(): SimError {
+    return new SimError(400, ErrorCodes.ODataParse, 'Bad Request - Error in query syntax.');
+}
+
+/**
+ * A key part's value checked against its column's type: strings quoted (and free of the characters above),
+ * DateTime as an unquoted DateTimeOffset literal, lookups as a GUID, numbers and choices bare. A literal of
+ * another kind does not match the key property's type, so the key is not valid [inferred: OData key binding].
+ */
+function keyPartValue(info: TableInfo, attr: SimAttribute, value: KeyLiteral, kind: LiteralKind | undefined): SimValue {
+    const logicalName = info.table.logicalName;
+    if (value === null) throw invalidKey(logicalName);
+    if (isLookupType(attr.type)) {
+        if (kind !== 'guid' || typeof value !== 'string') throw invalidKey(logicalName);
+        const targets = attr.targets ?? [];
+        return targets.length === 1 ? { id: value, table: targets[0]! } : value;
+    }
+    switch (attr.type) {
+        case 'String':
+        case 'Memo':
+            if (kind !== 'string' || typeof value !== 'string') throw invalidKey(logicalName);
+            if (UNSAFE_KEY_CHARACTERS.test(value)) throw unsafeKeyValue();
+            return value;
+        case 'DateTime':
+            if (kind !== 'date' || typeof value !== 'string') throw invalidKey(logicalName);
+            return new Date(value).toISOString().replace(/\.\d{3}Z$/, 'Z');
+        case 'Integer':
+        case 'BigInt':
+        case 'Decimal':
+        case 'Double':
+        case 'Money':
+        case 'Picklist':
+        case 'State':
+        case 'Status':
+            if (kind !== 'number') throw invalidKey(logicalName);
+            return value;
+        default:
+            return value;
+    }
 }
 
 /** The table's Active alternate key made of exactly these columns (in any order). */

@@ -6,11 +6,15 @@ import { ErrorCodes, SimError } from '../errors.js';
 import { isGuid } from '../guid-order.js';
 
 export type KeyLiteral = string | number | boolean | null;
+/** How a key literal was written: `'text'`, a bare GUID, number, boolean, null, or a bare DateTimeOffset. */
+export type LiteralKind = 'string' | 'guid' | 'number' | 'boolean' | 'null' | 'date';
 
 export interface KeyPredicate {
     /** `accounts(<id>)`: one unnamed value; `accounts(accountnumber='A1')`: named values. */
     single?: KeyLiteral;
     named?: Array<[string, KeyLiteral]>;
+    /** The kind of each named value, in the same order (a date is held as its ISO text). */
+    kinds?: LiteralKind[];
     /** The literal text between the parentheses, for messages. */
     text: string;
 }
@@ -22,7 +26,9 @@ export interface PathSegment {
 
 export function parseResourcePath(path: string): PathSegment[] {
     const segments: PathSegment[] = [];
-    for (const raw of splitTopLevel(path, '/')) {
+    // A raw `/` ends a segment wherever it is, inside a quoted key value too: the service routes on the path's
+    // slashes before OData reads the literal, so `accounts(accountnumber='a/b')` is two segments.
+    for (const raw of path.split('/')) {
         if (raw === '') continue;
         const open = raw.indexOf('(');
         if (open < 0 || !raw.endsWith(')')) {
@@ -39,29 +45,40 @@ export function parseResourcePath(path: string): PathSegment[] {
 export function parseKeyPredicate(text: string): KeyPredicate {
     const parts = splitTopLevel(text, ',');
     const named: Array<[string, KeyLiteral]> = [];
+    const kinds: LiteralKind[] = [];
     for (const part of parts) {
         const eq = indexOfTopLevel(part, '=');
         if (eq < 0) {
             if (parts.length !== 1) throw badKey(text);
             return { single: parseLiteral(part.trim(), text), text };
         }
-        named.push([part.slice(0, eq).trim(), parseLiteral(part.slice(eq + 1).trim(), text)]);
+        const literal = parseTypedLiteral(part.slice(eq + 1).trim(), text);
+        named.push([part.slice(0, eq).trim(), literal.value]);
+        kinds.push(literal.kind);
     }
-    return { named, text };
+    return { named, kinds, text };
+}
+
+/** OData's DateTimeOffset literal (unquoted), e.g. `2020-01-31T12:00:00Z`; a bare date is accepted too. */
+const DATE_LITERAL = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+export function parseTypedLiteral(token: string, context: string): { value: KeyLiteral; kind: LiteralKind } {
+    if (token.startsWith("'") && token.endsWith("'") && token.length >= 2) {
+        return { value: token.slice(1, -1).replace(/''/g, "'"), kind: 'string' };
+    }
+    if (isGuid(token)) return { value: token.toLowerCase(), kind: 'guid' };
+    if (/^[{]?[0-9a-f-]{36}[}]?$/i.test(token) && isGuid(token.replace(/[{}]/g, ''))) {
+        return { value: token.replace(/[{}]/g, '').toLowerCase(), kind: 'guid' };
+    }
+    if (/^-?\d+(\.\d+)?$/.test(token)) return { value: Number(token), kind: 'number' };
+    if (token === 'true' || token === 'false') return { value: token === 'true', kind: 'boolean' };
+    if (token === 'null') return { value: null, kind: 'null' };
+    if (DATE_LITERAL.test(token) && !Number.isNaN(new Date(token).getTime())) return { value: token, kind: 'date' };
+    throw badKey(context);
 }
 
 export function parseLiteral(token: string, context: string): KeyLiteral {
-    if (token.startsWith("'") && token.endsWith("'") && token.length >= 2) {
-        return token.slice(1, -1).replace(/''/g, "'");
-    }
-    if (isGuid(token)) return token.toLowerCase();
-    if (/^[{]?[0-9a-f-]{36}[}]?$/i.test(token) && isGuid(token.replace(/[{}]/g, ''))) {
-        return token.replace(/[{}]/g, '').toLowerCase();
-    }
-    if (/^-?\d+(\.\d+)?$/.test(token)) return Number(token);
-    if (token === 'true' || token === 'false') return token === 'true';
-    if (token === 'null') return null;
-    throw badKey(context);
+    return parseTypedLiteral(token, context).value;
 }
 
 function badKey(text: string): SimError {

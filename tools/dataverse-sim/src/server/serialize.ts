@@ -2,6 +2,7 @@
  * Stored rows -> Web API JSON: `@odata.etag` first, lookups as `_x_value`, and the annotations the
  * client asked for with `Prefer: odata.include-annotations`, each placed just before its property.
  */
+import { type ExactNumber, isExactNumber } from '../exact-number.js';
 import type { SimAttribute, SimRow, SimValue } from '../model.js';
 import { hasNoProperty, isLookupType, isLookupValue } from '../model.js';
 import { annotationRequested } from '../odata/prefer.js';
@@ -131,19 +132,30 @@ export function formatValue(attr: SimAttribute, value: SimValue): string | undef
             return label ?? (value ? 'Yes' : 'No');
         }
         case 'Money':
-            return typeof value === 'number'
-                ? value.toLocaleString('en-US', { style: 'currency', currency: 'USD' })
-                : undefined;
+            return isNumeric(value) ? MONEY_FORMAT.format(numericText(value)) : undefined;
         case 'Integer':
         case 'BigInt':
         case 'Decimal':
         case 'Double':
-            return typeof value === 'number' ? value.toLocaleString('en-US') : undefined;
+            return isNumeric(value) ? NUMBER_FORMAT.format(numericText(value)) : undefined;
         case 'DateTime':
             return typeof value === 'string' ? formatDate(value) : undefined;
         default:
             return undefined;
     }
+}
+
+// Intl formats a decimal string exactly (Intl.NumberFormat v3), so exact values keep their digits.
+const MONEY_FORMAT = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
+const NUMBER_FORMAT = new Intl.NumberFormat('en-US');
+
+function isNumeric(value: SimValue): value is number | ExactNumber {
+    return typeof value === 'number' || isExactNumber(value);
+}
+
+/** Intl's format takes a decimal string (`StringNumericLiteral`) where the type says number. */
+function numericText(value: number | ExactNumber): number {
+    return (typeof value === 'number' ? value : value.text) as unknown as number;
 }
 
 function formatDate(iso: string): string | undefined {

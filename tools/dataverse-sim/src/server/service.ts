@@ -85,7 +85,7 @@ export class DataverseService {
         if (RecordCounts.addresses(rest)) return this.recordCounts.handle(req, rest, base);
         const stateAction = unboundStateAction(req, rest);
         if (stateAction) {
-            const response = this.data.stateMessages.closeOpportunity(stateAction, parseJsonBody(req), {
+            const response = this.data.stateMessages.closeRow(stateAction, parseJsonBody(req), {
                 caller: call.caller,
                 contentIds: call.contentIds,
                 base,

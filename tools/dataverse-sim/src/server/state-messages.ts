@@ -1,20 +1,52 @@
 /**
  * The dedicated messages that change the state of crm rows a plain update may not close (Web API action reference):
  * unbound `WinOpportunity` / `LoseOpportunity` ({ Status, OpportunityClose }: they create the opportunityclose
- * activity and close the opportunity, 204) and bound `leads(<id>)/Microsoft.Dynamics.CRM.QualifyLead`
+ * activity and close the opportunity, 204), likewise `WinQuote` / `CloseQuote` (QuoteClose), `CloseIncident`
+ * (IncidentResolution), `FulfillSalesOrder` / `CancelSalesOrder` (OrderClose) and bound `leads(<id>)/Microsoft.Dynamics.CRM.QualifyLead`
  * ({ CreateAccount, CreateContact, CreateOpportunity, Status, OpportunityCurrencyId?, OpportunityCustomerId? }:
  * qualifies the lead, creates the records asked for, 200 with the collection of created entities).
  */
 import { ErrorCodes, SimError, unknownSegment } from '../errors.js';
-import type { SimTable } from '../model.js';
+import type { SimRow, SimTable } from '../model.js';
+import { isLookupValue } from '../model.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { emptyResponse, jsonResponse } from './http-types.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 import type { Store } from './store.js';
 import type { WriteContext, Writer } from './writer.js';
 
-export const UNBOUND_STATE_ACTIONS = ['WinOpportunity', 'LoseOpportunity'] as const;
-export type UnboundStateAction = (typeof UNBOUND_STATE_ACTIONS)[number];
+/**
+ * The unbound closing actions: each takes `Status` and the closing activity (bound to the row through its lookup),
+ * creates the activity completed and moves the row to `state`, from one of the states in `from` only
+ * (WinOpportunity, LoseOpportunity, WinQuote, CloseQuote, CloseIncident, FulfillSalesOrder, CancelSalesOrder action
+ * references: a quote is won or closed once activated, an order fulfilled or canceled while active or submitted, a
+ * case resolved while active).
+ */
+const CLOSERS = {
+    WinOpportunity: closer('opportunity', 'OpportunityClose', 'opportunityid', 'Won', ['Open']),
+    LoseOpportunity: closer('opportunity', 'OpportunityClose', 'opportunityid', 'Lost', ['Open']),
+    WinQuote: closer('quote', 'QuoteClose', 'quoteid', 'Won', ['Active']),
+    CloseQuote: closer('quote', 'QuoteClose', 'quoteid', 'Closed', ['Active']),
+    CloseIncident: closer('incident', 'IncidentResolution', 'incidentid', 'Resolved', ['Active']),
+    FulfillSalesOrder: closer('salesorder', 'OrderClose', 'salesorderid', 'Fulfilled', ['Active', 'Submitted']),
+    CancelSalesOrder: closer('salesorder', 'OrderClose', 'salesorderid', 'Canceled', ['Active', 'Submitted']),
+} as const;
+
+interface Closer {
+    table: string;
+    /** The action parameter holding the activity, whose entity type is its lowercase name. */
+    parameter: string;
+    lookup: string;
+    state: string;
+    from: readonly string[];
+}
+
+function closer(table: string, parameter: string, lookup: string, state: string, from: string[]): Closer {
+    return { table, parameter, lookup, state, from };
+}
+
+export const UNBOUND_STATE_ACTIONS = Object.keys(CLOSERS) as Array<keyof typeof CLOSERS>;
+export type UnboundStateAction = keyof typeof CLOSERS;
 
 interface ActionContext extends WriteContext {
     base: string;
@@ -28,47 +60,61 @@ export class StateMessages {
         private readonly now: () => Date,
     ) {}
 
-    /** `POST WinOpportunity` / `POST LoseOpportunity`. */
-    closeOpportunity(action: UnboundStateAction, body: Record<string, unknown>, ctx: ActionContext): SimResponse {
-        const opportunity = this.table('opportunity', action);
-        const close = this.table('opportunityclose', action);
-        const targetState = stateValue(opportunity.table, action === 'WinOpportunity' ? 'Won' : 'Lost');
+    /** `POST WinOpportunity`, `POST CloseIncident`, ...: one of the unbound closing actions. */
+    closeRow(action: UnboundStateAction, body: Record<string, unknown>, ctx: ActionContext): SimResponse {
+        const spec: Closer = CLOSERS[action];
+        const target = this.table(spec.table, action);
+        const close = this.table(spec.parameter.toLowerCase(), action);
+        const targetState = stateValue(target.table, spec.state);
+        const allowed = spec.from.map((label) => stateValue(target.table, label));
         const status = intParameter(body, 'Status', action);
-        const activity = body.OpportunityClose;
+        const activity = body[spec.parameter];
         if (activity === null || typeof activity !== 'object' || Array.isArray(activity))
-            throw missingParameter('OpportunityClose', action);
+            throw missingParameter(spec.parameter, action);
         const closeBody = activity as Record<string, unknown>;
-        if (typeof closeBody['opportunityid@odata.bind'] !== 'string') {
+        if (typeof closeBody[`${spec.lookup}@odata.bind`] !== 'string') {
             throw new SimError(
                 400,
                 ErrorCodes.InvalidArgument,
-                `The OpportunityClose of ${action} must refer to its opportunity with 'opportunityid@odata.bind'.`,
+                `The ${spec.parameter} of ${action} must refer to its ${spec.table} with '${spec.lookup}@odata.bind'.`,
             );
         }
         this.store.transaction(() => {
             const closeRow = this.writer.create(close, closeBody, ctx);
-            const opportunityRef = closeRow.opportunityid;
-            const opportunityId = typeof opportunityRef === 'object' && opportunityRef ? opportunityRef.id : '';
-            const existing = this.store.get('opportunity', opportunityId)!;
-            if (existing.statecode !== openState(opportunity.table)) throw alreadyClosed('opportunity', opportunityId);
+            const ref = closeRow[spec.lookup];
+            const id = isLookupValue(ref) ? ref.id : '';
+            const existing = this.store.get(spec.table, id)!;
+            const current = existing.statecode;
+            if (typeof current !== 'number' || !allowed.includes(current)) throw notClosable(spec.table, id);
             const changes: Record<string, unknown> = { statecode: targetState };
             if (status !== -1) changes.statuscode = status;
-            // actualclosedate / actualvalue follow the close activity (actualvalue "defaults to the Est. Revenue
-            // value when an opportunity is won", opportunity reference).
-            const actualEnd = closeRow.actualend;
-            changes.actualclosedate =
-                typeof actualEnd === 'string' ? actualEnd : `${this.now().toISOString().slice(0, 10)}T00:00:00Z`;
-            const revenue = closeRow.actualrevenue;
-            if (typeof revenue === 'number') changes.actualvalue = revenue;
-            else if (action === 'WinOpportunity' && existing.actualvalue == null && existing.estimatedvalue != null)
-                changes.actualvalue = existing.estimatedvalue;
-            this.writer.update(opportunity, opportunityId, onlyKnown(opportunity, changes), ctx, { viaMessage: true });
+            if (spec.table === 'opportunity') this.opportunityActuals(action, closeRow, existing, changes);
+            this.writer.update(target, id, onlyKnown(target, changes), ctx, { viaMessage: true });
             const closeId = closeRow[close.table.primaryIdAttribute] as string;
             this.writer.update(close, closeId, { statecode: stateValue(close.table, 'Completed') }, ctx, {
                 viaMessage: true,
             });
         });
         return emptyResponse(204);
+    }
+
+    /**
+     * actualclosedate / actualvalue follow the close activity (actualvalue "defaults to the Est. Revenue value when
+     * an opportunity is won", opportunity reference).
+     */
+    private opportunityActuals(
+        action: UnboundStateAction,
+        closeRow: SimRow,
+        existing: SimRow,
+        changes: Record<string, unknown>,
+    ): void {
+        const actualEnd = closeRow.actualend;
+        changes.actualclosedate =
+            typeof actualEnd === 'string' ? actualEnd : `${this.now().toISOString().slice(0, 10)}T00:00:00Z`;
+        const revenue = closeRow.actualrevenue;
+        if (typeof revenue === 'number') changes.actualvalue = revenue;
+        else if (action === 'WinOpportunity' && existing.actualvalue == null && existing.estimatedvalue != null)
+            changes.actualvalue = existing.estimatedvalue;
     }
 
     /** `POST leads(<id>)/Microsoft.Dynamics.CRM.QualifyLead`. */
@@ -185,6 +231,19 @@ function openState(table: SimTable): number {
 /** [inferred] The wording of closing a row twice is not documented; the code is the generic invalid argument. */
 function alreadyClosed(table: string, id: string): SimError {
     return new SimError(400, ErrorCodes.InvalidArgument, `The ${table} with Id ${id} is already closed.`);
+}
+
+/**
+ * A closing action on a row not in a state it closes from. A case: the documented IncidentIsAlreadyClosedOrCancelled
+ * (0x80044411, "Already Closed or Canceled"). A quote that is not active (a draft, or one already won or closed) and
+ * an order already closed: the documented InvalidState (0x80040233) [inferred: no page names the code these actions
+ * answer]. An opportunity keeps the simulator's earlier answer.
+ */
+function notClosable(table: string, id: string): SimError {
+    if (table === 'incident')
+        return new SimError(400, ErrorCodes.IncidentIsAlreadyClosedOrCancelled, 'Already Closed or Canceled');
+    if (table === 'opportunity') return alreadyClosed(table, id);
+    return new SimError(400, ErrorCodes.InvalidState, 'The object is not in a valid state to perform this operation.');
 }
 
 function missingParameter(name: string, action: string): SimError {

@@ -58,12 +58,13 @@ export function keyValue(key: SimKey, row: SimRow): string | undefined {
     for (const attr of key.keyAttributes) {
         const value = row[attr];
         if (value === null || value === undefined) return undefined;
-        parts.push(normalizeKeyPart(value));
+        parts.push(normalizedKeyPart(value));
     }
     return parts.join('\u0000');
 }
 
-function normalizeKeyPart(value: SimValue): string {
+/** A key part as the unique index compares it. */
+export function normalizedKeyPart(value: SimValue): string {
     if (isLookupValue(value)) return value.id.toLowerCase();
     // SQL Server's default collation compares strings case-insensitively.
     return typeof value === 'string' ? value.toLowerCase() : String(value);

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { isBase64 } from '../base64.js';
 import { ErrorCodes, SimError } from '../errors.js';
+import { type ExactNumber, isExactNumber, roundExact } from '../exact-number.js';
 import { isGuid } from '../guid-order.js';
 import type { SimAttribute, SimLookupValue, SimManyToMany, SimRow, SimValue } from '../model.js';
 import { hasNoProperty, isLookupType, isLookupValue } from '../model.js';
@@ -97,7 +98,10 @@ export class Writer {
         const existing = this.store.get(table.logicalName, id);
         if (!existing) throw notFoundById(table.logicalName, id);
         const { changes, associations } = this.toChanges(info, body, 'update', ctx);
-        if (!options.viaMessage) this.rejectDedicatedState(info, changes);
+        if (!options.viaMessage) {
+            this.rejectDedicatedState(info, changes);
+            rejectReadOnly(info, existing, changes);
+        }
         const pk = table.primaryIdAttribute;
         if (changes[pk] !== undefined && changes[pk] !== id) {
             throw new SimError(
@@ -108,8 +112,10 @@ export class Writer {
         }
         delete changes[pk];
         this.applyStateDefaults(info, changes, existing, id);
+        rejectTransition(info, existing, changes, id);
         composeFullName(info, changes, existing);
         const stamp = isoSeconds(this.now());
+        sendPendingEmail(info, changes, stamp);
         if (info.attributes.has('modifiedon')) changes.modifiedon = stamp;
         if (info.attributes.has('modifiedby')) changes.modifiedby = { id: ctx.caller.userId, table: 'systemuser' };
         const ownerAttr = table.attributes.find((a) => a.type === 'Owner');
@@ -322,6 +328,78 @@ export class Writer {
 }
 
 /**
+ * An e-mail set to Pending Send or Sending is server-side sync's to send: with an approved, enabled mailbox it goes out
+ * and the row reads Sent with its `senton` (email table reference: statuscode 6 Pending Send, 7 Sending, 3 Sent;
+ * [inferred] the simulator sends at once, the service within minutes).
+ */
+function sendPendingEmail(info: TableInfo, changes: SimRow, stamp: string): void {
+    if (!info.table.sendsPendingEmail) return;
+    const status = changes.statuscode;
+    if (status !== 6 && status !== 7) return;
+    changes.statuscode = 3;
+    if (info.attributes.has('senton')) changes.senton = stamp;
+}
+
+/**
+ * EnforceStateTransitions: a status may only move to the statuses its TransitionData allows (EntityMetadata and
+ * StatusOptionMetadata.TransitionData references; "Define custom state model transitions"), closing messages included.
+ * [inferred] No page gives the refusal; the simulator answers the documented InvalidStateTransition (0x8004f00e)
+ * with its template filled.
+ */
+function rejectTransition(info: TableInfo, existing: SimRow, changes: SimRow, id: string): void {
+    if (!info.table.enforceStateTransitions) return;
+    const statusAttr = info.table.attributes.find((a) => a.type === 'Status');
+    if (!statusAttr) return;
+    const from = existing[statusAttr.logicalName];
+    const to = changes[statusAttr.logicalName];
+    if (typeof to !== 'number' || to === from) return;
+    const allowed = statusAttr.options?.find((o) => o.value === from)?.transitions;
+    if (!allowed || allowed.includes(to)) return;
+    throw new SimError(
+        400,
+        ErrorCodes.InvalidStateTransition,
+        `The ${info.table.logicalName} (Id=${id}) entity or component has attempted to transition from an invalid state: ${JSON.stringify(from)}.`,
+    );
+}
+
+/**
+ * A row in one of its table's read-only states (a closed opportunity, quote, order or case, an active quote) takes
+ * no update of its columns, only a move of statecode/statuscode to an editable state where the table allows one.
+ * Live orgs answer -2147220946 (0x8004022E) "The entity cannot be updated because it is read-only." (captured
+ * OrganizationServiceFault on a quote; Mark Carrington, "MSDyn365 Internals: Read-Only Sales Entities", 2023: only a
+ * Draft quote is editable, a won quote goes back to Draft by an update). A resolved case answers "This case has already
+ * been resolved. Close and reopen the case record to see the updates." (quoted by KingswaySoft, "Dance with CRM
+ * Statuses"; the code is not quoted, the simulator sends the read-only code). Leaving a 'final' state by update is the
+ * documented InvalidState 0x80040233 "The object is not in a valid state to perform this operation." [inferred].
+ */
+function rejectReadOnly(info: TableInfo, existing: SimRow, changes: SimRow): void {
+    const readOnly = info.table.readOnlyStates;
+    const stateAttr = info.table.attributes.find((a) => a.type === 'State');
+    if (!readOnly || !stateAttr) return;
+    const current = existing[stateAttr.logicalName];
+    const kind = typeof current === 'number' ? readOnly[current] : undefined;
+    if (kind === undefined) return;
+    const statusAttr = info.table.attributes.find((a) => a.type === 'Status');
+    const stateNames = new Set([stateAttr.logicalName, statusAttr?.logicalName]);
+    const columns = Object.keys(changes).filter((c) => !stateNames.has(c));
+    if (columns.length > 0) {
+        const message =
+            info.table.logicalName === 'incident' && current === 1
+                ? 'This case has already been resolved. Close and reopen the case record to see the updates.'
+                : 'The entity cannot be updated because it is read-only.';
+        throw new SimError(400, ErrorCodes.ReadOnlyEntity, message);
+    }
+    const next = changes[stateAttr.logicalName];
+    if (kind === 'final' && next !== undefined && next !== current) {
+        throw new SimError(
+            400,
+            ErrorCodes.InvalidState,
+            'The object is not in a valid state to perform this operation.',
+        );
+    }
+}
+
+/**
  * `fullname` of contacts, leads and users is composed by the platform from firstname and lastname (read-only, the
  * default "First Last" format), whenever either changes.
  */
@@ -348,7 +426,7 @@ function convertValue(info: TableInfo, attr: SimAttribute, value: unknown): SimV
         new SimError(
             400,
             ErrorCodes.ODataParse,
-            `Cannot convert the literal '${typeof value === 'string' ? value : JSON.stringify(value)}' to the expected type '${tableProperties(info.table).get(attr.logicalName)?.edm ?? 'Edm.String'}'.`,
+            `Cannot convert the literal '${typeof value === 'string' || isExactNumber(value) ? String(value) : JSON.stringify(value)}' to the expected type '${tableProperties(info.table).get(attr.logicalName)?.edm ?? 'Edm.String'}'.`,
         );
     switch (attr.type) {
         case 'String':
@@ -369,11 +447,17 @@ function convertValue(info: TableInfo, attr: SimAttribute, value: unknown): SimV
             if (typeof value !== 'number' || !Number.isInteger(value) || Math.abs(value) > 2147483647) throw mismatch();
             return value;
         case 'BigInt':
-            if (typeof value !== 'number' || !Number.isInteger(value)) throw mismatch();
+            // Edm.Int64: a whole number in SQL bigint's range, kept exactly (beyond 2^53 as an ExactNumber).
+            if (!isWholeInt64(value)) throw mismatch();
             return value;
         case 'Decimal':
-        case 'Double':
         case 'Money':
+            // Edm.Decimal, kept exactly and rounded to the column's precision (see roundToColumn).
+            if (!(typeof value === 'number' && Number.isFinite(value)) && !isExactNumber(value)) throw mismatch();
+            return roundToColumn(attr, value);
+        case 'Double':
+            // Edm.Double: SQL float holds a double, so more digits than a double has are lost, as in the service.
+            if (isExactNumber(value)) return Number(value.text);
             if (typeof value !== 'number' || !Number.isFinite(value)) throw mismatch();
             return value;
         case 'Boolean':
@@ -408,6 +492,27 @@ function convertValue(info: TableInfo, attr: SimAttribute, value: unknown): SimV
         default:
             throw mismatch();
     }
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+function isWholeInt64(value: unknown): value is number | ExactNumber {
+    if (typeof value === 'number' && !Number.isInteger(value)) return false;
+    if (typeof value !== 'number' && !(isExactNumber(value) && value.isInteger)) return false;
+    const n = BigInt(String(value));
+    return n >= INT64_MIN && n <= INT64_MAX;
+}
+
+/**
+ * A Decimal or Money value at the column's precision (digits after the point), rounded half away from zero as SQL
+ * Server converts a decimal to a smaller scale. [inferred] No page says whether the service rounds or refuses a value
+ * with more decimals; imports that send more decimals than a column keeps report them stored rounded (a 0.003 price
+ * stored as 0.00 in a precision-2 money column, scaleablesolutions.com "Currency precision in Dynamics CRM"), so the
+ * simulator rounds. Money's precision here is the column's own (MoneyAttributeMetadata.PrecisionSource 0).
+ */
+function roundToColumn(attr: SimAttribute, value: number | ExactNumber): number | ExactNumber {
+    return roundExact(value, attr.precision ?? 2);
 }
 
 function checkOption(info: TableInfo, attr: SimAttribute, value: number): void {
