@@ -12,7 +12,7 @@ import { preparePlan } from '../plan/prepare.js';
 import type { ManyToManyPlan, Plan, PlanIssue, TablePlan } from '../plan/types.js';
 import type { MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../environments/index.js';
-import { intersectNames, intersectPairs } from '../copy/intersect.js';
+import { intersectPairs } from '../copy/intersect.js';
 import { refusedPairs } from '../copy/refused-pairs.js';
 import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { matchedReferenceIds, sideTargetIds } from '../copy/id-map.js';
