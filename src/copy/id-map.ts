@@ -5,7 +5,8 @@
  * reference table (users, security roles, ...), its natural-key matches, never a fallback row (that
  * would hand one user's or role's associations to another).
  */
-import type { ManyToManySideMatch, Plan, TablePlan } from '../plan/types.js';
+import type { ManyToManyPlan, ManyToManySideMatch, Plan, TablePlan } from '../plan/types.js';
+import { intersectPairs } from './intersect.js';
 import { filterBudget, idFilters, keyColumns, keyFilters, keyIdentity } from './addressing.js';
 import { readFiltered, type ReadOptions } from './page-read.js';
 import type { DataverseClient } from '../dataverse/client-types.js';
@@ -55,6 +56,36 @@ export function sideTargetIds(
     const table = ctx.plan.tables[match.table];
     if (!table) throw new Error(`internal error: many-to-many side '${match.table}' is not a run table of the plan`);
     return targetIdsOf(ctx, table, sourceIds, options);
+}
+
+/**
+ * A relationship's pairs in both environments, and per side the target id of each source pair's row (where it has
+ * one): what the copy, the sync of removed pairs and verify all compare.
+ */
+export async function pairsWithTargetIds(
+    ctx: SideContext,
+    relationship: ManyToManyPlan,
+    options: ReadOptions = {},
+): Promise<{
+    sourcePairs: Array<[string, string]>;
+    targetPairs: Array<[string, string]>;
+    maps: Map<string, string>[];
+}> {
+    const [sourcePairs, targetPairs] = await Promise.all([
+        intersectPairs(ctx.source, relationship.source, options.signal),
+        intersectPairs(ctx.target, relationship.target, options.signal),
+    ]);
+    const maps = await Promise.all(
+        relationship.match.map((match, side) =>
+            sideTargetIds(
+                ctx,
+                match,
+                sourcePairs.map((p) => p[side]!),
+                options,
+            ),
+        ),
+    );
+    return { sourcePairs, targetPairs, maps };
 }
 
 /** source id -> target id, for the ids that have a row in the target (all of them, when ids are preserved). */

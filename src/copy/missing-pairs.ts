@@ -8,8 +8,8 @@
 import type { DataverseClient } from '../dataverse/client-types.js';
 import type { ManyToManyPlan, TablePlan } from '../plan/types.js';
 import { andFilters, filterBudget, idFilters, keyColumns, keyFilters, keyIdentity } from './addressing.js';
-import { matchedReferenceIds, sideTargetIds, type SideContext } from './id-map.js';
-import { intersectPairs, pairKey } from './intersect.js';
+import { matchedReferenceIds, pairsWithTargetIds, type SideContext } from './id-map.js';
+import { pairKey } from './intersect.js';
 import { readFiltered, type ReadOptions } from './page-read.js';
 import { refusedPairs } from './refused-pairs.js';
 
@@ -27,20 +27,7 @@ export async function missingPairs(
     relationship: ManyToManyPlan,
     options: ReadOptions = {},
 ): Promise<MissingPairs> {
-    const [sourcePairs, targetPairs] = await Promise.all([
-        intersectPairs(ctx.source, relationship.source, options.signal),
-        intersectPairs(ctx.target, relationship.target, options.signal),
-    ]);
-    const maps = await Promise.all(
-        relationship.match.map((match, side) =>
-            sideTargetIds(
-                ctx,
-                match,
-                sourcePairs.map((p) => p[side]!),
-                options,
-            ),
-        ),
-    );
+    const { sourcePairs, targetPairs, maps } = await pairsWithTargetIds(ctx, relationship, options);
     const expected = new Set<string>();
     for (const [a, b] of sourcePairs) {
         const [ta, tb] = [maps[0]!.get(a), maps[1]!.get(b)];

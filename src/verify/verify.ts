@@ -12,10 +12,9 @@ import { preparePlan } from '../plan/prepare.js';
 import type { ManyToManyPlan, Plan, PlanIssue, TablePlan } from '../plan/types.js';
 import type { MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../environments/index.js';
-import { intersectPairs } from '../copy/intersect.js';
 import { refusedPairs } from '../copy/refused-pairs.js';
 import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
-import { matchedReferenceIds, sideTargetIds } from '../copy/id-map.js';
+import { matchedReferenceIds, pairsWithTargetIds } from '../copy/id-map.js';
 import { readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
 import { actualLookup, LookupResolver } from '../copy/lookups.js';
 import {
@@ -312,21 +311,8 @@ async function verifyRelationship(
     relationship: ManyToManyPlan,
     signal?: AbortSignal,
 ): Promise<RelationshipVerification> {
-    const [sourcePairs, targetPairs] = await Promise.all([
-        intersectPairs(env.source, relationship.source, signal),
-        intersectPairs(env.target, relationship.target, signal),
-    ]);
     const ctx = { plan: env.plan, references: env.references, source: env.source, target: env.target };
-    const maps = await Promise.all(
-        relationship.match.map((match, side) =>
-            sideTargetIds(
-                ctx,
-                match,
-                sourcePairs.map((p) => p[side]!),
-                { signal },
-            ),
-        ),
-    );
+    const { sourcePairs, targetPairs, maps } = await pairsWithTargetIds(ctx, relationship, { signal });
     const result: RelationshipVerification = {
         source: sourcePairs.length,
         target: targetPairs.length,
