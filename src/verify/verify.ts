@@ -15,7 +15,8 @@ import type { EnvironmentClients } from '../environments/index.js';
 import { refusedPairs } from '../copy/refused-pairs.js';
 import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { matchedReferenceIds, pairsWithTargetIds } from '../copy/id-map.js';
-import { readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
+import { readFiltered, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
+import { andFilters, filterBudget, idFilters } from '../copy/addressing.js';
 import { actualLookup, LookupResolver } from '../copy/lookups.js';
 import {
     addressIdentity,
@@ -325,13 +326,18 @@ async function verifyRelationship(
     // The same rules as the copy: a run-table side missing in the target is a missing pair; a matched side
     // without a match is a pair the copy skips.
     const expected = new Set<string>();
+    const sourceOf = new Map<string, [string, string]>();
     for (const pair of sourcePairs) {
         const ids = pair.map((id, side) => maps[side]!.get(id));
         const unmatched = relationship.match.some((m, side) => m.kind === 'reference' && ids[side] === undefined);
         if (unmatched) {
             result.skipped++;
             pushSample(result.samples.skipped, pair.join('|'), env.samples);
-        } else expected.add(ids.map((id, side) => id ?? `missing:${pair[side]}`).join('|'));
+        } else {
+            const key = ids.map((id, side) => id ?? `missing:${pair[side]}`).join('|');
+            expected.add(key);
+            sourceOf.set(key, pair);
+        }
     }
     // Target pairs are compared where every matched side is the match of a source row.
     const spoken = relationship.match.map((m) =>
@@ -342,7 +348,25 @@ async function verifyRelationship(
         if (pair.some((id, side) => spoken[side] !== undefined && !spoken[side].has(id))) result.outside++;
         else actual.add(pair.join('|'));
     }
-    // A pair the target refuses whoever asks (refused-pairs.ts) is one the copy skips, not a missing one.
+    // A pair the target refuses whoever asks (refused-pairs.ts) is one the copy skips, not a missing one; so is a
+    // pair whose run-table side is outside that table's filter (the copy never wrote that row).
+    const filtered = await sidesInsideFilters(
+        env,
+        relationship,
+        [...expected].filter((pair) => !actual.has(pair)).map((pair) => sourceOf.get(pair)!),
+        signal,
+    );
+    const outsideFilter = (pair: string) =>
+        relationship.match.some((_, side) => {
+            const inside = filtered[side];
+            return inside !== undefined && !inside.has(sourceOf.get(pair)![side]!.toLowerCase());
+        });
+    for (const pair of expected)
+        if (!actual.has(pair) && outsideFilter(pair)) {
+            expected.delete(pair);
+            result.skipped++;
+            pushSample(result.samples.skipped, pair, env.samples);
+        }
     const absent = [...expected].filter((pair) => !actual.has(pair));
     const sendable = absent
         .filter((pair) => !pair.includes('missing:'))
@@ -363,6 +387,32 @@ async function verifyRelationship(
             pushSample(result.samples.extra, pair, env.samples);
         }
     return result;
+}
+
+/**
+ * Per side of a relationship: for a run table with a filter, which of these source pairs' ids of that side are inside
+ * the filter (lowercase); undefined for a side without one (every row of it is in the run).
+ */
+async function sidesInsideFilters(
+    env: Env,
+    relationship: ManyToManyPlan,
+    pairs: ReadonlyArray<readonly [string, string]>,
+    signal?: AbortSignal,
+): Promise<Array<Set<string> | undefined>> {
+    return Promise.all(
+        relationship.match.map(async (m, side) => {
+            const table = m.kind === 'run' ? env.plan.tables[m.table] : undefined;
+            if (!table?.filter) return undefined;
+            const ids = [...new Set(pairs.map((p) => p[side]!.toLowerCase()))];
+            if (ids.length === 0) return new Set<string>();
+            const pk = table.source.primaryId;
+            const filters = idFilters(pk, ids, filterBudget([pk], table.filter)).map((f) =>
+                andFilters(f, table.filter)!,
+            );
+            const rows = await readFiltered(env.source, table.source.entitySetName, [pk], filters, { signal });
+            return new Set(rows.map((row) => String(row[pk]).toLowerCase()));
+        }),
+    );
 }
 
 export async function verifyMigration(
