@@ -21,6 +21,7 @@ import { SimClock } from './server/sim-clock.js';
 import type { RecordCountMode } from './server/record-counts.js';
 import { stderrWarnings, type WarningSink } from './data/warnings.js';
 import { Store } from './server/store.js';
+import { parseSecurityConfig, type SecurityConfigInput } from './security/config.js';
 
 export interface SimulatorOptions {
     /** 0 (default) picks a free port. */
@@ -56,6 +57,11 @@ export interface SimulatorOptions {
      * `'missing'` answers 404 as an environment without the function; `'denied'` answers 403 PrivilegeDenied.
      */
     retrieveTotalRecordCount?: RecordCountMode;
+    /**
+     * Who the callers are and what they may do (`security/config.ts`; the README's "Identities and privileges"). Without
+     * it every caller is an all-seeing System Administrator.
+     */
+    security?: SecurityConfigInput;
 }
 
 export interface Simulator {
@@ -89,7 +95,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const store = new Store(schemaIndex);
     store.load(dataset);
     const clock = new SimClock();
-    const service = new DataverseService(schemaIndex, store, queryEngine, clock, options.retrieveTotalRecordCount);
+    const security = options.security === undefined ? undefined : parseSecurityConfig(options.security);
+    const service = new DataverseService(
+        schemaIndex,
+        store,
+        queryEngine,
+        clock,
+        options.retrieveTotalRecordCount,
+        security,
+    );
     const limits = options.limits === 'dataverse' ? DATAVERSE_LIMITS : (options.limits ?? 'none');
     const server = new SimHttpServer(service, (envUrl) =>
         createGate({
@@ -157,3 +171,13 @@ export { ExactNumber, isExactNumber } from './exact-number.js';
 export * from './gate/index.js';
 export * from './data/index.js';
 export { queryEngine } from './odata/index.js';
+export type { SecurityConfig, SecurityConfigInput, Depth, AccessKind } from './security/config.js';
+export {
+    parseSecurityConfig,
+    loadSecurityFile,
+    securityConfigSchema,
+    DEPTHS,
+    ACCESS_KINDS,
+} from './security/config.js';
+export { privilegeName, privilegeId } from './security/privileges.js';
+export { SecurityErrorCodes } from './security/refusals.js';

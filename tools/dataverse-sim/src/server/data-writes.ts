@@ -66,7 +66,7 @@ export class DataWrites {
         const row = this.store.get(info.table.logicalName, id)!;
         const ifMatch = conditional(req.headers['if-match']);
         if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== etagOf(row)) throw versionMismatch();
-        this.writer.delete(info, id);
+        this.writer.delete(info, id, ctx);
         ctx.work.rowsWritten++;
         return emptyResponse(204);
     }

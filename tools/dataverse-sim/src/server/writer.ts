@@ -17,10 +17,14 @@ import type { KeyTarget } from './references.js';
 import { existingRowId, notFoundById, parseEntityReference } from './references.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 import type { Store } from './store.js';
+import type { RestrictedPrincipal } from '../security/principal.js';
+import { checkCreate, checkDelete, checkUpdate } from '../security/write-checks.js';
 
 export interface Caller {
     userId: string;
     businessUnitId: string | undefined;
+    /** What a configured caller may do (security/); absent for an all-seeing System Administrator. */
+    principal?: RestrictedPrincipal;
 }
 
 export interface WriteContext {
@@ -51,6 +55,7 @@ export class Writer {
     create(info: TableInfo, body: Record<string, unknown>, ctx: WriteContext, preset: KeyTarget = {}): SimRow {
         this.rejectIntersect(info);
         const { changes, associations } = this.toChanges(info, body, 'create', ctx);
+        if (ctx.caller.principal) checkCreate(ctx.caller.principal, info, changes, this.store);
         const { table } = info;
         const pk = table.primaryIdAttribute;
         const bodyId = changes[pk];
@@ -98,6 +103,7 @@ export class Writer {
         const existing = this.store.get(table.logicalName, id);
         if (!existing) throw notFoundById(table.logicalName, id);
         const { changes, associations } = this.toChanges(info, body, 'update', ctx);
+        if (ctx.caller.principal) checkUpdate(ctx.caller.principal, info, existing, changes, this.store);
         if (!options.viaMessage) {
             this.rejectDedicatedState(info, changes);
             rejectReadOnly(info, existing, changes);
@@ -136,9 +142,11 @@ export class Writer {
         });
     }
 
-    delete(info: TableInfo, id: string): void {
+    delete(info: TableInfo, id: string, ctx: WriteContext): void {
         this.rejectIntersect(info);
-        if (!this.store.get(info.table.logicalName, id)) throw notFoundById(info.table.logicalName, id);
+        const existing = this.store.get(info.table.logicalName, id);
+        if (!existing) throw notFoundById(info.table.logicalName, id);
+        if (ctx.caller.principal) checkDelete(ctx.caller.principal, info, existing);
         this.store.delete(info.table.logicalName, id);
     }
 

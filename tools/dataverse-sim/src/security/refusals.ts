@@ -1,0 +1,52 @@
+/**
+ * The service's answers when a caller lacks a privilege or access to a row.
+ *
+ * - A missing privilege: 403 PrivilegeDenied `0x80040220` (-2147220960, "Principal user is missing privilege on OTC for
+ *   entity": SupportArticles "Troubleshoot Dataverse client errors"), worded as the service words it (Customer Service
+ *   FAQ "Agents get permission errors": `Principal user (Id=<GUID>, type=8, roleCount=5, privilegeCount=465,
+ *   accessMode=0), is missing prvReadincident privilege (Id=<GUID>) on OTC=112 for entity 'incident'.
+ *   context.Caller=<GUID>`). A privilege of no table (the bypass privileges) names no OTC or entity [inferred].
+ * - A privilege held at too small a depth for the row: 403 `0x80048306` ("Not enough privilege to access the Microsoft
+ *   Dynamics 365 object or perform the requested operation.") with SecLib's message, as SupportArticles "Mailbox user
+ *   doesn't have sufficient permissions" quotes it: `SecLib::AccessCheckEx failed. Returned hr = -2147187962, ObjectID:
+ *   <GUID>, OwnerId: <GUID>,  OwnerIdType: 8 and CallingUser: <GUID>. ObjectTypeCode: 4120, objectBusinessUnitId:
+ *   <GUID>, AccessRights: WriteAccess`. [inferred] The status: research §7 gives access refusals 403.
+ */
+import { SimError } from '../errors.js';
+import type { SimTable } from '../model.js';
+import { privilegeId } from './privileges.js';
+
+export const SecurityErrorCodes = {
+    /** PrivilegeDenied, -2147220960. */
+    PrivilegeDenied: '0x80040220',
+    /** Access denied by SecLib's access check (hr -2147187962 inside the message). */
+    AccessDenied: '0x80048306',
+} as const;
+
+export interface PrincipalFacts {
+    userId: string;
+    roleCount: number;
+    privilegeCount: number;
+}
+
+export function missingPrivilege(principal: PrincipalFacts, privilege: string, table?: SimTable): SimError {
+    const head = `Principal user (Id=${principal.userId}, type=8, roleCount=${principal.roleCount}, privilegeCount=${principal.privilegeCount}, accessMode=0), is missing ${privilege} privilege (Id=${privilegeId(privilege)})`;
+    const where = table ? ` on OTC=${table.objectTypeCode ?? 0} for entity '${table.logicalName}'` : '';
+    return new SimError(403, SecurityErrorCodes.PrivilegeDenied, `${head}${where}. context.Caller=${principal.userId}`);
+}
+
+export interface RowFacts {
+    id: string;
+    ownerId: string;
+    /** 8 for a user, 9 for a team (object type codes). */
+    ownerType: number;
+    businessUnitId: string;
+}
+
+export function accessDenied(callerId: string, table: SimTable, row: RowFacts, accessRight: string): SimError {
+    return new SimError(
+        403,
+        SecurityErrorCodes.AccessDenied,
+        `SecLib::AccessCheckEx failed. Returned hr = -2147187962, ObjectID: ${row.id}, OwnerId: ${row.ownerId},  OwnerIdType: ${row.ownerType} and CallingUser: ${callerId}. ObjectTypeCode: ${table.objectTypeCode ?? 0}, objectBusinessUnitId: ${row.businessUnitId}, AccessRights: ${accessRight} `,
+    );
+}
