@@ -21,6 +21,8 @@ export const SecurityErrorCodes = {
     PrivilegeDenied: '0x80040220',
     /** Access denied by SecLib's access check (hr -2147187962 inside the message). */
     AccessDenied: '0x80048306',
+    /** UserNotEnabled: a disabled user calls, or is made an owner. */
+    UserNotEnabled: '0x80040225',
 } as const;
 
 export interface PrincipalFacts {
@@ -29,10 +31,43 @@ export interface PrincipalFacts {
     privilegeCount: number;
 }
 
-export function missingPrivilege(principal: PrincipalFacts, privilege: string, table?: SimTable): SimError {
-    const head = `Principal user (Id=${principal.userId}, type=8, roleCount=${principal.roleCount}, privilegeCount=${principal.privilegeCount}, accessMode=0), is missing ${privilege} privilege (Id=${privilegeId(privilege)})`;
+export interface MissingPrivilegeOptions {
+    /** The caller, when the principal lacking the privilege is another (a new owner). */
+    callerId?: string;
+    /** The principal is the new owner of a row: the message carries the owner check's prefix. */
+    forOwner?: boolean;
+    team?: boolean;
+}
+
+export function missingPrivilege(
+    principal: PrincipalFacts,
+    privilege: string,
+    table?: SimTable,
+    options: MissingPrivilegeOptions = {},
+): SimError {
+    const kind = options.team ? 'team' : 'user';
+    const type = options.team ? 9 : 8;
+    const head = `Principal ${kind} (Id=${principal.userId}, type=${type}, roleCount=${principal.roleCount}, privilegeCount=${principal.privilegeCount}, accessMode=0), is missing ${privilege} privilege (Id=${privilegeId(privilege)})`;
     const where = table ? ` on OTC=${table.objectTypeCode ?? 0} for entity '${table.logicalName}'` : '';
-    return new SimError(403, SecurityErrorCodes.PrivilegeDenied, `${head}${where}. context.Caller=${principal.userId}`);
+    const prefix = options.forOwner ? 'Read Privilege Check For Owner failed with exception: ' : '';
+    return new SimError(
+        403,
+        SecurityErrorCodes.PrivilegeDenied,
+        `${prefix}${head}${where}. context.Caller=${options.callerId ?? principal.userId}`,
+    );
+}
+
+/**
+ * A disabled user: the caller of any request, or a new owner. The message is the platform's (powerapps-docs, plug-in
+ * troubleshooting, "Error when executing in the context of a disabled user"); the code is UserNotEnabled 0x80040225
+ * as Dataverse clients name it; [inferred] the status 403 (the token is valid; the user may not act).
+ */
+export function userNotEnabled(userId: string, organizationId: string): SimError {
+    return new SimError(
+        403,
+        SecurityErrorCodes.UserNotEnabled,
+        `The user with SystemUserId=${userId} in OrganizationContext=${organizationId} is disabled. Disabled users cannot access the system. Consider enabling this user. Also, users are disabled if they don't have a license assigned to them.`,
+    );
 }
 
 export interface RowFacts {

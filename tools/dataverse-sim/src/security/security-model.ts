@@ -15,13 +15,19 @@ import { RestrictedPrincipal } from './principal.js';
 export class SecurityModel {
     private readonly byCaller = new Map<string, IdentityConfig>();
     private readonly byUserId = new Map<string, RestrictedPrincipal>();
-    private readonly principals = new Map<string, RestrictedPrincipal | undefined>();
+
+    /**
+     * A configuration was given (even `{}`): disabled callers and unfit owners are refused too. Without one the
+     * environment keeps its pre-security behaviour whole (generated data has a disabled user owning rows).
+     */
+    readonly enforced: boolean;
 
     constructor(
         private readonly schema: SchemaIndex,
         private readonly store: Store,
         private readonly config: SecurityConfig | undefined,
     ) {
+        this.enforced = config !== undefined;
         for (const identity of config?.identities ?? []) this.byCaller.set(identity.caller, identity);
         for (const identity of config?.identities ?? []) this.install(identity);
     }

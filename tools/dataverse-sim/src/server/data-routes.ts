@@ -22,6 +22,8 @@ import type { SimClock } from './sim-clock.js';
 import { StateMessages } from './state-messages.js';
 import type { Store } from './store.js';
 import { Writer } from './writer.js';
+import { checkOwner } from '../security/owners.js';
+import type { SecurityModel } from '../security/security-model.js';
 
 export class DataRoutes {
     readonly stateMessages: StateMessages;
@@ -36,9 +38,17 @@ export class DataRoutes {
         private readonly store: Store,
         engine: QueryEngine,
         clock: SimClock,
+        security: SecurityModel,
     ) {
         const serializer = new RowSerializer(schema, store);
-        const writer = new Writer(schema, store, () => clock.now());
+        const writer = new Writer(
+            schema,
+            store,
+            () => clock.now(),
+            (table, owner, callerId) => {
+                if (security.enforced) checkOwner(store, security, table, owner, callerId);
+            },
+        );
         this.stateMessages = new StateMessages(schema, store, writer, () => clock.now());
         this.reads = new DataReads(schema, store, engine, serializer, new ChangeTracking(store, clock));
         this.writes = new DataWrites(schema, store, engine, serializer, writer);

@@ -24,6 +24,7 @@ import { SimClock } from './sim-clock.js';
 import { unboundStateAction } from './state-messages.js';
 import type { SecurityConfig } from '../security/config.js';
 import { BYPASS_BUSINESS_LOGIC, BYPASS_PLUGINS } from '../security/privileges.js';
+import { userNotEnabled } from '../security/refusals.js';
 import { SecurityModel } from '../security/security-model.js';
 import { addressesUserPrivileges, userPrivilegesResponse } from '../security/user-privileges.js';
 
@@ -47,7 +48,7 @@ export class DataverseService {
     ) {
         // Before the row counts: the configured application users are rows of the environment.
         this.security = new SecurityModel(schema, store, security);
-        this.data = new DataRoutes(schema, store, engine, clock);
+        this.data = new DataRoutes(schema, store, engine, clock, this.security);
         this.metadata = new MetadataRoutes(schema);
         this.sdkMessages = new SdkMessages(schema);
         // Built after the store is loaded: its first snapshot counts the rows the environment starts with.
@@ -66,6 +67,7 @@ export class DataverseService {
             userId: row.systemuserid as string,
             businessUnitId: isLookupValue(bu) ? bu.id : undefined,
             ...(principal ? { principal } : {}),
+            ...(row.isdisabled === true && this.security.enforced ? { disabled: true } : {}),
         };
     }
 
@@ -82,6 +84,7 @@ export class DataverseService {
         if (!m) throw notFound(req);
         const base = `${req.url.origin}/api/data/${m[1]}/`;
         const rest = m[2]!;
+        if (call.caller.disabled) throw userNotEnabled(call.caller.userId, this.organizationId() ?? '');
         if (rest === '' && req.method === 'GET') return this.serviceDocument(base);
         if (req.method !== 'GET') checkBypassHeaders(req, call.caller);
         if (rest === '$batch') {
@@ -145,13 +148,17 @@ export class DataverseService {
     }
 
     private whoAmI(base: string, caller: Caller): SimResponse {
-        const org = this.store.tables.get('organization')?.rows.values().next().value;
         return jsonResponse(200, {
             '@odata.context': `${base}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
             BusinessUnitId: caller.businessUnitId ?? null,
             UserId: caller.userId,
-            OrganizationId: org ? (org.organizationid as string) : null,
+            OrganizationId: this.organizationId() ?? null,
         });
+    }
+
+    private organizationId(): string | undefined {
+        const org = this.store.tables.get('organization')?.rows.values().next().value;
+        return org ? (org.organizationid as string) : undefined;
     }
 }
 

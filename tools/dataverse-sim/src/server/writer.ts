@@ -9,7 +9,7 @@ import { isBase64 } from '../base64.js';
 import { ErrorCodes, SimError } from '../errors.js';
 import { type ExactNumber, isExactNumber, roundExact } from '../exact-number.js';
 import { isGuid } from '../guid-order.js';
-import type { SimAttribute, SimLookupValue, SimManyToMany, SimRow, SimValue } from '../model.js';
+import type { SimAttribute, SimLookupValue, SimManyToMany, SimRow, SimTable, SimValue } from '../model.js';
 import { hasNoProperty, isLookupType, isLookupValue } from '../model.js';
 import { tableProperties } from '../odata/index.js';
 import { schemaNameOf } from './metadata.js';
@@ -25,7 +25,12 @@ export interface Caller {
     businessUnitId: string | undefined;
     /** What a configured caller may do (security/); absent for an all-seeing System Administrator. */
     principal?: RestrictedPrincipal;
+    /** A disabled user: every request is refused (security/refusals.ts userNotEnabled). */
+    disabled?: boolean;
 }
+
+/** Refuses a principal that may not own a row of the table (security/owners.ts). */
+export type OwnerCheck = (table: SimTable, owner: SimLookupValue, callerId: string) => void;
 
 export interface WriteContext {
     caller: Caller;
@@ -50,6 +55,7 @@ export class Writer {
         private readonly schema: SchemaIndex,
         private readonly store: Store,
         private readonly now: () => Date = () => new Date(),
+        private readonly checkOwner: OwnerCheck = () => undefined,
     ) {}
 
     create(info: TableInfo, body: Record<string, unknown>, ctx: WriteContext, preset: KeyTarget = {}): SimRow {
@@ -57,6 +63,7 @@ export class Writer {
         const { changes, associations } = this.toChanges(info, body, 'create', ctx);
         if (ctx.caller.principal) checkCreate(ctx.caller.principal, info, changes, this.store);
         const { table } = info;
+        this.checkNewOwner(table, changes, ctx);
         const pk = table.primaryIdAttribute;
         const bodyId = changes[pk];
         if (bodyId !== undefined && preset.id !== undefined && bodyId !== preset.id) {
@@ -104,6 +111,7 @@ export class Writer {
         if (!existing) throw notFoundById(table.logicalName, id);
         const { changes, associations } = this.toChanges(info, body, 'update', ctx);
         if (ctx.caller.principal) checkUpdate(ctx.caller.principal, info, existing, changes, this.store);
+        this.checkNewOwner(info.table, changes, ctx);
         if (!options.viaMessage) {
             this.rejectDedicatedState(info, changes);
             rejectReadOnly(info, existing, changes);
@@ -154,6 +162,13 @@ export class Writer {
     resolveExisting(reference: string, ctx: WriteContext): { info: TableInfo; id: string } {
         const ref = parseEntityReference(this.schema, reference, ctx.contentIds);
         return { info: ref.info, id: existingRowId(this.store, ref.info, ref.target) };
+    }
+
+    /** An owner the body sets must be able to own the row (security/owners.ts). */
+    private checkNewOwner(table: SimTable, changes: SimRow, ctx: WriteContext): void {
+        const ownerAttr = table.attributes.find((a) => a.type === 'Owner');
+        const owner = ownerAttr ? changes[ownerAttr.logicalName] : undefined;
+        if (isLookupValue(owner)) this.checkOwner(table, owner, ctx.caller.userId);
     }
 
     private rejectIntersect(info: TableInfo): void {
