@@ -72,13 +72,13 @@ describe('owners', () => {
     it('refuses a disabled user as owner, whoever asks', async () => {
         const sven = sim.dump('systemuser').find((u) => u.isdisabled === true && u.accessmode !== 4)!;
         const r = await assign(sven.systemuserid as string);
-        expect(r.status).toBe(403);
-        expect(r.json.error).toEqual({ code: '0x80040225', message: disabledMessage(sven.systemuserid as string) });
+        expect(r.status).toBe(400);
+        expect(r.json.error).toEqual({ code: '0x8004022b', message: 'The specified owner has been disabled.' });
         const created = await client.post('accounts', {
             name: 'owned by a disabled user',
             'ownerid@odata.bind': `/systemusers(${sven.systemuserid as string})`,
         });
-        expect(created.status).toBe(403);
+        expect(created.status).toBe(400);
         expect(sim.dump('account').some((a) => a.name === 'owned by a disabled user')).toBe(false);
     });
 

@@ -3,8 +3,8 @@
  * must be able to read it, so an owner without read privilege on the table, such as a user or team without any security
  * role, is refused ("Read Privilege Check For Owner failed with exception: Principal user (Id=<owner>, type=8,
  * roleCount=1, privilegeCount=537, ...), is missing prvRead<table> privilege ... context.Caller=<caller>", as a
- * captured fault quotes it; R9 in the project's research). A disabled user owns nothing new: migrations enable such
- * users for the time of the import (see the README). Whoever the caller is, a System Administrator included.
+ * captured fault quotes it; R9 in the project's research). A disabled user owns nothing new (unManagedidsownernotenabled,
+ * "The specified owner has been disabled."). Whoever the caller is, a System Administrator included.
  *
  * A user holds the privileges of its configured identity; else, when the schema relates users to roles
  * (systemuserroles), none without a role of its own or of a team it belongs to, and every privilege with one; a schema
@@ -13,7 +13,7 @@
 import type { SimLookupValue, SimManyToMany, SimTable } from '../model.js';
 import type { Store } from '../server/store.js';
 import { privilegeName } from './privileges.js';
-import { missingPrivilege, userNotEnabled } from './refusals.js';
+import { missingPrivilege, ownerNotEnabled } from './refusals.js';
 import type { SecurityModel } from './security-model.js';
 
 export function checkOwner(
@@ -26,7 +26,7 @@ export function checkOwner(
     if (owner.table === 'systemuser') {
         const user = store.get('systemuser', owner.id);
         if (!user) return; // the bind already refused a missing row
-        if (user.isdisabled === true) throw userNotEnabled(owner.id, organizationId(store));
+        if (user.isdisabled === true) throw ownerNotEnabled();
         const principal = security.principalOfUser(owner.id);
         if (principal) {
             if (!principal.depth(table, 'read'))
@@ -65,10 +65,4 @@ function hasNoRole(store: Store, principal: 'systemuser' | 'team', id: string): 
 
 function sideOf(rel: SimManyToMany, table: string): 1 | 2 {
     return rel.entity1LogicalName === table ? 1 : 2;
-}
-
-function organizationId(store: Store): string {
-    const org = store.tables.get('organization')?.rows.values().next().value;
-    const id = org?.organizationid;
-    return typeof id === 'string' ? id : '00000000-0000-0000-0000-000000000000';
 }

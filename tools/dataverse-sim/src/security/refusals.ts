@@ -21,8 +21,10 @@ export const SecurityErrorCodes = {
     PrivilegeDenied: '0x80040220',
     /** Access denied by SecLib's access check (hr -2147187962 inside the message). */
     AccessDenied: '0x80048306',
-    /** UserNotEnabled: a disabled user calls, or is made an owner. */
+    /** unManagedidsusernotenabled: a disabled user calls. */
     UserNotEnabled: '0x80040225',
+    /** unManagedidsownernotenabled: a disabled user is made an owner. */
+    OwnerNotEnabled: '0x8004022b',
 } as const;
 
 export interface PrincipalFacts {
@@ -58,9 +60,10 @@ export function missingPrivilege(
 }
 
 /**
- * A disabled user: the caller of any request, or a new owner. The message is the platform's (powerapps-docs, plug-in
- * troubleshooting, "Error when executing in the context of a disabled user"); the code is UserNotEnabled 0x80040225
- * as Dataverse clients name it; [inferred] the status 403 (the token is valid; the user may not act).
+ * A disabled caller. The code is the Web service error codes list's unManagedidsusernotenabled 0x80040225 (-2147220955,
+ * "The specified user is either disabled or is not a member of any business unit."); the message is the one the
+ * platform sends at run time (powerapps-docs, troubleshoot plug-ins, "Error when executing in the context of a disabled
+ * user"). [inferred] The status 403: the token is valid, the user may not act.
  */
 export function userNotEnabled(userId: string, organizationId: string): SimError {
     return new SimError(
@@ -84,4 +87,12 @@ export function accessDenied(callerId: string, table: SimTable, row: RowFacts, a
         SecurityErrorCodes.AccessDenied,
         `SecLib::AccessCheckEx failed. Returned hr = -2147187962, ObjectID: ${row.id}, OwnerId: ${row.ownerId},  OwnerIdType: ${row.ownerType} and CallingUser: ${callerId}. ObjectTypeCode: ${table.objectTypeCode ?? 0}, objectBusinessUnitId: ${row.businessUnitId}, AccessRights: ${accessRight} `,
     );
+}
+
+/**
+ * A disabled user as a row's new owner: unManagedidsownernotenabled 0x8004022b (-2147220949) with the list's text.
+ * [inferred] The status 400, as for a refused argument (research §7).
+ */
+export function ownerNotEnabled(): SimError {
+    return new SimError(400, SecurityErrorCodes.OwnerNotEnabled, 'The specified owner has been disabled.');
 }
