@@ -12,11 +12,12 @@ import { buildPlan, planOptions } from './build.js';
 import { probeBulkWrites } from './bulk-writes.js';
 import { estimateRows } from './estimates.js';
 import { countByKeys, type KeyWalkProgress } from './exact-counts.js';
+import { preflightPermissions } from './preflight.js';
 import { describeReferenceRow, loadReferenceMatches, type ReferenceMatches } from './references.js';
 import type { Plan, PlanEstimates, PlanIssue } from './types.js';
 
 export interface PrepareProgress extends KeyWalkProgress {
-    phase?(name: 'metadata' | 'counts' | 'keys' | 'references'): void;
+    phase?(name: 'metadata' | 'permissions' | 'counts' | 'keys' | 'references'): void;
 }
 
 export interface PreparedPlan {
@@ -113,6 +114,9 @@ export async function preparePlan(
     }
     const plan = buildPlan(spec, source, target);
     const prepared: PreparedPlan = { plan, estimates: {} };
+    if (plan.problems.length > 0) return prepared;
+    progress?.phase?.('permissions');
+    await preflightPermissions(spec, plan, { source, target }, clients, signal);
     if (plan.problems.length > 0) return prepared;
     await probeBulkWrites(plan, clients.target, signal);
 

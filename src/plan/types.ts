@@ -122,6 +122,21 @@ export interface TablePlan {
     changeTracking: boolean;
     /** Which bulk messages the target takes for this table (asked once when planning); absent: unknown. */
     bulkWrites?: { UpsertMultiple: boolean; UpdateMultiple: boolean };
+    /** What the permissions preflight found of the source identity's read; absent: not checked (no deletes). */
+    sourceRead?: SourceRead;
+}
+
+/**
+ * Whether the source identity sees every row of a table: security trims every query to the rows its read depth
+ * reaches, so a partial view copies only those and must never decide what is missing (deleteMissing).
+ */
+export interface SourceRead {
+    /** Every row is visible: Global read, or an organization-owned table (any read reaches all of it). */
+    complete: boolean;
+    /** The deepest read depth the identity holds (absent: none, or not checked). */
+    depth?: 'Basic' | 'Local' | 'Deep' | 'Global';
+    /** Why the view is not complete. */
+    reason?: string;
 }
 
 export interface Tier {
@@ -170,6 +185,8 @@ export interface ManyToManyPlan {
     match: [ManyToManySideMatch, ManyToManySideMatch];
     /** Disassociate the target pairs of copied rows whose pair the source no longer has (spec deleteMissing). */
     deleteMissing: boolean;
+    /** The source identity's view of both sides (the permissions preflight); absent: not checked. */
+    sourceRead?: SourceRead;
 }
 
 /** A reference table: not copied, its rows matched in the target by natural key before the run. */

@@ -1,0 +1,68 @@
+/**
+ * What the caller may do, as the Web API tells it: `WhoAmI` names the caller's user, and the function
+ * `systemusers(<id>)/Microsoft.Dynamics.CRM.RetrieveUserPrivileges()` lists the privileges that user holds through its
+ * roles and its teams' roles (RetrieveUserPrivilegesResponse: `RolePrivileges`, Collection(RolePrivilege): Depth,
+ * PrivilegeId, BusinessUnitId, PrivilegeName; "RetrieveUserPrivileges Function", "RolePrivilege ComplexType" and
+ * "PrivilegeDepth EnumType" of the Web API reference). One request each, whatever the number of tables.
+ */
+import { z } from 'zod';
+import type { DataverseClient } from './client-types.js';
+import { DataverseError } from './errors.js';
+import { entityPath } from './odata-url.js';
+
+/** PrivilegeDepth: Basic (the user's own rows), Local (its business unit), Deep (and the units below), Global. */
+export const PRIVILEGE_DEPTHS = ['Basic', 'Local', 'Deep', 'Global'] as const;
+export type PrivilegeDepth = (typeof PRIVILEGE_DEPTHS)[number];
+
+/** The Web API writes the enum by name; a few stacks write its number (Basic 0, Local 1, Deep 2, Global 3). */
+const depth = z.union([
+    z.enum(PRIVILEGE_DEPTHS),
+    z
+        .number()
+        .int()
+        .min(0)
+        .max(3)
+        .transform((n) => PRIVILEGE_DEPTHS[n]!),
+]);
+
+const rolePrivilege = z.object({ Depth: depth, PrivilegeName: z.string(), PrivilegeId: z.string().optional() });
+
+const userPrivilegesResponse = z.object({ RolePrivileges: z.array(rolePrivilege) });
+
+const whoAmIResponse = z.object({ UserId: z.string(), BusinessUnitId: z.string() });
+
+export interface CallerPrivileges {
+    userId: string;
+    businessUnitId: string;
+    /** Privilege name (lower case) -> the deepest depth held. */
+    depths: Map<string, PrivilegeDepth>;
+}
+
+function protocolError(path: string, error: z.ZodError): DataverseError {
+    return new DataverseError({
+        kind: 'protocol',
+        status: 200,
+        method: 'GET',
+        path,
+        message: `unexpected response: ${error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
+    });
+}
+
+/** The caller (WhoAmI) and every privilege it holds (RetrieveUserPrivileges), the deepest depth of each. */
+export async function readCallerPrivileges(
+    client: DataverseClient,
+    options: { signal?: AbortSignal } = {},
+): Promise<CallerPrivileges> {
+    const who = whoAmIResponse.safeParse(await client.whoAmI(options));
+    if (!who.success) throw protocolError('WhoAmI', who.error);
+    const path = `${entityPath('systemusers', who.data.UserId)}/Microsoft.Dynamics.CRM.RetrieveUserPrivileges()`;
+    const parsed = userPrivilegesResponse.safeParse(await client.get<unknown>(path, options));
+    if (!parsed.success) throw protocolError('RetrieveUserPrivileges', parsed.error);
+    const depths = new Map<string, PrivilegeDepth>();
+    for (const p of parsed.data.RolePrivileges) {
+        const name = p.PrivilegeName.toLowerCase();
+        const held = depths.get(name);
+        if (!held || PRIVILEGE_DEPTHS.indexOf(p.Depth) > PRIVILEGE_DEPTHS.indexOf(held)) depths.set(name, p.Depth);
+    }
+    return { userId: who.data.UserId, businessUnitId: who.data.BusinessUnitId, depths };
+}
