@@ -4,13 +4,17 @@
  * user holds through its roles, as `RetrieveUserPrivilegesResponse` / `RetrieveUserPrivilegeByPrivilegeNameResponse`
  * (`RolePrivileges`: Collection(RolePrivilege): Depth (PrivilegeDepth: Basic, Local, Deep, Global), PrivilegeId,
  * BusinessUnitId, PrivilegeName; RolePrivilege ComplexType reference). A user the configuration does not restrict
- * holds every privilege at Global depth, as the System Administrator role gives it.
+ * holds every privilege at Global depth, as the System Administrator role gives it. The caller needs read on the
+ * user it asks about ([inferred] from the SDK reference's "Privileges and Access
+ * Rights" remark of RetrieveUserPrivilegeByPrivilegeIdRequest: privileges on an entity, access rights on the record): without it the access check's refusal, so an identity
+ * with read on its business tables only cannot list its own privileges.
  */
 import { ErrorCodes, SimError } from '../errors.js';
 import { isLookupValue } from '../model.js';
 import type { SimResponse } from '../server/http-types.js';
 import { jsonResponse } from '../server/http-types.js';
 import type { Store } from '../server/store.js';
+import type { Caller } from '../server/writer.js';
 import type { Depth } from './config.js';
 import { ACCESS_KINDS } from './config.js';
 import { BYPASS_BUSINESS_LOGIC, BYPASS_PLUGINS, privilegeId, privilegeName } from './privileges.js';
@@ -30,12 +34,20 @@ export function addressesUserPrivileges(rest: string): boolean {
     return PATH.test(decodeURIComponent(rest));
 }
 
-export function userPrivilegesResponse(rest: string, base: string, store: Store, security: SecurityModel): SimResponse {
+export function userPrivilegesResponse(
+    rest: string,
+    base: string,
+    store: Store,
+    security: SecurityModel,
+    caller?: Caller,
+): SimResponse {
     const m = PATH.exec(decodeURIComponent(rest))!;
     const userId = m[1]!.toLowerCase();
     const fn = m[2]!;
     const user = store.get('systemuser', userId);
     if (!user) throw new SimError(404, ErrorCodes.ObjectDoesNotExist, `systemuser With Id = ${userId} Does Not Exist`);
+    const users = store.schema.table('systemuser')?.table;
+    if (users) caller?.principal?.requireRow(users, user, 'read');
     const unit = isLookupValue(user.businessunitid) ? user.businessunitid.id : '00000000-0000-0000-0000-000000000000';
     let privileges = rolePrivileges(security, userId, unit);
     if (fn === 'RetrieveUserPrivilegeByPrivilegeName') {

@@ -101,7 +101,7 @@ export class DataverseService {
         if ((rest === 'WhoAmI' || rest === 'WhoAmI()') && req.method === 'GET') return this.whoAmI(base, call.caller);
         if (RecordCounts.addresses(rest)) return this.recordCounts.handle(req, rest, base);
         if (req.method === 'GET' && addressesUserPrivileges(rest)) {
-            return userPrivilegesResponse(rest, base, this.store, this.security);
+            return userPrivilegesResponse(rest, base, this.store, this.security, call.caller);
         }
         const stateAction = unboundStateAction(req, rest);
         if (stateAction) {
