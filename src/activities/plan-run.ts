@@ -6,7 +6,7 @@
  * Problems are returned, not thrown: nothing is written to the target when there is one.
  */
 import { preparePlan } from '../plan/prepare.js';
-import type { Plan, PlanIssue } from '../plan/types.js';
+import type { Plan, PlanIssue, SourceRead } from '../plan/types.js';
 import { readRunFailedRows } from '../runlog/failed-rows.js';
 import { legacyStatePath, runPaths } from '../runlog/layout.js';
 import { validateSpec, type MigrationSpec } from '../spec/index.js';
@@ -38,10 +38,29 @@ export interface PlanRunOutcome {
     deletes: string[];
     /** Relationships with deleteMissing (absent in runs planned before it existed). */
     disassociations?: string[];
+    /** Tables and relationships with deleteMissing whose deletes this run skips: the source view is not complete. */
+    skippedDeletes?: Array<{ table: string; reason: string }>;
     options: { maxFailedRows?: number; maxFailureRatio?: number; maxDeleteShare: number };
     warnings: number;
     source: string;
     target: string;
+}
+
+/**
+ * Deletes decide from the source's view what is gone, so they run only when this run's preflight established that
+ * the source identity sees every row (Global read): otherwise rows it cannot see would be deleted from the target.
+ */
+function incompleteViews(plan: Plan): Array<{ table: string; reason: string }> {
+    const unseen = (read: SourceRead | undefined) =>
+        `deletes skipped: the source identity's complete view is not established (${read?.reason ?? 'its read was not checked'})`;
+    return [
+        ...plan.deletePhase
+            .filter((t) => !plan.tables[t]?.sourceRead?.complete)
+            .map((t) => ({ table: t, reason: unseen(plan.tables[t]?.sourceRead) })),
+        ...plan.manyToMany
+            .filter((m) => m.deleteMissing && !m.sourceRead?.complete)
+            .map((m) => ({ table: m.name, reason: unseen(m.sourceRead) })),
+    ];
 }
 
 /** The tables and relationships an earlier run failed rows of (a retry copies only those). */
@@ -129,6 +148,8 @@ export async function planRun(
 
     const retry = input.retryOf ? await failedInRun(store, input.retryOf, plan) : undefined;
     if (input.retryOf) await store.writeJson(paths.retry, { retryOf: input.retryOf });
+    const skippedDeletes = retry ? [] : incompleteViews(plan);
+    const skipped = new Set(skippedDeletes.map((s) => s.table));
     const tables: Record<string, PlannedTable> = {};
     const manyToMany = plan.manyToMany.filter((m) => !retry || retry.has(m.name));
     const relationshipsOf = (table: string) =>
@@ -148,7 +169,7 @@ export async function planRun(
             tables[table.name] = {
                 ...decided,
                 // A retry copies failed rows again: it never deletes, nor decides what else is gone.
-                deleteMissing: retry ? false : table.deleteMissing,
+                deleteMissing: retry || skipped.has(table.name) ? false : table.deleteMissing,
                 matchById: table.match.kind === 'id',
                 ...(relationshipsOf(table.name).length > 0 ? { relationships: relationshipsOf(table.name) } : {}),
             };
@@ -177,6 +198,7 @@ export async function planRun(
                 .filter((w) => !w.routine)
                 .map((w) => ({ type: 'warning' as const, ...(w.table ? { table: w.table } : {}), message: w.message })),
             ...(prepared.references?.warnings ?? []).map((message) => ({ type: 'references' as const, message })),
+            ...skippedDeletes.map((s) => ({ type: 'deletes-skipped' as const, table: s.table, message: s.reason })),
         ],
         now,
     );
@@ -187,8 +209,11 @@ export async function planRun(
         tiers: plan.tiers.map((t) => t.tables),
         tables,
         manyToMany: manyToMany.map((m) => m.name),
-        deletes: retry ? [] : plan.deletePhase,
-        disassociations: retry ? [] : plan.manyToMany.filter((m) => m.deleteMissing).map((m) => m.name),
+        deletes: retry ? [] : plan.deletePhase.filter((t) => !skipped.has(t)),
+        disassociations: retry
+            ? []
+            : plan.manyToMany.filter((m) => m.deleteMissing && !skipped.has(m.name)).map((m) => m.name),
+        ...(skippedDeletes.length > 0 ? { skippedDeletes } : {}),
         options: {
             maxDeleteShare: plan.options.maxDeleteShare,
             ...(plan.options.maxFailedRows !== undefined ? { maxFailedRows: plan.options.maxFailedRows } : {}),

@@ -84,6 +84,8 @@ export function renderSummary(summary: RunSummary): string {
         lines.push(
             `  refused: ${refusal.table} would have lost ${n(refusal.wouldDelete)} of ${n(refusal.targetRows)} rows`,
         );
+    for (const skipped of summary.skippedDeletes ?? [])
+        lines.push(`  deletes skipped: ${skipped.table}: ${skipped.reason}`);
     for (const problem of summary.problems ?? [])
         lines.push(`  ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
     const { totals } = summary;

@@ -14,6 +14,7 @@ export type RunEventType =
     | 'references'
     | 'warning'
     | 'fallback'
+    | 'deletes-skipped'
     | 'cancelled'
     | 'stopped'
     | 'resumed'

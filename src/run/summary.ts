@@ -92,6 +92,8 @@ export const finishedRunSchema = z.object({
     /** Failed rows of every phase: the lines of the errors log, what maxFailedRows counts. */
     failedRows: z.number(),
     refusedDeletes: z.array(deleteRefusalSchema).optional(),
+    /** Tables (and relationships) with deleteMissing whose delete phase did not run, and why (an incomplete view). */
+    skippedDeletes: z.array(z.object({ table: z.string(), reason: z.string() })).optional(),
     problems: z.array(planIssueSchema).optional(),
     warnings: z.number().optional(),
 });
@@ -195,7 +197,14 @@ export interface RunEnding {
     startedAt: Date;
     finishedAt: Date;
     /** From the plan activity, when it got that far. */
-    plan?: { spec: string; source: string; target: string; problems: PlanIssue[]; warnings: number };
+    plan?: {
+        spec: string;
+        source: string;
+        target: string;
+        problems: PlanIssue[];
+        warnings: number;
+        skippedDeletes?: Array<{ table: string; reason: string }>;
+    };
     tables: Record<string, TableSummary>;
     manyToMany: Record<string, PhaseCounts>;
     /** Relationships with deleteMissing whose pairs were disassociated. */
@@ -237,6 +246,7 @@ export function finishedRun(ending: RunEnding): FinishedRun {
         phases,
         failedRows: failed,
         ...(ending.refusedDeletes ? { refusedDeletes: ending.refusedDeletes } : {}),
+        ...(plan?.skippedDeletes?.length ? { skippedDeletes: plan.skippedDeletes } : {}),
         ...(plan && plan.problems.length > 0 ? { problems: plan.problems } : {}),
         ...(plan ? { warnings: plan.warnings } : {}),
     };
