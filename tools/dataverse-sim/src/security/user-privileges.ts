@@ -5,6 +5,11 @@
  * (`RolePrivileges`: Collection(RolePrivilege): Depth (PrivilegeDepth: Basic, Local, Deep, Global), PrivilegeId,
  * BusinessUnitId, PrivilegeName; RolePrivilege ComplexType reference). A user the configuration does not restrict
  * holds every privilege at Global depth, as the System Administrator role gives it.
+ *
+ * `.../Microsoft.Dynamics.CRM.RetrievePrincipalAttributePrivileges()`: the user's field permissions on secured columns,
+ * as `RetrievePrincipalAttributePrivilegesResponse` (`AttributePrivileges`: Collection(AttributePrivilege): AttributeId
+ * (the attribute's MetadataId), CanCreate, CanRead, CanUpdate (0 Not Allowed, 4 Allowed), CanReadUnMasked (0, 1, 3);
+ * AttributePrivilege ComplexType reference); every secured column, all allowed, for an unrestricted user.
  */
 import { ErrorCodes, SimError } from '../errors.js';
 import { isLookupValue } from '../model.js';
@@ -17,7 +22,7 @@ import { BYPASS_BUSINESS_LOGIC, BYPASS_PLUGINS, privilegeId, privilegeName } fro
 import type { SecurityModel } from './security-model.js';
 
 const PATH =
-    /^systemusers\(([0-9a-fA-F-]{36})\)\/Microsoft\.Dynamics\.CRM\.(RetrieveUserPrivileges|RetrieveUserPrivilegeByPrivilegeName)(?:\((.*)\))?$/;
+    /^systemusers\(([0-9a-fA-F-]{36})\)\/Microsoft\.Dynamics\.CRM\.(RetrieveUserPrivileges|RetrieveUserPrivilegeByPrivilegeName|RetrievePrincipalAttributePrivileges)(?:\((.*)\))?$/;
 
 export interface RolePrivilege {
     Depth: Depth;
@@ -37,6 +42,12 @@ export function userPrivilegesResponse(rest: string, base: string, store: Store,
     const user = store.get('systemuser', userId);
     if (!user) throw new SimError(404, ErrorCodes.ObjectDoesNotExist, `systemuser With Id = ${userId} Does Not Exist`);
     const unit = isLookupValue(user.businessunitid) ? user.businessunitid.id : '00000000-0000-0000-0000-000000000000';
+    if (fn === 'RetrievePrincipalAttributePrivileges') {
+        return jsonResponse(200, {
+            '@odata.context': `${base}$metadata#Microsoft.Dynamics.CRM.${fn}Response`,
+            AttributePrivileges: security.columnsOfUser(userId).attributePrivileges(),
+        });
+    }
     let privileges = rolePrivileges(security, userId, unit);
     if (fn === 'RetrieveUserPrivilegeByPrivilegeName') {
         const name = /^PrivilegeName='([^']*)'$/.exec(m[3] ?? '')?.[1];

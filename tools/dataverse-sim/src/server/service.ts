@@ -63,10 +63,12 @@ export class DataverseService {
         if (!row) return { userId: '00000000-0000-0000-0000-000000000000', businessUnitId: undefined };
         const bu = row.businessunitid;
         const principal = this.security.principalFor(user);
+        const columns = this.security.columnsFor(user);
         return {
             userId: row.systemuserid as string,
             businessUnitId: isLookupValue(bu) ? bu.id : undefined,
             ...(principal ? { principal } : {}),
+            ...(columns ? { columns } : {}),
             ...(row.isdisabled === true && this.security.enforced ? { disabled: true } : {}),
         };
     }
