@@ -102,8 +102,17 @@ export class SecurityModel {
         const roles = identity.roles.map((name) => this.config!.roles[name]!);
         this.byUserId.set(
             userId,
-            new RestrictedPrincipal(userId, unit, this.unitsBelow(unit), roles, this.privilegedTables(), identity),
+            new RestrictedPrincipal(userId, unit, this.unitsBelow(unit), roles, this.privilegedTables(), identity, () =>
+                this.teamsOf(userId),
+            ),
         );
+    }
+
+    /** The teams a user is a member of (none when the schema has no teammembership relationship). */
+    private teamsOf(userId: string): ReadonlySet<string> {
+        const rel = this.schema.manyToMany.find((m) => m.intersectEntityName === 'teammembership');
+        if (!rel) return new Set();
+        return new Set(this.store.related(rel, rel.entity1LogicalName === 'systemuser' ? 1 : 2, userId));
     }
 
     private unitOf(identity: IdentityConfig): string {
