@@ -80,6 +80,8 @@ export interface SimAttribute {
     precision?: number;
     /** Choices whose options come from a global option set (GlobalOptionSetDefinitions) of this name. */
     globalOptionSet?: string;
+    /** Column-level security (AttributeMetadata.IsSecured); set from the security configuration's `columns`. */
+    isSecured?: boolean;
 }
 
 export interface SimKey {

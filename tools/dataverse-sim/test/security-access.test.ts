@@ -226,7 +226,7 @@ describe('writes', () => {
         const contact = await client.post('contacts', { lastname: 'x' }, as('writer'));
         expect(contact.status).toBe(403);
         expect(contact.json.error).toEqual(denied('prvCreateContact', 2, 'contact'));
-        const someone = sim.dump('systemuser')[1]!.systemuserid as string;
+        const someone = sim.dump('systemuser').find((u) => u.systemuserid !== me.UserId)!.systemuserid as string;
         const owned = await client.post(
             'accounts',
             { name: 'for someone', 'ownerid@odata.bind': `/systemusers(${someone})` },
@@ -367,5 +367,36 @@ describe('RetrieveUserPrivileges', () => {
         );
         expect(missing.status).toBe(404);
         expect(missing.json.error.code).toBe('0x80040217');
+    });
+});
+
+describe('RetrievePrincipalAccess', () => {
+    const access = async (userId: string, set: string, id: string) => {
+        const r = await client.get(
+            `systemusers(${userId})/Microsoft.Dynamics.CRM.RetrievePrincipalAccess(Target=@tid)?@tid={'@odata.id':'${set}(${id})'}`,
+        );
+        expect(r.status).toBe(200);
+        expect(r.json['@odata.context']).toBe(
+            `${client.api}$metadata#Microsoft.Dynamics.CRM.RetrievePrincipalAccessResponse`,
+        );
+        return r.json.AccessRights as string;
+    };
+
+    it('answers the rights the user privileges reach the row with', async () => {
+        const sales = unitNamed('Sales');
+        const writer = (await whoAmI('writer')).UserId;
+        const inSales = sim.dump('account').find((r) => unitOf(r) === sales)!;
+        // Not one of the rows the writer created in the tests above.
+        const outside = sim
+            .dump('account')
+            .find((r) => unitOf(r) !== sales && (r.ownerid as SimLookupValue).id !== writer)!;
+        const reader = (await whoAmI('sales-reader')).UserId;
+        expect(await access(reader, 'accounts', idOf(inSales))).toBe('ReadAccess');
+        expect(await access(reader, 'accounts', idOf(outside))).toBe('None');
+        expect(await access(writer, 'accounts', idOf(outside))).toBe('ReadAccess, AppendAccess, CreateAccess');
+        const admin = sim.dump('systemuser').find((u) => u.title === 'System Administrator')!.systemuserid as string;
+        expect(await access(admin, 'accounts', idOf(outside))).toBe(
+            'ReadAccess, WriteAccess, AppendAccess, AppendToAccess, CreateAccess, DeleteAccess, ShareAccess, AssignAccess',
+        );
     });
 });

@@ -25,8 +25,12 @@ beforeAll(async () => {
         schema: schema(),
         rows: 30,
         security: {
-            roles: { 'Contacts only': { tables: { contact: { read: 'Global' } } } },
+            roles: {
+                'Contacts only': { tables: { contact: { read: 'Global' } } },
+                'Own accounts': { tables: { account: { read: 'Basic' } } },
+            },
             identities: [
+                { caller: 'team-member', roles: ['Own accounts'] },
                 { caller: 'disabled-app', isdisabled: true, roles: ['System Administrator'] },
                 { caller: 'contacts-app', roles: ['Contacts only'] },
             ],
@@ -40,6 +44,7 @@ afterAll(async () => {
 const userId = (caller: string) => {
     const row = sim
         .dump('systemuser')
+        .filter((u) => u.fullname !== '# team-member')
         .find((u) => (u.domainname as string).endsWith('@application') && u.isdisabled === (caller === 'disabled-app'));
     return row!.systemuserid as string;
 };
@@ -123,6 +128,31 @@ describe('owners', () => {
             ),
         );
         expect((await assign(withRole.teamid as string, 'teams')).status).toBe(204);
+    });
+});
+
+describe('Basic depth and teams', () => {
+    it('reaches the rows of the teams the user is a member of', async () => {
+        const member = (await client.get('WhoAmI', as('team-member'))).json.UserId as string;
+        const teams = sim.dump('team');
+        const ownerTeam = (a: SimRow) => teams.find((t) => t.teamid === (a.ownerid as { id: string }).id);
+        // A team one may join: not a default business-unit team.
+        const team = ownerTeam(sim.dump('account').find((a) => ownerTeam(a)?.isdefault === false)!)!.teamid as string;
+        const ids = async () =>
+            ((await client.get('accounts?$select=accountid', as('team-member'))).json.value as SimRow[]).map(
+                (a) => a.accountid,
+            );
+        expect(await ids()).toEqual([]);
+        const joined = await client.post(`teams(${team})/teammembership_association/$ref`, {
+            '@odata.id': `${client.api}systemusers(${member})`,
+        });
+        expect(joined.status).toBe(204);
+        const expected = sim
+            .dump('account')
+            .filter((a) => (a.ownerid as { id: string }).id === team)
+            .map((a) => a.accountid);
+        expect(expected.length).toBeGreaterThan(0);
+        expect(await ids()).toEqual(expected);
     });
 });
 

@@ -36,6 +36,21 @@ const roleSchema = z.strictObject({
     bypassCustomPlugins: z.boolean().default(false),
 });
 
+/** `table.column`, logical names. */
+const columnKey = z.string().regex(/^[a-z0-9_]+\.[a-z0-9_]+$/, 'must be <table>.<column> (logical names)');
+
+/** A secured column (IsSecured); with `maskedCharacter`, a masking rule that replaces each character of the value. */
+const securedColumnSchema = z.strictObject({ maskedCharacter: z.string().length(1).optional() });
+
+/** What a field security profile allows on one secured column (FieldPermission: CanRead, CanCreate, CanUpdate, CanReadUnmasked). */
+const fieldPermissionSchema = z.strictObject({
+    read: z.boolean().default(false),
+    create: z.boolean().default(false),
+    update: z.boolean().default(false),
+    /** CanReadUnmasked: `none` (0), `one` (1: Retrieve only), `all` (3: Retrieve and RetrieveMultiple). */
+    readUnmasked: z.enum(['none', 'one', 'all']).default('none'),
+});
+
 const identitySchema = z.strictObject({
     /** The caller as the gate knows it: the access token's `oid` claim, else the token string. */
     caller: z.string().min(1),
@@ -49,6 +64,8 @@ const identitySchema = z.strictObject({
     businessUnit: z.string().min(1).optional(),
     /** Names of roles in `roles`, or `System Administrator` (every privilege at Global depth). */
     roles: z.array(z.string().min(1)).default([]),
+    /** Names of `fieldSecurityProfiles` the user is a member of. */
+    fieldSecurityProfiles: z.array(z.string().min(1)).default([]),
 });
 
 export const SYSTEM_ADMINISTRATOR = 'System Administrator';
@@ -57,14 +74,41 @@ export const securityConfigSchema = z
     .strictObject({
         identities: z.array(identitySchema).default([]),
         roles: z.record(z.string().min(1), roleSchema).default({}),
+        /** Secured columns by `table.column`. */
+        columns: z.record(columnKey, securedColumnSchema).default({}),
+        fieldSecurityProfiles: z.record(z.string().min(1), z.record(columnKey, fieldPermissionSchema)).default({}),
     })
     .superRefine((config, ctx) => {
+        for (const [profile, permissions] of Object.entries(config.fieldSecurityProfiles)) {
+            for (const [column, permission] of Object.entries(permissions)) {
+                const path = ['fieldSecurityProfiles', profile, column];
+                if (!(column in config.columns)) {
+                    ctx.addIssue({ code: 'custom', path, message: 'not a secured column (not in columns)' });
+                } else if (permission.readUnmasked !== 'none' && !config.columns[column]!.maskedCharacter) {
+                    // "If there isn't an AttributeMaskingRule for the column, you can't set any other value."
+                    ctx.addIssue({
+                        code: 'custom',
+                        path: [...path, 'readUnmasked'],
+                        message: 'needs a masking rule (columns.<column>.maskedCharacter)',
+                    });
+                }
+            }
+        }
         const callers = new Set<string>();
         config.identities.forEach((identity, i) => {
             if (callers.has(identity.caller)) {
                 ctx.addIssue({ code: 'custom', path: ['identities', i, 'caller'], message: 'listed twice' });
             }
             callers.add(identity.caller);
+            identity.fieldSecurityProfiles.forEach((profile, j) => {
+                if (!(profile in config.fieldSecurityProfiles)) {
+                    ctx.addIssue({
+                        code: 'custom',
+                        path: ['identities', i, 'fieldSecurityProfiles', j],
+                        message: `no profile named '${profile}' in fieldSecurityProfiles`,
+                    });
+                }
+            });
             identity.roles.forEach((role, j) => {
                 if (role !== SYSTEM_ADMINISTRATOR && !(role in config.roles)) {
                     ctx.addIssue({
@@ -81,6 +125,7 @@ export type SecurityConfig = z.infer<typeof securityConfigSchema>;
 export type SecurityConfigInput = z.input<typeof securityConfigSchema>;
 export type IdentityConfig = SecurityConfig['identities'][number];
 export type RoleConfig = SecurityConfig['roles'][string];
+export type FieldPermissionConfig = SecurityConfig['fieldSecurityProfiles'][string][string];
 
 export function parseSecurityConfig(value: unknown, source = 'security config'): SecurityConfig {
     return parseWithSchema(securityConfigSchema, value, source);

@@ -30,6 +30,8 @@ export class RestrictedPrincipal implements PrincipalFacts {
         private readonly roles: readonly RoleConfig[],
         private readonly tables: readonly SimTable[],
         readonly identity: IdentityConfig,
+        /** The teams the user is a member of now (teammembership), read once per check. */
+        private readonly teamsNow: () => ReadonlySet<string> = () => new Set(),
     ) {
         this.roleCount = identity.roles.length;
     }
@@ -84,12 +86,17 @@ export class RestrictedPrincipal implements PrincipalFacts {
         if (!held) throw missingPrivilege(this, privilege);
     }
 
-    /** Whether a privilege of `depth` reaches the row. */
-    reaches(table: SimTable, row: SimRow, depth: Depth): boolean {
+    /**
+     * Whether a privilege of `depth` reaches the row. Basic ("User") reaches the rows the user owns and those owned by a
+     * team it is a member of (Security concepts in Dataverse, "User: ... records owned by a team of which the user is a
+     * member"); `teams` is the membership, read once by the caller of many checks.
+     */
+    reaches(table: SimTable, row: SimRow, depth: Depth, teams: ReadonlySet<string> = this.teamsNow()): boolean {
         if (depth === 'Global') return true;
         const owner = ownerOf(table, row);
         if (!owner) return true;
         if (owner.table === 'systemuser' && owner.id === this.userId) return true;
+        if (owner.table === 'team' && teams.has(owner.id)) return true;
         if (depth === 'Basic') return false;
         const unit = owningUnit(row);
         if (unit === undefined) return false;
@@ -100,7 +107,8 @@ export class RestrictedPrincipal implements PrincipalFacts {
     readFilter(table: SimTable): ((row: SimRow) => boolean) | undefined {
         const d = this.requirePrivilege(table, 'read');
         if (d === 'Global' || !ownerAttribute(table)) return undefined;
-        return (row) => this.reaches(table, row, d);
+        const teams = this.teamsNow();
+        return (row) => this.reaches(table, row, d, teams);
     }
 
     /** The privilege at a depth that reaches the row, or the service's refusal (PrivilegeDenied, else SecLib's). */

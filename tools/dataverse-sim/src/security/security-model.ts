@@ -11,10 +11,15 @@ import type { Store } from '../server/store.js';
 import type { IdentityConfig, SecurityConfig } from './config.js';
 import { SYSTEM_ADMINISTRATOR } from './config.js';
 import { RestrictedPrincipal } from './principal.js';
+import type { CallerColumns } from './column-security.js';
+import { ColumnSecurity } from './column-security.js';
+import { metadataId } from '../server/metadata.js';
 
 export class SecurityModel {
     private readonly byCaller = new Map<string, IdentityConfig>();
     private readonly byUserId = new Map<string, RestrictedPrincipal>();
+    private readonly identityOfUser = new Map<string, IdentityConfig>();
+    readonly columns: ColumnSecurity;
 
     /**
      * A configuration was given (even `{}`): disabled callers and unfit owners are refused too. Without one the
@@ -28,6 +33,9 @@ export class SecurityModel {
         private readonly config: SecurityConfig | undefined,
     ) {
         this.enforced = config !== undefined;
+        this.columns = new ColumnSecurity(schema, config, (table, attribute) =>
+            metadataId('attribute', table.logicalName, attribute.logicalName),
+        );
         for (const identity of config?.identities ?? []) this.byCaller.set(identity.caller, identity);
         for (const identity of config?.identities ?? []) this.install(identity);
     }
@@ -47,6 +55,19 @@ export class SecurityModel {
     /** The restrictions of a system user by id (a configured identity's user), else undefined (unrestricted). */
     principalOfUser(userId: string): RestrictedPrincipal | undefined {
         return this.byUserId.get(userId.toLowerCase());
+    }
+
+    /** The column security of a gate user; undefined when the environment secures no column. */
+    columnsFor(caller: string): CallerColumns | undefined {
+        if (!this.columns.any) return undefined;
+        const identity = this.byCaller.get(caller);
+        return this.columns.forIdentity(identity && !isAdministrator(identity) ? identity : undefined);
+    }
+
+    /** The column security of a system user by id (unconfigured users are unrestricted). */
+    columnsOfUser(userId: string): CallerColumns {
+        const identity = this.identityOfUser.get(userId.toLowerCase());
+        return this.columns.forIdentity(identity && !isAdministrator(identity) ? identity : undefined);
     }
 
     /** Tables whose privileges exist (every table but the intersect tables, which follow their relationship). */
@@ -76,12 +97,22 @@ export class SecurityModel {
             this.store.insert('systemuser', row);
         }
         const unit = isLookupValue(existing?.businessunitid) ? existing.businessunitid.id : unitId;
-        if (identity.roles.includes(SYSTEM_ADMINISTRATOR)) return;
+        this.identityOfUser.set(userId, identity);
+        if (isAdministrator(identity)) return;
         const roles = identity.roles.map((name) => this.config!.roles[name]!);
         this.byUserId.set(
             userId,
-            new RestrictedPrincipal(userId, unit, this.unitsBelow(unit), roles, this.privilegedTables(), identity),
+            new RestrictedPrincipal(userId, unit, this.unitsBelow(unit), roles, this.privilegedTables(), identity, () =>
+                this.teamsOf(userId),
+            ),
         );
+    }
+
+    /** The teams a user is a member of (none when the schema has no teammembership relationship). */
+    private teamsOf(userId: string): ReadonlySet<string> {
+        const rel = this.schema.manyToMany.find((m) => m.intersectEntityName === 'teammembership');
+        if (!rel) return new Set();
+        return new Set(this.store.related(rel, rel.entity1LogicalName === 'systemuser' ? 1 : 2, userId));
     }
 
     private unitOf(identity: IdentityConfig): string {
@@ -118,6 +149,10 @@ export class SecurityModel {
         }
         return out;
     }
+}
+
+function isAdministrator(identity: IdentityConfig): boolean {
+    return identity.roles.includes(SYSTEM_ADMINISTRATOR);
 }
 
 function userIdFor(identity: IdentityConfig): string {

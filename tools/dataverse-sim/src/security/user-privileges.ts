@@ -5,9 +5,14 @@
  * (`RolePrivileges`: Collection(RolePrivilege): Depth (PrivilegeDepth: Basic, Local, Deep, Global), PrivilegeId,
  * BusinessUnitId, PrivilegeName; RolePrivilege ComplexType reference). A user the configuration does not restrict
  * holds every privilege at Global depth, as the System Administrator role gives it. The caller needs read on the
- * user it asks about ([inferred] from the SDK reference's "Privileges and Access
- * Rights" remark of RetrieveUserPrivilegeByPrivilegeIdRequest: privileges on an entity, access rights on the record): without it the access check's refusal, so an identity
- * with read on its business tables only cannot list its own privileges.
+ * user it asks about ([inferred] from the SDK reference's "Privileges and Access Rights" remark of
+ * RetrieveUserPrivilegeByPrivilegeIdRequest: privileges on an entity, access rights on the record): without it the
+ * access check's refusal, so an identity with read on its business tables only cannot list its own privileges.
+ *
+ * `.../Microsoft.Dynamics.CRM.RetrievePrincipalAttributePrivileges()`: the user's field permissions on secured columns,
+ * as `RetrievePrincipalAttributePrivilegesResponse` (`AttributePrivileges`: Collection(AttributePrivilege): AttributeId
+ * (the attribute's MetadataId), CanCreate, CanRead, CanUpdate (0 Not Allowed, 4 Allowed), CanReadUnMasked (0, 1, 3);
+ * AttributePrivilege ComplexType reference); every secured column, all allowed, for an unrestricted user.
  */
 import { ErrorCodes, SimError } from '../errors.js';
 import { isLookupValue } from '../model.js';
@@ -21,7 +26,7 @@ import { BYPASS_BUSINESS_LOGIC, BYPASS_PLUGINS, privilegeId, privilegeName } fro
 import type { SecurityModel } from './security-model.js';
 
 const PATH =
-    /^systemusers\(([0-9a-fA-F-]{36})\)\/Microsoft\.Dynamics\.CRM\.(RetrieveUserPrivileges|RetrieveUserPrivilegeByPrivilegeName)(?:\((.*)\))?$/;
+    /^systemusers\(([0-9a-fA-F-]{36})\)\/Microsoft\.Dynamics\.CRM\.(RetrieveUserPrivileges|RetrieveUserPrivilegeByPrivilegeName|RetrievePrincipalAttributePrivileges)(?:\((.*)\))?$/;
 
 export interface RolePrivilege {
     Depth: Depth;
@@ -49,6 +54,12 @@ export function userPrivilegesResponse(
     const users = store.schema.table('systemuser')?.table;
     if (users) caller?.principal?.requireRow(users, user, 'read');
     const unit = isLookupValue(user.businessunitid) ? user.businessunitid.id : '00000000-0000-0000-0000-000000000000';
+    if (fn === 'RetrievePrincipalAttributePrivileges') {
+        return jsonResponse(200, {
+            '@odata.context': `${base}$metadata#Microsoft.Dynamics.CRM.${fn}Response`,
+            AttributePrivileges: security.columnsOfUser(userId).attributePrivileges(),
+        });
+    }
     let privileges = rolePrivileges(security, userId, unit);
     if (fn === 'RetrieveUserPrivilegeByPrivilegeName') {
         const name = /^PrivilegeName='([^']*)'$/.exec(m[3] ?? '')?.[1];

@@ -68,7 +68,9 @@ export class DataReads {
         };
         if (parsed.count && page.count !== undefined) body['@odata.count'] = page.count;
         totalCountAnnotations(body, prefs, parsed.count, page.count, page.countLimitExceeded === true);
-        body.value = page.rows.map(this.serializer.forRows(info, parsed.select, prefs.includeAnnotations));
+        const serialize = this.serializer.forRows(info, parsed.select, prefs.includeAnnotations);
+        const view = columnView(info, ctx, req, false);
+        body.value = page.rows.map((row) => serialize(view(row)));
         if (page.nextSkipToken !== undefined) {
             const token =
                 trackedVersion !== undefined
@@ -110,7 +112,9 @@ export class DataReads {
         params.delete('$skiptoken');
         const parsed = this.engine.parseQuery(params, table, this.schema.schema);
         countQuery(this.store, info, ctx, page.items.length);
-        const serialize = this.serializer.forRows(info, parsed.select, prefs.includeAnnotations);
+        const serializeRow = this.serializer.forRows(info, parsed.select, prefs.includeAnnotations);
+        const view = columnView(info, ctx, req, false);
+        const serialize = (row: SimRow) => serializeRow(view(row));
         const deletedContext = `${ctx.base}$metadata#${table.entitySetName}/$deletedEntity`;
         // [inferred] A caller without organization-level read gets the changes of the rows it may read.
         const items = visible ? page.items.filter((item) => !('row' in item) || visible(item.row)) : page.items;
@@ -159,11 +163,32 @@ export class DataReads {
             200,
             {
                 '@odata.context': `${ctx.base}$metadata#${table.entitySetName}${selectSuffix(req)}/$entity`,
-                ...this.serializer.serialize(info, row, parsed.select, prefs.includeAnnotations),
+                ...this.serializer.serialize(
+                    info,
+                    columnView(info, ctx, req, true)(row),
+                    parsed.select,
+                    prefs.includeAnnotations,
+                ),
             },
             preferenceApplied(prefs),
         );
     }
+}
+
+/**
+ * Rows as the caller reads them under column-level security (security/column-security.ts); `single` for a Retrieve of
+ * one row, and the request's `UnMaskedData=true` (column-level-security.md, "Retrieve unmasked data").
+ */
+export function columnView(
+    info: TableInfo,
+    ctx: RouteContext,
+    req: SimRequest,
+    single: boolean,
+): (row: SimRow) => SimRow {
+    const columns = ctx.caller.columns;
+    if (!columns) return (row) => row;
+    const unmask = new URLSearchParams(req.url.search).get('UnMaskedData')?.toLowerCase() === 'true';
+    return (row) => columns.view(info.table, row, { single, unmask });
 }
 
 /** The caller's read filter of a table (PrivilegeDenied without read privilege); undefined when it reads every row. */

@@ -18,6 +18,7 @@ import type { RowSerializer } from './serialize.js';
 import { etagOf } from './serialize.js';
 import type { Store } from './store.js';
 import type { Writer } from './writer.js';
+import { columnView } from './data-reads.js';
 
 export class DataWrites {
     constructor(
@@ -87,7 +88,12 @@ export class DataWrites {
                 representationStatus,
                 {
                     '@odata.context': `${ctx.base}$metadata#${table.entitySetName}${selectSuffix(req)}/$entity`,
-                    ...this.serializer.serialize(info, row, parsed.select, prefs.includeAnnotations),
+                    ...this.serializer.serialize(
+                        info,
+                        columnView(info, ctx, req, true)(row),
+                        parsed.select,
+                        prefs.includeAnnotations,
+                    ),
                 },
                 { 'Preference-Applied': 'return=representation' },
             );

@@ -24,6 +24,7 @@ import { SimClock } from './sim-clock.js';
 import { unboundStateAction } from './state-messages.js';
 import type { SecurityConfig } from '../security/config.js';
 import { BYPASS_BUSINESS_LOGIC, BYPASS_PLUGINS } from '../security/privileges.js';
+import { addressesPrincipalAccess, principalAccessResponse } from '../security/principal-access.js';
 import { userNotEnabled } from '../security/refusals.js';
 import { SecurityModel } from '../security/security-model.js';
 import { addressesUserPrivileges, userPrivilegesResponse } from '../security/user-privileges.js';
@@ -63,10 +64,12 @@ export class DataverseService {
         if (!row) return { userId: '00000000-0000-0000-0000-000000000000', businessUnitId: undefined };
         const bu = row.businessunitid;
         const principal = this.security.principalFor(user);
+        const columns = this.security.columnsFor(user);
         return {
             userId: row.systemuserid as string,
             businessUnitId: isLookupValue(bu) ? bu.id : undefined,
             ...(principal ? { principal } : {}),
+            ...(columns ? { columns } : {}),
             ...(row.isdisabled === true && this.security.enforced ? { disabled: true } : {}),
         };
     }
@@ -100,6 +103,9 @@ export class DataverseService {
         }
         if ((rest === 'WhoAmI' || rest === 'WhoAmI()') && req.method === 'GET') return this.whoAmI(base, call.caller);
         if (RecordCounts.addresses(rest)) return this.recordCounts.handle(req, rest, base);
+        if (req.method === 'GET' && addressesPrincipalAccess(rest)) {
+            return principalAccessResponse(rest, req.url, base, this.schema, this.store, this.security);
+        }
         if (req.method === 'GET' && addressesUserPrivileges(rest)) {
             return userPrivilegesResponse(rest, base, this.store, this.security, call.caller);
         }

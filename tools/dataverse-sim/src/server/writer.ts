@@ -18,6 +18,7 @@ import { existingRowId, notFoundById, parseEntityReference } from './references.
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 import type { Store } from './store.js';
 import type { RestrictedPrincipal } from '../security/principal.js';
+import type { CallerColumns } from '../security/column-security.js';
 import { checkCreate, checkDelete, checkUpdate } from '../security/write-checks.js';
 
 export interface Caller {
@@ -27,6 +28,8 @@ export interface Caller {
     principal?: RestrictedPrincipal;
     /** A disabled user: every request is refused (security/refusals.ts userNotEnabled). */
     disabled?: boolean;
+    /** Column-level security of the caller; absent when the environment secures no column. */
+    columns?: CallerColumns;
 }
 
 /** Refuses a principal that may not own a row of the table (security/owners.ts). */
@@ -62,6 +65,7 @@ export class Writer {
         this.rejectIntersect(info);
         const { changes, associations } = this.toChanges(info, body, 'create', ctx);
         if (ctx.caller.principal) checkCreate(ctx.caller.principal, info, changes, this.store);
+        ctx.caller.columns?.checkWrite(info.table, changes, 'create');
         const { table } = info;
         this.checkNewOwner(table, changes, ctx);
         const pk = table.primaryIdAttribute;
@@ -111,6 +115,7 @@ export class Writer {
         if (!existing) throw notFoundById(table.logicalName, id);
         const { changes, associations } = this.toChanges(info, body, 'update', ctx);
         if (ctx.caller.principal) checkUpdate(ctx.caller.principal, info, existing, changes, this.store);
+        ctx.caller.columns?.checkWrite(info.table, changes, 'update');
         this.checkNewOwner(info.table, changes, ctx);
         if (!options.viaMessage) {
             this.rejectDedicatedState(info, changes);
