@@ -55,6 +55,11 @@ export interface AttributeMetadata {
     /** Non-null for virtual/child attributes (e.g. `parentcustomeridname` of `parentcustomerid`). */
     attributeOf: string | null;
     isCustomAttribute: boolean;
+    /**
+     * Column-level security (IsSecured): read and written only through a field security profile that allows it; the
+     * attribute's MetadataId is what RetrievePrincipalAttributePrivileges names it by.
+     */
+    secured?: { attributeId: string };
     maxLength?: number;
     precision?: number;
     /** Lookup / Customer / Owner targets. */

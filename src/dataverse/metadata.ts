@@ -76,6 +76,8 @@ const ATTRIBUTE_SELECT = [
     'RequiredLevel',
     'AttributeOf',
     'IsCustomAttribute',
+    'IsSecured',
+    'MetadataId',
 ];
 const KEY_SELECT = ['LogicalName', 'SchemaName', 'KeyAttributes', 'EntityKeyIndexStatus'];
 const ONE_TO_MANY_SELECT = [
@@ -208,6 +210,8 @@ interface RawAttribute {
     RequiredLevel?: { Value?: string } | null;
     AttributeOf?: string | null;
     IsCustomAttribute?: boolean | null;
+    IsSecured?: boolean | null;
+    MetadataId?: string | null;
 }
 
 interface RawKey {
@@ -361,6 +365,7 @@ function toAttribute(raw: RawAttribute): AttributeMetadata {
         requiredLevel: raw.RequiredLevel?.Value ?? 'None',
         attributeOf: raw.AttributeOf ?? null,
         isCustomAttribute: raw.IsCustomAttribute ?? false,
+        ...(raw.IsSecured ? { secured: { attributeId: (raw.MetadataId ?? '').toLowerCase() } } : {}),
     };
 }
 

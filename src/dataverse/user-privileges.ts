@@ -66,3 +66,39 @@ export async function readCallerPrivileges(
     }
     return { userId: who.data.UserId, businessUnitId: who.data.BusinessUnitId, depths };
 }
+
+/** FieldPermissionType: 0 Not Allowed, 4 Allowed (AttributePrivilege ComplexType; some stacks write the name). */
+const permission = z.union([z.number().int(), z.string()]).transform((v) => v === 4 || v === 'Allowed');
+
+const attributePrivilegesResponse = z.object({
+    AttributePrivileges: z.array(
+        z.object({ AttributeId: z.string(), CanRead: permission, CanCreate: permission, CanUpdate: permission }),
+    ),
+});
+
+export interface FieldPermission {
+    read: boolean;
+    create: boolean;
+    update: boolean;
+}
+
+/**
+ * The user's permissions on secured columns, by the attribute's MetadataId (lower case):
+ * `systemusers(<id>)/Microsoft.Dynamics.CRM.RetrievePrincipalAttributePrivileges()` (RetrievePrincipalAttributePrivileges
+ * function, AttributePrivilege ComplexType). A secured column it does not list is not allowed at all.
+ */
+export async function readFieldPermissions(
+    client: DataverseClient,
+    userId: string,
+    options: { signal?: AbortSignal } = {},
+): Promise<Map<string, FieldPermission>> {
+    const path = `${entityPath('systemusers', userId)}/Microsoft.Dynamics.CRM.RetrievePrincipalAttributePrivileges()`;
+    const parsed = attributePrivilegesResponse.safeParse(await client.get<unknown>(path, options));
+    if (!parsed.success) throw protocolError('RetrievePrincipalAttributePrivileges', parsed.error);
+    return new Map(
+        parsed.data.AttributePrivileges.map((p) => [
+            p.AttributeId.toLowerCase(),
+            { read: p.CanRead, create: p.CanCreate, update: p.CanUpdate },
+        ]),
+    );
+}

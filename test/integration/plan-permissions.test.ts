@@ -24,7 +24,10 @@ const sourceSecurity: SecurityConfigInput = {
         { caller: 'local-reader', roles: ['Read local'] },
         { caller: 'no-contacts', roles: ['No contacts'] },
         { caller: 'no-user-read', roles: ['Business tables only'] },
+        { caller: 'finance-reader', roles: ['Read all'], fieldSecurityProfiles: ['Finance'] },
     ],
+    columns: { 'account.creditlimit': {} },
+    fieldSecurityProfiles: { Finance: { 'account.creditlimit': { read: true } } },
 };
 
 const everything = { create: 'Global', read: 'Global', write: 'Global', append: 'Global', appendto: 'Global' } as const;
@@ -42,7 +45,10 @@ const targetSecurity: SecurityConfigInput = {
         { caller: 'no-assign', roles: ['Writer without assign'] },
         { caller: 'local-writer', roles: ['Local writer'] },
         { caller: 'bypasser', roles: ['Bypasser'] },
+        { caller: 'create-only', roles: ['Writer'], fieldSecurityProfiles: ['Create only'] },
     ],
+    columns: { 'account.creditlimit': {} },
+    fieldSecurityProfiles: { 'Create only': { 'account.creditlimit': { create: true } } },
 };
 
 let source: Simulator;
@@ -204,5 +210,55 @@ describe('the target identity', () => {
             }),
         ]);
         expect((await planAs('reader', 'bypasser', tables)).problems).toEqual([]);
+    });
+});
+
+describe('secured columns (account.creditlimit)', () => {
+    const mapped = (plan: Awaited<ReturnType<typeof planAs>>) => plan.tables.account!.columns.map((c) => c.source);
+
+    it('the source may not read it: left out of the mapping with a warning, never written as null', async () => {
+        const plan = await planAs('reader', 'admin', [{ name: 'account' }]);
+        expect(plan.problems).toEqual([]);
+        expect(mapped(plan)).not.toContain('creditlimit');
+        expect(mapped(plan)).toContain('name');
+        expect(plan.warnings).toContainEqual({
+            path: 'tables[0]',
+            table: 'account',
+            column: 'creditlimit',
+            message:
+                "secured column 'account.creditlimit' is left out: the source identity may not read it (no field security profile lets it read the column), so it would read as null; it is never written nor compared",
+        });
+        const admins = await planAs('admin', 'admin', [{ name: 'account' }]);
+        expect(mapped(admins)).toContain('creditlimit');
+    });
+
+    it('the target may not write it: left out with a warning, a problem when the spec lists it', async () => {
+        const plan = await planAs('finance-reader', 'writer', [{ name: 'account' }]);
+        expect(plan.problems).toEqual([]);
+        expect(mapped(plan)).not.toContain('creditlimit');
+        expect(messages(plan.warnings)).toContain(
+            "secured column 'account.creditlimit' cannot be written by the target identity (no field security profile lets it create or update the column): left out",
+        );
+        const listed = await planAs('finance-reader', 'writer', [
+            { name: 'account', columns: ['name', 'creditlimit'] },
+        ]);
+        expect(listed.problems).toEqual([
+            {
+                path: 'tables[0]',
+                table: 'account',
+                column: 'creditlimit',
+                message:
+                    "secured column 'account.creditlimit' cannot be written by the target identity (no field security profile lets it create or update the column)",
+            },
+        ]);
+    });
+
+    it('the target may only create it: written on create only', async () => {
+        const plan = await planAs('finance-reader', 'create-only', [{ name: 'account' }]);
+        expect(plan.problems).toEqual([]);
+        expect(plan.tables.account!.columns.find((c) => c.source === 'creditlimit')?.writable).toBe('create');
+        expect(messages(plan.warnings)).toContain(
+            "secured column 'account.creditlimit' is written on create only: the target identity's field permissions allow no more",
+        );
     });
 });
