@@ -149,6 +149,12 @@ describe('reads at the caller depth', () => {
         });
         const mine = sim.dump('account').find((r2) => unitOf(r2) === sales)!;
         expect((await client.get(`accounts(${idOf(mine)})?$select=name`, as('sales-reader'))).status).toBe(200);
+        const property = await client.get(`accounts(${idOf(other)})/name`, as('sales-reader'));
+        expect(property.json.error).toEqual(r.json.error);
+        expect((await client.get(`accounts(${idOf(mine)})/name`, as('sales-reader'))).json.value).toBe(mine.name);
+        const related = await client.get(`accounts(${idOf(mine)})/accountleads_association`, as('sales-reader'));
+        expect(related.status).toBe(403);
+        expect(related.json.error.message).toContain('is missing prvReadLead privilege');
     });
 
     it('refuses a table without read privilege with PrivilegeDenied naming the privilege, OTC and entity', async () => {

@@ -53,6 +53,11 @@ describe('reads', () => {
         expect(admin).toMatchObject({ creditlimit: row.creditlimit, telephone1: stars(row.telephone1 as string) });
         const one = await client.get(`accounts(${id})?$select=creditlimit`, as('outsider'));
         expect(one.json.creditlimit).toBeNull();
+        const property = await client.get(`accounts(${id})/creditlimit`, as('outsider'));
+        expect(property.json.value).toBeNull();
+        expect((await client.get(`accounts(${id})/telephone1`, as('finance'))).json.value).toBe(
+            stars(row.telephone1 as string),
+        );
     });
 
     it('unmasks with UnMaskedData=true only as CanReadUnmasked allows (One Record: a Retrieve by id)', async () => {
