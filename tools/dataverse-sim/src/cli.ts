@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadFaultsFile, resolveLimitsOption } from './gate/index.js';
+import { loadPluginsFile } from './data/plugins.js';
 import type { SimulatorOptions } from './index.js';
 import { startSimulator } from './index.js';
 
@@ -21,6 +22,7 @@ interface CliOptions {
     timeScale?: number;
     latency?: number;
     faults?: string;
+    plugins?: string;
     auth: string;
 }
 
@@ -62,6 +64,7 @@ function buildCommand(): Command {
         .option('--time-scale <x>', 'real seconds per simulated second', positiveNumber('--time-scale', false))
         .option('--latency <ms>', 'latency added to every response', positiveNumber('--latency', true))
         .option('--faults <file>', 'fault injection config (JSON)')
+        .option('--plugins <file>', "the environment's own logic that rewrites columns on write (JSON)")
         .option('--auth <any|strict>', 'bearer token checking', 'any')
         .helpOption('-h, --help', 'show this help')
         .exitOverride()
@@ -76,6 +79,7 @@ function toSimulatorOptions(o: CliOptions): SimulatorOptions {
     try {
         options.limits = resolveLimitsOption(o.limits);
         if (o.faults !== undefined) options.faults = loadFaultsFile(o.faults);
+        if (o.plugins !== undefined) options.plugins = loadPluginsFile(o.plugins);
     } catch (err) {
         throw new UsageError(err instanceof Error ? err.message.split('\n').join(' ') : String(err));
     }

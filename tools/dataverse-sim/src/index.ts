@@ -3,12 +3,13 @@
  * port, in-process; the schema, data, gate and query engine modules are re-exported for tests,
  * benchmarks and the CLI.
  */
-import type { SimDataset, SimRow, SimSchema } from './model.js';
+import type { SimDataset, SimPlugin, SimRow, SimSchema } from './model.js';
 import { crmSchema } from './data/crm-schema.js';
 import { generateDataset } from './data/generate.js';
 import { emptyCounterpart, loadCmtData } from './data/index.js';
 import { addIntersectTables, addSystemTables } from './data/schema-complete.js';
 import { loadSchemaFile } from './data/schema-file.js';
+import { attachPlugins } from './data/plugins.js';
 import type { FaultsConfig, Gate, LimitsConfig } from './gate/index.js';
 import { createGate, DATAVERSE_LIMITS } from './gate/index.js';
 import { queryEngine } from './odata/index.js';
@@ -56,6 +57,11 @@ export interface SimulatorOptions {
      * `'missing'` answers 404 as an environment without the function; `'denied'` answers 403 PrivilegeDenied.
      */
     retrieveTotalRecordCount?: RecordCountMode;
+    /**
+     * The environment's own synchronous logic: each plug-in sets a column of a table on create and/or update, whatever
+     * the client wrote (`SimPlugin`; checked against the schema, an Error naming a bad one).
+     */
+    plugins?: SimPlugin[];
 }
 
 export interface Simulator {
@@ -85,6 +91,7 @@ export interface Simulator {
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
     const dataset = buildDataset(options);
+    if (options.plugins) attachPlugins(dataset.schema, options.plugins);
     const schemaIndex = new SchemaIndex(dataset.schema);
     const store = new Store(schemaIndex);
     store.load(dataset);
@@ -156,4 +163,5 @@ export { compareSqlGuids, sqlGuidSortKey, isGuid } from './guid-order.js';
 export { ExactNumber, isExactNumber } from './exact-number.js';
 export * from './gate/index.js';
 export * from './data/index.js';
+export { attachPlugins, loadPluginsFile, pluginsConfigSchema } from './data/plugins.js';
 export { queryEngine } from './odata/index.js';

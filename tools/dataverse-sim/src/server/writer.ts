@@ -17,6 +17,7 @@ import type { KeyTarget } from './references.js';
 import { existingRowId, notFoundById, parseEntityReference } from './references.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 import type { Store } from './store.js';
+import { runPlugins } from './plugins.js';
 
 export interface Caller {
     userId: string;
@@ -66,6 +67,7 @@ export class Writer {
         this.applyStateDefaults(info, row, undefined, id);
         composeFullName(info, row, undefined);
         const stamp = isoSeconds(this.now());
+        runPlugins(info, 'create', row, undefined, stamp);
         const user: SimLookupValue = { id: ctx.caller.userId, table: 'systemuser' };
         const setIf = (name: string, value: SimValue) => {
             if (info.attributes.has(name)) row[name] = value;
@@ -116,6 +118,7 @@ export class Writer {
         composeFullName(info, changes, existing);
         const stamp = isoSeconds(this.now());
         sendPendingEmail(info, changes, stamp);
+        runPlugins(info, 'update', changes, existing, stamp);
         if (info.attributes.has('modifiedon')) changes.modifiedon = stamp;
         if (info.attributes.has('modifiedby')) changes.modifiedby = { id: ctx.caller.userId, table: 'systemuser' };
         const ownerAttr = table.attributes.find((a) => a.type === 'Owner');
