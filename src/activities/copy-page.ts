@@ -33,6 +33,9 @@ import { closeValues } from '../copy/state-messages.js';
 import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { writeOptions } from '../copy/writes.js';
 import { MissingParents } from './missing-parents.js';
+import { noticePlatformOwned } from './notice-platform-owned.js';
+import type { WrittenRow } from '../copy/rewritten-columns.js';
+import type { Settled } from '../copy/settle-writes.js';
 import { earlierIntent, recordIntent } from './write-intent.js';
 import { pagesKind, workKinds, writeWork, type PageKind } from '../run/work.js';
 import type { ActivityOptions, CopyPageInput } from './contract.js';
@@ -68,6 +71,13 @@ async function readPageRows(
     if (!ids) throw new RunDocumentError(`run ${ctx.runId}: no delta id list ${input.page} for ${table.name}`);
     const rows = await readSourceByIds(ctx.source, table, ids, options);
     return { rows, considered: ids.length };
+}
+
+/** The rows a write went to, with what it wrote (rows settled by a read that found them as wanted wrote nothing). */
+function writtenRows(settled: ReadonlyArray<Settled<PlannedRow>>): WrittenRow[] {
+    return settled.flatMap(({ item, outcome }) =>
+        outcome === 'written' && item.decision.payload ? [{ ...item, payload: item.decision.payload }] : [],
+    );
 }
 
 export async function copyPage(
@@ -226,6 +236,7 @@ export async function copyPage(
         counts.cleared = (counts.cleared ?? 0) + entry.decision.cleared.length;
     }
     counts.failed = failures.count;
+    await noticePlatformOwned(ctx, table, writtenRows(settled), signal);
 
     const deferred: DeferredItem[] = [];
     const states: StateItem[] = [];

@@ -158,11 +158,16 @@ function isKeyColumn(table: TablePlan, column: ColumnMapping): boolean {
     return table.match.kind === 'key' && table.match.columns.includes(column.target);
 }
 
+/** A column the target's own logic sets (declared, or noticed by an earlier run): never compared nor written. */
+export function isPlatformOwned(table: TablePlan, column: ColumnMapping): boolean {
+    return table.platformOwned?.some((p) => p.column === column.target) === true;
+}
+
 export function expectedRow(table: TablePlan, row: Row, resolver: LookupResolver): ExpectedRow {
     const values: ExpectedRow['values'] = [];
     const lookups: ExpectedRow['lookups'] = [];
     for (const column of table.columns) {
-        if (isStateColumn(table, column)) continue;
+        if (isStateColumn(table, column) || isPlatformOwned(table, column)) continue;
         if (column.kind === 'lookup') lookups.push({ column, value: resolver.resolve(column, row) });
         else values.push({ column, value: targetValue(column, row[column.source]) });
     }
@@ -331,7 +336,7 @@ function readState(row: Row, stateColumn: string, statusColumn: string): { state
 export function targetSelect(table: TablePlan): string[] {
     const columns = new Set<string>([table.target.primaryId]);
     for (const column of table.columns) {
-        if (column.writable === 'create') continue;
+        if (column.writable === 'create' || isPlatformOwned(table, column)) continue;
         columns.add(column.kind === 'lookup' ? `_${column.target}_value` : column.target);
     }
     for (const c of keyColumns(table)) columns.add(c.name);

@@ -122,6 +122,17 @@ export interface TablePlan {
     changeTracking: boolean;
     /** Which bulk messages the target takes for this table (asked once when planning); absent: unknown. */
     bulkWrites?: { UpsertMultiple: boolean; UpdateMultiple: boolean };
+    /**
+     * Target columns the target's own logic rewrites: left out of every comparison and write. `spec`: declared in the
+     * table's `platformOwned`; `noticed`: an earlier run found the target changed what it wrote (run/platform-owned.ts).
+     */
+    platformOwned?: PlatformOwnedColumn[];
+}
+
+export interface PlatformOwnedColumn {
+    /** Target logical name. */
+    column: string;
+    by: 'spec' | 'noticed';
 }
 
 export interface Tier {

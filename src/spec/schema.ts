@@ -129,6 +129,11 @@ export const tableSpecSchema = z.strictObject({
         )
         .optional(),
     bypass: bypassSchema.optional(),
+    /**
+     * Target columns the target's own logic sets (plug-ins, calculations, autonumbers): never written nor compared.
+     * Runs also find them by themselves, after a write the target changed (src/copy/rewritten-columns.ts).
+     */
+    platformOwned: z.array(logicalName).min(1, { error: 'list at least one column, or omit platformOwned' }).optional(),
 });
 
 const referenceRuleSchema = z.strictObject({
