@@ -236,7 +236,6 @@ export async function copyPage(
         counts.cleared = (counts.cleared ?? 0) + entry.decision.cleared.length;
     }
     counts.failed = failures.count;
-    await noticePlatformOwned(ctx, table, writtenRows(settled), signal);
 
     const deferred: DeferredItem[] = [];
     const states: StateItem[] = [];
@@ -259,6 +258,8 @@ export async function copyPage(
         writeWork(ctx, kinds.state, table.name, input.page, states),
         failures.flush(),
     ]);
+    // After the page's results are kept: a read that fails here retries a page whose writes are already counted.
+    await noticePlatformOwned(ctx, table, writtenRows(settled), signal);
     outcome.deferredWork = deferred.length;
     outcome.stateWork = states.length;
     outcome.ms = Date.now() - started;

@@ -101,5 +101,9 @@ describe('columns the target rewrites', () => {
             { column: 'fax', by: 'noticed' },
             { column: 'websiteurl', by: 'noticed' },
         ]);
+        // The dry run reads the same run store: a run would update nothing.
+        const dry = await dvm(pair, ['run', '--dry-run', '--spec', specPath, '--json']);
+        expect(dry.code).toBe(0);
+        expect(JSON.parse(dry.stdout).tables.account).toMatchObject({ update: 0, create: 0 });
     });
 });
