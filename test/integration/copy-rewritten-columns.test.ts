@@ -8,6 +8,7 @@ import { startSimulator, type Simulator } from 'dataverse-sim';
 import { createDataverseClient, type DataverseClient } from '../../src/dataverse/index.js';
 import { findRewrittenColumns, REWRITE_SAMPLE, type WrittenRow } from '../../src/copy/rewritten-columns.js';
 import type { ColumnMapping, TablePlan } from '../../src/plan/types.js';
+import { keyIdentity } from '../../src/copy/addressing.js';
 
 const text = (name: string): ColumnMapping => ({
     source: name,
@@ -16,7 +17,12 @@ const text = (name: string): ColumnMapping => ({
     type: 'String',
     writable: 'both',
 });
-const COLUMNS = { name: text('name'), websiteurl: text('websiteurl'), fax: text('fax') };
+const COLUMNS = {
+    name: text('name'),
+    websiteurl: text('websiteurl'),
+    fax: text('fax'),
+    accountnumber: text('accountnumber'),
+};
 const endpoint = { logicalName: 'account', entitySetName: 'accounts', primaryId: 'accountid' };
 const TABLE: TablePlan = {
     name: 'account',
@@ -49,7 +55,12 @@ beforeAll(async () => {
     written = [];
     for (let i = 0; i < 45; i++) {
         // The first rows' websites are already in capitals: the plug-in keeps them; row 3 is the first it changes.
-        const payload = { accountid: id(i), name: `N${i}`, websiteurl: i < 3 ? `HTTPS://W${i}` : `https://w${i}` };
+        const payload = {
+            accountid: id(i),
+            accountnumber: `K-${i}`,
+            name: `N${i}`,
+            websiteurl: i < 3 ? `HTTPS://W${i}` : `https://w${i}`,
+        };
         const response = await fetch(`${sim.url}/api/data/v9.2/accounts`, {
             method: 'POST',
             headers: { 'Content-Type': 'application/json' },
@@ -98,5 +109,38 @@ describe('columns the target rewrote after a write', () => {
         // fax is composed by the target on every create, but no row wrote it.
         const found = await findRewrittenColumns(client, TABLE, written, new Set(['websiteurl']));
         expect(found).toEqual([]);
+    });
+
+    it('finds the rows of a table matched on an alternate key by their key values', async () => {
+        const byKey: TablePlan = {
+            ...TABLE,
+            match: {
+                kind: 'key',
+                key: 'new_accountnumberkey',
+                columns: ['accountnumber'],
+                sourceColumns: ['accountnumber'],
+            },
+        };
+        const keyed = written.map((w, i): WrittenRow => {
+            const values = [`K-${i}`];
+            return {
+                ...w,
+                source: { accountnumber: `K-${i}` },
+                expected: {
+                    ...w.expected,
+                    address: {
+                        kind: 'key',
+                        path: `accounts(accountnumber='K-${i}')`,
+                        values,
+                        identity: keyIdentity(values),
+                    },
+                },
+                payload: { '@odata.id': `accounts(accountnumber='K-${i}')`, websiteurl: w.payload.websiteurl },
+            };
+        });
+        sim.resetStats();
+        const found = await findRewrittenColumns(client, byKey, keyed, new Set());
+        expect(found).toEqual([{ column: 'websiteurl', sourceId: id(3), wrote: 'https://w3', found: 'HTTPS://W3' }]);
+        expect(sim.stats().requests).toBe(1);
     });
 });
