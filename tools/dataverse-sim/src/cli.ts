@@ -22,6 +22,7 @@ interface CliOptions {
     latency?: number;
     faults?: string;
     auth: string;
+    language?: number;
 }
 
 /** Thrown for bad input: the CLI prints its message as one line and exits 2. */
@@ -63,6 +64,11 @@ function buildCommand(): Command {
         .option('--latency <ms>', 'latency added to every response', positiveNumber('--latency', true))
         .option('--faults <file>', 'fault injection config (JSON)')
         .option('--auth <any|strict>', 'bearer token checking', 'any')
+        .option(
+            '--language <lcid>',
+            "the organization's base language, which fixes its collation",
+            integer('--language', 1),
+        )
         .helpOption('-h, --help', 'show this help')
         .exitOverride()
         .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
@@ -89,6 +95,7 @@ function toSimulatorOptions(o: CliOptions): SimulatorOptions {
     }
     if (o.timeScale !== undefined) options.timeScale = o.timeScale;
     if (o.latency !== undefined) options.latencyMs = o.latency;
+    if (o.language !== undefined) options.languageCode = o.language;
     return options;
 }
 

@@ -12,6 +12,7 @@ import { loadSchemaFile } from './data/schema-file.js';
 import type { FaultsConfig, Gate, LimitsConfig } from './gate/index.js';
 import { createGate, DATAVERSE_LIMITS } from './gate/index.js';
 import { queryEngine } from './odata/index.js';
+import { collationOfLanguage, DEFAULT_LANGUAGE_CODE } from './odata/collation.js';
 import type { SimStats } from './server/http-server.js';
 import { SimHttpServer } from './server/http-server.js';
 import type { OutageMode, OutageOptions } from './server/outages.js';
@@ -56,6 +57,11 @@ export interface SimulatorOptions {
      * `'missing'` answers 404 as an environment without the function; `'denied'` answers 403 PrivilegeDenied.
      */
     retrieveTotalRecordCount?: RecordCountMode;
+    /**
+     * The organization's base language (LCID, default 1033), its `languagecode`: it fixes the collation strings compare
+     * by (1033 `_CI_AI`; the accent-sensitive languages, 1035 Finnish for one, `_CI_AS`: odata/collation.ts).
+     */
+    languageCode?: number;
 }
 
 export interface Simulator {
@@ -85,8 +91,12 @@ export interface Simulator {
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
     const dataset = buildDataset(options);
+    const [org] = dataset.rows.organization ?? [];
+    const stored = org?.languagecode;
+    const languageCode = options.languageCode ?? (typeof stored === 'number' ? stored : DEFAULT_LANGUAGE_CODE);
+    if (org) org.languagecode = languageCode;
     const schemaIndex = new SchemaIndex(dataset.schema);
-    const store = new Store(schemaIndex);
+    const store = new Store(schemaIndex, collationOfLanguage(languageCode));
     store.load(dataset);
     const clock = new SimClock();
     const service = new DataverseService(schemaIndex, store, queryEngine, clock, options.retrieveTotalRecordCount);
@@ -157,3 +167,4 @@ export { ExactNumber, isExactNumber } from './exact-number.js';
 export * from './gate/index.js';
 export * from './data/index.js';
 export { queryEngine } from './odata/index.js';
+export { collationOfLanguage, collationKey, type Collation } from './odata/collation.js';

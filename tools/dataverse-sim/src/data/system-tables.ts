@@ -200,6 +200,8 @@ function organization(): SimTable {
             lookup('basecurrencyid', 'transactioncurrency', 'basecurrency_organization', { validForCreate: false }),
             // How long change-tracking tokens stay valid (days, default 7): older delta tokens are refused.
             int('expirechangetrackingindays', { validForCreate: false }),
+            // The base language (LCID) chosen when the environment was created; it fixes the collation (odata/collation.ts).
+            int('languagecode', { validForCreate: false, validForUpdate: false }),
             // The organization row is never created through the API; it only carries the audit columns.
             ...standardColumns({
                 table: 'organization',

@@ -60,7 +60,7 @@ export class DataReads {
         if (prefs.maxPageSize !== undefined) parsed.top = undefined; // $top is ignored with odata.maxpagesize
         const pageSize = prefs.maxPageSize ?? MAX_PAGE_SIZE;
         const source = this.store.tableStore(table.logicalName);
-        const page = this.engine.runQuery(source, table, parsed, pageSize);
+        const page = this.engine.runQuery(source, table, parsed, pageSize, { collation: this.store.collation });
         countQuery(this.store, info, ctx, page.rows.length);
         const body: Record<string, unknown> = {
             '@odata.context': `${ctx.base}$metadata#${table.entitySetName}${selectSuffix(req)}`,
