@@ -10,7 +10,15 @@
 import type { Row } from '../dataverse/client-types.js';
 import type { ColumnMapping, TablePlan } from '../plan/types.js';
 import { entityPath } from '../dataverse/odata-url.js';
-import { isAddressableKey, isLookupType, keyColumns, keyIdentity, keyPath, sourceKeyProperties } from './addressing.js';
+import {
+    isAddressableKey,
+    isLookupType,
+    keyCollation,
+    keyColumns,
+    keyIdentity,
+    keyPath,
+    sourceKeyProperties,
+} from './addressing.js';
 import { targetIdForUnaddressable } from './key-addresses.js';
 import { actualLookup, type LookupResolver, type LookupValue } from './lookups.js';
 import { sameValue, targetValue } from './values.js';
@@ -94,7 +102,7 @@ export function addressOf(
         kind: 'key',
         ...(isAddressableKey(values, columns) ? { path: keyPath(table.target.entitySetName, columns, values) } : {}),
         values,
-        identity: keyIdentity(values),
+        identity: keyIdentity(values, keyCollation(table)),
     };
 }
 
@@ -116,7 +124,10 @@ export function addressPath(table: TablePlan, address: RowAddress): string {
 /** The identity of a target row in the index of target rows (its id, or its key values, lookups as `_x_value`). */
 export function targetIdentity(table: TablePlan, row: Row): string {
     if (table.match.kind === 'id') return String(row[table.target.primaryId]).toLowerCase();
-    return keyIdentity(keyColumns(table).map((c) => row[c.name] ?? null));
+    return keyIdentity(
+        keyColumns(table).map((c) => row[c.name] ?? null),
+        keyCollation(table),
+    );
 }
 
 /**

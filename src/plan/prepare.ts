@@ -10,6 +10,7 @@ import { readAllTableNames, readEnvironmentMetadata } from '../dataverse/metadat
 import { DEFAULT_REFERENCE_MATCH, type MigrationSpec } from '../spec/index.js';
 import { buildPlan, planOptions } from './build.js';
 import { probeBulkWrites } from './bulk-writes.js';
+import { readKeyCollation } from './key-collation.js';
 import { estimateRows } from './estimates.js';
 import { countByKeys, type KeyWalkProgress } from './exact-counts.js';
 import { describeReferenceRow, loadReferenceMatches, type ReferenceMatches } from './references.js';
@@ -115,6 +116,7 @@ export async function preparePlan(
     const prepared: PreparedPlan = { plan, estimates: {} };
     if (plan.problems.length > 0) return prepared;
     await probeBulkWrites(plan, clients.target, signal);
+    await readKeyCollation(plan, clients.target, signal);
 
     if (options.counts === 'estimate') {
         progress?.phase?.('counts');
