@@ -62,6 +62,11 @@ export interface SimulatorOptions {
      * by (1033 `_CI_AI`; the accent-sensitive languages, 1035 Finnish for one, `_CI_AS`: odata/collation.ts).
      */
     languageCode?: number;
+    /**
+     * The listener's keep-alive idle limit (ms). Unset: Node's server default (5 s), closed gracefully. Set: a request
+     * arriving on a connection idle that long is cut unanswered, as a server close crossing it would (server/keep-alive.ts).
+     */
+    keepAliveTimeoutMs?: number;
 }
 
 export interface Simulator {
@@ -101,15 +106,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const clock = new SimClock();
     const service = new DataverseService(schemaIndex, store, queryEngine, clock, options.retrieveTotalRecordCount);
     const limits = options.limits === 'dataverse' ? DATAVERSE_LIMITS : (options.limits ?? 'none');
-    const server = new SimHttpServer(service, (envUrl) =>
-        createGate({
-            envUrl,
-            auth: options.auth ?? 'any',
-            limits,
-            faults: options.faults,
-            latencyMs: options.latencyMs,
-            timeScale: options.timeScale,
-        }),
+    const server = new SimHttpServer(
+        service,
+        (envUrl) =>
+            createGate({
+                envUrl,
+                auth: options.auth ?? 'any',
+                limits,
+                faults: options.faults,
+                latencyMs: options.latencyMs,
+                timeScale: options.timeScale,
+            }),
+        options.keepAliveTimeoutMs,
     );
     const url = await server.listen(options.port ?? 0);
     return {

@@ -14,6 +14,7 @@ import { jsonResponse } from './http-types.js';
 import { OutageSwitch, outageRequestSchema, type OutageMode, type OutageOptions } from './outages.js';
 import { errorResponse } from './route-errors.js';
 import type { DataverseService } from './service.js';
+import { KeepAliveLimit } from './keep-alive.js';
 import { directUrlRefusal, LISTENER_MAX_HEADER_SIZE } from './url-limits.js';
 
 export interface TableStats {
@@ -36,6 +37,8 @@ export interface SimStats {
     throttled: GateStats['throttled'];
     faults: GateStats['faults'];
     gate: GateStats;
+    /** Requests cut unanswered on a connection idle past `keepAliveTimeoutMs` (keep-alive.ts). */
+    keepAliveCuts: number;
 }
 
 export class SimHttpServer {
@@ -55,13 +58,27 @@ export class SimHttpServer {
     });
 
     /** The gate is made once the port (and so the environment URL, the token audience) is known. */
+    private readonly keepAlive: KeepAliveLimit | undefined;
+
+    /**
+     * The gate is made once the port (and so the environment URL, the token audience) is known. `keepAliveTimeoutMs`:
+     * see keep-alive.ts (default: Node's server keep-alive, closed gracefully).
+     */
     constructor(
         private readonly service: DataverseService,
         private readonly makeGate: (envUrl: string) => Gate,
+        keepAliveTimeoutMs?: number,
     ) {
+        this.keepAlive = keepAliveTimeoutMs === undefined ? undefined : new KeepAliveLimit(keepAliveTimeoutMs);
         this.server = createServer({ maxHeaderSize: LISTENER_MAX_HEADER_SIZE }, (req, res) => {
+            const keepAlive = this.keepAlive;
+            if (keepAlive) {
+                if (keepAlive.cutIfStale(req)) return;
+                res.once('finish', () => keepAlive.idle(req.socket));
+            }
             void this.onRequest(req, res);
         });
+        this.keepAlive?.attach(this.server);
         this.server.on('connection', (socket) => {
             this.sockets.add(socket);
             socket.on('close', () => this.sockets.delete(socket));
@@ -139,6 +156,7 @@ export class SimHttpServer {
             throttled: gate.throttled,
             faults: gate.faults,
             gate,
+            keepAliveCuts: this.keepAlive?.cut ?? 0,
         };
     }
 
@@ -147,6 +165,7 @@ export class SimHttpServer {
         this.methods = {};
         this.statuses = {};
         this.gateBaseline = this.gate.stats();
+        if (this.keepAlive) this.keepAlive.cut = 0;
         for (const ts of this.service.store.tables.values()) {
             ts.rowsRead = 0;
             ts.rowsWritten = 0;
