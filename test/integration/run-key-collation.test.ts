@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { crmSchema, type SimSchema } from 'dataverse-sim';
 import { DUPLICATE_KEY_CODE } from '../../src/copy/duplicate-keys.js';
-import { api, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
+import { api, dvm, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
 
 /** The crm schema with an alternate key on account.name: the target's key (the source may hold equal names). */
 function schema(): SimSchema {
@@ -106,6 +106,15 @@ describe('an English target (_CI_AI)', () => {
 });
 
 describe('a Finnish target (_CI_AS)', () => {
+    it("plans with the target's collation, as plan shows it", async () => {
+        const [finnishPlan, englishPlan] = await Promise.all([
+            dvm(finnish, ['plan', '--spec', finnishSpec]),
+            dvm(english, ['plan', '--spec', englishSpec]),
+        ]);
+        expect(finnishPlan.stdout).toContain('matched on key new_namekey (case-insensitive, accent-sensitive)');
+        expect(englishPlan.stdout).toContain('matched on key new_namekey (case- and accent-insensitive)');
+    });
+
     it('writes keys that differ by an accent to their own rows, with no duplicate, and verifies identical', async () => {
         const result = await runJson(finnish, finnishSpec);
         expect(result.code, result.stderr).toBe(0);
