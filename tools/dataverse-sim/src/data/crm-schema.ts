@@ -31,7 +31,9 @@ import {
     ACTIVE_INACTIVE,
     ACTIVITY_STATES,
 } from './columns.js';
+import { appointment, phoneCall, task } from './crm-activities.js';
 import { email } from './crm-email.js';
+import { addActivityParties } from './schema-complete.js';
 import { incident, incidentResolution, orderClose, quote, quoteClose, salesOrder } from './crm-sales-service.js';
 import { systemTables } from './system-tables.js';
 
@@ -481,7 +483,7 @@ function manyToMany(): SimManyToMany[] {
 
 /** A fresh copy of the built-in CRM-like schema (system tables included). */
 export function crmSchema(): SimSchema {
-    return {
+    const schema: SimSchema = {
         tables: [
             ...systemTables(),
             account(),
@@ -496,9 +498,15 @@ export function crmSchema(): SimSchema {
             orderClose(),
             incidentResolution(),
             email(),
+            appointment(),
+            phoneCall(),
+            task(),
             intersectTable('accountleads', 'accountleadscollection', 'accountleadid', 'accountid', 'leadid'),
             intersectTable('contactleads', 'contactleadscollection', 'contactleadid', 'contactid', 'leadid'),
         ],
         manyToMany: manyToMany(),
     };
+    // activityparty, the table party lists are rows of (written only with their activity).
+    addActivityParties(schema);
+    return schema;
 }

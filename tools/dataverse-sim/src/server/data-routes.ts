@@ -5,6 +5,7 @@
  */
 import type { QueryEngine } from '../odata/types.js';
 import type { RouteContext } from './call-context.js';
+import { ActivityParties } from './activity-parties.js';
 import { ChangeTracking } from './change-tracking.js';
 import { Associations } from './data-associations.js';
 import { BulkActions, bulkActionOf } from './data-bulk.js';
@@ -39,8 +40,11 @@ export class DataRoutes {
     ) {
         const serializer = new RowSerializer(schema, store);
         const writer = new Writer(schema, store, () => clock.now());
+        const parties = new ActivityParties(schema, store, writer);
+        writer.extensions.push(parties);
         this.stateMessages = new StateMessages(schema, store, writer, () => clock.now());
         this.reads = new DataReads(schema, store, engine, serializer, new ChangeTracking(store, clock));
+        this.reads.expanders.push((info, params) => parties.takeExpand(info, params, serializer));
         this.writes = new DataWrites(schema, store, engine, serializer, writer);
         this.properties = new PropertyRoutes(schema, store, serializer, writer);
         this.associations = new Associations(schema, store, writer);

@@ -29,7 +29,23 @@ export interface WriteContext {
     contentIds?: Map<string, string>;
 }
 
-type Mode = 'create' | 'update';
+export type Mode = 'create' | 'update';
+
+/**
+ * What a write carries besides row values (an activity's party collection, note bodies, image columns): each
+ * extension takes its keys out of the body (a copy) and checks them before anything is stored, and returns the work
+ * to do in the write's transaction once the row id is known.
+ */
+export interface WriteExtension {
+    take(
+        info: TableInfo,
+        body: Record<string, unknown>,
+        mode: Mode,
+        ctx: WriteContext,
+    ): ((id: string) => void) | undefined;
+    /** Before a row is deleted (may refuse the delete, or drop what belongs to the row). */
+    beforeDelete?(info: TableInfo, id: string): void;
+}
 
 interface PendingAssociation {
     relationship: SimManyToMany;
@@ -42,6 +58,9 @@ const ODATA_BIND = '@odata.bind';
 const CREATE_ONLY = new Set(['overriddencreatedon']);
 
 export class Writer {
+    /** Extensions (activity-parties.ts, content/), applied in order to every create and update. */
+    readonly extensions: WriteExtension[] = [];
+
     constructor(
         private readonly schema: SchemaIndex,
         private readonly store: Store,
@@ -50,7 +69,8 @@ export class Writer {
 
     create(info: TableInfo, body: Record<string, unknown>, ctx: WriteContext, preset: KeyTarget = {}): SimRow {
         this.rejectIntersect(info);
-        const { changes, associations } = this.toChanges(info, body, 'create', ctx);
+        const extended = this.extend(info, body, 'create', ctx);
+        const { changes, associations } = this.toChanges(info, extended.body, 'create', ctx);
         const { table } = info;
         const pk = table.primaryIdAttribute;
         const bodyId = changes[pk];
@@ -81,6 +101,7 @@ export class Writer {
         return this.store.transaction(() => {
             const stored = this.store.insert(table.logicalName, row);
             this.associateAll(id, associations);
+            for (const after of extended.after) after(id);
             return stored;
         });
     }
@@ -97,7 +118,8 @@ export class Writer {
         const { table } = info;
         const existing = this.store.get(table.logicalName, id);
         if (!existing) throw notFoundById(table.logicalName, id);
-        const { changes, associations } = this.toChanges(info, body, 'update', ctx);
+        const extended = this.extend(info, body, 'update', ctx);
+        const { changes, associations } = this.toChanges(info, extended.body, 'update', ctx);
         if (!options.viaMessage) {
             this.rejectDedicatedState(info, changes);
             rejectReadOnly(info, existing, changes);
@@ -132,6 +154,7 @@ export class Writer {
         return this.store.transaction(() => {
             const stored = this.store.update(table.logicalName, id, changes);
             this.associateAll(id, associations);
+            for (const after of extended.after) after(id);
             return stored;
         });
     }
@@ -139,6 +162,7 @@ export class Writer {
     delete(info: TableInfo, id: string): void {
         this.rejectIntersect(info);
         if (!this.store.get(info.table.logicalName, id)) throw notFoundById(info.table.logicalName, id);
+        for (const e of this.extensions) e.beforeDelete?.(info, id);
         this.store.delete(info.table.logicalName, id);
     }
 
@@ -146,6 +170,22 @@ export class Writer {
     resolveExisting(reference: string, ctx: WriteContext): { info: TableInfo; id: string } {
         const ref = parseEntityReference(this.schema, reference, ctx.contentIds);
         return { info: ref.info, id: existingRowId(this.store, ref.info, ref.target) };
+    }
+
+    private extend(
+        info: TableInfo,
+        body: Record<string, unknown>,
+        mode: Mode,
+        ctx: WriteContext,
+    ): { body: Record<string, unknown>; after: Array<(id: string) => void> } {
+        if (this.extensions.length === 0) return { body, after: [] };
+        const copy = { ...body };
+        const after: Array<(id: string) => void> = [];
+        for (const e of this.extensions) {
+            const work = e.take(info, copy, mode, ctx);
+            if (work) after.push(work);
+        }
+        return { body: copy, after };
     }
 
     private rejectIntersect(info: TableInfo): void {
