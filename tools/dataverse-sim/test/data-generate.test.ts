@@ -40,6 +40,8 @@ describe('generateDataset', () => {
             'phonecall',
             'task',
             'activityparty',
+            'annotation',
+            'activitymimeattachment',
         ];
         const filled = businessTables(data.schema).filter((t) => !empty.includes(t.logicalName));
         expect(filled.every((t) => rowsOf(data, t.logicalName).length > 0)).toBe(true);

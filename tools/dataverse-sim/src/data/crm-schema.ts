@@ -33,6 +33,7 @@ import {
 } from './columns.js';
 import { appointment, phoneCall, task } from './crm-activities.js';
 import { email } from './crm-email.js';
+import { activityMimeAttachment, annotation, contentColumns } from './crm-notes.js';
 import { addActivityParties } from './schema-complete.js';
 import { incident, incidentResolution, orderClose, quote, quoteClose, salesOrder } from './crm-sales-service.js';
 import { systemTables } from './system-tables.js';
@@ -203,6 +204,9 @@ function account(): SimTable {
                     owningbusinessunit: 'business_unit_accounts',
                 },
             }),
+            // Content (issue 17; the generator leaves file and image columns empty): the primary image and a file
+            // column of our own, as a maker adds one (FileAttributeMetadata; 32 MB is the designer's default).
+            ...contentColumns({ file: 'sample_contract' }),
         ],
         keys: [
             {
@@ -262,6 +266,7 @@ function contact(): SimTable {
                     owningbusinessunit: 'business_unit_contacts',
                 },
             }),
+            ...contentColumns({}),
         ],
     };
 }
@@ -501,6 +506,8 @@ export function crmSchema(): SimSchema {
             appointment(),
             phoneCall(),
             task(),
+            annotation(),
+            activityMimeAttachment(),
             intersectTable('accountleads', 'accountleadscollection', 'accountleadid', 'accountid', 'leadid'),
             intersectTable('contactleads', 'contactleadscollection', 'contactleadid', 'contactid', 'leadid'),
         ],

@@ -6,6 +6,7 @@
  */
 import type { SimTable } from '../model.js';
 import {
+    memo,
     ACTIVE_INACTIVE,
     bool,
     dec,
@@ -200,6 +201,9 @@ function organization(): SimTable {
             lookup('basecurrencyid', 'transactioncurrency', 'basecurrency_organization', { validForCreate: false }),
             // How long change-tracking tokens stay valid (days, default 7): older delta tokens are refused.
             int('expirechangetrackingindays', { validForCreate: false }),
+            // File content limits (attachment-annotation-files.md, files-images-overview.md; server/content/org-limits.ts).
+            int('maxuploadfilesize', { validForCreate: false }),
+            memo('blockedattachments', 1073741823, { validForCreate: false }),
             // The organization row is never created through the API; it only carries the audit columns.
             ...standardColumns({
                 table: 'organization',

@@ -201,12 +201,15 @@ export class SimHttpServer {
         let response: SimResponse;
         const work = { rowsRead: 0, rowsWritten: 0 };
         try {
-            const body = await readBody(req);
+            const bytes = await readBytes(req);
             const headers: Record<string, string> = {};
             for (const [name, value] of Object.entries(req.headers)) {
                 if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
             }
-            const simReq: SimRequest = { method: req.method ?? 'GET', url, headers, body };
+            // A file upload's bytes are never decoded into a string.
+            const binary = (headers['content-type'] ?? '').startsWith('application/octet-stream');
+            const body = binary ? '' : bytes.toString('utf8');
+            const simReq: SimRequest = { method: req.method ?? 'GET', url, headers, body, bytes };
             const caller = this.service.callerFor(entered.ctx.user);
             const databaseFault = (write: WriteFootprint) => this.gate.write(entered.ctx, write);
             response = this.service.handle(simReq, { caller, work, databaseFault });
@@ -216,7 +219,7 @@ export class SimHttpServer {
         const exit = this.gate.leave(entered.ctx, { ...work, status: response.status });
         if (exit.kind === 'reset') {
             this.count(0);
-            const bytes = Buffer.from(response.body ?? '');
+            const bytes = response.bytes ?? Buffer.from(response.body ?? '');
             res.writeHead(response.status, { ...response.headers, 'Content-Length': String(bytes.length) });
             res.write(bytes.subarray(0, Math.min(exit.afterBytes, Math.max(0, bytes.length - 1))), () => {
                 res.destroy();
@@ -334,7 +337,7 @@ function safeJson(text: string): unknown {
 }
 
 function send(res: ServerResponse, response: SimResponse): void {
-    const body = response.body === undefined ? undefined : Buffer.from(response.body);
+    const body = response.bytes ?? (response.body === undefined ? undefined : Buffer.from(response.body));
     const headers: SimHeaders = { ...response.headers };
     headers['Content-Length'] = String(body?.length ?? 0);
     res.writeHead(response.status, headers);
@@ -342,10 +345,14 @@ function send(res: ServerResponse, response: SimResponse): void {
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
+    return readBytes(req).then((b) => b.toString('utf8'));
+}
+
+function readBytes(req: IncomingMessage): Promise<Buffer> {
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
         req.on('error', reject);
     });
 }
