@@ -8,6 +8,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Simulator } from '../src/index.js';
+import { crmSchema, generateDataset, startSimulator } from '../src/index.js';
 import type { Client } from './server-helpers.js';
 import { startTestSimulator } from './server-helpers.js';
 
@@ -213,5 +214,21 @@ describe('image columns', () => {
             { 'If-Match': '*' },
         );
         expect([big.status, big.json.error]).toEqual([400, TOO_BIG]);
+    });
+
+    it('serves an image a loaded row holds (a CMT export) as its full image too', async () => {
+        const dataset = generateDataset(crmSchema(), { rows: 5, seed: 3 });
+        const image = randomBytes(100);
+        const contact = dataset.rows.contact![0]!;
+        contact.entityimage = image.toString('base64');
+        const loaded = await startSimulator({ dataset });
+        try {
+            const r = await fetch(
+                `${loaded.url}/api/data/v9.2/contacts(${contact.contactid as string})/entityimage/$value?size=full`,
+            );
+            expect(Buffer.from(await r.arrayBuffer()).equals(image)).toBe(true);
+        } finally {
+            await loaded.close();
+        }
     });
 });

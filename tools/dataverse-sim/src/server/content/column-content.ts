@@ -139,7 +139,8 @@ export class ColumnContent {
 
     private download(req: SimRequest, info: TableInfo, id: string, attr: SimAttribute): SimResponse {
         const table = info.table.logicalName;
-        const item = this.content.get(table, id, attr.logicalName);
+        const rowValue = attr.type === 'Image' ? this.store.get(table, id)?.[attr.logicalName] : undefined;
+        const item = this.content.getOrRowImage(table, id, attr.logicalName, rowValue);
         if (!item) {
             if (attr.type === 'Image') return emptyResponse(204);
             throw noFile(table, id, attr.logicalName);

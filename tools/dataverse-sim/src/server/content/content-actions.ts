@@ -120,7 +120,13 @@ export class ContentActions {
             case 'InitializeFileBlocksDownload': {
                 const { info, id } = this.targetRow(body.Target);
                 const attr = this.fileColumn(info, body.FileAttributeName);
-                const item = this.content.get(info.table.logicalName, id, attr.logicalName);
+                const rowValue = this.store.get(info.table.logicalName, id)?.[attr.logicalName];
+                const item = this.content.getOrRowImage(
+                    info.table.logicalName,
+                    id,
+                    attr.logicalName,
+                    attr.type === 'Image' ? rowValue : undefined,
+                );
                 if (!item) throw noFile(info.table.logicalName, id, attr.logicalName);
                 return respond({
                     FileContinuationToken: this.sessions.beginDownload(item.bytes),
@@ -223,7 +229,7 @@ export class ContentActions {
     private writeNote(table: string, row: Record<string, unknown>, bytes: Buffer, ctx: RouteContext): string {
         const info = this.schema.table(table)!;
         const pk = info.table.primaryIdAttribute;
-        const given = typeof row[pk] === 'string' ? (row[pk]).toLowerCase() : undefined;
+        const given = typeof row[pk] === 'string' ? row[pk].toLowerCase() : undefined;
         return this.store.transaction(() => {
             let id: string;
             if (given !== undefined && this.store.get(table, given)) {

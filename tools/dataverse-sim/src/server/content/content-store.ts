@@ -25,6 +25,16 @@ export class ContentStore {
         return item;
     }
 
+    /**
+     * A column's content, or for an image column whose row holds a Base64 value the store never saw (rows loaded from a
+     * CMT export or a dataset), that value as the full image.
+     */
+    getOrRowImage(table: string, id: string, column: string, rowValue: unknown): StoredContent | undefined {
+        const item = this.get(table, id, column);
+        if (item || typeof rowValue !== 'string' || rowValue === '') return item;
+        return { bytes: Buffer.from(rowValue, 'base64'), fileName: null, mimeType: null, fileId: id };
+    }
+
     delete(table: string, id: string, column: string): boolean {
         return this.items.delete(key(table, id, column));
     }
