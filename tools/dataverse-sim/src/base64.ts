@@ -10,7 +10,11 @@ export function isBase64(text: string): boolean {
     for (let i = 0; i < end; i++) {
         const c = text.charCodeAt(i);
         const ok =
-            (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 /* + */ || c === 47; /* / */
+            (c >= 65 && c <= 90) ||
+            (c >= 97 && c <= 122) ||
+            (c >= 48 && c <= 57) ||
+            c === 43 /* + */ ||
+            c === 47; /* / */
         if (!ok) return false;
     }
     return true;
