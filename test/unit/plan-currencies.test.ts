@@ -136,6 +136,21 @@ describe('source currencies without a match in the target', () => {
         );
     });
 
+    it('only warns when the source will not count the rows (the copy still fails them one by one)', async () => {
+        const validated = validateSpec({
+            ...spec(),
+            tables: [{ name: 'account', filter: 'new_nosuchcolumn eq 1' }],
+        });
+        if (!validated.ok) throw new Error(JSON.stringify(validated.problems));
+        const { plan } = await preparePlan(validated.spec, clients);
+        expect(aboutCurrencies(plan.problems)).toEqual([]);
+        expect(aboutCurrencies(plan.warnings).map((w) => w.message)).toEqual([
+            expect.stringMatching(
+                /^cannot count the copied rows in source currencies that have no match in the target \(rows with money values in them will fail\): .*new_nosuchcolumn/,
+            ),
+        ]);
+    });
+
     it('says nothing once the target has the currency', async () => {
         await send(
             target,
