@@ -4,8 +4,10 @@
  * is created without its deferred lookups and without statecode/statuscode (a real environment
  * refuses an inactive row on create); an existing row gets only its changed columns; an identical row
  * is left alone, which is what makes re-runs and scheduled syncs cheap. Deferred lookups, update-only
- * columns of new rows and state changes become follow-up work for the later phases. verify compares
- * with the same functions, so "copied" and "identical" mean the same thing.
+ * columns of new rows and state changes become follow-up work for the later phases. The currency of a
+ * row with money values is never cleared (the platform would put the same amounts in its base currency):
+ * an unmatched one fails the row. verify compares with the same functions, so "copied" and "identical"
+ * mean the same thing.
  */
 import type { Row } from '../dataverse/client-types.js';
 import type { ColumnMapping, TablePlan } from '../plan/types.js';
