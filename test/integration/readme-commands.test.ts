@@ -559,7 +559,8 @@ describe('the README', () => {
     });
 
     const outputBlocks = blocks.filter((b) => b.lang === '');
-    it.each(outputBlocks.map((b) => [b.lines[0] ?? '', b] as const))(
+    // Side by side: each output comes from a folder or a spec name of its own (see OUTPUTS).
+    it.concurrent.each(outputBlocks.map((b) => [b.lines[0] ?? '', b] as const))(
         'shows output as printed today: %s',
         async (first, block) => {
             const output = OUTPUTS.find((o) => o.first.test(first));
