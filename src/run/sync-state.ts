@@ -129,7 +129,10 @@ export function modeFor(table: TablePlan, incremental: boolean, state: TableSync
     if (state.fingerprint !== tableFingerprint(table))
         return { mode: 'full', reason: `full: ${changedPart(table, state)}` };
     if (state.kind === 'watermark')
-        return { mode: 'watermark', reason: `watermark: rows modified since ${state.value}` };
+        return {
+            mode: 'watermark',
+            reason: `watermark: rows modified since ${state.value}, read back by options.watermarkLagMinutes`,
+        };
     if (table.changeTracking) return { mode: 'delta', reason: `delta since ${state.takenAt}` };
     return { mode: 'full', reason: 'full: change tracking is off for the table in the source' };
 }
