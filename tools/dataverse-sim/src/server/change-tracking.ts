@@ -32,8 +32,9 @@ export interface DeltaPage {
  * Tokens issued before now are refused (of one table, a logical name, or of all). The service refuses tokens after
  * metadata changes and maintenance, with ExpiredVersionStamp as far as is known (a public sync client's comment: "If
  * entity metadata has changed we get an error: Version stamp associated with the client has expired. Please perform a
- * full sync.", DFE-Digital/teaching-record-system CrmEntityChangesService.cs; the metadata-changes article says the
- * same error follows "any changes on the server" that affect tracking). `answer` stands for an answer not documented.
+ * full sync.", DFE-Digital/teaching-record-system CrmEntityChangesService.cs; for schema changes the powerapps-docs
+ * caching article, "Manage expired cache", says ExpiredVersionStamp "will be thrown when any changes on the server
+ * affect accurately tracking deleted schema data"). `answer` stands for an answer not documented.
  */
 export interface DeltaInvalidation {
     table?: string;
