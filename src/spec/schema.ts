@@ -38,6 +38,10 @@ const tenantId = z
 
 const guidOrDomain = z.string().min(1);
 
+/** A GUID where nothing else is accepted (client ids of app registrations and managed identities). */
+const guid = (what: string) =>
+    z.string({ error: `expected ${what} (a GUID)` }).regex(GUID, { error: `expected ${what} (a GUID)` });
+
 export const credentialSchema = z.discriminatedUnion(
     'type',
     [
@@ -56,9 +60,17 @@ export const credentialSchema = z.discriminatedUnion(
             certificatePathSetting: settingName,
             certificatePasswordSetting: settingName.optional(),
         }),
+        z.strictObject({
+            type: z.literal('federatedManagedIdentity'),
+            tenantId,
+            clientId: guid('the client id of the multi-tenant app registration'),
+            managedIdentityClientId: guid('the client id of the user-assigned managed identity the app trusts'),
+        }),
         z.strictObject({ type: z.literal('none') }),
     ],
-    { error: 'expected credential type default, managedIdentity, clientSecret, clientCertificate or none' },
+    {
+        error: 'expected credential type default, managedIdentity, clientSecret, clientCertificate, federatedManagedIdentity or none',
+    },
 );
 
 /** Exactly the client's credential type: a compile error here means the schema and the client drifted apart. */
