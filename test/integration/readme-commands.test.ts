@@ -53,6 +53,14 @@ const SKIPPED_BY_DESIGN: Readonly<Record<string, string>> = {
     'azd env set DATAVERSE_ALLOWED_URLS "https://contoso.crm.dynamics.com,https://contoso-dev.crm4.dynamics.com"':
         'Azure Developer CLI, signed in',
     'azd up': 'deploys to Azure',
+    'MI_CLIENT_ID=$(azd env get-value AZURE_MANAGED_IDENTITY_CLIENT_ID)': 'Azure Developer CLI, after azd up',
+    'ISSUER=$(azd env get-value AZURE_FEDERATION_ISSUER)': 'Azure Developer CLI, after azd up',
+    'SUBJECT=$(azd env get-value AZURE_FEDERATION_SUBJECT)': 'Azure Developer CLI, after azd up',
+    'APP_ID=$(az ad app create --display-name dataverse-migrate-cross-tenant --sign-in-audience AzureADMultipleOrgs --query appId -o tsv)':
+        'Azure CLI, signed in to the Entra tenant',
+    [String.raw`az ad app federated-credential create --id "$APP_ID" --parameters "{\"name\": \"dataverse-migrate\", \"issuer\": \"$ISSUER\", \"subject\": \"$SUBJECT\", \"audiences\": [\"api://AzureADTokenExchange\"]}"`]:
+        'Azure CLI, signed in to the Entra tenant',
+    'az ad sp create --id "$APP_ID"': 'Azure CLI, signed in to the other tenant',
 };
 
 interface Fixture {
