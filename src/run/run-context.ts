@@ -55,6 +55,11 @@ export interface StoredPages {
     rowCount: number;
     /** Number of the first range, for one chunk of a listing (pages are numbered across chunks). */
     firstPage?: number;
+    /**
+     * A watermark listing: the condition its rows were listed by (`modifiedon ge ...`). Its ranges cover every key, so
+     * a page read keeps to it, or a refresh would read (and compare) the whole table.
+     */
+    since?: string;
 }
 
 export interface RunContext {
