@@ -15,6 +15,8 @@ import { queryEngine } from './odata/index.js';
 import type { SimStats } from './server/http-server.js';
 import { SimHttpServer } from './server/http-server.js';
 import type { OutageMode, OutageOptions } from './server/outages.js';
+import type { LongTransaction } from './server/long-transactions.js';
+import type { DeltaInvalidation } from './server/change-tracking.js';
 import { SchemaIndex } from './server/schema-index.js';
 import { DataverseService } from './server/service.js';
 import { SimClock } from './server/sim-clock.js';
@@ -86,6 +88,18 @@ export interface Simulator {
      */
     beginOutage(mode: OutageMode, options?: OutageOptions): Promise<void>;
     endOutage(): Promise<void>;
+    /**
+     * The next write request (any method but GET) becomes a long transaction: `modifiedon`/`createdon` are stamped when
+     * it arrives, its rows stay as they were for readers, and it is applied and answered at `commit()`; `arrived`
+     * resolves once it came in. Models rows committed with an older `modifiedon` than rows already visible.
+     */
+    holdNextWrite(): LongTransaction;
+    /**
+     * Change-tracking tokens issued so far (of `table`, a logical name, or of every table) are refused from now on, as
+     * the service refuses tokens after a metadata change: by default with ExpiredVersionStamp; `answer` sets another
+     * refusal (the service's answer to some invalidations is not documented).
+     */
+    invalidateDeltaTokens(options?: DeltaInvalidation): void;
     gate: Gate;
 }
 
@@ -127,6 +141,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         advanceClock: (ms) => clock.advance(ms),
         beginOutage: (mode, outage) => server.beginOutage(mode, outage),
         endOutage: () => server.endOutage(),
+        holdNextWrite: () => server.holdNextWrite(),
+        invalidateDeltaTokens: (invalidation) => service.data.tracking.invalidate(invalidation),
         gate: server.gate,
     };
 }
@@ -163,6 +179,8 @@ function buildDataset(options: SimulatorOptions): SimDataset {
 export type { SimStats, TableStats } from './server/http-server.js';
 export type { RecordCountMode } from './server/record-counts.js';
 export type { OutageMode, OutageOptions } from './server/outages.js';
+export type { LongTransaction } from './server/long-transactions.js';
+export type { DeltaInvalidation } from './server/change-tracking.js';
 export { RECORD_COUNT_SNAPSHOT_MAX_AGE_MS } from './server/record-counts.js';
 export * from './model.js';
 export { SimError, ErrorCodes } from './errors.js';

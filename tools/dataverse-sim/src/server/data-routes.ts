@@ -28,6 +28,8 @@ import type { SecurityModel } from '../security/security-model.js';
 export class DataRoutes {
     readonly stateMessages: StateMessages;
     private readonly reads: DataReads;
+    /** Change tracking's tokens and deltas (tests invalidate tokens through it). */
+    readonly tracking: ChangeTracking;
     private readonly writes: DataWrites;
     private readonly properties: PropertyRoutes;
     private readonly associations: Associations;
@@ -50,7 +52,8 @@ export class DataRoutes {
             },
         );
         this.stateMessages = new StateMessages(schema, store, writer, () => clock.now());
-        this.reads = new DataReads(schema, store, engine, serializer, new ChangeTracking(store, clock));
+        this.tracking = new ChangeTracking(store, clock);
+        this.reads = new DataReads(schema, store, engine, serializer, this.tracking);
         this.writes = new DataWrites(schema, store, engine, serializer, writer);
         this.properties = new PropertyRoutes(schema, store, serializer, writer);
         this.associations = new Associations(schema, store, writer);

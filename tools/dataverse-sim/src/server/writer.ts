@@ -2,7 +2,7 @@
  * Create, update and delete as the service performs them: JSON body validation (unknown and
  * read-only columns, types, lengths, choices, `_x_value` rejected), `@odata.bind` with referential
  * integrity, statecode/statuscode pairs, and the system columns (created/modified on/by, owner,
- * owning business unit, `overriddencreatedon`).
+ * owning business unit, `overriddencreatedon`, the transaction currency of rows with money: currency.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { isBase64 } from '../base64.js';
@@ -12,6 +12,7 @@ import { isGuid } from '../guid-order.js';
 import type { SimAttribute, SimLookupValue, SimManyToMany, SimRow, SimTable, SimValue } from '../model.js';
 import { hasNoProperty, isLookupType, isLookupValue } from '../model.js';
 import { tableProperties } from '../odata/index.js';
+import { applyTransactionCurrency } from './currency.js';
 import { schemaNameOf } from './metadata.js';
 import type { KeyTarget } from './references.js';
 import { existingRowId, notFoundById, parseEntityReference } from './references.js';
@@ -81,6 +82,7 @@ export class Writer {
         const row: SimRow = { ...preset.keyValues, ...changes, [pk]: id };
         this.applyStateDefaults(info, row, undefined, id);
         composeFullName(info, row, undefined);
+        applyTransactionCurrency(info, this.store, row, undefined);
         const stamp = isoSeconds(this.now());
         const user: SimLookupValue = { id: ctx.caller.userId, table: 'systemuser' };
         const setIf = (name: string, value: SimValue) => {
@@ -133,6 +135,7 @@ export class Writer {
         this.applyStateDefaults(info, changes, existing, id);
         rejectTransition(info, existing, changes, id);
         composeFullName(info, changes, existing);
+        applyTransactionCurrency(info, this.store, changes, existing);
         const stamp = isoSeconds(this.now());
         sendPendingEmail(info, changes, stamp);
         if (info.attributes.has('modifiedon')) changes.modifiedon = stamp;
