@@ -212,6 +212,13 @@ export const optionsSchema = z
             })
             .optional(),
         incremental: z.boolean().default(SPEC_DEFAULTS.incremental),
+        /** Tables without change tracking: how far before the last watermark a refresh reads again. */
+        watermarkLagMinutes: z
+            .number()
+            .int()
+            .min(0)
+            .max(10_080, { error: 'at most a week (10080 minutes)' })
+            .default(SPEC_DEFAULTS.watermarkLagMinutes),
         /** Source and target may be the same environment (e.g. one table into another); refused otherwise. */
         allowSameEnvironment: z.boolean().optional(),
     })
@@ -222,6 +229,7 @@ export const optionsSchema = z
         incremental: SPEC_DEFAULTS.incremental,
         maxDeleteShare: SPEC_DEFAULTS.maxDeleteShare,
         outageBudgetSeconds: SPEC_DEFAULTS.outageBudgetSeconds,
+        watermarkLagMinutes: SPEC_DEFAULTS.watermarkLagMinutes,
     });
 
 /** A spec's name: it names the spec's runs, its stored copy and its incremental state. */

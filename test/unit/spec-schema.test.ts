@@ -63,6 +63,7 @@ describe('migration spec', () => {
             incremental: SPEC_DEFAULTS.incremental,
             maxDeleteShare: SPEC_DEFAULTS.maxDeleteShare,
             outageBudgetSeconds: SPEC_DEFAULTS.outageBudgetSeconds,
+            watermarkLagMinutes: SPEC_DEFAULTS.watermarkLagMinutes,
         });
     });
 
@@ -116,6 +117,16 @@ describe('migration spec', () => {
             'a negative outage budget',
             (d: any) => (d.options.outageBudgetSeconds = -1),
             /^options\.outageBudgetSeconds: /,
+        ],
+        [
+            'a watermark lag of two weeks',
+            (d: any) => (d.options.watermarkLagMinutes = 20_160),
+            /^options\.watermarkLagMinutes: at most a week \(10080 minutes\)/,
+        ],
+        [
+            'a watermark lag in fractions of a minute',
+            (d: any) => (d.options.watermarkLagMinutes = 0.5),
+            /^options\.watermarkLagMinutes: /,
         ],
         [
             'duplicate table names',

@@ -82,6 +82,8 @@ export interface SimAttribute {
     globalOptionSet?: string;
     /** File / Image columns: FileAttributeMetadata / ImageAttributeMetadata.MaxSizeInKB (defaults 32768 / 10240). */
     maxSizeInKB?: number;
+    /** Column-level security (AttributeMetadata.IsSecured); set from the security configuration's `columns`. */
+    isSecured?: boolean;
 }
 
 export interface SimKey {

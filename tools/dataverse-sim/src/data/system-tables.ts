@@ -87,6 +87,8 @@ function systemUser(): SimTable {
             str('internalemailaddress', 100, { requiredLevel: 'SystemRequired' }),
             // The user's Entra ID object id: equal in two environments of one tenant, the first key to match users.
             guid('azureactivedirectoryobjectid', { validForUpdate: false }),
+            // An application user's app registration (client) id (systemuser reference: ApplicationId); null for people.
+            guid('applicationid'),
             str('title', 128),
             str('mobilephone', 64),
             lookup('businessunitid', 'businessunit', 'business_unit_system_users', { requiredLevel: 'SystemRequired' }),

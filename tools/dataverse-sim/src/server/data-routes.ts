@@ -29,6 +29,8 @@ import type { SimClock } from './sim-clock.js';
 import { StateMessages } from './state-messages.js';
 import type { Store } from './store.js';
 import { Writer } from './writer.js';
+import { checkOwner } from '../security/owners.js';
+import type { SecurityModel } from '../security/security-model.js';
 
 export class DataRoutes {
     readonly stateMessages: StateMessages;
@@ -37,6 +39,8 @@ export class DataRoutes {
     readonly content = new ContentStore();
     private readonly columnContent: ColumnContent;
     private readonly reads: DataReads;
+    /** Change tracking's tokens and deltas (tests invalidate tokens through it). */
+    readonly tracking: ChangeTracking;
     private readonly writes: DataWrites;
     private readonly properties: PropertyRoutes;
     private readonly associations: Associations;
@@ -47,9 +51,17 @@ export class DataRoutes {
         private readonly store: Store,
         engine: QueryEngine,
         clock: SimClock,
+        security: SecurityModel,
     ) {
         const serializer = new RowSerializer(schema, store);
-        const writer = new Writer(schema, store, () => clock.now());
+        const writer = new Writer(
+            schema,
+            store,
+            () => clock.now(),
+            (table, owner, callerId) => {
+                if (security.enforced) checkOwner(store, security, table, owner, callerId);
+            },
+        );
         const parties = new ActivityParties(schema, store, writer);
         writer.extensions.push(parties);
         const limits = new OrgLimits(store);
@@ -61,7 +73,8 @@ export class DataRoutes {
         this.contentActions = new ContentActions(schema, store, writer, this.content, limits, notes, images);
         this.columnContent = new ColumnContent(store, this.content, limits, this.contentActions);
         this.stateMessages = new StateMessages(schema, store, writer, () => clock.now());
-        this.reads = new DataReads(schema, store, engine, serializer, new ChangeTracking(store, clock));
+        this.tracking = new ChangeTracking(store, clock);
+        this.reads = new DataReads(schema, store, engine, serializer, this.tracking);
         this.reads.expanders.push((info, params) => parties.takeExpand(info, params, serializer));
         this.writes = new DataWrites(schema, store, engine, serializer, writer);
         this.properties = new PropertyRoutes(schema, store, serializer, writer);

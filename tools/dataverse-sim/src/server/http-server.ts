@@ -11,6 +11,7 @@ import type { Gate, GateStats, WriteFootprint } from '../gate/index.js';
 import type { SimRow } from '../model.js';
 import type { SimHeaders, SimRequest, SimResponse } from './http-types.js';
 import { jsonResponse } from './http-types.js';
+import { LongTransactions, type LongTransaction } from './long-transactions.js';
 import { OutageSwitch, outageRequestSchema, type OutageMode, type OutageOptions } from './outages.js';
 import { errorResponse } from './route-errors.js';
 import type { DataverseService } from './service.js';
@@ -47,6 +48,7 @@ export class SimHttpServer {
     private gateBaseline: GateStats | undefined;
     private gateInstance: Gate | undefined;
     private port = 0;
+    private readonly longTransactions = new LongTransactions();
     private readonly outages = new OutageSwitch({
         stopListening: () => this.stopListening(),
         listenAgain: () => this.listenOn(this.port),
@@ -93,6 +95,11 @@ export class SimHttpServer {
 
     endOutage(): Promise<void> {
         return this.outages.end();
+    }
+
+    /** The next write request becomes a long transaction (long-transactions.ts). */
+    holdNextWrite(): LongTransaction {
+        return this.longTransactions.holdNextWrite();
     }
 
     private listenOn(port: number): Promise<void> {
@@ -212,7 +219,11 @@ export class SimHttpServer {
             const simReq: SimRequest = { method: req.method ?? 'GET', url, headers, body, bytes };
             const caller = this.service.callerFor(entered.ctx.user);
             const databaseFault = (write: WriteFootprint) => this.gate.write(entered.ctx, write);
-            response = this.service.handle(simReq, { caller, work, databaseFault });
+            const handle = () => this.service.handle(simReq, { caller, work, databaseFault });
+            // A long transaction is stamped when it arrives and applied (made visible) when the test commits it.
+            const held = this.longTransactions.take(simReq.method, this.service.clock.now());
+            if (held) await held.committed;
+            response = held ? this.service.clock.as(held.startedAt, handle) : handle();
         } catch (err) {
             response = errorResponse(err);
         }

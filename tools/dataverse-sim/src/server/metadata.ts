@@ -170,6 +170,8 @@ export function attributeMetadata(table: SimTable, attr: SimAttribute): Metadata
         IsValidForUpdate: attr.validForUpdate ?? true,
         IsValidForRead: attr.validForRead ?? true,
         IsCustomAttribute: attr.isCustom ?? false,
+        // Column-level security: true for the security configuration's `columns` (security/column-security.ts).
+        IsSecured: attr.isSecured ?? false,
         IsManaged: !(attr.isCustom ?? false),
         IsLogical: false,
         RequiredLevel: {
