@@ -263,11 +263,14 @@ export class LookupResolver {
                 const matched =
                     this.references.tables[binding.table]?.map[id] ??
                     (binding.ownerFallback ? this.references.fallbackOwnerId : undefined);
-                if (!matched)
+                if (!matched) {
+                    const natural = this.references.tables[binding.table]?.unmatched?.[id];
+                    const row = natural === undefined ? id : `'${natural}' (${id})`;
                     return {
                         kind: 'unresolved',
-                        reason: `points to ${binding.table} ${id}, which has no match in the target${binding.ownerFallback ? ' and no fallbackOwner could be used' : ''}`,
+                        reason: `points to ${binding.table} ${row}, which has no match in the target${binding.ownerFallback ? ' and no fallbackOwner could be used' : ''}`,
                     };
+                }
                 return {
                     kind: 'bind',
                     navigationProperty: nav,

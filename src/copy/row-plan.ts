@@ -4,11 +4,14 @@
  * is created without its deferred lookups and without statecode/statuscode (a real environment
  * refuses an inactive row on create); an existing row gets only its changed columns; an identical row
  * is left alone, which is what makes re-runs and scheduled syncs cheap. Deferred lookups, update-only
- * columns of new rows and state changes become follow-up work for the later phases. verify compares
- * with the same functions, so "copied" and "identical" mean the same thing.
+ * columns of new rows and state changes become follow-up work for the later phases. The currency of a
+ * row with money values is never cleared (the platform would put the same amounts in its base currency):
+ * an unmatched one fails the row. verify compares with the same functions, so "copied" and "identical"
+ * mean the same thing.
  */
 import type { Row } from '../dataverse/client-types.js';
 import type { ColumnMapping, TablePlan } from '../plan/types.js';
+import { isCurrencyLookup } from '../plan/currencies.js';
 import { entityPath } from '../dataverse/odata-url.js';
 import {
     isAddressableKey,
@@ -79,6 +82,14 @@ export interface RowDecision {
 export const UNRESOLVED_LOOKUP_CODE = 'UnresolvedLookup';
 
 export const UNRESOLVED_KEY_CODE = 'UnresolvedKey';
+
+/** A row with money values whose currency has no match in the target: failed, never moved to the base currency. */
+export const UNMATCHED_CURRENCY_CODE = 'UnmatchedCurrency';
+
+/** Target money columns the row sets: with any of them, the row's currency lookup is never cleared. */
+function moneyValues(expected: ExpectedRow): string[] {
+    return expected.values.filter((v) => v.column.type === 'Money' && v.value !== null).map((v) => v.column.target);
+}
 
 /**
  * The target address of a source row (for key matches: its key values read from the source columns; a lookup key
@@ -281,8 +292,23 @@ export function decideRow(
         }
     }
 
+    const money = moneyValues(expected);
     for (const { column, value } of expected.lookups) {
         if (!creating && column.writable === 'create') continue; // never written on an update, so never failed
+        if (money.length > 0 && isCurrencyLookup(column) && value.kind !== 'bind') {
+            // Never cleared: the platform would give the row its base currency, keeping the same amounts.
+            if (value.kind === 'null') continue;
+            return {
+                action: 'fail',
+                changed: [],
+                cleared: [],
+                failure: {
+                    code: UNMATCHED_CURRENCY_CODE,
+                    column: column.target,
+                    message: `${column.source} ${value.reason}, and the row has money values (${money.join(', ')}): without its currency the target would keep the same amounts in its base currency, so the row is not written; create the currency in the target, or map it with references.transactioncurrency`,
+                },
+            };
+        }
         const outcome = lookupOutcome(column, value, options.onUnresolvedLookup);
         if ('fail' in outcome) {
             return {

@@ -8,6 +8,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadFaultsFile, resolveLimitsOption } from './gate/index.js';
 import type { SimulatorOptions } from './index.js';
 import { startSimulator } from './index.js';
+import { loadSecurityFile } from './security/config.js';
 
 interface CliOptions {
     port: number;
@@ -21,6 +22,7 @@ interface CliOptions {
     timeScale?: number;
     latency?: number;
     faults?: string;
+    security?: string;
     auth: string;
     language?: number;
 }
@@ -63,6 +65,10 @@ function buildCommand(): Command {
         .option('--time-scale <x>', 'real seconds per simulated second', positiveNumber('--time-scale', false))
         .option('--latency <ms>', 'latency added to every response', positiveNumber('--latency', true))
         .option('--faults <file>', 'fault injection config (JSON)')
+        .option(
+            '--security <file>',
+            'identities and their security roles (JSON); default: every caller is System Administrator',
+        )
         .option('--auth <any|strict>', 'bearer token checking', 'any')
         .option(
             '--language <lcid>',
@@ -82,6 +88,7 @@ function toSimulatorOptions(o: CliOptions): SimulatorOptions {
     try {
         options.limits = resolveLimitsOption(o.limits);
         if (o.faults !== undefined) options.faults = loadFaultsFile(o.faults);
+        if (o.security !== undefined) options.security = loadSecurityFile(o.security);
     } catch (err) {
         throw new UsageError(err instanceof Error ? err.message.split('\n').join(' ') : String(err));
     }

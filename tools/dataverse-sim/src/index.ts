@@ -16,12 +16,15 @@ import { collationOfLanguage, DEFAULT_LANGUAGE_CODE } from './odata/collation.js
 import type { SimStats } from './server/http-server.js';
 import { SimHttpServer } from './server/http-server.js';
 import type { OutageMode, OutageOptions } from './server/outages.js';
+import type { LongTransaction } from './server/long-transactions.js';
+import type { DeltaInvalidation } from './server/change-tracking.js';
 import { SchemaIndex } from './server/schema-index.js';
 import { DataverseService } from './server/service.js';
 import { SimClock } from './server/sim-clock.js';
 import type { RecordCountMode } from './server/record-counts.js';
 import { stderrWarnings, type WarningSink } from './data/warnings.js';
 import { Store } from './server/store.js';
+import { parseSecurityConfig, type SecurityConfigInput } from './security/config.js';
 
 export interface SimulatorOptions {
     /** 0 (default) picks a free port. */
@@ -67,6 +70,11 @@ export interface SimulatorOptions {
      * arriving on a connection idle that long is cut unanswered, as a server close crossing it would (server/keep-alive.ts).
      */
     keepAliveTimeoutMs?: number;
+    /**
+     * Who the callers are and what they may do (`security/config.ts`; the README's "Identities and privileges"). Without
+     * it every caller is an all-seeing System Administrator.
+     */
+    security?: SecurityConfigInput;
 }
 
 export interface Simulator {
@@ -91,6 +99,18 @@ export interface Simulator {
      */
     beginOutage(mode: OutageMode, options?: OutageOptions): Promise<void>;
     endOutage(): Promise<void>;
+    /**
+     * The next write request (any method but GET) becomes a long transaction: `modifiedon`/`createdon` are stamped when
+     * it arrives, its rows stay as they were for readers, and it is applied and answered at `commit()`; `arrived`
+     * resolves once it came in. Models rows committed with an older `modifiedon` than rows already visible.
+     */
+    holdNextWrite(): LongTransaction;
+    /**
+     * Change-tracking tokens issued so far (of `table`, a logical name, or of every table) are refused from now on, as
+     * the service refuses tokens after a metadata change: by default with ExpiredVersionStamp; `answer` sets another
+     * refusal (the service's answer to some invalidations is not documented).
+     */
+    invalidateDeltaTokens(options?: DeltaInvalidation): void;
     gate: Gate;
 }
 
@@ -104,7 +124,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const store = new Store(schemaIndex, collationOfLanguage(languageCode));
     store.load(dataset);
     const clock = new SimClock();
-    const service = new DataverseService(schemaIndex, store, queryEngine, clock, options.retrieveTotalRecordCount);
+    const security = options.security === undefined ? undefined : parseSecurityConfig(options.security);
+    const service = new DataverseService(
+        schemaIndex,
+        store,
+        queryEngine,
+        clock,
+        options.retrieveTotalRecordCount,
+        security,
+    );
     const limits = options.limits === 'dataverse' ? DATAVERSE_LIMITS : (options.limits ?? 'none');
     const server = new SimHttpServer(
         service,
@@ -131,6 +159,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         advanceClock: (ms) => clock.advance(ms),
         beginOutage: (mode, outage) => server.beginOutage(mode, outage),
         endOutage: () => server.endOutage(),
+        holdNextWrite: () => server.holdNextWrite(),
+        invalidateDeltaTokens: (invalidation) => service.data.tracking.invalidate(invalidation),
         gate: server.gate,
     };
 }
@@ -167,6 +197,8 @@ function buildDataset(options: SimulatorOptions): SimDataset {
 export type { SimStats, TableStats } from './server/http-server.js';
 export type { RecordCountMode } from './server/record-counts.js';
 export type { OutageMode, OutageOptions } from './server/outages.js';
+export type { LongTransaction } from './server/long-transactions.js';
+export type { DeltaInvalidation } from './server/change-tracking.js';
 export { RECORD_COUNT_SNAPSHOT_MAX_AGE_MS } from './server/record-counts.js';
 export * from './model.js';
 export { SimError, ErrorCodes } from './errors.js';
@@ -176,3 +208,13 @@ export * from './gate/index.js';
 export * from './data/index.js';
 export { queryEngine } from './odata/index.js';
 export { collationOfLanguage, collationKey, type Collation } from './odata/collation.js';
+export type { SecurityConfig, SecurityConfigInput, Depth, AccessKind } from './security/config.js';
+export {
+    parseSecurityConfig,
+    loadSecurityFile,
+    securityConfigSchema,
+    DEPTHS,
+    ACCESS_KINDS,
+} from './security/config.js';
+export { privilegeName, privilegeId } from './security/privileges.js';
+export { SecurityErrorCodes } from './security/refusals.js';

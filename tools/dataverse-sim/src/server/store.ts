@@ -150,6 +150,11 @@ export class Store {
         return this.version;
     }
 
+    /** Takes a version of its own, as a change that writes no row does (a metadata change): tokens after it are newer. */
+    nextVersion(): number {
+        return ++this.version;
+    }
+
     tableStore(logicalName: string): TableStore {
         const ts = this.tables.get(logicalName);
         if (!ts) throw new Error(`store: unknown table ${logicalName}`);
