@@ -8,6 +8,7 @@
  */
 import type { Row } from '../dataverse/client-types.js';
 import type { TablePlan } from '../plan/types.js';
+import { andFilters } from '../copy/addressing.js';
 import { appendEvent, reportLeft } from '../run/events.js';
 import { closedTargets, openClosedRows } from '../copy/closed-rows.js';
 import { FailureLog } from '../run/failures.js';
@@ -64,7 +65,9 @@ async function readPageRows(
         const pages = await ctx.pages(table.name, pagesKind(input.chunk));
         const range = pages.ranges[input.page - (pages.firstPage ?? 0)];
         if (!range) throw new RunDocumentError(`run ${ctx.runId}: ${table.name} has no page ${input.page}`);
-        const rows = await readSourceRange(ctx.source, table, range, options);
+        // A watermark page reads only the rows modified since (its range spans unchanged rows too).
+        const scope = pages.since ? { ...table, filter: andFilters(table.filter, pages.since) } : table;
+        const rows = await readSourceRange(ctx.source, scope, range, options);
         return { rows, considered: rows.length, range };
     }
     const ids = await ctx.store.readJson<string[]>(ctx.paths.work('delta', table.name, input.page));

@@ -80,6 +80,10 @@ export interface SimAttribute {
     precision?: number;
     /** Choices whose options come from a global option set (GlobalOptionSetDefinitions) of this name. */
     globalOptionSet?: string;
+    /** File / Image columns: FileAttributeMetadata / ImageAttributeMetadata.MaxSizeInKB (defaults 32768 / 10240). */
+    maxSizeInKB?: number;
+    /** Column-level security (AttributeMetadata.IsSecured); set from the security configuration's `columns`. */
+    isSecured?: boolean;
 }
 
 /**

@@ -44,7 +44,12 @@ function run(args: string[]) {
 
 describe('dataverse-sim CLI', () => {
     it('prints one listening line, serves the Web API, and stops on SIGTERM', async () => {
-        const p = run(['--port', '0', '--schema', 'crm', '--rows', '50', '--seed', '3', '--limits', 'none']);
+        const security = join(outDir, 'security.json');
+        writeFileSync(security, JSON.stringify({ identities: [{ caller: 'reader', businessUnit: 'Sales' }] }));
+        const p = run([
+            ...['--port', '0', '--schema', 'crm', '--rows', '50', '--seed', '3', '--limits', 'none'],
+            ...['--security', security],
+        ]);
         const deadline = Date.now() + 30_000;
         while (!p.out().includes('\n') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
         const line = p.out().split('\n')[0]!;
@@ -53,6 +58,12 @@ describe('dataverse-sim CLI', () => {
         const who = await fetch(`${url}/api/data/v9.2/WhoAmI`);
         expect(who.status).toBe(200);
         expect(who.headers.get('x-ms-dop-hint')).not.toBeNull();
+        const reader = await fetch(`${url}/api/data/v9.2/WhoAmI`, { headers: { Authorization: 'Bearer reader' } });
+        const ids = [(await who.json()) as { UserId: string }, (await reader.json()) as { UserId: string }];
+        expect(ids[1]!.UserId).not.toBe(ids[0]!.UserId);
+        // A configured caller without roles reads nothing.
+        const denied = await fetch(`${url}/api/data/v9.2/accounts`, { headers: { Authorization: 'Bearer reader' } });
+        expect(denied.status).toBe(403);
         p.child.kill('SIGTERM');
         expect(await p.exited).toBe(0);
         expect(p.out()).toBe(`${line}\n`);
@@ -87,6 +98,7 @@ describe('dataverse-sim CLI', () => {
             ['--plugins', '/no/such/plugins.json'],
             ['--bogus'],
             ['--other-tenant'],
+            ['--security', '/no/such/security.json'],
         ]) {
             const p = run(args);
             expect(await p.exited).toBe(2);

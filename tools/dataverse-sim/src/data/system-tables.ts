@@ -6,6 +6,7 @@
  */
 import type { SimTable } from '../model.js';
 import {
+    memo,
     ACTIVE_INACTIVE,
     bool,
     dec,
@@ -86,6 +87,8 @@ function systemUser(): SimTable {
             str('internalemailaddress', 100, { requiredLevel: 'SystemRequired' }),
             // The user's Entra ID object id: equal in two environments of one tenant, the first key to match users.
             guid('azureactivedirectoryobjectid', { validForUpdate: false }),
+            // An application user's app registration (client) id (systemuser reference: ApplicationId); null for people.
+            guid('applicationid'),
             str('title', 128),
             str('mobilephone', 64),
             lookup('businessunitid', 'businessunit', 'business_unit_system_users', { requiredLevel: 'SystemRequired' }),
@@ -200,6 +203,11 @@ function organization(): SimTable {
             lookup('basecurrencyid', 'transactioncurrency', 'basecurrency_organization', { validForCreate: false }),
             // How long change-tracking tokens stay valid (days, default 7): older delta tokens are refused.
             int('expirechangetrackingindays', { validForCreate: false }),
+            // The base language (LCID) chosen when the environment was created; it fixes the collation (odata/collation.ts).
+            int('languagecode', { validForCreate: false, validForUpdate: false }),
+            // File content limits (attachment-annotation-files.md, files-images-overview.md; server/content/org-limits.ts).
+            int('maxuploadfilesize', { validForCreate: false }),
+            memo('blockedattachments', 1073741823, { validForCreate: false }),
             // The organization row is never created through the API; it only carries the audit columns.
             ...standardColumns({
                 table: 'organization',

@@ -7,6 +7,7 @@ import type { RouteContext } from './call-context.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { emptyResponse, parseJsonBody } from './http-types.js';
 import { checkPrincipalPair } from './principal-refusals.js';
+import { checkAppend } from '../security/write-checks.js';
 import type { KeyTarget } from './references.js';
 import { existingRowId, resolveKeyPredicate } from './references.js';
 import type { PathSegment } from './resource-path.js';
@@ -52,6 +53,11 @@ export class Associations {
             if (other.info.table.logicalName !== otherTable) throw wrongTarget(nav.name, other.info.table.logicalName);
             const [a, b] = m2m.side === 1 ? [id, other.id] : [other.id, id];
             if (method === 'POST' || method === 'DELETE') checkPrincipalPair(this.store, rel, a, b, method);
+            const principal = ctx.caller.principal;
+            if (principal && (method === 'POST' || method === 'DELETE')) {
+                const otherRow = this.store.get(otherTable, other.id);
+                checkAppend(principal, info.table, { table: otherInfo.table, row: otherRow });
+            }
             if (method === 'POST') {
                 const added = this.store.associate(rel, a, b);
                 if (!added) throw new SimError(412, ErrorCodes.DuplicateRecord, 'Cannot insert duplicate key.');

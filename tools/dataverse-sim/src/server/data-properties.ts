@@ -7,7 +7,7 @@ import type { SimRow } from '../model.js';
 import { isLookupType } from '../model.js';
 import { parsePrefer } from '../odata/prefer.js';
 import type { RouteContext } from './call-context.js';
-import { countRead } from './data-reads.js';
+import { columnView, countRead } from './data-reads.js';
 import { collectionType } from './entity-response.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { emptyResponse, jsonResponse, parseJsonBody } from './http-types.js';
@@ -36,10 +36,14 @@ export class PropertyRoutes {
             const otherTable = m2m.side === 1 ? rel.entity2LogicalName : rel.entity1LogicalName;
             const otherInfo = this.schema.table(otherTable)!;
             const prefs = parsePrefer(req.headers.prefer);
+            ctx.caller.principal?.requireRow(table, this.store.get(table.logicalName, id)!, 'read');
+            const visible = ctx.caller.principal?.readFilter(otherInfo.table) ?? (() => true);
+            const view = columnView(otherInfo, ctx, req, false);
             const rows = this.store
                 .related(rel, m2m.side, id)
                 .map((otherId) => this.store.get(otherTable, otherId))
-                .filter((r): r is SimRow => r !== undefined);
+                .filter((r): r is SimRow => r !== undefined && visible(r))
+                .map(view);
             countRead(this.store, otherInfo, ctx, rows.length);
             return jsonResponse(
                 200,
@@ -63,7 +67,9 @@ export class PropertyRoutes {
         const id = existingRowId(this.store, info, target);
         if (req.method === 'GET') {
             countRead(this.store, info, ctx, 1);
-            const row = this.store.get(table.logicalName, id)!;
+            const stored = this.store.get(table.logicalName, id)!;
+            ctx.caller.principal?.requireRow(table, stored, 'read');
+            const row = columnView(info, ctx, req, true)(stored);
             return jsonResponse(200, {
                 '@odata.context': `${ctx.base}$metadata#${table.entitySetName}(${id})/${name}`,
                 value: row[name] ?? null,

@@ -3,9 +3,10 @@
  * by id or alternate key (`If-None-Match` answered with 304).
  */
 import { ErrorCodes, SimError } from '../errors.js';
+import type { SimRow } from '../model.js';
 import type { Preferences } from '../odata/prefer.js';
 import { annotationRequested, MAX_PAGE_SIZE, parsePrefer } from '../odata/prefer.js';
-import type { QueryEngine } from '../odata/types.js';
+import type { QueryEngine, RowSource } from '../odata/types.js';
 import type { RouteContext } from './call-context.js';
 import type { ChangeTracking } from './change-tracking.js';
 import { changeTrackingDisabled } from './change-tracking.js';
@@ -18,11 +19,22 @@ import { existingRowId } from './references.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 import type { RowSerializer } from './serialize.js';
 import { etagOf } from './serialize.js';
-import type { Store } from './store.js';
+import type { Store, TableStore } from './store.js';
 
 const TRACKING_PREFIX = 'ct';
 
+/**
+ * A `$expand` the simulator serves for some navigation properties (an activity's parties): takes it out of the query
+ * and returns what adds the expanded collection to each serialized row, or undefined when it is not its own.
+ */
+export type Expander = (
+    info: TableInfo,
+    params: URLSearchParams,
+) => ((row: SimRow, out: Record<string, unknown>) => void) | undefined;
+
 export class DataReads {
+    readonly expanders: Expander[] = [];
+
     constructor(
         private readonly schema: SchemaIndex,
         private readonly store: Store,
@@ -56,18 +68,21 @@ export class DataReads {
                 params.set('$skiptoken', token.slice(sep + 1));
             }
         }
+        const expand = this.expand(info, params);
         const parsed = this.engine.parseQuery(params, table, this.schema.schema);
         if (prefs.maxPageSize !== undefined) parsed.top = undefined; // $top is ignored with odata.maxpagesize
         const pageSize = prefs.maxPageSize ?? MAX_PAGE_SIZE;
-        const source = this.store.tableStore(table.logicalName);
-        const page = this.engine.runQuery(source, table, parsed, pageSize);
+        const source = readableRows(this.store.tableStore(table.logicalName), readFilterOf(info, ctx));
+        const page = this.engine.runQuery(source, table, parsed, pageSize, { collation: this.store.collation });
         countQuery(this.store, info, ctx, page.rows.length);
         const body: Record<string, unknown> = {
             '@odata.context': `${ctx.base}$metadata#${table.entitySetName}${selectSuffix(req)}`,
         };
         if (parsed.count && page.count !== undefined) body['@odata.count'] = page.count;
         totalCountAnnotations(body, prefs, parsed.count, page.count, page.countLimitExceeded === true);
-        body.value = page.rows.map(this.serializer.forRows(info, parsed.select, prefs.includeAnnotations));
+        const serialize = this.serializer.forRows(info, parsed.select, prefs.includeAnnotations);
+        const view = columnView(info, ctx, req, false);
+        body.value = page.rows.map((row) => expand(row, serialize(view(row))));
         if (page.nextSkipToken !== undefined) {
             const token =
                 trackedVersion !== undefined
@@ -98,6 +113,7 @@ export class DataReads {
     ): SimResponse {
         const { table } = info;
         const skipToken = params.get('$skiptoken') ?? undefined;
+        const visible = readFilterOf(info, ctx);
         const page = this.tracking.page(
             table,
             params.get('$deltatoken') ?? '',
@@ -108,9 +124,13 @@ export class DataReads {
         params.delete('$skiptoken');
         const parsed = this.engine.parseQuery(params, table, this.schema.schema);
         countQuery(this.store, info, ctx, page.items.length);
-        const serialize = this.serializer.forRows(info, parsed.select, prefs.includeAnnotations);
+        const serializeRow = this.serializer.forRows(info, parsed.select, prefs.includeAnnotations);
+        const view = columnView(info, ctx, req, false);
+        const serialize = (row: SimRow) => serializeRow(view(row));
         const deletedContext = `${ctx.base}$metadata#${table.entitySetName}/$deletedEntity`;
-        const value = page.items.map((item) =>
+        // [inferred] A caller without organization-level read gets the changes of the rows it may read.
+        const items = visible ? page.items.filter((item) => !('row' in item) || visible(item.row)) : page.items;
+        const value = items.map((item) =>
             'row' in item
                 ? serialize(item.row)
                 : { '@odata.context': deletedContext, id: item.deleted, reason: 'deleted' },
@@ -130,9 +150,10 @@ export class DataReads {
     /** `GET <set>/$count` (capped at 5000); with `$deltatoken`, the number of changes since the token (research §6). */
     count(req: SimRequest, info: TableInfo, ctx: RouteContext): SimResponse {
         const token = new URLSearchParams(req.url.search).get('$deltatoken');
+        const visible = readFilterOf(info, ctx);
         let n: number;
         if (token !== null) n = this.tracking.count(info.table, token);
-        else n = Math.min(this.store.tableStore(info.table.logicalName).size, MAX_PAGE_SIZE);
+        else n = Math.min(readableRows(this.store.tableStore(info.table.logicalName), visible).size, MAX_PAGE_SIZE);
         countQuery(this.store, info, ctx, 0);
         return { status: 200, headers: { 'OData-Version': '4.0', 'Content-Type': 'text/plain' }, body: String(n) };
     }
@@ -141,11 +162,14 @@ export class DataReads {
         const { table } = info;
         const id = existingRowId(this.store, info, target);
         const row = this.store.get(table.logicalName, id)!;
+        if (!table.isIntersect) ctx.caller.principal?.requireRow(table, row, 'read');
         const prefs = parsePrefer(req.headers.prefer);
         const params = new URLSearchParams(req.url.search);
+        const expanded = params.has('$expand');
+        const expand = this.expand(info, params);
         const parsed = this.engine.parseQuery(params, table, this.schema.schema);
         const ifNoneMatch = req.headers['if-none-match'];
-        if (ifNoneMatch && ifNoneMatch === etagOf(row) && !prefs.includeAnnotations && !params.has('$expand')) {
+        if (ifNoneMatch && ifNoneMatch === etagOf(row) && !prefs.includeAnnotations && !expanded) {
             return emptyResponse(304);
         }
         countRead(this.store, info, ctx, 1);
@@ -153,11 +177,73 @@ export class DataReads {
             200,
             {
                 '@odata.context': `${ctx.base}$metadata#${table.entitySetName}${selectSuffix(req)}/$entity`,
-                ...this.serializer.serialize(info, row, parsed.select, prefs.includeAnnotations),
+                ...expand(
+                    row,
+                    this.serializer.serialize(
+                        info,
+                        columnView(info, ctx, req, true)(row),
+                        parsed.select,
+                        prefs.includeAnnotations,
+                    ),
+                ),
             },
             preferenceApplied(prefs),
         );
     }
+
+    /** The first expander that serves the query's `$expand`, as a function that adds it to a serialized row. */
+    private expand(info: TableInfo, params: URLSearchParams) {
+        for (const expander of this.expanders) {
+            const add = expander(info, params);
+            if (add)
+                return (row: SimRow, out: Record<string, unknown>) => {
+                    add(row, out);
+                    return out;
+                };
+        }
+        return (_row: SimRow, out: Record<string, unknown>) => out;
+    }
+}
+
+/**
+ * Rows as the caller reads them under column-level security (security/column-security.ts); `single` for a Retrieve of
+ * one row, and the request's `UnMaskedData=true` (column-level-security.md, "Retrieve unmasked data").
+ */
+export function columnView(
+    info: TableInfo,
+    ctx: RouteContext,
+    req: SimRequest,
+    single: boolean,
+): (row: SimRow) => SimRow {
+    const columns = ctx.caller.columns;
+    if (!columns) return (row) => row;
+    const unmask = new URLSearchParams(req.url.search).get('UnMaskedData')?.toLowerCase() === 'true';
+    return (row) => columns.view(info.table, row, { single, unmask });
+}
+
+/** The caller's read filter of a table (PrivilegeDenied without read privilege); undefined when it reads every row. */
+function readFilterOf(info: TableInfo, ctx: RouteContext): ((row: SimRow) => boolean) | undefined {
+    if (info.table.isIntersect) return undefined;
+    return ctx.caller.principal?.readFilter(info.table);
+}
+
+/** A table's rows as the caller may read them: every row, or those the filter passes (the service trims every query). */
+function readableRows(source: TableStore, visible: ((row: SimRow) => boolean) | undefined): RowSource {
+    if (!visible) return source;
+    return {
+        get size() {
+            let n = 0;
+            for (const row of source.scan()) if (visible(row)) n++;
+            return n;
+        },
+        *scan(start) {
+            for (const row of source.scan(start)) if (visible(row)) yield row;
+        },
+        get(id) {
+            const row = source.get(id);
+            return row && visible(row) ? row : undefined;
+        },
+    };
 }
 
 /** Rows a request read, for the gate (its work) and the table's stats. */

@@ -18,6 +18,7 @@ import type { RowSerializer } from './serialize.js';
 import { etagOf } from './serialize.js';
 import type { Store } from './store.js';
 import type { Writer } from './writer.js';
+import { columnView } from './data-reads.js';
 
 export class DataWrites {
     constructor(
@@ -66,7 +67,7 @@ export class DataWrites {
         const row = this.store.get(info.table.logicalName, id)!;
         const ifMatch = conditional(req.headers['if-match']);
         if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== etagOf(row)) throw versionMismatch();
-        this.writer.delete(info, id);
+        this.writer.delete(info, id, ctx);
         ctx.work.rowsWritten++;
         return emptyResponse(204);
     }
@@ -87,7 +88,12 @@ export class DataWrites {
                 representationStatus,
                 {
                     '@odata.context': `${ctx.base}$metadata#${table.entitySetName}${selectSuffix(req)}/$entity`,
-                    ...this.serializer.serialize(info, row, parsed.select, prefs.includeAnnotations),
+                    ...this.serializer.serialize(
+                        info,
+                        columnView(info, ctx, req, true)(row),
+                        parsed.select,
+                        prefs.includeAnnotations,
+                    ),
                 },
                 { 'Preference-Applied': 'return=representation' },
             );

@@ -170,6 +170,8 @@ export function attributeMetadata(table: SimTable, attr: SimAttribute): Metadata
         IsValidForUpdate: attr.validForUpdate ?? true,
         IsValidForRead: attr.validForRead ?? true,
         IsCustomAttribute: attr.isCustom ?? false,
+        // Column-level security: true for the security configuration's `columns` (security/column-security.ts).
+        IsSecured: attr.isSecured ?? false,
         IsManaged: !(attr.isCustom ?? false),
         IsLogical: false,
         RequiredLevel: {
@@ -218,14 +220,14 @@ export function attributeMetadata(table: SimTable, attr: SimAttribute): Metadata
             out.Format = 'None';
             break;
         case 'ImageAttributeMetadata':
-            out.MaxSizeInKB = 10240;
+            out.MaxSizeInKB = attr.maxSizeInKB ?? 10240;
             out.IsPrimaryImage = attr.logicalName === 'entityimage';
             out.CanStoreFullImage = true;
             out.MaxHeight = 144;
             out.MaxWidth = 144;
             break;
         case 'FileAttributeMetadata':
-            out.MaxSizeInKB = 32768;
+            out.MaxSizeInKB = attr.maxSizeInKB ?? 32768;
             break;
     }
     return out;

@@ -8,6 +8,7 @@ import { isLookupValue } from '../model.js';
 import type { QueryEngine } from '../odata/types.js';
 import { handleBatch } from './batch.js';
 import { bulkActionOf } from './data-bulk.js';
+import { ContentActions } from './content/content-actions.js';
 import type { CallContext, RouteContext } from './call-context.js';
 import { DataRoutes } from './data-routes.js';
 import type { SimRequest, SimResponse } from './http-types.js';
@@ -22,6 +23,12 @@ import type { Store } from './store.js';
 import type { Caller } from './writer.js';
 import { SimClock } from './sim-clock.js';
 import { unboundStateAction } from './state-messages.js';
+import type { SecurityConfig } from '../security/config.js';
+import { BYPASS_BUSINESS_LOGIC, BYPASS_PLUGINS } from '../security/privileges.js';
+import { addressesPrincipalAccess, principalAccessResponse } from '../security/principal-access.js';
+import { userNotEnabled } from '../security/refusals.js';
+import { SecurityModel } from '../security/security-model.js';
+import { addressesUserPrivileges, userPrivilegesResponse } from '../security/user-privileges.js';
 
 const API_PATH = /^\/api\/data\/(v9\.[0-2])\/(.*)$/;
 const METADATA_SETS = new Set(['EntityDefinitions', 'RelationshipDefinitions', 'GlobalOptionSetDefinitions']);
@@ -31,6 +38,7 @@ export class DataverseService {
     private readonly metadata: MetadataRoutes;
     private readonly recordCounts: RecordCounts;
     private readonly sdkMessages: SdkMessages;
+    readonly security: SecurityModel;
 
     constructor(
         readonly schema: SchemaIndex,
@@ -38,8 +46,11 @@ export class DataverseService {
         engine: QueryEngine,
         readonly clock: SimClock = new SimClock(),
         recordCountMode: RecordCountMode = 'available',
+        security?: SecurityConfig,
     ) {
-        this.data = new DataRoutes(schema, store, engine, clock);
+        // Before the row counts: the configured application users are rows of the environment.
+        this.security = new SecurityModel(schema, store, security);
+        this.data = new DataRoutes(schema, store, engine, clock, this.security);
         this.metadata = new MetadataRoutes(schema);
         this.sdkMessages = new SdkMessages(schema);
         // Built after the store is loaded: its first snapshot counts the rows the environment starts with.
@@ -49,11 +60,19 @@ export class DataverseService {
     /** The systemuser acting for a gate user: the user with that id, else the environment's first user. */
     callerFor(user: string): Caller {
         const users = this.store.tables.get('systemuser');
-        let row = users?.rows.get(user.toLowerCase());
+        let row = users?.rows.get(this.security.userIdOf(user) ?? user.toLowerCase());
         if (!row && users) row = users.rows.values().next().value;
         if (!row) return { userId: '00000000-0000-0000-0000-000000000000', businessUnitId: undefined };
         const bu = row.businessunitid;
-        return { userId: row.systemuserid as string, businessUnitId: isLookupValue(bu) ? bu.id : undefined };
+        const principal = this.security.principalFor(user);
+        const columns = this.security.columnsFor(user);
+        return {
+            userId: row.systemuserid as string,
+            businessUnitId: isLookupValue(bu) ? bu.id : undefined,
+            ...(principal ? { principal } : {}),
+            ...(columns ? { columns } : {}),
+            ...(row.isdisabled === true && this.security.enforced ? { disabled: true } : {}),
+        };
     }
 
     handle(req: SimRequest, call: CallContext): SimResponse {
@@ -69,7 +88,9 @@ export class DataverseService {
         if (!m) throw notFound(req);
         const base = `${req.url.origin}/api/data/${m[1]}/`;
         const rest = m[2]!;
+        if (call.caller.disabled) throw userNotEnabled(call.caller.userId, this.organizationId() ?? '');
         if (rest === '' && req.method === 'GET') return this.serviceDocument(base);
+        if (req.method !== 'GET') checkBypassHeaders(req, call.caller);
         if (rest === '$batch') {
             if (req.method !== 'POST') throw notFound(req);
             return handleBatch(this, req, call);
@@ -83,6 +104,12 @@ export class DataverseService {
         }
         if ((rest === 'WhoAmI' || rest === 'WhoAmI()') && req.method === 'GET') return this.whoAmI(base, call.caller);
         if (RecordCounts.addresses(rest)) return this.recordCounts.handle(req, rest, base);
+        if (req.method === 'GET' && addressesPrincipalAccess(rest)) {
+            return principalAccessResponse(rest, req.url, base, this.schema, this.store, this.security);
+        }
+        if (req.method === 'GET' && addressesUserPrivileges(rest)) {
+            return userPrivilegesResponse(rest, base, this.store, this.security);
+        }
         const stateAction = unboundStateAction(req, rest);
         if (stateAction) {
             const response = this.data.stateMessages.closeRow(stateAction, parseJsonBody(req), {
@@ -92,6 +119,16 @@ export class DataverseService {
             });
             call.work.rowsWritten += 2;
             return response;
+        }
+        if (ContentActions.addresses(rest)) {
+            const ctx = {
+                caller: call.caller,
+                contentIds: call.contentIds,
+                base,
+                work: call.work,
+                inBatch: call.inBatch ?? false,
+            };
+            return this.data.contentActions.handle(req, rest, ctx);
         }
         const segments = parseResourcePath(rest);
         const head = segments[0];
@@ -128,14 +165,31 @@ export class DataverseService {
     }
 
     private whoAmI(base: string, caller: Caller): SimResponse {
-        const org = this.store.tables.get('organization')?.rows.values().next().value;
         return jsonResponse(200, {
             '@odata.context': `${base}$metadata#Microsoft.Dynamics.CRM.WhoAmIResponse`,
             BusinessUnitId: caller.businessUnitId ?? null,
             UserId: caller.userId,
-            OrganizationId: org ? (org.organizationid as string) : null,
+            OrganizationId: this.organizationId() ?? null,
         });
     }
+
+    private organizationId(): string | undefined {
+        const org = this.store.tables.get('organization')?.rows.values().next().value;
+        return org ? (org.organizationid as string) : undefined;
+    }
+}
+
+/**
+ * The bypass headers need their privileges ("Bypass custom Dataverse logic": `MSCRM.BypassBusinessLogicExecution` needs
+ * prvBypassCustomBusinessLogic, `MSCRM.BypassCustomPluginExecution` prvBypassCustomPlugins); checked on the `$batch`
+ * request and on each of its parts.
+ */
+function checkBypassHeaders(req: SimRequest, caller: Caller): void {
+    const principal = caller.principal;
+    if (!principal) return;
+    if (req.headers['mscrm.bypassbusinesslogicexecution'] !== undefined) principal.requireBypass(BYPASS_BUSINESS_LOGIC);
+    if (req.headers['mscrm.bypasscustompluginexecution']?.toLowerCase() === 'true')
+        principal.requireBypass(BYPASS_PLUGINS);
 }
 
 /** Rows one write holds in its transaction: a bulk action's Targets, else one. */

@@ -2,27 +2,40 @@
  * Create, update and delete as the service performs them: JSON body validation (unknown and
  * read-only columns, types, lengths, choices, `_x_value` rejected), `@odata.bind` with referential
  * integrity, statecode/statuscode pairs, and the system columns (created/modified on/by, owner,
- * owning business unit, `overriddencreatedon`).
+ * owning business unit, `overriddencreatedon`, the transaction currency of rows with money: currency.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { isBase64 } from '../base64.js';
 import { ErrorCodes, SimError } from '../errors.js';
 import { type ExactNumber, isExactNumber, roundExact } from '../exact-number.js';
 import { isGuid } from '../guid-order.js';
-import type { SimAttribute, SimLookupValue, SimManyToMany, SimRow, SimValue } from '../model.js';
+import type { SimAttribute, SimLookupValue, SimManyToMany, SimRow, SimTable, SimValue } from '../model.js';
 import { hasNoProperty, isLookupType, isLookupValue } from '../model.js';
 import { tableProperties } from '../odata/index.js';
+import { applyTransactionCurrency } from './currency.js';
 import { schemaNameOf } from './metadata.js';
 import type { KeyTarget } from './references.js';
 import { existingRowId, notFoundById, parseEntityReference } from './references.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 import type { Store } from './store.js';
 import { runPlugins } from './plugins.js';
+import type { RestrictedPrincipal } from '../security/principal.js';
+import type { CallerColumns } from '../security/column-security.js';
+import { checkCreate, checkDelete, checkUpdate } from '../security/write-checks.js';
 
 export interface Caller {
     userId: string;
     businessUnitId: string | undefined;
+    /** What a configured caller may do (security/); absent for an all-seeing System Administrator. */
+    principal?: RestrictedPrincipal;
+    /** A disabled user: every request is refused (security/refusals.ts userNotEnabled). */
+    disabled?: boolean;
+    /** Column-level security of the caller; absent when the environment secures no column. */
+    columns?: CallerColumns;
 }
+
+/** Refuses a principal that may not own a row of the table (security/owners.ts). */
+export type OwnerCheck = (table: SimTable, owner: SimLookupValue, callerId: string) => void;
 
 export interface WriteContext {
     caller: Caller;
@@ -30,7 +43,23 @@ export interface WriteContext {
     contentIds?: Map<string, string>;
 }
 
-type Mode = 'create' | 'update';
+export type Mode = 'create' | 'update';
+
+/**
+ * What a write carries besides row values (an activity's party collection, note bodies, image columns): each
+ * extension takes its keys out of the body (a copy) and checks them before anything is stored, and returns the work
+ * to do in the write's transaction once the row id is known.
+ */
+export interface WriteExtension {
+    take(
+        info: TableInfo,
+        body: Record<string, unknown>,
+        mode: Mode,
+        ctx: WriteContext,
+    ): ((id: string) => void) | undefined;
+    /** Before a row is deleted (may refuse the delete, or drop what belongs to the row). */
+    beforeDelete?(info: TableInfo, id: string): void;
+}
 
 interface PendingAssociation {
     relationship: SimManyToMany;
@@ -43,16 +72,24 @@ const ODATA_BIND = '@odata.bind';
 const CREATE_ONLY = new Set(['overriddencreatedon']);
 
 export class Writer {
+    /** Extensions (activity-parties.ts, content/), applied in order to every create and update. */
+    readonly extensions: WriteExtension[] = [];
+
     constructor(
         private readonly schema: SchemaIndex,
         private readonly store: Store,
         private readonly now: () => Date = () => new Date(),
+        private readonly checkOwner: OwnerCheck = () => undefined,
     ) {}
 
     create(info: TableInfo, body: Record<string, unknown>, ctx: WriteContext, preset: KeyTarget = {}): SimRow {
         this.rejectIntersect(info);
-        const { changes, associations } = this.toChanges(info, body, 'create', ctx);
+        const extended = this.extend(info, body, 'create', ctx);
+        const { changes, associations } = this.toChanges(info, extended.body, 'create', ctx);
+        if (ctx.caller.principal) checkCreate(ctx.caller.principal, info, changes, this.store);
+        ctx.caller.columns?.checkWrite(info.table, changes, 'create');
         const { table } = info;
+        this.checkNewOwner(table, changes, ctx);
         const pk = table.primaryIdAttribute;
         const bodyId = changes[pk];
         if (bodyId !== undefined && preset.id !== undefined && bodyId !== preset.id) {
@@ -66,6 +103,7 @@ export class Writer {
         const row: SimRow = { ...preset.keyValues, ...changes, [pk]: id };
         this.applyStateDefaults(info, row, undefined, id);
         composeFullName(info, row, undefined);
+        applyTransactionCurrency(info, this.store, row, undefined);
         const stamp = isoSeconds(this.now());
         runPlugins(info, 'create', row, undefined, stamp);
         const user: SimLookupValue = { id: ctx.caller.userId, table: 'systemuser' };
@@ -83,6 +121,7 @@ export class Writer {
         return this.store.transaction(() => {
             const stored = this.store.insert(table.logicalName, row);
             this.associateAll(id, associations);
+            for (const after of extended.after) after(id);
             return stored;
         });
     }
@@ -99,7 +138,11 @@ export class Writer {
         const { table } = info;
         const existing = this.store.get(table.logicalName, id);
         if (!existing) throw notFoundById(table.logicalName, id);
-        const { changes, associations } = this.toChanges(info, body, 'update', ctx);
+        const extended = this.extend(info, body, 'update', ctx);
+        const { changes, associations } = this.toChanges(info, extended.body, 'update', ctx);
+        if (ctx.caller.principal) checkUpdate(ctx.caller.principal, info, existing, changes, this.store);
+        ctx.caller.columns?.checkWrite(info.table, changes, 'update');
+        this.checkNewOwner(info.table, changes, ctx);
         if (!options.viaMessage) {
             this.rejectDedicatedState(info, changes);
             rejectReadOnly(info, existing, changes);
@@ -116,6 +159,7 @@ export class Writer {
         this.applyStateDefaults(info, changes, existing, id);
         rejectTransition(info, existing, changes, id);
         composeFullName(info, changes, existing);
+        applyTransactionCurrency(info, this.store, changes, existing);
         const stamp = isoSeconds(this.now());
         sendPendingEmail(info, changes, stamp);
         runPlugins(info, 'update', changes, existing, stamp);
@@ -135,13 +179,17 @@ export class Writer {
         return this.store.transaction(() => {
             const stored = this.store.update(table.logicalName, id, changes);
             this.associateAll(id, associations);
+            for (const after of extended.after) after(id);
             return stored;
         });
     }
 
-    delete(info: TableInfo, id: string): void {
+    delete(info: TableInfo, id: string, ctx: WriteContext): void {
         this.rejectIntersect(info);
-        if (!this.store.get(info.table.logicalName, id)) throw notFoundById(info.table.logicalName, id);
+        const existing = this.store.get(info.table.logicalName, id);
+        if (!existing) throw notFoundById(info.table.logicalName, id);
+        if (ctx.caller.principal) checkDelete(ctx.caller.principal, info, existing);
+        for (const e of this.extensions) e.beforeDelete?.(info, id);
         this.store.delete(info.table.logicalName, id);
     }
 
@@ -149,6 +197,29 @@ export class Writer {
     resolveExisting(reference: string, ctx: WriteContext): { info: TableInfo; id: string } {
         const ref = parseEntityReference(this.schema, reference, ctx.contentIds);
         return { info: ref.info, id: existingRowId(this.store, ref.info, ref.target) };
+    }
+
+    private extend(
+        info: TableInfo,
+        body: Record<string, unknown>,
+        mode: Mode,
+        ctx: WriteContext,
+    ): { body: Record<string, unknown>; after: Array<(id: string) => void> } {
+        if (this.extensions.length === 0) return { body, after: [] };
+        const copy = { ...body };
+        const after: Array<(id: string) => void> = [];
+        for (const e of this.extensions) {
+            const work = e.take(info, copy, mode, ctx);
+            if (work) after.push(work);
+        }
+        return { body: copy, after };
+    }
+
+    /** An owner the body sets must be able to own the row (security/owners.ts). */
+    private checkNewOwner(table: SimTable, changes: SimRow, ctx: WriteContext): void {
+        const ownerAttr = table.attributes.find((a) => a.type === 'Owner');
+        const owner = ownerAttr ? changes[ownerAttr.logicalName] : undefined;
+        if (isLookupValue(owner)) this.checkOwner(table, owner, ctx.caller.userId);
     }
 
     private rejectIntersect(info: TableInfo): void {
