@@ -192,6 +192,11 @@ output AZURE_FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHos
 output AZURE_MANAGED_IDENTITY_NAME string = identity.outputs.name
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
+// What a multi-tenant app registration's federated identity credential names to trust this identity (cross-tenant
+// migrations without secrets, README "Across tenants without secrets"): the identity's tenant as issuer and its
+// object id as subject, for the audience api://AzureADTokenExchange.
+output AZURE_FEDERATION_ISSUER string = '${environment().authentication.loginEndpoint}${tenant().tenantId}/v2.0'
+output AZURE_FEDERATION_SUBJECT string = identity.outputs.principalId
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_BLOB_ENDPOINT string = storage.outputs.blobEndpoint
 output MIGRATION_RUNS_CONTAINER string = storage.outputs.runsContainerName

@@ -8,6 +8,7 @@
  */
 import type { Row } from '../dataverse/client-types.js';
 import type { TablePlan } from '../plan/types.js';
+import { andFilters } from '../copy/addressing.js';
 import { appendEvent, reportLeft } from '../run/events.js';
 import { closedTargets, openClosedRows } from '../copy/closed-rows.js';
 import { FailureLog } from '../run/failures.js';
@@ -33,6 +34,9 @@ import { closeValues } from '../copy/state-messages.js';
 import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { writeOptions } from '../copy/writes.js';
 import { MissingParents } from './missing-parents.js';
+import { noticePlatformOwned } from './notice-platform-owned.js';
+import type { WrittenRow } from '../copy/rewritten-columns.js';
+import type { Settled } from '../copy/settle-writes.js';
 import { earlierIntent, recordIntent } from './write-intent.js';
 import { pagesKind, workKinds, writeWork, type PageKind } from '../run/work.js';
 import type { ActivityOptions, CopyPageInput } from './contract.js';
@@ -61,13 +65,22 @@ async function readPageRows(
         const pages = await ctx.pages(table.name, pagesKind(input.chunk));
         const range = pages.ranges[input.page - (pages.firstPage ?? 0)];
         if (!range) throw new RunDocumentError(`run ${ctx.runId}: ${table.name} has no page ${input.page}`);
-        const rows = await readSourceRange(ctx.source, table, range, options);
+        // A watermark page reads only the rows modified since (its range spans unchanged rows too).
+        const scope = pages.since ? { ...table, filter: andFilters(table.filter, pages.since) } : table;
+        const rows = await readSourceRange(ctx.source, scope, range, options);
         return { rows, considered: rows.length, range };
     }
     const ids = await ctx.store.readJson<string[]>(ctx.paths.work('delta', table.name, input.page));
     if (!ids) throw new RunDocumentError(`run ${ctx.runId}: no delta id list ${input.page} for ${table.name}`);
     const rows = await readSourceByIds(ctx.source, table, ids, options);
     return { rows, considered: ids.length };
+}
+
+/** The rows a write went to, with what it wrote (rows settled by a read that found them as wanted wrote nothing). */
+function writtenRows(settled: ReadonlyArray<Settled<PlannedRow>>): WrittenRow[] {
+    return settled.flatMap(({ item, outcome }) =>
+        outcome === 'written' && item.decision.payload ? [{ ...item, payload: item.decision.payload }] : [],
+    );
 }
 
 export async function copyPage(
@@ -248,6 +261,8 @@ export async function copyPage(
         writeWork(ctx, kinds.state, table.name, input.page, states),
         failures.flush(),
     ]);
+    // After the page's results are kept: a read that fails here retries a page whose writes are already counted.
+    await noticePlatformOwned(ctx, table, writtenRows(settled), signal);
     outcome.deferredWork = deferred.length;
     outcome.stateWork = states.length;
     outcome.ms = Date.now() - started;

@@ -6,7 +6,15 @@
  * Nothing is deleted here: the orchestrator adds up the candidates and refuses the whole delete phase
  * past `options.maxDeleteShare` of a table.
  */
-import { andFilters, filterBudget, idFilters, keyColumns, keyFilters, keyIdentity } from '../copy/addressing.js';
+import {
+    andFilters,
+    filterBudget,
+    idFilters,
+    keyCollation,
+    keyColumns,
+    keyFilters,
+    keyIdentity,
+} from '../copy/addressing.js';
 import { collectRows, readFiltered } from '../copy/page-read.js';
 import { pageFilter } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
@@ -65,6 +73,7 @@ async function missingInRange(
     const { sourceColumns } = table.match;
     const sourceKeys = sourceColumns.map((name, i) => ({ name, ...(keys[i]?.type ? { type: keys[i].type } : {}) }));
     const tuples = targetRows.map((r) => keys.map((k) => r[k.name] ?? null));
+    const collation = keyCollation(table);
     const present = new Set(
         (
             await readFiltered(
@@ -74,10 +83,23 @@ async function missingInRange(
                 keyFilters(sourceKeys, tuples, filterBudget(sourceColumns)),
                 { signal },
             )
-        ).map((r) => keyIdentity(sourceColumns.map((c) => r[c] ?? null))),
+        ).map((r) =>
+            keyIdentity(
+                sourceColumns.map((c) => r[c] ?? null),
+                collation,
+            ),
+        ),
     );
     return targetRows
-        .filter((r) => !present.has(keyIdentity(keys.map((k) => r[k.name] ?? null))))
+        .filter(
+            (r) =>
+                !present.has(
+                    keyIdentity(
+                        keys.map((k) => r[k.name] ?? null),
+                        collation,
+                    ),
+                ),
+        )
         .map((r) => String(r[tpk]).toLowerCase());
 }
 

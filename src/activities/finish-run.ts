@@ -6,6 +6,7 @@
 import { runPaths, statePath } from '../runlog/layout.js';
 import { appendEvents } from '../run/events.js';
 import { tableSyncStateSchema } from '../run/sync-state.js';
+import { platformOwnedMessage, readPlatformOwned } from '../run/platform-owned.js';
 import { cancelledReason, readCancelRequest } from '../run/cancel.js';
 import { notSyncedReason, tableSynced, type RunSummary } from '../run/summary.js';
 import type { ActivityDeps } from '../run/run-context.js';
@@ -16,6 +17,8 @@ export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Prom
     const paths = runPaths(input.runId);
     const errors = (await store.list(paths.errorsFolder)).filter((p) => p.endsWith('.csv'));
     const summary: RunSummary = { ...input, log: { location: store.location, events: paths.events, errors } };
+    const noticed = input.target === '' ? [] : await noticedInRun(store, input.target, input.runId);
+    if (noticed.length > 0) summary.platformOwned = noticed;
     if (input.status === 'cancelled') {
         // Who asked and why, from the request itself (the orchestrator cannot read the store).
         const request = await readCancelRequest(store, input.runId);
@@ -69,4 +72,16 @@ export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Prom
         deps.now,
     );
     return summary;
+}
+
+/** The platform-owned columns this run noticed first, as the summary lists them. */
+async function noticedInRun(
+    store: ActivityDeps['store'],
+    target: string,
+    runId: string,
+): Promise<NonNullable<RunSummary['platformOwned']>> {
+    const records = await readPlatformOwned(store, target);
+    return records
+        .filter((r) => r.runId === runId)
+        .map((r) => ({ table: r.table, column: r.column, sourceId: r.sourceId, message: platformOwnedMessage(r) }));
 }

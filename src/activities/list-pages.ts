@@ -2,16 +2,26 @@
  * The listPages activity, for one table: how the table's rows are divided into pages for this
  * run. A full run walks the primary keys (pages are key ranges); a watermark run walks the keys of rows
  * modified since the last one; a delta run reads the change-tracking delta into lists of changed and
- * deleted ids. With incremental refresh on, the next state is taken first. An expired delta token falls
- * back to a full copy of the table, logged. The listing is written once: a repeated activity execution
- * returns what the first one stored, so pages never shift under the orchestrator.
+ * deleted ids. With incremental refresh on, the next state is taken first. A watermark run reads back
+ * `options.watermarkLagMinutes` before the stored watermark (late commits). A delta token older than the source's
+ * change retention is not sent, and one the source refuses is dropped: either way the table is compared in full,
+ * deletes included (delta-fallback.ts), and the reason is logged and kept in the summary. The listing is written
+ * once: a repeated activity execution returns what the first one stored, so pages never shift under the orchestrator.
  */
-import { isExpiredDeltaToken } from '../dataverse/errors.js';
+import { changeRetentionDays, refusedDeltaReason } from './delta-fallback.js';
 import { keyChunk, KEY_WALK_PAGE_SIZE } from '../plan/pages.js';
 import type { TablePlan } from '../plan/types.js';
 import { andFilters } from '../copy/addressing.js';
 import { appendEvent } from '../run/events.js';
-import { readSyncState, tableFingerprint, tableShape, type TableMode, type TableSyncState } from '../run/sync-state.js';
+import {
+    deltaTooOld,
+    readSyncState,
+    tableFingerprint,
+    tableShape,
+    watermarkFilter,
+    type TableMode,
+    type TableSyncState,
+} from '../run/sync-state.js';
 import type { RunContext, StoredPages } from '../run/run-context.js';
 import { pagesKind, writeWork, type PageKind } from '../run/work.js';
 import type { ActivityOptions, ListPagesInput } from './contract.js';
@@ -123,7 +133,12 @@ async function listByKeys(
             ...(signal ? { signal } : {}),
         },
     );
-    const doc: StoredPages = { ranges: chunk.ranges, rowCount: chunk.rowCount, firstPage: input.firstPage ?? 0 };
+    const doc: StoredPages = {
+        ranges: chunk.ranges,
+        rowCount: chunk.rowCount,
+        firstPage: input.firstPage ?? 0,
+        ...(extraFilter !== undefined ? { since: extraFilter } : {}),
+    };
     await ctx.store.writeJson(ctx.paths.pages(table.name, pagesKind(input.chunk)), doc);
     return { pages: chunk.ranges.length, rows: chunk.rowCount, next: chunk.next };
 }
@@ -213,31 +228,45 @@ export async function listPages(
     // Later chunks only walk on; the first one decided the mode and took the next incremental state.
     const first = (input.chunk ?? 0) === 0;
 
+    // Full from here on, and why: the summary keeps the reason, the events log it.
+    const fallBack = async (why: string) => {
+        outcome.mode = 'full';
+        outcome.fallback = `${why}: comparing the table in full${table.deleteMissing ? ', deletes included' : ''}`;
+        await appendEvent(ctx, { type: 'fallback', table: table.name, message: outcome.fallback });
+    };
+
     if (first && input.mode === 'delta' && previous?.kind === 'delta') {
-        try {
-            const delta = await listDelta(ctx, table, previous.deltaLink, signal);
-            Object.assign(outcome, {
-                kind: 'delta',
-                pages: delta.pages,
-                rows: delta.rows,
-                deletedPages: delta.deletedPages,
-                deleted: delta.deleted,
-            });
-            pending = { ...previous, deltaLink: delta.next, takenAt: ctx.now().toISOString(), runId: ctx.runId };
-        } catch (error) {
-            if (!isExpiredDeltaToken(error)) throw error;
-            outcome.mode = 'full';
-            outcome.fallback = `the change-tracking token of ${previous.takenAt} has expired (the source keeps changes for a limited time, 7 days by default): copying the table in full`;
-            await appendEvent(ctx, { type: 'fallback', table: table.name, message: outcome.fallback });
+        const tooOld = deltaTooOld(previous, await changeRetentionDays(ctx.source, signal), ctx.now());
+        if (tooOld) await fallBack(tooOld);
+        else {
+            try {
+                const delta = await listDelta(ctx, table, previous.deltaLink, signal);
+                Object.assign(outcome, {
+                    kind: 'delta',
+                    pages: delta.pages,
+                    rows: delta.rows,
+                    deletedPages: delta.deletedPages,
+                    deleted: delta.deleted,
+                });
+                pending = { ...previous, deltaLink: delta.next, takenAt: ctx.now().toISOString(), runId: ctx.runId };
+            } catch (error) {
+                const refused = refusedDeltaReason(error);
+                if (refused === undefined) throw error;
+                await fallBack(refused);
+            }
         }
     }
     if (outcome.kind === 'copy') {
         if (first) pending = await takeNextState(ctx, table, signal);
         const since =
             outcome.mode === 'watermark' && previous?.kind === 'watermark'
-                ? `${previous.column} ge ${previous.value}`
+                ? watermarkFilter(previous, ctx.spec.options.watermarkLagMinutes)
                 : undefined;
-        if (outcome.mode === 'watermark' && !since) outcome.mode = 'full';
+        if (outcome.mode === 'watermark' && !since) {
+            if (previous?.kind === 'watermark')
+                await fallBack(`the stored watermark '${previous.value}' is no instant`);
+            outcome.mode = 'full';
+        }
         const listed = await listByKeys(ctx, table, since, input, signal);
         outcome.pages = listed.pages;
         outcome.rows = listed.rows;

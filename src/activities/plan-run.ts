@@ -14,6 +14,7 @@ import { CredentialProblemsError } from '../environments/index.js';
 import { appendEvents } from '../run/events.js';
 import { modeFor, readSyncState, type TableMode } from '../run/sync-state.js';
 import { storedReferences, type ActivityDeps } from '../run/run-context.js';
+import { addNoticed, readPlatformOwned } from '../run/platform-owned.js';
 import type { ActivityOptions, PlanRunInput } from './contract.js';
 
 export interface PlannedTable {
@@ -141,6 +142,8 @@ export async function planRun(
     }
     const prepared = await preparePlan(spec, clients, signal ? { signal } : {});
     const { plan } = prepared;
+    // Columns earlier runs found the target's own logic rewriting: neither compared nor written any more.
+    if (plan.problems.length === 0) addNoticed(plan, await readPlatformOwned(store, plan.targetUrl));
     await store.writeJson(paths.plan, plan);
     if (plan.problems.length > 0) return outcomeWithProblems(input, name, plan.problems, spec);
 

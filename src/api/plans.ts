@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { preparePlan } from '../plan/prepare.js';
 import { planSummaryJson } from '../plan/summary.js';
 import { dryRun } from '../verify/dry-run.js';
+import { readPlatformOwned } from '../run/platform-owned.js';
 import { parseQuery, readJsonBody } from './body.js';
 import { notFound } from './errors.js';
 import { assertRunnable, checkSpecDocument, parseSpecBody } from './spec-input.js';
@@ -31,7 +32,14 @@ export async function createPlan(request: ApiRequest, deps: ApiDeps): Promise<Ap
     // Estimates from the service's cheap counts: a request must answer in seconds on any size of table.
     const { plan, estimates } = await preparePlan(spec, clients, { counts: 'estimate' });
     const valid = plan.problems.length === 0;
-    const changes = diff === 'true' && valid ? await dryRun(spec, clients, { samples: 5 }) : undefined;
+    // The columns runs found the target rewriting are left out, as a run leaves them out.
+    const changes =
+        diff === 'true' && valid
+            ? await dryRun(spec, clients, {
+                  samples: 5,
+                  noticed: await readPlatformOwned(deps.store, spec.target.url),
+              })
+            : undefined;
     return {
         status: valid ? 200 : 422,
         json: {

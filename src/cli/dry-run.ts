@@ -4,6 +4,8 @@
  * values, and whether a threshold would stop it. Exit 0 when it read both sides, 2 on bad input.
  */
 import { dryRun, type DryRunReport } from '../verify/dry-run.js';
+import { readPlatformOwned } from '../run/platform-owned.js';
+import { cliStore } from './store.js';
 import { clientsForSpec } from './clients.js';
 import { BadInputError, ExitCode, type CliIo } from './io.js';
 import { createProgress, type ProgressTask } from './progress.js';
@@ -52,7 +54,12 @@ export function renderDryRun(report: DryRunReport): string {
 }
 
 export async function runDryRun(
-    opts: { spec?: string | undefined; json?: boolean | undefined; samples?: number | undefined },
+    opts: {
+        spec?: string | undefined;
+        json?: boolean | undefined;
+        samples?: number | undefined;
+        logDir?: string | undefined;
+    },
     io: CliIo,
 ): Promise<ExitCode> {
     if (opts.spec === undefined) throw new BadInputError(['--dry-run needs --spec FILE']);
@@ -64,6 +71,8 @@ export async function runDryRun(
     try {
         report = await dryRun(spec, clients, {
             samples: opts.samples ?? 5,
+            // Columns runs found the target rewriting: a run would not write them.
+            noticed: await readPlatformOwned(cliStore(io, opts.logDir).store, spec.target.url),
             progress(name, done, total) {
                 let task = tasks.get(name);
                 if (!task) tasks.set(name, (task = progress.task(name, { total, unit: 'ranges' })));

@@ -88,6 +88,7 @@ export function renderSummary(summary: RunSummary): string {
         lines.push(`  deletes skipped: ${skipped.table}: ${skipped.reason}`);
     for (const problem of summary.problems ?? [])
         lines.push(`  ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
+    for (const owned of summary.platformOwned ?? []) lines.push(`  platform-owned: ${owned.message}`);
     const { totals } = summary;
     const later = summary.failedRows - totals.failed;
     lines.push(
@@ -142,6 +143,10 @@ export function renderVerify(report: VerifyReport): string {
             for (const [column, v] of Object.entries(d.values ?? {}))
                 lines.push(`  ${column}: target ${formatValue(v.target)}, source ${formatValue(v.source)}`);
         }
+        if (t.platformOwned)
+            lines.push(
+                `${name} not compared (the target's own logic sets them): ${t.platformOwned.map((p) => `${p.column} (${p.by === 'spec' ? 'platformOwned in the spec' : 'noticed by a run'})`).join(', ')}`,
+            );
         for (const f of t.samples.failing)
             lines.push(`${name} ${f.id} cannot be copied (${f.code}${f.column ? `, ${f.column}` : ''}): ${f.message}`);
     }

@@ -2,8 +2,10 @@
  * How the copy engine names rows in OData, in one place: alternate-key segments (`accounts(accountnumber='A-1')`,
  * type-aware and percent-encoded), whether a key value can be put in a URL at all, filters that select rows by id or
  * by key values in chunks measured in bytes against the service's URL limit, and the key that identifies a row by its
- * key values whatever the case (Dataverse compares key strings with the SQL default collation, case-insensitively).
+ * key values as the target's collation compares them (dataverse/collation.ts: case-insensitive, accent-insensitive
+ * under `_CI_AI`, trailing spaces ignored).
  */
+import { collationKey, DEFAULT_COLLATION, type Collation } from '../dataverse/collation.js';
 import { isExactNumber } from '../dataverse/exact-number.js';
 import { encodeOData, isGuid, odataString } from '../dataverse/odata-url.js';
 import type { AttributeType } from '../dataverse/metadata-types.js';
@@ -104,10 +106,18 @@ export function keyPath(entitySet: string, columns: readonly KeyColumn[], values
     return `${entitySet}(${keySegment(columns, values)})`;
 }
 
-/** One string per key tuple, equal for values the service treats as the same key. */
-export function keyIdentity(values: readonly unknown[]): string {
+/**
+ * One string per key tuple, equal for values the target treats as the same key: 'Café', 'cafe ' and 'CAFE' are one
+ * key under `_CI_AI`; ' cafe' is another (leading spaces count).
+ */
+export function keyIdentity(values: readonly unknown[], collation: Collation = DEFAULT_COLLATION): string {
     // An ExactNumber keys as its decimal text, one text per value.
-    return JSON.stringify(values.map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : (v ?? null))));
+    return JSON.stringify(values.map((v) => (typeof v === 'string' ? collationKey(v, collation) : (v ?? null))));
+}
+
+/** The collation a table's keys compare by in the target (the plan reads it; older plans: the default). */
+export function keyCollation(table: TablePlan): Collation {
+    return (table.match.kind === 'key' ? table.match.collation : undefined) ?? DEFAULT_COLLATION;
 }
 
 /**

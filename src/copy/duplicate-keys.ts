@@ -1,6 +1,7 @@
 /**
- * Source rows of one page that name the same target row by their alternate key (the service compares key strings
- * case-insensitively, so `A-1` and `a-1` are one key). Sent together they are refused or half-applied: "When more than
+ * Source rows of one page that name the same target row by their alternate key (the service compares key strings by
+ * its collation, addressing.ts `keyIdentity`: `A-1` and `a-1` are one key, and under `_CI_AI` `Crème` and `creme `
+ * too). Sent together they are refused or half-applied: "When more than
  * one record in the `Targets` parameter is uniquely identified by a primary or alternate key, `UpsertMultiple` will
  * return an error", while UpdateMultiple applies only the first (PD: bulk-operations.md "Duplicate records in ...
  * Targets parameter"); row by row, the second PATCH would silently overwrite the first. So the first row of a key is

@@ -7,7 +7,7 @@
  */
 import type { ManyToManyPlan, ManyToManySideMatch, Plan, TablePlan } from '../plan/types.js';
 import { intersectPairs } from './intersect.js';
-import { filterBudget, idFilters, keyColumns, keyFilters, keyIdentity } from './addressing.js';
+import { filterBudget, idFilters, keyCollation, keyColumns, keyFilters, keyIdentity } from './addressing.js';
 import { readFiltered, type ReadOptions } from './page-read.js';
 import type { DataverseClient } from '../dataverse/client-types.js';
 import type { StoredReferences } from '../run/run-context.js';
@@ -115,7 +115,7 @@ export async function targetIdsOf(
     for (const row of sourceRows) {
         const values = sourceColumns.map((c) => row[c] ?? null);
         if (values.some((v) => v === null || v === '')) continue;
-        const identity = keyIdentity(values);
+        const identity = keyIdentity(values, keyCollation(table));
         const list = byIdentity.get(identity);
         if (list) list.push(String(row[table.source.primaryId]).toLowerCase());
         else {
@@ -133,7 +133,10 @@ export async function targetIdsOf(
         options,
     );
     for (const row of targetRows) {
-        const identity = keyIdentity(columns.map((c) => row[c.name] ?? null));
+        const identity = keyIdentity(
+            columns.map((c) => row[c.name] ?? null),
+            keyCollation(table),
+        );
         for (const sourceId of byIdentity.get(identity) ?? [])
             map.set(sourceId, String(row[table.target.primaryId]).toLowerCase());
     }

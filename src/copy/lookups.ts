@@ -6,6 +6,7 @@
  * of parents and the target ids behind key references are read in batches, once per page.
  */
 import type { DataverseClient, Row } from '../dataverse/client-types.js';
+import { DEFAULT_COLLATION, type Collation } from '../dataverse/collation.js';
 import type { ColumnMapping, LookupTarget, Plan } from '../plan/types.js';
 import {
     filterBudget,
@@ -13,6 +14,7 @@ import {
     isAddressableKey,
     keyColumns,
     keyFilters,
+    keyCollation,
     keyIdentity,
     keyPath,
     type KeyColumn,
@@ -77,6 +79,8 @@ export class LookupResolver {
     private readonly parentKeys = new Map<string, KeyColumn[]>();
     /** `table|sourceId` of parents outside their table's filter: not copied, so not bindable. */
     private readonly outOfScope = new Set<string>();
+    /** How the target compares key strings, by target table. */
+    private readonly collations = new Map<string, Collation>();
 
     private readonly plan: Plan;
     private readonly references: StoredReferences;
@@ -237,7 +241,7 @@ export class LookupResolver {
                 if (!isAddressableKey(values, columns)) {
                     // The existing target row's id, else the id the copy creates the parent with (key-addresses.ts).
                     const targetId =
-                        this.targetIds.get(`${binding.targetTable}|${keyIdentity(values)}`) ??
+                        this.targetIds.get(`${binding.targetTable}|${this.identityIn(binding.targetTable, values)}`) ??
                         createdIdFor(binding.targetTable, id);
                     return {
                         kind: 'bind',
@@ -259,11 +263,14 @@ export class LookupResolver {
                 const matched =
                     this.references.tables[binding.table]?.map[id] ??
                     (binding.ownerFallback ? this.references.fallbackOwnerId : undefined);
-                if (!matched)
+                if (!matched) {
+                    const natural = this.references.tables[binding.table]?.unmatched?.[id];
+                    const row = natural === undefined ? id : `'${natural}' (${id})`;
                     return {
                         kind: 'unresolved',
-                        reason: `points to ${binding.table} ${id}, which has no match in the target${binding.ownerFallback ? ' and no fallbackOwner could be used' : ''}`,
+                        reason: `points to ${binding.table} ${row}, which has no match in the target${binding.ownerFallback ? ' and no fallbackOwner could be used' : ''}`,
                     };
+                }
                 return {
                     kind: 'bind',
                     navigationProperty: nav,
@@ -286,7 +293,7 @@ export class LookupResolver {
     private async readTargetIds(references: readonly KeyReference[]): Promise<void> {
         const wanted = new Map<string, { reference: KeyReference; tuples: Map<string, unknown[]> }>();
         for (const reference of references) {
-            const identity = keyIdentity(reference.values);
+            const identity = this.identityIn(reference.table, reference.values);
             if (this.targetIds.has(`${reference.table}|${identity}`)) continue;
             let entry = wanted.get(reference.table);
             if (!entry) wanted.set(reference.table, (entry = { reference, tuples: new Map() }));
@@ -306,7 +313,10 @@ export class LookupResolver {
                         signal: this.signal,
                     })) {
                         for (const row of page) {
-                            const identity = keyIdentity(reference.columns.map((c) => row[c.name] ?? null));
+                            const identity = this.identityIn(
+                                reference.table,
+                                reference.columns.map((c) => row[c.name] ?? null),
+                            );
                             this.targetIds.set(`${reference.table}|${identity}`, String(row[pk]).toLowerCase());
                         }
                     }
@@ -320,6 +330,18 @@ export class LookupResolver {
         if (value.kind !== 'bind') return undefined;
         if (value.targetId) return value.targetId;
         if (!value.keyReference) return undefined;
-        return this.targetIds.get(`${value.keyReference.table}|${keyIdentity(value.keyReference.values)}`) ?? undefined;
+        const { table, values } = value.keyReference;
+        return this.targetIds.get(`${table}|${this.identityIn(table, values)}`) ?? undefined;
+    }
+
+    /** Key values' identity as the target compares them in `targetTable` (a target logical name). */
+    private identityIn(targetTable: string, values: readonly unknown[]): string {
+        let collation = this.collations.get(targetTable);
+        if (!collation) {
+            const table = Object.values(this.plan.tables).find((t) => t.target.logicalName === targetTable);
+            collation = table ? keyCollation(table) : DEFAULT_COLLATION;
+            this.collations.set(targetTable, collation);
+        }
+        return keyIdentity(values, collation);
     }
 }

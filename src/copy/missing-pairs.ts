@@ -7,7 +7,15 @@
  */
 import type { DataverseClient } from '../dataverse/client-types.js';
 import type { ManyToManyPlan, TablePlan } from '../plan/types.js';
-import { andFilters, filterBudget, idFilters, keyColumns, keyFilters, keyIdentity } from './addressing.js';
+import {
+    andFilters,
+    filterBudget,
+    idFilters,
+    keyCollation,
+    keyColumns,
+    keyFilters,
+    keyIdentity,
+} from './addressing.js';
 import { matchedReferenceIds, pairsWithTargetIds, type SideContext } from './id-map.js';
 import { pairKey } from './intersect.js';
 import { readFiltered, type ReadOptions } from './page-read.js';
@@ -95,7 +103,7 @@ async function copiesOfSourceRows(
     const tuples: unknown[][] = [];
     for (const row of targetRows) {
         const values = columns.map((c) => row[c.name] ?? null);
-        const identity = keyIdentity(values);
+        const identity = keyIdentity(values, keyCollation(table));
         const id = String(row[table.target.primaryId]).toLowerCase();
         const list = byIdentity.get(identity);
         if (list) list.push(id);
@@ -115,6 +123,12 @@ async function copiesOfSourceRows(
     );
     const copies = new Set<string>();
     for (const row of sourceRows)
-        for (const id of byIdentity.get(keyIdentity(sourceColumns.map((c) => row[c] ?? null))) ?? []) copies.add(id);
+        for (const id of byIdentity.get(
+            keyIdentity(
+                sourceColumns.map((c) => row[c] ?? null),
+                keyCollation(table),
+            ),
+        ) ?? [])
+            copies.add(id);
     return copies;
 }

@@ -4,13 +4,24 @@
  * is created without its deferred lookups and without statecode/statuscode (a real environment
  * refuses an inactive row on create); an existing row gets only its changed columns; an identical row
  * is left alone, which is what makes re-runs and scheduled syncs cheap. Deferred lookups, update-only
- * columns of new rows and state changes become follow-up work for the later phases. verify compares
- * with the same functions, so "copied" and "identical" mean the same thing.
+ * columns of new rows and state changes become follow-up work for the later phases. The currency of a
+ * row with money values is never cleared (the platform would put the same amounts in its base currency):
+ * an unmatched one fails the row. verify compares with the same functions, so "copied" and "identical"
+ * mean the same thing.
  */
 import type { Row } from '../dataverse/client-types.js';
 import type { ColumnMapping, TablePlan } from '../plan/types.js';
+import { isCurrencyLookup } from '../plan/currencies.js';
 import { entityPath } from '../dataverse/odata-url.js';
-import { isAddressableKey, isLookupType, keyColumns, keyIdentity, keyPath, sourceKeyProperties } from './addressing.js';
+import {
+    isAddressableKey,
+    isLookupType,
+    keyCollation,
+    keyColumns,
+    keyIdentity,
+    keyPath,
+    sourceKeyProperties,
+} from './addressing.js';
 import { targetIdForUnaddressable } from './key-addresses.js';
 import { actualLookup, type LookupResolver, type LookupValue } from './lookups.js';
 import { sameValue, targetValue } from './values.js';
@@ -72,6 +83,14 @@ export const UNRESOLVED_LOOKUP_CODE = 'UnresolvedLookup';
 
 export const UNRESOLVED_KEY_CODE = 'UnresolvedKey';
 
+/** A row with money values whose currency has no match in the target: failed, never moved to the base currency. */
+export const UNMATCHED_CURRENCY_CODE = 'UnmatchedCurrency';
+
+/** Target money columns the row sets: with any of them, the row's currency lookup is never cleared. */
+function moneyValues(expected: ExpectedRow): string[] {
+    return expected.values.filter((v) => v.column.type === 'Money' && v.value !== null).map((v) => v.column.target);
+}
+
 /**
  * The target address of a source row (for key matches: its key values read from the source columns; a lookup key
  * part is the target id of the row it points to, which `lookupPart` gives, null when the target has none).
@@ -94,7 +113,7 @@ export function addressOf(
         kind: 'key',
         ...(isAddressableKey(values, columns) ? { path: keyPath(table.target.entitySetName, columns, values) } : {}),
         values,
-        identity: keyIdentity(values),
+        identity: keyIdentity(values, keyCollation(table)),
     };
 }
 
@@ -116,7 +135,10 @@ export function addressPath(table: TablePlan, address: RowAddress): string {
 /** The identity of a target row in the index of target rows (its id, or its key values, lookups as `_x_value`). */
 export function targetIdentity(table: TablePlan, row: Row): string {
     if (table.match.kind === 'id') return String(row[table.target.primaryId]).toLowerCase();
-    return keyIdentity(keyColumns(table).map((c) => row[c.name] ?? null));
+    return keyIdentity(
+        keyColumns(table).map((c) => row[c.name] ?? null),
+        keyCollation(table),
+    );
 }
 
 /**
@@ -158,11 +180,16 @@ function isKeyColumn(table: TablePlan, column: ColumnMapping): boolean {
     return table.match.kind === 'key' && table.match.columns.includes(column.target);
 }
 
+/** A column the target's own logic sets (declared, or noticed by an earlier run): never compared nor written. */
+export function isPlatformOwned(table: TablePlan, column: ColumnMapping): boolean {
+    return table.platformOwned?.some((p) => p.column === column.target) === true;
+}
+
 export function expectedRow(table: TablePlan, row: Row, resolver: LookupResolver): ExpectedRow {
     const values: ExpectedRow['values'] = [];
     const lookups: ExpectedRow['lookups'] = [];
     for (const column of table.columns) {
-        if (isStateColumn(table, column)) continue;
+        if (isStateColumn(table, column) || isPlatformOwned(table, column)) continue;
         if (column.kind === 'lookup') lookups.push({ column, value: resolver.resolve(column, row) });
         else values.push({ column, value: targetValue(column, row[column.source]) });
     }
@@ -270,8 +297,23 @@ export function decideRow(
         }
     }
 
+    const money = moneyValues(expected);
     for (const { column, value } of expected.lookups) {
         if (!creating && column.writable === 'create') continue; // never written on an update, so never failed
+        if (money.length > 0 && isCurrencyLookup(column) && value.kind !== 'bind') {
+            // Never cleared: the platform would give the row its base currency, keeping the same amounts.
+            if (value.kind === 'null') continue;
+            return {
+                action: 'fail',
+                changed: [],
+                cleared: [],
+                failure: {
+                    code: UNMATCHED_CURRENCY_CODE,
+                    column: column.target,
+                    message: `${column.source} ${value.reason}, and the row has money values (${money.join(', ')}): without its currency the target would keep the same amounts in its base currency, so the row is not written; create the currency in the target, or map it with references.transactioncurrency`,
+                },
+            };
+        }
         const outcome = lookupOutcome(column, value, options.onUnresolvedLookup);
         if ('fail' in outcome) {
             return {
@@ -331,7 +373,7 @@ function readState(row: Row, stateColumn: string, statusColumn: string): { state
 export function targetSelect(table: TablePlan): string[] {
     const columns = new Set<string>([table.target.primaryId]);
     for (const column of table.columns) {
-        if (column.writable === 'create') continue;
+        if (column.writable === 'create' || isPlatformOwned(table, column)) continue;
         columns.add(column.kind === 'lookup' ? `_${column.target}_value` : column.target);
     }
     for (const c of keyColumns(table)) columns.add(c.name);

@@ -46,6 +46,8 @@ export interface DataverseClientOptions {
     writeBatchSize?: number;
     /** User-Agent prefix. */
     userAgent?: string;
+    /** How long a pooled connection may stay idle before the client closes it (default 4 s: transport.ts). */
+    idleSocketMs?: number;
     retry?: Partial<RetryOptions>;
     /** The run's budget: aborting ends all waits (429 waits included) with an `aborted`/`throttled` error. */
     signal?: AbortSignal;
@@ -87,7 +89,12 @@ class HttpDataverseClient implements DataverseWriteClient {
         const deadline = options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
         this.http = new DataverseHttp({
             url: origin,
-            transport: new Transport({ url: origin, tokenCache, userAgent: options.userAgent }),
+            transport: new Transport({
+                url: origin,
+                tokenCache,
+                userAgent: options.userAgent,
+                idleSocketMs: options.idleSocketMs,
+            }),
             tokenCache,
             limiter,
             outage,

@@ -3,6 +3,7 @@
  * environment variable or app setting the spec names; their values never appear in any message.
  */
 import {
+    ClientAssertionCredential,
     ClientCertificateCredential,
     ClientSecretCredential,
     DefaultAzureCredential,
@@ -26,7 +27,34 @@ export type CredentialSpec =
           certificatePathSetting: string;
           certificatePasswordSetting?: string;
       }
+    | {
+          /**
+           * Workload identity federation across tenants without secrets: the app's user-assigned managed identity
+           * (home tenant) signs in as a multi-tenant app registration that trusts it, in `tenantId` (the
+           * environment's tenant, where the app is an application user).
+           */
+          type: 'federatedManagedIdentity';
+          tenantId: string;
+          clientId: string;
+          managedIdentityClientId: string;
+      }
     | { type: 'none' };
+
+/**
+ * The audience of a managed identity token used as a federated credential (public cloud): the app registration's
+ * federated identity credential names it, with the identity's tenant as issuer and its object id as subject
+ * (learn.microsoft.com/entra/workload-id/workload-identity-federation-config-app-trust-managed-identity).
+ */
+export const TOKEN_EXCHANGE_SCOPE = 'api://AzureADTokenExchange/.default';
+
+/** The client assertion of a federated managed identity: a token of the identity for the token-exchange audience. */
+export function managedIdentityAssertion(identity: TokenCredential): () => Promise<string> {
+    return async () => {
+        const token = await identity.getToken(TOKEN_EXCHANGE_SCOPE);
+        if (!token) throw new Error(`the managed identity returned no token for ${TOKEN_EXCHANGE_SCOPE}`);
+        return token.token;
+    };
+}
 
 /** A credential that cannot be built from what the spec and its settings say: the user's input to fix. */
 export class CredentialConfigError extends Error {
@@ -102,6 +130,12 @@ export function createTokenCredential(
                     }),
             );
         }
+        case 'federatedManagedIdentity': {
+            const identity = fromSpec(() => new ManagedIdentityCredential({ clientId: spec.managedIdentityClientId }));
+            return fromSpec(
+                () => new ClientAssertionCredential(spec.tenantId, spec.clientId, managedIdentityAssertion(identity)),
+            );
+        }
     }
 }
 
@@ -118,6 +152,7 @@ export function identityKey(spec: CredentialSpec): string {
             return `managedIdentity:${spec.clientId ?? 'system'}`;
         case 'clientSecret':
         case 'clientCertificate':
+        case 'federatedManagedIdentity':
             return `${spec.type}:${spec.tenantId}:${spec.clientId}`;
     }
 }

@@ -4,6 +4,8 @@
  * cookie handling here: retries, throttling and concurrency are Dataverse-specific (http.ts), and
  * the node HTTP client keeps no cookies, so no server-affinity cookie pins us to one web server.
  */
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
 import {
     createDefaultHttpClient,
     createEmptyPipeline,
@@ -12,6 +14,7 @@ import {
     decompressResponsePolicy,
     proxyPolicy,
     userAgentPolicy,
+    type Agent,
     type HttpClient,
     type HttpHeaders,
     type Pipeline,
@@ -65,11 +68,23 @@ const UNREACHABLE_CODES = new Set([
     'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/**
+ * How long a pooled connection may sit idle before the client closes it. A server closes idle keep-alive connections
+ * at its own limit (Node's default, the simulator's, is 5 s); a request sent on one just as it closes gets a reset and
+ * no answer, and a write in that state must be settled by reading. The pipeline's own agent keeps sockets forever
+ * (`keepAlive: true`, no timeout), so it met that race about once in 30 attempts of a clean run. Closing them first, at
+ * 4 s, leaves the server's close nothing to cross; a server's shorter `Keep-Alive: timeout=` hint still wins (Node's
+ * agent takes the smaller). A reconnect costs a handshake, far less than settling a write.
+ */
+export const IDLE_SOCKET_MS = 4_000;
+
 export interface TransportOptions {
     /** Environment root URL. */
     url: string;
     tokenCache?: AccessTokenCache;
     userAgent?: string;
+    /** How long a pooled connection may stay idle (default IDLE_SOCKET_MS). */
+    idleSocketMs?: number;
     /** Replaces the node HTTP client (tests of the transport itself only). */
     httpClient?: HttpClient;
 }
@@ -84,6 +99,8 @@ export class Transport {
         this.httpClient = options.httpClient ?? createDefaultHttpClient();
         this.pipeline = createEmptyPipeline();
         if (!this.insecureAllowed) this.pipeline.addPolicy(proxyPolicy());
+        // After the proxy policy: a proxied request keeps the proxy's agent.
+        this.pipeline.addPolicy(agentPolicy(idleBoundedAgent(options.url, options.idleSocketMs ?? IDLE_SOCKET_MS)));
         this.pipeline.addPolicy(decompressResponsePolicy());
         this.pipeline.addPolicy(userAgentPolicy({ userAgentPrefix: options.userAgent ?? 'dataverse-migrate' }));
         if (options.tokenCache) this.pipeline.addPolicy(accessTokenPolicy(options.tokenCache), { phase: 'Sign' });
@@ -135,6 +152,22 @@ function errorCode(error: unknown): string | undefined {
         current = typeof current === 'object' && 'cause' in current ? current.cause : undefined;
     }
     return undefined;
+}
+
+/** A keep-alive agent whose idle sockets close after `idleMs` (Node's agent `timeout` closes only free sockets). */
+function idleBoundedAgent(url: string, idleMs: number): Agent {
+    const options = { keepAlive: true, timeout: idleMs };
+    return new URL(url).protocol === 'https:' ? new HttpsAgent(options) : new HttpAgent(options);
+}
+
+function agentPolicy(agent: Agent): PipelinePolicy {
+    return {
+        name: 'dataverseKeepAliveAgentPolicy',
+        sendRequest(request, next) {
+            request.agent ??= agent;
+            return next(request);
+        },
+    };
 }
 
 function accessTokenPolicy(cache: AccessTokenCache): PipelinePolicy {

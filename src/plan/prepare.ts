@@ -1,7 +1,8 @@
 /**
  * The plan step with its I/O: reads the metadata of both environments, builds the plan (pure), then counts rows and
  * pages when asked (estimates from the service's counts, or an exact walk of every key) and matches the reference
- * tables. Shared by the CLI `plan` command, POST /api/plans, the plan activity of a run and verify. Environment
+ * tables (a source currency without a match that copied rows with money use is a problem: currencies.ts). Shared by
+ * the CLI `plan` command, POST /api/plans, the plan activity of a run and verify. Environment
  * failures (unreachable, rejected token) become plan problems, so the caller reports them with the rest and exits 2.
  */
 import type { DataverseClient } from '../dataverse/client-types.js';
@@ -10,6 +11,8 @@ import { readAllTableNames, readEnvironmentMetadata } from '../dataverse/metadat
 import { DEFAULT_REFERENCE_MATCH, type MigrationSpec } from '../spec/index.js';
 import { buildPlan, planOptions } from './build.js';
 import { probeBulkWrites } from './bulk-writes.js';
+import { readKeyCollation } from './key-collation.js';
+import { CURRENCY_TABLE, unmatchedCurrencyIssues } from './currencies.js';
 import { estimateRows } from './estimates.js';
 import { countByKeys, type KeyWalkProgress } from './exact-counts.js';
 import { preflightPermissions } from './preflight.js';
@@ -119,6 +122,7 @@ export async function preparePlan(
     await preflightPermissions(spec, plan, { source, target }, clients, signal);
     if (plan.problems.length > 0) return prepared;
     await probeBulkWrites(plan, clients.target, signal);
+    await readKeyCollation(plan, clients.target, signal);
 
     if (options.counts === 'estimate') {
         progress?.phase?.('counts');
@@ -150,6 +154,18 @@ export async function preparePlan(
         } catch (error) {
             plan.problems.push({
                 message: `cannot match reference tables: ${error instanceof Error ? error.message : String(error)}`,
+            });
+        }
+        const currencies = prepared.references?.tables[CURRENCY_TABLE];
+        try {
+            const issues = await unmatchedCurrencyIssues(plan, currencies, clients.source, signal);
+            plan.problems.push(...issues.problems);
+            plan.warnings.push(...issues.warnings);
+        } catch (error) {
+            // The copy still fails such rows one by one (UnmatchedCurrency), so an unanswered count only warns.
+            plan.warnings.push({
+                table: CURRENCY_TABLE,
+                message: `cannot count the copied rows in source currencies that have no match in the target (rows with money values in them will fail): ${error instanceof Error ? error.message : String(error)}`,
             });
         }
     }

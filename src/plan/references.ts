@@ -18,6 +18,8 @@ export interface ReferenceMatchResult {
     fallbacks: string[];
     /** Source rows with no match and no usable fallback (their lookups follow onUnresolvedLookup). */
     unmatched: Row[];
+    /** Source id -> natural-key value of the unmatched rows that have one (the ISO code of a currency), for messages. */
+    unmatchedKeys: Record<string, string>;
     warnings: string[];
 }
 
@@ -41,10 +43,14 @@ function lookupProperty(column: string): string {
     return `_${column}_value`;
 }
 
+/** The first natural-key value a row has, as it reads (not normalised). */
+function naturalKey(row: Row, rule: ReferencePlan): string | number | undefined {
+    return rule.matchOn.map((c) => row[c]).find((v) => normalise(v) !== undefined) as string | number | undefined;
+}
+
 /** A reference row for messages: `systemuser 'jane@contoso.com' (<id>)`. */
 export function describeReferenceRow(row: Row, rule: ReferencePlan): string {
-    const natural = rule.matchOn.map((c) => row[c]).find((v) => normalise(v) !== undefined) as
-        string | number | undefined;
+    const natural = naturalKey(row, rule);
     const id = row[rule.source.primaryId] as string;
     return natural === undefined ? `${rule.table} ${id}` : `${rule.table} '${natural}' (${id})`;
 }
@@ -84,15 +90,28 @@ export function matchReferences(
     rule: ReferencePlan,
     scopeMatches: Readonly<Record<string, string>> = {},
 ): ReferenceMatchResult {
-    const result: ReferenceMatchResult = { table: rule.table, map: {}, fallbacks: [], unmatched: [], warnings: [] };
+    const result: ReferenceMatchResult = {
+        table: rule.table,
+        map: {},
+        fallbacks: [],
+        unmatched: [],
+        unmatchedKeys: {},
+        warnings: [],
+    };
     const sourceId = (row: Row) => row[rule.source.primaryId];
     const targetId = (row: Row) => row[rule.target.primaryId];
+    const unmatched = (row: Row): void => {
+        result.unmatched.push(row);
+        const id = sourceId(row);
+        const natural = naturalKey(row, rule);
+        if (typeof id === 'string' && natural !== undefined) result.unmatchedKeys[id.toLowerCase()] = String(natural);
+    };
 
     if (rule.singleton) {
         const only = targetRows.length === 1 ? targetId(targetRows[0]!) : undefined;
         if (typeof only !== 'string') {
             result.warnings.push(`${rule.table}: the target has ${targetRows.length} rows, expected exactly one`);
-            result.unmatched.push(...sourceRows);
+            sourceRows.forEach(unmatched);
             return result;
         }
         for (const row of sourceRows) result.map[String(sourceId(row))] = only;
@@ -156,7 +175,7 @@ export function matchReferences(
                 );
             }
         }
-        if (match === undefined) result.unmatched.push(row);
+        if (match === undefined) unmatched(row);
         else result.map[id] = match;
     }
     return result;

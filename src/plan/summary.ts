@@ -1,4 +1,5 @@
 /** The plan as the CLI shows it: the `--json` shape and a human rendering readable at a glance. */
+import type { Collation } from '../dataverse/collation.js';
 import { COUNT_LIMIT } from '../dataverse/record-counts.js';
 import { bulkWritesText } from './bulk-writes.js';
 import type {
@@ -35,6 +36,12 @@ export function planSummaryJson(plan: Plan, estimates?: PlanEstimates): PlanSumm
 }
 
 /** How one side of a many-to-many relationship is found in the target, in words. */
+/** How the target compares the key's strings, when the plan read it (dataverse/collation.ts). */
+function collationText(collation: Collation | undefined): string {
+    if (!collation) return '';
+    return collation === 'CI_AI' ? ' (case- and accent-insensitive)' : ' (case-insensitive, accent-sensitive)';
+}
+
 function sideMatchText(plan: Plan, match: ManyToManySideMatch): string {
     if (match.kind === 'run') {
         const table = plan.tables[match.table];
@@ -112,7 +119,8 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
             const estimate = estimates?.[name];
             if (estimate) parts.push(estimateText(estimate));
             if (table) parts.push(count(table.columns.length, 'column'));
-            if (table && table.match.kind === 'key') parts.push(`matched on key ${table.match.key}`);
+            if (table && table.match.kind === 'key')
+                parts.push(`matched on key ${table.match.key}${collationText(table.match.collation)}`);
             if (table?.filter) parts.push(`filter: ${table.filter}`);
             const bulk = bulkWritesText(table?.bulkWrites);
             if (bulk) parts.push(bulk);

@@ -3,6 +3,7 @@
  * both environments. Plain JSON (no Maps, no classes): it travels through Durable Functions history,
  * so it holds names and rules, never rows.
  */
+import type { Collation } from '../dataverse/collation.js';
 import type { AttributeType } from '../dataverse/metadata-types.js';
 
 /** A warning or problem found while planning; `path` points into the spec when the spec caused it. */
@@ -20,8 +21,11 @@ export interface PlanIssue {
 /** How rows of a run table are matched in the target. */
 export type MatchPlan =
     | { kind: 'id' }
-    /** An Active alternate key of the target table; `sourceColumns` are the source columns that feed it. */
-    | { kind: 'key'; key: string; columns: string[]; sourceColumns: string[] };
+    /**
+     * An Active alternate key of the target table; `sourceColumns` are the source columns that feed it; `collation`:
+     * how the target compares its strings (read when planning; absent in older plans: `_CI_AI`).
+     */
+    | { kind: 'key'; key: string; columns: string[]; sourceColumns: string[]; collation?: Collation };
 
 /** How a lookup value that points to one table is written in the target. */
 export type LookupBinding =
@@ -124,6 +128,17 @@ export interface TablePlan {
     bulkWrites?: { UpsertMultiple: boolean; UpdateMultiple: boolean };
     /** What the permissions preflight found of the source identity's read; absent: not checked (no deletes). */
     sourceRead?: SourceRead;
+    /**
+     * Target columns the target's own logic rewrites: left out of every comparison and write. `spec`: declared in the
+     * table's `platformOwned`; `noticed`: an earlier run found the target changed what it wrote (run/platform-owned.ts).
+     */
+    platformOwned?: PlatformOwnedColumn[];
+}
+
+export interface PlatformOwnedColumn {
+    /** Target logical name. */
+    column: string;
+    by: 'spec' | 'noticed';
 }
 
 /**

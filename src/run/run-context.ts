@@ -28,8 +28,11 @@ export interface ActivityDeps {
 
 /** Reference matches as the run store keeps them: source id -> target id per reference table. */
 export interface StoredReferences {
-    /** `fallbacks`: the source ids `map` sends to the rule's fallback row (lookups use them; associations never). */
-    tables: Record<string, { map: Record<string, string>; fallbacks?: string[] }>;
+    /**
+     * `fallbacks`: the source ids `map` sends to the rule's fallback row (lookups use them; associations never);
+     * `unmatched`: natural-key values of source rows with no match (a currency's ISO code), to name them in failures.
+     */
+    tables: Record<string, { map: Record<string, string>; fallbacks?: string[]; unmatched?: Record<string, string> }>;
     fallbackOwnerId?: string;
 }
 
@@ -40,6 +43,7 @@ export function storedReferences(matches: ReferenceMatches | undefined): StoredR
         references.tables[table] = {
             map: result.map,
             ...(result.fallbacks.length > 0 ? { fallbacks: result.fallbacks } : {}),
+            ...(Object.keys(result.unmatchedKeys).length > 0 ? { unmatched: result.unmatchedKeys } : {}),
         };
     if (matches?.fallbackOwnerId) references.fallbackOwnerId = matches.fallbackOwnerId;
     return references;
@@ -51,6 +55,11 @@ export interface StoredPages {
     rowCount: number;
     /** Number of the first range, for one chunk of a listing (pages are numbered across chunks). */
     firstPage?: number;
+    /**
+     * A watermark listing: the condition its rows were listed by (`modifiedon ge ...`). Its ranges cover every key, so
+     * a page read keeps to it, or a refresh would read (and compare) the whole table.
+     */
+    since?: string;
 }
 
 export interface RunContext {

@@ -105,6 +105,8 @@ export type FinishedRun = z.infer<typeof finishedRunSchema>;
 
 export interface RunSummary extends FinishedRun {
     log: { location: string; events: string; errors: string[] };
+    /** Columns this run found the target's own logic rewriting (run/platform-owned.ts), one line each. */
+    platformOwned?: Array<{ table: string; column: string; sourceId: string; message: string }>;
     /** A cancelled run: who asked, why and when (the finish activity reads the request). */
     cancel?: CancelRequest;
 }

@@ -84,6 +84,44 @@ function changedPart(table: TablePlan, state: TableSyncState): string {
     return 'the table changed since its state was taken';
 }
 
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+/** How much sooner than the source's retention a token counts as too old: the engine's and the service's clocks differ. */
+const RETENTION_MARGIN_MS = 60 * MINUTE_MS;
+
+/** An instant as the Web API writes one (`2026-12-07T20:15:00Z`; milliseconds only when there are any). */
+function instant(ms: number): string {
+    return new Date(ms).toISOString().replace('.000Z', 'Z');
+}
+
+/**
+ * The `$filter` of a watermark refresh: rows modified since `lagMinutes` before the watermark, because the service
+ * stamps `modifiedon` when an operation starts and the row becomes visible when its transaction commits, so a long
+ * transaction commits rows older than the newest `modifiedon` the previous run saw (research realworld-gaps W1). The
+ * overlap costs reads only: rows that did not change are compared and left alone. Undefined when the stored value is
+ * no instant (the table then runs in full).
+ */
+export function watermarkFilter(state: { column: string; value: string }, lagMinutes: number): string | undefined {
+    const at = Date.parse(state.value);
+    if (Number.isNaN(at)) return undefined;
+    return `${state.column} ge ${instant(at - lagMinutes * MINUTE_MS)}`;
+}
+
+/**
+ * Why a delta state is too old to use, or undefined: its token was taken longer ago than the source keeps changes
+ * (Organization.ExpireChangeTrackingInDays), less an hour for clock skew. The service may then answer with every row
+ * and no deletions instead of an error (the SDK article's older text: "If it is more than 90 days, the system will
+ * return all the records"), so such a token is never sent.
+ */
+export function deltaTooOld(state: { takenAt: string }, retentionDays: number, now: Date): string | undefined {
+    const taken = Date.parse(state.takenAt);
+    if (Number.isNaN(taken)) return `the change-tracking token's time '${state.takenAt}' is unreadable`;
+    const age = now.getTime() - taken;
+    if (age < retentionDays * DAY_MS - RETENTION_MARGIN_MS) return undefined;
+    const days = Math.floor((age / DAY_MS) * 10) / 10;
+    return `the change-tracking token of ${state.takenAt} is ${days} days old, and the source keeps changes for ${retentionDays} days (its organization's expirechangetrackingindays)`;
+}
+
 /** The mode a table runs in, and why: full unless an incremental state exists for exactly this table shape. */
 export function modeFor(table: TablePlan, incremental: boolean, state: TableSyncState | undefined): TableModeDecision {
     if (!incremental) return { mode: 'full', reason: 'full: incremental refresh is off' };
@@ -91,7 +129,10 @@ export function modeFor(table: TablePlan, incremental: boolean, state: TableSync
     if (state.fingerprint !== tableFingerprint(table))
         return { mode: 'full', reason: `full: ${changedPart(table, state)}` };
     if (state.kind === 'watermark')
-        return { mode: 'watermark', reason: `watermark: rows modified since ${state.value}` };
+        return {
+            mode: 'watermark',
+            reason: `watermark: rows modified since ${state.value}, read back by options.watermarkLagMinutes`,
+        };
     if (table.changeTracking) return { mode: 'delta', reason: `delta since ${state.takenAt}` };
     return { mode: 'full', reason: 'full: change tracking is off for the table in the source' };
 }

@@ -86,3 +86,16 @@ export function legacyStatePath(spec: string, table: string): string {
 export function leasePath(target: string, table: string): string {
     return `leases/${environmentSegment(target)}/${segment(table, 'table')}.json`;
 }
+
+/**
+ * Columns of one target table that the target's own logic rewrites, one document per column (src/run/platform-owned.ts):
+ * a property of the target environment, whichever source or spec wrote there.
+ */
+export function platformOwnedFolder(target: string, table?: string): string {
+    const root = `platform-owned/${environmentSegment(target)}/`;
+    return table === undefined ? root : `${root}${segment(table, 'table')}/`;
+}
+
+export function platformOwnedPath(target: string, table: string, column: string): string {
+    return `${platformOwnedFolder(target, table)}${segment(column, 'column')}.json`;
+}

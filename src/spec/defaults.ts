@@ -23,6 +23,12 @@ export const SPEC_DEFAULTS = {
      * counted failed); every request to it waits with backoff meanwhile.
      */
     outageBudgetSeconds: 600,
+    /**
+     * Minutes a `modifiedon` watermark refresh reads back before the newest `modifiedon` the previous run saw: a long
+     * transaction commits rows stamped when it began, older than rows already visible. Re-read rows that did not
+     * change cost no writes (compare-before-write).
+     */
+    watermarkLagMinutes: 15,
 } as const;
 
 /** Natural keys used to match reference (not copied) tables in the target, in order of preference. */

@@ -38,6 +38,10 @@ const tenantId = z
 
 const guidOrDomain = z.string().min(1);
 
+/** A GUID where nothing else is accepted (client ids of app registrations and managed identities). */
+const guid = (what: string) =>
+    z.string({ error: `expected ${what} (a GUID)` }).regex(GUID, { error: `expected ${what} (a GUID)` });
+
 export const credentialSchema = z.discriminatedUnion(
     'type',
     [
@@ -56,9 +60,17 @@ export const credentialSchema = z.discriminatedUnion(
             certificatePathSetting: settingName,
             certificatePasswordSetting: settingName.optional(),
         }),
+        z.strictObject({
+            type: z.literal('federatedManagedIdentity'),
+            tenantId,
+            clientId: guid('the client id of the multi-tenant app registration'),
+            managedIdentityClientId: guid('the client id of the user-assigned managed identity the app trusts'),
+        }),
         z.strictObject({ type: z.literal('none') }),
     ],
-    { error: 'expected credential type default, managedIdentity, clientSecret, clientCertificate or none' },
+    {
+        error: 'expected credential type default, managedIdentity, clientSecret, clientCertificate, federatedManagedIdentity or none',
+    },
 );
 
 /** Exactly the client's credential type: a compile error here means the schema and the client drifted apart. */
@@ -129,6 +141,11 @@ export const tableSpecSchema = z.strictObject({
         )
         .optional(),
     bypass: bypassSchema.optional(),
+    /**
+     * Target columns the target's own logic sets (plug-ins, calculations, autonumbers): never written nor compared.
+     * Runs also find them by themselves, after a write the target changed (src/copy/rewritten-columns.ts).
+     */
+    platformOwned: z.array(logicalName).min(1, { error: 'list at least one column, or omit platformOwned' }).optional(),
 });
 
 const referenceRuleSchema = z.strictObject({
@@ -200,6 +217,13 @@ export const optionsSchema = z
             })
             .optional(),
         incremental: z.boolean().default(SPEC_DEFAULTS.incremental),
+        /** Tables without change tracking: how far before the last watermark a refresh reads again. */
+        watermarkLagMinutes: z
+            .number()
+            .int()
+            .min(0)
+            .max(10_080, { error: 'at most a week (10080 minutes)' })
+            .default(SPEC_DEFAULTS.watermarkLagMinutes),
         /** Source and target may be the same environment (e.g. one table into another); refused otherwise. */
         allowSameEnvironment: z.boolean().optional(),
     })
@@ -210,6 +234,7 @@ export const optionsSchema = z
         incremental: SPEC_DEFAULTS.incremental,
         maxDeleteShare: SPEC_DEFAULTS.maxDeleteShare,
         outageBudgetSeconds: SPEC_DEFAULTS.outageBudgetSeconds,
+        watermarkLagMinutes: SPEC_DEFAULTS.watermarkLagMinutes,
     });
 
 /** A spec's name: it names the spec's runs, its stored copy and its incremental state. */

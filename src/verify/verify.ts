@@ -9,7 +9,7 @@
 import type { DataverseClient, Row } from '../dataverse/client-types.js';
 import { pageBoundaries, type KeyRange } from '../plan/pages.js';
 import { preparePlan } from '../plan/prepare.js';
-import type { ManyToManyPlan, Plan, PlanIssue, TablePlan } from '../plan/types.js';
+import type { ManyToManyPlan, Plan, PlanIssue, PlatformOwnedColumn, TablePlan } from '../plan/types.js';
 import type { MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../environments/index.js';
 import { refusedPairs } from '../copy/refused-pairs.js';
@@ -31,6 +31,7 @@ import {
     type ExpectedRow,
 } from '../copy/row-plan.js';
 import { storedReferences, type StoredReferences } from '../run/run-context.js';
+import { addNoticed, type PlatformOwnedRecord } from '../run/platform-owned.js';
 
 export interface DifferentRow {
     id: string;
@@ -56,6 +57,8 @@ export interface TableVerification {
     /** Source rows a copy would fail: not counted as missing or different. */
     failing: number;
     samples: { missing: string[]; extra: string[]; different: DifferentRow[]; failing: FailingRow[] };
+    /** Target columns not compared: the target's own logic sets them (declared in the spec, or noticed by a run). */
+    platformOwned?: PlatformOwnedColumn[];
 }
 
 export interface RelationshipVerification {
@@ -91,6 +94,8 @@ export interface VerifyOptions {
     progress?: (table: string, rangesDone: number, ranges: number) => void;
     /** Sample rows that differ carry the source and target values of each column that differs. */
     values?: boolean;
+    /** Columns runs found the target rewriting (run/platform-owned.ts): not compared, as runs no longer write them. */
+    noticed?: readonly PlatformOwnedRecord[];
     signal?: AbortSignal;
 }
 
@@ -273,6 +278,7 @@ async function verifyTable(env: Env, table: TablePlan, options: VerifyOptions): 
         different: 0,
         failing: 0,
         samples: { missing: [], extra: [], different: [], failing: [] },
+        ...(table.platformOwned ? { platformOwned: table.platformOwned } : {}),
     };
     const signal = options.signal;
     const pages = await pageBoundaries(
@@ -432,6 +438,7 @@ export async function compareMigration(
     const signal = options.signal;
     const prepared = await preparePlan(spec, clients, signal ? { signal } : {});
     const { plan } = prepared;
+    addNoticed(plan, options.noticed ?? []);
     if (plan.problems.length > 0)
         return { report: { identical: false, tables: {}, manyToMany: {}, problems: plan.problems }, plan };
     const env: Env = {

@@ -53,6 +53,14 @@ const SKIPPED_BY_DESIGN: Readonly<Record<string, string>> = {
     'azd env set DATAVERSE_ALLOWED_URLS "https://contoso.crm.dynamics.com,https://contoso-dev.crm4.dynamics.com"':
         'Azure Developer CLI, signed in',
     'azd up': 'deploys to Azure',
+    'MI_CLIENT_ID=$(azd env get-value AZURE_MANAGED_IDENTITY_CLIENT_ID)': 'Azure Developer CLI, after azd up',
+    'ISSUER=$(azd env get-value AZURE_FEDERATION_ISSUER)': 'Azure Developer CLI, after azd up',
+    'SUBJECT=$(azd env get-value AZURE_FEDERATION_SUBJECT)': 'Azure Developer CLI, after azd up',
+    'APP_ID=$(az ad app create --display-name dataverse-migrate-cross-tenant --sign-in-audience AzureADMultipleOrgs --query appId -o tsv)':
+        'Azure CLI, signed in to the Entra tenant',
+    [String.raw`az ad app federated-credential create --id "$APP_ID" --parameters "{\"name\": \"dataverse-migrate\", \"issuer\": \"$ISSUER\", \"subject\": \"$SUBJECT\", \"audiences\": [\"api://AzureADTokenExchange\"]}"`]:
+        'Azure CLI, signed in to the Entra tenant',
+    'az ad sp create --id "$APP_ID"': 'Azure CLI, signed in to the other tenant',
 };
 
 interface Fixture {
@@ -158,6 +166,15 @@ const RUNNERS: ReadonlyArray<{ pattern: RegExp; run: (command: string) => Promis
     { pattern: /^[A-Z]+=/, run: (c) => assign(c) },
     { pattern: /^curl\b/, run: (c) => runCurl(c) },
 ];
+
+/**
+ * Commands that may run beside their neighbours of the same kind: they write nothing another command reads (plan,
+ * verify, runs, log and specs list/show/next read; import-cmt writes the CMT folder's spec.json only, which no
+ * neighbour reads; each simulator is a process of its own). A command that writes the work folder's store or the
+ * target (run, specs put/delete) or starts serve runs alone, so every command still sees what those before it did.
+ */
+const SIDE_BY_SIDE =
+    /^npx --no-install (?:dataverse-sim\b|dataverse-migrate (?:plan|verify|runs|log|import-cmt|specs (?:list|show|next))\b)/;
 
 function runnerOf(command: string) {
     return RUNNERS.find((r) => r.pattern.test(command));
@@ -518,21 +535,26 @@ describe('the README', () => {
         expect(ci.some((l) => /^npm test\b/.test(l))).toBe(true);
     });
 
-    it.each(runnable.map((c) => [c.command, c.line] as const))(
-        'runs `%s` (block at line %i)',
-        { timeout: 60_000 },
-        async (command) => {
-            const runner = runnerOf(command);
-            if (!runner)
-                throw new Error(`README command "${command}": add a runner to RUNNERS or list it in SKIPPED_BY_DESIGN`);
-            const outcome = await runner.run(command);
-            outcomes.set(command, outcome);
-            if (runner.pattern.source.startsWith('^npx') || command === 'npm run demo')
-                expect(outcome.code, `${command}\n${outcome.stdout}\n${outcome.stderr}`).toBe(
-                    command.includes(' serve') ? null : 0,
-                );
-        },
-    );
+    // In the README's order; a run of commands next to each other that only read (SIDE_BY_SIDE) runs at once, as
+    // vitest runs neighbouring concurrent tests: each is a process of its own, so the file waits for the slowest.
+    for (const { command, line } of runnable)
+        (SIDE_BY_SIDE.test(command) ? it.concurrent : it)(
+            `runs \`${command}\` (block at line ${line})`,
+            { timeout: 60_000 },
+            async () => {
+                const runner = runnerOf(command);
+                if (!runner)
+                    throw new Error(
+                        `README command "${command}": add a runner to RUNNERS or list it in SKIPPED_BY_DESIGN`,
+                    );
+                const outcome = await runner.run(command);
+                outcomes.set(command, outcome);
+                if (runner.pattern.source.startsWith('^npx') || command === 'npm run demo')
+                    expect(outcome.code, `${command}\n${outcome.stdout}\n${outcome.stderr}`).toBe(
+                        command.includes(' serve') ? null : 0,
+                    );
+            },
+        );
 
     it('shows the demo as it runs: plan, run, verify, identical, the run log', () => {
         const demo = outcomes.get('npm run demo');
@@ -545,7 +567,8 @@ describe('the README', () => {
     });
 
     const outputBlocks = blocks.filter((b) => b.lang === '');
-    it.each(outputBlocks.map((b) => [b.lines[0] ?? '', b] as const))(
+    // Side by side: each output comes from a folder or a spec name of its own (see OUTPUTS).
+    it.concurrent.each(outputBlocks.map((b) => [b.lines[0] ?? '', b] as const))(
         'shows output as printed today: %s',
         async (first, block) => {
             const output = OUTPUTS.find((o) => o.first.test(first));

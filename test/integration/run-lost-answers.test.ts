@@ -6,8 +6,20 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as RetryPolicy from '../../src/dataverse/retry-policy.js';
 import { api, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
+
+// The clients of the CLI back off 0.5-1 s, then 1-2 s, ... before each retry of a lost answer: real waits that made
+// this file take half a minute and that say nothing here (backoff lengths are tested in dataverse-retry-policy and
+// dataverse-retry-timing). Shorter steps keep every retry and every settling read; only the waits shrink.
+vi.mock('../../src/dataverse/retry-policy.js', async (importOriginal) => {
+    const original = await importOriginal<typeof RetryPolicy>();
+    return {
+        ...original,
+        DEFAULT_RETRY_OPTIONS: { ...original.DEFAULT_RETRY_OPTIONS, baseDelayMs: 20, maxDelayMs: 200 },
+    };
+});
 
 const TABLES = ['account', 'contact', 'lead', 'opportunity'];
 

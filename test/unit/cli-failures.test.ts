@@ -166,7 +166,8 @@ describe('a reader that leaves early', () => {
         await writeFile(join(run, 'errors', 'account.csv'), `table,id,message\n${'account,1,x\n'.repeat(50_000)}`);
     });
 
-    it.each([[['log', RUN_ID]], [['log', RUN_ID, '--errors']], [['log', RUN_ID, '--json']]])(
+    // Side by side: three processes that only read the same run.
+    it.concurrent.each([[['log', RUN_ID]], [['log', RUN_ID, '--errors']], [['log', RUN_ID, '--json']]])(
         '%j | head ends quietly with exit 0',
         async (argv) => {
             expect(existsSync(BIN), 'run `npm run build` first (npm test does)').toBe(true);

@@ -11,12 +11,14 @@ import {
     isAddressableKey,
     keyColumns,
     keyFilters,
+    keyIdentity,
     keyPath,
     MAX_URL_LENGTH,
     odataLiteral,
     URL_RESERVE,
 } from '../../src/copy/addressing.js';
 import { createdIdFor } from '../../src/copy/key-addresses.js';
+import { collationOfLanguage } from '../../src/dataverse/collation.js';
 import { encodeOData } from '../../src/dataverse/odata-url.js';
 import type { TablePlan } from '../../src/plan/types.js';
 
@@ -113,5 +115,29 @@ describe('filters cut by their encoded length', () => {
         const wide = Array.from({ length: 1200 }, (_, i) => `new_a_rather_long_column_name_${i}`);
         expect(() => filterBudget(wide)).toThrow(/selecting 1200 columns leaves -?\d+ characters/);
         expect(() => chunkClauses(['x'.repeat(100)], 50)).toThrow(/over the budget 50/);
+    });
+});
+
+describe('key identity (the target collation: power-platform admin/language-collations.md)', () => {
+    it('holds values one key under _CI_AI when they differ by case, accents or trailing spaces, not leading ones', () => {
+        const cafe = keyIdentity(['Café', 7]);
+        expect(keyIdentity(['cafe  ', 7])).toBe(cafe);
+        expect(keyIdentity(['CAFE\u0301', 7])).toBe(cafe); // a decomposed accent is an accent too
+        expect(keyIdentity([' cafe', 7])).not.toBe(cafe);
+        expect(keyIdentity(['cafe', 8])).not.toBe(cafe);
+        expect(keyIdentity(['cafe\t', 7])).not.toBe(cafe); // only spaces pad
+    });
+
+    it('keeps accents apart under _CI_AS, still ignoring case and trailing spaces', () => {
+        expect(keyIdentity(['Café'], 'CI_AS')).not.toBe(keyIdentity(['cafe'], 'CI_AS'));
+        expect(keyIdentity(['CAFÉ '], 'CI_AS')).toBe(keyIdentity(['café'], 'CI_AS'));
+        expect(keyIdentity(['Cafe\u0301'], 'CI_AS')).toBe(keyIdentity(['café'], 'CI_AS'));
+    });
+
+    it('takes the collation from the base language as the documentation lists it', () => {
+        expect(collationOfLanguage(1033)).toBe('CI_AI');
+        expect(collationOfLanguage(3082)).toBe('CI_AI');
+        expect(collationOfLanguage(1035)).toBe('CI_AS');
+        expect(collationOfLanguage(3081)).toBe('CI_AS');
     });
 });

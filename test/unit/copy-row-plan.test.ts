@@ -228,15 +228,19 @@ describe('expectedRow: what the target should hold for a source row', () => {
         });
     });
 
-    it('addresses a key-matched row by its key values, and finds its target row whatever the case', () => {
+    it('addresses a key-matched row by its key values, and finds its target row as the collation compares', () => {
         const address = addressOf(account, sourceAccount({ accountnumber: "O'Brien-7" }));
         expect(address).toMatchObject({
             kind: 'key',
             path: "accounts(accountnumber='O''Brien-7')",
             values: ["O'Brien-7"],
         });
-        // Dataverse compares key strings case-insensitively: the target row found by ' o'brien-7' is the same row.
-        expect(targetIdentity(account, targetAccount({ accountnumber: " o'brien-7" }))).toBe(addressIdentity(address));
+        // Dataverse (_CI_AI by default) ignores case, accents and trailing spaces: 'ó'brien-7 ' is the same row;
+        // a leading space makes another key.
+        expect(targetIdentity(account, targetAccount({ accountnumber: "ó'brien-7  " }))).toBe(addressIdentity(address));
+        expect(targetIdentity(account, targetAccount({ accountnumber: " o'brien-7" }))).not.toBe(
+            addressIdentity(address),
+        );
         expect(targetIdentity(account, targetAccount({ accountnumber: 'A-2' }))).not.toBe(addressIdentity(address));
         expect(targetIdentity(contact, targetContact({ contactid: CONTACT.toUpperCase() }))).toBe(CONTACT);
     });

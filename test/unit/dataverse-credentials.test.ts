@@ -1,11 +1,20 @@
-import { ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } from '@azure/identity';
+import {
+    ClientAssertionCredential,
+    ClientCertificateCredential,
+    ClientSecretCredential,
+    ManagedIdentityCredential,
+} from '@azure/identity';
 import type { AccessToken, TokenCredential } from '@azure/identity';
-import { describe, expect, it } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
     createTokenCredential,
     CredentialConfigError,
     identityKey,
+    managedIdentityAssertion,
     scopeFor,
+    TOKEN_EXCHANGE_SCOPE,
 } from '../../src/dataverse/credentials.js';
 import { DataverseError } from '../../src/dataverse/errors.js';
 import { AccessTokenCache } from '../../src/dataverse/token-cache.js';
@@ -77,6 +86,72 @@ describe('createTokenCredential', () => {
         expect(identityKey({ type: 'clientSecret', tenantId: 't', clientId: 'c', secretSetting: 'S' })).toBe(
             'clientSecret:t:c',
         );
+    });
+});
+
+describe('federated managed identity (cross-tenant without secrets)', () => {
+    const saved = { endpoint: process.env.IDENTITY_ENDPOINT, header: process.env.IDENTITY_HEADER };
+    afterEach(() => {
+        for (const [name, value] of [
+            ['IDENTITY_ENDPOINT', saved.endpoint],
+            ['IDENTITY_HEADER', saved.header],
+        ] as const) {
+            if (value === undefined) delete process.env[name];
+            else process.env[name] = value;
+        }
+    });
+
+    const spec = {
+        type: 'federatedManagedIdentity',
+        tenantId: 'fabrikam.onmicrosoft.com',
+        clientId: '11111111-2222-3333-4444-555555555555',
+        managedIdentityClientId: '66666666-7777-8888-9999-000000000000',
+    } as const;
+
+    it('signs in as the app registration with an assertion, keyed by tenant and app', () => {
+        expect(createTokenCredential(spec, {})).toBeInstanceOf(ClientAssertionCredential);
+        expect(identityKey(spec)).toBe(`federatedManagedIdentity:${spec.tenantId}:${spec.clientId}`);
+    });
+
+    it("asks the app's managed identity for a token-exchange token and uses it as the assertion", async () => {
+        // The App Service managed identity endpoint, as the Functions host exposes it to the app (the real
+        // ManagedIdentityCredential talks to it; Entra itself cannot be reached here).
+        const requests: { url: URL; header: string | undefined }[] = [];
+        const server = createServer((req, res) => {
+            requests.push({
+                url: new URL(req.url ?? '/', 'http://127.0.0.1'),
+                header: req.headers['x-identity-header'] as string,
+            });
+            res.setHeader('content-type', 'application/json');
+            res.end(
+                JSON.stringify({
+                    access_token: 'mi-assertion-token',
+                    expires_on: String(Math.floor(Date.now() / 1000) + 3600),
+                    resource: 'api://AzureADTokenExchange',
+                    token_type: 'Bearer',
+                }),
+            );
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        try {
+            process.env.IDENTITY_ENDPOINT = `http://127.0.0.1:${(server.address() as AddressInfo).port}/msi/token`;
+            process.env.IDENTITY_HEADER = 'identity-header-secret';
+            const identity = new ManagedIdentityCredential({ clientId: spec.managedIdentityClientId });
+            const assertion = await managedIdentityAssertion(identity)();
+            expect(assertion).toBe('mi-assertion-token');
+            expect(requests).toHaveLength(1);
+            const [request] = requests;
+            expect(request?.header).toBe('identity-header-secret');
+            expect(request?.url.searchParams.get('resource')).toBe(TOKEN_EXCHANGE_SCOPE.replace(/\/\.default$/, ''));
+            expect(request?.url.searchParams.get('client_id')).toBe(spec.managedIdentityClientId);
+        } finally {
+            server.close();
+        }
+    });
+
+    it('says so when the managed identity gives no token', async () => {
+        const none: TokenCredential = { getToken: () => Promise.resolve(null) };
+        await expect(managedIdentityAssertion(none)()).rejects.toThrow(/no token for api:\/\/AzureADTokenExchange/);
     });
 });
 

@@ -16,6 +16,7 @@ import {
     onlyResource,
     resourcesOfType,
     snapshotDeployment,
+    SNAPSHOT_CONTEXT,
     type DeploymentSnapshot,
     type ParameterValue,
 } from '../../tools/bicep/snapshot.js';
@@ -163,6 +164,17 @@ describe('outputs', () => {
         }
         for (const snapshot of [defaults, scheduler, vault])
             expect(JSON.stringify(snapshot.outputs)).not.toMatch(/list(Keys|Secrets|ConnectionStrings)/i);
+    });
+});
+
+describe('cross-tenant federation', () => {
+    it("names the identity's tenant as issuer and its object id as subject, for the app registration to trust", () => {
+        // The cloud's login endpoint (https://login.microsoftonline.com/ in the public cloud) is known at deployment.
+        expect(defaults.outputs.AZURE_FEDERATION_ISSUER).toBe(
+            `[format('{0}{1}/v2.0', environment().authentication.loginEndpoint, '${SNAPSHOT_CONTEXT.tenantId}')]`,
+        );
+        expect(defaults.outputs.AZURE_FEDERATION_SUBJECT).toBe(defaults.outputs.AZURE_MANAGED_IDENTITY_PRINCIPAL_ID);
+        expect(String(defaults.outputs.AZURE_FEDERATION_SUBJECT)).toMatch(/principalId/);
     });
 });
 

@@ -30,6 +30,19 @@ describe('migration spec', () => {
         },
     );
 
+    it('takes a federated managed identity for a target in another tenant', () => {
+        const doc = variant(
+            (d) =>
+                (d.target.credential = {
+                    type: 'federatedManagedIdentity',
+                    tenantId: 'fabrikam.onmicrosoft.com',
+                    clientId: '11111111-2222-3333-4444-555555555555',
+                    managedIdentityClientId: '66666666-7777-8888-9999-000000000000',
+                }),
+        );
+        expect(validateSpec(doc).ok).toBe(true);
+    });
+
     it('accepts the README spec example and applies defaults', () => {
         const result = validateSpec(example);
         expect(result.ok).toBe(true);
@@ -50,6 +63,7 @@ describe('migration spec', () => {
             incremental: SPEC_DEFAULTS.incremental,
             maxDeleteShare: SPEC_DEFAULTS.maxDeleteShare,
             outageBudgetSeconds: SPEC_DEFAULTS.outageBudgetSeconds,
+            watermarkLagMinutes: SPEC_DEFAULTS.watermarkLagMinutes,
         });
     });
 
@@ -105,6 +119,16 @@ describe('migration spec', () => {
             /^options\.outageBudgetSeconds: /,
         ],
         [
+            'a watermark lag of two weeks',
+            (d: any) => (d.options.watermarkLagMinutes = 20_160),
+            /^options\.watermarkLagMinutes: at most a week \(10080 minutes\)/,
+        ],
+        [
+            'a watermark lag in fractions of a minute',
+            (d: any) => (d.options.watermarkLagMinutes = 0.5),
+            /^options\.watermarkLagMinutes: /,
+        ],
+        [
             'duplicate table names',
             (d: any) => d.tables.push({ name: 'account' }),
             /^tables\[2\]\.name: table 'account' is listed twice \(first at tables\[0\]\)/,
@@ -156,6 +180,17 @@ describe('migration spec', () => {
                     certificatePathSetting: 'CERT',
                 }),
             /^source\.credential\.tenantId: expected the tenant id/,
+        ],
+        [
+            'a federated managed identity without a GUID for the managed identity',
+            (d: any) =>
+                (d.target.credential = {
+                    type: 'federatedManagedIdentity',
+                    tenantId: 'fabrikam.onmicrosoft.com',
+                    clientId: '11111111-2222-3333-4444-555555555555',
+                    managedIdentityClientId: '<managed identity client id>',
+                }),
+            /^target\.credential\.managedIdentityClientId: expected the client id of the user-assigned managed identity the app trusts \(a GUID\)/,
         ],
         [
             'unknown key in a table',

@@ -7,6 +7,8 @@ import { BadInputError, ExitCode } from '../io.js';
 import { createProgress, type ProgressTask } from '../progress.js';
 import { renderVerify } from '../render.js';
 import { requireSpec } from '../spec-input.js';
+import { cliStore } from '../store.js';
+import { readPlatformOwned } from '../../run/platform-owned.js';
 
 export const verifyCommand = defineCommand({
     name: 'verify',
@@ -18,16 +20,23 @@ export const verifyCommand = defineCommand({
             .option('-s, --spec <file>', 'migration spec file (JSON)')
             .option('--json', 'print JSON instead of human output')
             .option('--samples <n>', 'sample ids listed per kind of difference', '10')
-            .option('--values', 'show the source and target values of each sample row that differs'),
+            .option('--values', 'show the source and target values of each sample row that differs')
+            .option(
+                '--log-dir <dir>',
+                'run store folder whose noticed platform-owned columns are not compared (default ./.dataverse-migrate, or DATAVERSE_MIGRATE_LOG_DIR)',
+            ),
     options: z.object({
         spec: z.string({ error: 'missing --spec FILE' }),
         json: z.boolean().optional(),
         samples: z.coerce.number().int().min(0).max(1000),
         values: z.boolean().optional(),
+        logDir: z.string().optional(),
     }),
     async run(opts, { io }) {
         const { spec } = await requireSpec(opts.spec, io);
         const clients = clientsForSpec(spec, io);
+        // Columns runs found the target rewriting are not written any more, so not compared either.
+        const noticed = await readPlatformOwned(cliStore(io, opts.logDir).store, spec.target.url);
         const progress = createProgress(io, { json: opts.json === true });
         const tasks = new Map<string, ProgressTask>();
         let report;
@@ -35,6 +44,7 @@ export const verifyCommand = defineCommand({
             report = await verifyMigration(spec, clients, {
                 samples: opts.samples,
                 values: opts.values === true,
+                noticed,
                 progress(table, done, total) {
                     let task = tasks.get(table);
                     if (!task) tasks.set(table, (task = progress.task(table, { total, unit: 'ranges' })));

@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { loadFaultsFile, resolveLimitsOption } from './gate/index.js';
+import { loadPluginsFile } from './data/plugins.js';
 import type { SimulatorOptions } from './index.js';
 import { startSimulator } from './index.js';
 import { loadSecurityFile } from './security/config.js';
@@ -22,8 +23,10 @@ interface CliOptions {
     timeScale?: number;
     latency?: number;
     faults?: string;
+    plugins?: string;
     security?: string;
     auth: string;
+    language?: number;
 }
 
 /** Thrown for bad input: the CLI prints its message as one line and exits 2. */
@@ -64,11 +67,17 @@ function buildCommand(): Command {
         .option('--time-scale <x>', 'real seconds per simulated second', positiveNumber('--time-scale', false))
         .option('--latency <ms>', 'latency added to every response', positiveNumber('--latency', true))
         .option('--faults <file>', 'fault injection config (JSON)')
+        .option('--plugins <file>', "the environment's own logic that rewrites columns on write (JSON)")
         .option(
             '--security <file>',
             'identities and their security roles (JSON); default: every caller is System Administrator',
         )
         .option('--auth <any|strict>', 'bearer token checking', 'any')
+        .option(
+            '--language <lcid>',
+            "the organization's base language, which fixes its collation",
+            integer('--language', 1),
+        )
         .helpOption('-h, --help', 'show this help')
         .exitOverride()
         .configureOutput({ writeErr: () => undefined, outputError: () => undefined });
@@ -82,6 +91,7 @@ function toSimulatorOptions(o: CliOptions): SimulatorOptions {
     try {
         options.limits = resolveLimitsOption(o.limits);
         if (o.faults !== undefined) options.faults = loadFaultsFile(o.faults);
+        if (o.plugins !== undefined) options.plugins = loadPluginsFile(o.plugins);
         if (o.security !== undefined) options.security = loadSecurityFile(o.security);
     } catch (err) {
         throw new UsageError(err instanceof Error ? err.message.split('\n').join(' ') : String(err));
@@ -96,6 +106,7 @@ function toSimulatorOptions(o: CliOptions): SimulatorOptions {
     }
     if (o.timeScale !== undefined) options.timeScale = o.timeScale;
     if (o.latency !== undefined) options.latencyMs = o.latency;
+    if (o.language !== undefined) options.languageCode = o.language;
     return options;
 }
 

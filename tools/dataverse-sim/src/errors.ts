@@ -21,6 +21,10 @@ export class SimError extends Error {
 /** Error codes used by the simulator (hex as the Web API returns them). */
 export const ErrorCodes = {
     ObjectDoesNotExist: '0x80040217',
+    /** unManagedidsattachmentinvalidfilesize: "Attachment file size is too big." (file-column-data.md). */
+    AttachmentInvalidFileSize: '0x80044a02',
+    /** AttachmentBlocked (files-images-overview.md, blocked file extensions). */
+    AttachmentBlocked: '0x80043e09',
     DuplicateRecord: '0x80040237',
     /** FetchXML query builder: "'account' entity doesn't contain attribute with Name = 'x' ...". */
     QueryBuilderNoAttribute: '0x80041103',

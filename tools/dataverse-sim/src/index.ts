@@ -3,18 +3,22 @@
  * port, in-process; the schema, data, gate and query engine modules are re-exported for tests,
  * benchmarks and the CLI.
  */
-import type { SimDataset, SimRow, SimSchema } from './model.js';
+import type { SimDataset, SimPlugin, SimRow, SimSchema } from './model.js';
 import { crmSchema } from './data/crm-schema.js';
 import { generateDataset } from './data/generate.js';
 import { emptyCounterpart, loadCmtData } from './data/index.js';
 import { addIntersectTables, addSystemTables } from './data/schema-complete.js';
 import { loadSchemaFile } from './data/schema-file.js';
+import { attachPlugins } from './data/plugins.js';
 import type { FaultsConfig, Gate, LimitsConfig } from './gate/index.js';
 import { createGate, DATAVERSE_LIMITS } from './gate/index.js';
 import { queryEngine } from './odata/index.js';
+import { collationOfLanguage, DEFAULT_LANGUAGE_CODE } from './odata/collation.js';
 import type { SimStats } from './server/http-server.js';
 import { SimHttpServer } from './server/http-server.js';
 import type { OutageMode, OutageOptions } from './server/outages.js';
+import type { LongTransaction } from './server/long-transactions.js';
+import type { DeltaInvalidation } from './server/change-tracking.js';
 import { SchemaIndex } from './server/schema-index.js';
 import { DataverseService } from './server/service.js';
 import { SimClock } from './server/sim-clock.js';
@@ -58,6 +62,21 @@ export interface SimulatorOptions {
      */
     retrieveTotalRecordCount?: RecordCountMode;
     /**
+     * The environment's own synchronous logic: each plug-in sets a column of a table on create and/or update, whatever
+     * the client wrote (`SimPlugin`; checked against the schema, an Error naming a bad one).
+     */
+    plugins?: SimPlugin[];
+    /**
+     * The organization's base language (LCID, default 1033), its `languagecode`: it fixes the collation strings compare
+     * by (1033 `_CI_AI`; the accent-sensitive languages, 1035 Finnish for one, `_CI_AS`: odata/collation.ts).
+     */
+    languageCode?: number;
+    /**
+     * The listener's keep-alive idle limit (ms). Unset: Node's server default (5 s), closed gracefully. Set: a request
+     * arriving on a connection idle that long is cut unanswered, as a server close crossing it would (server/keep-alive.ts).
+     */
+    keepAliveTimeoutMs?: number;
+    /**
      * Who the callers are and what they may do (`security/config.ts`; the README's "Identities and privileges"). Without
      * it every caller is an all-seeing System Administrator.
      */
@@ -86,13 +105,30 @@ export interface Simulator {
      */
     beginOutage(mode: OutageMode, options?: OutageOptions): Promise<void>;
     endOutage(): Promise<void>;
+    /**
+     * The next write request (any method but GET) becomes a long transaction: `modifiedon`/`createdon` are stamped when
+     * it arrives, its rows stay as they were for readers, and it is applied and answered at `commit()`; `arrived`
+     * resolves once it came in. Models rows committed with an older `modifiedon` than rows already visible.
+     */
+    holdNextWrite(): LongTransaction;
+    /**
+     * Change-tracking tokens issued so far (of `table`, a logical name, or of every table) are refused from now on, as
+     * the service refuses tokens after a metadata change: by default with ExpiredVersionStamp; `answer` sets another
+     * refusal (the service's answer to some invalidations is not documented).
+     */
+    invalidateDeltaTokens(options?: DeltaInvalidation): void;
     gate: Gate;
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
     const dataset = buildDataset(options);
+    if (options.plugins) attachPlugins(dataset.schema, options.plugins);
+    const [org] = dataset.rows.organization ?? [];
+    const stored = org?.languagecode;
+    const languageCode = options.languageCode ?? (typeof stored === 'number' ? stored : DEFAULT_LANGUAGE_CODE);
+    if (org) org.languagecode = languageCode;
     const schemaIndex = new SchemaIndex(dataset.schema);
-    const store = new Store(schemaIndex);
+    const store = new Store(schemaIndex, collationOfLanguage(languageCode));
     store.load(dataset);
     const clock = new SimClock();
     const security = options.security === undefined ? undefined : parseSecurityConfig(options.security);
@@ -105,15 +141,18 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         security,
     );
     const limits = options.limits === 'dataverse' ? DATAVERSE_LIMITS : (options.limits ?? 'none');
-    const server = new SimHttpServer(service, (envUrl) =>
-        createGate({
-            envUrl,
-            auth: options.auth ?? 'any',
-            limits,
-            faults: options.faults,
-            latencyMs: options.latencyMs,
-            timeScale: options.timeScale,
-        }),
+    const server = new SimHttpServer(
+        service,
+        (envUrl) =>
+            createGate({
+                envUrl,
+                auth: options.auth ?? 'any',
+                limits,
+                faults: options.faults,
+                latencyMs: options.latencyMs,
+                timeScale: options.timeScale,
+            }),
+        options.keepAliveTimeoutMs,
     );
     const url = await server.listen(options.port ?? 0);
     return {
@@ -127,6 +166,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         advanceClock: (ms) => clock.advance(ms),
         beginOutage: (mode, outage) => server.beginOutage(mode, outage),
         endOutage: () => server.endOutage(),
+        holdNextWrite: () => server.holdNextWrite(),
+        invalidateDeltaTokens: (invalidation) => service.data.tracking.invalidate(invalidation),
         gate: server.gate,
     };
 }
@@ -163,6 +204,8 @@ function buildDataset(options: SimulatorOptions): SimDataset {
 export type { SimStats, TableStats } from './server/http-server.js';
 export type { RecordCountMode } from './server/record-counts.js';
 export type { OutageMode, OutageOptions } from './server/outages.js';
+export type { LongTransaction } from './server/long-transactions.js';
+export type { DeltaInvalidation } from './server/change-tracking.js';
 export { RECORD_COUNT_SNAPSHOT_MAX_AGE_MS } from './server/record-counts.js';
 export * from './model.js';
 export { SimError, ErrorCodes } from './errors.js';
@@ -170,7 +213,9 @@ export { compareSqlGuids, sqlGuidSortKey, isGuid } from './guid-order.js';
 export { ExactNumber, isExactNumber } from './exact-number.js';
 export * from './gate/index.js';
 export * from './data/index.js';
+export { attachPlugins, loadPluginsFile, pluginsConfigSchema } from './data/plugins.js';
 export { queryEngine } from './odata/index.js';
+export { collationOfLanguage, collationKey, type Collation } from './odata/collation.js';
 export type { SecurityConfig, SecurityConfigInput, Depth, AccessKind } from './security/config.js';
 export {
     parseSecurityConfig,

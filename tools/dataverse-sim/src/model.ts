@@ -80,8 +80,35 @@ export interface SimAttribute {
     precision?: number;
     /** Choices whose options come from a global option set (GlobalOptionSetDefinitions) of this name. */
     globalOptionSet?: string;
+    /** File / Image columns: FileAttributeMetadata / ImageAttributeMetadata.MaxSizeInKB (defaults 32768 / 10240). */
+    maxSizeInKB?: number;
     /** Column-level security (AttributeMetadata.IsSecured); set from the security configuration's `columns`. */
     isSecured?: boolean;
+}
+
+/**
+ * What a plug-in sets: `uppercase` normalises the value written to the column (a code kept in capitals), `stamp`
+ * sets the environment's now on every write (a 'last changed' column), `compose` joins the values of other columns
+ * (a derived name; blanks left out) whenever one of them or the column itself is written.
+ */
+export type SimPluginRule =
+    { kind: 'uppercase' } | { kind: 'stamp' } | { kind: 'compose'; from: string[]; separator?: string };
+
+/**
+ * A synchronous PreOperation plug-in step registered on a table's Create and/or Update: it changes the Target before
+ * the row is saved, inside the request's transaction, so the row read afterwards holds the plug-in's value
+ * (event-framework.md "Event execution pipeline": PreOperation runs before the main operation, inside the database
+ * transaction). The
+ * simulator's plug-ins stand for Microsoft-published and system logic, which no bypass option skips
+ * (bypass-custom-business-logic.md: plug-ins "part of the core Dataverse system or part of a solution where Microsoft
+ * is the publisher" are never bypassed).
+ */
+export interface SimPlugin {
+    table: string;
+    column: string;
+    /** The messages it is registered on (default both). */
+    on?: Array<'create' | 'update'>;
+    set: SimPluginRule;
 }
 
 export interface SimKey {
@@ -116,6 +143,11 @@ export interface SimTable {
     sendsPendingEmail?: boolean;
     /** EntityMetadata.EnforceStateTransitions: status changes follow the status options' `transitions`. */
     enforceStateTransitions?: boolean;
+    /**
+     * The environment's own synchronous logic on this table (Microsoft-published plug-ins, system calculations): each
+     * sets a column in the main operation of a create or update, whatever the client wrote (see `SimPlugin`).
+     */
+    plugins?: SimPlugin[];
     /**
      * EntityMetadata.TableType when the table is not a standard one (activities answer 'Activity' from `isActivity`).
      * Only the metadata says so: rows of elastic and virtual tables are stored and served as standard ones.

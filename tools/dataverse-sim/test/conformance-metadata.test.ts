@@ -141,9 +141,11 @@ describe('EntityMetadata a migration reads (EntityMetadata reference)', () => {
             IsOptimisticConcurrencyEnabled: true,
             IsActivity: false,
             IsActivityParty: true,
-            PrimaryImageAttribute: null,
+            // The crm account has its primary image column, as the real table does.
+            PrimaryImageAttribute: 'entityimage',
             TableType: 'Standard',
         });
+        expect(byName.get('lead')).toMatchObject({ PrimaryImageAttribute: null });
         expect(byName.get('opportunityclose')).toMatchObject({
             IsActivity: true,
             IsActivityParty: false,

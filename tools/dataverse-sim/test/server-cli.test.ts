@@ -95,6 +95,7 @@ describe('dataverse-sim CLI', () => {
             ['--rows', 'many'],
             ['--auth', 'maybe'],
             ['--limits', '/no/such/limits.json'],
+            ['--plugins', '/no/such/plugins.json'],
             ['--bogus'],
             ['--other-tenant'],
             ['--security', '/no/such/security.json'],

@@ -1,10 +1,12 @@
 /**
- * The crm schema's `email` activity (minimal: subject, description, direction, sent on; no party lists), with the
+ * The crm schema's `email` activity (minimal: subject, description, direction, sent on, regarding, and the from / to /
+ * cc / bcc party lists, see crm-activities.ts), with the
  * e-mail states of the email table reference: Open (Draft 1, Failed 8), Completed (Completed 2, Sent 3, Received 4,
  * Pending Send 6, Sending 7), Canceled (Canceled 5). Server-side sync sends an e-mail set to Pending Send from the
  * environment's mailboxes (see `sendsPendingEmail` in model.ts).
  */
 import type { SimTable } from '../model.js';
+import { partyList, regarding } from './crm-activities.js';
 import { bool, dt, memo, primaryIdColumn, READ_ONLY, standardColumns, str, type StateModel } from './columns.js';
 
 const EMAIL_STATE: StateModel = {
@@ -43,6 +45,11 @@ export function email(): SimTable {
             memo('description', 1048576),
             bool('directioncode'),
             dt('senton', READ_ONLY),
+            regarding('Emails'),
+            partyList('from'),
+            partyList('to'),
+            partyList('cc'),
+            partyList('bcc'),
             ...standardColumns({ table: 'email', ownershipType: 'UserOwned', state: EMAIL_STATE }),
         ],
     };

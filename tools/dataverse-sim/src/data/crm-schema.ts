@@ -31,7 +31,10 @@ import {
     ACTIVE_INACTIVE,
     ACTIVITY_STATES,
 } from './columns.js';
+import { appointment, phoneCall, task } from './crm-activities.js';
 import { email } from './crm-email.js';
+import { activityMimeAttachment, annotation, contentColumns } from './crm-notes.js';
+import { addActivityParties } from './schema-complete.js';
 import { incident, incidentResolution, orderClose, quote, quoteClose, salesOrder } from './crm-sales-service.js';
 import { systemTables } from './system-tables.js';
 
@@ -201,6 +204,9 @@ function account(): SimTable {
                     owningbusinessunit: 'business_unit_accounts',
                 },
             }),
+            // Content (issue 17; the generator leaves file and image columns empty): the primary image and a file
+            // column of our own, as a maker adds one (FileAttributeMetadata; 32 MB is the designer's default).
+            ...contentColumns({ file: 'sample_contract' }),
         ],
         keys: [
             {
@@ -260,6 +266,7 @@ function contact(): SimTable {
                     owningbusinessunit: 'business_unit_contacts',
                 },
             }),
+            ...contentColumns({}),
         ],
     };
 }
@@ -481,7 +488,7 @@ function manyToMany(): SimManyToMany[] {
 
 /** A fresh copy of the built-in CRM-like schema (system tables included). */
 export function crmSchema(): SimSchema {
-    return {
+    const schema: SimSchema = {
         tables: [
             ...systemTables(),
             account(),
@@ -496,9 +503,17 @@ export function crmSchema(): SimSchema {
             orderClose(),
             incidentResolution(),
             email(),
+            appointment(),
+            phoneCall(),
+            task(),
+            annotation(),
+            activityMimeAttachment(),
             intersectTable('accountleads', 'accountleadscollection', 'accountleadid', 'accountid', 'leadid'),
             intersectTable('contactleads', 'contactleadscollection', 'contactleadid', 'contactid', 'leadid'),
         ],
         manyToMany: manyToMany(),
     };
+    // activityparty, the table party lists are rows of (written only with their activity).
+    addActivityParties(schema);
+    return schema;
 }

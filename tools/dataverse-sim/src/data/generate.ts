@@ -57,6 +57,13 @@ const CRM_WEIGHTS: Record<string, number> = {
     orderclose: 0,
     incidentresolution: 0,
     email: 0,
+    // Activities with parties, notes and attachments start empty too (tests write them), so the dataset stays as it was.
+    appointment: 0,
+    phonecall: 0,
+    task: 0,
+    activityparty: 0,
+    annotation: 0,
+    activitymimeattachment: 0,
 };
 
 const START = Date.UTC(2019, 0, 1);

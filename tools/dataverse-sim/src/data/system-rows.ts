@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { SimLookupValue, SimRow, SimSchema, SimTable } from '../model.js';
 import type { Prng } from '../prng.js';
+import { DEFAULT_BLOCKED_ATTACHMENTS, DEFAULT_MAX_UPLOAD_FILE_SIZE } from './file-limits.js';
 import { lookupRef, putter } from './row-values.js';
 import { roleRef, standardRoleRows, userRoles } from './system-roles.js';
 
@@ -172,6 +173,8 @@ export function generateSystemRows(schema: SimSchema, rng: Prng): { rows: Record
     putOrg(orgRow, 'name', ORG_NAME);
     putOrg(orgRow, 'basecurrencyid', currencies[0]!);
     putOrg(orgRow, 'expirechangetrackingindays', DEFAULT_TRACKING_DAYS);
+    putOrg(orgRow, 'maxuploadfilesize', DEFAULT_MAX_UPLOAD_FILE_SIZE);
+    putOrg(orgRow, 'blockedattachments', DEFAULT_BLOCKED_ATTACHMENTS);
     audit(putOrg, orgRow);
     delete orgRow.organizationid;
     orgRow.organizationid = org.id;

@@ -6,6 +6,7 @@
  */
 import type { SimTable } from '../model.js';
 import {
+    memo,
     ACTIVE_INACTIVE,
     bool,
     dec,
@@ -202,6 +203,11 @@ function organization(): SimTable {
             lookup('basecurrencyid', 'transactioncurrency', 'basecurrency_organization', { validForCreate: false }),
             // How long change-tracking tokens stay valid (days, default 7): older delta tokens are refused.
             int('expirechangetrackingindays', { validForCreate: false }),
+            // The base language (LCID) chosen when the environment was created; it fixes the collation (odata/collation.ts).
+            int('languagecode', { validForCreate: false, validForUpdate: false }),
+            // File content limits (attachment-annotation-files.md, files-images-overview.md; server/content/org-limits.ts).
+            int('maxuploadfilesize', { validForCreate: false }),
+            memo('blockedattachments', 1073741823, { validForCreate: false }),
             // The organization row is never created through the API; it only carries the audit columns.
             ...standardColumns({
                 table: 'organization',

@@ -5,7 +5,8 @@
  */
 import type { FilterNode } from './types.js';
 import type { CompareAs, CompareNode, CrmFunctionNode, FilterExpr, StringFunctionNode } from './filter.js';
-import { compareValues, foldString } from './values.js';
+import { foldForSearch, type Collation } from './collation.js';
+import { compareValues } from './values.js';
 
 export type PropertyResolver = (property: string) => unknown;
 
@@ -28,20 +29,20 @@ function literalCompareAs(node: FilterExpr): CompareAs | undefined {
     }
 }
 
-function evalValue(node: FilterExpr, resolve: PropertyResolver): unknown {
+function evalValue(node: FilterExpr, resolve: PropertyResolver, collation: Collation): unknown {
     switch (node.kind) {
         case 'literal':
             return node.value;
         case 'property':
             return resolve(node.name);
         default:
-            return evalBool(node, resolve);
+            return evalBool(node, resolve, collation);
     }
 }
 
-function evalCompare(node: CompareNode, resolve: PropertyResolver): boolean {
-    const a = evalValue(node.left, resolve);
-    const b = evalValue(node.right, resolve);
+function evalCompare(node: CompareNode, resolve: PropertyResolver, collation: Collation): boolean {
+    const a = evalValue(node.left, resolve, collation);
+    const b = evalValue(node.right, resolve, collation);
     if (isNull(a) || isNull(b)) {
         const nullLiteral =
             (node.left.kind === 'literal' && node.left.type === 'null') ||
@@ -52,7 +53,7 @@ function evalCompare(node: CompareNode, resolve: PropertyResolver): boolean {
         return false;
     }
     const as = node.as ?? literalCompareAs(node.left) ?? literalCompareAs(node.right);
-    const c = compareValues(a, b, as);
+    const c = compareValues(a, b, as, collation);
     if (c === undefined) return node.op === 'ne';
     switch (node.op) {
         case 'eq':
@@ -70,18 +71,19 @@ function evalCompare(node: CompareNode, resolve: PropertyResolver): boolean {
     }
 }
 
-function evalStringFunction(node: StringFunctionNode, resolve: PropertyResolver): boolean {
-    const target = evalValue(node.target, resolve);
-    const search = evalValue(node.search, resolve);
+function evalStringFunction(node: StringFunctionNode, resolve: PropertyResolver, collation: Collation): boolean {
+    const target = evalValue(node.target, resolve, collation);
+    const search = evalValue(node.search, resolve, collation);
     if (typeof target !== 'string' || typeof search !== 'string') return false;
-    const t = foldString(target);
-    const s = foldString(search);
+    // LIKE keeps trailing spaces (only `=` and the order pad them away).
+    const t = foldForSearch(target, collation);
+    const s = foldForSearch(search, collation);
     if (node.name === 'contains') return t.includes(s);
     if (node.name === 'startswith') return t.startsWith(s);
     return t.endsWith(s);
 }
 
-function evalCrmFunction(node: CrmFunctionNode, resolve: PropertyResolver): boolean {
+function evalCrmFunction(node: CrmFunctionNode, resolve: PropertyResolver, collation: Collation): boolean {
     const value = resolve(node.property);
     if (node.name === 'Null') return isNull(value);
     if (node.name === 'NotNull') return !isNull(value);
@@ -90,7 +92,7 @@ function evalCrmFunction(node: CrmFunctionNode, resolve: PropertyResolver): bool
     const cmp = (text: string): number | undefined => {
         const as = node.as ?? (typeof value === 'boolean' ? 'boolean' : undefined);
         const other = as === 'boolean' ? text.toLowerCase() === 'true' || text === '1' : text;
-        return compareValues(value, other, as);
+        return compareValues(value, other, as, collation);
     };
     if (node.name === 'In' || node.name === 'NotIn') {
         const found = node.values.some((v) => cmp(v) === 0);
@@ -103,20 +105,20 @@ function evalCrmFunction(node: CrmFunctionNode, resolve: PropertyResolver): bool
     return node.name === 'Between' ? inside : !inside;
 }
 
-function evalBool(node: FilterExpr, resolve: PropertyResolver): boolean {
+function evalBool(node: FilterExpr, resolve: PropertyResolver, collation: Collation): boolean {
     switch (node.kind) {
         case 'and':
-            return evalBool(node.left, resolve) && evalBool(node.right, resolve);
+            return evalBool(node.left, resolve, collation) && evalBool(node.right, resolve, collation);
         case 'or':
-            return evalBool(node.left, resolve) || evalBool(node.right, resolve);
+            return evalBool(node.left, resolve, collation) || evalBool(node.right, resolve, collation);
         case 'not':
-            return !evalBool(node.operand, resolve);
+            return !evalBool(node.operand, resolve, collation);
         case 'compare':
-            return evalCompare(node, resolve);
+            return evalCompare(node, resolve, collation);
         case 'function':
-            return evalStringFunction(node, resolve);
+            return evalStringFunction(node, resolve, collation);
         case 'crm':
-            return evalCrmFunction(node, resolve);
+            return evalCrmFunction(node, resolve, collation);
         case 'literal':
             return node.value === true;
         case 'property':
@@ -124,7 +126,10 @@ function evalBool(node: FilterExpr, resolve: PropertyResolver): boolean {
     }
 }
 
-/** True when the object that `resolve` reads satisfies the filter (a tree from parseFilter). */
-export function evaluateFilter(node: FilterNode, resolve: PropertyResolver): boolean {
-    return evalBool(node as FilterExpr, resolve);
+/**
+ * True when the object that `resolve` reads satisfies the filter (a tree from parseFilter); strings compare under
+ * `collation` (the organization's; `_CI_AI` unless told).
+ */
+export function evaluateFilter(node: FilterNode, resolve: PropertyResolver, collation: Collation = 'CI_AI'): boolean {
+    return evalBool(node as FilterExpr, resolve, collation);
 }

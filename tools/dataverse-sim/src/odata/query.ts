@@ -253,6 +253,7 @@ export function runQuery(
     options: RunOptions = {},
 ): QueryPage {
     const pk = table.primaryIdAttribute;
+    const collation = options.collation ?? 'CI_AI';
     const paged = options.maxPageSizePreferred === true || query.top === undefined;
     const size = Math.max(1, Math.min(Math.floor(pageSize), MAX_PAGE_SIZE));
     const limit = paged ? size : Math.min(query.top ?? size, size);
@@ -266,7 +267,7 @@ export function runQuery(
     const matches = (row: SimRow): boolean => {
         if (!filter) return true;
         current = row;
-        return evaluateFilter(filter, resolveCurrent);
+        return evaluateFilter(filter, resolveCurrent, collation);
     };
     const bounds = primaryKeyBounds(filter, pk);
     const touched = { n: 0 };
@@ -287,7 +288,7 @@ export function runQuery(
     const compareKeys = (a: unknown[], b: unknown[]): number => {
         for (let i = 0; i < sortKeys.length; i++) {
             const k = sortKeys[i] as SortKey;
-            const c = compareSortable(a[i], b[i], k.as);
+            const c = compareSortable(a[i], b[i], k.as, collation);
             if (c !== 0) return k.descending ? -c : c;
         }
         return 0;
@@ -296,7 +297,7 @@ export function runQuery(
     const compareRowTo = (row: SimRow, keys: unknown[]): number => {
         for (let i = 0; i < sortKeys.length; i++) {
             const k = sortKeys[i] as SortKey;
-            const c = compareSortable(keyOf(row, i), keys[i], k.as);
+            const c = compareSortable(keyOf(row, i), keys[i], k.as, collation);
             if (c !== 0) return k.descending ? -c : c;
         }
         return 0;

@@ -4,6 +4,7 @@
  * that yields rows in primary-key order (SQL uniqueidentifier order, see guid-order.ts).
  */
 import type { SimRow, SimSchema, SimTable } from '../model.js';
+import type { Collation } from './collation.js';
 
 export interface OrderBy {
     /** Attribute logical name (a `_x_value` property is mapped to its lookup attribute `x`). */
@@ -52,6 +53,8 @@ export interface RunOptions {
      * service documents. Without it, `$top` (if given) limits the result and no nextLink is produced.
      */
     maxPageSizePreferred?: boolean;
+    /** The organization's collation, for string comparisons and order (default `_CI_AI`). */
+    collation?: Collation;
 }
 
 export interface QueryEngine {

@@ -1,29 +1,15 @@
 /**
- * Value comparison as Dataverse's SQL Server backend does it: strings under a case- and accent-insensitive
- * collation (Latin1_General_CI_AI is the default), GUIDs in uniqueidentifier order, NULLs sorting first.
+ * Value comparison as Dataverse's SQL Server backend does it: strings under the organization's collation
+ * (collation.ts; case-insensitive, accent-insensitive by default), GUIDs in uniqueidentifier order, NULLs sorting first.
  */
 import { compareExact, isExactNumber } from '../exact-number.js';
 import { compareSqlGuids, isGuid, sqlGuidSortKey } from '../guid-order.js';
+import { compareCollated, type Collation } from './collation.js';
 import type { CompareAs } from './filter.js';
 
-const collator = new Intl.Collator('en', { sensitivity: 'base' });
-const ASCII = /^[\x20-\x7e]*$/;
-
-/** Case- and accent-insensitive string order (negative, zero, positive). */
-export function compareStrings(a: string, b: string): number {
-    if (a === b) return 0;
-    if (ASCII.test(a) && ASCII.test(b)) {
-        const la = a.toLowerCase();
-        const lb = b.toLowerCase();
-        if (la === lb) return 0;
-    }
-    return collator.compare(a, b);
-}
-
-/** Folds a string for substring tests (contains/startswith/endswith) under the same collation. */
-export function foldString(s: string): string {
-    const lower = s.toLowerCase();
-    return ASCII.test(lower) ? lower : lower.normalize('NFD').replace(/\p{M}/gu, '');
+/** String order under a collation (negative, zero, positive); `_CI_AI` unless told. */
+export function compareStrings(a: string, b: string, collation: Collation = 'CI_AI'): number {
+    return compareCollated(a, b, collation);
 }
 
 function isNumeric(v: unknown): boolean {
@@ -47,7 +33,12 @@ export function inferCompareAs(a: unknown, b: unknown): CompareAs | undefined {
 /**
  * Compares two non-null values; undefined when they are not comparable (then no comparison holds but `ne`).
  */
-export function compareValues(a: unknown, b: unknown, as: CompareAs | undefined): number | undefined {
+export function compareValues(
+    a: unknown,
+    b: unknown,
+    as: CompareAs | undefined,
+    collation: Collation = 'CI_AI',
+): number | undefined {
     const kind = as ?? inferCompareAs(a, b);
     switch (kind) {
         case 'guid':
@@ -74,7 +65,7 @@ export function compareValues(a: unknown, b: unknown, as: CompareAs | undefined)
             return Number(a) - Number(b);
         case 'string':
             if (typeof a !== 'string' || typeof b !== 'string') return undefined;
-            return compareStrings(a, b);
+            return compareStrings(a, b, collation);
         default:
             return undefined;
     }
@@ -90,9 +81,9 @@ export function sortableValue(v: unknown, as: CompareAs): unknown {
 }
 
 /** Sort order of two sortableValue()s for $orderby: NULL first (SQL Server ascending). */
-export function compareSortable(a: unknown, b: unknown, as: CompareAs): number {
+export function compareSortable(a: unknown, b: unknown, as: CompareAs, collation: Collation = 'CI_AI'): number {
     if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
-    if (as === 'string') return compareStrings(a as string, b as string);
+    if (as === 'string') return compareStrings(a as string, b as string, collation);
     if (as === 'number' && (isExactNumber(a) || isExactNumber(b))) return compareExact(a, b) ?? 0;
     return (a as number | string) < (b as number | string)
         ? -1

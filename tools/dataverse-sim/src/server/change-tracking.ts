@@ -2,7 +2,8 @@
  * Change tracking's delta side (research §6, use-change-tracking docs): delta tokens `<version>!<MM/dd/yyyy HH:mm:ss>`,
  * the changes since a token (new or updated rows by version, then deletions), paged like any collection when they
  * exceed the page size (`@odata.nextLink` until the last page brings the new `@odata.deltaLink`), and tokens older
- * than the organization's `expirechangetrackingindays` (default 7) refused with ExpiredVersionStamp.
+ * than the organization's `expirechangetrackingindays` (default 7) refused with ExpiredVersionStamp, as are tokens
+ * issued before a test invalidated them (`invalidate`, as a metadata change does on the service).
  */
 import { DEFAULT_TRACKING_DAYS } from '../data/system-rows.js';
 import { ErrorCodes, SimError } from '../errors.js';
@@ -12,6 +13,7 @@ import type { Store } from './store.js';
 import { VERSION_FIELD } from './store.js';
 
 const DAY_MS = 86_400_000;
+const EXPIRED_MESSAGE = 'Version stamp associated with the client has expired. Please perform a full sync.';
 /** `$skiptoken` of a delta page: the snapshot version, the phase (c = changed rows, d = deletions) and a cursor. */
 const DELTA_PAGE = /^dt(\d+)\.([cd])\.(\d+)$/;
 
@@ -26,16 +28,44 @@ export interface DeltaPage {
     next?: string;
 }
 
+/**
+ * Tokens issued before now are refused (of one table, a logical name, or of all). The service refuses tokens after
+ * metadata changes and maintenance, with ExpiredVersionStamp as far as is known (a public sync client's comment: "If
+ * entity metadata has changed we get an error: Version stamp associated with the client has expired. Please perform a
+ * full sync.", DFE-Digital/teaching-record-system CrmEntityChangesService.cs; for schema changes the powerapps-docs
+ * caching article, "Manage expired cache", says ExpiredVersionStamp "will be thrown when any changes on the server
+ * affect accurately tracking deleted schema data"). `answer` stands for an answer not documented.
+ */
+export interface DeltaInvalidation {
+    table?: string;
+    answer?: { status: number; code: string; message: string };
+}
+
 interface Cursor {
     phase: 'c' | 'd';
     after: number;
 }
 
 export class ChangeTracking {
+    /** Invalidations in order: tokens of a version below `before` are refused with the answer. */
+    private readonly invalidations: Array<{ before: number; table?: string; error: SimError }> = [];
+
     constructor(
         private readonly store: Store,
         private readonly clock: SimClock,
     ) {}
+
+    /** From now on, refuses the tokens issued so far (see DeltaInvalidation). */
+    invalidate(invalidation: DeltaInvalidation = {}): void {
+        const { table, answer } = invalidation;
+        if (answer && !(answer.status >= 400 && answer.status < 500))
+            throw new RangeError(`invalidateDeltaTokens: the answer must be a 4xx, got ${answer.status}`);
+        const error = answer
+            ? new SimError(answer.status, answer.code, answer.message)
+            : new SimError(400, ErrorCodes.ExpiredVersionStamp, EXPIRED_MESSAGE);
+        // A version of its own, so that a token issued right after is newer than the invalidation.
+        this.invalidations.push({ before: this.store.nextVersion(), ...(table ? { table } : {}), error });
+    }
 
     /** A token for the current moment at `version` (the stamp is what expiry is measured against). */
     token(version: number): string {
@@ -134,12 +164,12 @@ export class ChangeTracking {
         const issued = Date.UTC(Number(m[4]), Number(m[2]) - 1, Number(m[3]), Number(m[5]), Number(m[6]), Number(m[7]));
         if (this.clock.now().getTime() - issued > this.retentionDays() * DAY_MS) {
             // ExpiredVersionStamp (0x80044352) with the message of the Web service error codes reference.
-            throw new SimError(
-                400,
-                ErrorCodes.ExpiredVersionStamp,
-                'Version stamp associated with the client has expired. Please perform a full sync.',
-            );
+            throw new SimError(400, ErrorCodes.ExpiredVersionStamp, EXPIRED_MESSAGE);
         }
+        const invalidated = this.invalidations.find(
+            (i) => since < i.before && (i.table === undefined || i.table === table.logicalName),
+        );
+        if (invalidated) throw invalidated.error;
         return since;
     }
 

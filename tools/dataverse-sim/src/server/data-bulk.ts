@@ -138,7 +138,7 @@ export class BulkActions {
         if (typeof id === 'string') return `id:${id.toLowerCase()}`;
         if (!target.keyValues) return undefined;
         const key = Object.keys(target.keyValues).sort();
-        return `key:${JSON.stringify(key.map((k) => [k, normalizedKeyPart(target.keyValues![k]!)]))}`;
+        return `key:${JSON.stringify(key.map((k) => [k, normalizedKeyPart(target.keyValues![k]!, this.store.collation)]))}`;
     }
 
     /** The row an UpsertMultiple target names: its `@odata.id` (percent-decoded, as a URL is) or its primary id. */

@@ -3,10 +3,10 @@
  * by id or alternate key (`If-None-Match` answered with 304).
  */
 import { ErrorCodes, SimError } from '../errors.js';
+import type { SimRow } from '../model.js';
 import type { Preferences } from '../odata/prefer.js';
 import { annotationRequested, MAX_PAGE_SIZE, parsePrefer } from '../odata/prefer.js';
 import type { QueryEngine, RowSource } from '../odata/types.js';
-import type { SimRow } from '../model.js';
 import type { RouteContext } from './call-context.js';
 import type { ChangeTracking } from './change-tracking.js';
 import { changeTrackingDisabled } from './change-tracking.js';
@@ -23,7 +23,18 @@ import type { Store, TableStore } from './store.js';
 
 const TRACKING_PREFIX = 'ct';
 
+/**
+ * A `$expand` the simulator serves for some navigation properties (an activity's parties): takes it out of the query
+ * and returns what adds the expanded collection to each serialized row, or undefined when it is not its own.
+ */
+export type Expander = (
+    info: TableInfo,
+    params: URLSearchParams,
+) => ((row: SimRow, out: Record<string, unknown>) => void) | undefined;
+
 export class DataReads {
+    readonly expanders: Expander[] = [];
+
     constructor(
         private readonly schema: SchemaIndex,
         private readonly store: Store,
@@ -57,11 +68,12 @@ export class DataReads {
                 params.set('$skiptoken', token.slice(sep + 1));
             }
         }
+        const expand = this.expand(info, params);
         const parsed = this.engine.parseQuery(params, table, this.schema.schema);
         if (prefs.maxPageSize !== undefined) parsed.top = undefined; // $top is ignored with odata.maxpagesize
         const pageSize = prefs.maxPageSize ?? MAX_PAGE_SIZE;
         const source = readableRows(this.store.tableStore(table.logicalName), readFilterOf(info, ctx));
-        const page = this.engine.runQuery(source, table, parsed, pageSize);
+        const page = this.engine.runQuery(source, table, parsed, pageSize, { collation: this.store.collation });
         countQuery(this.store, info, ctx, page.rows.length);
         const body: Record<string, unknown> = {
             '@odata.context': `${ctx.base}$metadata#${table.entitySetName}${selectSuffix(req)}`,
@@ -70,7 +82,7 @@ export class DataReads {
         totalCountAnnotations(body, prefs, parsed.count, page.count, page.countLimitExceeded === true);
         const serialize = this.serializer.forRows(info, parsed.select, prefs.includeAnnotations);
         const view = columnView(info, ctx, req, false);
-        body.value = page.rows.map((row) => serialize(view(row)));
+        body.value = page.rows.map((row) => expand(row, serialize(view(row))));
         if (page.nextSkipToken !== undefined) {
             const token =
                 trackedVersion !== undefined
@@ -153,9 +165,11 @@ export class DataReads {
         if (!table.isIntersect) ctx.caller.principal?.requireRow(table, row, 'read');
         const prefs = parsePrefer(req.headers.prefer);
         const params = new URLSearchParams(req.url.search);
+        const expanded = params.has('$expand');
+        const expand = this.expand(info, params);
         const parsed = this.engine.parseQuery(params, table, this.schema.schema);
         const ifNoneMatch = req.headers['if-none-match'];
-        if (ifNoneMatch && ifNoneMatch === etagOf(row) && !prefs.includeAnnotations && !params.has('$expand')) {
+        if (ifNoneMatch && ifNoneMatch === etagOf(row) && !prefs.includeAnnotations && !expanded) {
             return emptyResponse(304);
         }
         countRead(this.store, info, ctx, 1);
@@ -163,15 +177,31 @@ export class DataReads {
             200,
             {
                 '@odata.context': `${ctx.base}$metadata#${table.entitySetName}${selectSuffix(req)}/$entity`,
-                ...this.serializer.serialize(
-                    info,
-                    columnView(info, ctx, req, true)(row),
-                    parsed.select,
-                    prefs.includeAnnotations,
+                ...expand(
+                    row,
+                    this.serializer.serialize(
+                        info,
+                        columnView(info, ctx, req, true)(row),
+                        parsed.select,
+                        prefs.includeAnnotations,
+                    ),
                 ),
             },
             preferenceApplied(prefs),
         );
+    }
+
+    /** The first expander that serves the query's `$expand`, as a function that adds it to a serialized row. */
+    private expand(info: TableInfo, params: URLSearchParams) {
+        for (const expander of this.expanders) {
+            const add = expander(info, params);
+            if (add)
+                return (row: SimRow, out: Record<string, unknown>) => {
+                    add(row, out);
+                    return out;
+                };
+        }
+        return (_row: SimRow, out: Record<string, unknown>) => out;
     }
 }
 

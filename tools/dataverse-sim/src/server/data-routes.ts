@@ -5,7 +5,14 @@
  */
 import type { QueryEngine } from '../odata/types.js';
 import type { RouteContext } from './call-context.js';
+import { ActivityParties } from './activity-parties.js';
 import { ChangeTracking } from './change-tracking.js';
+import { ColumnContent } from './content/column-content.js';
+import { ContentActions } from './content/content-actions.js';
+import { ContentStore } from './content/content-store.js';
+import { ImageColumns } from './content/image-columns.js';
+import { NoteBodies } from './content/note-bodies.js';
+import { OrgLimits } from './content/org-limits.js';
 import { Associations } from './data-associations.js';
 import { BulkActions, bulkActionOf } from './data-bulk.js';
 import { PropertyRoutes } from './data-properties.js';
@@ -27,7 +34,13 @@ import type { SecurityModel } from '../security/security-model.js';
 
 export class DataRoutes {
     readonly stateMessages: StateMessages;
+    /** The block messages of file content (unbound actions, routed by the service). */
+    readonly contentActions: ContentActions;
+    readonly content = new ContentStore();
+    private readonly columnContent: ColumnContent;
     private readonly reads: DataReads;
+    /** Change tracking's tokens and deltas (tests invalidate tokens through it). */
+    readonly tracking: ChangeTracking;
     private readonly writes: DataWrites;
     private readonly properties: PropertyRoutes;
     private readonly associations: Associations;
@@ -49,8 +62,20 @@ export class DataRoutes {
                 if (security.enforced) checkOwner(store, security, table, owner, callerId);
             },
         );
+        const parties = new ActivityParties(schema, store, writer);
+        writer.extensions.push(parties);
+        const limits = new OrgLimits(store);
+        const notes = new NoteBodies(store, this.content, limits);
+        const images = new ImageColumns(store, this.content);
+        writer.extensions.push(notes, images);
+        serializer.contentValue = (info, column, row) =>
+            notes.value(info.table.logicalName, column, row, info.table.primaryIdAttribute);
+        this.contentActions = new ContentActions(schema, store, writer, this.content, limits, notes, images);
+        this.columnContent = new ColumnContent(store, this.content, limits, this.contentActions);
         this.stateMessages = new StateMessages(schema, store, writer, () => clock.now());
-        this.reads = new DataReads(schema, store, engine, serializer, new ChangeTracking(store, clock));
+        this.tracking = new ChangeTracking(store, clock);
+        this.reads = new DataReads(schema, store, engine, serializer, this.tracking);
+        this.reads.expanders.push((info, params) => parties.takeExpand(info, params, serializer));
         this.writes = new DataWrites(schema, store, engine, serializer, writer);
         this.properties = new PropertyRoutes(schema, store, serializer, writer);
         this.associations = new Associations(schema, store, writer);
@@ -91,6 +116,10 @@ export class DataRoutes {
             return response;
         }
         if (second.name === '$ref') throw notFound(req);
+        const content = fourth
+            ? undefined
+            : this.columnContent.handle(req, info, target, second.name, third?.name, ctx);
+        if (content) return content;
         if (!third) return this.properties.handle(req, info, target, second.name, ctx);
         throw notFound(req);
     }

@@ -11,9 +11,11 @@ import type { Gate, GateStats, WriteFootprint } from '../gate/index.js';
 import type { SimRow } from '../model.js';
 import type { SimHeaders, SimRequest, SimResponse } from './http-types.js';
 import { jsonResponse } from './http-types.js';
+import { LongTransactions, type LongTransaction } from './long-transactions.js';
 import { OutageSwitch, outageRequestSchema, type OutageMode, type OutageOptions } from './outages.js';
 import { errorResponse } from './route-errors.js';
 import type { DataverseService } from './service.js';
+import { KeepAliveLimit } from './keep-alive.js';
 import { directUrlRefusal, LISTENER_MAX_HEADER_SIZE } from './url-limits.js';
 
 export interface TableStats {
@@ -36,6 +38,8 @@ export interface SimStats {
     throttled: GateStats['throttled'];
     faults: GateStats['faults'];
     gate: GateStats;
+    /** Requests cut unanswered on a connection idle past `keepAliveTimeoutMs` (keep-alive.ts). */
+    keepAliveCuts: number;
 }
 
 export class SimHttpServer {
@@ -47,6 +51,7 @@ export class SimHttpServer {
     private gateBaseline: GateStats | undefined;
     private gateInstance: Gate | undefined;
     private port = 0;
+    private readonly longTransactions = new LongTransactions();
     private readonly outages = new OutageSwitch({
         stopListening: () => this.stopListening(),
         listenAgain: () => this.listenOn(this.port),
@@ -55,13 +60,27 @@ export class SimHttpServer {
     });
 
     /** The gate is made once the port (and so the environment URL, the token audience) is known. */
+    private readonly keepAlive: KeepAliveLimit | undefined;
+
+    /**
+     * The gate is made once the port (and so the environment URL, the token audience) is known. `keepAliveTimeoutMs`:
+     * see keep-alive.ts (default: Node's server keep-alive, closed gracefully).
+     */
     constructor(
         private readonly service: DataverseService,
         private readonly makeGate: (envUrl: string) => Gate,
+        keepAliveTimeoutMs?: number,
     ) {
+        this.keepAlive = keepAliveTimeoutMs === undefined ? undefined : new KeepAliveLimit(keepAliveTimeoutMs);
         this.server = createServer({ maxHeaderSize: LISTENER_MAX_HEADER_SIZE }, (req, res) => {
+            const keepAlive = this.keepAlive;
+            if (keepAlive) {
+                if (keepAlive.cutIfStale(req)) return;
+                res.once('finish', () => keepAlive.idle(req.socket));
+            }
             void this.onRequest(req, res);
         });
+        this.keepAlive?.attach(this.server);
         this.server.on('connection', (socket) => {
             this.sockets.add(socket);
             socket.on('close', () => this.sockets.delete(socket));
@@ -93,6 +112,11 @@ export class SimHttpServer {
 
     endOutage(): Promise<void> {
         return this.outages.end();
+    }
+
+    /** The next write request becomes a long transaction (long-transactions.ts). */
+    holdNextWrite(): LongTransaction {
+        return this.longTransactions.holdNextWrite();
     }
 
     private listenOn(port: number): Promise<void> {
@@ -139,6 +163,7 @@ export class SimHttpServer {
             throttled: gate.throttled,
             faults: gate.faults,
             gate,
+            keepAliveCuts: this.keepAlive?.cut ?? 0,
         };
     }
 
@@ -147,6 +172,7 @@ export class SimHttpServer {
         this.methods = {};
         this.statuses = {};
         this.gateBaseline = this.gate.stats();
+        if (this.keepAlive) this.keepAlive.cut = 0;
         for (const ts of this.service.store.tables.values()) {
             ts.rowsRead = 0;
             ts.rowsWritten = 0;
@@ -201,22 +227,29 @@ export class SimHttpServer {
         let response: SimResponse;
         const work = { rowsRead: 0, rowsWritten: 0 };
         try {
-            const body = await readBody(req);
+            const bytes = await readBytes(req);
             const headers: Record<string, string> = {};
             for (const [name, value] of Object.entries(req.headers)) {
                 if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
             }
-            const simReq: SimRequest = { method: req.method ?? 'GET', url, headers, body };
+            // A file upload's bytes are never decoded into a string.
+            const binary = (headers['content-type'] ?? '').startsWith('application/octet-stream');
+            const body = binary ? '' : bytes.toString('utf8');
+            const simReq: SimRequest = { method: req.method ?? 'GET', url, headers, body, bytes };
             const caller = this.service.callerFor(entered.ctx.user);
             const databaseFault = (write: WriteFootprint) => this.gate.write(entered.ctx, write);
-            response = this.service.handle(simReq, { caller, work, databaseFault });
+            const handle = () => this.service.handle(simReq, { caller, work, databaseFault });
+            // A long transaction is stamped when it arrives and applied (made visible) when the test commits it.
+            const held = this.longTransactions.take(simReq.method, this.service.clock.now());
+            if (held) await held.committed;
+            response = held ? this.service.clock.as(held.startedAt, handle) : handle();
         } catch (err) {
             response = errorResponse(err);
         }
         const exit = this.gate.leave(entered.ctx, { ...work, status: response.status });
         if (exit.kind === 'reset') {
             this.count(0);
-            const bytes = Buffer.from(response.body ?? '');
+            const bytes = response.bytes ?? Buffer.from(response.body ?? '');
             res.writeHead(response.status, { ...response.headers, 'Content-Length': String(bytes.length) });
             res.write(bytes.subarray(0, Math.min(exit.afterBytes, Math.max(0, bytes.length - 1))), () => {
                 res.destroy();
@@ -334,7 +367,7 @@ function safeJson(text: string): unknown {
 }
 
 function send(res: ServerResponse, response: SimResponse): void {
-    const body = response.body === undefined ? undefined : Buffer.from(response.body);
+    const body = response.bytes ?? (response.body === undefined ? undefined : Buffer.from(response.body));
     const headers: SimHeaders = { ...response.headers };
     headers['Content-Length'] = String(body?.length ?? 0);
     res.writeHead(response.status, headers);
@@ -342,10 +375,14 @@ function send(res: ServerResponse, response: SimResponse): void {
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
+    return readBytes(req).then((b) => b.toString('utf8'));
+}
+
+function readBytes(req: IncomingMessage): Promise<Buffer> {
     return new Promise((resolve, reject) => {
         const chunks: Buffer[] = [];
         req.on('data', (c: Buffer) => chunks.push(c));
-        req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
         req.on('error', reject);
     });
 }

@@ -12,6 +12,8 @@ export interface SimRequest {
     /** Lower-case header names. */
     headers: Record<string, string>;
     body: string;
+    /** The raw body; `body` is empty for `application/octet-stream` (file uploads), which only have bytes. */
+    bytes?: Buffer;
 }
 
 /** Header values; an array is sent as one header line per value (e.g. one `Preference-Applied` per preference). */
@@ -21,6 +23,8 @@ export interface SimResponse {
     status: number;
     headers: SimHeaders;
     body?: string;
+    /** A binary body (file downloads), sent as is instead of `body`. */
+    bytes?: Buffer;
 }
 
 export const JSON_CONTENT_TYPE = 'application/json; odata.metadata=minimal';

@@ -220,14 +220,14 @@ export function attributeMetadata(table: SimTable, attr: SimAttribute): Metadata
             out.Format = 'None';
             break;
         case 'ImageAttributeMetadata':
-            out.MaxSizeInKB = 10240;
+            out.MaxSizeInKB = attr.maxSizeInKB ?? 10240;
             out.IsPrimaryImage = attr.logicalName === 'entityimage';
             out.CanStoreFullImage = true;
             out.MaxHeight = 144;
             out.MaxWidth = 144;
             break;
         case 'FileAttributeMetadata':
-            out.MaxSizeInKB = 32768;
+            out.MaxSizeInKB = attr.maxSizeInKB ?? 32768;
             break;
     }
     return out;

@@ -33,6 +33,9 @@ interface WantedAnnotations {
 }
 
 export class RowSerializer {
+    /** Values kept outside the row (note bodies as Base64, content/note-bodies.ts): asked for a column the row lacks. */
+    contentValue: ((info: TableInfo, column: string, row: SimRow) => SimValue | undefined) | undefined;
+
     constructor(
         private readonly schema: SchemaIndex,
         private readonly store: Store,
@@ -60,7 +63,11 @@ export class RowSerializer {
         };
         return (row) => {
             const out: Record<string, unknown> = { '@odata.etag': etagOf(row) };
-            for (const attr of attributes) this.writeAttribute(out, attr, row[attr.logicalName], want);
+            for (const attr of attributes) {
+                let value = row[attr.logicalName];
+                if (value === undefined && this.contentValue) value = this.contentValue(info, attr.logicalName, row);
+                this.writeAttribute(out, attr, value, want);
+            }
             return out;
         };
     }

@@ -8,6 +8,7 @@ import { isLookupValue } from '../model.js';
 import type { QueryEngine } from '../odata/types.js';
 import { handleBatch } from './batch.js';
 import { bulkActionOf } from './data-bulk.js';
+import { ContentActions } from './content/content-actions.js';
 import type { CallContext, RouteContext } from './call-context.js';
 import { DataRoutes } from './data-routes.js';
 import type { SimRequest, SimResponse } from './http-types.js';
@@ -118,6 +119,16 @@ export class DataverseService {
             });
             call.work.rowsWritten += 2;
             return response;
+        }
+        if (ContentActions.addresses(rest)) {
+            const ctx = {
+                caller: call.caller,
+                contentIds: call.contentIds,
+                base,
+                work: call.work,
+                inBatch: call.inBatch ?? false,
+            };
+            return this.data.contentActions.handle(req, rest, ctx);
         }
         const segments = parseResourcePath(rest);
         const head = segments[0];

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCodes, SimError } from '../errors.js';
 import type { SimDataset, SimKey, SimManyToMany, SimRow, SimTable, SimValue } from '../model.js';
 import { isLookupValue } from '../model.js';
+import { collationKey, type Collation } from '../odata/collation.js';
 import type { RowSource } from '../odata/types.js';
 import { OrderedIdIndex } from './ordered-index.js';
 import type { SchemaIndex } from './schema-index.js';
@@ -53,21 +54,23 @@ export class TableStore implements RowSource {
 }
 
 /** Normalized value of an alternate key for one row; undefined when a key column is null. */
-export function keyValue(key: SimKey, row: SimRow): string | undefined {
+export function keyValue(key: SimKey, row: SimRow, collation: Collation): string | undefined {
     const parts: string[] = [];
     for (const attr of key.keyAttributes) {
         const value = row[attr];
         if (value === null || value === undefined) return undefined;
-        parts.push(normalizedKeyPart(value));
+        parts.push(normalizedKeyPart(value, collation));
     }
     return parts.join('\u0000');
 }
 
-/** A key part as the unique index compares it. */
-export function normalizedKeyPart(value: SimValue): string {
+/**
+ * A key part as the unique index compares it: strings under the organization's collation (case-insensitive,
+ * accent-insensitive under `_CI_AI`, trailing spaces ignored: odata/collation.ts).
+ */
+export function normalizedKeyPart(value: SimValue, collation: Collation): string {
     if (isLookupValue(value)) return value.id.toLowerCase();
-    // SQL Server's default collation compares strings case-insensitively.
-    return typeof value === 'string' ? value.toLowerCase() : String(value);
+    return typeof value === 'string' ? collationKey(value, collation) : String(value);
 }
 
 export class Store {
@@ -78,7 +81,11 @@ export class Store {
     private version = 0;
     private undo: Array<() => void> | undefined;
 
-    constructor(readonly schema: SchemaIndex) {
+    /** `collation`: the organization's, fixed when it is created (odata/collation.ts). */
+    constructor(
+        readonly schema: SchemaIndex,
+        readonly collation: Collation = 'CI_AI',
+    ) {
         for (const info of schema.tables.values()) this.tables.set(info.table.logicalName, new TableStore(info.table));
         for (const rel of schema.manyToMany) {
             this.pairs.set(rel.schemaName, new Map());
@@ -143,6 +150,11 @@ export class Store {
         return this.version;
     }
 
+    /** Takes a version of its own, as a change that writes no row does (a metadata change): tokens after it are newer. */
+    nextVersion(): number {
+        return ++this.version;
+    }
+
     tableStore(logicalName: string): TableStore {
         const ts = this.tables.get(logicalName);
         if (!ts) throw new Error(`store: unknown table ${logicalName}`);
@@ -154,7 +166,7 @@ export class Store {
     }
 
     findByKey(table: string, key: SimKey, values: SimRow): string | undefined {
-        const kv = keyValue(key, values);
+        const kv = keyValue(key, values, this.collation);
         return kv === undefined ? undefined : this.tableStore(table).keyIndexes.get(key.logicalName)?.get(kv);
     }
 
@@ -316,7 +328,7 @@ export class Store {
 
     private checkKeys(ts: TableStore, row: SimRow, id: string): void {
         for (const key of ts.activeKeys) {
-            const kv = keyValue(key, row);
+            const kv = keyValue(key, row, this.collation);
             if (kv === undefined) continue;
             const owner = ts.keyIndexes.get(key.logicalName)!.get(kv);
             if (owner !== undefined && owner !== id) {
@@ -333,14 +345,14 @@ export class Store {
 
     private indexKeys(ts: TableStore, row: SimRow, id: string): void {
         for (const key of ts.activeKeys) {
-            const kv = keyValue(key, row);
+            const kv = keyValue(key, row, this.collation);
             if (kv !== undefined) ts.keyIndexes.get(key.logicalName)!.set(kv, id);
         }
     }
 
     private unindexKeys(ts: TableStore, row: SimRow): void {
         for (const key of ts.activeKeys) {
-            const kv = keyValue(key, row);
+            const kv = keyValue(key, row, this.collation);
             if (kv !== undefined) ts.keyIndexes.get(key.logicalName)!.delete(kv);
         }
     }

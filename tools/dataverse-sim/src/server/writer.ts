@@ -2,7 +2,7 @@
  * Create, update and delete as the service performs them: JSON body validation (unknown and
  * read-only columns, types, lengths, choices, `_x_value` rejected), `@odata.bind` with referential
  * integrity, statecode/statuscode pairs, and the system columns (created/modified on/by, owner,
- * owning business unit, `overriddencreatedon`).
+ * owning business unit, `overriddencreatedon`, the transaction currency of rows with money: currency.ts).
  */
 import { randomUUID } from 'node:crypto';
 import { isBase64 } from '../base64.js';
@@ -12,11 +12,13 @@ import { isGuid } from '../guid-order.js';
 import type { SimAttribute, SimLookupValue, SimManyToMany, SimRow, SimTable, SimValue } from '../model.js';
 import { hasNoProperty, isLookupType, isLookupValue } from '../model.js';
 import { tableProperties } from '../odata/index.js';
+import { applyTransactionCurrency } from './currency.js';
 import { schemaNameOf } from './metadata.js';
 import type { KeyTarget } from './references.js';
 import { existingRowId, notFoundById, parseEntityReference } from './references.js';
 import type { SchemaIndex, TableInfo } from './schema-index.js';
 import type { Store } from './store.js';
+import { runPlugins } from './plugins.js';
 import type { RestrictedPrincipal } from '../security/principal.js';
 import type { CallerColumns } from '../security/column-security.js';
 import { checkCreate, checkDelete, checkUpdate } from '../security/write-checks.js';
@@ -41,7 +43,23 @@ export interface WriteContext {
     contentIds?: Map<string, string>;
 }
 
-type Mode = 'create' | 'update';
+export type Mode = 'create' | 'update';
+
+/**
+ * What a write carries besides row values (an activity's party collection, note bodies, image columns): each
+ * extension takes its keys out of the body (a copy) and checks them before anything is stored, and returns the work
+ * to do in the write's transaction once the row id is known.
+ */
+export interface WriteExtension {
+    take(
+        info: TableInfo,
+        body: Record<string, unknown>,
+        mode: Mode,
+        ctx: WriteContext,
+    ): ((id: string) => void) | undefined;
+    /** Before a row is deleted (may refuse the delete, or drop what belongs to the row). */
+    beforeDelete?(info: TableInfo, id: string): void;
+}
 
 interface PendingAssociation {
     relationship: SimManyToMany;
@@ -54,6 +72,9 @@ const ODATA_BIND = '@odata.bind';
 const CREATE_ONLY = new Set(['overriddencreatedon']);
 
 export class Writer {
+    /** Extensions (activity-parties.ts, content/), applied in order to every create and update. */
+    readonly extensions: WriteExtension[] = [];
+
     constructor(
         private readonly schema: SchemaIndex,
         private readonly store: Store,
@@ -63,7 +84,8 @@ export class Writer {
 
     create(info: TableInfo, body: Record<string, unknown>, ctx: WriteContext, preset: KeyTarget = {}): SimRow {
         this.rejectIntersect(info);
-        const { changes, associations } = this.toChanges(info, body, 'create', ctx);
+        const extended = this.extend(info, body, 'create', ctx);
+        const { changes, associations } = this.toChanges(info, extended.body, 'create', ctx);
         if (ctx.caller.principal) checkCreate(ctx.caller.principal, info, changes, this.store);
         ctx.caller.columns?.checkWrite(info.table, changes, 'create');
         const { table } = info;
@@ -81,7 +103,9 @@ export class Writer {
         const row: SimRow = { ...preset.keyValues, ...changes, [pk]: id };
         this.applyStateDefaults(info, row, undefined, id);
         composeFullName(info, row, undefined);
+        applyTransactionCurrency(info, this.store, row, undefined);
         const stamp = isoSeconds(this.now());
+        runPlugins(info, 'create', row, undefined, stamp);
         const user: SimLookupValue = { id: ctx.caller.userId, table: 'systemuser' };
         const setIf = (name: string, value: SimValue) => {
             if (info.attributes.has(name)) row[name] = value;
@@ -97,6 +121,7 @@ export class Writer {
         return this.store.transaction(() => {
             const stored = this.store.insert(table.logicalName, row);
             this.associateAll(id, associations);
+            for (const after of extended.after) after(id);
             return stored;
         });
     }
@@ -113,7 +138,8 @@ export class Writer {
         const { table } = info;
         const existing = this.store.get(table.logicalName, id);
         if (!existing) throw notFoundById(table.logicalName, id);
-        const { changes, associations } = this.toChanges(info, body, 'update', ctx);
+        const extended = this.extend(info, body, 'update', ctx);
+        const { changes, associations } = this.toChanges(info, extended.body, 'update', ctx);
         if (ctx.caller.principal) checkUpdate(ctx.caller.principal, info, existing, changes, this.store);
         ctx.caller.columns?.checkWrite(info.table, changes, 'update');
         this.checkNewOwner(info.table, changes, ctx);
@@ -133,8 +159,10 @@ export class Writer {
         this.applyStateDefaults(info, changes, existing, id);
         rejectTransition(info, existing, changes, id);
         composeFullName(info, changes, existing);
+        applyTransactionCurrency(info, this.store, changes, existing);
         const stamp = isoSeconds(this.now());
         sendPendingEmail(info, changes, stamp);
+        runPlugins(info, 'update', changes, existing, stamp);
         if (info.attributes.has('modifiedon')) changes.modifiedon = stamp;
         if (info.attributes.has('modifiedby')) changes.modifiedby = { id: ctx.caller.userId, table: 'systemuser' };
         const ownerAttr = table.attributes.find((a) => a.type === 'Owner');
@@ -151,6 +179,7 @@ export class Writer {
         return this.store.transaction(() => {
             const stored = this.store.update(table.logicalName, id, changes);
             this.associateAll(id, associations);
+            for (const after of extended.after) after(id);
             return stored;
         });
     }
@@ -160,6 +189,7 @@ export class Writer {
         const existing = this.store.get(info.table.logicalName, id);
         if (!existing) throw notFoundById(info.table.logicalName, id);
         if (ctx.caller.principal) checkDelete(ctx.caller.principal, info, existing);
+        for (const e of this.extensions) e.beforeDelete?.(info, id);
         this.store.delete(info.table.logicalName, id);
     }
 
@@ -167,6 +197,22 @@ export class Writer {
     resolveExisting(reference: string, ctx: WriteContext): { info: TableInfo; id: string } {
         const ref = parseEntityReference(this.schema, reference, ctx.contentIds);
         return { info: ref.info, id: existingRowId(this.store, ref.info, ref.target) };
+    }
+
+    private extend(
+        info: TableInfo,
+        body: Record<string, unknown>,
+        mode: Mode,
+        ctx: WriteContext,
+    ): { body: Record<string, unknown>; after: Array<(id: string) => void> } {
+        if (this.extensions.length === 0) return { body, after: [] };
+        const copy = { ...body };
+        const after: Array<(id: string) => void> = [];
+        for (const e of this.extensions) {
+            const work = e.take(info, copy, mode, ctx);
+            if (work) after.push(work);
+        }
+        return { body: copy, after };
     }
 
     /** An owner the body sets must be able to own the row (security/owners.ts). */
