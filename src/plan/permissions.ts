@@ -217,9 +217,11 @@ export function applyPermissions(
     tables: PermissionTables,
     source: IdentityCheck,
     target: IdentityCheck,
+    /** Check what the target identity may write (false: the caller only reads the target, as verify does). */
+    targetWrites = true,
 ): void {
     const checks = [checkSource(plan, specPaths, tables.source, source)];
-    if (target.ok) checks.push(checkTarget(plan, specPaths, tables.target, target.privileges));
+    if (target.ok && targetWrites) checks.push(checkTarget(plan, specPaths, tables.target, target.privileges));
     const deleting = Object.values(plan.tables)
         .filter((t) => t.deleteMissing)
         .map((t) => `'${t.name}'`);
@@ -232,7 +234,7 @@ export function applyPermissions(
             message: `could not check the source identity's privileges (${source.reason})${deletes}`,
         });
     }
-    if (!target.ok)
+    if (!target.ok && targetWrites)
         plan.warnings.push({ message: `could not check the target identity's privileges (${target.reason})` });
     for (const check of checks) {
         plan.problems.push(...check.problems);

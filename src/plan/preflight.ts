@@ -48,15 +48,16 @@ export async function preflightPermissions(
     plan: Plan,
     metadata: { source: EnvironmentMetadata; target: EnvironmentMetadata },
     clients: { source: DataverseClient; target: DataverseClient },
-    signal?: AbortSignal,
+    options: { targetWrites: boolean; signal?: AbortSignal },
 ): Promise<void> {
+    const { signal } = options;
     const [source, target] = await Promise.all([
         checkIdentity(clients.source, signal),
         checkIdentity(clients.target, signal),
     ]);
     const tables = { source: metadata.source.tables, target: metadata.target.tables };
     const paths = new Map(spec.tables.map((t, i) => [t.name, `tables[${i}]`]));
-    applyPermissions(plan, paths, tables, source, target);
+    applyPermissions(plan, paths, tables, source, target, options.targetWrites);
     if (!hasSecuredColumns(plan, tables.source, tables.target)) return;
     const [sourceFields, targetFields] = await Promise.all([
         checkFields(clients.source, source, signal),

@@ -39,6 +39,11 @@ export interface PrepareOptions {
     counts?: 'estimate' | 'exact';
     /** Match reference tables (users, teams, ...) in the target. Default true. */
     matchReferences?: boolean;
+    /**
+     * `false` when the plan only reads the target (verify): its write, assign, append and delete privileges are not
+     * checked, so a read-only target identity can verify. Default true.
+     */
+    targetWrites?: boolean;
     progress?: PrepareProgress;
     signal?: AbortSignal;
 }
@@ -119,7 +124,10 @@ export async function preparePlan(
     const prepared: PreparedPlan = { plan, estimates: {} };
     if (plan.problems.length > 0) return prepared;
     progress?.phase?.('permissions');
-    await preflightPermissions(spec, plan, { source, target }, clients, signal);
+    await preflightPermissions(spec, plan, { source, target }, clients, {
+        targetWrites: options.targetWrites !== false,
+        ...(signal ? { signal } : {}),
+    });
     if (plan.problems.length > 0) return prepared;
     await probeBulkWrites(plan, clients.target, signal);
     await readKeyCollation(plan, clients.target, signal);

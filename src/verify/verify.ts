@@ -436,7 +436,8 @@ export async function compareMigration(
     options: VerifyOptions = {},
 ): Promise<{ report: VerifyReport; plan: Plan }> {
     const signal = options.signal;
-    const prepared = await preparePlan(spec, clients, signal ? { signal } : {});
+    // Verify only reads the target: its identity needs no write privileges.
+    const prepared = await preparePlan(spec, clients, { targetWrites: false, ...(signal ? { signal } : {}) });
     const { plan } = prepared;
     addNoticed(plan, options.noticed ?? []);
     if (plan.problems.length > 0)

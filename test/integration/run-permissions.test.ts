@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type SecurityConfigInput, type SimLookupValue, type Simulator } from 'dataverse-sim';
-import { api, runJson, writeSpec, type Pair } from './run-helpers.js';
+import { api, runJson, verifyJson, writeSpec, type Pair } from './run-helpers.js';
 
 const SEED = 4;
 const ROWS = 60;
@@ -159,5 +159,14 @@ describe('a read-only target identity', () => {
         );
         expect(readOnlyTarget.dump('account')).toEqual([]);
         expect(readOnlyTarget.dump('contact')).toEqual([]);
+    });
+
+    it('can still verify: verify only reads the target, so no write privilege is asked of it', async () => {
+        const p = pair(admin, readOnlyTarget, await tempDir());
+        const spec = await writeSpec(p, { name: 'read-only-verify', tables: [{ name: 'account' }] });
+        const { report } = await verifyJson(p, spec);
+        expect(report.problems ?? []).toEqual([]);
+        expect(report.identical).toBe(false);
+        expect(report.tables.account.missing).toBe(admin.dump('account').length);
     });
 });
