@@ -34,13 +34,19 @@ const UNCOPYABLE_TYPES: Record<string, string> = {
 };
 
 /**
- * Name columns Dataverse composes from others (firstname + lastname) and never accepts in a write; a CMT schema
- * lists them because exports read them.
+ * Fields of standard tables that Dataverse sets itself and a write never carries, though a CMT schema lists them
+ * because exports read them: names composed from others, a note's or attachment's size (computed from its body), the
+ * table name of a polymorphic lookup (written together with the lookup).
  */
-const COMPUTED_NAMES: Record<string, string> = {
-    contact: 'fullname',
-    lead: 'fullname',
-    systemuser: 'fullname',
+const COMPOSED = 'composed by the platform from firstname and lastname';
+const FILE_SIZE = 'computed by the platform from the body';
+const OBJECT_TYPE = 'the table of objectid, set together with that lookup';
+const PLATFORM_FIELDS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+    contact: { fullname: COMPOSED },
+    lead: { fullname: COMPOSED },
+    systemuser: { fullname: COMPOSED },
+    annotation: { filesize: FILE_SIZE, objecttypecode: OBJECT_TYPE },
+    activitymimeattachment: { filesize: FILE_SIZE, objecttypecode: OBJECT_TYPE },
 };
 
 function lookupTargets(field: CmtField): string[] {
@@ -95,8 +101,8 @@ function entityColumns(entity: CmtEntity): EntityColumns {
             drop('createdon is copied into overriddencreatedon', field.name);
         } else if (field.name !== 'createdon' && isSystemColumnName(field.name)) {
             drop(`system-maintained: ${SYSTEM_COLUMNS[field.name]}`, field.name);
-        } else if (COMPUTED_NAMES[entity.name] === field.name) {
-            drop('composed by the platform from firstname and lastname', field.name);
+        } else if (PLATFORM_FIELDS[entity.name]?.[field.name]) {
+            drop(PLATFORM_FIELDS[entity.name]![field.name]!, field.name);
         } else if (field.type === 'money' && field.name.endsWith('_base')) {
             drop('base-currency amount, computed by the platform', field.name);
         } else if (UNCOPYABLE_TYPES[field.type]) {

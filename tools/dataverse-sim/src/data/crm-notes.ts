@@ -38,7 +38,8 @@ export function annotation(): SimTable {
             primaryIdColumn('annotationid'),
             str('subject', 500, { isPrimaryName: true }),
             memo('notetext', 100000),
-            bool('isdocument', READ_ONLY),
+            // Writable (the annotation reference lists IsDocument among the writable columns); a body sets it too.
+            bool('isdocument'),
             str('filename', 255),
             str('mimetype', 256),
             int('filesize', READ_ONLY),
