@@ -36,6 +36,7 @@ const attributeSchema = z.object({
     AttributeType: z.string(),
     IsValidForCreate: z.boolean(),
     AttributeOf: z.string().nullable().optional(),
+    AttributeTypeName: z.object({ Value: z.string() }).nullable().optional(),
 });
 
 /** One table's creates, one second pass, or one relationship's associations. */
@@ -133,16 +134,22 @@ class NaiveMigration {
         this.fallbackOwner = admin;
     }
 
-    /** The creatable, non-lookup columns of a table, from its attribute metadata. */
+    /** The creatable, non-lookup columns of a table, from its attribute metadata; file content needs its own requests. */
     private async columns(table: string): Promise<string[]> {
         const response = await this.source.retrieveAttributes<unknown>({
             entityKey: `LogicalName='${table}'`,
-            select: ['LogicalName', 'AttributeType', 'IsValidForCreate', 'AttributeOf'],
+            select: ['LogicalName', 'AttributeType', 'IsValidForCreate', 'AttributeOf', 'AttributeTypeName'],
         });
         return z
             .array(attributeSchema)
             .parse(response.value)
-            .filter((a) => a.IsValidForCreate && !a.AttributeOf && !NOT_COPIED_TYPES.has(a.AttributeType))
+            .filter(
+                (a) =>
+                    a.IsValidForCreate &&
+                    !a.AttributeOf &&
+                    !NOT_COPIED_TYPES.has(a.AttributeType) &&
+                    a.AttributeTypeName?.Value !== 'FileType',
+            )
             .map((a) => a.LogicalName)
             .filter((name) => name !== 'overriddencreatedon');
     }
