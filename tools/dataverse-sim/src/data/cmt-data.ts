@@ -29,21 +29,10 @@ import { addIntersectTables, addMissingTargetTables, addSystemTables, SchemaFile
 import { knownTable } from './standard-tables.js';
 import { knownManyToMany } from './standard-relationships.js';
 import { findManyToMany, joins, manyToManyRelationship } from './system-relationships.js';
+import { PARTICIPATION_MASKS } from './participation.js';
 import { stderrWarnings, type WarningSink } from './warnings.js';
 
-/** activityparty.participationtypemask of each party list column. */
-const PARTICIPATION: Record<string, number> = {
-    from: 1,
-    to: 2,
-    cc: 3,
-    bcc: 4,
-    requiredattendees: 5,
-    optionalattendees: 6,
-    organizer: 7,
-    resources: 10,
-    customers: 11,
-    partners: 11,
-};
+const PARTICIPATION = PARTICIPATION_MASKS;
 
 /** Warnings folded by kind: the first occurrence names its record, the rest are counted. */
 class Report {

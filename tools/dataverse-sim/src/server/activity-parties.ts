@@ -21,6 +21,7 @@ import type { RowSerializer } from './serialize.js';
 import type { Store } from './store.js';
 import type { Mode, WriteContext, WriteExtension, Writer } from './writer.js';
 import { invalidProperty } from './writer.js';
+import { PARTICIPATION_MASKS } from '../data/participation.js';
 
 export const PARTY_TABLE = 'activityparty';
 const BIND = /^partyid_(.+)@odata\.bind$/;
@@ -186,18 +187,7 @@ export class ActivityParties implements WriteExtension {
     }
 }
 
-/** ParticipationTypeMask per party list column (activityparty-entity.md). */
-const LIST_MASKS: Readonly<Record<string, number>> = {
-    from: 1,
-    to: 2,
-    cc: 3,
-    bcc: 4,
-    requiredattendees: 5,
-    optionalattendees: 6,
-    organizer: 7,
-    resources: 10,
-    customers: 11,
-};
+const LIST_MASKS = PARTICIPATION_MASKS;
 
 /** activityparty has no Create, Update or Delete message (only RetrieveMultiple). */
 function directWrite(message: string): SimError {
