@@ -98,13 +98,15 @@ describe('a start while another run holds the target', () => {
 describe('two runs at once', () => {
     it('never both run: the second CLI start of a spec is refused naming the first, which finishes', async () => {
         const path = await specFile('twice', { tables: [{ name: 'contact' }] });
+        // The first run's first write waits in the target until the second start has had its answer: on a slow
+        // machine a second CLI's start (seconds) can outlast a whole 200-row run, which then lets the target go.
+        const held = h.target.holdNextWrite();
         const first = run(path);
-        let holder: string | undefined;
-        while (holder === undefined) {
-            holder = (await readLease(h.store, h.target.url, 'contact'))?.holder.runId;
-            if (holder === undefined) await new Promise((r) => setTimeout(r, 5));
-        }
+        await held.arrived;
+        const holder = (await readLease(h.store, h.target.url, 'contact'))?.holder.runId;
+        expect(holder).toBeDefined();
         const second = await run(path);
+        held.commit();
         expect(second.code).toBe(3);
         expect(second.stderr).toContain(`run ${holder} (spec 'twice', started by the CLI (`);
         const done = await first;
