@@ -53,6 +53,11 @@ export interface DataverseClient {
     }): Promise<{ UserId: string; BusinessUnitId: string; OrganizationId: string }>;
 }
 
+export interface ActionOptions {
+    signal?: AbortSignal;
+    atMostOnce?: boolean;
+}
+
 // ---- The write surface the copy engine uses. ----
 
 /** A table as writes need it. `primaryIdAttribute` defaults to `<logicalName>id` (not right for activities). */
@@ -184,6 +189,17 @@ export interface DataverseWriteClient extends DataverseClient {
      * `{ ok: true, status: 404, unchanged: true }`; a delete whose answer was lost is ambiguous (a later read tells).
      */
     deleteMultiple(table: WriteTable, ids: string[], options?: UpsertMultipleOptions): Promise<WriteResult[]>;
+    /**
+     * POST an unbound action (`<service root><name>`) with a JSON body; its JSON answer (undefined for a 204). The
+     * file block messages go through here, each block a request of its own through the limiter and its retries;
+     * `atMostOnce` for a message the service must not get twice (a commit: a lost answer is thrown, not resent).
+     */
+    action<T = unknown>(name: string, body: Row, options?: ActionOptions): Promise<T>;
+    /**
+     * DELETE `<set>(<id>)/<column>`: removes a file or image column's value (file-column-data.md "Delete files");
+     * false when there was none (404).
+     */
+    deleteColumnValue(entitySetName: string, id: string, column: string, options?: WriteOptions): Promise<boolean>;
     /** Deletes one row; false when it did not exist (so a retried delete is not an error). */
     delete(table: WriteTable, key: string, options?: WriteOptions): Promise<boolean>;
     /** POST `$ref`: relates two rows through a collection-valued navigation property; already related is ok. */

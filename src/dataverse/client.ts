@@ -10,6 +10,7 @@ import { bypassHeaders, BulkWriter, DUPLICATE_CODE } from './bulk-writes.js';
 import { readChangePages } from './changes.js';
 import { followNextLinks } from './collection-pages.js';
 import type {
+    ActionOptions,
     BatchRequest,
     BatchResponse,
     ChangePage,
@@ -148,6 +149,17 @@ class HttpDataverseClient implements DataverseWriteClient {
         return readChangePages(this.http, entitySetName, query, options);
     }
 
+    async action<T = unknown>(name: string, body: Row, options: ActionOptions = {}): Promise<T> {
+        const { body: answer } = await this.http.sendJson<T>({
+            method: 'POST',
+            path: name,
+            body,
+            signal: options.signal,
+            atMostOnce: options.atMostOnce,
+        });
+        return answer;
+    }
+
     whoAmI(
         options: { signal?: AbortSignal } = {},
     ): Promise<{ UserId: string; BusinessUnitId: string; OrganizationId: string }> {
@@ -195,6 +207,22 @@ class HttpDataverseClient implements DataverseWriteClient {
             body: row,
             signal: options.signal,
         });
+    }
+
+    async deleteColumnValue(
+        entitySetName: string,
+        id: string,
+        column: string,
+        options: WriteOptions = {},
+    ): Promise<boolean> {
+        const response = await this.http.send({
+            method: 'DELETE',
+            path: `${entityPath(entitySetName, id)}/${column}`,
+            headers: bypassHeaders(options.bypass),
+            signal: options.signal,
+            accept: [404],
+        });
+        return response.status !== 404;
     }
 
     async delete(table: WriteTable, key: string, options: WriteOptions = {}): Promise<boolean> {
