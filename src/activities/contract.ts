@@ -45,6 +45,7 @@ export const activityInputs = {
     copyPage: phasePage.extend({ chunk: page.optional() }),
     patchDeferredPage: phasePage,
     setStatePage: phasePage,
+    copyContentPage: phasePage,
     listRelationshipPages: z.object({ runId, relationship: name }),
     associatePage: z.object({ runId, relationship: name, page }),
     listDeletePages: z.object({ runId, table: name }),

@@ -38,9 +38,9 @@ import { noticePlatformOwned } from './notice-platform-owned.js';
 import type { WrittenRow } from '../copy/rewritten-columns.js';
 import type { Settled } from '../copy/settle-writes.js';
 import { earlierIntent, recordIntent } from './write-intent.js';
-import { pagesKind, workKinds, writeWork, type PageKind } from '../run/work.js';
+import { contentWorkKind, pagesKind, workKinds, writeWork, type PageKind } from '../run/work.js';
 import type { ActivityOptions, CopyPageInput } from './contract.js';
-import type { DeferredItem, StateItem } from './work-items.js';
+import type { ContentItem, DeferredItem, StateItem } from './work-items.js';
 
 export interface CopyPageOutcome {
     table: string;
@@ -51,6 +51,8 @@ export interface CopyPageOutcome {
     deferredWork: number;
     /** Rows whose state must be set in the state phase. */
     stateWork: number;
+    /** Rows whose binary content the content phase compares and copies (tables with content columns). */
+    contentWork?: number;
     cancelled?: boolean;
     ms: number;
 }
@@ -256,7 +258,12 @@ export async function copyPage(
         }
     }
     const kinds = workKinds(input.kind);
+    // Every row that is in the target now, written or unchanged: its content is compared on its own.
+    const content: ContentItem[] = table.content
+        ? succeeded.map(({ expected: e }) => ({ sourceId: e.sourceId, address: e.address }))
+        : [];
     await Promise.all([
+        ...(table.content ? [writeWork(ctx, contentWorkKind(input.kind), table.name, input.page, content)] : []),
         writeWork(ctx, kinds.deferred, table.name, input.page, deferred),
         writeWork(ctx, kinds.state, table.name, input.page, states),
         failures.flush(),
@@ -265,6 +272,7 @@ export async function copyPage(
     await noticePlatformOwned(ctx, table, writtenRows(settled), signal);
     outcome.deferredWork = deferred.length;
     outcome.stateWork = states.length;
+    if (table.content) outcome.contentWork = content.length;
     outcome.ms = Date.now() - started;
     if (!countsAddUp(counts))
         throw new Error(

@@ -22,6 +22,7 @@ import {
     type ActivityName,
     type ActivityOptions,
 } from './contract.js';
+import { copyContentPage } from './copy-content-page.js';
 import { copyPage } from './copy-page.js';
 import { deletePage } from './delete-page.js';
 import { findDeletes } from './find-deletes.js';
@@ -52,6 +53,7 @@ export function activityWork(deps: ActivityDeps) {
         copyPage: async (input, options) => copyPage(await ctx(input.runId), input, options),
         patchDeferredPage: async (input, options) => patchDeferredPage(await ctx(input.runId), input, options),
         setStatePage: async (input, options) => setStatePage(await ctx(input.runId), input, options),
+        copyContentPage: async (input, options) => copyContentPage(await ctx(input.runId), input, options),
         listRelationshipPages: async (input, options) => listRelationshipPages(await ctx(input.runId), input, options),
         associatePage: async (input, options) => associatePage(await ctx(input.runId), input, options),
         listDeletePages: async (input, options) => listDeletePages(await ctx(input.runId), input, options),

@@ -25,6 +25,8 @@ export interface PlannedTable {
     matchById: boolean;
     /** The many-to-many relationships of the run with this table on a side: its state waits for them too. */
     relationships?: string[];
+    /** The table has content columns (files, images, note bodies): it owes a content phase. */
+    content?: boolean;
 }
 
 export interface PlanRunOutcome {
@@ -175,6 +177,7 @@ export async function planRun(
                 deleteMissing: retry || skipped.has(table.name) ? false : table.deleteMissing,
                 matchById: table.match.kind === 'id',
                 ...(relationshipsOf(table.name).length > 0 ? { relationships: relationshipsOf(table.name) } : {}),
+                ...(table.content ? { content: true } : {}),
             };
         }),
     );

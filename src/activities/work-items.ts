@@ -19,6 +19,12 @@ export interface StateItem extends StateChange {
     close?: Record<string, unknown>;
 }
 
+/** A row whose file, image or note content the content phase compares with the target's and copies. */
+export interface ContentItem {
+    sourceId: string;
+    address: RowAddress;
+}
+
 export interface DeleteItem {
     id: string;
 }

@@ -27,6 +27,7 @@ const PHASE_NAMES: Record<keyof RunSummary['phases'], string> = {
     copy: 'copy',
     deferred: 'deferred lookups',
     state: 'states',
+    content: 'content',
     associate: 'many-to-many',
     delete: 'deletes',
     disassociate: 'many-to-many removed',

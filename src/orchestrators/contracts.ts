@@ -41,6 +41,8 @@ export interface TableCopyResult {
     /** Pages whose rows have deferred lookups or state to set later. */
     deferredPages: number[];
     statePages: number[];
+    /** Pages with rows whose binary content the content phase compares (absent in results journaled before it). */
+    contentPages?: number[];
     /** Delta runs: lists of ids deleted in the source. */
     deletedPages: number;
     cancelled: boolean;
@@ -79,18 +81,21 @@ export interface TableFollowUpInput {
     kind: PageKind;
     deferredPages: number[];
     statePages: number[];
+    contentPages?: number[];
 }
 
 export interface TableFollowUpResult {
     table: string;
     deferred: PhaseCounts;
     state: PhaseCounts;
+    /** The content phase's counts (tables with content columns), bytes included. */
+    content?: PhaseCounts;
     cancelled: boolean;
     /**
      * Which of the two phases ran to their end (a cancel in the deferred lookups leaves the states unrun). Absent
      * from results journaled before it existed: those count as unfinished, so the state is read again.
      */
-    done?: { deferred: boolean; state: boolean };
+    done?: { deferred: boolean; state: boolean; content?: boolean };
 }
 
 export interface RelationshipCopyInput {

@@ -65,6 +65,7 @@ export const tableCopy: OrchestrationHandler = function* (context: Orchestration
         counts: sumCounts(outcomes.map((o) => o.counts)),
         deferredPages: outcomes.filter((o) => o.deferredWork > 0).map((o) => o.page),
         statePages: outcomes.filter((o) => o.stateWork > 0).map((o) => o.page),
+        contentPages: outcomes.filter((o) => (o.contentWork ?? 0) > 0).map((o) => o.page),
         deletedPages: listing.deletedPages,
         cancelled: outcomes.some((o) => o.cancelled === true),
         ms: context.df.currentUtcDateTime.getTime() - started,

@@ -1,7 +1,7 @@
 /**
  * One table's follow-up once every tier is written: its deferred lookups (the cycle-closing columns),
- * then its states. In that order for the table, because a row closed by a message (a won opportunity)
- * can no longer be updated; tables follow up side by side, and beside the many-to-many relationships,
+ * its binary content (files, images, note bodies), then its states. In that order for the table, because a row
+ * closed by a message (a won opportunity, a completed activity) can no longer be updated; tables follow up side by side, and beside the many-to-many relationships,
  * so no phase waits for another table's stragglers.
  */
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
@@ -10,13 +10,21 @@ import { activity, all } from './call.js';
 import type { TableFollowUpInput, TableFollowUpResult } from './contracts.js';
 
 export const tableFollowUp: OrchestrationHandler = function* (context: OrchestrationContext) {
-    const { runId, table, kind, deferredPages, statePages } = context.df.getInput<TableFollowUpInput>();
+    const {
+        runId,
+        table,
+        kind,
+        deferredPages,
+        statePages,
+        contentPages = [],
+    } = context.df.getInput<TableFollowUpInput>();
     const deferred = yield* all(
         context,
         deferredPages.map((page) => activity(context, 'patchDeferredPage', { runId, table, page, kind })),
     );
     const cancelled = deferred.some((o) => o.cancelled === true);
-    const done = { deferred: !cancelled, state: false };
+    const done: NonNullable<TableFollowUpResult['done']> = { deferred: !cancelled, state: false };
+    if (contentPages.length > 0) done.content = false;
     const result: TableFollowUpResult = {
         table,
         deferred: sumCounts(deferred.map((o) => o.counts)),
@@ -25,6 +33,16 @@ export const tableFollowUp: OrchestrationHandler = function* (context: Orchestra
         done,
     };
     if (cancelled) return result;
+    if (contentPages.length > 0) {
+        const content = yield* all(
+            context,
+            contentPages.map((page) => activity(context, 'copyContentPage', { runId, table, page, kind })),
+        );
+        result.content = sumCounts(content.map((o) => o.counts));
+        result.cancelled = content.some((o) => o.cancelled === true);
+        done.content = !result.cancelled;
+        if (result.cancelled) return result;
+    }
     const states = yield* all(
         context,
         statePages.map((page) => activity(context, 'setStatePage', { runId, table, page, kind })),

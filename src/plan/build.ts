@@ -12,6 +12,7 @@ import { DEFAULT_REFERENCE_MATCH } from '../spec/defaults.js';
 import { relationshipEntry, type MigrationSpec } from '../spec/schema.js';
 import { didYouMean } from '../util/suggest.js';
 import { mapColumns } from './columns.js';
+import { planContentColumns } from './content-columns.js';
 import { declaredPlatformOwned } from './platform-owned.js';
 import { columnNames, tablePath, type PlanContext, type ReferenceRuleInfo, type RunTable } from './context.js';
 import type { LookupEdge } from './graph.js';
@@ -393,6 +394,7 @@ function tablePlan(ctx: PlanContext, run: RunTable, edges: LookupEdge[]): TableP
         }
     }
     const platformOwned = declaredPlatformOwned(ctx, run, columns, state);
+    const content = planContentColumns(ctx, run);
     if (ctx.spec.options.incremental && !run.source.changeTrackingEnabled) {
         ctx.warnings.push({
             path,
@@ -413,6 +415,7 @@ function tablePlan(ctx: PlanContext, run: RunTable, edges: LookupEdge[]): TableP
         ...(state ? { state } : {}),
         changeTracking: run.source.changeTrackingEnabled,
         ...(platformOwned.length > 0 ? { platformOwned } : {}),
+        ...(content.length > 0 ? { content } : {}),
     };
 }
 

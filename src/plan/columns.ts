@@ -9,6 +9,7 @@ import type { AttributeMetadata, AttributeType } from '../dataverse/metadata-typ
 import { didYouMean } from '../util/suggest.js';
 import { columnNames, tablePath, type PlanContext, type RunTable } from './context.js';
 import type { LookupEdge } from './graph.js';
+import { contentKind } from './content-columns.js';
 import { mapLookupColumn } from './lookups.js';
 import { systemColumnReason, uncopyableReason } from './system-columns.js';
 import type { ColumnKind, ColumnMapping, TablePlan } from './types.js';
@@ -156,6 +157,8 @@ class TableColumnMapper {
         const column = source.logicalName;
         const target = this.targetAttr(targetName);
         if (!source.isValidForRead) return 'not readable in the source';
+        // Copied by the content phase, not by row writes (content-columns.ts).
+        if (contentKind(this.run.source.logicalName, source)) return undefined;
         const uncopyable = uncopyableReason(source);
         if (uncopyable) return uncopyable;
         if (!target) {

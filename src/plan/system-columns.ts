@@ -33,8 +33,8 @@ export function systemColumnReason(attribute: AttributeMetadata): string | undef
 export function uncopyableReason(attribute: AttributeMetadata): string | undefined {
     if (attribute.attributeOf) return 'part of another column (AttributeOf), which carries the value';
     const typeName = attribute.attributeTypeName;
-    if (typeName === 'ImageType' || typeName === 'FileType')
-        return 'image and file content needs its own upload requests, not row writes';
+    // Image and file columns are Virtual too: their content has a phase of its own (content-columns.ts).
+    if (typeName === 'ImageType' || typeName === 'FileType') return undefined;
     if (attribute.attributeType === 'Virtual' && typeName !== 'MultiSelectPicklistType')
         return 'virtual column (no stored value)';
     if (attribute.attributeType === 'PartyList') return 'activity parties are written through activityparty rows';

@@ -133,6 +133,17 @@ export interface TablePlan {
      * table's `platformOwned`; `noticed`: an earlier run found the target changed what it wrote (run/platform-owned.ts).
      */
     platformOwned?: PlatformOwnedColumn[];
+    /** Binary content copied by the content phase after the rows (plan/content-columns.ts); absent: none. */
+    content?: ContentColumn[];
+}
+
+/** A file or image column, or a note's body: moved in blocks, compared by size and SHA-256. */
+export interface ContentColumn {
+    /** Source logical name. */
+    source: string;
+    /** Target logical name. */
+    target: string;
+    kind: 'file' | 'image' | 'note';
 }
 
 export interface PlatformOwnedColumn {

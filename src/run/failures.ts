@@ -7,7 +7,7 @@ import type { WriteResult } from '../dataverse/client-types.js';
 import { FAILED_ROW_HEADER } from '../runlog/failed-rows.js';
 import type { RunContext } from './run-context.js';
 
-export type Phase = 'copy' | 'deferred' | 'state' | 'associate' | 'delete' | 'disassociate';
+export type Phase = 'copy' | 'deferred' | 'state' | 'content' | 'associate' | 'delete' | 'disassociate';
 
 export interface RowFailure {
     sourceId: string;

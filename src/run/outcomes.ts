@@ -24,6 +24,9 @@ export const phaseCountsSchema = z.object({
     updated: count.optional(),
     /** Lookup values cleared because they could not be resolved (onUnresolvedLookup 'clear'). */
     cleared: count.optional(),
+    /** Content phase only: bytes read from the source and written to the target. */
+    bytesRead: count.optional(),
+    bytesWritten: count.optional(),
 });
 
 export type PhaseCounts = z.infer<typeof phaseCountsSchema>;
@@ -32,7 +35,7 @@ export function emptyCounts(): PhaseCounts {
     return { read: 0, written: 0, skipped: 0, unchanged: 0, failed: 0 };
 }
 
-const OPTIONAL = ['created', 'updated', 'cleared'] as const;
+const OPTIONAL = ['created', 'updated', 'cleared', 'bytesRead', 'bytesWritten'] as const;
 
 /** Sums counts (returns a new object). */
 export function addCounts(a: PhaseCounts, b: PhaseCounts): PhaseCounts {

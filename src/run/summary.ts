@@ -21,6 +21,8 @@ export const tablePhasesDoneSchema = z.object({
     copy: z.boolean(),
     deferred: z.boolean(),
     state: z.boolean(),
+    /** Tables with content columns only: their content phase ran to its end. */
+    content: z.boolean().optional(),
     findDeletes: z.boolean().optional(),
     delete: z.boolean().optional(),
     /** Every many-to-many relationship with this table on a side finished without failed rows. */
@@ -34,6 +36,8 @@ export const tableSummarySchema = z.object({
     copy: phaseCountsSchema,
     deferred: phaseCountsSchema,
     state: phaseCountsSchema,
+    /** Tables with content columns: rows whose content was compared, bytes read and written. */
+    content: phaseCountsSchema.optional(),
     delete: phaseCountsSchema,
     /** From the table's first page to its last, copy phase only. */
     ms: z.number(),
@@ -88,6 +92,8 @@ export const finishedRunSchema = z.object({
         delete: phaseCountsSchema,
         /** Absent in summaries written before relationships could be synced. */
         disassociate: phaseCountsSchema.optional(),
+        /** Binary content (files, images, note bodies), bytes included; absent when no table had any. */
+        content: phaseCountsSchema.optional(),
     }),
     /** Failed rows of every phase: the lines of the errors log, what maxFailedRows counts. */
     failedRows: z.number(),
@@ -114,7 +120,7 @@ export interface RunSummary extends FinishedRun {
 /** A table's summary before any phase ran; with deleteMissing its delete phases are owed too, and so on. */
 export function emptyTableSummary(
     mode: TableMode,
-    owes: { deleteMissing?: boolean; manyToMany?: boolean } = {},
+    owes: { deleteMissing?: boolean; manyToMany?: boolean; content?: boolean } = {},
 ): TableSummary {
     return {
         mode,
@@ -129,6 +135,7 @@ export function emptyTableSummary(
             copy: false,
             deferred: false,
             state: false,
+            ...(owes.content ? { content: false } : {}),
             ...(owes.deleteMissing ? { findDeletes: false, delete: false } : {}),
             ...(owes.manyToMany ? { manyToMany: false } : {}),
         },
@@ -137,7 +144,7 @@ export function emptyTableSummary(
 
 /** Failed rows of one table, every phase. */
 export function tableFailedRows(t: TableSummary): number {
-    return t.copy.failed + t.deferred.failed + t.state.failed + t.delete.failed;
+    return t.copy.failed + t.deferred.failed + t.state.failed + (t.content?.failed ?? 0) + t.delete.failed;
 }
 
 /**
@@ -189,6 +196,7 @@ export function phaseTotals(
         associate: Object.values(manyToMany).reduce(addCounts, emptyCounts()),
         delete: sum((t) => t.delete),
         disassociate: Object.values(disassociated).reduce(addCounts, emptyCounts()),
+        ...(list.some((t) => t.content) ? { content: sum((t) => t.content ?? emptyCounts()) } : {}),
     };
 }
 

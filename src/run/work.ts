@@ -15,6 +15,9 @@ export type WorkKind =
     | 'delete-delta'
     | 'written'
     | 'written-delta'
+    /** Rows whose binary content the content phase compares and copies (copy/content-transfer.ts). */
+    | 'content'
+    | 'content-delta'
     /** Pairs of a many-to-many relationship to disassociate (deleteMissing), page 0. */
     | 'disassociate';
 
@@ -27,6 +30,11 @@ export function workKinds(kind: PageKind): { deferred: WorkKind; state: WorkKind
     return kind === 'copy'
         ? { deferred: 'deferred', state: 'state' }
         : { deferred: 'deferred-delta', state: 'state-delta' };
+}
+
+/** Where the copy phase leaves a page's rows for the content phase. */
+export function contentWorkKind(kind: PageKind): WorkKind {
+    return kind === 'copy' ? 'content' : 'content-delta';
 }
 
 /** The page-list document of a whole listing or of one chunk of it. */

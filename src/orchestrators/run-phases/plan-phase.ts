@@ -22,6 +22,7 @@ export function* planPhase(run: RunState) {
         run.tables[name] = emptyTableSummary(planned.mode, {
             deleteMissing: planned.deleteMissing,
             manyToMany: (planned.relationships?.length ?? 0) > 0,
+            content: planned.content === true,
         });
         run.tables[name].copy = { ...emptyCounts(), created: 0, updated: 0, cleared: 0 };
     }

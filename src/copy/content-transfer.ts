@@ -1,0 +1,90 @@
+/**
+ * One piece of binary content made equal in the target: compared first by size (FileSizeInBytes, no bytes read), then
+ * by SHA-256 read block by block on both sides, so content already there moves no byte to the target; otherwise
+ * streamed from source to target one block (at most 4 MB) at a time, never whole in memory. A source without content
+ * clears the target's, as a row copy clears a value the source no longer has. A commit whose answer was lost is
+ * settled by reading the target's hash, never sent again.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import type { DataverseWriteClient } from '../dataverse/client-types.js';
+import { isDataverseError, isUnknownOutcome } from '../dataverse/index.js';
+import { contentHash, openDownload, uploadBlocks, type ContentRef, type Download } from '../dataverse/content/index.js';
+
+export interface ContentSide {
+    client: DataverseWriteClient;
+    ref: ContentRef;
+}
+
+export interface ContentTarget extends ContentSide {
+    /** Removes the target's content (a file column's DELETE, an image or note body set to null). */
+    clear(): Promise<void>;
+}
+
+export interface ContentOutcome {
+    action: 'unchanged' | 'copied' | 'cleared';
+    /** Source bytes read (for comparing and for copying). */
+    bytesRead: number;
+    /** Bytes uploaded to the target. */
+    bytesWritten: number;
+}
+
+/** The blocks of a download, each added to `hash` as it passes. */
+async function* hashing(download: Download, hash: Hash): AsyncIterable<Buffer> {
+    for await (const block of download.blocks()) {
+        hash.update(block);
+        yield block;
+    }
+}
+
+async function digest(download: Download): Promise<string> {
+    const hash = createHash('sha256');
+    for await (const block of download.blocks()) hash.update(block);
+    return hash.digest('hex');
+}
+
+export async function syncContent(
+    source: ContentSide,
+    target: ContentTarget,
+    options: { signal?: AbortSignal; fileName: string },
+): Promise<ContentOutcome> {
+    const { signal } = options;
+    const [from, to] = await Promise.all([
+        openDownload(source.client, source.ref, { signal }),
+        openDownload(target.client, target.ref, { signal }),
+    ]);
+    if (!from || from.size === 0) {
+        if (!to || to.size === 0) return { action: 'unchanged', bytesRead: 0, bytesWritten: 0 };
+        await target.clear();
+        return { action: 'cleared', bytesRead: 0, bytesWritten: 0 };
+    }
+    let bytesRead = 0;
+    let copyFrom: Download = from;
+    if (to && to.size === from.size) {
+        // Same size: same bytes? Both read block by block; the target's bytes are only read, never written.
+        const [a, b] = await Promise.all([digest(from), digest(to)]);
+        bytesRead += from.size;
+        if (a === b) return { action: 'unchanged', bytesRead, bytesWritten: 0 };
+        const again = await openDownload(source.client, source.ref, { signal });
+        if (!again) throw new Error('the source content went away while it was compared');
+        copyFrom = again;
+    }
+    const hash = createHash('sha256');
+    const file = { fileName: copyFrom.fileName ?? options.fileName };
+    try {
+        const sent = await uploadBlocks(target.client, target.ref, file, hashing(copyFrom, hash), { signal });
+        return { action: 'copied', bytesRead: bytesRead + sent.size, bytesWritten: sent.size };
+    } catch (error) {
+        // Every block went and the commit's answer was lost: the target tells whether it took it.
+        if (signal?.aborted || !settledAfterLostCommit(error)) throw error;
+        const wanted = hash.copy().digest('hex');
+        const now = await contentHash(target.client, target.ref, { signal });
+        if (now?.size === copyFrom.size && now.sha256 === wanted)
+            return { action: 'copied', bytesRead: bytesRead + copyFrom.size, bytesWritten: copyFrom.size };
+        throw error;
+    }
+}
+
+/** A failure after which the service may have taken the commit (unknown-outcome.ts): worth a read of the target. */
+function settledAfterLostCommit(error: unknown): boolean {
+    return isDataverseError(error) && isUnknownOutcome(error);
+}

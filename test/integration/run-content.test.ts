@@ -1,0 +1,98 @@
+/**
+ * Binary content in a run: files over 4 MB in a file column, full-size images, note bodies over 4 MB and small ones,
+ * copied by the content phase after the rows, identical by SHA-256; a second run reads and compares but writes no byte.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDataverseClient, type DataverseWriteClient } from '../../src/dataverse/index.js';
+import { BLOCK_SIZE, contentHash, uploadBlocks, type ContentRef } from '../../src/dataverse/content/index.js';
+import { runJson, simulatorPair, writeSpec, type Pair } from './run-helpers.js';
+
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
+function* blocksOf(bytes: Buffer): Iterable<Buffer> {
+    for (let at = 0; at < bytes.length; at += BLOCK_SIZE) yield bytes.subarray(at, at + BLOCK_SIZE);
+}
+const file = (id: string, column: string): ContentRef => ({
+    kind: 'column',
+    table: 'account',
+    primaryId: 'accountid',
+    id,
+    column,
+});
+
+async function allowBigNotes(client: DataverseWriteClient): Promise<void> {
+    const org = await client.get<{ value: Array<{ organizationid: string }> }>('organizations?$select=organizationid');
+    await client.update({ logicalName: 'organization', entitySetName: 'organizations' }, org.value[0]!.organizationid, {
+        maxuploadfilesize: 32 * 1024 * 1024,
+    });
+}
+
+describe('content phase', () => {
+    let pair: Pair;
+    let source: DataverseWriteClient;
+    let target: DataverseWriteClient;
+    let specPath: string;
+    const expected = new Map<string, { ref: ContentRef; size: number; sha256: string }>();
+
+    beforeAll(async () => {
+        pair = await simulatorPair(
+            { schema: 'crm', rows: 0, seed: 7 },
+            { schema: 'crm', rows: 0, seed: 7, empty: true },
+        );
+        source = createDataverseClient({ url: pair.source.url });
+        target = createDataverseClient({ url: pair.target.url });
+        await Promise.all([allowBigNotes(source), allowBigNotes(target)]);
+        const accounts = Array.from({ length: 3 }, () => randomUUID());
+        for (const [i, id] of accounts.entries())
+            await source.create({ logicalName: 'account', entitySetName: 'accounts' }, id, { name: `content ${i}` });
+        const put = async (ref: ContentRef, bytes: Buffer, fileName: string, columns?: Record<string, unknown>) => {
+            await uploadBlocks(source, ref, { fileName, ...(columns ? { columns } : {}) }, blocksOf(bytes));
+            expected.set(`${ref.kind}:${ref.id}:${'column' in ref ? ref.column : ''}`, {
+                ref,
+                size: bytes.length,
+                sha256: sha256(bytes),
+            });
+        };
+        await put(file(accounts[0]!, 'sample_contract'), randomBytes(9 * 1024 * 1024 + 5), 'contract.pdf');
+        await put(file(accounts[1]!, 'sample_contract'), randomBytes(1000), 'small.txt');
+        await put(file(accounts[0]!, 'entityimage'), randomBytes(200_000), 'logo.png');
+        await put(file(accounts[2]!, 'entityimage'), randomBytes(5_000), 'icon.png');
+        const note = (bytes: Buffer, name: string, account: string) =>
+            put({ kind: 'annotation', id: randomUUID() }, bytes, name, {
+                subject: name,
+                'objectid_account@odata.bind': `/accounts(${account})`,
+            });
+        await note(randomBytes(6 * 1024 * 1024), 'big-note.bin', accounts[1]!);
+        await note(randomBytes(2000), 'small-note.txt', accounts[2]!);
+        specPath = await writeSpec(pair, {
+            name: 'content',
+            tables: [{ name: 'account' }, { name: 'annotation' }],
+        });
+    });
+    afterAll(() => pair?.close());
+
+    it('copies files, full-size images and note bodies, identical by size and SHA-256', async () => {
+        const first = await runJson(pair, specPath);
+        expect(first.code, first.stderr).toBe(0);
+        for (const { ref, size, sha256: hash } of expected.values())
+            expect(await contentHash(target, ref), JSON.stringify(ref)).toEqual({ size, sha256: hash });
+        const bytes = [...expected.values()].reduce((n, e) => n + e.size, 0);
+        const content = (t: string) => first.summary.tables[t].content;
+        expect(content('account')).toMatchObject({ read: 3, written: 3, failed: 0 });
+        expect(content('annotation')).toMatchObject({ read: 2, written: 2, failed: 0 });
+        expect(content('account').bytesWritten + content('annotation').bytesWritten).toBe(bytes);
+        expect(first.summary.phases.content).toMatchObject({ written: 5, bytesWritten: bytes });
+    });
+
+    it('moves no byte on a second run: every piece is compared by size and hash first', async () => {
+        pair.target.resetStats();
+        const second = await runJson(pair, specPath);
+        expect(second.code, second.stderr).toBe(0);
+        expect(second.summary.phases.content).toMatchObject({ read: 5, written: 0, unchanged: 5, bytesWritten: 0 });
+        // Nothing written to the target: no row, no UploadBlock, PATCH or DELETE (each answered 204).
+        const stats = pair.target.stats();
+        expect(stats.rowsWritten).toBe(0);
+        expect(stats.statuses['204'] ?? 0).toBe(0);
+        expect(stats.methods.POST).toBeGreaterThan(0);
+    });
+});
