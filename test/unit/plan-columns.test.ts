@@ -70,8 +70,27 @@ describe('automatic column mapping', () => {
         expect(byReason('part of another column')).toContain('owneridname');
         expect(byReason('read-only in the target')).toMatch(/new_calc$/);
         expect(byReason('not readable in the source')).toMatch(/new_secret$/);
-        expect(byReason('image and file')).toMatch(/new_photo$/);
         expect(byReason('activity parties')).toMatch(/new_parties$/);
+    });
+
+    it('copies an image column as content, never in row writes and never listed as left out', () => {
+        expect(plan.tables.new_widget!.content).toEqual([{ source: 'new_photo', target: 'new_photo', kind: 'image' }]);
+        expect(mapped.some((c) => c.source === 'new_photo')).toBe(false);
+        expect(plan.warnings.filter((w) => w.message.includes('new_photo'))).toEqual([]);
+    });
+
+    it('copies a note body and file columns as content; a file column the target lacks is a warning', () => {
+        const file = attr('new_contract', 'Virtual', { attributeTypeName: 'FileType' });
+        const p = planOne(widget({ attributes: [file] }), widget());
+        expect(p.tables.new_widget!.content?.map((c) => c.source)).toEqual(['new_photo']);
+        expect(p.warnings.map((w) => w.message)).toContainEqual(
+            "'new_widget.new_contract': the target has no file column 'new_contract' to copy its content into",
+        );
+        const both = planOne(widget({ attributes: [file] }), widget({ attributes: [file] }));
+        expect(both.tables.new_widget!.content?.map((c) => `${c.source}:${c.kind}`).sort()).toEqual([
+            'new_contract:file',
+            'new_photo:image',
+        ]);
     });
 
     it('kinds: plain, choice, multi-select choice, lookup; statecode and statuscode together', () => {
@@ -131,9 +150,10 @@ describe('explicit columns', () => {
         expect(p.problems.map((x) => `${x.path}: ${x.message}`)).toEqual([
             "tables[0].columns[0]: column 'new_cod' does not exist in source table 'new_widget' (did you mean 'new_code'?)",
             "tables[0].columns[1]: column 'new_size' is read-only in target table 'new_widget' (not valid for create or update)",
-            "tables[0].columns[2]: 'new_photo': image and file content needs its own upload requests, not row writes",
             "tables[0].columns[3]: column 'new_codez' does not exist in target table 'new_widget' (did you mean 'new_code' or 'new_codes'?)",
         ]);
+        // An image column listed is copied by the content phase.
+        expect(p.tables.new_widget?.content).toEqual([{ source: 'new_photo', target: 'new_photo', kind: 'image' }]);
         expect(p.warnings.map((w) => w.message)).toContainEqual(
             "'new_widgetid' is the primary key: it is always carried as the row id, no need to list it",
         );
