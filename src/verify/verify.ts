@@ -12,6 +12,8 @@ import { preparePlan } from '../plan/prepare.js';
 import type { ManyToManyPlan, Plan, PlanIssue, PlatformOwnedColumn, TablePlan } from '../plan/types.js';
 import type { MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../environments/index.js';
+import type { ContentClient } from '../dataverse/content/index.js';
+import { differentContent } from './content-compare.js';
 import { refusedPairs } from '../copy/refused-pairs.js';
 import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { matchedReferenceIds, pairsWithTargetIds } from '../copy/id-map.js';
@@ -124,6 +126,8 @@ interface Env {
     references: StoredReferences;
     source: DataverseClient;
     target: DataverseClient;
+    /** The same clients, for the content block messages (POSTs that only read). */
+    content: { source: ContentClient; target: ContentClient };
     samples: number;
     values: boolean;
 }
@@ -219,6 +223,8 @@ async function verifyRange(
     await resolver.prepareTargetIds(lookupsToCompare(expected.filter((e) => targets.has(addressIdentity(e.address)))));
     const seen = new Set<string>();
     let matched = 0;
+    // Matched rows whose columns agree: their content is compared after the loop (size, then SHA-256).
+    const contentRows: Array<{ sourceId: string; targetId: string }> = [];
     for (const e of expected) {
         const identity = addressIdentity(e.address);
         const target = targets.get(identity);
@@ -245,6 +251,8 @@ async function verifyRange(
             pushSample(result.samples.failing, { id: e.sourceId, ...failure }, env.samples);
             continue;
         }
+        if (columns.length === 0 && table.content)
+            contentRows.push({ sourceId: e.sourceId, targetId: String(target[table.target.primaryId]).toLowerCase() });
         if (columns.length > 0) {
             result.different++;
             const unique = [...new Set(columns)];
@@ -258,6 +266,11 @@ async function verifyRange(
                 env.samples,
             );
         }
+    }
+    const content = await differentContent(env.content, table, contentRows, { signal });
+    for (const [id, columns] of content) {
+        result.different++;
+        pushSample(result.samples.different, { id, columns }, env.samples);
     }
     if (table.match.kind === 'id') {
         for (const [identity] of targets) {
@@ -447,6 +460,7 @@ export async function compareMigration(
         references: storedReferences(prepared.references),
         source: clients.source,
         target: clients.target,
+        content: { source: clients.source, target: clients.target },
         samples: options.samples ?? 10,
         values: options.values === true,
     };

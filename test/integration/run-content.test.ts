@@ -6,7 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDataverseClient, type DataverseWriteClient } from '../../src/dataverse/index.js';
 import { BLOCK_SIZE, contentHash, uploadBlocks, type ContentRef } from '../../src/dataverse/content/index.js';
-import { runJson, simulatorPair, writeSpec, type Pair } from './run-helpers.js';
+import { runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 function* blocksOf(bytes: Buffer): Iterable<Buffer> {
@@ -53,7 +53,7 @@ describe('content phase', () => {
                 sha256: sha256(bytes),
             });
         };
-        await put(file(accounts[0]!, 'sample_contract'), randomBytes(9 * 1024 * 1024 + 5), 'contract.pdf');
+        await put(file(accounts[0]!, 'sample_contract'), randomBytes(BLOCK_SIZE + 300_005), 'contract.pdf');
         await put(file(accounts[1]!, 'sample_contract'), randomBytes(1000), 'small.txt');
         await put(file(accounts[0]!, 'entityimage'), randomBytes(200_000), 'logo.png');
         await put(file(accounts[2]!, 'entityimage'), randomBytes(5_000), 'icon.png');
@@ -62,7 +62,7 @@ describe('content phase', () => {
                 subject: name,
                 'objectid_account@odata.bind': `/accounts(${account})`,
             });
-        await note(randomBytes(6 * 1024 * 1024), 'big-note.bin', accounts[1]!);
+        await note(randomBytes(BLOCK_SIZE + 200_000), 'big-note.bin', accounts[1]!);
         await note(randomBytes(2000), 'small-note.txt', accounts[2]!);
         specPath = await writeSpec(pair, {
             name: 'content',
@@ -82,6 +82,7 @@ describe('content phase', () => {
         expect(content('annotation')).toMatchObject({ read: 2, written: 2, failed: 0 });
         expect(content('account').bytesWritten + content('annotation').bytesWritten).toBe(bytes);
         expect(first.summary.phases.content).toMatchObject({ written: 5, bytesWritten: bytes });
+        expect((await verifyJson(pair, specPath)).report.identical).toBe(true);
     });
 
     it('moves no byte on a second run: every piece is compared by size and hash first', async () => {
@@ -94,5 +95,22 @@ describe('content phase', () => {
         expect(stats.rowsWritten).toBe(0);
         expect(stats.statuses['204'] ?? 0).toBe(0);
         expect(stats.methods.POST).toBeGreaterThan(0);
+    });
+
+    it('verify finds a target file of the same size with other bytes; the next run copies only that file', async () => {
+        const contract = [...expected.values()].find((e) => e.size > BLOCK_SIZE && e.ref.kind === 'column')!;
+        const other = randomBytes(contract.size);
+        await uploadBlocks(target, contract.ref, { fileName: 'contract.pdf' }, blocksOf(other));
+        const drift = await verifyJson(pair, specPath);
+        expect(drift.report.identical).toBe(false);
+        expect(drift.report.tables.account).toMatchObject({ different: 1 });
+        expect(drift.report.tables.account.samples.different).toEqual([
+            { id: contract.ref.id, columns: ['sample_contract'] },
+        ]);
+        const third = await runJson(pair, specPath);
+        expect(third.code, third.stderr).toBe(0);
+        expect(third.summary.phases.content).toMatchObject({ written: 1, bytesWritten: contract.size });
+        expect(await contentHash(target, contract.ref)).toEqual({ size: contract.size, sha256: contract.sha256 });
+        expect((await verifyJson(pair, specPath)).report.identical).toBe(true);
     });
 });
