@@ -87,6 +87,18 @@ export function timeLeftMs(done: number, total: number | undefined, elapsedMs: n
     return (elapsedMs * (total - done)) / done;
 }
 
+/** Bytes as B, KB, MB or GB (1024-based, one decimal from KB on). */
+export function formatBytes(bytes: number): string {
+    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1024 && unit < units.length - 1) {
+        value /= 1024;
+        unit++;
+    }
+    return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
 /** `1,234 rows/s`, or undefined before a rate can be told. */
 export function formatRate(count: number, elapsedMs: number, unit = 'rows'): string | undefined {
     if (elapsedMs <= 0 || count <= 0) return undefined;

@@ -1,5 +1,6 @@
 /** Plain-text tables for the CLI: the run summary, the verify report and the run history. */
 import type { RunSummary } from '../run/summary.js';
+import { formatBytes } from './progress-format.js';
 import type { RunIndexEntry } from '../runlog/types.js';
 import type { VerifyReport } from '../verify/verify.js';
 
@@ -79,6 +80,25 @@ export function renderSummary(summary: RunSummary): string {
             table(
                 ['phase', 'read', 'written', 'skipped', 'failed'],
                 phases.map(([key, c]) => [PHASE_NAMES[key], n(c.read), n(c.written), n(c.skipped), n(c.failed)]),
+            ),
+        );
+    const content = Object.entries(summary.tables).flatMap(([name, t]) =>
+        t.content ? [[name, t.content] as const] : [],
+    );
+    if (content.length > 0)
+        lines.push(
+            '',
+            table(
+                ['content', 'rows', 'written', 'unchanged', 'failed', 'bytes read', 'bytes written'],
+                content.map(([name, c]) => [
+                    name,
+                    n(c.read),
+                    n(c.written),
+                    n(c.unchanged),
+                    n(c.failed),
+                    formatBytes(c.bytesRead ?? 0),
+                    formatBytes(c.bytesWritten ?? 0),
+                ]),
             ),
         );
     for (const refusal of summary.refusedDeletes ?? [])

@@ -9,7 +9,7 @@ import type { ActivityName, ActivityResult } from '../activities/index.js';
 import type { PhasePageOutcome } from '../activities/phase-page.js';
 import type { CliIo } from './io.js';
 import { createProgress, type ProgressTask } from './progress.js';
-import { formatRate, renderOverall } from './progress-format.js';
+import { formatBytes, formatRate, renderOverall } from './progress-format.js';
 
 /** The part of the host's activity event the display needs. */
 export interface ActivityNotice {
@@ -27,6 +27,9 @@ interface Track {
     total: number;
     rows: number;
     failed: number;
+    /** Content phase: bytes written to the target (and read from the source). */
+    bytesWritten: number;
+    bytesRead: number;
     started: number;
     /** More listing chunks are coming: the total will grow. */
     listing: boolean;
@@ -36,6 +39,7 @@ interface Track {
 const PHASE_OF: Partial<Record<ActivityName, string>> = {
     patchDeferredPage: 'deferred',
     setStatePage: 'state',
+    copyContentPage: 'content',
     deletePage: 'delete',
 };
 
@@ -106,6 +110,8 @@ export function createRunDisplay(
                 total,
                 rows: 0,
                 failed: 0,
+                bytesWritten: 0,
+                bytesRead: 0,
                 started: now(),
                 listing: false,
                 ended: false,
@@ -120,13 +126,21 @@ export function createRunDisplay(
         t.task.end(outcome, { failed: t.failed });
         const seconds = ((now() - t.started) / 1000).toFixed(1);
         const failed = t.failed > 0 ? `, ${t.failed} failed` : '';
+        const bytes =
+            t.bytesRead > 0 ? `, ${formatBytes(t.bytesRead)} read, ${formatBytes(t.bytesWritten)} written` : '';
         line(
             outcome === 'cancelled'
                 ? `${t.label}: cancelled after ${t.done} of ${t.total} pages${failed} (${seconds} s)`
-                : `${t.label}: ${t.rows.toLocaleString('en-US')} rows in ${t.total} pages${failed} (${seconds} s)`,
+                : `${t.label}: ${t.rows.toLocaleString('en-US')} rows in ${t.total} pages${failed}${bytes} (${seconds} s)`,
         );
     };
-    const advance = (t: Track, outcome: { counts: { read: number; failed: number }; cancelled?: boolean }) => {
+    const advance = (
+        t: Track,
+        outcome: {
+            counts: { read: number; failed: number; bytesRead?: number; bytesWritten?: number };
+            cancelled?: boolean;
+        },
+    ) => {
         // A page that found the run cancelled did nothing: the table stops where it is.
         if (outcome.cancelled === true) {
             cancelled = true;
@@ -137,8 +151,14 @@ export function createRunDisplay(
         t.rows += outcome.counts.read;
         t.failed += outcome.counts.failed;
         overall.failed += outcome.counts.failed;
+        t.bytesRead += outcome.counts.bytesRead ?? 0;
+        t.bytesWritten += outcome.counts.bytesWritten ?? 0;
         const rate = formatRate(t.rows, now() - t.started);
-        t.task.update(t.done, t.total, { failed: t.failed, details: rate === undefined ? [] : [rate] });
+        const details = [
+            ...(rate === undefined ? [] : [rate]),
+            ...(t.bytesRead > 0 ? [`${formatBytes(t.bytesWritten)} written`] : []),
+        ];
+        t.task.update(t.done, t.total, { failed: t.failed, details });
         if (t.done >= t.total && !t.listing) end(t, t.failed > 0 ? 'failed' : 'done');
     };
     return {

@@ -9,6 +9,7 @@ import type { CliIo } from '../../src/cli/io.js';
 import { createProgress } from '../../src/cli/progress.js';
 import {
     colourEnabled,
+    formatBytes,
     formatDuration,
     renderBar,
     renderOverall,
@@ -246,5 +247,43 @@ describe("run's display", () => {
         expect(out.text).toContain('Cancelling at the next page boundary.\n');
         expect(out.text).toContain('contact: cancelled after 1 of 9 pages');
         expect(out.text).not.toContain(ESC);
+    });
+
+    it('a content phase line tells the bytes read and written', () => {
+        const { io, out } = terminal(80);
+        const display = createRunDisplay({ ...io, isTty: false }, { json: false, throttled: () => 0, now: () => 0 });
+        const page = (bytesWritten: number): ActivityNotice => ({
+            type: 'completed',
+            name: 'copyContentPage',
+            input: {},
+            output: {
+                table: 'account',
+                page: 0,
+                counts: { read: 2, written: 1, skipped: 1, unchanged: 1, failed: 0, bytesRead: 3 << 20, bytesWritten },
+            },
+        });
+        for (const n of [0, 1])
+            display.onActivity({
+                type: 'scheduled',
+                name: 'copyContentPage',
+                input: { table: 'account', page: n },
+            });
+        display.onActivity(page(2 << 20));
+        display.onActivity(page(0));
+        display.stop();
+        expect(out.text).toContain('content account: 4 rows in 2 pages, 6.0 MB read, 2.0 MB written');
+    });
+});
+
+describe('formatBytes', () => {
+    it('writes bytes in 1024-based units', () => {
+        expect([0, 1023, 1024, 1536, 5 << 20, 3 * 2 ** 30].map(formatBytes)).toEqual([
+            '0 B',
+            '1023 B',
+            '1.0 KB',
+            '1.5 KB',
+            '5.0 MB',
+            '3.0 GB',
+        ]);
     });
 });
