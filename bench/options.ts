@@ -6,17 +6,19 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
-export const BENCH_PARTS = ['load', 'bulk', 'migration'] as const;
+export const BENCH_PARTS = ['load', 'bulk', 'migration', 'content'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
-export const USAGE = `usage: node dist/bench/run.js [load] [bulk] [migration] [--json]
-    [--rows N] [--naive-rows N] [--time-scale X] [--seed S] [--work-dir DIR]
+export const USAGE = `usage: node dist/bench/run.js [load] [bulk] [migration] [content] [--json]
+    [--rows N] [--naive-rows N] [--time-scale X] [--seed S] [--work-dir DIR] [--files N]
   load        simulator load time, heap per row, key walk
   bulk        bulk upsert vs the limits' ceiling, beside row-by-row upserts
   migration   a whole crm migration between two simulator processes under limits (--rows, default
               100000; --time-scale, default 0.25), again at a tenth of the rows (peak RSS growth), and
               the naive DynamicsWebApi way on --naive-rows (2000) (--seed 42, --work-dir .runs/bench)
-  (no part named: all three)`;
+  content     --files files (default 20) of a file column copied between two simulator processes by the
+              content phase's transfer, at 8 and at 32 MB: MB/s, peak RSS and arrayBuffers above the start
+  (no part named: all four)`;
 
 export class BenchUsageError extends Error {
     override readonly name = 'BenchUsageError';
@@ -29,7 +31,9 @@ const count = (name: string, min: number) =>
         .min(min, `${name} must be at least ${min}`);
 
 const optionsSchema = z.strictObject({
-    parts: z.array(z.enum(BENCH_PARTS, { error: (i) => `unknown part '${String(i.input)}' (load, bulk, migration)` })),
+    parts: z.array(
+        z.enum(BENCH_PARTS, { error: (i) => `unknown part '${String(i.input)}' (load, bulk, migration, content)` }),
+    ),
     json: z.boolean(),
     rows: count('--rows', 1000),
     naiveRows: count('--naive-rows', 100),
@@ -38,6 +42,7 @@ const optionsSchema = z.strictObject({
         .positive('--time-scale must be > 0')
         .max(10, '--time-scale must be at most 10'),
     seed: count('--seed', 0),
+    files: count('--files', 1),
     workDir: z.string().min(1, '--work-dir must not be empty'),
 });
 export type BenchOptions = z.infer<typeof optionsSchema>;
@@ -55,6 +60,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
                 'naive-rows': { type: 'string', default: '2000' },
                 'time-scale': { type: 'string', default: '0.25' },
                 seed: { type: 'string', default: '42' },
+                files: { type: 'string', default: '20' },
                 'work-dir': { type: 'string', default: '.runs/bench' },
             },
         });
@@ -69,6 +75,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
         naiveRows: values['naive-rows'],
         timeScale: values['time-scale'],
         seed: values.seed,
+        files: values.files,
         workDir: values['work-dir'],
     });
     if (!result.success) {

@@ -3,6 +3,7 @@
  * figures of issue 7 at the top (`ceilingRatio`, `speedupVsNaive`, `rssGrowth`, `replayShare`, ...) and every
  * part's details below them.
  */
+import type { ContentCase } from './content.js';
 import type { BulkPartFigures, LoadFigures } from './foundation.js';
 import { fmt, round } from './format.js';
 import { BENCH_LIMITS } from './limits.js';
@@ -22,6 +23,7 @@ export interface BenchResults {
     bulk?: BulkPartFigures;
     migration?: MigrationFigures;
     migrationTimeScale?: number;
+    content?: ContentCase[];
 }
 
 const mb = (bytes: number) => bytes / 2 ** 20;
@@ -137,6 +139,7 @@ export function toJson(results: BenchResults): Record<string, unknown> {
         machine: results.machine,
         ...(results.load ? { load: results.load } : {}),
         ...(results.bulk ? { bulk: results.bulk } : {}),
+        ...(results.content ? { content: results.content } : {}),
         ...(m
             ? {
                   migration: {
@@ -170,4 +173,12 @@ export function toJson(results: BenchResults): Record<string, unknown> {
               }
             : {}),
     };
+}
+
+/** One line per content case: files, size, MB/s and the memory peaks above the start. */
+export function contentLines(cases: readonly ContentCase[]): string[] {
+    return cases.map(
+        (c) =>
+            `content ${fmt(c.files)} x ${fmt(mb(c.fileBytes))} MB  ${fmt(c.seconds, 1)} s  ${fmt(c.mbPerSecond, 1)} MB/s  peak RSS +${fmt(mb(c.peakRssGrowthBytes))} MB  peak arrayBuffers +${fmt(mb(c.peakArrayBuffersBytes))} MB`,
+    );
 }

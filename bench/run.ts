@@ -4,6 +4,8 @@
  *   bulk       bulk upsert throughput as a fraction of the limits' ceiling, beside row-by-row upserts
  *   migration  a whole crm migration between simulator processes: rows/s, ceiling ratio, replay share,
  *              peak RSS growth at 10x the rows, speedup over the naive DynamicsWebApi way (migration.ts)
+ *   content    files copied by the content phase's transfer at 8 and 32 MB: MB/s, peak RSS and arrayBuffers
+ *              (content.ts): memory flat in file size
  * Parts run alone when named (`node dist/bench/run.js migration`); `--json` prints one JSON object of all
  * figures on stdout (progress goes to stderr). Run with --expose-gc (the npm script does) for heap figures.
  */
@@ -11,9 +13,10 @@ import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { bulkUpserts, simulatorLoad } from './foundation.js';
 import { hasGc } from './format.js';
+import { contentBench } from './content.js';
 import { migrationBench } from './migration.js';
 import { BenchUsageError, parseBenchArgs, type BenchOptions } from './options.js';
-import { bulkLines, loadLines, migrationLines, toJson, type BenchResults } from './report.js';
+import { bulkLines, contentLines, loadLines, migrationLines, toJson, type BenchResults } from './report.js';
 
 async function main(options: BenchOptions): Promise<void> {
     const say = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
@@ -46,6 +49,15 @@ async function main(options: BenchOptions): Promise<void> {
             log: (line) => process.stderr.write(`  ${line}\n`),
         });
         migrationLines(results.migration, options.timeScale).forEach(say);
+        say('');
+    }
+    if (options.parts.includes('content')) {
+        results.content = await contentBench({
+            files: options.files,
+            sizesMb: [8, 32],
+            log: (line) => process.stderr.write(`  ${line}\n`),
+        });
+        contentLines(results.content).forEach(say);
     }
     results.machine.loadAverage.end = loadavg()[0] ?? 0;
     if (options.json) process.stdout.write(`${JSON.stringify(toJson(results), null, 2)}\n`);

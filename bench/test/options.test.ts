@@ -11,6 +11,7 @@ describe('parseBenchArgs', () => {
             naiveRows: 2000,
             timeScale: 0.25,
             seed: 42,
+            files: 20,
             workDir: '.runs/bench',
         });
     });
