@@ -62,6 +62,8 @@ export interface AttributeMetadata {
     secured?: { attributeId: string };
     maxLength?: number;
     precision?: number;
+    /** File and image columns: the largest content the column takes, in KB (FileAttributeMetadata.MaxSizeInKB). */
+    maxSizeInKB?: number;
     /** Lookup / Customer / Owner targets. */
     targets?: string[];
     /** Picklist / State / Status / MultiSelectPicklist options. */

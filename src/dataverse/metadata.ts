@@ -122,6 +122,12 @@ const CASTS: Array<{ cast: string; typeNames: string[]; query: string }> = [
         typeNames: [`${kind}Type`],
         query: '$select=LogicalName,Precision',
     })),
+    // The largest file or image the column takes (file-column-data.md "Check maximum file size").
+    ...['File', 'Image'].map((kind) => ({
+        cast: `${kind}AttributeMetadata`,
+        typeNames: [`${kind}Type`],
+        query: '$select=LogicalName,MaxSizeInKB',
+    })),
 ];
 
 interface Collection<T> {
@@ -252,6 +258,7 @@ interface RawDerivedAttribute {
     Targets?: string[] | null;
     MaxLength?: number | null;
     Precision?: number | null;
+    MaxSizeInKB?: number | null;
     OptionSet?: {
         Options?: Array<RawOption>;
         TrueOption?: unknown;
@@ -296,6 +303,7 @@ export async function readTableMetadata(
         if (raw.Targets) attribute.targets = [...raw.Targets];
         if (typeof raw.MaxLength === 'number') attribute.maxLength = raw.MaxLength;
         if (typeof raw.Precision === 'number') attribute.precision = raw.Precision;
+        if (typeof raw.MaxSizeInKB === 'number') attribute.maxSizeInKB = raw.MaxSizeInKB;
         if (raw.OptionSet?.Options) attribute.options = raw.OptionSet.Options.map(toOption);
     }
     return {

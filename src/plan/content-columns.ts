@@ -45,6 +45,17 @@ export function planContentColumns(ctx: PlanContext, run: RunTable): ContentColu
             else ctx.warnings.push({ path: tablePath(run), table: run.spec.name, column: source.logicalName, message });
             continue;
         }
+        if (
+            source.maxSizeInKB !== undefined &&
+            target.maxSizeInKB !== undefined &&
+            target.maxSizeInKB < source.maxSizeInKB
+        )
+            ctx.warnings.push({
+                path: tablePath(run),
+                table: run.spec.name,
+                column: source.logicalName,
+                message: `'${run.spec.name}.${source.logicalName}': the target takes ${kind}s up to ${target.maxSizeInKB} KB (MaxSizeInKB), the source up to ${source.maxSizeInKB} KB: larger ones fail their rows`,
+            });
         content.push({ source: source.logicalName, target: targetName, kind });
     }
     return content;

@@ -11,6 +11,7 @@ import { readAllTableNames, readEnvironmentMetadata } from '../dataverse/metadat
 import { DEFAULT_REFERENCE_MATCH, type MigrationSpec } from '../spec/index.js';
 import { buildPlan, planOptions } from './build.js';
 import { probeBulkWrites } from './bulk-writes.js';
+import { checkContentLimits } from './content-limits.js';
 import { readKeyCollation } from './key-collation.js';
 import { CURRENCY_TABLE, unmatchedCurrencyIssues } from './currencies.js';
 import { estimateRows } from './estimates.js';
@@ -131,6 +132,7 @@ export async function preparePlan(
     if (plan.problems.length > 0) return prepared;
     await probeBulkWrites(plan, clients.target, signal);
     await readKeyCollation(plan, clients.target, signal);
+    await checkContentLimits(plan, clients, signal);
 
     if (options.counts === 'estimate') {
         progress?.phase?.('counts');
