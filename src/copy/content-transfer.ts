@@ -68,19 +68,28 @@ export async function syncContent(
         if (!again) throw new Error('the source content went away while it was compared');
         copyFrom = again;
     }
-    const hash = createHash('sha256');
     const file = { fileName: copyFrom.fileName ?? options.fileName };
-    try {
-        const sent = await uploadBlocks(target.client, target.ref, file, hashing(copyFrom, hash), { signal });
-        return { action: 'copied', bytesRead: bytesRead + sent.size, bytesWritten: sent.size };
-    } catch (error) {
-        // Every block went and the commit's answer was lost: the target tells whether it took it.
-        if (signal?.aborted || !settledAfterLostCommit(error)) throw error;
-        const wanted = hash.copy().digest('hex');
-        const now = await contentHash(target.client, target.ref, { signal });
-        if (now?.size === copyFrom.size && now.sha256 === wanted)
-            return { action: 'copied', bytesRead: bytesRead + copyFrom.size, bytesWritten: copyFrom.size };
-        throw error;
+    // A commit whose answer was lost and that the target did not take is sent once more, with a new upload session.
+    let sentBefore = 0;
+    for (let attempt = 1; ; attempt++) {
+        const hash = createHash('sha256');
+        try {
+            const sent = await uploadBlocks(target.client, target.ref, file, hashing(copyFrom, hash), { signal });
+            return { action: 'copied', bytesRead: bytesRead + sent.size, bytesWritten: sentBefore + sent.size };
+        } catch (error) {
+            // Every block went and the commit's answer was lost: the target tells whether it took it.
+            if (signal?.aborted || !settledAfterLostCommit(error)) throw error;
+            const wanted = hash.copy().digest('hex');
+            const now = await contentHash(target.client, target.ref, { signal });
+            bytesRead += copyFrom.size;
+            sentBefore += copyFrom.size;
+            if (now?.size === copyFrom.size && now.sha256 === wanted)
+                return { action: 'copied', bytesRead, bytesWritten: sentBefore };
+            if (attempt >= 2) throw error;
+            const again = await openDownload(source.client, source.ref, { signal });
+            if (!again) throw error;
+            copyFrom = again;
+        }
     }
 }
 
