@@ -1,0 +1,97 @@
+/**
+ * syncContent against the simulator: content already equal moves nothing, a source without content clears the
+ * target's, and commits answered 500 (before or after the service took them) are settled by reading the target and
+ * sent again only when it did not take them.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator, type Simulator } from 'dataverse-sim';
+import { syncContent } from '../../src/copy/content-transfer.js';
+import { contentHash, uploadBlocks, type ContentRef } from '../../src/dataverse/content/index.js';
+import { createDataverseClient, type DataverseWriteClient } from '../../src/dataverse/index.js';
+import { FAST_RETRY } from './dataverse-helpers.js';
+
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const ref = (id: string): ContentRef => ({
+    kind: 'column',
+    table: 'account',
+    primaryId: 'accountid',
+    id,
+    column: 'sample_contract',
+});
+const ACCOUNT = { logicalName: 'account', entitySetName: 'accounts' };
+
+let sims: Simulator[];
+let source: DataverseWriteClient;
+let target: DataverseWriteClient;
+
+beforeAll(async () => {
+    sims = await Promise.all([
+        startSimulator({ schema: 'crm', rows: 0, seed: 11 }),
+        // Half of the 500s come after the work: the commit was taken, the answer says otherwise.
+        startSimulator({
+            schema: 'crm',
+            rows: 0,
+            seed: 11,
+            empty: true,
+            faults: { seed: 4, serverError: { rate: 0.15, statuses: [500], afterWorkShare: 0.5 } },
+        }),
+    ]);
+    source = createDataverseClient({ url: sims[0]!.url, retry: FAST_RETRY });
+    target = createDataverseClient({ url: sims[1]!.url, retry: FAST_RETRY });
+});
+afterAll(() => Promise.all(sims.map((s) => s.close())));
+
+async function pairOfRows(): Promise<string> {
+    const id = randomUUID();
+    await source.create(ACCOUNT, id, { name: id });
+    await target.upsert(ACCOUNT, id, { name: id }); // an upsert: a 500 after the work is sent again harmlessly
+    return id;
+}
+
+const sync = (id: string, cleared: string[] = []) =>
+    syncContent(
+        { client: source, ref: ref(id) },
+        {
+            client: target,
+            ref: ref(id),
+            clear: async () => {
+                cleared.push(id);
+                await target.deleteColumnValue('accounts', id, 'sample_contract');
+            },
+        },
+        { fileName: 'f.bin' },
+    );
+
+describe('syncContent', () => {
+    it('copies through lost commit answers, then finds everything equal and moves nothing', async () => {
+        const files = new Map<string, Buffer>();
+        for (let i = 0; i < 8; i++) {
+            const id = await pairOfRows();
+            const bytes = randomBytes(50_000 + i);
+            await uploadBlocks(source, ref(id), { fileName: `f${i}.bin` }, [bytes]);
+            files.set(id, bytes);
+        }
+        for (const [id, bytes] of files) {
+            expect(await sync(id)).toMatchObject({ action: 'copied' });
+            expect(await contentHash(target, ref(id))).toEqual({ size: bytes.length, sha256: sha256(bytes) });
+        }
+        // The faults did hit commits (else this test proves nothing about settling).
+        expect(sims[1]!.stats().faults.serverErrorAfterWork).toBeGreaterThan(0);
+        for (const [id, bytes] of files)
+            expect(await sync(id)).toEqual({ action: 'unchanged', bytesRead: bytes.length, bytesWritten: 0 });
+    });
+
+    it('clears the target when the source has no content, and leaves two empty sides alone', async () => {
+        const id = await pairOfRows();
+        // Seeded through the faults: until the target has it.
+        for (let i = 0; i < 5 && !(await contentHash(target, ref(id))); i++)
+            await uploadBlocks(target, ref(id), { fileName: 'old.bin' }, [randomBytes(10)]).catch(() => undefined);
+        const cleared: string[] = [];
+        expect(await sync(id, cleared)).toEqual({ action: 'cleared', bytesRead: 0, bytesWritten: 0 });
+        expect(cleared).toEqual([id]);
+        expect(await contentHash(target, ref(id))).toBeUndefined();
+        expect(await sync(id, cleared)).toEqual({ action: 'unchanged', bytesRead: 0, bytesWritten: 0 });
+        expect(cleared).toEqual([id]);
+    });
+});
