@@ -69,7 +69,16 @@ async function oneCase(files: number, fileBytes: number, log: (line: string) => 
         await eachLimited(ids, 4, async (id) => {
             await source.create(ACCOUNT, id, { name: `bench ${id}` });
             await target.create(ACCOUNT, id, { name: `bench ${id}` });
-            await uploadBlocks(source, ref(id), { fileName: 'bench.bin' }, fileBlocks(fileBytes));
+            // A commit whose answer was lost (a reset on a busy machine) is sent again until the file is there.
+            for (let attempt = 1; ; attempt++) {
+                try {
+                    await uploadBlocks(source, ref(id), { fileName: 'bench.bin' }, fileBlocks(fileBytes));
+                    return;
+                } catch (error) {
+                    if (attempt >= 3) throw error;
+                    log(`seeding ${id}: ${error instanceof Error ? error.message : String(error)}; again`);
+                }
+            }
         });
         heapMb(); // a full collection first, so the level is what the copy starts from
         const peaks = new Peaks(process.memoryUsage());
