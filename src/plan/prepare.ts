@@ -18,6 +18,7 @@ import { countByKeys, type KeyWalkProgress } from './exact-counts.js';
 import { preflightPermissions } from './preflight.js';
 import { describeReferenceRow, loadReferenceMatches, type ReferenceMatches } from './references.js';
 import type { Plan, PlanEstimates, PlanIssue } from './types.js';
+import { setsOwners } from './unusable-owners.js';
 
 export interface PrepareProgress extends KeyWalkProgress {
     phase?(name: 'metadata' | 'permissions' | 'counts' | 'keys' | 'references'): void;
@@ -153,6 +154,8 @@ export async function preparePlan(
         try {
             const references = await loadReferenceMatches(clients.source, clients.target, plan.references, {
                 ...(plan.fallbackOwner !== undefined ? { fallbackOwner: plan.fallbackOwner } : {}),
+                checkOwners: setsOwners(plan),
+                ...(signal ? { signal } : {}),
             });
             prepared.references = references;
             if (references.fallbackOwnerProblem !== undefined)
