@@ -152,7 +152,7 @@ describe('deletes only from a complete view', () => {
             {
                 table: 'account',
                 reason: expect.stringMatching(
-                    /^deletes skipped: the source identity's complete view is not established \(the source identity's read could not be checked \(WhoAmI \/ RetrieveUserPrivileges: .*prvReadSystemUser/,
+                    /^deletes skipped: the source identity's complete view is not established \(the source identity's read could not be checked \(WhoAmI \/ RetrieveUserPrivileges: .*prvReadUser/,
                 ),
             },
         ]);

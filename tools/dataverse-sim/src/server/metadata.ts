@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { PARTY_TABLES } from '../data/schema-complete.js';
 import type { SimAttribute, SimAttributeType, SimKey, SimManyToMany, SimOption, SimTable } from '../model.js';
 import type { LookupRelationship, SchemaIndex, TableInfo } from './schema-index.js';
+import { privilegeId, privilegeKinds, privilegeName, privilegeType } from '../security/privileges.js';
 
 export type MetadataObject = Record<string, unknown>;
 
@@ -78,6 +79,7 @@ export function entityMetadata(info: TableInfo): MetadataObject {
             ? 'entityimage'
             : null,
         HasActivities: false,
+        Privileges: entityPrivileges(t),
         HasNotes: false,
         // EntityMetadata.TableType: "Standard", "Activity", "Virtual" or "Elastic".
         TableType: t.tableType ?? (t.isActivity ? 'Activity' : 'Standard'),
@@ -354,4 +356,26 @@ export function tableRelationships(schema: SchemaIndex, info: TableInfo) {
 
 function hashNumber(text: string): number {
     return createHash('sha1').update(text).digest().readUInt32BE(0);
+}
+
+/**
+ * EntityMetadata.Privileges: one SecurityPrivilegeMetadata per access kind the table has (Name, PrivilegeId,
+ * PrivilegeType, the depths it can be granted at: a table without owners only Global).
+ */
+function entityPrivileges(t: SimTable): MetadataObject[] {
+    const owned = t.ownershipType === 'UserOwned' || t.ownershipType === 'BusinessOwned';
+    return privilegeKinds(t).map((kind) => {
+        const name = privilegeName(t, kind);
+        return {
+            Name: name,
+            PrivilegeId: privilegeId(name),
+            PrivilegeType: privilegeType(kind),
+            CanBeBasic: t.ownershipType === 'UserOwned',
+            CanBeLocal: owned,
+            CanBeDeep: owned,
+            CanBeGlobal: true,
+            CanBeEntityReference: false,
+            CanBeParentEntityReference: false,
+        };
+    });
 }
