@@ -17,7 +17,7 @@ import {
     type SimLookupValue,
     type Simulator,
 } from 'dataverse-sim';
-import { api, runJson, verifyJson, writeSpec, type Pair } from './run-helpers.js';
+import { api, dvm, runJson, verifyJson, writeSpec, type Pair } from './run-helpers.js';
 
 const SEED = 4;
 const ROWS = 60;
@@ -160,6 +160,18 @@ describe('deletes only from a complete view', () => {
         expect(skipped).toEqual([
             expect.objectContaining({ table: 'account', message: summary.skippedDeletes[0].reason }),
         ]);
+
+        // The dry run lists no deletes for that table either, and says why.
+        const dry = await dvm(p, ['run', '--spec', spec, '--dry-run', '--json']);
+        expect(dry.code, dry.stderr).toBe(0);
+        const report = JSON.parse(dry.stdout) as {
+            tables: Record<string, { delete: number; samples: { delete: string[] } }>;
+            skippedDeletes?: unknown;
+        };
+        expect(report.tables.account).toMatchObject({ delete: 0, samples: { delete: [] } });
+        expect(report.skippedDeletes).toEqual(summary.skippedDeletes);
+        const human = await dvm(p, ['run', '--spec', spec, '--dry-run']);
+        expect(human.stdout).toContain(`account would delete nothing: ${summary.skippedDeletes[0].reason}`);
     });
 });
 
