@@ -25,6 +25,7 @@ import { SimClock } from './server/sim-clock.js';
 import type { RecordCountMode } from './server/record-counts.js';
 import { stderrWarnings, type WarningSink } from './data/warnings.js';
 import { Store } from './server/store.js';
+import { addMaskingRules } from './security/masking-rules.js';
 import { parseSecurityConfig, type SecurityConfigInput } from './security/config.js';
 
 export interface SimulatorOptions {
@@ -127,11 +128,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const stored = org?.languagecode;
     const languageCode = options.languageCode ?? (typeof stored === 'number' ? stored : DEFAULT_LANGUAGE_CODE);
     if (org) org.languagecode = languageCode;
+    const security = options.security === undefined ? undefined : parseSecurityConfig(options.security);
+    addMaskingRules(dataset, security);
     const schemaIndex = new SchemaIndex(dataset.schema);
     const store = new Store(schemaIndex, collationOfLanguage(languageCode));
     store.load(dataset);
     const clock = new SimClock();
-    const security = options.security === undefined ? undefined : parseSecurityConfig(options.security);
     const service = new DataverseService(
         schemaIndex,
         store,
