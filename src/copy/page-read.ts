@@ -47,9 +47,12 @@ export async function readFiltered(
     entitySet: string,
     select: string[],
     filters: string[],
-    options: ReadOptions = {},
+    options: ReadOptions & { unmasked?: boolean } = {},
 ): Promise<Row[]> {
-    const parts = await Promise.all(filters.map((filter) => readAll(client, entitySet, { select, filter }, options)));
+    const unmasked = options.unmasked ? { unmasked: true } : {};
+    const parts = await Promise.all(
+        filters.map((filter) => readAll(client, entitySet, { select, filter, ...unmasked }, options)),
+    );
     return parts.flat();
 }
 
@@ -65,7 +68,12 @@ export function readSourceRange(
     return readAll(
         client,
         table.source.entitySetName,
-        { select: sourceSelect(table), orderBy: `${pk} asc`, ...(filter ? { filter } : {}) },
+        {
+            select: sourceSelect(table),
+            orderBy: `${pk} asc`,
+            ...(filter ? { filter } : {}),
+            ...(table.unmaskedReads ? { unmasked: true } : {}),
+        },
         options,
     );
 }
@@ -80,7 +88,10 @@ export function readSourceByIds(
     const select = sourceSelect(table);
     const budget = filterBudget(select, table.filter);
     const filters = idFilters(table.source.primaryId, ids, budget).map((f) => andFilters(f, table.filter)!);
-    return readFiltered(client, table.source.entitySetName, select, filters, options);
+    return readFiltered(client, table.source.entitySetName, select, filters, {
+        ...options,
+        ...(table.unmaskedReads ? { unmasked: true } : {}),
+    });
 }
 
 /** Target rows of `(lo, hi]` (preserved ids only), optionally inside the table's filter. */

@@ -11,6 +11,11 @@ export interface ODataQuery {
     /** OData $orderby text, e.g. `accountid asc`. */
     orderBy?: string;
     top?: number;
+    /**
+     * Ask for unmasked values of masked secured columns (`UnMaskedData=true`, "Retrieve unmasked data" in
+     * column-level-security.md); the service unmasks only where the caller's field permission allows it.
+     */
+    unmasked?: boolean;
 }
 
 export interface QueryOptions {

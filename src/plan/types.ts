@@ -128,6 +128,8 @@ export interface TablePlan {
     bulkWrites?: { UpsertMultiple: boolean; UpdateMultiple: boolean };
     /** What the permissions preflight found of the source identity's read; absent: not checked (no deletes). */
     sourceRead?: SourceRead;
+    /** Source reads ask for unmasked values: a mapped column reads masked, and the source identity may unmask it. */
+    unmaskedReads?: boolean;
     /**
      * Target columns the target's own logic rewrites: left out of every comparison and write. `spec`: declared in the
      * table's `platformOwned`; `noticed`: an earlier run found the target changed what it wrote (run/platform-owned.ts).
