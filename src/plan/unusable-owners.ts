@@ -37,8 +37,8 @@ type Pairs = ReadonlyArray<readonly [string, string]>;
 
 /**
  * Who holds a role, from the intersect tables' pairs (principal first; membership: team, user); a table the target
- * does not have is undefined. Without systemuserroles nothing is known of users; without teamroles nothing of teams,
- * and users hold only their own roles.
+ * does not have is undefined. Without systemuserroles (or none of its rows) nothing is known of users; without teamroles
+ * (or none of its rows) nothing of teams, and users hold only their own roles.
  */
 export function roleHolders(
     userRoles: Pairs | undefined,
@@ -46,8 +46,9 @@ export function roleHolders(
     memberships: Pairs | undefined,
 ): Pick<OwnerFacts, 'usersWithRoles' | 'teamsWithRoles'> {
     const ids = (pairs: Pairs) => new Set(pairs.map(([principal]) => principal.toLowerCase()));
-    const teams = teamRoles ? ids(teamRoles) : undefined;
-    if (!userRoles) return teams ? { teamsWithRoles: teams } : {};
+    const teams = teamRoles && teamRoles.length > 0 ? ids(teamRoles) : undefined;
+    // No assignment at all is not a real environment (its own caller holds a role): nothing is known then.
+    if (!userRoles || userRoles.length === 0) return teams ? { teamsWithRoles: teams } : {};
     const users = ids(userRoles);
     for (const [team, user] of memberships ?? []) if (teams?.has(team.toLowerCase())) users.add(user.toLowerCase());
     return { usersWithRoles: users, ...(teams ? { teamsWithRoles: teams } : {}) };

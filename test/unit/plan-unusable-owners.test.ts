@@ -30,6 +30,8 @@ describe('roleHolders', () => {
     it('knows nothing of users without systemuserroles, nor of teams without teamroles', () => {
         expect(roleHolders(undefined, team, members)).toEqual({ teamsWithRoles: new Set(['t-1']) });
         expect(roleHolders(own, undefined, members)).toEqual({ usersWithRoles: new Set(['u-1']) });
+        // An environment where nobody holds a role is not a real one (the caller holds one): unknown, not refused.
+        expect(roleHolders([], [], members)).toEqual({});
     });
 });
 
