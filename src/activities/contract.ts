@@ -23,6 +23,8 @@ export const activityInputs = {
         /** The spec as the user wrote it (validated again by the activity: it trusts no input). */
         spec: z.unknown(),
         trigger: z.string(),
+        /** Who asked for the run (the API's caller). */
+        requestedBy: z.string().max(500).optional(),
         startedAt: z.string(),
         /** Retry only the rows this earlier run failed. */
         retryOf: runId.optional(),

@@ -129,7 +129,8 @@ export async function planRun(
         status: 'running',
         trigger: input.trigger,
     });
-    await appendEvents(store, input.runId, [{ type: 'run-started', spec: name, trigger: input.trigger }], now);
+    const by = input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {};
+    await appendEvents(store, input.runId, [{ type: 'run-started', spec: name, trigger: input.trigger, ...by }], now);
     if (!validated.ok) return outcomeWithProblems(input, name, validated.problems);
     const spec = validated.spec;
 

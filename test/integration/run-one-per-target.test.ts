@@ -63,7 +63,7 @@ describe('a start while another run holds the target', () => {
         expect(inline.status).toBe(409);
         expect(inline.json).toMatchObject({ error: 'target-busy', table: 'contact', heldBy: { runId: live.runId } });
         expect(inline.json.message).toMatch(named);
-        expect(inline.json.statusUrl).toBe(`http://localhost:7071/api/migrations/${live.runId}`);
+        expect(inline.json.statusUrl).toBe(`http://localhost:7071/api/automation/migrations/${live.runId}`);
 
         await h.call('putSpec', { params: { name: 'stored' }, body: h.spec({ name: 'stored', tables }) });
         const stored = await h.call('startMigration', { body: { spec: 'stored' } });
@@ -156,7 +156,7 @@ describe('two runs at once', () => {
         const refused = outcomes.find((o) => o.kind !== 'started');
         expect(refused).toMatchObject({
             kind: 'target-busy',
-            conflict: { heldBy: { holder: { runId: (started[0] as { runId: string }).runId, who: 'the HTTP API' } } },
+            conflict: { heldBy: { holder: { runId: (started[0] as { runId: string }).runId, who: 'function key' } } },
         });
         expect((await h.finished((started[0] as { runId: string }).runId)).summary.status).toBe('succeeded');
     });
