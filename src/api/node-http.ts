@@ -106,7 +106,11 @@ export async function listenApi(deps: ApiDeps, options: ApiServerOptions): Promi
             log(levelOf(res.statusCode), `${message.method ?? 'GET'} ${url.pathname} ${res.statusCode} ${ms} ms`);
         });
         const method = (message.method ?? 'GET').toUpperCase();
-        const gate = serveGate({ method, target: message.url ?? '/', headers: headersOf(message) }, options.access, port);
+        const gate = serveGate(
+            { method, target: message.url ?? '/', headers: headersOf(message) },
+            options.access,
+            port,
+        );
         if (gate.kind === 'respond') {
             send(res, gate.response);
             return;

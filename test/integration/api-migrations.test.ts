@@ -194,7 +194,9 @@ describe('cancel', () => {
 
         const view = await slow.finished(runId, 120_000);
         expect(view.status).toBe('cancelled');
-        expect(view.summary.reason).toBe('cancelled on request by function key (test cancel): stopped at a page boundary');
+        expect(view.summary.reason).toBe(
+            'cancelled on request by function key (test cancel): stopped at a page boundary',
+        );
         expect(view.summary.cancel).toMatchObject({ by: 'function key', reason: 'test cancel' });
         const copied = slow.target.dump('account').length + slow.target.dump('contact').length;
         const source = slow.source.dump('account').length + slow.source.dump('contact').length;
@@ -344,7 +346,9 @@ describe('requests the API refuses', () => {
         );
         const token = await h.call('startMigration', { rawBody: '{"secret": "hunter2" }}' });
         expect(token.json.problems[0].message).not.toContain('hunter2');
-        const empty = await h.call('startMigration', {});
+        // POST takes JSON only: an empty body says so too, or it is refused before it is read.
+        expect((await h.call('startMigration', {})).status).toBe(415);
+        const empty = await h.call('startMigration', { headers: { 'content-type': 'application/json' } });
         expect(empty.status).toBe(400);
         expect(empty.json.problems[0].message).toContain('{"spec": "<stored spec name>"}');
     });

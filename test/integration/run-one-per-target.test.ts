@@ -156,7 +156,7 @@ describe('two runs at once', () => {
         const refused = outcomes.find((o) => o.kind !== 'started');
         expect(refused).toMatchObject({
             kind: 'target-busy',
-            conflict: { heldBy: { holder: { runId: (started[0] as { runId: string }).runId, who: 'function key' } } },
+            conflict: { heldBy: { holder: { runId: (started[0] as { runId: string }).runId, who: 'the HTTP API' } } },
         });
         expect((await h.finished((started[0] as { runId: string }).runId)).summary.status).toBe('succeeded');
     });

@@ -103,6 +103,7 @@ describe('the registrations the Functions host receives', () => {
             ...Object.keys(orchestrators),
             ...ACTIVITY_NAMES,
             ...API_ROUTES.map((r) => r.name),
+            ...API_ROUTES.map((r) => `${r.name}ByKey`),
             'refreshSchedules',
         ];
         expect([...names].sort()).toEqual([...expected].sort());
@@ -122,7 +123,7 @@ describe('the registrations the Functions host receives', () => {
         for (const registration of activities) expect(Object.keys(registration.bindings)).toHaveLength(1);
     });
 
-    it('registers the HTTP API with function keys, one route and method each, and a Durable client', () => {
+    it('registers the HTTP API twice, behind App Service authentication and under automation/ with function keys, one route and method each, and a Durable client', () => {
         const table = [
             ['startMigration', 'POST', 'migrations'],
             ['listMigrations', 'GET', 'migrations'],
@@ -136,21 +137,27 @@ describe('the registrations the Functions host receives', () => {
             ['putSpec', 'PUT', 'specs/{name}'],
             ['deleteSpec', 'DELETE', 'specs/{name}'],
         ] as const;
-        for (const [name, method, route] of table) {
-            const registration = byName.get(name);
-            expect(registration, name).toBeDefined();
-            expect(triggerOf(registration!)).toMatchObject({
-                type: 'httpTrigger',
-                direction: 'in',
-                authLevel: 'function',
-                methods: [method],
-                route,
-            });
-            expect(durableClientOf(registration!), name).toEqual([expect.objectContaining({ direction: 'in' })]);
-            expect(registration!.bindings.$return).toMatchObject({ type: 'http', direction: 'out' });
-        }
+        const doors = [
+            // App Service authentication (Entra ID) stands in front: the host asks no key, the API checks roles.
+            { suffix: '', prefix: '', authLevel: 'anonymous' },
+            { suffix: 'ByKey', prefix: 'automation/', authLevel: 'function' },
+        ];
+        for (const { suffix, prefix, authLevel } of doors)
+            for (const [name, method, route] of table) {
+                const registration = byName.get(`${name}${suffix}`);
+                expect(registration, name).toBeDefined();
+                expect(triggerOf(registration!)).toMatchObject({
+                    type: 'httpTrigger',
+                    direction: 'in',
+                    authLevel,
+                    methods: [method],
+                    route: `${prefix}${route}`,
+                });
+                expect(durableClientOf(registration!), name).toEqual([expect.objectContaining({ direction: 'in' })]);
+                expect(registration!.bindings.$return).toMatchObject({ type: 'http', direction: 'out' });
+            }
         const http = loaded.registrations.filter((r) => triggerOf(r).type === 'httpTrigger');
-        expect(http).toHaveLength(table.length);
+        expect(http).toHaveLength(table.length * doors.length);
         const pairs = http.map((r) => `${String((triggerOf(r).methods as string[])[0])} ${String(triggerOf(r).route)}`);
         expect(new Set(pairs).size).toBe(pairs.length);
     });

@@ -49,7 +49,10 @@ export function serveGate(request: GatedRequest, access: ServeAccess, port: numb
     const inUrl = url.searchParams.get('token');
     if (request.method === 'GET' && inUrl !== null && !url.pathname.startsWith('/api/')) {
         if (!sameToken(inUrl, access.token))
-            return unauthorized('the token in the URL is not the one serve printed on its listening line', 'invalid_token');
+            return unauthorized(
+                'the token in the URL is not the one serve printed on its listening line',
+                'invalid_token',
+            );
         url.searchParams.delete('token');
         return {
             kind: 'respond',
@@ -72,5 +75,8 @@ export function serveGate(request: GatedRequest, access: ServeAccess, port: numb
         );
     if (!sameToken(presented, access.token))
         return unauthorized('the token is not the one serve printed on its listening line', 'invalid_token');
-    return { kind: 'pass', caller: { name: `${access.user} (serve token)`, via: 'serve-token', roles: [OPERATOR_ROLE] } };
+    return {
+        kind: 'pass',
+        caller: { name: `${access.user} (serve token)`, via: 'serve-token', roles: [OPERATOR_ROLE] },
+    };
 }

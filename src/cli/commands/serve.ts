@@ -82,10 +82,12 @@ export async function startServe(io: CliIo, opts: ServeOptions, log: Log = conso
     const resumed = await runs.resumeUnfinished();
     for (const id of resumed) log('info', `run ${id} resumed (a previous serve left it unfinished)`);
     const token = opts.token ?? readSetting(io.env, 'DATAVERSE_MIGRATE_SERVE_TOKEN') ?? newServeToken();
-    const server = await listenApi(deps, { port: opts.port, access: { token, user: osUser() } }).catch(async (error: unknown) => {
-        await runs.stop();
-        throw listenProblem(error, opts.port) ?? error;
-    });
+    const server = await listenApi(deps, { port: opts.port, access: { token, user: osUser() } }).catch(
+        async (error: unknown) => {
+            await runs.stop();
+            throw listenProblem(error, opts.port) ?? error;
+        },
+    );
     let ticker: Ticker | undefined;
     if (opts.schedules) {
         const tickDeps = { ...specRunDeps(deps), log };
