@@ -15,6 +15,7 @@ import { readKeyCollation } from './key-collation.js';
 import { CURRENCY_TABLE, unmatchedCurrencyIssues } from './currencies.js';
 import { estimateRows } from './estimates.js';
 import { countByKeys, type KeyWalkProgress } from './exact-counts.js';
+import { planNewTables } from './new-tables.js';
 import { preflightPermissions } from './preflight.js';
 import { describeReferenceRow, loadReferenceMatches, type ReferenceMatches } from './references.js';
 import type { Plan, PlanEstimates, PlanIssue } from './types.js';
@@ -120,7 +121,14 @@ export async function preparePlan(
     if (isIssue(source) || isIssue(target)) {
         return { plan: problemPlan(spec, environmentProblems), estimates: {} };
     }
-    const plan = buildPlan(spec, source, target);
+    // Tables loaded as new: the copy is planned against the target as the schema phase will leave it.
+    const schema = await planNewTables(spec, clients, { source, target }, signal);
+    const plan = buildPlan(spec, source, schema?.projected ?? target);
+    if (schema) {
+        plan.problems.push(...schema.problems);
+        plan.warnings.push(...schema.warnings);
+        if (schema.schema) plan.schema = schema.schema;
+    }
     const prepared: PreparedPlan = { plan, estimates: {} };
     if (plan.problems.length > 0) return prepared;
     progress?.phase?.('permissions');

@@ -5,6 +5,7 @@
  */
 import type { Collation } from '../dataverse/collation.js';
 import type { AttributeType } from '../dataverse/metadata-types.js';
+import type { SchemaPlan } from './schema-types.js';
 
 /** A warning or problem found while planning; `path` points into the spec when the spec caused it. */
 export interface PlanIssue {
@@ -250,6 +251,8 @@ export interface Plan {
     };
     warnings: PlanIssue[];
     problems: PlanIssue[];
+    /** What the run creates in the target first, for tables loaded as `new` (absent: nothing). */
+    schema?: SchemaPlan;
 }
 
 /** The `plan --json` output. */
@@ -267,6 +270,12 @@ export interface PlanSummaryJson {
         deleteMissing: boolean;
     }>;
     deletes: string[];
+    /** What the run creates first (tables loaded as `new`), without the request bodies. */
+    schema?: {
+        solution?: string;
+        operations: Array<Omit<SchemaPlan['operations'][number], 'body'>>;
+        publish: string[];
+    };
     warnings: PlanIssue[];
     problems: PlanIssue[];
 }
