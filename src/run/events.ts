@@ -7,6 +7,8 @@ import { runPaths } from '../runlog/layout.js';
 export type RunEventType =
     | 'run-started'
     | 'planned'
+    /** One metadata operation of the schema phase (load: "new"): created, already there, refused; or the publish. */
+    | 'schema'
     | 'table-mode'
     | 'table-listed'
     | 'page'
