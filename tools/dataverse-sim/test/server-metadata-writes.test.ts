@@ -324,3 +324,233 @@ describe('POST EntityDefinitions(...)/Attributes and GlobalOptionSetDefinitions'
         expect(names).not.toContain('sample_huge');
     });
 });
+
+describe('POST RelationshipDefinitions', () => {
+    const relationship = (schemaName: string, referenced: string, lookup: string) => ({
+        '@odata.type': 'Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata',
+        SchemaName: schemaName,
+        ReferencedEntity: referenced,
+        ReferencingEntity: 'sample_bankaccount',
+        CascadeConfiguration: { Assign: 'NoCascade', Delete: 'RemoveLink', Merge: 'NoCascade' },
+        Lookup: {
+            '@odata.type': 'Microsoft.Dynamics.CRM.LookupAttributeMetadata',
+            AttributeType: 'Lookup',
+            SchemaName: lookup,
+            DisplayName: label(lookup),
+            RequiredLevel: { Value: 'None' },
+        },
+    });
+
+    it('creates lookups to an existing table, to a new table and to the table itself, usable with @odata.bind', async () => {
+        for (const [schemaName, referenced, lookup] of [
+            ['sample_contact_sample_bankaccount', 'contact', 'sample_ContactId'],
+            ['sample_new_category_sample_bankaccount', 'new_category', 'sample_CategoryId'],
+            ['sample_bankaccount_parent', 'sample_bankaccount', 'sample_ParentId'],
+        ] as const) {
+            const r = await client.post(
+                'RelationshipDefinitions',
+                relationship(schemaName, referenced, lookup),
+                SOLUTION,
+            );
+            expect(r.status, r.text).toBe(204);
+            expect(r.headers.get('OData-EntityId')).toMatch(/RelationshipDefinitions\([0-9a-f-]{36}\)$/);
+        }
+        const many = await client.get(
+            "EntityDefinitions(LogicalName='sample_bankaccount')/ManyToOneRelationships?$select=SchemaName,ReferencedEntity,ReferencingAttribute,ReferencingEntityNavigationPropertyName,IsCustomRelationship",
+        );
+        const self = many.json.value.find((r: { SchemaName: string }) => r.SchemaName === 'sample_bankaccount_parent');
+        expect(self).toMatchObject({
+            ReferencedEntity: 'sample_bankaccount',
+            ReferencingAttribute: 'sample_parentid',
+            ReferencingEntityNavigationPropertyName: 'sample_ParentId',
+            IsCustomRelationship: true,
+        });
+        const byName = await client.get("RelationshipDefinitions(SchemaName='sample_contact_sample_bankaccount')");
+        expect(byName.json.ReferencedAttribute).toBe('contactid');
+        const lookups = await client.get(
+            "EntityDefinitions(LogicalName='sample_bankaccount')/Attributes/Microsoft.Dynamics.CRM.LookupAttributeMetadata?$select=LogicalName,Targets&$filter=IsCustomAttribute eq true",
+        );
+        expect(lookups.json.value.map((a: { LogicalName: string }) => a.LogicalName).sort()).toEqual([
+            'sample_categoryid',
+            'sample_contactid',
+            'sample_parentid',
+        ]);
+
+        const contact = await client.create('contacts', { lastname: 'Holder' });
+        const category = await client.create('new_categories', { new_name: 'Retail' });
+        const parent = await client.create('sample_bankaccounts', { sample_name: 'Parent' });
+        const child = await client.create('sample_bankaccounts', {
+            sample_name: 'Child',
+            'sample_ContactId@odata.bind': `/contacts(${contact})`,
+            'sample_CategoryId@odata.bind': `/new_categories(${category})`,
+            'sample_ParentId@odata.bind': `/sample_bankaccounts(${parent})`,
+        });
+        const row = await client.get(
+            `sample_bankaccounts(${child})?$select=_sample_contactid_value,_sample_categoryid_value,_sample_parentid_value`,
+        );
+        expect(row.json).toMatchObject({
+            _sample_contactid_value: contact,
+            _sample_categoryid_value: category,
+            _sample_parentid_value: parent,
+        });
+        const missing = await client.post('sample_bankaccounts', {
+            sample_name: 'Orphan',
+            'sample_ParentId@odata.bind': '/sample_bankaccounts(00000000-0000-0000-0000-000000000001)',
+        });
+        expect(missing.status).toBe(404);
+    });
+
+    it('refuses a relationship to a table that does not exist, a name in use and a many-to-many', async () => {
+        const noTable = await client.post(
+            'RelationshipDefinitions',
+            relationship('sample_x_y', 'sample_none', 'sample_NoneId'),
+        );
+        expect(noTable.status).toBe(404);
+        const again = await client.post(
+            'RelationshipDefinitions',
+            relationship('sample_bankaccount_parent', 'sample_bankaccount', 'sample_OtherId'),
+        );
+        expect(again.json.error.message).toContain("'sample_bankaccount_parent' already exists");
+        const lookupTaken = await client.post(
+            'RelationshipDefinitions',
+            relationship('sample_bankaccount_parent2', 'sample_bankaccount', 'sample_ParentId'),
+        );
+        expect(lookupTaken.json.error.message).toContain("'sample_parentid' already exists");
+        const manyToMany = await client.post('RelationshipDefinitions', {
+            '@odata.type': 'Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata',
+            SchemaName: 'sample_accounts_campaigns',
+        });
+        expect(manyToMany.status).toBe(400);
+        expect(manyToMany.json.error.message).toContain('many-to-many');
+    });
+});
+
+describe('POST EntityDefinitions(...)/Keys', () => {
+    const TABLE = "EntityDefinitions(LogicalName='sample_bankaccount')";
+    const key = (schemaName: string, columns: string[]) => ({
+        '@odata.type': 'Microsoft.Dynamics.CRM.EntityKeyMetadata',
+        SchemaName: schemaName,
+        DisplayName: label(schemaName),
+        KeyAttributes: columns,
+    });
+    const status = async (name: string) =>
+        (await client.get(`${TABLE}/Keys?$select=LogicalName,EntityKeyIndexStatus`)).json.value.find(
+            (k: { LogicalName: string }) => k.LogicalName === name,
+        )?.EntityKeyIndexStatus as string;
+
+    it('builds the index asynchronously: Pending, InProgress, then Active; only then does the key address rows', async () => {
+        await client.create('sample_bankaccounts', { sample_name: 'Keyed', sample_bankname: 'key-1@example.com' });
+        const r = await client.post(`${TABLE}/Keys`, key('sample_BankNameKey', ['sample_bankname']), SOLUTION);
+        expect(r.status, r.text).toBe(204);
+        expect(r.headers.get('OData-EntityId')).toMatch(/Keys\([0-9a-f-]{36}\)$/);
+        const byKey = "sample_bankaccounts(sample_bankname='key-1@example.com')?$select=sample_name";
+        const early = await client.get(byKey);
+        expect(early.status).toBe(400);
+        expect(early.json.error.message).toContain('The key in the request URI is not valid');
+        expect(await status('sample_banknamekey')).toBe('Pending');
+        expect(await status('sample_banknamekey')).toBe('InProgress');
+        expect(await status('sample_banknamekey')).toBe('Active');
+        const found = await client.get(byKey);
+        expect(found.json.sample_name).toBe('Keyed');
+        const duplicate = await client.post('sample_bankaccounts', {
+            sample_name: 'Twin',
+            sample_bankname: 'KEY-1@example.com',
+        });
+        expect(duplicate.status).toBe(412);
+        expect(duplicate.json.error.code).toBe('0x80040237');
+    });
+
+    it('ends Failed over duplicate values, and refuses keys on unknown or unsuitable columns', async () => {
+        await client.create('sample_bankaccounts', { sample_name: 'Same', sample_rank: 3 });
+        await client.create('sample_bankaccounts', { sample_name: 'Same', sample_rank: 3 });
+        expect(
+            (await client.post(`${TABLE}/Keys`, key('sample_NameRankKey', ['sample_name', 'sample_rank']))).status,
+        ).toBe(204);
+        sim.completeKeyIndexes();
+        expect(await status('sample_namerankkey')).toBe('Failed');
+        const byKey = await client.get("sample_bankaccounts(sample_name='Same',sample_rank=3)");
+        expect(byKey.status).toBe(400);
+        const unknown = await client.post(`${TABLE}/Keys`, key('sample_NoKey', ['sample_nothing']));
+        expect(unknown.status).toBe(400);
+        expect(unknown.json.error.message).toContain("no column 'sample_nothing'");
+        const memo = await client.post(`${TABLE}/Keys`, key('sample_MemoKey', ['sample_notes']));
+        expect(memo.json.error.message).toContain('Memo');
+    });
+});
+
+describe('PublishXml, PublishAllXml and the customization lock', () => {
+    it('accepts PublishXml and PublishAllXml', async () => {
+        const one = await client.post('PublishXml', {
+            ParameterXml: '<importexportxml><entities><entity>sample_bankaccount</entity></entities></importexportxml>',
+        });
+        expect(one.status).toBe(204);
+        expect((await client.post('PublishAllXml', {})).status).toBe(204);
+        const noXml = await client.post('PublishXml', {});
+        expect(noXml.status).toBe(400);
+    });
+
+    it('answers every metadata write with the lock error while another customization runs, then lets it through', async () => {
+        const held = sim.holdCustomizationLock();
+        const column = {
+            '@odata.type': 'Microsoft.Dynamics.CRM.StringAttributeMetadata',
+            SchemaName: 'sample_Locked',
+            MaxLength: 10,
+        };
+        const refused = await client.post("EntityDefinitions(LogicalName='sample_bankaccount')/Attributes", column);
+        expect(refused.status).toBe(429);
+        expect(refused.json.error).toEqual({
+            code: '0x80071151',
+            message:
+                'Cannot start another [EntityCustomization] because there is a previous [EntityCustomization] running at this moment. Use Solution History for more details.',
+        });
+        expect(refused.headers.get('Retry-After')).toBeNull();
+        const publish = await client.post('PublishAllXml', {});
+        expect(publish.json.error.message).toBe(
+            'Cannot start the requested operation [PublishAll] because there is another [EntityCustomization] running at this moment. Use Solution History for more details.',
+        );
+        const table = await client.post('EntityDefinitions', tableBody('sample_Locked'));
+        expect(table.status).toBe(429);
+        expect((await client.get("EntityDefinitions(LogicalName='sample_locked')")).status).toBe(404);
+        held.release();
+        const retried = await client.post("EntityDefinitions(LogicalName='sample_bankaccount')/Attributes", column);
+        expect(retried.status).toBe(204);
+    });
+});
+
+describe('customization lock contention', () => {
+    let busy: Simulator;
+    let busyClient: Client;
+    beforeAll(async () => {
+        ({ sim: busy, client: busyClient } = await startTestSimulator({
+            customizations: { metadataLock: { refusalsAfterWrite: 1 }, keyIndexReads: 0 },
+        }));
+    });
+    afterAll(async () => {
+        await busy.close();
+    });
+
+    it('refuses the write after each one that succeeded, so a client that waits and retries gets through', async () => {
+        expect((await busyClient.post('EntityDefinitions', tableBody('new_Project'))).status).toBe(204);
+        const column = { '@odata.type': 'Microsoft.Dynamics.CRM.IntegerAttributeMetadata', SchemaName: 'new_Hours' };
+        const first = await busyClient.post("EntityDefinitions(LogicalName='new_project')/Attributes", column);
+        expect(first.status).toBe(429);
+        expect(first.json.error.code).toBe('0x80071151');
+        expect((await busyClient.post("EntityDefinitions(LogicalName='new_project')/Attributes", column)).status).toBe(
+            204,
+        );
+        const keyed = await busyClient.post("EntityDefinitions(LogicalName='new_project')/Keys", {
+            SchemaName: 'new_HoursKey',
+            KeyAttributes: ['new_hours'],
+        });
+        expect(keyed.status).toBe(429);
+        const again = await busyClient.post("EntityDefinitions(LogicalName='new_project')/Keys", {
+            SchemaName: 'new_HoursKey',
+            KeyAttributes: ['new_hours'],
+        });
+        expect(again.status).toBe(204);
+        const keys = await busyClient.get(
+            "EntityDefinitions(LogicalName='new_project')/Keys?$select=EntityKeyIndexStatus",
+        );
+        expect(keys.json.value).toEqual([expect.objectContaining({ EntityKeyIndexStatus: 'Active' })]);
+    });
+});
