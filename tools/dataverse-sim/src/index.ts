@@ -26,6 +26,8 @@ import type { RecordCountMode } from './server/record-counts.js';
 import { stderrWarnings, type WarningSink } from './data/warnings.js';
 import { Store } from './server/store.js';
 import { parseSecurityConfig, type SecurityConfigInput } from './security/config.js';
+import { parseCustomizationsConfig, type CustomizationsConfigInput } from './server/metadata-writes/config.js';
+import type { CustomizationOperation, HeldLock } from './server/metadata-writes/customization-lock.js';
 
 export interface SimulatorOptions {
     /** 0 (default) picks a free port. */
@@ -81,6 +83,11 @@ export interface SimulatorOptions {
      * it every caller is an all-seeing System Administrator.
      */
     security?: SecurityConfigInput;
+    /**
+     * Publishers and solutions besides the Default ones, how alternate key index jobs advance and customization lock
+     * contention (`server/metadata-writes/config.ts`; the README's "Metadata writes").
+     */
+    customizations?: CustomizationsConfigInput;
 }
 
 export interface Simulator {
@@ -117,6 +124,13 @@ export interface Simulator {
      * refusal (the service's answer to some invalidations is not documented).
      */
     invalidateDeltaTokens(options?: DeltaInvalidation): void;
+    /**
+     * Holds the environment's customization lock as a running `operation` (default EntityCustomization): every metadata
+     * write answers the lock error until `release()`.
+     */
+    holdCustomizationLock(operation?: CustomizationOperation): HeldLock;
+    /** Ends every alternate key index job now: each new key becomes Active (or Failed over duplicate values). */
+    completeKeyIndexes(): void;
     gate: Gate;
 }
 
@@ -132,6 +146,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     store.load(dataset);
     const clock = new SimClock();
     const security = options.security === undefined ? undefined : parseSecurityConfig(options.security);
+    const customizations = parseCustomizationsConfig(options.customizations);
     const service = new DataverseService(
         schemaIndex,
         store,
@@ -139,6 +154,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         clock,
         options.retrieveTotalRecordCount,
         security,
+        customizations,
     );
     const limits = options.limits === 'dataverse' ? DATAVERSE_LIMITS : (options.limits ?? 'none');
     const server = new SimHttpServer(
@@ -168,6 +184,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         endOutage: () => server.endOutage(),
         holdNextWrite: () => server.holdNextWrite(),
         invalidateDeltaTokens: (invalidation) => service.data.tracking.invalidate(invalidation),
+        holdCustomizationLock: (operation) => service.metadataWrites.lock.hold(operation),
+        completeKeyIndexes: () => service.metadataWrites.keyJobs.completeAll(),
         gate: server.gate,
     };
 }
@@ -206,6 +224,10 @@ export type { RecordCountMode } from './server/record-counts.js';
 export type { OutageMode, OutageOptions } from './server/outages.js';
 export type { LongTransaction } from './server/long-transactions.js';
 export type { DeltaInvalidation } from './server/change-tracking.js';
+export type { CustomizationsConfigInput } from './server/metadata-writes/config.js';
+export type { CustomizationOperation, HeldLock } from './server/metadata-writes/customization-lock.js';
+export { CUSTOMIZATION_LOCK_CODE } from './server/metadata-writes/customization-lock.js';
+export { customizationsConfigSchema } from './server/metadata-writes/config.js';
 export { RECORD_COUNT_SNAPSHOT_MAX_AGE_MS } from './server/record-counts.js';
 export * from './model.js';
 export { SimError, ErrorCodes } from './errors.js';
