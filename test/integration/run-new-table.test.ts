@@ -1,0 +1,245 @@
+/**
+ * Load to a new table (issue 18): a source custom table the target lacks is created in the target from the source's
+ * metadata (typed columns, a local and a global choice, a multi-select choice, a lookup to an existing table and a
+ * self-lookup, the key `match` names), then loaded. `plan` shows the diff first and creates nothing; verify says
+ * identical; a second run creates and writes nothing.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type * as RetryPolicy from '../../src/dataverse/retry-policy.js';
+import { api, dvm, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
+
+// Lock and key-index waits back off from the client's base delay: shortened here, every wait is kept.
+vi.mock('../../src/dataverse/retry-policy.js', async (importOriginal) => {
+    const original = await importOriginal<typeof RetryPolicy>();
+    return {
+        ...original,
+        DEFAULT_RETRY_OPTIONS: {
+            ...original.DEFAULT_RETRY_OPTIONS,
+            baseDelayMs: 5,
+            maxDelayMs: 20,
+            throttleFallbackMs: 5,
+        },
+    };
+});
+
+function label(text: string) {
+    return { LocalizedLabels: [{ Label: text, LanguageCode: 1033 }] };
+}
+
+const required = { Value: 'None' };
+
+/** The source's custom table, created as the documentation's requests create one. */
+async function createSourceTable(pair: Pair): Promise<void> {
+    const s = pair.source;
+    await api(s, 'POST', 'EntityDefinitions', {
+        '@odata.type': 'Microsoft.Dynamics.CRM.EntityMetadata',
+        SchemaName: 'new_Project',
+        DisplayName: label('Project'),
+        DisplayCollectionName: label('Projects'),
+        OwnershipType: 'UserOwned',
+        IsActivity: false,
+        HasActivities: false,
+        HasNotes: false,
+        Attributes: [
+            {
+                '@odata.type': 'Microsoft.Dynamics.CRM.StringAttributeMetadata',
+                SchemaName: 'new_Name',
+                IsPrimaryName: true,
+                MaxLength: 120,
+                FormatName: { Value: 'Text' },
+                RequiredLevel: required,
+                DisplayName: label('Name'),
+            },
+        ],
+    });
+    await api(s, 'POST', 'GlobalOptionSetDefinitions', {
+        '@odata.type': 'Microsoft.Dynamics.CRM.OptionSetMetadata',
+        Name: 'new_stage',
+        DisplayName: label('Stage'),
+        IsGlobal: true,
+        OptionSetType: 'Picklist',
+        Options: [
+            { Value: 100000000, Label: label('Plan') },
+            { Value: 100000001, Label: label('Build') },
+        ],
+    });
+    const columns = `EntityDefinitions(LogicalName='new_project')/Attributes`;
+    const column = (type: string, schemaName: string, extra: Record<string, unknown>) =>
+        api(s, 'POST', columns, {
+            '@odata.type': `Microsoft.Dynamics.CRM.${type}AttributeMetadata`,
+            SchemaName: schemaName,
+            DisplayName: label(schemaName),
+            RequiredLevel: required,
+            ...extra,
+        });
+    await column('String', 'new_Code', { MaxLength: 20, FormatName: { Value: 'Text' } });
+    await column('Memo', 'new_Notes', { MaxLength: 4000 });
+    await column('Integer', 'new_Headcount', { MinValue: 0, MaxValue: 500 });
+    await column('Decimal', 'new_Ratio', { Precision: 3, MinValue: -10, MaxValue: 10 });
+    await column('Money', 'new_Budget', { Precision: 2, MinValue: 0, MaxValue: 1000000 });
+    await column('Boolean', 'new_Active', {
+        OptionSet: {
+            TrueOption: { Value: 1, Label: label('Active') },
+            FalseOption: { Value: 0, Label: label('Idle') },
+        },
+    });
+    await column('DateTime', 'new_Due', { Format: 'DateOnly', DateTimeBehavior: { Value: 'DateOnly' } });
+    await column('Picklist', 'new_Priority', {
+        OptionSet: { Options: [1, 2, 3].map((v) => ({ Value: v, Label: label(`P${v}`) })) },
+    });
+    await column('Picklist', 'new_Stage', {
+        'GlobalOptionSet@odata.bind': "/GlobalOptionSetDefinitions(Name='new_stage')",
+    });
+    await column('MultiSelectPicklist', 'new_Tags', {
+        OptionSet: { Options: [1, 2, 3].map((v) => ({ Value: v, Label: label(`T${v}`) })) },
+    });
+    const lookup = (schemaName: string, referenced: string, lookupName: string) =>
+        api(s, 'POST', 'RelationshipDefinitions', {
+            '@odata.type': 'Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata',
+            SchemaName: schemaName,
+            ReferencedEntity: referenced,
+            ReferencedAttribute: `${referenced}id`,
+            ReferencingEntity: 'new_project',
+            Lookup: { SchemaName: lookupName, DisplayName: label(lookupName), RequiredLevel: required },
+        });
+    await lookup('new_account_new_project', 'account', 'new_AccountId');
+    await lookup('new_project_parent', 'new_project', 'new_ParentProjectId');
+    await api(s, 'POST', `EntityDefinitions(LogicalName='new_project')/Keys`, {
+        SchemaName: 'new_CodeKey',
+        DisplayName: label('Code'),
+        KeyAttributes: ['new_code'],
+    });
+}
+
+async function addSourceRows(pair: Pair): Promise<void> {
+    const accounts = (pair.source.dump('account') as any[]).slice(0, 5);
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+        const id = `00000000-0000-4000-8000-${String(i + 1).padStart(12, '0')}`;
+        await api(pair.source, 'POST', 'new_projects', {
+            new_projectid: id,
+            new_name: `Project ${i}`,
+            new_code: `P-${i}`,
+            new_notes: i % 2 ? `notes ${i}` : null,
+            new_headcount: i * 10,
+            new_ratio: i / 4,
+            new_budget: 1000 * i + 0.5,
+            new_active: i % 3 === 0,
+            new_due: '2026-12-24',
+            new_priority: (i % 3) + 1,
+            new_stage: i % 2 ? 100000001 : 100000000,
+            new_tags: i % 2 ? '1,3' : '2',
+            ...(i < 10 ? { 'new_AccountId@odata.bind': `/accounts(${accounts[i % 5].accountid})` } : {}),
+            ...(i > 0 ? { 'new_ParentProjectId@odata.bind': `/new_projects(${ids[Math.floor((i - 1) / 2)]})` } : {}),
+        });
+        ids.push(id);
+    }
+}
+
+let pair: Pair;
+let specPath: string;
+
+beforeAll(async () => {
+    pair = await simulatorPair(
+        { schema: 'crm', rows: 40, seed: 18, customizations: { keyIndexReads: 0 } },
+        { schema: 'crm', rows: 40, seed: 18, empty: true },
+    );
+    await createSourceTable(pair);
+    await addSourceRows(pair);
+    specPath = await writeSpec(pair, {
+        name: 'new-table',
+        tables: [{ name: 'account' }, { name: 'new_project', load: 'new', match: 'new_codekey' }],
+    });
+});
+afterAll(() => pair?.close());
+
+async function targetHas(table: string): Promise<boolean> {
+    const response = await fetch(
+        `${pair.target.url}/api/data/v9.2/EntityDefinitions(LogicalName='${table}')?$select=LogicalName`,
+    );
+    return response.ok;
+}
+
+describe('load to a new table', () => {
+    it('plan shows the schema to create first, and creates nothing', async () => {
+        const result = await dvm(pair, ['plan', '--spec', specPath]);
+        expect(result.code, result.stderr + result.stdout).toBe(0);
+        const text = result.stdout;
+        expect(text).toContain(
+            'Schema to create in the target first (the default solution; nothing is created by plan)',
+        );
+        for (const line of [
+            '+ create table new_project (new_Project, UserOwned, primary name new_name String(max 120))',
+            '+ create global choice new_stage (2 options)',
+            '+ add column new_project.new_budget Money(precision 2, 0..1000000)',
+            '+ add column new_project.new_due DateTime(DateOnly, DateOnly)',
+            '+ add column new_project.new_tags MultiSelectPicklist(3 options)',
+            '+ create relationship new_account_new_project: new_project.new_accountid -> account',
+            '+ create relationship new_project_parent: new_project.new_parentprojectid -> new_project, a self-reference',
+            '+ create key new_project.new_codekey (new_code)',
+        ])
+            expect(text).toContain(line);
+        expect(text.indexOf('Schema to create')).toBeLessThan(text.indexOf('Tier 1'));
+        expect(text).toContain('No problems.');
+        expect(await targetHas('new_project')).toBe(false);
+    });
+
+    it('creates the table, then loads it; verify says identical', async () => {
+        const { code, summary } = await runJson(pair, specPath);
+        expect(code, summary.reason).toBe(0);
+        expect(await targetHas('new_project')).toBe(true);
+        expect(summary.tables.new_project.copy.written).toBe(12);
+        // Matched on the created key: the target keeps its own ids; rows and the self-lookup are compared by code.
+        const codeOf = (rows: any[]) => new Map(rows.map((r) => [r.new_projectid, r.new_code]));
+        const sourceRows = pair.source.dump('new_project') as any[];
+        const targetRows = pair.target.dump('new_project') as any[];
+        const [sourceCodes, targetCodes] = [codeOf(sourceRows), codeOf(targetRows)];
+        const target = new Map(targetRows.map((r) => [r.new_code, r]));
+        for (const row of sourceRows) {
+            const copied = target.get(row.new_code);
+            for (const column of [
+                'new_name',
+                'new_notes',
+                'new_headcount',
+                'new_ratio',
+                'new_budget',
+                'new_active',
+                'new_due',
+                'new_priority',
+                'new_stage',
+                'new_tags',
+            ])
+                expect(copied?.[column] ?? null, column).toEqual(row[column] ?? null);
+            expect(targetCodes.get(copied?.new_parentprojectid?.id)).toBe(sourceCodes.get(row.new_parentprojectid?.id));
+            expect(copied?.new_accountid?.id).toBe(row.new_accountid?.id);
+        }
+        expect(targetRows.filter((r) => r.new_parentprojectid).length).toBe(11);
+        const events = (await readFile(join(pair.dir, 'log', 'runs', summary.runId, 'events.jsonl'), 'utf8'))
+            .trim()
+            .split('\n')
+            .map((line) => JSON.parse(line))
+            .filter((e) => e.type === 'schema');
+        expect(events.map((e) => `${e.operation} ${e.outcome}`)).toEqual([
+            'table created',
+            'optionSet created',
+            ...Array(10).fill('column created'),
+            'relationship created',
+            'relationship created',
+            'key created',
+            'publish published',
+        ]);
+        expect((await verifyJson(pair, specPath)).report.identical).toBe(true);
+    });
+
+    it('creates and writes nothing when run again', async () => {
+        const written = pair.target.stats().rowsWritten;
+        const { code, summary } = await runJson(pair, specPath);
+        expect(code, summary.reason).toBe(0);
+        expect(summary.tables.new_project.copy.unchanged).toBe(12);
+        expect(pair.target.stats().rowsWritten).toBe(written);
+        const plan = await dvm(pair, ['plan', '--spec', specPath]);
+        expect(plan.stdout).not.toContain('Schema to create');
+    });
+});
