@@ -3,25 +3,18 @@
  * `MSCRM.SolutionUniqueName` when a solution is named: create-update-entity-definitions-using-web-api.md), publish
  * (PublishXml), wait for an alternate key's index, and read what of a planned schema the environment already has.
  *
- * The service runs one customization at a time: a write that meets another is refused with "Cannot start another
- * [EntityCustomization] because there is a previous [EntityCustomization] running at this moment" (the Web service
- * error codes' CustomizationLockEx_*; "Waiting is the only resolution", Concurrent solution operation failures). Sent
- * as a 429 it is waited out by the request loop like any 429; in any other form it is recognised here and waited out
- * with backoff. A key's index builds asynchronously (define-alternate-keys-entity.md: EntityKeyIndexStatus Pending,
+ * The service runs one customization at a time: a write that meets another is refused (customization-lock.ts) and
+ * waited out here with backoff, each wait counted. A key's index builds asynchronously (define-alternate-keys-entity.md: EntityKeyIndexStatus Pending,
  * InProgress, Active, Failed); rows are addressed by it only once Active.
  */
 import type { DataverseClient, DataverseWriteClient } from './client-types.js';
+import { isCustomizationLockAnswer } from './customization-lock.js';
 import { DataverseError } from './errors.js';
 import { odataString } from './odata-url.js';
 import { backoffDelay, DEFAULT_RETRY_OPTIONS, sleep } from './retry-policy.js';
 
-/** CustomizationLockEx_BothKnownSame / _BothKnownDifferent in the error code list; 0x80071151 as clients capture it. */
-const LOCK_CODES = new Set(['0x80071151', '0x8004f063', '0x8004f064']);
-const LOCK_MESSAGE = /cannot start (another|the requested operation) .*running at this moment/i;
-
 export function isCustomizationLock(error: unknown): boolean {
-    if (!(error instanceof DataverseError)) return false;
-    return LOCK_CODES.has((error.code ?? '').toLowerCase()) || LOCK_MESSAGE.test(error.serviceMessage);
+    return error instanceof DataverseError && isCustomizationLockAnswer(error.code, error.serviceMessage);
 }
 
 /** How waits back off; the defaults follow the client's retry options (tests shorten them there). */

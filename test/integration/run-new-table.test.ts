@@ -144,7 +144,8 @@ let specPath: string;
 beforeAll(async () => {
     pair = await simulatorPair(
         { schema: 'crm', rows: 40, seed: 18, customizations: { keyIndexReads: 0 } },
-        { schema: 'crm', rows: 40, seed: 18, empty: true },
+        // Every metadata write after one that succeeded meets another customization's lock once.
+        { schema: 'crm', rows: 40, seed: 18, empty: true, customizations: { metadataLock: { refusalsAfterWrite: 1 } } },
     );
     await createSourceTable(pair);
     await addSourceRows(pair);
@@ -230,6 +231,8 @@ describe('load to a new table', () => {
             'key created',
             'publish published',
         ]);
+        // Each write after the first waited out the lock once, and was sent again.
+        expect(events.slice(1).map((e) => e.lockWaits)).toEqual(Array(events.length - 1).fill(1));
         expect((await verifyJson(pair, specPath)).report.identical).toBe(true);
     });
 
