@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as RetryPolicy from '../../src/dataverse/retry-policy.js';
 import { addSourceRows, createSourceTable } from './new-table-helpers.js';
-import { dvm, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
+import { api, dvm, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
 
 // Lock and key-index waits back off from the client's base delay: shortened here, every wait is kept.
 vi.mock('../../src/dataverse/retry-policy.js', async (importOriginal) => {
@@ -30,7 +30,12 @@ let specPath: string;
 
 beforeAll(async () => {
     pair = await simulatorPair(
-        { schema: 'crm', rows: 40, seed: 18, customizations: { keyIndexReads: 0 } },
+        {
+            schema: 'crm',
+            rows: 40,
+            seed: 18,
+            customizations: { keyIndexReads: 0, publishers: [{ uniqueName: 'contoso', prefix: 'contoso' }] },
+        },
         // Every metadata write after one that succeeded meets another customization's lock once.
         { schema: 'crm', rows: 40, seed: 18, empty: true, customizations: { metadataLock: { refusalsAfterWrite: 1 } } },
     );
@@ -72,6 +77,41 @@ describe('load to a new table', () => {
         expect(text.indexOf('Schema to create')).toBeLessThan(text.indexOf('Tier 1'));
         expect(text).toContain('No problems.');
         expect(await targetHas('new_project')).toBe(false);
+    });
+
+    it("refuses a table whose prefix no target publisher has, naming the target's publishers", async () => {
+        const body = {
+            SchemaName: 'contoso_Site',
+            DisplayName: { LocalizedLabels: [{ Label: 'Site', LanguageCode: 1033 }] },
+            DisplayCollectionName: { LocalizedLabels: [{ Label: 'Sites', LanguageCode: 1033 }] },
+            OwnershipType: 'OrganizationOwned',
+            HasActivities: false,
+            HasNotes: false,
+            Attributes: [
+                {
+                    '@odata.type': 'Microsoft.Dynamics.CRM.StringAttributeMetadata',
+                    SchemaName: 'contoso_Name',
+                    IsPrimaryName: true,
+                    MaxLength: 100,
+                    FormatName: { Value: 'Text' },
+                    RequiredLevel: { Value: 'None' },
+                },
+            ],
+        };
+        await api(pair.source, 'POST', 'EntityDefinitions', {
+            '@odata.type': 'Microsoft.Dynamics.CRM.EntityMetadata',
+            ...body,
+        });
+        const spec = await writeSpec(
+            pair,
+            { name: 'prefix', tables: [{ name: 'contoso_site', load: 'new' }] },
+            'prefix.json',
+        );
+        const result = await dvm(pair, ['plan', '--spec', spec]);
+        expect(result.code).toBe(2);
+        expect(result.stdout + result.stderr).toContain(
+            "tables[0].load: 'contoso_Site' carries the prefix 'contoso_', but no publisher in the target has it (its publishers: DefaultPublisher (new_))",
+        );
     });
 
     it('creates the table, then loads it; verify says identical', async () => {
