@@ -3,7 +3,11 @@
  * create-update-column-definitions-using-web-api.md, create-update-entity-relationships-using-web-api.md,
  * create-update-optionsets.md, define-alternate-keys-entity.md): one simulator for the file.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCustomizationsFile } from '../src/server/metadata-writes/config.js';
 import type { Simulator } from '../src/index.js';
 import type { Client } from './server-helpers.js';
 import { startTestSimulator } from './server-helpers.js';
@@ -552,5 +556,45 @@ describe('customization lock contention', () => {
             "EntityDefinitions(LogicalName='new_project')/Keys?$select=EntityKeyIndexStatus",
         );
         expect(keys.json.value).toEqual([expect.objectContaining({ EntityKeyIndexStatus: 'Active' })]);
+    });
+});
+
+describe('test endpoints and configuration', () => {
+    it('holds and releases the lock and completes key indexes through /_sim endpoints', async () => {
+        const post = (path: string, body: unknown) =>
+            fetch(`${sim.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+        expect((await post('/_sim/customization-lock', { hold: 'Import' })).status).toBe(204);
+        const refused = await client.post('PublishAllXml', {});
+        expect(refused.json.error.message).toContain('because there is another [Import] running');
+        expect((await post('/_sim/customization-lock', { release: true })).status).toBe(204);
+        expect((await client.post('PublishAllXml', {})).status).toBe(204);
+        expect((await post('/_sim/customization-lock', { hold: 'Nothing' })).status).toBe(400);
+        const key = await client.post("EntityDefinitions(LogicalName='new_category')/Keys", {
+            SchemaName: 'new_NameKey',
+            KeyAttributes: ['new_name'],
+        });
+        expect(key.status).toBe(204);
+        expect((await post('/_sim/complete-key-indexes', {})).status).toBe(204);
+        const keys = await client.get(
+            "EntityDefinitions(LogicalName='new_category')/Keys?$select=EntityKeyIndexStatus",
+        );
+        expect(keys.json.value[0].EntityKeyIndexStatus).toBe('Active');
+    });
+
+    it('refuses a bad customizations configuration, naming every problem', () => {
+        const dir = mkdtempSync(join(tmpdir(), 'sim-customizations-'));
+        const file = join(dir, 'customizations.json');
+        writeFileSync(
+            file,
+            JSON.stringify({
+                publishers: [{ uniqueName: 'contoso', prefix: 'C' }],
+                solutions: [{ uniqueName: 'sales', publisher: 'fabrikam' }],
+            }),
+        );
+        expect(() => loadCustomizationsFile(file)).toThrow(/customizations\.publishers\.0\.prefix/);
+        writeFileSync(file, JSON.stringify({ solutions: [{ uniqueName: 'sales', publisher: 'fabrikam' }] }));
+        expect(() => loadCustomizationsFile(file)).toThrow(/no publisher 'fabrikam'/);
+        writeFileSync(file, JSON.stringify({ publishers: [{ uniqueName: 'contoso', prefix: 'cont' }] }));
+        expect(loadCustomizationsFile(file)).toEqual({ publishers: [{ uniqueName: 'contoso', prefix: 'cont' }] });
     });
 });
