@@ -404,7 +404,42 @@ describe('POST RelationshipDefinitions', () => {
         expect(missing.status).toBe(404);
     });
 
-    it('refuses a relationship to a table that does not exist, a name in use and a many-to-many', async () => {
+    it('creates a many-to-many relationship with its intersect table, whose pairs associate through $ref', async () => {
+        const r = await client.post(
+            'RelationshipDefinitions',
+            {
+                '@odata.type': 'Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata',
+                SchemaName: 'sample_bankaccount_contact',
+                Entity1LogicalName: 'sample_bankaccount',
+                Entity2LogicalName: 'contact',
+                IntersectEntityName: 'sample_bankaccount_contact',
+            },
+            SOLUTION,
+        );
+        expect(r.status, r.text).toBe(204);
+        const rel = await client.get(
+            "RelationshipDefinitions(SchemaName='sample_bankaccount_contact')/Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata",
+        );
+        expect(rel.json).toMatchObject({
+            Entity1IntersectAttribute: 'sample_bankaccountid',
+            Entity2IntersectAttribute: 'contactid',
+            Entity1NavigationPropertyName: 'sample_bankaccount_contact',
+        });
+        const account = await client.create('sample_bankaccounts', { sample_name: 'Joint' });
+        const contact = await client.create('contacts', { lastname: 'Partner' });
+        const ref = await client.post(`sample_bankaccounts(${account})/sample_bankaccount_contact/$ref`, {
+            '@odata.id': `${client.api}contacts(${contact})`,
+        });
+        expect(ref.status, ref.text).toBe(204);
+        const related = await client.get(`sample_bankaccounts(${account})/sample_bankaccount_contact?$select=lastname`);
+        expect(related.json.value.map((c: { lastname: string }) => c.lastname)).toEqual(['Partner']);
+        const pairs = await client.get('sample_bankaccount_contactset?$select=sample_bankaccountid,contactid');
+        expect(pairs.json.value).toEqual([
+            expect.objectContaining({ sample_bankaccountid: account, contactid: contact }),
+        ]);
+    });
+
+    it('refuses a relationship to a table that does not exist, a name in use and an unknown kind', async () => {
         const noTable = await client.post(
             'RelationshipDefinitions',
             relationship('sample_x_y', 'sample_none', 'sample_NoneId'),
@@ -420,12 +455,15 @@ describe('POST RelationshipDefinitions', () => {
             relationship('sample_bankaccount_parent2', 'sample_bankaccount', 'sample_ParentId'),
         );
         expect(lookupTaken.json.error.message).toContain("'sample_parentid' already exists");
-        const manyToMany = await client.post('RelationshipDefinitions', {
+        const untyped = await client.post('RelationshipDefinitions', { SchemaName: 'sample_accounts_campaigns' });
+        expect(untyped.status).toBe(400);
+        expect(untyped.json.error.message).toContain('@odata.type');
+        const incomplete = await client.post('RelationshipDefinitions', {
             '@odata.type': 'Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata',
             SchemaName: 'sample_accounts_campaigns',
         });
-        expect(manyToMany.status).toBe(400);
-        expect(manyToMany.json.error.message).toContain('many-to-many');
+        expect(incomplete.status).toBe(400);
+        expect(incomplete.json.error.message).toContain('Entity1LogicalName');
     });
 });
 

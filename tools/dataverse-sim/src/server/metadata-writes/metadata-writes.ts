@@ -23,6 +23,7 @@ import { KeyIndexJobs, buildKey } from './key-indexes.js';
 import { labelSchema, labelText } from './labels.js';
 import { checkedLogicalName } from './names.js';
 import { buildColumns, optionSchema, optionsOf, parsed } from './new-column.js';
+import { buildManyToMany } from './new-many-to-many.js';
 import { buildOneToMany } from './new-relationship.js';
 import { buildTable } from './new-table.js';
 import { componentNotFound, invalidDefinition, nameInUse } from './refusals.js';
@@ -148,15 +149,26 @@ export class MetadataWrites {
 
     private createRelationship(body: unknown, solution: string | undefined, base: string): SimResponse {
         const type = (objectBody(body, 'RelationshipMetadata')['@odata.type'] as string | undefined)?.replace(/^#/, '');
+        if (type === 'Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata')
+            return this.createManyToMany(body, solution, base);
         if (type !== 'Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata')
             throw invalidDefinition(
                 'RelationshipMetadata',
-                `@odata.type must be Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata (many-to-many relationships are not modeled), not '${String(type)}'`,
+                `@odata.type must be Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata or ManyToManyRelationshipMetadata ("to clarify the type of relationship you're creating"), not '${String(type)}'`,
             );
         const { info, attr } = buildOneToMany(body, this.schema, this.solutions.prefixes());
         this.schema.addAttribute(info, attr);
         const schemaName = attr.relationshipNames![attr.targets![0]!]!;
         const id = metadataId('relationship', schemaName);
+        this.solutions.addComponent(solution, ComponentType.Relationship, id);
+        return created(`${base}RelationshipDefinitions(${id})`);
+    }
+
+    private createManyToMany(body: unknown, solution: string | undefined, base: string): SimResponse {
+        const { rel, intersect } = buildManyToMany(body, this.schema, this.solutions.prefixes());
+        this.schema.addManyToMany(rel, intersect);
+        this.store.addManyToMany(rel, intersect);
+        const id = metadataId('relationship', rel.schemaName);
         this.solutions.addComponent(solution, ComponentType.Relationship, id);
         return created(`${base}RelationshipDefinitions(${id})`);
     }
