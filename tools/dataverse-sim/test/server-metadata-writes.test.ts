@@ -636,3 +636,32 @@ describe('test endpoints and configuration', () => {
         expect(loadCustomizationsFile(file)).toEqual({ publishers: [{ uniqueName: 'contoso', prefix: 'cont' }] });
     });
 });
+
+describe('key index jobs that take environment time', () => {
+    let slow: Simulator;
+    let slowClient: Client;
+    beforeAll(async () => {
+        ({ sim: slow, client: slowClient } = await startTestSimulator({
+            customizations: { keyIndexDelayMs: 60_000 },
+        }));
+    });
+    afterAll(async () => {
+        await slow.close();
+    });
+
+    it('stays InProgress however often it is read, and is Active once the delay has passed', async () => {
+        expect((await slowClient.post('EntityDefinitions', tableBody('new_Slow'))).status).toBe(204);
+        const key = await slowClient.post("EntityDefinitions(LogicalName='new_slow')/Keys", {
+            SchemaName: 'new_NameKey',
+            KeyAttributes: ['new_name'],
+        });
+        expect(key.status).toBe(204);
+        const status = async () =>
+            (await slowClient.get("EntityDefinitions(LogicalName='new_slow')/Keys?$select=EntityKeyIndexStatus")).json
+                .value[0].EntityKeyIndexStatus as string;
+        expect(await status()).toBe('Pending');
+        for (let i = 0; i < 4; i++) expect(await status()).toBe('InProgress');
+        slow.advanceClock(60_000);
+        expect(await status()).toBe('Active');
+    });
+});

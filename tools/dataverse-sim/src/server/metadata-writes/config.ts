@@ -36,6 +36,11 @@ export const customizationsConfigSchema = z
          */
         keyIndexReads: z.number().int().min(0).default(2),
         /**
+         * Instead of reads: the index job ends this many milliseconds of environment time after it started (checked at
+         * every request; `advanceClock` moves it on). Reads still move a Pending key to InProgress.
+         */
+        keyIndexDelayMs: z.number().int().min(0).optional(),
+        /**
          * Customization lock contention: after every metadata write that succeeds, the next `refusalsAfterWrite`
          * metadata writes are refused with the lock error, as back-to-back writes are while the previous one still runs.
          */

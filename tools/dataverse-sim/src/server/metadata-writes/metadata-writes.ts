@@ -16,6 +16,7 @@ import { metadataId } from '../metadata.js';
 import type { PathSegment } from '../resource-path.js';
 import { notFound } from '../route-errors.js';
 import type { SchemaIndex, TableInfo } from '../schema-index.js';
+import type { SimClock } from '../sim-clock.js';
 import type { Store } from '../store.js';
 import type { CustomizationsConfig } from './config.js';
 import { CustomizationLock, type CustomizationOperation } from './customization-lock.js';
@@ -49,11 +50,12 @@ export class MetadataWrites {
     constructor(
         private readonly schema: SchemaIndex,
         private readonly store: Store,
+        clock: SimClock,
         config: CustomizationsConfig,
     ) {
         this.solutions = new Solutions(config);
         this.lock = new CustomizationLock(config.metadataLock?.refusalsAfterWrite ?? 0);
-        this.keyJobs = new KeyIndexJobs(store, config.keyIndexReads);
+        this.keyJobs = new KeyIndexJobs(store, clock, config.keyIndexReads, config.keyIndexDelayMs);
     }
 
     /** A POST to a metadata set. */
