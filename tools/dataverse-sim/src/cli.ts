@@ -10,6 +10,7 @@ import { loadPluginsFile } from './data/plugins.js';
 import type { SimulatorOptions } from './index.js';
 import { startSimulator } from './index.js';
 import { loadSecurityFile } from './security/config.js';
+import { loadCustomizationsFile } from './server/metadata-writes/config.js';
 
 interface CliOptions {
     port: number;
@@ -25,6 +26,7 @@ interface CliOptions {
     faults?: string;
     plugins?: string;
     security?: string;
+    customizations?: string;
     auth: string;
     language?: number;
 }
@@ -72,6 +74,10 @@ function buildCommand(): Command {
             '--security <file>',
             'identities and their security roles (JSON); default: every caller is System Administrator',
         )
+        .option(
+            '--customizations <file>',
+            'publishers, solutions, key index reads and customization lock contention of metadata writes (JSON)',
+        )
         .option('--auth <any|strict>', 'bearer token checking', 'any')
         .option(
             '--language <lcid>',
@@ -93,6 +99,7 @@ function toSimulatorOptions(o: CliOptions): SimulatorOptions {
         if (o.faults !== undefined) options.faults = loadFaultsFile(o.faults);
         if (o.plugins !== undefined) options.plugins = loadPluginsFile(o.plugins);
         if (o.security !== undefined) options.security = loadSecurityFile(o.security);
+        if (o.customizations !== undefined) options.customizations = loadCustomizationsFile(o.customizations);
     } catch (err) {
         throw new UsageError(err instanceof Error ? err.message.split('\n').join(' ') : String(err));
     }

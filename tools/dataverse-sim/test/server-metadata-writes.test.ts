@@ -3,7 +3,11 @@
  * create-update-column-definitions-using-web-api.md, create-update-entity-relationships-using-web-api.md,
  * create-update-optionsets.md, define-alternate-keys-entity.md): one simulator for the file.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadCustomizationsFile } from '../src/server/metadata-writes/config.js';
 import type { Simulator } from '../src/index.js';
 import type { Client } from './server-helpers.js';
 import { startTestSimulator } from './server-helpers.js';
@@ -400,7 +404,42 @@ describe('POST RelationshipDefinitions', () => {
         expect(missing.status).toBe(404);
     });
 
-    it('refuses a relationship to a table that does not exist, a name in use and a many-to-many', async () => {
+    it('creates a many-to-many relationship with its intersect table, whose pairs associate through $ref', async () => {
+        const r = await client.post(
+            'RelationshipDefinitions',
+            {
+                '@odata.type': 'Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata',
+                SchemaName: 'sample_bankaccount_contact',
+                Entity1LogicalName: 'sample_bankaccount',
+                Entity2LogicalName: 'contact',
+                IntersectEntityName: 'sample_bankaccount_contact',
+            },
+            SOLUTION,
+        );
+        expect(r.status, r.text).toBe(204);
+        const rel = await client.get(
+            "RelationshipDefinitions(SchemaName='sample_bankaccount_contact')/Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata",
+        );
+        expect(rel.json).toMatchObject({
+            Entity1IntersectAttribute: 'sample_bankaccountid',
+            Entity2IntersectAttribute: 'contactid',
+            Entity1NavigationPropertyName: 'sample_bankaccount_contact',
+        });
+        const account = await client.create('sample_bankaccounts', { sample_name: 'Joint' });
+        const contact = await client.create('contacts', { lastname: 'Partner' });
+        const ref = await client.post(`sample_bankaccounts(${account})/sample_bankaccount_contact/$ref`, {
+            '@odata.id': `${client.api}contacts(${contact})`,
+        });
+        expect(ref.status, ref.text).toBe(204);
+        const related = await client.get(`sample_bankaccounts(${account})/sample_bankaccount_contact?$select=lastname`);
+        expect(related.json.value.map((c: { lastname: string }) => c.lastname)).toEqual(['Partner']);
+        const pairs = await client.get('sample_bankaccount_contactset?$select=sample_bankaccountid,contactid');
+        expect(pairs.json.value).toEqual([
+            expect.objectContaining({ sample_bankaccountid: account, contactid: contact }),
+        ]);
+    });
+
+    it('refuses a relationship to a table that does not exist, a name in use and an unknown kind', async () => {
         const noTable = await client.post(
             'RelationshipDefinitions',
             relationship('sample_x_y', 'sample_none', 'sample_NoneId'),
@@ -416,12 +455,15 @@ describe('POST RelationshipDefinitions', () => {
             relationship('sample_bankaccount_parent2', 'sample_bankaccount', 'sample_ParentId'),
         );
         expect(lookupTaken.json.error.message).toContain("'sample_parentid' already exists");
-        const manyToMany = await client.post('RelationshipDefinitions', {
+        const untyped = await client.post('RelationshipDefinitions', { SchemaName: 'sample_accounts_campaigns' });
+        expect(untyped.status).toBe(400);
+        expect(untyped.json.error.message).toContain('@odata.type');
+        const incomplete = await client.post('RelationshipDefinitions', {
             '@odata.type': 'Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata',
             SchemaName: 'sample_accounts_campaigns',
         });
-        expect(manyToMany.status).toBe(400);
-        expect(manyToMany.json.error.message).toContain('many-to-many');
+        expect(incomplete.status).toBe(400);
+        expect(incomplete.json.error.message).toContain('Entity1LogicalName');
     });
 });
 
@@ -552,5 +594,74 @@ describe('customization lock contention', () => {
             "EntityDefinitions(LogicalName='new_project')/Keys?$select=EntityKeyIndexStatus",
         );
         expect(keys.json.value).toEqual([expect.objectContaining({ EntityKeyIndexStatus: 'Active' })]);
+    });
+});
+
+describe('test endpoints and configuration', () => {
+    it('holds and releases the lock and completes key indexes through /_sim endpoints', async () => {
+        const post = (path: string, body: unknown) =>
+            fetch(`${sim.url}${path}`, { method: 'POST', body: JSON.stringify(body) });
+        expect((await post('/_sim/customization-lock', { hold: 'Import' })).status).toBe(204);
+        const refused = await client.post('PublishAllXml', {});
+        expect(refused.json.error.message).toContain('because there is another [Import] running');
+        expect((await post('/_sim/customization-lock', { release: true })).status).toBe(204);
+        expect((await client.post('PublishAllXml', {})).status).toBe(204);
+        expect((await post('/_sim/customization-lock', { hold: 'Nothing' })).status).toBe(400);
+        const key = await client.post("EntityDefinitions(LogicalName='new_category')/Keys", {
+            SchemaName: 'new_NameKey',
+            KeyAttributes: ['new_name'],
+        });
+        expect(key.status).toBe(204);
+        expect((await post('/_sim/complete-key-indexes', {})).status).toBe(204);
+        const keys = await client.get(
+            "EntityDefinitions(LogicalName='new_category')/Keys?$select=EntityKeyIndexStatus",
+        );
+        expect(keys.json.value[0].EntityKeyIndexStatus).toBe('Active');
+    });
+
+    it('refuses a bad customizations configuration, naming every problem', () => {
+        const dir = mkdtempSync(join(tmpdir(), 'sim-customizations-'));
+        const file = join(dir, 'customizations.json');
+        writeFileSync(
+            file,
+            JSON.stringify({
+                publishers: [{ uniqueName: 'contoso', prefix: 'C' }],
+                solutions: [{ uniqueName: 'sales', publisher: 'fabrikam' }],
+            }),
+        );
+        expect(() => loadCustomizationsFile(file)).toThrow(/customizations\.publishers\.0\.prefix/);
+        writeFileSync(file, JSON.stringify({ solutions: [{ uniqueName: 'sales', publisher: 'fabrikam' }] }));
+        expect(() => loadCustomizationsFile(file)).toThrow(/no publisher 'fabrikam'/);
+        writeFileSync(file, JSON.stringify({ publishers: [{ uniqueName: 'contoso', prefix: 'cont' }] }));
+        expect(loadCustomizationsFile(file)).toEqual({ publishers: [{ uniqueName: 'contoso', prefix: 'cont' }] });
+    });
+});
+
+describe('key index jobs that take environment time', () => {
+    let slow: Simulator;
+    let slowClient: Client;
+    beforeAll(async () => {
+        ({ sim: slow, client: slowClient } = await startTestSimulator({
+            customizations: { keyIndexDelayMs: 60_000 },
+        }));
+    });
+    afterAll(async () => {
+        await slow.close();
+    });
+
+    it('stays InProgress however often it is read, and is Active once the delay has passed', async () => {
+        expect((await slowClient.post('EntityDefinitions', tableBody('new_Slow'))).status).toBe(204);
+        const key = await slowClient.post("EntityDefinitions(LogicalName='new_slow')/Keys", {
+            SchemaName: 'new_NameKey',
+            KeyAttributes: ['new_name'],
+        });
+        expect(key.status).toBe(204);
+        const status = async () =>
+            (await slowClient.get("EntityDefinitions(LogicalName='new_slow')/Keys?$select=EntityKeyIndexStatus")).json
+                .value[0].EntityKeyIndexStatus as string;
+        expect(await status()).toBe('Pending');
+        for (let i = 0; i < 4; i++) expect(await status()).toBe('InProgress');
+        slow.advanceClock(60_000);
+        expect(await status()).toBe('Active');
     });
 });

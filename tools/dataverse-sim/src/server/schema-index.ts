@@ -79,6 +79,21 @@ export class SchemaIndex {
         return info;
     }
 
+    /** A many-to-many relationship created at run time, with its intersect table; both sides get their navigation. */
+    addManyToMany(rel: SimManyToMany, intersect: SimTable): void {
+        this.schema.manyToMany.push(rel);
+        this.intersects.set(rel.intersectEntityName, rel);
+        this.addTable(intersect);
+        this.tables.get(rel.entity1LogicalName)?.manyToMany.set(rel.entity1NavigationPropertyName, {
+            relationship: rel,
+            side: 1,
+        });
+        this.tables.get(rel.entity2LogicalName)?.manyToMany.set(rel.entity2NavigationPropertyName, {
+            relationship: rel,
+            side: 2,
+        });
+    }
+
     /** A column created at run time on an indexed table; a lookup gets its navigation property and relationship. */
     addAttribute(info: TableInfo, attr: SimAttribute): void {
         info.table.attributes.push(attr);

@@ -58,7 +58,7 @@ export class DataverseService {
         this.security = new SecurityModel(schema, store, security);
         this.data = new DataRoutes(schema, store, engine, clock, this.security);
         this.metadata = new MetadataRoutes(schema);
-        this.metadataWrites = new MetadataWrites(schema, store, customizations);
+        this.metadataWrites = new MetadataWrites(schema, store, clock, customizations);
         this.sdkMessages = new SdkMessages(schema);
         // Built after the store is loaded: its first snapshot counts the rows the environment starts with.
         this.recordCounts = new RecordCounts(store, clock, recordCountMode);
@@ -96,6 +96,7 @@ export class DataverseService {
         const base = `${req.url.origin}/api/data/${m[1]}/`;
         const rest = m[2]!;
         if (call.caller.disabled) throw userNotEnabled(call.caller.userId, this.organizationId() ?? '');
+        this.metadataWrites.keyJobs.tick();
         if (rest === '' && req.method === 'GET') return this.serviceDocument(base);
         if (req.method !== 'GET') checkBypassHeaders(req, call.caller);
         if (rest === '$batch') {

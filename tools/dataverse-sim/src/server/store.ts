@@ -160,6 +160,13 @@ export class Store {
         this.tables.set(table.logicalName, new TableStore(table));
     }
 
+    /** A many-to-many relationship created at run time: its (empty) intersect table and pair indexes. */
+    addManyToMany(rel: SimManyToMany, intersect: SimTable): void {
+        this.addTable(intersect);
+        this.pairs.set(rel.schemaName, new Map());
+        this.partners.set(rel.schemaName, { 1: new Map(), 2: new Map() });
+    }
+
     /**
      * Builds the unique index of an alternate key over the rows the table holds, as the key's index job does: false
      * (and nothing indexed) when two rows share a value, so the key ends Failed.

@@ -3,6 +3,7 @@
  * (`startSimulator({ customizations })`). Every environment has the Default solution and its publisher, prefix `new`
  * (create-update-entity-definitions-using-web-api.md: "Here the default value "new_" is used").
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const uniqueName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'letters, digits and _, beginning with a letter');
@@ -35,6 +36,11 @@ export const customizationsConfigSchema = z
          */
         keyIndexReads: z.number().int().min(0).default(2),
         /**
+         * Instead of reads: the index job ends this many milliseconds of environment time after it started (checked at
+         * every request; `advanceClock` moves it on). Reads still move a Pending key to InProgress.
+         */
+        keyIndexDelayMs: z.number().int().min(0).optional(),
+        /**
          * Customization lock contention: after every metadata write that succeeds, the next `refusalsAfterWrite`
          * metadata writes are refused with the lock error, as back-to-back writes are while the previous one still runs.
          */
@@ -63,4 +69,20 @@ export function parseCustomizationsConfig(input: CustomizationsConfigInput | und
             `Invalid customizations configuration:\n${bad.map((s) => `  - customizations.solutions (${s.uniqueName}).publisher: no publisher '${s.publisher}'`).join('\n')}`,
         );
     return config;
+}
+
+/** A `--customizations` file: JSON of the configuration above, checked (an Error naming the file and every problem). */
+export function loadCustomizationsFile(path: string): CustomizationsConfigInput {
+    let input: unknown;
+    try {
+        input = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (err) {
+        throw new Error(`customizations file ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    try {
+        parseCustomizationsConfig(input as CustomizationsConfigInput);
+    } catch (err) {
+        throw new Error(`customizations file ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    return input as CustomizationsConfigInput;
 }

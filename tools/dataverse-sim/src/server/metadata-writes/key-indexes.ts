@@ -7,13 +7,15 @@
  * already hold one value twice ends Failed (its unique index cannot be built) [inferred].
  *
  * The job advances on metadata reads, deterministically: a new key is Pending; after the first metadata read it is
- * InProgress; after `keyIndexReads` reads its index is built (Active, or Failed). Key columns: "Only include columns of
+ * InProgress; after `keyIndexReads` reads its index is built (Active, or Failed). With `keyIndexDelayMs` it is built
+ * that long after it started instead (environment time: `advanceClock` moves it on). Key columns: "Only include columns of
  * the following types": Decimal, Integer, String, DateTime, Lookup, Picklist; at most 16 columns a key and ten keys a
  * table (same page).
  */
 import { z } from 'zod';
 import type { SimKey } from '../../model.js';
 import type { TableInfo } from '../schema-index.js';
+import type { SimClock } from '../sim-clock.js';
 import type { Store } from '../store.js';
 import { labelSchema } from './labels.js';
 import { checkedLogicalName } from './names.js';
@@ -63,27 +65,44 @@ export function buildKey(body: unknown, info: TableInfo, prefixes: string[]): Si
     return key;
 }
 
-export class KeyIndexJobs {
-    private readonly jobs: Array<{ table: string; key: SimKey; reads: number }> = [];
+interface Job {
+    table: string;
+    key: SimKey;
+    reads: number;
+    startedAt: number;
+}
 
+export class KeyIndexJobs {
+    private readonly jobs: Job[] = [];
+
+    /** `delayMs`: the jobs end that long after they start (environment time) instead of after `readsToBuild` reads. */
     constructor(
         private readonly store: Store,
+        private readonly clock: SimClock,
         private readonly readsToBuild: number,
+        private readonly delayMs?: number,
     ) {}
 
-    /** A new key's index job starts (with `keyIndexReads` 0 it ends at once). */
+    /** A new key's index job starts (with `keyIndexReads` 0 and no delay it ends at once). */
     start(table: string, key: SimKey): void {
-        this.jobs.push({ table, key, reads: 0 });
-        if (this.readsToBuild === 0) this.completeAll();
+        this.jobs.push({ table, key, reads: 0, startedAt: this.clock.now().getTime() });
+        if (this.readsToBuild === 0 && this.delayMs === undefined) this.completeAll();
     }
 
     /** A metadata read happened: every job moves on one step. */
     afterMetadataRead(): void {
         for (const job of [...this.jobs]) {
             job.reads++;
-            if (job.reads >= this.readsToBuild) this.finish(job);
+            if (this.delayMs === undefined && job.reads >= this.readsToBuild) this.finish(job);
             else job.key.status = 'InProgress';
         }
+    }
+
+    /** Before every request: with a delay, the jobs whose time has come end. */
+    tick(): void {
+        if (this.delayMs === undefined || this.jobs.length === 0) return;
+        const now = this.clock.now().getTime();
+        for (const job of [...this.jobs]) if (now - job.startedAt >= this.delayMs) this.finish(job);
     }
 
     /** Ends every job now (`Simulator.completeKeyIndexes`). */
@@ -91,8 +110,8 @@ export class KeyIndexJobs {
         for (const job of [...this.jobs]) this.finish(job);
     }
 
-    private finish(job: { table: string; key: SimKey }): void {
-        this.jobs.splice(this.jobs.indexOf(job as never), 1);
+    private finish(job: Job): void {
+        this.jobs.splice(this.jobs.indexOf(job), 1);
         job.key.status = this.store.activateKey(job.table, job.key) ? 'Active' : 'Failed';
     }
 }

@@ -16,6 +16,7 @@ import { metadataId } from '../metadata.js';
 import type { PathSegment } from '../resource-path.js';
 import { notFound } from '../route-errors.js';
 import type { SchemaIndex, TableInfo } from '../schema-index.js';
+import type { SimClock } from '../sim-clock.js';
 import type { Store } from '../store.js';
 import type { CustomizationsConfig } from './config.js';
 import { CustomizationLock, type CustomizationOperation } from './customization-lock.js';
@@ -23,6 +24,7 @@ import { KeyIndexJobs, buildKey } from './key-indexes.js';
 import { labelSchema, labelText } from './labels.js';
 import { checkedLogicalName } from './names.js';
 import { buildColumns, optionSchema, optionsOf, parsed } from './new-column.js';
+import { buildManyToMany } from './new-many-to-many.js';
 import { buildOneToMany } from './new-relationship.js';
 import { buildTable } from './new-table.js';
 import { componentNotFound, invalidDefinition, nameInUse } from './refusals.js';
@@ -48,11 +50,12 @@ export class MetadataWrites {
     constructor(
         private readonly schema: SchemaIndex,
         private readonly store: Store,
+        clock: SimClock,
         config: CustomizationsConfig,
     ) {
         this.solutions = new Solutions(config);
         this.lock = new CustomizationLock(config.metadataLock?.refusalsAfterWrite ?? 0);
-        this.keyJobs = new KeyIndexJobs(store, config.keyIndexReads);
+        this.keyJobs = new KeyIndexJobs(store, clock, config.keyIndexReads, config.keyIndexDelayMs);
     }
 
     /** A POST to a metadata set. */
@@ -148,15 +151,26 @@ export class MetadataWrites {
 
     private createRelationship(body: unknown, solution: string | undefined, base: string): SimResponse {
         const type = (objectBody(body, 'RelationshipMetadata')['@odata.type'] as string | undefined)?.replace(/^#/, '');
+        if (type === 'Microsoft.Dynamics.CRM.ManyToManyRelationshipMetadata')
+            return this.createManyToMany(body, solution, base);
         if (type !== 'Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata')
             throw invalidDefinition(
                 'RelationshipMetadata',
-                `@odata.type must be Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata (many-to-many relationships are not modeled), not '${String(type)}'`,
+                `@odata.type must be Microsoft.Dynamics.CRM.OneToManyRelationshipMetadata or ManyToManyRelationshipMetadata ("to clarify the type of relationship you're creating"), not '${String(type)}'`,
             );
         const { info, attr } = buildOneToMany(body, this.schema, this.solutions.prefixes());
         this.schema.addAttribute(info, attr);
         const schemaName = attr.relationshipNames![attr.targets![0]!]!;
         const id = metadataId('relationship', schemaName);
+        this.solutions.addComponent(solution, ComponentType.Relationship, id);
+        return created(`${base}RelationshipDefinitions(${id})`);
+    }
+
+    private createManyToMany(body: unknown, solution: string | undefined, base: string): SimResponse {
+        const { rel, intersect } = buildManyToMany(body, this.schema, this.solutions.prefixes());
+        this.schema.addManyToMany(rel, intersect);
+        this.store.addManyToMany(rel, intersect);
+        const id = metadataId('relationship', rel.schemaName);
         this.solutions.addComponent(solution, ComponentType.Relationship, id);
         return created(`${base}RelationshipDefinitions(${id})`);
     }
