@@ -440,6 +440,11 @@ export async function compareMigration(
     const prepared = await preparePlan(spec, clients, { targetWrites: false, ...(signal ? { signal } : {}) });
     const { plan } = prepared;
     addNoticed(plan, options.noticed ?? []);
+    // Tables loaded as new that the target lacks yet: there is nothing to compare with until a run creates them.
+    if (plan.schema)
+        plan.problems.push({
+            message: `the target lacks the schema this spec creates (${plan.schema.operations.length} operations, starting with: ${plan.schema.operations[0]!.summary}): run it first; \`plan\` shows what it creates`,
+        });
     if (plan.problems.length > 0)
         return { report: { identical: false, tables: {}, manyToMany: {}, problems: plan.problems }, plan };
     const env: Env = {

@@ -77,6 +77,11 @@ describe('load to a new table', () => {
         expect(text.indexOf('Schema to create')).toBeLessThan(text.indexOf('Tier 1'));
         expect(text).toContain('No problems.');
         expect(await targetHas('new_project')).toBe(false);
+        const verify = await dvm(pair, ['verify', '--spec', specPath]);
+        expect(verify.code).toBe(2);
+        expect(verify.stdout + verify.stderr).toContain(
+            'the target lacks the schema this spec creates (15 operations, starting with: create table new_project (new_Project, UserOwned, primary name new_name String(max 120))): run it first; `plan` shows what it creates',
+        );
     });
 
     it("refuses a table whose prefix no target publisher has, naming the target's publishers", async () => {
