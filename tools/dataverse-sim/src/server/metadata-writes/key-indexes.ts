@@ -19,7 +19,7 @@ import type { SimClock } from '../sim-clock.js';
 import type { Store } from '../store.js';
 import { labelSchema } from './labels.js';
 import { checkedLogicalName } from './names.js';
-import { parsed } from './new-column.js';
+import { parsed } from './parsed.js';
 import { invalidDefinition, nameInUse } from './refusals.js';
 
 const keySchema = z

@@ -23,7 +23,8 @@ import { CustomizationLock, type CustomizationOperation } from './customization-
 import { KeyIndexJobs, buildKey } from './key-indexes.js';
 import { labelSchema, labelText } from './labels.js';
 import { checkedLogicalName } from './names.js';
-import { buildColumns, optionSchema, optionsOf, parsed } from './new-column.js';
+import { buildColumns, optionSchema, optionsOf } from './new-column.js';
+import { parsed } from './parsed.js';
 import { buildManyToMany } from './new-many-to-many.js';
 import { buildOneToMany } from './new-relationship.js';
 import { buildTable } from './new-table.js';

@@ -13,6 +13,7 @@ import { metadataId } from '../metadata.js';
 import type { SchemaIndex, TableInfo } from '../schema-index.js';
 import { labelSchema, labelText } from './labels.js';
 import { checkedLogicalName, odataTypeOf } from './names.js';
+import { parsed } from './parsed.js';
 import { componentNotFound, invalidDefinition, minMaxOutOfRange, nameInUse } from './refusals.js';
 
 const requiredLevel = z
@@ -90,14 +91,6 @@ export interface ColumnContext {
     schema: SchemaIndex;
     info: Pick<TableInfo, 'table' | 'attributes'>;
     prefixes: string[];
-}
-
-/** Zod issues as one refusal naming the first problem's property. */
-export function parsed<T>(what: string, schema: z.ZodType<T>, body: unknown): T {
-    const result = schema.safeParse(body);
-    if (result.success) return result.data;
-    const issue = result.error.issues[0]!;
-    throw invalidDefinition(what, `${issue.path.join('.') || '(body)'}: ${issue.message}`);
 }
 
 /**

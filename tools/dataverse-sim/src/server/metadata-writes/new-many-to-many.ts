@@ -14,7 +14,7 @@ import { deriveEntitySetName } from '../../data/entity-set-name.js';
 import type { SimManyToMany, SimTable } from '../../model.js';
 import type { SchemaIndex } from '../schema-index.js';
 import { checkedLogicalName } from './names.js';
-import { parsed } from './new-column.js';
+import { parsed } from './parsed.js';
 import { componentNotFound, invalidDefinition, nameInUse } from './refusals.js';
 
 const manyToManySchema = z

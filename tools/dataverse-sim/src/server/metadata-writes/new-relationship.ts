@@ -12,7 +12,7 @@ import type { SimAttribute } from '../../model.js';
 import type { SchemaIndex, TableInfo } from '../schema-index.js';
 import { labelSchema, labelText } from './labels.js';
 import { checkedLogicalName } from './names.js';
-import { parsed } from './new-column.js';
+import { parsed } from './parsed.js';
 import { componentNotFound, invalidDefinition, nameInUse } from './refusals.js';
 
 const lookupSchema = z

@@ -16,7 +16,8 @@ import type { SimAttribute, SimTable } from '../../model.js';
 import type { SchemaIndex } from '../schema-index.js';
 import { labelSchema, labelText } from './labels.js';
 import { checkedLogicalName, odataTypeOf } from './names.js';
-import { buildColumns, parsed } from './new-column.js';
+import { buildColumns } from './new-column.js';
+import { parsed } from './parsed.js';
 import { invalidDefinition, nameInUse } from './refusals.js';
 
 const entitySchema = z
