@@ -66,6 +66,7 @@ export class DataRoutes {
         writer.extensions.push(parties);
         const limits = new OrgLimits(store);
         const notes = new NoteBodies(store, this.content, limits);
+        notes.adoptLoaded();
         const images = new ImageColumns(store, this.content);
         writer.extensions.push(notes, images);
         serializer.contentValue = (info, column, row) =>
