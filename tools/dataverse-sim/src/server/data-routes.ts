@@ -76,7 +76,9 @@ export class DataRoutes {
         this.stateMessages = new StateMessages(schema, store, writer, () => clock.now());
         this.tracking = new ChangeTracking(store, clock);
         this.reads = new DataReads(schema, store, engine, serializer, this.tracking);
-        this.reads.expanders.push((info, params) => parties.takeExpand(info, params, serializer));
+        this.reads.expanders.push((info, params, annotations) =>
+            parties.takeExpand(info, params, serializer, annotations),
+        );
         this.writes = new DataWrites(schema, store, engine, serializer, writer);
         this.properties = new PropertyRoutes(schema, store, serializer, writer);
         this.associations = new Associations(schema, store, writer);
