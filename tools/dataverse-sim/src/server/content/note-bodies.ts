@@ -68,7 +68,7 @@ export class NoteBodies implements WriteExtension {
                 if (typeof value === 'string' && value !== '')
                     this.content.put(
                         table,
-                        String(row[PRIMARY_IDS[table]!]),
+                        row[PRIMARY_IDS[table]!] as string,
                         column,
                         Buffer.from(value, 'base64'),
                         null,
