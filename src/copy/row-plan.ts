@@ -25,6 +25,7 @@ import {
 import { targetIdForUnaddressable } from './key-addresses.js';
 import { actualLookup, type LookupResolver, type LookupValue } from './lookups.js';
 import { sameValue, targetValue } from './values.js';
+import { expectedParties, partiesPayload, partyLookups, sameParties, type ExpectedParties } from './parties.js';
 
 /**
  * How a row is addressed in the target: its preserved id, or its alternate-key values. A key address has a `path`
@@ -40,6 +41,8 @@ export interface ExpectedRow {
     values: Array<{ column: ColumnMapping; value: unknown }>;
     lookups: Array<{ column: ColumnMapping; value: LookupValue }>;
     state?: { state: number; status: number };
+    /** An activity's parties (copy/parties.ts). */
+    parties?: ExpectedParties;
 }
 
 export const MISSING_KEY_CODE = 'MissingKey';
@@ -203,6 +206,8 @@ export function expectedRow(table: TablePlan, row: Row, resolver: LookupResolver
         values,
         lookups,
     };
+    const parties = expectedParties(table, row, resolver);
+    if (parties) expected.parties = parties;
     if (table.state) {
         const stateColumn = table.columns.find((c) => c.source === table.state!.stateColumn);
         const statusColumn = table.columns.find((c) => c.source === table.state!.statusColumn);
@@ -227,7 +232,7 @@ function keyInBody(address: RowAddress): boolean {
 
 /** Every lookup that must be compared against the target needs a known target id first. */
 export function lookupsToCompare(expected: readonly ExpectedRow[]): LookupValue[] {
-    return expected.flatMap((e) => e.lookups.map((l) => l.value));
+    return expected.flatMap((e) => [...e.lookups.map((l) => l.value), ...partyLookups(e.parties)]);
 }
 
 interface LookupOutcome {
@@ -343,6 +348,14 @@ export function decideRow(
         changed.push(column.target);
     }
 
+    const parties = decideParties(table, expected, target, resolver, options);
+    if (parties && 'fail' in parties) return { action: 'fail', changed: [], cleared: [], failure: parties.fail };
+    if (parties?.write) {
+        payload[parties.write.navigation] = parties.write.collection;
+        changed.push(parties.write.navigation);
+        if (parties.cleared) cleared.push(parties.write.navigation);
+    }
+
     const decision: RowDecision = {
         action: creating ? 'create' : Object.keys(payload).length > 0 ? 'update' : 'none',
         changed,
@@ -361,6 +374,31 @@ export function decideRow(
         }
     }
     return decision;
+}
+
+/**
+ * The parties a write carries: all of them on a create (when there are any), on an update only when the target's
+ * differ (the collection replaces every party). Parties with neither a row nor an address fail the row under
+ * onUnresolvedLookup 'fail', else are left out and counted cleared.
+ */
+function decideParties(
+    table: TablePlan,
+    expected: ExpectedRow,
+    target: Row | undefined,
+    resolver: LookupResolver,
+    options: DecideOptions,
+):
+    | { fail: { code: string; column: string; message: string } }
+    | { write?: { navigation: string; collection: Row[] }; cleared: boolean }
+    | undefined {
+    const parties = expected.parties;
+    if (!parties || !table.parties) return undefined;
+    const navigation = table.parties.targetNavigation;
+    if (parties.unresolved.length > 0 && options.onUnresolvedLookup === 'fail')
+        return { fail: { code: UNRESOLVED_LOOKUP_CODE, column: navigation, message: parties.unresolved.join('; ') } };
+    const write = target === undefined ? parties.parties.length > 0 : !sameParties(table, parties, target, resolver);
+    if (!write) return { cleared: false };
+    return { write: { navigation, collection: partiesPayload(parties) }, cleared: parties.unresolved.length > 0 };
 }
 
 function readState(row: Row, stateColumn: string, statusColumn: string): { state: number; status: number } | undefined {

@@ -29,6 +29,8 @@ interface StateMachine {
 }
 
 const ACTIVE_QUOTE: State = { state: 1, status: 2 };
+/** Completed (1) and Canceled (2) activities: read-only until reopened. */
+const CLOSED_ACTIVITY: Record<number, ReadOnly> = { 1: 'reopen', 2: 'reopen' };
 const SENDING = 'e-mails are never set to a sending status in the target, whose server-side sync would send them';
 
 const MACHINES: Record<string, StateMachine> = {
@@ -36,8 +38,15 @@ const MACHINES: Record<string, StateMachine> = {
     quote: { readOnly: { 1: 'reopen', 2: 'reopen', 3: 'reopen' }, before: { 2: ACTIVE_QUOTE, 3: ACTIVE_QUOTE } },
     incident: { readOnly: { 1: 'reopen', 2: 'reopen' } },
     salesorder: { readOnly: { 2: 'final', 3: 'final', 4: 'final' } },
-    // email statuscode 6 Pending Send and 7 Sending (email table reference, statuscode choices).
-    email: { readOnly: {}, neverWritten: { 6: `Pending Send: ${SENDING}`, 7: `Sending: ${SENDING}` } },
+    // email statuscode 6 Pending Send and 7 Sending (email table reference, statuscode choices). A completed or canceled
+    // activity is edited by reopening it (statecode 0), then closed again by the state phase.
+    email: {
+        readOnly: CLOSED_ACTIVITY,
+        neverWritten: { 6: `Pending Send: ${SENDING}`, 7: `Sending: ${SENDING}` },
+    },
+    appointment: { readOnly: CLOSED_ACTIVITY },
+    phonecall: { readOnly: CLOSED_ACTIVITY },
+    task: { readOnly: CLOSED_ACTIVITY },
 };
 
 /** Code of the report of a row left as it is because the target keeps it closed (a skip with its reason, not a failure). */

@@ -16,6 +16,7 @@ import { refusedPairs } from '../copy/refused-pairs.js';
 import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { matchedReferenceIds, pairsWithTargetIds } from '../copy/id-map.js';
 import { readFiltered, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
+import { partyKeys, prepareParties } from '../copy/parties.js';
 import { andFilters, filterBudget, idFilters } from '../copy/addressing.js';
 import { actualLookup, LookupResolver } from '../copy/lookups.js';
 import {
@@ -150,7 +151,9 @@ function valuesOf(
                 source: lookup.value.kind === 'bind' ? (resolver.targetIdOf(lookup.value) ?? lookup.value.bind) : null,
                 target: actual ? actual.id : null,
             };
-        } else if (column === table.state?.targetStateColumn)
+        } else if (column === table.parties?.targetNavigation && e.parties)
+            values[column] = partyKeys(table, e.parties, target, resolver);
+        else if (column === table.state?.targetStateColumn)
             values[column] = { source: e.state ?? null, target: target[column] ?? null };
     }
     return values;
@@ -181,6 +184,7 @@ async function verifyRange(
         signal,
     });
     await resolver.prepare(sourceRows, table.columns);
+    await prepareParties(resolver, table, sourceRows);
     await resolver.prepareTargetIds(keyLookupValues(table, sourceRows, resolver));
     // Rows the copy fails: a lookup key part with no target row, a key shared with an earlier row of the page.
     const candidates = sourceRows.flatMap((row) => {
