@@ -45,7 +45,7 @@ export function planParties(ctx: PlanContext, run: RunTable): { parties?: Partie
             path,
             table,
             columns: lists.map((a) => a.logicalName),
-            message: `'${table}': party lists not copied (${lists.map((a) => a.logicalName).join(', ')}): the ${!sourceNavigation || !sourceAttr ? 'source' : 'target'} has no ${PARTY_TABLE} collection for '${table}'`,
+            message: `'${table}': not copied (party lists: the ${!sourceNavigation || !sourceAttr ? 'source' : 'target'} has no ${PARTY_TABLE} collection for '${table}'): ${lists.map((a) => a.logicalName).join(', ')}`,
         });
         return { edges: [] };
     }
