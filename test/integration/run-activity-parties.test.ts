@@ -67,6 +67,7 @@ describe('e-mails with their parties', () => {
         expect(code).toBe(0);
         expect(stdout).toContain('parties: from, to, cc, bcc (with each row, as email_activity_parties)');
         expect(stdout).not.toMatch(/not copied[^\n]*\bbcc\b/);
+        expect(stdout).toContain("'email': e-mails in Pending Send or Sending are copied as Draft");
         const tier = (name: string) => stdout.split(/\nTier /).findIndex((t) => new RegExp(`\\n  ${name}\\s`).test(t));
         expect(tier('contact')).toBeGreaterThan(0);
         expect(tier('email')).toBeGreaterThan(tier('contact'));
