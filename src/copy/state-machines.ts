@@ -67,6 +67,11 @@ export function readOnlyKind(table: string, state: number): ReadOnly | undefined
     return MACHINES[table]?.readOnly[state];
 }
 
+/** Whether a status is never written to `table` (an e-mail's sending status): copy and verify leave it alone. */
+export function isNeverWritten(table: string, status: number): boolean {
+    return MACHINES[table]?.neverWritten?.[status] !== undefined;
+}
+
 export function closedReason(table: string, state: number): string {
     return `the target ${table} is closed (statecode ${state}) and a closed ${table} cannot be reopened, so it is left as it is`;
 }

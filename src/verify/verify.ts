@@ -17,6 +17,7 @@ import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { matchedReferenceIds, pairsWithTargetIds } from '../copy/id-map.js';
 import { readFiltered, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
 import { partyKeys, prepareParties } from '../copy/parties.js';
+import { isNeverWritten } from '../copy/state-machines.js';
 import { andFilters, filterBudget, idFilters } from '../copy/addressing.js';
 import { actualLookup, LookupResolver } from '../copy/lookups.js';
 import {
@@ -242,7 +243,9 @@ async function verifyRange(
                     .filter((k) => k !== table.target.primaryId && k !== '@odata.id')
                     .map((k) => k.replace(/@odata\.bind$/, '')),
             );
-        if (decision.state) columns.push(table.state!.targetStateColumn);
+        // A state the copy never writes (an e-mail's sending status, kept a Draft) is not a difference.
+        if (decision.state && !isNeverWritten(table.target.logicalName, decision.state.status))
+            columns.push(table.state!.targetStateColumn);
         if (decision.action === 'fail') {
             result.failing++;
             const failure = decision.failure ?? { code: 'Unmapped', column: '', message: 'cannot be mapped' };
