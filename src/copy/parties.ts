@@ -129,3 +129,27 @@ export function partyKeys(
         target: partiesOf(target, table.parties!.targetNavigation).map(actualKey).sort(),
     };
 }
+
+/**
+ * The parties a write carries: all of them on a create (when there are any), on an update only when the target's
+ * differ (the collection replaces every party). Parties with neither a row nor an address fail the row under
+ * onUnresolvedLookup 'fail' (the caller's unresolved-lookup failure), else are left out and counted cleared.
+ */
+export function decideParties(
+    table: TablePlan,
+    parties: ExpectedParties,
+    target: Row | undefined,
+    resolver: LookupResolver,
+    options: { onUnresolvedLookup: 'clear' | 'fail' },
+):
+    | { fail: { column: string; message: string } }
+    | { write?: { navigation: string; collection: Row[] }; cleared: boolean }
+    | undefined {
+    if (!table.parties) return undefined;
+    const navigation = table.parties.targetNavigation;
+    if (parties.unresolved.length > 0 && options.onUnresolvedLookup === 'fail')
+        return { fail: { column: navigation, message: parties.unresolved.join('; ') } };
+    const write = target === undefined ? parties.parties.length > 0 : !sameParties(table, parties, target, resolver);
+    if (!write) return { cleared: false };
+    return { write: { navigation, collection: partiesPayload(parties) }, cleared: parties.unresolved.length > 0 };
+}

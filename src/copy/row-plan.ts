@@ -25,7 +25,7 @@ import {
 import { targetIdForUnaddressable } from './key-addresses.js';
 import { actualLookup, type LookupResolver, type LookupValue } from './lookups.js';
 import { sameValue, targetValue } from './values.js';
-import { expectedParties, partiesPayload, partyLookups, sameParties, type ExpectedParties } from './parties.js';
+import { decideParties, expectedParties, partyLookups, type ExpectedParties } from './parties.js';
 
 /**
  * How a row is addressed in the target: its preserved id, or its alternate-key values. A key address has a `path`
@@ -348,8 +348,14 @@ export function decideRow(
         changed.push(column.target);
     }
 
-    const parties = decideParties(table, expected, target, resolver, options);
-    if (parties && 'fail' in parties) return { action: 'fail', changed: [], cleared: [], failure: parties.fail };
+    const parties = expected.parties && decideParties(table, expected.parties, target, resolver, options);
+    if (parties && 'fail' in parties)
+        return {
+            action: 'fail',
+            changed: [],
+            cleared: [],
+            failure: { code: UNRESOLVED_LOOKUP_CODE, column: parties.fail.column, message: parties.fail.message },
+        };
     if (parties?.write) {
         payload[parties.write.navigation] = parties.write.collection;
         changed.push(parties.write.navigation);
@@ -374,31 +380,6 @@ export function decideRow(
         }
     }
     return decision;
-}
-
-/**
- * The parties a write carries: all of them on a create (when there are any), on an update only when the target's
- * differ (the collection replaces every party). Parties with neither a row nor an address fail the row under
- * onUnresolvedLookup 'fail', else are left out and counted cleared.
- */
-function decideParties(
-    table: TablePlan,
-    expected: ExpectedRow,
-    target: Row | undefined,
-    resolver: LookupResolver,
-    options: DecideOptions,
-):
-    | { fail: { code: string; column: string; message: string } }
-    | { write?: { navigation: string; collection: Row[] }; cleared: boolean }
-    | undefined {
-    const parties = expected.parties;
-    if (!parties || !table.parties) return undefined;
-    const navigation = table.parties.targetNavigation;
-    if (parties.unresolved.length > 0 && options.onUnresolvedLookup === 'fail')
-        return { fail: { code: UNRESOLVED_LOOKUP_CODE, column: navigation, message: parties.unresolved.join('; ') } };
-    const write = target === undefined ? parties.parties.length > 0 : !sameParties(table, parties, target, resolver);
-    if (!write) return { cleared: false };
-    return { write: { navigation, collection: partiesPayload(parties) }, cleared: parties.unresolved.length > 0 };
 }
 
 function readState(row: Row, stateColumn: string, statusColumn: string): { state: number; status: number } | undefined {

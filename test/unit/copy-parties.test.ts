@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Row } from '../../src/dataverse/client-types.js';
-import { expectedParties, partiesExpand, partiesPayload, sameParties } from '../../src/copy/parties.js';
+import { decideParties, expectedParties, partiesExpand, partiesPayload, sameParties } from '../../src/copy/parties.js';
 import type { Plan, TablePlan } from '../../src/plan/types.js';
 import { lookupOf, newResolver } from '../helpers/row-logic.js';
 
@@ -108,5 +108,26 @@ describe('activity parties', () => {
         const moved = [...same.slice(0, 1), party(3, CONTACT, 'contact'), ...same.slice(2)];
         expect(sameParties(email, expected, target(...moved), resolver)).toBe(false);
         expect(sameParties(email, expected, {}, resolver)).toBe(false);
+    });
+
+    it('writes every party on a create, only differing parties on an update; an unresolved party clears or fails', () => {
+        const clear = { onUnresolvedLookup: 'clear' as const };
+        expect(decideParties(email, expected, undefined, resolver, clear)).toEqual({
+            write: { navigation: 'email_activity_parties', collection: partiesPayload(expected) },
+            cleared: true,
+        });
+        const same: Row = {
+            email_activity_parties: partiesPayload(expected).map((p, i) =>
+                i === 0
+                    ? party(1, TARGET_USER, 'systemuser')
+                    : i === 1
+                      ? party(2, CONTACT, 'contact')
+                      : party(p.participationtypemask as number, null, undefined, p.addressused as string),
+            ),
+        };
+        expect(decideParties(email, expected, same, resolver, clear)).toEqual({ cleared: false });
+        expect(decideParties(email, expected, undefined, resolver, { onUnresolvedLookup: 'fail' })).toEqual({
+            fail: { column: 'email_activity_parties', message: expected.unresolved[0] },
+        });
     });
 });
