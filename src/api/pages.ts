@@ -5,6 +5,7 @@
  * status, code and (redacted) message. Pages send a Content-Security-Policy that allows only the dashboard's own
  * stylesheet, script and same-origin requests, and no Referer (a URL may carry a token).
  */
+import { z } from 'zod';
 import { redactSecrets } from '../dataverse/errors.js';
 import {
     DASHBOARD_CSS,
@@ -56,6 +57,9 @@ function htmlResponse(status: number, text: string): ApiResponse {
     return { status, headers: { 'Content-Type': 'text/html; charset=utf-8', ...SECURITY_HEADERS }, text };
 }
 
+/** The problems of a 400 (`badRequest`). */
+const problemList = z.array(z.object({ path: z.string(), message: z.string() }));
+
 type PageHandler = (request: ApiRequest, deps: ApiDeps, links: PageLinks) => Promise<string>;
 
 /** A page as an API handler: its errors become an error page (never JSON, never a stack trace). */
@@ -65,11 +69,17 @@ function pageHandler(mount: PageMount, render: PageHandler): ApiHandler {
         try {
             return htmlResponse(200, await render(request, deps, links));
         } catch (error) {
-            if (error instanceof ApiError)
+            if (error instanceof ApiError) {
+                const problems = problemList.safeParse(error.details.problems);
+                const shown = (problems.data ?? []).map((p) => ({
+                    path: redactSecrets(p.path),
+                    message: redactSecrets(p.message),
+                }));
                 return htmlResponse(
                     error.status,
-                    errorPage(links, error.status, error.code, redactSecrets(error.message)),
+                    errorPage(links, error.status, error.code, redactSecrets(error.message), shown),
                 );
+            }
             const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
             deps.log?.('error', redactSecrets(message));
             return htmlResponse(500, errorPage(links, 500, 'internal', 'the page failed; the server log has why'));
