@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { redactSecrets } from '../dataverse/errors.js';
 import {
     DASHBOARD_CSS,
+    DASHBOARD_ICON,
     DASHBOARD_JS,
     errorPage,
     homePage,
@@ -149,6 +150,12 @@ export function pageRoutes(mount: PageMount): ApiRoute[] {
             method: 'GET',
             route: join(mount, 'assets/dashboard.js'),
             handler: asset('text/javascript; charset=utf-8', DASHBOARD_JS),
+        },
+        {
+            name: 'dashboardIcon',
+            method: 'GET',
+            route: join(mount, 'assets/icon.svg'),
+            handler: asset('image/svg+xml', DASHBOARD_ICON),
         },
     ];
 }

@@ -53,6 +53,9 @@ output.problem { color: #a40e26; }
 ul.issues { padding-left: 1.25rem; }
 `;
 
+/** The tab's icon (so browsers do not ask for /favicon.ico, which only the API's 404 would answer). */
+export const DASHBOARD_ICON = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#14324f"/><path d="M4 8h8M9 5l3 3-3 3" stroke="#fff" stroke-width="2" fill="none"/></svg>`;
+
 export const DASHBOARD_JS = `'use strict';
 (function () {
     var pages = document.body.getAttribute('data-pages') || '/';

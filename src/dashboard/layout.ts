@@ -32,6 +32,7 @@ export function page(shell: PageShell): string {
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <title>${shell.title} · dataverse-migrate</title>
                 <link rel="stylesheet" href="${pages}assets/dashboard.css" />
+                <link rel="icon" href="${pages}assets/icon.svg" type="image/svg+xml" />
                 <script src="${pages}assets/dashboard.js" defer></script>
                 ${shell.live ? html`<noscript><meta http-equiv="refresh" content="${NOSCRIPT_REFRESH_S}" /></noscript>` : ''}
             </head>

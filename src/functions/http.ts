@@ -9,7 +9,7 @@ import { durableRunsPort } from '../host/durable-runs.js';
 import { handleHttpRequest } from './runtime/http-adapter.js';
 import { apiDeps } from './runtime/app-services.js';
 
-const ANONYMOUS = new Set(['dashboardStyles', 'dashboardScript']);
+const ANONYMOUS = new Set(['dashboardStyles', 'dashboardScript', 'dashboardIcon']);
 
 for (const route of [...API_ROUTES, ...pageRoutes(FUNCTIONS_PAGES)])
     df.app.client.http(route.name, {

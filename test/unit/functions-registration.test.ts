@@ -157,6 +157,7 @@ describe('the registrations the Functions host receives', () => {
             // No run data in the stylesheet and script: a page opened with ?code= gets them without the key.
             ['dashboardStyles', 'dashboard/assets/dashboard.css', 'anonymous'],
             ['dashboardScript', 'dashboard/assets/dashboard.js', 'anonymous'],
+            ['dashboardIcon', 'dashboard/assets/icon.svg', 'anonymous'],
         ] as const;
         for (const [name, route, authLevel] of pages)
             expect(triggerOf(byName.get(name)!), name).toMatchObject({ authLevel, methods: ['GET'], route });
