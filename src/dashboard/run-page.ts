@@ -124,13 +124,13 @@ function liveRegion(model: RunModel): SafeHtml {
     const rate = live ? ratePerSecond(read, elapsed) : undefined;
     const where = [
         view.phase ? `phase ${view.phase}` : undefined,
-        view.tier !== undefined && view.tiers !== undefined ? `tier ${view.tier + 1} of ${view.tiers}` : undefined,
+        view.tier !== undefined && view.tiers !== undefined ? `tier ${view.tier} of ${view.tiers}` : undefined,
     ].filter((s): s is string => s !== undefined);
     const overall = live
         ? html`<p role="status">
               ${statusBadge(view.status)}
               ${where.join(', ')}${planned ? ` · ${count(read)} of ${count(planned.rows)}${planned.complete ? '' : '+'} rows read` : ''}
-              · ${rateText(rate)} · time left
+              · rate ${rateText(rate)} · time left
               ${timeLeft(planned?.complete ? planned.rows - read : undefined, rate)}${view.cancelRequested ? html` · <strong>cancel requested</strong>` : ''}
           </p>`
         : html`<p>

@@ -102,7 +102,7 @@ describe('the dashboard in Chromium', () => {
             page.getByRole('link', { name: /events log/ }).click(),
         ]);
         expect(log.suggestedFilename()).toBe(`${runId}-events.jsonl`);
-        const lines = (await readFile((await log.path()), 'utf8')).trimEnd().split('\n');
+        const lines = (await readFile(await log.path(), 'utf8')).trimEnd().split('\n');
         expect(lines.length).toBeGreaterThan(2);
         for (const line of lines) expect(() => JSON.parse(line) as unknown).not.toThrow();
 
@@ -111,7 +111,7 @@ describe('the dashboard in Chromium', () => {
             page.getByRole('link', { name: /failed rows/ }).click(),
         ]);
         expect(errors.suggestedFilename()).toBe(`${runId}-errors.csv`);
-        expect(await readFile((await errors.path()), 'utf8')).toMatch(/^\uFEFFtable,source_id,phase,/);
+        expect(await readFile(await errors.path(), 'utf8')).toMatch(/^\uFEFFtable,source_id,phase,/);
     });
 
     it('lists the run in the history, and opens the plan of the spec', async () => {

@@ -62,6 +62,9 @@ describe('the pages', () => {
             id: 'nightly-20261207-100000-abcd',
             spec: 'nightly',
             status: 'in-progress',
+            phase: 'copy',
+            tier: 1,
+            tiers: 2,
             statusUrl: 'http://127.0.0.1:7071/api/migrations/nightly-20261207-100000-abcd',
             logUrl: 'http://127.0.0.1:7071/api/migrations/nightly-20261207-100000-abcd/log',
             errorsUrl: 'http://127.0.0.1:7071/api/migrations/nightly-20261207-100000-abcd/errors',
@@ -94,6 +97,8 @@ describe('the pages', () => {
         // 100 rows in 10 s: 10 rows/s, and the 100 planned rows left take about 10 s.
         expect(page).toContain('10 rows/s');
         expect(page).toContain('about 10 s');
+        // The custom status counts tiers from 1.
+        expect(page).toContain('phase copy, tier 1 of 2');
         expect(page).toMatch(/<section\s+id="live"[^>]*data-live="true"/);
     });
 
