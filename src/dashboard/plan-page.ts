@@ -55,7 +55,7 @@ function tiersTable(plan: PlanSummaryJson): SafeHtml {
                 <th scope="col">Table</th>
                 <th scope="col" class="num">Rows</th>
                 <th scope="col" class="num">Pages</th>
-                <th scope="col">Deferred lookups (set after every tier)</th>
+                <th scope="col">Deferred lookups (set once every tier is copied)</th>
             </tr>
         </thead>
         <tbody>
