@@ -7,3 +7,4 @@ export { disallowedUrl, specRunDeps } from './allow-list.js';
 export { createConnector, type Connector } from '../environments/index.js';
 export { listenApi, type ApiServer, type ApiServerOptions } from './node-http.js';
 export type { ApiDeps, ApiHandler, ApiRequest, ApiResponse } from './types.js';
+export { FUNCTIONS_PAGES, pageRoutes, SERVE_PAGES, type PageMount } from './pages.js';

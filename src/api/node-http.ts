@@ -1,6 +1,6 @@
 /**
  * The HTTP API on node:http, for `dataverse-migrate serve`: the same route table and handlers as the Functions
- * app, on loopback only. Bodies are read under the size limit and refused (413) as soon as they pass it; the
+ * app, on loopback only, and the dashboard's pages at the root. Bodies are read under the size limit and refused (413) as soon as they pass it; the
  * function key that scripts send to Azure (`x-functions-key`, `?code=`) is accepted and ignored. Every request is
  * logged once it is answered: method, path (never the query, which may hold a key), status and time taken.
  */
@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { errorBody, PayloadTooLargeError } from './errors.js';
 import { handleApi } from './handle.js';
+import { pageRoutes, SERVE_PAGES } from './pages.js';
 import { matchRoute } from './router.js';
 import { silentLog, type Log } from '../util/log.js';
 import type { ApiDeps, ApiRequest, ApiResponse } from './types.js';
@@ -29,6 +30,9 @@ export interface ApiServerOptions {
 const levelOf = (status: number) => (status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info');
 
 const HOST = '127.0.0.1';
+
+/** The dashboard's pages, at the root (everything outside /api/). */
+const PAGES = pageRoutes(SERVE_PAGES);
 
 function readLimited(message: IncomingMessage, maxBytes: number): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -89,7 +93,9 @@ export async function listenApi(deps: ApiDeps, options: ApiServerOptions): Promi
             const ms = Math.round(performance.now() - started);
             log(levelOf(res.statusCode), `${message.method ?? 'GET'} ${url.pathname} ${res.statusCode} ${ms} ms`);
         });
-        const match = matchRoute(message.method ?? 'GET', url.pathname);
+        const match = url.pathname.startsWith('/api/')
+            ? matchRoute(message.method ?? 'GET', url.pathname)
+            : matchRoute(message.method ?? 'GET', url.pathname, PAGES, '/');
         if (match.kind === 'not-found') {
             send(res, { status: 404, json: errorBody('not-found', `no API operation at ${url.pathname}`) });
             return;

@@ -11,6 +11,8 @@ export interface ODataQuery {
     /** OData $orderby text, e.g. `accountid asc`. */
     orderBy?: string;
     top?: number;
+    /** OData $expand text, e.g. an activity's `email_activity_parties($select=...)`. */
+    expand?: string;
 }
 
 export interface QueryOptions {

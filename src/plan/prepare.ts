@@ -7,6 +7,7 @@
  */
 import type { DataverseClient } from '../dataverse/client-types.js';
 import type { EnvironmentMetadata } from '../dataverse/metadata-types.js';
+import { PARTY_TABLE } from './parties.js';
 import { readAllTableNames, readEnvironmentMetadata } from '../dataverse/metadata.js';
 import { DEFAULT_REFERENCE_MATCH, type MigrationSpec } from '../spec/index.js';
 import { buildPlan, planOptions } from './build.js';
@@ -59,7 +60,8 @@ function environmentProblem(side: 'source' | 'target', url: string, error: unkno
 function wantedTables(spec: MigrationSpec, side: 'source' | 'target', existing: ReadonlySet<string>): string[] {
     const names = spec.tables.map((t) => (side === 'source' ? t.name : (t.targetName ?? t.name)));
     const references = Object.keys(spec.references).filter((k) => k !== 'fallbackOwner');
-    return [...new Set([...names, ...references, ...Object.keys(DEFAULT_REFERENCE_MATCH)])].filter((n) =>
+    // activityparty: the party lists of activities are copied through it (plan/parties.ts).
+    return [...new Set([...names, ...references, ...Object.keys(DEFAULT_REFERENCE_MATCH), PARTY_TABLE])].filter((n) =>
         existing.has(n),
     );
 }

@@ -130,6 +130,10 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
             lines.push(`  ${name.padEnd(width)}  ${parts.join(', ')}`);
             if (table && table.deferred.length > 0)
                 lines.push(`  ${''.padEnd(width)}  deferred: ${table.deferred.join(', ')}`);
+            if (table?.parties)
+                lines.push(
+                    `  ${''.padEnd(width)}  parties: ${table.parties.lists.join(', ')} (with each row, as ${table.parties.targetNavigation})`,
+                );
         }
     });
     if (plan.deferredPhase.length > 0) {

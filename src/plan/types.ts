@@ -96,6 +96,20 @@ export interface EndpointNames {
     primaryId: string;
 }
 
+/**
+ * An activity's party lists (from, to, cc, ... : PartyList columns, no property of their own), copied as its
+ * `<activity>_activity_parties` collection with each row (plan/parties.ts, copy/parties.ts).
+ */
+export interface PartiesPlan {
+    /** The collection-valued navigation property in the source (read with `$expand`) and in the target (written). */
+    sourceNavigation: string;
+    targetNavigation: string;
+    /** The party list columns (source names), for the plan's text. */
+    lists: string[];
+    /** `activityparty.partyid` as a lookup: a binding per party table, navigation `partyid_<table>`. */
+    party: ColumnMapping;
+}
+
 export interface TablePlan {
     /** Source logical name; the plan's key for the table. */
     name: string;
@@ -134,6 +148,8 @@ export interface TablePlan {
      * table's `platformOwned`; `noticed`: an earlier run found the target changed what it wrote (run/platform-owned.ts).
      */
     platformOwned?: PlatformOwnedColumn[];
+    /** An activity's party lists, copied with each row as its parties collection. */
+    parties?: PartiesPlan;
 }
 
 export interface PlatformOwnedColumn {

@@ -9,7 +9,7 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../src/api/index.js';
+import { API_ROUTES, FUNCTIONS_PAGES, pageRoutes } from '../../src/api/index.js';
 import { ACTIVITY_NAMES } from '../../src/activities/contract.js';
 import { orchestrators } from '../../src/orchestrators/index.js';
 
@@ -103,6 +103,7 @@ describe('the registrations the Functions host receives', () => {
             ...Object.keys(orchestrators),
             ...ACTIVITY_NAMES,
             ...API_ROUTES.map((r) => r.name),
+            ...pageRoutes(FUNCTIONS_PAGES).map((r) => r.name),
             'refreshSchedules',
         ];
         expect([...names].sort()).toEqual([...expected].sort());
@@ -122,7 +123,7 @@ describe('the registrations the Functions host receives', () => {
         for (const registration of activities) expect(Object.keys(registration.bindings)).toHaveLength(1);
     });
 
-    it('registers the HTTP API with function keys, one route and method each, and a Durable client', () => {
+    it('registers the HTTP API and the dashboard pages with function keys, one route and method each, and a Durable client', () => {
         const table = [
             ['startMigration', 'POST', 'migrations'],
             ['listMigrations', 'GET', 'migrations'],
@@ -149,8 +150,19 @@ describe('the registrations the Functions host receives', () => {
             expect(durableClientOf(registration!), name).toEqual([expect.objectContaining({ direction: 'in' })]);
             expect(registration!.bindings.$return).toMatchObject({ type: 'http', direction: 'out' });
         }
+        const pages = [
+            ['dashboard', 'dashboard', 'function'],
+            ['dashboardRun', 'dashboard/runs/{id}', 'function'],
+            ['dashboardPlan', 'dashboard/specs/{name}/plan', 'function'],
+            // No run data in the stylesheet and script: a page opened with ?code= gets them without the key.
+            ['dashboardStyles', 'dashboard/assets/dashboard.css', 'anonymous'],
+            ['dashboardScript', 'dashboard/assets/dashboard.js', 'anonymous'],
+            ['dashboardIcon', 'dashboard/assets/icon.svg', 'anonymous'],
+        ] as const;
+        for (const [name, route, authLevel] of pages)
+            expect(triggerOf(byName.get(name)!), name).toMatchObject({ authLevel, methods: ['GET'], route });
         const http = loaded.registrations.filter((r) => triggerOf(r).type === 'httpTrigger');
-        expect(http).toHaveLength(table.length);
+        expect(http).toHaveLength(table.length + pages.length);
         const pairs = http.map((r) => `${String((triggerOf(r).methods as string[])[0])} ${String(triggerOf(r).route)}`);
         expect(new Set(pairs).size).toBe(pairs.length);
     });

@@ -16,6 +16,7 @@ interface CliOptions {
     port: number;
     schema: string;
     rows?: number;
+    activities?: boolean;
     seed?: string;
     data?: string;
     empty?: boolean;
@@ -61,6 +62,7 @@ function buildCommand(): Command {
         .option('--port <n>', 'port to listen on (0 picks a free one)', integer('--port', 0), 0)
         .option('--schema <crm|file>', "'crm' or a JSON schema / CMT data_schema.xml file", 'crm')
         .option('--rows <n>', 'business rows to generate', integer('--rows', 0))
+        .option('--activities', 'with --rows: also e-mails, appointments, phone calls, tasks with parties, and notes')
         .option('--seed <s>', 'generator seed')
         .option('--data <file>', 'CMT data.xml to load instead of generated rows')
         .option('--empty', 'the matching target: system rows only, with new ids')
@@ -104,6 +106,7 @@ function toSimulatorOptions(o: CliOptions): SimulatorOptions {
         throw new UsageError(err instanceof Error ? err.message.split('\n').join(' ') : String(err));
     }
     if (o.rows !== undefined) options.rows = o.rows;
+    if (o.activities) options.activities = true;
     if (o.seed !== undefined) options.seed = /^\d+$/.test(o.seed) ? Number(o.seed) : o.seed;
     if (o.data !== undefined) options.data = o.data;
     if (o.empty) options.empty = true;

@@ -40,6 +40,8 @@ export interface SimulatorOptions {
     rows?: number;
     /** Generator seed (default 1). */
     seed?: number | string;
+    /** With `rows`: also activities with their parties and notes with small files (data/generate-activities.ts). */
+    activities?: boolean;
     /** A CMT data.xml file to load instead of generated rows. */
     data?: string;
     /** The matching target: the source's system rows with new ids, no business rows. */
@@ -216,7 +218,7 @@ function buildDataset(options: SimulatorOptions): SimDataset {
     }
     // The target of a generated source has the system rows the generator makes for the same seed.
     if (options.empty) return emptyCounterpart(generateDataset(schema, { rows: 0, seed }), target);
-    return generateDataset(schema, { rows: options.rows ?? 0, seed });
+    return generateDataset(schema, { rows: options.rows ?? 0, seed, activities: options.activities === true });
 }
 
 export type { SimStats, TableStats } from './server/http-server.js';
