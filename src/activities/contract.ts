@@ -29,6 +29,8 @@ export const activityInputs = {
         /** Retry only the rows this earlier run failed. */
         retryOf: runId.optional(),
     }),
+    /** The schema phase: creates what the plan's `schema` lists, then plans the run again (create-schema.ts). */
+    createSchema: z.object({ runId }),
     listPages: z.object({
         runId,
         table: name,
@@ -79,6 +81,7 @@ export const ACTIVITY_NAMES = Object.keys(activityInputs) as ActivityName[];
 export type ActivityInput<N extends ActivityName> = z.output<(typeof activityInputs)[N]>;
 
 export type PlanRunInput = ActivityInput<'planRun'>;
+export type CreateSchemaInput = ActivityInput<'createSchema'>;
 export type ListPagesInput = ActivityInput<'listPages'>;
 export type CopyPageInput = ActivityInput<'copyPage'>;
 export type PhasePageInput = ActivityInput<'patchDeferredPage'>;

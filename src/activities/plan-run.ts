@@ -45,6 +45,8 @@ export interface PlanRunOutcome {
     warnings: number;
     source: string;
     target: string;
+    /** Metadata operations the schema phase sends before the tiers (tables loaded as `new`); absent: none. */
+    schemaOperations?: number;
 }
 
 /**
@@ -226,5 +228,6 @@ export async function planRun(
         warnings: plan.warnings.length,
         source: spec.source.url,
         target: spec.target.url,
+        ...(plan.schema ? { schemaOperations: plan.schema.operations.length } : {}),
     };
 }

@@ -1,7 +1,7 @@
 /**
  * The HTTP API on node:http, for `dataverse-migrate serve`: the same route table and handlers as the Functions
  * app, on loopback only, to its own user only: every request passes serve's gate first (Host, token:
- * access/serve-gate.ts). Bodies are read under the size limit and refused (413) as soon as they pass it. Every
+ * access/serve-gate.ts); the dashboard's pages at the root. Bodies are read under the size limit and refused (413) as soon as they pass it. Every
  * request is logged once it is answered: method, path (never the query, which may hold the token), status and
  * time taken.
  */
@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { errorBody, PayloadTooLargeError } from './errors.js';
 import { handleApi } from './handle.js';
+import { pageRoutes, SERVE_PAGES } from './pages.js';
 import { matchRoute } from './router.js';
 import { silentLog, type Log } from '../util/log.js';
 import type { Caller } from './access/caller.js';
@@ -34,6 +35,9 @@ export interface ApiServerOptions {
 const levelOf = (status: number) => (status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info');
 
 const HOST = '127.0.0.1';
+
+/** The dashboard's pages, at the root (everything outside /api/). */
+const PAGES = pageRoutes(SERVE_PAGES);
 
 function readLimited(message: IncomingMessage, maxBytes: number): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -115,7 +119,9 @@ export async function listenApi(deps: ApiDeps, options: ApiServerOptions): Promi
             send(res, gate.response);
             return;
         }
-        const match = matchRoute(method, url.pathname);
+        const match = url.pathname.startsWith('/api/')
+            ? matchRoute(method, url.pathname)
+            : matchRoute(method, url.pathname, PAGES, '/');
         if (match.kind === 'not-found') {
             send(res, { status: 404, json: errorBody('not-found', `no API operation at ${url.pathname}`) });
             return;

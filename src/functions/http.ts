@@ -6,9 +6,10 @@
  *   not sign in, and the API enforces the principal's app roles.
  * - `/api/automation/<route>`: for scripts, with a function key (authLevel function); App Service authentication
  *   leaves this path to the key (its excludedPaths).
+ * - `/api/dashboard/...`: the dashboard's pages, on the Entra ID door only (people sign in; scripts use the API).
  */
 import * as df from 'durable-functions';
-import { API_ROUTES } from '../api/index.js';
+import { API_ROUTES, FUNCTIONS_PAGES, pageRoutes } from '../api/index.js';
 import { durableRunsPort } from '../host/durable-runs.js';
 import { handleHttpRequest, type HttpDoor } from './runtime/http-adapter.js';
 import { apiDeps } from './runtime/app-services.js';
@@ -30,3 +31,13 @@ for (const { door, suffix, prefix, authLevel } of DOORS)
             handler: (request, client, context) =>
                 handleHttpRequest(route, request, context, apiDeps(durableRunsPort(client)), door),
         });
+
+// The dashboard's pages are for people: behind App Service authentication, as the Entra ID routes of the API.
+for (const route of pageRoutes(FUNCTIONS_PAGES))
+    df.app.client.http(route.name, {
+        route: route.route,
+        methods: [route.method],
+        authLevel: 'anonymous',
+        handler: (request, client, context) =>
+            handleHttpRequest(route, request, context, apiDeps(durableRunsPort(client)), 'entra-id'),
+    });

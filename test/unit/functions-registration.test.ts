@@ -9,7 +9,7 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../src/api/index.js';
+import { API_ROUTES, FUNCTIONS_PAGES, pageRoutes } from '../../src/api/index.js';
 import { ACTIVITY_NAMES } from '../../src/activities/contract.js';
 import { orchestrators } from '../../src/orchestrators/index.js';
 
@@ -104,6 +104,7 @@ describe('the registrations the Functions host receives', () => {
             ...ACTIVITY_NAMES,
             ...API_ROUTES.map((r) => r.name),
             ...API_ROUTES.map((r) => `${r.name}ByKey`),
+            ...pageRoutes(FUNCTIONS_PAGES).map((r) => r.name),
             'refreshSchedules',
         ];
         expect([...names].sort()).toEqual([...expected].sort());
@@ -123,7 +124,7 @@ describe('the registrations the Functions host receives', () => {
         for (const registration of activities) expect(Object.keys(registration.bindings)).toHaveLength(1);
     });
 
-    it('registers the HTTP API twice, behind App Service authentication and under automation/ with function keys, one route and method each, and a Durable client', () => {
+    it('registers the HTTP API twice, behind App Service authentication and under automation/ with function keys, and the dashboard pages behind App Service authentication, one route and method each, and a Durable client', () => {
         const table = [
             ['startMigration', 'POST', 'migrations'],
             ['listMigrations', 'GET', 'migrations'],
@@ -157,7 +158,18 @@ describe('the registrations the Functions host receives', () => {
                 expect(registration!.bindings.$return).toMatchObject({ type: 'http', direction: 'out' });
             }
         const http = loaded.registrations.filter((r) => triggerOf(r).type === 'httpTrigger');
-        expect(http).toHaveLength(table.length * doors.length);
+        const pages = [
+            ['dashboard', 'dashboard', 'anonymous'],
+            ['dashboardRun', 'dashboard/runs/{id}', 'anonymous'],
+            ['dashboardPlan', 'dashboard/specs/{name}/plan', 'anonymous'],
+            // Behind App Service authentication, as the API's Entra ID routes: the host asks no key.
+            ['dashboardStyles', 'dashboard/assets/dashboard.css', 'anonymous'],
+            ['dashboardScript', 'dashboard/assets/dashboard.js', 'anonymous'],
+            ['dashboardIcon', 'dashboard/assets/icon.svg', 'anonymous'],
+        ] as const;
+        for (const [name, route, authLevel] of pages)
+            expect(triggerOf(byName.get(name)!), name).toMatchObject({ authLevel, methods: ['GET'], route });
+        expect(http).toHaveLength(table.length * doors.length + pages.length);
         const pairs = http.map((r) => `${String((triggerOf(r).methods as string[])[0])} ${String(triggerOf(r).route)}`);
         expect(new Set(pairs).size).toBe(pairs.length);
     });
