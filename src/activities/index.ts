@@ -23,6 +23,7 @@ import {
     type ActivityOptions,
 } from './contract.js';
 import { copyPage } from './copy-page.js';
+import { createSchema } from './create-schema.js';
 import { deletePage } from './delete-page.js';
 import { findDeletes } from './find-deletes.js';
 import { disassociatePairs, findDisassociations } from './disassociate-pairs.js';
@@ -47,6 +48,11 @@ export function activityWork(deps: ActivityDeps) {
         planRun: (input, options) => {
             contexts.forget(input.runId); // planned again (a resume): its documents may have changed
             return planRun(deps, input, options);
+        },
+        createSchema: async (input, options) => {
+            const outcome = await createSchema(await ctx(input.runId), input, options);
+            contexts.forget(input.runId); // the plan was written again against the created schema
+            return outcome;
         },
         listPages: async (input, options) => listPages(await ctx(input.runId), input, options),
         copyPage: async (input, options) => copyPage(await ctx(input.runId), input, options),

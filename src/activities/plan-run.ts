@@ -46,6 +46,8 @@ export interface PlanRunOutcome {
     warnings: number;
     source: string;
     target: string;
+    /** Metadata operations the schema phase sends before the tiers (tables loaded as `new`); absent: none. */
+    schemaOperations?: number;
 }
 
 /** The tables and relationships an earlier run failed rows of (a retry copies only those). */
@@ -113,7 +115,8 @@ export async function planRun(
         status: 'running',
         trigger: input.trigger,
     });
-    await appendEvents(store, input.runId, [{ type: 'run-started', spec: name, trigger: input.trigger }], now);
+    const by = input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {};
+    await appendEvents(store, input.runId, [{ type: 'run-started', spec: name, trigger: input.trigger, ...by }], now);
     if (!validated.ok) return outcomeWithProblems(input, name, validated.problems);
     const spec = validated.spec;
 
@@ -209,5 +212,6 @@ export async function planRun(
         warnings: plan.warnings.length,
         source: spec.source.url,
         target: spec.target.url,
+        ...(plan.schema ? { schemaOperations: plan.schema.operations.length } : {}),
     };
 }
