@@ -135,6 +135,27 @@ export default tseslint.config(
         },
     },
     {
+        // The dashboard renders models to HTML: it reads nothing itself (src/api gathers what a page shows), so it
+        // imports only types from the rest of src.
+        files: ['src/dashboard/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        NO_HOST,
+                        NO_TOOLS,
+                        {
+                            group: ['../**'],
+                            allowTypeImports: true,
+                            message: 'src/dashboard renders what src/api reads: type imports only.',
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
         files: ['src/functions/**/*.ts', 'src/host/**/*.ts'],
         rules: {
             'no-restricted-imports': [

@@ -1,5 +1,5 @@
-// dataverse-migrate in one resource group: a Flex Consumption Function App (Node 20) with a user-assigned managed
-// identity, identity-only storage (host, task hub, run logs, stored specs), Application Insights on Log Analytics
+// dataverse-migrate in one resource group: a Flex Consumption Function App (Node 22) behind App Service
+// authentication (Entra ID, app roles) with a user-assigned managed identity, identity-only storage (host, task hub, run logs, stored specs), Application Insights on Log Analytics
 // with Entra-authenticated ingestion, the Durable backend of choice, and an optional Key Vault for cross-tenant
 // client secrets. No key, password or secret is created, passed or output. Deploy with `azd up` or
 // `az deployment group create` (infra/README.md).
@@ -35,6 +35,11 @@ param schedulerSkuName string = 'Consumption'
 @minLength(3)
 @maxLength(45)
 param taskHubName string = 'dataversemigrate'
+
+@description('Application (client) id of the Entra ID app registration that signs people and clients in to the dashboard and the API (App Service authentication); it defines the app roles Migration.Operator and Migration.Reader. Function keys reach the API under /api/automation.')
+@minLength(36)
+@maxLength(36)
+param authClientId string
 
 @description('Comma-separated Dataverse environment URLs (https://org.crm.dynamics.com) that a run may read or write. Runs naming any other URL are refused.')
 @minLength(1)
@@ -183,12 +188,32 @@ module functionApp 'modules/function-app.bicep' = {
   }
 }
 
+// Scripts keep function keys: App Service authentication leaves these paths to them (src/functions/http.ts).
+module auth 'modules/auth.bicep' = {
+  name: 'auth'
+  params: {
+    appName: functionApp.outputs.name
+    clientId: authClientId
+    excludedPaths: [
+      '/api/automation'
+      '/api/automation/*'
+    ]
+  }
+}
+
 output AZURE_LOCATION string = location
 output AZURE_TENANT_ID string = tenant().tenantId
 output AZURE_RESOURCE_GROUP string = resourceGroup().name
 output SERVICE_API_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_NAME string = functionApp.outputs.name
 output AZURE_FUNCTION_APP_URL string = 'https://${functionApp.outputs.defaultHostName}'
+// People open this: Entra ID sign-in, then the dashboard. The API answers 401 to anyone not signed in.
+output DASHBOARD_SIGN_IN_URL string = 'https://${functionApp.outputs.defaultHostName}/.auth/login/aad?post_login_redirect_uri=/'
+// The redirect URI the app registration needs (platform Web) for the sign-in above.
+output AUTH_REDIRECT_URI string = 'https://${functionApp.outputs.defaultHostName}/.auth/login/aad/callback'
+// Scripts with a function key call the API here.
+output AUTOMATION_API_URL string = 'https://${functionApp.outputs.defaultHostName}/api/automation'
+output AZURE_AUTH_CLIENT_ID string = authClientId
 output AZURE_MANAGED_IDENTITY_NAME string = identity.outputs.name
 output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId

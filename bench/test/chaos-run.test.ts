@@ -61,7 +61,9 @@ describe('a seeded chaos run (every fault class on both sides)', () => {
         expect(chaos.counts.faults[0]).toBeGreaterThan(0);
         expect(chaos.counts.faults[1]).toBeGreaterThan(0);
         expect((await verifyJson(chaos.pair, chaos.specPath)).report.identical).toBe(true);
-        expect(chaos.counts.writes).toBeGreaterThan(clean.counts.writes);
+        // No fewer writes than the clean run; whether a fault lands on a write rather than a read depends on the
+        // order concurrent requests reach the simulator (a machine under load measured equal counts), so not more.
+        expect(chaos.counts.writes).toBeGreaterThanOrEqual(clean.counts.writes);
         expect(chaos.counts.writes).toBeLessThanOrEqual(MAX_WRITE_RATIO * clean.counts.writes);
     }, 60_000);
 });

@@ -1,4 +1,4 @@
-// The Function App on the Flex Consumption plan (FC1, Linux, Node 20) and every app setting it runs with. The app
+// The Function App on the Flex Consumption plan (FC1, Linux, Node 22) and every app setting it runs with. The app
 // settings are the Azure half of the settings catalogue (src/settings/catalogue.ts): test/unit/infra-agreement
 // checks that each setting the code needs in Azure is set here, and nothing that holds a key.
 
@@ -200,9 +200,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         maximumInstanceCount: maximumInstanceCount
         instanceMemoryMB: instanceMemoryMB
       }
+      // Node 22 LTS (Node 20 reached end of life on 2026-04-30); Flex Consumption takes the version here, as
+      // Azure-Samples/functions-quickstart-typescript-azd does (runtime name 'node', version '22').
       runtime: {
         name: 'node'
-        version: '20'
+        version: '22'
       }
     }
   }

@@ -23,10 +23,14 @@ export const activityInputs = {
         /** The spec as the user wrote it (validated again by the activity: it trusts no input). */
         spec: z.unknown(),
         trigger: z.string(),
+        /** Who asked for the run (the API's caller). */
+        requestedBy: z.string().max(500).optional(),
         startedAt: z.string(),
         /** Retry only the rows this earlier run failed. */
         retryOf: runId.optional(),
     }),
+    /** The schema phase: creates what the plan's `schema` lists, then plans the run again (create-schema.ts). */
+    createSchema: z.object({ runId }),
     listPages: z.object({
         runId,
         table: name,
@@ -78,6 +82,7 @@ export const ACTIVITY_NAMES = Object.keys(activityInputs) as ActivityName[];
 export type ActivityInput<N extends ActivityName> = z.output<(typeof activityInputs)[N]>;
 
 export type PlanRunInput = ActivityInput<'planRun'>;
+export type CreateSchemaInput = ActivityInput<'createSchema'>;
 export type ListPagesInput = ActivityInput<'listPages'>;
 export type CopyPageInput = ActivityInput<'copyPage'>;
 export type PhasePageInput = ActivityInput<'patchDeferredPage'>;

@@ -13,6 +13,7 @@ import { appendEvent, reportLeft } from '../run/events.js';
 import { closedTargets, openClosedRows } from '../copy/closed-rows.js';
 import { FailureLog } from '../run/failures.js';
 import { LookupResolver } from '../copy/lookups.js';
+import { prepareParties } from '../copy/parties.js';
 import { countsAddUp, emptyCounts, type PhaseCounts } from '../run/outcomes.js';
 import { readSourceByIds, readSourceRange, readTargetRows, type ReadOptions } from '../copy/page-read.js';
 import {
@@ -121,6 +122,7 @@ export async function copyPage(
         signal,
     });
     await resolver.prepare(rows, table.columns);
+    await prepareParties(resolver, table, rows);
     // A lookup key part is addressed by the target id of the row it points to: read those ids first.
     await resolver.prepareTargetIds(keyLookupValues(table, rows, resolver));
     const candidates: Array<{ source: Row; expected: ExpectedRow }> = [];

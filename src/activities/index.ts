@@ -24,6 +24,7 @@ import {
 } from './contract.js';
 import { copyContentPage } from './copy-content-page.js';
 import { copyPage } from './copy-page.js';
+import { createSchema } from './create-schema.js';
 import { deletePage } from './delete-page.js';
 import { findDeletes } from './find-deletes.js';
 import { disassociatePairs, findDisassociations } from './disassociate-pairs.js';
@@ -48,6 +49,11 @@ export function activityWork(deps: ActivityDeps) {
         planRun: (input, options) => {
             contexts.forget(input.runId); // planned again (a resume): its documents may have changed
             return planRun(deps, input, options);
+        },
+        createSchema: async (input, options) => {
+            const outcome = await createSchema(await ctx(input.runId), input, options);
+            contexts.forget(input.runId); // the plan was written again against the created schema
+            return outcome;
         },
         listPages: async (input, options) => listPages(await ctx(input.runId), input, options),
         copyPage: async (input, options) => copyPage(await ctx(input.runId), input, options),

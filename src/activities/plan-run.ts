@@ -6,7 +6,8 @@
  * Problems are returned, not thrown: nothing is written to the target when there is one.
  */
 import { preparePlan } from '../plan/prepare.js';
-import type { Plan, PlanIssue, SourceRead } from '../plan/types.js';
+import { incompleteViews } from '../plan/incomplete-views.js';
+import type { Plan, PlanIssue } from '../plan/types.js';
 import { readRunFailedRows } from '../runlog/failed-rows.js';
 import { legacyStatePath, runPaths } from '../runlog/layout.js';
 import { validateSpec, type MigrationSpec } from '../spec/index.js';
@@ -47,23 +48,8 @@ export interface PlanRunOutcome {
     warnings: number;
     source: string;
     target: string;
-}
-
-/**
- * Deletes decide from the source's view what is gone, so they run only when this run's preflight established that
- * the source identity sees every row (Global read): otherwise rows it cannot see would be deleted from the target.
- */
-function incompleteViews(plan: Plan): Array<{ table: string; reason: string }> {
-    const unseen = (read: SourceRead | undefined) =>
-        `deletes skipped: the source identity's complete view is not established (${read?.reason ?? 'its read was not checked'})`;
-    return [
-        ...plan.deletePhase
-            .filter((t) => !plan.tables[t]?.sourceRead?.complete)
-            .map((t) => ({ table: t, reason: unseen(plan.tables[t]?.sourceRead) })),
-        ...plan.manyToMany
-            .filter((m) => m.deleteMissing && !m.sourceRead?.complete)
-            .map((m) => ({ table: m.name, reason: unseen(m.sourceRead) })),
-    ];
+    /** Metadata operations the schema phase sends before the tiers (tables loaded as `new`); absent: none. */
+    schemaOperations?: number;
 }
 
 /** The tables and relationships an earlier run failed rows of (a retry copies only those). */
@@ -131,7 +117,8 @@ export async function planRun(
         status: 'running',
         trigger: input.trigger,
     });
-    await appendEvents(store, input.runId, [{ type: 'run-started', spec: name, trigger: input.trigger }], now);
+    const by = input.requestedBy !== undefined ? { requestedBy: input.requestedBy } : {};
+    await appendEvents(store, input.runId, [{ type: 'run-started', spec: name, trigger: input.trigger, ...by }], now);
     if (!validated.ok) return outcomeWithProblems(input, name, validated.problems);
     const spec = validated.spec;
 
@@ -228,5 +215,6 @@ export async function planRun(
         warnings: plan.warnings.length,
         source: spec.source.url,
         target: spec.target.url,
+        ...(plan.schema ? { schemaOperations: plan.schema.operations.length } : {}),
     };
 }

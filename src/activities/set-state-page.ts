@@ -13,8 +13,8 @@ import { readFiltered, type ReadOptions } from '../copy/page-read.js';
 import { writeSettled } from '../copy/settle-writes.js';
 import { addressIdentity, addressPath, targetIdentity } from '../copy/row-plan.js';
 import { needsMessage, stateRequest, type StateTarget } from '../copy/state-messages.js';
-import { statePath, type State, type StatePath } from '../copy/state-machines.js';
-import { reportLeft } from '../run/events.js';
+import { STATE_NOT_WRITTEN, statePath, type State, type StatePath } from '../copy/state-machines.js';
+import { reportLeft, reportNotWritten } from '../run/events.js';
 import { writeOptions } from '../copy/writes.js';
 import type { RunContext } from '../run/run-context.js';
 import { readWork, workKinds } from '../run/work.js';
@@ -150,6 +150,7 @@ export function setStatePage(
                 table.name,
                 left.map(({ item, path }) => ({ sourceId: item.sourceId, code: path.code, message: path.leave })),
             );
+            await reportNotWritten(ctx, table.name, left.filter(({ path }) => path.code === STATE_NOT_WRITTEN).length);
             const pending = open.filter((item) => !left.some((l) => l.item === item));
             const settled = await writeSettled(pending, {
                 write: apply,

@@ -1,8 +1,12 @@
-/** Absolute links in responses, from the origin the client used, under the Functions route prefix `api`. */
+/**
+ * Absolute links in responses, from the origin the client used, under the Functions route prefix `api`, or
+ * `api/automation` for a client that came in through the function-key routes (the links must take it back there).
+ */
 import type { ApiRequest } from './types.js';
 
 export function apiBase(request: ApiRequest): string {
-    return `${new URL(request.url).origin}/api`;
+    const url = new URL(request.url);
+    return `${url.origin}${url.pathname.startsWith('/api/automation/') ? '/api/automation' : '/api'}`;
 }
 
 export interface RunLinks {

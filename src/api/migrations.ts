@@ -77,14 +77,19 @@ export async function startMigration(request: ApiRequest, deps: ApiDeps): Promis
     const body = parseSpecBody(await readJsonBody(request, deps));
     if (body.kind === 'stored') {
         const runId = newRunId(body.name, deps.now());
-        const outcome = await startSpecRun(specRunDeps(deps), body.name, { trigger: 'http', runId });
+        const outcome = await startSpecRun(specRunDeps(deps), body.name, {
+            trigger: 'http',
+            runId,
+            requestedBy: request.caller.name,
+        });
         if (outcome.kind !== 'started') notStarted(request, body.name, outcome);
         return accepted(request, runId, body.name);
     }
     assertRunnable(deps, body.spec);
     const runId = newRunId(body.spec.name, deps.now());
-    const busy = await startUnderLease(deps.store, body.spec, { runId, who: 'the HTTP API' }, deps.now(), () =>
-        startRun(deps.runs, runId, body.document, 'http', deps.log),
+    const who = request.caller.name;
+    const busy = await startUnderLease(deps.store, body.spec, { runId, who }, deps.now(), () =>
+        startRun(deps.runs, runId, body.document, 'http', deps.log, who),
     );
     if (busy) throw targetBusy(request, busy);
     return accepted(request, runId, body.spec.name);
@@ -186,7 +191,7 @@ export async function cancelMigration(request: ApiRequest, deps: ApiDeps): Promi
         throw new ApiError(409, 'already-finished', `run ${runId} has finished (${info.state}): nothing to cancel`, {
             status: info.state,
         });
-    await requestCancel(deps.store, runId, { by: 'HTTP API', reason: parsed.data.reason }, deps.now());
+    await requestCancel(deps.store, runId, { by: request.caller.name, reason: parsed.data.reason }, deps.now());
     return {
         status: 202,
         headers: { Location: runLinks(request, runId).statusUrl },

@@ -1,15 +1,19 @@
 /**
  * The HTTP API on node:http, for `dataverse-migrate serve`: the same route table and handlers as the Functions
- * app, on loopback only. Bodies are read under the size limit and refused (413) as soon as they pass it; the
- * function key that scripts send to Azure (`x-functions-key`, `?code=`) is accepted and ignored. Every request is
- * logged once it is answered: method, path (never the query, which may hold a key), status and time taken.
+ * app, on loopback only, to its own user only: every request passes serve's gate first (Host, token:
+ * access/serve-gate.ts); the dashboard's pages at the root. Bodies are read under the size limit and refused (413) as soon as they pass it. Every
+ * request is logged once it is answered: method, path (never the query, which may hold the token), status and
+ * time taken.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { errorBody, PayloadTooLargeError } from './errors.js';
 import { handleApi } from './handle.js';
+import { pageRoutes, SERVE_PAGES } from './pages.js';
 import { matchRoute } from './router.js';
 import { silentLog, type Log } from '../util/log.js';
+import type { Caller } from './access/caller.js';
+import { serveGate, type ServeAccess } from './access/serve-gate.js';
 import type { ApiDeps, ApiRequest, ApiResponse } from './types.js';
 
 export interface ApiServer {
@@ -21,6 +25,8 @@ export interface ApiServer {
 export interface ApiServerOptions {
     /** 0 picks a free port. */
     port: number;
+    /** The token every request must carry, and whose it is. */
+    access: ServeAccess;
     /** Receives one line per request and the failures the client sees only as a 500 (default: the deps' log). */
     log?: Log;
 }
@@ -29,6 +35,9 @@ export interface ApiServerOptions {
 const levelOf = (status: number) => (status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info');
 
 const HOST = '127.0.0.1';
+
+/** The dashboard's pages, at the root (everything outside /api/). */
+const PAGES = pageRoutes(SERVE_PAGES);
 
 function readLimited(message: IncomingMessage, maxBytes: number): Promise<string> {
     return new Promise((resolve, reject) => {
@@ -50,18 +59,28 @@ function readLimited(message: IncomingMessage, maxBytes: number): Promise<string
     });
 }
 
-function apiRequest(message: IncomingMessage, params: Record<string, string>, origin: string): ApiRequest {
+function apiRequest(
+    message: IncomingMessage,
+    params: Record<string, string>,
+    origin: string,
+    caller: Caller,
+): ApiRequest {
     return {
+        caller,
         method: (message.method ?? 'GET').toUpperCase(),
         url: new URL(message.url ?? '/', origin).href,
         params,
-        headers: {
-            get(name) {
-                const value = message.headers[name.toLowerCase()];
-                return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
-            },
-        },
+        headers: headersOf(message),
         readBody: (maxBytes) => readLimited(message, maxBytes),
+    };
+}
+
+function headersOf(message: IncomingMessage): ApiRequest['headers'] {
+    return {
+        get(name) {
+            const value = message.headers[name.toLowerCase()];
+            return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
+        },
     };
 }
 
@@ -82,6 +101,7 @@ export async function listenApi(deps: ApiDeps, options: ApiServerOptions): Promi
     const log = options.log ?? deps.log ?? silentLog;
     const served: ApiDeps = { ...deps, log };
     let origin = `http://${HOST}:${options.port}`;
+    let port = options.port;
     const server: Server = createServer((message, res) => {
         const started = performance.now();
         const url = new URL(message.url ?? '/', origin);
@@ -89,7 +109,19 @@ export async function listenApi(deps: ApiDeps, options: ApiServerOptions): Promi
             const ms = Math.round(performance.now() - started);
             log(levelOf(res.statusCode), `${message.method ?? 'GET'} ${url.pathname} ${res.statusCode} ${ms} ms`);
         });
-        const match = matchRoute(message.method ?? 'GET', url.pathname);
+        const method = (message.method ?? 'GET').toUpperCase();
+        const gate = serveGate(
+            { method, target: message.url ?? '/', headers: headersOf(message) },
+            options.access,
+            port,
+        );
+        if (gate.kind === 'respond') {
+            send(res, gate.response);
+            return;
+        }
+        const match = url.pathname.startsWith('/api/')
+            ? matchRoute(method, url.pathname)
+            : matchRoute(method, url.pathname, PAGES, '/');
         if (match.kind === 'not-found') {
             send(res, { status: 404, json: errorBody('not-found', `no API operation at ${url.pathname}`) });
             return;
@@ -102,7 +134,7 @@ export async function listenApi(deps: ApiDeps, options: ApiServerOptions): Promi
             });
             return;
         }
-        void handleApi(match.route, apiRequest(message, match.params, origin), served).then(
+        void handleApi(match.route, apiRequest(message, match.params, origin, gate.caller), served).then(
             (response) => send(res, response),
             (error: unknown) => {
                 log('error', String(error));
@@ -114,7 +146,8 @@ export async function listenApi(deps: ApiDeps, options: ApiServerOptions): Promi
         server.once('error', reject);
         server.listen(options.port, HOST, () => resolve());
     });
-    origin = `http://${HOST}:${(server.address() as AddressInfo).port}`;
+    port = (server.address() as AddressInfo).port;
+    origin = `http://${HOST}:${port}`;
     return {
         url: origin,
         close: () =>

@@ -11,22 +11,33 @@ import { preparePlan } from '../plan/prepare.js';
 import { planSummaryJson } from '../plan/summary.js';
 import { dryRun } from '../verify/dry-run.js';
 import { readPlatformOwned } from '../run/platform-owned.js';
+import type { MigrationSpec } from '../spec/index.js';
 import { parseQuery, readJsonBody } from './body.js';
 import { notFound } from './errors.js';
 import { assertRunnable, checkSpecDocument, parseSpecBody } from './spec-input.js';
 import type { ApiDeps, ApiRequest, ApiResponse } from './types.js';
 
-const plansQuery = z.object({ diff: z.enum(['true', 'false']).optional() });
+export const plansQuery = z.object({ diff: z.enum(['true', 'false']).optional() });
 
 export async function createPlan(request: ApiRequest, deps: ApiDeps): Promise<ApiResponse> {
     const { diff } = parseQuery(request, plansQuery);
     const body = parseSpecBody(await readJsonBody(request, deps));
     let spec;
-    if (body.kind === 'stored') {
-        const stored = await deps.specs.get(body.name);
-        if (stored === undefined) throw notFound(`no stored spec '${body.name}'`);
-        spec = checkSpecDocument(stored.spec).spec;
-    } else spec = body.spec;
+    if (body.kind === 'stored') spec = await storedSpec(deps, body.name);
+    else spec = body.spec;
+    const document = await planDocument(deps, spec, diff === 'true');
+    return { status: document.problems.length === 0 ? 200 : 422, json: document };
+}
+
+/** A stored spec, validated as a run would validate it (404 when there is none). */
+export async function storedSpec(deps: ApiDeps, name: string): Promise<MigrationSpec> {
+    const stored = await deps.specs.get(name);
+    if (stored === undefined) throw notFound(`no stored spec '${name}'`);
+    return checkSpecDocument(stored.spec).spec;
+}
+
+/** The plan of a spec (and with `diff`, the dry run) as the API answers it; the dashboard shows the same. */
+export async function planDocument(deps: ApiDeps, spec: MigrationSpec, diff: boolean) {
     assertRunnable(deps, spec);
     const clients = deps.connect(spec);
     // Estimates from the service's cheap counts: a request must answer in seconds on any size of table.
@@ -34,22 +45,17 @@ export async function createPlan(request: ApiRequest, deps: ApiDeps): Promise<Ap
     const valid = plan.problems.length === 0;
     // The columns runs found the target rewriting are left out, as a run leaves them out.
     const changes =
-        diff === 'true' && valid
+        diff && valid
             ? await dryRun(spec, clients, {
                   samples: 5,
                   noticed: await readPlatformOwned(deps.store, spec.target.url),
               })
             : undefined;
     return {
-        status: valid ? 200 : 422,
-        json: {
-            spec: spec.name,
-            source: plan.sourceUrl,
-            target: plan.targetUrl,
-            ...planSummaryJson(plan, estimates),
-            ...(changes
-                ? { diff: { tables: changes.tables, manyToMany: changes.manyToMany, stops: changes.stops } }
-                : {}),
-        },
+        spec: spec.name,
+        source: plan.sourceUrl,
+        target: plan.targetUrl,
+        ...planSummaryJson(plan, estimates),
+        ...(changes ? { diff: { tables: changes.tables, manyToMany: changes.manyToMany, stops: changes.stops } } : {}),
     };
 }

@@ -1,6 +1,6 @@
 /**
  * Route matching for hosts without the Functions router (`serve`): a path under `/api/` against the route
- * templates of API_ROUTES, parameters decoded. A path that matches with another method is a 405, not a 404.
+ * templates of API_ROUTES (or under another prefix against another table: the dashboard's pages), parameters decoded. A path that matches with another method is a 405, not a 404.
  */
 import { API_ROUTES, type ApiRoute } from './routes.js';
 
@@ -28,9 +28,14 @@ function matchTemplate(template: string, segments: readonly string[]): Record<st
     return params;
 }
 
-export function matchRoute(method: string, pathname: string, routes: readonly ApiRoute[] = API_ROUTES): RouteMatch {
-    if (!pathname.startsWith('/api/')) return { kind: 'not-found' };
-    const segments = pathname.slice('/api/'.length).replace(/\/$/, '').split('/');
+export function matchRoute(
+    method: string,
+    pathname: string,
+    routes: readonly ApiRoute[] = API_ROUTES,
+    prefix = '/api/',
+): RouteMatch {
+    if (!pathname.startsWith(prefix)) return { kind: 'not-found' };
+    const segments = pathname.slice(prefix.length).replace(/\/$/, '').split('/');
     const allow: string[] = [];
     for (const route of routes) {
         const params = matchTemplate(route.route, segments);

@@ -28,10 +28,12 @@ export interface RunView extends RunLinks {
     id: string;
     spec?: string;
     trigger?: string;
+    /** Who asked for the run, when a caller of the API did. */
+    requestedBy?: string;
     status: RunState;
     /** The orchestration's runtime status, while the host still has the instance. */
     runtimeStatus?: string;
-    cancelRequested?: { at: string; reason?: string };
+    cancelRequested?: { at: string; reason?: string; by?: string };
     phase?: RunProgress['phase'];
     tier?: number;
     tiers?: number;
@@ -112,6 +114,8 @@ export async function runView(request: ApiRequest, deps: ApiDeps, runId: string)
     if (spec !== undefined) view.spec = spec;
     const trigger = summary?.trigger ?? (isRecord(instance?.input) ? instance.input.trigger : undefined);
     if (typeof trigger === 'string') view.trigger = trigger;
+    const requestedBy = summary?.requestedBy ?? (isRecord(instance?.input) ? instance.input.requestedBy : undefined);
+    if (typeof requestedBy === 'string') view.requestedBy = requestedBy;
     if (instance) view.runtimeStatus = instance.runtimeStatus;
     if (cancel && !summary) view.cancelRequested = cancel;
     if (progress?.phase !== undefined && !summary) view.phase = progress.phase;

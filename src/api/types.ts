@@ -11,6 +11,7 @@ import type { SettingsSource } from '../settings/index.js';
 import type { MigrationSpec } from '../spec/index.js';
 import type { SpecStore } from '../specstore/index.js';
 import type { Log } from '../util/log.js';
+import type { Caller } from './access/caller.js';
 
 export interface ApiRequest {
     /** Upper case. */
@@ -22,6 +23,8 @@ export interface ApiRequest {
     readonly headers: { get(name: string): string | null };
     /** The body as UTF-8 text; rejects with PayloadTooLargeError past `maxBytes`, without reading the rest. */
     readBody(maxBytes: number): Promise<string>;
+    /** Who asked, as the host established it (serve's token, App Service authentication, a function key). */
+    readonly caller: Caller;
 }
 
 export type ApiResponse =

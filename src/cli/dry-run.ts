@@ -47,6 +47,7 @@ export function renderDryRun(report: DryRunReport): string {
         for (const f of t.samples.fail)
             lines.push('', `${name} ${f.id} would fail (${f.code}${f.column ? `, ${f.column}` : ''}): ${f.message}`);
     }
+    for (const s of report.skippedDeletes ?? []) lines.push('', `${s.table} would delete nothing: ${s.reason}`);
     lines.push('');
     if (report.stops.length === 0) lines.push('A run would go to its end. Nothing was written.');
     else lines.push('A run would stop:', ...report.stops.map((s) => `  ${s}`), 'Nothing was written.');

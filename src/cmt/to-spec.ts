@@ -27,7 +27,6 @@ export interface CmtImportResult {
 
 /** CMT types that row writes cannot carry. */
 const UNCOPYABLE_TYPES: Record<string, string> = {
-    partylist: 'activity parties are written through activityparty rows',
     image: 'image content needs its own upload requests',
     imagedata: 'image content needs its own upload requests',
     file: 'file content needs its own upload requests',
@@ -82,6 +81,7 @@ interface EntityColumns {
 function entityColumns(entity: CmtEntity): EntityColumns {
     const notes: string[] = [];
     const dropped = new Map<string, string[]>();
+    const partyLists: string[] = [];
     const drop = (reason: string, field: string) => {
         const list = dropped.get(reason);
         if (list) list.push(field);
@@ -105,6 +105,8 @@ function entityColumns(entity: CmtEntity): EntityColumns {
             drop(PLATFORM_FIELDS[entity.name]![field.name]!, field.name);
         } else if (field.type === 'money' && field.name.endsWith('_base')) {
             drop('base-currency amount, computed by the platform', field.name);
+        } else if (field.type === 'partylist') {
+            partyLists.push(field.name); // copied with each row as its parties collection (plan/parties.ts)
         } else if (UNCOPYABLE_TYPES[field.type]) {
             drop(UNCOPYABLE_TYPES[field.type]!, field.name);
         } else {
@@ -113,6 +115,10 @@ function entityColumns(entity: CmtEntity): EntityColumns {
     }
     for (const [reason, fields] of dropped)
         notes.push(`${entity.name}: not migrated (${reason}): ${fields.join(', ')}`);
+    if (partyLists.length > 0)
+        notes.push(
+            `${entity.name}: party lists copied with each row as its parties collection: ${partyLists.join(', ')}`,
+        );
     if (fieldNames.has('createdon') && columns.includes('createdon'))
         notes.push(`${entity.name}: createdon is written to overriddencreatedon when the target allows it`);
     return { columns, notes };

@@ -260,22 +260,32 @@ export class LookupResolver {
                 };
             }
             case 'reference': {
+                const match = this.references.tables[binding.table]?.map[id];
+                // An owner the target refuses (disabled, no role) is no owner: it falls back as an unmatched one.
+                const refused =
+                    binding.ownerFallback && match ? this.references.refusedOwners?.[match.toLowerCase()] : undefined;
                 const matched =
-                    this.references.tables[binding.table]?.map[id] ??
+                    (refused === undefined ? match : undefined) ??
                     (binding.ownerFallback ? this.references.fallbackOwnerId : undefined);
                 if (!matched) {
                     const natural = this.references.tables[binding.table]?.unmatched?.[id];
                     const row = natural === undefined ? id : `'${natural}' (${id})`;
+                    const why =
+                        refused === undefined
+                            ? 'has no match in the target'
+                            : `matches target ${binding.table} ${match}, which ${refused},`;
                     return {
                         kind: 'unresolved',
-                        reason: `points to ${binding.table} ${row}, which has no match in the target${binding.ownerFallback ? ' and no fallbackOwner could be used' : ''}`,
+                        reason: `points to ${binding.table} ${row}, which ${why}${binding.ownerFallback ? ' and no fallbackOwner could be used' : ''}`,
                     };
                 }
+                // The fallback owner is a user, whatever the source owner was (a team too).
+                const table = matched === match ? binding.table : 'systemuser';
                 return {
                     kind: 'bind',
                     navigationProperty: nav,
-                    bind: `/${binding.targetEntitySet}(${matched.toLowerCase()})`,
-                    targetTable: binding.table,
+                    bind: `/${table === binding.table ? binding.targetEntitySet : 'systemusers'}(${matched.toLowerCase()})`,
+                    targetTable: table,
                     targetId: matched.toLowerCase(),
                 };
             }

@@ -10,12 +10,19 @@ import type { TablePlan } from '../plan/types.js';
 import { andFilters, filterBudget, idFilters, keyColumns, keyFilters, sourceKeyProperties } from './addressing.js';
 import { LOOKUP_TABLE_ANNOTATION } from './lookups.js';
 import { sourceSelect, targetIdentity, targetSelect } from './row-plan.js';
+import { partiesExpand } from './parties.js';
 
 const MAX_PAGE = 5000;
 
 /** What every read of the copy engine takes: the activity's abort signal. */
 export interface ReadOptions {
     signal?: AbortSignal;
+}
+
+/** An activity's parties come with its rows (`$expand`, copy/parties.ts). */
+function expandOf(table: TablePlan, side: 'source' | 'target'): { expand?: string } {
+    const expand = partiesExpand(table, side);
+    return expand ? { expand } : {};
 }
 
 /** Every row of a paged read. */
@@ -47,9 +54,15 @@ export async function readFiltered(
     entitySet: string,
     select: string[],
     filters: string[],
-    options: ReadOptions = {},
+    options: ReadOptions & { unmasked?: boolean } = {},
+    expand?: string,
 ): Promise<Row[]> {
-    const parts = await Promise.all(filters.map((filter) => readAll(client, entitySet, { select, filter }, options)));
+    const unmasked = options.unmasked ? { unmasked: true } : {};
+    const parts = await Promise.all(
+        filters.map((filter) =>
+            readAll(client, entitySet, { select, filter, ...unmasked, ...(expand ? { expand } : {}) }, options),
+        ),
+    );
     return parts.flat();
 }
 
@@ -65,7 +78,13 @@ export function readSourceRange(
     return readAll(
         client,
         table.source.entitySetName,
-        { select: sourceSelect(table), orderBy: `${pk} asc`, ...(filter ? { filter } : {}) },
+        {
+            select: sourceSelect(table),
+            orderBy: `${pk} asc`,
+            ...(filter ? { filter } : {}),
+            ...(table.unmaskedReads ? { unmasked: true } : {}),
+            ...expandOf(table, 'source'),
+        },
         options,
     );
 }
@@ -80,7 +99,14 @@ export function readSourceByIds(
     const select = sourceSelect(table);
     const budget = filterBudget(select, table.filter);
     const filters = idFilters(table.source.primaryId, ids, budget).map((f) => andFilters(f, table.filter)!);
-    return readFiltered(client, table.source.entitySetName, select, filters, options);
+    return readFiltered(
+        client,
+        table.source.entitySetName,
+        select,
+        filters,
+        { ...options, ...(table.unmaskedReads ? { unmasked: true } : {}) },
+        partiesExpand(table, 'source'),
+    );
 }
 
 /** Target rows of `(lo, hi]` (preserved ids only), optionally inside the table's filter. */
@@ -94,7 +120,7 @@ export function readTargetRange(
     return readAll(
         client,
         table.target.entitySetName,
-        { select: targetSelect(table), ...(filter ? { filter } : {}) },
+        { select: targetSelect(table), ...(filter ? { filter } : {}), ...expandOf(table, 'target') },
         options,
     );
 }
@@ -125,7 +151,14 @@ export async function readTargetRows(
             rows =
                 ids.length === 0
                     ? []
-                    : await readFiltered(client, set, select, idFilters(pk, ids, filterBudget(select)), options);
+                    : await readFiltered(
+                          client,
+                          set,
+                          select,
+                          idFilters(pk, ids, filterBudget(select)),
+                          options,
+                          partiesExpand(table, 'target'),
+                      );
         }
     } else {
         const properties = sourceKeyProperties(table);
@@ -141,6 +174,7 @@ export async function readTargetRows(
                       select,
                       keyFilters(keyColumns(table), tuples, filterBudget(select)),
                       options,
+                      partiesExpand(table, 'target'),
                   );
     }
     const byIdentity = new Map<string, Row>();

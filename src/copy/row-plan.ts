@@ -25,6 +25,7 @@ import {
 import { targetIdForUnaddressable } from './key-addresses.js';
 import { actualLookup, type LookupResolver, type LookupValue } from './lookups.js';
 import { sameValue, targetValue } from './values.js';
+import { decideParties, expectedParties, partyLookups, type ExpectedParties } from './parties.js';
 
 /**
  * How a row is addressed in the target: its preserved id, or its alternate-key values. A key address has a `path`
@@ -40,6 +41,8 @@ export interface ExpectedRow {
     values: Array<{ column: ColumnMapping; value: unknown }>;
     lookups: Array<{ column: ColumnMapping; value: LookupValue }>;
     state?: { state: number; status: number };
+    /** An activity's parties (copy/parties.ts). */
+    parties?: ExpectedParties;
 }
 
 export const MISSING_KEY_CODE = 'MissingKey';
@@ -203,6 +206,8 @@ export function expectedRow(table: TablePlan, row: Row, resolver: LookupResolver
         values,
         lookups,
     };
+    const parties = expectedParties(table, row, resolver);
+    if (parties) expected.parties = parties;
     if (table.state) {
         const stateColumn = table.columns.find((c) => c.source === table.state!.stateColumn);
         const statusColumn = table.columns.find((c) => c.source === table.state!.statusColumn);
@@ -227,7 +232,7 @@ function keyInBody(address: RowAddress): boolean {
 
 /** Every lookup that must be compared against the target needs a known target id first. */
 export function lookupsToCompare(expected: readonly ExpectedRow[]): LookupValue[] {
-    return expected.flatMap((e) => e.lookups.map((l) => l.value));
+    return expected.flatMap((e) => [...e.lookups.map((l) => l.value), ...partyLookups(e.parties)]);
 }
 
 interface LookupOutcome {
@@ -341,6 +346,20 @@ export function decideRow(
         if (value.kind !== 'bind' || (!creating && sameLookup(resolver, value, actual))) continue;
         into[`${value.navigationProperty}@odata.bind`] = value.bind;
         changed.push(column.target);
+    }
+
+    const parties = expected.parties && decideParties(table, expected.parties, target, resolver, options);
+    if (parties && 'fail' in parties)
+        return {
+            action: 'fail',
+            changed: [],
+            cleared: [],
+            failure: { code: UNRESOLVED_LOOKUP_CODE, column: parties.fail.column, message: parties.fail.message },
+        };
+    if (parties?.write) {
+        payload[parties.write.navigation] = parties.write.collection;
+        changed.push(parties.write.navigation);
+        if (parties.cleared) cleared.push(parties.write.navigation);
     }
 
     const decision: RowDecision = {

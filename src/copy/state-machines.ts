@@ -29,6 +29,8 @@ interface StateMachine {
 }
 
 const ACTIVE_QUOTE: State = { state: 1, status: 2 };
+/** Completed (1) and Canceled (2) activities: read-only until reopened. */
+const CLOSED_ACTIVITY: Record<number, ReadOnly> = { 1: 'reopen', 2: 'reopen' };
 const SENDING = 'e-mails are never set to a sending status in the target, whose server-side sync would send them';
 
 const MACHINES: Record<string, StateMachine> = {
@@ -36,8 +38,15 @@ const MACHINES: Record<string, StateMachine> = {
     quote: { readOnly: { 1: 'reopen', 2: 'reopen', 3: 'reopen' }, before: { 2: ACTIVE_QUOTE, 3: ACTIVE_QUOTE } },
     incident: { readOnly: { 1: 'reopen', 2: 'reopen' } },
     salesorder: { readOnly: { 2: 'final', 3: 'final', 4: 'final' } },
-    // email statuscode 6 Pending Send and 7 Sending (email table reference, statuscode choices).
-    email: { readOnly: {}, neverWritten: { 6: `Pending Send: ${SENDING}`, 7: `Sending: ${SENDING}` } },
+    // email statuscode 6 Pending Send and 7 Sending (email table reference, statuscode choices). A completed or canceled
+    // activity is edited by reopening it (statecode 0), then closed again by the state phase.
+    email: {
+        readOnly: CLOSED_ACTIVITY,
+        neverWritten: { 6: `Pending Send: ${SENDING}`, 7: `Sending: ${SENDING}` },
+    },
+    appointment: { readOnly: CLOSED_ACTIVITY },
+    phonecall: { readOnly: CLOSED_ACTIVITY },
+    task: { readOnly: CLOSED_ACTIVITY },
 };
 
 /** Code of the report of a row left as it is because the target keeps it closed (a skip with its reason, not a failure). */
@@ -56,6 +65,11 @@ export interface Transitions {
 /** How a row of `table` in `state` takes a change of its columns: as it is (undefined), reopened, or not at all. */
 export function readOnlyKind(table: string, state: number): ReadOnly | undefined {
     return MACHINES[table]?.readOnly[state];
+}
+
+/** Whether a status is never written to `table` (an e-mail's sending status): copy and verify leave it alone. */
+export function isNeverWritten(table: string, status: number): boolean {
+    return MACHINES[table]?.neverWritten?.[status] !== undefined;
 }
 
 export function closedReason(table: string, state: number): string {

@@ -7,7 +7,12 @@ export function targetWriteTable(table: TablePlan) {
         logicalName: table.target.logicalName,
         entitySetName: table.target.entitySetName,
         primaryIdAttribute: table.target.primaryId,
-        ...(table.bulkWrites ? { bulk: table.bulkWrites } : {}),
+        // Rows with parties go as single requests in $batch: no page says the bulk messages take a deep insert.
+        ...(table.parties
+            ? { bulk: { UpsertMultiple: false, UpdateMultiple: false } }
+            : table.bulkWrites
+              ? { bulk: table.bulkWrites }
+              : {}),
     };
 }
 

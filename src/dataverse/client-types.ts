@@ -11,6 +11,13 @@ export interface ODataQuery {
     /** OData $orderby text, e.g. `accountid asc`. */
     orderBy?: string;
     top?: number;
+    /**
+     * Ask for unmasked values of masked secured columns (`UnMaskedData=true`, "Retrieve unmasked data" in
+     * column-level-security.md); the service unmasks only where the caller's field permission allows it.
+     */
+    unmasked?: boolean;
+    /** OData $expand text, e.g. an activity's `email_activity_parties($select=...)`. */
+    expand?: string;
 }
 
 export interface QueryOptions {
@@ -240,6 +247,15 @@ export interface DataverseWriteClient extends DataverseClient {
         pairs: Array<[id: string, relatedId: string]>,
         options?: UpsertMultipleOptions,
     ): Promise<WriteResult[]>;
+    /**
+     * One POST of a JSON body (metadata writes, actions such as PublishXml), with the caller's headers. A 5xx, reset
+     * or timeout is sent again (callers make such writes safe to repeat); the answer's `OData-EntityId` when sent.
+     */
+    post<T = unknown>(
+        path: string,
+        body: unknown,
+        options?: { signal?: AbortSignal; headers?: Record<string, string> },
+    ): Promise<{ status: number; entityId?: string; body?: T }>;
     /** Sends independent requests as `$batch` (continue-on-error); throttled and transient parts are retried. */
     batch(requests: BatchRequest[], options?: WriteOptions): Promise<BatchResponse[]>;
     /**

@@ -30,6 +30,7 @@ import type { CredentialSpec } from './credentials.js';
 import { dataverseEnvironments } from './environment-registry.js';
 import { DataverseError } from './errors.js';
 import { DataverseHttp, type RetryEvent } from './http.js';
+import { parseJson } from './json-exact.js';
 import { buildQueryString, entityPath, preferHeader } from './odata-url.js';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry-policy.js';
 import { Transport } from './transport.js';
@@ -291,6 +292,26 @@ class HttpDataverseClient implements DataverseWriteClient {
         options?: UpsertMultipleOptions,
     ): Promise<WriteResult[]> {
         return this.bulk.disassociateMany(table, navigationProperty, pairs, options);
+    }
+
+    async post<T = unknown>(
+        path: string,
+        body: unknown,
+        options: { signal?: AbortSignal; headers?: Record<string, string> } = {},
+    ): Promise<{ status: number; entityId?: string; body?: T }> {
+        const response = await this.http.send({
+            method: 'POST',
+            path,
+            body,
+            ...(options.headers ? { headers: options.headers } : {}),
+            ...(options.signal ? { signal: options.signal } : {}),
+        });
+        const entityId = response.headers.get('odata-entityid') ?? undefined;
+        return {
+            status: response.status,
+            ...(entityId !== undefined ? { entityId } : {}),
+            ...(response.bodyText.trim() !== '' ? { body: parseJson(response.bodyText) as T } : {}),
+        };
     }
 
     batch(requests: BatchRequest[], options: WriteOptions = {}): Promise<BatchResponse[]> {

@@ -116,6 +116,11 @@ export interface TableMetadata {
     tableType?: string;
     /** EntityMetadata.EnforceStateTransitions: status changes must follow the status options' transitions. */
     enforceStateTransitions?: boolean;
+    /**
+     * EntityMetadata.Privileges: the privilege name per PrivilegeType (Create, Read, Write, Delete, Append, AppendTo,
+     * Assign, Share). Absent where the service does not give them.
+     */
+    privileges?: Partial<Record<string, string>>;
     attributes: AttributeMetadata[];
     keys: KeyMetadata[];
     /** Relationships where this table holds the lookup. */

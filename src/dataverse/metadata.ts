@@ -62,6 +62,7 @@ const ENTITY_SELECT = [
     'ObjectTypeCode',
     'TableType',
     'EnforceStateTransitions',
+    'Privileges',
 ];
 const ATTRIBUTE_SELECT = [
     'LogicalName',
@@ -196,6 +197,8 @@ interface RawEntity {
     /** "Standard", "Activity", "Virtual" or "Elastic" (EntityMetadata.TableType). */
     TableType?: string | null;
     EnforceStateTransitions?: boolean | null;
+    /** SecurityPrivilegeMetadata: PrivilegeType by name (a few stacks write the enum's number). */
+    Privileges?: Array<{ Name?: string | null; PrivilegeType?: string | number | null }> | null;
     Attributes: RawAttribute[];
     Keys: RawKey[];
     ManyToOneRelationships: RawOneToMany[];
@@ -319,12 +322,25 @@ export async function readTableMetadata(
         ...(typeof entity.ObjectTypeCode === 'number' ? { objectTypeCode: entity.ObjectTypeCode } : {}),
         ...(typeof entity.TableType === 'string' ? { tableType: entity.TableType } : {}),
         ...(entity.EnforceStateTransitions === true ? { enforceStateTransitions: true } : {}),
+        ...(entity.Privileges?.length ? { privileges: privilegesByType(entity.Privileges) } : {}),
         attributes,
         keys: entity.Keys.map(toKey),
         manyToOne: entity.ManyToOneRelationships.map(toOneToMany),
         oneToMany: entity.OneToManyRelationships.map(toOneToMany),
         manyToMany: entity.ManyToManyRelationships.map(toManyToMany),
     };
+}
+
+/** PrivilegeType EnumType: None 0, Create 1, Read 2, Write 3, Delete 4, Assign 5, Share 6, Append 7, AppendTo 8. */
+const PRIVILEGE_TYPES = ['None', 'Create', 'Read', 'Write', 'Delete', 'Assign', 'Share', 'Append', 'AppendTo'];
+
+function privilegesByType(raw: NonNullable<RawEntity['Privileges']>): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const p of raw) {
+        const type = typeof p.PrivilegeType === 'number' ? PRIVILEGE_TYPES[p.PrivilegeType] : p.PrivilegeType;
+        if (type && type !== 'None' && p.Name) out[type] = p.Name;
+    }
+    return out;
 }
 
 /**

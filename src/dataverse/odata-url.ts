@@ -8,6 +8,8 @@ export function buildQueryString(query: ODataQuery, extra: Record<string, string
     if (query.filter) parts.push(`$filter=${encodeOData(query.filter)}`);
     if (query.orderBy) parts.push(`$orderby=${encodeOData(query.orderBy)}`);
     if (query.top !== undefined) parts.push(`$top=${query.top}`);
+    if (query.unmasked) parts.push('UnMaskedData=true');
+    if (query.expand) parts.push(`$expand=${encodeOData(query.expand)}`);
     for (const [name, value] of Object.entries(extra)) parts.push(`${name}=${encodeOData(value)}`);
     return parts.length > 0 ? `?${parts.join('&')}` : '';
 }

@@ -4,7 +4,8 @@
  * accept the response, retry after N ms for a reason, or fail with a DataverseError. Pure: no I/O and no timers;
  * the clock and the randomness come in through the context. Used by the request loop (http.ts) and by the `$batch`
  * part loop (batch-sender.ts), so whole requests and batch parts follow the same rules:
- * - 429: wait Retry-After (else a growing fallback), never counted as a failure; only the deadline ends it;
+ * - 429: wait Retry-After (else a growing fallback), never counted as a failure; only the deadline ends it; but a
+ *   customization lock (customization-lock.ts) fails at once, for the metadata writer to wait out;
  * - 500/502/504, resets, hang ups, timeouts: capped exponential backoff with jitter, then a typed error;
  * - a deadlock (sql-errors.ts): the same backoff, as reason `deadlock` (the loop also lowers the parallelism);
  * - a SQL timeout of a request the caller can split: fail at once (`split`), the caller halves it;
@@ -13,6 +14,7 @@
  * - 401: refresh the token once (when there is one), then a typed `auth` error;
  * - unreachable hosts and other statuses: a typed error at once.
  */
+import { isCustomizationLockAnswer } from './customization-lock.js';
 import { DataverseError, isTransientStatus, parseErrorBody, reasonPhrase } from './errors.js';
 import type { OutageView } from './outage.js';
 import { backoffDelay, parseRetryAfter, type RetryOptions } from './retry-policy.js';
@@ -100,6 +102,9 @@ export function classifyAttempt(outcome: AttemptOutcome, state: RetryState, cont
         return { action: 'accept' };
     }
     const error = responseError(response, context, attempt);
+    // Another customization holds the lock: the metadata writer waits it out (customization-lock.ts), not the loop.
+    if (status === 429 && isCustomizationLockAnswer(error.code, error.serviceMessage))
+        return { action: 'fail', because: 'status', error };
     if (status === 429) {
         const delayMs =
             parseRetryAfter(response.header('retry-after'), context.now()) ??

@@ -72,7 +72,14 @@ const permission = z.union([z.number().int(), z.string()]).transform((v) => v ==
 
 const attributePrivilegesResponse = z.object({
     AttributePrivileges: z.array(
-        z.object({ AttributeId: z.string(), CanRead: permission, CanCreate: permission, CanUpdate: permission }),
+        z.object({
+            AttributeId: z.string(),
+            CanRead: permission,
+            CanCreate: permission,
+            CanUpdate: permission,
+            /** field_security_permission_readunmasked: 0 Not Allowed, 1 One Record, 3 All Records. */
+            CanReadUnMasked: z.union([z.number().int(), z.string()]).optional(),
+        }),
     ),
 });
 
@@ -80,6 +87,8 @@ export interface FieldPermission {
     read: boolean;
     create: boolean;
     update: boolean;
+    /** Unmasked values in queries too (CanReadUnMasked 3, All Records), not only in a retrieve by id. */
+    readUnmaskedInQueries?: boolean;
 }
 
 /**
@@ -98,7 +107,14 @@ export async function readFieldPermissions(
     return new Map(
         parsed.data.AttributePrivileges.map((p) => [
             p.AttributeId.toLowerCase(),
-            { read: p.CanRead, create: p.CanCreate, update: p.CanUpdate },
+            {
+                read: p.CanRead,
+                create: p.CanCreate,
+                update: p.CanUpdate,
+                ...(p.CanReadUnMasked === 3 || p.CanReadUnMasked === 'AllRecords'
+                    ? { readUnmaskedInQueries: true }
+                    : {}),
+            },
         ]),
     );
 }

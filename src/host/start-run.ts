@@ -27,11 +27,14 @@ export async function startRun(
     spec: unknown,
     trigger: RunTrigger,
     log: Log = silentLog,
+    /** Who asked (the API's caller); the run's events, summary and view repeat it. */
+    requestedBy?: string,
 ): Promise<string> {
-    const input: RunInput = { runId, spec, trigger };
+    const input: RunInput = { runId, spec, trigger, ...(requestedBy !== undefined ? { requestedBy } : {}) };
     const started = await runs.startNew(OrchestratorName.run, { instanceId: runId, input });
     const name = (spec as { name?: unknown } | null)?.name;
-    log('info', `run ${runId} started (spec ${typeof name === 'string' ? name : 'unnamed'}, trigger ${trigger})`);
+    const by = requestedBy !== undefined ? `, by ${requestedBy}` : '';
+    log('info', `run ${runId} started (spec ${typeof name === 'string' ? name : 'unnamed'}, trigger ${trigger}${by})`);
     return started;
 }
 

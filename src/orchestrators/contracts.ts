@@ -17,6 +17,8 @@ export interface RunInput {
     spec: unknown;
     /** `cli`, `http`, `schedule`. */
     trigger: string;
+    /** Who asked for it, when a caller did (the HTTP API's): `alice@contoso.com (Entra ID)`, `function key`. */
+    requestedBy?: string;
     /** Retry only the rows this earlier run failed (`run --retry-failed`). */
     retryOf?: string;
     /** A continued run (`run --resume` of a run that stopped): the failed rows it had reported already. */

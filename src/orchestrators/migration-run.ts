@@ -1,5 +1,6 @@
 /**
- * The run orchestrator. The order matters on real Dataverse: plan (and reference matches); the tiers
+ * The run orchestrator. The order matters on real Dataverse: plan (and reference matches); the schema tables loaded
+ * as new need; the tiers
  * in order, every table of a tier at once, each table's pages at once, the next tier only after the
  * last page of the previous one; then the deferred lookups, the states, the many-to-many rows, the
  * deletes (checked against the safety share before the first one); then the summary. It stops
@@ -13,6 +14,7 @@ import { deletePhase } from './run-phases/deletes.js';
 import { finishPhase } from './run-phases/finish.js';
 import { followUpPhase } from './run-phases/follow-up.js';
 import { planPhase } from './run-phases/plan-phase.js';
+import { schemaPhase } from './run-phases/schema.js';
 import { logEvent, newRunState } from './run-phases/state.js';
 import { tierPhase } from './run-phases/tiers.js';
 
@@ -20,6 +22,7 @@ export const migrationRun: OrchestrationHandler = function* (context: Orchestrat
     const run = newRunState(context);
     try {
         const plan = yield* planPhase(run);
+        if (!run.stop) yield* schemaPhase(run);
         if (!run.stop) yield* tierPhase(run, plan);
         if (!run.stop) yield* followUpPhase(run, plan);
         if (!run.stop) yield* deletePhase(run, plan);

@@ -13,6 +13,8 @@ import { relationshipEntry, type MigrationSpec } from '../spec/schema.js';
 import { didYouMean } from '../util/suggest.js';
 import { mapColumns } from './columns.js';
 import { planContentColumns } from './content-columns.js';
+import { planParties } from './parties.js';
+import { sendingStatusWarning } from './email-status.js';
 import { declaredPlatformOwned } from './platform-owned.js';
 import { columnNames, tablePath, type PlanContext, type ReferenceRuleInfo, type RunTable } from './context.js';
 import type { LookupEdge } from './graph.js';
@@ -380,6 +382,9 @@ function resolveManyToMany(ctx: PlanContext): ManyToManyPlan[] {
 function tablePlan(ctx: PlanContext, run: RunTable, edges: LookupEdge[]): TablePlan {
     const { columns, edges: columnEdges, state } = mapColumns(ctx, run);
     edges.push(...columnEdges);
+    const { parties, edges: partyEdges } = planParties(ctx, run);
+    edges.push(...partyEdges);
+    sendingStatusWarning(ctx, run, state !== undefined);
     const path = tablePath(run);
     if (run.match.kind === 'key') {
         for (const column of run.match.columns) {
@@ -416,6 +421,7 @@ function tablePlan(ctx: PlanContext, run: RunTable, edges: LookupEdge[]): TableP
         changeTracking: run.source.changeTrackingEnabled,
         ...(platformOwned.length > 0 ? { platformOwned } : {}),
         ...(content.length > 0 ? { content } : {}),
+        ...(parties ? { parties } : {}),
     };
 }
 

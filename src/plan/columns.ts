@@ -261,6 +261,7 @@ class TableColumnMapper {
         for (const source of ordered) {
             const column = source.logicalName;
             if (column === primaryId) continue; // carried as the row id
+            if (source.attributeType === 'PartyList') continue; // copied as the row's parties (plan/parties.ts)
             let targetName = this.renamed(column) ?? column;
             if (column === 'createdon' && !this.renamed(column)) {
                 if (!createdOn) {

@@ -22,9 +22,13 @@ export interface PermissionTables {
     target: ReadonlyMap<string, TableMetadata>;
 }
 
-/** `prv<Verb><SchemaName>`; activity tables share `prv<Verb>Activity` (privileges by entity reference). */
+/**
+ * The privilege a verb on a table needs, as the table's metadata names it (EntityMetadata.Privileges: users' are
+ * prvReadUser..., notes' prvReadNote..., some tables share their parent's); where the service gives none,
+ * `prv<Verb><SchemaName>`, activities sharing `prv<Verb>Activity` (privileges by entity reference).
+ */
 export function privilegeName(table: TableMetadata, verb: Verb): string {
-    return `prv${verb}${table.tableType === 'Activity' ? 'Activity' : table.schemaName}`;
+    return table.privileges?.[verb] ?? `prv${verb}${table.tableType === 'Activity' ? 'Activity' : table.schemaName}`;
 }
 
 export const BYPASS_BUSINESS_LOGIC = 'prvBypassCustomBusinessLogic';

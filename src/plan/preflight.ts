@@ -6,12 +6,13 @@
  */
 import type { DataverseClient } from '../dataverse/client-types.js';
 import { describeError } from '../dataverse/errors.js';
-import type { EnvironmentMetadata } from '../dataverse/metadata-types.js';
+import type { EnvironmentMetadata, TableMetadata } from '../dataverse/metadata-types.js';
+import { readMaskedColumns } from '../dataverse/masking-rules.js';
 import { readCallerPrivileges, readFieldPermissions } from '../dataverse/user-privileges.js';
 import type { MigrationSpec } from '../spec/schema.js';
 import { applyPermissions, type IdentityCheck } from './permissions.js';
 import { applySecuredColumns, hasSecuredColumns, type FieldCheck } from './secured-columns.js';
-import type { Plan } from './types.js';
+import type { Plan, TablePlan } from './types.js';
 
 function failure(message: string, error: unknown): { ok: false; reason: string } {
     return { ok: false, reason: `${message}: ${describeError(error)}` };
@@ -43,6 +44,26 @@ async function checkFields(
     }
 }
 
+async function maskedColumns(
+    client: DataverseClient,
+    signal?: AbortSignal,
+): Promise<{ ok: true; columns: Set<string> } | { ok: false; reason: string }> {
+    try {
+        return { ok: true, columns: await readMaskedColumns(client, signal ? { signal } : {}) };
+    } catch (error) {
+        if (signal?.aborted) throw error;
+        return failure(
+            'could not read the source masking rules (attributemaskingrules), so secured columns are read with UnMaskedData=true and a column the source identity may not unmask could copy its mask',
+            error,
+        );
+    }
+}
+
+function readsSecured(table: TablePlan, source: ReadonlyMap<string, TableMetadata>): boolean {
+    const meta = source.get(table.name);
+    return table.columns.some((c) => meta?.attributes.find((a) => a.logicalName === c.source)?.secured !== undefined);
+}
+
 export async function preflightPermissions(
     spec: MigrationSpec,
     plan: Plan,
@@ -66,7 +87,19 @@ export async function preflightPermissions(
     const specTables = new Map(
         spec.tables.map((t, i) => [t.name, { path: `tables[${i}]`, ...(t.columns ? { columns: t.columns } : {}) }]),
     );
-    const columns = applySecuredColumns({ plan, specTables, ...tables, sourceFields, targetFields });
+    const masked = await maskedColumns(clients.source, signal);
+    if (!masked.ok) plan.warnings.push({ message: masked.reason });
+    const columns = applySecuredColumns({
+        plan,
+        specTables,
+        ...tables,
+        sourceFields,
+        targetFields,
+        ...(masked.ok ? { maskedSource: masked.columns } : {}),
+    });
+    // Masking rules unknown: ask for unmasked values wherever a secured column is read; the service unmasks what it may.
+    if (!masked.ok)
+        for (const table of Object.values(plan.tables)) table.unmaskedReads ||= readsSecured(table, tables.source);
     plan.problems.push(...columns.problems);
     plan.warnings.push(...columns.warnings);
 }

@@ -7,6 +7,7 @@
  */
 import type { DataverseClient } from '../dataverse/client-types.js';
 import type { EnvironmentMetadata } from '../dataverse/metadata-types.js';
+import { PARTY_TABLE } from './parties.js';
 import { readAllTableNames, readEnvironmentMetadata } from '../dataverse/metadata.js';
 import { DEFAULT_REFERENCE_MATCH, type MigrationSpec } from '../spec/index.js';
 import { buildPlan, planOptions } from './build.js';
@@ -16,9 +17,11 @@ import { readKeyCollation } from './key-collation.js';
 import { CURRENCY_TABLE, unmatchedCurrencyIssues } from './currencies.js';
 import { estimateRows } from './estimates.js';
 import { countByKeys, type KeyWalkProgress } from './exact-counts.js';
+import { planNewTables } from './new-tables.js';
 import { preflightPermissions } from './preflight.js';
 import { describeReferenceRow, loadReferenceMatches, type ReferenceMatches } from './references.js';
 import type { Plan, PlanEstimates, PlanIssue } from './types.js';
+import { setsOwners } from './unusable-owners.js';
 
 export interface PrepareProgress extends KeyWalkProgress {
     phase?(name: 'metadata' | 'permissions' | 'counts' | 'keys' | 'references'): void;
@@ -59,7 +62,8 @@ function environmentProblem(side: 'source' | 'target', url: string, error: unkno
 function wantedTables(spec: MigrationSpec, side: 'source' | 'target', existing: ReadonlySet<string>): string[] {
     const names = spec.tables.map((t) => (side === 'source' ? t.name : (t.targetName ?? t.name)));
     const references = Object.keys(spec.references).filter((k) => k !== 'fallbackOwner');
-    return [...new Set([...names, ...references, ...Object.keys(DEFAULT_REFERENCE_MATCH)])].filter((n) =>
+    // activityparty: the party lists of activities are copied through it (plan/parties.ts).
+    return [...new Set([...names, ...references, ...Object.keys(DEFAULT_REFERENCE_MATCH), PARTY_TABLE])].filter((n) =>
         existing.has(n),
     );
 }
@@ -121,7 +125,14 @@ export async function preparePlan(
     if (isIssue(source) || isIssue(target)) {
         return { plan: problemPlan(spec, environmentProblems), estimates: {} };
     }
-    const plan = buildPlan(spec, source, target);
+    // Tables loaded as new: the copy is planned against the target as the schema phase will leave it.
+    const schema = await planNewTables(spec, clients, { source, target }, signal);
+    const plan = buildPlan(spec, source, schema?.projected ?? target);
+    if (schema) {
+        plan.problems.push(...schema.problems);
+        plan.warnings.push(...schema.warnings);
+        if (schema.schema) plan.schema = schema.schema;
+    }
     const prepared: PreparedPlan = { plan, estimates: {} };
     if (plan.problems.length > 0) return prepared;
     progress?.phase?.('permissions');
@@ -155,6 +166,8 @@ export async function preparePlan(
         try {
             const references = await loadReferenceMatches(clients.source, clients.target, plan.references, {
                 ...(plan.fallbackOwner !== undefined ? { fallbackOwner: plan.fallbackOwner } : {}),
+                checkOwners: setsOwners(plan),
+                ...(signal ? { signal } : {}),
             });
             prepared.references = references;
             if (references.fallbackOwnerProblem !== undefined)

@@ -9,6 +9,7 @@
 import type { DataverseClient, Row } from '../dataverse/client-types.js';
 import { odataString } from '../dataverse/odata-url.js';
 import type { ReferencePlan } from './types.js';
+import { ownerRefusal, readOwnerFacts, refusedOwners } from './unusable-owners.js';
 
 export interface ReferenceMatchResult {
     table: string;
@@ -29,6 +30,11 @@ export interface ReferenceMatches {
     fallbackOwnerId?: string;
     /** Why references.fallbackOwner names no single target user: a plan problem, since owners would have nowhere to go. */
     fallbackOwnerProblem?: string;
+    /**
+     * Matched target users and teams the target refuses as owners (disabled, no security role): target id (lower
+     * case) -> why. Owner lookups pointing to them fall back to the fallbackOwner.
+     */
+    refusedOwners?: Record<string, string>;
     warnings: string[];
 }
 
@@ -203,9 +209,11 @@ export async function loadReferenceMatches(
     sourceClient: DataverseClient,
     targetClient: DataverseClient,
     rules: readonly ReferencePlan[],
-    options: { fallbackOwner?: string } = {},
+    options: { fallbackOwner?: string; checkOwners?: boolean; signal?: AbortSignal } = {},
 ): Promise<ReferenceMatches> {
     const matches: ReferenceMatches = { tables: {}, warnings: [] };
+    /** Source users and teams as messages name them, by table and id. */
+    const principals = new Map<string, string>();
     const targetUsers = rules.find((r) => r.table === 'systemuser')?.target;
     // A scoped rule (role within its business unit) needs the matches of its scope table first.
     const ordered = [...rules].sort((a, b) => Number(a.scope !== undefined) - Number(b.scope !== undefined));
@@ -225,6 +233,9 @@ export async function loadReferenceMatches(
             );
         const result = matchReferences(sourceRows, targetRows, rule, scopeResult ? naturalMatches(scopeResult) : {});
         matches.tables[rule.table] = result;
+        if (rule.table === 'systemuser' || rule.table === 'team')
+            for (const row of sourceRows)
+                principals.set(`${rule.table}|${String(row[rule.source.primaryId])}`, describeReferenceRow(row, rule));
         matches.warnings.push(...result.warnings);
     }
     if (options.fallbackOwner !== undefined) {
@@ -242,5 +253,31 @@ export async function loadReferenceMatches(
         else
             matches.fallbackOwnerProblem = `'${options.fallbackOwner}' matches ${found.length === 0 ? 'no' : 'more than one'} target user by domainname or internalemailaddress: name one user of the target, for the owners that have no match there`;
     }
+    if (options.checkOwners) await checkOwners(matches, targetClient, principals, options);
     return matches;
+}
+
+/** Marks the matched owners the target refuses, and a fallbackOwner it refuses as a problem. */
+async function checkOwners(
+    matches: ReferenceMatches,
+    targetClient: DataverseClient,
+    principals: ReadonlyMap<string, string>,
+    options: { fallbackOwner?: string; signal?: AbortSignal },
+): Promise<void> {
+    const { facts, warnings } = await readOwnerFacts(targetClient, options.signal);
+    matches.warnings.push(...warnings);
+    const refused = refusedOwners(
+        { systemuser: matches.tables.systemuser, team: matches.tables.team },
+        facts,
+        (table, id) => principals.get(`${table}|${id}`) ?? `${table} ${id}`,
+        matches.fallbackOwnerId === undefined ? undefined : options.fallbackOwner,
+    );
+    if (Object.keys(refused.reasons).length > 0) matches.refusedOwners = refused.reasons;
+    matches.warnings.push(...refused.warnings);
+    const fallback = matches.fallbackOwnerId;
+    const why = fallback === undefined ? undefined : ownerRefusal('systemuser', fallback, facts);
+    if (why !== undefined) {
+        matches.fallbackOwnerProblem = `'${options.fallbackOwner}' (target systemuser ${fallback}) ${why}: name an enabled target user with a security role, for the owners that have no usable match there`;
+        delete matches.fallbackOwnerId;
+    }
 }

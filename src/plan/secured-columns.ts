@@ -3,7 +3,9 @@
  * allows reading one reads it as null, and a write of one without create/update permission is refused. So a secured
  * column the source identity cannot read is left out of the mapping (a null read would clear the target's value, and
  * it would compare as changed on every run); one the target identity cannot write is left out, or written only on the
- * path it may (create or update). A column the spec lists by name that cannot be written at all is a problem.
+ * path it may (create or update). A column the spec lists by name that cannot be written at all is a problem. A
+ * column with a masking rule reads masked (`***`) unless the read asks `UnMaskedData=true` and the source identity may
+ * read it unmasked in queries (CanReadUnmasked All Records): then its table is read unmasked, else it is left out.
  */
 import type { AttributeMetadata, TableMetadata } from '../dataverse/metadata-types.js';
 import type { FieldPermission } from '../dataverse/user-privileges.js';
@@ -20,6 +22,8 @@ export interface SecuredColumnsInput {
     target: ReadonlyMap<string, TableMetadata>;
     sourceFields: FieldCheck;
     targetFields: FieldCheck;
+    /** `table.column` (lower case) of the source columns with a masking rule (AttributeMaskingRule). */
+    maskedSource?: ReadonlySet<string>;
 }
 
 function attribute(table: TableMetadata | undefined, name: string): AttributeMetadata | undefined {
@@ -87,6 +91,18 @@ export function applySecuredColumns(input: SecuredColumnsInput): { warnings: Pla
                     });
                     dropColumn(table, column, plan);
                     continue;
+                }
+                if (input.maskedSource?.has(`${table.name}.${column.source}`.toLowerCase())) {
+                    // Masked text ('***') must never reach the target: read unmasked where allowed, else leave it out.
+                    if (p.readUnmaskedInQueries) table.unmaskedReads = true;
+                    else {
+                        warnings.push({
+                            ...issue,
+                            message: `secured column ${name} is left out: it has a masking rule and the source identity may not read it unmasked in queries (CanReadUnmasked is not All Records), so it would read masked; the mask is never written nor compared`,
+                        });
+                        dropColumn(table, column, plan);
+                        continue;
+                    }
                 }
             }
             const written = attribute(input.target.get(table.target.logicalName), column.target);

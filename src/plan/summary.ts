@@ -2,6 +2,7 @@
 import type { Collation } from '../dataverse/collation.js';
 import { COUNT_LIMIT } from '../dataverse/record-counts.js';
 import { bulkWritesText } from './bulk-writes.js';
+import { schemaJson, schemaLines } from './schema-summary.js';
 import type {
     ManyToManySideMatch,
     Plan,
@@ -30,6 +31,7 @@ export function planSummaryJson(plan: Plan, estimates?: PlanEstimates): PlanSumm
             deleteMissing: m.deleteMissing === true,
         })),
         deletes: [...plan.deletePhase],
+        ...(plan.schema ? { schema: schemaJson(plan.schema) } : {}),
         warnings: plan.warnings,
         problems: plan.problems,
     };
@@ -110,6 +112,7 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
     const lines: string[] = [`Plan '${plan.name}': ${plan.sourceUrl} -> ${plan.targetUrl}`];
     const names = plan.tiers.flatMap((t) => t.tables);
     const width = Math.max(0, ...names.map((n) => n.length));
+    lines.push(...schemaLines(plan.schema));
     plan.tiers.forEach((tier, i) => {
         lines.push('', `Tier ${i + 1}`);
         for (const name of tier.tables) {
@@ -127,6 +130,10 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
             lines.push(`  ${name.padEnd(width)}  ${parts.join(', ')}`);
             if (table && table.deferred.length > 0)
                 lines.push(`  ${''.padEnd(width)}  deferred: ${table.deferred.join(', ')}`);
+            if (table?.parties)
+                lines.push(
+                    `  ${''.padEnd(width)}  parties: ${table.parties.lists.join(', ')} (with each row, as ${table.parties.targetNavigation})`,
+                );
         }
     });
     if (plan.deferredPhase.length > 0) {

@@ -37,7 +37,8 @@ export function uncopyableReason(attribute: AttributeMetadata): string | undefin
     if (typeName === 'ImageType' || typeName === 'FileType') return undefined;
     if (attribute.attributeType === 'Virtual' && typeName !== 'MultiSelectPicklistType')
         return 'virtual column (no stored value)';
-    if (attribute.attributeType === 'PartyList') return 'activity parties are written through activityparty rows';
+    if (attribute.attributeType === 'PartyList')
+        return "a party list is copied with its activity's parties collection, never as a column";
     if (attribute.attributeType === 'CalendarRules') return 'calendar rules are written through their own table';
     if (attribute.attributeType === 'EntityName') return 'table name of a lookup, set together with the lookup';
     if (attribute.attributeType === 'ManagedProperty') return 'solution-managed property';

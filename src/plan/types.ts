@@ -5,6 +5,7 @@
  */
 import type { Collation } from '../dataverse/collation.js';
 import type { AttributeType } from '../dataverse/metadata-types.js';
+import type { SchemaPlan } from './schema-types.js';
 
 /** A warning or problem found while planning; `path` points into the spec when the spec caused it. */
 export interface PlanIssue {
@@ -95,6 +96,20 @@ export interface EndpointNames {
     primaryId: string;
 }
 
+/**
+ * An activity's party lists (from, to, cc, ... : PartyList columns, no property of their own), copied as its
+ * `<activity>_activity_parties` collection with each row (plan/parties.ts, copy/parties.ts).
+ */
+export interface PartiesPlan {
+    /** The collection-valued navigation property in the source (read with `$expand`) and in the target (written). */
+    sourceNavigation: string;
+    targetNavigation: string;
+    /** The party list columns (source names), for the plan's text. */
+    lists: string[];
+    /** `activityparty.partyid` as a lookup: a binding per party table, navigation `partyid_<table>`. */
+    party: ColumnMapping;
+}
+
 export interface TablePlan {
     /** Source logical name; the plan's key for the table. */
     name: string;
@@ -128,11 +143,15 @@ export interface TablePlan {
     bulkWrites?: { UpsertMultiple: boolean; UpdateMultiple: boolean };
     /** What the permissions preflight found of the source identity's read; absent: not checked (no deletes). */
     sourceRead?: SourceRead;
+    /** Source reads ask for unmasked values: a mapped column reads masked, and the source identity may unmask it. */
+    unmaskedReads?: boolean;
     /**
      * Target columns the target's own logic rewrites: left out of every comparison and write. `spec`: declared in the
      * table's `platformOwned`; `noticed`: an earlier run found the target changed what it wrote (run/platform-owned.ts).
      */
     platformOwned?: PlatformOwnedColumn[];
+    /** An activity's party lists, copied with each row as its parties collection. */
+    parties?: PartiesPlan;
     /** Binary content copied by the content phase after the rows (plan/content-columns.ts); absent: none. */
     content?: ContentColumn[];
 }
@@ -261,6 +280,8 @@ export interface Plan {
     };
     warnings: PlanIssue[];
     problems: PlanIssue[];
+    /** What the run creates in the target first, for tables loaded as `new` (absent: nothing). */
+    schema?: SchemaPlan;
 }
 
 /** The `plan --json` output. */
@@ -278,6 +299,12 @@ export interface PlanSummaryJson {
         deleteMissing: boolean;
     }>;
     deletes: string[];
+    /** What the run creates first (tables loaded as `new`), without the request bodies. */
+    schema?: {
+        solution?: string;
+        operations: Array<Omit<SchemaPlan['operations'][number], 'body'>>;
+        publish: string[];
+    };
     warnings: PlanIssue[];
     problems: PlanIssue[];
 }

@@ -7,6 +7,8 @@ import { runPaths } from '../runlog/layout.js';
 export type RunEventType =
     | 'run-started'
     | 'planned'
+    /** One metadata operation of the schema phase (load: "new"): created, already there, refused; or the publish. */
+    | 'schema'
     | 'table-mode'
     | 'table-listed'
     | 'page'
@@ -65,4 +67,19 @@ export function reportLeft(
         rows.map((r) => ({ type: 'warning' as const, table, sourceId: r.sourceId, code: r.code, message: r.message })),
         ctx.now,
     );
+}
+
+/** Code of the one event per state page that counts the rows whose state is never written (e-mails kept as Draft). */
+export const STATES_NOT_WRITTEN_COUNT = 'StatesNotWritten';
+
+/** One warning naming how many rows of a page keep the state a create leaves (an e-mail in a sending status). */
+export function reportNotWritten(ctx: RunContext, table: string, count: number): Promise<void> {
+    if (count === 0) return Promise.resolve();
+    return appendEvent(ctx, {
+        type: 'warning',
+        table,
+        code: STATES_NOT_WRITTEN_COUNT,
+        count,
+        message: `${count} ${table} row${count === 1 ? '' : 's'} kept the state a create leaves (Draft for an e-mail): their source status is never written`,
+    });
 }

@@ -34,6 +34,8 @@ export interface StoredReferences {
      */
     tables: Record<string, { map: Record<string, string>; fallbacks?: string[]; unmatched?: Record<string, string> }>;
     fallbackOwnerId?: string;
+    /** Matched target owners the target refuses (target id -> why): their rows take the fallback owner. */
+    refusedOwners?: Record<string, string>;
 }
 
 /** The reference matches of a plan as the run store keeps them. */
@@ -46,6 +48,7 @@ export function storedReferences(matches: ReferenceMatches | undefined): StoredR
             ...(Object.keys(result.unmatchedKeys).length > 0 ? { unmatched: result.unmatchedKeys } : {}),
         };
     if (matches?.fallbackOwnerId) references.fallbackOwnerId = matches.fallbackOwnerId;
+    if (matches?.refusedOwners) references.refusedOwners = matches.refusedOwners;
     return references;
 }
 

@@ -72,6 +72,8 @@ export const finishedRunSchema = z.object({
     /** The orchestration failed (an activity failed past its retries): no incremental state is committed. */
     crashed: z.literal(true).optional(),
     trigger: z.string(),
+    /** Who asked for the run, when a caller of the API did. */
+    requestedBy: z.string().optional(),
     source: z.string(),
     target: z.string(),
     startedAt: z.string(),
@@ -204,6 +206,7 @@ export function phaseTotals(
 export interface RunEnding {
     runId: string;
     trigger: string;
+    requestedBy?: string;
     startedAt: Date;
     finishedAt: Date;
     /** From the plan activity, when it got that far. */
@@ -239,6 +242,7 @@ export function finishedRun(ending: RunEnding): FinishedRun {
         ...(reason !== undefined ? { reason } : {}),
         ...(stop?.crashed ? { crashed: true as const } : {}),
         trigger: ending.trigger,
+        ...(ending.requestedBy !== undefined ? { requestedBy: ending.requestedBy } : {}),
         source: plan?.source ?? '',
         target: plan?.target ?? '',
         startedAt: ending.startedAt.toISOString(),

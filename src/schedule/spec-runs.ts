@@ -35,6 +35,8 @@ export interface SpecRunDeps {
 export interface SpecRunRequest {
     trigger: RunTrigger;
     runId: string;
+    /** Who asked, for a start through the API. */
+    requestedBy?: string;
     /** Scheduled refreshes run incrementally (change tracking after the first full run). */
     incremental?: boolean;
 }
@@ -111,9 +113,12 @@ async function startLeased(deps: SpecRunDeps, stored: StoredSpec, request: SpecR
     const busy = await startUnderLease(
         deps.store,
         spec,
-        { runId: request.runId, who: request.trigger === 'schedule' ? 'the schedule' : 'the HTTP API' },
+        {
+            runId: request.runId,
+            who: request.trigger === 'schedule' ? 'the schedule' : (request.requestedBy ?? 'the HTTP API'),
+        },
         deps.now(),
-        () => startRun(runs, request.runId, document, request.trigger, deps.log),
+        () => startRun(runs, request.runId, document, request.trigger, deps.log, request.requestedBy),
     );
     if (busy) return busy;
     await specs.updateStatus(name, {

@@ -11,7 +11,9 @@ import {
     managedIdentity,
     ncrontab,
     nodeWorker,
+    platformFlag,
     positiveInteger,
+    serveToken,
     serviceUri,
     storageAccountName,
     taskHubName,
@@ -250,6 +252,14 @@ const app = {
         default: '0 */1 * * * *',
         parse: ncrontab,
     }),
+    WEBSITE_AUTH_ENABLED: entry({
+        description:
+            'Set by App Service (`True`) while App Service authentication is on. The Entra ID routes (/api/...) trust its principal headers only then; otherwise they answer 401 and only the function-key routes (/api/automation/...) serve.',
+        readBy: 'app',
+        azure: { need: 'optional' },
+        local: { need: 'forbidden', because: 'set by App Service authentication only, never by hand' },
+        parse: platformFlag,
+    }),
     MAX_REQUEST_BODY_BYTES: entry({
         description: 'Largest HTTP request body (a spec) the API accepts, in bytes.',
         readBy: 'app',
@@ -269,6 +279,15 @@ const cli = {
         azure: { need: 'forbidden', because: 'read by the command line only, not by the Functions app' },
         local: { need: 'optional' },
         parse: text,
+    }),
+    DATAVERSE_MIGRATE_SERVE_TOKEN: entry({
+        description:
+            'The token `dataverse-migrate serve` requires, when --token is not given (default: a new random one per start, printed on its listening line). For scripts that start serve and call it.',
+        readBy: 'cli',
+        azure: { need: 'forbidden', because: 'read by the command line only, not by the Functions app' },
+        local: { need: 'optional' },
+        sensitive: true,
+        parse: serveToken,
     }),
     DEBUG: entry({
         description:

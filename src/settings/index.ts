@@ -24,4 +24,5 @@ export {
     type SettingValue,
     type SettingsSource,
 } from './read.js';
+export { serveToken } from './values.js';
 export { RUNTIME_ROLES, type RoleScope, type RuntimeRole } from './roles.js';

@@ -87,3 +87,17 @@ function parseUrl(value: string): URL | undefined {
         return undefined;
     }
 }
+
+/**
+ * The token `serve` lets its own user in with: URL-safe (it travels in the URL of the `listening` line and in a
+ * cookie) and long enough to be unguessable (32 characters of base64url or hex are at least 128 bits).
+ */
+export const serveToken = z.string().regex(/^[A-Za-z0-9_-]{32,256}$/, {
+    error: 'must be 32 to 256 URL-safe characters (A-Z a-z 0-9 _ -), such as the output of `openssl rand -hex 32`',
+});
+
+/** A flag App Service sets: `True` or `False`, in any case. */
+export const platformFlag = z
+    .string()
+    .regex(/^(true|false)$/i, { error: "must be 'True' or 'False'" })
+    .transform((value) => value.toLowerCase() === 'true');

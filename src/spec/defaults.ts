@@ -16,6 +16,8 @@ export const SPEC_DEFAULTS = {
     /** How a table's rows are matched in the target: by the preserved primary id. */
     match: 'id' as const,
     deleteMissing: false,
+    /** A table loads into the target's existing table; `new` creates what the target lacks first. */
+    load: 'existing' as const,
     /** deleteMissing refuses to delete more than this share of a target table's rows in one run. */
     maxDeleteShare: 0.1,
     /**

@@ -146,6 +146,12 @@ export const tableSpecSchema = z.strictObject({
      * Runs also find them by themselves, after a write the target changed (src/copy/rewritten-columns.ts).
      */
     platformOwned: z.array(logicalName).min(1, { error: 'list at least one column, or omit platformOwned' }).optional(),
+    /**
+     * `existing`: the target has the table and its columns (a missing one is a plan problem). `new`: what the target
+     * lacks (the table, mapped columns, the lookups' relationships, the key `match` names) is created from the source's
+     * metadata before the rows are loaded ("Load to new table" of the documented dataflow).
+     */
+    load: z.enum(['existing', 'new'], { error: "expected 'existing' or 'new'" }).default(SPEC_DEFAULTS.load),
 });
 
 const referenceRuleSchema = z.strictObject({
@@ -226,6 +232,18 @@ export const optionsSchema = z
             .default(SPEC_DEFAULTS.watermarkLagMinutes),
         /** Source and target may be the same environment (e.g. one table into another); refused otherwise. */
         allowSameEnvironment: z.boolean().optional(),
+        /**
+         * The unique name of the target solution that tables and columns created for `load: "new"` join, sent as the
+         * `MSCRM.SolutionUniqueName` header (create-update-entity-definitions-using-web-api.md). Absent: the target's
+         * default solution. Solution unique names take letters, digits and _, not starting with a digit.
+         */
+        solutionUniqueName: z
+            .string({ error: 'expected the unique name of a solution in the target' })
+            .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, {
+                error: 'expected a solution unique name (letters, digits, _; not starting with a digit), not its display name',
+            })
+            .max(65, { error: 'a solution unique name has at most 65 characters' })
+            .optional(),
     })
     .default({
         pageSize: SPEC_DEFAULTS.pageSize,

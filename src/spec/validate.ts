@@ -143,6 +143,30 @@ function sameEnvironmentProblems(doc: Record<string, unknown>): InputProblem[] {
     ];
 }
 
+/**
+ * `load: "new"` creates the table under the source's own names, so it cannot load into another table name; a solution
+ * named for created components with no table that creates any is a mistake worth saying.
+ */
+function loadProblems(doc: Record<string, unknown>): InputProblem[] {
+    const tables = Array.isArray(doc.tables) ? doc.tables : [];
+    const problems: InputProblem[] = [];
+    tables.forEach((t: unknown, i) => {
+        if (!isRecord(t) || t.load !== 'new' || typeof t.targetName !== 'string' || t.targetName === t.name) return;
+        problems.push({
+            path: `tables[${i}].targetName`,
+            message: `load 'new' creates the table under its source name '${String(t.name)}': drop targetName '${t.targetName}', or create that table first and load it as 'existing'`,
+        });
+    });
+    const solution = isRecord(doc.options) ? doc.options.solutionUniqueName : undefined;
+    if (typeof solution === 'string' && !tables.some((t: unknown) => isRecord(t) && t.load === 'new')) {
+        problems.push({
+            path: 'options.solutionUniqueName',
+            message: `names the solution that created tables and columns join, but no table has load 'new': remove it, or set load 'new' on the tables to create`,
+        });
+    }
+    return problems;
+}
+
 /** The cross-field rules: duplicates, renames, credentials that need a loopback URL, source equal to target. */
 function crossFieldProblems(doc: unknown): InputProblem[] {
     if (!isRecord(doc)) return [];
@@ -150,6 +174,7 @@ function crossFieldProblems(doc: unknown): InputProblem[] {
         ...environmentProblems(doc.source, 'source'),
         ...environmentProblems(doc.target, 'target'),
         ...sameEnvironmentProblems(doc),
+        ...loadProblems(doc),
     ];
     if (Array.isArray(doc.tables)) {
         const names = doc.tables.map((t) => (isRecord(t) && typeof t.name === 'string' ? t.name : undefined));

@@ -7,6 +7,7 @@
  * run shows every difference a full run would mend, where a refresh looks only at what changed.
  */
 import type { EnvironmentClients } from '../environments/index.js';
+import { incompleteViews } from '../plan/incomplete-views.js';
 import type { PlanIssue } from '../plan/types.js';
 import { emptyCounts } from '../run/outcomes.js';
 import { deleteRefusals, refusedDeletesStop, stopAfterPhase } from '../run/stop-rules.js';
@@ -32,6 +33,8 @@ export interface DryRunReport {
     manyToMany: Record<string, { associate: number; skipped: number }>;
     /** Why the run would stop, as the run itself would say it; empty when it would run to its end. */
     stops: string[];
+    /** Tables and relationships whose deletes the run would skip (the source view is not complete), and why. */
+    skippedDeletes?: Array<{ table: string; reason: string }>;
     problems?: PlanIssue[];
 }
 
@@ -45,8 +48,11 @@ export async function dryRun(
         return { tables: {}, manyToMany: {}, stops: [], problems: report.problems };
     const tables: Record<string, TableDiff> = {};
     const summaries: Record<string, TableSummary> = {};
+    // As the run: no deletes from a view the preflight did not find complete.
+    const skippedDeletes = incompleteViews(plan);
+    const skipped = new Set(skippedDeletes.map((s) => s.table));
     for (const [name, t] of Object.entries(report.tables)) {
-        const deletes = plan.tables[name]?.deleteMissing === true;
+        const deletes = plan.tables[name]?.deleteMissing === true && !skipped.has(name);
         tables[name] = {
             source: t.source,
             target: t.target,
@@ -79,5 +85,5 @@ export async function dryRun(
     const manyToMany: DryRunReport['manyToMany'] = {};
     for (const [name, m] of Object.entries(report.manyToMany))
         manyToMany[name] = { associate: m.missing, skipped: m.skipped };
-    return { tables, manyToMany, stops };
+    return { tables, manyToMany, stops, ...(skippedDeletes.length > 0 ? { skippedDeletes } : {}) };
 }

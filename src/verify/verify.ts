@@ -18,6 +18,8 @@ import { refusedPairs } from '../copy/refused-pairs.js';
 import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { matchedReferenceIds, pairsWithTargetIds } from '../copy/id-map.js';
 import { readFiltered, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
+import { partyKeys, prepareParties } from '../copy/parties.js';
+import { isNeverWritten } from '../copy/state-machines.js';
 import { andFilters, filterBudget, idFilters } from '../copy/addressing.js';
 import { actualLookup, LookupResolver } from '../copy/lookups.js';
 import {
@@ -154,7 +156,9 @@ function valuesOf(
                 source: lookup.value.kind === 'bind' ? (resolver.targetIdOf(lookup.value) ?? lookup.value.bind) : null,
                 target: actual ? actual.id : null,
             };
-        } else if (column === table.state?.targetStateColumn)
+        } else if (column === table.parties?.targetNavigation && e.parties)
+            values[column] = partyKeys(table, e.parties, target, resolver);
+        else if (column === table.state?.targetStateColumn)
             values[column] = { source: e.state ?? null, target: target[column] ?? null };
     }
     return values;
@@ -185,6 +189,7 @@ async function verifyRange(
         signal,
     });
     await resolver.prepare(sourceRows, table.columns);
+    await prepareParties(resolver, table, sourceRows);
     await resolver.prepareTargetIds(keyLookupValues(table, sourceRows, resolver));
     // Rows the copy fails: a lookup key part with no target row, a key shared with an earlier row of the page.
     const candidates = sourceRows.flatMap((row) => {
@@ -244,7 +249,9 @@ async function verifyRange(
                     .filter((k) => k !== table.target.primaryId && k !== '@odata.id')
                     .map((k) => k.replace(/@odata\.bind$/, '')),
             );
-        if (decision.state) columns.push(table.state!.targetStateColumn);
+        // A state the copy never writes (an e-mail's sending status, kept a Draft) is not a difference.
+        if (decision.state && !isNeverWritten(table.target.logicalName, decision.state.status))
+            columns.push(table.state!.targetStateColumn);
         if (decision.action === 'fail') {
             result.failing++;
             const failure = decision.failure ?? { code: 'Unmapped', column: '', message: 'cannot be mapped' };
@@ -453,6 +460,11 @@ export async function compareMigration(
     const prepared = await preparePlan(spec, clients, { targetWrites: false, ...(signal ? { signal } : {}) });
     const { plan } = prepared;
     addNoticed(plan, options.noticed ?? []);
+    // Tables loaded as new that the target lacks yet: there is nothing to compare with until a run creates them.
+    if (plan.schema)
+        plan.problems.push({
+            message: `the target lacks the schema this spec creates (${plan.schema.operations.length} operations, starting with: ${plan.schema.operations[0]!.summary}): run it first; \`plan\` shows what it creates`,
+        });
     if (plan.problems.length > 0)
         return { report: { identical: false, tables: {}, manyToMany: {}, problems: plan.problems }, plan };
     const env: Env = {

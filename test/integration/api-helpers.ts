@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HttpRequest, HttpResponse, InvocationContext } from '@azure/functions';
 import { API_ROUTES, createConnector, type ApiDeps } from '../../src/api/index.js';
-import { handleHttpRequest } from '../../src/functions/runtime/http-adapter.js';
+import { handleHttpRequest, type HttpDoor } from '../../src/functions/runtime/http-adapter.js';
 import { LocalRuns } from '../../src/host/local-runs.js';
 import { createFileRunStore } from '../../src/runlog/index.js';
 import type { RunStore } from '../../src/runlog/types.js';
@@ -24,6 +24,8 @@ export interface CallInit {
     /** Sent as is (not JSON-encoded). */
     rawBody?: string;
     headers?: Record<string, string>;
+    /** The registration called: the Entra ID one (`/api/...`) or the function-key one (default). */
+    door?: HttpDoor;
 }
 
 export interface CallResult {
@@ -84,7 +86,8 @@ export async function apiHarness(options: HarnessOptions): Promise<Harness> {
         const path = route.route.replace(/\{(\w+)\}/g, (_, key: string) =>
             encodeURIComponent(init.params?.[key] ?? ''),
         );
-        const url = new URL(`http://localhost:7071/api/${path}`);
+        const door = init.door ?? 'function-key';
+        const url = new URL(`http://localhost:7071/api/${door === 'function-key' ? 'automation/' : ''}${path}`);
         for (const [key, value] of Object.entries(init.query ?? {})) url.searchParams.set(key, value);
         const body = init.rawBody ?? (init.body === undefined ? undefined : JSON.stringify(init.body));
         const request = new HttpRequest({
@@ -102,7 +105,7 @@ export async function apiHarness(options: HarnessOptions): Promise<Harness> {
                 if (level !== 'information') logged.push(args.map(String).join(' '));
             },
         });
-        const response = new HttpResponse(await handleHttpRequest(route, request, context, deps));
+        const response = new HttpResponse(await handleHttpRequest(route, request, context, deps, door));
         // Decoded keeping a BOM: response.text() would drop it, and the CSV's BOM is part of the contract.
         const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(await response.arrayBuffer());
         let json: unknown;

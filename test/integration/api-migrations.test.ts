@@ -48,10 +48,10 @@ describe('a run started over HTTP', () => {
         expect(response.json).toMatchObject({
             spec: 'http-run',
             status: 'pending',
-            statusUrl: `http://localhost:7071/api/migrations/${runId}`,
-            logUrl: `http://localhost:7071/api/migrations/${runId}/log`,
-            errorsUrl: `http://localhost:7071/api/migrations/${runId}/errors`,
-            cancelUrl: `http://localhost:7071/api/migrations/${runId}/cancel`,
+            statusUrl: `http://localhost:7071/api/automation/migrations/${runId}`,
+            logUrl: `http://localhost:7071/api/automation/migrations/${runId}/log`,
+            errorsUrl: `http://localhost:7071/api/automation/migrations/${runId}/errors`,
+            cancelUrl: `http://localhost:7071/api/automation/migrations/${runId}/cancel`,
         });
         expect(response.headers.get('location')).toBe(response.json.statusUrl);
     });
@@ -140,7 +140,7 @@ describe('a run started over HTTP', () => {
         expect(bad.json).toMatchObject({ error: 'invalid-request', problems: [{ path: 'id' }] });
         const unknown = await h.call('getMigrationLog', { params: { id: 'x-20260101-000000-abcd' } });
         expect(unknown.status).toBe(404);
-        const finished = await h.call('cancelMigration', { params: { id: runId } });
+        const finished = await h.call('cancelMigration', { params: { id: runId }, body: {} });
         expect(finished.status).toBe(409);
         expect(finished.json.error).toBe('already-finished');
     });
@@ -194,8 +194,10 @@ describe('cancel', () => {
 
         const view = await slow.finished(runId, 120_000);
         expect(view.status).toBe('cancelled');
-        expect(view.summary.reason).toBe('cancelled on request by HTTP API (test cancel): stopped at a page boundary');
-        expect(view.summary.cancel).toMatchObject({ by: 'HTTP API', reason: 'test cancel' });
+        expect(view.summary.reason).toBe(
+            'cancelled on request by function key (test cancel): stopped at a page boundary',
+        );
+        expect(view.summary.cancel).toMatchObject({ by: 'function key', reason: 'test cancel' });
         const copied = slow.target.dump('account').length + slow.target.dump('contact').length;
         const source = slow.source.dump('account').length + slow.source.dump('contact').length;
         expect(copied).toBeLessThan(source);
@@ -344,7 +346,9 @@ describe('requests the API refuses', () => {
         );
         const token = await h.call('startMigration', { rawBody: '{"secret": "hunter2" }}' });
         expect(token.json.problems[0].message).not.toContain('hunter2');
-        const empty = await h.call('startMigration', {});
+        // POST takes JSON only: an empty body says so too, or it is refused before it is read.
+        expect((await h.call('startMigration', {})).status).toBe(415);
+        const empty = await h.call('startMigration', { headers: { 'content-type': 'application/json' } });
         expect(empty.status).toBe(400);
         expect(empty.json.problems[0].message).toContain('{"spec": "<stored spec name>"}');
     });

@@ -45,7 +45,7 @@ describe.each(backends)('stored specs over %s', (backend) => {
         });
         expect(put.status).toBe(201);
         expect(put.headers.get('etag')).toBe(put.json.etag);
-        expect(put.headers.get('location')).toBe('http://localhost:7071/api/specs/nightly');
+        expect(put.headers.get('location')).toBe('http://localhost:7071/api/automation/specs/nightly');
         expect(put.json).toMatchObject({ name: 'nightly', schedule, status: 'never-run' });
         const next = new Date(put.json.nextRunAt);
         expect(next.getTime()).toBe(nextOccurrence(schedule, new Date(next.getTime() - 86_400_000))!.getTime());
@@ -134,7 +134,7 @@ describe.each(backends)('stored specs over %s', (backend) => {
         expect(removing.json).toMatchObject({
             error: 'run-in-progress',
             runId,
-            statusUrl: `http://localhost:7071/api/migrations/${runId}`,
+            statusUrl: `http://localhost:7071/api/automation/migrations/${runId}`,
         });
         expect(removing.json.message).toContain(runId);
         const during = await h.call('getSpec', { params: { name: 'nightly' } });
@@ -149,7 +149,7 @@ describe.each(backends)('stored specs over %s', (backend) => {
             status: 'succeeded',
             lastRunId: runId,
             failedRows: 0,
-            lastRun: `http://localhost:7071/api/migrations/${runId}`,
+            lastRun: `http://localhost:7071/api/automation/migrations/${runId}`,
         });
         expect(Date.parse(after.json.lastRunAt)).toBeLessThanOrEqual(Date.now());
         expect(h.target.dump('account').length).toBe(h.source.dump('account').length);

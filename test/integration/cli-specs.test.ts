@@ -197,11 +197,13 @@ describe('specs and runs beside serve, over one store', () => {
     afterAll(() => serve?.stop());
 
     it('serve lists and starts what the CLI put; the CLI refuses to delete it while its run goes on', async () => {
-        const listed = (await (await fetch(`${serve.url}/api/specs`)).json()) as any;
+        // serve lets in the holder of its token only.
+        const auth = { authorization: `Bearer ${serve.token}` };
+        const listed = (await (await fetch(`${serve.url}/api/specs`, { headers: auth })).json()) as any;
         expect(listed.specs.map((s: any) => s.name)).toEqual(['hourly', 'nightly']);
         const started = await fetch(`${serve.url}/api/migrations`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', ...auth },
             body: JSON.stringify({ spec: 'nightly' }),
         });
         expect(started.status).toBe(202);
@@ -217,7 +219,7 @@ describe('specs and runs beside serve, over one store', () => {
         expect(during.lastRunId).toBe(id);
 
         for (;;) {
-            const view = (await (await fetch(`${serve.url}/api/migrations/${id}`)).json()) as any;
+            const view = (await (await fetch(`${serve.url}/api/migrations/${id}`, { headers: auth })).json()) as any;
             if (view.summary && view.runtimeStatus === 'Completed') break;
             await new Promise((resolve) => setTimeout(resolve, 100));
         }
@@ -251,6 +253,6 @@ describe('specs and runs beside serve, over one store', () => {
         const deleted = await specsCli('delete', 'nightly');
         expect(deleted.code).toBe(0);
         expect(deleted.stdout).toBe("deleted spec 'nightly'\n");
-        expect((await fetch(`${serve.url}/api/specs/nightly`)).status).toBe(404);
+        expect((await fetch(`${serve.url}/api/specs/nightly`, { headers: auth })).status).toBe(404);
     }, 60_000);
 });

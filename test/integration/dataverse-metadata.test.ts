@@ -47,6 +47,18 @@ describe('metadata of the crm schema', () => {
         );
     });
 
+    it('reads each table privilege by its type, under the name the service gives it, in the same request', () => {
+        expect(table('account').privileges).toMatchObject({ Read: 'prvReadAccount', Assign: 'prvAssignAccount' });
+        // A lookup target read with them: users' privileges are not named after the table's schema name.
+        expect(table('systemuser').privileges).toEqual({
+            Create: 'prvCreateUser',
+            Read: 'prvReadUser',
+            Write: 'prvWriteUser',
+            Append: 'prvAppendUser',
+            AppendTo: 'prvAppendToUser',
+        });
+    });
+
     it('reads lookup targets, including polymorphic customer and owner lookups', () => {
         expect(attribute('contact', 'parentcustomerid')).toMatchObject({ attributeType: 'Customer' });
         expect(attribute('contact', 'parentcustomerid').targets?.sort()).toEqual(['account', 'contact']);

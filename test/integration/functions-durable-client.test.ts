@@ -170,7 +170,9 @@ describe('the HTTP API over the Durable client', () => {
                 method: route.method,
                 url: `https://dvm.azurewebsites.net/api/${path}`,
                 params: init.params ?? {},
-                ...(init.body !== undefined ? { body: { string: JSON.stringify(init.body) } } : {}),
+                ...(init.body !== undefined
+                    ? { body: { string: JSON.stringify(init.body) }, headers: { 'content-type': 'application/json' } }
+                    : {}),
             });
             return handleHttpRequest(route, request, new InvocationContext({ functionName: name }), deps);
         };

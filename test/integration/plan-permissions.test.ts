@@ -142,7 +142,7 @@ describe('the source identity', () => {
         ]);
         expect(plan.problems).toEqual([]);
         const warning = messages(plan.warnings).find((m) => m.startsWith('could not check the source identity'));
-        expect(warning).toMatch(/RetrieveUserPrivileges: .*prvReadSystemUser/);
+        expect(warning).toMatch(/RetrieveUserPrivileges: .*prvReadUser/);
         expect(warning).toContain("'account' will not delete rows missing in the source");
         expect(plan.tables.account!.sourceRead?.complete).toBe(false);
     });
@@ -170,7 +170,7 @@ describe('the target identity', () => {
             'prvAssignContact',
             'prvAppendContact',
             'prvAppendToAccount',
-            'prvAppendToSystemUser',
+            'prvAppendToUser',
         ])
             expect(lacks(privilege), privilege).toBeDefined();
         expect(lacks('prvDeleteContact')).toBeUndefined();

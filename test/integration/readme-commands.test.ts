@@ -45,13 +45,14 @@ const NAME = 'nightly';
 const SKIPPED_BY_DESIGN: Readonly<Record<string, string>> = {
     'npm ci': 'installs the clone; this suite runs inside an installed clone',
     'npm test': 'runs this very suite',
-    'BASE=https://<app>.azurewebsites.net/api': 'an Azure Function App; the local lines set BASE to serve',
+    'BASE=https://<app>.azurewebsites.net/api/automation': 'an Azure Function App; the local lines set BASE to serve',
     'KEY=$(az functionapp keys list -g rg-dvm -n <app> --query functionKeys.default -o tsv)': 'Azure CLI, signed in',
     'az group create -n rg-dvm -l swedencentral': 'Azure CLI, signed in',
     'azd env new prod': 'Azure Developer CLI, signed in',
     'azd env set AZURE_RESOURCE_GROUP rg-dvm': 'Azure Developer CLI, signed in',
     'azd env set DATAVERSE_ALLOWED_URLS "https://contoso.crm.dynamics.com,https://contoso-dev.crm4.dynamics.com"':
         'Azure Developer CLI, signed in',
+    'azd env set AZURE_AUTH_CLIENT_ID <client id>': 'Azure Developer CLI, signed in',
     'azd up': 'deploys to Azure',
     'MI_CLIENT_ID=$(azd env get-value AZURE_MANAGED_IDENTITY_CLIENT_ID)': 'Azure Developer CLI, after azd up',
     'ISSUER=$(azd env get-value AZURE_FEDERATION_ISSUER)': 'Azure Developer CLI, after azd up',
@@ -104,10 +105,11 @@ const PLACEHOLDERS: Readonly<Record<string, (previous: string | undefined) => st
     '5556': () => String(fx.ports['5556']),
     '5557': () => String(fx.ports['5557']),
     '7071': () => String(fx.ports['7071']),
+    TOKEN: () => fx.variables.TOKEN!, // the README's TOKEN= line runs before serve starts
 };
 
 /** Shell variables the README's API lines may set or use. ID is the run the README's POST started. */
-const VARIABLES = ['BASE', 'KEY', 'H', 'ID'];
+const VARIABLES = ['BASE', 'KEY', 'H', 'ID', 'TOKEN'];
 
 /** What each API call the README shows answers: the statuses it may and the fields its JSON carries. */
 const API_CALLS: Readonly<Record<string, { status: number[]; fields?: string[]; why?: string }>> = {
@@ -274,6 +276,8 @@ async function startServe(command: string): Promise<Outcome> {
     const child = spawnNode([MIGRATE_BIN, ...argvOf(command)], fx.api);
     fx.serve = child;
     const url = await listening(child);
+    // The URL carries the token, as Jupyter's does: the one the README's TOKEN line chose.
+    expect(url).toBe(`http://127.0.0.1:${fx.ports['7071']}/?token=${fx.variables.TOKEN}`);
     return { code: null, stdout: `listening ${url}\n`, stderr: '' };
 }
 

@@ -63,7 +63,7 @@ describe('a start while another run holds the target', () => {
         expect(inline.status).toBe(409);
         expect(inline.json).toMatchObject({ error: 'target-busy', table: 'contact', heldBy: { runId: live.runId } });
         expect(inline.json.message).toMatch(named);
-        expect(inline.json.statusUrl).toBe(`http://localhost:7071/api/migrations/${live.runId}`);
+        expect(inline.json.statusUrl).toBe(`http://localhost:7071/api/automation/migrations/${live.runId}`);
 
         await h.call('putSpec', { params: { name: 'stored' }, body: h.spec({ name: 'stored', tables }) });
         const stored = await h.call('startMigration', { body: { spec: 'stored' } });

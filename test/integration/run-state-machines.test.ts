@@ -272,11 +272,15 @@ describe('e-mails in a sending status', () => {
         expect(target(made.pending!).senton ?? null).toBe(null);
         expect(target(made.sent!)).toMatchObject({ statecode: 1, statuscode: 3 });
         const text = await readFile(join(mail.dir, 'log', 'runs', summary.runId, 'events.jsonl'), 'utf8');
-        const reports = text
+        const events = text
             .trimEnd()
             .split('\n')
-            .map((l) => JSON.parse(l))
-            .filter((e) => e.code === 'StateNotWritten');
+            .map((l) => JSON.parse(l));
+        const reports = events.filter((e) => e.code === 'StateNotWritten');
+        // And one event naming how many.
+        expect(events.filter((e) => e.code === 'StatesNotWritten')).toEqual([
+            expect.objectContaining({ table: 'email', count: 1, message: expect.stringMatching(/^1 email row kept/) }),
+        ]);
         expect(reports).toEqual([
             expect.objectContaining({
                 table: 'email',

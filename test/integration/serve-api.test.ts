@@ -1,7 +1,7 @@
 /**
  * `dataverse-migrate serve`: the same HTTP API over real HTTP on loopback, over the local durable host and the
- * filesystem stores. Scripts written against Azure work unchanged (function keys are accepted and ignored), runs
- * in progress when serve stops resume when it starts again, and stored specs start on their schedules.
+ * filesystem stores, for the holder of its token (serve-access.test.ts tests the gate). Runs in progress when serve
+ * stops resume when it starts again, and stored specs start on their schedules.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,10 +23,13 @@ function io(env: Record<string, string> = {}): CliIo {
         stdout: () => undefined,
         stderr: (text) => stderr.push(text),
         isTty: false,
-        env: { PATH: process.env.PATH, ...env },
+        env: { PATH: process.env.PATH, DATAVERSE_MIGRATE_SERVE_TOKEN: token, ...env },
         cwd: dir,
     };
 }
+
+/** The token every serve of this file is started with (DATAVERSE_MIGRATE_SERVE_TOKEN), sent as a Bearer token. */
+const token = 'serve-api-test-token-0123456789abcdef';
 
 async function request(
     base: string,
@@ -38,7 +41,7 @@ async function request(
     const response = await fetch(`${base}${path}`, {
         method,
         headers: {
-            'x-functions-key': 'ignored-locally',
+            authorization: `Bearer ${token}`,
             ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
             ...headers,
         },
@@ -91,8 +94,9 @@ describe('serve', () => {
     });
     afterAll(() => serve?.stop());
 
-    it('listens on loopback and serves the API, accepting a function key as Azure does', async () => {
+    it('listens on loopback and serves the API to the holder of its token', async () => {
         expect(serve.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+        expect(serve.openUrl).toBe(`${serve.url}/?token=${token}`);
         const put = await request(serve.url, 'PUT', '/api/specs/local-copy?code=abc', spec('local-copy'));
         expect(put.status).toBe(201);
         expect(put.json).toMatchObject({
@@ -138,6 +142,9 @@ describe('serve', () => {
         expect(serve.resumed).toEqual([id]);
         const view = await finished(serve.url, id);
         expect(view.status).toBe('succeeded');
+        // Who asked: the user serve runs as, by its token; the run's summary and its view both say so.
+        expect(view.requestedBy).toMatch(/ \(serve token\)$/);
+        expect(view.summary.requestedBy).toBe(view.requestedBy);
         expect(target.dump('account').length).toBe(source.dump('account').length);
         expect(target.dump('contact').length).toBe(source.dump('contact').length);
         expect(copiedBefore).toBeLessThan(target.dump('account').length + target.dump('contact').length);

@@ -56,16 +56,17 @@ describe("serve's console", () => {
                 tables: [{ name: 'account' }],
                 options: { schedule: '*/2 * * * * *' },
             };
+            const auth = { authorization: `Bearer ${serve.token}` };
             const put = await fetch(`${serve.url}/api/specs/every-2s?code=SECRET-KEY`, {
                 method: 'PUT',
-                headers: { 'content-type': 'application/json' },
+                headers: { 'content-type': 'application/json', ...auth },
                 body: JSON.stringify(spec),
             });
             expect(put.status).toBe(201);
-            expect((await fetch(`${serve.url}/api/nothing`)).status).toBe(404);
+            expect((await fetch(`${serve.url}/api/nothing`, { headers: auth })).status).toBe(404);
             const started = await fetch(`${serve.url}/api/migrations`, {
                 method: 'POST',
-                headers: { 'content-type': 'application/json' },
+                headers: { 'content-type': 'application/json', ...auth },
                 body: JSON.stringify({ ...spec, name: 'by-hand', options: {} }),
             });
             expect(started.status).toBe(202);
@@ -73,7 +74,9 @@ describe("serve's console", () => {
 
             await waitFor(/ info {2}PUT \/api\/specs\/every-2s 201 \d+ ms$/);
             await waitFor(/ warn {2}GET \/api\/nothing 404 \d+ ms$/);
-            await waitFor(new RegExp(` info {2}run ${id} started \\(spec by-hand, trigger http\\)$`));
+            await waitFor(
+                new RegExp(` info {2}run ${id} started \\(spec by-hand, trigger http, by .+ \\(serve token\\)\\)$`),
+            );
             await waitFor(/ info {2}refresh tick \S+Z: 1 of 1 stored specs on a schedule, [01] due$/);
             await waitFor(
                 / info {2}spec 'every-2s' \(due \S+Z\): started incremental run every-2s-\d{8}-\d{6}-[0-9a-f]{4}$/,

@@ -366,6 +366,13 @@ describe('reference tables through the stored matches', () => {
             row: () => lookupOf('ownerid', NOWHERE, 'systemuser'),
             bind: () => ({ nav: 'ownerid', set: 'systemusers', id: ids.fallbackOwner, table: 'systemuser' }),
         },
+        {
+            name: 'a team owner without a match: the fallback owner, a user',
+            table: 'contact',
+            column: 'ownerid',
+            row: () => lookupOf('ownerid', NOWHERE, 'team'),
+            bind: () => ({ nav: 'ownerid', set: 'systemusers', id: ids.fallbackOwner, table: 'systemuser' }),
+        },
     ])('binds $name to its matched target row', async ({ table, column, row, bind }) => {
         const expected = bind();
         expect(await resolveAll(table, column, [row()])).toEqual([
@@ -428,6 +435,47 @@ describe('reference tables through the stored matches', () => {
                 reason: `points to systemuser ${NOWHERE}, which has no match in the target and no fallbackOwner could be used`,
             },
         ]);
+    });
+});
+
+describe('owners the target refuses', () => {
+    it('an owner matched to a disabled target user falls back, named in the plan; another lookup to it binds it', async () => {
+        const disabled = systemPair('systemuser', 'domainname', (rows) => rows.find((r) => r.isdisabled === true)!);
+        expect(references.refusedOwners?.[disabled.target]).toMatch(/is disabled in the target/);
+        expect(plan.warnings.map((w) => w.message)).toContainEqual(
+            expect.stringMatching(
+                new RegExp(
+                    `^systemuser '.+' \\(${disabled.source}\\) matches target systemuser ${disabled.target}, which is disabled in the target, .*: rows it owns go to the fallbackOwner`,
+                ),
+            ),
+        );
+        expect(await resolveAll('contact', 'ownerid', [lookupOf('ownerid', disabled.source, 'systemuser')])).toEqual([
+            expect.objectContaining({ kind: 'bind', targetId: ids.fallbackOwner }),
+        ]);
+        expect(
+            await resolveAll('account', 'preferredsystemuserid', [
+                lookupOf('preferredsystemuserid', disabled.source, 'systemuser'),
+            ]),
+        ).toEqual([expect.objectContaining({ kind: 'bind', targetId: disabled.target })]);
+    });
+
+    it('without a fallback owner, such an owner is unresolved with its reason', async () => {
+        const disabled = systemPair('systemuser', 'domainname', (rows) => rows.find((r) => r.isdisabled === true)!);
+        const r = newResolver({
+            plan,
+            references: { tables: references.tables, refusedOwners: references.refusedOwners! },
+            source: clients.source,
+            target: clients.target,
+        });
+        const [value] = await resolveAll('contact', 'ownerid', [lookupOf('ownerid', disabled.source, 'systemuser')], r);
+        expect(value).toEqual({
+            kind: 'unresolved',
+            reason: expect.stringMatching(
+                new RegExp(
+                    `which matches target systemuser ${disabled.target}, which is disabled in the target.*, and no fallbackOwner could be used$`,
+                ),
+            ),
+        });
     });
 });
 

@@ -84,6 +84,25 @@ describe('classifyAttempt: responses', () => {
         expect(delays).toEqual([3750, 7500, 15_000, 30_000, 45_000, 45_000]);
     });
 
+    it('fails a 429 of a customization lock at once: no throttling, the metadata writer waits it out', () => {
+        const lock = {
+            error: {
+                code: '0x80071151',
+                message:
+                    'Cannot start another [EntityCustomization] because there is a previous [EntityCustomization] running at this moment. Use Solution History for more details.',
+            },
+        };
+        const decision = classifyAttempt(response(429, {}, lock), fresh(), context());
+        expect(decision).toMatchObject({
+            action: 'fail',
+            because: 'status',
+            error: { status: 429, code: '0x80071151' },
+        });
+        expect(
+            classifyAttempt(response(429, {}, { error: { code: '0x80072322', message: 'x' } }), fresh(), context()),
+        ).toMatchObject({ action: 'retry', reason: 'throttled' });
+    });
+
     it('fails a 429 whose wait would pass the deadline, as a throttled error naming the deadline', () => {
         const deadline = NOW + 5000;
         const decision = failureOf(

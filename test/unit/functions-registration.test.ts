@@ -9,7 +9,7 @@ import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_ROUTES } from '../../src/api/index.js';
+import { API_ROUTES, FUNCTIONS_PAGES, pageRoutes } from '../../src/api/index.js';
 import { ACTIVITY_NAMES } from '../../src/activities/contract.js';
 import { orchestrators } from '../../src/orchestrators/index.js';
 
@@ -103,6 +103,8 @@ describe('the registrations the Functions host receives', () => {
             ...Object.keys(orchestrators),
             ...ACTIVITY_NAMES,
             ...API_ROUTES.map((r) => r.name),
+            ...API_ROUTES.map((r) => `${r.name}ByKey`),
+            ...pageRoutes(FUNCTIONS_PAGES).map((r) => r.name),
             'refreshSchedules',
         ];
         expect([...names].sort()).toEqual([...expected].sort());
@@ -122,7 +124,7 @@ describe('the registrations the Functions host receives', () => {
         for (const registration of activities) expect(Object.keys(registration.bindings)).toHaveLength(1);
     });
 
-    it('registers the HTTP API with function keys, one route and method each, and a Durable client', () => {
+    it('registers the HTTP API twice, behind App Service authentication and under automation/ with function keys, and the dashboard pages behind App Service authentication, one route and method each, and a Durable client', () => {
         const table = [
             ['startMigration', 'POST', 'migrations'],
             ['listMigrations', 'GET', 'migrations'],
@@ -136,21 +138,38 @@ describe('the registrations the Functions host receives', () => {
             ['putSpec', 'PUT', 'specs/{name}'],
             ['deleteSpec', 'DELETE', 'specs/{name}'],
         ] as const;
-        for (const [name, method, route] of table) {
-            const registration = byName.get(name);
-            expect(registration, name).toBeDefined();
-            expect(triggerOf(registration!)).toMatchObject({
-                type: 'httpTrigger',
-                direction: 'in',
-                authLevel: 'function',
-                methods: [method],
-                route,
-            });
-            expect(durableClientOf(registration!), name).toEqual([expect.objectContaining({ direction: 'in' })]);
-            expect(registration!.bindings.$return).toMatchObject({ type: 'http', direction: 'out' });
-        }
+        const doors = [
+            // App Service authentication (Entra ID) stands in front: the host asks no key, the API checks roles.
+            { suffix: '', prefix: '', authLevel: 'anonymous' },
+            { suffix: 'ByKey', prefix: 'automation/', authLevel: 'function' },
+        ];
+        for (const { suffix, prefix, authLevel } of doors)
+            for (const [name, method, route] of table) {
+                const registration = byName.get(`${name}${suffix}`);
+                expect(registration, name).toBeDefined();
+                expect(triggerOf(registration!)).toMatchObject({
+                    type: 'httpTrigger',
+                    direction: 'in',
+                    authLevel,
+                    methods: [method],
+                    route: `${prefix}${route}`,
+                });
+                expect(durableClientOf(registration!), name).toEqual([expect.objectContaining({ direction: 'in' })]);
+                expect(registration!.bindings.$return).toMatchObject({ type: 'http', direction: 'out' });
+            }
         const http = loaded.registrations.filter((r) => triggerOf(r).type === 'httpTrigger');
-        expect(http).toHaveLength(table.length);
+        const pages = [
+            ['dashboard', 'dashboard', 'anonymous'],
+            ['dashboardRun', 'dashboard/runs/{id}', 'anonymous'],
+            ['dashboardPlan', 'dashboard/specs/{name}/plan', 'anonymous'],
+            // Behind App Service authentication, as the API's Entra ID routes: the host asks no key.
+            ['dashboardStyles', 'dashboard/assets/dashboard.css', 'anonymous'],
+            ['dashboardScript', 'dashboard/assets/dashboard.js', 'anonymous'],
+            ['dashboardIcon', 'dashboard/assets/icon.svg', 'anonymous'],
+        ] as const;
+        for (const [name, route, authLevel] of pages)
+            expect(triggerOf(byName.get(name)!), name).toMatchObject({ authLevel, methods: ['GET'], route });
+        expect(http).toHaveLength(table.length * doors.length + pages.length);
         const pairs = http.map((r) => `${String((triggerOf(r).methods as string[])[0])} ${String(triggerOf(r).route)}`);
         expect(new Set(pairs).size).toBe(pairs.length);
     });

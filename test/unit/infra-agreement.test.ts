@@ -19,6 +19,7 @@ import {
 } from '../../src/settings/index.js';
 import { REPO_ROOT } from '../../tools/bicep/cli.js';
 import {
+    onlyChild,
     onlyResource,
     resourcesOfType,
     snapshotDeployment,
@@ -36,6 +37,7 @@ const REQUIRED = {
     environmentName: 'dev',
     location: 'swedencentral',
     dataverseAllowedUrls: 'https://contoso.crm.dynamics.com',
+    authClientId: '22222222-2222-2222-2222-222222222222',
 };
 const DEPLOYER = '11111111-1111-1111-1111-111111111111';
 const SECRET_SETTINGS = [
@@ -107,7 +109,9 @@ beforeAll(async () => {
 }, 120_000);
 
 function appSettings(snapshot: DeploymentSnapshot): Record<string, string> {
-    return z.record(z.string(), z.string()).parse(onlyResource(snapshot, 'Microsoft.Web/sites/config').properties);
+    return z
+        .record(z.string(), z.string())
+        .parse(onlyChild(snapshot, 'Microsoft.Web/sites/config', 'appsettings').properties);
 }
 
 describe.each(CASES)('the app settings infra sets ($name)', (c) => {

@@ -13,6 +13,7 @@ import {
 } from '../../tools/bicep/azd-parameters.js';
 import { REPO_ROOT, bicep, findings } from '../../tools/bicep/cli.js';
 import {
+    onlyChild,
     onlyResource,
     resourcesOfType,
     snapshotDeployment,
@@ -23,8 +24,12 @@ import {
 
 const INFRA = path.join(REPO_ROOT, 'infra');
 
-/** What a user's azd environment holds after `azd init` and `azd env set DATAVERSE_ALLOWED_URLS ...`. */
+/**
+ * What a user's azd environment holds after `azd init`, `azd env set DATAVERSE_ALLOWED_URLS ...` and
+ * `azd env set AZURE_AUTH_CLIENT_ID ...` (the app registration people sign in to).
+ */
 const AZD_ENV = {
+    AZURE_AUTH_CLIENT_ID: '22222222-2222-2222-2222-222222222222',
     AZURE_ENV_NAME: 'dev',
     AZURE_LOCATION: 'swedencentral',
     AZURE_PRINCIPAL_ID: '11111111-1111-1111-1111-111111111111',
@@ -38,6 +43,7 @@ const REQUIRED = {
     environmentName: 'dev',
     location: 'swedencentral',
     dataverseAllowedUrls: 'https://contoso.crm.dynamics.com',
+    authClientId: '22222222-2222-2222-2222-222222222222',
 };
 
 interface ArmParameter {
@@ -126,7 +132,7 @@ describe('infra/main.parameters.json', () => {
         }
     });
 
-    it('needs nothing from the user but the allowed Dataverse URLs (azd sets the rest)', () => {
+    it("needs nothing from the user but the allowed Dataverse URLs and the app registration's client id (azd sets the rest)", () => {
         const withoutFallback = Object.values(parameterFile.parameters)
             .flatMap(({ value }) => envReferences(value))
             .filter((reference) => reference.fallback === undefined)
@@ -148,7 +154,7 @@ describe('infra/main.parameters.json', () => {
             keyVaultSecretSettings: [],
         });
         // The snapshot of these values (the real CLI type-checks every one) is the `defaults` deployment.
-        expect(onlyResource(defaults, 'Microsoft.Web/sites/config').properties).toMatchObject({
+        expect(onlyChild(defaults, 'Microsoft.Web/sites/config', 'appsettings').properties).toMatchObject({
             DATAVERSE_ALLOWED_URLS: AZD_ENV.DATAVERSE_ALLOWED_URLS,
         });
     });
@@ -261,7 +267,7 @@ describe('the Function App', () => {
         expect(plan).toMatchObject({ sku: { name: 'FC1', tier: 'FlexConsumption' }, properties: { reserved: true } });
     });
 
-    it('runs Node 20 from a blob deployment container with its user-assigned identity, one instance always ready for the durable group', () => {
+    it('runs Node 22 from a blob deployment container with its user-assigned identity, one instance always ready for the durable group', () => {
         const identity = onlyResource(defaults, 'Microsoft.ManagedIdentity/userAssignedIdentities');
         const site = onlyResource(defaults, 'Microsoft.Web/sites');
         expect(site).toMatchObject({
@@ -271,7 +277,7 @@ describe('the Function App', () => {
                 httpsOnly: true,
                 keyVaultReferenceIdentity: identity.id,
                 functionAppConfig: {
-                    runtime: { name: 'node', version: '20' },
+                    runtime: { name: 'node', version: '22' },
                     scaleAndConcurrency: { alwaysReady: [{ name: 'durable', instanceCount: 1 }] },
                     deployment: {
                         storage: {
@@ -288,6 +294,28 @@ describe('the Function App', () => {
         const deployment = (site.properties as { functionAppConfig: { deployment: { storage: { value: string } } } })
             .functionAppConfig.deployment.storage.value;
         expect(deployment).toMatch(/primaryEndpoints\.blob, 'app-package'\)\]$/);
+    });
+
+    it('lets in only Entra ID principals of the app registration (401 for the rest), leaving /api/automation to function keys', () => {
+        const auth = onlyChild(defaults, 'Microsoft.Web/sites/config', 'authsettingsV2');
+        expect(auth.properties).toMatchObject({
+            platform: { enabled: true },
+            globalValidation: {
+                requireAuthentication: true,
+                unauthenticatedClientAction: 'Return401',
+                excludedPaths: ['/api/automation', '/api/automation/*'],
+            },
+            httpSettings: { requireHttps: true },
+            identityProviders: {
+                azureActiveDirectory: {
+                    enabled: true,
+                    registration: { clientId: AZD_ENV.AZURE_AUTH_CLIENT_ID },
+                    validation: {
+                        allowedAudiences: [AZD_ENV.AZURE_AUTH_CLIENT_ID, `api://${AZD_ENV.AZURE_AUTH_CLIENT_ID}`],
+                    },
+                },
+            },
+        });
     });
 
     it('allows no publishing user name and password', () => {

@@ -98,7 +98,12 @@ describe('readSetting', () => {
             (name) => (SETTINGS[name] as SettingEntry).sensitive,
         );
         expect(sensitiveNames.sort()).toEqual(
-            ['APPLICATIONINSIGHTS_CONNECTION_STRING', 'AzureWebJobsStorage', 'MIGRATION_LOG_STORAGE'].sort(),
+            [
+                'APPLICATIONINSIGHTS_CONNECTION_STRING',
+                'AzureWebJobsStorage',
+                'DATAVERSE_MIGRATE_SERVE_TOKEN',
+                'MIGRATION_LOG_STORAGE',
+            ].sort(),
         );
     });
 });

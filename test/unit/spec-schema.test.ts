@@ -375,4 +375,47 @@ describe('migration spec', () => {
         );
         expect(problems.length).toBeGreaterThanOrEqual(6);
     });
+
+    it("takes load 'new' with a solution, defaults to 'existing', and names the path of a bad one", () => {
+        const ok = validateSpec(
+            variant((d) => {
+                d.tables[0].load = 'new';
+                d.options.solutionUniqueName = 'ContosoMigration';
+            }),
+        );
+        expect(ok.ok).toBe(true);
+        if (!ok.ok) return;
+        expect(ok.spec.tables[0]!.load).toBe('new');
+        expect(ok.spec.tables[1]!.load).toBe(SPEC_DEFAULTS.load);
+        expect(ok.spec.options.solutionUniqueName).toBe('ContosoMigration');
+
+        expect(problemsOf(variant((d) => (d.tables[0].load = 'create')))).toEqual([
+            "tables[0].load: expected 'existing' or 'new'",
+        ]);
+        expect(
+            problemsOf(
+                variant((d) => {
+                    d.tables[0].load = 'new';
+                    d.options.solutionUniqueName = 'Contoso Migration';
+                }),
+            ),
+        ).toEqual([
+            'options.solutionUniqueName: expected a solution unique name (letters, digits, _; not starting with a digit), not its display name',
+        ]);
+    });
+
+    it("refuses load 'new' into another table name, and a solution with no table to create", () => {
+        const problems = problemsOf(
+            variant((d) => {
+                d.tables[0].load = 'new';
+                d.tables[0].targetName = 'new_account';
+            }),
+        );
+        expect(problems).toEqual([
+            expect.stringMatching(/^tables\[0\]\.targetName: load 'new' creates the table under its source name/),
+        ]);
+        expect(problemsOf(variant((d) => (d.options.solutionUniqueName = 'Contoso')))).toEqual([
+            expect.stringMatching(/^options\.solutionUniqueName: .*no table has load 'new'/),
+        ]);
+    });
 });

@@ -88,6 +88,13 @@ export function onlyResource(snapshot: DeploymentSnapshot, type: string): Predic
     return found[0]!;
 }
 
+/** The one resource of a type whose name ends in `/<leaf>` (child resources such as `sites/config/appsettings`). */
+export function onlyChild(snapshot: DeploymentSnapshot, type: string, leaf: string): PredictedResource {
+    const found = resourcesOfType(snapshot, type).filter((resource) => resource.name.split('/').pop() === leaf);
+    if (found.length !== 1) throw new Error(`expected one ${type} named ${leaf}, the snapshot has ${found.length}`);
+    return found[0]!;
+}
+
 /** A JSON value as a Bicep literal. */
 export function literal(value: ParameterValue): string {
     if (typeof value === 'string')

@@ -8,6 +8,7 @@ export function* finishPhase(run: RunState) {
     const summary = finishedRun({
         runId: run.runId,
         trigger: run.input.trigger,
+        ...(run.input.requestedBy !== undefined ? { requestedBy: run.input.requestedBy } : {}),
         startedAt: run.startedAt,
         finishedAt: run.context.df.currentUtcDateTime,
         ...(run.plan ? { plan: run.plan } : {}),

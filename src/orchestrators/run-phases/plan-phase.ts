@@ -11,6 +11,7 @@ export function* planPhase(run: RunState) {
             runId: run.runId,
             spec: run.input.spec,
             trigger: run.input.trigger,
+            ...(run.input.requestedBy !== undefined ? { requestedBy: run.input.requestedBy } : {}),
             startedAt: run.startedAt.toISOString(),
             ...(run.input.retryOf ? { retryOf: run.input.retryOf } : {}),
         }),

@@ -10,11 +10,13 @@ import { loadPluginsFile } from './data/plugins.js';
 import type { SimulatorOptions } from './index.js';
 import { startSimulator } from './index.js';
 import { loadSecurityFile } from './security/config.js';
+import { loadCustomizationsFile } from './server/metadata-writes/config.js';
 
 interface CliOptions {
     port: number;
     schema: string;
     rows?: number;
+    activities?: boolean;
     seed?: string;
     data?: string;
     empty?: boolean;
@@ -25,6 +27,7 @@ interface CliOptions {
     faults?: string;
     plugins?: string;
     security?: string;
+    customizations?: string;
     auth: string;
     language?: number;
 }
@@ -59,6 +62,7 @@ function buildCommand(): Command {
         .option('--port <n>', 'port to listen on (0 picks a free one)', integer('--port', 0), 0)
         .option('--schema <crm|file>', "'crm' or a JSON schema / CMT data_schema.xml file", 'crm')
         .option('--rows <n>', 'business rows to generate', integer('--rows', 0))
+        .option('--activities', 'with --rows: also e-mails, appointments, phone calls, tasks with parties, and notes')
         .option('--seed <s>', 'generator seed')
         .option('--data <file>', 'CMT data.xml to load instead of generated rows')
         .option('--empty', 'the matching target: system rows only, with new ids')
@@ -71,6 +75,10 @@ function buildCommand(): Command {
         .option(
             '--security <file>',
             'identities and their security roles (JSON); default: every caller is System Administrator',
+        )
+        .option(
+            '--customizations <file>',
+            'publishers, solutions, key index reads and customization lock contention of metadata writes (JSON)',
         )
         .option('--auth <any|strict>', 'bearer token checking', 'any')
         .option(
@@ -93,10 +101,12 @@ function toSimulatorOptions(o: CliOptions): SimulatorOptions {
         if (o.faults !== undefined) options.faults = loadFaultsFile(o.faults);
         if (o.plugins !== undefined) options.plugins = loadPluginsFile(o.plugins);
         if (o.security !== undefined) options.security = loadSecurityFile(o.security);
+        if (o.customizations !== undefined) options.customizations = loadCustomizationsFile(o.customizations);
     } catch (err) {
         throw new UsageError(err instanceof Error ? err.message.split('\n').join(' ') : String(err));
     }
     if (o.rows !== undefined) options.rows = o.rows;
+    if (o.activities) options.activities = true;
     if (o.seed !== undefined) options.seed = /^\d+$/.test(o.seed) ? Number(o.seed) : o.seed;
     if (o.data !== undefined) options.data = o.data;
     if (o.empty) options.empty = true;

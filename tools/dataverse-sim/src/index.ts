@@ -25,7 +25,10 @@ import { SimClock } from './server/sim-clock.js';
 import type { RecordCountMode } from './server/record-counts.js';
 import { stderrWarnings, type WarningSink } from './data/warnings.js';
 import { Store } from './server/store.js';
+import { addMaskingRules } from './security/masking-rules.js';
 import { parseSecurityConfig, type SecurityConfigInput } from './security/config.js';
+import { parseCustomizationsConfig, type CustomizationsConfigInput } from './server/metadata-writes/config.js';
+import type { CustomizationOperation, HeldLock } from './server/metadata-writes/customization-lock.js';
 
 export interface SimulatorOptions {
     /** 0 (default) picks a free port. */
@@ -38,6 +41,8 @@ export interface SimulatorOptions {
     rows?: number;
     /** Generator seed (default 1). */
     seed?: number | string;
+    /** With `rows`: also activities with their parties and notes with small files (data/generate-activities.ts). */
+    activities?: boolean;
     /** A CMT data.xml file to load instead of generated rows. */
     data?: string;
     /** The matching target: the source's system rows with new ids, no business rows. */
@@ -81,6 +86,11 @@ export interface SimulatorOptions {
      * it every caller is an all-seeing System Administrator.
      */
     security?: SecurityConfigInput;
+    /**
+     * Publishers and solutions besides the Default ones, how alternate key index jobs advance and customization lock
+     * contention (`server/metadata-writes/config.ts`; the README's "Metadata writes").
+     */
+    customizations?: CustomizationsConfigInput;
 }
 
 export interface Simulator {
@@ -117,6 +127,13 @@ export interface Simulator {
      * refusal (the service's answer to some invalidations is not documented).
      */
     invalidateDeltaTokens(options?: DeltaInvalidation): void;
+    /**
+     * Holds the environment's customization lock as a running `operation` (default EntityCustomization): every metadata
+     * write answers the lock error until `release()`.
+     */
+    holdCustomizationLock(operation?: CustomizationOperation): HeldLock;
+    /** Ends every alternate key index job now: each new key becomes Active (or Failed over duplicate values). */
+    completeKeyIndexes(): void;
     gate: Gate;
 }
 
@@ -127,11 +144,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const stored = org?.languagecode;
     const languageCode = options.languageCode ?? (typeof stored === 'number' ? stored : DEFAULT_LANGUAGE_CODE);
     if (org) org.languagecode = languageCode;
+    const security = options.security === undefined ? undefined : parseSecurityConfig(options.security);
+    addMaskingRules(dataset, security);
     const schemaIndex = new SchemaIndex(dataset.schema);
     const store = new Store(schemaIndex, collationOfLanguage(languageCode));
     store.load(dataset);
     const clock = new SimClock();
-    const security = options.security === undefined ? undefined : parseSecurityConfig(options.security);
+    const customizations = parseCustomizationsConfig(options.customizations);
     const service = new DataverseService(
         schemaIndex,
         store,
@@ -139,6 +158,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         clock,
         options.retrieveTotalRecordCount,
         security,
+        customizations,
     );
     const limits = options.limits === 'dataverse' ? DATAVERSE_LIMITS : (options.limits ?? 'none');
     const server = new SimHttpServer(
@@ -168,6 +188,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         endOutage: () => server.endOutage(),
         holdNextWrite: () => server.holdNextWrite(),
         invalidateDeltaTokens: (invalidation) => service.data.tracking.invalidate(invalidation),
+        holdCustomizationLock: (operation) => service.metadataWrites.lock.hold(operation),
+        completeKeyIndexes: () => service.metadataWrites.keyJobs.completeAll(),
         gate: server.gate,
     };
 }
@@ -198,7 +220,7 @@ function buildDataset(options: SimulatorOptions): SimDataset {
     }
     // The target of a generated source has the system rows the generator makes for the same seed.
     if (options.empty) return emptyCounterpart(generateDataset(schema, { rows: 0, seed }), target);
-    return generateDataset(schema, { rows: options.rows ?? 0, seed });
+    return generateDataset(schema, { rows: options.rows ?? 0, seed, activities: options.activities === true });
 }
 
 export type { SimStats, TableStats } from './server/http-server.js';
@@ -206,6 +228,10 @@ export type { RecordCountMode } from './server/record-counts.js';
 export type { OutageMode, OutageOptions } from './server/outages.js';
 export type { LongTransaction } from './server/long-transactions.js';
 export type { DeltaInvalidation } from './server/change-tracking.js';
+export type { CustomizationsConfigInput } from './server/metadata-writes/config.js';
+export type { CustomizationOperation, HeldLock } from './server/metadata-writes/customization-lock.js';
+export { CUSTOMIZATION_LOCK_CODE } from './server/metadata-writes/customization-lock.js';
+export { customizationsConfigSchema } from './server/metadata-writes/config.js';
 export { RECORD_COUNT_SNAPSHOT_MAX_AGE_MS } from './server/record-counts.js';
 export * from './model.js';
 export { SimError, ErrorCodes } from './errors.js';

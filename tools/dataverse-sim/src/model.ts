@@ -84,6 +84,17 @@ export interface SimAttribute {
     maxSizeInKB?: number;
     /** Column-level security (AttributeMetadata.IsSecured); set from the security configuration's `columns`. */
     isSecured?: boolean;
+    /** AttributeMetadata.DisplayName / Description text (default: the logical name / none), as a client created them. */
+    displayName?: string;
+    description?: string;
+    /** Integer / BigInt / Decimal / Double / Money MinValue and MaxValue (default: the type's whole range). */
+    minValue?: number;
+    maxValue?: number;
+    /** String FormatName (Text, Email, Url, Phone, ...) / Memo Format (TextArea); default Text / TextArea. */
+    formatName?: string;
+    /** DateTime Format and DateTimeBehavior (defaults DateAndTime, UserLocal). */
+    dateTimeFormat?: 'DateOnly' | 'DateAndTime';
+    dateTimeBehavior?: 'UserLocal' | 'DateOnly' | 'TimeZoneIndependent';
 }
 
 /**
@@ -166,6 +177,13 @@ export interface SimTable {
     readOnlyStates?: Record<number, 'reopen' | 'final'>;
     attributes: SimAttribute[];
     keys?: SimKey[];
+    /** EntityMetadata.DisplayName / DisplayCollectionName / Description (defaults: logical name, entity set, none). */
+    displayName?: string;
+    displayCollectionName?: string;
+    description?: string;
+    /** EntityMetadata.HasActivities / HasNotes (default false). */
+    hasActivities?: boolean;
+    hasNotes?: boolean;
 }
 
 export interface SimManyToMany {

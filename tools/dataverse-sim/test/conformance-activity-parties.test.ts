@@ -141,6 +141,55 @@ describe('activity parties', () => {
         expect(d.json.error.message).toMatch(/^The 'Delete' method does not support entities of type 'activityparty'/);
     });
 
+    it('names the table of each expanded party when the lookup logical name annotation is asked for', async () => {
+        const id = await client.create('emails', { subject: 'Annotated', email_activity_parties: parties() });
+        const r = await client.send(
+            'GET',
+            `emails(${id})?$select=subject&$expand=email_activity_parties($select=participationtypemask,_partyid_value,addressused)`,
+            undefined,
+            { Prefer: 'odata.include-annotations="Microsoft.Dynamics.CRM.lookuplogicalname"' },
+        );
+        const names = r.json.email_activity_parties.map(
+            (p: Record<string, unknown>) => p['_partyid_value@Microsoft.Dynamics.CRM.lookuplogicalname'] ?? null,
+        );
+        expect(names).toEqual(['systemuser', 'contact', 'account', null]);
+    });
+
+    it('refuses the parties collection in CreateMultiple / UpdateMultiple / UpsertMultiple targets [inferred]', async () => {
+        for (const action of ['CreateMultiple', 'UpsertMultiple']) {
+            const r = await client.post(`emails/Microsoft.Dynamics.CRM.${action}`, {
+                Targets: [
+                    {
+                        '@odata.type': 'Microsoft.Dynamics.CRM.email',
+                        subject: 'bulk',
+                        email_activity_parties: parties(),
+                    },
+                ],
+            });
+            expect(r.status).toBe(400);
+            expect(r.json.error.message).toBe(
+                `Targets[0].email_activity_parties: related rows (deep insert) are not supported by '${action}'; create or update the row with its related rows by a single request.`,
+            );
+        }
+        expect(sim.dump('email').filter((e) => e.subject === 'bulk')).toHaveLength(0);
+    });
+
+    it('keeps a completed activity read-only until it is reopened [inferred]', async () => {
+        const id = await client.create('phonecalls', {
+            subject: 'Done',
+            phonecall_activity_parties: parties().slice(0, 1),
+        });
+        expect((await client.patch(`phonecalls(${id})`, { statecode: 1, statuscode: 2 })).status).toBe(204);
+        const refused = await client.patch(`phonecalls(${id})`, {
+            phonecall_activity_parties: [{ participationtypemask: 2, addressused: 'late@example.com' }],
+        });
+        expect(refused.status).toBe(400);
+        expect(refused.json.error.message).toBe('The entity cannot be updated because it is read-only.');
+        expect((await client.patch(`phonecalls(${id})`, { subject: 'Edited' })).status).toBe(400);
+        expect((await client.patch(`phonecalls(${id})`, { statecode: 0, statuscode: 1 })).status).toBe(204);
+        expect((await client.patch(`phonecalls(${id})`, { subject: 'Edited' })).status).toBe(204);
+    });
+
     it('refuses party lists as plain properties (they have no property value)', async () => {
         const r = await client.post('emails', { subject: 'x', to: 'a@example.com' });
         expect(r.status).toBe(400);

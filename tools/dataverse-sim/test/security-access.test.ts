@@ -330,9 +330,9 @@ describe('RetrieveUserPrivileges', () => {
         expect(r.json.RolePrivileges).toEqual([
             {
                 Depth: 'Global',
-                PrivilegeId: privilegeId('prvReadSystemUser'),
+                PrivilegeId: privilegeId('prvReadUser'),
                 BusinessUnitId: me.BusinessUnitId,
-                PrivilegeName: 'prvReadSystemUser',
+                PrivilegeName: 'prvReadUser',
             },
             {
                 Depth: 'Local',

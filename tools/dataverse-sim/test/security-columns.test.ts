@@ -150,3 +150,22 @@ describe('configuration', () => {
         );
     });
 });
+
+describe('masking rules (AttributeMaskingRule)', () => {
+    it('lists each masked column by table and column, and only those', async () => {
+        const r = await client.get('attributemaskingrules?$select=entityname,attributelogicalname');
+        expect(r.status).toBe(200);
+        expect(r.json.value.map((v: SimRow) => [v.entityname, v.attributelogicalname])).toEqual([
+            ['account', 'telephone1'],
+        ]);
+    });
+
+    it('is absent from an environment without masking rules', async () => {
+        const { sim: plain, client: other } = await startTestSimulator({ rows: 0, seed: 3 });
+        try {
+            expect((await other.get('attributemaskingrules')).status).toBe(404);
+        } finally {
+            await plain.close();
+        }
+    });
+});

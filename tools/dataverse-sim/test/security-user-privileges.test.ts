@@ -33,13 +33,13 @@ afterAll(async () => {
 });
 
 describe('RetrieveUserPrivileges of a configured caller', () => {
-    it('refuses a caller without read on systemuser with 0x80040220, naming prvReadSystemUser', async () => {
+    it('refuses a caller without read on systemuser with 0x80040220, naming prvReadUser', async () => {
         const me = (await client.get('WhoAmI', as('accounts-only'))).json.UserId as string;
         const r = await client.get(privilegesOf(me), as('accounts-only'));
         expect(r.status).toBe(403);
         expect(r.json.error.code).toBe('0x80040220');
         expect(r.json.error.message).toBe(
-            `Principal user (Id=${me}, type=8, roleCount=1, privilegeCount=1, accessMode=0), is missing prvReadSystemUser privilege (Id=${privilegeId('prvReadSystemUser')}) on OTC=8 for entity 'systemuser'. context.Caller=${me}`,
+            `Principal user (Id=${me}, type=8, roleCount=1, privilegeCount=1, accessMode=0), is missing prvReadUser privilege (Id=${privilegeId('prvReadUser')}) on OTC=8 for entity 'systemuser'. context.Caller=${me}`,
         );
     });
 
@@ -48,8 +48,51 @@ describe('RetrieveUserPrivileges of a configured caller', () => {
         const own = await client.get(privilegesOf(me), as('own-user-reader'));
         expect(own.status).toBe(200);
         expect(own.json.RolePrivileges.map((p: { PrivilegeName: string }) => p.PrivilegeName)).toEqual([
-            'prvReadSystemUser',
+            'prvReadUser',
             'prvReadAccount',
         ]);
+    });
+});
+
+describe('EntityMetadata.Privileges', () => {
+    type Privilege = {
+        Name: string;
+        PrivilegeType: string;
+        PrivilegeId: string;
+        CanBeBasic: boolean;
+        CanBeGlobal: boolean;
+    };
+    const privileges = async (table: string) =>
+        (await client.get(`EntityDefinitions(LogicalName='${table}')?$select=LogicalName,Privileges`)).json
+            .Privileges as Privilege[];
+
+    it('names each table privilege as the service does, with the id RetrieveUserPrivileges gives it', async () => {
+        expect((await privileges('account')).map((p) => [p.PrivilegeType, p.Name])).toEqual([
+            ['Create', 'prvCreateAccount'],
+            ['Read', 'prvReadAccount'],
+            ['Write', 'prvWriteAccount'],
+            ['Delete', 'prvDeleteAccount'],
+            ['Append', 'prvAppendAccount'],
+            ['AppendTo', 'prvAppendToAccount'],
+            ['Assign', 'prvAssignAccount'],
+            ['Share', 'prvShareAccount'],
+        ]);
+        const read = (await privileges('account')).find((p) => p.PrivilegeType === 'Read')!;
+        expect(read).toMatchObject({ PrivilegeId: privilegeId('prvReadAccount'), CanBeBasic: true, CanBeGlobal: true });
+    });
+
+    it('gives users, notes and activities their own names, and a table without owners no Assign or Share', async () => {
+        expect((await privileges('systemuser')).map((p) => p.Name)).toEqual([
+            'prvCreateUser',
+            'prvReadUser',
+            'prvWriteUser',
+            'prvAppendUser',
+            'prvAppendToUser',
+        ]);
+        expect((await privileges('annotation')).map((p) => p.Name)).toContain('prvReadNote');
+        expect((await privileges('email')).map((p) => p.Name)).toContain('prvReadActivity');
+        const currency = await privileges('transactioncurrency');
+        expect(currency.map((p) => p.PrivilegeType)).not.toContain('Assign');
+        expect(currency.every((p) => !p.CanBeBasic)).toBe(true);
     });
 });

@@ -39,3 +39,11 @@ export const APPOINTMENT_STATES: StateModel = {
         { value: 6, label: 'Out of Office', state: 3 },
     ],
 };
+
+/**
+ * A completed or canceled activity is read-only until reopened (statecode 0 by update), as the activity forms show it.
+ * [inferred, stricter: no page states that the Web API refuses an update of a closed activity's columns; the refusal is
+ * the read-only one live orgs give for closed sales rows, writer.ts rejectReadOnly]. A copy that writes the columns or
+ * parties of a closed activity must reopen it first, or write them before the state phase closes it.
+ */
+export const CLOSED_ACTIVITY: Record<number, 'reopen'> = { 1: 'reopen', 2: 'reopen' };

@@ -7,7 +7,7 @@
  * Sender 1, ToRecipient 2, CCRecipient 3, BccRecipient 4, RequiredAttendee 5, OptionalAttendee 6, Organizer 7).
  */
 import type { SimAttribute, SimTable } from '../model.js';
-import { APPOINTMENT_STATES, TASK_STATES } from './activity-states.js';
+import { APPOINTMENT_STATES, CLOSED_ACTIVITY, TASK_STATES } from './activity-states.js';
 import { ACTIVITY_STATES, bool, dt, int, memo, primaryIdColumn, standardColumns, str } from './columns.js';
 
 /** Tables an activity can be regarding in the crm schema, with the real relationship name prefix (Account_Emails). */
@@ -45,6 +45,7 @@ export function appointment(): SimTable {
         changeTracking: true,
         objectTypeCode: 4201,
         isActivity: true,
+        readOnlyStates: CLOSED_ACTIVITY,
         attributes: [
             primaryIdColumn('activityid'),
             str('subject', 200, { isPrimaryName: true }),
@@ -73,6 +74,7 @@ export function phoneCall(): SimTable {
         changeTracking: true,
         objectTypeCode: 4210,
         isActivity: true,
+        readOnlyStates: CLOSED_ACTIVITY,
         attributes: [
             primaryIdColumn('activityid'),
             str('subject', 200, { isPrimaryName: true }),
@@ -99,6 +101,7 @@ export function task(): SimTable {
         changeTracking: true,
         objectTypeCode: 4212,
         isActivity: true,
+        readOnlyStates: CLOSED_ACTIVITY,
         attributes: [
             primaryIdColumn('activityid'),
             str('subject', 200, { isPrimaryName: true }),

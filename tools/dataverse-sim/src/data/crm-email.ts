@@ -7,6 +7,7 @@
  */
 import type { SimTable } from '../model.js';
 import { partyList, regarding } from './crm-activities.js';
+import { CLOSED_ACTIVITY } from './activity-states.js';
 import { bool, dt, memo, primaryIdColumn, READ_ONLY, standardColumns, str, type StateModel } from './columns.js';
 
 const EMAIL_STATE: StateModel = {
@@ -38,6 +39,7 @@ export function email(): SimTable {
         changeTracking: true,
         objectTypeCode: 4202,
         isActivity: true,
+        readOnlyStates: CLOSED_ACTIVITY,
         sendsPendingEmail: true,
         attributes: [
             primaryIdColumn('activityid'),

@@ -21,6 +21,7 @@ import { hasNoProperty, isLookupType } from '../model.js';
 import { isExactNumber, numberFromLiteral } from '../exact-number.js';
 import { Prng } from '../prng.js';
 import { isSystemTable } from './system-tables.js';
+import { ACTIVITY_WEIGHTS, addActivityContent } from './generate-activities.js';
 import { asciiSlug, generateSystemRows, lookupRef, type SystemRefs } from './system-rows.js';
 import {
     CITIES,
@@ -39,6 +40,11 @@ export interface GenerateOptions {
     /** Number of business rows in total, split over the business tables. */
     rows: number;
     seed: number | string;
+    /**
+     * Also e-mails, appointments, phone calls, tasks with their parties, and notes with small files (crm schema;
+     * generate-activities.ts). Off by default, so existing datasets keep their rows.
+     */
+    activities?: boolean;
 }
 
 /** Share of the business rows per table in the crm schema (roughly what a sales org holds). */
@@ -99,10 +105,10 @@ export function businessTables(schema: SimSchema): SimTable[] {
 }
 
 /** Splits `total` over tables: crm weights where known, otherwise tables that reference more get more rows. */
-export function splitRows(schema: SimSchema, total: number): Map<string, number> {
+export function splitRows(schema: SimSchema, total: number, activities = false): Map<string, number> {
     const tables = businessTables(schema);
     const weights = tables.map((t) => {
-        const known = CRM_WEIGHTS[t.logicalName];
+        const known = (activities ? ACTIVITY_WEIGHTS[t.logicalName] : undefined) ?? CRM_WEIGHTS[t.logicalName];
         if (known !== undefined) return known;
         const refs = new Set<string>();
         for (const a of t.attributes)
@@ -500,12 +506,13 @@ export function generateDataset(schema: SimSchema, options: GenerateOptions): Si
         throw new Error(`generateDataset: rows must be a non-negative integer, got ${options.rows}`);
     const rng = new Prng(options.seed);
     const system = generateSystemRows(schema, rng);
-    const counts = splitRows(schema, options.rows);
+    const counts = splitRows(schema, options.rows, options.activities === true);
     const gen = new Generator(schema, system.refs, counts, rng);
     const rows: Record<string, SimRow[]> = { ...system.rows };
     for (const t of businessTables(schema)) {
         rows[t.logicalName] = gen.table(t);
     }
+    if (options.activities === true) addActivityContent(schema, rows, options.seed);
     return { schema, rows, associations: associations(schema, gen, system.refs, rng) };
 }
 

@@ -67,20 +67,20 @@ export function propertyNameOf(attribute: SimAttribute): string | undefined {
     return isLookupType(attribute.type) ? `_${attribute.logicalName}_value` : attribute.logicalName;
 }
 
-const propertyCache = new WeakMap<SimTable, Map<string, TableProperty>>();
+/** Built once per table, again when columns were added to it (metadata writes only add). */
+const propertyCache = new WeakMap<SimTable, { columns: number; map: Map<string, TableProperty> }>();
 
 /** The table's structural properties by Web API name. */
 export function tableProperties(table: SimTable): Map<string, TableProperty> {
-    let map = propertyCache.get(table);
-    if (!map) {
-        map = new Map();
-        for (const attribute of table.attributes) {
-            const name = propertyNameOf(attribute);
-            const edm = EDM_BY_TYPE[attribute.type];
-            if (name !== undefined && edm !== undefined) map.set(name, { name, attribute, edm });
-        }
-        propertyCache.set(table, map);
+    const cached = propertyCache.get(table);
+    if (cached?.columns === table.attributes.length) return cached.map;
+    const map = new Map<string, TableProperty>();
+    for (const attribute of table.attributes) {
+        const name = propertyNameOf(attribute);
+        const edm = EDM_BY_TYPE[attribute.type];
+        if (name !== undefined && edm !== undefined) map.set(name, { name, attribute, edm });
     }
+    propertyCache.set(table, { columns: table.attributes.length, map });
     return map;
 }
 

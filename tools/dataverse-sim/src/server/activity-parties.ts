@@ -81,12 +81,15 @@ export class ActivityParties implements WriteExtension {
 
     /**
      * `$expand=<activity>_activity_parties` (optionally with `($select=...)`): removes it from the query and returns
-     * what adds the collection to each serialized row; undefined when the query expands nothing of ours.
+     * what adds the collection to each serialized row; undefined when the query expands nothing of ours. The request's
+     * `odata.include-annotations` apply to the expanded parties too (`_partyid_value@Microsoft.Dynamics.CRM.lookuplogicalname`
+     * names the party's table), as to any expanded row ("Query data using the Web API", lookup property annotations).
      */
     takeExpand(
         info: TableInfo,
         params: URLSearchParams,
         serializer: RowSerializer,
+        annotations?: string[],
     ): ((row: SimRow, out: Record<string, unknown>) => void) | undefined {
         const expand = params.get('$expand');
         if (expand === null || !this.hasParties(info)) return undefined;
@@ -96,7 +99,7 @@ export class ActivityParties implements WriteExtension {
         params.delete('$expand');
         const partyInfo = this.schema.table(PARTY_TABLE)!;
         const select = m[1]?.split(',');
-        const serialize = serializer.forRows(partyInfo, select, undefined);
+        const serialize = serializer.forRows(partyInfo, select, annotations);
         const pk = info.table.primaryIdAttribute;
         return (row, out) => {
             out[nav] = this.partiesOf(row[pk] as string).map(serialize);

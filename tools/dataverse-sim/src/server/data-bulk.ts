@@ -76,6 +76,17 @@ export class BulkActions {
                     `Targets[${i}] has '@odata.type' '${JSON.stringify(type)}', expected '${expectedType}'.`,
                 );
             }
+            // [inferred, stricter] No page says the bulk messages take related rows (deep insert, an activity's
+            // `<activity>_activity_parties`): bulk-operations.md shows only column values in Targets. Refused, so a
+            // client sends such rows by Create / Update (in $batch) as the documented deep insert.
+            for (const [key, value] of Object.entries(t as Record<string, unknown>)) {
+                if (Array.isArray(value))
+                    throw new SimError(
+                        400,
+                        ErrorCodes.InvalidArgument,
+                        `Targets[${i}].${key}: related rows (deep insert) are not supported by '${action}'; create or update the row with its related rows by a single request.`,
+                    );
+            }
         });
         const all = targets as Array<Record<string, unknown>>;
         // "Multiple records with the same primary key or alternate key values in the payload are not supported with

@@ -30,6 +30,7 @@ const TRACKING_PREFIX = 'ct';
 export type Expander = (
     info: TableInfo,
     params: URLSearchParams,
+    annotations: string[] | undefined,
 ) => ((row: SimRow, out: Record<string, unknown>) => void) | undefined;
 
 export class DataReads {
@@ -68,7 +69,7 @@ export class DataReads {
                 params.set('$skiptoken', token.slice(sep + 1));
             }
         }
-        const expand = this.expand(info, params);
+        const expand = this.expand(info, params, prefs.includeAnnotations);
         const parsed = this.engine.parseQuery(params, table, this.schema.schema);
         if (prefs.maxPageSize !== undefined) parsed.top = undefined; // $top is ignored with odata.maxpagesize
         const pageSize = prefs.maxPageSize ?? MAX_PAGE_SIZE;
@@ -166,7 +167,7 @@ export class DataReads {
         const prefs = parsePrefer(req.headers.prefer);
         const params = new URLSearchParams(req.url.search);
         const expanded = params.has('$expand');
-        const expand = this.expand(info, params);
+        const expand = this.expand(info, params, prefs.includeAnnotations);
         const parsed = this.engine.parseQuery(params, table, this.schema.schema);
         const ifNoneMatch = req.headers['if-none-match'];
         if (ifNoneMatch && ifNoneMatch === etagOf(row) && !prefs.includeAnnotations && !expanded) {
@@ -192,9 +193,9 @@ export class DataReads {
     }
 
     /** The first expander that serves the query's `$expand`, as a function that adds it to a serialized row. */
-    private expand(info: TableInfo, params: URLSearchParams) {
+    private expand(info: TableInfo, params: URLSearchParams, annotations: string[] | undefined) {
         for (const expander of this.expanders) {
-            const add = expander(info, params);
+            const add = expander(info, params, annotations);
             if (add)
                 return (row: SimRow, out: Record<string, unknown>) => {
                     add(row, out);

@@ -66,6 +66,7 @@ export class DataRoutes {
         writer.extensions.push(parties);
         const limits = new OrgLimits(store);
         const notes = new NoteBodies(store, this.content, limits);
+        notes.adoptLoaded();
         const images = new ImageColumns(store, this.content);
         writer.extensions.push(notes, images);
         serializer.contentValue = (info, column, row) =>
@@ -75,7 +76,9 @@ export class DataRoutes {
         this.stateMessages = new StateMessages(schema, store, writer, () => clock.now());
         this.tracking = new ChangeTracking(store, clock);
         this.reads = new DataReads(schema, store, engine, serializer, this.tracking);
-        this.reads.expanders.push((info, params) => parties.takeExpand(info, params, serializer));
+        this.reads.expanders.push((info, params, annotations) =>
+            parties.takeExpand(info, params, serializer, annotations),
+        );
         this.writes = new DataWrites(schema, store, engine, serializer, writer);
         this.properties = new PropertyRoutes(schema, store, serializer, writer);
         this.associations = new Associations(schema, store, writer);

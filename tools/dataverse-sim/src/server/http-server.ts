@@ -16,6 +16,7 @@ import { OutageSwitch, outageRequestSchema, type OutageMode, type OutageOptions 
 import { errorResponse } from './route-errors.js';
 import type { DataverseService } from './service.js';
 import { KeepAliveLimit } from './keep-alive.js';
+import { MetadataSimEndpoints } from './metadata-writes/sim-endpoints.js';
 import { directUrlRefusal, LISTENER_MAX_HEADER_SIZE } from './url-limits.js';
 
 export interface TableStats {
@@ -52,6 +53,7 @@ export class SimHttpServer {
     private gateInstance: Gate | undefined;
     private port = 0;
     private readonly longTransactions = new LongTransactions();
+    private readonly metadataEndpoints: MetadataSimEndpoints;
     private readonly outages = new OutageSwitch({
         stopListening: () => this.stopListening(),
         listenAgain: () => this.listenOn(this.port),
@@ -72,6 +74,7 @@ export class SimHttpServer {
         keepAliveTimeoutMs?: number,
     ) {
         this.keepAlive = keepAliveTimeoutMs === undefined ? undefined : new KeepAliveLimit(keepAliveTimeoutMs);
+        this.metadataEndpoints = new MetadataSimEndpoints(service.metadataWrites);
         this.server = createServer({ maxHeaderSize: LISTENER_MAX_HEADER_SIZE }, (req, res) => {
             const keepAlive = this.keepAlive;
             if (keepAlive) {
@@ -268,6 +271,8 @@ export class SimHttpServer {
         const path = url.pathname;
         if (path === '/_sim/stats' && method === 'GET') return jsonResponse(200, this.stats());
         if (path === '/_sim/advance-clock' && method === 'POST') return this.advanceClock(body);
+        const metadata = this.metadataEndpoints.handle(method, path, body);
+        if (metadata) return metadata;
         if (path === '/_sim/reset-stats' && method === 'POST') {
             this.resetStats();
             return { status: 204, headers: {} };

@@ -5,7 +5,7 @@
  */
 import { ErrorCodes, SimError } from '../errors.js';
 import { isGuid } from '../guid-order.js';
-import type { SimAttribute } from '../model.js';
+import type { SimAttribute, SimTable } from '../model.js';
 import { evaluateFilter, parseFilter } from '../odata/index.js';
 import type { FilterNode } from '../odata/types.js';
 import type { SimRequest, SimResponse } from './http-types.js';
@@ -240,6 +240,20 @@ export class MetadataRoutes {
                     ...optionSetMetadata(info.table, attr),
                 });
             }
+        // Created through the Web API (metadata-writes), before or without a column that uses them.
+        for (const [name, set] of this.schema.globalOptionSets) {
+            if (sets.has(name)) continue;
+            const attr: SimAttribute = {
+                logicalName: name,
+                type: 'Picklist',
+                globalOptionSet: name,
+                options: set.options,
+            };
+            sets.set(name, {
+                '@odata.type': `#${CRM}OptionSetMetadata`,
+                ...optionSetMetadata({ logicalName: '' } as SimTable, { ...attr, isCustom: true }),
+            });
+        }
         return sets;
     }
 

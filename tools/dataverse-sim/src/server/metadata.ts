@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { PARTY_TABLES } from '../data/schema-complete.js';
 import type { SimAttribute, SimAttributeType, SimKey, SimManyToMany, SimOption, SimTable } from '../model.js';
 import type { LookupRelationship, SchemaIndex, TableInfo } from './schema-index.js';
+import { privilegeId, privilegeKinds, privilegeName, privilegeType } from '../security/privileges.js';
 
 export type MetadataObject = Record<string, unknown>;
 
@@ -77,12 +78,14 @@ export function entityMetadata(info: TableInfo): MetadataObject {
         PrimaryImageAttribute: t.attributes.some((a) => a.type === 'Image' && a.logicalName === 'entityimage')
             ? 'entityimage'
             : null,
-        HasActivities: false,
-        HasNotes: false,
+        HasActivities: t.hasActivities ?? false,
+        Privileges: entityPrivileges(t),
+        HasNotes: t.hasNotes ?? false,
         // EntityMetadata.TableType: "Standard", "Activity", "Virtual" or "Elastic".
         TableType: t.tableType ?? (t.isActivity ? 'Activity' : 'Standard'),
-        DisplayName: label(t.logicalName, 'entity', t.logicalName),
-        DisplayCollectionName: label(t.entitySetName, 'entitycollection', t.logicalName),
+        DisplayName: label(t.displayName ?? t.logicalName, 'entity', t.logicalName),
+        DisplayCollectionName: label(t.displayCollectionName ?? t.entitySetName, 'entitycollection', t.logicalName),
+        Description: label(t.description ?? '', 'entity-description', t.logicalName),
     };
 }
 
@@ -179,18 +182,19 @@ export function attributeMetadata(table: SimTable, attr: SimAttribute): Metadata
             CanBeChanged: true,
             ManagedPropertyLogicalName: 'canmodifyrequirementlevelsettings',
         },
-        DisplayName: label(attr.logicalName, 'attribute', table.logicalName, attr.logicalName),
-        Description: label('', 'attribute-description', table.logicalName, attr.logicalName),
+        DisplayName: label(attr.displayName ?? attr.logicalName, 'attribute', table.logicalName, attr.logicalName),
+        Description: label(attr.description ?? '', 'attribute-description', table.logicalName, attr.logicalName),
     };
     switch (odataType) {
         case 'StringAttributeMetadata':
         case 'MemoAttributeMetadata':
             out.MaxLength = attr.maxLength ?? (attr.type === 'Memo' ? 2000 : 100);
-            out.Format = attr.type === 'Memo' ? 'TextArea' : 'Text';
+            out.Format = attr.formatName ?? (attr.type === 'Memo' ? 'TextArea' : 'Text');
+            if (attr.type === 'String') out.FormatName = { Value: attr.formatName ?? 'Text' };
             break;
         case 'IntegerAttributeMetadata':
-            out.MinValue = -2147483648;
-            out.MaxValue = 2147483647;
+            out.MinValue = attr.minValue ?? -2147483648;
+            out.MaxValue = attr.maxValue ?? 2147483647;
             out.Format = 'None';
             break;
         case 'BigIntAttributeMetadata':
@@ -199,21 +203,23 @@ export function attributeMetadata(table: SimTable, attr: SimAttribute): Metadata
             out.MaxValue = ExactNumber.parse('9223372036854775807');
             break;
         case 'DecimalAttributeMetadata':
-            out.MinValue = -100_000_000_000;
-            out.MaxValue = 100_000_000_000;
+            out.MinValue = attr.minValue ?? -100_000_000_000;
+            out.MaxValue = attr.maxValue ?? 100_000_000_000;
             out.Precision = attr.precision ?? 2;
             break;
         case 'MoneyAttributeMetadata':
-            out.MinValue = -922_337_203_685_477;
-            out.MaxValue = 922_337_203_685_477;
+            out.MinValue = attr.minValue ?? -922_337_203_685_477;
+            out.MaxValue = attr.maxValue ?? 922_337_203_685_477;
             out.Precision = attr.precision ?? 2;
             break;
         case 'DoubleAttributeMetadata':
+            out.MinValue = attr.minValue ?? -100_000_000_000;
+            out.MaxValue = attr.maxValue ?? 100_000_000_000;
             out.Precision = attr.precision ?? 2;
             break;
         case 'DateTimeAttributeMetadata':
-            out.Format = 'DateAndTime';
-            out.DateTimeBehavior = { Value: 'UserLocal' };
+            out.Format = attr.dateTimeFormat ?? 'DateAndTime';
+            out.DateTimeBehavior = { Value: attr.dateTimeBehavior ?? 'UserLocal' };
             break;
         case 'LookupAttributeMetadata':
             out.Targets = [...(attr.targets ?? [])];
@@ -240,6 +246,7 @@ export function attributeMetadata(table: SimTable, attr: SimAttribute): Metadata
 export function optionSetMetadata(table: SimTable, attr: SimAttribute): MetadataObject {
     const kind = attr.type === 'MultiSelectPicklist' ? 'Picklist' : attr.type;
     const global = attr.globalOptionSet;
+    if (attr.type === 'Boolean') return booleanOptionSetMetadata(table, attr);
     return {
         MetadataId:
             global !== undefined
@@ -250,6 +257,21 @@ export function optionSetMetadata(table: SimTable, attr: SimAttribute): Metadata
         IsCustomOptionSet: attr.isCustom ?? false,
         OptionSetType: kind,
         Options: (attr.options ?? []).map((o) => optionMetadata(table, attr, o)),
+    };
+}
+
+/** A Boolean column's two options (BooleanOptionSetMetadata: TrueOption 1, FalseOption 0); labels Yes / No by default. */
+function booleanOptionSetMetadata(table: SimTable, attr: SimAttribute): MetadataObject {
+    const option = (value: number, fallback: string) =>
+        optionMetadata(table, attr, attr.options?.find((o) => o.value === value) ?? { value, label: fallback });
+    return {
+        MetadataId: metadataId('optionset', table.logicalName, attr.logicalName),
+        Name: `${table.logicalName}_${attr.logicalName}`,
+        IsGlobal: false,
+        IsCustomOptionSet: attr.isCustom ?? false,
+        OptionSetType: 'Boolean',
+        TrueOption: option(1, 'Yes'),
+        FalseOption: option(0, 'No'),
     };
 }
 
@@ -354,4 +376,26 @@ export function tableRelationships(schema: SchemaIndex, info: TableInfo) {
 
 function hashNumber(text: string): number {
     return createHash('sha1').update(text).digest().readUInt32BE(0);
+}
+
+/**
+ * EntityMetadata.Privileges: one SecurityPrivilegeMetadata per access kind the table has (Name, PrivilegeId,
+ * PrivilegeType, the depths it can be granted at: a table without owners only Global).
+ */
+function entityPrivileges(t: SimTable): MetadataObject[] {
+    const owned = t.ownershipType === 'UserOwned' || t.ownershipType === 'BusinessOwned';
+    return privilegeKinds(t).map((kind) => {
+        const name = privilegeName(t, kind);
+        return {
+            Name: name,
+            PrivilegeId: privilegeId(name),
+            PrivilegeType: privilegeType(kind),
+            CanBeBasic: t.ownershipType === 'UserOwned',
+            CanBeLocal: owned,
+            CanBeDeep: owned,
+            CanBeGlobal: true,
+            CanBeEntityReference: false,
+            CanBeParentEntityReference: false,
+        };
+    });
 }

@@ -56,7 +56,8 @@ export class RecordCounts {
         const keys: string[] = [];
         const values: number[] = [];
         for (const name of names) {
-            const count = this.snapshot.counts.get(name);
+            // A table created after the snapshot (metadata writes) has no rows counted yet [inferred].
+            const count = this.snapshot.counts.get(name) ?? (this.store.tables.has(name) ? 0 : undefined);
             if (count === undefined) throw noEntity(name);
             if (keys.includes(name)) continue; // the response is a dictionary: one entry a table
             keys.push(name);

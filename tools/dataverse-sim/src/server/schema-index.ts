@@ -3,7 +3,7 @@
  * attributes by name, the navigation properties of lookups (with Dataverse's naming when the schema
  * gives none), the one-to-many relationships they imply, and the many-to-many relationships.
  */
-import type { SimAttribute, SimManyToMany, SimSchema, SimTable } from '../model.js';
+import type { SimAttribute, SimManyToMany, SimOption, SimSchema, SimTable } from '../model.js';
 import { isLookupType } from '../model.js';
 
 /** One lookup attribute pointing at one target table: a Dataverse one-to-many relationship. */
@@ -44,6 +44,8 @@ export class SchemaIndex {
     readonly manyToMany: SimManyToMany[];
     /** Intersect table logical name -> its many-to-many relationship. */
     readonly intersects = new Map<string, SimManyToMany>();
+    /** Global option sets created at run time (POST GlobalOptionSetDefinitions), by name, before a column uses them. */
+    readonly globalOptionSets = new Map<string, { options: SimOption[]; displayName?: string }>();
 
     constructor(readonly schema: SimSchema) {
         this.manyToMany = schema.manyToMany;
@@ -67,6 +69,36 @@ export class SchemaIndex {
 
     table(logicalName: string): TableInfo | undefined {
         return this.tables.get(logicalName);
+    }
+
+    /** A table created at run time (metadata writes): indexed as the schema's own, its lookups linked. */
+    addTable(table: SimTable): TableInfo {
+        this.schema.tables.push(table);
+        const info = this.register(table);
+        this.indexLookups(info);
+        return info;
+    }
+
+    /** A many-to-many relationship created at run time, with its intersect table; both sides get their navigation. */
+    addManyToMany(rel: SimManyToMany, intersect: SimTable): void {
+        this.schema.manyToMany.push(rel);
+        this.intersects.set(rel.intersectEntityName, rel);
+        this.addTable(intersect);
+        this.tables.get(rel.entity1LogicalName)?.manyToMany.set(rel.entity1NavigationPropertyName, {
+            relationship: rel,
+            side: 1,
+        });
+        this.tables.get(rel.entity2LogicalName)?.manyToMany.set(rel.entity2NavigationPropertyName, {
+            relationship: rel,
+            side: 2,
+        });
+    }
+
+    /** A column created at run time on an indexed table; a lookup gets its navigation property and relationship. */
+    addAttribute(info: TableInfo, attr: SimAttribute): void {
+        info.table.attributes.push(attr);
+        info.attributes.set(attr.logicalName, attr);
+        this.indexLookup(info, attr);
     }
 
     /** A schema without the intersect table still gets one, named as Dataverse names them. */
@@ -107,38 +139,39 @@ export class SchemaIndex {
     }
 
     private indexLookups(info: TableInfo): void {
+        for (const attr of info.table.attributes) this.indexLookup(info, attr);
+    }
+
+    private indexLookup(info: TableInfo, attr: SimAttribute): void {
         const { table } = info;
-        for (const attr of table.attributes) {
-            if (!isLookupType(attr.type) || attr.attributeOf || !attr.targets?.length) continue;
-            const polymorphic = attr.targets.length > 1 && attr.type !== 'Owner';
-            const seen = new Set<string>();
-            for (const target of attr.targets) {
-                const nav = navigationName(attr, target, polymorphic);
-                const existing = info.navigation.get(nav);
-                if (existing) existing.targets.push(target);
-                else info.navigation.set(nav, { attribute: attr, targets: [target] });
-                const schemaName =
-                    attr.relationshipNames?.[target] ?? `${table.logicalName}_${attr.logicalName}_${target}`;
-                if (seen.has(schemaName)) continue;
-                seen.add(schemaName);
-                // One relationship for several targets (owner_<table>) points at the abstract `owner` table.
-                const shared = attr.targets.filter((t) => attr.relationshipNames?.[t] === schemaName).length > 1;
-                const targetInfo = shared ? undefined : this.tables.get(target);
-                const rel: LookupRelationship = {
-                    schemaName,
-                    referencedEntity: shared ? 'owner' : target,
-                    referencedAttribute: shared ? 'ownerid' : (targetInfo?.table.primaryIdAttribute ?? `${target}id`),
-                    referencingEntity: table.logicalName,
-                    referencingAttribute: attr.logicalName,
-                    referencingNavigation: nav,
-                    referencedNavigation: '',
-                    isCustom: attr.isCustom ?? false,
-                };
-                rel.referencedNavigation = rel.schemaName;
-                info.manyToOne.push(rel);
-                targetInfo?.oneToMany.push(rel);
-                this.relationships.push(rel);
-            }
+        if (!isLookupType(attr.type) || attr.attributeOf || !attr.targets?.length) return;
+        const polymorphic = attr.targets.length > 1 && attr.type !== 'Owner';
+        const seen = new Set<string>();
+        for (const target of attr.targets) {
+            const nav = navigationName(attr, target, polymorphic);
+            const existing = info.navigation.get(nav);
+            if (existing) existing.targets.push(target);
+            else info.navigation.set(nav, { attribute: attr, targets: [target] });
+            const schemaName = attr.relationshipNames?.[target] ?? `${table.logicalName}_${attr.logicalName}_${target}`;
+            if (seen.has(schemaName)) continue;
+            seen.add(schemaName);
+            // One relationship for several targets (owner_<table>) points at the abstract `owner` table.
+            const shared = attr.targets.filter((t) => attr.relationshipNames?.[t] === schemaName).length > 1;
+            const targetInfo = shared ? undefined : this.tables.get(target);
+            const rel: LookupRelationship = {
+                schemaName,
+                referencedEntity: shared ? 'owner' : target,
+                referencedAttribute: shared ? 'ownerid' : (targetInfo?.table.primaryIdAttribute ?? `${target}id`),
+                referencingEntity: table.logicalName,
+                referencingAttribute: attr.logicalName,
+                referencingNavigation: nav,
+                referencedNavigation: '',
+                isCustom: attr.isCustom ?? false,
+            };
+            rel.referencedNavigation = rel.schemaName;
+            info.manyToOne.push(rel);
+            targetInfo?.oneToMany.push(rel);
+            this.relationships.push(rel);
         }
     }
 }

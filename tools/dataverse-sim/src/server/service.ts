@@ -14,6 +14,9 @@ import { DataRoutes } from './data-routes.js';
 import type { SimRequest, SimResponse } from './http-types.js';
 import { jsonResponse, parseJsonBody } from './http-types.js';
 import { MetadataRoutes } from './metadata-routes.js';
+import { parseCustomizationsConfig, type CustomizationsConfig } from './metadata-writes/config.js';
+import { MetadataWrites, PUBLISH_ACTIONS } from './metadata-writes/metadata-writes.js';
+import { Solutions } from './metadata-writes/solutions.js';
 import { RecordCounts, type RecordCountMode } from './record-counts.js';
 import { SdkMessages } from './sdk-messages.js';
 import { parseResourcePath } from './resource-path.js';
@@ -39,6 +42,8 @@ export class DataverseService {
     private readonly recordCounts: RecordCounts;
     private readonly sdkMessages: SdkMessages;
     readonly security: SecurityModel;
+    /** Tables, columns, relationships and keys created through the Web API; publishers, solutions, the lock. */
+    readonly metadataWrites: MetadataWrites;
 
     constructor(
         readonly schema: SchemaIndex,
@@ -47,11 +52,13 @@ export class DataverseService {
         readonly clock: SimClock = new SimClock(),
         recordCountMode: RecordCountMode = 'available',
         security?: SecurityConfig,
+        customizations: CustomizationsConfig = parseCustomizationsConfig(undefined),
     ) {
         // Before the row counts: the configured application users are rows of the environment.
         this.security = new SecurityModel(schema, store, security);
         this.data = new DataRoutes(schema, store, engine, clock, this.security);
         this.metadata = new MetadataRoutes(schema);
+        this.metadataWrites = new MetadataWrites(schema, store, clock, customizations);
         this.sdkMessages = new SdkMessages(schema);
         // Built after the store is loaded: its first snapshot counts the rows the environment starts with.
         this.recordCounts = new RecordCounts(store, clock, recordCountMode);
@@ -89,6 +96,7 @@ export class DataverseService {
         const base = `${req.url.origin}/api/data/${m[1]}/`;
         const rest = m[2]!;
         if (call.caller.disabled) throw userNotEnabled(call.caller.userId, this.organizationId() ?? '');
+        this.metadataWrites.keyJobs.tick();
         if (rest === '' && req.method === 'GET') return this.serviceDocument(base);
         if (req.method !== 'GET') checkBypassHeaders(req, call.caller);
         if (rest === '$batch') {
@@ -110,6 +118,7 @@ export class DataverseService {
         if (req.method === 'GET' && addressesUserPrivileges(rest)) {
             return userPrivilegesResponse(rest, base, this.store, this.security, call.caller);
         }
+        if (req.method === 'POST' && PUBLISH_ACTIONS.has(rest)) return this.metadataWrites.publish(req, rest);
         const stateAction = unboundStateAction(req, rest);
         if (stateAction) {
             const response = this.data.stateMessages.closeRow(stateAction, parseJsonBody(req), {
@@ -134,8 +143,13 @@ export class DataverseService {
         const head = segments[0];
         if (!head) throw notFound(req);
         if (METADATA_SETS.has(head.name)) {
-            return this.metadata.handle(req, segments, base);
+            if (req.method === 'POST') return this.metadataWrites.handle(req, segments, base);
+            const response = this.metadata.handle(req, segments, base);
+            if (req.method === 'GET') this.metadataWrites.afterMetadataRead();
+            return response;
         }
+        if (Solutions.SETS.has(head.name) && !this.schema.byEntitySet.has(head.name))
+            return this.metadataWrites.solutions.handle(req, segments, base);
         if (SdkMessages.SETS.has(head.name) && !this.schema.byEntitySet.has(head.name))
             return this.sdkMessages.handle(req, segments, base);
         const info = this.schema.byEntitySet.get(head.name);

@@ -155,6 +155,36 @@ export class Store {
         return ++this.version;
     }
 
+    /** An empty table created at run time (metadata writes). */
+    addTable(table: SimTable): void {
+        this.tables.set(table.logicalName, new TableStore(table));
+    }
+
+    /** A many-to-many relationship created at run time: its (empty) intersect table and pair indexes. */
+    addManyToMany(rel: SimManyToMany, intersect: SimTable): void {
+        this.addTable(intersect);
+        this.pairs.set(rel.schemaName, new Map());
+        this.partners.set(rel.schemaName, { 1: new Map(), 2: new Map() });
+    }
+
+    /**
+     * Builds the unique index of an alternate key over the rows the table holds, as the key's index job does: false
+     * (and nothing indexed) when two rows share a value, so the key ends Failed.
+     */
+    activateKey(table: string, key: SimKey): boolean {
+        const ts = this.tableStore(table);
+        const index = new Map<string, string>();
+        for (const [id, row] of ts.rows) {
+            const kv = keyValue(key, row, this.collation);
+            if (kv === undefined) continue;
+            if (index.has(kv)) return false;
+            index.set(kv, id);
+        }
+        ts.activeKeys.push(key);
+        ts.keyIndexes.set(key.logicalName, index);
+        return true;
+    }
+
     tableStore(logicalName: string): TableStore {
         const ts = this.tables.get(logicalName);
         if (!ts) throw new Error(`store: unknown table ${logicalName}`);

@@ -145,7 +145,8 @@ export class Writer {
         this.checkNewOwner(info.table, changes, ctx);
         if (!options.viaMessage) {
             this.rejectDedicatedState(info, changes);
-            rejectReadOnly(info, existing, changes);
+            // What an extension took (an activity's parties, a body, an image) changes the row too.
+            rejectReadOnly(info, existing, extended.after.length > 0 ? { ...changes, '(extension)': null } : changes);
         }
         const pk = table.primaryIdAttribute;
         if (changes[pk] !== undefined && changes[pk] !== id) {

@@ -20,6 +20,11 @@ export const BODY_COLUMNS: Readonly<Record<string, string>> = {
     activitymimeattachment: 'body',
 };
 
+const PRIMARY_IDS: Readonly<Record<string, string>> = {
+    annotation: 'annotationid',
+    activitymimeattachment: 'activitymimeattachmentid',
+};
+
 export class NoteBodies implements WriteExtension {
     constructor(
         private readonly store: Store,
@@ -47,6 +52,30 @@ export class NoteBodies implements WriteExtension {
         if (value.length > this.limits.maxUploadFileSize) throw fileTooBig();
         const bytes = Buffer.from(value, 'base64');
         return (id: string) => this.set(table, id, bytes);
+    }
+
+    /**
+     * Bodies the loaded rows hold as Base64 in their column (a generated dataset) move to the content store, where
+     * written ones are kept.
+     */
+    adoptLoaded(): void {
+        for (const [table, column] of Object.entries(BODY_COLUMNS)) {
+            const rows = this.store.tables.get(table);
+            for (const row of rows ? rows.scan() : []) {
+                const value = row[column];
+                if (value === undefined) continue;
+                delete row[column];
+                if (typeof value === 'string' && value !== '')
+                    this.content.put(
+                        table,
+                        row[PRIMARY_IDS[table]!] as string,
+                        column,
+                        Buffer.from(value, 'base64'),
+                        null,
+                        null,
+                    );
+            }
+        }
     }
 
     beforeDelete(info: TableInfo, id: string): void {
