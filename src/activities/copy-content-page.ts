@@ -8,6 +8,7 @@
  */
 import type { WriteTable } from '../dataverse/client-types.js';
 import { isDataverseError, describeError } from '../dataverse/index.js';
+import { contentPresence, neitherHasContent } from '../copy/content-presence.js';
 import { contentRef, contentTargetIds } from '../copy/content-targets.js';
 import { syncContent, type ContentOutcome } from '../copy/content-transfer.js';
 import { addressIdentity } from '../copy/row-plan.js';
@@ -58,6 +59,16 @@ export function copyContentPage(
                 items.map((i) => i.address),
                 { signal },
             );
+            const presence = await contentPresence(
+                { source: ctx.source, target: ctx.target },
+                table,
+                columns,
+                {
+                    source: items.map((i) => i.sourceId),
+                    target: items.flatMap((i) => ids.get(addressIdentity(i.address)) ?? []),
+                },
+                { signal },
+            );
             await eachLimited(items, Math.min(CONTENT_TRANSFERS, ctx.plan.options.maxConcurrency), async (item) => {
                 const targetId = ids.get(addressIdentity(item.address));
                 if (!targetId) {
@@ -71,6 +82,10 @@ export function copyContentPage(
                 }
                 const outcomes: ContentOutcome[] = [];
                 for (const column of columns) {
+                    if (neitherHasContent(presence, column, item.sourceId, targetId)) {
+                        outcomes.push({ action: 'unchanged', bytesRead: 0, bytesWritten: 0 });
+                        continue;
+                    }
                     try {
                         outcomes.push(
                             await syncContent(

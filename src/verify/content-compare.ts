@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { openDownload, type ContentClient, type ContentRef } from '../dataverse/content/index.js';
+import { neitherHasContent, type ContentPresence } from '../copy/content-presence.js';
 import { contentRef } from '../copy/content-targets.js';
 import type { TablePlan } from '../plan/types.js';
 import { eachLimited } from '../util/each-limited.js';
@@ -46,7 +47,7 @@ export async function differentContent(
     clients: { source: ContentClient; target: ContentClient },
     table: TablePlan,
     rows: ReadonlyArray<{ sourceId: string; targetId: string }>,
-    options: { signal?: AbortSignal; concurrency?: number } = {},
+    options: { signal?: AbortSignal; concurrency?: number; presence?: ContentPresence } = {},
 ): Promise<Map<string, string[]>> {
     const different = new Map<string, string[]>();
     const columns = table.content ?? [];
@@ -54,6 +55,8 @@ export async function differentContent(
     const { source, target } = clients;
     await eachLimited(rows, options.concurrency ?? 4, async ({ sourceId, targetId }) => {
         for (const column of columns) {
+            // What the rows say: neither side holds content here, so both are the same without a request.
+            if (options.presence && neitherHasContent(options.presence, column, sourceId, targetId)) continue;
             const from = contentRef(table, column, 'source', sourceId);
             const to = contentRef(table, column, 'target', targetId);
             if (await sameContent(source, target, from, to, options.signal)) continue;

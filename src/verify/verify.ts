@@ -14,6 +14,7 @@ import type { MigrationSpec } from '../spec/index.js';
 import type { EnvironmentClients } from '../environments/index.js';
 import type { ContentClient } from '../dataverse/content/index.js';
 import { differentContent } from './content-compare.js';
+import { contentPresence } from '../copy/content-presence.js';
 import { refusedPairs } from '../copy/refused-pairs.js';
 import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { matchedReferenceIds, pairsWithTargetIds } from '../copy/id-map.js';
@@ -274,7 +275,17 @@ async function verifyRange(
             );
         }
     }
-    const content = await differentContent(env.content, table, contentRows, { signal });
+    const presence =
+        table.content && contentRows.length > 0
+            ? await contentPresence(
+                  { source: env.source, target: env.target },
+                  table,
+                  table.content,
+                  { source: contentRows.map((r) => r.sourceId), target: contentRows.map((r) => r.targetId) },
+                  { signal },
+              )
+            : undefined;
+    const content = await differentContent(env.content, table, contentRows, { signal, presence });
     for (const [id, columns] of content) {
         result.different++;
         pushSample(result.samples.different, { id, columns }, env.samples);
