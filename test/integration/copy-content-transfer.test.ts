@@ -7,18 +7,12 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from 'dataverse-sim';
 import { syncContent } from '../../src/copy/content-transfer.js';
-import { contentHash, uploadBlocks, type ContentRef } from '../../src/dataverse/content/index.js';
+import { contentHash, uploadBlocks } from '../../src/dataverse/content/index.js';
 import { createDataverseClient, type DataverseWriteClient } from '../../src/dataverse/index.js';
-import { FAST_RETRY } from './dataverse-helpers.js';
+import { accountContent, FAST_RETRY } from './dataverse-helpers.js';
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
-const ref = (id: string): ContentRef => ({
-    kind: 'column',
-    table: 'account',
-    primaryId: 'accountid',
-    id,
-    column: 'sample_contract',
-});
+const ref = (id: string) => accountContent(id);
 const ACCOUNT = { logicalName: 'account', entitySetName: 'accounts' };
 
 let sims: Simulator[];

@@ -14,7 +14,7 @@ import {
     uploadBlocks,
     type ContentRef,
 } from '../../src/dataverse/content/index.js';
-import { FAST_RETRY } from './dataverse-helpers.js';
+import { accountContent, FAST_RETRY } from './dataverse-helpers.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
@@ -49,13 +49,7 @@ async function newAccount(): Promise<string> {
 describe('file block messages', () => {
     it('moves a 10 MB file column in 4 MB blocks both ways, identical by SHA-256', async () => {
         const id = await newAccount();
-        const ref: ContentRef = {
-            kind: 'column',
-            table: 'account',
-            primaryId: 'accountid',
-            id,
-            column: 'sample_contract',
-        };
+        const ref = accountContent(id);
         const bytes = randomBytes(10 * 1024 * 1024);
         const before = sim.stats().requests;
         const sent = await uploadBlocks(
@@ -75,7 +69,7 @@ describe('file block messages', () => {
 
     it('reads an image column at full size, where a row read carries only the thumbnail', async () => {
         const id = await newAccount();
-        const ref: ContentRef = { kind: 'column', table: 'account', primaryId: 'accountid', id, column: 'entityimage' };
+        const ref = accountContent(id, 'entityimage');
         const image = randomBytes(300_000);
         await uploadBlocks(client, ref, { fileName: 'logo.png', mimeType: 'image/png' }, blocksOf(image, 100_000));
         const row = await client.get<{ entityimage: string }>(`accounts(${id})?$select=entityimage`);
@@ -105,13 +99,7 @@ describe('file block messages', () => {
 
     it('answers no download for a row without content', async () => {
         const id = await newAccount();
-        const ref: ContentRef = {
-            kind: 'column',
-            table: 'account',
-            primaryId: 'accountid',
-            id,
-            column: 'sample_contract',
-        };
+        const ref = accountContent(id);
         expect(await openDownload(client, ref)).toBeUndefined();
         expect(await contentHash(client, { kind: 'annotation', id: randomUUID() })).toBeUndefined();
     });
@@ -127,13 +115,7 @@ describe('file block messages', () => {
             const c = createDataverseClient({ url: faulty.url, retry: FAST_RETRY });
             const id = randomUUID();
             await c.create({ logicalName: 'account', entitySetName: 'accounts' }, id, { name: 'faulty' });
-            const ref: ContentRef = {
-                kind: 'column',
-                table: 'account',
-                primaryId: 'accountid',
-                id,
-                column: 'sample_contract',
-            };
+            const ref = accountContent(id);
             const bytes = randomBytes(5 * 1024 * 1024);
             await uploadBlocks(c, ref, { fileName: 'f.bin' }, blocksOf(bytes));
             expect(await contentHash(c, ref)).toEqual({ size: bytes.length, sha256: sha256(bytes) });

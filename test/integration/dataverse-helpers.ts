@@ -2,6 +2,7 @@
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { makeTestJwt, type LimitsConfig } from 'dataverse-sim';
 import type { RetryOptions } from '../../src/dataverse/index.js';
+import type { ContentRef } from '../../src/dataverse/content/index.js';
 
 /** Fast retries for tests: the simulator's faults are frequent and its time is compressed. */
 export const FAST_RETRY: Partial<RetryOptions> = {
@@ -59,4 +60,9 @@ export async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
 export function duplicates(ids: string[]): string[] {
     const seen = new Set<string>();
     return ids.filter((id) => (seen.has(id) ? true : (seen.add(id), false)));
+}
+
+/** Where an account's content lives in the crm schema: its file column `sample_contract`, or another column. */
+export function accountContent(id: string, column = 'sample_contract'): ContentRef {
+    return { kind: 'column', table: 'account', primaryId: 'accountid', id, column };
 }

@@ -15,10 +15,9 @@
 import { createHash } from 'node:crypto';
 import { ErrorCodes, SimError } from '../errors.js';
 import type { SimTable } from '../model.js';
-import { evaluateFilter, parseFilter, type FilterNode } from '../odata/index.js';
+import { fixedListing } from './fixed-listing.js';
 import { supportsBulkActions } from './data-bulk.js';
 import type { SimRequest, SimResponse } from './http-types.js';
-import { jsonResponse } from './http-types.js';
 import type { PathSegment } from './resource-path.js';
 import { methodNotAllowed, notFound } from './route-errors.js';
 import type { SchemaIndex } from './schema-index.js';
@@ -56,29 +55,8 @@ export class SdkMessages {
         const type = isFilters ? 'sdkmessagefilter' : 'sdkmessage';
         const rows = isFilters ? this.filters() : this.messages;
         const params = req.url.searchParams;
-        const filterText = params.get('$filter');
-        let selected = rows;
-        if (filterText !== null) {
-            const node = parseFilter(filterText, (alias) => params.get(alias) ?? undefined, {
-                allowPaths: true,
-            }) as FilterNode;
-            selected = rows.filter((row) => evaluateFilter(node, (property) => this.resolve(type, row, property)));
-        }
-        const top = params.get('$top');
-        if (top !== null) selected = selected.slice(0, Number(top));
-        const select = params
-            .get('$select')
-            ?.split(',')
-            .map((s) => s.trim());
-        for (const column of select ?? []) this.resolve(type, rows[0] ?? {}, column);
-        const value = selected.map((row) => {
-            const out: Row = { '@odata.etag': 'W/"1"' };
-            for (const [k, v] of Object.entries(row)) if (!select || select.includes(k)) out[k] = v;
-            return out;
-        });
-        return jsonResponse(200, {
-            '@odata.context': `${base}$metadata#${head.name}${select ? `(${select.join(',')})` : ''}`,
-            value,
+        return fixedListing(params, head.name, rows, (row, property) => this.resolve(type, row, property), base, {
+            allowPaths: true,
         });
     }
 

@@ -7,9 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { ErrorCodes, SimError } from '../../errors.js';
-import { evaluateFilter, parseFilter, type FilterNode } from '../../odata/index.js';
 import type { SimRequest, SimResponse } from '../http-types.js';
-import { jsonResponse } from '../http-types.js';
+import { fixedListing } from '../fixed-listing.js';
 import type { PathSegment } from '../resource-path.js';
 import { methodNotAllowed, notFound } from '../route-errors.js';
 import type { CustomizationsConfig } from './config.js';
@@ -112,27 +111,6 @@ export class Solutions {
                 );
             return row[property];
         };
-        let selected = rows;
-        const filterText = params.get('$filter');
-        if (filterText !== null) {
-            const node = parseFilter(filterText, (alias) => params.get(alias) ?? undefined) as FilterNode;
-            selected = rows.filter((row) => evaluateFilter(node, (property) => column(row, property)));
-        }
-        const top = params.get('$top');
-        if (top !== null) selected = selected.slice(0, Number(top));
-        const select = params
-            .get('$select')
-            ?.split(',')
-            .map((s) => s.trim());
-        for (const name of select ?? []) column(rows[0] ?? {}, name);
-        const value = selected.map((row) => {
-            const out: Row = { '@odata.etag': 'W/"1"' };
-            for (const [k, v] of Object.entries(row)) if (!select || select.includes(k)) out[k] = v;
-            return out;
-        });
-        return jsonResponse(200, {
-            '@odata.context': `${base}$metadata#${head.name}${select ? `(${select.join(',')})` : ''}`,
-            value,
-        });
+        return fixedListing(params, head.name, rows, column, base);
     }
 }
