@@ -10,6 +10,7 @@
 import { setMaxListeners } from 'node:events';
 import { z } from 'zod';
 import { activityFailure, RunDocumentError } from '../run/activity-failure.js';
+import { withTally } from '../run/request-outcome.js';
 import { readReceipt, writeReceipt } from '../run/receipts.js';
 import { RunContexts, type ActivityDeps } from '../run/run-context.js';
 import { LeaseKeeper } from '../run/lease-keeper.js';
@@ -113,7 +114,8 @@ export function createActivities(deps: ActivityDeps): ActivityTable {
                 const once = async () => {
                     const done = await readReceipt(deps.store, name, parsed.data);
                     if (done) return done.result;
-                    const result = await run(parsed.data, { signal: context.signal });
+                    // Its requests are counted into its outcome, so they are kept in its receipt and summed as counts.
+                    const result = await withTally(() => run(parsed.data, { signal: context.signal }));
                     if (!cancelled(result)) await writeReceipt(deps.store, name, parsed.data, result);
                     return result;
                 };

@@ -59,6 +59,8 @@ export interface DataverseClientOptions {
     onRetry?: (event: RetryEvent) => void;
     /** Where credential settings are read from. Default process.env. */
     env?: NodeJS.ProcessEnv;
+    /** The environment's name in request tallies (`source`, `target`: request-tally.ts); none: not counted. */
+    meter?: string;
 }
 
 export function createDataverseClient(options: DataverseClientOptions): DataverseWriteClient {
@@ -104,6 +106,7 @@ class HttpDataverseClient implements DataverseWriteClient {
             signal: options.signal,
             deadline,
             onRetry: options.onRetry,
+            ...(options.meter !== undefined ? { meter: options.meter } : {}),
         });
         this.bulk = new BulkWriter({
             send: (request) => this.http.send(request),

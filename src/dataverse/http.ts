@@ -24,6 +24,7 @@ import {
 import { sleep, type RetryOptions } from './retry-policy.js';
 import type { AccessTokenCache } from './token-cache.js';
 import { NetworkFailure, type Transport } from './transport.js';
+import { noteRequest } from './request-tally.js';
 import { isUnknownOutcome } from './unknown-outcome.js';
 
 export const API_PATH = '/api/data/v9.2/';
@@ -108,6 +109,8 @@ export interface HttpOptions {
     random?: () => number;
     /** Clock for deadline checks and HTTP-date Retry-After values. Default Date.now. */
     now?: () => number;
+    /** The environment's name in request tallies (`source`, `target`: request-tally.ts); none: not counted. */
+    meter?: string;
 }
 
 export class DataverseHttp {
@@ -164,6 +167,7 @@ export class DataverseHttp {
             return response;
         } catch (error) {
             this.counters.failed++;
+            noteRequest(this.options.meter, 'failed');
             throw error;
         }
     }
@@ -229,6 +233,7 @@ export class DataverseHttp {
 
     /** Counts a retry made outside the request loop (a `$batch` round for failed parts). */
     countRetry(reason: 'transient' | 'deadlock' | 'outage'): void {
+        noteRequest(this.options.meter, 'retry');
         if (reason === 'outage') {
             this.counters.outageRetries++;
             return;
@@ -257,6 +262,7 @@ export class DataverseHttp {
             // Judged by the environment's outage state as it is when the attempt is made.
             const context = this.retryContext(request.method, path, request);
             this.counters.attempts++;
+            noteRequest(this.options.meter, request.method === 'GET' ? 'read' : 'write');
             let attempt: { response: DataverseResponse } | { failure: NetworkFailure };
             try {
                 attempt = {
@@ -279,7 +285,10 @@ export class DataverseHttp {
                 const { response } = attempt;
                 const dopHint = Number(response.headers.get('x-ms-dop-hint'));
                 if (dopHint > 0) limiter.observeDopHint(dopHint);
-                if (response.status === 429) this.counters.throttled++;
+                if (response.status === 429) {
+                    this.counters.throttled++;
+                    noteRequest(this.options.meter, 'throttled');
+                }
                 const verdict = classifyAttempt({ response: outcomeResponse(response) }, state, context);
                 this.noteOutcome(verdict, true);
                 if (verdict.action === 'accept') {
@@ -295,6 +304,7 @@ export class DataverseHttp {
             if (request.atMostOnce && decision.reason === 'transient' && isUnknownOutcome(decision.error))
                 throw decision.error;
             this.reportRetry(retryEvent(decision, context, state));
+            noteRequest(this.options.meter, 'retry');
             state.lastError = decision.error;
             if (decision.reason === 'throttled') {
                 state.throttles++;

@@ -37,6 +37,7 @@ export {
 } from './metadata.js';
 export { entityPath, odataString } from './odata-url.js';
 export { COUNT_LIMIT, countMatchingRows, retrieveTotalRecordCounts, type FilteredCount } from './record-counts.js';
+export { emptyRequestCounts, tallyRequests, type RequestCounts, type RequestTally } from './request-tally.js';
 export { isUnknownOutcome } from './unknown-outcome.js';
 export { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry-policy.js';
 export {

@@ -69,7 +69,7 @@ export function createEnvironmentClients(spec: MigrationSpec, options: Environme
     const problems: Array<{ path: string; message: string }> = [];
     const build = (side: 'source' | 'target', env: EnvironmentSpec): DataverseWriteClient | undefined => {
         try {
-            return createDataverseClient({ url: env.url, credential: env.credential, ...common });
+            return createDataverseClient({ url: env.url, credential: env.credential, meter: side, ...common });
         } catch (error) {
             if (!(error instanceof CredentialConfigError)) throw error;
             problems.push({

@@ -1,6 +1,6 @@
 /** One many-to-many relationship: list the source intersect table's pages, associate each page, all at once. */
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import { sumCounts } from '../run/outcomes.js';
+import { requestsOf, sumCounts, withRequests } from '../run/outcomes.js';
 import { activity, all, one } from './call.js';
 import type { RelationshipCopyInput, RelationshipCopyResult } from './contracts.js';
 
@@ -13,7 +13,7 @@ export const relationshipCopy: OrchestrationHandler = function* (context: Orches
     const outcomes = yield* all(context, pages);
     const result: RelationshipCopyResult = {
         relationship,
-        counts: sumCounts(outcomes.map((o) => o.counts)),
+        counts: withRequests(sumCounts(outcomes.map((o) => o.counts)), requestsOf(listing)),
         cancelled: outcomes.some((o) => o.cancelled === true),
     };
     return result;

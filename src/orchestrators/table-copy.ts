@@ -7,7 +7,7 @@
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import type { CopyPageOutcome } from '../activities/copy-page.js';
 import type { ListPagesOutcome } from '../activities/list-pages.js';
-import { sumCounts } from '../run/outcomes.js';
+import { addRequests, requestsOf, sumCounts, withRequests } from '../run/outcomes.js';
 import { activity, all, allOf, one } from './call.js';
 import type { TableCopyInput, TableCopyResult } from './contracts.js';
 
@@ -28,6 +28,8 @@ export const tableCopy: OrchestrationHandler = function* (context: Orchestration
     const outcomes: CopyPageOutcome[] = [];
     let listing: ListPagesOutcome;
     let pages = 0;
+    // The key walks' requests count in the copy phase, as its pages' do.
+    let listingRequests = input.listing ? requestsOf(input.listing) : undefined;
     if (input.listing) {
         // Listed ahead (while the previous tier copied): every page at once.
         listing = input.listing;
@@ -36,6 +38,7 @@ export const tableCopy: OrchestrationHandler = function* (context: Orchestration
     } else {
         // Listed here, in growing chunks: each chunk's pages copy while the next chunk's keys are walked.
         listing = yield* one(activity(context, 'listPages', { runId, table, mode: input.mode, chunk: 0 }));
+        listingRequests = requestsOf(listing);
         for (;;) {
             pages += listing.pages;
             const ahead = listing.more
@@ -54,6 +57,7 @@ export const tableCopy: OrchestrationHandler = function* (context: Orchestration
             outcomes.push(...copied);
             if (!next[0]) break;
             listing = next[0];
+            listingRequests = addRequests(listingRequests, requestsOf(listing));
         }
     }
     const result: TableCopyResult = {
@@ -62,7 +66,7 @@ export const tableCopy: OrchestrationHandler = function* (context: Orchestration
         ...(listing.fallback ? { fallback: listing.fallback } : {}),
         kind: listing.kind,
         pages,
-        counts: sumCounts(outcomes.map((o) => o.counts)),
+        counts: withRequests(sumCounts(outcomes.map((o) => o.counts)), listingRequests),
         deferredPages: outcomes.filter((o) => o.deferredWork > 0).map((o) => o.page),
         statePages: outcomes.filter((o) => o.stateWork > 0).map((o) => o.page),
         contentPages: outcomes.filter((o) => (o.contentWork ?? 0) > 0).map((o) => o.page),

@@ -9,7 +9,15 @@ import type { PlanIssue } from '../plan/types.js';
 import { RUN_STATUSES, type RunStatus } from '../runlog/types.js';
 import type { CancelRequest } from './cancel.js';
 import { TABLE_MODES, type TableMode } from './sync-state.js';
-import { emptyCounts, addCounts, phaseCountsSchema, type PhaseCounts } from './outcomes.js';
+import {
+    emptyCounts,
+    addCounts,
+    addRequests,
+    phaseCountsSchema,
+    sideRequestsSchema,
+    type PhaseCounts,
+    type SideRequests,
+} from './outcomes.js';
 
 /**
  * The phases of one table that ran to their end in this run. A phase the table had no work in counts as done once
@@ -104,6 +112,11 @@ export const finishedRunSchema = z.object({
     skippedDeletes: z.array(z.object({ table: z.string(), reason: z.string() })).optional(),
     problems: z.array(planIssueSchema).optional(),
     warnings: z.number().optional(),
+    /**
+     * Requests sent to each environment: the plan's and every phase's (each table's are in its phases' counts).
+     * Absent in summaries written before requests were counted.
+     */
+    requests: sideRequestsSchema.optional(),
 });
 
 export type TableSummary = z.infer<typeof tableSummarySchema>;
@@ -202,6 +215,25 @@ export function phaseTotals(
     };
 }
 
+/** Requests of one table, every phase (listings included). */
+export function tableRequests(t: TableSummary): SideRequests | undefined {
+    return [t.copy, t.deferred, t.state, t.content, t.delete].reduce<SideRequests | undefined>(
+        (sum, counts) => addRequests(sum, counts?.requests),
+        undefined,
+    );
+}
+
+/** Requests of the whole run: the plan's and those of every phase. */
+export function runRequests(
+    planned: SideRequests | undefined,
+    phases: FinishedRun['phases'],
+): SideRequests | undefined {
+    return Object.values(phases).reduce<SideRequests | undefined>(
+        (sum, counts) => addRequests(sum, counts?.requests),
+        planned,
+    );
+}
+
 /** What the run orchestrator knows when it finishes, whatever stopped it. */
 export interface RunEnding {
     runId: string;
@@ -217,6 +249,8 @@ export interface RunEnding {
         problems: PlanIssue[];
         warnings: number;
         skippedDeletes?: Array<{ table: string; reason: string }>;
+        /** The plan activity's requests (metadata, counts, the preflight). */
+        requests?: SideRequests;
     };
     tables: Record<string, TableSummary>;
     manyToMany: Record<string, PhaseCounts>;
@@ -233,6 +267,7 @@ export function finishedRun(ending: RunEnding): FinishedRun {
     const disassociated = ending.disassociated ?? {};
     const failed = failedRows(ending.tables, ending.manyToMany, disassociated);
     const phases = phaseTotals(ending.tables, ending.manyToMany, disassociated);
+    const requests = runRequests(plan?.requests, phases);
     const status: RunStatus = stop?.status ?? (failed > 0 ? 'failed' : 'succeeded');
     const reason = stop?.reason ?? (failed > 0 ? `${failed} rows failed; see the errors log` : undefined);
     return {
@@ -263,5 +298,6 @@ export function finishedRun(ending: RunEnding): FinishedRun {
         ...(plan?.skippedDeletes?.length ? { skippedDeletes: plan.skippedDeletes } : {}),
         ...(plan && plan.problems.length > 0 ? { problems: plan.problems } : {}),
         ...(plan ? { warnings: plan.warnings } : {}),
+        ...(requests ? { requests } : {}),
     };
 }

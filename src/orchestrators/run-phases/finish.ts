@@ -1,4 +1,5 @@
 /** The run's last phase, whatever stopped it: the summary, written by the finish activity. */
+import { requestsOf } from '../../run/outcomes.js';
 import { finishedRun } from '../../run/summary.js';
 import { activity, one } from '../call.js';
 import { showProgress, type RunState } from './state.js';
@@ -11,7 +12,7 @@ export function* finishPhase(run: RunState) {
         ...(run.input.requestedBy !== undefined ? { requestedBy: run.input.requestedBy } : {}),
         startedAt: run.startedAt,
         finishedAt: run.context.df.currentUtcDateTime,
-        ...(run.plan ? { plan: run.plan } : {}),
+        ...(run.plan ? { plan: { ...run.plan, requests: requestsOf(run.plan) } } : {}),
         tables: run.tables,
         manyToMany: run.manyToMany,
         disassociated: run.disassociated,
