@@ -5,6 +5,7 @@
  */
 import { runPaths, statePath } from '../runlog/layout.js';
 import { appendEvents } from '../run/events.js';
+import { requestsSent } from '../run/outcomes.js';
 import { tableSyncStateSchema } from '../run/sync-state.js';
 import { platformOwnedMessage, readPlatformOwned } from '../run/platform-owned.js';
 import { cancelledReason, readCancelRequest } from '../run/cancel.js';
@@ -53,6 +54,7 @@ export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Prom
         failedRows: input.failedRows,
         readRows: input.totals.read,
         writtenRows: input.totals.written,
+        ...(input.requests ? { requests: requestsSent(input.requests) } : {}),
         durationMs: input.durationMs,
     });
     await appendEvents(
@@ -64,6 +66,7 @@ export async function finishRun(deps: ActivityDeps, input: FinishRunInput): Prom
                 status: input.status,
                 ...(summary.reason ? { message: summary.reason } : {}),
                 totals: input.totals,
+                ...(input.requests ? { requests: input.requests } : {}),
                 ...(committed.length > 0 ? { incrementalStateCommitted: committed } : {}),
                 // Tables whose state stays where it was, and why: the next refresh reads them again from there.
                 ...(Object.keys(kept).length > 0 ? { incrementalStateKept: kept } : {}),

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import type { CancelRequest } from '../run/cancel.js';
 import { plannedTotals, type PlannedTotals } from '../run/planned.js';
 import { isRunId } from '../run/run-id.js';
-import type { RunSummary } from '../run/summary.js';
+import type { SideRequests } from '../run/outcomes.js';
+import { tableRequests, type RunSummary } from '../run/summary.js';
 import type { RunInput, RunProgress } from '../orchestrators/contracts.js';
 import { runPaths } from '../runlog/layout.js';
 import { runState, type RunState, type RunStateInfo } from '../schedule/index.js';
@@ -22,6 +23,8 @@ export interface TableProgress {
     written: number;
     failed: number;
     pages: number;
+    /** Once finished: the requests the table's phases sent to each environment. */
+    requests?: SideRequests;
 }
 
 export interface RunView extends RunLinks {
@@ -65,10 +68,19 @@ function specNameOf(input: unknown): string | undefined {
 
 function tablesOfSummary(summary: RunSummary): Record<string, TableProgress> {
     return Object.fromEntries(
-        Object.entries(summary.tables).map(([name, t]) => [
-            name,
-            { read: t.copy.read, written: t.copy.written, failed: t.copy.failed, pages: t.pages },
-        ]),
+        Object.entries(summary.tables).map(([name, t]) => {
+            const requests = tableRequests(t);
+            return [
+                name,
+                {
+                    read: t.copy.read,
+                    written: t.copy.written,
+                    failed: t.copy.failed,
+                    pages: t.pages,
+                    ...(requests ? { requests } : {}),
+                },
+            ];
+        }),
     );
 }
 

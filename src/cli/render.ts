@@ -1,5 +1,6 @@
 /** Plain-text tables for the CLI: the run summary, the verify report and the run history. */
-import type { RunSummary } from '../run/summary.js';
+import type { SideRequests } from '../run/outcomes.js';
+import { tableRequests, type RunSummary } from '../run/summary.js';
 import { formatBytes } from './progress-format.js';
 import type { RunIndexEntry } from '../runlog/types.js';
 import type { VerifyReport } from '../verify/verify.js';
@@ -110,6 +111,7 @@ export function renderSummary(summary: RunSummary): string {
     for (const problem of summary.problems ?? [])
         lines.push(`  ${problem.path ? `${problem.path}: ` : ''}${problem.message}`);
     for (const owned of summary.platformOwned ?? []) lines.push(`  platform-owned: ${owned.message}`);
+    lines.push(...requestLines(summary));
     const { totals } = summary;
     const later = summary.failedRows - totals.failed;
     lines.push(
@@ -121,6 +123,21 @@ export function renderSummary(summary: RunSummary): string {
     if (summary.log.errors.length > 0)
         lines.push(`Failed rows: ${summary.log.errors.map((e) => `${summary.log.location}/${e}`).join(', ')}`);
     return lines.join('\n');
+}
+
+/** Per table and environment the requests sent (every phase, listings included), and the run's total per environment. */
+function requestLines(summary: RunSummary): string[] {
+    if (!summary.requests) return [];
+    const rows: string[][] = [];
+    const row = (name: string, requests: SideRequests | undefined) => {
+        for (const side of ['source', 'target'] as const) {
+            const c = requests?.[side];
+            if (c) rows.push([name, side, n(c.reads), n(c.writes), n(c.retries), n(c.throttled), n(c.failed)]);
+        }
+    };
+    for (const [name, t] of Object.entries(summary.tables)) row(name, tableRequests(t));
+    row('run (plan included)', summary.requests);
+    return ['', table(['requests', 'environment', 'reads', 'writes', 'retries', 'throttled', 'failed'], rows)];
 }
 
 export function renderVerify(report: VerifyReport): string {
@@ -195,7 +212,7 @@ const count = (value: number | undefined) => (value === undefined ? '' : n(value
 export function renderRuns(runs: RunIndexEntry[]): string {
     if (runs.length === 0) return 'no runs yet';
     return table(
-        ['run', 'spec', 'status', 'started', 'duration', 'read', 'written', 'failed', 'trigger'],
+        ['run', 'spec', 'status', 'started', 'duration', 'read', 'written', 'failed', 'requests', 'trigger'],
         runs.map((r) => [
             r.runId,
             r.spec,
@@ -205,6 +222,7 @@ export function renderRuns(runs: RunIndexEntry[]): string {
             count(r.readRows),
             count(r.writtenRows),
             count(r.failedRows),
+            count(r.requests),
             r.trigger ?? '',
         ]),
     );

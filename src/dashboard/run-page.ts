@@ -5,6 +5,7 @@
  * while it runs, the cancel form.
  */
 import type { RunView, TableProgress } from '../api/run-view.js';
+import type { SideRequests } from '../run/outcomes.js';
 import type { PlannedCounts } from '../run/planned.js';
 import type { RunSummary, TableSummary } from '../run/summary.js';
 import type { FailedRow } from '../runlog/failed-rows.js';
@@ -177,7 +178,52 @@ function phasesTable(summary: RunSummary): SafeHtml {
     </table>`;
 }
 
-function summarySection(summary: RunSummary): SafeHtml {
+/** Requests per table and environment (every phase, listings included), and the run's (the plan's included). */
+function requestsTable(view: RunView, summary: RunSummary): SafeHtml | '' {
+    if (!summary.requests) return '';
+    const rows: Array<[string, SideRequests | undefined]> = [
+        ...Object.entries(view.tables).map(([name, t]): [string, SideRequests | undefined] => [name, t.requests]),
+        ['the run, plan included', summary.requests],
+    ];
+    const lines = rows.flatMap(([name, requests]) =>
+        (['source', 'target'] as const).flatMap((side) => {
+            const c = requests?.[side];
+            return c ? [{ name, side, c }] : [];
+        }),
+    );
+    return html`<table>
+        <caption>
+            Requests sent to each environment (a $batch or bulk message is one; retries and 429s included)
+        </caption>
+        <thead>
+            <tr>
+                <th scope="col">Table</th>
+                <th scope="col">Environment</th>
+                <th scope="col" class="num">Reads</th>
+                <th scope="col" class="num">Writes</th>
+                <th scope="col" class="num">Retries</th>
+                <th scope="col" class="num">Throttled (429)</th>
+                <th scope="col" class="num">Failed</th>
+            </tr>
+        </thead>
+        <tbody>
+            ${lines.map(
+                ({ name, side, c }) =>
+                    html`<tr>
+                        <th scope="row">${name}</th>
+                        <td>${side}</td>
+                        <td class="num">${count(c.reads)}</td>
+                        <td class="num">${count(c.writes)}</td>
+                        <td class="num">${count(c.retries)}</td>
+                        <td class="num">${count(c.throttled)}</td>
+                        <td class="num">${count(c.failed)}</td>
+                    </tr>`,
+            )}
+        </tbody>
+    </table>`;
+}
+
+function summarySection(view: RunView, summary: RunSummary): SafeHtml {
     const notes = [
         ...(summary.refusedDeletes ?? []).map(
             (r) =>
@@ -204,7 +250,7 @@ function summarySection(summary: RunSummary): SafeHtml {
             <dt>Target</dt>
             <dd>${summary.target}</dd>
         </dl>
-        ${phasesTable(summary)}
+        ${phasesTable(summary)} ${requestsTable(view, summary)}
         ${
             notes.length > 0
                 ? html`<ul class="issues">
@@ -301,6 +347,6 @@ export function runPage(model: RunModel): string {
                 <a href="${view.errorsUrl}" download>Download the failed rows (CSV)</a>
                 ${cancel}
             </div>
-            ${liveRegion(model)} ${view.summary ? summarySection(view.summary) : ''}`,
+            ${liveRegion(model)} ${view.summary ? summarySection(view, view.summary) : ''}`,
     });
 }

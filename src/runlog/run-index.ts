@@ -45,6 +45,7 @@ const entrySchema = z
         failedRows: z.number().int().nonnegative().optional(),
         readRows: z.number().int().nonnegative().optional(),
         writtenRows: z.number().int().nonnegative().optional(),
+        requests: z.number().int().nonnegative().optional(),
         durationMs: z.number().int().nonnegative().optional(),
     })
     .strict();

@@ -23,6 +23,8 @@ export interface RunIndexEntry {
     /** Once finished: the summary's rows read and written, and how long the run took, for the same reason. */
     readRows?: number;
     writtenRows?: number;
+    /** Requests sent to both environments (summary `requests`: reads and writes, retries included). */
+    requests?: number;
     durationMs?: number;
 }
 

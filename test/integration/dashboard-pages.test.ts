@@ -77,6 +77,9 @@ describe('a stored spec and its run', () => {
         expect(run.status).toBe(200);
         expect(run.text).toMatch(/<section\s+id="live"[^>]*data-live="false"/);
         expect(run.text).toContain('<h2 id="summary-title">Summary</h2>');
+        // The requests table: each table's, per environment, and the run's.
+        expect(run.text).toContain('Requests sent to each environment');
+        expect(run.text).toMatch(/<th scope="row">the run, plan included<\/th>\s*<td>target<\/td>/);
         expect(run.text).toContain('<code>0x80040237</code>');
         // The service's message names the key value: untrusted text, shown as text.
         expect(run.text).toMatch(/A record that has the attribute values \S+ already exists/);

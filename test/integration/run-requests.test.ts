@@ -4,9 +4,10 @@
  * environment; each table's phases add up to the run's total with the plan's. Under a 429 storm the 429s show as
  * throttled and as retries.
  */
+import { renderSummary } from '../../src/cli/render.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORM_LIMITS } from './dataverse-helpers.js';
-import { runJson, simulatorPair, writeSpec, type Pair, type Sim } from './run-helpers.js';
+import { dvm, runJson, simulatorPair, writeSpec, type Pair, type Sim } from './run-helpers.js';
 
 const TABLES = [{ name: 'account' }, { name: 'contact' }];
 const OPTIONS = { pageSize: 50, writeBatchSize: 50 };
@@ -73,6 +74,21 @@ describe('the requests of a run', () => {
                 expect(phases[side].reads).toBeLessThan(summary.requests[side].reads);
             }
             expect(summary.tables.account.copy.requests.source.reads).toBeGreaterThan(0);
+            // The text the CLI prints: a line per table and environment, and the run's.
+            const text = renderSummary(summary).split('\n');
+            expect(text.find((l) => l.startsWith('run (plan included)') && l.includes('target'))).toMatch(
+                new RegExp(`target\\s+${target.reads}\\s+${target.writes}\\s+0\\s+0\\s+${target.failed}$`),
+            );
+            // The history lists the run's requests; its events log ends with them.
+            const sent = source.reads + source.writes + target.reads + target.writes;
+            const { runs } = JSON.parse((await dvm(pair, ['runs', '--json'])).stdout) as {
+                runs: Array<{ requests?: number }>;
+            };
+            expect(runs[0]?.requests).toBe(sent);
+            const { events } = JSON.parse((await dvm(pair, ['log', summary.runId, '--json'])).stdout) as {
+                events: Array<{ type: string; requests?: unknown }>;
+            };
+            expect(events.find((e) => e.type === 'run-finished')?.requests).toEqual(summary.requests);
             expect(summary.tables.contact.copy.requests.target.writes).toBeGreaterThan(0);
         },
     );

@@ -1,5 +1,6 @@
 /** `dataverse-migrate runs`: the run history from the run store, newest first, with rows, failures and time. */
 import { z } from 'zod';
+import { requestsSent } from '../../run/outcomes.js';
 import type { RunSummary } from '../../run/summary.js';
 import { runPaths } from '../../runlog/layout.js';
 import type { RunIndexEntry, RunStore } from '../../runlog/types.js';
@@ -23,6 +24,7 @@ async function withCounts(store: RunStore, runs: RunIndexEntry[]): Promise<RunIn
                 ...run,
                 readRows: summary.totals.read,
                 writtenRows: summary.totals.written,
+                ...(summary.requests ? { requests: requestsSent(summary.requests) } : {}),
                 ...(summary.durationMs !== undefined ? { durationMs: summary.durationMs } : {}),
             };
         }),
