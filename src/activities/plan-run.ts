@@ -44,7 +44,7 @@ export interface PlanRunOutcome {
     disassociations?: string[];
     /** Tables and relationships with deleteMissing whose deletes this run skips: the source view is not complete. */
     skippedDeletes?: Array<{ table: string; reason: string }>;
-    options: { maxFailedRows?: number; maxFailureRatio?: number; maxDeleteShare: number };
+    options: { maxFailedRows?: number; maxFailureRatio?: number; maxDeleteShare: number; maxRequests?: number };
     warnings: number;
     source: string;
     target: string;
@@ -129,7 +129,11 @@ export async function planRun(
         if (error instanceof CredentialProblemsError) return outcomeWithProblems(input, name, error.problems, spec);
         throw error;
     }
-    const prepared = await preparePlan(spec, clients, signal ? { signal } : {});
+    // A request cap is checked against the estimate: the rows are counted for it (one request or a few).
+    const prepared = await preparePlan(spec, clients, {
+        ...(signal ? { signal } : {}),
+        ...(spec.options.maxRequests !== undefined ? { counts: 'estimate' as const } : {}),
+    });
     const { plan } = prepared;
     // Columns earlier runs found the target's own logic rewriting: neither compared nor written any more.
     if (plan.problems.length === 0) addNoticed(plan, await readPlatformOwned(store, plan.targetUrl));
@@ -211,6 +215,7 @@ export async function planRun(
             maxDeleteShare: plan.options.maxDeleteShare,
             ...(plan.options.maxFailedRows !== undefined ? { maxFailedRows: plan.options.maxFailedRows } : {}),
             ...(plan.options.maxFailureRatio !== undefined ? { maxFailureRatio: plan.options.maxFailureRatio } : {}),
+            ...(plan.options.maxRequests !== undefined ? { maxRequests: plan.options.maxRequests } : {}),
         },
         warnings: plan.warnings.length,
         source: spec.source.url,

@@ -41,7 +41,7 @@ export async function planDocument(deps: ApiDeps, spec: MigrationSpec, diff: boo
     assertRunnable(deps, spec);
     const clients = deps.connect(spec);
     // Estimates from the service's cheap counts: a request must answer in seconds on any size of table.
-    const { plan, estimates } = await preparePlan(spec, clients, { counts: 'estimate' });
+    const { plan, estimates, requests } = await preparePlan(spec, clients, { counts: 'estimate' });
     const valid = plan.problems.length === 0;
     // The columns runs found the target rewriting are left out, as a run leaves them out.
     const changes =
@@ -55,7 +55,7 @@ export async function planDocument(deps: ApiDeps, spec: MigrationSpec, diff: boo
         spec: spec.name,
         source: plan.sourceUrl,
         target: plan.targetUrl,
-        ...planSummaryJson(plan, estimates),
+        ...planSummaryJson(plan, estimates, requests),
         ...(changes ? { diff: { tables: changes.tables, manyToMany: changes.manyToMany, stops: changes.stops } } : {}),
     };
 }

@@ -435,6 +435,7 @@ export function planOptions(spec: MigrationSpec): Plan['options'] {
         maxDeleteShare: spec.options.maxDeleteShare,
         ...(spec.options.maxFailedRows !== undefined ? { maxFailedRows: spec.options.maxFailedRows } : {}),
         ...(spec.options.maxFailureRatio !== undefined ? { maxFailureRatio: spec.options.maxFailureRatio } : {}),
+        ...(spec.options.maxRequests !== undefined ? { maxRequests: spec.options.maxRequests } : {}),
     };
 }
 

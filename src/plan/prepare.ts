@@ -16,6 +16,7 @@ import { checkContentLimits } from './content-limits.js';
 import { readKeyCollation } from './key-collation.js';
 import { CURRENCY_TABLE, unmatchedCurrencyIssues } from './currencies.js';
 import { estimateRows } from './estimates.js';
+import { estimateRequests, type RequestEstimates } from './request-estimates.js';
 import { countByKeys, type KeyWalkProgress } from './exact-counts.js';
 import { planNewTables } from './new-tables.js';
 import { preflightPermissions } from './preflight.js';
@@ -31,6 +32,8 @@ export interface PreparedPlan {
     plan: Plan;
     /** Rows and pages per run table, when `counts` asked for them. */
     estimates: PlanEstimates;
+    /** Requests per table and environment, when rows were counted. */
+    requests?: RequestEstimates;
     references?: ReferenceMatches;
 }
 
@@ -160,6 +163,10 @@ export async function preparePlan(
         prepared.estimates = counted.estimates;
         plan.problems.push(...counted.problems);
     }
+    if (options.counts !== undefined && plan.problems.length === 0) {
+        prepared.requests = estimateRequests(plan, prepared.estimates);
+        plan.problems.push(...requestCapProblems(plan, prepared.requests));
+    }
 
     if (options.matchReferences !== false && plan.references.length > 0) {
         progress?.phase?.('references');
@@ -227,4 +234,16 @@ function unmatchedSideWarnings(plan: Plan, references: ReferenceMatches): PlanIs
         }
     });
     return warnings;
+}
+
+/** An estimate past options.maxRequests: the run would stop part-way, so the plan refuses it before anything is sent. */
+function requestCapProblems(plan: Plan, requests: RequestEstimates): PlanIssue[] {
+    const cap = plan.options.maxRequests;
+    if (cap === undefined) return [];
+    return (['source', 'target'] as const)
+        .filter((side) => requests.total[side] > cap)
+        .map((side) => ({
+            path: 'options.maxRequests',
+            message: `the run is estimated to send about ${requests.total[side].toLocaleString('en-US')} requests to the ${side}, more than options.maxRequests ${cap.toLocaleString('en-US')}: raise it, or copy fewer tables or rows`,
+        }));
 }

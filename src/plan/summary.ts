@@ -2,6 +2,7 @@
 import type { Collation } from '../dataverse/collation.js';
 import { COUNT_LIMIT } from '../dataverse/record-counts.js';
 import { bulkWritesText } from './bulk-writes.js';
+import type { RequestEstimates } from './request-estimates.js';
 import { schemaJson, schemaLines } from './schema-summary.js';
 import type {
     ManyToManySideMatch,
@@ -14,7 +15,7 @@ import type {
 } from './types.js';
 
 /** The `--json` shape; each tier table carries its rows and pages when they were counted. */
-export function planSummaryJson(plan: Plan, estimates?: PlanEstimates): PlanSummaryJson {
+export function planSummaryJson(plan: Plan, estimates?: PlanEstimates, requests?: RequestEstimates): PlanSummaryJson {
     return {
         tiers: plan.tiers.map((tier) => ({
             tables: tier.tables.map((name) => ({
@@ -22,6 +23,7 @@ export function planSummaryJson(plan: Plan, estimates?: PlanEstimates): PlanSumm
                 deferred: [...(plan.tables[name]?.deferred ?? [])],
                 ...(plan.tables[name]?.bulkWrites ? { bulkWrites: { ...plan.tables[name].bulkWrites } } : {}),
                 ...(estimates?.[name] ?? {}),
+                ...(requests?.tables[name] ? { requests: requests.tables[name] } : {}),
             })),
         })),
         manyToMany: plan.manyToMany.map((m) => ({
@@ -32,9 +34,18 @@ export function planSummaryJson(plan: Plan, estimates?: PlanEstimates): PlanSumm
         })),
         deletes: [...plan.deletePhase],
         ...(plan.schema ? { schema: schemaJson(plan.schema) } : {}),
+        ...(requests ? { requests: { ...requests.total, unknown: requests.unknown } } : {}),
         warnings: plan.warnings,
         problems: plan.problems,
     };
+}
+
+/** The estimated requests of the run per environment, and the tables left out (rows unknown). */
+export function requestLines(requests: RequestEstimates): string[] {
+    const line = `Requests (estimated, plan included): ~${requests.total.source.toLocaleString('en-US')} to the source, ~${requests.total.target.toLocaleString('en-US')} to the target`;
+    return requests.unknown.length > 0
+        ? [line, `  not counted (rows unknown): ${requests.unknown.join(', ')}`]
+        : [line];
 }
 
 /** How one side of a many-to-many relationship is found in the target, in words. */
@@ -108,7 +119,7 @@ function totalLines(estimates: TableEstimate[]): string[] {
 }
 
 /** Plain text, no colours: the CLI adds them when writing to a terminal. */
-export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
+export function renderPlan(plan: Plan, estimates?: PlanEstimates, requests?: RequestEstimates): string {
     const lines: string[] = [`Plan '${plan.name}': ${plan.sourceUrl} -> ${plan.targetUrl}`];
     const names = plan.tiers.flatMap((t) => t.tables);
     const width = Math.max(0, ...names.map((n) => n.length));
@@ -160,6 +171,7 @@ export function renderPlan(plan: Plan, estimates?: PlanEstimates): string {
     }
     const counted = Object.keys(plan.tables).flatMap((name) => (estimates?.[name] ? [estimates[name]] : []));
     if (counted.length > 0) lines.push('', ...totalLines(counted));
+    if (requests) lines.push(...requestLines(requests));
     const routine = plan.warnings.filter((w) => w.routine);
     const notable = plan.warnings.filter((w) => !w.routine);
     if (routine.length > 0) {

@@ -277,6 +277,8 @@ export interface Plan {
         maxDeleteShare: number;
         maxFailedRows?: number;
         maxFailureRatio?: number;
+        /** Requests the run may send to each environment (spec options.maxRequests). */
+        maxRequests?: number;
     };
     warnings: PlanIssue[];
     problems: PlanIssue[];
@@ -289,7 +291,13 @@ export interface PlanSummaryJson {
     /** Each table with its rows and pages (`TableEstimate`) when they were counted. */
     tiers: Array<{
         tables: Array<
-            { name: string; deferred: string[]; bulkWrites?: TablePlan['bulkWrites'] } & Partial<TableEstimate>
+            {
+                name: string;
+                deferred: string[];
+                bulkWrites?: TablePlan['bulkWrites'];
+                /** Requests estimated per environment (plan/request-estimates.ts), when rows were counted. */
+                requests?: { source: number; target: number };
+            } & Partial<TableEstimate>
         >;
     }>;
     manyToMany: Array<{
@@ -298,6 +306,8 @@ export interface PlanSummaryJson {
         match: [ManyToManySideMatch['kind'], ManyToManySideMatch['kind']];
         deleteMissing: boolean;
     }>;
+    /** Requests the run is estimated to send to each environment, the plan's included; `unknown`: tables left out. */
+    requests?: { source: number; target: number; unknown: string[] };
     deletes: string[];
     /** What the run creates first (tables loaded as `new`), without the request bodies. */
     schema?: {

@@ -5,7 +5,8 @@
  */
 import type { RunStatus } from '../runlog/types.js';
 import type { PhaseCounts } from './outcomes.js';
-import { copiedRows, failedRows, type DeleteRefusal, type TableSummary } from './summary.js';
+import { addRequests, type SideRequests } from './outcomes.js';
+import { copiedRows, failedRows, tableRequests, type DeleteRefusal, type TableSummary } from './summary.js';
 
 export interface Stop {
     status: RunStatus;
@@ -20,6 +21,8 @@ export interface FailureLimits {
     maxFailureRatio?: number;
     /** Failed rows a continued run had already reported when it stopped: only failures beyond them count. */
     acknowledgedFailedRows?: number;
+    /** Requests the run may send to each environment (options.maxRequests). */
+    maxRequests?: number;
 }
 
 /** A share as a percentage with one decimal: 0.1234 -> "12.3%". */
@@ -38,6 +41,8 @@ export function stopAfterPhase(
     disassociated: Record<string, PhaseCounts> = {},
 ): Stop | undefined {
     if (cancelled) return CANCELLED;
+    const overCap = requestCapStop(limits.maxRequests, tables, manyToMany, disassociated);
+    if (overCap) return overCap;
     const failed = Math.max(0, failedRows(tables, manyToMany, disassociated) - (limits.acknowledgedFailedRows ?? 0));
     if (limits.maxFailedRows !== undefined && failed > limits.maxFailedRows)
         return {
@@ -50,6 +55,33 @@ export function stopAfterPhase(
             status: 'failed',
             reason: `stopped: ${failed} of ${read} rows failed (${percent(failed / read)}), more than maxFailureRatio ${percent(limits.maxFailureRatio)}`,
         };
+    return undefined;
+}
+
+/**
+ * Past options.maxRequests: the tables' and relationships' requests so far (the plan's few are not counted), per
+ * environment. Checked at a boundary, where every page before it finished, so a resume or a later run goes on from
+ * there (every write is an idempotent upsert).
+ */
+function requestCapStop(
+    cap: number | undefined,
+    tables: Record<string, TableSummary>,
+    manyToMany: Record<string, PhaseCounts>,
+    disassociated: Record<string, PhaseCounts>,
+): Stop | undefined {
+    if (cap === undefined) return undefined;
+    let sent: SideRequests | undefined;
+    for (const t of Object.values(tables)) sent = addRequests(sent, tableRequests(t));
+    for (const c of [...Object.values(manyToMany), ...Object.values(disassociated)])
+        sent = addRequests(sent, c.requests);
+    for (const side of ['source', 'target'] as const) {
+        const n = (sent?.[side]?.reads ?? 0) + (sent?.[side]?.writes ?? 0);
+        if (n > cap)
+            return {
+                status: 'failed',
+                reason: `stopped: ${n} requests sent to the ${side}, more than options.maxRequests ${cap}; every page before this boundary finished (raise the cap and run again)`,
+            };
+    }
     return undefined;
 }
 

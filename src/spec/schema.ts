@@ -204,6 +204,11 @@ export const optionsSchema = z
         maxConcurrency: z.number().int().min(1).max(256).default(SPEC_DEFAULTS.maxConcurrency),
         maxFailedRows: z.number().int().min(0).optional(),
         maxFailureRatio: z.number().min(0).max(1).optional(),
+        /**
+         * Requests the run may send to each environment (the source and the target counted apart): the plan refuses a
+         * run whose estimate passes it, and a run stops at the first tier or phase boundary past it.
+         */
+        maxRequests: z.number().int().min(1).optional(),
         /** A run stops before deleting when deleteMissing would remove more than this share of a target table. */
         maxDeleteShare: z.number().min(0).max(1).default(SPEC_DEFAULTS.maxDeleteShare),
         /** How long requests wait out an environment that refuses connections or answers 503, before failing. */

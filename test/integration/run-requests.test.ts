@@ -92,6 +92,47 @@ describe('the requests of a run', () => {
             expect(summary.tables.contact.copy.requests.target.writes).toBeGreaterThan(0);
         },
     );
+    it('are estimated by plan within a factor of 2 of what the run sent', { timeout: 120_000 }, async () => {
+        const spec = await writeSpec(pair, { name: 'requests', tables: TABLES, options: OPTIONS }, 'estimate.json');
+        const plan = await dvm(pair, ['plan', '--spec', spec, '--json']);
+        expect(plan.code).toBe(0);
+        const { requests } = JSON.parse(plan.stdout) as { requests: { source: number; target: number } };
+        pair.source.resetStats();
+        pair.target.resetStats();
+        const { summary } = await runJson(pair, spec);
+        for (const side of ['source', 'target'] as const) {
+            const sent = summary.requests[side].reads + summary.requests[side].writes;
+            expect(requests[side] / sent, `${side}: estimated ${requests[side]}, sent ${sent}`).toBeGreaterThan(0.5);
+            expect(requests[side] / sent, `${side}: estimated ${requests[side]}, sent ${sent}`).toBeLessThan(2);
+        }
+        const text = await dvm(pair, ['plan', '--spec', spec]);
+        expect(text.stdout).toContain(
+            `Requests (estimated, plan included): ~${requests.source.toLocaleString('en-US')} to the source`,
+        );
+    });
+
+    it(
+        'refuses a run whose estimate passes options.maxRequests, before anything is written',
+        { timeout: 120_000 },
+        async () => {
+            const spec = await writeSpec(
+                pair,
+                { name: 'capped', tables: TABLES, options: { ...OPTIONS, maxRequests: 20 } },
+                'capped.json',
+            );
+            const plan = await dvm(pair, ['plan', '--spec', spec]);
+            expect(plan.code).toBe(2);
+            expect(plan.stderr + plan.stdout).toMatch(
+                /options\.maxRequests: the run is estimated to send about [\d,]+ requests to the target, more than options\.maxRequests 20/,
+            );
+            pair.target.resetStats();
+            const { code, summary } = await runJson(pair, spec);
+            expect(code).toBe(2);
+            expect(summary.status).toBe('invalid');
+            expect(summary.problems.map((p: { path?: string }) => p.path)).toContain('options.maxRequests');
+            expect(pair.target.stats().rowsWritten).toBe(0);
+        },
+    );
 });
 
 describe('the requests of a throttled run', () => {

@@ -34,11 +34,11 @@ export async function planCommand(options: PlanCommandOptions, io: CliIo): Promi
     } finally {
         progress.stop();
     }
-    const { plan, estimates } = prepared;
+    const { plan, estimates, requests } = prepared;
     if (options.json) {
-        io.stdout(`${JSON.stringify(planSummaryJson(plan, estimates), null, 2)}\n`);
+        io.stdout(`${JSON.stringify(planSummaryJson(plan, estimates, requests), null, 2)}\n`);
     } else {
-        const text = renderPlan(plan, estimates);
+        const text = renderPlan(plan, estimates, requests);
         if (plan.problems.length > 0) io.stderr(`${text}\n`);
         else io.stdout(`${text}\n`);
     }
