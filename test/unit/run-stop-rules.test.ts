@@ -113,3 +113,26 @@ describe('finishedRun', () => {
         expect(summary.warnings).toBeUndefined();
     });
 });
+
+describe('options.maxRequests at a boundary', () => {
+    const sent = (reads: number, writes: number) => ({ reads, writes, retries: 0, throttled: 0, failed: 0 });
+    function tablesWith(targetWrites: number) {
+        const account = emptyTableSummary('full');
+        account.copy = { ...account.copy, requests: { source: sent(4, 0), target: sent(4, targetWrites) } };
+        account.state = { ...account.state, requests: { target: sent(1, 1) } };
+        return { account };
+    }
+
+    it('stops past the cap, naming the environment, the count and the cap', () => {
+        const stop = stopAfterPhase(false, { maxRequests: 10 }, tablesWith(5), {});
+        expect(stop).toEqual({
+            status: 'failed',
+            reason: 'stopped: 11 requests sent to the target, more than options.maxRequests 10; every page before this boundary finished (raise the cap and run again)',
+        });
+    });
+
+    it('goes on at the cap, and without one', () => {
+        expect(stopAfterPhase(false, { maxRequests: 11 }, tablesWith(5), {})).toBeUndefined();
+        expect(stopAfterPhase(false, {}, tablesWith(500), {})).toBeUndefined();
+    });
+});
