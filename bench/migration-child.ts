@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { sideRequestsSchema } from '../src/run/outcomes.js';
 
 const RUNNER = fileURLToPath(new URL('./migration-runner.js', import.meta.url));
 
@@ -23,6 +24,8 @@ const summarySchema = z.object({
     manyToMany: z.record(z.string(), counts),
     totals: counts,
     failedRows: z.number(),
+    /** Requests the run counted per environment (src/run/outcomes.ts `sideRequestsSchema`). */
+    requests: sideRequestsSchema.optional(),
 });
 /** A client's request counters (ClientStats without the limiter's live state). */
 const clientCounters = z.object({

@@ -5,6 +5,7 @@
  */
 import type { ContentCase } from './content.js';
 import type { BulkPartFigures, LoadFigures } from './foundation.js';
+import { requestsSent } from '../src/run/outcomes.js';
 import { fmt, round } from './format.js';
 import { BENCH_LIMITS } from './limits.js';
 import type { MigrationFigures } from './migration.js';
@@ -130,6 +131,8 @@ export function toJson(results: BenchResults): Record<string, unknown> {
               rssGrowth: round(m.rssGrowth, 3),
               replayShare: round(m.replayShare, 5),
               rowsPerSecond: round(m.main.rowsPerSecond, 1),
+              // Requests the run sent to both environments per source row (its summary counts them).
+              requestsPerRow: round(requestsSent(m.main.report.summary.requests) / m.main.rows, 3),
               naiveRowsPerSecond: round(m.naive.rowsPerSecond, 2),
               peakRssMb: round(mb(m.main.report.maxRssBytes), 1),
           }
