@@ -90,10 +90,12 @@ async function thrice(name: ActivityName, input: unknown): Promise<any> {
     const again: any = await activities[name](input, options());
     const what = `${name} again ${JSON.stringify(input)}`;
     expect(target.stats().rowsWritten, what).toBe(written);
-    if (name === 'copyPage') expect(again.counts, what).toEqual(first.counts);
+    // The requests differ (the repeat finds the rows written and only reads): the rows are what must not move.
+    const rowsOf = (counts: any) => ({ ...counts, requests: undefined });
+    if (name === 'copyPage') expect(rowsOf(again.counts), what).toEqual(rowsOf(first.counts));
     else
-        expect(again.counts, what).toEqual({
-            ...first.counts,
+        expect(rowsOf(again.counts), what).toEqual({
+            ...rowsOf(first.counts),
             written: 0,
             skipped: first.counts.skipped + first.counts.written,
             unchanged: first.counts.unchanged + first.counts.written,

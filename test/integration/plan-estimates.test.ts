@@ -119,6 +119,7 @@ describe('filtered tables', () => {
             estimate: true,
             exact: true,
             basis: 'count',
+            requests: { source: expect.any(Number), target: expect.any(Number) },
         });
         // One count for each of the two plans.
         expect(tableQueries(source).account).toEqual({ queries: 2, rowsRead: 2 });
