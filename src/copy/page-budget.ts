@@ -11,8 +11,11 @@ import type { Row } from '../dataverse/client-types.js';
 /** Row JSON a process holds for pages at once by default: a few pages of wide rows. */
 export const DEFAULT_PAGE_BYTES = 4 * 1024 * 1024;
 
-/** What a row of a table not read yet is assumed to weigh (JSON characters). */
-export const FIRST_ROW_BYTES = 1024;
+/**
+ * What a row of a table not read yet is assumed to weigh (JSON characters): a first page of 1000 rows takes the whole
+ * budget, so it runs alone until it has measured its table.
+ */
+export const FIRST_ROW_BYTES = 4096;
 
 /** A page's hold on the budget: corrected once its rows are read, released when the page is done. */
 export interface PageReservation {
