@@ -9,7 +9,7 @@
 import type { Row } from '../dataverse/client-types.js';
 
 /** Row JSON a process holds for pages at once by default: a few pages of wide rows. */
-export const DEFAULT_PAGE_BYTES = 8 * 1024 * 1024;
+export const DEFAULT_PAGE_BYTES = 4 * 1024 * 1024;
 
 /**
  * What a row of a table not read yet is assumed to weigh (JSON characters): a first page of 1000 rows takes the whole
