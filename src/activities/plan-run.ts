@@ -10,7 +10,7 @@ import { incompleteViews } from '../plan/incomplete-views.js';
 import type { Plan, PlanIssue } from '../plan/types.js';
 import { readRunFailedRows } from '../runlog/failed-rows.js';
 import { legacyStatePath, runPaths } from '../runlog/layout.js';
-import { validateSpec, type MigrationSpec } from '../spec/index.js';
+import { SPEC_DEFAULTS, validateSpec, type MigrationSpec } from '../spec/index.js';
 import { CredentialProblemsError } from '../environments/index.js';
 import { appendEvents } from '../run/events.js';
 import { modeFor, readSyncState, type TableMode } from '../run/sync-state.js';
@@ -44,7 +44,13 @@ export interface PlanRunOutcome {
     disassociations?: string[];
     /** Tables and relationships with deleteMissing whose deletes this run skips: the source view is not complete. */
     skippedDeletes?: Array<{ table: string; reason: string }>;
-    options: { maxFailedRows?: number; maxFailureRatio?: number; maxDeleteShare: number };
+    options: {
+        maxFailedRows?: number;
+        maxFailureRatio?: number;
+        maxDeleteShare: number;
+        /** The orchestrators' page budget (absent in runs planned before it existed: the default). */
+        pagesPerOrchestration?: number;
+    };
     warnings: number;
     source: string;
     target: string;
@@ -211,6 +217,7 @@ export async function planRun(
             maxDeleteShare: plan.options.maxDeleteShare,
             ...(plan.options.maxFailedRows !== undefined ? { maxFailedRows: plan.options.maxFailedRows } : {}),
             ...(plan.options.maxFailureRatio !== undefined ? { maxFailureRatio: plan.options.maxFailureRatio } : {}),
+            pagesPerOrchestration: spec.options.pagesPerOrchestration ?? SPEC_DEFAULTS.pagesPerOrchestration,
         },
         warnings: plan.warnings.length,
         source: spec.source.url,

@@ -230,6 +230,15 @@ export const optionsSchema = z
             .min(0)
             .max(10_080, { error: 'at most a week (10080 minutes)' })
             .default(SPEC_DEFAULTS.watermarkLagMinutes),
+        /** Page activities one orchestration history holds at most (absent: the default, applied by the plan). */
+        pagesPerOrchestration: z
+            .number()
+            .int()
+            .min(1)
+            .max(SPEC_DEFAULTS.pagesPerOrchestration, {
+                error: `at most ${SPEC_DEFAULTS.pagesPerOrchestration}: every episode replays an orchestration's whole history`,
+            })
+            .optional(),
         /** Source and target may be the same environment (e.g. one table into another); refused otherwise. */
         allowSameEnvironment: z.boolean().optional(),
         /**
