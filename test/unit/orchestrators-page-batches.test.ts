@@ -180,7 +180,7 @@ describe('a table copy past its page budget', () => {
                 ? activityFailure('copyPage', { name: 'RunDocumentError', message: 'no copy page list' })
                 : activities(25)(name, input);
         const playFailing = (limit: number) =>
-            playTree(O.tableCopy, { ...input, listing: listed(2500), pagesPerOrchestration: limit }, 'r1:copy:0-0', {
+            playTree(O.tableCopy, { ...input, listing: listed(25), pagesPerOrchestration: limit }, 'r1:copy:0-0', {
                 orchestrators,
                 activity: failing,
             }).then(
