@@ -51,6 +51,8 @@ export interface TreeOptions {
     activity: (name: string, input: any) => unknown;
     /** Messages one episode takes from an instance at most (32: Azure Storage's control-queue batch). */
     batch?: number;
+    /** Drop a finished instance's history (a large tree's memory); default: kept for inspection. */
+    dropFinished?: boolean;
 }
 
 export interface TreeResult {
@@ -154,6 +156,7 @@ export async function playTree(
         if (state.isDone) {
             inst.done = true;
             inst.output = state.output;
+            if (options.dropFinished === true) inst.history = [];
             if (inst.parent) deliver(inst.parent.id, subOrchestrationCompleted(inst.parent.taskId, state.output));
         } else if (inst.inbox.length > 0) wake(inst.id);
     }

@@ -53,7 +53,7 @@ export interface ListPagesOutcome {
  * Pages one chunk walks: as many as fit in one key-walk request for the first (one key less, so the
  * same request also shows whether more keys follow), doubling after.
  */
-function chunkPages(chunk: number, pageSize: number): number {
+export function chunkPages(chunk: number, pageSize: number): number {
     return Math.max(1, Math.floor((KEY_WALK_PAGE_SIZE * 2 ** Math.min(chunk, 20) - 1) / pageSize));
 }
 
