@@ -9,6 +9,7 @@ import { fmt, round } from './format.js';
 import { BENCH_LIMITS } from './limits.js';
 import type { MigrationFigures } from './migration.js';
 import type { MeasuredMigration } from './measure-migration.js';
+import type { ReplayFigures } from './replay.js';
 
 export interface MachineFigures {
     node: string;
@@ -24,6 +25,7 @@ export interface BenchResults {
     migration?: MigrationFigures;
     migrationTimeScale?: number;
     content?: ContentCase[];
+    replay?: ReplayFigures;
 }
 
 const mb = (bytes: number) => bytes / 2 ** 20;
@@ -140,6 +142,7 @@ export function toJson(results: BenchResults): Record<string, unknown> {
         ...(results.load ? { load: results.load } : {}),
         ...(results.bulk ? { bulk: results.bulk } : {}),
         ...(results.content ? { content: results.content } : {}),
+        ...(results.replay ? replayJson(results.replay) : {}),
         ...(m
             ? {
                   migration: {
@@ -181,4 +184,34 @@ export function contentLines(cases: readonly ContentCase[]): string[] {
         (c) =>
             `content ${fmt(c.files)} x ${fmt(mb(c.fileBytes))} MB  ${fmt(c.seconds, 1)} s  ${fmt(c.mbPerSecond, 1)} MB/s  peak RSS +${fmt(mb(c.peakRssGrowthBytes))} MB  peak arrayBuffers +${fmt(mb(c.peakArrayBuffersBytes))} MB`,
     );
+}
+
+/** One line per replayed table size: bounded histories, then the unbounded comparison. */
+export function replayLines(f: ReplayFigures): string[] {
+    const line = (label: string, c: ReplayFigures['bounded'][number]) =>
+        `replay ${label.padEnd(9)} ${fmt(c.pages).padStart(7)} pages  ${fmt(c.orchestrations).padStart(4)} orchestrations  ${fmt(c.episodes).padStart(6)} episodes  ${fmt(c.eventsPerPage, 1).padStart(6)} events/page  largest replay ${fmt(c.largestReplay)}  ${fmt(c.microsecondsPerPage).padStart(5)} µs/page`;
+    return [
+        ...f.bounded.map((c) => line('bounded', c)),
+        ...f.unbounded.map((c) => line('unbounded', c)),
+        `  replay cost per page at 100k pages over 1k: ${fmt(f.replayCostRatio, 2)}x time, ${fmt(f.replayEventsRatio, 2)}x events`,
+    ];
+}
+
+function replayJson(f: ReplayFigures) {
+    const cases = (list: ReplayFigures['bounded']) =>
+        list.map((c) => ({
+            ...c,
+            replayMs: round(c.replayMs, 1),
+            eventsPerPage: round(c.eventsPerPage, 2),
+            microsecondsPerPage: round(c.microsecondsPerPage, 1),
+        }));
+    return {
+        replayCostPerPage: Object.fromEntries(Object.entries(f.replayCostPerPage).map(([k, v]) => [k, round(v, 1)])),
+        replayCostRatio: round(f.replayCostRatio, 3),
+        replay: {
+            eventsRatio: round(f.replayEventsRatio, 3),
+            bounded: cases(f.bounded),
+            unbounded: cases(f.unbounded),
+        },
+    };
 }

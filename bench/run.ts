@@ -6,6 +6,7 @@
  *              peak RSS growth at 10x the rows, speedup over the naive DynamicsWebApi way (migration.ts)
  *   content    files copied by the content phase's transfer at 8 and 32 MB: MB/s, peak RSS and arrayBuffers
  *              (content.ts): memory flat in file size
+ *   replay     orchestration replay cost per page at 1k, 10k and 100k pages through the SDK (replay.ts)
  * Parts run alone when named (`node dist/bench/run.js migration`); `--json` prints one JSON object of all
  * figures on stdout (progress goes to stderr). Run with --expose-gc (the npm script does) for heap figures.
  */
@@ -15,8 +16,17 @@ import { bulkUpserts, simulatorLoad } from './foundation.js';
 import { hasGc } from './format.js';
 import { contentBench } from './content.js';
 import { migrationBench } from './migration.js';
+import { replayBench } from './replay.js';
 import { BenchUsageError, parseBenchArgs, type BenchOptions } from './options.js';
-import { bulkLines, contentLines, loadLines, migrationLines, toJson, type BenchResults } from './report.js';
+import {
+    bulkLines,
+    contentLines,
+    loadLines,
+    migrationLines,
+    replayLines,
+    toJson,
+    type BenchResults,
+} from './report.js';
 
 async function main(options: BenchOptions): Promise<void> {
     const say = (line: string) => (options.json ? process.stderr : process.stdout).write(`${line}\n`);
@@ -58,6 +68,11 @@ async function main(options: BenchOptions): Promise<void> {
             log: (line) => process.stderr.write(`  ${line}\n`),
         });
         contentLines(results.content).forEach(say);
+        say('');
+    }
+    if (options.parts.includes('replay')) {
+        results.replay = await replayBench((line) => process.stderr.write(`  ${line}\n`));
+        replayLines(results.replay).forEach(say);
     }
     results.machine.loadAverage.end = loadavg()[0] ?? 0;
     if (options.json) process.stdout.write(`${JSON.stringify(toJson(results), null, 2)}\n`);
