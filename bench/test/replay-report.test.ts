@@ -18,7 +18,7 @@ const at = (pages: number, microsecondsPerPage: number, eventsPerPage: number) =
 });
 const figures: ReplayFigures = {
     bounded: [at(1000, 600.04, 40), at(10_000, 610, 47), at(100_000, 660.06, 49.5)],
-    unbounded: [{ ...at(10_000, 4163, 364), pagesPerOrchestration: undefined as never }],
+    unbounded: [{ ...at(10_000, 4163, 364), pagesPerOrchestration: undefined }],
     replayCostPerPage: { '1000': 600.04, '10000': 610, '100000': 660.06 },
     replayCostRatio: 1.1,
     replayEventsRatio: 1.2375,

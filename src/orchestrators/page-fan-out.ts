@@ -70,7 +70,7 @@ export class PageFanOut {
         for (let first = 0; first < pages.length; first += this.limit) {
             const input: PageBatchInput = {
                 activity: work.activity,
-                input: work.input as Record<string, unknown>,
+                input: work.input,
                 pages: pages.slice(first, first + this.limit),
                 ...(mark.length > 0 ? { mark } : {}),
             };
