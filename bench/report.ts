@@ -193,7 +193,7 @@ export function replayLines(f: ReplayFigures): string[] {
     return [
         ...f.bounded.map((c) => line('bounded', c)),
         ...f.unbounded.map((c) => line('unbounded', c)),
-        `  replay cost per page at 100k pages over 1k: ${fmt(f.replayCostRatio, 2)}x time, ${fmt(f.replayEventsRatio, 2)}x events`,
+        `  replay cost per page at 100k pages over 1k: ${fmt(f.replayCostRatio, 2)}x events (${fmt(f.replayTimeRatio, 2)}x time)`,
     ];
 }
 
@@ -209,7 +209,7 @@ function replayJson(f: ReplayFigures) {
         replayCostPerPage: Object.fromEntries(Object.entries(f.replayCostPerPage).map(([k, v]) => [k, round(v, 1)])),
         replayCostRatio: round(f.replayCostRatio, 3),
         replay: {
-            eventsRatio: round(f.replayEventsRatio, 3),
+            timeRatio: round(f.replayTimeRatio, 3),
             bounded: cases(f.bounded),
             unbounded: cases(f.unbounded),
         },
