@@ -97,6 +97,7 @@ function migrationJson(m: MeasuredMigration) {
         rowsPerSecond: round(m.rowsPerSecond, 1),
         shortestSeconds: round(m.ceiling.shortestSeconds, 2),
         ceilingRatio: round(m.ceiling.ratio, 3),
+        rowWritesPerRow: round(m.rowWritesPerRow, 3),
         peakRssMb: round(mb(r.maxRssBytes), 1),
         peakHeapMb: round(mb(r.peakHeapUsedBytes), 1),
         cpuSeconds: round(r.cpuMs / 1000, 1),
@@ -126,6 +127,7 @@ export function toJson(results: BenchResults): Record<string, unknown> {
     const headline = m
         ? {
               ceilingRatio: round(m.main.ceiling.ratio, 3),
+              rowWritesPerRow: round(m.main.rowWritesPerRow, 3),
               speedupVsNaive: round(m.speedupVsNaive, 2),
               rssGrowth: round(m.rssGrowth, 3),
               replayShare: round(m.replayShare, 5),
