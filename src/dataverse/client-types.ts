@@ -58,6 +58,10 @@ export interface DataverseClient {
     whoAmI(options?: {
         signal?: AbortSignal;
     }): Promise<{ UserId: string; BusinessUnitId: string; OrganizationId: string }>;
+    /** How many identities (application users) requests are spread across; 1 when omitted. */
+    readonly identityCount?: number;
+    /** A client whose every request goes as identity `index` only (0 = the first), e.g. to check each identity. */
+    forIdentity?(index: number): DataverseWriteClient;
 }
 
 export interface ActionOptions {
@@ -140,7 +144,10 @@ export interface ClientStats {
         | 'throttles'
         | 'contentions'
         | 'decreases'
-    >;
+    > & {
+        /** With several identities: each one's limiter (`index` 0 = `credential`). */
+        identities?: Array<Pick<LimiterStats, 'limit' | 'inFlight' | 'granted' | 'throttles'> & { index: number }>;
+    };
 }
 
 export interface ReadChangesOptions extends QueryOptions {

@@ -69,11 +69,18 @@ export function createEnvironmentClients(spec: MigrationSpec, options: Environme
     const problems: Array<{ path: string; message: string }> = [];
     const build = (side: 'source' | 'target', env: EnvironmentSpec): DataverseWriteClient | undefined => {
         try {
-            return createDataverseClient({ url: env.url, credential: env.credential, ...common });
+            return createDataverseClient({
+                url: env.url,
+                credential: env.credential,
+                ...(env.additionalCredentials ? { additionalCredentials: env.additionalCredentials } : {}),
+                ...common,
+            });
         } catch (error) {
             if (!(error instanceof CredentialConfigError)) throw error;
+            const identity = error.identity ?? 0;
+            const at = identity === 0 ? 'credential' : `additionalCredentials[${identity - 1}]`;
             problems.push({
-                path: `${side}.credential${error.field !== undefined ? `.${error.field}` : ''}`,
+                path: `${side}.${at}${error.field !== undefined ? `.${error.field}` : ''}`,
                 message: error.message,
             });
             return undefined;

@@ -67,9 +67,13 @@ export const credentialSchema = z.discriminatedUnion(
             managedIdentityClientId: guid('the client id of the user-assigned managed identity the app trusts'),
         }),
         z.strictObject({ type: z.literal('none') }),
+        z.strictObject({
+            type: z.literal('loopbackUser'),
+            oid: guid("the simulator user id (the token's oid claim)"),
+        }),
     ],
     {
-        error: 'expected credential type default, managedIdentity, clientSecret, clientCertificate, federatedManagedIdentity or none',
+        error: 'expected credential type default, managedIdentity, clientSecret, clientCertificate, federatedManagedIdentity, none or loopbackUser',
     },
 );
 
@@ -103,15 +107,28 @@ const environmentUrl = z
         }
     });
 
-/** Without a credential: no token for a loopback simulator, DefaultAzureCredential otherwise. */
+/** Identities of one environment at most: 16 users' limits are far more than one run's writers can use. */
+export const MAX_IDENTITIES = 16;
+
+/**
+ * Without a credential: no token for a loopback simulator, DefaultAzureCredential otherwise. `additionalCredentials`
+ * are further application users of the same environment: requests are spread across `credential` and them, each
+ * with its own service protection limits (src/dataverse/identity-pool.ts).
+ */
 export const environmentSchema = z
     .strictObject({
         url: environmentUrl,
         credential: credentialSchema.optional(),
+        additionalCredentials: z
+            .array(credentialSchema, { error: 'expected a list of credentials' })
+            .min(1, { error: 'list at least one credential, or leave additionalCredentials out' })
+            .max(MAX_IDENTITIES - 1, { error: `at most ${MAX_IDENTITIES - 1} (${MAX_IDENTITIES} identities in all)` })
+            .optional(),
     })
-    .transform(({ url, credential }) => ({
+    .transform(({ url, credential, additionalCredentials }) => ({
         url,
         credential: credential ?? (isLoopbackUrl(url) ? { type: 'none' as const } : { type: 'default' as const }),
+        ...(additionalCredentials ? { additionalCredentials } : {}),
     }));
 
 const bypassSchema = z.strictObject({
