@@ -179,7 +179,7 @@ export function identityKey(spec: CredentialSpec): string {
 export function loopbackUserCredential(oid: string): TokenCredential {
     return {
         getToken(scopes) {
-            const scope = Array.isArray(scopes) ? (scopes[0] ?? '') : (scopes as string);
+            const scope = Array.isArray(scopes) ? (scopes[0] ?? '') : scopes;
             const audience = scope.replace(/\/\.default$/, '');
             if (!isLoopbackUrl(audience))
                 return Promise.reject(
