@@ -10,6 +10,7 @@ import type { EnvironmentMetadata, TableMetadata } from '../dataverse/metadata-t
 import { readMaskedColumns } from '../dataverse/masking-rules.js';
 import { readCallerPrivileges, readFieldPermissions } from '../dataverse/user-privileges.js';
 import type { MigrationSpec } from '../spec/schema.js';
+import { preflightMoreIdentities } from './more-identities.js';
 import { applyPermissions, type IdentityCheck } from './permissions.js';
 import { applySecuredColumns, hasSecuredColumns, type FieldCheck } from './secured-columns.js';
 import type { Plan, TablePlan } from './types.js';
@@ -79,6 +80,17 @@ export async function preflightPermissions(
     const tables = { source: metadata.source.tables, target: metadata.target.tables };
     const paths = new Map(spec.tables.map((t, i) => [t.name, `tables[${i}]`]));
     applyPermissions(plan, paths, tables, source, target, options.targetWrites);
+    // Requests go as any identity of an environment: every further one is checked like the first.
+    await preflightMoreIdentities({
+        spec,
+        plan,
+        specPaths: paths,
+        tables,
+        clients,
+        first: { source, target },
+        targetWrites: options.targetWrites,
+        check: (client) => checkIdentity(client, signal),
+    });
     if (!hasSecuredColumns(plan, tables.source, tables.target)) return;
     const [sourceFields, targetFields] = await Promise.all([
         checkFields(clients.source, source, signal),
