@@ -73,9 +73,20 @@ export async function preflightPermissions(
     options: { targetWrites: boolean; signal?: AbortSignal },
 ): Promise<void> {
     const { signal } = options;
+    // The first identity's own answers: a client of several identities sends each request as any of them.
+    const first = {
+        source:
+            clients.source.forIdentity && (clients.source.identityCount ?? 1) > 1
+                ? clients.source.forIdentity(0)
+                : clients.source,
+        target:
+            clients.target.forIdentity && (clients.target.identityCount ?? 1) > 1
+                ? clients.target.forIdentity(0)
+                : clients.target,
+    };
     const [source, target] = await Promise.all([
-        checkIdentity(clients.source, signal),
-        checkIdentity(clients.target, signal),
+        checkIdentity(first.source, signal),
+        checkIdentity(first.target, signal),
     ]);
     const tables = { source: metadata.source.tables, target: metadata.target.tables };
     const paths = new Map(spec.tables.map((t, i) => [t.name, `tables[${i}]`]));
@@ -93,8 +104,8 @@ export async function preflightPermissions(
     });
     if (!hasSecuredColumns(plan, tables.source, tables.target)) return;
     const [sourceFields, targetFields] = await Promise.all([
-        checkFields(clients.source, source, signal),
-        checkFields(clients.target, target, signal),
+        checkFields(first.source, source, signal),
+        checkFields(first.target, target, signal),
     ]);
     const specTables = new Map(
         spec.tables.map((t, i) => [t.name, { path: `tables[${i}]`, ...(t.columns ? { columns: t.columns } : {}) }]),
