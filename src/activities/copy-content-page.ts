@@ -11,6 +11,7 @@ import { isDataverseError, describeError } from '../dataverse/index.js';
 import { contentPresence, neitherHasContent } from '../copy/content-presence.js';
 import { contentRef, contentTargetIds } from '../copy/content-targets.js';
 import { syncContent, type ContentOutcome } from '../copy/content-transfer.js';
+import { uploadColumns } from '../copy/content-upload-target.js';
 import { addressIdentity } from '../copy/row-plan.js';
 import type { ContentColumn, TablePlan } from '../plan/types.js';
 import type { RunContext } from '../run/run-context.js';
@@ -31,7 +32,30 @@ function writeTable(table: TablePlan): WriteTable {
     };
 }
 
-/** How the target's content of a column is removed: a file by DELETE of its value, an image or a note body by null. */
+/**
+ * What a note's or attachment's upload carries (copy/content-upload-target.ts): the target row's filename and
+ * mimetype; an attachment's row, which its upload can only create, is deleted first and put back (without body) when
+ * the upload fails. File and image columns need nothing: their upload names only the row and column.
+ */
+function uploadPreparer(ctx: RunContext, table: TablePlan, column: ContentColumn, id: string, signal?: AbortSignal) {
+    if (column.kind !== 'note' && column.kind !== 'attachment') return {};
+    return {
+        async prepareUpload() {
+            const columns = await uploadColumns(ctx.target, table, column, id, { signal });
+            if (!columns) throw new Error(`the ${table.target.logicalName} row ${id} is not in the target`);
+            if (column.kind === 'note') return { columns };
+            await ctx.target.delete(writeTable(table), id, { signal });
+            return {
+                columns,
+                undo: async () => {
+                    await ctx.target.create(writeTable(table), id, columns, { signal });
+                },
+            };
+        },
+    };
+}
+
+/** How the target's content of a column is removed: a file by DELETE of its value, an image or a body by null. */
 function clearer(ctx: RunContext, table: TablePlan, column: ContentColumn, id: string, signal?: AbortSignal) {
     return async () => {
         if (column.kind === 'file')
@@ -94,6 +118,7 @@ export function copyContentPage(
                                     client: ctx.target,
                                     ref: contentRef(table, column, 'target', targetId),
                                     clear: clearer(ctx, table, column, targetId, signal),
+                                    ...uploadPreparer(ctx, table, column, targetId, signal),
                                 },
                                 { signal, fileName: `${column.source}.bin` },
                             ),

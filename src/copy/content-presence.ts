@@ -16,7 +16,7 @@ export type ContentPresence = Map<string, { source: Set<string>; target: Set<str
 
 /** The row property that tells whether a column holds content. */
 export function indicatorOf(column: ContentColumn, side: 'source' | 'target'): string {
-    if (column.kind === 'note') return 'filesize';
+    if (column.kind === 'note' || column.kind === 'attachment') return 'filesize';
     return side === 'source' ? column.source : column.target;
 }
 
