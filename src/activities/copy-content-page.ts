@@ -35,10 +35,26 @@ function writeTable(table: TablePlan): WriteTable {
 /**
  * What a note's or attachment's upload carries (copy/content-upload-target.ts): the target row's filename and
  * mimetype; an attachment's row, which its upload can only create, is deleted first and put back (without body) when
- * the upload fails. File and image columns need nothing: their upload names only the row and column.
+ * the upload fails. A file or image column's upload names the source file's MIME type (CommitFileBlocksUpload
+ * `MimeType`), which its block download does not give: its `$value` answers it as a header.
  */
-function uploadPreparer(ctx: RunContext, table: TablePlan, column: ContentColumn, id: string, signal?: AbortSignal) {
-    if (column.kind !== 'note' && column.kind !== 'attachment') return {};
+function uploadPreparer(
+    ctx: RunContext,
+    table: TablePlan,
+    column: ContentColumn,
+    ids: { source: string; target: string },
+    signal?: AbortSignal,
+) {
+    const id = ids.target;
+    if (column.kind === 'file' || column.kind === 'image')
+        return {
+            async prepareUpload() {
+                const info = await ctx.source.columnFileInfo(table.source.entitySetName, ids.source, column.source, {
+                    signal,
+                });
+                return info?.mimeType ? { mimeType: info.mimeType } : {};
+            },
+        };
     return {
         async prepareUpload() {
             const columns = await uploadColumns(ctx.target, table, column, id, { signal });
@@ -118,7 +134,13 @@ export function copyContentPage(
                                     client: ctx.target,
                                     ref: contentRef(table, column, 'target', targetId),
                                     clear: clearer(ctx, table, column, targetId, signal),
-                                    ...uploadPreparer(ctx, table, column, targetId, signal),
+                                    ...uploadPreparer(
+                                        ctx,
+                                        table,
+                                        column,
+                                        { source: item.sourceId, target: targetId },
+                                        signal,
+                                    ),
                                 },
                                 { signal, fileName: `${column.source}.bin` },
                             ),

@@ -26,11 +26,11 @@ export interface ContentTarget extends ContentSide {
     /** Removes the target's content (a file column's DELETE, an image or note body set to null). */
     clear(): Promise<void>;
     /**
-     * Before an upload: the columns its Target carries (a note's or attachment's filename and mimetype...), and for an
-     * attachment, whose upload only creates, the removal of its row; `undo` puts a removed row back (without body)
-     * when the upload failed.
+     * Before an upload: what it names besides the bytes, which the block download does not give (a file's MIME type,
+     * the columns a note's or attachment's Target carries), and for an attachment, whose upload only creates, the
+     * removal of its row; `undo` puts a removed row back (without body) when the upload failed.
      */
-    prepareUpload?(): Promise<{ columns: Row; undo?(): Promise<void> }>;
+    prepareUpload?(): Promise<{ columns?: Row; mimeType?: string; undo?(): Promise<void> }>;
 }
 
 export interface ContentOutcome {
@@ -82,9 +82,10 @@ export async function syncContent(
         copyFrom = again;
     }
     const prepared = await target.prepareUpload?.();
-    const file = {
+    const file: UploadFile = {
         fileName: copyFrom.fileName ?? options.fileName,
-        ...(prepared ? { columns: prepared.columns } : {}),
+        ...(prepared?.columns ? { columns: prepared.columns } : {}),
+        ...(prepared?.mimeType ? { mimeType: prepared.mimeType } : {}),
     };
     try {
         return await upload(target, copyFrom, file, bytesRead, source, signal);
