@@ -16,10 +16,10 @@ function* blocksOf(bytes: Buffer): Iterable<Buffer> {
     for (let at = 0; at < bytes.length; at += BLOCK_SIZE) yield bytes.subarray(at, at + BLOCK_SIZE);
 }
 
-async function allowBigFiles(client: DataverseWriteClient): Promise<void> {
+async function allowBigFiles(client: DataverseWriteClient, bytes = 32 * MB): Promise<void> {
     const org = await client.get<{ value: Array<{ organizationid: string }> }>('organizations?$select=organizationid');
     await client.update({ logicalName: 'organization', entitySetName: 'organizations' }, org.value[0]!.organizationid, {
-        maxuploadfilesize: 32 * MB,
+        maxuploadfilesize: bytes,
     });
 }
 
@@ -28,6 +28,7 @@ describe('e-mail attachment bodies', () => {
     let source: DataverseWriteClient;
     let target: DataverseWriteClient;
     let specPath: string;
+    let email: string;
     const big = randomBytes(6 * MB + 123);
     const small = randomBytes(700);
     const bigRef: ContentRef = { kind: 'attachment', id: randomUUID() };
@@ -41,7 +42,7 @@ describe('e-mail attachment bodies', () => {
         source = createDataverseClient({ url: pair.source.url });
         target = createDataverseClient({ url: pair.target.url });
         await Promise.all([allowBigFiles(source), allowBigFiles(target)]);
-        const email = randomUUID();
+        email = randomUUID();
         await source.create({ logicalName: 'email', entitySetName: 'emails' }, email, { subject: 'the contract' });
         const attach = (ref: ContentRef, bytes: Buffer, fileName: string, mimeType: string) =>
             uploadBlocks(
@@ -112,5 +113,31 @@ describe('e-mail attachment bodies', () => {
         expect(drift.report.tables.activitymimeattachment.samples.different).toEqual([
             { id: smallRef.id, columns: ['body'] },
         ]);
+    });
+
+    it('puts an attachment back without its body when the target refuses the body, and fails that row', async () => {
+        await allowBigFiles(target, 1 * MB);
+        const refused: ContentRef = { kind: 'attachment', id: randomUUID() };
+        await uploadBlocks(
+            source,
+            refused,
+            {
+                fileName: 'scan.pdf',
+                mimeType: 'application/pdf',
+                columns: { subject: 'scan', objecttypecode: 'email', 'objectid_email@odata.bind': `/emails(${email})` },
+            },
+            blocksOf(randomBytes(2 * MB)),
+        );
+        const run = await runJson(pair, specPath);
+        expect(run.summary.tables.activitymimeattachment.content).toMatchObject({ failed: 1 });
+        const kept = await target.get<Record<string, unknown>>(
+            `activitymimeattachments(${refused.id})?$select=filename,mimetype,filesize,_objectid_value`,
+        );
+        expect(kept).toMatchObject({
+            filename: 'scan.pdf',
+            mimetype: 'application/pdf',
+            filesize: null,
+            _objectid_value: email,
+        });
     });
 });
