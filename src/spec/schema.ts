@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { CredentialSpec as ClientCredentialSpec } from '../dataverse/credentials.js';
 import { isLoopbackHost, isLoopbackUrl } from '../util/url.js';
 import { SPEC_DEFAULTS } from './defaults.js';
+import { maskingSchema } from './masking.js';
 import { ncrontabProblems, neverFiresProblem } from './ncrontab.js';
 
 /** Logical names of Dataverse tables and columns are lower case. */
@@ -278,6 +279,8 @@ export const migrationSpecSchema = z
         references: referencesSchema.default({}),
         onUnresolvedLookup: z.enum(['clear', 'fail']).default(SPEC_DEFAULTS.onUnresolvedLookup),
         options: optionsSchema,
+        /** Personal data replaced while the source is read (spec/masking.ts, src/masking). */
+        masking: maskingSchema.optional(),
     })
     .refine(hasWork, {
         path: ['tables'],
