@@ -72,8 +72,16 @@ function ruleProblems(table: TablePlan, attributes: Map<string, AttributeMetadat
                 column,
                 message: `a ${describe(rule)} rule cannot mask '${column}', a ${attribute.attributeType} column (it takes ${fits.join(', ')})`,
             });
-        } else if (rule.rule === 'null' && ['SystemRequired', 'ApplicationRequired'].includes(attribute.requiredLevel)) {
-            problems.push({ path, table: table.name, column, message: `'${column}' is required: it cannot be masked as null` });
+        } else if (
+            rule.rule === 'null' &&
+            ['SystemRequired', 'ApplicationRequired'].includes(attribute.requiredLevel)
+        ) {
+            problems.push({
+                path,
+                table: table.name,
+                column,
+                message: `'${column}' is required: it cannot be masked as null`,
+            });
         }
     }
     return problems;
