@@ -34,8 +34,13 @@ export function maskValue(rule: MaskRule, value: unknown, salt: string): unknown
     const text = normalised(rule, typeof value === 'string' ? value : JSON.stringify(value));
     switch (rule.rule) {
         case 'fake': {
-            const digest = digestOf(salt, rule.kind, text);
-            const fake = fakeValue(rule.kind, digest, text.length);
+            let digest = digestOf(salt, rule.kind, text);
+            let fake = fakeValue(rule.kind, digest, text.length);
+            // A short word list can draw the source's own name: draw again, so a mask never shows the value it hides.
+            for (let draw = 1; fake.toLowerCase() === text.toLowerCase() && draw < 8; draw++) {
+                digest = digestOf(salt, `${rule.kind}#${draw}`, text);
+                fake = fakeValue(rule.kind, digest, text.length);
+            }
             return rule.unique && rule.kind !== 'email' ? `${fake} ${uniqueSuffix(digest)}` : fake;
         }
         case 'hash':

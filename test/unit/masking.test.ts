@@ -1,4 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { fakeValue } from '../../src/masking/fake-values.js';
 import { maskValue } from '../../src/masking/mask-value.js';
 import { maskRow } from '../../src/masking/masked-source.js';
 import { buildPlan } from '../../src/plan/build.js';
@@ -152,5 +154,16 @@ describe('the plan of a masked spec', () => {
         expect(warning?.columns).toEqual(['birthdate', 'emailaddress1', 'firstname']);
         const required = plan({ saltSetting: 'SALT', requireAll: true, tables: rules });
         expect(required.problems.map((p) => p.columns)).toEqual([['birthdate', 'emailaddress1', 'firstname']]);
+    });
+});
+
+describe('a fake drawn from a word list', () => {
+    it('never equals the value it hides, even where the first draw would', () => {
+        // A salt whose first draw for 'Ana' is 'Ana' itself (the digest as mask-value.ts makes it).
+        const firstDraw = (salt: string) =>
+            fakeValue('firstName', createHmac('sha256', salt).update('firstName\u0000Ana').digest(), 3);
+        let i = 0;
+        while (firstDraw(`salt-of-sixteen-${i}`) !== 'Ana') i++;
+        expect(maskValue({ rule: 'fake', kind: 'firstName' }, 'Ana', `salt-of-sixteen-${i}`)).not.toBe('Ana');
     });
 });
