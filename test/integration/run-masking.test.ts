@@ -1,0 +1,123 @@
+/**
+ * Masking personal data (issue 20): a run on the simulator copies contacts and leads with their e-mails, names, phones
+ * and birth dates masked. No source value of a masked column reaches the target or any file the run wrote; the same
+ * e-mail in contact and lead masks the same; verify finds the masked copy identical; a second run writes nothing.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { api, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
+
+const SALT_SETTING = 'DVM_TEST_MASKING_SALT';
+const MASKED = {
+    contact: ['firstname', 'lastname', 'emailaddress1', 'telephone1', 'birthdate'],
+    lead: ['lastname', 'emailaddress1', 'telephone1'],
+} as const;
+
+let pair: Pair;
+let specPath: string;
+
+beforeAll(async () => {
+    process.env[SALT_SETTING] = 'a-test-salt-of-more-than-16-characters';
+    pair = await simulatorPair({ schema: 'crm', rows: 12, seed: 20 }, { schema: 'crm', seed: 20, empty: true });
+    // One person as both a contact and a lead: the same e-mail must mask the same in both tables.
+    const contact = pair.source.dump('contact')[0]!;
+    const lead = pair.source.dump('lead')[0]!;
+    await api(pair.source, 'PATCH', `leads(${String(lead.leadid)})`, { emailaddress1: contact.emailaddress1 });
+    specPath = await writeSpec(pair, {
+        name: 'masked-seed',
+        tables: [
+            { name: 'contact', columns: ['firstname', 'lastname', 'emailaddress1', 'telephone1', 'birthdate'] },
+            { name: 'lead', columns: ['subject', 'lastname', 'emailaddress1', 'telephone1'] },
+        ],
+        masking: {
+            saltSetting: SALT_SETTING,
+            tables: {
+                contact: {
+                    firstname: { rule: 'fake', kind: 'firstName' },
+                    lastname: { rule: 'fake', kind: 'lastName' },
+                    emailaddress1: { rule: 'fake', kind: 'email' },
+                    telephone1: { rule: 'fake', kind: 'phone' },
+                    birthdate: { rule: 'dateShift', minDays: -30, maxDays: 30 },
+                },
+                lead: {
+                    lastname: { rule: 'fake', kind: 'lastName' },
+                    emailaddress1: { rule: 'fake', kind: 'email' },
+                    telephone1: { rule: 'fake', kind: 'phone' },
+                },
+            },
+        },
+    });
+});
+afterAll(async () => {
+    delete process.env[SALT_SETTING];
+    await pair?.close();
+});
+
+async function filesUnder(folder: string): Promise<string[]> {
+    const entries = await readdir(folder, { withFileTypes: true, recursive: true });
+    return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+/** Source values that identify a person: e-mails, phones, birth dates, and first and last name together. */
+function identifyingValues(): string[] {
+    const values: string[] = [];
+    for (const [table, columns] of Object.entries(MASKED)) {
+        for (const row of pair.source.dump(table)) {
+            for (const column of columns)
+                if (column !== 'firstname' && column !== 'lastname' && typeof row[column] === 'string')
+                    values.push(row[column]);
+            if (typeof row.firstname === 'string' && typeof row.lastname === 'string')
+                values.push(`${row.firstname} ${row.lastname}`);
+        }
+    }
+    return values;
+}
+
+describe('a masked copy', () => {
+    it('writes no source value of a masked column to the target or to any file of the run', async () => {
+        const { code, summary } = await runJson(pair, specPath);
+        expect(code).toBe(0);
+        expect(summary.phases.copy.failed).toBe(0);
+        expect(summary.phases.copy.written).toBe(pair.source.dump('contact').length + pair.source.dump('lead').length);
+
+        const sources = identifyingValues();
+        expect(sources.length).toBeGreaterThan(15);
+        const files = await filesUnder(join(pair.dir, 'log'));
+        expect(files.length).toBeGreaterThan(5);
+        const written = [
+            ...(await Promise.all(files.map((f) => readFile(f, 'utf8')))),
+            JSON.stringify(pair.target.dump('contact')),
+            JSON.stringify(pair.target.dump('lead')),
+        ].join('\n');
+        expect(sources.filter((value) => written.includes(value))).toEqual([]);
+
+        // Every masked name differs from the one it hides, row by row.
+        for (const table of ['contact', 'lead'] as const) {
+            const targets = new Map(pair.target.dump(table).map((r) => [r[`${table}id`], r]));
+            for (const row of pair.source.dump(table)) {
+                const copied = targets.get(row[`${table}id`])!;
+                expect(copied.lastname).not.toBe(row.lastname);
+                if (typeof row.emailaddress1 === 'string')
+                    expect(copied.emailaddress1).toMatch(/^[a-z]+\.[a-z]+\.[0-9a-f]{16}@example\.com$/);
+                else expect(copied.emailaddress1 ?? null).toBeNull();
+            }
+        }
+    });
+
+    it('masks the same e-mail the same in contact and lead', () => {
+        const contact = pair.target
+            .dump('contact')
+            .find((r) => r.contactid === pair.source.dump('contact')[0]!.contactid)!;
+        const lead = pair.target.dump('lead').find((r) => r.leadid === pair.source.dump('lead')[0]!.leadid)!;
+        expect(lead.emailaddress1).toBe(contact.emailaddress1);
+    });
+
+    it('verifies identical by the mask, and a second run writes nothing', async () => {
+        const verified = await verifyJson(pair, specPath);
+        expect(verified.report.identical).toBe(true);
+        const again = await runJson(pair, specPath);
+        expect(again.code).toBe(0);
+        expect(again.summary.phases.copy.written).toBe(0);
+    });
+});
