@@ -23,7 +23,7 @@ beforeAll(async () => {
     // One person as both a contact and a lead: the same e-mail must mask the same in both tables.
     const contact = pair.source.dump('contact')[0]!;
     const lead = pair.source.dump('lead')[0]!;
-    await api(pair.source, 'PATCH', `leads(${String(lead.leadid)})`, { emailaddress1: contact.emailaddress1 });
+    await api(pair.source, 'PATCH', `leads(${lead.leadid as string})`, { emailaddress1: contact.emailaddress1 });
     specPath = await writeSpec(pair, {
         name: 'masked-seed',
         tables: [

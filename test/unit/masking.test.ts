@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeValue } from '../../src/masking/fake-values.js';
 import { maskValue } from '../../src/masking/mask-value.js';
 import { maskRow } from '../../src/masking/masked-source.js';
+import { createEnvironmentClients, CredentialProblemsError } from '../../src/environments/index.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { validateSpec, type MaskRule } from '../../src/spec/index.js';
 import { attr, crmTables, environment, spec, table } from './plan-fixture.js';
@@ -165,5 +166,32 @@ describe('a fake drawn from a word list', () => {
         let i = 0;
         while (firstDraw(`salt-of-sixteen-${i}`) !== 'Ana') i++;
         expect(maskValue({ rule: 'fake', kind: 'firstName' }, 'Ana', `salt-of-sixteen-${i}`)).not.toBe('Ana');
+    });
+});
+
+describe('the masking salt', () => {
+    const masked = () =>
+        spec({
+            tables: [{ name: 'contact' }],
+            masking: { saltSetting: 'MY_SALT', tables: { contact: { lastname: { rule: 'hash' } } } },
+        });
+    const problems = (env: NodeJS.ProcessEnv) => {
+        try {
+            createEnvironmentClients(masked(), { env, userAgent: 'test' });
+            return [];
+        } catch (error) {
+            if (!(error instanceof CredentialProblemsError)) throw error;
+            return error.problems;
+        }
+    };
+
+    it('is read from the setting the spec names, reported by its path when unset or short, never shown', () => {
+        expect(problems({})).toEqual([
+            { path: 'masking.saltSetting', message: 'the setting MY_SALT that holds the masking salt is not set' },
+        ]);
+        const short = problems({ MY_SALT: 'tiny-salt' });
+        expect(short.map((p) => p.path)).toEqual(['masking.saltSetting']);
+        expect(JSON.stringify(short)).not.toContain('tiny-salt');
+        expect(problems({ MY_SALT: 'a-salt-of-sixteen-chars' })).toEqual([]);
     });
 });
