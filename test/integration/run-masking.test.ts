@@ -6,7 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
+import { api, dvm, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
 
 const SALT_SETTING = 'DVM_TEST_MASKING_SALT';
 const MASKED = {
@@ -119,5 +119,20 @@ describe('a masked copy', () => {
         const again = await runJson(pair, specPath);
         expect(again.code).toBe(0);
         expect(again.summary.phases.copy.written).toBe(0);
+    });
+
+    it('shows a changed source row by its masks only, in verify --values and the dry run', async () => {
+        const contact = pair.source.dump('contact')[1]!;
+        const changed = 'changed.person@contoso.example';
+        await api(pair.source, 'PATCH', `contacts(${contact.contactid as string})`, { emailaddress1: changed });
+        const verified = await dvm(pair, ['verify', '--spec', specPath, '--values', '--json']);
+        expect((JSON.parse(verified.stdout) as { identical: boolean }).identical).toBe(false);
+        const dry = await dvm(pair, ['run', '--spec', specPath, '--dry-run', '--json']);
+        expect(dry.code).toBe(0);
+        for (const output of [verified.stdout, dry.stdout, verified.stderr, dry.stderr]) {
+            expect(output).not.toContain(changed);
+            expect(output).not.toContain('contoso');
+        }
+        expect(verified.stdout).toMatch(/@example\.com/);
     });
 });
