@@ -177,3 +177,31 @@ export function fakeValue(kind: FakeKind, digest: Buffer, length: number): strin
         }
     }
 }
+
+const longest = (list: readonly string[]) => Math.max(...list.map((w) => w.length));
+
+/** The longest value a fake of `kind` can be (free text: as long as the source), before a unique suffix. */
+export function longestFake(kind: FakeKind, sourceMax: number): number {
+    switch (kind) {
+        case 'name':
+            return longest(FIRST) + 1 + longest(LAST);
+        case 'firstName':
+            return longest(FIRST);
+        case 'lastName':
+            return longest(LAST);
+        case 'email':
+            return longest(FIRST) + 1 + longest(LAST) + 1 + 16 + '@example.com'.length;
+        case 'phone':
+            return '+1 555 000 0000'.length;
+        case 'addressLine':
+            return 4 + 1 + longest(STREETS) + 1 + longest(STREET_KINDS);
+        case 'city':
+            return longest(CITIES);
+        case 'postcode':
+            return 5;
+        case 'company':
+            return longest(COMPANY_WORDS) + 1 + longest(COMPANY_NOUNS) + 1 + longest(COMPANY_FORMS);
+        case 'text':
+            return sourceMax;
+    }
+}

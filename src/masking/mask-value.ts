@@ -7,7 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { MaskRule } from '../spec/index.js';
-import { fakeValue, uniqueSuffix } from './fake-values.js';
+import { fakeValue, longestFake, uniqueSuffix } from './fake-values.js';
 
 const DAY_MS = 86_400_000;
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
@@ -62,5 +62,19 @@ export function maskValue(rule: MaskRule, value: unknown, salt: string): unknown
             const steps = Math.max(0, high - low) + 1;
             return (low + Math.floor(fraction(digestOf(salt, 'number', text)) * steps)) / scale;
         }
+    }
+}
+
+/** The longest text `rule` can write into a column of `maxLength` characters (fixed: its value's length). */
+export function longestMask(rule: MaskRule, maxLength: number): number {
+    switch (rule.rule) {
+        case 'fake':
+            return longestFake(rule.kind, maxLength) + (rule.unique && rule.kind !== 'email' ? 17 : 0);
+        case 'hash':
+            return rule.length ?? 32;
+        case 'fixed':
+            return String(rule.value).length;
+        default:
+            return 0;
     }
 }

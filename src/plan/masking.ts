@@ -6,6 +6,7 @@
  */
 import type { AttributeMetadata, AttributeType, EnvironmentMetadata } from '../dataverse/metadata-types.js';
 import type { MaskRule, MigrationSpec } from '../spec/index.js';
+import { longestMask } from '../masking/mask-value.js';
 import { didYouMean } from '../util/suggest.js';
 import type { PlanIssue, TablePlan } from './types.js';
 
@@ -71,6 +72,13 @@ function ruleProblems(table: TablePlan, attributes: Map<string, AttributeMetadat
                 table: table.name,
                 column,
                 message: `a ${describe(rule)} rule cannot mask '${column}', a ${attribute.attributeType} column (it takes ${fits.join(', ')})`,
+            });
+        } else if (attribute.maxLength !== undefined && longestMask(rule, attribute.maxLength) > attribute.maxLength) {
+            problems.push({
+                path,
+                table: table.name,
+                column,
+                message: `a ${describe(rule)} rule can write ${longestMask(rule, attribute.maxLength)} characters; '${column}' holds at most ${attribute.maxLength}`,
             });
         } else if (
             rule.rule === 'null' &&

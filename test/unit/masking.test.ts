@@ -102,6 +102,7 @@ describe('the plan of a masked spec', () => {
             attr('birthdate', 'DateTime'),
             attr('numberofchildren', 'Integer'),
             attr('donotemail', 'Boolean'),
+            attr('jobtitle', 'String', { maxLength: 10 }),
         ],
         keys: [
             {
@@ -128,6 +129,7 @@ describe('the plan of a masked spec', () => {
                     emailadress1: email,
                     numberofchildren: email,
                     telephone1: { rule: 'fake', kind: 'phone' },
+                    jobtitle: { rule: 'fake', kind: 'company' },
                 },
             },
         });
@@ -139,6 +141,10 @@ describe('the plan of a masked spec', () => {
             [
                 'masking.tables.contact.numberofchildren',
                 "a fake email rule cannot mask 'numberofchildren', a Integer column (it takes String, Memo)",
+            ],
+            [
+                'masking.tables.contact.jobtitle',
+                "a fake company rule can write 21 characters; 'jobtitle' holds at most 10",
             ],
             [
                 'masking.tables.contact.telephone1',
