@@ -6,6 +6,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maskValue } from '../../src/masking/mask-value.js';
 import { api, dvm, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
 
 const SALT_SETTING = 'DVM_TEST_MASKING_SALT';
@@ -134,5 +135,66 @@ describe('a masked copy', () => {
             expect(output).not.toContain('contoso');
         }
         expect(verified.stdout).toMatch(/@example\.com/);
+    });
+});
+
+describe('a masked alternate key', () => {
+    let keyed: Pair;
+    let keyedSpec: string;
+    const SALT = 'another-test-salt-of-16-chars-or-more';
+    const rule = { rule: 'hash', length: 20 } as const;
+
+    beforeAll(async () => {
+        process.env.DVM_TEST_KEY_SALT = SALT;
+        keyed = await simulatorPair({ schema: 'crm', rows: 30, seed: 21 }, { schema: 'crm', seed: 21, empty: true });
+        keyedSpec = await writeSpec(keyed, {
+            name: 'masked-keys',
+            tables: [
+                {
+                    name: 'account',
+                    match: 'new_accountnumberkey',
+                    filter: 'accountnumber ne null',
+                    columns: ['name', 'accountnumber'],
+                },
+                { name: 'contact', columns: ['lastname', 'parentcustomerid'] },
+            ],
+            masking: { saltSetting: 'DVM_TEST_KEY_SALT', tables: { account: { accountnumber: rule } } },
+        });
+    });
+    afterAll(async () => {
+        delete process.env.DVM_TEST_KEY_SALT;
+        await keyed?.close();
+    });
+
+    it('matches rows and binds lookups by the masked key, verifies identical, and a re-run writes nothing', async () => {
+        const { code, summary } = await runJson(keyed, keyedSpec);
+        expect(code, summary.reason).toBe(0);
+        expect(summary.phases.copy.failed).toBe(0);
+        const sourceNumbers = new Map(
+            keyed.source
+                .dump('account')
+                .filter((a) => typeof a.accountnumber === 'string')
+                .map((a) => [a.accountid, a.accountnumber as string]),
+        );
+        const targetByNumber = new Map(keyed.target.dump('account').map((a) => [a.accountnumber, a.accountid]));
+        expect(targetByNumber.size).toBe(sourceNumbers.size);
+        for (const number of sourceNumbers.values()) {
+            expect(targetByNumber.has(number)).toBe(false);
+            expect(targetByNumber.has(maskValue(rule, number, SALT) as string)).toBe(true);
+        }
+        const targetContacts = new Map(keyed.target.dump('contact').map((c) => [c.contactid, c]));
+        let bound = 0;
+        for (const c of keyed.source.dump('contact') as any[]) {
+            const number =
+                c.parentcustomerid?.table === 'account' ? sourceNumbers.get(c.parentcustomerid.id) : undefined;
+            if (number === undefined) continue;
+            const parent = (targetContacts.get(c.contactid) as any)?.parentcustomerid?.id;
+            expect(parent).toBe(targetByNumber.get(maskValue(rule, number, SALT) as string));
+            bound++;
+        }
+        expect(bound).toBeGreaterThan(0);
+        expect((await verifyJson(keyed, keyedSpec)).report.identical).toBe(true);
+        const again = await runJson(keyed, keyedSpec);
+        expect(again.summary.phases.copy.written).toBe(0);
     });
 });
