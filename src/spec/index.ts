@@ -14,3 +14,4 @@ export {
     type TableSpec,
 } from './schema.js';
 export { validateSpec, type SpecResult } from './validate.js';
+export { subsetSchema, type SubsetSpec, type SubsetStart } from './subset.js';

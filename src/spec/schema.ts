@@ -8,6 +8,7 @@ import type { CredentialSpec as ClientCredentialSpec } from '../dataverse/creden
 import { isLoopbackHost, isLoopbackUrl } from '../util/url.js';
 import { SPEC_DEFAULTS } from './defaults.js';
 import { ncrontabProblems, neverFiresProblem } from './ncrontab.js';
+import { subsetSchema } from './subset.js';
 
 /** Logical names of Dataverse tables and columns are lower case. */
 const logicalName = z
@@ -278,6 +279,8 @@ export const migrationSpecSchema = z
         references: referencesSchema.default({}),
         onUnresolvedLookup: z.enum(['clear', 'fail']).default(SPEC_DEFAULTS.onUnresolvedLookup),
         options: optionsSchema,
+        /** Copy a consistent slice of the tables instead of every row (spec/subset.ts). */
+        subset: subsetSchema.optional(),
     })
     .refine(hasWork, {
         path: ['tables'],
