@@ -3,7 +3,7 @@
  * rows inside a filter), then the children the spec names, step by step down to `depth`, then every parent a taken
  * row points to through a lookup to a run table, transitively, so no copied lookup dangles. Parents never bring their
  * own children (a contact's account does not bring the account's other contacts): the subset stays as small as the
- * spec says. Reads select primary keys and lookup values only, in filters cut to the URL budget (addressing.ts).
+ * spec says. An activity's parties are parents too. Reads select primary keys and lookup values only, in filters cut to the URL budget (addressing.ts).
  */
 import { createHash } from 'node:crypto';
 import type { DataverseClient, Row } from '../dataverse/client-types.js';
@@ -12,6 +12,7 @@ import type { ColumnMapping, Plan, PlanEstimates, TablePlan } from '../plan/type
 import type { SubsetSpec } from '../spec/subset.js';
 import { andFilters, filterBudget, idFilters } from './addressing.js';
 import { LOOKUP_TABLE_ANNOTATION } from './lookups.js';
+import { partiesExpand } from './parties.js';
 import { collectRows, readFiltered, type ReadOptions } from './page-read.js';
 
 /** Per run table (source logical name): the source ids the subset takes, lower case and sorted. */
@@ -88,7 +89,7 @@ async function childRows(
     return rows.map((r) => idOf(r, pk));
 }
 
-/** The run-table rows the lookups of these rows point to, per table. */
+/** The run-table rows the lookups of these rows, and their activity parties, point to, per table. */
 async function parentsOf(
     plan: Plan,
     source: DataverseClient,
@@ -98,7 +99,9 @@ async function parentsOf(
 ): Promise<Map<string, string[]>> {
     const found = new Map<string, string[]>();
     const columns = parentColumns(table);
-    if (columns.length === 0 || ids.length === 0) return found;
+    // An activity's parties point to rows too (a contact called): they are parents like its lookups.
+    const parties = table.parties && runTablesOf(table.parties.party).length > 0 ? table.parties : undefined;
+    if ((columns.length === 0 && !parties) || ids.length === 0) return found;
     const pk = table.source.primaryId;
     const select = [pk, ...columns.map(property)];
     const rows = await readFiltered(
@@ -107,20 +110,25 @@ async function parentsOf(
         select,
         idFilters(pk, ids, filterBudget(select)),
         options,
+        parties ? partiesExpand(table, 'source') : undefined,
     );
-    for (const row of rows)
-        for (const column of columns) {
-            const value = row[property(column)];
-            if (typeof value !== 'string' || value === '') continue;
-            const runTables = runTablesOf(column);
-            // A polymorphic lookup names its table (the annotation); one that points to one table is that table.
-            const named = row[`${property(column)}@${LOOKUP_TABLE_ANNOTATION}`];
-            const parent = typeof named === 'string' ? named : runTables.length === 1 ? runTables[0] : undefined;
-            if (parent === undefined || !runTables.includes(parent) || !plan.tables[parent]) continue;
-            const list = found.get(parent);
-            if (list) list.push(value.toLowerCase());
-            else found.set(parent, [value.toLowerCase()]);
-        }
+    const note = (column: ColumnMapping, row: Row) => {
+        const value = row[property(column)];
+        if (typeof value !== 'string' || value === '') return;
+        const runTables = runTablesOf(column);
+        // A polymorphic lookup names its table (the annotation); one that points to one table is that table.
+        const named = row[`${property(column)}@${LOOKUP_TABLE_ANNOTATION}`];
+        const parent = typeof named === 'string' ? named : runTables.length === 1 ? runTables[0] : undefined;
+        if (parent === undefined || !runTables.includes(parent) || !plan.tables[parent]) return;
+        const list = found.get(parent);
+        if (list) list.push(value.toLowerCase());
+        else found.set(parent, [value.toLowerCase()]);
+    };
+    for (const row of rows) {
+        for (const column of columns) note(column, row);
+        const list = parties ? row[parties.sourceNavigation] : undefined;
+        if (parties && Array.isArray(list)) for (const party of list as Row[]) note(parties.party, party);
+    }
     return found;
 }
 

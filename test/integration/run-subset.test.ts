@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Plan } from '../../src/plan/types.js';
 import { api, dvm, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
 
-const TABLES = ['account', 'contact', 'lead', 'opportunity'];
+const TABLES = ['account', 'contact', 'lead', 'opportunity', 'phonecall'];
 const subset = {
     seed: 'dev-2026',
     start: [{ table: 'account', share: 0.05 }],
@@ -18,6 +18,8 @@ const subset = {
         { table: 'contact', via: 'parentcustomerid' },
         { table: 'opportunity', via: 'parentaccountid' },
         { table: 'opportunity', via: 'parentcontactid' },
+        // Calls regarding taken rows; the rows their parties name are parents like their lookups.
+        { table: 'phonecall', via: 'regardingobjectid' },
     ],
     depth: 2,
 };
@@ -28,7 +30,7 @@ const runs: string[] = [];
 
 beforeAll(async () => {
     pair = await simulatorPair(
-        { schema: 'crm', rows: 1500, seed: 5 },
+        { schema: 'crm', rows: 1500, seed: 5, activities: true },
         { schema: 'crm', rows: 1500, seed: 5, empty: true },
     );
     specPath = await writeSpec(pair, {
@@ -51,8 +53,9 @@ const taken = async (runId: string, table: string): Promise<string[]> =>
     (await json(store(runId, 'subset', `${table}.json`))).ids;
 
 /** Every row of a target table, lookups with the table they point to. */
-async function targetRows(entitySet: string, select: string[]): Promise<any[]> {
-    const page = await api(pair.target, 'GET', `${entitySet}?$select=${select.join(',')}`, undefined, {
+async function targetRows(entitySet: string, select: string[], expand?: string): Promise<any[]> {
+    const query = `${entitySet}?$select=${select.join(',')}${expand ? `&$expand=${expand}` : ''}`;
+    const page = await api(pair.target, 'GET', query, undefined, {
         Prefer: 'odata.include-annotations="*",odata.maxpagesize=5000',
     });
     expect(page['@odata.nextLink']).toBeUndefined();
@@ -90,18 +93,26 @@ describe('a subset of 5 % of the crm accounts', () => {
             expect(summary.tables[table].copy).toMatchObject({ read: ids.length, written: ids.length, failed: 0 });
             const t = plan.tables[table]!;
             const columns = t.columns.filter((c) => c.kind === 'lookup').map((c) => `_${c.target}_value`);
-            const rows = await targetRows(t.target.entitySetName, [t.target.primaryId, ...columns]);
+            const parties = t.parties?.targetNavigation;
+            const rows = await targetRows(
+                t.target.entitySetName,
+                [t.target.primaryId, ...columns],
+                parties ? `${parties}($select=_partyid_value)` : undefined,
+            );
             // The target was empty: it holds the subset's rows and no other.
             expect(rows.map((r) => r[t.target.primaryId]).sort()).toEqual(ids);
-            for (const row of rows)
-                for (const column of columns) {
-                    const id = row[column];
-                    if (id === null || id === undefined) continue;
-                    const pointed = row[`${column}@Microsoft.Dynamics.CRM.lookuplogicalname`];
-                    lookups++;
-                    if (!pointedTo.has(pointed)) pointedTo.set(pointed, new Set());
-                    pointedTo.get(pointed)!.add(id);
-                }
+            const note = (row: any, column: string) => {
+                const id = row[column];
+                if (id === null || id === undefined) return;
+                const pointed = row[`${column}@Microsoft.Dynamics.CRM.lookuplogicalname`];
+                lookups++;
+                if (!pointedTo.has(pointed)) pointedTo.set(pointed, new Set());
+                pointedTo.get(pointed)!.add(id);
+            };
+            for (const row of rows) {
+                for (const column of columns) note(row, column);
+                for (const party of parties ? row[parties] : []) note(party, '_partyid_value');
+            }
         }
         expect(lookups).toBeGreaterThan(50);
         const counts = Object.fromEntries(
