@@ -7,7 +7,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeSubset, subsetHash } from '../../src/copy/subset.js';
+import { createEnvironmentClients } from '../../src/environments/index.js';
 import type { Plan } from '../../src/plan/types.js';
+import { validateSpec } from '../../src/spec/index.js';
 import { api, dvm, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
 
 const TABLES = ['account', 'contact', 'lead', 'opportunity', 'phonecall'];
@@ -146,6 +149,24 @@ describe('a subset of 5 % of the crm accounts', () => {
         }
         expect(summary.manyToMany.accountleads_association.written).toBe(0);
         expect(pair.target.stats().rowsWritten).toBe(written);
+    });
+
+    it('a count takes the accounts with the lowest hashes of its seed, the same ones every time', async () => {
+        const plan: Plan = await json(store(runs[0]!, 'plan.json'));
+        const validated = validateSpec(await json(specPath));
+        if (!validated.ok) throw new Error('the test spec is valid');
+        const { source } = createEnvironmentClients(validated.spec, { env: process.env, userAgent: 'test' });
+        const byCount = { seed: 'dev-2026', start: [{ table: 'account', count: 7 }], children: [], depth: 0 };
+        const first = await computeSubset(plan, byCount, source);
+        expect(await computeSubset(plan, byCount, source)).toEqual(first);
+        const place = (id: string) => subsetHash('dev-2026', id);
+        const lowest = (pair.source.dump('account') as any[])
+            .map((a) => String(a.accountid))
+            .sort((a, b) => place(a) - place(b))
+            .slice(0, 7);
+        expect(first.account).toEqual(expect.arrayContaining(lowest));
+        const other = await computeSubset(plan, { ...byCount, seed: 'another seed' }, source);
+        expect(other.account).not.toEqual(first.account);
     });
 
     it('deletes only target rows the subset took whose source row is gone', async () => {
