@@ -142,21 +142,21 @@ export async function computeSubset(
     const taken = new Taken();
     let frontier = new Map<string, string[]>();
     for (const start of subset.start) {
-        const table = plan.tables[start.table];
+        const table = plan.tables[start.name];
         if (!table) continue;
-        frontier.set(start.table, taken.add(start.table, await startRows(source, table, start, subset.seed, options)));
+        frontier.set(start.name, taken.add(start.name, await startRows(source, table, start, subset.seed, options)));
     }
     // Children, one step at a time: each step follows the rows the step before took.
     for (let step = 0; step < subset.depth && frontier.size > 0; step++) {
         const next = new Map<string, string[]>();
         for (const entry of subset.children) {
-            const child = plan.tables[entry.table];
+            const child = plan.tables[entry.name];
             if (!child) continue;
             for (const column of childColumns(child, entry.via)) {
                 const parents = runTablesOf(column).flatMap((t) => frontier.get(t) ?? []);
                 if (parents.length === 0) continue;
-                const added = taken.add(entry.table, await childRows(source, child, column, parents, options));
-                next.set(entry.table, [...(next.get(entry.table) ?? []), ...added]);
+                const added = taken.add(entry.name, await childRows(source, child, column, parents, options));
+                next.set(entry.name, [...(next.get(entry.name) ?? []), ...added]);
             }
         }
         frontier = next;

@@ -28,21 +28,21 @@ export function subsetPlanProblems(spec: MigrationSpec, tables: Record<string, T
     if (!subset) return [];
     const problems: PlanIssue[] = [];
     subset.children.forEach((entry, i) => {
-        const child = tables[entry.table];
+        const child = tables[entry.name];
         if (!child || childColumns(child, entry.via).length > 0) return;
         const path = `subset.children[${i}]${entry.via !== undefined ? '.via' : ''}`;
         const lookups = child.columns.filter((c) => c.kind === 'lookup');
         const column = lookups.find((c) => c.source === entry.via);
         const message =
             entry.via === undefined
-                ? `'${entry.table}' has no lookup to a table this run copies: there is nothing to follow`
+                ? `'${entry.name}' has no lookup to a table this run copies: there is nothing to follow`
                 : !column
-                  ? `'${entry.via}' is not a copied lookup column of '${entry.table}'${didYouMean(
+                  ? `'${entry.via}' is not a copied lookup column of '${entry.name}'${didYouMean(
                         entry.via,
                         lookups.map((c) => c.source),
                     )}`
-                  : `'${entry.table}.${entry.via}' points to ${column.lookup?.targets.map((t) => `'${t.table}'`).join(', ') || 'no table'}, none of them copied by this run: add the table to tables`;
-        problems.push({ path, table: entry.table, message });
+                  : `'${entry.name}.${entry.via}' points to ${column.lookup?.targets.map((t) => `'${t.table}'`).join(', ') || 'no table'}, none of them copied by this run: add the table to tables`;
+        problems.push({ path, table: entry.name, message });
     });
     Object.values(tables).forEach((table) => {
         if (!table.deleteMissing || table.match.kind === 'id') return;

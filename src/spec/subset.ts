@@ -14,7 +14,8 @@ const logicalName = z
 /** Where a subset starts: the rows of one table inside `filter`, then a seeded share of them or a seeded count. */
 export const subsetStartSchema = z
     .strictObject({
-        table: logicalName,
+        /** The table's logical name, as in tables[].name. */
+        name: logicalName,
         /** An OData `$filter` on the source table: only its rows are candidates. */
         filter: z.string().min(1).optional(),
         /** Rows whose hash of (seed, id) falls under this share: 0.05 takes about 5 % of the candidates. */
@@ -36,9 +37,9 @@ export const subsetStartSchema = z
             });
     });
 
-/** Children to take: rows of `table` whose lookup `via` points to a row the subset took. */
+/** Children to take: rows of table `name` whose lookup `via` points to a row the subset took. */
 export const subsetChildSchema = z.strictObject({
-    table: logicalName,
+    name: logicalName,
     /** The child's lookup column (logical name); absent: every lookup of the child to a table of the run. */
     via: logicalName.optional(),
 });
@@ -73,21 +74,21 @@ export function subsetProblems(doc: Record<string, unknown>): InputProblem[] {
         const entries = doc.subset[list];
         if (!Array.isArray(entries)) continue;
         entries.forEach((entry: unknown, i) => {
-            if (!isRecord(entry) || typeof entry.table !== 'string') return;
-            const path = `subset.${list}[${i}].table`;
-            if (!tables.has(entry.table))
+            if (!isRecord(entry) || typeof entry.name !== 'string') return;
+            const path = `subset.${list}[${i}].name`;
+            if (!tables.has(entry.name))
                 problems.push({
                     path,
-                    message: `'${entry.table}' is not in tables: the subset takes rows of the run's tables only; add it to tables`,
+                    message: `'${entry.name}' is not in tables: the subset takes rows of the run's tables only; add it to tables`,
                 });
             if (list !== 'start') return;
-            const first = seen.get(entry.table);
+            const first = seen.get(entry.name);
             if (first !== undefined)
                 problems.push({
                     path,
-                    message: `'${entry.table}' starts the subset twice (first at subset.start[${first}])`,
+                    message: `'${entry.name}' starts the subset twice (first at subset.start[${first}])`,
                 });
-            else seen.set(entry.table, i);
+            else seen.set(entry.name, i);
         });
     }
     return problems;

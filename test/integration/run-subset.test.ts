@@ -16,13 +16,13 @@ import { api, dvm, runJson, simulatorPair, verifyJson, writeSpec, type Pair } fr
 const TABLES = ['account', 'contact', 'lead', 'opportunity', 'phonecall'];
 const subset = {
     seed: 'dev-2026',
-    start: [{ table: 'account', share: 0.05 }],
+    start: [{ name: 'account', share: 0.05 }],
     children: [
-        { table: 'contact', via: 'parentcustomerid' },
-        { table: 'opportunity', via: 'parentaccountid' },
-        { table: 'opportunity', via: 'parentcontactid' },
+        { name: 'contact', via: 'parentcustomerid' },
+        { name: 'opportunity', via: 'parentaccountid' },
+        { name: 'opportunity', via: 'parentcontactid' },
         // Calls regarding taken rows; the rows their parties name are parents like their lookups.
-        { table: 'phonecall', via: 'regardingobjectid' },
+        { name: 'phonecall', via: 'regardingobjectid' },
     ],
     depth: 2,
 };
@@ -156,7 +156,7 @@ describe('a subset of 5 % of the crm accounts', () => {
         const validated = validateSpec(await json(specPath));
         if (!validated.ok) throw new Error('the test spec is valid');
         const { source } = createEnvironmentClients(validated.spec, { env: process.env, userAgent: 'test' });
-        const byCount = { seed: 'dev-2026', start: [{ table: 'account', count: 7 }], children: [], depth: 0 };
+        const byCount = { seed: 'dev-2026', start: [{ name: 'account', count: 7 }], children: [], depth: 0 };
         const first = await computeSubset(plan, byCount, source);
         expect(await computeSubset(plan, byCount, source)).toEqual(first);
         const place = (id: string) => subsetHash('dev-2026', id);

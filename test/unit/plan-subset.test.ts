@@ -5,7 +5,7 @@ import { crmTables, environment, spec } from './plan-fixture.js';
 
 const source = () => environment('http://127.0.0.1:1', crmTables());
 const target = () => environment('http://127.0.0.1:2', crmTables());
-const start = [{ table: 'account', share: 0.05 }];
+const start = [{ name: 'account', share: 0.05 }];
 
 describe('a subset in the plan', () => {
     it('follows lookups the run copies; a via that is no such lookup is a problem at its path', () => {
@@ -17,9 +17,9 @@ describe('a subset in the plan', () => {
                     seed: 's',
                     start,
                     children: [
-                        { table: 'contact', via: 'parentcustomerid' },
-                        { table: 'opportunity', via: 'parentaccount' },
-                        { table: 'account', via: 'originatingleadid' },
+                        { name: 'contact', via: 'parentcustomerid' },
+                        { name: 'opportunity', via: 'parentaccount' },
+                        { name: 'account', via: 'originatingleadid' },
                     ],
                 },
             }),

@@ -18,15 +18,15 @@ describe('spec subset', () => {
     it('takes a seeded share with children, and defaults depth to 1 and children to none', () => {
         const result = validateSpec({
             ...base,
-            subset: { seed: 'dev', start: [{ table: 'account', share: 0.05 }], children: [{ table: 'contact' }] },
+            subset: { seed: 'dev', start: [{ name: 'account', share: 0.05 }], children: [{ name: 'contact' }] },
         });
         expect(result.ok && result.spec.subset).toEqual({
             seed: 'dev',
-            start: [{ table: 'account', share: 0.05 }],
-            children: [{ table: 'contact' }],
+            start: [{ name: 'account', share: 0.05 }],
+            children: [{ name: 'contact' }],
             depth: 1,
         });
-        const bare = validateSpec({ ...base, subset: { seed: 'dev', start: [{ table: 'account', count: 3 }] } });
+        const bare = validateSpec({ ...base, subset: { seed: 'dev', start: [{ name: 'account', count: 3 }] } });
         expect(bare.ok && bare.spec.subset?.children).toEqual([]);
     });
 
@@ -34,33 +34,29 @@ describe('spec subset', () => {
         expect(
             problemsOf({
                 seed: 'dev',
-                start: [
-                    { table: 'account', share: 5 },
-                    { table: 'contact', share: 0.1, count: 3 },
-                    { table: 'account' },
-                ],
+                start: [{ name: 'account', share: 5 }, { name: 'contact', share: 0.1, count: 3 }, { name: 'account' }],
             }),
         ).toEqual([
             'subset.start[0].share: expected a share of at most 1 (a share, not a percentage: 0.05 for 5 %)',
             'subset.start[1].count: give a share or a count, not both',
             'subset.start[2]: give a filter, a share or a count: a start that takes every row is not a subset',
-            "subset.start[2].table: 'account' starts the subset twice (first at subset.start[0])",
+            "subset.start[2].name: 'account' starts the subset twice (first at subset.start[0])",
         ]);
     });
 
     it('refuses tables outside the run, a missing seed, unknown keys and a depth past 10', () => {
         expect(
             problemsOf({
-                start: [{ table: 'lead', count: 2 }],
-                children: [{ table: 'opportunity', via: 'parentaccountid', through: 'x' }],
+                start: [{ name: 'lead', count: 2 }],
+                children: [{ name: 'opportunity', via: 'parentaccountid', through: 'x' }],
                 depth: 11,
             }),
         ).toEqual([
             'subset.seed: required: expected the seed, any text (e.g. "dev-2026")',
             "subset.children[0].through: unknown key 'through'",
             'subset.depth: at most 10 child steps',
-            "subset.start[0].table: 'lead' is not in tables: the subset takes rows of the run's tables only; add it to tables",
-            "subset.children[0].table: 'opportunity' is not in tables: the subset takes rows of the run's tables only; add it to tables",
+            "subset.start[0].name: 'lead' is not in tables: the subset takes rows of the run's tables only; add it to tables",
+            "subset.children[0].name: 'opportunity' is not in tables: the subset takes rows of the run's tables only; add it to tables",
         ]);
     });
 });
