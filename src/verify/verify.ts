@@ -4,7 +4,8 @@
  * the row the mapping rules expect), the deferred lookups and the state; then the many-to-many rows.
  * It judges rows with the copy engine's own row plan, so "identical" means "a copy would write
  * nothing". Reports per table source and target counts, missing, extra and different rows (with
- * sample ids and the columns that differ).
+ * sample ids and the columns that differ). A subset spec compares exactly the rows and pairs its slice takes
+ * (copy/subset.ts, taken again from the source with the same seed): target rows outside it are neither missing nor extra.
  */
 import type { DataverseClient, Row } from '../dataverse/client-types.js';
 import { pageBoundaries, type KeyRange } from '../plan/pages.js';
