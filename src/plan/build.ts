@@ -17,6 +17,7 @@ import { planParties } from './parties.js';
 import { sendingStatusWarning } from './email-status.js';
 import { declaredPlatformOwned } from './platform-owned.js';
 import { maskingIssues } from './masking.js';
+import { subsetPlanProblems } from './subset-checks.js';
 import { columnNames, tablePath, type PlanContext, type ReferenceRuleInfo, type RunTable } from './context.js';
 import type { LookupEdge } from './graph.js';
 import { orderTables, type OrderOptions } from './tiers.js';
@@ -504,6 +505,7 @@ export function buildPlan(
         .reverse()
         .filter((t) => tables[t]!.deleteMissing);
     const references = referencePlans(ctx);
+    ctx.problems.push(...subsetPlanProblems(spec, tables));
     const fallbackOwner = typeof spec.references.fallbackOwner === 'string' ? spec.references.fallbackOwner : undefined;
 
     return {

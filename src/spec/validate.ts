@@ -8,6 +8,7 @@ import { formatPath, type InputProblem } from './problems.js';
 import { isLoopbackUrl } from '../util/url.js';
 import { maskingTableProblems } from './masking.js';
 import { migrationSpecSchema, type MigrationSpec } from './schema.js';
+import { subsetProblems } from './subset.js';
 
 export type SpecResult = { ok: true; spec: MigrationSpec } | { ok: false; problems: InputProblem[] };
 
@@ -177,6 +178,7 @@ function crossFieldProblems(doc: unknown): InputProblem[] {
         ...sameEnvironmentProblems(doc),
         ...loadProblems(doc),
         ...maskingTableProblems(doc),
+        ...subsetProblems(doc),
     ];
     if (Array.isArray(doc.tables)) {
         const names = doc.tables.map((t) => (isRecord(t) && typeof t.name === 'string' ? t.name : undefined));
