@@ -317,6 +317,8 @@ export type RowCountBasis =
     | 'count'
     /** `plan --exact`: every primary key walked. */
     | 'keys'
+    /** The rows a subset takes (spec `subset`), counted id by id. */
+    | 'subset'
     /** The service could not say (the plan's warnings say why). */
     | 'unknown';
 
