@@ -214,6 +214,17 @@ export interface DataverseWriteClient extends DataverseClient {
      * false when there was none (404).
      */
     deleteColumnValue(entitySetName: string, id: string, column: string, options?: WriteOptions): Promise<boolean>;
+    /**
+     * What a file or image column's download says of its file without reading it: `GET <set>(<id>)/<column>/$value`
+     * with `Range: bytes=0-0` answers the first byte with the `mimetype` and `x-ms-file-name` headers
+     * (file-column-data.md "Download a file in a single request using Web API"); undefined when there is no file.
+     */
+    columnFileInfo(
+        entitySetName: string,
+        id: string,
+        column: string,
+        options?: { signal?: AbortSignal },
+    ): Promise<{ mimeType?: string; fileName?: string } | undefined>;
     /** Deletes one row; false when it did not exist (so a retried delete is not an error). */
     delete(table: WriteTable, key: string, options?: WriteOptions): Promise<boolean>;
     /** POST `$ref`: relates two rows through a collection-valued navigation property; already related is ok. */

@@ -244,6 +244,26 @@ class HttpDataverseClient implements DataverseWriteClient {
         return response.status !== 404;
     }
 
+    async columnFileInfo(
+        entitySetName: string,
+        id: string,
+        column: string,
+        options: { signal?: AbortSignal } = {},
+    ): Promise<{ mimeType?: string; fileName?: string } | undefined> {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `${entityPath(entitySetName, id)}/${column}/$value`,
+            headers: { Range: 'bytes=0-0' },
+            signal: options.signal,
+            // 404: a file column without a file; 204: an image column without an image.
+            accept: [404, 204],
+        });
+        if (response.status === 404 || response.status === 204) return undefined;
+        const mimeType = response.headers.get('mimetype');
+        const fileName = response.headers.get('x-ms-file-name');
+        return { ...(mimeType ? { mimeType } : {}), ...(fileName ? { fileName } : {}) };
+    }
+
     async delete(table: WriteTable, key: string, options: WriteOptions = {}): Promise<boolean> {
         const response = await this.http.send({
             method: 'DELETE',

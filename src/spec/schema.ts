@@ -7,7 +7,9 @@ import { z } from 'zod';
 import type { CredentialSpec as ClientCredentialSpec } from '../dataverse/credentials.js';
 import { isLoopbackHost, isLoopbackUrl } from '../util/url.js';
 import { SPEC_DEFAULTS } from './defaults.js';
+import { maskingSchema } from './masking.js';
 import { ncrontabProblems, neverFiresProblem } from './ncrontab.js';
+import { subsetSchema } from './subset.js';
 
 /** Logical names of Dataverse tables and columns are lower case. */
 const logicalName = z
@@ -295,6 +297,10 @@ export const migrationSpecSchema = z
         references: referencesSchema.default({}),
         onUnresolvedLookup: z.enum(['clear', 'fail']).default(SPEC_DEFAULTS.onUnresolvedLookup),
         options: optionsSchema,
+        /** Personal data replaced while the source is read (spec/masking.ts, src/masking). */
+        masking: maskingSchema.optional(),
+        /** Copy a consistent slice of the tables instead of every row (spec/subset.ts). */
+        subset: subsetSchema.optional(),
     })
     .refine(hasWork, {
         path: ['tables'],

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { didYouMean } from '../util/suggest.js';
 import { formatPath, type InputProblem } from './problems.js';
 import { isLoopbackUrl } from '../util/url.js';
+import { maskingTableProblems } from './masking.js';
 import { migrationSpecSchema, type MigrationSpec } from './schema.js';
+import { subsetProblems } from './subset.js';
 
 export type SpecResult = { ok: true; spec: MigrationSpec } | { ok: false; problems: InputProblem[] };
 
@@ -198,6 +200,8 @@ function crossFieldProblems(doc: unknown): InputProblem[] {
         ...environmentProblems(doc.target, 'target'),
         ...sameEnvironmentProblems(doc),
         ...loadProblems(doc),
+        ...maskingTableProblems(doc),
+        ...subsetProblems(doc),
     ];
     if (Array.isArray(doc.tables)) {
         const names = doc.tables.map((t) => (isRecord(t) && typeof t.name === 'string' ? t.name : undefined));
