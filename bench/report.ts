@@ -7,6 +7,7 @@ import type { ContentCase } from './content.js';
 import type { BulkPartFigures, LoadFigures } from './foundation.js';
 import { fmt, round } from './format.js';
 import { BENCH_LIMITS } from './limits.js';
+import type { IdentityScalingFigures } from './identity-scaling.js';
 import type { MigrationFigures } from './migration.js';
 import type { MeasuredMigration } from './measure-migration.js';
 
@@ -24,6 +25,7 @@ export interface BenchResults {
     migration?: MigrationFigures;
     migrationTimeScale?: number;
     content?: ContentCase[];
+    identities?: IdentityScalingFigures;
 }
 
 const mb = (bytes: number) => bytes / 2 ** 20;
@@ -138,7 +140,9 @@ export function toJson(results: BenchResults): Record<string, unknown> {
         : {};
     return {
         ...headline,
+        ...(results.identities ? { identityScaling: results.identities.scaling } : {}),
         machine: results.machine,
+        ...(results.identities ? { identities: results.identities } : {}),
         ...(results.load ? { load: results.load } : {}),
         ...(results.bulk ? { bulk: results.bulk } : {}),
         ...(results.content ? { content: results.content } : {}),
