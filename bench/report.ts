@@ -7,6 +7,7 @@ import type { ContentCase } from './content.js';
 import type { BulkPartFigures, LoadFigures } from './foundation.js';
 import { fmt, round } from './format.js';
 import { BENCH_LIMITS } from './limits.js';
+import type { IdentityScalingFigures } from './identity-scaling.js';
 import type { MigrationFigures } from './migration.js';
 import type { MeasuredMigration } from './measure-migration.js';
 import type { ReplayFigures } from './replay.js';
@@ -25,6 +26,7 @@ export interface BenchResults {
     migration?: MigrationFigures;
     migrationTimeScale?: number;
     content?: ContentCase[];
+    identities?: IdentityScalingFigures;
     replay?: ReplayFigures;
 }
 
@@ -99,6 +101,7 @@ function migrationJson(m: MeasuredMigration) {
         rowsPerSecond: round(m.rowsPerSecond, 1),
         shortestSeconds: round(m.ceiling.shortestSeconds, 2),
         ceilingRatio: round(m.ceiling.ratio, 3),
+        rowWritesPerRow: round(m.rowWritesPerRow, 3),
         peakRssMb: round(mb(r.maxRssBytes), 1),
         peakHeapMb: round(mb(r.peakHeapUsedBytes), 1),
         cpuSeconds: round(r.cpuMs / 1000, 1),
@@ -128,6 +131,7 @@ export function toJson(results: BenchResults): Record<string, unknown> {
     const headline = m
         ? {
               ceilingRatio: round(m.main.ceiling.ratio, 3),
+              rowWritesPerRow: round(m.main.rowWritesPerRow, 3),
               speedupVsNaive: round(m.speedupVsNaive, 2),
               rssGrowth: round(m.rssGrowth, 3),
               replayShare: round(m.replayShare, 5),
@@ -138,7 +142,9 @@ export function toJson(results: BenchResults): Record<string, unknown> {
         : {};
     return {
         ...headline,
+        ...(results.identities ? { identityScaling: results.identities.scaling } : {}),
         machine: results.machine,
+        ...(results.identities ? { identities: results.identities } : {}),
         ...(results.load ? { load: results.load } : {}),
         ...(results.bulk ? { bulk: results.bulk } : {}),
         ...(results.content ? { content: results.content } : {}),

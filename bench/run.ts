@@ -4,6 +4,7 @@
  *   bulk       bulk upsert throughput as a fraction of the limits' ceiling, beside row-by-row upserts
  *   migration  a whole crm migration between simulator processes: rows/s, ceiling ratio, replay share,
  *              peak RSS growth at 10x the rows, speedup over the naive DynamicsWebApi way (migration.ts)
+ *   identities bulk upserts through 1, 2 and 4 identities (application users): identityScaling (identity-scaling.ts)
  *   content    files copied by the content phase's transfer at 8 and 32 MB: MB/s, peak RSS and arrayBuffers
  *              (content.ts): memory flat in file size
  *   replay     orchestration replay cost per page at 1k, 10k and 100k pages through the SDK (replay.ts)
@@ -15,6 +16,7 @@ import { resolve } from 'node:path';
 import { bulkUpserts, simulatorLoad } from './foundation.js';
 import { hasGc } from './format.js';
 import { contentBench } from './content.js';
+import { identityLines, identityScaling } from './identity-scaling.js';
 import { migrationBench } from './migration.js';
 import { replayBench } from './replay.js';
 import { BenchUsageError, parseBenchArgs, type BenchOptions } from './options.js';
@@ -59,6 +61,11 @@ async function main(options: BenchOptions): Promise<void> {
             log: (line) => process.stderr.write(`  ${line}\n`),
         });
         migrationLines(results.migration, options.timeScale).forEach(say);
+        say('');
+    }
+    if (options.parts.includes('identities')) {
+        results.identities = await identityScaling();
+        identityLines(results.identities).forEach(say);
         say('');
     }
     if (options.parts.includes('content')) {

@@ -1,6 +1,7 @@
 /**
- * One table's follow-up once every tier is written: its deferred lookups (the cycle-closing columns),
- * its binary content (files, images, note bodies), then its states. In that order for the table, because a row
+ * One table's follow-up once every tier is written: its deferred lookups (the cycle-closing columns, with the row's
+ * state where a plain update reaches it: copy/follow-up-write.ts), its binary content (files, images, note bodies),
+ * then the states left (messages, read-only closes, reopens). In that order for the table, because a row
  * closed by a message (a won opportunity, a completed activity) can no longer be updated; tables follow up side by side, and beside the many-to-many relationships,
  * so no phase waits for another table's stragglers.
  */
