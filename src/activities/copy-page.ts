@@ -32,6 +32,7 @@ import type { RunContext } from '../run/run-context.js';
 import { RunDocumentError } from '../run/activity-failure.js';
 import { isCancelRequested } from '../run/cancel.js';
 import { closeValues } from '../copy/state-messages.js';
+import { stateRidesPatch, withState } from '../copy/follow-up-write.js';
 import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { writeOptions } from '../copy/writes.js';
 import { PageBudget, type PageReservation } from '../copy/page-budget.js';
@@ -283,8 +284,13 @@ async function copyPageRows(
     const deferred: DeferredItem[] = [];
     const states: StateItem[] = [];
     for (const { expected: e, decision } of succeeded) {
-        if (decision.deferred) deferred.push({ sourceId: e.sourceId, row: decision.deferred, address: e.address });
-        if (decision.state) {
+        // One follow-up write where a plain update reaches the state: the deferred patch carries it.
+        const rides = decision.deferred !== undefined && decision.state && stateRidesPatch(table, decision.state);
+        if (decision.deferred) {
+            const row = rides ? withState(table, decision.deferred, decision.state!) : decision.deferred;
+            deferred.push({ sourceId: e.sourceId, row, address: e.address });
+        }
+        if (decision.state && !rides) {
             const values = new Map(e.values.map((v) => [v.column.target, v.value]));
             const close = closeValues(table.target.logicalName, decision.state.state, values);
             states.push({
