@@ -100,6 +100,36 @@ export default tseslint.config(
         },
     },
     {
+        // Masking sits under everything that reads the source (environments wrap the source client with it): it knows
+        // the spec's rules and the client, never rows' fate.
+        files: ['src/masking/**/*.ts'],
+        rules: {
+            'no-restricted-imports': [
+                'error',
+                {
+                    patterns: [
+                        NO_HOST,
+                        NO_TOOLS,
+                        {
+                            group: [
+                                '../copy/*',
+                                '../run/*',
+                                '../plan/*',
+                                '../environments/*',
+                                '../activities/*',
+                                '../orchestrators/*',
+                                '../host/*',
+                                '../api/*',
+                                '../cli/*',
+                            ],
+                            message: LAYERS,
+                        },
+                    ],
+                },
+            ],
+        },
+    },
+    {
         files: ['src/run/**/*.ts'],
         rules: {
             'no-restricted-imports': [

@@ -11,6 +11,9 @@ export default defineConfig({
         testTimeout: 30_000,
         hookTimeout: 30_000,
         pool: 'forks',
+        // Vitest's default is one worker per core less one: a single worker on our 2-core CI machines. Most test files
+        // wait on simulator and store I/O, so two workers overlap that waiting.
+        maxWorkers: 2,
         // The JSON report lets .ci/run print a plain "N passed, N failed" line.
         reporters: ['default', 'json'],
         outputFile: { json: '.runs/test-report.json' },

@@ -40,6 +40,8 @@ export interface SimCost {
     admitted: number;
     throttled: number;
     executionMs: number;
+    /** Rows the simulator wrote (creates, updates, state changes, close activities, associations). */
+    rowsWritten: number;
     shortest: ShortestTime;
 }
 
@@ -47,6 +49,8 @@ export interface MeasuredMigration {
     rows: number;
     seconds: number;
     rowsPerSecond: number;
+    /** Row writes sent to the target per source row: 1 is every row written once, a follow-up write adds to it. */
+    rowWritesPerRow: number;
     /** The larger of the two simulators' shortest times (real seconds), and it over the run's time. */
     ceiling: { shortestSeconds: number; ratio: number };
     source: SimCost;
@@ -87,6 +91,7 @@ async function costAt(sim: SimProcess, options: MeasureOptions, side: 'source' |
         admitted: stats.gate.admitted,
         throttled: t.requests + t.executionTime + t.concurrency,
         executionMs: stats.gate.totalExecutionMs,
+        rowsWritten: stats.gate.rowsWritten,
         shortest: shortestTime(options.limits.config, options.timeScale, usage),
     };
 }
@@ -126,6 +131,7 @@ export async function measureMigration(options: MeasureOptions): Promise<Measure
             rows,
             seconds,
             rowsPerSecond: rows / seconds,
+            rowWritesPerRow: target.rowsWritten / rows,
             ceiling: { shortestSeconds, ratio: shortestSeconds / seconds },
             source,
             target,

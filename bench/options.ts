@@ -6,10 +6,10 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 
-export const BENCH_PARTS = ['load', 'bulk', 'migration', 'content'] as const;
+export const BENCH_PARTS = ['load', 'bulk', 'migration', 'content', 'identities', 'replay'] as const;
 export type BenchPart = (typeof BENCH_PARTS)[number];
 
-export const USAGE = `usage: node dist/bench/run.js [load] [bulk] [migration] [content] [--json]
+export const USAGE = `usage: node dist/bench/run.js [load] [bulk] [migration] [content] [identities] [replay] [--json]
     [--rows N] [--naive-rows N] [--time-scale X] [--seed S] [--work-dir DIR] [--files N]
   load        simulator load time, heap per row, key walk
   bulk        bulk upsert vs the limits' ceiling, beside row-by-row upserts
@@ -18,7 +18,10 @@ export const USAGE = `usage: node dist/bench/run.js [load] [bulk] [migration] [c
               the naive DynamicsWebApi way on --naive-rows (2000) (--seed 42, --work-dir .runs/bench)
   content     --files files (default 20) of a file column copied between two simulator processes by the
               content phase's transfer, at 8 and at 32 MB: MB/s, peak RSS and arrayBuffers above the start
-  (no part named: all four)`;
+  identities  bulk upserts through 1, 2 and 4 identities under per-user limits: identityScaling
+  replay      a table of 1k, 10k and 100k pages played through the durable-functions SDK as Azure replays
+              histories: replay time and events per page (bounded histories keep them flat)
+  (no part named: all six)`;
 
 export class BenchUsageError extends Error {
     override readonly name = 'BenchUsageError';
@@ -32,7 +35,9 @@ const count = (name: string, min: number) =>
 
 const optionsSchema = z.strictObject({
     parts: z.array(
-        z.enum(BENCH_PARTS, { error: (i) => `unknown part '${String(i.input)}' (load, bulk, migration, content)` }),
+        z.enum(BENCH_PARTS, {
+            error: (i) => `unknown part '${String(i.input)}' (load, bulk, migration, content, identities, replay)`,
+        }),
     ),
     json: z.boolean(),
     rows: count('--rows', 1000),

@@ -8,8 +8,10 @@ import type { BulkPartFigures, LoadFigures } from './foundation.js';
 import { requestsSent } from '../src/run/outcomes.js';
 import { fmt, round } from './format.js';
 import { BENCH_LIMITS } from './limits.js';
+import type { IdentityScalingFigures } from './identity-scaling.js';
 import type { MigrationFigures } from './migration.js';
 import type { MeasuredMigration } from './measure-migration.js';
+import type { ReplayFigures } from './replay.js';
 
 export interface MachineFigures {
     node: string;
@@ -25,6 +27,8 @@ export interface BenchResults {
     migration?: MigrationFigures;
     migrationTimeScale?: number;
     content?: ContentCase[];
+    identities?: IdentityScalingFigures;
+    replay?: ReplayFigures;
 }
 
 const mb = (bytes: number) => bytes / 2 ** 20;
@@ -98,6 +102,7 @@ function migrationJson(m: MeasuredMigration) {
         rowsPerSecond: round(m.rowsPerSecond, 1),
         shortestSeconds: round(m.ceiling.shortestSeconds, 2),
         ceilingRatio: round(m.ceiling.ratio, 3),
+        rowWritesPerRow: round(m.rowWritesPerRow, 3),
         peakRssMb: round(mb(r.maxRssBytes), 1),
         peakHeapMb: round(mb(r.peakHeapUsedBytes), 1),
         cpuSeconds: round(r.cpuMs / 1000, 1),
@@ -127,6 +132,7 @@ export function toJson(results: BenchResults): Record<string, unknown> {
     const headline = m
         ? {
               ceilingRatio: round(m.main.ceiling.ratio, 3),
+              rowWritesPerRow: round(m.main.rowWritesPerRow, 3),
               speedupVsNaive: round(m.speedupVsNaive, 2),
               rssGrowth: round(m.rssGrowth, 3),
               replayShare: round(m.replayShare, 5),
@@ -139,10 +145,13 @@ export function toJson(results: BenchResults): Record<string, unknown> {
         : {};
     return {
         ...headline,
+        ...(results.identities ? { identityScaling: results.identities.scaling } : {}),
         machine: results.machine,
+        ...(results.identities ? { identities: results.identities } : {}),
         ...(results.load ? { load: results.load } : {}),
         ...(results.bulk ? { bulk: results.bulk } : {}),
         ...(results.content ? { content: results.content } : {}),
+        ...(results.replay ? replayJson(results.replay) : {}),
         ...(m
             ? {
                   migration: {
@@ -184,4 +193,34 @@ export function contentLines(cases: readonly ContentCase[]): string[] {
         (c) =>
             `content ${fmt(c.files)} x ${fmt(mb(c.fileBytes))} MB  ${fmt(c.seconds, 1)} s  ${fmt(c.mbPerSecond, 1)} MB/s  peak RSS +${fmt(mb(c.peakRssGrowthBytes))} MB  peak arrayBuffers +${fmt(mb(c.peakArrayBuffersBytes))} MB`,
     );
+}
+
+/** One line per replayed table size: bounded histories, then the unbounded comparison. */
+export function replayLines(f: ReplayFigures): string[] {
+    const line = (label: string, c: ReplayFigures['bounded'][number]) =>
+        `replay ${label.padEnd(9)} ${fmt(c.pages).padStart(7)} pages  ${fmt(c.orchestrations).padStart(4)} orchestrations  ${fmt(c.episodes).padStart(6)} episodes  ${fmt(c.eventsPerPage, 1).padStart(6)} events/page  largest replay ${fmt(c.largestReplay)}  ${fmt(c.microsecondsPerPage).padStart(5)} µs/page`;
+    return [
+        ...f.bounded.map((c) => line('bounded', c)),
+        ...f.unbounded.map((c) => line('unbounded', c)),
+        `  replay cost per page at 100k pages over 1k: ${fmt(f.replayCostRatio, 2)}x events (${fmt(f.replayTimeRatio, 2)}x time)`,
+    ];
+}
+
+function replayJson(f: ReplayFigures) {
+    const cases = (list: ReplayFigures['bounded']) =>
+        list.map((c) => ({
+            ...c,
+            replayMs: round(c.replayMs, 1),
+            eventsPerPage: round(c.eventsPerPage, 2),
+            microsecondsPerPage: round(c.microsecondsPerPage, 1),
+        }));
+    return {
+        replayCostPerPage: Object.fromEntries(Object.entries(f.replayCostPerPage).map(([k, v]) => [k, round(v, 1)])),
+        replayCostRatio: round(f.replayCostRatio, 3),
+        replay: {
+            timeRatio: round(f.replayTimeRatio, 3),
+            bounded: cases(f.bounded),
+            unbounded: cases(f.unbounded),
+        },
+    };
 }

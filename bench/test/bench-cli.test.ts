@@ -18,6 +18,7 @@ const sizeSchema = z.object({
 });
 const reportSchema = z.object({
     ceilingRatio: z.number(),
+    rowWritesPerRow: z.number(),
     speedupVsNaive: z.number(),
     rssGrowth: z.number(),
     replayShare: z.number(),
@@ -81,6 +82,9 @@ describe('npm run bench', () => {
         const report = reportSchema.parse(JSON.parse(run.stdout));
         expect(report.ceilingRatio).toBeGreaterThan(0);
         expect(report.ceilingRatio).toBeLessThanOrEqual(1.01);
+        // Every row is created once; follow-up writes (at most one a row), close activities and associations add to it.
+        expect(report.rowWritesPerRow).toBeGreaterThanOrEqual(1);
+        expect(report.rowWritesPerRow).toBeLessThan(3);
         expect(report.speedupVsNaive).toBeGreaterThan(0);
         expect(report.rssGrowth).toBeGreaterThan(0);
         expect(report.replayShare).toBeGreaterThan(0);

@@ -5,7 +5,7 @@
  * Entra ID group team's members, a disabled user's or another business unit's role: refused-pairs.ts) is skipped
  * with its reason, logged as a warning. An association that already exists is unchanged (the service's duplicate key
  * answer, 0x80040237, told by its code whatever its status); a pair whose side is not in the target (its copy failed,
- * it is outside the run's filter, or its user or role has no match) is skipped and counted; anything else the service
+ * it is outside the run's filter or subset, or its user or role has no match) is skipped and counted; anything else the service
  * refuses is a failed pair. An association whose answer was lost is settled by reading the target's intersect table:
  * related now means written by this run, else it is sent again.
  */
@@ -15,7 +15,8 @@ import { pairKey, relatedPairs } from '../copy/intersect.js';
 import { refusalOfCode, refusedPairs } from '../copy/refused-pairs.js';
 import { writeSettled } from '../copy/settle-writes.js';
 import { pageFilter } from '../plan/pages.js';
-import type { ManyToManySide } from '../plan/types.js';
+import type { ManyToManySide, ManyToManySideMatch } from '../plan/types.js';
+import { readSubset } from '../run/subset-store.js';
 import { RunDocumentError } from '../run/activity-failure.js';
 import { isCancelRequested } from '../run/cancel.js';
 import { appendEvent } from '../run/events.js';
@@ -38,6 +39,12 @@ const MISSING_STATUS = 404;
 /** A side's table as the target addresses it: its own entity set and primary key (a run table or a matched one). */
 function writeTableOf(side: ManyToManySide) {
     return { logicalName: side.table, entitySetName: side.entitySetName, primaryIdAttribute: side.primaryId };
+}
+
+/** The ids a subset run took of a run-table side; undefined when every row of the side is in the run. */
+async function subsetSide(ctx: RunContext, match: ManyToManySideMatch): Promise<Set<string> | undefined> {
+    if (!ctx.spec.subset || match.kind !== 'run') return undefined;
+    return new Set((await readSubset(ctx.store, ctx.runId, match.table)).ids);
 }
 
 export async function associatePage(
@@ -75,12 +82,14 @@ export async function associatePage(
         sideTargetIds(ctx, match1, ids(entity1.intersectAttribute), { signal }),
         sideTargetIds(ctx, match2, ids(entity2.intersectAttribute), { signal }),
     ]);
+    // A subset associates only pairs between rows it took: a run side outside it is skipped like a missing row.
+    const [taken1, taken2] = await Promise.all([subsetSide(ctx, match1), subsetSide(ctx, match2)]);
     const pairs: Array<{ source: [string, string]; target: [string, string] }> = [];
     for (const row of rows) {
         const a = String(row[entity1.intersectAttribute]).toLowerCase();
         const b = String(row[entity2.intersectAttribute]).toLowerCase();
-        const ta = map1.get(a);
-        const tb = map2.get(b);
+        const ta = taken1 && !taken1.has(a) ? undefined : map1.get(a);
+        const tb = taken2 && !taken2.has(b) ? undefined : map2.get(b);
         if (ta === undefined || tb === undefined) counts.skipped++;
         else pairs.push({ source: [a, b], target: [ta, tb] });
     }

@@ -11,6 +11,7 @@ import { isDataverseError, describeError } from '../dataverse/index.js';
 import { contentPresence, neitherHasContent } from '../copy/content-presence.js';
 import { contentRef, contentTargetIds } from '../copy/content-targets.js';
 import { syncContent, type ContentOutcome } from '../copy/content-transfer.js';
+import { uploadColumns } from '../copy/content-upload-target.js';
 import { addressIdentity } from '../copy/row-plan.js';
 import type { ContentColumn, TablePlan } from '../plan/types.js';
 import type { RunContext } from '../run/run-context.js';
@@ -31,7 +32,46 @@ function writeTable(table: TablePlan): WriteTable {
     };
 }
 
-/** How the target's content of a column is removed: a file by DELETE of its value, an image or a note body by null. */
+/**
+ * What a note's or attachment's upload carries (copy/content-upload-target.ts): the target row's filename and
+ * mimetype; an attachment's row, which its upload can only create, is deleted first and put back (without body) when
+ * the upload fails. A file or image column's upload names the source file's MIME type (CommitFileBlocksUpload
+ * `MimeType`), which its block download does not give: its `$value` answers it as a header.
+ */
+function uploadPreparer(
+    ctx: RunContext,
+    table: TablePlan,
+    column: ContentColumn,
+    ids: { source: string; target: string },
+    signal?: AbortSignal,
+) {
+    const id = ids.target;
+    if (column.kind === 'file' || column.kind === 'image')
+        return {
+            async prepareUpload() {
+                const info = await ctx.source.columnFileInfo(table.source.entitySetName, ids.source, column.source, {
+                    signal,
+                });
+                return info?.mimeType ? { mimeType: info.mimeType } : {};
+            },
+        };
+    return {
+        async prepareUpload() {
+            const columns = await uploadColumns(ctx.target, table, column, id, { signal });
+            if (!columns) throw new Error(`the ${table.target.logicalName} row ${id} is not in the target`);
+            if (column.kind === 'note') return { columns };
+            await ctx.target.delete(writeTable(table), id, { signal });
+            return {
+                columns,
+                undo: async () => {
+                    await ctx.target.create(writeTable(table), id, columns, { signal });
+                },
+            };
+        },
+    };
+}
+
+/** How the target's content of a column is removed: a file by DELETE of its value, an image or a body by null. */
 function clearer(ctx: RunContext, table: TablePlan, column: ContentColumn, id: string, signal?: AbortSignal) {
     return async () => {
         if (column.kind === 'file')
@@ -94,6 +134,13 @@ export function copyContentPage(
                                     client: ctx.target,
                                     ref: contentRef(table, column, 'target', targetId),
                                     clear: clearer(ctx, table, column, targetId, signal),
+                                    ...uploadPreparer(
+                                        ctx,
+                                        table,
+                                        column,
+                                        { source: item.sourceId, target: targetId },
+                                        signal,
+                                    ),
                                 },
                                 { signal, fileName: `${column.source}.bin` },
                             ),

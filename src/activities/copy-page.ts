@@ -32,8 +32,10 @@ import type { RunContext } from '../run/run-context.js';
 import { RunDocumentError } from '../run/activity-failure.js';
 import { isCancelRequested } from '../run/cancel.js';
 import { closeValues } from '../copy/state-messages.js';
+import { stateRidesPatch, withState } from '../copy/follow-up-write.js';
 import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { writeOptions } from '../copy/writes.js';
+import { PageBudget, type PageReservation } from '../copy/page-budget.js';
 import { MissingParents } from './missing-parents.js';
 import { noticePlatformOwned } from './notice-platform-owned.js';
 import type { WrittenRow } from '../copy/rewritten-columns.js';
@@ -86,10 +88,46 @@ function writtenRows(settled: ReadonlyArray<Settled<PlannedRow>>): WrittenRow[] 
     );
 }
 
+/** What copyPage takes beside the host's signal: the process's budget of page rows in flight. */
+export interface CopyPageOptions extends ActivityOptions {
+    pages?: PageBudget;
+}
+
+/** Holds the page's share of the row budget from before its rows are read until its work is done. */
 export async function copyPage(
     ctx: RunContext,
     input: CopyPageInput,
-    { signal }: ActivityOptions = {},
+    { signal, pages = new PageBudget() }: CopyPageOptions = {},
+): Promise<CopyPageOutcome> {
+    const table = ctx.table(input.table);
+    if (await isCancelRequested(ctx)) return cancelledPage(input);
+    const reservation = await pages.reserve(table.name, pages.estimate(table.name, ctx.plan.options.pageSize), signal);
+    try {
+        return await copyPageRows(ctx, input, reservation, signal);
+    } finally {
+        reservation.release();
+    }
+}
+
+function cancelledPage(input: CopyPageInput): CopyPageOutcome {
+    const counts = { ...emptyCounts(), created: 0, updated: 0, cleared: 0 };
+    return {
+        table: input.table,
+        page: input.page,
+        kind: input.kind,
+        counts,
+        deferredWork: 0,
+        stateWork: 0,
+        ms: 0,
+        cancelled: true,
+    };
+}
+
+async function copyPageRows(
+    ctx: RunContext,
+    input: CopyPageInput,
+    reservation: PageReservation,
+    signal: AbortSignal | undefined,
 ): Promise<CopyPageOutcome> {
     const started = Date.now();
     const table = ctx.table(input.table);
@@ -106,9 +144,8 @@ export async function copyPage(
         stateWork: 0,
         ms: 0,
     };
-    if (await isCancelRequested(ctx)) return { ...outcome, cancelled: true };
-
     const { rows, considered, range } = await readPageRows(ctx, table, input, { signal });
+    reservation.measured(rows);
     counts.read = considered;
     // Delta ids that are not (any more) in the source within the filter: outside this table's scope.
     counts.skipped = considered - rows.length;
@@ -247,8 +284,13 @@ export async function copyPage(
     const deferred: DeferredItem[] = [];
     const states: StateItem[] = [];
     for (const { expected: e, decision } of succeeded) {
-        if (decision.deferred) deferred.push({ sourceId: e.sourceId, row: decision.deferred, address: e.address });
-        if (decision.state) {
+        // One follow-up write where a plain update reaches the state: the deferred patch carries it.
+        const rides = decision.deferred !== undefined && decision.state && stateRidesPatch(table, decision.state);
+        if (decision.deferred) {
+            const row = rides ? withState(table, decision.deferred, decision.state!) : decision.deferred;
+            deferred.push({ sourceId: e.sourceId, row, address: e.address });
+        }
+        if (decision.state && !rides) {
             const values = new Map(e.values.map((v) => [v.column.target, v.value]));
             const close = closeValues(table.target.logicalName, decision.state.state, values);
             states.push({

@@ -37,6 +37,7 @@ import { logEvent } from './log-event.js';
 import { patchDeferredPage } from './patch-deferred-page.js';
 import { planRun } from './plan-run.js';
 import { setStatePage } from './set-state-page.js';
+import { PageBudget } from '../copy/page-budget.js';
 
 export type { ActivityInput, ActivityName, ActivityOptions } from './contract.js';
 
@@ -45,6 +46,8 @@ type Work = { [N in ActivityName]: (input: ActivityInput<N>, options: ActivityOp
 /** Every activity's work over one process's dependencies (store, environment connections, clock). */
 export function activityWork(deps: ActivityDeps) {
     const contexts = new RunContexts(deps);
+    // One budget for every page this process copies, whichever run it belongs to.
+    const pages = new PageBudget(deps.pageBytes);
     const ctx = (runId: string) => contexts.get(runId);
     return {
         planRun: (input, options) => {
@@ -57,7 +60,7 @@ export function activityWork(deps: ActivityDeps) {
             return outcome;
         },
         listPages: async (input, options) => listPages(await ctx(input.runId), input, options),
-        copyPage: async (input, options) => copyPage(await ctx(input.runId), input, options),
+        copyPage: async (input, options) => copyPage(await ctx(input.runId), input, { ...options, pages }),
         patchDeferredPage: async (input, options) => patchDeferredPage(await ctx(input.runId), input, options),
         setStatePage: async (input, options) => setStatePage(await ctx(input.runId), input, options),
         copyContentPage: async (input, options) => copyContentPage(await ctx(input.runId), input, options),

@@ -7,6 +7,7 @@
  * change retention is not sent, and one the source refuses is dropped: either way the table is compared in full,
  * deletes included (delta-fallback.ts), and the reason is logged and kept in the summary. The listing is written
  * once: a repeated activity execution returns what the first one stored, so pages never shift under the orchestrator.
+ * A subset run lists the ids its plan took (subset-pages.ts), whatever the mode.
  */
 import { changeRetentionDays, refusedDeltaReason } from './delta-fallback.js';
 import { keyChunk, KEY_WALK_PAGE_SIZE } from '../plan/pages.js';
@@ -26,6 +27,7 @@ import type { RunContext, StoredPages } from '../run/run-context.js';
 import { pagesKind, writeWork, type PageKind } from '../run/work.js';
 import type { ActivityOptions, ListPagesInput } from './contract.js';
 import { RunDocumentError } from '../run/activity-failure.js';
+import { listSubset } from './subset-pages.js';
 import { readFailedRows } from '../runlog/failed-rows.js';
 
 export interface ListPagesOutcome {
@@ -53,7 +55,7 @@ export interface ListPagesOutcome {
  * Pages one chunk walks: as many as fit in one key-walk request for the first (one key less, so the
  * same request also shows whether more keys follow), doubling after.
  */
-function chunkPages(chunk: number, pageSize: number): number {
+export function chunkPages(chunk: number, pageSize: number): number {
     return Math.max(1, Math.floor((KEY_WALK_PAGE_SIZE * 2 ** Math.min(chunk, 20) - 1) / pageSize));
 }
 
@@ -218,6 +220,10 @@ export async function listPages(
     };
     if (input.mode === 'retry') {
         Object.assign(outcome, { kind: 'delta', ...(await listRetry(ctx, table)) });
+        return finishListing(ctx, input, listingPath, outcome, started);
+    }
+    if (ctx.spec.subset) {
+        Object.assign(outcome, { kind: 'delta', mode: 'full', ...(await listSubset(ctx, table, signal)) });
         return finishListing(ctx, input, listingPath, outcome, started);
     }
     const previous =

@@ -10,13 +10,15 @@ import { incompleteViews } from '../plan/incomplete-views.js';
 import type { Plan, PlanIssue } from '../plan/types.js';
 import { readRunFailedRows } from '../runlog/failed-rows.js';
 import { legacyStatePath, runPaths } from '../runlog/layout.js';
-import { validateSpec, type MigrationSpec } from '../spec/index.js';
+import { SPEC_DEFAULTS, validateSpec, type MigrationSpec } from '../spec/index.js';
 import { CredentialProblemsError } from '../environments/index.js';
 import { appendEvents } from '../run/events.js';
 import { modeFor, readSyncState, type TableMode } from '../run/sync-state.js';
 import { storedReferences, type ActivityDeps } from '../run/run-context.js';
 import { addNoticed, readPlatformOwned } from '../run/platform-owned.js';
 import type { ActivityOptions, PlanRunInput } from './contract.js';
+import { computeSubset } from '../copy/subset.js';
+import { storeSubset } from '../run/subset-store.js';
 
 export interface PlannedTable {
     mode: TableMode;
@@ -44,7 +46,14 @@ export interface PlanRunOutcome {
     disassociations?: string[];
     /** Tables and relationships with deleteMissing whose deletes this run skips: the source view is not complete. */
     skippedDeletes?: Array<{ table: string; reason: string }>;
-    options: { maxFailedRows?: number; maxFailureRatio?: number; maxDeleteShare: number; maxRequests?: number };
+    options: {
+        maxFailedRows?: number;
+        maxFailureRatio?: number;
+        maxDeleteShare: number;
+        maxRequests?: number;
+        /** The orchestrators' page budget (absent in runs planned before it existed: the default). */
+        pagesPerOrchestration?: number;
+    };
     warnings: number;
     source: string;
     target: string;
@@ -66,6 +75,10 @@ const LEGACY_STATE_REASON =
 async function hasLegacyState(store: ActivityDeps['store'], spec: string, table: string): Promise<boolean> {
     return (await store.readJson<unknown>(legacyStatePath(spec, table))) !== undefined;
 }
+
+/** Why a subset's table runs in full on every refresh (README "Subsets"). */
+const SUBSET_REASON = (rows: number) =>
+    `full: the subset's ${rows} rows are read by id and compared on every run (change tracking is not used: the subset may take other rows each run)`;
 
 /** Problems beyond this many are summarised: the outcome travels through orchestration history. */
 const MAX_PROBLEMS = 100;
@@ -141,6 +154,16 @@ export async function planRun(
     if (plan.problems.length > 0) return outcomeWithProblems(input, name, plan.problems, spec);
 
     await store.writeJson(paths.references, storedReferences(prepared.references));
+    // A subset: the ids it takes of each table, from the source now; every listing reads them (list-pages.ts).
+    const subset = spec.subset ? await computeSubset(plan, spec.subset, clients.source, { signal }) : undefined;
+    if (subset)
+        for (const [table, ids] of Object.entries(subset))
+            await storeSubset(
+                store,
+                { runId: input.runId, source: spec.source.url, target: spec.target.url },
+                table,
+                ids,
+            );
 
     const retry = input.retryOf ? await failedInRun(store, input.retryOf, plan) : undefined;
     if (input.retryOf) await store.writeJson(paths.retry, { retryOf: input.retryOf });
@@ -159,7 +182,9 @@ export async function planRun(
                 : undefined;
             const decided = retry
                 ? { mode: 'retry' as const, reason: `retry: the failed rows of run ${input.retryOf}` }
-                : modeFor(table, plan.options.incremental, state);
+                : subset
+                  ? { mode: 'full' as const, reason: SUBSET_REASON(subset[table.name]!.length) }
+                  : modeFor(table, plan.options.incremental, state);
             if (plan.options.incremental && !retry && !state && (await hasLegacyState(store, spec.name, table.name)))
                 decided.reason = LEGACY_STATE_REASON;
             tables[table.name] = {
@@ -181,6 +206,9 @@ export async function planRun(
                 tiers: plan.tiers.map((t) => t.tables),
                 modes: Object.fromEntries(Object.entries(tables).map(([t, p]) => [t, p.mode])),
                 warnings: plan.warnings.length,
+                ...(subset
+                    ? { subset: Object.fromEntries(Object.entries(subset).map(([t, ids]) => [t, ids.length])) }
+                    : {}),
             },
             // One line per table saying why it runs in full or incrementally (incremental or retry runs only).
             ...(plan.options.incremental || retry
@@ -216,6 +244,7 @@ export async function planRun(
             ...(plan.options.maxFailedRows !== undefined ? { maxFailedRows: plan.options.maxFailedRows } : {}),
             ...(plan.options.maxFailureRatio !== undefined ? { maxFailureRatio: plan.options.maxFailureRatio } : {}),
             ...(plan.options.maxRequests !== undefined ? { maxRequests: plan.options.maxRequests } : {}),
+            pagesPerOrchestration: spec.options.pagesPerOrchestration ?? SPEC_DEFAULTS.pagesPerOrchestration,
         },
         warnings: plan.warnings.length,
         source: spec.source.url,

@@ -40,8 +40,5 @@ export function parseOptions<S extends z.ZodType>(module: CommandModule<S>, raw:
                 : '',
         message: issue.message,
     }));
-    throw new BadInputError(
-        problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)),
-        problems,
-    );
+    throw BadInputError.of(problems);
 }

@@ -8,7 +8,7 @@ import { readPlatformOwned } from '../run/platform-owned.js';
 import { cliStore } from './store.js';
 import { clientsForSpec } from './clients.js';
 import { BadInputError, ExitCode, type CliIo } from './io.js';
-import { createProgress, type ProgressTask } from './progress.js';
+import { createProgress, rangeProgress } from './progress.js';
 import { formatValue, table } from './render.js';
 import { requireSpec } from './spec-input.js';
 
@@ -67,28 +67,18 @@ export async function runDryRun(
     const { spec } = await requireSpec(opts.spec, io);
     const clients = clientsForSpec(spec, io);
     const progress = createProgress(io, { json: opts.json === true });
-    const tasks = new Map<string, ProgressTask>();
     let report: DryRunReport;
     try {
         report = await dryRun(spec, clients, {
             samples: opts.samples ?? 5,
             // Columns runs found the target rewriting: a run would not write them.
             noticed: await readPlatformOwned(cliStore(io, opts.logDir).store, spec.target.url),
-            progress(name, done, total) {
-                let task = tasks.get(name);
-                if (!task) tasks.set(name, (task = progress.task(name, { total, unit: 'ranges' })));
-                task.update(done, total);
-                if (done === total) task.done();
-            },
+            progress: rangeProgress(progress),
         });
     } finally {
         progress.stop();
     }
-    if (report.problems && report.problems.length > 0)
-        throw new BadInputError(
-            report.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)),
-            report.problems.map((p) => ({ path: p.path ?? '', message: p.message })),
-        );
+    if (report.problems && report.problems.length > 0) throw BadInputError.of(report.problems);
     io.stdout(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${renderDryRun(report)}\n`);
     return ExitCode.Success;
 }

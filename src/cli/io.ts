@@ -49,4 +49,12 @@ export class BadInputError extends Error {
         super(lines.join('\n'), options);
         this.name = 'BadInputError';
     }
+
+    /** Problems with a path where they have one (`tables[0].name: ...`), one line each. */
+    static of(problems: ReadonlyArray<{ path?: string; message: string }>): BadInputError {
+        return new BadInputError(
+            problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)),
+            problems.map((p) => ({ path: p.path ?? '', message: p.message })),
+        );
+    }
 }

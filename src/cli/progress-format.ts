@@ -155,7 +155,10 @@ export function renderBar(view: BarView, layout: Layout): string {
     const label = fitLabel(view.label, layout.labelWidth);
     const tone = TONE_OF[view.outcome];
     const known = view.total !== undefined;
-    const counts = known ? `${n(view.value)}/${n(view.total ?? 0)} ${view.unit}` : `${n(view.value)} ${view.unit}`;
+    const counted = known ? (view.total ?? 0) : view.value;
+    // "1/1 page", "1 row": the unit follows the number it counts.
+    const unit = counted === 1 && view.unit.endsWith('s') ? view.unit.slice(0, -1) : view.unit;
+    const counts = known ? `${n(view.value)}/${n(view.total ?? 0)} ${unit}` : `${n(view.value)} ${unit}`;
     const share = known && (view.total ?? 0) > 0 ? Math.min(1, view.value / (view.total ?? 1)) : 0;
     const percentage = `${Math.floor(share * 100)}%`.padStart(4);
 

@@ -70,6 +70,17 @@ function ioStream(io: CliIo): NodeJS.WritableStream {
 }
 
 /** Columns for a line: one less than the terminal's, so a full line never wraps. */
+/** The callback of verify and the dry run: one bar per table, counting the key ranges compared, done at the last. */
+export function rangeProgress(progress: Progress): (table: string, done: number, total: number) => void {
+    const tasks = new Map<string, ProgressTask>();
+    return (table, done, total) => {
+        let task = tasks.get(table);
+        if (!task) tasks.set(table, (task = progress.task(table, { total, unit: 'ranges' })));
+        task.update(done, total);
+        if (done === total) task.done();
+    };
+}
+
 export function lineWidth(io: CliIo): number {
     return Math.max(20, (io.columns ?? 80) - 1);
 }

@@ -41,6 +41,7 @@ export async function contentTargetIds(
 /** The content reference of a row's column on one side. */
 export function contentRef(table: TablePlan, column: ContentColumn, side: 'source' | 'target', id: string): ContentRef {
     if (column.kind === 'note') return { kind: 'annotation', id };
+    if (column.kind === 'attachment') return { kind: 'attachment', id };
     const endpoint = side === 'source' ? table.source : table.target;
     return {
         kind: 'column',

@@ -6,9 +6,16 @@
  * settled by reading the target's hash, never sent again.
  */
 import { createHash, type Hash } from 'node:crypto';
-import type { DataverseWriteClient } from '../dataverse/client-types.js';
+import type { DataverseWriteClient, Row } from '../dataverse/client-types.js';
 import { isDataverseError, isUnknownOutcome } from '../dataverse/index.js';
-import { contentHash, openDownload, uploadBlocks, type ContentRef, type Download } from '../dataverse/content/index.js';
+import {
+    contentHash,
+    openDownload,
+    uploadBlocks,
+    type ContentRef,
+    type Download,
+    type UploadFile,
+} from '../dataverse/content/index.js';
 
 export interface ContentSide {
     client: DataverseWriteClient;
@@ -18,6 +25,12 @@ export interface ContentSide {
 export interface ContentTarget extends ContentSide {
     /** Removes the target's content (a file column's DELETE, an image or note body set to null). */
     clear(): Promise<void>;
+    /**
+     * Before an upload: what it names besides the bytes, which the block download does not give (a file's MIME type,
+     * the columns a note's or attachment's Target carries), and for an attachment, whose upload only creates, the
+     * removal of its row; `undo` puts a removed row back (without body) when the upload failed.
+     */
+    prepareUpload?(): Promise<{ columns?: Row; mimeType?: string; undo?(): Promise<void> }>;
 }
 
 export interface ContentOutcome {
@@ -68,7 +81,31 @@ export async function syncContent(
         if (!again) throw new Error('the source content went away while it was compared');
         copyFrom = again;
     }
-    const file = { fileName: copyFrom.fileName ?? options.fileName };
+    const prepared = await target.prepareUpload?.();
+    const file: UploadFile = {
+        fileName: copyFrom.fileName ?? options.fileName,
+        ...(prepared?.columns ? { columns: prepared.columns } : {}),
+        ...(prepared?.mimeType ? { mimeType: prepared.mimeType } : {}),
+    };
+    try {
+        return await upload(target, copyFrom, file, bytesRead, source, signal);
+    } catch (error) {
+        // The row removed for the upload comes back without its body: the next run uploads it again.
+        if (prepared?.undo) await prepared.undo().catch(() => undefined);
+        throw error;
+    }
+}
+
+async function upload(
+    target: ContentTarget,
+    first: Download,
+    file: UploadFile,
+    readBefore: number,
+    source: ContentSide,
+    signal: AbortSignal | undefined,
+): Promise<ContentOutcome> {
+    let bytesRead = readBefore;
+    let copyFrom = first;
     // A commit whose answer was lost and that the target did not take is sent once more, with a new upload session.
     let sentBefore = 0;
     for (let attempt = 1; ; attempt++) {

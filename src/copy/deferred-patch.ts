@@ -98,5 +98,10 @@ export function remainingPatch(
         if (address || missing) remaining[field] = value;
         differs ||= missing;
     }
+    // A state carried in the patch (copy/follow-up-write.ts) goes as its pair: a status is valid only with its state.
+    const state = table.state;
+    if (state && (state.targetStateColumn in remaining || state.targetStatusColumn in remaining))
+        for (const column of [state.targetStateColumn, state.targetStatusColumn])
+            if (column in patch.row) remaining[column] = patch.row[column];
     return differs ? remaining : undefined;
 }

@@ -10,7 +10,7 @@ import type { TablePlan } from '../plan/types.js';
 import { andFilters, filterBudget, idFilters, keyColumns, keyFilters, sourceKeyProperties } from './addressing.js';
 import { LOOKUP_TABLE_ANNOTATION } from './lookups.js';
 import { sourceSelect, targetIdentity, targetSelect } from './row-plan.js';
-import { partiesExpand } from './parties.js';
+import { completeParties, partiesExpand } from './parties.js';
 
 const MAX_PAGE = 5000;
 
@@ -67,7 +67,7 @@ export async function readFiltered(
 }
 
 /** Source rows of `(lo, hi]` inside the table's filter, in key order. */
-export function readSourceRange(
+export async function readSourceRange(
     client: DataverseClient,
     table: TablePlan,
     range: KeyRange,
@@ -75,7 +75,7 @@ export function readSourceRange(
 ): Promise<Row[]> {
     const pk = table.source.primaryId;
     const filter = andFilters(pageFilter(range, pk), table.filter);
-    return readAll(
+    const rows = await readAll(
         client,
         table.source.entitySetName,
         {
@@ -87,10 +87,11 @@ export function readSourceRange(
         },
         options,
     );
+    return completeParties(client, table, 'source', rows, options);
 }
 
 /** Source rows with these ids that are inside the table's filter (rows outside it or gone are absent). */
-export function readSourceByIds(
+export async function readSourceByIds(
     client: DataverseClient,
     table: TablePlan,
     ids: readonly string[],
@@ -99,7 +100,7 @@ export function readSourceByIds(
     const select = sourceSelect(table);
     const budget = filterBudget(select, table.filter);
     const filters = idFilters(table.source.primaryId, ids, budget).map((f) => andFilters(f, table.filter)!);
-    return readFiltered(
+    const rows = await readFiltered(
         client,
         table.source.entitySetName,
         select,
@@ -107,22 +108,24 @@ export function readSourceByIds(
         { ...options, ...(table.unmaskedReads ? { unmasked: true } : {}) },
         partiesExpand(table, 'source'),
     );
+    return completeParties(client, table, 'source', rows, options);
 }
 
 /** Target rows of `(lo, hi]` (preserved ids only), optionally inside the table's filter. */
-export function readTargetRange(
+export async function readTargetRange(
     client: DataverseClient,
     table: TablePlan,
     range: KeyRange,
     options: ReadOptions & { withFilter?: boolean } = {},
 ): Promise<Row[]> {
     const filter = andFilters(pageFilter(range, table.target.primaryId), options.withFilter ? table.filter : undefined);
-    return readAll(
+    const rows = await readAll(
         client,
         table.target.entitySetName,
         { select: targetSelect(table), ...(filter ? { filter } : {}), ...expandOf(table, 'target') },
         options,
     );
+    return completeParties(client, table, 'target', rows, options);
 }
 
 /**
@@ -177,6 +180,7 @@ export async function readTargetRows(
                       partiesExpand(table, 'target'),
                   );
     }
+    if (!range || table.match.kind !== 'id') rows = await completeParties(client, table, 'target', rows, options);
     const byIdentity = new Map<string, Row>();
     for (const row of rows) byIdentity.set(targetIdentity(table, row), row);
     return byIdentity;

@@ -7,9 +7,9 @@
  * as a multiset of (participation type, party or address): the service replaces every party of the activity on an
  * update that carries the collection, and keeps them on one that does not.
  */
-import type { Row } from '../dataverse/client-types.js';
+import type { DataverseClient, Row } from '../dataverse/client-types.js';
 import type { TablePlan } from '../plan/types.js';
-import { lookupProperty, type LookupResolver, type LookupValue } from './lookups.js';
+import { LOOKUP_TABLE_ANNOTATION, lookupProperty, type LookupResolver, type LookupValue } from './lookups.js';
 
 const PARTY_COLUMNS = ['participationtypemask', '_partyid_value', 'addressused'];
 
@@ -19,6 +19,40 @@ export function partiesExpand(table: TablePlan, side: 'source' | 'target'): stri
     if (!parties) return undefined;
     const navigation = side === 'source' ? parties.sourceNavigation : parties.targetNavigation;
     return `${navigation}($select=${PARTY_COLUMNS.join(',')})`;
+}
+
+/**
+ * A single-level `$expand` of a collection returns at most 5,000 related rows a row, unpaged (join-tables.md "Single
+ * $expand on collection-valued navigation properties"; its nextLink "returns the same rows"): a row with that many
+ * may have more, read in full from `activityparties` (RetrieveMultiple, the table's only message), paged.
+ */
+export const EXPANDED_PARTIES_LIMIT = 5000;
+
+/** Replaces each full expanded party collection of these rows by all the activity's parties. */
+export async function completeParties(
+    client: DataverseClient,
+    table: TablePlan,
+    side: 'source' | 'target',
+    rows: Row[],
+    options: { signal?: AbortSignal },
+): Promise<Row[]> {
+    const plan = table.parties;
+    if (!plan) return rows;
+    const navigation = side === 'source' ? plan.sourceNavigation : plan.targetNavigation;
+    const primaryId = side === 'source' ? table.source.primaryId : table.target.primaryId;
+    for (const row of rows) {
+        if (partiesOf(row, navigation).length < EXPANDED_PARTIES_LIMIT) continue;
+        const all: Row[] = [];
+        const query = { select: PARTY_COLUMNS, filter: `_activityid_value eq ${String(row[primaryId])}` };
+        for await (const page of client.queryPages('activityparties', query, {
+            pageSize: EXPANDED_PARTIES_LIMIT,
+            annotations: LOOKUP_TABLE_ANNOTATION,
+            signal: options.signal,
+        }))
+            all.push(...page);
+        row[navigation] = all;
+    }
+    return rows;
 }
 
 /** A party the target should hold: bound to a row, or an address alone. */

@@ -46,7 +46,8 @@ export async function sendBatch(
     let awaySince: number | undefined;
 
     while (pending.length > 0) {
-        const parts = await sendOnce(
+        // The identity that sent this round: its parts' 429s pause that identity only.
+        const { parts, ...response } = await sendOnce(
             http,
             pending.map((index) => requests[index] as BatchRequest),
             options,
@@ -95,7 +96,7 @@ export async function sendBatch(
             state.lastError = throttled.error;
             state.throttles++;
             // Throttled parts never count as failures; the pause holds every caller of this environment.
-            http.limiter.pauseFor(throttled.delayMs);
+            http.limiterOf(response).pauseFor(throttled.delayMs);
         }
         if (away) {
             awaySince ??= batchContext.now();
@@ -103,7 +104,7 @@ export async function sendBatch(
             state.lastError = away.error;
             state.outages = (state.outages ?? 0) + 1;
             http.countRetry('outage');
-            http.limiter.pauseFor(away.delayMs);
+            http.pool.pauseFor(away.delayMs);
         }
         if (transient) {
             http.reportRetry(roundEvent(deadlocks ? 'deadlock' : 'transient', transient, state));
@@ -111,7 +112,7 @@ export async function sendBatch(
             state.transientFailures++;
             http.countRetry(deadlocks ? 'deadlock' : 'transient');
             // Once a round: parts of one batch deadlocked on the same rows.
-            if (deadlocks) http.limiter.onContention();
+            if (deadlocks) http.limiterOf(response).onContention();
             await sleepUnlessAborted(transient.delayMs, signal, batchContext, transient.error);
         }
     }
@@ -137,7 +138,7 @@ async function sendOnce(
     http: DataverseHttp,
     requests: BatchRequest[],
     options: BatchOptions,
-): Promise<BatchResponse[]> {
+): Promise<{ parts: BatchResponse[]; identity?: number }> {
     const boundary = newBatchBoundary();
     const response = await http.send({
         method: 'POST',
@@ -173,5 +174,5 @@ async function sendOnce(
             message: `the $batch response has ${parts.length} parts for ${requests.length} requests`,
         });
     }
-    return parts;
+    return { parts, ...(response.identity !== undefined ? { identity: response.identity } : {}) };
 }

@@ -58,6 +58,10 @@ export interface DataverseClient {
     whoAmI(options?: {
         signal?: AbortSignal;
     }): Promise<{ UserId: string; BusinessUnitId: string; OrganizationId: string }>;
+    /** How many identities (application users) requests are spread across; 1 when omitted. */
+    readonly identityCount?: number;
+    /** A client whose every request goes as identity `index` only (0 = the first), e.g. to check each identity. */
+    forIdentity?(index: number): DataverseWriteClient;
 }
 
 export interface ActionOptions {
@@ -140,7 +144,10 @@ export interface ClientStats {
         | 'throttles'
         | 'contentions'
         | 'decreases'
-    >;
+    > & {
+        /** With several identities: each one's limiter (`index` 0 = `credential`). */
+        identities?: Array<Pick<LimiterStats, 'limit' | 'inFlight' | 'granted' | 'throttles'> & { index: number }>;
+    };
 }
 
 export interface ReadChangesOptions extends QueryOptions {
@@ -207,6 +214,17 @@ export interface DataverseWriteClient extends DataverseClient {
      * false when there was none (404).
      */
     deleteColumnValue(entitySetName: string, id: string, column: string, options?: WriteOptions): Promise<boolean>;
+    /**
+     * What a file or image column's download says of its file without reading it: `GET <set>(<id>)/<column>/$value`
+     * with `Range: bytes=0-0` answers the first byte with the `mimetype` and `x-ms-file-name` headers
+     * (file-column-data.md "Download a file in a single request using Web API"); undefined when there is no file.
+     */
+    columnFileInfo(
+        entitySetName: string,
+        id: string,
+        column: string,
+        options?: { signal?: AbortSignal },
+    ): Promise<{ mimeType?: string; fileName?: string } | undefined>;
     /** Deletes one row; false when it did not exist (so a retried delete is not an error). */
     delete(table: WriteTable, key: string, options?: WriteOptions): Promise<boolean>;
     /** POST `$ref`: relates two rows through a collection-valued navigation property; already related is ok. */

@@ -25,11 +25,11 @@ import type {
     WriteResult,
     WriteTable,
 } from './client-types.js';
-import type { AdaptiveLimiter } from './concurrency.js';
 import type { CredentialSpec } from './credentials.js';
 import { dataverseEnvironments } from './environment-registry.js';
 import { DataverseError } from './errors.js';
 import { DataverseHttp, type RetryEvent } from './http.js';
+import { IdentityPool } from './identity-pool.js';
 import { parseJson } from './json-exact.js';
 import { buildQueryString, entityPath, preferHeader } from './odata-url.js';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry-policy.js';
@@ -42,6 +42,13 @@ export interface DataverseClientOptions {
     credential?: CredentialSpec;
     /** A ready TokenCredential (wins over `credential`). */
     tokenCredential?: TokenCredential;
+    /**
+     * Further identities (application users) of the environment, after `credential` / `tokenCredential`: requests
+     * are spread across all of them, each with its own limiter and token (identity-pool.ts).
+     */
+    additionalCredentials?: ReadonlyArray<CredentialSpec | TokenCredential>;
+    /** Send every request as this identity only (0 = the first): the plan checks each identity this way. */
+    onlyIdentity?: number;
     /** Upper bound of requests in flight for this environment + identity (spec options.maxConcurrency). */
     maxConcurrency?: number;
     /** Rows per UpsertMultiple / `$batch` request (spec options.writeBatchSize). Default 100. */
@@ -67,19 +74,31 @@ export function createDataverseClient(options: DataverseClientOptions): Datavers
     return new HttpDataverseClient(options);
 }
 
+/** The identities an options object lists, in order: the first, then `additionalCredentials`. */
+function identitiesOf(
+    options: DataverseClientOptions,
+): Array<{ credential?: CredentialSpec; tokenCredential?: TokenCredential }> {
+    const first = {
+        ...(options.credential ? { credential: options.credential } : {}),
+        ...(options.tokenCredential ? { tokenCredential: options.tokenCredential } : {}),
+    };
+    const more = (options.additionalCredentials ?? []).map((c) =>
+        'getToken' in c ? { tokenCredential: c } : { credential: c },
+    );
+    return [first, ...more];
+}
+
 class HttpDataverseClient implements DataverseWriteClient {
     readonly url: string;
     private readonly http: DataverseHttp;
-    private readonly limiter: AdaptiveLimiter;
+    private readonly pool: IdentityPool;
     private readonly bulk: BulkWriter;
 
-    constructor(options: DataverseClientOptions) {
+    constructor(private readonly options: DataverseClientOptions) {
         const origin = new URL(options.url).origin;
         this.url = origin;
         const retry = { ...DEFAULT_RETRY_OPTIONS, ...options.retry };
-        const { tokenCache, limiter, outage } = dataverseEnvironments.connect(origin, {
-            credential: options.credential,
-            tokenCredential: options.tokenCredential,
+        const { pool, outage } = dataverseEnvironments.connectPool(origin, identitiesOf(options), {
             maxConcurrency: options.maxConcurrency ?? 16,
             env: options.env,
             token: {
@@ -89,18 +108,17 @@ class HttpDataverseClient implements DataverseWriteClient {
                 maxDelayMs: retry.maxDelayMs,
             },
         });
-        this.limiter = limiter;
+        this.pool = options.onlyIdentity === undefined ? pool : new IdentityPool([pool.member(options.onlyIdentity)]);
         const deadline = options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
         this.http = new DataverseHttp({
             url: origin,
+            // The token goes on each attempt as the identity that sends it (http.ts), not on the transport.
             transport: new Transport({
                 url: origin,
-                tokenCache,
                 userAgent: options.userAgent,
                 idleSocketMs: options.idleSocketMs,
             }),
-            tokenCache,
-            limiter,
+            pool: this.pool,
             outage,
             retry,
             signal: options.signal,
@@ -229,6 +247,26 @@ class HttpDataverseClient implements DataverseWriteClient {
         return response.status !== 404;
     }
 
+    async columnFileInfo(
+        entitySetName: string,
+        id: string,
+        column: string,
+        options: { signal?: AbortSignal } = {},
+    ): Promise<{ mimeType?: string; fileName?: string } | undefined> {
+        const response = await this.http.send({
+            method: 'GET',
+            path: `${entityPath(entitySetName, id)}/${column}/$value`,
+            headers: { Range: 'bytes=0-0' },
+            signal: options.signal,
+            // 404: a file column without a file; 204: an image column without an image.
+            accept: [404, 204],
+        });
+        if (response.status === 404 || response.status === 204) return undefined;
+        const mimeType = response.headers.get('mimetype');
+        const fileName = response.headers.get('x-ms-file-name');
+        return { ...(mimeType ? { mimeType } : {}), ...(fileName ? { fileName } : {}) };
+    }
+
     async delete(table: WriteTable, key: string, options: WriteOptions = {}): Promise<boolean> {
         const response = await this.http.send({
             method: 'DELETE',
@@ -325,9 +363,20 @@ class HttpDataverseClient implements DataverseWriteClient {
         return this.bulk.batchWrites(requests, options);
     }
 
+    get identityCount(): number {
+        return this.pool.members.length;
+    }
+
+    forIdentity(index: number): DataverseWriteClient {
+        if (!Number.isInteger(index) || index < 0 || index >= this.pool.members.length)
+            throw new RangeError(`identity ${index} does not exist: this client has ${this.pool.members.length}`);
+        return new HttpDataverseClient({ ...this.options, onlyIdentity: index });
+    }
+
     stats(): ClientStats {
         const http = this.http.stats();
-        const limiter = this.limiter.stats();
+        const pool = this.pool.stats();
+        const limiter = pool.total;
         return {
             ...http,
             concurrency: {
@@ -340,6 +389,17 @@ class HttpDataverseClient implements DataverseWriteClient {
                 throttles: limiter.throttles,
                 contentions: limiter.contentions,
                 decreases: limiter.decreases,
+                ...(pool.identities.length > 1
+                    ? {
+                          identities: pool.identities.map((s) => ({
+                              index: s.index,
+                              limit: s.limit,
+                              inFlight: s.inFlight,
+                              granted: s.granted,
+                              throttles: s.throttles,
+                          })),
+                      }
+                    : {}),
             },
         };
     }

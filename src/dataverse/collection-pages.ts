@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { Row } from './client-types.js';
-import { DataverseError } from './errors.js';
+import { unexpectedResponse } from './errors.js';
 import type { DataverseHttp } from './http.js';
 
 /** A row is a JSON object; checked without copying it (pages hold up to 5000 rows). */
@@ -42,13 +42,7 @@ export async function* followNextLinks(
         });
         const parsed = collectionPageSchema.safeParse(body);
         if (!parsed.success) {
-            throw new DataverseError({
-                kind: 'protocol',
-                status: 200,
-                method: 'GET',
-                path: http.urlPath(next),
-                message: `unexpected collection response: ${parsed.error.issues.map((issue) => issue.message).join('; ')}`,
-            });
+            throw unexpectedResponse(http.urlPath(next), parsed.error.issues, 'collection response');
         }
         yield parsed.data;
         next = parsed.data['@odata.nextLink'];

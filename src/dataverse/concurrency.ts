@@ -74,6 +74,8 @@ export class AdaptiveLimiter {
     private pausedUntilMs = 0;
     private pauseTimer: NodeJS.Timeout | undefined;
     private counters = { granted: 0, successes: 0, throttles: 0, contentions: 0, decreases: 0 };
+    /** Told when a slot may be free (identity-pool.ts: a pool waits on several limiters at once). */
+    private readonly capacityListeners = new Set<() => void>();
 
     constructor(options: LimiterOptions) {
         this.cap = Math.max(1, Math.min(Math.floor(options.maxConcurrency), SERVICE_CONCURRENCY_LIMIT));
@@ -104,6 +106,26 @@ export class AdaptiveLimiter {
             this.waiters.push(waiter);
             this.pump();
         });
+    }
+
+    /**
+     * A slot now, or undefined: paused, full, or callers already waiting here (they come first). For a pool of
+     * identities, which takes a slot from whichever identity has one (identity-pool.ts).
+     */
+    tryAcquire(): Permit | undefined {
+        if (this.waiters.length > 0 || this.pausedUntilMs > this.now() || this.active >= this.limit) return undefined;
+        return this.grant();
+    }
+
+    /** Free slots right now (0 while paused): how a pool picks its least loaded identity. */
+    get available(): number {
+        if (this.pausedUntilMs > this.now()) return 0;
+        return Math.max(0, this.limit - this.active - this.waiters.length);
+    }
+
+    /** Calls `listener` whenever a slot may have come free (a release, a pause ended, a higher limit). */
+    onCapacity(listener: () => void): void {
+        this.capacityListeners.add(listener);
     }
 
     /** A request succeeded: additive recovery towards the ceiling. */
@@ -179,7 +201,7 @@ export class AdaptiveLimiter {
     private pump(): void {
         const wait = this.pausedUntilMs - this.now();
         if (wait > 0) {
-            if (this.pauseTimer === undefined && this.waiters.length > 0) {
+            if (this.pauseTimer === undefined && (this.waiters.length > 0 || this.capacityListeners.size > 0)) {
                 this.pauseTimer = setTimeout(() => {
                     this.pauseTimer = undefined;
                     this.pump();
@@ -190,11 +212,16 @@ export class AdaptiveLimiter {
         while (this.waiters.length > 0 && this.active < this.limit) {
             const waiter = this.waiters.shift() as Waiter;
             if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener('abort', waiter.onAbort);
-            this.active++;
-            this.peak = Math.max(this.peak, this.active);
-            this.counters.granted++;
-            waiter.resolve(this.makePermit());
+            waiter.resolve(this.grant());
         }
+        if (this.active < this.limit) for (const listener of this.capacityListeners) listener();
+    }
+
+    private grant(): Permit {
+        this.active++;
+        this.peak = Math.max(this.peak, this.active);
+        this.counters.granted++;
+        return this.makePermit();
     }
 
     private makePermit(): Permit {

@@ -10,6 +10,7 @@ import {
     ManagedIdentityCredential,
     type TokenCredential,
 } from '@azure/identity';
+import { isLoopbackUrl } from '../util/url.js';
 
 /**
  * Where an environment's token comes from. Secrets are never here: `secretSetting`, `certificatePathSetting` and
@@ -38,7 +39,13 @@ export type CredentialSpec =
           clientId: string;
           managedIdentityClientId: string;
       }
-    | { type: 'none' };
+    | { type: 'none' }
+    /**
+     * A simulator user on a loopback URL only (the spec validator enforces it): an unsigned token whose `oid` names
+     * the user, which the simulator tells apart for its per-user limits (tools/dataverse-sim/src/gate/auth.ts). No
+     * secret: the real service accepts no unsigned token. For tests and benchmarks of several identities.
+     */
+    | { type: 'loopbackUser'; oid: string };
 
 /**
  * The audience of a managed identity token used as a federated credential (public cloud): the app registration's
@@ -62,11 +69,15 @@ export class CredentialConfigError extends Error {
         message: string,
         /** The credential's key at fault (`tenantId`), when one is. */
         readonly field?: string,
-        options: { cause?: unknown } = {},
+        options: { cause?: unknown; identity?: number } = {},
     ) {
         super(message, options);
         this.name = 'CredentialConfigError';
+        this.identity = options.identity;
     }
+
+    /** Which of the environment's identities (0 = `credential`, 1.. = `additionalCredentials`), when several. */
+    readonly identity: number | undefined;
 }
 
 /**
@@ -105,6 +116,8 @@ export function createTokenCredential(
     switch (spec.type) {
         case 'none':
             return undefined;
+        case 'loopbackUser':
+            return loopbackUserCredential(spec.oid);
         case 'default':
             return new DefaultAzureCredential();
         case 'managedIdentity':
@@ -148,6 +161,8 @@ export function identityKey(spec: CredentialSpec): string {
         case 'none':
         case 'default':
             return spec.type;
+        case 'loopbackUser':
+            return `loopbackUser:${spec.oid}`;
         case 'managedIdentity':
             return `managedIdentity:${spec.clientId ?? 'system'}`;
         case 'clientSecret':
@@ -155,6 +170,32 @@ export function identityKey(spec: CredentialSpec): string {
         case 'federatedManagedIdentity':
             return `${spec.type}:${spec.tenantId}:${spec.clientId}`;
     }
+}
+
+/**
+ * Unsigned (alg "none") tokens naming `oid`, for the environment the scope names, which must be a loopback URL: what
+ * the simulator's strict auth takes (aud, exp, oid) and its per-user limits tell apart. An hour long, as Entra's.
+ */
+export function loopbackUserCredential(oid: string): TokenCredential {
+    return {
+        getToken(scopes) {
+            const scope = Array.isArray(scopes) ? (scopes[0] ?? '') : scopes;
+            const audience = scope.replace(/\/\.default$/, '');
+            if (!isLoopbackUrl(audience))
+                return Promise.reject(
+                    new CredentialConfigError(
+                        `type 'loopbackUser' is only for loopback simulator URLs, not ${audience}`,
+                    ),
+                );
+            const expiresOnTimestamp = Date.now() + 3_600_000;
+            const part = (value: object) => Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+            const payload = { aud: audience, oid, exp: Math.floor(expiresOnTimestamp / 1000) };
+            return Promise.resolve({
+                token: `${part({ alg: 'none', typ: 'JWT' })}.${part(payload)}.`,
+                expiresOnTimestamp,
+            });
+        },
+    };
 }
 
 function readSetting(env: NodeJS.ProcessEnv, name: string, what: string): string {

@@ -8,7 +8,14 @@
 import type { TokenCredential } from '@azure/identity';
 import { isLoopbackUrl } from '../util/url.js';
 import { AdaptiveLimiter, type LimiterOptions, type LimiterStats } from './concurrency.js';
-import { createTokenCredential, identityKey, scopeFor, type CredentialSpec } from './credentials.js';
+import {
+    createTokenCredential,
+    CredentialConfigError,
+    identityKey,
+    scopeFor,
+    type CredentialSpec,
+} from './credentials.js';
+import { IdentityPool, type PoolMember } from './identity-pool.js';
 import { OutageTracker } from './outage.js';
 import { AccessTokenCache, type TokenCacheOptions } from './token-cache.js';
 
@@ -38,6 +45,7 @@ export class EnvironmentRegistry {
     private readonly limiters = new Map<string, AdaptiveLimiter>();
     private readonly tokenCaches = new Map<string, AccessTokenCache>();
     private readonly outages = new Map<string, OutageTracker>();
+    private readonly pools = new Map<string, IdentityPool>();
     /** Injected credentials have no spec to describe them: each object is an identity of its own. */
     private injectedIds = new WeakMap<TokenCredential, number>();
     private nextInjectedId = 1;
@@ -68,6 +76,49 @@ export class EnvironmentRegistry {
         return { key, tokenCache, limiter: this.limiter(key, { maxConcurrency: options.maxConcurrency }), outage };
     }
 
+    /**
+     * The identities of one environment as one pool, shared by every client that lists the same identities in the
+     * same order (each identity's limiter and token are shared with every pool and client using it). A credential that
+     * cannot be built is a CredentialConfigError naming the identity's index. The outage tracker is the first
+     * identity's: an outage is the environment's, whoever asks.
+     */
+    connectPool(
+        origin: string,
+        identities: ReadonlyArray<Pick<ConnectOptions, 'credential' | 'tokenCredential'>>,
+        options: Omit<ConnectOptions, 'credential' | 'tokenCredential'>,
+    ): { pool: IdentityPool; outage: OutageTracker; connections: EnvironmentConnection[] } {
+        const list = identities.length > 0 ? identities : [{}];
+        const connections = list.map((identity, index) => {
+            try {
+                return this.connect(origin, { ...options, ...identity });
+            } catch (error) {
+                if (error instanceof CredentialConfigError && list.length > 1)
+                    throw new CredentialConfigError(error.message, error.field, { cause: error, identity: index });
+                throw error;
+            }
+        });
+        const first = connections.findIndex((c, i) => connections.findIndex((d) => d.key === c.key) !== i);
+        if (first >= 0)
+            throw new CredentialConfigError(
+                'the same identity is listed twice: each identity of an environment must be a different user',
+                undefined,
+                { identity: first },
+            );
+        const key = connections.map((c) => c.key).join('\n');
+        let pool = this.pools.get(key);
+        if (!pool) {
+            const members: PoolMember[] = connections.map((c, index) => ({
+                index,
+                key: c.key,
+                limiter: c.limiter,
+                tokenCache: c.tokenCache,
+            }));
+            pool = new IdentityPool(members);
+            this.pools.set(key, pool);
+        }
+        return { pool, outage: (connections[0] as EnvironmentConnection).outage, connections };
+    }
+
     /** The limiter for `key`; the first caller's options create it. */
     limiter(key: string, options: LimiterOptions): AdaptiveLimiter {
         let limiter = this.limiters.get(key);
@@ -88,6 +139,7 @@ export class EnvironmentRegistry {
         this.limiters.clear();
         this.tokenCaches.clear();
         this.outages.clear();
+        this.pools.clear();
         this.injectedIds = new WeakMap();
         this.nextInjectedId = 1;
     }

@@ -127,6 +127,24 @@ export interface PlainErrorJson {
 export type ErrorJson = DataverseErrorJson | PlainErrorJson;
 
 /**
+ * A 200 answer whose JSON does not have the shape the documentation gives (`what` names the answer, e.g.
+ * "count response"): a protocol error listing zod's issues, never a row-level failure.
+ */
+export function unexpectedResponse(
+    path: string,
+    issues: readonly { path: PropertyKey[]; message: string }[],
+    what = 'response',
+): DataverseError {
+    return new DataverseError({
+        kind: 'protocol',
+        status: 200,
+        method: 'GET',
+        path,
+        message: `unexpected ${what}: ${issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; ')}`,
+    });
+}
+
+/**
  * A DataverseError, also one from another copy of this module (a second bundle, a worker): checked by name as
  * core-rest-pipeline's `isRestError` does, since `instanceof` fails across module copies.
  */

@@ -6,8 +6,9 @@
  * dropped and fetched again. The run's signal or deadline ends every wait.
  */
 import type { HttpHeaders } from '@azure/core-rest-pipeline';
-import type { AdaptiveLimiter, Permit } from './concurrency.js';
+import type { AdaptiveLimiter } from './concurrency.js';
 import { DataverseError } from './errors.js';
+import { IdentityPool, type PoolPermit } from './identity-pool.js';
 import { parseJson as parseExactJson, stringifyJson } from './json-exact.js';
 import { OutageTracker } from './outage.js';
 import {
@@ -59,6 +60,8 @@ export interface DataverseResponse {
     status: number;
     headers: HttpHeaders;
     bodyText: string;
+    /** Which identity of the pool sent the attempt that answered (its index), for waits its answer asks for. */
+    identity?: number;
 }
 
 /** A retry the loop is about to make, for logs and progress. Never carries a token. */
@@ -95,8 +98,12 @@ export interface HttpOptions {
     /** Environment root URL. */
     url: string;
     transport: Transport;
+    /** One identity's token (without `pool`). */
     tokenCache?: AccessTokenCache;
-    limiter: AdaptiveLimiter;
+    /** One identity's limiter (without `pool`). */
+    limiter?: AdaptiveLimiter;
+    /** The identities requests go as (identity-pool.ts); wins over `limiter` and `tokenCache`. */
+    pool?: IdentityPool;
     /** The environment's outage state, shared by every client of it (a private one when omitted). */
     outage?: OutageTracker;
     retry: RetryOptions;
@@ -126,11 +133,18 @@ export class DataverseHttp {
         failed: 0,
     };
     private readonly outage: OutageTracker;
+    readonly pool: IdentityPool;
 
     constructor(private readonly options: HttpOptions) {
         this.origin = new URL(options.url).origin;
         this.apiBase = `${this.origin}${API_PATH}`;
         this.outage = options.outage ?? new OutageTracker();
+        if (options.pool) this.pool = options.pool;
+        else if (options.limiter)
+            this.pool = new IdentityPool([
+                { index: 0, key: this.origin, limiter: options.limiter, tokenCache: options.tokenCache },
+            ]);
+        else throw new Error('DataverseHttp needs a limiter or an identity pool');
     }
 
     stats(): HttpStats {
@@ -197,7 +211,7 @@ export class DataverseHttp {
             origin: this.origin,
             accept: options.accept,
             splitOnSqlTimeout: options.splitOnSqlTimeout,
-            canRefreshToken: this.options.tokenCache !== undefined,
+            canRefreshToken: this.pool.members.some((m) => m.tokenCache !== undefined),
             deadline: this.options.deadline,
             outage: this.outage.view(now()),
             now,
@@ -216,9 +230,9 @@ export class DataverseHttp {
         } else if (answered) this.outage.answer();
     }
 
-    /** The limiter of this environment + identity. */
-    get limiter(): AdaptiveLimiter {
-        return this.options.limiter;
+    /** The limiter of the identity that sent a response (the first identity's when unknown). */
+    limiterOf(response: Pick<DataverseResponse, 'identity'>): AdaptiveLimiter {
+        return this.pool.member(response.identity ?? 0).limiter;
     }
 
     /** The run's budget signal, if any. */
@@ -249,28 +263,36 @@ export class DataverseHttp {
         const headers = this.headersFor(request);
         const body = serializeBody(request.body);
         const signal = combineSignals(request.signal, this.options.signal);
-        const { retry, limiter } = this.options;
+        const { retry } = this.options;
         const state: RetryState = { transientFailures: 0, throttles: 0, outages: 0, tokenRefreshed: false };
 
         for (;;) {
-            let permit: Permit;
+            let permit: PoolPermit;
             try {
-                permit = await limiter.acquire(signal);
+                // Any identity with a free slot: after a 429 the retry goes to another identity if one is free.
+                permit = await this.pool.acquire(signal);
             } catch (reason) {
                 throw abortedError({ method: request.method, path }, reason, state.lastError);
             }
+            const { limiter, tokenCache } = permit.member;
             // Judged by the environment's outage state as it is when the attempt is made.
             const context = this.retryContext(request.method, path, request);
             this.counters.attempts++;
             noteRequest(this.options.meter, request.method === 'GET' ? 'read' : 'write');
             let attempt: { response: DataverseResponse } | { failure: NetworkFailure };
             try {
+                const authorization: Record<string, string> = tokenCache
+                    ? { Authorization: `Bearer ${await tokenCache.getToken()}` }
+                    : {};
                 attempt = {
-                    response: await this.options.transport.send(
-                        { method: request.method, url, headers, body },
-                        signal,
-                        retry.attemptTimeoutMs,
-                    ),
+                    response: {
+                        ...(await this.options.transport.send(
+                            { method: request.method, url, headers: { ...headers, ...authorization }, body },
+                            signal,
+                            retry.attemptTimeoutMs,
+                        )),
+                        identity: permit.member.index,
+                    },
                 };
             } catch (failure) {
                 // A DataverseError here means no token (the identity library already retried).
@@ -312,11 +334,11 @@ export class DataverseHttp {
                 limiter.onThrottle(permit, decision.delayMs);
             } else if (decision.reason === 'token-rejected') {
                 state.tokenRefreshed = true;
-                this.options.tokenCache?.invalidate();
+                tokenCache?.invalidate();
             } else if (decision.reason === 'outage') {
                 state.outages = (state.outages ?? 0) + 1;
                 // The environment is away for everyone: hold every caller, as for a 429, until the wait is over.
-                limiter.pauseFor(decision.delayMs);
+                this.pool.pauseFor(decision.delayMs);
             } else {
                 state.transientFailures++;
                 this.counters.transientRetries++;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { DataverseClient } from './client-types.js';
-import { DataverseError } from './errors.js';
+import { unexpectedResponse } from './errors.js';
 import { buildQueryString, preferHeader } from './odata-url.js';
 
 /** `@odata.count` stops here; past it the limit-exceeded annotation is true. */
@@ -40,7 +40,7 @@ export async function retrieveTotalRecordCounts(
     const path = `RetrieveTotalRecordCount(EntityNames=@p1)?@p1=${encodeURIComponent(JSON.stringify(logicalNames))}`;
     const body = await client.get<unknown>(path, options.signal ? { signal: options.signal } : {});
     const parsed = totalRecordCountResponse.safeParse(body);
-    if (!parsed.success) throw protocolError('RetrieveTotalRecordCount', parsed.error);
+    if (!parsed.success) throw unexpectedResponse('RetrieveTotalRecordCount', parsed.error.issues, 'count response');
     const { Keys, Values } = parsed.data.EntityRecordCountCollection;
     const counts = new Map<string, number>();
     Keys.forEach((key, i) => {
@@ -78,19 +78,9 @@ export async function countMatchingRows(
         ...(options.signal ? { signal: options.signal } : {}),
     });
     const parsed = countedPage.safeParse(body);
-    if (!parsed.success) throw protocolError(table.entitySetName, parsed.error);
+    if (!parsed.success) throw unexpectedResponse(table.entitySetName, parsed.error.issues, 'count response');
     const counted = parsed.data['@odata.count'];
     // Without the annotation (an older service), a count at the limit may hide more rows: say so.
     const exceeded = parsed.data['@Microsoft.Dynamics.CRM.totalrecordcountlimitexceeded'] ?? counted >= COUNT_LIMIT;
     return { count: Math.min(counted, COUNT_LIMIT), limitExceeded: exceeded };
-}
-
-function protocolError(path: string, error: z.ZodError): DataverseError {
-    return new DataverseError({
-        kind: 'protocol',
-        status: 200,
-        method: 'GET',
-        path,
-        message: `unexpected count response: ${error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
-    });
 }

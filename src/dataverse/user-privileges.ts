@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { DataverseClient } from './client-types.js';
-import { DataverseError } from './errors.js';
+import { unexpectedResponse } from './errors.js';
 import { entityPath } from './odata-url.js';
 
 /** PrivilegeDepth: Basic (the user's own rows), Local (its business unit), Deep (and the units below), Global. */
@@ -38,26 +38,16 @@ export interface CallerPrivileges {
     depths: Map<string, PrivilegeDepth>;
 }
 
-function protocolError(path: string, error: z.ZodError): DataverseError {
-    return new DataverseError({
-        kind: 'protocol',
-        status: 200,
-        method: 'GET',
-        path,
-        message: `unexpected response: ${error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`,
-    });
-}
-
 /** The caller (WhoAmI) and every privilege it holds (RetrieveUserPrivileges), the deepest depth of each. */
 export async function readCallerPrivileges(
     client: DataverseClient,
     options: { signal?: AbortSignal } = {},
 ): Promise<CallerPrivileges> {
     const who = whoAmIResponse.safeParse(await client.whoAmI(options));
-    if (!who.success) throw protocolError('WhoAmI', who.error);
+    if (!who.success) throw unexpectedResponse('WhoAmI', who.error.issues);
     const path = `${entityPath('systemusers', who.data.UserId)}/Microsoft.Dynamics.CRM.RetrieveUserPrivileges()`;
     const parsed = userPrivilegesResponse.safeParse(await client.get<unknown>(path, options));
-    if (!parsed.success) throw protocolError('RetrieveUserPrivileges', parsed.error);
+    if (!parsed.success) throw unexpectedResponse('RetrieveUserPrivileges', parsed.error.issues);
     const depths = new Map<string, PrivilegeDepth>();
     for (const p of parsed.data.RolePrivileges) {
         const name = p.PrivilegeName.toLowerCase();
@@ -103,7 +93,7 @@ export async function readFieldPermissions(
 ): Promise<Map<string, FieldPermission>> {
     const path = `${entityPath('systemusers', userId)}/Microsoft.Dynamics.CRM.RetrievePrincipalAttributePrivileges()`;
     const parsed = attributePrivilegesResponse.safeParse(await client.get<unknown>(path, options));
-    if (!parsed.success) throw protocolError('RetrievePrincipalAttributePrivileges', parsed.error);
+    if (!parsed.success) throw unexpectedResponse('RetrievePrincipalAttributePrivileges', parsed.error.issues);
     return new Map(
         parsed.data.AttributePrivileges.map((p) => [
             p.AttributeId.toLowerCase(),

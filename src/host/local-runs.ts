@@ -44,6 +44,8 @@ export interface LocalRunsOptions {
     env: NodeJS.ProcessEnv;
     /** Activities at once across all runs of the process (each holds about two pages of rows). Default 8. */
     maxConcurrentActivities?: number;
+    /** Row JSON the copy pages of all runs hold at once (default: src/copy/page-budget.ts). */
+    pageBytes?: number;
     onActivity?: (event: ActivityEvent) => void;
     onStatus?: (instanceId: string, customStatus: unknown) => void;
     userAgent?: string;
@@ -120,6 +122,7 @@ export class LocalRuns implements RunsPort {
                     store: options.store,
                     connect: (spec) => this.connector(spec),
                     leases: this.leases,
+                    ...(options.pageBytes !== undefined ? { pageBytes: options.pageBytes } : {}),
                 }),
             ),
             journalDir: runFolders(options.root),

@@ -10,6 +10,8 @@ import type { RunSummary } from '../run/summary.js';
 import type { TableMode } from '../run/sync-state.js';
 import type { PageKind } from '../run/work.js';
 import type { OrchestratorNameValue } from './names.js';
+import type { PageActivity } from './page-fan-out.js';
+import type { PageFold } from './page-fold.js';
 
 export interface RunInput {
     runId: string;
@@ -31,6 +33,8 @@ export interface TableCopyInput {
     mode: TableMode;
     /** The table's page listing, when the run listed it ahead (during the previous tier). */
     listing?: ListPagesOutcome;
+    /** Page activities one orchestration history holds at most (page-fan-out.ts); absent: the spec's default. */
+    pagesPerOrchestration?: number;
 }
 
 export interface TableCopyResult {
@@ -64,6 +68,8 @@ export interface TablePhaseInput {
     deleteSource?: DeleteSource;
     /** find-deletes with deleteSource 'delta': how many deleted-id lists the listing wrote. */
     deletedPages?: number;
+    /** Page activities one orchestration history holds at most (page-fan-out.ts); absent: the spec's default. */
+    pagesPerOrchestration?: number;
 }
 
 export interface TablePhaseResult {
@@ -84,6 +90,8 @@ export interface TableFollowUpInput {
     deferredPages: number[];
     statePages: number[];
     contentPages?: number[];
+    /** Page activities one orchestration history holds at most (page-fan-out.ts); absent: the spec's default. */
+    pagesPerOrchestration?: number;
 }
 
 export interface TableFollowUpResult {
@@ -103,6 +111,16 @@ export interface TableFollowUpResult {
 export interface RelationshipCopyInput {
     runId: string;
     relationship: string;
+    /** Page activities one orchestration history holds at most (page-fan-out.ts); absent: the spec's default. */
+    pagesPerOrchestration?: number;
+}
+
+/** A batch of pages (PageFanOut): the activity, the input its pages share, the pages, the outcome fields to mark. */
+export interface PageBatchInput {
+    activity: PageActivity;
+    input: Record<string, unknown>;
+    pages: number[];
+    mark?: string[];
 }
 
 export interface RelationshipCopyResult {
@@ -128,6 +146,7 @@ export interface OrchestratorContracts {
     tablePhase: { input: TablePhaseInput; result: TablePhaseResult };
     tableFollowUp: { input: TableFollowUpInput; result: TableFollowUpResult };
     relationshipCopy: { input: RelationshipCopyInput; result: RelationshipCopyResult };
+    pageBatch: { input: PageBatchInput; result: PageFold };
 }
 
 /** Compile-time check: one contract per orchestrator name, no more, no less. */

@@ -6,6 +6,7 @@
 import type { OrchestrationHandler } from 'durable-functions';
 import { migrationRun } from './migration-run.js';
 import { OrchestratorName, type OrchestratorNameValue } from './names.js';
+import { pageBatch } from './page-batch.js';
 import { relationshipCopy } from './relationship-copy.js';
 import { tableCopy } from './table-copy.js';
 import { tableFollowUp } from './table-follow-up.js';
@@ -17,6 +18,7 @@ export const orchestrators: Record<OrchestratorNameValue, OrchestrationHandler> 
     [OrchestratorName.tablePhase]: tablePhase,
     [OrchestratorName.tableFollowUp]: tableFollowUp,
     [OrchestratorName.relationshipCopy]: relationshipCopy,
+    [OrchestratorName.pageBatch]: pageBatch,
 };
 
 export { OrchestratorName } from './names.js';

@@ -14,6 +14,8 @@ export const OrchestratorName = {
     tableFollowUp: 'tableFollowUp',
     /** One many-to-many relationship: list intersect pages, associate each. */
     relationshipCopy: 'relationshipCopy',
+    /** A batch of a table's pages past its orchestration's budget: one activity per page, all at once, folded. */
+    pageBatch: 'pageBatch',
 } as const;
 
 export type OrchestratorNameValue = (typeof OrchestratorName)[keyof typeof OrchestratorName];

@@ -1,20 +1,25 @@
-/** One many-to-many relationship: list the source intersect table's pages, associate each page, all at once. */
+/**
+ * One many-to-many relationship: list the source intersect table's pages, associate each page, all at once (in page
+ * batches past the history budget).
+ */
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import { requestsOf, sumCounts, withRequests } from '../run/outcomes.js';
-import { activity, all, one } from './call.js';
+import { requestsOf, withRequests } from '../run/outcomes.js';
+import { activity, one } from './call.js';
 import type { RelationshipCopyInput, RelationshipCopyResult } from './contracts.js';
+import { PageFanOut } from './page-fan-out.js';
 
 export const relationshipCopy: OrchestrationHandler = function* (context: OrchestrationContext) {
-    const { runId, relationship } = context.df.getInput<RelationshipCopyInput>();
+    const { runId, relationship, pagesPerOrchestration } = context.df.getInput<RelationshipCopyInput>();
     const listing = yield* one(activity(context, 'listRelationshipPages', { runId, relationship }));
-    const pages = Array.from({ length: listing.pages }, (_, page) =>
-        activity(context, 'associatePage', { runId, relationship, page }),
-    );
-    const outcomes = yield* all(context, pages);
+    const associated = yield* new PageFanOut(context, pagesPerOrchestration).run({
+        activity: 'associatePage',
+        input: { runId, relationship },
+        pages: Array.from({ length: listing.pages }, (_, page) => page),
+    });
     const result: RelationshipCopyResult = {
         relationship,
-        counts: withRequests(sumCounts(outcomes.map((o) => o.counts)), requestsOf(listing)),
-        cancelled: outcomes.some((o) => o.cancelled === true),
+        counts: withRequests(associated.counts, requestsOf(listing)),
+        cancelled: associated.cancelled,
     };
     return result;
 };

@@ -16,6 +16,8 @@ import { planContentColumns } from './content-columns.js';
 import { planParties } from './parties.js';
 import { sendingStatusWarning } from './email-status.js';
 import { declaredPlatformOwned } from './platform-owned.js';
+import { maskingIssues } from './masking.js';
+import { subsetPlanProblems } from './subset-checks.js';
 import { columnNames, tablePath, type PlanContext, type ReferenceRuleInfo, type RunTable } from './context.js';
 import type { LookupEdge } from './graph.js';
 import { orderTables, type OrderOptions } from './tiers.js';
@@ -473,6 +475,10 @@ export function buildPlan(
         }
     }
 
+    const masking = maskingIssues(spec, tables, source, target);
+    ctx.warnings.push(...masking.warnings);
+    ctx.problems.push(...masking.problems);
+
     const order = orderTables(Object.keys(tables), edges, options);
     for (const { cycle, message } of order.requiredCycles) {
         const first = cycle[0]!;
@@ -500,6 +506,7 @@ export function buildPlan(
         .reverse()
         .filter((t) => tables[t]!.deleteMissing);
     const references = referencePlans(ctx);
+    ctx.problems.push(...subsetPlanProblems(spec, tables));
     const fallbackOwner = typeof spec.references.fallbackOwner === 'string' ? spec.references.fallbackOwner : undefined;
 
     return {

@@ -1,9 +1,9 @@
 /**
  * A table's binary content, copied by its own phase after the rows (copy/content-transfer.ts), never in row reads or
  * writes: file and image columns, which a row read does not carry in full (a file's id, an image's thumbnail) and a row
- * write cannot set in full (research realworld-gaps.md D2), and a note's `documentbody`, up to 128 MB of Base64 that
- * would otherwise travel in 5,000-row reads and 100-row writes (R4; attachment-annotation-files.md: inline only "fine as
- * long as the files aren't too large, for example under 4 MB").
+ * write cannot set in full (research realworld-gaps.md D2), and a note's `documentbody` or an e-mail attachment's
+ * `body`, up to 128 MB of Base64 that would otherwise travel in 5,000-row reads and 100-row writes (R4;
+ * attachment-annotation-files.md: inline only "fine as long as the files aren't too large, for example under 4 MB").
  */
 import type { AttributeMetadata } from '../dataverse/metadata-types.js';
 import { tablePath, type PlanContext, type RunTable } from './context.js';
@@ -15,6 +15,7 @@ export function contentKind(table: string, attribute: AttributeMetadata): Conten
     if (attribute.attributeTypeName === 'FileType') return 'file';
     if (attribute.attributeTypeName === 'ImageType') return 'image';
     if (table === 'annotation' && attribute.logicalName === 'documentbody') return 'note';
+    if (table === 'activitymimeattachment' && attribute.logicalName === 'body') return 'attachment';
     return undefined;
 }
 

@@ -49,7 +49,7 @@ export async function checkContentLimits(
         });
         return;
     }
-    const notes = tables.filter((t) => t.content!.some((c) => c.kind === 'note'));
+    const notes = tables.filter((t) => t.content!.some((c) => c.kind === 'note' || c.kind === 'attachment'));
     if (
         notes.length > 0 &&
         source.maxUploadFileSize !== undefined &&
@@ -59,7 +59,7 @@ export async function checkContentLimits(
         for (const table of notes)
             plan.warnings.push({
                 table: table.name,
-                message: `'${table.name}': the target takes note bodies up to ${target.maxUploadFileSize} bytes (organization.maxuploadfilesize), the source up to ${source.maxUploadFileSize}: larger ones fail their rows`,
+                message: `'${table.name}': the target takes note and attachment bodies up to ${target.maxUploadFileSize} bytes (organization.maxuploadfilesize), the source up to ${source.maxUploadFileSize}: larger ones fail their rows`,
             });
     }
     const blocked = [...target.blocked].filter((e) => !source.blocked.has(e)).sort();

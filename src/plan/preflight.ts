@@ -10,6 +10,7 @@ import type { EnvironmentMetadata, TableMetadata } from '../dataverse/metadata-t
 import { readMaskedColumns } from '../dataverse/masking-rules.js';
 import { readCallerPrivileges, readFieldPermissions } from '../dataverse/user-privileges.js';
 import type { MigrationSpec } from '../spec/schema.js';
+import { preflightMoreIdentities } from './more-identities.js';
 import { applyPermissions, type IdentityCheck } from './permissions.js';
 import { applySecuredColumns, hasSecuredColumns, type FieldCheck } from './secured-columns.js';
 import type { Plan, TablePlan } from './types.js';
@@ -72,17 +73,39 @@ export async function preflightPermissions(
     options: { targetWrites: boolean; signal?: AbortSignal },
 ): Promise<void> {
     const { signal } = options;
+    // The first identity's own answers: a client of several identities sends each request as any of them.
+    const first = {
+        source:
+            clients.source.forIdentity && (clients.source.identityCount ?? 1) > 1
+                ? clients.source.forIdentity(0)
+                : clients.source,
+        target:
+            clients.target.forIdentity && (clients.target.identityCount ?? 1) > 1
+                ? clients.target.forIdentity(0)
+                : clients.target,
+    };
     const [source, target] = await Promise.all([
-        checkIdentity(clients.source, signal),
-        checkIdentity(clients.target, signal),
+        checkIdentity(first.source, signal),
+        checkIdentity(first.target, signal),
     ]);
     const tables = { source: metadata.source.tables, target: metadata.target.tables };
     const paths = new Map(spec.tables.map((t, i) => [t.name, `tables[${i}]`]));
     applyPermissions(plan, paths, tables, source, target, options.targetWrites);
+    // Requests go as any identity of an environment: every further one is checked like the first.
+    await preflightMoreIdentities({
+        spec,
+        plan,
+        specPaths: paths,
+        tables,
+        clients,
+        first: { source, target },
+        targetWrites: options.targetWrites,
+        check: (client) => checkIdentity(client, signal),
+    });
     if (!hasSecuredColumns(plan, tables.source, tables.target)) return;
     const [sourceFields, targetFields] = await Promise.all([
-        checkFields(clients.source, source, signal),
-        checkFields(clients.target, target, signal),
+        checkFields(first.source, source, signal),
+        checkFields(first.target, target, signal),
     ]);
     const specTables = new Map(
         spec.tables.map((t, i) => [t.name, { path: `tables[${i}]`, ...(t.columns ? { columns: t.columns } : {}) }]),

@@ -156,13 +156,13 @@ export interface TablePlan {
     content?: ContentColumn[];
 }
 
-/** A file or image column, or a note's body: moved in blocks, compared by size and SHA-256. */
+/** A file or image column, a note's or an e-mail attachment's body: moved in blocks, compared by size and SHA-256. */
 export interface ContentColumn {
     /** Source logical name. */
     source: string;
     /** Target logical name. */
     target: string;
-    kind: 'file' | 'image' | 'note';
+    kind: 'file' | 'image' | 'note' | 'attachment';
 }
 
 export interface PlatformOwnedColumn {
@@ -327,6 +327,8 @@ export type RowCountBasis =
     | 'count'
     /** `plan --exact`: every primary key walked. */
     | 'keys'
+    /** The rows a subset takes (spec `subset`), counted id by id. */
+    | 'subset'
     /** The service could not say (the plan's warnings say why). */
     | 'unknown';
 

@@ -24,6 +24,8 @@ export interface ActivityDeps {
     now?: () => Date;
     /** Keeps the runs' target leases while their activities run (default: one over `store`, see lease-keeper.ts). */
     leases?: LeaseKeeper;
+    /** Row JSON the process's copy pages hold at once (default: copy/page-budget.ts `DEFAULT_PAGE_BYTES`). */
+    pageBytes?: number;
 }
 
 /** Reference matches as the run store keeps them: source id -> target id per reference table. */

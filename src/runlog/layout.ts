@@ -37,6 +37,8 @@ export const runPaths = (runId: string) => {
         /** A page's follow-up work (deferred lookups, state changes, deletes). */
         work: (kind: string, table: string, page: number) =>
             `${root}/work/${segment(kind, 'work kind')}/${segment(table, 'table')}/${page}.json`,
+        /** The source ids a subset run takes of one table, and its scope before the run (run/subset-store.ts). */
+        subset: (table: string) => `${root}/subset/${segment(table, 'table')}.json`,
         /** Incremental state taken during this run, committed to `statePath` by the finish step. */
         pendingState: (table: string) => `${root}/state/${segment(table, 'table')}.json`,
         /** Present in a run that retries the failed rows of another run: `{ retryOf }`. */
@@ -72,6 +74,14 @@ export function environmentSegment(url: string): string {
  */
 export function statePath(source: string, target: string, table: string): string {
     return `state/${environmentSegment(source)}/${environmentSegment(target)}/${segment(table, 'table')}.json`;
+}
+
+/**
+ * Every source id subset runs of one table took from one environment into another (run/subset-store.ts): the only
+ * target rows a subset's deletes may remove. Keyed like the incremental state.
+ */
+export function subsetScopePath(source: string, target: string, table: string): string {
+    return `subsets/${environmentSegment(source)}/${environmentSegment(target)}/${segment(table, 'table')}.json`;
 }
 
 /**

@@ -51,14 +51,28 @@ export async function credentialProblem(
     }
     const signal = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     const sides: EnvironmentSide[] = ['source', 'target'];
-    const results = await Promise.allSettled(sides.map((side) => clients[side].whoAmI({ signal })));
-    const failed = sides.flatMap((side, i) => {
+    // Every identity of an environment (additionalCredentials): requests go as any of them.
+    const checks = sides.flatMap((side) => {
+        const client = clients[side];
+        const count = client.identityCount ?? 1;
+        return Array.from({ length: count }, (_, identity) => ({
+            side,
+            identity,
+            asked: (count > 1 && client.forIdentity ? client.forIdentity(identity) : client).whoAmI({ signal }),
+        }));
+    });
+    const results = await Promise.allSettled(checks.map((c) => c.asked));
+    const failed = checks.flatMap(({ side, identity }, i) => {
         const result = results[i];
         if (result?.status !== 'rejected') return [];
         const error: unknown = result.reason;
         if (!isDataverseError(error) || error.kind !== 'auth') return [];
-        return [{ side, message: `${side} ${spec[side].url}: ${error.message}` }];
+        const which = identity === 0 ? '' : ` (additionalCredentials[${identity - 1}])`;
+        return [{ side, message: `${side} ${spec[side].url}${which}: ${error.message}` }];
     });
     if (failed.length === 0) return undefined;
-    return { environments: failed.map((f) => f.side), detail: redactSecrets(failed.map((f) => f.message).join('; ')) };
+    return {
+        environments: [...new Set(failed.map((f) => f.side))],
+        detail: redactSecrets(failed.map((f) => f.message).join('; ')),
+    };
 }

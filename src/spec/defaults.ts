@@ -31,6 +31,11 @@ export const SPEC_DEFAULTS = {
      * change cost no writes (compare-before-write).
      */
     watermarkLagMinutes: 15,
+    /**
+     * Page activities one orchestration's history holds at most: Azure replays a whole history on every episode, so a
+     * table's pages past this go to sub-orchestrations of this many (src/orchestrators/page-fan-out.ts).
+     */
+    pagesPerOrchestration: 1000,
 } as const;
 
 /** Natural keys used to match reference (not copied) tables in the target, in order of preference. */

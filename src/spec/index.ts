@@ -14,3 +14,5 @@ export {
     type TableSpec,
 } from './schema.js';
 export { validateSpec, type SpecResult } from './validate.js';
+export { FAKE_KINDS, type FakeKind, type MaskRule, type MaskingSpec } from './masking.js';
+export { subsetSchema, type SubsetSpec, type SubsetStart } from './subset.js';

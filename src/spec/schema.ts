@@ -7,7 +7,9 @@ import { z } from 'zod';
 import type { CredentialSpec as ClientCredentialSpec } from '../dataverse/credentials.js';
 import { isLoopbackHost, isLoopbackUrl } from '../util/url.js';
 import { SPEC_DEFAULTS } from './defaults.js';
+import { maskingSchema } from './masking.js';
 import { ncrontabProblems, neverFiresProblem } from './ncrontab.js';
+import { subsetSchema } from './subset.js';
 
 /** Logical names of Dataverse tables and columns are lower case. */
 const logicalName = z
@@ -67,9 +69,13 @@ export const credentialSchema = z.discriminatedUnion(
             managedIdentityClientId: guid('the client id of the user-assigned managed identity the app trusts'),
         }),
         z.strictObject({ type: z.literal('none') }),
+        z.strictObject({
+            type: z.literal('loopbackUser'),
+            oid: guid("the simulator user id (the token's oid claim)"),
+        }),
     ],
     {
-        error: 'expected credential type default, managedIdentity, clientSecret, clientCertificate, federatedManagedIdentity or none',
+        error: 'expected credential type default, managedIdentity, clientSecret, clientCertificate, federatedManagedIdentity, none or loopbackUser',
     },
 );
 
@@ -103,15 +109,28 @@ const environmentUrl = z
         }
     });
 
-/** Without a credential: no token for a loopback simulator, DefaultAzureCredential otherwise. */
+/** Identities of one environment at most: 16 users' limits are far more than one run's writers can use. */
+export const MAX_IDENTITIES = 16;
+
+/**
+ * Without a credential: no token for a loopback simulator, DefaultAzureCredential otherwise. `additionalCredentials`
+ * are further application users of the same environment: requests are spread across `credential` and them, each
+ * with its own service protection limits (src/dataverse/identity-pool.ts).
+ */
 export const environmentSchema = z
     .strictObject({
         url: environmentUrl,
         credential: credentialSchema.optional(),
+        additionalCredentials: z
+            .array(credentialSchema, { error: 'expected a list of credentials' })
+            .min(1, { error: 'list at least one credential, or leave additionalCredentials out' })
+            .max(MAX_IDENTITIES - 1, { error: `at most ${MAX_IDENTITIES - 1} (${MAX_IDENTITIES} identities in all)` })
+            .optional(),
     })
-    .transform(({ url, credential }) => ({
+    .transform(({ url, credential, additionalCredentials }) => ({
         url,
         credential: credential ?? (isLoopbackUrl(url) ? { type: 'none' as const } : { type: 'default' as const }),
+        ...(additionalCredentials ? { additionalCredentials } : {}),
     }));
 
 const bypassSchema = z.strictObject({
@@ -235,6 +254,15 @@ export const optionsSchema = z
             .min(0)
             .max(10_080, { error: 'at most a week (10080 minutes)' })
             .default(SPEC_DEFAULTS.watermarkLagMinutes),
+        /** Page activities one orchestration history holds at most (absent: the default, applied by the plan). */
+        pagesPerOrchestration: z
+            .number()
+            .int()
+            .min(1)
+            .max(SPEC_DEFAULTS.pagesPerOrchestration, {
+                error: `at most ${SPEC_DEFAULTS.pagesPerOrchestration}: every episode replays an orchestration's whole history`,
+            })
+            .optional(),
         /** Source and target may be the same environment (e.g. one table into another); refused otherwise. */
         allowSameEnvironment: z.boolean().optional(),
         /**
@@ -283,6 +311,10 @@ export const migrationSpecSchema = z
         references: referencesSchema.default({}),
         onUnresolvedLookup: z.enum(['clear', 'fail']).default(SPEC_DEFAULTS.onUnresolvedLookup),
         options: optionsSchema,
+        /** Personal data replaced while the source is read (spec/masking.ts, src/masking). */
+        masking: maskingSchema.optional(),
+        /** Copy a consistent slice of the tables instead of every row (spec/subset.ts). */
+        subset: subsetSchema.optional(),
     })
     .refine(hasWork, {
         path: ['tables'],

@@ -6,7 +6,9 @@ import { z } from 'zod';
 import { didYouMean } from '../util/suggest.js';
 import { formatPath, type InputProblem } from './problems.js';
 import { isLoopbackUrl } from '../util/url.js';
+import { maskingTableProblems } from './masking.js';
 import { migrationSpecSchema, type MigrationSpec } from './schema.js';
+import { subsetProblems } from './subset.js';
 
 export type SpecResult = { ok: true; spec: MigrationSpec } | { ok: false; problems: InputProblem[] };
 
@@ -108,16 +110,39 @@ function tableProblems(table: Record<string, unknown>, index: number): InputProb
 }
 
 function environmentProblems(env: unknown, path: string): InputProblem[] {
-    if (!isRecord(env) || typeof env.url !== 'string' || !isRecord(env.credential)) return [];
-    if (env.credential.type === 'none' && !isLoopbackUrl(env.url)) {
-        return [
-            {
-                path: `${path}.credential`,
-                message: `type 'none' (no token) is only allowed for loopback simulator URLs, not ${env.url}`,
-            },
-        ];
+    if (!isRecord(env) || typeof env.url !== 'string') return [];
+    const url = env.url;
+    const listed: Array<[string, unknown]> = [[`${path}.credential`, env.credential]];
+    if (Array.isArray(env.additionalCredentials))
+        env.additionalCredentials.forEach((c, i) => listed.push([`${path}.additionalCredentials[${i}]`, c]));
+    const problems: InputProblem[] = [];
+    const seen = new Map<string, string>();
+    for (const [at, credential] of listed) {
+        if (!isRecord(credential)) continue;
+        if ((credential.type === 'none' || credential.type === 'loopbackUser') && !isLoopbackUrl(url)) {
+            const what =
+                credential.type === 'none' ? "type 'none' (no token)" : "type 'loopbackUser' (an unsigned token)";
+            problems.push({ path: at, message: `${what} is only allowed for loopback simulator URLs, not ${url}` });
+        }
+        // One user twice would share one budget: the second adds nothing, and most likely a copy-paste slip.
+        const same = JSON.stringify(credential, Object.keys(credential).sort());
+        const first = seen.get(same);
+        if (first !== undefined)
+            problems.push({ path: at, message: `the same identity as ${first}: list each user once` });
+        else seen.set(same, at);
     }
-    return [];
+    if (listed.length > 1 && env.credential === undefined && isLoopbackUrl(url))
+        problems.push({
+            path: `${path}.credential`,
+            message:
+                'with additionalCredentials, give the first identity too (without one a loopback URL sends no token)',
+        });
+    if (listed.length > 1 && listed.some(([, c]) => isRecord(c) && c.type === 'none'))
+        problems.push({
+            path: `${path}.additionalCredentials`,
+            message: "several identities need a token each: type 'none' cannot be one of them (use loopbackUser)",
+        });
+    return problems;
 }
 
 function origin(url: unknown): string | undefined {
@@ -175,6 +200,8 @@ function crossFieldProblems(doc: unknown): InputProblem[] {
         ...environmentProblems(doc.target, 'target'),
         ...sameEnvironmentProblems(doc),
         ...loadProblems(doc),
+        ...maskingTableProblems(doc),
+        ...subsetProblems(doc),
     ];
     if (Array.isArray(doc.tables)) {
         const names = doc.tables.map((t) => (isRecord(t) && typeof t.name === 'string' ? t.name : undefined));

@@ -4,7 +4,8 @@
  * the row the mapping rules expect), the deferred lookups and the state; then the many-to-many rows.
  * It judges rows with the copy engine's own row plan, so "identical" means "a copy would write
  * nothing". Reports per table source and target counts, missing, extra and different rows (with
- * sample ids and the columns that differ).
+ * sample ids and the columns that differ). A subset spec compares exactly the rows and pairs its slice takes
+ * (copy/subset.ts, taken again from the source with the same seed): target rows outside it are neither missing nor extra.
  */
 import type { DataverseClient, Row } from '../dataverse/client-types.js';
 import { pageBoundaries, type KeyRange } from '../plan/pages.js';
@@ -18,7 +19,8 @@ import { contentPresence } from '../copy/content-presence.js';
 import { refusedPairs } from '../copy/refused-pairs.js';
 import { splitDuplicateKeys } from '../copy/duplicate-keys.js';
 import { matchedReferenceIds, pairsWithTargetIds } from '../copy/id-map.js';
-import { readFiltered, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
+import { readFiltered, readSourceByIds, readSourceRange, readTargetRange, readTargetRows } from '../copy/page-read.js';
+import { computeSubset, type SubsetIds } from '../copy/subset.js';
 import { partyKeys, prepareParties } from '../copy/parties.js';
 import { isNeverWritten } from '../copy/state-machines.js';
 import { andFilters, filterBudget, idFilters } from '../copy/addressing.js';
@@ -104,6 +106,13 @@ export interface VerifyOptions {
     signal?: AbortSignal;
 }
 
+/** A subset's ids in lists of a page each. */
+function idPages(ids: readonly string[], size: number): VerifyPage[] {
+    const pages: VerifyPage[] = [];
+    for (let i = 0; i < ids.length; i += size) pages.push({ ids: ids.slice(i, i + size) });
+    return pages;
+}
+
 function pushSample<T>(list: T[], value: T, limit: number): void {
     if (list.length < limit) list.push(value);
 }
@@ -133,6 +142,8 @@ interface Env {
     content: { source: ContentClient; target: ContentClient };
     samples: number;
     values: boolean;
+    /** A subset spec: the ids it takes per table, the only rows and pairs compared. */
+    subset?: SubsetIds;
 }
 
 /** The value a column has on each side, as the copy compares them (lookups by the target row they point to). */
@@ -165,14 +176,20 @@ function valuesOf(
     return values;
 }
 
+/** What verify compares at once: a key range of the source, or a list of ids a subset took. */
+type VerifyPage = { range: KeyRange } | { ids: string[] };
+
 async function verifyRange(
     env: Env,
     table: TablePlan,
-    range: KeyRange,
+    page: VerifyPage,
     result: TableVerification,
     signal?: AbortSignal,
 ): Promise<number> {
-    const read = await readSourceRange(env.source, table, range, { signal });
+    const read =
+        'ids' in page
+            ? await readSourceByIds(env.source, table, page.ids, { signal })
+            : await readSourceRange(env.source, table, page.range, { signal });
     result.source += read.length;
     // Rows the copy fails before it looks at the target (an empty alternate key).
     const sourceRows = read.filter((row) => {
@@ -208,11 +225,14 @@ async function verifyRange(
     }
     let targets: Map<string, Row>;
     if (table.match.kind === 'id') {
-        // The same range in the target, inside the same filter: what is left over is extra.
-        const rows = await readTargetRange(env.target, table, range, {
-            withFilter: true,
-            ...(signal ? { signal } : {}),
-        });
+        // The same range in the target, inside the same filter: what is left over is extra. A subset's ids: those rows.
+        const rows =
+            'ids' in page
+                ? [...(await readTargetRows(env.target, table, read, undefined, { signal })).values()]
+                : await readTargetRange(env.target, table, page.range, {
+                      withFilter: true,
+                      ...(signal ? { signal } : {}),
+                  });
         targets = new Map(rows.map((r) => [targetIdentity(table, r), r]));
         // The ranges cover the whole key space, so these reads count every target row in the filter.
         result.target += rows.length;
@@ -312,15 +332,21 @@ async function verifyTable(env: Env, table: TablePlan, options: VerifyOptions): 
         ...(table.platformOwned ? { platformOwned: table.platformOwned } : {}),
     };
     const signal = options.signal;
-    const pages = await pageBoundaries(
-        env.source,
-        { entitySetName: table.source.entitySetName, primaryId: table.source.primaryId },
-        env.plan.options.pageSize,
-        table.filter,
-        signal ? { signal } : {},
-    );
-    // Rows matched by key live at other ids in the target: count them with a key walk of their own.
-    if (table.match.kind === 'key') {
+    const subset = env.subset?.[table.name];
+    const pages: VerifyPage[] = subset
+        ? idPages(subset, env.plan.options.pageSize)
+        : (
+              await pageBoundaries(
+                  env.source,
+                  { entitySetName: table.source.entitySetName, primaryId: table.source.primaryId },
+                  env.plan.options.pageSize,
+                  table.filter,
+                  signal ? { signal } : {},
+              )
+          ).ranges.map((range) => ({ range }));
+    // Rows matched by key live at other ids in the target: count them with a key walk of their own (a subset compares
+    // only the rows it took: target rows outside it are none of its business).
+    if (table.match.kind === 'key' && !subset) {
         const targetWalk = await pageBoundaries(
             env.target,
             { entitySetName: table.target.entitySetName, primaryId: table.target.primaryId },
@@ -332,12 +358,13 @@ async function verifyTable(env: Env, table: TablePlan, options: VerifyOptions): 
     }
     let done = 0;
     let matched = 0;
-    await eachLimited(pages.ranges, options.concurrency ?? 4, async (range) => {
-        const found = await verifyRange(env, table, range, result, signal); // never `matched += await`: a lost update
+    await eachLimited(pages, options.concurrency ?? 4, async (page) => {
+        const found = await verifyRange(env, table, page, result, signal); // never `matched += await`: a lost update
         matched += found;
-        options.progress?.(table.name, ++done, pages.ranges.length);
+        options.progress?.(table.name, ++done, pages.length);
     });
-    if (table.match.kind === 'key') {
+    if (table.match.kind === 'key' && subset) result.target = matched;
+    else if (table.match.kind === 'key') {
         // Rows matched by key are counted, not listed: extra = target rows no source row matched.
         result.extra = Math.max(0, result.target - matched);
     }
@@ -439,6 +466,8 @@ async function sidesInsideFilters(
     return Promise.all(
         relationship.match.map(async (m, side) => {
             const table = m.kind === 'run' ? env.plan.tables[m.table] : undefined;
+            const taken = table && env.subset?.[table.name] ? new Set(env.subset[table.name]) : undefined;
+            if (taken) return taken; // the subset's ids are inside the filter already
             if (!table?.filter) return undefined;
             const ids = [...new Set(pairs.map((p) => p[side]!.toLowerCase()))];
             if (ids.length === 0) return new Set<string>();
@@ -478,7 +507,9 @@ export async function compareMigration(
         });
     if (plan.problems.length > 0)
         return { report: { identical: false, tables: {}, manyToMany: {}, problems: plan.problems }, plan };
+    const subset = spec.subset ? await computeSubset(plan, spec.subset, clients.source, { signal }) : undefined;
     const env: Env = {
+        ...(subset ? { subset } : {}),
         plan,
         references: storedReferences(prepared.references),
         source: clients.source,

@@ -15,36 +15,12 @@ import {
     waitForKeyIndex,
 } from '../../src/dataverse/metadata-writes.js';
 import { FAST_RETRY } from './dataverse-helpers.js';
+import { minimalTableBody } from './new-table-helpers.js';
 
 type Sim = Awaited<ReturnType<typeof startSimulator>>;
 let sim: Sim;
 let client: DataverseWriteClient;
 const wait = { baseDelayMs: 1, maxDelayMs: 5 };
-
-const label = (text: string) => ({ LocalizedLabels: [{ Label: text, LanguageCode: 1033 }] });
-
-function table(schemaName: string) {
-    return {
-        '@odata.type': 'Microsoft.Dynamics.CRM.EntityMetadata',
-        SchemaName: schemaName,
-        DisplayName: label(schemaName),
-        DisplayCollectionName: label(`${schemaName}s`),
-        OwnershipType: 'OrganizationOwned',
-        HasActivities: false,
-        HasNotes: false,
-        Attributes: [
-            {
-                '@odata.type': 'Microsoft.Dynamics.CRM.StringAttributeMetadata',
-                SchemaName: 'contoso_Name',
-                IsPrimaryName: true,
-                MaxLength: 100,
-                FormatName: { Value: 'Text' },
-                RequiredLevel: { Value: 'None' },
-                DisplayName: label('Name'),
-            },
-        ],
-    };
-}
 
 beforeAll(async () => {
     sim = await startSimulator({
@@ -64,12 +40,12 @@ afterAll(() => sim?.close());
 
 describe('metadata writes', () => {
     it('creates in the named solution, waiting out the customization lock, and refuses an unknown solution', async () => {
-        const first = await createDefinition(client, 'EntityDefinitions', table('contoso_Site'), {
+        const first = await createDefinition(client, 'EntityDefinitions', minimalTableBody('contoso_Site'), {
             solution: 'ContosoMigration',
             wait,
         });
         expect(first.entityId).toMatch(/EntityDefinitions\(/);
-        const second = await createDefinition(client, 'EntityDefinitions', table('contoso_Room'), {
+        const second = await createDefinition(client, 'EntityDefinitions', minimalTableBody('contoso_Room'), {
             solution: 'ContosoMigration',
             wait,
         });
@@ -78,7 +54,7 @@ describe('metadata writes', () => {
             'solutioncomponents?$select=componenttype&$filter=componenttype eq 1',
         );
         expect(components.value.length).toBeGreaterThanOrEqual(2);
-        const refused = await createDefinition(client, 'EntityDefinitions', table('contoso_Floor'), {
+        const refused = await createDefinition(client, 'EntityDefinitions', minimalTableBody('contoso_Floor'), {
             solution: 'NoSuchSolution',
             wait,
         }).catch((error: unknown) => error);
@@ -93,7 +69,7 @@ describe('metadata writes', () => {
         const held = sim.holdCustomizationLock();
         try {
             await expect(
-                createDefinition(client, 'EntityDefinitions', table('contoso_Desk'), {
+                createDefinition(client, 'EntityDefinitions', minimalTableBody('contoso_Desk'), {
                     wait: { ...wait, maxWaits: 2 },
                 }),
             ).rejects.toThrow(/another customization held the target's lock through 2 waits/);

@@ -7,6 +7,30 @@ function label(text: string) {
 
 const required = { Value: 'None' };
 
+/** The smallest organization-owned table the documentation's request creates: its primary name column only. */
+export function minimalTableBody(schemaName: string) {
+    return {
+        '@odata.type': 'Microsoft.Dynamics.CRM.EntityMetadata',
+        SchemaName: schemaName,
+        DisplayName: label(schemaName),
+        DisplayCollectionName: label(`${schemaName}s`),
+        OwnershipType: 'OrganizationOwned',
+        HasActivities: false,
+        HasNotes: false,
+        Attributes: [
+            {
+                '@odata.type': 'Microsoft.Dynamics.CRM.StringAttributeMetadata',
+                SchemaName: 'contoso_Name',
+                IsPrimaryName: true,
+                MaxLength: 100,
+                FormatName: { Value: 'Text' },
+                RequiredLevel: required,
+                DisplayName: label('Name'),
+            },
+        ],
+    };
+}
+
 /** The source's custom table, created as the documentation's requests create one. */
 export async function createSourceTable(s: Sim): Promise<void> {
     await api(s, 'POST', 'EntityDefinitions', {

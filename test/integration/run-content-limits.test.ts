@@ -84,7 +84,7 @@ describe('content limits of the target', () => {
             "'account.sample_contract': the target takes files up to 1024 KB (MaxSizeInKB), the source up to 32768 KB: larger ones fail their rows",
         );
         expect(messages).toContainEqual(
-            "'annotation': the target takes note bodies up to 5242880 bytes (organization.maxuploadfilesize), the source up to 10485760: larger ones fail their rows",
+            "'annotation': the target takes note and attachment bodies up to 5242880 bytes (organization.maxuploadfilesize), the source up to 10485760: larger ones fail their rows",
         );
         expect(messages).toContainEqual(
             'the target blocks file extensions the source allows (organization.blockedattachments): pdf; notes and files named so fail their rows (account, annotation)',

@@ -1,4 +1,6 @@
 /** Shared pieces of the end-to-end run tests: two simulators, a spec file, the CLI in-process. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,6 +29,29 @@ export async function writeSpec(pair: Pair, spec: Record<string, unknown>, file 
         JSON.stringify({ source: { url: pair.source.url }, target: { url: pair.target.url }, ...spec }, null, 2),
     );
     return path;
+}
+
+const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+
+export interface SpawnedRun {
+    child: ChildProcess;
+    /** What the process has printed so far. */
+    output: { stdout: string; stderr: string };
+    exited: Promise<number | null>;
+}
+
+/** `run --json` of the built CLI as a child process in the pair's folder (for signals and kills). */
+export function spawnRun(pair: Pair, specPath: string, logDir: string): SpawnedRun {
+    if (!existsSync(BIN)) throw new Error('run `npm run build` first (npm test does)');
+    const child = spawn(process.execPath, [BIN, 'run', '--spec', specPath, '--log-dir', logDir, '--json'], {
+        cwd: pair.dir,
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = { stdout: '', stderr: '' };
+    child.stdout?.on('data', (d: Buffer) => (output.stdout += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (output.stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, output, exited };
 }
 
 /** The CLI in the pair's folder, with its run store there. */

@@ -3,14 +3,11 @@
  * its summary says cancelled, and the process exits 130, as shells report an interrupted command (npx reports
  * 130 for any command it passed a Ctrl-C to, so the CLI says the same on its own). The notice is on stderr.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatorPair, writeSpec, type Pair } from './run-helpers.js';
-
-const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+import { simulatorPair, spawnRun, writeSpec, type Pair } from './run-helpers.js';
 
 let pair: Pair;
 let specPath: string;
@@ -38,25 +35,18 @@ async function copiedPages(logDir: string): Promise<number> {
 
 describe('Ctrl-C once', () => {
     it('cancels at a page boundary and exits 130', { timeout: 120_000 }, async () => {
-        expect(existsSync(BIN), 'run `npm run build` first (npm test does)').toBe(true);
         const logDir = join(pair.dir, 'log');
-        const child = spawn(process.execPath, [BIN, 'run', '--spec', specPath, '--log-dir', logDir, '--json'], {
-            cwd: pair.dir,
-            stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        const { child, output, exited } = spawnRun(pair, specPath, logDir);
 
         const deadline = Date.now() + 30_000;
         while (Date.now() < deadline && (await copiedPages(logDir)) < 3) await new Promise((r) => setTimeout(r, 20));
         child.kill('SIGINT');
 
-        expect(await exited, stderr).toBe(130);
-        expect(JSON.parse(stdout)).toMatchObject({ status: 'cancelled' });
-        expect(stderr).toContain('Cancelling at the next page boundary; Ctrl-C again stops now (resume it later).');
-        expect(stderr).not.toMatch(/^\s+at /m);
+        expect(await exited, output.stderr).toBe(130);
+        expect(JSON.parse(output.stdout)).toMatchObject({ status: 'cancelled' });
+        expect(output.stderr).toContain(
+            'Cancelling at the next page boundary; Ctrl-C again stops now (resume it later).',
+        );
+        expect(output.stderr).not.toMatch(/^\s+at /m);
     });
 });

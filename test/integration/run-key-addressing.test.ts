@@ -93,7 +93,8 @@ describe('key values in URLs', () => {
         const { code, summary } = result;
         expect(code, result.stderr).toBe(1); // the duplicate is a failed row
         expect(summary.tables.account.copy).toMatchObject({ read: 6, written: 5, failed: 1 });
-        expect(summary.tables.account.state).toMatchObject({ written: 3, failed: 0 });
+        // Three inactive rows: the two with a deferred lookup carry their state in its patch (one follow-up write).
+        expect(summary.tables.account.state).toMatchObject({ written: 1, failed: 0 });
         expect(summary.tables.account.deferred).toMatchObject({ written: 2, failed: 0 });
         const accounts = targetAccounts();
         const parent = { id: accounts.get('p/1 & co?').accountid, table: 'account' };

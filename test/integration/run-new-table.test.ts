@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type * as RetryPolicy from '../../src/dataverse/retry-policy.js';
-import { addSourceRows, createSourceTable } from './new-table-helpers.js';
+import { addSourceRows, createSourceTable, minimalTableBody } from './new-table-helpers.js';
 import { api, dvm, runJson, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
 
 // Lock and key-index waits back off from the client's base delay: shortened here, every wait is kept.
@@ -85,28 +85,7 @@ describe('load to a new table', () => {
     });
 
     it("refuses a table whose prefix no target publisher has, naming the target's publishers", async () => {
-        const body = {
-            SchemaName: 'contoso_Site',
-            DisplayName: { LocalizedLabels: [{ Label: 'Site', LanguageCode: 1033 }] },
-            DisplayCollectionName: { LocalizedLabels: [{ Label: 'Sites', LanguageCode: 1033 }] },
-            OwnershipType: 'OrganizationOwned',
-            HasActivities: false,
-            HasNotes: false,
-            Attributes: [
-                {
-                    '@odata.type': 'Microsoft.Dynamics.CRM.StringAttributeMetadata',
-                    SchemaName: 'contoso_Name',
-                    IsPrimaryName: true,
-                    MaxLength: 100,
-                    FormatName: { Value: 'Text' },
-                    RequiredLevel: { Value: 'None' },
-                },
-            ],
-        };
-        await api(pair.source, 'POST', 'EntityDefinitions', {
-            '@odata.type': 'Microsoft.Dynamics.CRM.EntityMetadata',
-            ...body,
-        });
+        await api(pair.source, 'POST', 'EntityDefinitions', minimalTableBody('contoso_Site'));
         const spec = await writeSpec(
             pair,
             { name: 'prefix', tables: [{ name: 'contoso_site', load: 'new' }] },

@@ -3,14 +3,11 @@
  * process, SIGKILLed once pages have completed, then resumed with `--resume`. The run completes,
  * verify says identical, and no page whose completion the journal recorded was copied again.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dvm, simulatorPair, verifyJson, writeSpec, type Pair } from './run-helpers.js';
-
-const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+import { dvm, simulatorPair, spawnRun, verifyJson, writeSpec, type Pair } from './run-helpers.js';
 
 let pair: Pair;
 let specPath: string;
@@ -55,15 +52,8 @@ async function journaledPages(historyDir: string): Promise<Set<string>> {
 
 describe('a run killed mid-tier', () => {
     it('resumes from its journal without copying completed pages again', { timeout: 120_000 }, async () => {
-        expect(existsSync(BIN), 'run `npm run build` first (npm test does)').toBe(true);
         const logDir = join(pair.dir, 'log');
-        const child = spawn(process.execPath, [BIN, 'run', '--spec', specPath, '--log-dir', logDir, '--json'], {
-            cwd: pair.dir,
-            stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stderr = '';
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        const { child, output, exited } = spawnRun(pair, specPath, logDir);
 
         // Wait for pages to complete, then kill without warning.
         const deadline = Date.now() + 20_000;
@@ -80,7 +70,7 @@ describe('a run killed mid-tier', () => {
         }
         child.kill('SIGKILL');
         await exited;
-        expect(runId, stderr).toBeDefined();
+        expect(runId, output.stderr).toBeDefined();
         expect(pages).toBeGreaterThanOrEqual(12);
         const runFolder = join(logDir, 'runs', runId!);
         expect(existsSync(join(runFolder, 'summary.json'))).toBe(false);

@@ -3,14 +3,11 @@
  * twice while pages are being copied. It prints how to resume and exits within seconds without a summary; the
  * cancel the first Ctrl-C asked for is withdrawn, and `--resume` takes the run from its journal to success.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dvm, simulatorPair, writeSpec, type Pair } from './run-helpers.js';
-
-const BIN = new URL('../../dist/src/cli/main.js', import.meta.url).pathname;
+import { dvm, simulatorPair, spawnRun, writeSpec, type Pair } from './run-helpers.js';
 
 let pair: Pair;
 let specPath: string;
@@ -46,17 +43,8 @@ async function copiedPages(eventsPath: string): Promise<number> {
 
 describe('a run stopped with a second Ctrl-C', () => {
     it('exits within seconds with the resume line, and --resume finishes the run', { timeout: 120_000 }, async () => {
-        expect(existsSync(BIN), 'run `npm run build` first (npm test does)').toBe(true);
         const logDir = join(pair.dir, 'log');
-        const child = spawn(process.execPath, [BIN, 'run', '--spec', specPath, '--log-dir', logDir, '--json'], {
-            cwd: pair.dir,
-            stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+        const { child, output, exited } = spawnRun(pair, specPath, logDir);
 
         const deadline = Date.now() + 30_000;
         let runId: string | undefined;
@@ -65,19 +53,20 @@ describe('a run stopped with a second Ctrl-C', () => {
             if (runId && (await copiedPages(join(logDir, 'runs', runId, 'events.jsonl'))) >= 4) break;
             await new Promise((r) => setTimeout(r, 20));
         }
-        expect(runId, stderr).toBeDefined();
+        expect(runId, output.stderr).toBeDefined();
         // The second Ctrl-C follows the first as soon as the run says it is cancelling, as a double press does.
         child.kill('SIGINT');
-        while (!stderr.includes('Cancelling at the next page boundary')) await new Promise((r) => setTimeout(r, 2));
+        while (!output.stderr.includes('Cancelling at the next page boundary'))
+            await new Promise((r) => setTimeout(r, 2));
         const stoppedAt = Date.now();
         child.kill('SIGINT');
         const code = await exited;
-        expect(Date.now() - stoppedAt, stderr).toBeLessThan(10_000);
+        expect(Date.now() - stoppedAt, output.stderr).toBeLessThan(10_000);
         // Stopped with Ctrl-C: 130, as a shell reports an interrupted command.
-        expect(code, stderr).toBe(130);
-        expect(stdout).toBe('');
-        expect(stderr).toContain(`run ${runId} stopped before it finished`);
-        expect(stderr).toContain(`resume it with: dataverse-migrate run --resume ${runId}\n`);
+        expect(code, output.stderr).toBe(130);
+        expect(output.stdout).toBe('');
+        expect(output.stderr).toContain(`run ${runId} stopped before it finished`);
+        expect(output.stderr).toContain(`resume it with: dataverse-migrate run --resume ${runId}\n`);
         expect(existsSync(join(logDir, 'runs', runId!, 'summary.json'))).toBe(false);
 
         // The second Ctrl-C withdrew the first one's cancel request: the resumed run goes on to the end, unless

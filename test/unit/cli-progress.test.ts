@@ -108,6 +108,17 @@ describe('progress lines', () => {
         expect(line).toBe('account    12,000 rows');
     });
 
+    it('the unit agrees with the number it counts: 1 page, 1/1 page, 0/2 pages', () => {
+        const layout = { width: 79, labelWidth: 10, colour: false };
+        expect(renderBar({ label: 'a', value: 1, unit: 'pages', outcome: 'running' }, layout)).toMatch(/ 1 page$/);
+        expect(renderBar({ label: 'a', value: 1, total: 1, unit: 'pages', outcome: 'done' }, layout)).toMatch(
+            / 1\/1 page /,
+        );
+        expect(renderBar({ label: 'a', value: 0, total: 2, unit: 'pages', outcome: 'running' }, layout)).toMatch(
+            / 0\/2 pages/,
+        );
+    });
+
     it('time left from the rate so far, in words', () => {
         expect(timeLeftMs(3, 9, 30_000)).toBe(60_000);
         expect(timeLeftMs(0, 9, 30_000)).toBeUndefined();

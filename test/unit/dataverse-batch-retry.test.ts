@@ -186,7 +186,7 @@ describe('sendBatch', () => {
             () => [{ status: 204 }],
         ]);
         const { http, events } = setup(service);
-        http.limiter.observeDopHint(8);
+        http.limiterOf({}).observeDopHint(8);
         const { value } = await run(sendBatch(http, requests(3)));
         expect(value?.map((part) => part.status)).toEqual([204, 204, 204]);
         expect(events.map((e) => [e.reason, e.delayMs])).toEqual([
@@ -194,7 +194,7 @@ describe('sendBatch', () => {
             ['deadlock', 150],
         ]);
         expect(http.stats()).toMatchObject({ transientRetries: 2, deadlockRetries: 2, failed: 0 });
-        expect(http.limiter.stats()).toMatchObject({ contentions: 2, decreases: 2, limit: 2 });
+        expect(http.limiterOf({}).stats()).toMatchObject({ contentions: 2, decreases: 2, limit: 2 });
     });
 
     it('fails the call, not the rows, when parts answer 503 past the outage budget', async () => {

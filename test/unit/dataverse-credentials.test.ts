@@ -204,3 +204,50 @@ describe('AccessTokenCache', () => {
         expect(error.message).not.toContain(JWT);
     });
 });
+
+describe('loopbackUser credentials', () => {
+    it('give an unsigned token naming the user for a loopback environment, and refuse any other', async () => {
+        const credential = createTokenCredential({ type: 'loopbackUser', oid: 'aaaaaaaa-0000-0000-0000-000000000001' });
+        const token = await credential?.getToken('http://127.0.0.1:5555/.default');
+        const payload = JSON.parse(Buffer.from(token?.token.split('.')[1] ?? '', 'base64url').toString()) as object;
+        expect(payload).toMatchObject({ aud: 'http://127.0.0.1:5555', oid: 'aaaaaaaa-0000-0000-0000-000000000001' });
+        await expect(credential?.getToken('https://contoso.crm.dynamics.com/.default')).rejects.toThrow(
+            /type 'loopbackUser' is only for loopback simulator URLs, not https:\/\/contoso\.crm\.dynamics\.com/,
+        );
+    });
+});
+
+describe('an environment of several identities', () => {
+    it('names the identity whose credential cannot be built, by its place in the spec', async () => {
+        const { createEnvironmentClients, CredentialProblemsError } = await import('../../src/environments/index.js');
+        const { validateSpec } = await import('../../src/spec/index.js');
+        const result = validateSpec({
+            source: { url: 'http://127.0.0.1:5555' },
+            target: {
+                url: 'https://contoso.crm.dynamics.com',
+                credential: { type: 'managedIdentity' },
+                additionalCredentials: [
+                    {
+                        type: 'clientSecret',
+                        tenantId: 'contoso.onmicrosoft.com',
+                        clientId: 'c',
+                        secretSetting: 'UNSET_X',
+                    },
+                ],
+            },
+            name: 'several-identities',
+            tables: [{ name: 'account' }],
+        });
+        if (!result.ok) throw new Error(JSON.stringify(result.problems));
+        let error: unknown;
+        try {
+            createEnvironmentClients(result.spec, { env: {}, userAgent: 'test' });
+        } catch (e) {
+            error = e;
+        }
+        expect(error).toBeInstanceOf(CredentialProblemsError);
+        expect((error as Error).message).toMatch(
+            /^target\.additionalCredentials\[0\]: the client secret setting UNSET_X is not set/,
+        );
+    });
+});

@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { decimalKey, ExactNumber, isExactNumber, numberFromLiteral } from '../../src/dataverse/exact-number.js';
 import { parseJson, stringifyJson } from '../../src/dataverse/json-exact.js';
@@ -69,5 +71,26 @@ describe('exact JSON numbers', () => {
         expect(decimalKey(1.5e-7)).toBe(decimalKey('0.00000015'));
         expect(decimalKey('x')).toBeUndefined();
         expect(ExactNumber.parse('1.2.3')).toBeUndefined();
+    });
+
+    it('keeps no part of a body alive through the values read from it (a page response is freed with its page)', () => {
+        setFlagsFromString('--expose-gc');
+        const gc = runInNewContext('gc') as () => void;
+        // One row with a long number (the exact reader's path) and 10 MB of other values around the kept ones.
+        const filler = 'x'.repeat(1_000_000);
+        const body = () =>
+            `{"value":[{"id":"00000000-0000-0000-0000-000000000001","name":"a name of some length",` +
+            `"n":12345678901234567890,${Array.from({ length: 10 }, (_, i) => `"f${i}":"${filler}"`).join(',')}}]}`;
+        gc();
+        const before = process.memoryUsage().heapUsed;
+        const kept = Array.from({ length: 3 }, () => {
+            const row = (parseJson(body()) as { value: Array<Record<string, unknown>> }).value[0]!;
+            return [row.id, row.name, row.n];
+        });
+        gc();
+        const grown = process.memoryUsage().heapUsed - before;
+        expect(kept.flat().map(String)).toContain('12345678901234567890');
+        // Three bodies of 10 MB each would be 30 MB; the kept values are a few hundred bytes.
+        expect(grown).toBeLessThan(10_000_000);
     });
 });

@@ -111,7 +111,14 @@ describe('the registrations the Functions host receives', () => {
     });
 
     it('registers the orchestration table as orchestration triggers', () => {
-        for (const name of ['migrationRun', 'tableCopy', 'tablePhase', 'tableFollowUp', 'relationshipCopy']) {
+        for (const name of [
+            'migrationRun',
+            'tableCopy',
+            'tablePhase',
+            'tableFollowUp',
+            'relationshipCopy',
+            'pageBatch',
+        ]) {
             const registration = byName.get(name)!;
             expect(triggerOf(registration)).toMatchObject({ type: 'orchestrationTrigger', direction: 'in' });
             expect(Object.keys(registration.bindings)).toHaveLength(1);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Execution } from '../../src/host/local/execution.js';
+import { parentMessageOf, statusOf } from '../../src/host/local/status.js';
 import { playedHistory } from '../../src/host/local/sdk-v3/execution-history.js';
 import {
     FileJournal,
@@ -126,5 +127,37 @@ describe('Execution.fromRecords', () => {
         expect(() => Execution.fromRecords([start, { ...message(1), execution: 2 }], 'j')).toThrow(
             'j:2: a record of execution 2 inside execution 0',
         );
+    });
+
+    it("lets go of a finished execution's episodes, tasks and messages, and still tells its status", () => {
+        const scheduled: JournalRecord = {
+            k: 'episode',
+            execution: 0,
+            at: '2024-01-01T00:00:00.000Z',
+            consumed: [0],
+            scheduled: [{ id: 0, kind: 'activity', name: 'a' }],
+        };
+        const done: JournalRecord = {
+            k: 'episode',
+            execution: 0,
+            at: '2024-01-01T00:00:01.000Z',
+            consumed: [1],
+            scheduled: [],
+            outcome: { status: 'Completed', output: '"ok"' },
+        };
+        const completed: JournalRecord = {
+            k: 'msg',
+            execution: 0,
+            n: 1,
+            at: '2024-01-01T00:00:01.000Z',
+            m: { kind: 'taskCompleted', taskId: 0, result: '"r"' },
+        };
+        const exec = Execution.fromRecords([start, scheduled, completed, done], 'j');
+        const before = { status: statusOf(exec), parent: parentMessageOf(exec) };
+        expect(exec.tasks.size).toBe(1);
+        exec.releaseHistory();
+        expect([exec.played.length, exec.tasks.size, exec.outstanding.size, exec.inbox.length]).toEqual([0, 0, 0, 0]);
+        expect({ status: statusOf(exec), parent: parentMessageOf(exec) }).toEqual(before);
+        expect(before.status.output).toBe('ok');
     });
 });

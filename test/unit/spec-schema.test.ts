@@ -353,6 +353,74 @@ describe('migration spec', () => {
         expect(result.spec.target.credential).toEqual({ type: 'default' });
     });
 
+    it('takes several identities of an environment, and the spec it gives back validates again', () => {
+        const secret = (clientId: string) => ({
+            type: 'clientSecret',
+            tenantId: 'contoso.onmicrosoft.com',
+            clientId,
+            secretSetting: `SECRET_${clientId}`,
+        });
+        const result = validateSpec(
+            variant((d) => {
+                d.source = {
+                    url: 'http://127.0.0.1:5555',
+                    credential: { type: 'loopbackUser', oid: 'aaaaaaaa-0000-0000-0000-000000000001' },
+                    additionalCredentials: [{ type: 'loopbackUser', oid: 'bbbbbbbb-0000-0000-0000-000000000002' }],
+                };
+                d.target = {
+                    url: 'https://contoso-dev.crm4.dynamics.com',
+                    credential: secret('app1'),
+                    additionalCredentials: [secret('app2'), secret('app3')],
+                };
+            }),
+        );
+        if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+        expect(result.spec.target.additionalCredentials?.map((c) => 'clientId' in c && c.clientId)).toEqual([
+            'app2',
+            'app3',
+        ]);
+        expect(validateSpec(JSON.parse(JSON.stringify(result.spec))).ok).toBe(true);
+    });
+
+    it.each([
+        [
+            'the same identity twice',
+            (d: any) => (d.target.additionalCredentials = [structuredClone(d.target.credential)]),
+            /^target\.additionalCredentials\[0\]: the same identity as target\.credential: list each user once/,
+        ],
+        [
+            'a problem inside one of several identities',
+            (d: any) => (d.target.additionalCredentials = [{ type: 'clientSecret', tenantId: 'x', clientId: 'c' }]),
+            /^target\.additionalCredentials\[0\]\.tenantId: expected the tenant id/,
+        ],
+        [
+            'loopbackUser for a remote URL',
+            (d: any) =>
+                (d.target.additionalCredentials = [
+                    { type: 'loopbackUser', oid: '00000000-0000-0000-0000-000000000001' },
+                ]),
+            /^target\.additionalCredentials\[0\]: type 'loopbackUser' \(an unsigned token\) is only allowed for loopback/,
+        ],
+        [
+            'an empty list',
+            (d: any) => (d.target.additionalCredentials = []),
+            /^target\.additionalCredentials: list at least one credential/,
+        ],
+        [
+            'none among several identities',
+            (d: any) => {
+                d.source = {
+                    url: 'http://127.0.0.1:5555',
+                    credential: { type: 'none' },
+                    additionalCredentials: [{ type: 'loopbackUser', oid: 'bbbbbbbb-0000-0000-0000-000000000002' }],
+                };
+            },
+            /^source\.additionalCredentials: several identities need a token each/,
+        ],
+    ])('rejects %s', (_name, change, expected) => {
+        expect(problemsOf(variant(change))).toEqual(expect.arrayContaining([expect.stringMatching(expected)]));
+    });
+
     it('reports every problem at once, shape and cross-field together', () => {
         const problems = problemsOf(
             variant((d) => {

@@ -1,6 +1,7 @@
 /** `dataverse-migrate plan`: validate the spec against both environments and show the tiered plan. */
 import { planSummaryJson, renderPlan } from '../../plan/summary.js';
 import { preparePlan } from '../../plan/prepare.js';
+import { computeSubset, subsetEstimates } from '../../copy/subset.js';
 import { clientsForSpec } from '../clients.js';
 import { ExitCode, type CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
@@ -34,7 +35,12 @@ export async function planCommand(options: PlanCommandOptions, io: CliIo): Promi
     } finally {
         progress.stop();
     }
-    const { plan, estimates, requests } = prepared;
+    const { plan, requests } = prepared;
+    // A subset: each table's count is the rows it takes, read from the source now (ids only).
+    const estimates =
+        spec.subset && plan.problems.length === 0
+            ? subsetEstimates(plan, await computeSubset(plan, spec.subset, clients.source))
+            : prepared.estimates;
     if (options.json) {
         io.stdout(`${JSON.stringify(planSummaryJson(plan, estimates, requests), null, 2)}\n`);
     } else {

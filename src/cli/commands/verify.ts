@@ -4,7 +4,7 @@ import { verifyMigration } from '../../verify/verify.js';
 import { clientsForSpec } from '../clients.js';
 import { defineCommand } from '../command.js';
 import { BadInputError, ExitCode } from '../io.js';
-import { createProgress, type ProgressTask } from '../progress.js';
+import { createProgress, rangeProgress } from '../progress.js';
 import { renderVerify } from '../render.js';
 import { requireSpec } from '../spec-input.js';
 import { cliStore } from '../store.js';
@@ -38,28 +38,18 @@ export const verifyCommand = defineCommand({
         // Columns runs found the target rewriting are not written any more, so not compared either.
         const noticed = await readPlatformOwned(cliStore(io, opts.logDir).store, spec.target.url);
         const progress = createProgress(io, { json: opts.json === true });
-        const tasks = new Map<string, ProgressTask>();
         let report;
         try {
             report = await verifyMigration(spec, clients, {
                 samples: opts.samples,
                 values: opts.values === true,
                 noticed,
-                progress(table, done, total) {
-                    let task = tasks.get(table);
-                    if (!task) tasks.set(table, (task = progress.task(table, { total, unit: 'ranges' })));
-                    task.update(done, total);
-                    if (done === total) task.done();
-                },
+                progress: rangeProgress(progress),
             });
         } finally {
             progress.stop();
         }
-        if (report.problems && report.problems.length > 0)
-            throw new BadInputError(
-                report.problems.map((p) => (p.path ? `${p.path}: ${p.message}` : p.message)),
-                report.problems.map((p) => ({ path: p.path ?? '', message: p.message })),
-            );
+        if (report.problems && report.problems.length > 0) throw BadInputError.of(report.problems);
         if (opts.json) {
             const { identical, tables, manyToMany } = report;
             io.stdout(`${JSON.stringify({ identical, tables, manyToMany }, null, 2)}\n`);

@@ -93,9 +93,15 @@ export class Execution implements ExecutionView {
         return exec;
     }
 
-    /** A finished execution is never replayed again; its episodes need not stay in memory. */
+    /**
+     * A finished execution is never replayed again and runs no task: its episodes, tasks and messages need not stay
+     * in memory (a long-lived host, `serve`, keeps every instance it ran; only its status is read again).
+     */
     releaseHistory(): void {
         this.played = [];
+        this.tasks.clear();
+        this.outstanding.clear();
+        this.inbox.length = 0;
     }
 
     get number(): number {

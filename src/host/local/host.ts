@@ -206,11 +206,13 @@ export class LocalDurableHost implements RunsPort {
         if (!inst) return this.terminateOnDisk(instanceId, reason);
         const exec = inst.exec;
         if (exec.isFinished) return;
+        // Its children, before finishing it lets go of its tasks.
+        const children = this.liveChildrenOf(inst);
         const record: JournalRecord = { k: 'terminated', execution: exec.number, at: this.now(), reason };
         exec.terminate(record);
         await this.write(inst, record);
         await this.finished(inst);
-        for (const childId of this.liveChildrenOf(inst)) {
+        for (const childId of children) {
             await this.terminate(childId, `parent '${instanceId}' was terminated: ${reason}`);
         }
     }

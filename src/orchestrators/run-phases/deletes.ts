@@ -10,18 +10,29 @@ import { CANCELLED, deleteRefusals, refusedDeletesStop, stopAfterPhase } from '.
 import { activity, all, child, one } from '../call.js';
 import type { TablePhaseInput } from '../contracts.js';
 import { OrchestratorName } from '../names.js';
-import { failureLimits, logEvent, showProgress, type RunState } from './state.js';
+import { failureLimits, logEvent, pageBudget, showProgress, type RunState } from './state.js';
 
-/** One sub-orchestration per table of a delete step; tables without a copy result have no work. */
+/**
+ * One sub-orchestration per table of a delete step; tables without a copy result have no work. Each table keeps its
+ * index in the delete order in its instance id (`<run>:delete:<index>`), so the tables deleted one after another
+ * never share an id (nor do their page batches), and a resume finds each one's own journal.
+ */
 function* tablePhases(
     run: RunState,
-    tables: readonly string[],
+    plan: PlanRunOutcome,
+    tables: ReadonlyArray<readonly [table: string, index: number]>,
     step: (table: string) => Omit<TablePhaseInput, 'runId' | 'table' | 'kind'>,
 ) {
-    const tasks = tables.flatMap((table, index) => {
+    const tasks = tables.flatMap(([table, index]) => {
         const copy = run.copies.get(table);
         if (!copy) return [];
-        const input: TablePhaseInput = { runId: run.runId, table, kind: copy.kind, ...step(table) };
+        const input: TablePhaseInput = {
+            runId: run.runId,
+            table,
+            kind: copy.kind,
+            ...step(table),
+            ...pageBudget(plan),
+        };
         return [child(run.context, OrchestratorName.tablePhase, input, `${run.instanceId}:${input.phase}:${index}`)];
     });
     return yield* all(run.context, tasks);
@@ -41,12 +52,17 @@ export function* deletePhase(run: RunState, plan: PlanRunOutcome) {
             activity(run.context, 'findDisassociations', { runId: run.runId, relationship }),
         ),
     );
-    const found = yield* tablePhases(run, deleting, (t) => ({
-        phase: 'find-deletes',
-        pages: [],
-        deleteSource: fromDelta(t) ? 'delta' : 'range',
-        deletedPages: run.copies.get(t)?.deletedPages ?? 0,
-    }));
+    const found = yield* tablePhases(
+        run,
+        plan,
+        [...deleting.entries()].map(([i, t]) => [t, i] as const),
+        (t) => ({
+            phase: 'find-deletes',
+            pages: [],
+            deleteSource: fromDelta(t) ? 'delta' : 'range',
+            deletedPages: run.copies.get(t)?.deletedPages ?? 0,
+        }),
+    );
     for (const f of found) run.tables[f.table]!.done.findDeletes = !f.cancelled;
     if (found.some((f) => f.cancelled)) {
         run.stop = CANCELLED;
@@ -88,14 +104,14 @@ export function* deletePhase(run: RunState, plan: PlanRunOutcome) {
         if (run.stop) return;
     }
     const byTable = new Map(found.map((f) => [f.table, f]));
-    for (const table of deleting) {
+    for (const [index, table] of deleting.entries()) {
         const pages = byTable.get(table)?.pagesWithWork ?? [];
         const summary = run.tables[table]!;
         if (pages.length === 0) {
             summary.done.delete = true; // nothing to delete
             continue;
         }
-        const [result] = yield* tablePhases(run, [table], () => ({ phase: 'delete', pages }));
+        const [result] = yield* tablePhases(run, plan, [[table, index]], () => ({ phase: 'delete', pages }));
         if (result) {
             summary.delete = addCounts(summary.delete, result.counts);
             summary.done.delete = !result.cancelled;

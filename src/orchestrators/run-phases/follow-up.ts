@@ -7,7 +7,7 @@ import { addCounts, emptyCounts } from '../../run/outcomes.js';
 import { stopAfterPhase } from '../../run/stop-rules.js';
 import { allOf, child } from '../call.js';
 import { OrchestratorName } from '../names.js';
-import { failureLimits, logEvent, showProgress, type RunState } from './state.js';
+import { failureLimits, logEvent, pageBudget, showProgress, type RunState } from './state.js';
 
 export function* followUpPhase(run: RunState, plan: PlanRunOutcome) {
     const { context, runId } = run;
@@ -39,12 +39,18 @@ export function* followUpPhase(run: RunState, plan: PlanRunOutcome) {
                 deferredPages: copy.deferredPages,
                 statePages: copy.statePages,
                 ...(copy.contentPages?.length ? { contentPages: copy.contentPages } : {}),
+                ...pageBudget(plan),
             },
             `${run.instanceId}:follow:${index}`,
         );
     });
     const relationships = plan.manyToMany.map((relationship, index) =>
-        child(context, OrchestratorName.relationshipCopy, { runId, relationship }, `${run.instanceId}:m2m:${index}`),
+        child(
+            context,
+            OrchestratorName.relationshipCopy,
+            { runId, relationship, ...pageBudget(plan) },
+            `${run.instanceId}:m2m:${index}`,
+        ),
     );
     const [tableResults, relationshipResults] = yield* allOf(context, tables, relationships);
     for (const result of tableResults) {

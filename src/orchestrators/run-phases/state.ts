@@ -48,6 +48,12 @@ export function failureLimits(run: RunState, plan: PlanRunOutcome) {
     return { ...plan.options, acknowledgedFailedRows: run.input.acknowledgedFailedRows ?? 0 };
 }
 
+/** The page budget of the table and relationship orchestrations, as planned (absent in runs planned before it). */
+export function pageBudget(plan: PlanRunOutcome): { pagesPerOrchestration?: number } {
+    const limit = plan.options.pagesPerOrchestration;
+    return limit !== undefined ? { pagesPerOrchestration: limit } : {};
+}
+
 /** Custom status is limited to 16 KB on Azure Storage: per-table detail only while it fits. */
 export function showProgress(run: RunState, update: Omit<RunProgress, 'runId'>): void {
     const status: RunProgress = { runId: run.runId, ...update, failedRows: failedRows(run.tables, run.manyToMany) };

@@ -9,7 +9,7 @@ import { addCounts } from '../../run/outcomes.js';
 import { stopAfterPhase } from '../../run/stop-rules.js';
 import { activity, allOf, child } from '../call.js';
 import { OrchestratorName } from '../names.js';
-import { failureLimits, showProgress, type RunState } from './state.js';
+import { failureLimits, pageBudget, showProgress, type RunState } from './state.js';
 
 export function* tierPhase(run: RunState, plan: PlanRunOutcome) {
     const { context, runId } = run;
@@ -24,7 +24,7 @@ export function* tierPhase(run: RunState, plan: PlanRunOutcome) {
             return child(
                 context,
                 OrchestratorName.tableCopy,
-                { runId, table, mode: plan.tables[table]!.mode, ...(listing ? { listing } : {}) },
+                { runId, table, mode: plan.tables[table]!.mode, ...(listing ? { listing } : {}), ...pageBudget(plan) },
                 `${run.instanceId}:copy:${tierIndex}-${index}`,
             );
         });

@@ -28,7 +28,10 @@ export type SimAttributeType =
     | 'EntityName'
     /** An image column (AttributeType Virtual, AttributeTypeName ImageType): base64 content, Edm.Binary. */
     | 'Image'
-    /** A file column (Virtual / FileType): content through its own requests, no property value. */
+    /**
+     * A file column (Virtual / FileType): content through its own requests; the row reads it as the file id (a GUID,
+     * null without a file) beside `<column>_name`, the file name (file-column-data.md "Retrieve file column data").
+     */
     | 'File'
     /** An activity's party list (to, from, requiredattendees, ...): rows of activityparty, no property value. */
     | 'PartyList'
@@ -231,7 +234,7 @@ export function isLookupType(type: SimAttributeType): boolean {
 
 /** Attribute types the Web API exposes no property for (their content travels through other requests). */
 export function hasNoProperty(type: SimAttributeType): boolean {
-    return type === 'Virtual' || type === 'File' || type === 'PartyList';
+    return type === 'Virtual' || type === 'PartyList';
 }
 
 export function isLookupValue(value: SimValue | undefined): value is SimLookupValue {

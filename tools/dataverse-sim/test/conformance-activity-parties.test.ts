@@ -61,6 +61,24 @@ describe('activity parties', () => {
         expect(q.json.value).toHaveLength(4);
     });
 
+    it('expands at most 5,000 parties a row; activityparties pages through all of them', async () => {
+        const many = Array.from({ length: 5003 }, (_, i) => ({
+            participationtypemask: 2,
+            addressused: `r${i}@example.com`,
+        }));
+        const id = await client.create('emails', { subject: 'Newsletter', email_activity_parties: many });
+        const r = await client.get(
+            `emails?$select=subject&$filter=activityid eq ${id}&$expand=email_activity_parties($select=addressused)`,
+        );
+        expect((r.json.value as Array<{ email_activity_parties: unknown[] }>)[0]!.email_activity_parties).toHaveLength(
+            5000,
+        );
+        const first = await client.get(`activityparties?$filter=_activityid_value eq ${id}&$select=addressused`);
+        expect(first.json.value).toHaveLength(5000);
+        const next = await client.get(first.json['@odata.nextLink'] as string);
+        expect(next.json.value).toHaveLength(3);
+    });
+
     it('replaces the parties on an update that carries the collection, keeps them on one that does not', async () => {
         const id = await client.create('phonecalls', {
             subject: 'Call back',

@@ -145,6 +145,41 @@ describe('file columns', () => {
         expect([gone.status, json(gone).error.code]).toEqual([404, '0x80040217']);
     });
 
+    it('reads a file column as its file id and <column>_name as its name, null without a file; refuses setting it', async () => {
+        const [withFile, without] = [accounts[4]!, accounts[5]!];
+        const init = await client.post('InitializeFileBlocksUpload', {
+            Target: { accountid: withFile, '@odata.type': 'Microsoft.Dynamics.CRM.account' },
+            FileName: 'terms.pdf',
+            FileAttributeName: 'sample_contract',
+        });
+        const token = init.json.FileContinuationToken as string;
+        const id = Buffer.from('block-1').toString('base64');
+        await client.post('UploadBlock', { BlockId: id, BlockData: 'aGVsbG8=', FileContinuationToken: token });
+        const commit = await client.post('CommitFileBlocksUpload', {
+            FileName: 'terms.pdf',
+            MimeType: 'application/pdf',
+            BlockList: [id],
+            FileContinuationToken: token,
+        });
+        const read = await client.get(
+            `accounts?$select=name,sample_contract,sample_contract_name&$filter=accountid eq ${withFile} or accountid eq ${without}`,
+        );
+        const byId = new Map((read.json.value as Array<Record<string, unknown>>).map((r) => [r.accountid, r]));
+        expect(byId.get(withFile)).toMatchObject({
+            sample_contract: commit.json.FileId,
+            sample_contract_name: 'terms.pdf',
+        });
+        expect(byId.get(without)).toMatchObject({ sample_contract: null, sample_contract_name: null });
+        // "$filter=sample_filecolumn ne null" (file-column-data.md) finds the rows with a file.
+        const holders = await client.get(`accounts?$select=accountid&$filter=sample_contract ne null`);
+        expect((holders.json.value as Array<{ accountid: string }>).map((r) => r.accountid)).toContain(withFile);
+        const set = await client.patch(`accounts(${without})`, { sample_contract: commit.json.FileId });
+        expect([set.status, (set.json.error as { code: string }).code]).toEqual([400, '0x80040203']);
+        expect((await raw('DELETE', `accounts(${withFile})/sample_contract`)).status).toBe(204);
+        const cleared = await client.get(`accounts(${withFile})?$select=sample_contract,sample_contract_name`);
+        expect(cleared.json).toMatchObject({ sample_contract: null, sample_contract_name: null });
+    });
+
     it('refuses a file over MaxSizeInKB and a blocked extension, storing nothing', async () => {
         const declared = 32768 * 1024 + 1;
         const begin = await raw(

@@ -141,6 +141,47 @@ describe('opportunity won / lost', () => {
     });
 });
 
+describe('columns and state in one update', () => {
+    // "always set the desired statuscode" with statecode, in the same update as other columns (SetState is an update,
+    // "Behavior of specialized update operations"): a migration closes a row's cycle and sets its state in one write.
+    it('takes a lookup and statecode + statuscode together in UpdateMultiple', async () => {
+        const [account, parent] = open('account') as [SimRow, SimRow];
+        const id = account.accountid as string;
+        const r = await client.post('accounts/Microsoft.Dynamics.CRM.UpdateMultiple', {
+            Targets: [
+                {
+                    '@odata.type': 'Microsoft.Dynamics.CRM.account',
+                    accountid: id,
+                    'parentaccountid@odata.bind': `/accounts(${parent.accountid as string})`,
+                    statecode: 1,
+                    statuscode: 2,
+                },
+            ],
+        });
+        expect(r.status).toBe(204);
+        expect(row('account', id)).toMatchObject({ statecode: 1, statuscode: 2 });
+        expect(row('account', id).parentaccountid).toMatchObject({ id: parent.accountid });
+    });
+
+    it('refuses the whole update when the status is not one of the state, and changes nothing', async () => {
+        const [account, parent] = open('account') as [SimRow, SimRow];
+        const id = account.accountid as string;
+        const before = row('account', id).parentaccountid ?? null;
+        const r = await client.patch(
+            `accounts(${id})`,
+            { 'parentaccountid@odata.bind': `/accounts(${parent.accountid as string})`, statecode: 1, statuscode: 1 },
+            { 'If-Match': '*' },
+        );
+        expect(r.status).toBe(400);
+        expect(r.json.error.code).toBe('0x80048408');
+        expect(r.json.error.message).toBe(
+            `1 is not a valid status code for state code AccountState.Inactive on account with Id ${id}.`,
+        );
+        expect(row('account', id)).toMatchObject({ statecode: 0 });
+        expect(row('account', id).parentaccountid ?? null).toEqual(before);
+    });
+});
+
 describe('lead qualified', () => {
     it('qualifies a lead with QualifyLead, creating nothing, and answers the collection of created entities', async () => {
         const lead = open('lead')[0]!;

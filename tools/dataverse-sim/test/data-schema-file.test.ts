@@ -163,5 +163,7 @@ describe('deriveEntitySetName', () => {
             ),
         ).toEqual(['accounts', 'opportunities', 'new_boxes', 'new_days', 'fdn_insurancecategories', 'new_matches']);
         expect(deriveEntitySetName('accountleads', true)).toBe('accountleadscollection');
+        expect(deriveEntitySetName('teammembership', true)).toBe('teammemberships');
+        expect(deriveEntitySetName('new_project_contact', true)).toBe('new_project_contactset');
     });
 });

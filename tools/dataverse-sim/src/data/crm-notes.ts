@@ -96,6 +96,10 @@ export function contentColumns(o: { file?: string; fileMaxSizeInKB?: number }): 
         { logicalName: 'entityimage', schemaName: 'EntityImage', type: 'Image', maxSizeInKB: 10240 },
     ];
     if (o.file)
-        cols.push({ logicalName: o.file, type: 'File', isCustom: true, maxSizeInKB: o.fileMaxSizeInKB ?? 32768 });
+        cols.push(
+            { logicalName: o.file, type: 'File', isCustom: true, maxSizeInKB: o.fileMaxSizeInKB ?? 32768 },
+            // The file's name, read-only (file-column-data.md "File name column": the column's name with `_name`).
+            str(`${o.file}_name`, 255, { ...READ_ONLY, isCustom: true }),
+        );
     return cols;
 }

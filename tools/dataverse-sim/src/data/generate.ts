@@ -212,7 +212,14 @@ class Generator {
     private column(t: SimTable, a: SimAttribute, unique: boolean): ColumnGen | undefined {
         const name = a.logicalName;
         const sys = this.sys;
-        if (a.attributeOf !== undefined || hasNoProperty(a.type) || a.type === 'EntityName' || a.type === 'Image')
+        if (
+            a.attributeOf !== undefined ||
+            hasNoProperty(a.type) ||
+            a.type === 'EntityName' ||
+            a.type === 'Image' ||
+            a.type === 'File' ||
+            isFileNameColumn(t, a)
+        )
             return undefined;
         const fullScale = fullScaleColumn(t, a);
         if (fullScale) return fullScale;
@@ -538,4 +545,12 @@ function fullScaleColumn(t: SimTable, a: SimAttribute): ColumnGen | undefined {
         default:
             return undefined;
     }
+}
+
+/** `<file column>_name`: the name of the file the column holds, set by its upload only (file-column-data.md). */
+function isFileNameColumn(t: SimTable, a: SimAttribute): boolean {
+    return (
+        a.logicalName.endsWith('_name') &&
+        t.attributes.some((f) => f.type === 'File' && `${f.logicalName}_name` === a.logicalName)
+    );
 }

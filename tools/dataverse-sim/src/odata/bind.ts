@@ -49,6 +49,8 @@ const EDM_BY_TYPE: Partial<Record<SimAttribute['type'], EdmType>> = {
     Customer: 'Edm.Guid',
     Owner: 'Edm.Guid',
     Image: 'Edm.Binary',
+    // A file column reads as its file id (file-column-data.md: `"sample_filecolumn": "<file id>"`).
+    File: 'Edm.Guid',
 };
 
 const NUMERIC = new Set<string>(['Edm.Int32', 'Edm.Int64', 'Edm.Decimal', 'Edm.Double']);

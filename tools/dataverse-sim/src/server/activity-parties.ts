@@ -28,6 +28,9 @@ const BIND = /^partyid_(.+)@odata\.bind$/;
 /** Columns of a party in the collection, besides its partyid bind. */
 const PARTY_COLUMNS = new Set(['participationtypemask', 'addressused']);
 
+/** The most rows a single-level `$expand` of a collection-valued navigation property returns per row. */
+export const EXPANDED_COLLECTION_LIMIT = 5000;
+
 /** The collection-valued navigation property of an activity's parties (`email_activity_parties`). */
 export function partiesNavigation(activity: string): string {
     return `${activity}_activity_parties`;
@@ -102,7 +105,12 @@ export class ActivityParties implements WriteExtension {
         const serialize = serializer.forRows(partyInfo, select, annotations);
         const pk = info.table.primaryIdAttribute;
         return (row, out) => {
-            out[nav] = this.partiesOf(row[pk] as string).map(serialize);
+            // join-tables.md "Single $expand on collection-valued navigation properties": "no paging is applied to the
+            // expanded records, up to 5,000 related records can be returned for each expanded collection-valued
+            // navigation property"; the rest only by a query of the related set (activityparties, RetrieveMultiple).
+            out[nav] = this.partiesOf(row[pk] as string)
+                .slice(0, EXPANDED_COLLECTION_LIMIT)
+                .map(serialize);
         };
     }
 

@@ -262,6 +262,7 @@ export class Writer {
                 }
                 throw invalidProperty(key, table.logicalName);
             }
+            if (attr.type === 'File') throw fileColumnWrite(attr.logicalName);
             if (isLookupType(attr.type)) {
                 // `"parentaccountid": null` clears a lookup; any value must go through @odata.bind.
                 if (value !== null) throw directLookupUpdate();
@@ -608,6 +609,18 @@ function directLookupUpdate(): SimError {
 }
 
 /** A body property the entity type does not declare (troubleshooting article on Web API client errors). */
+/**
+ * A file column's value (its file id) set by a create or update: "you can't directly set the values in a create or
+ * update operation" (file-column-data.md). [inferred] The status, code and wording.
+ */
+function fileColumnWrite(column: string): SimError {
+    return new SimError(
+        400,
+        ErrorCodes.InvalidArgument,
+        `The file column '${column}' cannot be set by a create or update: upload its file (InitializeFileBlocksUpload, or a PATCH of the column).`,
+    );
+}
+
 export function invalidProperty(name: string, logicalName: string): SimError {
     return new SimError(
         400,

@@ -24,7 +24,7 @@ import { methodNotAllowed } from '../route-errors.js';
 import type { TableInfo } from '../schema-index.js';
 import type { Store } from '../store.js';
 import { BLOCK_LIMIT } from './block-sessions.js';
-import { columnLimit, noFile, type ContentActions } from './content-actions.js';
+import { columnLimit, fileColumnValues, noFile, type ContentActions } from './content-actions.js';
 import type { ContentStore } from './content-store.js';
 import { thumbnailOf } from './image-columns.js';
 import { BODY_COLUMNS } from './note-bodies.js';
@@ -85,7 +85,11 @@ export class ColumnContent {
         }
         if (req.method === 'DELETE') {
             this.content.delete(table, id, name);
-            if (attr.type === 'Image') this.store.update(table, id, { [name]: null });
+            this.store.update(
+                table,
+                id,
+                attr.type === 'Image' ? { [name]: null } : fileColumnValues(info, attr, null, null),
+            );
             ctx.work.rowsWritten++;
             return emptyResponse(204);
         }

@@ -57,6 +57,23 @@ export function columnLimit(attr: SimAttribute): number {
     return attr.type === 'Image' ? imageLimit(attr) : (attr.maxSizeInKB ?? DEFAULT_FILE_MAX_KB) * 1024;
 }
 
+/**
+ * What a row reads for a file column: the file id and, in `<column>_name`, the file name; both null without a file
+ * (file-column-data.md "Retrieve file column data": `"sample_filecolumn": "<file id>", "sample_filecolumn_name":
+ * "25mb.pdf"`).
+ */
+export function fileColumnValues(
+    info: TableInfo,
+    attr: SimAttribute,
+    fileId: string | null,
+    fileName: string | null,
+): Record<string, string | null> {
+    const values: Record<string, string | null> = { [attr.logicalName]: fileId };
+    const nameColumn = `${attr.logicalName}_name`;
+    if (info.attributes.has(nameColumn)) values[nameColumn] = fileId === null ? null : fileName;
+    return values;
+}
+
 export class ContentActions {
     readonly sessions = new BlockSessions<UploadTarget>();
 
@@ -183,7 +200,10 @@ export class ContentActions {
         mimeType: string | null,
     ) {
         if (attr.type === 'Image') this.images.set(info, id, attr.logicalName, bytes, fileName, mimeType);
-        else this.content.put(info.table.logicalName, id, attr.logicalName, bytes, fileName, mimeType);
+        else {
+            const item = this.content.put(info.table.logicalName, id, attr.logicalName, bytes, fileName, mimeType);
+            this.store.update(info.table.logicalName, id, fileColumnValues(info, attr, item.fileId, fileName));
+        }
         return this.content.get(info.table.logicalName, id, attr.logicalName)!;
     }
 
