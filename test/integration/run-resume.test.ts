@@ -1,7 +1,9 @@
 /**
  * The local host killed in the middle of a tier, for real: `dataverse-migrate run` in a child
  * process, SIGKILLed once pages have completed, then resumed with `--resume`. The run completes,
- * verify says identical, and no page whose completion the journal recorded was copied again.
+ * verify says identical, and no page whose completion the journal recorded was copied again. The tables are split
+ * over page batches (pagesPerOrchestration 5: a table's pages past its first 5 go to pageBatch sub-orchestrations),
+ * so the kill comes while batches run too and each continues from its own journal.
  */
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -20,7 +22,7 @@ beforeAll(async () => {
         name: 'resume',
         tables: [{ name: 'account' }, { name: 'contact' }, { name: 'lead' }],
         manyToMany: ['accountleads_association'],
-        options: { pageSize: 25, writeBatchSize: 25 },
+        options: { pageSize: 25, writeBatchSize: 25, pagesPerOrchestration: 5 },
     });
 });
 afterAll(() => pair?.close());
@@ -76,6 +78,9 @@ describe('a run killed mid-tier', () => {
         expect(existsSync(join(runFolder, 'summary.json'))).toBe(false);
         const completed = await journaledPages(join(runFolder, 'history'));
         expect(completed.size).toBeGreaterThan(0);
+        // The kill came while page batches ran: some had journals of their own.
+        const batches = (await readdir(join(runFolder, 'history'))).filter((f) => f.includes('pages'));
+        expect(batches.length, 'page batch journals').toBeGreaterThan(0);
 
         const resumed = await dvm(pair, ['run', '--resume', runId!, '--json']);
         expect(resumed.code, resumed.stderr).toBe(0);
