@@ -96,10 +96,15 @@ describe('a crm migration into an empty target', () => {
         }
     });
 
-    it('a deferred page played again writes nothing, the state it carries included', async () => {
+    /**
+     * Every page of a table's follow-up phase played again without its receipt, as after a worker that stopped before
+     * writing it: the work itself runs again, and must find the target already as it should be.
+     */
+    async function playAgain(phase: 'deferred' | 'state', table: string) {
+        const activity = phase === 'deferred' ? 'patchDeferredPage' : 'setStatePage';
         const root = join(pair.dir, 'log');
-        await rm(join(root, 'runs', runId, 'receipts', 'patchDeferredPage'), { recursive: true });
-        const folder = join(root, 'runs', runId, 'work', 'deferred', 'account');
+        await rm(join(root, 'runs', runId, 'receipts', activity), { recursive: true });
+        const folder = join(root, 'runs', runId, 'work', phase, table);
         const pages = (await readdir(folder)).map((f) => Number(f.replace('.json', '')));
         expect(pages.length).toBeGreaterThan(0);
         const activities = createActivities({
@@ -108,37 +113,22 @@ describe('a crm migration into an empty target', () => {
         });
         const written = pair.target.stats().rowsWritten;
         for (const page of pages) {
-            const outcome: any = await activities.patchDeferredPage(
-                { runId, table: 'account', page, kind: 'copy' },
+            const outcome: any = await activities[activity](
+                { runId, table, page, kind: 'copy' },
                 { signal: new AbortController().signal },
             );
             expect(outcome.counts.failed).toBe(0);
             expect(outcome.counts.unchanged).toBe(outcome.counts.read);
         }
         expect(pair.target.stats().rowsWritten).toBe(written);
+    }
+
+    it('a deferred page played again writes nothing, the state it carries included', async () => {
+        await playAgain('deferred', 'account');
     });
 
     it('a state page played again (activities run at least once) changes nothing and fails nothing', async () => {
-        // Closed opportunities refuse a second WinOpportunity: the page must see they are closed already. Without
-        // its receipt, as after a worker that stopped before writing it: the work itself runs again.
-        const root = join(pair.dir, 'log');
-        await rm(join(root, 'runs', runId, 'receipts', 'setStatePage'), { recursive: true });
-        const folder = join(root, 'runs', runId, 'work', 'state', 'opportunity');
-        const pages = (await readdir(folder)).map((f) => Number(f.replace('.json', '')));
-        expect(pages.length).toBeGreaterThan(0);
-        const activities = createActivities({
-            store: createFileRunStore(root),
-            connect: (spec) => createEnvironmentClients(spec, { env: process.env, userAgent: 'test' }),
-        });
-        const written = pair.target.stats().rowsWritten;
-        for (const page of pages) {
-            const outcome: any = await activities.setStatePage(
-                { runId, table: 'opportunity', page, kind: 'copy' },
-                { signal: new AbortController().signal },
-            );
-            expect(outcome.counts.failed).toBe(0);
-            expect(outcome.counts.unchanged).toBe(outcome.counts.read);
-        }
-        expect(pair.target.stats().rowsWritten).toBe(written);
+        // Closed opportunities refuse a second WinOpportunity: the page must see they are closed already.
+        await playAgain('state', 'opportunity');
     });
 });
