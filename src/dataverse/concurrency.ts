@@ -11,7 +11,7 @@
  *   pause: the service is answering, only fewer writers at once help;
  * - each success adds 1/limit, so the limit grows by about one per round of requests (AIMD).
  */
-import { abortReason } from './retry-policy.js';
+import { waitInLine, type Waiter as LineWaiter } from './waiting-line.js';
 
 /** The documented concurrent-request limit per user and web server. */
 export const SERVICE_CONCURRENCY_LIMIT = 52;
@@ -53,12 +53,7 @@ export interface Permit {
     release(): void;
 }
 
-interface Waiter {
-    resolve: (permit: Permit) => void;
-    reject: (error: unknown) => void;
-    signal?: AbortSignal;
-    onAbort?: () => void;
-}
+type Waiter = LineWaiter<Permit>;
 
 export class AdaptiveLimiter {
     private currentLimit: number;
@@ -92,20 +87,7 @@ export class AdaptiveLimiter {
 
     /** Waits for a slot (and for any Retry-After pause to end). */
     acquire(signal?: AbortSignal): Promise<Permit> {
-        if (signal?.aborted) return Promise.reject(abortReason(signal));
-        return new Promise<Permit>((resolve, reject) => {
-            const waiter: Waiter = { resolve, reject, signal };
-            if (signal) {
-                waiter.onAbort = () => {
-                    const index = this.waiters.indexOf(waiter);
-                    if (index >= 0) this.waiters.splice(index, 1);
-                    reject(abortReason(signal));
-                };
-                signal.addEventListener('abort', waiter.onAbort, { once: true });
-            }
-            this.waiters.push(waiter);
-            this.pump();
-        });
+        return waitInLine(this.waiters, signal, () => this.pump());
     }
 
     /**

@@ -7,7 +7,7 @@
  * identity frees a slot first. With one identity this is exactly that identity's limiter.
  */
 import type { AdaptiveLimiter, LimiterStats, Permit } from './concurrency.js';
-import { abortReason } from './retry-policy.js';
+import { waitInLine, type Waiter as LineWaiter } from './waiting-line.js';
 import type { AccessTokenCache } from './token-cache.js';
 
 export interface PoolMember {
@@ -31,12 +31,7 @@ export interface PoolStats {
     identities: Array<LimiterStats & { index: number }>;
 }
 
-interface Waiter {
-    resolve: (permit: PoolPermit) => void;
-    reject: (error: unknown) => void;
-    signal?: AbortSignal;
-    onAbort?: () => void;
-}
+type Waiter = LineWaiter<PoolPermit>;
 
 export class IdentityPool {
     private readonly waiters: Waiter[] = [];
@@ -52,20 +47,7 @@ export class IdentityPool {
             const member = this.members[0] as PoolMember;
             return member.limiter.acquire(signal).then((permit) => withMember(permit, member));
         }
-        if (signal?.aborted) return Promise.reject(abortReason(signal));
-        return new Promise<PoolPermit>((resolve, reject) => {
-            const waiter: Waiter = { resolve, reject, signal };
-            if (signal) {
-                waiter.onAbort = () => {
-                    const index = this.waiters.indexOf(waiter);
-                    if (index >= 0) this.waiters.splice(index, 1);
-                    reject(abortReason(signal));
-                };
-                signal.addEventListener('abort', waiter.onAbort, { once: true });
-            }
-            this.waiters.push(waiter);
-            this.pump();
-        });
+        return waitInLine(this.waiters, signal, () => this.pump());
     }
 
     /** The environment is away (an outage): hold every identity's callers. */
