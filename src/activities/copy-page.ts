@@ -109,18 +109,14 @@ export async function copyPage(
     }
 }
 
-function cancelledPage(input: CopyPageInput): CopyPageOutcome {
+/** A page's outcome before any row: nothing counted, no follow-up work. */
+function emptyPageOutcome(table: string, input: CopyPageInput): CopyPageOutcome {
     const counts = { ...emptyCounts(), created: 0, updated: 0, cleared: 0 };
-    return {
-        table: input.table,
-        page: input.page,
-        kind: input.kind,
-        counts,
-        deferredWork: 0,
-        stateWork: 0,
-        ms: 0,
-        cancelled: true,
-    };
+    return { table, page: input.page, kind: input.kind, counts, deferredWork: 0, stateWork: 0, ms: 0 };
+}
+
+function cancelledPage(input: CopyPageInput): CopyPageOutcome {
+    return { ...emptyPageOutcome(input.table, input), cancelled: true };
 }
 
 async function copyPageRows(
@@ -131,19 +127,8 @@ async function copyPageRows(
 ): Promise<CopyPageOutcome> {
     const started = Date.now();
     const table = ctx.table(input.table);
-    const counts = emptyCounts();
-    counts.created = 0;
-    counts.updated = 0;
-    counts.cleared = 0;
-    const outcome: CopyPageOutcome = {
-        table: table.name,
-        page: input.page,
-        kind: input.kind,
-        counts,
-        deferredWork: 0,
-        stateWork: 0,
-        ms: 0,
-    };
+    const outcome = emptyPageOutcome(table.name, input);
+    const counts = outcome.counts;
     const { rows, considered, range } = await readPageRows(ctx, table, input, { signal });
     reservation.measured(rows);
     counts.read = considered;
