@@ -10,7 +10,7 @@ import type { WriteTable } from '../dataverse/client-types.js';
 import { isDataverseError, describeError } from '../dataverse/index.js';
 import { contentPresence, neitherHasContent } from '../copy/content-presence.js';
 import { contentRef, contentTargetIds } from '../copy/content-targets.js';
-import { syncContent, type ContentOutcome } from '../copy/content-transfer.js';
+import { ContentRowError, syncContent, type ContentOutcome } from '../copy/content-transfer.js';
 import { uploadColumns } from '../copy/content-upload-target.js';
 import { addressIdentity } from '../copy/row-plan.js';
 import type { ContentColumn, TablePlan } from '../plan/types.js';
@@ -58,7 +58,11 @@ function uploadPreparer(
     return {
         async prepareUpload() {
             const columns = await uploadColumns(ctx.target, table, column, id, { signal });
-            if (!columns) throw new Error(`the ${table.target.logicalName} row ${id} is not in the target`);
+            if (!columns)
+                throw new ContentRowError(
+                    'ContentRowGone',
+                    `the ${table.target.logicalName} row ${id} is not in the target`,
+                );
             if (column.kind === 'note') return { columns };
             await ctx.target.delete(writeTable(table), id, { signal });
             return {
@@ -147,6 +151,16 @@ export function copyContentPage(
                         );
                     } catch (error) {
                         if (signal?.aborted) throw error;
+                        if (error instanceof ContentRowError) {
+                            failures.add({
+                                sourceId: item.sourceId,
+                                status: 0,
+                                code: error.code,
+                                column: column.source,
+                                message: error.message,
+                            });
+                            return;
+                        }
                         if (!isDataverseError(error) || error.status === 0 || error.status >= 500) throw error;
                         // The service refused this row's content (too big, a blocked extension...): the row fails.
                         failures.add({

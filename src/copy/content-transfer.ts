@@ -33,6 +33,20 @@ export interface ContentTarget extends ContentSide {
     prepareUpload?(): Promise<{ columns?: Row; mimeType?: string; undo?(): Promise<void> }>;
 }
 
+/**
+ * A piece of content this row cannot move now (its row or source content went away mid-page, a lookup its
+ * attachment must carry cannot be bound again): the row fails with this code and reason, the run goes on.
+ */
+export class ContentRowError extends Error {
+    override readonly name = 'ContentRowError';
+    constructor(
+        readonly code: 'ContentRowGone' | 'ContentUnbindable',
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
 export interface ContentOutcome {
     action: 'unchanged' | 'copied' | 'cleared';
     /** Source bytes read (for comparing and for copying). */
@@ -78,7 +92,7 @@ export async function syncContent(
         bytesRead += from.size;
         if (a === b) return { action: 'unchanged', bytesRead, bytesWritten: 0 };
         const again = await openDownload(source.client, source.ref, { signal });
-        if (!again) throw new Error('the source content went away while it was compared');
+        if (!again) throw new ContentRowError('ContentRowGone', 'the source content went away while it was compared');
         copyFrom = again;
     }
     const prepared = await target.prepareUpload?.();

@@ -13,6 +13,7 @@ import { filterBudget, idFilters } from './addressing.js';
 import { actualLookup } from './lookups.js';
 import { readFiltered, type ReadOptions } from './page-read.js';
 import { isPlatformOwned, targetSelect } from './row-plan.js';
+import { ContentRowError } from './content-transfer.js';
 
 /** The navigation property and entity set a lookup value pointing to `table` is bound through in the target. */
 function bindingOf(column: ColumnMapping, table: string): { navigation: string; entitySet: string } | undefined {
@@ -39,7 +40,8 @@ export function rowAsTarget(table: TablePlan, row: Row): Row {
         if (!value) continue;
         const binding = value.table ? bindingOf(column, value.table) : undefined;
         if (!binding)
-            throw new Error(
+            throw new ContentRowError(
+                'ContentUnbindable',
                 `'${table.name}.${column.target}' points to a ${value.table ?? 'table'} row the run cannot bind again (${value.id}): the attachment's body cannot be uploaded`,
             );
         out[`${binding.navigation}@odata.bind`] = `/${binding.entitySet}(${value.id})`;

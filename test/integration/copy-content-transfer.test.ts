@@ -88,4 +88,30 @@ describe('syncContent', () => {
         expect(await sync(id, cleared)).toEqual({ action: 'unchanged', bytesRead: 0, bytesWritten: 0 });
         expect(cleared).toEqual([id]);
     });
+
+    it('fails the row (ContentRowGone), never the run, when the source file goes away while it is compared', async () => {
+        const id = await pairOfRows();
+        await uploadBlocks(source, ref(id), { fileName: 's.bin' }, [randomBytes(20_000)]);
+        await uploadBlocks(target, ref(id), { fileName: 't.bin' }, [randomBytes(20_000)]);
+        // The source as the service would answer it if someone removed the file after the compare read it: the
+        // second download's Initialize comes after the removal.
+        let initializes = 0;
+        const vanishing = new Proxy(source, {
+            get(client, name, receiver) {
+                if (name !== 'action') return Reflect.get(client, name, receiver);
+                return async (action: string, ...rest: unknown[]) => {
+                    if (action === 'InitializeFileBlocksDownload' && ++initializes === 2)
+                        await source.deleteColumnValue('accounts', id, 'sample_contract');
+                    return (client.action as (...a: unknown[]) => unknown).call(client, action, ...rest);
+                };
+            },
+        });
+        const outcome = syncContent(
+            { client: vanishing, ref: ref(id) },
+            { client: target, ref: ref(id), clear: () => Promise.resolve() },
+            { fileName: 'f.bin' },
+        );
+        await expect(outcome).rejects.toMatchObject({ name: 'ContentRowError', code: 'ContentRowGone' });
+        expect(initializes).toBe(2);
+    });
 });
