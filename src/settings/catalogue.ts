@@ -332,6 +332,11 @@ export const DYNAMIC_SETTING_READERS = [
         reads: 'credential.secretSetting, certificatePathSetting and certificatePasswordSetting of a spec',
     },
     {
+        file: 'src/environments/index.ts',
+        kind: 'spec-named',
+        reads: "masking.saltSetting of a spec (the masking salt's value is never logged nor stored)",
+    },
+    {
         file: 'src/runlog/settings.ts',
         kind: 'connection',
         reads: 'the run store and spec store connection (MIGRATION_LOG_STORAGE and its __ settings)',

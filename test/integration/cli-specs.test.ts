@@ -230,12 +230,14 @@ describe('specs and runs beside serve, over one store', () => {
         const runs = await cli(['runs', '--spec', 'nightly', '--log-dir', logDir], { cwd: dir });
         expect(runs.code).toBe(0);
         const [header, , row, more] = runs.stdout.trimEnd().split('\n');
-        expect(header).toMatch(/^run\s+spec\s+status\s+started\s+duration\s+read\s+written\s+failed\s+trigger$/);
+        expect(header).toMatch(
+            /^run\s+spec\s+status\s+started\s+duration\s+read\s+written\s+failed\s+requests\s+trigger$/,
+        );
         const rows = source.dump('account').length + source.dump('contact').length;
         const total = rows.toLocaleString('en-US');
         expect(row).toMatch(
             new RegExp(
-                `^${id}\\s+nightly\\s+succeeded\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+[\\d.]+ (ms|s)\\s+${total}\\s+${total}\\s+0\\s+http$`,
+                `^${id}\\s+nightly\\s+succeeded\\s+\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ\\s+[\\d.]+ (ms|s)\\s+${total}\\s+${total}\\s+0\\s+[\\d,]+\\s+http$`,
             ),
         );
         expect(more).toBeUndefined();
