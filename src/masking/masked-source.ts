@@ -19,10 +19,32 @@ export interface SourceMasks {
 
 type ColumnRules = Record<string, MaskRule>;
 
-/** A row with its masked columns replaced and their annotations dropped. */
-export function maskRow(row: Row, rules: ColumnRules, salt: string): Row {
+/**
+ * The rule for the e-mail addresses activity parties carry (`addressused`): the spec's first e-mail fake, so an
+ * address masked in contact.emailaddress1 masks the same where it was a recipient; none when no rule fakes e-mails.
+ */
+export function partyAddressRule(tables: Record<string, ColumnRules>): MaskRule | undefined {
+    for (const rules of Object.values(tables))
+        for (const rule of Object.values(rules)) if (rule.rule === 'fake' && rule.kind === 'email') return rule;
+    return undefined;
+}
+
+const PARTY_ADDRESS = 'addressused';
+
+/** An activity party (expanded or read from activityparties) with its address masked. */
+function maskParty(party: unknown, rule: MaskRule, salt: string): unknown {
+    if (typeof party !== 'object' || party === null) return party;
+    return maskRow(party as Row, { [PARTY_ADDRESS]: rule }, salt);
+}
+
+/** A row with its masked columns replaced and their annotations dropped; its expanded parties' addresses masked. */
+export function maskRow(row: Row, rules: ColumnRules, salt: string, partyRule?: MaskRule): Row {
     const masked: Row = {};
     for (const [key, value] of Object.entries(row)) {
+        if (partyRule && key.endsWith('_activity_parties') && Array.isArray(value)) {
+            masked[key] = value.map((party) => maskParty(party, partyRule, salt));
+            continue;
+        }
         const at = key.indexOf('@');
         const column = at < 0 ? key : key.slice(0, at);
         const rule = rules[column];
@@ -62,10 +84,15 @@ export function maskedSource(client: DataverseWriteClient, masks: SourceMasks): 
         resolved.catch(() => (resolved = undefined));
         return (await resolved).get(entitySet);
     };
+    const partyRule = partyAddressRule(masks.tables);
     const mask = (rows: Row[], rules: ColumnRules | undefined) =>
-        rules ? rows.map((row) => maskRow(row, rules, masks.salt)) : rows;
+        rules || partyRule ? rows.map((row) => maskRow(row, rules ?? {}, masks.salt, partyRule)) : rows;
     const queryPages: DataverseWriteClient['queryPages'] = async function* (entitySet, query, options) {
-        const rules = await rulesOf(entitySet);
+        // Parties read on their own (an activity with more than an expand's 5,000) carry addresses too.
+        const rules =
+            entitySet === 'activityparties' && partyRule
+                ? { ...(await rulesOf(entitySet)), [PARTY_ADDRESS]: partyRule }
+                : await rulesOf(entitySet);
         for await (const page of client.queryPages(entitySet, query, options)) yield mask(page, rules);
     };
     const readChanges: DataverseWriteClient['readChanges'] = async function* (entitySet, query, options) {

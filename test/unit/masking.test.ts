@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { fakeValue } from '../../src/masking/fake-values.js';
 import { maskValue } from '../../src/masking/mask-value.js';
-import { maskRow } from '../../src/masking/masked-source.js';
+import { maskRow, partyAddressRule } from '../../src/masking/masked-source.js';
 import { createEnvironmentClients, CredentialProblemsError } from '../../src/environments/index.js';
 import { buildPlan } from '../../src/plan/build.js';
 import { validateSpec, type MaskRule } from '../../src/spec/index.js';
@@ -56,6 +56,25 @@ describe('maskRow', () => {
         const masked = maskRow(row, { emailaddress1: email }, SALT);
         expect(Object.keys(masked)).toEqual(['contactid', 'emailaddress1', 'lastname']);
         expect(JSON.stringify(masked)).not.toContain('contoso');
+    });
+
+    it("masks the addresses of an activity's parties as the e-mail rule masks the contact's", () => {
+        const rule = partyAddressRule({ contact: { emailaddress1: email, lastname: { rule: 'null' } } });
+        expect(rule).toBe(email);
+        const contact = maskRow({ emailaddress1: 'ana@contoso.com' }, { emailaddress1: email }, SALT);
+        const activity = maskRow(
+            {
+                activityid: 'a',
+                email_activity_parties: [{ addressused: 'ana@contoso.com', participationtypemask: 2 }],
+            },
+            {},
+            SALT,
+            rule,
+        );
+        expect(activity.email_activity_parties).toEqual([
+            { addressused: contact.emailaddress1, participationtypemask: 2 },
+        ]);
+        expect(partyAddressRule({ contact: { lastname: { rule: 'null' } } })).toBeUndefined();
     });
 });
 
