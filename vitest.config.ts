@@ -7,7 +7,6 @@ export default defineConfig({
     // a name of our own, so no third-party package's "source" export is picked instead of its build.
     ssr: { resolve: { conditions: ['@dataverse-migrate/source'] } },
     test: {
-        include: ['test/**/*.test.ts', 'tools/dataverse-sim/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
         testTimeout: 30_000,
         hookTimeout: 30_000,
         pool: 'forks',
@@ -17,5 +16,32 @@ export default defineConfig({
         // The JSON report lets .ci/run print a plain "N passed, N failed" line.
         reporters: ['default', 'json'],
         outputFile: { json: '.runs/test-report.json' },
+        projects: [
+            {
+                extends: true,
+                test: {
+                    name: 'unit',
+                    include: [
+                        'test/unit/**/*.test.ts',
+                        'tools/dataverse-sim/test/**/*.test.ts',
+                        'bench/test/**/*.test.ts',
+                    ],
+                    // Focused files that start no process and keep no state between files share one module graph
+                    // per worker: importing the SDKs again for each of ~140 files cost about a minute.
+                    isolate: false,
+                },
+            },
+            {
+                extends: true,
+                test: {
+                    name: 'integration',
+                    include: [
+                        'test/integration/**/*.test.ts',
+                        'test/browser/**/*.test.ts',
+                        'test/fixtures/**/*.test.ts',
+                    ],
+                },
+            },
+        ],
     },
 });
