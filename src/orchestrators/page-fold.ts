@@ -4,7 +4,7 @@
  * pages where the field is above 0 and its total. An orchestration folds its own pages' outcomes and merges the
  * folds its page batches return, with the same code, so the sums are the same whichever way a table went.
  */
-import { addCounts, emptyCounts, type PhaseCounts } from '../run/outcomes.js';
+import { addCounts, emptyCounts, withRequests, type PhaseCounts } from '../run/outcomes.js';
 
 export interface PageFold {
     /** Page outcomes folded. */
@@ -31,6 +31,8 @@ export function foldOutcomes(pages: readonly number[], outcomes: readonly unknow
         const o = (outcome ?? {}) as Record<string, unknown>;
         fold.pages += 1;
         if (o.counts) fold.counts = addCounts(fold.counts, o.counts as PhaseCounts);
+        // An outcome without row counts (finding deletes) still sent requests: they count in the fold.
+        else if (o.requests) fold.counts = withRequests(fold.counts, o.requests);
         if (o.cancelled === true) fold.cancelled = true;
         for (const field of mark) {
             const value = typeof o[field] === 'number' ? o[field] : 0;

@@ -3,6 +3,7 @@
  * or deleting them. One activity per page with work, all at once (in page batches past the history budget).
  */
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import { requestsOf, withRequests } from '../run/outcomes.js';
 import { activity, one } from './call.js';
 import type { TablePhaseInput, TablePhaseResult } from './contracts.js';
 import { PageFanOut } from './page-fan-out.js';
@@ -27,7 +28,8 @@ export const tablePhase: OrchestrationHandler = function* (context: Orchestratio
         const result: TablePhaseResult = {
             table,
             phase: input.phase,
-            counts: found.counts,
+            // The target's listing and the pages' reads: requests only, no rows counted.
+            counts: withRequests(found.counts, requestsOf(listing)),
             cancelled: found.cancelled,
             pagesWithWork: candidates.pages,
             wouldDelete: candidates.total,

@@ -63,7 +63,12 @@ export function* deletePhase(run: RunState, plan: PlanRunOutcome) {
             deletedPages: run.copies.get(t)?.deletedPages ?? 0,
         }),
     );
-    for (const f of found) run.tables[f.table]!.done.findDeletes = !f.cancelled;
+    for (const f of found) {
+        const summary = run.tables[f.table]!;
+        summary.done.findDeletes = !f.cancelled;
+        // Finding the candidates sent requests (the target's listing, reads by id): they count in the delete phase.
+        summary.delete = addCounts(summary.delete, f.counts);
+    }
     if (found.some((f) => f.cancelled)) {
         run.stop = CANCELLED;
         return;
